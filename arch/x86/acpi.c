@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ACPI discovery: walk the root table found from the boot handoff, map and
+ * checksum every table, and decode MADT (CPUs, IOAPIC), MCFG (ECAM) and
+ * FADT (PM timer). Lengths are checked before every access.
+ * Layouts: ACPI 6.5 sections 5.2.5-5.2.12; PCI Firmware spec (MCFG).
+ */
+#include "arch/x86/acpi.h"
+#include "arch/x86/console.h"
+#include "arch/x86/mm.h"
+#include "arch/x86/tsc.h"
+#include "boot/bootinfo.h"
+#include "lib/string.h"
+
+struct acpi_info acpi;
+
+bool acpi_checksum_ok(const void *p, size_t len)
+{
+	const u8 *b = p;
+	u8 sum = 0;
+
+	for (size_t i = 0; i < len; i++)
+		sum += b[i];
+	return sum == 0;
+}
+
+/* Map a whole table: map the header first to learn its length. */
+static const struct acpi_header *map_table(phys_addr_t pa, u32 *len_out)
+{
+	const struct acpi_header *h = memremap(pa, sizeof(*h));
+	u32 len = h->length;
+
+	if (len < sizeof(*h) || len > (16u << 20))
+		return NULL;
+	*len_out = len;
+	return memremap(pa, len);
+}
+
+static void add_table(phys_addr_t pa)
+{
+	struct acpi_table *t;
+	u32 len;
+	const struct acpi_header *h;
+
+	if (!pa || acpi.ntables >= ACPI_MAX_TABLES)
+		return;
+	h = map_table(pa, &len);
+	if (!h) {
+		printk("# acpi: table at %#llx has a bad length, ignored\n",
+		       (unsigned long long)pa);
+		return;
+	}
+	t = &acpi.tables[acpi.ntables++];
+	memcpy(t->sig, h->sig, 4);
+	t->sig[4] = 0;
+	t->pa = pa;
+	t->length = len;
+	t->hdr = h;
+	t->checksum_ok = acpi_checksum_ok(h, len);
+	if (!t->checksum_ok)
+		printk("# acpi: %s at %#llx has a bad checksum\n", t->sig,
+		       (unsigned long long)pa);
+}
+
+const struct acpi_header *acpi_find(const char *sig, int instance)
+{
+	for (int i = 0; i < acpi.ntables; i++)
+		if (!memcmp(acpi.tables[i].sig, sig, 4) && instance-- == 0)
+			return acpi.tables[i].hdr;
+	return NULL;
+}
+
+static void parse_madt(const struct acpi_header *h)
+{
+	const u8 *p = (const u8 *)h + 44, *end = (const u8 *)h + h->length;
+
+	while (p + 2 <= end && p[1] >= 2 && p + p[1] <= end) {
+		if (p[0] == 0 && p[1] >= 8 && (p[4] & 3) && acpi.ncpus < ACPI_MAX_CPUS)
+			acpi.lapic_ids[acpi.ncpus++] = p[3];	/* enabled or online-capable */
+		else if (p[0] == 9 && p[1] >= 16 && (p[8] & 3) && acpi.ncpus < ACPI_MAX_CPUS)
+			memcpy(&acpi.lapic_ids[acpi.ncpus++], p + 4, 4);	/* x2APIC */
+		else if (p[0] == 1 && p[1] >= 12 && !acpi.ioapic_base) {
+			u32 a;
+
+			memcpy(&a, p + 4, 4);
+			acpi.ioapic_base = a;
+		}
+		p += p[1];
+	}
+}
+
+static void parse_mcfg(const struct acpi_header *h)
+{
+	const u8 *p = (const u8 *)h + 44, *end = (const u8 *)h + h->length;
+
+	for (; p + 16 <= end && acpi.necam < ACPI_MAX_ECAM; p += 16) {
+		struct ecam_region *e = &acpi.ecam[acpi.necam];
+
+		memcpy(&e->base, p, 8);
+		memcpy(&e->segment, p + 8, 2);
+		e->start_bus = p[10];
+		e->end_bus = p[11];
+		if (e->base && e->end_bus >= e->start_bus)
+			acpi.necam++;
+	}
+}
+
+static void parse_fadt(const struct acpi_header *h)
+{
+	const u8 *p = (const u8 *)h;
+	u32 port = 0, flags = 0;
+
+	if (h->length >= 80)
+		memcpy(&port, p + 76, 4);
+	if (h->length >= 116)
+		memcpy(&flags, p + 112, 4);
+	if (h->length >= 48)
+		memcpy(&acpi.sci_irq, p + 46, 2);
+	if (h->length >= 220 && p[208] == 1) {	/* X_PM_TMR_BLK in system I/O space */
+		u64 x;
+
+		memcpy(&x, p + 212, 8);
+		if (x && x < 0x10000)
+			port = (u32)x;
+	}
+	acpi.pm_timer_port = port;
+	acpi.pm_timer_32bit = flags & (1u << 8);
+	if (port)
+		pmtimer_init(port, acpi.pm_timer_32bit);
+}
+
+static void walk_root(phys_addr_t root, bool x)
+{
+	u32 len;
+	const struct acpi_header *h = map_table(root, &len);
+	size_t esz = x ? 8 : 4;
+
+	if (!h) {
+		printk("# acpi: root table at %#llx unreadable\n", (unsigned long long)root);
+		return;
+	}
+	acpi.root_checksum_ok = acpi_checksum_ok(h, len);
+	for (size_t off = sizeof(*h); off + esz <= len; off += esz) {
+		u64 pa = 0;
+
+		memcpy(&pa, (const u8 *)h + off, esz);
+		add_table(pa);
+	}
+}
+
+void acpi_init(void)
+{
+	const u8 *r = boot_info.rsdp;
+	const struct acpi_header *h;
+	u32 rsdt;
+	u64 xsdt = 0;
+
+	if (boot_info.rsdp_source == RSDP_NONE) {
+		printk("# acpi: no RSDP from the loader or the BIOS scan\n");
+		return;
+	}
+	acpi.present = true;
+	acpi.rsdp_revision = r[15];
+	memcpy(&rsdt, r + 16, 4);
+	if (acpi.rsdp_revision >= 2 && acpi_checksum_ok(r, 36))
+		memcpy(&xsdt, r + 24, 8);
+	acpi.xsdt = xsdt != 0;
+	walk_root(xsdt ? xsdt : rsdt, xsdt != 0);
+	if ((h = acpi_find("APIC", 0)))
+		parse_madt(h);
+	if ((h = acpi_find("MCFG", 0)))
+		parse_mcfg(h);
+	if ((h = acpi_find("FACP", 0)))
+		parse_fadt(h);
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ACPI table access: RSDP -> XSDT/RSDT with checksum checks, lookup by
+ * signature, and the tables the platform itself needs (MADT, MCFG, FADT).
+ * DMAR and IVRS are parsed by iommu/ from the bytes acpi_find() returns.
+ */
+#ifndef ARCH_X86_ACPI_H
+#define ARCH_X86_ACPI_H
+
+#include "lib/types.h"
+
+#define ACPI_MAX_TABLES 64
+#define ACPI_MAX_CPUS 64
+#define ACPI_MAX_ECAM 8
+
+struct acpi_header {
+	char sig[4];
+	u32 length;
+	u8 revision;
+	u8 checksum;
+	char oem_id[6];
+	char oem_table_id[8];
+	u32 oem_revision;
+	u32 creator_id;
+	u32 creator_revision;
+} __attribute__((packed));
+
+struct acpi_table {
+	char sig[5];
+	phys_addr_t pa;
+	u32 length;
+	bool checksum_ok;
+	const struct acpi_header *hdr;	/* mapped, whole table */
+};
+
+struct ecam_region {
+	phys_addr_t base;
+	u16 segment;
+	u8 start_bus, end_bus;
+};
+
+struct acpi_info {
+	bool present;
+	u8 rsdp_revision;
+	bool xsdt;			/* true: XSDT used, false: RSDT */
+	bool root_checksum_ok;
+	struct acpi_table tables[ACPI_MAX_TABLES];
+	int ntables;
+	/* MADT */
+	u32 lapic_ids[ACPI_MAX_CPUS];
+	int ncpus;
+	phys_addr_t ioapic_base;
+	/* MCFG */
+	struct ecam_region ecam[ACPI_MAX_ECAM];
+	int necam;
+	/* FADT */
+	u32 pm_timer_port;
+	bool pm_timer_32bit;
+	u16 sci_irq;
+};
+
+extern struct acpi_info acpi;
+
+void acpi_init(void);
+/* The instance-th table with this signature (mapped), or NULL. */
+const struct acpi_header *acpi_find(const char *sig, int instance);
+/* Byte sum of a table == 0. */
+bool acpi_checksum_ok(const void *p, size_t len);
+
+#endif

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-CPU descriptor tables (GDT with TSS, shared IDT) and CPU features.
+ * Selector values are fixed so syscall/sysret can derive user selectors.
+ */
+#ifndef ARCH_X86_CPU_H
+#define ARCH_X86_CPU_H
+
+#include "lib/types.h"
+
+#define SEL_KCODE	0x08
+#define SEL_KDATA	0x10
+#define SEL_UCODE32	0x18	/* placeholder: sysret derives 0x20/0x28 from it */
+#define SEL_UDATA	0x20
+#define SEL_UCODE	0x28
+#define SEL_TSS		0x30
+
+#define IST_DF		1	/* double fault runs on its own stack */
+#define IST_NMI		2
+
+struct cpu_features {
+	bool nx, pdpe1gb, invariant_tsc, x2apic, clflush, clflushopt;
+	u32 phys_bits, virt_bits;
+	char vendor[13];
+};
+
+extern struct cpu_features cpu_feat;
+
+void cpu_detect(void);
+/* Load this CPU's GDT and TSS; id selects the per-CPU tables. */
+void cpu_load_tables(int id);
+/* Set the ring-0 stack used when an interrupt arrives from ring 3. */
+void cpu_set_kernel_stack(int id, u64 rsp0);
+
+#endif

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: MIT
+/*
+ * PCI enumeration and configuration access. ECAM (from MCFG) when present,
+ * else the 0xCF8/0xCFC mechanism. Enumeration scans every bus in range and
+ * links devices to their upstream bridge by bus-number ranges.
+ * Layouts: PCI Local Bus 3.0 (config header, caps), PCIe 5.0 (ext caps).
+ */
+#include "arch/x86/pci.h"
+#include "arch/x86/acpi.h"
+#include "arch/x86/console.h"
+#include "arch/x86/mm.h"
+#include "arch/x86/x86.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+struct pci_dev pci_devs[PCI_MAX_DEVS];
+int pci_ndevs;
+
+static u32 cf8_addr(const struct pci_dev *d, u16 off)
+{
+	return 0x80000000u | (u32)d->bus << 16 | (u32)d->dev << 11 | (u32)d->fn << 8 |
+	       (off & 0xfc);
+}
+
+u32 pci_read32(const struct pci_dev *d, u16 off)
+{
+	if (d->ecam)
+		return mmio_read32(d->cfg + off);
+	if (off >= 256)
+		return 0xffffffff;
+	outl(0xcf8, cf8_addr(d, off));
+	return inl(0xcfc);
+}
+
+u16 pci_read16(const struct pci_dev *d, u16 off)
+{
+	if (d->ecam)
+		return mmio_read16(d->cfg + off);
+	return (u16)(pci_read32(d, off & ~3) >> ((off & 2) * 8));
+}
+
+u8 pci_read8(const struct pci_dev *d, u16 off)
+{
+	if (d->ecam)
+		return mmio_read8(d->cfg + off);
+	return (u8)(pci_read32(d, off & ~3) >> ((off & 3) * 8));
+}
+
+void pci_write32(const struct pci_dev *d, u16 off, u32 v)
+{
+	if (d->ecam) {
+		mmio_write32(d->cfg + off, v);
+		return;
+	}
+	outl(0xcf8, cf8_addr(d, off));
+	outl(0xcfc, v);
+}
+
+void pci_write16(const struct pci_dev *d, u16 off, u16 v)
+{
+	if (d->ecam) {
+		mmio_write16(d->cfg + off, v);
+		return;
+	}
+	outl(0xcf8, cf8_addr(d, off));
+	outw((u16)(0xcfc + (off & 2)), v);
+}
+
+void pci_write8(const struct pci_dev *d, u16 off, u8 v)
+{
+	if (d->ecam) {
+		mmio_write8(d->cfg + off, v);
+		return;
+	}
+	outl(0xcf8, cf8_addr(d, off));
+	outb((u16)(0xcfc + (off & 3)), v);
+}
+
+static const struct ecam_region *ecam_for(u16 seg, u8 bus)
+{
+	for (int i = 0; i < acpi.necam; i++)
+		if (acpi.ecam[i].segment == seg && bus >= acpi.ecam[i].start_bus &&
+		    bus <= acpi.ecam[i].end_bus)
+			return &acpi.ecam[i];
+	return NULL;
+}
+
+static void probe_fn(struct pci_dev *t)
+{
+	const struct ecam_region *e = ecam_for(t->seg, t->bus);
+
+	t->ecam = e != NULL;
+	if (e)
+		t->cfg = ioremap(e->base + ((u64)(t->bus - e->start_bus) << 20) +
+				 ((u64)t->dev << 15) + ((u64)t->fn << 12), 4096);
+}
+
+u8 pci_find_cap(const struct pci_dev *d, u8 id)
+{
+	u8 off;
+
+	if (!(pci_read16(d, PCI_STATUS) & PCI_STATUS_CAPS))
+		return 0;
+	off = pci_read8(d, PCI_CAP_PTR) & 0xfc;
+	/* 48 steps at most: a looping list in broken hardware must not hang us */
+	for (int i = 0; i < 48 && off >= 0x40; i++) {
+		if (pci_read8(d, off) == id)
+			return off;
+		off = pci_read8(d, off + 1) & 0xfc;
+	}
+	return 0;
+}
+
+u16 pci_find_ext_cap(const struct pci_dev *d, u16 id)
+{
+	u16 off = 0x100;
+
+	if (!d->ecam || !d->cap_pcie)
+		return 0;
+	for (int i = 0; i < 480 && off >= 0x100; i++) {
+		u32 h = pci_read32(d, off);
+
+		if (h == 0 || h == 0xffffffff)
+			return 0;
+		if ((h & 0xffff) == id)
+			return off;
+		off = (h >> 20) & 0xffc;
+	}
+	return 0;
+}
+
+static void size_bars(struct pci_dev *d)
+{
+	int nbars = d->hdr_type == 0 ? 6 : (d->hdr_type == 1 ? 2 : 0);
+	u16 cmd = pci_read16(d, PCI_COMMAND);
+
+	/* decoding off while the BARs hold all-ones */
+	pci_write16(d, PCI_COMMAND, cmd & ~(PCI_CMD_IO | PCI_CMD_MEM));
+	for (int i = 0; i < nbars; i++) {
+		u16 off = (u16)(PCI_BAR0 + 4 * i);
+		u32 lo = pci_read32(d, off), szlo, hi = 0, szhi = 0xffffffff;
+		struct pci_bar *b = &d->bar[i];
+
+		pci_write32(d, off, 0xffffffff);
+		szlo = pci_read32(d, off);
+		pci_write32(d, off, lo);
+		if (!szlo || szlo == 0xffffffff) {
+			if (!(lo & 1) && ((lo >> 1) & 3) == 2)
+				i++;	/* empty 64-bit BAR still takes two slots */
+			continue;
+		}
+		b->io = lo & 1;
+		if (b->io) {
+			b->base = lo & ~3u;
+			b->size = (~(szlo & ~3u) + 1) & 0xffff;
+			continue;
+		}
+		b->is64 = ((lo >> 1) & 3) == 2;
+		b->prefetch = lo & 8;
+		if (b->is64 && i < 5) {
+			hi = pci_read32(d, off + 4);
+			pci_write32(d, off + 4, 0xffffffff);
+			szhi = pci_read32(d, off + 4);
+			pci_write32(d, off + 4, hi);
+		}
+		b->base = ((u64)hi << 32) | (lo & ~0xfu);
+		b->size = ~((((u64)szhi << 32) | (szlo & ~0xfu))) + 1;
+		if (!b->is64)
+			b->size &= 0xffffffff;
+		if (b->is64)
+			i++;
+	}
+	pci_write16(d, PCI_COMMAND, cmd);
+}
+
+static void add_device(u16 seg, u8 bus, u8 dev, u8 fn)
+{
+	struct pci_dev *d;
+	u32 cr;
+
+	if (pci_ndevs >= PCI_MAX_DEVS)
+		return;
+	d = &pci_devs[pci_ndevs];
+	memset(d, 0, sizeof(*d));
+	d->seg = seg;
+	d->bus = bus;
+	d->dev = dev;
+	d->fn = fn;
+	probe_fn(d);
+	d->vendor = pci_read16(d, PCI_VENDOR_ID);
+	if (d->vendor == 0xffff || d->vendor == 0)
+		return;
+	pci_ndevs++;
+	d->device = pci_read16(d, 2);
+	cr = pci_read32(d, PCI_CLASS_REV);
+	d->rev = cr & 0xff;
+	d->progif = (cr >> 8) & 0xff;
+	d->subclass = (cr >> 16) & 0xff;
+	d->class = cr >> 24;
+	d->hdr_type = pci_read8(d, PCI_HEADER_TYPE) & 0x7f;
+	d->is_bridge = d->hdr_type == 1;
+	if (d->is_bridge) {
+		d->secondary = pci_read8(d, PCI_SECONDARY_BUS);
+		d->subordinate = pci_read8(d, PCI_SUBORDINATE_BUS);
+	}
+	d->cap_msi = pci_find_cap(d, PCI_CAP_MSI);
+	d->cap_msix = pci_find_cap(d, PCI_CAP_MSIX);
+	d->cap_pcie = pci_find_cap(d, PCI_CAP_PCIE);
+	if (d->cap_pcie)
+		d->pcie_type = (pci_read16(d, d->cap_pcie + 2) >> 4) & 0xf;
+	d->ecap_ats = pci_find_ext_cap(d, PCI_EXT_CAP_ATS);
+	snprintf(d->name, sizeof(d->name), "%04x:%02x:%02x.%x", seg, bus, dev, fn);
+	size_bars(d);
+}
+
+static void scan_bus(u16 seg, u8 bus)
+{
+	for (u8 dev = 0; dev < 32; dev++) {
+		struct pci_dev probe = { .seg = seg, .bus = bus, .dev = dev };
+		u8 nfn = 1;
+
+		probe_fn(&probe);
+		if (pci_read16(&probe, PCI_VENDOR_ID) == 0xffff)
+			continue;
+		if (pci_read8(&probe, PCI_HEADER_TYPE) & 0x80)
+			nfn = 8;
+		for (u8 fn = 0; fn < nfn; fn++)
+			add_device(seg, bus, dev, fn);
+	}
+}
+
+static void link_parents(void)
+{
+	for (int i = 0; i < pci_ndevs; i++) {
+		struct pci_dev *d = &pci_devs[i], *best = NULL;
+
+		for (int j = 0; j < pci_ndevs; j++) {
+			struct pci_dev *b = &pci_devs[j];
+
+			if (!b->is_bridge || b == d || b->seg != d->seg ||
+			    d->bus < b->secondary || d->bus > b->subordinate)
+				continue;
+			/* the closest bridge has the narrowest bus range */
+			if (!best || b->subordinate - b->secondary < best->subordinate - best->secondary)
+				best = b;
+		}
+		d->parent = best;
+	}
+}
+
+void pci_init(void)
+{
+	if (acpi.necam) {
+		for (int i = 0; i < acpi.necam; i++)
+			for (int bus = acpi.ecam[i].start_bus; bus <= acpi.ecam[i].end_bus; bus++)
+				scan_bus(acpi.ecam[i].segment, (u8)bus);
+	} else {
+		for (int bus = 0; bus < 256; bus++)
+			scan_bus(0, (u8)bus);
+	}
+	link_parents();
+}
+
+struct pci_dev *pci_find(u16 vendor, u16 device, int n)
+{
+	for (int i = 0; i < pci_ndevs; i++) {
+		struct pci_dev *d = &pci_devs[i];
+
+		if ((vendor == 0xffff || d->vendor == vendor) &&
+		    (device == 0xffff || d->device == device) && n-- == 0)
+			return d;
+	}
+	return NULL;
+}
+
+struct pci_dev *pci_find_bdf(u16 seg, u16 bdf)
+{
+	for (int i = 0; i < pci_ndevs; i++)
+		if (pci_devs[i].seg == seg && pci_bdf(&pci_devs[i]) == bdf)
+			return &pci_devs[i];
+	return NULL;
+}
+
+void pci_set_master(struct pci_dev *d, bool on)
+{
+	u16 cmd = pci_read16(d, PCI_COMMAND);
+
+	cmd = on ? (cmd | PCI_CMD_MASTER) : (cmd & ~PCI_CMD_MASTER);
+	pci_write16(d, PCI_COMMAND, cmd);
+}
+
+void pci_enable_mem(struct pci_dev *d)
+{
+	pci_write16(d, PCI_COMMAND, pci_read16(d, PCI_COMMAND) | PCI_CMD_MEM);
+}
+
+void *pci_map_bar(struct pci_dev *d, int bar)
+{
+	if (bar < 0 || bar > 5 || !d->bar[bar].size || d->bar[bar].io || !d->bar[bar].base)
+		return NULL;
+	pci_enable_mem(d);
+	return ioremap(d->bar[bar].base, d->bar[bar].size);
+}
+
+int pci_msi_enable(struct pci_dev *d, u64 addr, u32 data)
+{
+	u8 c = d->cap_msi;
+	u16 ctrl;
+
+	if (!c)
+		return -ENODEV;
+	ctrl = pci_read16(d, c + 2);
+	pci_write32(d, c + 4, (u32)addr);
+	if (ctrl & (1u << 7)) {	/* 64-bit capable */
+		pci_write32(d, c + 8, (u32)(addr >> 32));
+		pci_write16(d, c + 12, (u16)data);
+	} else {
+		pci_write16(d, c + 8, (u16)data);
+	}
+	ctrl &= ~(7u << 4);	/* one vector */
+	pci_write16(d, c + 2, ctrl | 1);
+	pci_write16(d, PCI_COMMAND, pci_read16(d, PCI_COMMAND) | PCI_CMD_INTX_DISABLE);
+	return 0;
+}
+
+void pci_msi_disable(struct pci_dev *d)
+{
+	if (d->cap_msi)
+		pci_write16(d, d->cap_msi + 2, pci_read16(d, d->cap_msi + 2) & ~1u);
+}
+
+u16 pci_dma_source_id(const struct pci_dev *d)
+{
+	const struct pci_dev *p = d, *alias = NULL;
+
+	/* a conventional PCI device behind a PCIe-to-PCI bridge uses the bridge's ID */
+	for (p = d->parent; p; p = p->parent)
+		if (p->cap_pcie && p->pcie_type == 7)	/* PCIe to PCI/PCI-X bridge */
+			alias = p;
+	if (alias)
+		return (u16)(alias->secondary << 8);
+	return pci_bdf(d);
+}

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Physical page allocator: a binary buddy allocator over the boot memory map,
+ * with a struct page per frame holding the reference count used for pinning.
+ * Blocks come back zeroed; freed pages are poisoned to catch stale users.
+ */
+#include "arch/x86/mm.h"
+#include "arch/x86/console.h"
+#include "lib/list.h"
+#include "lib/spinlock.h"
+#include "lib/string.h"
+
+#define PG_RAM		0x01	/* frame is usable RAM */
+#define PG_FREE		0x02	/* head of a free block of 'order' */
+#define PG_HEAD		0x04	/* head of an allocated block */
+#define PG_TAIL		0x08	/* inside an allocated block */
+#define PG_SLAB		0x10	/* kmalloc slab page */
+#define POISON_FREE	0x6b
+
+struct page {
+	u32 refcount;	/* on the head page of an allocated block */
+	u8 order;	/* block order, on every page of the block */
+	u8 flags;
+	u16 slab_class;	/* kmalloc size class for PG_SLAB pages */
+};
+
+static struct page *pages;
+static u64 max_pfn;
+static struct list_head free_area[PMM_MAX_ORDER + 1];
+static u64 nr_free, nr_total;
+static u64 fail_countdown;
+static spinlock_t pmm_lock = SPINLOCK_INIT;
+
+static struct page *pfn_page(u64 pfn)
+{
+	return &pages[pfn];
+}
+
+static struct list_head *pfn_node(u64 pfn)
+{
+	return phys_to_virt(pfn << PAGE_SHIFT);
+}
+
+static void free_block_locked(u64 pfn, unsigned int order)
+{
+	while (order < PMM_MAX_ORDER) {
+		u64 buddy = pfn ^ (1ULL << order);
+		struct page *b;
+
+		if (buddy + (1ULL << order) > max_pfn)
+			break;
+		b = pfn_page(buddy);
+		if (!(b->flags & PG_FREE) || b->order != order)
+			break;
+		list_del(pfn_node(buddy));
+		b->flags &= (u8)~PG_FREE;
+		pfn = min(pfn, buddy);
+		order++;
+	}
+	pfn_page(pfn)->flags |= PG_FREE;
+	pfn_page(pfn)->order = (u8)order;
+	list_add(pfn_node(pfn), &free_area[order]);
+}
+
+/* Hand the RAM frames [start, end) to the allocator. */
+void pmm_add_range(u64 start_pfn, u64 end_pfn)
+{
+	for (u64 p = start_pfn; p < end_pfn; p++)
+		pages[p].flags |= PG_RAM;
+	while (start_pfn < end_pfn) {
+		unsigned int order = PMM_MAX_ORDER;
+
+		while (order && ((start_pfn & ((1ULL << order) - 1)) ||
+				 start_pfn + (1ULL << order) > end_pfn))
+			order--;
+		free_block_locked(start_pfn, order);
+		nr_free += 1ULL << order;
+		nr_total += 1ULL << order;
+		start_pfn += 1ULL << order;
+	}
+}
+
+/* Mark RAM frames the kernel owns from boot (they are never freed). */
+void pmm_mark_ram(u64 start_pfn, u64 end_pfn)
+{
+	for (u64 p = start_pfn; p < end_pfn && p < max_pfn; p++)
+		pages[p].flags |= PG_RAM;
+}
+
+void pmm_setup(struct page *array, u64 npfn)
+{
+	pages = array;
+	max_pfn = npfn;
+	memset(pages, 0, npfn * sizeof(*pages));
+	for (int i = 0; i <= PMM_MAX_ORDER; i++)
+		INIT_LIST_HEAD(&free_area[i]);
+}
+
+size_t pmm_page_struct_size(void)
+{
+	return sizeof(struct page);
+}
+
+void pmm_fail_nth(u64 n)
+{
+	fail_countdown = n;
+}
+
+phys_addr_t pmm_alloc(unsigned int order)
+{
+	unsigned int o;
+	u64 pfn;
+
+	if (order > PMM_MAX_ORDER)
+		return 0;
+	spin_lock(&pmm_lock);
+	if (fail_countdown && --fail_countdown == 0) {
+		spin_unlock(&pmm_lock);
+		return 0;
+	}
+	for (o = order; o <= PMM_MAX_ORDER && list_empty(&free_area[o]); o++)
+		;
+	if (o > PMM_MAX_ORDER) {
+		spin_unlock(&pmm_lock);
+		return 0;
+	}
+	pfn = ((u64)(uintptr_t)free_area[o].next - DIRECT_MAP_BASE) >> PAGE_SHIFT;
+	list_del(pfn_node(pfn));
+	pfn_page(pfn)->flags &= (u8)~PG_FREE;
+	while (o > order) {	/* split: return the upper halves */
+		o--;
+		pfn_page(pfn + (1ULL << o))->flags |= PG_FREE;
+		pfn_page(pfn + (1ULL << o))->order = (u8)o;
+		list_add(pfn_node(pfn + (1ULL << o)), &free_area[o]);
+	}
+	for (u64 i = 0; i < (1ULL << order); i++) {
+		pfn_page(pfn + i)->order = (u8)order;
+		pfn_page(pfn + i)->flags |= i ? PG_TAIL : PG_HEAD;
+	}
+	pfn_page(pfn)->refcount = 1;
+	nr_free -= 1ULL << order;
+	spin_unlock(&pmm_lock);
+	memset(phys_to_virt(pfn << PAGE_SHIFT), 0, PAGE_SIZE << order);
+	return pfn << PAGE_SHIFT;
+}
+
+static u64 head_pfn(u64 pfn)
+{
+	return pfn & ~((1ULL << pfn_page(pfn)->order) - 1);
+}
+
+static struct page *checked_head(phys_addr_t pa, const char *who)
+{
+	u64 pfn = pa >> PAGE_SHIFT;
+	struct page *h;
+
+	if (pfn >= max_pfn || !(pfn_page(pfn)->flags & (PG_HEAD | PG_TAIL)))
+		panic("%s: page %#llx is not allocated", who, (unsigned long long)pa);
+	h = pfn_page(head_pfn(pfn));
+	if (!(h->flags & PG_HEAD) || h->refcount == 0)
+		panic("%s: bad head for %#llx", who, (unsigned long long)pa);
+	return h;
+}
+
+static void release_block(u64 pfn)
+{
+	unsigned int order = pfn_page(pfn)->order;
+
+	memset(phys_to_virt(pfn << PAGE_SHIFT), POISON_FREE, PAGE_SIZE << order);
+	spin_lock(&pmm_lock);
+	for (u64 i = 0; i < (1ULL << order); i++) {
+		pfn_page(pfn + i)->flags &= (u8)~(PG_HEAD | PG_TAIL | PG_SLAB);
+		pfn_page(pfn + i)->order = 0;
+	}
+	free_block_locked(pfn, order);
+	nr_free += 1ULL << order;
+	spin_unlock(&pmm_lock);
+}
+
+void page_get(phys_addr_t pa)
+{
+	struct page *h = checked_head(pa, "page_get");
+
+	__atomic_fetch_add(&h->refcount, 1, __ATOMIC_RELAXED);
+}
+
+void page_put(phys_addr_t pa)
+{
+	struct page *h = checked_head(pa, "page_put");
+
+	if (__atomic_sub_fetch(&h->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+		release_block((u64)(h - pages));
+}
+
+int page_refcount(phys_addr_t pa)
+{
+	u64 pfn = pa >> PAGE_SHIFT;
+
+	if (pfn >= max_pfn || !(pfn_page(pfn)->flags & (PG_HEAD | PG_TAIL)))
+		return 0;
+	return (int)pfn_page(head_pfn(pfn))->refcount;
+}
+
+void pmm_free(phys_addr_t pa, unsigned int order)
+{
+	struct page *h = checked_head(pa, "pmm_free");
+
+	if (h->order != order || (u64)(h - pages) != pa >> PAGE_SHIFT)
+		panic("pmm_free: %#llx freed with order %u, allocated with %u",
+		      (unsigned long long)pa, order, h->order);
+	page_put(pa);
+}
+
+bool pmm_is_ram(phys_addr_t pa)
+{
+	u64 pfn = pa >> PAGE_SHIFT;
+
+	return pfn < max_pfn && (pfn_page(pfn)->flags & PG_RAM);
+}
+
+u64 pmm_free_pages(void)
+{
+	return READ_ONCE(nr_free);
+}
+
+u64 pmm_total_pages(void)
+{
+	return nr_total;
+}
+
+void *page_alloc_va(unsigned int order)
+{
+	phys_addr_t pa = pmm_alloc(order);
+
+	return pa ? phys_to_virt(pa) : NULL;
+}
+
+void page_free_va(void *va, unsigned int order)
+{
+	if (va)
+		pmm_free(virt_to_phys(va), order);
+}
+
+/* kmalloc's view of a page: slab flag and size class. */
+bool pmm_page_is_slab(phys_addr_t pa, u16 *cls)
+{
+	struct page *p = pfn_page(pa >> PAGE_SHIFT);
+
+	*cls = p->slab_class;
+	return p->flags & PG_SLAB;
+}
+
+void pmm_page_set_slab(phys_addr_t pa, u16 cls)
+{
+	struct page *p = pfn_page(pa >> PAGE_SHIFT);
+
+	p->flags |= PG_SLAB;
+	p->slab_class = cls;
+}
+
+unsigned int pmm_block_order(phys_addr_t pa)
+{
+	return checked_head(pa, "pmm_block_order")->order;
+}

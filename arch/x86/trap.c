@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: MIT
+/*
+ * IDT setup and trap dispatch: exception fixups (user copies), recovery points
+ * for tests (trap_call), register dumps with a stack walk, and IRQ handlers.
+ * An exception with no fixup and no recovery point ends the run as a crash.
+ */
+#include "arch/x86/trap.h"
+#include "arch/x86/console.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/lapic.h"
+#include "arch/x86/mm.h"
+#include "arch/x86/x86.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+#define MAX_RECOVERY 8
+
+struct idt_entry {
+	u16 off_lo, sel;
+	u8 ist, type;
+	u16 off_mid;
+	u32 off_hi, zero;
+} __attribute__((packed));
+
+struct recovery {
+	struct jmpbuf jb;
+	struct trap_info *info;
+	bool dump;
+};
+
+extern const u64 isr_stub_table[256];
+extern const struct extable_entry __start_extable[], __stop_extable[];
+
+static struct idt_entry idt[256] __aligned(16);
+static struct {
+	irq_handler_t fn;
+	void *ctx;
+	u64 count;
+} irqs[256];
+static struct recovery recovery[MAX_RECOVERY];
+static int nrecovery;
+
+/* Hook for traps from ring 3 (set by the user-mode code). */
+void (*user_trap_hook)(struct trap_frame *tf);
+
+static const char *const exc_names[32] = {
+	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+	"#BR bound range", "#UD invalid opcode", "#NM device not available",
+	"#DF double fault", "coprocessor overrun", "#TS invalid TSS",
+	"#NP segment not present", "#SS stack fault", "#GP general protection",
+	"#PF page fault", "reserved 15", "#MF x87 FP", "#AC alignment check",
+	"#MC machine check", "#XM SIMD FP", "#VE virtualization", "#CP control protection",
+};
+
+static void set_gate(int v, u64 handler, int ist, int dpl)
+{
+	idt[v].off_lo = handler & 0xffff;
+	idt[v].sel = SEL_KCODE;
+	idt[v].ist = (u8)ist;
+	idt[v].type = (u8)(0x8e | (dpl << 5));	/* present, 64-bit interrupt gate */
+	idt[v].off_mid = (handler >> 16) & 0xffff;
+	idt[v].off_hi = (u32)(handler >> 32);
+	idt[v].zero = 0;
+}
+
+void idt_init(void)
+{
+	struct {
+		u16 limit;
+		u64 base;
+	} __attribute__((packed)) idtr = { sizeof(idt) - 1, (u64)idt };
+
+	for (int v = 0; v < 256; v++)
+		set_gate(v, isr_stub_table[v], 0, 0);
+	idt[VEC_DF].ist = IST_DF;
+	idt[VEC_NMI].ist = IST_NMI;
+	__asm__ __volatile__("lidt %0" : : "m"(idtr));
+}
+
+int irq_register(int vector, irq_handler_t fn, void *ctx)
+{
+	if (vector < VEC_FIRST_IRQ || vector >= VEC_SPURIOUS)
+		return -EINVAL;
+	if (irqs[vector].fn)
+		return -EBUSY;
+	irqs[vector].ctx = ctx;
+	irqs[vector].count = 0;
+	WRITE_ONCE(irqs[vector].fn, fn);
+	return 0;
+}
+
+void irq_unregister(int vector)
+{
+	if (vector >= VEC_FIRST_IRQ && vector < VEC_SPURIOUS)
+		WRITE_ONCE(irqs[vector].fn, NULL);
+}
+
+int irq_alloc_vector(irq_handler_t fn, void *ctx)
+{
+	/* 0x40..0xef: leave the low ones to the legacy PIC range and 0xf0+ for IPIs */
+	for (int v = 0x40; v < 0xf0; v++)
+		if (irq_register(v, fn, ctx) == 0)
+			return v;
+	return -ENOSPC;
+}
+
+u64 irq_count(int vector)
+{
+	return vector >= 0 && vector < 256 ? READ_ONCE(irqs[vector].count) : 0;
+}
+
+/* Is [va, va+8) safe to read while dumping? Kernel image or direct map only. */
+static bool readable(u64 va)
+{
+	extern char __kernel_phys_start[], __kernel_end[];
+
+	if (va & 7)
+		return false;
+	if (va >= KERNEL_VMA + (u64)__kernel_phys_start && va + 8 <= (u64)__kernel_end)
+		return true;
+	return mm_is_direct_mapped(va, 8);
+}
+
+void stack_walk(u64 rbp, int max)
+{
+	printk("stack:");
+	for (int i = 0; i < max && rbp && readable(rbp) && readable(rbp + 8); i++) {
+		u64 ret = ((u64 *)rbp)[1];
+
+		printk(" %#llx", (unsigned long long)ret);
+		if (((u64 *)rbp)[0] <= rbp)
+			break;
+		rbp = ((u64 *)rbp)[0];
+	}
+	printk("\n");
+}
+
+void trap_dump(const struct trap_frame *tf)
+{
+	int v = (int)tf->vector;
+	/* outside a test, dump lines are KTAP diagnostics of their own */
+	const char *old = console_set_line_prefix(NULL);
+
+	console_set_line_prefix(old ? old : "# ");
+	printk("trap: vector %d (%s) error %#llx%s\n", v,
+	       v < 32 && exc_names[v] ? exc_names[v] : "interrupt",
+	       (unsigned long long)tf->error, (tf->cs & 3) ? " in user mode" : "");
+	printk("RIP %016llx CS %04llx RFLAGS %016llx\n", (unsigned long long)tf->rip,
+	       (unsigned long long)tf->cs, (unsigned long long)tf->rflags);
+	printk("RSP %016llx SS %04llx CR2 %016llx CR3 %016llx\n",
+	       (unsigned long long)tf->rsp, (unsigned long long)tf->ss,
+	       (unsigned long long)read_cr2(), (unsigned long long)read_cr3());
+	printk("RAX %016llx RBX %016llx RCX %016llx RDX %016llx\n",
+	       (unsigned long long)tf->rax, (unsigned long long)tf->rbx,
+	       (unsigned long long)tf->rcx, (unsigned long long)tf->rdx);
+	printk("RSI %016llx RDI %016llx RBP %016llx R8  %016llx\n",
+	       (unsigned long long)tf->rsi, (unsigned long long)tf->rdi,
+	       (unsigned long long)tf->rbp, (unsigned long long)tf->r8);
+	printk("R9  %016llx R10 %016llx R11 %016llx R12 %016llx\n",
+	       (unsigned long long)tf->r9, (unsigned long long)tf->r10,
+	       (unsigned long long)tf->r11, (unsigned long long)tf->r12);
+	printk("R13 %016llx R14 %016llx R15 %016llx\n", (unsigned long long)tf->r13,
+	       (unsigned long long)tf->r14, (unsigned long long)tf->r15);
+	if (v == VEC_PF)
+		printk("page fault: %s %s in %s mode%s\n",
+		       tf->error & 1 ? "protection violation" : "not-present page",
+		       tf->error & 2 ? "write" : (tf->error & 16 ? "fetch" : "read"),
+		       tf->error & 4 ? "user" : "kernel",
+		       tf->error & 8 ? ", reserved bit set" : "");
+	if (!(tf->cs & 3))
+		stack_walk(tf->rbp, 12);
+	console_set_line_prefix(old);
+}
+
+void trap_dump_here(void)
+{
+	u64 rbp;
+
+	const char *old = console_set_line_prefix(NULL);
+
+	console_set_line_prefix(old ? old : "# ");
+	__asm__ __volatile__("movq %%rbp, %0" : "=r"(rbp));
+	printk("CR0 %016llx CR3 %016llx CR4 %016llx\n", (unsigned long long)read_cr0(),
+	       (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
+	stack_walk(rbp, 16);
+	console_set_line_prefix(old);
+}
+
+__noreturn void trap_triple_fault(void)
+{
+	struct {
+		u16 limit;
+		u64 base;
+	} __attribute__((packed)) none = { 0, 0 };
+
+	__asm__ __volatile__("lidt %0; int3" : : "m"(none));
+	for (;;)
+		halt();
+}
+
+static bool try_fixup(struct trap_frame *tf)
+{
+	for (const struct extable_entry *e = __start_extable; e < __stop_extable; e++) {
+		if (e->insn == tf->rip) {
+			tf->rip = e->fixup;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void exception(struct trap_frame *tf)
+{
+	const char *prev_prefix = NULL;
+
+	if (!(tf->cs & 3) && try_fixup(tf))
+		return;
+	if ((tf->cs & 3) && user_trap_hook) {
+		user_trap_hook(tf);
+		return;
+	}
+	if (nrecovery > 0 && tf->vector != VEC_DF && tf->vector != 18) {
+		struct recovery *r = &recovery[--nrecovery];
+
+		if (r->info) {
+			r->info->vector = (int)tf->vector;
+			r->info->error = tf->error;
+			r->info->rip = tf->rip;
+			r->info->cr2 = read_cr2();
+		}
+		if (r->dump)
+			trap_dump(tf);
+		klongjmp(&r->jb, (int)tf->vector + 1);
+	}
+	console_set_line_prefix(prev_prefix);
+	printk("\n# unexpected exception, no recovery point\n");
+	trap_dump(tf);
+	printk("# iommu-testos: crashed\n");
+	machine_exit(EXIT_CRASH);
+}
+
+void trap_dispatch(struct trap_frame *tf)
+{
+	int v = (int)tf->vector;
+
+	if (v < VEC_FIRST_IRQ) {
+		exception(tf);
+		return;
+	}
+	if (v == VEC_SPURIOUS)
+		return;
+	irqs[v].count++;
+	if (irqs[v].fn)
+		irqs[v].fn(tf, irqs[v].ctx);
+	lapic_eoi();
+}
+
+int trap_call(void (*fn)(void *), void *arg, struct trap_info *info, bool dump)
+{
+	struct recovery *r;
+	int depth = nrecovery, ret;
+	bool irq_on = irqs_enabled();
+
+	if (nrecovery >= MAX_RECOVERY)
+		panic("trap_call: recovery points nested too deep");
+	r = &recovery[nrecovery];
+	r->info = info;
+	r->dump = dump;
+	ret = ksetjmp(&r->jb);
+	if (ret == 0) {
+		nrecovery++;
+		fn(arg);
+		nrecovery = depth;
+		return 0;
+	}
+	/* we came back through klongjmp from exception() */
+	nrecovery = depth;
+	if (irq_on)
+		irq_enable();
+	return ret;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Time: the TSC calibrated against the PIT, a second clock (ACPI PM timer or
+ * HPET) to check it, delays, and deadlines for bounded polling loops.
+ */
+#ifndef ARCH_X86_TSC_H
+#define ARCH_X86_TSC_H
+
+#include "lib/types.h"
+
+void tsc_calibrate(void);
+u64 tsc_hz(void);
+u64 time_ns(void);
+void udelay(u64 us);
+void mdelay(u64 ms);
+
+/* A deadline for polling: deadline_passed() after 'us' microseconds. */
+typedef u64 deadline_t;
+deadline_t deadline_in_us(u64 us);
+bool deadline_passed(deadline_t d);
+
+/*
+ * Poll cond until true or timeout_us elapse; evaluates to 0 or -ETIMEDOUT.
+ * Every wait on hardware in the kernel goes through this (no endless loops).
+ */
+#define poll_timeout(cond, timeout_us)                                     \
+	({                                                                 \
+		deadline_t __d = deadline_in_us(timeout_us);               \
+		int __r = -ETIMEDOUT;                                      \
+		for (;;) {                                                 \
+			if (cond) {                                        \
+				__r = 0;                                   \
+				break;                                     \
+			}                                                  \
+			if (deadline_passed(__d)) {                        \
+				__r = (cond) ? 0 : -ETIMEDOUT;             \
+				break;                                     \
+			}                                                  \
+			__builtin_ia32_pause();                            \
+		}                                                          \
+		__r;                                                       \
+	})
+
+/* Second clock sources, for checking the TSC. Return 0 when absent. */
+u64 pmtimer_ns(void);
+bool pmtimer_present(void);
+void pmtimer_init(u32 port, bool ext32);
+
+#endif

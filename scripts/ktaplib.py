@@ -1,0 +1,195 @@
+"""Parse and check KTAP version 1 reports (the kernel's and the hosted tests').
+
+parse(text) -> Report with the test tree, leaf counts, the "# iommu-testos:"
+summary line, and every structural error found (missing header or plan,
+plan/count mismatch, numbering gaps, a report cut short). Also writes JUnit XML.
+"""
+import re
+import xml.etree.ElementTree as ET
+
+RESULT_RE = re.compile(r"^(not ok|ok) (\d+)(?: (?:- )?([^#]*?))?\s*(?:#\s*(SKIP|TODO)\b\s*(.*))?$")
+PLAN_RE = re.compile(r"^1\.\.(\d+)")
+SUMMARY_RE = re.compile(r"^# iommu-testos: (\d+) passed, (\d+) failed, (\d+) skipped")
+INDENT = "    "
+
+
+class Test:
+    def __init__(self, name="", number=0):
+        self.name, self.number = name, number
+        self.status = None          # pass, fail, skip
+        self.skip_reason = ""
+        self.diag = []              # diagnostics printed before the result line
+        self.subtests = []
+        self.plan = None
+
+    def leaves(self):
+        if not self.subtests:
+            yield self
+        for t in self.subtests:
+            yield from t.leaves()
+
+
+class Report:
+    def __init__(self):
+        self.root = Test("(top)")
+        self.errors = []
+        self.summary = None         # (passed, failed, skipped) from the summary line
+        self.passed = self.failed = self.skipped = 0
+
+    @property
+    def ok(self):
+        return not self.errors and self.failed == 0
+
+
+def _block(lines, i, indent, parent, rep, path):
+    """Parse one (sub)test list at indent; returns the next line index."""
+    expect = 1
+    diag = []
+    while i < len(lines):
+        line = lines[i]
+        if not line.startswith(indent):
+            return i
+        body = line[len(indent):]
+        if body.startswith(INDENT) and body.strip():
+            sub = Test()
+            sub.diag = diag
+            diag = []
+            i = _block(lines, i, indent + INDENT, sub, rep, path)
+            # the result line for this subtest follows at our level
+            if i < len(lines) and lines[i].startswith(indent):
+                m = RESULT_RE.match(lines[i][len(indent):])
+                if m:
+                    _result(sub, m, expect, rep, path)
+                    expect += 1
+                    parent.subtests.append(sub)
+                    i += 1
+                    continue
+            rep.errors.append("%s: subtest block without a result line" % (path or "top"))
+            parent.subtests.append(sub)
+            sub.status = "fail"
+            continue
+        m = RESULT_RE.match(body)
+        if m:
+            t = Test()
+            t.diag = diag
+            diag = []
+            _result(t, m, expect, rep, path)
+            expect += 1
+            parent.subtests.append(t)
+        elif body.startswith("KTAP version"):
+            if body.strip() != "KTAP version 1":
+                rep.errors.append("%s: unsupported %r" % (path or "top", body.strip()))
+        elif PLAN_RE.match(body):
+            parent.plan = int(PLAN_RE.match(body).group(1))
+        elif body.startswith("#"):
+            m = re.match(r"#\s*Subtest:\s*(\S+)", body)
+            if m:
+                parent.name = parent.name or m.group(1)
+            elif SUMMARY_RE.match(body) and not indent:
+                s = SUMMARY_RE.match(body)
+                rep.summary = tuple(int(x) for x in s.groups())
+            else:
+                diag.append(body)
+        i += 1
+    return i
+
+
+def _result(t, m, expect, rep, path):
+    t.number = int(m.group(2))
+    t.name = (m.group(3) or t.name or "").strip() or t.name
+    if m.group(4) == "SKIP":
+        t.status, t.skip_reason = "skip", (m.group(5) or "").strip()
+    else:
+        t.status = "pass" if m.group(1) == "ok" else "fail"
+    if t.number != expect:
+        rep.errors.append("%s: test %s numbered %d, expected %d" %
+                          (path or "top", t.name, t.number, expect))
+
+
+def _check_plans(t, rep, path):
+    if t.plan is not None and t.plan != len(t.subtests):
+        rep.errors.append("%s: plan says %d tests, found %d (report cut short?)" %
+                          (path or "top", t.plan, len(t.subtests)))
+    for s in t.subtests:
+        _check_plans(s, rep, (path + "." if path else "") + s.name)
+
+
+def parse(text):
+    rep = Report()
+    lines = text.replace("\r", "").split("\n")
+    start = None
+    for i, line in enumerate(lines):
+        pos = line.find("KTAP version 1")
+        if pos < 0:
+            continue
+        prefix = line[:pos]
+        if prefix and not prefix.strip():
+            continue  # indented: a nested header, not the top level
+        start = i
+        break
+    if start is None:
+        rep.errors.append("no 'KTAP version 1' line")
+        return rep
+    # a console prefix (timestamps, a serial tag) is cut from every later line
+    body = [ln[len(prefix):] if prefix and len(ln) >= len(prefix) else ln
+            for ln in lines[start:]]
+    if not any(PLAN_RE.match(ln) for ln in body[:3]):
+        rep.errors.append("top-level plan missing after the header")
+    _block(body, 0, "", rep.root, rep, "")
+    _check_plans(rep.root, rep, "")
+    for leaf in rep.root.leaves():
+        if leaf is rep.root:
+            continue
+        if leaf.status == "pass":
+            rep.passed += 1
+        elif leaf.status == "skip":
+            rep.skipped += 1
+        else:
+            rep.failed += 1
+    if rep.summary is None:
+        rep.errors.append("no '# iommu-testos: N passed, N failed, N skipped' line")
+    elif rep.summary != (rep.passed, rep.failed, rep.skipped):
+        rep.errors.append("summary line says %d/%d/%d, results count %d/%d/%d" %
+                          (rep.summary + (rep.passed, rep.failed, rep.skipped)))
+    return rep
+
+
+def failures(rep):
+    """(path, diagnostics) of every failed leaf test."""
+    out = []
+
+    def walk(t, path):
+        for s in t.subtests:
+            p = (path + "." if path else "") + s.name
+            if s.subtests:
+                walk(s, p)
+            elif s.status == "fail":
+                out.append((p, s.diag))
+    walk(rep.root, "")
+    return out
+
+
+def junit(reports, path):
+    """reports: list of (config name, Report, seconds)."""
+    suites = ET.Element("testsuites")
+    for cfg, rep, secs in reports:
+        for suite in rep.root.subtests:
+            leaves = [t for t in suite.leaves() if t is not suite] or [suite]
+            el = ET.SubElement(suites, "testsuite", name="%s.%s" % (cfg, suite.name),
+                               tests=str(len(leaves)),
+                               failures=str(sum(t.status == "fail" for t in leaves)),
+                               skipped=str(sum(t.status == "skip" for t in leaves)))
+            for t in leaves:
+                tc = ET.SubElement(el, "testcase", classname="%s.%s" % (cfg, suite.name),
+                                   name=t.name)
+                if t.status == "fail":
+                    f = ET.SubElement(tc, "failure", message="failed")
+                    f.text = "\n".join(t.diag)
+                elif t.status == "skip":
+                    ET.SubElement(tc, "skipped", message=t.skip_reason)
+        if rep.errors:
+            el = ET.SubElement(suites, "testsuite", name="%s.ktap" % cfg, tests="1",
+                               failures="1")
+            tc = ET.SubElement(el, "testcase", classname=cfg, name="ktap_structure")
+            ET.SubElement(tc, "failure", message="invalid KTAP").text = "\n".join(rep.errors)
+    ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)

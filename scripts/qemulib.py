@@ -1,0 +1,137 @@
+"""Boot iommu-testos under a named QEMU configuration (scripts/qemu.cfg).
+
+Shared by scripts/qemu (one run, for people) and scripts/check (every
+configuration). Builds the QEMU command line, runs it with a timeout, saves
+the serial log under build/logs/, and maps QEMU's exit status to a result.
+"""
+import configparser
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+BUILD = os.path.join(TOP, "build")
+OVMF_CANDIDATES = ["/usr/share/ovmf/OVMF.fd", "/usr/share/OVMF/OVMF_CODE.fd"]
+
+# isa-debug-exit writes v, QEMU exits (v << 1) | 1 (see arch/x86/console.h)
+EXIT_PASS, EXIT_FAIL, EXIT_CRASH = 33, 35, 37
+RESULTS = {EXIT_PASS: "pass", EXIT_FAIL: "fail", EXIT_CRASH: "crash"}
+
+
+def load_configs(path=None):
+    cp = configparser.ConfigParser(interpolation=None)
+    cp.read(path or os.path.join(HERE, "qemu.cfg"))
+    return cp
+
+
+def image_for(boot):
+    if boot == "elf":
+        return os.path.join(BUILD, "iommu-testos.elf")
+    if boot == "pvh":
+        return os.path.join(BUILD, "iommu-testos-pvh.elf")
+    return os.path.join(BUILD, "iommu-testos.iso")
+
+
+def ovmf():
+    for p in OVMF_CANDIDATES:
+        if os.path.exists(p):
+            return p
+    return None
+
+
+def kvm_usable():
+    return os.access("/dev/kvm", os.R_OK | os.W_OK)
+
+
+def command(sec, image=None, append="", accel="tcg", gdb=False):
+    """The qemu-system-x86_64 argument list for a config section."""
+    boot = sec.get("boot", "elf")
+    image = image or image_for(boot)
+    cmd = ["qemu-system-x86_64", "-machine", sec.get("machine", "q35"),
+           "-accel", accel, "-m", sec.get("memory", "512M"),
+           "-smp", sec.get("smp", "1"), "-cpu", sec.get("cpu", "max"),
+           "-display", "none", "-serial", "stdio", "-monitor", "none",
+           "-nic", "none", "-no-reboot",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    cmd += sec.get("extra_params", "").split()
+    if image.endswith(".iso"):
+        cmd += ["-cdrom", image]
+        if boot == "iso-uefi":
+            fw = ovmf()
+            if not fw:
+                raise RuntimeError("OVMF not found (apt-get install ovmf)")
+            cmd += ["-bios", fw]
+    else:
+        cmd += ["-kernel", image]
+        args = " ".join(a for a in (sec.get("append", ""), append) if a)
+        if args:
+            cmd += ["-append", args]
+    if gdb:
+        cmd += ["-s", "-S"]
+    return cmd
+
+
+class Run:
+    """Result of one boot: status is pass, fail, crash, timeout or error."""
+
+    def __init__(self, name, status, code, seconds, log, cmd, accel):
+        self.name, self.status, self.code = name, status, code
+        self.seconds, self.log, self.cmd, self.accel = seconds, log, cmd, accel
+
+
+def run(name, sec, image=None, append="", accel=None, timeout=None,
+        live=False, log=None, gdb=False, out=sys.stdout):
+    """Boot once; stream the serial log to `out` when live."""
+    accel = accel or os.environ.get("IOMMU_TESTOS_ACCEL", "tcg")
+    if accel == "kvm" and not kvm_usable():
+        accel = "tcg"
+    timeout = float(timeout or sec.get("timeout", "180"))
+    os.makedirs(os.path.join(BUILD, "logs"), exist_ok=True)
+    log = log or os.path.join(BUILD, "logs", name + ".log")
+    cmd = command(sec, image, append, accel, gdb)
+    t0 = time.time()
+    status, code = "error", None
+    with open(log, "wb") as f:
+        f.write(("# qemu: %s\n" % " ".join(cmd)).encode())
+        f.flush()
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             stdin=subprocess.DEVNULL)
+        os.set_blocking(p.stdout.fileno(), False)
+        buf = b""
+        while True:
+            chunk = None
+            try:
+                chunk = p.stdout.read(65536)
+            except BlockingIOError:
+                pass
+            if chunk:
+                f.write(chunk)
+                f.flush()
+                buf = (buf + chunk)[-4096:]
+                if live:
+                    out.write(chunk.decode("utf-8", "replace"))
+                    out.flush()
+            elif p.poll() is not None:
+                break
+            else:
+                time.sleep(0.02)
+            if not gdb and time.time() - t0 > timeout:
+                p.kill()
+                p.wait()
+                status = "timeout"
+                break
+        if status != "timeout":
+            code = p.returncode
+            status = RESULTS.get(code, "error")
+            # KVM on nested/paravirtual hosts can fail where TCG works
+            if accel == "kvm" and b"KVM internal error" in buf:
+                f.write(b"\n# qemu: KVM failed, retrying with TCG\n")
+                return run(name, sec, image, append, "tcg", timeout, live, log, gdb, out)
+    return Run(name, status, code, time.time() - t0, log, cmd, accel)
+
+
+def qemu_missing():
+    return shutil.which("qemu-system-x86_64") is None

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The kernel side of the test runner: console output, crash recovery around
+ * each test, what hardware is present, and the counters of the leak check.
+ */
+#include "arch/x86/console.h"
+#include "arch/x86/mm.h"
+#include "arch/x86/pci.h"
+#include "arch/x86/trap.h"
+#include "arch/x86/tsc.h"
+#include "tests/kernel/env.h"
+#include "tests/ktest.h"
+
+static struct env_hook *hooks;
+
+void env_add_hook(struct env_hook *h)
+{
+	h->next = hooks;
+	hooks = h;
+}
+
+void ktest_env_write(const char *s, size_t n)
+{
+	console_write(s, n);
+}
+
+static void call_test(void *fn)
+{
+	((void (*)(void))fn)();
+}
+
+int ktest_env_protected_call(void (*fn)(void))
+{
+	const char *old = console_set_line_prefix("    # ");
+	int r = trap_call(call_test, (void *)fn, NULL, true);
+
+	console_set_line_prefix(old);
+	return r;
+}
+
+bool ktest_env_has(unsigned int need, const char **why)
+{
+	for (struct env_hook *h = hooks; h; h = h->next)
+		if (h->has && h->has(need, why))
+			return true;
+	switch (need) {
+	case KT_NEED_KERNEL:
+		return true;
+	case KT_NEED_EDU:
+		*why = "start QEMU with -device edu";
+		return pci_find(0x1234, 0x11e8, 0) != NULL;
+	case KT_NEED_TWO_EDU:
+		*why = "start QEMU with two -device edu";
+		return pci_find(0x1234, 0x11e8, 1) != NULL;
+	default:
+		return false;
+	}
+}
+
+void ktest_env_after_test(const struct ktest *t)
+{
+	const char *old = console_set_line_prefix("    # ");
+
+	for (struct env_hook *h = hooks; h; h = h->next)
+		if (h->after_test)
+			h->after_test(t);
+	console_set_line_prefix(old);
+}
+
+u64 ktest_env_ns(void)
+{
+	return time_ns();
+}
+
+static long free_pages(void)
+{
+	return (long)pmm_free_pages();
+}
+
+static long heap_objects(void)
+{
+	return (long)kmalloc_live();
+}
+
+KTEST_COUNTER(free_pages, free_pages);
+KTEST_COUNTER(heap_objects, heap_objects);
+
+void refcount_bad(refcount_t *r, const char *what)
+{
+	printk("refcount %p: %s\n", (void *)r, what);
+}

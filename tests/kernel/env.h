@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Hooks other layers add to the kernel test environment: answers to
+ * "is this hardware here?" and work after each test (draining IOMMU faults).
+ */
+#ifndef TESTS_KERNEL_ENV_H
+#define TESTS_KERNEL_ENV_H
+
+#include "tests/ktest.h"
+#include "lib/refcount.h"
+
+struct env_hook {
+	/* true when this layer provides need; may set *why for a skip */
+	bool (*has)(unsigned int need, const char **why);
+	void (*after_test)(const struct ktest *t);
+	struct env_hook *next;
+};
+
+void env_add_hook(struct env_hook *h);
+
+#endif

@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: MIT
+/*
+ * platform suite: what the boot layer built, checked on the machine it runs
+ * on: memory map, page allocator, ACPI tables, PCI, timers, interrupts and
+ * exception recovery.
+ */
+#include "arch/x86/acpi.h"
+#include "arch/x86/console.h"
+#include "arch/x86/lapic.h"
+#include "arch/x86/mm.h"
+#include "arch/x86/pci.h"
+#include "arch/x86/trap.h"
+#include "arch/x86/tsc.h"
+#include "arch/x86/x86.h"
+#include "boot/bootinfo.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "tests/ktest.h"
+
+extern char __kernel_phys_start[], __kernel_end[];
+
+KTEST(platform, test_platform_memmap_sane)
+{
+	u64 usable = 0, kstart = (u64)(uintptr_t)__kernel_phys_start;
+	u64 kend = (u64)(uintptr_t)__kernel_end - KERNEL_VMA;
+	bool sorted = true, kernel_in_ram = false;
+
+	report(boot_info.nmmap > 0, "loader gave a memory map (%d regions)", boot_info.nmmap);
+	for (int i = 0; i < boot_info.nmmap; i++) {
+		const struct mem_region *r = &boot_info.mmap[i];
+
+		if (i && r->base < boot_info.mmap[i - 1].base)
+			sorted = false;
+		if (r->type == MEM_USABLE) {
+			usable += r->len;
+			if (r->base <= kstart && kend <= r->base + r->len)
+				kernel_in_ram = true;
+		}
+	}
+	report(sorted, "regions sorted by base after sanitizing");
+	report(usable >= (16ULL << 20), "at least 16 MiB usable (%llu MiB)",
+	       (unsigned long long)(usable >> 20));
+	report(kernel_in_ram, "kernel image [%#llx, %#llx) lies in usable RAM",
+	       (unsigned long long)kstart, (unsigned long long)kend);
+	report(pmm_total_pages() > 0 && pmm_total_pages() * PAGE_SIZE <= usable,
+	       "allocator manages no more than the usable RAM");
+	report(!pmm_is_ram(0xfee00000), "LAPIC MMIO page is not RAM");
+}
+
+KTEST(platform, test_platform_sanitize_mmap_merges)
+{
+	struct mem_region r[] = {
+		{ 0x200000, 0x100000, MEM_USABLE },
+		{ 0x0, 0x9f000, MEM_USABLE },
+		{ 0x100000, 0x100000, MEM_USABLE },
+		{ 0x9f000, 0x1000, MEM_RESERVED },
+	};
+	int n = 4;
+
+	bootinfo_sanitize_mmap(r, &n);
+	report(n == 3, "adjacent usable regions merge (%d regions)", n);
+	report(r[0].base == 0 && r[1].type == MEM_RESERVED &&
+	       r[2].base == 0x100000 && r[2].len == 0x200000, "sorted and merged as expected");
+}
+
+KTEST(platform, test_platform_pmm_alloc_free)
+{
+	u64 before = pmm_free_pages();
+	phys_addr_t a = pmm_alloc(0), b = pmm_alloc(3);
+	bool zero = true;
+	u8 *p;
+
+	report(a && b && a != b, "two allocations succeed and differ");
+	report(IS_ALIGNED(b, PAGE_SIZE << 3), "order-3 block is 32 KiB aligned");
+	report(pmm_free_pages() == before - 9, "free count drops by 1 + 8 pages");
+	p = phys_to_virt(b);
+	for (size_t i = 0; i < (PAGE_SIZE << 3); i++)
+		zero &= p[i] == 0;
+	report(zero, "blocks come back zeroed");
+	report(pmm_is_ram(a) && page_refcount(a) == 1, "allocated page has one reference");
+	page_get(b + PAGE_SIZE);
+	report(page_refcount(b) == 2, "a pin on a tail page counts on the block");
+	pmm_free(b, 3);
+	report(pmm_free_pages() == before - 9, "pinned block is not freed by its owner");
+	page_put(b + PAGE_SIZE);
+	pmm_free(a, 0);
+	report(pmm_free_pages() == before, "free count back to baseline");
+	/* the first bytes hold the free-list link; the rest is poison */
+	report(((u8 *)phys_to_virt(a))[64] == 0x6b && ((u8 *)phys_to_virt(a))[4095] == 0x6b,
+	       "freed page is poisoned");
+}
+
+KTEST(platform, test_platform_pmm_exhaustion)
+{
+	u64 before = pmm_free_pages(), n = 0, high = 0;
+	phys_addr_t head = 0, pa;
+
+	/* take every 4 MiB block, chaining them through their first word */
+	while ((pa = pmm_alloc(PMM_MAX_ORDER))) {
+		*(phys_addr_t *)phys_to_virt(pa) = head;
+		head = pa;
+		n++;
+		high += pa >= (1ULL << 32);
+	}
+	report(n > 0, "took %llu blocks of 4 MiB", (unsigned long long)n);
+	if (mm_ram_top() > (5ULL << 30) - (64ULL << 20))
+		report(high > 0, "RAM above 4 GiB is allocated and written through the direct map (%llu blocks)",
+		       (unsigned long long)high);
+	report(pmm_alloc(PMM_MAX_ORDER) == 0, "allocation fails cleanly when no block is left");
+	while (head) {
+		pa = head;
+		head = *(phys_addr_t *)phys_to_virt(pa);
+		pmm_free(pa, PMM_MAX_ORDER);
+	}
+	report(pmm_free_pages() == before, "everything returns (%llu pages free)",
+	       (unsigned long long)pmm_free_pages());
+	pmm_fail_nth(2);
+	pa = pmm_alloc(0);
+	report(pa && pmm_alloc(0) == 0, "fail-nth makes exactly the 2nd allocation fail");
+	pmm_free(pa, 0);
+}
+
+KTEST(platform, test_platform_kmalloc)
+{
+	void *p[64];
+	u64 live = kmalloc_live(), fp = pmm_free_pages();
+	bool distinct = true;
+
+	for (int i = 0; i < 64; i++) {
+		p[i] = kzalloc((size_t)(8 << (i % 10)));
+		for (int j = 0; j < i; j++)
+			distinct &= p[i] != p[j];
+	}
+	report(distinct, "64 live allocations of mixed sizes are distinct");
+	report(kmalloc_live() == live + 64, "live count follows");
+	for (int i = 0; i < 64; i++)
+		kfree(p[i]);
+	report(kmalloc_live() == live && pmm_free_pages() == fp,
+	       "empty slabs return their pages");
+}
+
+KTEST(platform, test_platform_acpi_tables)
+{
+	int bad = 0;
+
+	report(acpi.present, "RSDP found via %s", bootinfo_rsdp_str(boot_info.rsdp_source));
+	if (!acpi.present)
+		return;
+	report(acpi.root_checksum_ok, "%s checksum valid", acpi.xsdt ? "XSDT" : "RSDT");
+	for (int i = 0; i < acpi.ntables; i++) {
+		report_info("%s at %#llx, %u bytes%s", acpi.tables[i].sig,
+			    (unsigned long long)acpi.tables[i].pa, acpi.tables[i].length,
+			    acpi.tables[i].checksum_ok ? "" : " BAD CHECKSUM");
+		bad += !acpi.tables[i].checksum_ok;
+	}
+	report(acpi.ntables > 0 && bad == 0, "%d tables, all checksums valid", acpi.ntables);
+	report(acpi_find("APIC", 0) && acpi.ncpus >= 1, "MADT lists %d CPU(s)", acpi.ncpus);
+	report(acpi_find("FACP", 0) != NULL, "FADT present");
+}
+
+KTEST(platform, test_platform_pci_enumeration)
+{
+	struct pci_dev *edu = pci_find(0x1234, 0x11e8, 0);
+	struct pci_dev *host = pci_find_bdf(0, 0);
+
+	report(pci_ndevs > 0, "%d PCI functions found via %s", pci_ndevs,
+	       acpi.necam ? "ECAM (MCFG)" : "port 0xCF8");
+	report(host != NULL, "host bridge at 00:00.0");
+	for (int i = 0; i < pci_ndevs; i++) {
+		struct pci_dev *d = &pci_devs[i];
+
+		report_info("%s %04x:%04x class %02x%02x%s%s%s%s", d->name, d->vendor,
+			    d->device, d->class, d->subclass, d->cap_msi ? " msi" : "",
+			    d->cap_msix ? " msix" : "", d->cap_pcie ? " pcie" : "",
+			    d->ecap_ats ? " ats" : "");
+	}
+	if (!edu) {
+		report_skip("no edu device on this machine");
+		return;
+	}
+	report(edu->bar[0].size == (1 << 20) && !edu->bar[0].io, "edu BAR0 sized as 1 MiB MMIO");
+	report(edu->cap_msi != 0, "edu has an MSI capability");
+}
+
+KTEST(platform, test_platform_pci_ecam_matches_cf8)
+{
+	struct pci_dev *d = pci_find_bdf(0, 0);
+	struct pci_dev legacy;
+
+	if (!acpi.necam || !d) {
+		report_skip("no ECAM on this machine");
+		return;
+	}
+	legacy = *d;
+	legacy.ecam = false;
+	report(pci_read32(d, 0) == pci_read32(&legacy, 0) &&
+	       pci_read32(d, 8) == pci_read32(&legacy, 8),
+	       "ECAM and port 0xCF8 read the same host bridge ID and class");
+}
+
+static void edu_msi_handler(struct trap_frame *tf, void *ctx)
+{
+	(*(volatile int *)ctx)++;
+}
+
+KTEST_NEEDS(platform, test_platform_msi_delivery, KT_NEED_EDU)
+{
+	struct pci_dev *edu = pci_find(0x1234, 0x11e8, 0);
+	volatile u8 *bar = pci_map_bar(edu, 0);
+	volatile int hits = 0;
+	int vec = irq_alloc_vector(edu_msi_handler, (void *)&hits);
+
+	report(vec > 0, "got a vector (%d)", vec);
+	if (vec < 0)
+		return;
+	u64 seen;
+
+	/* an MSI is a memory write by the device: it needs bus mastering */
+	pci_set_master(edu, true);
+	pci_msi_enable(edu, msi_addr(lapic_id()), msi_data(vec));
+	mmio_write32(bar + 0x60, 0x1);	/* raise FACT_IRQ */
+	report(poll_timeout(hits > 0, 1000000) == 0, "edu MSI arrives on vector %d", vec);
+	mmio_write32(bar + 0x64, 0x1);	/* acknowledge */
+	pci_msi_disable(edu);
+	pci_set_master(edu, false);
+	irq_unregister(vec);
+	seen = irq_count(vec);
+	lapic_self_ipi(vec);	/* no handler now: must be counted, not crash */
+	report(poll_timeout(irq_count(vec) == seen + 1, 100000) == 0, "self-IPI delivered");
+
+}
+
+KTEST(platform, test_platform_timer_against_pmtimer)
+{
+	u64 t0, p0, dt, dp;
+	int good = 0;
+
+	if (!pmtimer_present()) {
+		report_skip("no ACPI PM timer to compare with");
+		return;
+	}
+	report_info("TSC %llu MHz", (unsigned long long)(tsc_hz() / 1000000));
+	/* best of 3: a run is wrong only if the host deschedules us mid-way */
+	for (int i = 0; i < 3 && good == 0; i++) {
+		t0 = time_ns();
+		p0 = pmtimer_ns();
+		mdelay(50);
+		dt = time_ns() - t0;
+		dp = pmtimer_ns() - p0;
+		report_info("50 ms by TSC = %llu us by PM timer", (unsigned long long)(dp / 1000));
+		good = dp > 40000000ULL && dp < 70000000ULL && dt >= 50000000ULL;
+	}
+	report(good, "TSC delay of 50 ms measures 40-70 ms on the PM timer");
+}
+
+KTEST(platform, test_platform_poll_timeout_bounded)
+{
+	u64 t0 = time_ns();
+	int r = poll_timeout(false, 2000);
+
+	report(r == -ETIMEDOUT, "poll on a false condition times out");
+	report(time_ns() - t0 >= 2000000ULL, "after at least the timeout");
+}
+
+static void do_ud(void *arg)
+{
+	__asm__ __volatile__("ud2");
+}
+
+static void do_pf(void *arg)
+{
+	*(volatile u64 *)0xdead000 = 1;
+}
+
+KTEST(platform, test_platform_exception_recovery)
+{
+	struct trap_info ti;
+	int r;
+
+	r = trap_call(do_ud, NULL, &ti, false);
+	report(r == VEC_UD + 1 && ti.vector == VEC_UD, "ud2 is caught as #UD");
+	r = trap_call(do_pf, NULL, &ti, false);
+	report(r == VEC_PF + 1 && ti.cr2 == 0xdead000 && (ti.error & 2),
+	       "write to an unmapped address is caught as #PF with CR2 and W bit");
+	report(irqs_enabled(), "interrupts are back on after recovery");
+}

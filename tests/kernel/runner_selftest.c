@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+/*
+ * platform suite, runner part: the runner must fail a test that fails, that
+ * crashes or that leaks, and must carry on afterwards. The victims are
+ * registered in suite "selftest-fail" (KT_NODEFAULT) so they never run on
+ * their own unless named; `make check` boots them once to see the exit code.
+ */
+#include "arch/x86/mm.h"
+#include "tests/ktest.h"
+
+KTEST_FULL(selftest-fail, test_selftest_fails, 0, KT_NODEFAULT)
+{
+	report(false, "this test fails on purpose");
+}
+
+KTEST_FULL(selftest-fail, test_selftest_crashes, 0, KT_NODEFAULT)
+{
+	__asm__ __volatile__("ud2");
+}
+
+static phys_addr_t leaked;
+
+KTEST_FULL(selftest-fail, test_selftest_leaks_page, 0, KT_NODEFAULT)
+{
+	leaked = pmm_alloc(0);
+	report(leaked != 0, "allocated a page and dropped it");
+}
+
+KTEST_FULL(selftest-fail, test_selftest_passes, 0, KT_NODEFAULT)
+{
+	report(true, "the runner carries on after failures");
+}
+
+KTEST(platform, test_platform_runner_catches_failures)
+{
+	static const struct {
+		const char *name;
+		int expect;
+	} cases[] = {
+		{ "test_selftest_fails", 1 },
+		{ "test_selftest_crashes", 1 },
+		{ "test_selftest_leaks_page", 1 },
+		{ "test_selftest_passes", 0 },
+	};
+	u64 fp = pmm_free_pages();
+
+	report_prefix_push("inner");
+	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+		const struct ktest *t = ktest_find(cases[i].name);
+		int r = t ? ktest_run_one(t) : -1;
+
+		report_prefix_pop();
+		report(r == cases[i].expect, "%s reports %s", cases[i].name,
+		       cases[i].expect ? "failure" : "pass");
+		report_prefix_push("inner");
+	}
+	report_prefix_pop();
+	/* the leak victim's page is a real leak: give it back via its address */
+	report(pmm_free_pages() == fp - 1, "the leak victim leaked exactly one page");
+	if (leaked)
+		pmm_free(leaked, 0);
+	leaked = 0;
+}
