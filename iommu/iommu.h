@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The IOMMU driver interface: what core/ calls and what the mock, VT-d and
+ * AMD-Vi drivers implement (domains, device attach, map/unmap with page-size
+ * bitmaps, IOTLB sync, iova_to_phys, reserved regions, faults).
+ * Semantics follow Linux's include/linux/iommu.h; no hardware detail here.
+ */
+#ifndef IOMMU_IOMMU_H
+#define IOMMU_IOMMU_H
+
+#include "lib/compiler.h"
+#include "lib/list.h"
+
+/* Mapping permissions (prot). */
+#define IOMMU_READ	(1 << 0)
+#define IOMMU_WRITE	(1 << 1)
+#define IOMMU_CACHE	(1 << 2)	/* coherent DMA (snoop) */
+#define IOMMU_NOEXEC	(1 << 3)
+
+struct iommu_domain;
+struct iommu_dev;
+struct iommu_device;
+
+/*
+ * Pages unmapped by unmap_pages() and table pages freed on the way are
+ * gathered here; iotlb_sync() invalidates [start, end] and only then frees
+ * the gathered table pages (free after flush, never before).
+ */
+struct iommu_iotlb_gather {
+	unsigned long start;	/* inclusive */
+	unsigned long end;	/* inclusive; start > end means empty */
+	size_t pgsize;		/* largest page size unmapped */
+	struct list_head freelist;	/* driver's table pages to free after the flush */
+};
+
+static inline void iommu_iotlb_gather_init(struct iommu_iotlb_gather *g)
+{
+	g->start = ~0UL;
+	g->end = 0;
+	g->pgsize = 0;
+	INIT_LIST_HEAD(&g->freelist);
+}
+
+static inline void iommu_iotlb_gather_add_range(struct iommu_iotlb_gather *g,
+						unsigned long iova, size_t size)
+{
+	unsigned long end = iova + size - 1;
+
+	if (iova < g->start)
+		g->start = iova;
+	if (end > g->end)
+		g->end = end;
+}
+
+struct iommu_domain_geometry {
+	dma_addr_t aperture_start;	/* first usable IOVA */
+	dma_addr_t aperture_end;	/* last usable IOVA (inclusive) */
+	bool force_aperture;		/* DMA outside the aperture is refused */
+};
+
+enum iommu_domain_type {
+	IOMMU_DOMAIN_BLOCKED,	/* all DMA faults */
+	IOMMU_DOMAIN_IDENTITY,	/* DMA is untranslated */
+	IOMMU_DOMAIN_PAGING,	/* translated through page tables (Linux: UNMANAGED) */
+};
+
+struct iommu_domain_ops {
+	/* Make dev translate through this domain, replacing its current one. */
+	int (*attach_dev)(struct iommu_domain *d, struct iommu_dev *dev);
+	/*
+	 * Map pgcount pages of pgsize (one bit of pgsize_bitmap) at iova -> paddr.
+	 * *mapped returns the bytes mapped even on error, so callers can undo.
+	 */
+	int (*map_pages)(struct iommu_domain *d, unsigned long iova, phys_addr_t paddr,
+			 size_t pgsize, size_t pgcount, int prot, size_t *mapped);
+	/* Unmap up to pgcount pages; returns bytes unmapped (may exceed a request inside a larger page). */
+	size_t (*unmap_pages)(struct iommu_domain *d, unsigned long iova, size_t pgsize,
+			      size_t pgcount, struct iommu_iotlb_gather *gather);
+	/* Caching-mode / non-present->present invalidation after map; may be NULL. */
+	int (*iotlb_sync_map)(struct iommu_domain *d, unsigned long iova, size_t size);
+	/* Invalidate what gather collected, wait for completion, free its pages. */
+	void (*iotlb_sync)(struct iommu_domain *d, struct iommu_iotlb_gather *gather);
+	void (*flush_iotlb_all)(struct iommu_domain *d);
+	phys_addr_t (*iova_to_phys)(struct iommu_domain *d, dma_addr_t iova);
+	void (*free)(struct iommu_domain *d);
+};
+
+/* A domain: drivers embed it in their own struct and use container_of. */
+struct iommu_domain {
+	enum iommu_domain_type type;
+	const struct iommu_domain_ops *ops;
+	const struct iommu_ops *owner;	/* driver that allocated it */
+	unsigned long pgsize_bitmap;	/* bit n set: pages of 2^n bytes supported */
+	struct iommu_domain_geometry geometry;
+	struct iommu_device *iommu;	/* unit it was allocated for, NULL if any */
+};
+
+enum iommu_resv_type {
+	IOMMU_RESV_DIRECT,	/* must stay identity mapped (RMRR, IVMD unity) */
+	IOMMU_RESV_RESERVED,	/* never mappable */
+	IOMMU_RESV_MSI,		/* interrupt window (0xfee00000-0xfeefffff) */
+};
+
+struct iommu_resv_region {
+	struct list_head list;
+	phys_addr_t start;
+	size_t length;
+	int prot;
+	enum iommu_resv_type type;
+};
+
+/* One DMA fault or event as the hardware recorded it, decoded. */
+struct iommu_fault_record {
+	struct iommu_device *iommu;	/* unit that logged it */
+	u16 segment;
+	u16 source_id;		/* requester ID: bus << 8 | devfn */
+	u64 addr;		/* faulting IOVA (page-aligned on VT-d) */
+	u32 reason;		/* hardware code (VT-d fault reason, AMD event code) */
+	bool write;		/* access type */
+	u32 pasid;		/* 0 when none */
+	const char *reason_str;	/* decoded text */
+};
+
+/* Driver-wide operations (one table per driver: mock, vtd, amdvi). */
+struct iommu_ops {
+	const char *name;
+	/* A paging domain usable by dev; ERR_PTR on failure. */
+	struct iommu_domain *(*domain_alloc_paging)(struct iommu_dev *dev);
+	/* Domains that need no allocation; may be NULL. */
+	struct iommu_domain *blocked_domain;
+	struct iommu_domain *identity_domain;
+	/*
+	 * IOMMU_GET_HW_INFO data: fill up to *length bytes at data with the
+	 * driver's struct (e.g. iommu_hw_info_vtd); set *length and *type.
+	 */
+	int (*hw_info)(struct iommu_dev *dev, void *data, u32 *length, u32 *type);
+	/* Add this device's reserved regions (iommu_resv_region) to head. */
+	void (*get_resv_regions)(struct iommu_dev *dev, struct list_head *head);
+	/* Whether the hardware behind dev enforces cache coherency, etc. */
+	bool (*capable)(struct iommu_dev *dev, int cap);
+};
+
+#define IOMMU_CAP_CACHE_COHERENCY	1
+
+/* A hardware IOMMU unit (one DRHD, one AMD IOMMU, or the mock). */
+struct iommu_device {
+	const char *name;
+	const struct iommu_ops *ops;
+	/* Read and report pending faults (also called from the fault interrupt). */
+	void (*poll_faults)(struct iommu_device *iommu);
+	struct list_head node;	/* in the global unit list */
+};
+
+/*
+ * A device whose DMA goes through an IOMMU. Bus code (PCI, the mock) fills
+ * it in and registers it; the driver owns iommu_priv.
+ */
+struct iommu_dev {
+	const char *name;		/* "0000:00:03.0" or "mock3" */
+	u16 segment;
+	u16 rid;			/* requester ID the IOMMU sees */
+	const struct iommu_ops *ops;	/* translating driver, NULL: none */
+	struct iommu_device *iommu;	/* translating unit */
+	void *iommu_priv;		/* driver's per-device state */
+	void *bus_priv;			/* struct pci_dev * in the kernel, mock data hosted */
+	struct iommu_domain *domain;	/* currently attached, NULL = driver default */
+	u64 dma_mask;			/* highest address the device can emit */
+	struct list_head node;		/* in the global device list */
+};
+
+/* --- generic helpers (iommu/iommu.c), used by core/ and tests --- */
+
+void iommu_device_register(struct iommu_device *iommu);
+void iommu_device_unregister(struct iommu_device *iommu);
+void iommu_dev_register(struct iommu_dev *dev);
+void iommu_dev_unregister(struct iommu_dev *dev);
+/* The n-th registered device, or NULL. */
+struct iommu_dev *iommu_dev_get(int n);
+struct iommu_dev *iommu_dev_find(const char *name);
+
+struct iommu_domain *iommu_domain_alloc_paging(struct iommu_dev *dev);
+void iommu_domain_free(struct iommu_domain *d);
+/* Attach dev to d (replacing its current domain); old stays on failure. */
+int iommu_attach_device(struct iommu_domain *d, struct iommu_dev *dev);
+/* Back to the blocked domain (no DMA). */
+void iommu_detach_device(struct iommu_domain *d, struct iommu_dev *dev);
+
+/*
+ * Map size bytes iova -> paddr with the largest page sizes alignment allows.
+ * All or nothing: on failure everything mapped so far is unmapped again.
+ */
+int iommu_map(struct iommu_domain *d, unsigned long iova, phys_addr_t paddr,
+	      size_t size, int prot);
+/* Unmap and invalidate; returns bytes unmapped. Done means flushed. */
+size_t iommu_unmap(struct iommu_domain *d, unsigned long iova, size_t size);
+phys_addr_t iommu_iova_to_phys(struct iommu_domain *d, dma_addr_t iova);
+/* Largest page size usable at iova/paddr for size bytes. */
+size_t iommu_pgsize(unsigned long pgsize_bitmap, unsigned long iova,
+		    phys_addr_t paddr, size_t size, size_t *count);
+
+void iommu_get_resv_regions(struct iommu_dev *dev, struct list_head *head);
+void iommu_put_resv_regions(struct list_head *head);
+
+/* --- faults (iommu/fault.c) --- */
+
+/* Drivers call this for every fault they read from the hardware. */
+void iommu_fault_report(const struct iommu_fault_record *f);
+/*
+ * Tests: declare that a fault from source_id at addr (page-aligned compare;
+ * reason 0 = any) is expected; iommu_fault_expect_done() returns how many
+ * expected faults arrived. Any fault not expected fails the running test.
+ */
+void iommu_fault_expect(u16 segment, u16 source_id, u64 addr, u32 reason);
+int iommu_fault_expect_done(void);
+/* Poll every unit and account faults; returns unexpected faults since last call. */
+int iommu_fault_drain(void);
+
+#endif
