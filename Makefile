@@ -56,6 +56,8 @@ lib-objs += lib/string.o
 lib-objs += lib/printf.o
 lib-objs += lib/bitmap.o
 
+iommu-objs += iommu/iommu.o
+
 # suites built into the kernel (lib_* also build hosted)
 ktest-objs += tests/ktest.o
 ktest-objs += tests/kernel/env.o
@@ -66,7 +68,8 @@ ktest-objs += tests/kernel/lib_printf.o
 ktest-objs += tests/kernel/lib_bitmap.o
 ktest-objs += tests/kernel/lib_list.o
 
-kernel-objs := $(addprefix $(KB)/,$(boot-objs) $(arch-objs) $(lib-objs) $(ktest-objs))
+kernel-objs := $(addprefix $(KB)/,$(boot-objs) $(arch-objs) $(lib-objs) $(iommu-objs) \
+	$(ktest-objs))
 
 # --- hosted unit tests --------------------------------------------------------
 # test-lib links our lib/ (string functions replace libc's in that program),

@@ -177,6 +177,7 @@ void iommu_dev_unregister(struct iommu_dev *dev);
 /* The n-th registered device, or NULL. */
 struct iommu_dev *iommu_dev_get(int n);
 struct iommu_dev *iommu_dev_find(const char *name);
+void iommu_for_each_unit(void (*fn)(struct iommu_device *iommu, void *ctx), void *ctx);
 
 struct iommu_domain *iommu_domain_alloc_paging(struct iommu_dev *dev);
 void iommu_domain_free(struct iommu_domain *d);
@@ -198,6 +199,7 @@ phys_addr_t iommu_iova_to_phys(struct iommu_domain *d, dma_addr_t iova);
 size_t iommu_pgsize(unsigned long pgsize_bitmap, unsigned long iova,
 		    phys_addr_t paddr, size_t size, size_t *count);
 
+/* Regions are kzalloc'ed by the driver; iommu_put_resv_regions kfrees them. */
 void iommu_get_resv_regions(struct iommu_dev *dev, struct list_head *head);
 void iommu_put_resv_regions(struct list_head *head);
 

@@ -7,6 +7,7 @@
 #ifndef ARCH_X86_MM_H
 #define ARCH_X86_MM_H
 
+#include "lib/alloc.h"
 #include "lib/types.h"
 #include "boot/boot.h"
 
@@ -64,10 +65,7 @@ void pmm_fail_nth(u64 n);
 void *page_alloc_va(unsigned int order);
 void page_free_va(void *va, unsigned int order);
 
-/* Kernel heap. Objects up to 2 KiB come from slabs; larger ones are pages. */
-void *kmalloc(size_t size);
-void *kzalloc(size_t size);
-void kfree(const void *p);
+/* Kernel heap (lib/alloc.h): slabs up to 2 KiB, pages beyond. */
 u64 kmalloc_live(void);
 
 /*
