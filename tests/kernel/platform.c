@@ -6,6 +6,7 @@
  */
 #include "arch/x86/acpi.h"
 #include "arch/x86/console.h"
+#include "arch/x86/fwcfg.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
@@ -180,6 +181,45 @@ KTEST(platform, test_platform_pci_enumeration)
 	}
 	report(edu->bar[0].size == (1 << 20) && !edu->bar[0].io, "edu BAR0 sized as 1 MiB MMIO");
 	report(edu->cap_msi != 0, "edu has an MSI capability");
+}
+
+/* The run scripts list the devices they added (fw_cfg); each must be found. */
+KTEST(platform, test_platform_pci_finds_qemu_devices)
+{
+	char list[256], *p = list;
+	int n = fwcfg_read_file("opt/iommu-testos/pci-expect", list, sizeof(list)), want[16] = { 0 };
+	u16 ids[16][2];
+	int nids = 0;
+
+	if (n <= 0) {
+		report_skip("no device list from the run script (not under scripts/qemu)");
+		return;
+	}
+	report_info("expected: %s", list);
+	while (*p && nids < 16) {
+		u16 v = (u16)strtoull(p, &p, 16), d = 0;
+		int i;
+
+		if (*p == ':')
+			d = (u16)strtoull(p + 1, &p, 16);
+		for (i = 0; i < nids && (ids[i][0] != v || ids[i][1] != d); i++)
+			;
+		if (i == nids) {
+			ids[nids][0] = v;
+			ids[nids++][1] = d;
+		}
+		want[i]++;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	for (int i = 0; i < nids; i++) {
+		int have = 0;
+
+		while (pci_find(ids[i][0], ids[i][1], have))
+			have++;
+		report(have >= want[i], "%04x:%04x: %d expected, %d found", ids[i][0], ids[i][1],
+		       want[i], have);
+	}
 }
 
 KTEST(platform, test_platform_pci_ecam_matches_cf8)
