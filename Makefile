@@ -63,6 +63,7 @@ iommu-objs += iommu/iommu.o
 ktest-objs += tests/ktest.o
 ktest-objs += tests/kernel/env.o
 ktest-objs += tests/kernel/platform.o
+ktest-objs += tests/kernel/platform_bootinfo.o
 ktest-objs += tests/kernel/runner_selftest.o
 ktest-objs += tests/kernel/lib_string.o
 ktest-objs += tests/kernel/lib_printf.o
@@ -85,6 +86,8 @@ host-lib-test-srcs += tests/kernel/lib_string.c
 host-lib-test-srcs += tests/kernel/lib_printf.c
 host-lib-test-srcs += tests/kernel/lib_bitmap.c
 host-lib-test-srcs += tests/kernel/lib_list.c
+host-lib-test-srcs += tests/kernel/platform_bootinfo.c
+host-lib-test-srcs += boot/bootinfo.c
 
 HOST_TESTS := $(HB)/test-lib
 
