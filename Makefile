@@ -52,6 +52,7 @@ arch-objs += arch/x86/pci.o
 arch-objs += arch/x86/lapic.o
 arch-objs += arch/x86/tsc.o
 arch-objs += arch/x86/fwcfg.o
+arch-objs += arch/x86/watchdog.o
 
 lib-objs += lib/string.o
 lib-objs += lib/printf.o

@@ -12,6 +12,7 @@
 #include "arch/x86/pci.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
+#include "arch/x86/watchdog.h"
 #include "arch/x86/x86.h"
 #include "boot/bootinfo.h"
 #include "lib/errno.h"
@@ -323,4 +324,27 @@ KTEST(platform, test_platform_exception_recovery)
 	report(r == VEC_PF + 1 && ti.cr2 == 0xdead000 && (ti.error & 2),
 	       "write to an unmapped address is caught as #PF with CR2 and W bit");
 	report(irqs_enabled(), "interrupts are back on after recovery");
+}
+
+static volatile int watchdog_fired;
+
+static void watchdog_caught(struct trap_frame *tf, const char *what)
+{
+	watchdog_fired = 1;
+}
+
+KTEST(platform, test_platform_watchdog_fires)
+{
+	u64 t0 = watchdog_ticks();
+
+	if (!watchdog_running()) {
+		report_skip("no LAPIC timer");
+		return;
+	}
+	report(poll_timeout(watchdog_ticks() > t0, 1000000) == 0, "the 10 Hz tick runs");
+	watchdog_fired = 0;
+	watchdog_arm(50, "watchdog self-test", watchdog_caught);
+	report(poll_timeout(watchdog_fired, 2000000) == 0,
+	       "a test stuck past its deadline is interrupted by the watchdog");
+	watchdog_disarm();
 }
