@@ -58,6 +58,12 @@ lib-objs += lib/bitmap.o
 
 iommu-objs += iommu/iommu.o
 
+# VT-d driver, fault API, DMA initiators (issue 5)
+iommu-objs += iommu/fault.o
+drivers-objs += drivers/edu.o
+drivers-objs += drivers/nvme.o
+drivers-objs += drivers/ahci.o
+
 # suites built into the kernel (lib_* also build hosted)
 ktest-objs += tests/ktest.o
 ktest-objs += tests/kernel/env.o
@@ -69,7 +75,7 @@ ktest-objs += tests/kernel/lib_bitmap.o
 ktest-objs += tests/kernel/lib_list.o
 
 kernel-objs := $(addprefix $(KB)/,$(boot-objs) $(arch-objs) $(lib-objs) $(iommu-objs) \
-	$(ktest-objs))
+	$(drivers-objs) $(ktest-objs))
 
 # --- hosted unit tests --------------------------------------------------------
 # test-lib links our lib/ (string functions replace libc's in that program),
