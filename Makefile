@@ -55,6 +55,9 @@ arch-objs += arch/x86/tsc.o
 lib-objs += lib/string.o
 lib-objs += lib/printf.o
 lib-objs += lib/bitmap.o
+lib-objs += lib/itree.o
+lib-objs += lib/idtable.o
+lib-objs += lib/failpoint.o
 
 iommu-objs += iommu/iommu.o
 
@@ -73,6 +76,8 @@ ktest-objs += tests/kernel/lib_string.o
 ktest-objs += tests/kernel/lib_printf.o
 ktest-objs += tests/kernel/lib_bitmap.o
 ktest-objs += tests/kernel/lib_list.o
+ktest-objs += tests/kernel/lib_itree.o
+ktest-objs += tests/kernel/lib_idtable.o
 
 kernel-objs := $(addprefix $(KB)/,$(boot-objs) $(arch-objs) $(lib-objs) $(iommu-objs) \
 	$(drivers-objs) $(ktest-objs))
@@ -83,6 +88,10 @@ kernel-objs := $(addprefix $(KB)/,$(boot-objs) $(arch-objs) $(lib-objs) $(iommu-
 host-lib-test-srcs += lib/string.c
 host-lib-test-srcs += lib/printf.c
 host-lib-test-srcs += lib/bitmap.c
+host-lib-test-srcs += lib/itree.c
+host-lib-test-srcs += lib/idtable.c
+host-lib-test-srcs += lib/failpoint.c
+host-lib-test-srcs += lib/alloc_host.c
 host-lib-test-srcs += tests/ktest.c
 host-lib-test-srcs += tests/host/env.c
 host-lib-test-srcs += tests/host/main.c
@@ -90,6 +99,8 @@ host-lib-test-srcs += tests/kernel/lib_string.c
 host-lib-test-srcs += tests/kernel/lib_printf.c
 host-lib-test-srcs += tests/kernel/lib_bitmap.c
 host-lib-test-srcs += tests/kernel/lib_list.c
+host-lib-test-srcs += tests/kernel/lib_itree.c
+host-lib-test-srcs += tests/kernel/lib_idtable.c
 
 HOST_TESTS := $(HB)/test-lib
 
