@@ -104,6 +104,18 @@ host-lib-test-srcs += tests/kernel/lib_idtable.c
 
 HOST_TESTS := $(HB)/test-lib
 
+# VT-d page tables and PSI encoder against a memory model (issue 5)
+host-vtd-test-srcs += lib/string.c
+host-vtd-test-srcs += lib/printf.c
+host-vtd-test-srcs += lib/alloc_host.c
+host-vtd-test-srcs += tests/ktest.c
+host-vtd-test-srcs += tests/host/env.c
+host-vtd-test-srcs += tests/host/main.c
+host-vtd-test-srcs += iommu/vtd/vtd_pgtable.c
+host-vtd-test-srcs += tests/host/vtd_model.c
+host-vtd-test-srcs += tests/host/vtd_pgtable.c
+HOST_TESTS += $(HB)/test-vtd
+
 .PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb
 all: kernel iso host
 
@@ -145,6 +157,11 @@ $(HB)/test-lib: $(host-lib-test-srcs)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HCFLAGS) -fsanitize=undefined -fno-sanitize-recover=all \
 		-fno-builtin -fno-tree-loop-distribute-patterns -o $@ $(host-lib-test-srcs)
+
+$(HB)/test-vtd: $(host-vtd-test-srcs)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -fno-builtin -o $@ $(host-vtd-test-srcs)
 
 check:
 	$(PYTHON) scripts/check
