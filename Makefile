@@ -57,8 +57,17 @@ arch-objs += arch/x86/watchdog.o
 lib-objs += lib/string.o
 lib-objs += lib/printf.o
 lib-objs += lib/bitmap.o
+lib-objs += lib/itree.o
+lib-objs += lib/idtable.o
+lib-objs += lib/failpoint.o
 
 iommu-objs += iommu/iommu.o
+
+# VT-d driver, fault API, DMA initiators (issue 5)
+iommu-objs += iommu/fault.o
+drivers-objs += drivers/edu.o
+drivers-objs += drivers/nvme.o
+drivers-objs += drivers/ahci.o
 
 # suites built into the kernel (lib_* also build hosted)
 ktest-objs += tests/ktest.o
@@ -70,9 +79,11 @@ ktest-objs += tests/kernel/lib_string.o
 ktest-objs += tests/kernel/lib_printf.o
 ktest-objs += tests/kernel/lib_bitmap.o
 ktest-objs += tests/kernel/lib_list.o
+ktest-objs += tests/kernel/lib_itree.o
+ktest-objs += tests/kernel/lib_idtable.o
 
 kernel-objs := $(addprefix $(KB)/,$(boot-objs) $(arch-objs) $(lib-objs) $(iommu-objs) \
-	$(ktest-objs))
+	$(drivers-objs) $(ktest-objs))
 
 # --- hosted unit tests --------------------------------------------------------
 # test-lib links our lib/ (string functions replace libc's in that program),
@@ -80,6 +91,10 @@ kernel-objs := $(addprefix $(KB)/,$(boot-objs) $(arch-objs) $(lib-objs) $(iommu-
 host-lib-test-srcs += lib/string.c
 host-lib-test-srcs += lib/printf.c
 host-lib-test-srcs += lib/bitmap.c
+host-lib-test-srcs += lib/itree.c
+host-lib-test-srcs += lib/idtable.c
+host-lib-test-srcs += lib/failpoint.c
+host-lib-test-srcs += lib/alloc_host.c
 host-lib-test-srcs += tests/ktest.c
 host-lib-test-srcs += tests/host/env.c
 host-lib-test-srcs += tests/host/main.c
@@ -89,8 +104,22 @@ host-lib-test-srcs += tests/kernel/lib_bitmap.c
 host-lib-test-srcs += tests/kernel/lib_list.c
 host-lib-test-srcs += tests/kernel/platform_bootinfo.c
 host-lib-test-srcs += boot/bootinfo.c
+host-lib-test-srcs += tests/kernel/lib_itree.c
+host-lib-test-srcs += tests/kernel/lib_idtable.c
 
 HOST_TESTS := $(HB)/test-lib
+
+# VT-d page tables and PSI encoder against a memory model (issue 5)
+host-vtd-test-srcs += lib/string.c
+host-vtd-test-srcs += lib/printf.c
+host-vtd-test-srcs += lib/alloc_host.c
+host-vtd-test-srcs += tests/ktest.c
+host-vtd-test-srcs += tests/host/env.c
+host-vtd-test-srcs += tests/host/main.c
+host-vtd-test-srcs += iommu/vtd/vtd_pgtable.c
+host-vtd-test-srcs += tests/host/vtd_model.c
+host-vtd-test-srcs += tests/host/vtd_pgtable.c
+HOST_TESTS += $(HB)/test-vtd
 
 .PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb
 all: kernel iso host
@@ -140,6 +169,11 @@ $(HB)/test-lib: $(host-lib-test-srcs)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HCFLAGS) -fsanitize=undefined -fno-sanitize-recover=all \
 		-fno-builtin -fno-tree-loop-distribute-patterns -o $@ $(host-lib-test-srcs)
+
+$(HB)/test-vtd: $(host-vtd-test-srcs)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -fno-builtin -o $@ $(host-vtd-test-srcs)
 
 check:
 	$(PYTHON) scripts/check
