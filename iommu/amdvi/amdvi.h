@@ -131,6 +131,8 @@ int amdvi_flush_devtab_entry(struct amdvi_unit *u, u16 devid);
 int amdvi_flush_pages(struct amdvi_unit *u, u16 domid, u64 start, u64 last, bool pde);
 /* Everything this unit caches (INVALIDATE_IOMMU_ALL, or its fallback). */
 int amdvi_flush_all(struct amdvi_unit *u);
+/* Page order of a ring of 2^len_log2 16-byte entries. */
+unsigned int amdvi_ring_order(unsigned int len_log2);
 /* Allocate and program the ring and the semaphore page (IOMMU disabled). */
 int amdvi_cmd_init(struct amdvi_unit *u);
 void amdvi_cmd_fini(struct amdvi_unit *u);
