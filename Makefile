@@ -80,6 +80,15 @@ acpi-objs += iommu/vtd/vtd_caps.o
 acpi-objs += iommu/amdvi/amdvi_caps.o
 iommu-objs += $(acpi-objs)
 
+# AMD-Vi driver (issue 6)
+amdvi-objs += iommu/amdvi/amdvi_pgtable.o
+amdvi-objs += iommu/amdvi/amdvi_cmd.o
+amdvi-objs += iommu/amdvi/amdvi_event.o
+amdvi-objs += iommu/amdvi/amdvi_devtab.o
+amdvi-objs += iommu/amdvi/amdvi_init.o
+amdvi-objs += iommu/amdvi/amdvi_domain.o
+iommu-objs += $(amdvi-objs)
+
 # suites built into the kernel (lib_* also build hosted)
 ktest-objs += tests/ktest.o
 ktest-objs += tests/kernel/env.o
@@ -92,6 +101,9 @@ ktest-objs += tests/kernel/lib_bitmap.o
 ktest-objs += tests/kernel/lib_list.o
 ktest-objs += tests/kernel/lib_itree.o
 ktest-objs += tests/kernel/lib_idtable.o
+ktest-objs += tests/kernel/amdvi_probe.o
+ktest-objs += tests/kernel/amdvi_pgtable.o
+ktest-objs += tests/kernel/amdvi_encode.o
 
 kernel-objs := $(addprefix $(KB)/,$(boot-objs) $(arch-objs) $(lib-objs) $(iommu-objs) \
 	$(drivers-objs) $(ktest-objs))
@@ -160,6 +172,25 @@ iommu-caps-srcs += iommu/tools/iommu-caps.c
 iommu-caps-srcs += iommu/tools/jsonout.c
 HOST_TOOLS := $(HB)/iommu-acpi $(HB)/iommu-caps
 HOST_TESTS += $(HB)/test-acpi $(HB)/test-caps
+
+# AMD-Vi pure parts and the ring/log against a software unit (issue 6)
+host-amdvi-test-srcs += lib/alloc_host.c
+host-amdvi-test-srcs += tests/ktest.c
+host-amdvi-test-srcs += tests/host/env.c
+host-amdvi-test-srcs += tests/host/main.c
+host-amdvi-test-srcs += iommu/iommu.c
+host-amdvi-test-srcs += iommu/fault.c
+host-amdvi-test-srcs += iommu/amdvi/amdvi_pgtable.c
+host-amdvi-test-srcs += iommu/amdvi/amdvi_cmd.c
+host-amdvi-test-srcs += iommu/amdvi/amdvi_event.c
+host-amdvi-test-srcs += iommu/amdvi/amdvi_devtab.c
+host-amdvi-test-srcs += tests/host/amdvi_host.c
+host-amdvi-test-srcs += tests/host/amdvi_model.c
+host-amdvi-test-srcs += tests/kernel/amdvi_pgtable.c
+host-amdvi-test-srcs += tests/kernel/amdvi_encode.c
+host-amdvi-test-srcs += tests/host/amdvi_ring.c
+host-amdvi-test-srcs += tests/host/amdvi_events.c
+HOST_TESTS += $(HB)/test-amdvi
 
 .PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb
 all: kernel iso host
@@ -236,6 +267,10 @@ $(HB)/iommu-acpi: $(iommu-acpi-srcs)
 $(HB)/iommu-caps: $(iommu-caps-srcs)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(iommu-caps-srcs)
+
+$(HB)/test-amdvi: $(host-amdvi-test-srcs) $(HB)/lib-string-extras.o
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-amdvi-test-srcs) $(HB)/lib-string-extras.o
 
 check:
 	$(PYTHON) scripts/check

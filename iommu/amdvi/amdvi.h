@@ -120,7 +120,28 @@ void amdvi_cmd_inv_all(u64 cmd[2]);
 /* Address/S of a range invalidation: the smallest aligned power of two. */
 u64 amdvi_inv_range_addr(u64 start, u64 last, bool *s);
 
+/* What the driver did, in order: tests assert orderings (flush before free). */
+enum amdvi_trace_kind {
+	AMDVI_TR_CMD,		/* a command queued: op, arg = domain ID or devid */
+	AMDVI_TR_WAIT,		/* a COMPLETION_WAIT came back: arg = sequence (low 32) */
+	AMDVI_TR_DTE,		/* a device table entry written: arg = devid */
+	AMDVI_TR_FREE,		/* a table page freed after a flush: arg = domain ID */
+};
+
+struct amdvi_trace_ent {
+	u8 kind;		/* enum amdvi_trace_kind */
+	u8 op;			/* AMDVI_TR_CMD: opcode */
+	u32 arg;
+};
+
+#define AMDVI_TRACE_LEN	64
+
 struct amdvi_unit;
+void amdvi_trace(struct amdvi_unit *u, enum amdvi_trace_kind kind, u8 op, u32 arg);
+/* Copy the last max trace entries, oldest first; returns how many. */
+int amdvi_trace_read(struct amdvi_unit *u, struct amdvi_trace_ent *out, int max);
+void amdvi_trace_clear(struct amdvi_unit *u);
+
 /* Queue one command (waits, bounded, for room): 0, -ETIMEDOUT, -EIO. */
 int amdvi_cmd_queue(struct amdvi_unit *u, const u64 cmd[2]);
 /* Queue a COMPLETION_WAIT and wait for its store: 0, -ETIMEDOUT, -EIO. */
@@ -150,13 +171,12 @@ struct amdvi_event {
 	u16 flags;		/* AMDVI_EVF_* */
 	u64 addr;
 	const char *name;	/* "IO_PAGE_FAULT" ... */
-	bool quirk_decoded;	/* decoded with the QEMU 7.2 layout */
 };
 
 /* Name of an event code, "UNKNOWN" for codes the spec does not define. */
 const char *amdvi_event_name(unsigned int code);
-/* Decode raw[2] (pure); qemu72 applies the QEMU 7.2 layout quirk. */
-void amdvi_event_decode(const u64 raw[2], bool qemu72, struct amdvi_event *ev);
+/* Decode raw[2] (pure). */
+void amdvi_event_decode(const u64 raw[2], struct amdvi_event *ev);
 /* Fill a neutral fault record from an event. */
 void amdvi_event_to_fault(struct amdvi_unit *u, const struct amdvi_event *ev,
 			  struct iommu_fault_record *f);
@@ -169,8 +189,11 @@ void amdvi_event_fini(struct amdvi_unit *u);
 int amdvi_event_poll(struct amdvi_unit *u);
 /* Event log size as log2(entries), 8..15 (tests shrink it to force overflow). */
 int amdvi_event_resize(struct amdvi_unit *u, unsigned int len_log2);
-/* The log's capacity in events as this unit behaves (QEMU 7.2: entries / 16). */
-u32 amdvi_event_capacity(struct amdvi_unit *u);
+/*
+ * Under QEMU only: queue an illegal command and see whether the log gets
+ * the event (QEMU 7.2 never writes its log). Sets AMDVI_QUIRK_NO_EVENTS.
+ */
+void amdvi_event_probe(struct amdvi_unit *u);
 /* Tests: the last events read, newest last; returns how many copied. */
 int amdvi_event_history(struct amdvi_unit *u, struct amdvi_event *out, int max);
 
@@ -206,10 +229,8 @@ void amdvi_devtab_fini(struct amdvi_unit *u);
 
 /* ---- amdvi_init.c: units ---- */
 
-#define AMDVI_QUIRK_QEMU72_EVENTS	(1u << 0)	/* events in QEMU 7.2's layout */
-#define AMDVI_QUIRK_NO_LEAF_FAULTS	(1u << 1)	/* no event for leaf-level faults */
-#define AMDVI_QUIRK_EVTLOG_LINEAR	(1u << 2)	/* log holds entries/16, never wraps */
-#define AMDVI_QUIRK_NO_SIZE_OVERRIDE	(1u << 3)	/* next level 7 mis-decoded */
+/* The event log stays empty: an illegal command logged nothing at init (QEMU 7.2). */
+#define AMDVI_QUIRK_NO_EVENTS		(1u << 0)
 
 /* One IOMMU. */
 struct amdvi_unit {
@@ -224,11 +245,13 @@ struct amdvi_unit {
 	volatile u8 *mmio;
 	u64 efr, efr2;
 	u32 cap_hdr;
+	u32 misc0;			/* capability misc information 0 */
 	u32 quirks;			/* AMDVI_QUIRK_* */
 	unsigned int max_levels;	/* from EFR.HATS */
 	unsigned int va_bits;		/* IVinfo or capability VAsize */
 	bool ia;			/* INVALIDATE_IOMMU_ALL supported */
 	bool np_cache;			/* not-present entries cached: flush on map */
+	bool coherent;			/* IVHD: table walks snoop caches */
 	bool taken_over;		/* found enabled at init */
 	bool enabled;
 
@@ -256,6 +279,8 @@ struct amdvi_unit {
 	u32 history_n;
 
 	struct amdvi_stats stats;
+	struct amdvi_trace_ent trace[AMDVI_TRACE_LEN];
+	u32 trace_n;			/* entries ever recorded */
 
 	/* hosted model hooks (NULL in the kernel unless a test installs them) */
 	void (*mmio_write_hook)(struct amdvi_unit *u, u32 off, u64 val);
@@ -280,13 +305,15 @@ static inline void amdvi_writeq(struct amdvi_unit *u, u32 off, u64 v)
 /* Set/clear CONTROL bits with one 64-bit write. */
 void amdvi_ctrl_update(struct amdvi_unit *u, u64 set, u64 clear);
 
+struct ivrs_table;
+extern struct ivrs_table *amdvi_ivrs;
 extern struct amdvi_unit *amdvi_units[AMDVI_MAX_UNITS];
 extern int amdvi_nunits;
 extern const struct iommu_ops amdvi_ops;
 
 /*
  * Find every IOMMU in IVRS, bring each up and register it. Idempotent;
- * returns units enabled, 0 when none, negative errno on failure.
+ * 0 when at least one unit translates, else negative errno.
  */
 int amdvi_init(void);
 /* Disable a unit and give back its memory (tests re-init with it). */

@@ -77,6 +77,51 @@ void amdvi_cmd_inv_all(u64 cmd[2])
 	cmd_set(cmd, AMDVI_CMD_INV_IOMMU_ALL, 0, 0);
 }
 
+void amdvi_ctrl_update(struct amdvi_unit *u, u64 set, u64 clear)
+{
+	u64 v = amdvi_readq(u, AMDVI_CONTROL);
+
+	amdvi_writeq(u, AMDVI_CONTROL, (v & ~clear) | set);
+}
+
+void amdvi_trace(struct amdvi_unit *u, enum amdvi_trace_kind kind, u8 op, u32 arg)
+{
+	struct amdvi_trace_ent *e = &u->trace[u->trace_n++ % AMDVI_TRACE_LEN];
+
+	e->kind = (u8)kind;
+	e->op = op;
+	e->arg = arg;
+}
+
+int amdvi_trace_read(struct amdvi_unit *u, struct amdvi_trace_ent *out, int max)
+{
+	u32 n = min(u->trace_n, (u32)AMDVI_TRACE_LEN);
+	int c = 0;
+
+	for (u32 i = u->trace_n - n; i < u->trace_n && c < max; i++)
+		out[c++] = u->trace[i % AMDVI_TRACE_LEN];
+	return c;
+}
+
+void amdvi_trace_clear(struct amdvi_unit *u)
+{
+	u->trace_n = 0;
+}
+
+/* The domain ID or devid a command names, for the trace. */
+static u32 cmd_arg(const u64 cmd[2])
+{
+	switch (FIELD_GET(AMDVI_CMD_OPCODE, cmd[0])) {
+	case AMDVI_CMD_INV_IOMMU_PAGES:
+		return (u32)FIELD_GET(AMDVI_IP_DOMID, cmd[0]);
+	case AMDVI_CMD_INV_DEVTAB_ENTRY:
+	case AMDVI_CMD_INV_IOTLB_PAGES:
+		return (u32)FIELD_GET(AMDVI_CMD_DEVID, cmd[0]);
+	default:
+		return 0;
+	}
+}
+
 static inline u32 ring_size(struct amdvi_unit *u)
 {
 	return AMDVI_CMD_SIZE << u->cmd_len_log2;
@@ -118,6 +163,7 @@ static int queue_locked(struct amdvi_unit *u, const u64 cmd[2])
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* command visible before the tail */
 	amdvi_writeq(u, AMDVI_CMD_TAIL, u->cmd_tail);
 	u->stats.cmds[FIELD_GET(AMDVI_CMD_OPCODE, cmd[0])]++;
+	amdvi_trace(u, AMDVI_TR_CMD, (u8)FIELD_GET(AMDVI_CMD_OPCODE, cmd[0]), cmd_arg(cmd));
 	return ret;
 }
 
@@ -169,8 +215,10 @@ int amdvi_cmd_sync(struct amdvi_unit *u)
 		if (!ret || ret == -ETIMEDOUT)
 			ret = -EIO;
 	}
-	if (!ret)
+	if (!ret) {
 		u->stats.waits++;
+		amdvi_trace(u, AMDVI_TR_WAIT, 0, (u32)seq);
+	}
 	return ret;
 }
 

@@ -133,6 +133,7 @@ int amdvi_dte_set(struct amdvi_unit *u, u16 devid, const u64 dte[4])
 	memcpy(old, dst, sizeof(old));
 	if (!amdvi_dte_update(dst, dte, &atomic_store))
 		return 0;
+	amdvi_trace(u, AMDVI_TR_DTE, 0, devid);
 	amdvi_cmd_inv_devtab_entry(cmd, devid);
 	ret = amdvi_cmd_queue(u, cmd);
 	if (!ret && amdvi_dte_translates(old)) {

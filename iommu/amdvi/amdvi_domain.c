@@ -1,0 +1,563 @@
+// SPDX-License-Identifier: MIT
+/*
+ * AMD-Vi behind iommu/iommu.h: domain IDs, paging/blocked/identity domains,
+ * device probe (IVRS aliases, ATS), attach through DTEs, map/unmap with the
+ * flush before any table page is freed, IVMD unity ranges, reserved regions.
+ */
+#include "arch/x86/cmdline.h"
+#include "arch/x86/console.h"
+#include "arch/x86/pci.h"
+#include "iommu/amdvi/amdvi.h"
+#include "iommu/amdvi/amdvi_caps.h"
+#include "iommu/ivrs.h"
+#include "lib/alloc.h"
+#include "lib/bitmap.h"
+#include "lib/err.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+#define MSI_START	0xfee00000ULL
+#define MSI_LEN		0x100000ULL
+#define HT_START	0xfd00000000ULL	/* HyperTransport reserved: up to 1T */
+#define HT_LEN		0x300000000ULL
+#define PCI_ATS_CAP	0x04
+#define PCI_ATS_CTRL	0x06
+#define PCI_ATS_ENABLE	BIT(15)
+
+static DECLARE_BITMAP(domids, AMDVI_DEVTAB_ENTRIES);
+static spinlock_t domid_lock = SPINLOCK_INIT;
+static long domids_used;
+
+long amdvi_domids_used(void)
+{
+	return domids_used;
+}
+
+/* A free domain ID (0 stays unused), 0 when none is left. */
+static u16 domid_alloc(void)
+{
+	unsigned long flags;
+	u32 id = 1;
+
+	spin_lock_irqsave(&domid_lock, flags);
+	id = (u32)bitmap_find_next_zero(domids, AMDVI_DEVTAB_ENTRIES, 1);
+	if (id < AMDVI_DEVTAB_ENTRIES) {
+		bitmap_set_bit(domids, id);
+		domids_used++;
+	} else {
+		id = 0;
+	}
+	spin_unlock_irqrestore(&domid_lock, flags);
+	return (u16)id;
+}
+
+static void domid_free(u16 id)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&domid_lock, flags);
+	bitmap_clear_bit(domids, id);
+	domids_used--;
+	spin_unlock_irqrestore(&domid_lock, flags);
+}
+
+static const struct iommu_domain_ops amdvi_paging_ops;
+
+static struct amdvi_unit *dom_unit(struct amdvi_domain *d)
+{
+	return d->domain.iommu ? container_of(d->domain.iommu, struct amdvi_unit, iommu) : NULL;
+}
+
+struct amdvi_domain *amdvi_domain_alloc(struct amdvi_unit *u, unsigned int va_bits)
+{
+	struct amdvi_domain *d = kzalloc(sizeof(*d));
+	int levels;
+	u64 last;
+
+	if (!d)
+		return ERR_PTR(-ENOMEM);
+	if (!va_bits || va_bits > u->va_bits)
+		va_bits = u->va_bits;
+	levels = amdvi_levels_for_width(va_bits, u->max_levels);
+	last = amdvi_level_size(levels + 1) ? amdvi_level_size(levels + 1) - 1 : ~0ULL;
+	if (va_bits < 64)
+		last = min(last, (1ULL << va_bits) - 1);
+	d->id = domid_alloc();
+	if (!d->id || amdvi_pgtable_init(&d->pt, levels, last)) {
+		if (d->id)
+			domid_free(d->id);
+		kfree(d);
+		return ERR_PTR(-ENOMEM);
+	}
+	spin_lock_init(&d->lock);
+	INIT_LIST_HEAD(&d->devs);
+	d->domain.type = IOMMU_DOMAIN_PAGING;
+	d->domain.ops = &amdvi_paging_ops;
+	d->domain.owner = &amdvi_ops;
+	/* next-level-7 sizes too, unless amdvi_allsizes=0 */
+	d->domain.pgsize_bitmap = amdvi_pgsize_bitmap(levels,
+				  cmdline_get_u64("amdvi_allsizes", 1));
+	d->domain.geometry.aperture_start = 0;
+	d->domain.geometry.aperture_end = last;
+	d->domain.geometry.force_aperture = true;
+	d->domain.iommu = &u->iommu;
+	return d;
+}
+
+static struct iommu_domain *amdvi_domain_alloc_paging(struct iommu_dev *dev)
+{
+	struct amdvi_dev *ad = dev->iommu_priv;
+	struct amdvi_domain *d;
+
+	if (!ad)
+		return ERR_PTR(-ENODEV);
+	d = amdvi_domain_alloc(ad->unit, 0);
+	return IS_ERR(d) ? (struct iommu_domain *)d : &d->domain;
+}
+
+/* ---- flushing ---- */
+
+/* Flush [start, last] of d on every unit with a device attached, and device TLBs. */
+static int domain_flush(struct amdvi_domain *d, u64 start, u64 last, bool pde)
+{
+	struct amdvi_dev *ad;
+	int ret = 0, r;
+
+	for (int i = 0; i < amdvi_nunits; i++) {
+		struct amdvi_unit *u = amdvi_units[i];
+		u64 cmd[2];
+
+		if (!d->attached[i])
+			continue;
+		amdvi_cmd_inv_pages(cmd, d->id, start, last, pde);
+		r = amdvi_cmd_queue(u, cmd);
+		list_for_each_entry(ad, &d->devs, domain_node) {
+			if (r || ad->unit != u || !ad->ats)
+				continue;
+			amdvi_cmd_inv_iotlb(cmd, ad->devid, ad->ats_qdep, start, last);
+			r = amdvi_cmd_queue(u, cmd);
+		}
+		if (!r)
+			r = amdvi_cmd_sync(u);
+		if (r && !ret)
+			ret = r;
+	}
+	return ret;
+}
+
+/* A flush that did not complete is a hardware failure the running test must see. */
+static void report_flush_failure(struct amdvi_domain *d, int err)
+{
+	struct iommu_fault_record f = {
+		.kind = IOMMU_FAULT_KIND_OTHER, .reason_str = "AMD-Vi flush did not complete",
+		.iommu = d->domain.iommu, .reason = (u32)-err,
+	};
+
+	printk("amdvi: domain %u: flush failed (%d); keeping its freed table pages\n",
+	       d->id, err);
+	iommu_fault_report(&f);
+}
+
+static void amdvi_iotlb_sync(struct iommu_domain *dom, struct iommu_iotlb_gather *g)
+{
+	struct amdvi_domain *d = to_amdvi_domain(dom);
+	bool pde = !list_empty(&g->freelist);
+	struct amdvi_unit *u = dom_unit(d);
+	struct amdvi_freed_page *fp, *n;
+	unsigned long flags;
+	int ret = 0;
+
+	if (g->start > g->end && !pde)
+		return;
+	spin_lock_irqsave(&d->lock, flags);
+	ret = domain_flush(d, g->start <= g->end ? g->start : 0,
+			   g->start <= g->end ? g->end : ~0ULL, pde);
+	spin_unlock_irqrestore(&d->lock, flags);
+	if (ret) {
+		/* never free what the IOMMU may still walk: keep the pages */
+		report_flush_failure(d, ret);
+		list_for_each_entry_safe(fp, n, &g->freelist, node) {
+			list_del(&fp->node);
+			if (u)
+				u->stats.kept_after_timeout++;
+			kfree(fp);
+		}
+		return;
+	}
+	list_for_each_entry(fp, &g->freelist, node) {
+		if (!u)
+			continue;
+		u->stats.freed_after_flush++;
+		amdvi_trace(u, AMDVI_TR_FREE, 0, d->id);
+	}
+	amdvi_pgtable_free_list(&g->freelist);
+}
+
+static void amdvi_flush_iotlb_all(struct iommu_domain *dom)
+{
+	struct amdvi_domain *d = to_amdvi_domain(dom);
+	unsigned long flags;
+	int ret;
+
+	spin_lock_irqsave(&d->lock, flags);
+	ret = domain_flush(d, 0, ~0ULL, true);
+	spin_unlock_irqrestore(&d->lock, flags);
+	if (ret)
+		report_flush_failure(d, ret);
+}
+
+/* Units that cache not-present entries need a flush after a map too. */
+static int amdvi_iotlb_sync_map(struct iommu_domain *dom, unsigned long iova, size_t size)
+{
+	struct amdvi_domain *d = to_amdvi_domain(dom);
+	unsigned long flags;
+	int ret = 0;
+
+	spin_lock_irqsave(&d->lock, flags);
+	for (int i = 0; i < amdvi_nunits && !ret; i++) {
+		u64 cmd[2];
+
+		if (!d->attached[i] || !amdvi_units[i]->np_cache)
+			continue;
+		amdvi_cmd_inv_pages(cmd, d->id, iova, iova + size - 1, false);
+		ret = amdvi_cmd_run(amdvi_units[i], cmd);
+	}
+	spin_unlock_irqrestore(&d->lock, flags);
+	return ret;
+}
+
+/* ---- map, unmap, walk ---- */
+
+static int amdvi_map_pages(struct iommu_domain *dom, unsigned long iova, phys_addr_t paddr,
+			   size_t pgsize, size_t pgcount, int prot, size_t *mapped)
+{
+	struct amdvi_domain *d = to_amdvi_domain(dom);
+	unsigned long flags;
+	u64 done = 0;
+	int ret;
+
+	spin_lock_irqsave(&d->lock, flags);
+	ret = amdvi_pgtable_map(&d->pt, iova, paddr, pgsize, pgcount, prot, &done);
+	spin_unlock_irqrestore(&d->lock, flags);
+	*mapped = done;
+	return ret;
+}
+
+static size_t amdvi_unmap_pages(struct iommu_domain *dom, unsigned long iova, size_t pgsize,
+				size_t pgcount, struct iommu_iotlb_gather *g)
+{
+	struct amdvi_domain *d = to_amdvi_domain(dom);
+	unsigned long flags;
+	u64 n, leaf, start = iova;
+
+	spin_lock_irqsave(&d->lock, flags);
+	leaf = amdvi_pgtable_leaf(&d->pt, iova, NULL);
+	if (leaf > pgsize)
+		start = iova & ~(leaf - 1);	/* the whole large leaf goes */
+	n = amdvi_pgtable_unmap(&d->pt, iova, pgsize, pgcount, &g->freelist, NULL);
+	spin_unlock_irqrestore(&d->lock, flags);
+	if (n) {
+		iommu_iotlb_gather_add_range(g, start, n);
+		if (n > g->pgsize)
+			g->pgsize = n;
+	}
+	return n;
+}
+
+static phys_addr_t amdvi_iova_to_phys(struct iommu_domain *dom, dma_addr_t iova)
+{
+	return amdvi_pgtable_iova_to_phys(&to_amdvi_domain(dom)->pt, iova);
+}
+
+static size_t amdvi_mapped_pgsize(struct iommu_domain *dom, dma_addr_t iova)
+{
+	return amdvi_pgtable_leaf(&to_amdvi_domain(dom)->pt, iova, NULL);
+}
+
+static long amdvi_domain_table_pages(struct iommu_domain *dom)
+{
+	return to_amdvi_domain(dom)->pt.pages;
+}
+
+/*
+ * The domain ID may be handed out again: flush it on every unit that
+ * ever used it first, so no stale entry can serve the next owner.
+ */
+static void amdvi_domain_free(struct iommu_domain *dom)
+{
+	struct amdvi_domain *d = to_amdvi_domain(dom);
+
+	if (WARN_ON(!list_empty(&d->devs)))
+		return;	/* still in use: leak rather than free live tables */
+	for (int i = 0; i < amdvi_nunits; i++)
+		if ((d->ever_attached & BIT(i)) &&
+		    amdvi_flush_pages(amdvi_units[i], d->id, 0, ~0ULL, true)) {
+			report_flush_failure(d, -ETIMEDOUT);
+			return;
+		}
+	amdvi_pgtable_destroy(&d->pt);
+	domid_free(d->id);
+	kfree(d);
+}
+
+/* ---- attach ---- */
+
+/* IVMD unity ranges for this device, identity-mapped before it translates. */
+static int map_unity(struct amdvi_domain *d, struct amdvi_dev *ad)
+{
+	const struct ivrs_table *t = amdvi_ivrs;
+	int ret = 0;
+
+	for (int i = 0; t && i < t->nivmd && !ret; i++) {
+		const struct ivrs_ivmd *m = &t->ivmd[i];
+		u64 start = ALIGN_DOWN(m->start, PAGE_SIZE), end = ALIGN(m->end + 1, PAGE_SIZE);
+		int prot = ((m->flags & IVRS_IVMD_IR) ? IOMMU_READ : 0) |
+			   ((m->flags & IVRS_IVMD_IW) ? IOMMU_WRITE : 0);
+
+		if (!ivrs_ivmd_applies(m, ad->devid) && !ivrs_ivmd_applies(m, ad->alias))
+			continue;
+		if (m->flags & IVRS_IVMD_EXCL)
+			prot = IOMMU_READ | IOMMU_WRITE;
+		if (!(m->flags & (IVRS_IVMD_UNITY | IVRS_IVMD_EXCL)) || !prot)
+			continue;
+		for (u64 a = start; a < end && !ret; a += PAGE_SIZE) {
+			u64 done;
+
+			if (amdvi_pgtable_iova_to_phys(&d->pt, a) == a)
+				continue;	/* already there (another device's range) */
+			ret = amdvi_pgtable_map(&d->pt, a, a, PAGE_SIZE, 1, prot, &done);
+		}
+	}
+	return ret;
+}
+
+static void dte_for(struct amdvi_domain *d, struct amdvi_dev *ad, u64 dte[4])
+{
+	switch (d->domain.type) {
+	case IOMMU_DOMAIN_IDENTITY:
+		amdvi_dte_identity(dte, ad->ivrs_bits);
+		break;
+	case IOMMU_DOMAIN_PAGING:
+		amdvi_dte_paging(dte, ad->ivrs_bits, amdvi_pa(d->pt.root), d->pt.levels,
+				 d->id, ad->ats);
+		break;
+	default:
+		amdvi_dte_blocked(dte, ad->ivrs_bits);
+	}
+}
+
+static void account_attach(struct amdvi_domain *d, struct amdvi_dev *ad, bool on)
+{
+	int i = ad->unit->index;
+
+	if (on) {
+		d->attached[i]++;
+		d->ever_attached |= BIT(i);
+		list_add_tail(&ad->domain_node, &d->devs);
+	} else {
+		d->attached[i]--;
+		list_del(&ad->domain_node);
+	}
+}
+
+static struct amdvi_domain amdvi_blocked;
+
+/* The entry of the device's requester ID and of its IVRS alias. */
+static int write_dtes(struct amdvi_dev *ad, const u64 dte[4])
+{
+	int ret = amdvi_dte_set(ad->unit, ad->devid, dte);
+
+	if (!ret && ad->alias != ad->devid)
+		ret = amdvi_dte_set(ad->unit, ad->alias, dte);
+	return ret;
+}
+
+static int amdvi_attach_dev(struct iommu_domain *dom, struct iommu_dev *dev)
+{
+	struct amdvi_domain *d = to_amdvi_domain(dom), *old;
+	struct amdvi_dev *ad = dev->iommu_priv;
+	unsigned long flags;
+	u64 dte[4];
+	int ret = 0;
+
+	if (!ad)
+		return -ENODEV;
+	if (dom->type == IOMMU_DOMAIN_PAGING && ad->unit->max_levels < (u32)d->pt.levels)
+		return -EINVAL;	/* a table deeper than this unit walks */
+	old = ad->domain;
+	if (old == d)
+		return 0;
+	if (dom->type == IOMMU_DOMAIN_PAGING) {
+		spin_lock_irqsave(&d->lock, flags);
+		ret = map_unity(d, ad);
+		spin_unlock_irqrestore(&d->lock, flags);
+		if (ret)
+			return ret;
+	}
+	dte_for(d, ad, dte);
+	ret = write_dtes(ad, dte);
+	if (ret) {
+		/* the flush failed: put the old entry back, keep the old domain */
+		dte_for(old ? old : &amdvi_blocked, ad, dte);
+		write_dtes(ad, dte);
+		return ret;
+	}
+	if (old)
+		account_attach(old, ad, false);
+	account_attach(d, ad, true);
+	ad->domain = d;
+	return 0;
+}
+
+static const struct iommu_domain_ops amdvi_paging_ops = {
+	.attach_dev = amdvi_attach_dev,
+	.map_pages = amdvi_map_pages,
+	.unmap_pages = amdvi_unmap_pages,
+	.iotlb_sync_map = amdvi_iotlb_sync_map,
+	.iotlb_sync = amdvi_iotlb_sync,
+	.flush_iotlb_all = amdvi_flush_iotlb_all,
+	.iova_to_phys = amdvi_iova_to_phys,
+	.free = amdvi_domain_free,
+	.mapped_pgsize = amdvi_mapped_pgsize,
+	.table_pages = amdvi_domain_table_pages,
+};
+
+static const struct iommu_domain_ops amdvi_static_ops = {
+	.attach_dev = amdvi_attach_dev,
+};
+
+static struct amdvi_domain amdvi_blocked = {
+	.domain = { .type = IOMMU_DOMAIN_BLOCKED, .ops = &amdvi_static_ops, .owner = &amdvi_ops },
+	.devs = LIST_HEAD_INIT(amdvi_blocked.devs),
+};
+
+static struct amdvi_domain amdvi_identity = {
+	.domain = { .type = IOMMU_DOMAIN_IDENTITY, .ops = &amdvi_static_ops, .owner = &amdvi_ops },
+	.devs = LIST_HEAD_INIT(amdvi_identity.devs),
+};
+
+/* ---- devices ---- */
+
+/* Turn on ATS when the device, the unit and IVRS all allow it. */
+static void ats_setup(struct amdvi_dev *ad, struct pci_dev *p, u32 ivrs_ext)
+{
+	u16 cap;
+
+	if (!p || !p->ecap_ats || !(ad->unit->cap_hdr & AMDVI_CAP_HDR_IOTLBSUP) ||
+	    (ivrs_ext & IVRS_EXT_ATS_DISABLED) || !cmdline_get_u64("amdvi_ats", 1))
+		return;
+	cap = pci_read16(p, p->ecap_ats + PCI_ATS_CAP);
+	ad->ats_qdep = (cap & 0x1f) ? (cap & 0x1f) : 32;
+	pci_write16(p, p->ecap_ats + PCI_ATS_CTRL, PCI_ATS_ENABLE);	/* STU 0: 4K */
+	ad->ats = true;
+}
+
+int amdvi_probe_device(struct iommu_dev *dev)
+{
+	struct pci_dev *p = dev->bus_priv;
+	struct amdvi_unit *u;
+	struct amdvi_dev *ad;
+	struct ivrs_dev iv;
+	u16 bdf = p ? pci_bdf(p) : dev->rid;
+
+	u = amdvi_unit_for(dev->segment, dev->rid);
+	if (!u)
+		u = amdvi_unit_for(dev->segment, bdf);
+	if (!u)
+		return -ENODEV;
+	ad = kzalloc(sizeof(*ad));
+	if (!ad)
+		return -ENOMEM;
+	ad->dev = dev;
+	ad->unit = u;
+	ad->devid = dev->rid;
+	ad->alias = dev->rid;
+	memset(&iv, 0, sizeof(iv));
+	if (!ivrs_lookup(amdvi_ivrs, dev->segment, bdf, &iv)) {
+		amdvi_dte_ivrs_bits(iv.dte, ad->ivrs_bits);
+		if (iv.has_alias)
+			ad->alias = iv.alias;
+	}
+	INIT_LIST_HEAD(&ad->domain_node);
+	ats_setup(ad, p, iv.ext);
+	dev->ops = &amdvi_ops;
+	dev->iommu = &u->iommu;
+	dev->iommu_priv = ad;
+	if (amdvi_attach_dev(&amdvi_blocked.domain, dev)) {
+		dev->iommu_priv = NULL;
+		dev->ops = NULL;
+		kfree(ad);
+		return -EIO;
+	}
+	dev->domain = &amdvi_blocked.domain;
+	return 0;
+}
+
+void amdvi_release_device(struct iommu_dev *dev)
+{
+	struct amdvi_dev *ad = dev->iommu_priv;
+	struct pci_dev *p = dev->bus_priv;
+
+	if (!ad)
+		return;
+	amdvi_attach_dev(&amdvi_blocked.domain, dev);
+	account_attach(&amdvi_blocked, ad, false);
+	if (ad->ats && p)
+		pci_write16(p, p->ecap_ats + PCI_ATS_CTRL, 0);
+	dev->iommu_priv = NULL;
+	dev->domain = NULL;
+	dev->ops = NULL;
+	kfree(ad);
+}
+
+static void add_resv(struct list_head *head, u64 start, u64 len, int prot,
+		     enum iommu_resv_type type)
+{
+	struct iommu_resv_region *r = kzalloc(sizeof(*r));
+
+	if (!r)
+		return;
+	r->start = start;
+	r->length = len;
+	r->prot = prot;
+	r->type = type;
+	list_add_tail(&r->list, head);
+}
+
+static void amdvi_get_resv_regions(struct iommu_dev *dev, struct list_head *head)
+{
+	struct amdvi_dev *ad = dev->iommu_priv;
+	const struct ivrs_table *t = amdvi_ivrs;
+
+	add_resv(head, MSI_START, MSI_LEN, IOMMU_WRITE, IOMMU_RESV_MSI);
+	if (!ad || !amdvi_efr2(ad->unit->efr2, AMDVI_EFR2_HTRANGEIGNORE))
+		add_resv(head, HT_START, HT_LEN, 0, IOMMU_RESV_RESERVED);
+	for (int i = 0; ad && t && i < t->nivmd; i++) {
+		const struct ivrs_ivmd *m = &t->ivmd[i];
+		u64 start = ALIGN_DOWN(m->start, PAGE_SIZE);
+
+		if (!ivrs_ivmd_applies(m, ad->devid) && !ivrs_ivmd_applies(m, ad->alias))
+			continue;
+		if (!(m->flags & (IVRS_IVMD_UNITY | IVRS_IVMD_EXCL)))
+			continue;
+		add_resv(head, start, ALIGN(m->end + 1, PAGE_SIZE) - start,
+			 ((m->flags & IVRS_IVMD_IR) ? IOMMU_READ : 0) |
+			 ((m->flags & IVRS_IVMD_IW) ? IOMMU_WRITE : 0), IOMMU_RESV_DIRECT);
+	}
+}
+
+static bool amdvi_capable(struct iommu_dev *dev, int cap)
+{
+	/* IOMMU_CACHE sets FC in the PTE: the access is forced snooped */
+	return cap == IOMMU_CAP_CACHE_COHERENCY;
+}
+
+const struct iommu_ops amdvi_ops = {
+	.name = "amdvi",
+	.domain_alloc_paging = amdvi_domain_alloc_paging,
+	.blocked_domain = &amdvi_blocked.domain,
+	.identity_domain = &amdvi_identity.domain,
+	.get_resv_regions = amdvi_get_resv_regions,
+	.capable = amdvi_capable,
+	.probe_device = amdvi_probe_device,
+};

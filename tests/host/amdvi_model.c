@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The software AMD-Vi unit behind the register hooks of struct amdvi_unit:
+ * executes commands from the ring, stores COMPLETION_WAIT data, logs events.
+ * Only what the driver's ring and log code needs; no translation.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "lib/alloc.h"
+#include "tests/host/amdvi_model.h"
+
+static u64 reg(struct amdvi_model *m, u32 off)
+{
+	u64 v;
+
+	memcpy(&v, m->regs + off, 8);
+	return v;
+}
+
+static void set_reg(struct amdvi_model *m, u32 off, u64 v)
+{
+	memcpy(m->regs + off, &v, 8);
+}
+
+static void set_status(struct amdvi_model *m, u64 set, u64 clear)
+{
+	m->status = (m->status & ~clear) | set;
+	set_reg(m, AMDVI_STATUS, m->status);
+}
+
+static u32 ring_bytes(u64 base)
+{
+	return AMDVI_CMD_SIZE << FIELD_GET(AMDVI_RING_LEN, base);
+}
+
+bool model_log_event(struct amdvi_unit *u, u64 w0, u64 w1)
+{
+	struct amdvi_model *m = u->model;
+	u64 base = reg(m, AMDVI_EVTLOG_BASE);
+	u32 size = ring_bytes(base);
+	u32 tail = (u32)(reg(m, AMDVI_EVT_TAIL) & AMDVI_RING_PTR);
+	u32 head = (u32)(reg(m, AMDVI_EVT_HEAD) & AMDVI_RING_PTR);
+	u64 *slot;
+
+	if (!(reg(m, AMDVI_CONTROL) & AMDVI_CTRL_EVTLOG_EN) ||
+	    (m->status & AMDVI_STS_EVT_OVERFLOW))
+		return false;
+	if (((tail + AMDVI_EVT_SIZE) & (size - 1)) == head) {
+		set_status(m, AMDVI_STS_EVT_OVERFLOW, 0);
+		return false;
+	}
+	slot = (u64 *)(uintptr_t)((base & AMDVI_BASE_ADDR) + tail);
+	slot[0] = w0;
+	slot[1] = w1;
+	set_reg(m, AMDVI_EVT_TAIL, (tail + AMDVI_EVT_SIZE) & (size - 1));
+	set_status(m, AMDVI_STS_EVT_INT, 0);
+	return true;
+}
+
+/* Reserved-bit checks of the commands the driver sends. */
+static bool cmd_legal(const u64 c[2])
+{
+	switch (FIELD_GET(AMDVI_CMD_OPCODE, c[0])) {
+	case AMDVI_CMD_COMPLETION_WAIT:
+		return !(c[0] & GENMASK_ULL(59, 52));
+	case AMDVI_CMD_INV_DEVTAB_ENTRY:
+		return !(c[0] & GENMASK_ULL(59, 16)) && !c[1];
+	case AMDVI_CMD_INV_IOMMU_PAGES:
+		return !(c[0] & (GENMASK_ULL(31, 20) | GENMASK_ULL(59, 48))) &&
+		       !(c[1] & GENMASK_ULL(11, 3));
+	case AMDVI_CMD_INV_IOTLB_PAGES:
+		return !(c[1] & GENMASK_ULL(11, 1));
+	case AMDVI_CMD_INV_IOMMU_ALL:
+		return !(c[0] & GENMASK_ULL(59, 0)) && !c[1];
+	default:
+		return false;
+	}
+}
+
+/* Execute up to max commands (-1: all). */
+static void run(struct amdvi_unit *u, int max)
+{
+	struct amdvi_model *m = u->model;
+	u64 base = reg(m, AMDVI_CMDBUF_BASE);
+	u32 size = ring_bytes(base);
+	u32 head = (u32)(reg(m, AMDVI_CMD_HEAD) & AMDVI_RING_PTR);
+	u32 tail = (u32)(reg(m, AMDVI_CMD_TAIL) & AMDVI_RING_PTR);
+	u64 outstanding = ((tail - head) & (size - 1)) / AMDVI_CMD_SIZE;
+
+	if (outstanding > m->max_outstanding)
+		m->max_outstanding = outstanding;
+	if (m->stuck || !(reg(m, AMDVI_CONTROL) & AMDVI_CTRL_CMDBUF_EN) ||
+	    !(m->status & AMDVI_STS_CMDBUF_RUN))
+		return;
+	while (head != tail && max--) {
+		u64 *c = (u64 *)(uintptr_t)((base & AMDVI_BASE_ADDR) + head);
+
+		if (!cmd_legal(c)) {
+			m->illegal++;
+			model_log_event(u, FIELD_PREP(AMDVI_EVT_CODE,
+						      (u64)AMDVI_EVT_ILLEGAL_COMMAND_ERROR),
+					(base & AMDVI_BASE_ADDR) + head);
+			if (m->stop_on_illegal) {
+				set_status(m, 0, AMDVI_STS_CMDBUF_RUN);
+				break;	/* head stays on the bad command */
+			}
+		} else if (FIELD_GET(AMDVI_CMD_OPCODE, c[0]) == AMDVI_CMD_COMPLETION_WAIT &&
+			   (c[0] & AMDVI_CW_S) && !m->no_store) {
+			*(u64 *)(uintptr_t)(c[0] & AMDVI_CW_ADDR) = c[1];
+		}
+		if (m->nexec < MODEL_EXEC_LOG) {
+			m->exec[m->nexec][0] = c[0];
+			m->exec[m->nexec][1] = c[1];
+		}
+		m->nexec++;
+		head = (head + AMDVI_CMD_SIZE) & (size - 1);
+		set_reg(m, AMDVI_CMD_HEAD, head);
+	}
+}
+
+void model_run(struct amdvi_unit *u)
+{
+	run(u, -1);
+}
+
+static void on_write(struct amdvi_unit *u, u32 off, u64 v)
+{
+	struct amdvi_model *m = u->model;
+
+	switch (off) {
+	case AMDVI_STATUS:	/* write 1 to clear; the rest is read-only */
+		set_status(m, 0, v & AMDVI_STS_W1C);
+		break;
+	case AMDVI_CONTROL:
+		set_status(m, (v & AMDVI_CTRL_EVTLOG_EN) ? AMDVI_STS_EVT_RUN : 0,
+			   (v & AMDVI_CTRL_EVTLOG_EN) ? 0 : AMDVI_STS_EVT_RUN);
+		/* CmdBufEn 0 -> 1 restarts fetching at the head */
+		set_status(m, (v & AMDVI_CTRL_CMDBUF_EN) ? AMDVI_STS_CMDBUF_RUN : 0,
+			   (v & AMDVI_CTRL_CMDBUF_EN) ? 0 : AMDVI_STS_CMDBUF_RUN);
+		if (!m->reads_per_exec)
+			model_run(u);
+		break;
+	case AMDVI_CMD_TAIL:
+		if (!m->reads_per_exec)
+			model_run(u);
+		break;
+	}
+}
+
+static void on_read(struct amdvi_unit *u, u32 off)
+{
+	struct amdvi_model *m = u->model;
+
+	if ((off == AMDVI_CMD_HEAD || off == AMDVI_STATUS) && m->reads_per_exec &&
+	    ++m->reads % m->reads_per_exec == 0)
+		run(u, 1);
+}
+
+int model_count(struct amdvi_unit *u, int op)
+{
+	struct amdvi_model *m = u->model;
+	int n = 0;
+
+	for (int i = 0; i < m->nexec && i < MODEL_EXEC_LOG; i++)
+		n += FIELD_GET(AMDVI_CMD_OPCODE, m->exec[i][0]) == (u64)op;
+	return n;
+}
+
+struct amdvi_unit *model_unit_create(void)
+{
+	struct amdvi_unit *u = kzalloc(sizeof(*u));
+	struct amdvi_model *m = kzalloc(sizeof(*m));
+
+	if (!u || !m)
+		goto err;
+	m->stop_on_illegal = true;
+	u->model = m;
+	u->mmio = m->regs;
+	u->mmio_write_hook = on_write;
+	u->mmio_read_hook = on_read;
+	u->name[0] = 'm';
+	u->irq_vector = -1;
+	spin_lock_init(&u->cmd_lock);
+	spin_lock_init(&u->evt_lock);
+	if (amdvi_cmd_init(u))
+		goto err;
+	if (amdvi_event_init(u)) {
+		amdvi_cmd_fini(u);
+		goto err;
+	}
+	u->wait_timeout_us = 20000;
+	amdvi_ctrl_update(u, AMDVI_CTRL_EVTLOG_EN | AMDVI_CTRL_CMDBUF_EN | AMDVI_CTRL_IOMMU_EN, 0);
+	return u;
+err:
+	kfree(m);
+	kfree(u);
+	return NULL;
+}
+
+void model_unit_destroy(struct amdvi_unit *u)
+{
+	if (!u)
+		return;
+	amdvi_event_fini(u);
+	amdvi_cmd_fini(u);
+	kfree(u->model);
+	kfree(u);
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A software AMD-Vi unit for hosted tests: registers in memory, a command
+ * processor (stops on an illegal command, as the spec says), an event log
+ * with ring and overflow semantics, and ways to make it slow or stuck.
+ */
+#ifndef TESTS_HOST_AMDVI_MODEL_H
+#define TESTS_HOST_AMDVI_MODEL_H
+
+#include "iommu/amdvi/amdvi.h"
+
+#define MODEL_EXEC_LOG	4096
+
+struct amdvi_model {
+	u8 regs[AMDVI_MMIO_SIZE];
+	u64 status;			/* the status register, W1C emulated */
+	bool stop_on_illegal;		/* real hardware: yes; QEMU: no */
+	int reads_per_exec;		/* 0: run everything at the tail write; n: one
+					 * command per n reads of head or status */
+	int reads;
+	bool stuck;			/* execute nothing (a hung unit) */
+	bool no_store;			/* COMPLETION_WAIT stores are lost */
+	u64 exec[MODEL_EXEC_LOG][2];	/* commands executed, in order */
+	int nexec;
+	int illegal;			/* illegal commands seen */
+	u64 max_outstanding;		/* most commands ever queued and not yet run */
+};
+
+/* A unit wired to a fresh model, with ring and log set up and enabled. */
+struct amdvi_unit *model_unit_create(void);
+void model_unit_destroy(struct amdvi_unit *u);
+static inline struct amdvi_model *model_of(struct amdvi_unit *u)
+{
+	return u->model;
+}
+/* Run queued commands now (as if the hardware caught up). */
+void model_run(struct amdvi_unit *u);
+/* The hardware logs an event (spec ring semantics); false when it overflowed. */
+bool model_log_event(struct amdvi_unit *u, u64 w0, u64 w1);
+/* Commands of opcode op executed so far. */
+int model_count(struct amdvi_unit *u, int op);
+
+/* Hosted platform knobs (amdvi_host.c). */
+void host_pages_fail_after(long n);
+long host_pages_live(void);
+
+#endif
