@@ -220,7 +220,8 @@ KTEST(amdvi-encode, test_amdvi_encode_dte_update_never_torn)
 {
 	u64 inval[4] = { 0 }, blocked[4], a[4], b[4], bi[4], ivrs[4], id[4];
 	static const struct { const char *what; int o, n; } t[] = {
-		{ "invalid -> paging A", 0, 2 }, { "blocked -> paging A", 1, 2 },
+		{ "invalid -> paging A", 0, 2 }, { "invalid -> paging B+IVRS", 0, 4 },
+		{ "blocked -> paging A", 1, 2 }, { "paging B+IVRS -> invalid", 4, 0 },
 		{ "paging A -> paging B", 2, 3 }, { "paging A -> blocked", 2, 1 },
 		{ "paging A -> invalid", 2, 0 }, { "paging A -> B with IVRS bits", 2, 4 },
 		{ "paging B+IVRS -> identity", 4, 5 }, { "identity -> paging A", 5, 2 },
