@@ -63,6 +63,14 @@ iommu-objs += iommu/iommu.o
 
 # VT-d driver, fault API, DMA initiators (issue 5)
 iommu-objs += iommu/fault.o
+iommu-objs += iommu/iommu_init.o
+iommu-objs += iommu/vtd/vtd_init.o
+iommu-objs += iommu/vtd/vtd_ctx.o
+iommu-objs += iommu/vtd/vtd_domain.o
+iommu-objs += iommu/vtd/vtd_pgtable.o
+iommu-objs += iommu/vtd/vtd_inval.o
+iommu-objs += iommu/vtd/vtd_qi.o
+iommu-objs += iommu/vtd/vtd_fault.o
 drivers-objs += drivers/edu.o
 drivers-objs += drivers/nvme.o
 drivers-objs += drivers/ahci.o
