@@ -61,6 +61,17 @@ lib-objs += lib/failpoint.o
 
 iommu-objs += iommu/iommu.o
 
+# ACPI DMAR/IVRS parsers and capability-register decoders (kernel and hosted)
+acpi-objs += iommu/acpitab.o
+acpi-objs += iommu/dmar.o
+acpi-objs += iommu/dmar_match.o
+acpi-objs += iommu/ivrs.o
+acpi-objs += iommu/ivrs_match.o
+acpi-objs += iommu/regfield.o
+acpi-objs += iommu/vtd/vtd_caps.o
+acpi-objs += iommu/amdvi/amdvi_caps.o
+iommu-objs += $(acpi-objs)
+
 # VT-d driver, fault API, DMA initiators (issue 5)
 iommu-objs += iommu/fault.o
 iommu-objs += iommu/iommu_init.o
@@ -112,9 +123,36 @@ host-lib-test-srcs += tests/kernel/lib_idtable.c
 
 HOST_TESTS := $(HB)/test-lib
 
+# ACPI/caps: parsers + tests under ASan/UBSan, and the tools for people.
+# lib/string.c's libc-named functions would replace libc's (and ASan's
+# interceptors), so the hosted programs take only its non-libc helpers.
+host-acpi-srcs := $(acpi-objs:.o=.c)
+host-acpi-test-srcs += $(host-acpi-srcs)
+host-acpi-test-srcs += tests/ktest.c
+host-acpi-test-srcs += tests/host/env.c
+host-acpi-test-srcs += tests/host/main.c
+host-acpi-test-srcs += tests/host/hostutil.c
+host-acpi-test-srcs += tests/host/acpi_manifest.c
+host-acpi-test-srcs += tests/host/acpi_dmar.c
+host-acpi-test-srcs += tests/host/acpi_ivrs.c
+host-acpi-test-srcs += tests/host/acpi_tools.c
+host-caps-test-srcs += $(host-acpi-srcs)
+host-caps-test-srcs += tests/ktest.c
+host-caps-test-srcs += tests/host/env.c
+host-caps-test-srcs += tests/host/main.c
+host-caps-test-srcs += tests/host/hostutil.c
+host-caps-test-srcs += tests/host/caps_fixtures.c
+iommu-acpi-srcs += $(host-acpi-srcs)
+iommu-acpi-srcs += iommu/tools/iommu-acpi.c
+iommu-acpi-srcs += iommu/tools/acpi_report.c
+iommu-acpi-srcs += iommu/tools/jsonout.c
+iommu-caps-srcs += $(host-acpi-srcs)
+iommu-caps-srcs += iommu/tools/iommu-caps.c
+iommu-caps-srcs += iommu/tools/jsonout.c
+HOST_TOOLS := $(HB)/iommu-acpi $(HB)/iommu-caps
+HOST_TESTS += $(HB)/test-acpi $(HB)/test-caps
+
 # VT-d page tables and PSI encoder against a memory model (issue 5)
-host-vtd-test-srcs += lib/string.c
-host-vtd-test-srcs += lib/printf.c
 host-vtd-test-srcs += lib/alloc_host.c
 host-vtd-test-srcs += tests/ktest.c
 host-vtd-test-srcs += tests/host/env.c
@@ -129,7 +167,7 @@ all: kernel iso host
 
 kernel: $(BUILD)/iommu-testos.elf $(BUILD)/iommu-testos-pvh.elf
 iso: $(BUILD)/iommu-testos.iso
-host: $(HOST_TESTS)
+host: $(HOST_TESTS) $(HOST_TOOLS)
 
 $(KB)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -166,10 +204,32 @@ $(HB)/test-lib: $(host-lib-test-srcs)
 	$(Q)$(HOSTCC) $(HCFLAGS) -fsanitize=undefined -fno-sanitize-recover=all \
 		-fno-builtin -fno-tree-loop-distribute-patterns -o $@ $(host-lib-test-srcs)
 
-$(HB)/test-vtd: $(host-vtd-test-srcs)
+$(HB)/lib-string-extras.o: lib/string.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -fno-builtin -c $< -o $@.full.o
+	$(Q)objcopy --keep-global-symbol=glob_match --keep-global-symbol=strlcpy \
+		--keep-global-symbol=mem_is_zero $@.full.o $@
+
+$(HB)/test-acpi: $(host-acpi-test-srcs) $(HB)/lib-string-extras.o $(HOST_TOOLS)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-acpi-test-srcs) $(HB)/lib-string-extras.o
+
+$(HB)/test-caps: $(host-caps-test-srcs) $(HB)/lib-string-extras.o
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-caps-test-srcs) $(HB)/lib-string-extras.o
+
+$(HB)/iommu-acpi: $(iommu-acpi-srcs)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(iommu-acpi-srcs)
+
+$(HB)/iommu-caps: $(iommu-caps-srcs)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(iommu-caps-srcs)
+
+$(HB)/test-vtd: $(host-vtd-test-srcs) $(HB)/lib-string-extras.o
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -fno-builtin -o $@ $(host-vtd-test-srcs)
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-vtd-test-srcs) $(HB)/lib-string-extras.o
 
 check:
 	$(PYTHON) scripts/check

@@ -17,6 +17,7 @@
 #define IVRS_MAX_SPECIAL	128
 #define IVRS_MAX_ACPIHID	64
 #define IVRS_MAX_IVMD		64
+#define IVRS_MAX_IVHD		128
 #define IVRS_UID_LEN		32
 
 #define IVRS_HDR_LEN		48	/* ACPI header + IVinfo + 8 reserved */
@@ -106,7 +107,7 @@ struct ivrs_unit {
 	bool efr_valid;		/* efr/efr2 came from the table */
 	bool usable;		/* base nonzero and 16K aligned */
 	u16 index;		/* unit order in the table */
-	u16 ivhd_offset;	/* byte offset of the IVHD used */
+	u32 ivhd_off[3];	/* byte offset of its IVHD 10h, 11h, 40h; 0 = none */
 	u16 first_range, nranges;	/* its entries in ivrs_table.ranges[] */
 };
 
@@ -158,6 +159,16 @@ struct ivrs_ivmd {
 	u64 end;		/* last byte (inclusive) */
 };
 
+/* Every IVHD in table order, used or not (for reports and checks). */
+struct ivrs_ivhd {
+	u8 type;
+	u32 off;		/* byte offset in the table */
+	u64 base;
+	u16 segment, devid;
+	u16 nentries;		/* device entries */
+	s16 unit;		/* index into units[]; -1 when it could not be walked */
+};
+
 /*
  * A parsed IVRS. Everything points into the arrays inside, never into the
  * bytes parsed, so the buffer may go away after ivrs_parse().
@@ -172,6 +183,8 @@ struct ivrs_table {
 	u32 ndev_entries;	/* device entries in all IVHDs of all types */
 	u16 entry_count[256];	/* device entries per type, all IVHDs */
 
+	struct ivrs_ivhd ivhds[IVRS_MAX_IVHD];
+	u16 nivhds;
 	struct ivrs_unit units[IVRS_MAX_UNITS];
 	u16 nunits;
 	struct ivrs_range ranges[IVRS_MAX_RANGES];	/* of the IVHD used per unit */

@@ -38,6 +38,13 @@ struct regfield {
 	const char *desc;	/* what it means, or what the driver decides from it */
 };
 
+/* Row builders: spec name, bits, output key, description. */
+#define RF_ROW_FLAG(n, b, k, d)		{ n, b, b, RF_FLAG, RF_X_NONE, false, k, d }
+#define RF_ROW_NUM(n, h, l, x, k, d)	{ n, h, l, RF_NUM, x, false, k, d }
+#define RF_ROW_LIST(n, h, l, x, k, d)	{ n, h, l, RF_LIST, x, false, k, d }
+#define RF_ROW_DEP(n, h, l, k, d)	{ n, h, l, RF_DEPRECATED, RF_X_NONE, false, k, d }
+#define RF_ROW_RSVD(h, l)		{ "RSVD", h, l, RF_RESERVED, RF_X_NONE, false, NULL, "reserved" }
+
 /* A table of rows for one register. */
 struct regfield_reg {
 	const char *name;	/* "CAP", "ECAP", "EFR" ... */

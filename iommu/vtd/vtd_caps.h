@@ -137,9 +137,9 @@ static inline bool vtd_ecap_smts(u64 ecap) { return vtd_ecap(ecap, VTD_ECAP_SMTS
 u32 vtd_cap_levels(u64 cap);
 
 /*
- * Smallest supported depth (3, 4 or 5) whose width covers addr_width bits
- * and is within MGAW, or the largest supported depth if none covers it;
- * -EINVAL when SAGAW offers no usable depth.
+ * Smallest supported depth (3, 4 or 5) whose width covers addr_width bits,
+ * or the largest supported depth if none covers it; -EINVAL when SAGAW
+ * offers none of 3, 4, 5. Callers pass min(wanted width, MGAW).
  */
 int vtd_cap_pick_levels(u64 cap, unsigned int addr_width);
 
