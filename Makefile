@@ -95,6 +95,10 @@ ktest-objs += tests/kernel/lib_string.o
 ktest-objs += tests/kernel/lib_printf.o
 ktest-objs += tests/kernel/lib_bitmap.o
 ktest-objs += tests/kernel/lib_list.o
+ktest-objs += tests/kernel/iommu_env.o
+ktest-objs += tests/kernel/dma_util.o
+ktest-objs += tests/kernel/dma_edu.o
+ktest-objs += tests/kernel/dma_storage.o
 ktest-objs += tests/kernel/lib_itree.o
 ktest-objs += tests/kernel/lib_idtable.o
 

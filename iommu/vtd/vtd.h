@@ -228,6 +228,8 @@ int vtd_unit_start(struct vtd_unit *u);
 /* vtd_ctx.c */
 int vtd_ctx_init(struct vtd_unit *u);	/* root table and DID space */
 void vtd_ctx_fini(struct vtd_unit *u);
+/* Make sure bus has a context table linked from the root; 0 or -ENOMEM. */
+int vtd_ctx_table(struct vtd_unit *u, u8 bus);
 /* Context entry of bus:devfn, NULL when its table does not exist. */
 u64 *vtd_ctx_entry(struct vtd_unit *u, u8 bus, u8 devfn);
 /*

@@ -69,7 +69,7 @@ u64 *vtd_ctx_entry(struct vtd_unit *u, u8 bus, u8 devfn)
 }
 
 /* The context table of a bus, created and linked from the root on first use. */
-static int ctx_table(struct vtd_unit *u, u8 bus)
+int vtd_ctx_table(struct vtd_unit *u, u8 bus)
 {
 	u64 *t;
 
@@ -165,7 +165,7 @@ static int ctx_prepare(struct vtd_dev *vd, struct vtd_domain *dom, u16 *did, boo
 		*did = (u16)ret;
 		*new_did = true;
 	}
-	ret = ctx_table(u, vd->bus);
+	ret = vtd_ctx_table(u, vd->bus);
 	if (ret && *new_did)
 		vtd_did_free(u, *did);
 	return ret;

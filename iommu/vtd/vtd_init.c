@@ -303,8 +303,11 @@ static int vtd_probe_device(struct iommu_dev *dev)
 	if (!u)
 		return -ENODEV;
 	vd = kzalloc(sizeof(*vd));
-	if (!vd)
+	/* context tables live as long as the unit: made here, not by a test's attach */
+	if (!vd || vtd_ctx_table(u, (u8)(dev->rid >> 8))) {
+		kfree(vd);
 		return -ENOMEM;
+	}
 	vd->dev = dev;
 	vd->pdev = pdev;
 	vd->unit = u;
