@@ -99,6 +99,8 @@ ktest-objs += tests/kernel/iommu_env.o
 ktest-objs += tests/kernel/dma_util.o
 ktest-objs += tests/kernel/dma_edu.o
 ktest-objs += tests/kernel/dma_storage.o
+ktest-objs += tests/kernel/vtd_util.o
+ktest-objs += tests/kernel/vtd.o
 ktest-objs += tests/kernel/lib_itree.o
 ktest-objs += tests/kernel/lib_idtable.o
 
