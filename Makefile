@@ -101,6 +101,8 @@ ktest-objs += tests/kernel/dma_edu.o
 ktest-objs += tests/kernel/dma_storage.o
 ktest-objs += tests/kernel/vtd_util.o
 ktest-objs += tests/kernel/vtd.o
+ktest-objs += tests/kernel/vtd_qi.o
+ktest-objs += tests/kernel/vtd_fault.o
 ktest-objs += tests/kernel/lib_itree.o
 ktest-objs += tests/kernel/lib_idtable.o
 
