@@ -388,3 +388,38 @@ KTEST_NEEDS(dma, test_dma_many_ranges, NEEDS)
 out:
 	dma_edu_close(&e);
 }
+
+/*
+ * A page of RAM above 4 GiB, read by the device through a read-only
+ * mapping (the page is not ours, so it is only read) and written back into
+ * our page: the IOMMU's tables carry addresses above 32 bits.
+ */
+KTEST_NEEDS(dma, test_dma_reads_ram_above_4g, NEEDS)
+{
+	phys_addr_t high = ALIGN_DOWN(mm_ram_top() - 1, PAGE_SIZE);
+	struct dma_edu e;
+	struct dma_buf b;
+
+	if (mm_ram_top() <= (1ULL << 32) || !pmm_is_ram(high)) {
+		report_skip("no RAM above 4 GiB (start QEMU with -m 5G)");
+		return;
+	}
+	if (dma_edu_open(&e, 0))
+		return;
+	if (dma_buf_alloc(&b, 0))
+		goto out;
+	dma_map(&e.d, DMA_IOVA_A, high, PAGE_SIZE, IOMMU_READ);
+	dma_map(&e.d, DMA_IOVA_B, b.pa, PAGE_SIZE, IOMMU_WRITE);
+	report(iommu_iova_to_phys(e.d.dom, DMA_IOVA_A + 8) == high + 8,
+	       "IOVA %#llx translates to %#llx", DMA_IOVA_A, (unsigned long long)high);
+	memset(b.va, 0xa5, 256);
+	edu_dma_to_dev(&e.edu, DMA_IOVA_A, 0, 256);
+	edu_dma_from_dev(&e.edu, DMA_IOVA_B, 0, 256);
+	report(!memcmp(b.va, phys_to_virt(high), 256),
+	       "the device read the same bytes the CPU sees at %#llx", (unsigned long long)high);
+	dma_unmap(&e.d, DMA_IOVA_A, PAGE_SIZE);
+	dma_unmap(&e.d, DMA_IOVA_B, PAGE_SIZE);
+	dma_buf_free(&b);
+out:
+	dma_edu_close(&e);
+}

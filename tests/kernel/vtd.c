@@ -326,17 +326,19 @@ KTEST_NEEDS(vtd, test_vtd_tables_freed_only_after_flush, NEEDS)
 	struct dma_buf b;
 	struct vtd_ev_rec ev[32];
 	long before;
-	int n, wait_at = -1, frees = 0, early = 0;
+	int n, wait_at = -1, frees = 0, early = 0, levels;
 	u32 seq;
 
 	if (dma_edu_open(&e, 0))
 		return;
 	if (dma_buf_alloc(&b, 0))
 		goto out;
+	/* a fresh domain holds only its root: the map adds one table per level below */
+	levels = to_vtd_domain(e.d.dom)->pt.levels;
 	before = to_vtd_domain(e.d.dom)->pt.ntables;
 	iommu_map(e.d.dom, 0x40000000ULL + 0x5000, b.pa, PAGE_SIZE, RW);
-	report(to_vtd_domain(e.d.dom)->pt.ntables == before + 2,
-	       "a map in a fresh gigabyte adds two tables");
+	report(before == 1 && to_vtd_domain(e.d.dom)->pt.ntables == levels,
+	       "a map into a fresh %d-level domain adds %d tables", levels, levels - 1);
 	seq = vtd_trace_seq();
 	iommu_unmap(e.d.dom, 0x40000000ULL + 0x5000, PAGE_SIZE);
 	n = vtd_trace_since(seq, ev, 32);
@@ -348,8 +350,9 @@ KTEST_NEEDS(vtd, test_vtd_tables_freed_only_after_flush, NEEDS)
 			early += wait_at < 0;
 		}
 	}
-	report(frees == 2 && early == 0, "both emptied tables freed, after the wait (%d, %d early)",
-	       frees, early);
+	report(frees == levels - 1 && early == 0,
+	       "all %d emptied tables freed, after the wait (%d, %d early)", levels - 1, frees,
+	       early);
 	report(to_vtd_domain(e.d.dom)->pt.ntables == before, "table count back to %ld", before);
 	dma_expect_page_fault(&e.d, 0x40000000ULL + 0x5000, IOMMU_FAULT_ACCESS_READ);
 	edu_dma_to_dev(&e.edu, 0x40000000ULL + 0x5000, 0, 64);
@@ -404,6 +407,7 @@ KTEST_NEEDS(vtd, test_vtd_noncoherent_unit_flushes_table_writes, NEEDS)
 	struct dma_edu e;
 	struct vtd_unit *u;
 	u64 lines;
+	int n;
 
 	if (dma_edu_open(&e, 0))
 		return;
@@ -413,10 +417,12 @@ KTEST_NEEDS(vtd, test_vtd_noncoherent_unit_flushes_table_writes, NEEDS)
 		goto out;
 	}
 	report(to_vtd_domain(e.d.dom)->pt.flush, "the domain flushes its table stores");
+	/* fresh domain: levels - 1 new tables (64 lines each), as many links, one leaf line */
+	n = to_vtd_domain(e.d.dom)->pt.levels - 1;
 	lines = vtd_clflush_lines;
 	iommu_map(e.d.dom, 0x80000000ULL, 0x100000, PAGE_SIZE, RW);
-	report(vtd_clflush_lines - lines == 2 * 64 + 2 + 1,
-	       "a map needing two new tables flushes 2x64 + 2 + 1 lines (%llu)",
+	report(vtd_clflush_lines - lines == (u64)(n * 64 + n + 1),
+	       "a map needing %d new tables flushes %d x 64 + %d + 1 lines (%llu)", n, n, n,
 	       (unsigned long long)(vtd_clflush_lines - lines));
 	lines = vtd_clflush_lines;
 	iommu_map(e.d.dom, 0x80001000ULL, 0x101000, PAGE_SIZE, RW);
