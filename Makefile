@@ -63,12 +63,6 @@ lib-objs += lib/failpoint.o
 
 iommu-objs += iommu/iommu.o
 
-# VT-d driver, fault API, DMA initiators (issue 5)
-iommu-objs += iommu/fault.o
-drivers-objs += drivers/edu.o
-drivers-objs += drivers/nvme.o
-drivers-objs += drivers/ahci.o
-
 # ACPI DMAR/IVRS parsers and capability-register decoders (kernel and hosted)
 acpi-objs += iommu/acpitab.o
 acpi-objs += iommu/dmar.o
@@ -88,6 +82,19 @@ amdvi-objs += iommu/amdvi/amdvi_devtab.o
 amdvi-objs += iommu/amdvi/amdvi_init.o
 amdvi-objs += iommu/amdvi/amdvi_domain.o
 iommu-objs += $(amdvi-objs)
+# VT-d driver, fault API, DMA initiators (issue 5)
+iommu-objs += iommu/fault.o
+iommu-objs += iommu/iommu_init.o
+iommu-objs += iommu/vtd/vtd_init.o
+iommu-objs += iommu/vtd/vtd_ctx.o
+iommu-objs += iommu/vtd/vtd_domain.o
+iommu-objs += iommu/vtd/vtd_pgtable.o
+iommu-objs += iommu/vtd/vtd_inval.o
+iommu-objs += iommu/vtd/vtd_qi.o
+iommu-objs += iommu/vtd/vtd_fault.o
+drivers-objs += drivers/edu.o
+drivers-objs += drivers/nvme.o
+drivers-objs += drivers/ahci.o
 
 # suites built into the kernel (lib_* also build hosted)
 ktest-objs += tests/ktest.o
@@ -99,6 +106,14 @@ ktest-objs += tests/kernel/lib_string.o
 ktest-objs += tests/kernel/lib_printf.o
 ktest-objs += tests/kernel/lib_bitmap.o
 ktest-objs += tests/kernel/lib_list.o
+ktest-objs += tests/kernel/iommu_env.o
+ktest-objs += tests/kernel/dma_util.o
+ktest-objs += tests/kernel/dma_edu.o
+ktest-objs += tests/kernel/dma_storage.o
+ktest-objs += tests/kernel/vtd_util.o
+ktest-objs += tests/kernel/vtd.o
+ktest-objs += tests/kernel/vtd_qi.o
+ktest-objs += tests/kernel/vtd_fault.o
 ktest-objs += tests/kernel/lib_itree.o
 ktest-objs += tests/kernel/lib_idtable.o
 ktest-objs += tests/kernel/amdvi_probe.o
@@ -131,18 +146,6 @@ host-lib-test-srcs += tests/kernel/lib_itree.c
 host-lib-test-srcs += tests/kernel/lib_idtable.c
 
 HOST_TESTS := $(HB)/test-lib
-
-# VT-d page tables and PSI encoder against a memory model (issue 5)
-host-vtd-test-srcs += lib/string.c
-host-vtd-test-srcs += lib/printf.c
-host-vtd-test-srcs += lib/alloc_host.c
-host-vtd-test-srcs += tests/ktest.c
-host-vtd-test-srcs += tests/host/env.c
-host-vtd-test-srcs += tests/host/main.c
-host-vtd-test-srcs += iommu/vtd/vtd_pgtable.c
-host-vtd-test-srcs += tests/host/vtd_model.c
-host-vtd-test-srcs += tests/host/vtd_pgtable.c
-HOST_TESTS += $(HB)/test-vtd
 
 # ACPI/caps: parsers + tests under ASan/UBSan, and the tools for people.
 # lib/string.c's libc-named functions would replace libc's (and ASan's
@@ -191,6 +194,15 @@ host-amdvi-test-srcs += tests/kernel/amdvi_encode.c
 host-amdvi-test-srcs += tests/host/amdvi_ring.c
 host-amdvi-test-srcs += tests/host/amdvi_events.c
 HOST_TESTS += $(HB)/test-amdvi
+# VT-d page tables and PSI encoder against a memory model (issue 5)
+host-vtd-test-srcs += lib/alloc_host.c
+host-vtd-test-srcs += tests/ktest.c
+host-vtd-test-srcs += tests/host/env.c
+host-vtd-test-srcs += tests/host/main.c
+host-vtd-test-srcs += iommu/vtd/vtd_pgtable.c
+host-vtd-test-srcs += tests/host/vtd_model.c
+host-vtd-test-srcs += tests/host/vtd_pgtable.c
+HOST_TESTS += $(HB)/test-vtd
 
 .PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb
 all: kernel iso host
@@ -241,11 +253,6 @@ $(HB)/test-lib: $(host-lib-test-srcs)
 	$(Q)$(HOSTCC) $(HCFLAGS) -fsanitize=undefined -fno-sanitize-recover=all \
 		-fno-builtin -fno-tree-loop-distribute-patterns -o $@ $(host-lib-test-srcs)
 
-$(HB)/test-vtd: $(host-vtd-test-srcs)
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -fno-builtin -o $@ $(host-vtd-test-srcs)
-
 $(HB)/lib-string-extras.o: lib/string.c
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -fno-builtin -c $< -o $@.full.o
@@ -271,6 +278,10 @@ $(HB)/iommu-caps: $(iommu-caps-srcs)
 $(HB)/test-amdvi: $(host-amdvi-test-srcs) $(HB)/lib-string-extras.o
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-amdvi-test-srcs) $(HB)/lib-string-extras.o
+$(HB)/test-vtd: $(host-vtd-test-srcs) $(HB)/lib-string-extras.o
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-vtd-test-srcs) $(HB)/lib-string-extras.o
 
 check:
 	$(PYTHON) scripts/check

@@ -22,6 +22,7 @@
 #define PX_IS		0x10
 #define PX_CMD		0x18
 #define PX_TFD		0x20
+#define PX_SIG		0x24
 #define PX_SSTS		0x28
 #define PX_SERR		0x30
 #define PX_CI		0x38
@@ -42,6 +43,8 @@
 
 #define FIS_H2D		0x27
 #define ATA_IDENTIFY	0xec
+#define ATA_IDENTIFY_PACKET 0xa1
+#define SIG_ATAPI	0xeb140101
 #define AHCI_TIMEOUT_US	1000000
 
 struct ahci_cmd_hdr {
@@ -84,6 +87,7 @@ int ahci_init(struct ahci *a, struct pci_dev *pdev)
 
 		if ((pi & BIT(p)) && (ssts & 0xf) == SSTS_DET_PRESENT) {
 			a->port = p;
+			a->atapi = mmio_read32(a->abar + PORT_BASE(p) + PX_SIG) == SIG_ATAPI;
 			return 0;
 		}
 	}
@@ -138,7 +142,7 @@ int ahci_identify(struct ahci *a, u64 buf)
 	memset(ct, 0, 0x80 + sizeof(*prd));
 	ct[0] = FIS_H2D;
 	ct[1] = 0x80;		/* C: this FIS carries a command */
-	ct[2] = ATA_IDENTIFY;
+	ct[2] = a->atapi ? ATA_IDENTIFY_PACKET : ATA_IDENTIFY;
 	prd->dba = buf;
 	prd->dbc = AHCI_IDENTIFY_BYTES - 1;
 	memset(h, 0, sizeof(*h));

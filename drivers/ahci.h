@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Minimal polled AHCI driver: find a port with a disk, run ATA IDENTIFY
- * DEVICE into memory the caller maps (CPU pointer plus bus address).
+ * Minimal polled AHCI driver: find a port with a device, run ATA IDENTIFY
+ * (DEVICE or PACKET DEVICE) into memory the caller maps (CPU pointer plus bus address).
  * Layouts: Serial ATA AHCI 1.3.1 (HBA/port registers 3, structures 4).
  */
 #ifndef DRIVERS_AHCI_H
@@ -22,6 +22,7 @@ struct ahci {
 	void *mem;		/* CPU view of the caller's AHCI_MEM_BYTES page */
 	u64 mem_bus;
 	u32 last_tfd;		/* PxTFD after the last command */
+	bool atapi;		/* the port has a packet device (CD/DVD) */
 };
 
 /* Map ABAR, enable AHCI mode, find a port with a device. 0, -ENODEV. */
@@ -31,7 +32,10 @@ int ahci_init(struct ahci *a, struct pci_dev *pdev);
  * aligned) and start it. 0, -EINVAL, -ETIMEDOUT.
  */
 int ahci_port_start(struct ahci *a, void *mem, u64 mem_bus);
-/* IDENTIFY DEVICE into 512 bytes at bus address buf. 0, -EIO, -ETIMEDOUT. */
+/*
+ * IDENTIFY DEVICE (IDENTIFY PACKET DEVICE on ATAPI) into 512 bytes at bus
+ * address buf. 0, -EIO, -ETIMEDOUT.
+ */
 int ahci_identify(struct ahci *a, u64 buf);
 /* Stop the port (no more fetches from mem) and bus mastering. */
 void ahci_port_stop(struct ahci *a);

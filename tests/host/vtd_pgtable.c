@@ -193,8 +193,7 @@ KTEST(vtd-pgtable, test_vtd_pgtable_enomem_leaves_tree_unchanged)
 			 -ENOMEM && mapped == 0;
 		clean &= model_pages() == before && pt.ntables == before;
 		clean &= model_hw_lookup(&pt, 0x8000000000ULL, &mapped) == 0;
-		clean &= vtd_pgtable_unmap(&pt, 0x8000000000ULL, SZ_4K, 1,
-					   &(struct iommu_iotlb_gather){ .start = ~0UL }) == 0;
+		clean &= unmap_sync(&pt, 0x8000000000ULL, SZ_4K, 1, &freed) == 0 && !freed;
 	}
 	model_fail_nth(0);
 	report(clean, "failing table allocation 1, 2 or 3 leaves no table behind");
