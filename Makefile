@@ -108,6 +108,7 @@ host-acpi-test-srcs += tests/host/env.c
 host-acpi-test-srcs += tests/host/main.c
 host-acpi-test-srcs += tests/host/hostutil.c
 host-acpi-test-srcs += tests/host/acpi_manifest.c
+host-acpi-test-srcs += tests/host/acpi_damage.c
 host-acpi-test-srcs += tests/host/acpi_dmar.c
 host-acpi-test-srcs += tests/host/acpi_ivrs.c
 host-acpi-test-srcs += tests/host/acpi_tools.c
