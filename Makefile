@@ -112,6 +112,8 @@ host-acpi-test-srcs += tests/host/acpi_damage.c
 host-acpi-test-srcs += tests/host/acpi_dmar.c
 host-acpi-test-srcs += tests/host/acpi_ivrs.c
 host-acpi-test-srcs += tests/host/acpi_tools.c
+host-acpi-test-srcs += tests/fuzz/acpi_fuzz.c
+host-acpi-test-srcs += tests/fuzz/acpi_replay.c
 host-caps-test-srcs += $(host-acpi-srcs)
 host-caps-test-srcs += tests/ktest.c
 host-caps-test-srcs += tests/host/env.c
@@ -128,7 +130,7 @@ iommu-caps-srcs += iommu/tools/jsonout.c
 HOST_TOOLS := $(HB)/iommu-acpi $(HB)/iommu-caps
 HOST_TESTS += $(HB)/test-acpi $(HB)/test-caps
 
-.PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb
+.PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb fuzz fuzz-run
 all: kernel iso host
 
 kernel: $(BUILD)/iommu-testos.elf $(BUILD)/iommu-testos-pvh.elf
@@ -191,6 +193,22 @@ $(HB)/iommu-acpi: $(iommu-acpi-srcs)
 $(HB)/iommu-caps: $(iommu-caps-srcs)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(iommu-caps-srcs)
+
+# libFuzzer target for the DMAR/IVRS parsers (not in `all`; make check replays its corpus)
+FUZZ_CC ?= clang
+FUZZTIME ?= 60
+$(BUILD)/fuzz/acpi-fuzz: tests/fuzz/acpi_fuzz.c $(host-acpi-srcs)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $@")
+	$(Q)$(FUZZ_CC) -std=gnu11 -g -O1 -I. -DCONFIG_KERNEL=0 -DCONFIG_DEBUG=1 \
+		-fsanitize=fuzzer,address,undefined -o $@ $^
+
+fuzz: $(BUILD)/fuzz/acpi-fuzz
+
+fuzz-run: fuzz
+	@mkdir -p $(BUILD)/fuzz/corpus
+	$(BUILD)/fuzz/acpi-fuzz -max_total_time=$(FUZZTIME) -max_len=4096 $(BUILD)/fuzz/corpus \
+		tests/fuzz/corpus/acpi tests/fixtures/acpi/real tests/fixtures/acpi/qemu
 
 check:
 	$(PYTHON) scripts/check
