@@ -68,6 +68,7 @@ acpi-objs += iommu/regfield.o
 acpi-objs += iommu/vtd/vtd_caps.o
 acpi-objs += iommu/amdvi/amdvi_caps.o
 iommu-objs += $(acpi-objs)
+iommu-objs += iommu/acpi_live.o
 
 # suites built into the kernel (lib_* also build hosted)
 ktest-objs += tests/ktest.o
@@ -78,6 +79,7 @@ ktest-objs += tests/kernel/lib_string.o
 ktest-objs += tests/kernel/lib_printf.o
 ktest-objs += tests/kernel/lib_bitmap.o
 ktest-objs += tests/kernel/lib_list.o
+ktest-objs += tests/kernel/acpi_live.o
 
 kernel-objs := $(addprefix $(KB)/,$(boot-objs) $(arch-objs) $(lib-objs) $(iommu-objs) \
 	$(ktest-objs))

@@ -205,7 +205,7 @@ KTEST(amdvi-caps, test_amdvi_caps_reserved_bits_warn_and_decode)
 	report(amdvi_efr_ia(efr | (1ULL << 30)) && amdvi_efr_max_levels(efr | (1ULL << 30)) == 6,
 	       "features still decode: IA, 6 levels (HATS 2)");
 	w.n = 0;
-	amdvi_caps_check(efr | (3ULL << 10), 0, &w);
+	amdvi_caps_check(efr | (3ULL << 10) | (2ULL << 12), 0, &w);
 	report(w.n == 1 && strstr(w.msg[0], "HATS 3"), "HATS 3 is reported as reserved");
 	report(amdvi_efr_max_levels(0) == 4 && amdvi_efr_max_levels(1ULL << 10) == 5,
 	       "HATS 0 -> 4 levels, 1 -> 5 levels");
@@ -261,6 +261,6 @@ KTEST(vtd-caps, test_vtd_caps_derived_values)
 	       "IRO/QI/IR/C/PT/SC of ecap 0xf050da");
 	vtd_cap_summary(skl, s, sizeof(s));
 	report(strstr(s, "ND=256") && strstr(s, "SAGAW=4") && strstr(s, "SLLPS=2M,1G") &&
-	       strstr(s, "FRO=1024") && strstr(s, " PSI") && !strstr(s, " CM"),
+	       strstr(s, "FRO=0x400") && strstr(s, " PSI") && !strstr(s, " CM"),
 	       "summary line: %s", s);
 }
