@@ -73,6 +73,7 @@ acpi-objs += iommu/regfield.o
 acpi-objs += iommu/vtd/vtd_caps.o
 acpi-objs += iommu/amdvi/amdvi_caps.o
 iommu-objs += $(acpi-objs)
+iommu-objs += iommu/acpi_live.o
 
 # AMD-Vi driver (issue 6)
 amdvi-objs += iommu/amdvi/amdvi_pgtable.o
@@ -119,6 +120,7 @@ ktest-objs += tests/kernel/lib_idtable.o
 ktest-objs += tests/kernel/amdvi_probe.o
 ktest-objs += tests/kernel/amdvi_pgtable.o
 ktest-objs += tests/kernel/amdvi_encode.o
+ktest-objs += tests/kernel/acpi_live.o
 
 kernel-objs := $(addprefix $(KB)/,$(boot-objs) $(arch-objs) $(lib-objs) $(iommu-objs) \
 	$(drivers-objs) $(ktest-objs))
@@ -157,9 +159,12 @@ host-acpi-test-srcs += tests/host/env.c
 host-acpi-test-srcs += tests/host/main.c
 host-acpi-test-srcs += tests/host/hostutil.c
 host-acpi-test-srcs += tests/host/acpi_manifest.c
+host-acpi-test-srcs += tests/host/acpi_damage.c
 host-acpi-test-srcs += tests/host/acpi_dmar.c
 host-acpi-test-srcs += tests/host/acpi_ivrs.c
 host-acpi-test-srcs += tests/host/acpi_tools.c
+host-acpi-test-srcs += tests/fuzz/acpi_fuzz.c
+host-acpi-test-srcs += tests/fuzz/acpi_replay.c
 host-caps-test-srcs += $(host-acpi-srcs)
 host-caps-test-srcs += tests/ktest.c
 host-caps-test-srcs += tests/host/env.c
@@ -194,6 +199,7 @@ host-amdvi-test-srcs += tests/kernel/amdvi_encode.c
 host-amdvi-test-srcs += tests/host/amdvi_ring.c
 host-amdvi-test-srcs += tests/host/amdvi_events.c
 HOST_TESTS += $(HB)/test-amdvi
+
 # VT-d page tables and PSI encoder against a memory model (issue 5)
 host-vtd-test-srcs += lib/alloc_host.c
 host-vtd-test-srcs += tests/ktest.c
@@ -204,7 +210,7 @@ host-vtd-test-srcs += tests/host/vtd_model.c
 host-vtd-test-srcs += tests/host/vtd_pgtable.c
 HOST_TESTS += $(HB)/test-vtd
 
-.PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb
+.PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb fuzz fuzz-run
 all: kernel iso host
 
 kernel: $(BUILD)/iommu-testos.elf $(BUILD)/iommu-testos-pvh.elf
@@ -278,10 +284,27 @@ $(HB)/iommu-caps: $(iommu-caps-srcs)
 $(HB)/test-amdvi: $(host-amdvi-test-srcs) $(HB)/lib-string-extras.o
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-amdvi-test-srcs) $(HB)/lib-string-extras.o
+
 $(HB)/test-vtd: $(host-vtd-test-srcs) $(HB)/lib-string-extras.o
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-vtd-test-srcs) $(HB)/lib-string-extras.o
+
+# libFuzzer target for the DMAR/IVRS parsers (not in `all`; make check replays its corpus)
+FUZZ_CC ?= clang
+FUZZTIME ?= 60
+$(BUILD)/fuzz/acpi-fuzz: tests/fuzz/acpi_fuzz.c $(host-acpi-srcs)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $@")
+	$(Q)$(FUZZ_CC) -std=gnu11 -g -O1 -I. -DCONFIG_KERNEL=0 -DCONFIG_DEBUG=1 \
+		-fsanitize=fuzzer,address,undefined -o $@ $^
+
+fuzz: $(BUILD)/fuzz/acpi-fuzz
+
+fuzz-run: fuzz
+	@mkdir -p $(BUILD)/fuzz/corpus
+	$(BUILD)/fuzz/acpi-fuzz -max_total_time=$(FUZZTIME) -max_len=4096 $(BUILD)/fuzz/corpus \
+		tests/fuzz/corpus/acpi tests/fixtures/acpi/real tests/fixtures/acpi/qemu
 
 check:
 	$(PYTHON) scripts/check

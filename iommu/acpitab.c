@@ -12,20 +12,29 @@ int acpitab_log(struct acpitab_log *log, enum acpitab_level level,
 		const char *fmt, ...)
 {
 	va_list ap;
+	int slot;
 
 	if (level == ACPITAB_ERR)
 		log->nerr++;
 	else
 		log->nwarn++;
-	if (log->n >= ACPITAB_MAX_MSGS) {
+	slot = log->n;
+	if (slot >= ACPITAB_MAX_MSGS) {
+		/* full: an error still gets in, in place of the latest warning */
+		slot = -1;
+		for (int k = log->n - 1; level == ACPITAB_ERR && k >= 0 && slot < 0; k--)
+			if (log->msg[k].level == ACPITAB_WARN)
+				slot = k;
 		log->dropped++;
-		return level;
+		if (slot < 0)
+			return level;
+	} else {
+		log->n++;
 	}
-	log->msg[log->n].level = (u8)level;
+	log->msg[slot].level = (u8)level;
 	va_start(ap, fmt);
-	vsnprintf(log->msg[log->n].text, ACPITAB_MSG_LEN, fmt, ap);
+	vsnprintf(log->msg[slot].text, ACPITAB_MSG_LEN, fmt, ap);
 	va_end(ap);
-	log->n++;
 	return level;
 }
 

@@ -86,9 +86,9 @@ const struct regfield *regfield_find(const struct regfield_reg *r, const char *k
 int regfield_check_table(const struct regfield_reg *r, int width);
 
 /*
- * One-line summary for the boot dump: numbers as NAME=value, set flags by
- * name, e.g. "SAGAW=3,4 MGAW=48 ... PSI QI IR". Returns the length
- * snprintf would write.
+ * One-line summary for the boot dump: numbers as NAME=value (plain fields
+ * that are 0 left out), set flags by name, e.g. "SAGAW=3,4 MGAW=48 ... PSI".
+ * Returns the length snprintf would write.
  */
 int regfield_summary(const struct regfield_reg *r, u64 v, char *buf, size_t n);
 
