@@ -144,6 +144,7 @@ host-runner-objs += tests/host/main.o
 
 HOST_TESTS := $(HB)/test-lib
 HOST_TESTS += $(HB)/test-core
+HOST_TESTS += $(HB)/test-abi-preload
 HOST_LIBS := $(HB)/libiommufd-host.so
 
 .PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb
@@ -207,6 +208,12 @@ $(HB)/test-core: $(addprefix $(HB)/san/,$(host-core-objs) $(host-runner-objs) \
 		$(core-test-objs) $(host-core-test-objs))
 	@$(if $(Q),echo "  HOSTLD  $@")
 	$(Q)$(HOSTCC) $(SAN) -o $@ $^ -lpthread
+
+# A Linux-style program: libc calls only, served by libiommufd-host.so.
+$(HB)/test-abi-preload: $(addprefix $(HB)/san/,$(host-runner-objs) lib/strutil.o \
+		tests/host/preload_exec.o tests/host/abi_preload.o) | $(HB)/libiommufd-host.so
+	@$(if $(Q),echo "  HOSTLD  $@")
+	$(Q)$(HOSTCC) $(SAN) -o $@ $^
 
 $(HB)/libiommufd-host.so: $(addprefix $(HB)/pic/,$(host-core-objs) ioctl-sim/preload.o)
 	@$(if $(Q),echo "  HOSTLD  $@")
