@@ -309,11 +309,10 @@ $(HB)/test-lib: $(host-lib-test-srcs)
 	$(Q)$(HOSTCC) $(HCFLAGS) -fsanitize=undefined -fno-sanitize-recover=all \
 		-fno-builtin -fno-tree-loop-distribute-patterns -o $@ $(host-lib-test-srcs)
 
-$(HB)/lib-string-extras.o: lib/string.c
+# glob_match, strlcpy, mem_is_zero (lib/strutil.c since the core merge)
+$(HB)/lib-string-extras.o: lib/strutil.c
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -fno-builtin -c $< -o $@.full.o
-	$(Q)objcopy --keep-global-symbol=glob_match --keep-global-symbol=strlcpy \
-		--keep-global-symbol=mem_is_zero $@.full.o $@
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -fno-builtin -c $< -o $@
 
 $(HB)/test-acpi: $(host-acpi-test-srcs) $(HB)/lib-string-extras.o $(HOST_TOOLS)
 	@$(if $(Q),echo "  HOSTCC  $@")
