@@ -135,7 +135,6 @@ ktest-objs += tests/kernel/vtd_qi.o
 ktest-objs += tests/kernel/vtd_fault.o
 ktest-objs += tests/kernel/lib_itree.o
 ktest-objs += tests/kernel/lib_idtable.o
-ktest-objs += tests/kernel/amdvi_probe.o
 ktest-objs += tests/kernel/amdvi_pgtable.o
 ktest-objs += tests/kernel/amdvi_encode.o
 ktest-objs += tests/kernel/acpi_live.o

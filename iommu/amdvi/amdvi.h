@@ -306,7 +306,7 @@ static inline void amdvi_writeq(struct amdvi_unit *u, u32 off, u64 v)
 void amdvi_ctrl_update(struct amdvi_unit *u, u64 set, u64 clear);
 
 struct ivrs_table;
-extern struct ivrs_table *amdvi_ivrs;
+extern const struct ivrs_table *amdvi_ivrs;
 extern struct amdvi_unit *amdvi_units[AMDVI_MAX_UNITS];
 extern int amdvi_nunits;
 extern const struct iommu_ops amdvi_ops;

@@ -201,6 +201,8 @@ void amdvi_event_probe(struct amdvi_unit *u)
 	if (amdvi_cmd_queue(u, cmd) || poll_timeout(amdvi_readq(u, AMDVI_EVT_TAIL) !=
 						    amdvi_readq(u, AMDVI_EVT_HEAD), 10000)) {
 		u->quirks |= AMDVI_QUIRK_NO_EVENTS;
+		u->iommu.no_fault_log = "its event log stays empty (QEMU 7.2 amd-iommu "
+					"never writes it: an illegal command logged nothing)";
 		printk("%s: an illegal command logged no event: this IOMMU's event "
 		       "log does not work (QEMU 7.2), fault tests will skip\n", u->name);
 	}

@@ -4,7 +4,6 @@
  * print EFR, program device table, command ring and event log, enable
  * (taking over a unit left enabled), the event interrupt. Spec 3.2-3.4.
  */
-#include "arch/x86/acpi.h"
 #include "arch/x86/console.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/pci.h"
@@ -12,6 +11,7 @@
 #include "arch/x86/tsc.h"
 #include "iommu/amdvi/amdvi.h"
 #include "iommu/amdvi/amdvi_caps.h"
+#include "iommu/acpi_live.h"
 #include "iommu/ivrs.h"
 #include "lib/alloc.h"
 #include "lib/errno.h"
@@ -22,7 +22,7 @@
 
 struct amdvi_unit *amdvi_units[AMDVI_MAX_UNITS];
 int amdvi_nunits;
-struct ivrs_table *amdvi_ivrs;	/* the parsed IVRS, kept for device lookups */
+const struct ivrs_table *amdvi_ivrs;	/* the IVRS the driver follows */
 static int init_result = -EAGAIN;
 
 struct amdvi_unit *amdvi_unit_for(u16 segment, u16 devid)
@@ -250,23 +250,18 @@ static struct amdvi_unit *unit_probe(const struct ivrs_unit *iu, int idx)
 	return u;
 }
 
-static int parse_ivrs(void)
+/* The firmware's IVRS, parsed once by iommu/acpi_live.c; used only when valid. */
+static int use_ivrs(void)
 {
-	const struct acpi_header *h = acpi_find("IVRS", 0);
+	const struct ivrs_table *t = ivrs_live();
 
-	if (!h)
+	if (!t)
 		return -ENODEV;
-	amdvi_ivrs = kzalloc(sizeof(*amdvi_ivrs));
-	if (!amdvi_ivrs)
-		return -ENOMEM;
-	if (ivrs_parse(h, h->length, amdvi_ivrs)) {
-		for (int i = 0; i < amdvi_ivrs->log.n; i++)
-			printk("amdvi: IVRS: %s\n", amdvi_ivrs->log.msg[i].text);
+	if (!t->valid) {
 		printk("amdvi: IVRS rejected; AMD-Vi stays off\n");
-		kfree(amdvi_ivrs);
-		amdvi_ivrs = NULL;
 		return -EINVAL;
 	}
+	amdvi_ivrs = t;
 	return 0;
 }
 
@@ -276,7 +271,7 @@ int amdvi_init(void)
 
 	if (init_result != -EAGAIN)
 		return init_result;
-	ret = parse_ivrs();
+	ret = use_ivrs();
 	if (ret) {
 		init_result = ret;
 		return init_result;

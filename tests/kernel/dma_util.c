@@ -157,6 +157,23 @@ void dma_expect_page_fault(struct dma_dev *d, u64 iova, int access)
 	iommu_fault_expect_match(&m);
 }
 
+bool dma_fault_seen(struct dma_dev *d, const char *what, bool essential)
+{
+	int n = iommu_fault_expect_done();
+	const char *why = d->dev->iommu ? d->dev->iommu->no_fault_log : NULL;
+
+	if (why && essential) {
+		report_skip("%s: not checked, %s", what, why);
+		return false;
+	}
+	if (why) {
+		report_info("%s: not checked, %s", what, why);
+		return false;
+	}
+	report(n >= 1, "%s", what);
+	return true;
+}
+
 bool dma_edu_high_iova(struct dma_edu *e)
 {
 	static int known = -1;

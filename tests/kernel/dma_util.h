@@ -64,6 +64,14 @@ int dma_edu_load(struct dma_edu *e, struct dma_buf *scratch, u64 iova, size_t le
 
 /* Expect a page fault from d at iova for this access (IOMMU_FAULT_ACCESS_*). */
 void dma_expect_page_fault(struct dma_dev *d, u64 iova, int access);
+/*
+ * End the expectations and check that a fault arrived ("what" states it).
+ * When d's unit cannot log faults (iommu_device.no_fault_log) the check is
+ * not made: a test whose point is the fault (essential) is reported as
+ * skipped with that reason, others say so in a diagnostic and go on with
+ * what they can check (memory untouched). Returns whether records exist.
+ */
+bool dma_fault_seen(struct dma_dev *d, const char *what, bool essential);
 
 /*
  * Whether the edu emits IOVAs at and above 4 GiB unclamped (QEMU's
