@@ -220,6 +220,8 @@ void amdvi_dte_ivrs_bits(u8 setting, u64 bits[4]);
 int amdvi_dte_update(u64 *dst, const u64 dte[4], const struct amdvi_dte_store *st);
 /* Does dte translate with a domain (V=1, TV=1, mode != 0)? */
 bool amdvi_dte_translates(const u64 dte[4]);
+/* Does dte let any DMA through (a domain, or mode 0 with IR/IW)? */
+bool amdvi_dte_allows(const u64 dte[4]);
 /* The live entry of devid on unit u. */
 u64 *amdvi_dte_ptr(struct amdvi_unit *u, u16 devid);
 /* Write dte for devid, then flush: DTE, old domain's pages, wait. */
@@ -277,6 +279,9 @@ struct amdvi_unit {
 	volatile u64 evt_irq_pending;
 	struct amdvi_event history[16];
 	u32 history_n;
+
+	/* table pages whose flush failed: freed only after a later flush succeeds */
+	struct list_head quarantine;
 
 	struct amdvi_stats stats;
 	struct amdvi_trace_ent trace[AMDVI_TRACE_LEN];
@@ -357,6 +362,11 @@ static inline struct amdvi_domain *to_amdvi_domain(struct iommu_domain *d)
 struct amdvi_domain *amdvi_domain_alloc(struct amdvi_unit *u, unsigned int va_bits);
 int amdvi_probe_device(struct iommu_dev *dev);
 void amdvi_release_device(struct iommu_dev *dev);
+/*
+ * Free the table pages a failed flush left behind, after flushing everything
+ * on u. 0 when none are left; the error otherwise (they stay).
+ */
+int amdvi_quarantine_release(struct amdvi_unit *u);
 /* Domain IDs in use (tests check they come back). */
 long amdvi_domids_used(void);
 /* Table pages held by every paging domain. */

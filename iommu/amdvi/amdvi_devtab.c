@@ -51,6 +51,12 @@ void amdvi_dte_ivrs_bits(u8 setting, u64 bits[4])
 		  (setting & BIT(7) ? AMDVI_DTE2_LINT1PASS : 0);
 }
 
+bool amdvi_dte_allows(const u64 dte[4])
+{
+	return (dte[0] & AMDVI_DTE0_V) && (dte[0] & AMDVI_DTE0_TV) &&
+	       (FIELD_GET(AMDVI_DTE0_MODE, dte[0]) || (dte[0] & (AMDVI_DTE0_IR | AMDVI_DTE0_IW)));
+}
+
 bool amdvi_dte_translates(const u64 dte[4])
 {
 	return (dte[0] & AMDVI_DTE0_V) && (dte[0] & AMDVI_DTE0_TV) &&
@@ -121,9 +127,10 @@ u64 *amdvi_dte_ptr(struct amdvi_unit *u, u16 devid)
 }
 
 /*
- * Write devid's entry, then INVALIDATE_DEVTAB_ENTRY; if the old entry
- * translated through a domain, that domain's cached pages are flushed
- * too (some IOMMUs keep them past a DTE flush); one wait for both.
+ * Write devid's entry, then INVALIDATE_DEVTAB_ENTRY; if the old entry let
+ * DMA through (a domain, or pass-through under domain ID 0), the cached
+ * translations of its domain ID are flushed too: IOMMUs keep them past a
+ * DTE flush (QEMU does, for pass-through too). One wait for both.
  */
 int amdvi_dte_set(struct amdvi_unit *u, u16 devid, const u64 dte[4])
 {
@@ -136,7 +143,7 @@ int amdvi_dte_set(struct amdvi_unit *u, u16 devid, const u64 dte[4])
 	amdvi_trace(u, AMDVI_TR_DTE, 0, devid);
 	amdvi_cmd_inv_devtab_entry(cmd, devid);
 	ret = amdvi_cmd_queue(u, cmd);
-	if (!ret && amdvi_dte_translates(old)) {
+	if (!ret && amdvi_dte_allows(old)) {
 		amdvi_cmd_inv_pages(cmd, (u16)FIELD_GET(AMDVI_DTE1_DOMID, old[1]), 0, ~0ULL, true);
 		ret = amdvi_cmd_queue(u, cmd);
 	}

@@ -174,16 +174,19 @@ static void amdvi_iotlb_sync(struct iommu_domain *dom, struct iommu_iotlb_gather
 			   g->start <= g->end ? g->end : ~0ULL, pde);
 	spin_unlock_irqrestore(&d->lock, flags);
 	if (ret) {
-		/* never free what the IOMMU may still walk: keep the pages */
+		/* never free what the IOMMU may still walk: quarantine the pages */
 		report_flush_failure(d, ret);
 		list_for_each_entry_safe(fp, n, &g->freelist, node) {
-			list_del(&fp->node);
-			if (u)
+			if (u) {
 				u->stats.kept_after_timeout++;
-			kfree(fp);
+				list_del(&fp->node);
+				list_add_tail(&fp->node, &u->quarantine);
+			}
 		}
 		return;
 	}
+	if (u && !list_empty(&u->quarantine))
+		amdvi_quarantine_release(u);
 	list_for_each_entry(fp, &g->freelist, node) {
 		if (!u)
 			continue;
@@ -191,6 +194,18 @@ static void amdvi_iotlb_sync(struct iommu_domain *dom, struct iommu_iotlb_gather
 		amdvi_trace(u, AMDVI_TR_FREE, 0, d->id);
 	}
 	amdvi_pgtable_free_list(&g->freelist);
+}
+
+int amdvi_quarantine_release(struct amdvi_unit *u)
+{
+	int ret;
+
+	if (list_empty(&u->quarantine))
+		return 0;
+	ret = amdvi_flush_all(u);
+	if (!ret)
+		amdvi_pgtable_free_list(&u->quarantine);
+	return ret;
 }
 
 static void amdvi_flush_iotlb_all(struct iommu_domain *dom)
