@@ -138,6 +138,7 @@ ktest-objs += tests/kernel/lib_idtable.o
 ktest-objs += tests/kernel/amdvi_pgtable.o
 ktest-objs += tests/kernel/amdvi_encode.o
 ktest-objs += tests/kernel/amdvi.o
+ktest-objs += tests/kernel/amdvi_hw.o
 ktest-objs += tests/kernel/acpi_live.o
 
 ktest-objs += tests/kernel/core_env.o
