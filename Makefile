@@ -121,6 +121,7 @@ ktest-objs += tests/kernel/iommu_env.o
 ktest-objs += tests/kernel/dma_util.o
 ktest-objs += tests/kernel/dma_edu.o
 ktest-objs += tests/kernel/dma_storage.o
+ktest-objs += tests/kernel/dma_core.o
 ktest-objs += tests/kernel/vtd_util.o
 ktest-objs += tests/kernel/vtd.o
 ktest-objs += tests/kernel/vtd_qi.o

@@ -367,11 +367,13 @@ static int vtd_hw_info(struct iommu_dev *dev, void *data, u32 *length, u32 *type
 	return 0;
 }
 
+/*
+ * As Linux's intel_iommu_capable: DMA through VT-d is coherent with the CPU
+ * caches on x86 (snoop control, ECAP.SC, only adds forcing No-Snoop off).
+ */
 static bool vtd_capable(struct iommu_dev *dev, int cap)
 {
-	struct vtd_dev *vd = dev->iommu_priv;
-
-	return cap == IOMMU_CAP_CACHE_COHERENCY && vd && vtd_ecap_sc(vd->unit->ecap);
+	return cap == IOMMU_CAP_CACHE_COHERENCY && dev->iommu_priv;
 }
 
 struct iommu_ops vtd_iommu_ops = {
