@@ -126,6 +126,8 @@ ktest-objs += tests/kernel/vtd_util.o
 ktest-objs += tests/kernel/vtd.o
 ktest-objs += tests/kernel/vtd_qi.o
 ktest-objs += tests/kernel/vtd_fault.o
+ktest-objs += tests/kernel/vtd_rmrr.o
+ktest-objs += tests/kernel/vtd_fixtures.o
 ktest-objs += tests/kernel/lib_itree.o
 ktest-objs += tests/kernel/lib_idtable.o
 ktest-objs += tests/kernel/core_env.o
@@ -330,6 +332,8 @@ $(HB)/test-abi-preload: $(addprefix $(HB)/san/,$(host-runner-objs) lib/strutil.o
 $(HB)/libiommufd-host.so: $(addprefix $(HB)/pic/,$(host-core-objs) ioctl-sim/preload.o)
 	@$(if $(Q),echo "  HOSTLD  $@")
 	$(Q)$(HOSTCC) -shared -o $@ $^ -ldl -lpthread
+
+$(KB)/tests/kernel/vtd_fixtures.o: tests/fixtures/acpi/real/hp-compaq-dc7800-sff.dmar.bin
 
 check:
 	$(PYTHON) scripts/check
