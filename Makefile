@@ -53,6 +53,7 @@ arch-objs += arch/x86/lapic.o
 arch-objs += arch/x86/tsc.o
 arch-objs += arch/x86/fwcfg.o
 arch-objs += arch/x86/watchdog.o
+
 arch-objs += arch/x86/core_platform.o
 
 lib-objs += lib/string.o
@@ -129,10 +130,14 @@ ktest-objs += tests/kernel/iommu_env.o
 ktest-objs += tests/kernel/dma_util.o
 ktest-objs += tests/kernel/dma_edu.o
 ktest-objs += tests/kernel/dma_storage.o
+ktest-objs += tests/kernel/dma_core.o
 ktest-objs += tests/kernel/vtd_util.o
 ktest-objs += tests/kernel/vtd.o
 ktest-objs += tests/kernel/vtd_qi.o
 ktest-objs += tests/kernel/vtd_fault.o
+ktest-objs += tests/kernel/vtd_rmrr.o
+ktest-objs += tests/kernel/vtd_fixtures.o
+ktest-objs += tests/kernel/bench_vtd.o
 ktest-objs += tests/kernel/lib_itree.o
 ktest-objs += tests/kernel/lib_idtable.o
 ktest-objs += tests/kernel/amdvi_pgtable.o
@@ -310,10 +315,10 @@ $(HB)/test-lib: $(host-lib-test-srcs)
 	$(Q)$(HOSTCC) $(HCFLAGS) -fsanitize=undefined -fno-sanitize-recover=all \
 		-fno-builtin -fno-tree-loop-distribute-patterns -o $@ $(host-lib-test-srcs)
 
-# glob_match, strlcpy, mem_is_zero (lib/strutil.c since the core merge)
+# lib/strutil.c holds the non-libc string helpers (glob_match, strlcpy, mem_is_zero)
 $(HB)/lib-string-extras.o: lib/strutil.c
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -fno-builtin -c $< -o $@
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -c $< -o $@
 
 $(HB)/test-acpi: $(host-acpi-test-srcs) $(HB)/lib-string-extras.o $(HOST_TOOLS)
 	@$(if $(Q),echo "  HOSTCC  $@")
@@ -385,6 +390,8 @@ $(HB)/test-abi-preload: $(addprefix $(HB)/san/,$(host-runner-objs) lib/strutil.o
 $(HB)/libiommufd-host.so: $(addprefix $(HB)/pic/,$(host-core-objs) ioctl-sim/preload.o)
 	@$(if $(Q),echo "  HOSTLD  $@")
 	$(Q)$(HOSTCC) -shared -o $@ $^ -ldl -lpthread
+
+$(KB)/tests/kernel/vtd_fixtures.o: tests/fixtures/acpi/real/hp-compaq-dc7800-sff.dmar.bin
 
 check:
 	$(PYTHON) scripts/check

@@ -332,22 +332,18 @@ void pci_msi_disable(struct pci_dev *d)
 
 u16 pci_dma_source_id(const struct pci_dev *d)
 {
-	u16 sid = pci_bdf(d);
+	u16 rid = pci_bdf(d);
 
 	/*
-	 * Going up, every bridge whose secondary side is conventional PCI takes
-	 * over the requester ID, and the one nearest the root is what the IOMMU
-	 * sees: a PCIe-to-PCI bridge uses (secondary bus, 00.0), a conventional
-	 * PCI-to-PCI bridge its own ID. PCIe ports keep the ID. (As Linux's
-	 * pci_for_each_dma_alias and QEMU's pci_device_iommu_address_space.)
+	 * Walk up: a PCIe-to-PCI bridge takes ownership with (secondary bus, 00.0);
+	 * a conventional bridge forwards with its own ID; PCIe ports keep the ID.
+	 * The alias nearest the root is what the IOMMU sees.
 	 */
 	for (const struct pci_dev *p = d->parent; p; p = p->parent) {
 		if (!p->cap_pcie)
-			sid = pci_bdf(p);
-		else if (p->pcie_type == 7)	/* PCIe to PCI/PCI-X bridge */
-			sid = (u16)(p->secondary << 8);
-		else if (p->pcie_type == 8)	/* PCI/PCI-X to PCIe bridge */
-			sid = pci_bdf(p);
+			rid = pci_bdf(p);
+		else if (p->pcie_type == 7)	/* PCI Express to PCI/PCI-X bridge */
+			rid = (u16)(p->secondary << 8);
 	}
-	return sid;
+	return rid;
 }

@@ -291,6 +291,14 @@ void vtd_poll_faults(struct iommu_device *iommu);
 /* vtd_domain.c */
 extern struct vtd_domain vtd_blocked_domain, vtd_identity_domain;
 struct iommu_domain *vtd_domain_alloc_paging(struct iommu_dev *dev);
+/*
+ * RMRRs of table t that cover vd: identity-mapped into dom (before vd may
+ * use it; ranges already mapped are left alone). 0 or the map error.
+ */
+int vtd_rmrr_map(const struct dmar_table *t, struct vtd_dev *vd, struct vtd_domain *dom);
+/* Add the RMRRs covering path to head as IOMMU_RESV_DIRECT regions; returns how many. */
+int vtd_rmrr_resv(const struct dmar_table *t, const struct dmar_dev_path *path,
+		  struct list_head *head);
 /* Flush dom's range [start, last] on every unit it is attached through. */
 int vtd_domain_flush(struct vtd_domain *dom, u64 start, u64 last, bool ih);
 

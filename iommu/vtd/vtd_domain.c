@@ -27,28 +27,48 @@ struct vtd_domain vtd_identity_domain = {
 	.devs = LIST_HEAD_INIT(vtd_identity_domain.devs),
 };
 
-/* Identity-map the RMRRs that cover vd into dom before vd can use it. */
-static int vtd_rmrr_map(struct vtd_dev *vd, struct vtd_domain *dom)
+int vtd_rmrr_map(const struct dmar_table *t, struct vtd_dev *vd, struct vtd_domain *dom)
 {
-	for (int i = 0; i < vtd_dmar.nrmrr; i++) {
-		const struct dmar_rmrr *r = &vtd_dmar.rmrr[i];
+	for (int i = 0; i < t->nrmrr; i++) {
+		const struct dmar_rmrr *r = &t->rmrr[i];
 		u64 base = ALIGN_DOWN(r->base, PAGE_SIZE);
 		u64 size = ALIGN(r->end + 1, PAGE_SIZE) - base;
 		int ret;
 
-		if (!dmar_rmrr_applies(&vtd_dmar, r, &vd->path))
+		if (!dmar_rmrr_applies(t, r, &vd->path))
 			continue;
 		if (iommu_iova_to_phys(&dom->domain, base) == base)
 			continue;	/* another covered device mapped it already */
 		ret = iommu_map(&dom->domain, base, base, size, IOMMU_READ | IOMMU_WRITE);
 		if (ret) {
 			printk("vtd: %s: RMRR [%#llx, %#llx] identity map failed (%d)\n",
-			       vd->dev->name, (unsigned long long)r->base,
+			       vd->dev ? vd->dev->name : "?", (unsigned long long)r->base,
 			       (unsigned long long)r->end, ret);
 			return ret;
 		}
 	}
 	return 0;
+}
+
+int vtd_rmrr_resv(const struct dmar_table *t, const struct dmar_dev_path *path,
+		  struct list_head *head)
+{
+	int n = 0;
+
+	for (int i = 0; i < t->nrmrr; i++) {
+		const struct dmar_rmrr *m = &t->rmrr[i];
+		struct iommu_resv_region *r;
+
+		if (!dmar_rmrr_applies(t, m, path) || !(r = kzalloc(sizeof(*r))))
+			continue;
+		r->start = ALIGN_DOWN(m->base, PAGE_SIZE);
+		r->length = ALIGN(m->end + 1, PAGE_SIZE) - r->start;
+		r->prot = IOMMU_READ | IOMMU_WRITE;
+		r->type = IOMMU_RESV_DIRECT;
+		list_add_tail(&r->list, head);
+		n++;
+	}
+	return n;
 }
 
 static int vtd_attach_dev(struct iommu_domain *d, struct iommu_dev *dev)
@@ -62,7 +82,7 @@ static int vtd_attach_dev(struct iommu_domain *d, struct iommu_dev *dev)
 	if (d->type == IOMMU_DOMAIN_BLOCKED)
 		return vtd_ctx_attach(vd, NULL);
 	if (d->type == IOMMU_DOMAIN_PAGING) {
-		ret = vtd_rmrr_map(vd, dom);
+		ret = vtd_rmrr_map(&vtd_dmar, vd, dom);
 		if (ret)
 			return ret;
 	}

@@ -335,17 +335,8 @@ static void vtd_get_resv_regions(struct iommu_dev *dev, struct list_head *head)
 		r->type = IOMMU_RESV_MSI;
 		list_add_tail(&r->list, head);
 	}
-	for (int i = 0; vd && i < vtd_dmar.nrmrr; i++) {
-		const struct dmar_rmrr *m = &vtd_dmar.rmrr[i];
-
-		if (!dmar_rmrr_applies(&vtd_dmar, m, &vd->path) || !(r = kzalloc(sizeof(*r))))
-			continue;
-		r->start = ALIGN_DOWN(m->base, PAGE_SIZE);
-		r->length = ALIGN(m->end + 1, PAGE_SIZE) - r->start;
-		r->prot = IOMMU_READ | IOMMU_WRITE;
-		r->type = IOMMU_RESV_DIRECT;
-		list_add_tail(&r->list, head);
-	}
+	if (vd)
+		vtd_rmrr_resv(&vtd_dmar, &vd->path, head);
 }
 
 /* Linux's struct iommu_hw_info_vtd and IOMMU_HW_INFO_TYPE_INTEL_VTD. */
@@ -367,11 +358,13 @@ static int vtd_hw_info(struct iommu_dev *dev, void *data, u32 *length, u32 *type
 	return 0;
 }
 
+/*
+ * As Linux's intel_iommu_capable: DMA through VT-d is coherent with the CPU
+ * caches on x86 (snoop control, ECAP.SC, only adds forcing No-Snoop off).
+ */
 static bool vtd_capable(struct iommu_dev *dev, int cap)
 {
-	struct vtd_dev *vd = dev->iommu_priv;
-
-	return cap == IOMMU_CAP_CACHE_COHERENCY && vd && vtd_ecap_sc(vd->unit->ecap);
+	return cap == IOMMU_CAP_CACHE_COHERENCY && dev->iommu_priv;
 }
 
 struct iommu_ops vtd_iommu_ops = {

@@ -30,10 +30,8 @@ KTEST_NEEDS(dma, test_dma_edu_read_write_through_mapping, NEEDS)
 	struct dma_buf b;
 	u8 *dst;
 
-	if (dma_edu_open(&e, 0))
+	if (dma_edu_setup(&e, &b, 1))
 		return;
-	if (dma_buf_alloc(&b, 1))
-		goto out;
 	dst = b.va + PAGE_SIZE;
 	dma_fill(b.va, DMA_XFER, 1);
 	memset(dst, 0xcc, PAGE_SIZE);
@@ -51,9 +49,7 @@ KTEST_NEEDS(dma, test_dma_edu_read_write_through_mapping, NEEDS)
 	report(dma_check(b.va, DMA_XFER, 1), "the read-only source is unchanged");
 	dma_unmap(&e.d, DMA_IOVA_A, PAGE_SIZE);
 	dma_unmap(&e.d, DMA_IOVA_B, PAGE_SIZE);
-	dma_buf_free(&b);
-out:
-	dma_edu_close(&e);
+	dma_edu_teardown(&e, &b);
 }
 
 /* The fault the last expectation caught: from dev, at iova, a page fault of this access. */
@@ -84,10 +80,8 @@ KTEST_NEEDS(dma, test_dma_unmapped_iova_faults, NEEDS)
 	struct dma_edu e;
 	struct dma_buf b;
 
-	if (dma_edu_open(&e, 0))
+	if (dma_edu_setup(&e, &b, 1))
 		return;
-	if (dma_buf_alloc(&b, 1))
-		goto out;
 	/* the pages around the hole must stay as they are */
 	memset(b.va, 0x5a, 2 * PAGE_SIZE);
 	dma_map(&e.d, DMA_IOVA_HOLE - PAGE_SIZE, b.pa, PAGE_SIZE, RW);
@@ -103,70 +97,59 @@ KTEST_NEEDS(dma, test_dma_unmapped_iova_faults, NEEDS)
 	report(all_bytes(b.va, 2 * PAGE_SIZE, 0x5a), "the neighbouring pages are untouched");
 	dma_unmap(&e.d, DMA_IOVA_HOLE - PAGE_SIZE, PAGE_SIZE);
 	dma_unmap(&e.d, DMA_IOVA_HOLE + PAGE_SIZE, PAGE_SIZE);
+	dma_edu_teardown(&e, &b);
+}
+
+/*
+ * Map size bytes (a buffer of 2^order pages) at iova, DMA at iova + off (so
+ * the IOTLB holds the translation), unmap, DMA again: it must fault and the
+ * page stay as it is.
+ */
+static void no_stale_after_unmap(unsigned int order, u64 iova, size_t size, u64 off)
+{
+	struct dma_buf scratch, b;
+	struct dma_edu e;
+	size_t leaf;
+
+	if (dma_edu_open(&e, 0))
+		return;
+	if (dma_buf_alloc(&b, order))
+		goto out;
+	if (dma_buf_alloc(&scratch, 0))
+		goto out_b;
+	dma_edu_load(&e, &scratch, DMA_IOVA_A, 256, 7);
+	dma_buf_free(&scratch);
+	if (dma_map(&e.d, iova, b.pa, size, RW))
+		goto out_b;
+	if (e.d.dom->ops->mapped_pgsize) {
+		leaf = e.d.dom->ops->mapped_pgsize(e.d.dom, iova + off);
+		report(leaf == size || !(e.d.dom->pgsize_bitmap & size),
+		       "translated by a %zu KiB leaf", leaf >> 10);
+	}
+	memset(b.va + off, 0, 256);
+	edu_dma_from_dev(&e.edu, iova + off, 0, 256);
+	report(dma_check(b.va + off, 256, 7), "DMA at +%#llx lands (the IOTLB now caches it)",
+	       (unsigned long long)off);
+	memset(b.va + off, 0xee, 256);
+	dma_unmap(&e.d, iova, size);
+	dma_expect_page_fault(&e.d, iova + off, IOMMU_FAULT_ACCESS_WRITE);
+	edu_dma_from_dev(&e.edu, iova + off, 0, 256);
+	dma_fault_seen(&e.d, "the same DMA after unmap faults", false);
+	report(all_bytes(b.va + off, 256, 0xee), "the page is untouched: no stale IOTLB entry");
+out_b:
 	dma_buf_free(&b);
 out:
 	dma_edu_close(&e);
 }
 
-/*
- * Map size bytes of b at iova, DMA at iova + off (so the IOTLB holds the
- * translation), unmap, DMA again: it must fault and the page stay as it is.
- */
-static void no_stale_after_unmap(struct dma_edu *e, struct dma_buf *b, u64 iova, size_t size,
-				 u64 off)
-{
-	struct dma_buf scratch;
-	size_t leaf;
-
-	if (dma_buf_alloc(&scratch, 0))
-		return;
-	dma_edu_load(e, &scratch, DMA_IOVA_A, 256, 7);
-	dma_buf_free(&scratch);
-	if (dma_map(&e->d, iova, b->pa, size, RW))
-		return;
-	if (e->d.dom->ops->mapped_pgsize) {
-		leaf = e->d.dom->ops->mapped_pgsize(e->d.dom, iova + off);
-		report(leaf == size || !(e->d.dom->pgsize_bitmap & size),
-		       "translated by a %zu KiB leaf", leaf >> 10);
-	}
-	memset(b->va + off, 0, 256);
-	edu_dma_from_dev(&e->edu, iova + off, 0, 256);
-	report(dma_check(b->va + off, 256, 7), "DMA at +%#llx lands (the IOTLB now caches it)",
-	       (unsigned long long)off);
-	memset(b->va + off, 0xee, 256);
-	dma_unmap(&e->d, iova, size);
-	dma_expect_page_fault(&e->d, iova + off, IOMMU_FAULT_ACCESS_WRITE);
-	edu_dma_from_dev(&e->edu, iova + off, 0, 256);
-	dma_fault_seen(&e->d, "the same DMA after unmap faults", false);
-	report(all_bytes(b->va + off, 256, 0xee), "the page is untouched: no stale IOTLB entry");
-}
-
 KTEST_NEEDS(dma, test_dma_no_stale_iotlb_after_unmap_4k, NEEDS)
 {
-	struct dma_edu e;
-	struct dma_buf b;
-
-	if (dma_edu_open(&e, 0))
-		return;
-	if (!dma_buf_alloc(&b, 0)) {
-		no_stale_after_unmap(&e, &b, DMA_IOVA_B, PAGE_SIZE, 0x40);
-		dma_buf_free(&b);
-	}
-	dma_edu_close(&e);
+	no_stale_after_unmap(0, DMA_IOVA_B, PAGE_SIZE, 0x40);
 }
 
 KTEST_NEEDS(dma, test_dma_no_stale_iotlb_after_unmap_2m, NEEDS)
 {
-	struct dma_edu e;
-	struct dma_buf b;
-
-	if (dma_edu_open(&e, 0))
-		return;
-	if (!dma_buf_alloc(&b, 9)) {
-		no_stale_after_unmap(&e, &b, DMA_IOVA_C, SZ_2M, 0x1ff000);
-		dma_buf_free(&b);
-	}
-	dma_edu_close(&e);
+	no_stale_after_unmap(9, DMA_IOVA_C, SZ_2M, 0x1ff000);
 }
 
 KTEST_NEEDS(dma, test_dma_readonly_mapping_blocks_writes, NEEDS)
@@ -174,10 +157,8 @@ KTEST_NEEDS(dma, test_dma_readonly_mapping_blocks_writes, NEEDS)
 	struct dma_edu e;
 	struct dma_buf b;
 
-	if (dma_edu_open(&e, 0))
+	if (dma_edu_setup(&e, &b, 1))
 		return;
-	if (dma_buf_alloc(&b, 1))
-		goto out;
 	dma_edu_load(&e, &b, DMA_IOVA_A, 512, 3);
 	dma_fill(b.va, 512, 9);
 	memset(b.va + PAGE_SIZE, 0, PAGE_SIZE);
@@ -193,9 +174,7 @@ KTEST_NEEDS(dma, test_dma_readonly_mapping_blocks_writes, NEEDS)
 	report(dma_check(b.va + PAGE_SIZE, 512, 9), "and returned the read-only page's bytes");
 	dma_unmap(&e.d, DMA_IOVA_B, PAGE_SIZE);
 	dma_unmap(&e.d, DMA_IOVA_C, PAGE_SIZE);
-	dma_buf_free(&b);
-out:
-	dma_edu_close(&e);
+	dma_edu_teardown(&e, &b);
 }
 
 KTEST_NEEDS(dma, test_dma_two_domains_isolated, NEEDS | KT_NEED_TWO_EDU)
@@ -405,10 +384,8 @@ KTEST_NEEDS(dma, test_dma_reads_ram_above_4g, NEEDS)
 		report_skip("no RAM above 4 GiB (start QEMU with -m 5G)");
 		return;
 	}
-	if (dma_edu_open(&e, 0))
+	if (dma_edu_setup(&e, &b, 0))
 		return;
-	if (dma_buf_alloc(&b, 0))
-		goto out;
 	dma_map(&e.d, DMA_IOVA_A, high, PAGE_SIZE, IOMMU_READ);
 	dma_map(&e.d, DMA_IOVA_B, b.pa, PAGE_SIZE, IOMMU_WRITE);
 	report(iommu_iova_to_phys(e.d.dom, DMA_IOVA_A + 8) == high + 8,
@@ -420,7 +397,5 @@ KTEST_NEEDS(dma, test_dma_reads_ram_above_4g, NEEDS)
 	       "the device read the same bytes the CPU sees at %#llx", (unsigned long long)high);
 	dma_unmap(&e.d, DMA_IOVA_A, PAGE_SIZE);
 	dma_unmap(&e.d, DMA_IOVA_B, PAGE_SIZE);
-	dma_buf_free(&b);
-out:
-	dma_edu_close(&e);
+	dma_edu_teardown(&e, &b);
 }

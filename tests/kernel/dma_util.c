@@ -75,6 +75,22 @@ void dma_edu_close(struct dma_edu *e)
 	edu_fini(&e->edu);
 }
 
+int dma_edu_setup(struct dma_edu *e, struct dma_buf *b, unsigned int order)
+{
+	if (dma_edu_open(e, 0))
+		return -1;
+	if (!dma_buf_alloc(b, order))
+		return 0;
+	dma_edu_close(e);
+	return -1;
+}
+
+void dma_edu_teardown(struct dma_edu *e, struct dma_buf *b)
+{
+	dma_buf_free(b);
+	dma_edu_close(e);
+}
+
 int dma_buf_alloc(struct dma_buf *b, unsigned int order)
 {
 	b->pa = pmm_alloc(order);

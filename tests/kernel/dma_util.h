@@ -44,6 +44,10 @@ void dma_dev_close(struct dma_dev *d);
 int dma_edu_open(struct dma_edu *e, int n);
 void dma_edu_close(struct dma_edu *e);
 
+/* Both of the above with a 2^order-page buffer; -1 (reported) on failure. */
+int dma_edu_setup(struct dma_edu *e, struct dma_buf *b, unsigned int order);
+void dma_edu_teardown(struct dma_edu *e, struct dma_buf *b);
+
 int dma_buf_alloc(struct dma_buf *b, unsigned int order);
 void dma_buf_free(struct dma_buf *b);
 
