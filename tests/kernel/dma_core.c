@@ -87,6 +87,8 @@ KTEST_NEEDS(dma, test_dma_core_ioas_map_reaches_device, NEEDS)
 	info.dev_id = c.dev_id;
 	if (c.d.dev->ops->hw_info)
 		c.d.dev->ops->hw_info(c.d.dev, hw, &hw_len, &hw_type);
+	else
+		hw_len = 0;	/* no driver data: type NONE, nothing copied */
 	ret = t_ioctl(c.fd, IOMMU_GET_HW_INFO, &info);
 	report(ret == 0 && info.out_data_type == hw_type && info.data_len == hw_len,
 	       "GET_HW_INFO: the driver's data type %u, %u bytes", info.out_data_type,
