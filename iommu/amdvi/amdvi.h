@@ -226,6 +226,8 @@ bool amdvi_dte_allows(const u64 dte[4]);
 u64 *amdvi_dte_ptr(struct amdvi_unit *u, u16 devid);
 /* Write dte for devid, then flush: DTE, old domain's pages, wait. */
 int amdvi_dte_set(struct amdvi_unit *u, u16 devid, const u64 dte[4]);
+/* The same for several devids (a device and its aliases), one wait. */
+int amdvi_dte_set_many(struct amdvi_unit *u, const u16 *devids, int n, const u64 dte[4]);
 int amdvi_devtab_init(struct amdvi_unit *u);
 void amdvi_devtab_fini(struct amdvi_unit *u);
 
@@ -233,6 +235,12 @@ void amdvi_devtab_fini(struct amdvi_unit *u);
 
 /* The event log stays empty: an illegal command logged nothing at init (QEMU 7.2). */
 #define AMDVI_QUIRK_NO_EVENTS		(1u << 0)
+/*
+ * QEMU 7.2's amd-iommu takes a device's bus number when the device is
+ * created, before firmware numbers the buses: everything behind a bridge
+ * is looked up as bus 0. The driver writes that devid's DTE too.
+ */
+#define AMDVI_QUIRK_BUS0_DEVID		(1u << 1)
 
 /* One IOMMU. */
 struct amdvi_unit {
@@ -346,11 +354,14 @@ struct amdvi_dev {
 	struct amdvi_unit *unit;
 	u16 devid;			/* what the IOMMU sees */
 	u16 alias;			/* IVRS alias, == devid when none */
+	u16 qalias;			/* AMDVI_QUIRK_BUS0_DEVID: bus 0 + devfn */
+	bool has_qalias;
 	u64 ivrs_bits[4];		/* DTE bits from IVRS settings */
 	bool ats;			/* ATS enabled on the device */
 	u16 ats_qdep;
 	struct amdvi_domain *domain;
 	struct list_head domain_node;
+	struct list_head node;		/* in the list of probed devices */
 };
 
 static inline struct amdvi_domain *to_amdvi_domain(struct iommu_domain *d)
@@ -361,6 +372,8 @@ static inline struct amdvi_domain *to_amdvi_domain(struct iommu_domain *d)
 /* Allocate a paging domain of the given address width (0 = unit's). */
 struct amdvi_domain *amdvi_domain_alloc(struct amdvi_unit *u, unsigned int va_bits);
 int amdvi_probe_device(struct iommu_dev *dev);
+/* The devids whose DTEs carry the device (requester ID, aliases); returns n. */
+int amdvi_dev_devids(const struct amdvi_dev *ad, u16 ids[3]);
 void amdvi_release_device(struct iommu_dev *dev);
 /*
  * Free the table pages a failed flush left behind, after flushing everything

@@ -127,27 +127,42 @@ u64 *amdvi_dte_ptr(struct amdvi_unit *u, u16 devid)
 }
 
 /*
- * Write devid's entry, then INVALIDATE_DEVTAB_ENTRY; if the old entry let
- * DMA through (a domain, or pass-through under domain ID 0), the cached
- * translations of its domain ID are flushed too: IOMMUs keep them past a
- * DTE flush (QEMU does, for pass-through too). One wait for both.
+ * Write the entries of devids[0..n) (one device and its aliases), then
+ * INVALIDATE_DEVTAB_ENTRY for each; if an old entry let DMA through (a
+ * domain, or pass-through under domain ID 0), the cached translations of
+ * its domain ID are flushed too: IOMMUs keep them past a DTE flush (QEMU
+ * does, for pass-through too). One wait for all.
  */
-int amdvi_dte_set(struct amdvi_unit *u, u16 devid, const u64 dte[4])
+int amdvi_dte_set_many(struct amdvi_unit *u, const u16 *devids, int n, const u64 dte[4])
 {
-	u64 *dst = amdvi_dte_ptr(u, devid), cmd[2], old[4];
-	int ret;
+	u64 cmd[2], old[4];
+	int ret = 0, changed = 0, flush_dom = -1;
 
-	memcpy(old, dst, sizeof(old));
-	if (!amdvi_dte_update(dst, dte, &atomic_store))
+	for (int i = 0; i < n; i++) {
+		u64 *dst = amdvi_dte_ptr(u, devids[i]);
+
+		memcpy(old, dst, sizeof(old));
+		if (!amdvi_dte_update(dst, dte, &atomic_store))
+			continue;
+		amdvi_trace(u, AMDVI_TR_DTE, 0, devids[i]);
+		changed++;
+		if (amdvi_dte_allows(old))
+			flush_dom = (int)FIELD_GET(AMDVI_DTE1_DOMID, old[1]);
+		amdvi_cmd_inv_devtab_entry(cmd, devids[i]);
+		ret = ret ? ret : amdvi_cmd_queue(u, cmd);
+	}
+	if (!changed)
 		return 0;
-	amdvi_trace(u, AMDVI_TR_DTE, 0, devid);
-	amdvi_cmd_inv_devtab_entry(cmd, devid);
-	ret = amdvi_cmd_queue(u, cmd);
-	if (!ret && amdvi_dte_allows(old)) {
-		amdvi_cmd_inv_pages(cmd, (u16)FIELD_GET(AMDVI_DTE1_DOMID, old[1]), 0, ~0ULL, true);
+	if (!ret && flush_dom >= 0) {
+		amdvi_cmd_inv_pages(cmd, (u16)flush_dom, 0, ~0ULL, true);
 		ret = amdvi_cmd_queue(u, cmd);
 	}
 	return ret ? ret : amdvi_cmd_sync(u);
+}
+
+int amdvi_dte_set(struct amdvi_unit *u, u16 devid, const u64 dte[4])
+{
+	return amdvi_dte_set_many(u, &devid, 1, dte);
 }
 
 int amdvi_devtab_init(struct amdvi_unit *u)

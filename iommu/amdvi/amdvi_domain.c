@@ -377,14 +377,25 @@ static void account_attach(struct amdvi_domain *d, struct amdvi_dev *ad, bool on
 
 static struct amdvi_domain amdvi_blocked;
 
-/* The entry of the device's requester ID and of its IVRS alias. */
+int amdvi_dev_devids(const struct amdvi_dev *ad, u16 ids[3])
+{
+	int n = 0;
+
+	ids[n++] = ad->devid;
+	if (ad->alias != ad->devid)
+		ids[n++] = ad->alias;
+	if (ad->has_qalias)
+		ids[n++] = ad->qalias;
+	return n;
+}
+
+/* The entries of the device's requester ID, its IVRS alias, its QEMU alias. */
 static int write_dtes(struct amdvi_dev *ad, const u64 dte[4])
 {
-	int ret = amdvi_dte_set(ad->unit, ad->devid, dte);
+	u16 ids[3];
+	int n = amdvi_dev_devids(ad, ids);
 
-	if (!ret && ad->alias != ad->devid)
-		ret = amdvi_dte_set(ad->unit, ad->alias, dte);
-	return ret;
+	return amdvi_dte_set_many(ad->unit, ids, n, dte);
 }
 
 static int amdvi_attach_dev(struct iommu_domain *dom, struct iommu_dev *dev)
@@ -467,6 +478,46 @@ static void ats_setup(struct amdvi_dev *ad, struct pci_dev *p, u32 ivrs_ext)
 	ad->ats = true;
 }
 
+static LIST_HEAD(amdvi_devs);
+
+/* Does another probed device (one that can do DMA) use devid on unit u? */
+static struct amdvi_dev *devid_owner(struct amdvi_unit *u, u16 devid)
+{
+	struct amdvi_dev *o;
+
+	list_for_each_entry(o, &amdvi_devs, node) {
+		struct pci_dev *p = o->dev->bus_priv;
+
+		if (o->unit != u || (p && p->class == 0x06))
+			continue;	/* host and ISA bridges do not DMA */
+		if (o->devid == devid || o->alias == devid || (o->has_qalias && o->qalias == devid))
+			return o;
+	}
+	return NULL;
+}
+
+/*
+ * AMDVI_QUIRK_BUS0_DEVID: a device behind a bridge also answers to devid
+ * (0, devfn). Two such devices with one devfn cannot be told apart; the
+ * second is refused rather than sharing the first one's translations.
+ */
+static int quirk_bus0(struct amdvi_dev *ad, struct pci_dev *p)
+{
+	struct amdvi_dev *o;
+
+	if (!(ad->unit->quirks & AMDVI_QUIRK_BUS0_DEVID) || !(ad->devid >> 8))
+		return 0;
+	ad->qalias = ad->devid & 0xff;
+	o = devid_owner(ad->unit, ad->qalias);
+	if (o && (!p || p->class != 0x06)) {
+		printk("# amdvi: %s: QEMU sees it as devid %04x, which %s uses: not translated\n",
+		       ad->dev->name, ad->qalias, o->dev->name);
+		return -EBUSY;
+	}
+	ad->has_qalias = true;
+	return 0;
+}
+
 int amdvi_probe_device(struct iommu_dev *dev)
 {
 	struct pci_dev *p = dev->bus_priv;
@@ -494,6 +545,10 @@ int amdvi_probe_device(struct iommu_dev *dev)
 			ad->alias = iv.alias;
 	}
 	INIT_LIST_HEAD(&ad->domain_node);
+	if (quirk_bus0(ad, p)) {
+		kfree(ad);
+		return -EBUSY;
+	}
 	ats_setup(ad, p, iv.ext);
 	dev->ops = &amdvi_ops;
 	dev->iommu = &u->iommu;
@@ -505,6 +560,7 @@ int amdvi_probe_device(struct iommu_dev *dev)
 		return -EIO;
 	}
 	dev->domain = &amdvi_blocked.domain;
+	list_add_tail(&ad->node, &amdvi_devs);
 	return 0;
 }
 
@@ -519,6 +575,7 @@ void amdvi_release_device(struct iommu_dev *dev)
 	account_attach(&amdvi_blocked, ad, false);
 	if (ad->ats && p)
 		pci_write16(p, p->ecap_ats + PCI_ATS_CTRL, 0);
+	list_del(&ad->node);
 	dev->iommu_priv = NULL;
 	dev->domain = NULL;
 	dev->ops = NULL;

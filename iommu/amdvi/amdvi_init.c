@@ -142,7 +142,7 @@ int amdvi_unit_enable(struct amdvi_unit *u)
 		printk("%s: initial flush failed: %d\n", u->name, ret);
 		goto err_disable;
 	}
-	if (running_under_qemu() && !u->quirks)
+	if (running_under_qemu() && !(u->quirks & AMDVI_QUIRK_NO_EVENTS))
 		amdvi_event_probe(u);
 	return 0;
 err_disable:
@@ -244,6 +244,9 @@ static struct amdvi_unit *unit_probe(const struct ivrs_unit *iu, int idx)
 	if (!va)
 		va = (unsigned int)FIELD_GET(AMDVI_MISC0_VASIZE, u->misc0);
 	u->va_bits = va ? min(va, 64u) : 48;
+	/* QEMU's amd-iommu (its fixed EFR under QEMU): see AMDVI_QUIRK_BUS0_DEVID */
+	if (running_under_qemu() && u->efr == 0x29d3)
+		u->quirks |= AMDVI_QUIRK_BUS0_DEVID;
 	u->iommu.name = u->name;
 	u->iommu.ops = &amdvi_ops;
 	u->iommu.poll_faults = amdvi_poll_faults;

@@ -9,6 +9,7 @@
 #include "drivers/edu.h"
 #include "iommu/amdvi/amdvi.h"
 #include "iommu/amdvi/amdvi_caps.h"
+#include "iommu/iommu_init.h"
 #include "iommu/ivrs.h"
 #include "lib/alloc.h"
 #include "lib/err.h"
@@ -252,12 +253,14 @@ KTEST_NEEDS(amdvi, test_amdvi_commands_per_operation, NEEDS)
 	struct amdvi_domain *b;
 	struct dma_buf buf;
 	u64 c, map4k, unmap4k, unmap_tables, map2m, unmap2m, sw, det;
-	u64 on_map;
+	u64 on_map, ndte;
+	u16 ids[3];
 
 	if (open_edu_high(&e))
 		return;
 	u = adev(&e.d)->unit;
 	on_map = u->np_cache ? 2 : 0;
+	ndte = (u64)amdvi_dev_devids(adev(&e.d), ids);
 	if (dma_buf_alloc(&buf, 9))
 		goto out;
 	dma_map(&e.d, 0x40000000, buf.pa, PAGE_SIZE, RW);	/* tables for the 1G region */
@@ -292,8 +295,10 @@ KTEST_NEEDS(amdvi, test_amdvi_commands_per_operation, NEEDS)
 			    (unsigned long long)unmap_tables, (unsigned long long)map2m,
 			    (unsigned long long)unmap2m, (unsigned long long)sw,
 			    (unsigned long long)det);
-		report(sw == 3 && det == 3, "switch and detach: INVALIDATE_DEVTAB_ENTRY + "
-		       "INVALIDATE_IOMMU_PAGES(old) + COMPLETION_WAIT = 3");
+		report(sw == ndte + 2 && det == ndte + 2, "switch and detach: "
+		       "INVALIDATE_DEVTAB_ENTRY x%llu (DTEs) + INVALIDATE_IOMMU_PAGES(old) + "
+		       "COMPLETION_WAIT = %llu", (unsigned long long)ndte,
+		       (unsigned long long)ndte + 2);
 	}
 	report(map4k == on_map && map2m == on_map, "map: %llu commands (NpCache %d)",
 	       (unsigned long long)on_map, u->np_cache);
@@ -475,4 +480,50 @@ KTEST_NEEDS(amdvi, test_amdvi_reserved_regions, NEEDS)
 	       "HyperTransport range 0xfd_0000_0000-0xff_ffff_ffff");
 	iommu_put_resv_regions(&head);
 	dma_edu_close(&e);
+}
+
+/* A device with ATS on: each unmap also invalidates its IOTLB (after the IOMMU's). */
+KTEST_NEEDS(amdvi, test_amdvi_device_iotlb_flush_with_ats, KT_NEED_AMDVI)
+{
+	struct pci_dev *p = NULL;
+	struct amdvi_dev *ad = NULL;
+	struct amdvi_unit *u;
+	struct dma_dev d;
+	struct dma_buf b;
+	u64 before;
+	u32 t0;
+
+	for (int i = 0; i < pci_ndevs && !ad; i++) {
+		struct iommu_dev *dev = iommu_dev_of_pci(&pci_devs[i]);
+
+		if (dev && dev->ops == &amdvi_ops && ((struct amdvi_dev *)dev->iommu_priv)->ats) {
+			p = &pci_devs[i];
+			ad = dev->iommu_priv;
+		}
+	}
+	if (!ad) {
+		report_skip("no device with ATS (QEMU: amd-iommu,device-iotlb=on and a PCIe "
+			    "device with ats=on behind a root port)");
+		return;
+	}
+	u = ad->unit;
+	if (dma_dev_open(&d, p))
+		return;
+	report(amdvi_dte_ptr(u, ad->devid)[1] & AMDVI_DTE1_I, "%s: DTE has I=1", p->name);
+	if (!dma_buf_alloc(&b, 0)) {
+		dma_map(&d, DMA_IOVA_B, b.pa, PAGE_SIZE, RW);
+		before = u->stats.cmds[AMDVI_CMD_INV_IOTLB_PAGES];
+		t0 = u->trace_n;
+		dma_unmap(&d, DMA_IOVA_B, PAGE_SIZE);
+		report(u->stats.cmds[AMDVI_CMD_INV_IOTLB_PAGES] == before + 1,
+		       "one INVALIDATE_IOTLB_PAGES per unmap");
+		report(trace_has(u, t0, (struct tr_want[]){
+			TR_CMD(AMDVI_CMD_INV_IOMMU_PAGES, to_amdvi_domain(d.dom)->id),
+			TR_CMD(AMDVI_CMD_INV_IOTLB_PAGES, ad->devid), TR_WAIT }, 3),
+		       "IOMMU pages, then the device's IOTLB (devid %04x), then the wait",
+		       ad->devid);
+		report(u->stats.cmd_errors == 0, "no command error");
+		dma_buf_free(&b);
+	}
+	dma_dev_close(&d);
 }
