@@ -207,7 +207,7 @@ int amdvi_cmd_sync(struct amdvi_unit *u)
 	if (!ret && READ_ONCE(*u->sem) < seq)
 		ret = -EIO;
 	if (ret == -ETIMEDOUT)
-		u->stats.wait_timeouts++;
+		__atomic_add_fetch(&u->stats.wait_timeouts, 1, __ATOMIC_RELAXED);
 	if (events_pending(u))
 		amdvi_event_poll(u);	/* counts command errors into stats */
 	if (u->stats.cmd_errors != errors || (ret && cmd_stopped(u))) {
@@ -216,8 +216,10 @@ int amdvi_cmd_sync(struct amdvi_unit *u)
 			ret = -EIO;
 	}
 	if (!ret) {
+		spin_lock_irqsave(&u->cmd_lock, flags);
 		u->stats.waits++;
 		amdvi_trace(u, AMDVI_TR_WAIT, 0, (u32)seq);
+		spin_unlock_irqrestore(&u->cmd_lock, flags);
 	}
 	return ret;
 }

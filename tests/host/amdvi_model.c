@@ -118,9 +118,19 @@ static void run(struct amdvi_unit *u, int max)
 	}
 }
 
+/* The unit executes from whichever thread pokes it: one at a time. */
+static spinlock_t model_lock = SPINLOCK_INIT;
+
+static void run_locked(struct amdvi_unit *u, int max)
+{
+	spin_lock(&model_lock);
+	run(u, max);
+	spin_unlock(&model_lock);
+}
+
 void model_run(struct amdvi_unit *u)
 {
-	run(u, -1);
+	run_locked(u, -1);
 }
 
 static void on_write(struct amdvi_unit *u, u32 off, u64 v)
@@ -152,8 +162,8 @@ static void on_read(struct amdvi_unit *u, u32 off)
 	struct amdvi_model *m = u->model;
 
 	if ((off == AMDVI_CMD_HEAD || off == AMDVI_STATUS) && m->reads_per_exec &&
-	    ++m->reads % m->reads_per_exec == 0)
-		run(u, 1);
+	    __atomic_add_fetch(&m->reads, 1, __ATOMIC_RELAXED) % m->reads_per_exec == 0)
+		run_locked(u, 1);
 }
 
 int model_count(struct amdvi_unit *u, int op)

@@ -17,7 +17,7 @@ struct amdvi_model {
 	bool stop_on_illegal;		/* real hardware: yes; QEMU: no */
 	int reads_per_exec;		/* 0: run everything at the tail write; n: one
 					 * command per n reads of head or status */
-	int reads;
+	int reads;			/* atomic */
 	bool stuck;			/* execute nothing (a hung unit) */
 	bool no_store;			/* COMPLETION_WAIT stores are lost */
 	u64 exec[MODEL_EXEC_LOG][2];	/* commands executed, in order */

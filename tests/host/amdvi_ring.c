@@ -4,6 +4,7 @@
  * with their own sequence numbers, a full ring, a stuck or lossy unit,
  * illegal commands that stop the ring (real hardware) or not (QEMU).
  */
+#include <pthread.h>
 #include "iommu/amdvi/amdvi.h"
 #include "tests/host/amdvi_model.h"
 #include "tests/ktest.h"
@@ -36,6 +37,7 @@ KTEST(amdvi-cmd, test_amdvi_ring_full_waits_for_room)
 	u64 n = 4 * ring_entries(u), seen_bad = 0, c[2];
 
 	m->reads_per_exec = 4;	/* the unit runs slower than the driver queues */
+	u->wait_timeout_us = 1000000;	/* progress needs polls: be patient under load */
 	for (u64 i = 0; i < n; i++) {
 		amdvi_cmd_inv_pages(c, (u16)(i + 1), 0, 0xfff, false);
 		if (amdvi_cmd_queue(u, c))
@@ -187,5 +189,53 @@ KTEST(amdvi-cmd, test_amdvi_ring_flush_all_fallback)
 	       u->stats.cmds[AMDVI_CMD_INV_IOMMU_PAGES] == 65536 &&
 	       u->stats.cmds[AMDVI_CMD_INV_IOMMU_ALL] == 1,
 	       "65536 DTE and 65536 domain flushes instead");
+	model_unit_destroy(u);
+}
+
+struct pair_ctx {
+	struct amdvi_unit *u;
+	int n, bad, id;
+};
+
+static void *flush_pairs(void *p)
+{
+	struct pair_ctx *c = p;
+
+	for (int i = 0; i < c->n; i++) {
+		u64 cmd[2];
+
+		amdvi_cmd_inv_pages(cmd, (u16)c->id, (u64)i << 12, ((u64)i << 12) | 0xfff, false);
+		if (amdvi_cmd_queue(c->u, cmd) || amdvi_cmd_sync(c->u))
+			c->bad++;
+	}
+	return NULL;
+}
+
+/* Bug class 46: four threads, 4x the ring of flush + wait pairs, a slow unit. */
+KTEST(amdvi-cmd, test_amdvi_ring_four_threads)
+{
+	struct amdvi_unit *u = model_unit_create();
+	struct pair_ctx c[4];
+	pthread_t t[4];
+	int bad = 0, per = (int)ring_entries(u);
+
+	model_of(u)->reads_per_exec = 3;
+	u->wait_timeout_us = 1000000;
+	for (int i = 0; i < 4; i++) {
+		c[i] = (struct pair_ctx){ .u = u, .n = per, .id = i + 1 };
+		pthread_create(&t[i], NULL, flush_pairs, &c[i]);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		bad += c[i].bad;
+	}
+	report(bad == 0, "%d queue + wait pairs from 4 threads all completed (%d failed)",
+	       4 * per, bad);
+	report(u->stats.cmds[AMDVI_CMD_INV_IOMMU_PAGES] == 4ULL * per &&
+	       u->stats.waits == 4ULL * per && *u->sem == u->sem_seq,
+	       "every command counted, the last sequence stored");
+	report(model_of(u)->max_outstanding <= ring_entries(u) - 1,
+	       "the ring never overran (max %llu outstanding)",
+	       (unsigned long long)model_of(u)->max_outstanding);
 	model_unit_destroy(u);
 }
