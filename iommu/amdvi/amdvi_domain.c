@@ -153,7 +153,7 @@ static void report_flush_failure(struct amdvi_domain *d, int err)
 		.iommu = d->domain.iommu, .reason = (u32)-err,
 	};
 
-	printk("amdvi: domain %u: flush failed (%d); keeping its freed table pages\n",
+	printk("# amdvi: domain %u: flush failed (%d); keeping its freed table pages\n",
 	       d->id, err);
 	iommu_fault_report(&f);
 }

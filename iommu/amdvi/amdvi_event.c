@@ -84,7 +84,7 @@ static void log_one(struct amdvi_unit *u, const struct amdvi_event *ev)
 	    ev->code == AMDVI_EVT_COMMAND_HARDWARE_ERROR)
 		u->stats.cmd_errors++;
 	u->history[u->history_n++ % ARRAY_SIZE(u->history)] = *ev;
-	printk("%s: %s devid %02x:%02x.%x domain %#x flags %#x addr %#llx\n",
+	printk("# %s: %s devid %02x:%02x.%x domain %#x flags %#x addr %#llx\n",
 	       u->name, ev->name, ev->devid >> 8, (ev->devid >> 3) & 0x1f, ev->devid & 7,
 	       ev->domid, ev->flags, (unsigned long long)ev->addr);
 	amdvi_event_to_fault(u, ev, &f);
@@ -103,12 +103,12 @@ static void overflow_recover(struct amdvi_unit *u)
 	};
 
 	u->stats.evt_overflows++;
-	printk("%s: event log overflow, events were lost; restarting the log\n", u->name);
+	printk("# %s: event log overflow, events were lost; restarting the log\n", u->name);
 	iommu_fault_report(&f);
 	amdvi_ctrl_update(u, 0, AMDVI_CTRL_EVTLOG_EN);
 	if (poll_timeout(!(amdvi_readq(u, AMDVI_STATUS) & AMDVI_STS_EVT_RUN),
 			 EVT_RUN_TIMEOUT_US))
-		printk("%s: event log did not stop\n", u->name);
+		printk("# %s: event log did not stop\n", u->name);
 	amdvi_writeq(u, AMDVI_EVT_HEAD, 0);
 	amdvi_writeq(u, AMDVI_EVT_TAIL, 0);
 	amdvi_writeq(u, AMDVI_STATUS, AMDVI_STS_EVT_OVERFLOW);
@@ -203,7 +203,7 @@ void amdvi_event_probe(struct amdvi_unit *u)
 		u->quirks |= AMDVI_QUIRK_NO_EVENTS;
 		u->iommu.no_fault_log = "its event log stays empty (QEMU 7.2 amd-iommu "
 					"never writes it: an illegal command logged nothing)";
-		printk("%s: an illegal command logged no event: this IOMMU's event "
+		printk("# %s: an illegal command logged no event: this IOMMU's event "
 		       "log does not work (QEMU 7.2), fault tests will skip\n", u->name);
 	}
 	/* consume what the probe caused without reporting it */

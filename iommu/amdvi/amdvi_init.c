@@ -114,11 +114,11 @@ int amdvi_unit_enable(struct amdvi_unit *u)
 
 	if (amdvi_readq(u, AMDVI_CONTROL) & AMDVI_CTRL_IOMMU_EN) {
 		u->taken_over = true;
-		printk("%s: found enabled (control %#llx): taking over\n", u->name,
+		printk("# %s: found enabled (control %#llx): taking over\n", u->name,
 		       (unsigned long long)amdvi_readq(u, AMDVI_CONTROL));
 	}
 	if (unit_quiesce(u))
-		printk("%s: did not stop within %d us\n", u->name, STOP_TIMEOUT_US);
+		printk("# %s: did not stop within %d us\n", u->name, STOP_TIMEOUT_US);
 	if ((!u->devtab && (ret = amdvi_devtab_init(u))) ||
 	    (!u->cmdbuf && (ret = amdvi_cmd_init(u))) ||
 	    (!u->evtlog && (ret = amdvi_event_init(u))))
@@ -139,7 +139,7 @@ int amdvi_unit_enable(struct amdvi_unit *u)
 	/* nothing cached from before (a previous owner, or reset state) survives */
 	ret = amdvi_flush_all(u);
 	if (ret) {
-		printk("%s: initial flush failed: %d\n", u->name, ret);
+		printk("# %s: initial flush failed: %d\n", u->name, ret);
 		goto err_disable;
 	}
 	if (running_under_qemu() && !(u->quirks & AMDVI_QUIRK_NO_EVENTS))
@@ -178,19 +178,19 @@ static void unit_read_cap(struct amdvi_unit *u)
 
 	u->pdev = pci_find_bdf(u->segment, u->devid);
 	if (!u->pdev || !u->cap_off) {
-		printk("%s: no PCI function %02x:%02x.%x for the IOMMU\n", u->name,
+		printk("# %s: no PCI function %02x:%02x.%x for the IOMMU\n", u->name,
 		       u->devid >> 8, (u->devid >> 3) & 0x1f, u->devid & 7);
 		return;
 	}
 	u->cap_hdr = pci_read32(u->pdev, u->cap_off + AMDVI_CAP_HDR);
 	if ((u->cap_hdr & 0xff) != AMDVI_CAP_ID)
-		printk("%s: no IOMMU capability at %#x (header %#x)\n", u->name,
+		printk("# %s: no IOMMU capability at %#x (header %#x)\n", u->name,
 		       u->cap_off, u->cap_hdr);
 	cap_base = (u64)pci_read32(u->pdev, u->cap_off + AMDVI_CAP_BAR_HI) << 32 |
 		   (pci_read32(u->pdev, u->cap_off + AMDVI_CAP_BAR_LO) & AMDVI_CAP_BAR_LO_ADDR);
 	u->misc0 = pci_read32(u->pdev, u->cap_off + AMDVI_CAP_MISC0);
 	if (cap_base != u->base)
-		printk("%s: capability base %#llx differs from IVRS %#llx; using IVRS\n",
+		printk("# %s: capability base %#llx differs from IVRS %#llx; using IVRS\n",
 		       u->name, (unsigned long long)cap_base, (unsigned long long)u->base);
 }
 
@@ -198,15 +198,15 @@ static void unit_print(struct amdvi_unit *u, const struct ivrs_unit *iu)
 {
 	char buf[256];
 
-	printk("%s: %02x:%02x.%x at %#llx, IVHD %02xh, EFR %#llx EFR2 %#llx, %u levels, "
+	printk("# %s: %02x:%02x.%x at %#llx, IVHD %02xh, EFR %#llx EFR2 %#llx, %u levels, "
 	       "%u-bit IOVA%s\n", u->name, u->devid >> 8, (u->devid >> 3) & 0x1f,
 	       u->devid & 7, (unsigned long long)u->base, iu->type,
 	       (unsigned long long)u->efr, (unsigned long long)u->efr2, u->max_levels,
 	       u->va_bits, running_under_qemu() ? " (under QEMU)" : "");
 	amdvi_efr_summary(u->efr, buf, sizeof(buf));
-	printk("%s: EFR: %s\n", u->name, buf);
+	printk("# %s: EFR: %s\n", u->name, buf);
 	if (iu->efr_valid && iu->efr != u->efr)
-		printk("%s: IVHD EFR image %#llx differs from the register\n", u->name,
+		printk("# %s: IVHD EFR image %#llx differs from the register\n", u->name,
 		       (unsigned long long)iu->efr);
 }
 
@@ -262,7 +262,7 @@ static int use_ivrs(void)
 	if (!t)
 		return -ENODEV;
 	if (!t->valid) {
-		printk("amdvi: IVRS rejected; AMD-Vi stays off\n");
+		printk("# amdvi: IVRS rejected; AMD-Vi stays off\n");
 		return -EINVAL;
 	}
 	amdvi_ivrs = t;
@@ -291,7 +291,7 @@ int amdvi_init(void)
 			continue;
 		ret = amdvi_unit_enable(u);
 		if (ret) {
-			printk("%s: not enabled: %d\n", u->name, ret);
+			printk("# %s: not enabled: %d\n", u->name, ret);
 			kfree(u);
 			continue;
 		}
