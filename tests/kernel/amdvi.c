@@ -527,3 +527,49 @@ KTEST_NEEDS(amdvi, test_amdvi_device_iotlb_flush_with_ats, KT_NEED_AMDVI)
 	}
 	dma_dev_close(&d);
 }
+
+/* Bug class 51 on the unit: next-level-7 leaves translate every 4K inside them. */
+KTEST_NEEDS(amdvi, test_amdvi_dma_through_next_level7_pages, NEEDS)
+{
+	static const u64 sizes[] = { 0x2000, 0x10000, 0x100000, 0x400000 };
+	struct dma_edu e;
+	struct dma_buf b, s;
+	u64 iova = 0x80000000ULL;
+
+	if (open_edu_high(&e))
+		return;
+	if (!(e.d.dom->pgsize_bitmap & 0x10000)) {
+		report_skip("the domain offers no next-level-7 sizes (amdvi_allsizes=0)");
+		goto out;
+	}
+	if (dma_buf_alloc(&b, 10))	/* 4M: every size below fits, aligned */
+		goto out;
+	if (dma_buf_alloc(&s, 0))
+		goto out_b;
+	dma_edu_load(&e, &s, DMA_IOVA_A, 64, 19);
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++, iova += 0x1000000) {
+		u64 sz = sizes[i], offs[3] = { 0, sz / 2, sz - 0x1000 };
+		int lvl = 0;
+
+		if (dma_map(&e.d, iova, b.pa, sz, RW))
+			continue;
+		report(amdvi_pgtable_leaf(&to_amdvi_domain(e.d.dom)->pt, iova, &lvl) == sz,
+		       "%llu KiB mapped as one next-level-7 leaf at level %d",
+		       (unsigned long long)sz >> 10, lvl);
+		for (int k = 0; k < 3; k++) {
+			memset(b.va + offs[k], 0, 64);
+			edu_dma_from_dev(&e.edu, iova + offs[k] + 0x40, 0, 64);
+			report(dma_check(b.va + offs[k] + 0x40, 64, 19) &&
+			       mem_is_zero(b.va + offs[k], 0x40),
+			       "%llu KiB page: DMA at +%#llx lands at +%#llx",
+			       (unsigned long long)sz >> 10, (unsigned long long)offs[k] + 0x40,
+			       (unsigned long long)offs[k] + 0x40);
+		}
+		dma_unmap(&e.d, iova, sz);
+	}
+	dma_buf_free(&s);
+out_b:
+	dma_buf_free(&b);
+out:
+	dma_edu_close(&e);
+}
