@@ -40,6 +40,10 @@ static int open_edu_high(struct dma_edu *e)
 	return 0;
 }
 
+/* After every test: AMD-Vi domain IDs and table pages back where they were. */
+KTEST_COUNTER(amdvi_domain_ids, amdvi_domids_used);
+KTEST_COUNTER(amdvi_table_pages, amdvi_table_pages);
+
 static struct amdvi_dev *adev(struct dma_dev *d)
 {
 	return d->dev->iommu_priv;
