@@ -239,6 +239,7 @@ HOST_TESTS += $(HB)/test-acpi $(HB)/test-caps
 
 # AMD-Vi pure parts and the ring/log against a software unit (issue 6)
 host-amdvi-test-srcs += lib/alloc_host.c
+host-amdvi-test-srcs += lib/failpoint.c
 host-amdvi-test-srcs += tests/ktest.c
 host-amdvi-test-srcs += tests/host/env.c
 host-amdvi-test-srcs += tests/host/main.c

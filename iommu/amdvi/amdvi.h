@@ -288,8 +288,12 @@ struct amdvi_unit {
 	struct amdvi_event history[16];
 	u32 history_n;
 
-	/* table pages whose flush failed: freed only after a later flush succeeds */
-	struct list_head quarantine;
+	/*
+	 * Table pages and domains whose flush failed: freed only after a
+	 * later flush of everything on this unit succeeds.
+	 */
+	struct list_head quarantine;	/* struct amdvi_freed_page */
+	struct list_head zombies;	/* struct amdvi_domain.zombie_node */
 
 	struct amdvi_stats stats;
 	struct amdvi_trace_ent trace[AMDVI_TRACE_LEN];
@@ -346,6 +350,7 @@ struct amdvi_domain {
 	u32 ever_attached;		/* bitmask of units it was attached to */
 	u32 ats_devs;			/* attached devices with ATS on */
 	struct list_head devs;		/* amdvi_dev.domain_node */
+	struct list_head zombie_node;	/* freed, ID not yet flushed */
 };
 
 /* Per-device state (iommu_dev.iommu_priv). */
@@ -376,8 +381,8 @@ int amdvi_probe_device(struct iommu_dev *dev);
 int amdvi_dev_devids(const struct amdvi_dev *ad, u16 ids[3]);
 void amdvi_release_device(struct iommu_dev *dev);
 /*
- * Free the table pages a failed flush left behind, after flushing everything
- * on u. 0 when none are left; the error otherwise (they stay).
+ * Free the table pages and domains a failed flush left behind, after
+ * flushing everything on u. 0 when none are left; the error otherwise.
  */
 int amdvi_quarantine_release(struct amdvi_unit *u);
 /* Domain IDs in use (tests check they come back). */

@@ -7,6 +7,7 @@
 #include "arch/x86/tsc.h"
 #include "iommu/amdvi/amdvi.h"
 #include "lib/errno.h"
+#include "lib/failpoint.h"
 #include "lib/string.h"
 
 #define CMD_LEN_LOG2		9	/* 512 commands, 8 KiB */
@@ -172,6 +173,8 @@ int amdvi_cmd_queue(struct amdvi_unit *u, const u64 cmd[2])
 	unsigned long flags;
 	int ret;
 
+	if (failpoint_hit())
+		return -ETIMEDOUT;	/* as if the ring stayed full */
 	spin_lock_irqsave(&u->cmd_lock, flags);
 	ret = queue_locked(u, cmd);
 	spin_unlock_irqrestore(&u->cmd_lock, flags);
@@ -196,6 +199,8 @@ int amdvi_cmd_sync(struct amdvi_unit *u)
 	unsigned long flags;
 	int ret;
 
+	if (failpoint_hit())
+		return -ETIMEDOUT;	/* as if the store never came */
 	spin_lock_irqsave(&u->cmd_lock, flags);
 	seq = ++u->sem_seq;
 	amdvi_cmd_completion_wait(cmd, amdvi_pa((const void *)u->sem), seq);

@@ -14,6 +14,7 @@
 #include "lib/bitmap.h"
 #include "lib/err.h"
 #include "lib/errno.h"
+#include "lib/failpoint.h"
 #include "lib/string.h"
 
 #define MSI_START	0xfee00000ULL
@@ -70,7 +71,7 @@ static struct amdvi_unit *dom_unit(struct amdvi_domain *d)
 
 struct amdvi_domain *amdvi_domain_alloc(struct amdvi_unit *u, unsigned int va_bits)
 {
-	struct amdvi_domain *d = kzalloc(sizeof(*d));
+	struct amdvi_domain *d = failpoint_hit() ? NULL : kzalloc(sizeof(*d));
 	int levels;
 	u64 last;
 
@@ -185,7 +186,7 @@ static void amdvi_iotlb_sync(struct iommu_domain *dom, struct iommu_iotlb_gather
 		}
 		return;
 	}
-	if (u && !list_empty(&u->quarantine))
+	if (u && (!list_empty(&u->quarantine) || !list_empty(&u->zombies)))
 		amdvi_quarantine_release(u);
 	list_for_each_entry(fp, &g->freelist, node) {
 		if (!u)
@@ -196,16 +197,29 @@ static void amdvi_iotlb_sync(struct iommu_domain *dom, struct iommu_iotlb_gather
 	amdvi_pgtable_free_list(&g->freelist);
 }
 
+static void domain_destroy(struct amdvi_domain *d)
+{
+	amdvi_pgtable_destroy(&d->pt);
+	domid_free(d->id);
+	kfree(d);
+}
+
 int amdvi_quarantine_release(struct amdvi_unit *u)
 {
+	struct amdvi_domain *d, *n;
 	int ret;
 
-	if (list_empty(&u->quarantine))
+	if (list_empty(&u->quarantine) && list_empty(&u->zombies))
 		return 0;
 	ret = amdvi_flush_all(u);
-	if (!ret)
-		amdvi_pgtable_free_list(&u->quarantine);
-	return ret;
+	if (ret)
+		return ret;
+	amdvi_pgtable_free_list(&u->quarantine);
+	list_for_each_entry_safe(d, n, &u->zombies, zombie_node) {
+		list_del(&d->zombie_node);
+		domain_destroy(d);
+	}
+	return 0;
 }
 
 static void amdvi_flush_iotlb_all(struct iommu_domain *dom)
@@ -304,15 +318,20 @@ static void amdvi_domain_free(struct iommu_domain *dom)
 
 	if (WARN_ON(!list_empty(&d->devs)))
 		return;	/* still in use: leak rather than free live tables */
-	for (int i = 0; i < amdvi_nunits; i++)
-		if ((d->ever_attached & BIT(i)) &&
-		    amdvi_flush_pages(amdvi_units[i], d->id, 0, ~0ULL, true)) {
-			report_flush_failure(d, -ETIMEDOUT);
+	for (int i = 0; i < amdvi_nunits; i++) {
+		int ret;
+
+		if (!(d->ever_attached & BIT(i)))
+			continue;
+		ret = amdvi_flush_pages(amdvi_units[i], d->id, 0, ~0ULL, true);
+		if (ret) {
+			/* keep tables and ID until a flush of everything succeeds */
+			report_flush_failure(d, ret);
+			list_add_tail(&d->zombie_node, &amdvi_units[i]->zombies);
 			return;
 		}
-	amdvi_pgtable_destroy(&d->pt);
-	domid_free(d->id);
-	kfree(d);
+	}
+	domain_destroy(d);
 }
 
 /* ---- attach ---- */
@@ -422,12 +441,14 @@ static int amdvi_attach_dev(struct iommu_domain *dom, struct iommu_dev *dev)
 	}
 	dte_for(d, ad, dte);
 	ret = write_dtes(ad, dte);
-	if (ret) {
+	if (ret && d != &amdvi_blocked) {
 		/* the flush failed: put the old entry back, keep the old domain */
 		dte_for(old ? old : &amdvi_blocked, ad, dte);
 		write_dtes(ad, dte);
 		return ret;
 	}
+	if (ret && old)
+		report_flush_failure(old, ret);	/* blocked anyway; the old ID stays dirty */
 	if (old)
 		account_attach(old, ad, false);
 	account_attach(d, ad, true);
@@ -531,7 +552,7 @@ int amdvi_probe_device(struct iommu_dev *dev)
 		u = amdvi_unit_for(dev->segment, bdf);
 	if (!u)
 		return -ENODEV;
-	ad = kzalloc(sizeof(*ad));
+	ad = failpoint_hit() ? NULL : kzalloc(sizeof(*ad));
 	if (!ad)
 		return -ENOMEM;
 	ad->dev = dev;

@@ -14,6 +14,7 @@
 #include "lib/alloc.h"
 #include "lib/err.h"
 #include "lib/errno.h"
+#include "lib/failpoint.h"
 #include "lib/string.h"
 #include "tests/kernel/dma_util.h"
 #include "tests/ktest.h"
@@ -573,6 +574,71 @@ KTEST_NEEDS(amdvi, test_amdvi_dma_through_next_level7_pages, NEEDS)
 	}
 	dma_buf_free(&s);
 out_b:
+	dma_buf_free(&b);
+out:
+	dma_edu_close(&e);
+}
+
+/* One round of everything a DMA user does; every step may fail cleanly. */
+static void life_cycle(struct dma_edu *e, struct dma_buf *b)
+{
+	struct amdvi_domain *d = amdvi_domain_alloc(adev(&e->d)->unit, 0);
+
+	if (IS_ERR(d))
+		return;
+	if (!iommu_attach_device(&d->domain, e->d.dev)) {
+		iommu_map(&d->domain, 0x40000000, b->pa, PAGE_SIZE, RW);
+		iommu_map(&d->domain, 0x40200000, b->pa, SZ_2M, RW);
+		iommu_unmap(&d->domain, 0x40000000, PAGE_SIZE);
+		iommu_unmap(&d->domain, 0x40200000, SZ_2M);
+		iommu_detach_device(&d->domain, e->d.dev);
+	}
+	iommu_domain_free(&d->domain);
+}
+
+/*
+ * Fail the n-th allocation or hardware wait for n = 1, 2, ...: no crash,
+ * and once the unit is flushed again nothing is left behind.
+ */
+KTEST_NEEDS(amdvi, test_amdvi_failure_at_every_site, NEEDS)
+{
+	struct iommu_fault_match any = {
+		.flags = IOMMU_FAULT_MATCH_ANY_SID | IOMMU_FAULT_MATCH_ANY_ADDR,
+	};
+	struct amdvi_unit *u;
+	struct dma_edu e;
+	struct dma_buf b;
+	long pages, ids;
+	int n, fired = 0;
+
+	if (dma_edu_open(&e, 0))
+		return;
+	u = adev(&e.d)->unit;
+	if (dma_buf_alloc(&b, 9))
+		goto out;
+	iommu_attach_device(amdvi_ops.blocked_domain, e.d.dev);
+	pages = amdvi_table_pages();
+	ids = amdvi_domids_used();
+	for (n = 1; n < 200; n++) {
+		bool f;
+
+		iommu_fault_expect_match(&any);	/* failed flushes report themselves */
+		failpoint_arm((unsigned long)n);
+		life_cycle(&e, &b);
+		f = failpoint_fired();
+		failpoint_arm(0);
+		iommu_fault_expect_done();
+		if (!f)
+			break;
+		fired++;
+		iommu_attach_device(amdvi_ops.blocked_domain, e.d.dev);
+		amdvi_quarantine_release(u);
+	}
+	report(n < 200 && fired == n - 1, "%d sites failed one at a time, then a clean round", fired);
+	report(amdvi_table_pages() == pages && amdvi_domids_used() == ids,
+	       "table pages and domain IDs back to where they were");
+	report(amdvi_cmd_sync(u) == 0, "the unit still works");
+	iommu_attach_device(e.d.dom, e.d.dev);
 	dma_buf_free(&b);
 out:
 	dma_edu_close(&e);
