@@ -15,7 +15,7 @@
 
 enum acpitab_level {
 	ACPITAB_ERR,		/* the table is rejected (valid = false) */
-	ACPITAB_WARN,		/* something was skipped or is a firmware bug; the rest is used */
+	ACPITAB_WARN,		/* skipped, or a firmware bug; the rest is used */
 };
 
 struct acpitab_msg {

@@ -251,11 +251,12 @@ static int parse_scoped(struct dmar_ctx *c, struct dmar_atsr *arr, u16 *n, int m
 		a.flags = 0;
 	if (parse_scopes(c, c->off + 8, &a.first_scope, &a.nscopes))
 		return -EINVAL;
-	if (c->type == DMAR_TYPE_ATSR && !(a.flags & DMAR_ATSR_ALL_PORTS)) {
-		for (u16 i = 0; i < a.nscopes; i++)
-			if (c->t->scopes[a.first_scope + i].type != DMAR_SCOPE_BRIDGE)
-				sub_log(c, ACPITAB_WARN, "ATSR scope %u is a %s, not a root port (bridge)",
-					i, dmar_scope_type_name(c->t->scopes[a.first_scope + i].type));
+	for (u16 i = 0; c->type == DMAR_TYPE_ATSR && i < a.nscopes; i++) {
+		u8 ty = c->t->scopes[a.first_scope + i].type;
+
+		if (ty != DMAR_SCOPE_BRIDGE)
+			sub_log(c, ACPITAB_WARN, "ATSR scope %u is a %s, not a root port (bridge)",
+				i, dmar_scope_type_name(ty));
 	}
 	arr[(*n)++] = a;
 	return 0;
