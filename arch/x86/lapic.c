@@ -116,3 +116,13 @@ void lapic_self_ipi(int vector)
 	lapic_write(LAPIC_ICR_LO, (u32)vector | (1u << 18));	/* shorthand: self */
 }
 
+
+u32 lapic_read_reg(u32 reg)
+{
+	return lapic_read(reg);
+}
+
+void lapic_write_reg(u32 reg, u32 v)
+{
+	lapic_write(reg, v);
+}

@@ -12,6 +12,7 @@
 #include "arch/x86/pci.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
+#include "arch/x86/watchdog.h"
 #include "arch/x86/x86.h"
 #include "boot/bootinfo.h"
 #include "lib/string.h"
@@ -91,6 +92,7 @@ void boot_main(u32 magic, u32 info)
 	lapic_init();
 	irq_enable();
 	tsc_calibrate();
+	watchdog_init();
 	pci_init();
 	print_boot_summary();
 	platform_late_init();
