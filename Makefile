@@ -96,6 +96,7 @@ ktest-objs += $(core-test-objs)
 # core/abi/fault-inject suites: built into the kernel and into build/host/test-core
 core-test-objs += tests/kernel/core_util.o
 core-test-objs += tests/kernel/core_objects.o
+core-test-objs += tests/kernel/core_iopt.o
 
 # hosted-only parts of test-core (environment, threads)
 host-core-test-objs += tests/host/core_env.o
