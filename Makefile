@@ -97,6 +97,7 @@ ktest-objs += $(core-test-objs)
 core-test-objs += tests/kernel/core_util.o
 core-test-objs += tests/kernel/core_objects.o
 core-test-objs += tests/kernel/core_iopt.o
+core-test-objs += tests/kernel/core_domains.o
 
 # hosted-only parts of test-core (environment, threads)
 host-core-test-objs += tests/host/core_env.o
