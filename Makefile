@@ -53,12 +53,33 @@ arch-objs += arch/x86/lapic.o
 arch-objs += arch/x86/tsc.o
 arch-objs += arch/x86/fwcfg.o
 arch-objs += arch/x86/watchdog.o
+arch-objs += arch/x86/core_platform.o
 
 lib-objs += lib/string.o
+lib-objs += lib/strutil.o
 lib-objs += lib/printf.o
 lib-objs += lib/bitmap.o
+lib-objs += lib/itree.o
+lib-objs += lib/idtable.o
+lib-objs += lib/failpoint.o
 
 iommu-objs += iommu/iommu.o
+iommu-objs += iommu/mock/mock.o
+
+# --- the iommufd core and the syscall stub (kernel and hosted) ---------------
+core-objs += core/main.o
+core-objs += core/ioas.o
+core-objs += core/io_pagetable.o
+core-objs += core/pages.o
+core-objs += core/device.o
+core-objs += core/hw_pagetable.o
+core-objs += core/access.o
+core-objs += core/vfio_compat.o
+core-objs += core/selftest.o
+
+sim-objs += ioctl-sim/fdtable.o
+sim-objs += ioctl-sim/ioctl.o
+sim-objs += ioctl-sim/account.o
 
 # ACPI DMAR/IVRS parsers and capability-register decoders (kernel and hosted)
 acpi-objs += iommu/acpitab.o
@@ -83,16 +104,34 @@ ktest-objs += tests/kernel/lib_printf.o
 ktest-objs += tests/kernel/lib_bitmap.o
 ktest-objs += tests/kernel/lib_list.o
 ktest-objs += tests/kernel/acpi_live.o
+ktest-objs += tests/kernel/lib_itree.o
+ktest-objs += tests/kernel/lib_idtable.o
+ktest-objs += tests/kernel/core_env.o
+ktest-objs += $(core-test-objs)
+
+# core/abi/fault-inject suites: built into the kernel and into build/host/test-core
+core-test-objs += tests/kernel/core_util.o
+core-test-objs += tests/kernel/core_objects.o
+core-test-objs += tests/kernel/core_iopt.o
+core-test-objs += tests/kernel/core_domains.o
+
+# hosted-only parts of test-core (environment, threads)
+host-core-test-objs += tests/host/core_env.o
 
 kernel-objs := $(addprefix $(KB)/,$(boot-objs) $(arch-objs) $(lib-objs) $(iommu-objs) \
-	$(ktest-objs))
+	$(core-objs) $(sim-objs) $(ktest-objs))
 
 # --- hosted unit tests --------------------------------------------------------
 # test-lib links our lib/ (string functions replace libc's in that program),
 # so it runs under UBSan only; everything else also gets ASan.
 host-lib-test-srcs += lib/string.c
+host-lib-test-srcs += lib/strutil.c
 host-lib-test-srcs += lib/printf.c
 host-lib-test-srcs += lib/bitmap.c
+host-lib-test-srcs += lib/itree.c
+host-lib-test-srcs += lib/idtable.c
+host-lib-test-srcs += lib/failpoint.c
+host-lib-test-srcs += lib/alloc_host.c
 host-lib-test-srcs += tests/ktest.c
 host-lib-test-srcs += tests/host/env.c
 host-lib-test-srcs += tests/host/main.c
@@ -102,12 +141,34 @@ host-lib-test-srcs += tests/kernel/lib_bitmap.c
 host-lib-test-srcs += tests/kernel/lib_list.c
 host-lib-test-srcs += tests/kernel/platform_bootinfo.c
 host-lib-test-srcs += boot/bootinfo.c
+host-lib-test-srcs += tests/kernel/lib_itree.c
+host-lib-test-srcs += tests/kernel/lib_idtable.c
+
+# The core, stub and mock hosted: three flavours of the same objects
+# (san: ASan+UBSan for tests, pic: the LD_PRELOAD library, opt: make bench).
+HOST_INC := -Icore/include/uapi
+host-core-objs += lib/itree.o
+host-core-objs += lib/idtable.o
+host-core-objs += lib/failpoint.o
+host-core-objs += lib/strutil.o
+host-core-objs += lib/alloc_host.o
+host-core-objs += iommu/iommu.o
+host-core-objs += iommu/mock/mock.o
+host-core-objs += $(core-objs)
+host-core-objs += $(sim-objs)
+host-core-objs += ioctl-sim/host_platform.o
+
+host-runner-objs += tests/ktest.o
+host-runner-objs += tests/host/env.o
+host-runner-objs += tests/host/main.o
 
 HOST_TESTS := $(HB)/test-lib
+HOST_TESTS += $(HB)/test-core
+HOST_TESTS += $(HB)/test-abi-preload
+HOST_LIBS := $(HB)/libiommufd-host.so
 
 # ACPI/caps: parsers + tests under ASan/UBSan, and the tools for people.
-# lib/string.c's libc-named functions would replace libc's (and ASan's
-# interceptors), so the hosted programs take only its non-libc helpers.
+# They use libc's string functions, plus lib/strutil.c's non-libc helpers.
 host-acpi-srcs := $(acpi-objs:.o=.c)
 host-acpi-test-srcs += $(host-acpi-srcs)
 host-acpi-test-srcs += tests/ktest.c
@@ -142,7 +203,7 @@ all: kernel iso host
 
 kernel: $(BUILD)/iommu-testos.elf $(BUILD)/iommu-testos-pvh.elf
 iso: $(BUILD)/iommu-testos.iso
-host: $(HOST_TESTS) $(HOST_TOOLS)
+host: $(HOST_TESTS) $(HOST_TOOLS) $(HOST_LIBS)
 
 $(KB)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -186,11 +247,40 @@ $(HB)/test-lib: $(host-lib-test-srcs)
 	$(Q)$(HOSTCC) $(HCFLAGS) -fsanitize=undefined -fno-sanitize-recover=all \
 		-fno-builtin -fno-tree-loop-distribute-patterns -o $@ $(host-lib-test-srcs)
 
-$(HB)/lib-string-extras.o: lib/string.c
+$(HB)/san/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -fno-builtin -c $< -o $@.full.o
-	$(Q)objcopy --keep-global-symbol=glob_match --keep-global-symbol=strlcpy \
-		--keep-global-symbol=mem_is_zero $@.full.o $@
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) $(HOST_INC) -c $< -o $@
+
+$(HB)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $< (pic)")
+	$(Q)$(HOSTCC) $(HCFLAGS) -O2 -fPIC $(HOST_INC) -c $< -o $@
+
+$(HB)/opt/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $< (opt)")
+	$(Q)$(HOSTCC) $(HCFLAGS) -O2 $(HOST_INC) -c $< -o $@
+
+$(HB)/test-core: $(addprefix $(HB)/san/,$(host-core-objs) $(host-runner-objs) \
+		$(core-test-objs) $(host-core-test-objs))
+	@$(if $(Q),echo "  HOSTLD  $@")
+	$(Q)$(HOSTCC) $(SAN) -o $@ $^ -lpthread
+
+# A Linux-style program: libc calls only, served by libiommufd-host.so.
+$(HB)/test-abi-preload: $(addprefix $(HB)/san/,$(host-runner-objs) lib/strutil.o \
+		tests/host/preload_exec.o tests/host/abi_preload.o) | $(HB)/libiommufd-host.so
+	@$(if $(Q),echo "  HOSTLD  $@")
+	$(Q)$(HOSTCC) $(SAN) -o $@ $^
+
+$(HB)/libiommufd-host.so: $(addprefix $(HB)/pic/,$(host-core-objs) ioctl-sim/preload.o)
+	@$(if $(Q),echo "  HOSTLD  $@")
+	$(Q)$(HOSTCC) -shared -o $@ $^ -ldl -lpthread
+
+# lib/strutil.c holds the non-libc string helpers (glob_match, strlcpy, mem_is_zero)
+$(HB)/lib-string-extras.o: lib/strutil.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -c $< -o $@
 
 $(HB)/test-acpi: $(host-acpi-test-srcs) $(HB)/lib-string-extras.o $(HOST_TOOLS)
 	@$(if $(Q),echo "  HOSTCC  $@")
