@@ -98,7 +98,7 @@ KTEST(platform, test_platform_pmm_exhaustion)
 	phys_addr_t head = 0, pa;
 
 	/* take every 4 MiB block, chaining them through their first word */
-	while ((pa = pmm_alloc(PMM_MAX_ORDER))) {
+	while ((pa = pmm_alloc_flags(PMM_MAX_ORDER, PMM_NOZERO))) {
 		*(phys_addr_t *)phys_to_virt(pa) = head;
 		head = pa;
 		n++;
@@ -106,7 +106,7 @@ KTEST(platform, test_platform_pmm_exhaustion)
 	}
 	report(n > 0, "took %llu blocks of 4 MiB", (unsigned long long)n);
 	if (mm_ram_top() > (5ULL << 30) - (64ULL << 20))
-		report(high > 0, "RAM above 4 GiB is allocated and written through the direct map (%llu blocks)",
+		report(high > 0, "RAM above 4 GiB is allocated and used through the direct map (%llu blocks)",
 		       (unsigned long long)high);
 	report(pmm_alloc(PMM_MAX_ORDER) == 0, "allocation fails cleanly when no block is left");
 	while (head) {
