@@ -98,6 +98,9 @@ core-test-objs += tests/kernel/core_util.o
 core-test-objs += tests/kernel/core_objects.o
 core-test-objs += tests/kernel/core_iopt.o
 core-test-objs += tests/kernel/core_domains.o
+core-test-objs += tests/kernel/core_access.o
+core-test-objs += tests/kernel/core_iommu.o
+core-test-objs += tests/kernel/abi_ioctl.o
 
 # hosted-only parts of test-core (environment, threads)
 host-core-test-objs += tests/host/core_env.o
