@@ -101,6 +101,7 @@ core-test-objs += tests/kernel/core_domains.o
 core-test-objs += tests/kernel/core_access.o
 core-test-objs += tests/kernel/core_iommu.o
 core-test-objs += tests/kernel/abi_ioctl.o
+core-test-objs += tests/kernel/fault_inject.o
 
 # hosted-only parts of test-core (environment, threads)
 host-core-test-objs += tests/host/core_env.o
