@@ -105,6 +105,7 @@ core-test-objs += tests/kernel/fault_inject.o
 
 # hosted-only parts of test-core (environment, threads)
 host-core-test-objs += tests/host/core_env.o
+host-core-test-objs += tests/host/core_threads.o
 
 kernel-objs := $(addprefix $(KB)/,$(boot-objs) $(arch-objs) $(lib-objs) $(iommu-objs) \
 	$(core-objs) $(sim-objs) $(ktest-objs))
