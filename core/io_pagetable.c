@@ -603,12 +603,16 @@ void iopt_destroy_table(struct io_pagetable *iopt)
 	plat_rwsem_destroy(&iopt->domains_rwsem);
 }
 
-/* Remove domain's copy of every area; the domain is already off the list. */
-static void iopt_unfill_domain(struct io_pagetable *iopt, struct iommu_domain *domain)
+/*
+ * Remove domain's copy of the areas before end (NULL: all); the domain is
+ * off the list. When it was the last domain the pages are unpinned too.
+ */
+static void iopt_unfill_domain(struct io_pagetable *iopt, struct iommu_domain *domain,
+			       struct iopt_area *end)
 {
 	struct iopt_area *area;
 
-	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area;
+	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area != end;
 	     area = iopt_area_iter_next(area, 0, ULONG_MAX)) {
 		if (!area->pages)
 			continue;
@@ -622,30 +626,20 @@ static void iopt_unfill_domain(struct io_pagetable *iopt, struct iommu_domain *d
 /* Load every area into domain; on failure domain is left empty. */
 static int iopt_fill_domain(struct io_pagetable *iopt, struct iommu_domain *domain)
 {
-	struct iopt_area *area, *end;
-	int ret = 0;
+	struct iopt_area *area;
+	int ret;
 
 	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area;
 	     area = iopt_area_iter_next(area, 0, ULONG_MAX)) {
 		if (!area->pages)
 			continue;
 		ret = iopt_area_fill_domain(area, domain);
-		if (ret)
-			goto out_unfill;
+		if (ret) {
+			iopt_unfill_domain(iopt, domain, area);
+			return ret;
+		}
 	}
 	return 0;
-out_unfill:
-	end = area;
-	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area != end;
-	     area = iopt_area_iter_next(area, 0, ULONG_MAX)) {
-		if (!area->pages)
-			continue;
-		if (iopt->ndomains)
-			iopt_area_unmap_domain(area, domain);
-		else
-			iopt_area_unfill_domain(area, area->pages, domain);
-	}
-	return ret;
 }
 
 /* Whether every area (and access) conforms to a larger IOVA alignment. */
@@ -795,7 +789,7 @@ void iopt_table_remove_domain(struct io_pagetable *iopt, struct iommu_domain *do
 	}
 	iopt->domains[i] = iopt->domains[--iopt->ndomains];
 	iopt->domains[iopt->ndomains] = NULL;
-	iopt_unfill_domain(iopt, domain);
+	iopt_unfill_domain(iopt, domain, NULL);
 	if (!iopt->ndomains)
 		free_domain_list(iopt);
 	__iopt_remove_reserved_iova(iopt, domain);
