@@ -222,6 +222,11 @@ $(HB)/test-abi-preload: $(addprefix $(HB)/san/,$(host-runner-objs) lib/strutil.o
 	@$(if $(Q),echo "  HOSTLD  $@")
 	$(Q)$(HOSTCC) $(SAN) -o $@ $^
 
+# make bench: optimized, no sanitizers; not a test (never run by make check)
+$(HB)/bench-iommufd: $(addprefix $(HB)/opt/,$(host-core-objs) tests/host/bench_iommufd.o)
+	@$(if $(Q),echo "  HOSTLD  $@")
+	$(Q)$(HOSTCC) -o $@ $^ -lpthread -lm
+
 $(HB)/libiommufd-host.so: $(addprefix $(HB)/pic/,$(host-core-objs) ioctl-sim/preload.o)
 	@$(if $(Q),echo "  HOSTLD  $@")
 	$(Q)$(HOSTCC) -shared -o $@ $^ -ldl -lpthread
@@ -241,6 +246,9 @@ qemu: kernel
 
 qemu-gdb: kernel
 	$(PYTHON) scripts/qemu $(CONFIG) --append "$(APPEND)" -v --gdb
+
+bench: $(HB)/bench-iommufd
+	$(HB)/bench-iommufd
 
 deps:
 	scripts/deps
