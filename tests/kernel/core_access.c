@@ -166,3 +166,60 @@ KTEST(core, test_core_access_pin_errnos)
 	t_close(fd);
 	t_buf_free(buf, 4 * PG);
 }
+
+/*
+ * Classes 14/15 (pin bookkeeping across batch edges): pins kept in
+ * 512-page chunks; random access pins over a 600-page area with a domain
+ * coming and going, every page's pin count compared to a shadow model.
+ */
+KTEST(core, test_core_pin_chunks_vs_shadow)
+{
+	enum { N = 600 };
+	static u8 users[N];	/* access pins per page in the model */
+	u8 *buf = t_buf(N * PG);
+	int fd = t_open(), afd, bad = 0, np = 0;
+	u32 ioas = t_ioas(fd), stdev = 0, hwpt, ids[16];
+	u64 first[16], len[16];
+
+	memset(users, 0, sizeof(users));
+	t_map_fixed(fd, ioas, buf, N * PG, BASE);
+	t_create_access(fd, ioas, MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES, &afd);
+	for (int step = 0; step < 120; step++) {
+		int op = (int)(ktest_rand() % 3);
+
+		if (op == 0 && np < 16) {
+			first[np] = 480 + ktest_rand() % 60;	/* straddles page 512 */
+			len[np] = 1 + ktest_rand() % 40;
+			if (!t_access_pages(fd, afd, BASE + first[np] * PG, len[np] * PG,
+					    buf + first[np] * PG, 0, &ids[np])) {
+				for (u64 p = first[np]; p < first[np] + len[np]; p++)
+					users[p]++;
+				np++;
+			} else {
+				bad++;
+			}
+		} else if (op == 1 && np) {
+			int k = (int)(ktest_rand() % np);
+
+			bad += t_destroy_access_pages(fd, afd, ids[k]) != 0;
+			for (u64 p = first[k]; p < first[k] + len[k]; p++)
+				users[p]--;
+			np--;
+			ids[k] = ids[np];
+			first[k] = first[np];
+			len[k] = len[np];
+		} else if (op == 2) {
+			if (stdev)
+				bad += t_destroy(fd, stdev), stdev = 0;
+			else
+				bad += t_mock_domain(fd, ioas, &stdev, &hwpt, NULL);
+		}
+		for (int p = 470; p < 560; p++)
+			bad += t_check_refs(fd, buf + p * PG, PG, (stdev || users[p]) ? 1 : 0) != 0;
+	}
+	report(!bad, "120 random pin/unpin/attach/detach steps: every page pinned exactly when used");
+	t_close(afd);
+	t_close(fd);
+	report(iommufd_pinned_pages() == 0, "nothing pinned at the end");
+	t_buf_free(buf, N * PG);
+}
