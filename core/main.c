@@ -173,9 +173,18 @@ void iommufd_object_abort_and_destroy(struct iommufd_ctx *ictx, struct iommufd_o
 	iommufd_object_abort(ictx, obj);
 }
 
+/* A freed or foreign pointer where an object should be: our own broken invariant. */
+static void check_magic(const struct iommufd_object *obj, const char *who)
+{
+	if (IS_ENABLED(CONFIG_DEBUG) && obj->magic != IOMMUFD_OBJ_MAGIC)
+		plat_warn("%s: %p is not a live object (magic %#x)", who, (const void *)obj,
+			  obj->magic);
+}
+
 /* Take a users and a shortterm reference unless the object is dying. */
 bool iommufd_lock_obj(struct iommufd_object *obj)
 {
+	check_magic(obj, "iommufd_lock_obj");
 	if (!refcount_inc_not_zero(&obj->users))
 		return false;
 	if (!refcount_inc_not_zero(&obj->shortterm_users)) {
@@ -209,6 +218,7 @@ struct iommufd_object *iommufd_get_object(struct iommufd_ctx *ictx, u32 id,
  */
 void iommufd_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj)
 {
+	check_magic(obj, "iommufd_put_object");
 	refcount_dec(&obj->users);
 	refcount_dec_and_test(&obj->shortterm_users);
 }
