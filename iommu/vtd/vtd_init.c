@@ -226,18 +226,21 @@ static int vtd_unit_probe(const struct dmar_unit *du)
 		vtd_print_caps(u);
 		ret = vtd_ctx_init(u);
 	}
-	if (!ret)
-		ret = vtd_unit_start(u);
-	if (!ret)
-		ret = vtd_fault_init(u);
 	if (ret) {
 		printk("# vtd: %s at %#llx not used (%d)\n", u->name,
 		       (unsigned long long)du->base, ret);
-		vtd_qi_free(u);
 		vtd_ctx_fini(u);
 		kfree(u);
 		return ret;
 	}
+	ret = vtd_unit_start(u);
+	if (ret) {
+		/* the unit may point at our tables already: keep them, never reuse them */
+		printk("# vtd: %s failed to start (%d); its tables stay allocated\n", u->name, ret);
+		return ret;
+	}
+	if (vtd_fault_init(u))
+		printk("# vtd: %s: no fault interrupt vector, faults are polled only\n", u->name);
 	u->iommu.name = u->name;
 	u->iommu.ops = &vtd_iommu_ops;
 	u->iommu.poll_faults = vtd_poll_faults;
