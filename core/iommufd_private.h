@@ -132,6 +132,7 @@ static inline void iommufd_object_put_and_try_destroy(struct iommufd_ctx *ictx,
 }
 
 int iommufd_ucmd_respond(struct iommufd_ucmd *ucmd, size_t cmd_len);
+void iommufd_test_free_object(struct iommufd_object *obj);
 
 /* ---- io_pagetable (io_pagetable.c) ---- */
 
