@@ -140,9 +140,14 @@ core-test-objs += tests/kernel/core_util.o
 core-test-objs += tests/kernel/core_objects.o
 core-test-objs += tests/kernel/core_iopt.o
 core-test-objs += tests/kernel/core_domains.o
+core-test-objs += tests/kernel/core_access.o
+core-test-objs += tests/kernel/core_iommu.o
+core-test-objs += tests/kernel/abi_ioctl.o
+core-test-objs += tests/kernel/fault_inject.o
 
 # hosted-only parts of test-core (environment, threads)
 host-core-test-objs += tests/host/core_env.o
+host-core-test-objs += tests/host/core_threads.o
 
 kernel-objs := $(addprefix $(KB)/,$(boot-objs) $(arch-objs) $(lib-objs) $(iommu-objs) \
 	$(drivers-objs) $(core-objs) $(sim-objs) $(ktest-objs))
@@ -309,6 +314,11 @@ $(HB)/test-abi-preload: $(addprefix $(HB)/san/,$(host-runner-objs) lib/strutil.o
 	@$(if $(Q),echo "  HOSTLD  $@")
 	$(Q)$(HOSTCC) $(SAN) -o $@ $^
 
+# make bench: optimized, no sanitizers; not a test (never run by make check)
+$(HB)/bench-iommufd: $(addprefix $(HB)/opt/,$(host-core-objs) tests/host/bench_iommufd.o)
+	@$(if $(Q),echo "  HOSTLD  $@")
+	$(Q)$(HOSTCC) -o $@ $^ -lpthread -lm
+
 $(HB)/libiommufd-host.so: $(addprefix $(HB)/pic/,$(host-core-objs) ioctl-sim/preload.o)
 	@$(if $(Q),echo "  HOSTLD  $@")
 	$(Q)$(HOSTCC) -shared -o $@ $^ -ldl -lpthread
@@ -372,6 +382,9 @@ qemu: kernel
 
 qemu-gdb: kernel
 	$(PYTHON) scripts/qemu $(CONFIG) --append "$(APPEND)" -v --gdb
+
+bench: $(HB)/bench-iommufd
+	$(HB)/bench-iommufd
 
 deps:
 	scripts/deps

@@ -161,3 +161,69 @@ KTEST(core, test_core_device_bind_attach_detach)
 	mock_dev_destroy(dev);
 	t_close(fd);
 }
+
+/* Class 5: two devices on one automatic HWPT; it is listed once and dies with the last. */
+KTEST(core, test_core_shared_auto_hwpt_listed_once)
+{
+	int fd = t_open();
+	u32 ioas = t_ioas(fd), s1, s2, h1, h2;
+
+	report(t_mock_domain(fd, ioas, &s1, &h1, NULL) == 0 &&
+	       t_mock_domain(fd, ioas, &s2, &h2, NULL) == 0 && h1 == h2,
+	       "the second device reuses the first one's HWPT");
+	report(t_destroy(fd, s1) == 0 && t_destroy(fd, h1) == -EBUSY, "still used by the other");
+	report(t_destroy(fd, s2) == 0 && t_destroy(fd, h1) == -ENOENT, "gone with the last device");
+	report(t_mock_domain(fd, ioas, &s1, &h2, NULL) == 0 && t_destroy(fd, s1) == 0,
+	       "a new device makes a fresh one (the list held no stale entry)");
+	report(t_destroy(fd, ioas) == 0, "the IOAS is free");
+	t_close(fd);
+}
+
+/*
+ * Class 13: a device's reserved regions become reserved IOVA of whatever it
+ * attaches to, by any path; class 24: a failed replace leaves it where it was.
+ */
+KTEST(core, test_core_device_resv_regions_and_replace)
+{
+	int fd = t_open();
+	struct iommufd_ctx *ictx = t_ctx(fd);
+	struct iommu_dev *dev = mock_dev_create(0), *huge = mock_dev_create(MOCK_FLAGS_DEVICE_HUGE_IOVA);
+	u32 a = t_ioas(fd), b = t_ioas(fd), id, hid, pt;
+	struct iommufd_device *idev, *hdev;
+	struct iommu_hwpt_alloc ha = { .size = sizeof(ha) };
+	void *buf = t_buf(PAGE_SIZE);
+	struct iommu_domain *before;
+
+	mock_dev_add_resv(dev, 0x20000000, 0x100000, IOMMU_RESV_MSI);
+	idev = iommufd_device_bind(ictx, dev, &id);
+	hdev = iommufd_device_bind(ictx, huge, &hid);
+	t_map_fixed(fd, b, buf, PAGE_SIZE, 0x20010000);
+	pt = b;
+	report(iommufd_device_attach(idev, &pt) == -EADDRINUSE,
+	       "attach to an IOAS mapping the MSI window -> EADDRINUSE");
+	pt = a;
+	report(iommufd_device_attach(idev, &pt) == 0, "attach to a clean IOAS");
+	report(t_map_fixed(fd, a, buf, PAGE_SIZE, 0x20010000) == -EINVAL,
+	       "mapping into the window -> EINVAL");
+	before = dev->domain;
+	pt = b;
+	report(iommufd_device_replace(idev, &pt) == -EADDRINUSE && dev->domain == before,
+	       "replace onto the mapped IOAS -> EADDRINUSE, still on the old domain");
+	ha.dev_id = hid;
+	ha.pt_id = a;
+	report(t_ioctl(fd, IOMMU_HWPT_ALLOC, &ha) == 0, "a HWPT for a huge-IOVA device");
+	pt = ha.out_hwpt_id;
+	report(iommufd_device_replace(idev, &pt) == -EINVAL && dev->domain == before,
+	       "replace onto an incompatible domain -> EINVAL, still translating as before");
+	report(t_map_fixed(fd, a, buf, PAGE_SIZE, 0x20010000) == -EINVAL,
+	       "its reserved window is still enforced");
+	iommufd_device_detach(idev);
+	report(t_map_fixed(fd, a, buf, PAGE_SIZE, 0x20010000) == 0, "after detach the window is free");
+	report(t_destroy(fd, ha.out_hwpt_id) == 0, "the spare HWPT goes");
+	iommufd_device_unbind(hdev);
+	iommufd_device_unbind(idev);
+	mock_dev_destroy(huge);
+	mock_dev_destroy(dev);
+	t_close(fd);
+	t_buf_free(buf, PAGE_SIZE);
+}

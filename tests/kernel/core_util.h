@@ -13,6 +13,7 @@
 #include "core/include/uapi/iommufd_test.h"
 #include "core/include/uapi/vfio.h"
 #include "ioctl-sim/sim.h"
+#include "lib/err.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "tests/ktest.h"
