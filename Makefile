@@ -93,6 +93,20 @@ acpi-objs += iommu/amdvi/amdvi_caps.o
 iommu-objs += $(acpi-objs)
 iommu-objs += iommu/acpi_live.o
 
+# VT-d driver, fault API, DMA initiators (issue 5)
+iommu-objs += iommu/fault.o
+iommu-objs += iommu/iommu_init.o
+iommu-objs += iommu/vtd/vtd_init.o
+iommu-objs += iommu/vtd/vtd_ctx.o
+iommu-objs += iommu/vtd/vtd_domain.o
+iommu-objs += iommu/vtd/vtd_pgtable.o
+iommu-objs += iommu/vtd/vtd_inval.o
+iommu-objs += iommu/vtd/vtd_qi.o
+iommu-objs += iommu/vtd/vtd_fault.o
+drivers-objs += drivers/edu.o
+drivers-objs += drivers/nvme.o
+drivers-objs += drivers/ahci.o
+
 # suites built into the kernel (lib_* also build hosted)
 ktest-objs += tests/ktest.o
 ktest-objs += tests/kernel/env.o
@@ -104,6 +118,18 @@ ktest-objs += tests/kernel/lib_printf.o
 ktest-objs += tests/kernel/lib_bitmap.o
 ktest-objs += tests/kernel/lib_list.o
 ktest-objs += tests/kernel/acpi_live.o
+ktest-objs += tests/kernel/iommu_env.o
+ktest-objs += tests/kernel/dma_util.o
+ktest-objs += tests/kernel/dma_edu.o
+ktest-objs += tests/kernel/dma_storage.o
+ktest-objs += tests/kernel/dma_core.o
+ktest-objs += tests/kernel/vtd_util.o
+ktest-objs += tests/kernel/vtd.o
+ktest-objs += tests/kernel/vtd_qi.o
+ktest-objs += tests/kernel/vtd_fault.o
+ktest-objs += tests/kernel/vtd_rmrr.o
+ktest-objs += tests/kernel/vtd_fixtures.o
+ktest-objs += tests/kernel/bench_vtd.o
 ktest-objs += tests/kernel/lib_itree.o
 ktest-objs += tests/kernel/lib_idtable.o
 ktest-objs += tests/kernel/core_env.o
@@ -124,7 +150,7 @@ host-core-test-objs += tests/host/core_env.o
 host-core-test-objs += tests/host/core_threads.o
 
 kernel-objs := $(addprefix $(KB)/,$(boot-objs) $(arch-objs) $(lib-objs) $(iommu-objs) \
-	$(core-objs) $(sim-objs) $(ktest-objs))
+	$(drivers-objs) $(core-objs) $(sim-objs) $(ktest-objs))
 
 # --- hosted unit tests --------------------------------------------------------
 # test-lib links our lib/ (string functions replace libc's in that program),
@@ -202,6 +228,16 @@ iommu-caps-srcs += iommu/tools/iommu-caps.c
 iommu-caps-srcs += iommu/tools/jsonout.c
 HOST_TOOLS := $(HB)/iommu-acpi $(HB)/iommu-caps
 HOST_TESTS += $(HB)/test-acpi $(HB)/test-caps
+
+# VT-d page tables and PSI encoder against a memory model (issue 5)
+host-vtd-test-srcs += lib/alloc_host.c
+host-vtd-test-srcs += tests/ktest.c
+host-vtd-test-srcs += tests/host/env.c
+host-vtd-test-srcs += tests/host/main.c
+host-vtd-test-srcs += iommu/vtd/vtd_pgtable.c
+host-vtd-test-srcs += tests/host/vtd_model.c
+host-vtd-test-srcs += tests/host/vtd_pgtable.c
+HOST_TESTS += $(HB)/test-vtd
 
 .PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb fuzz fuzz-run
 all: kernel iso host
@@ -323,6 +359,13 @@ fuzz-run: fuzz
 	@mkdir -p $(BUILD)/fuzz/corpus
 	$(BUILD)/fuzz/acpi-fuzz -max_total_time=$(FUZZTIME) -max_len=4096 $(BUILD)/fuzz/corpus \
 		tests/fuzz/corpus/acpi tests/fixtures/acpi/real tests/fixtures/acpi/qemu
+
+$(HB)/test-vtd: $(host-vtd-test-srcs) $(HB)/lib-string-extras.o
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-vtd-test-srcs) $(HB)/lib-string-extras.o
+
+$(KB)/tests/kernel/vtd_fixtures.o: tests/fixtures/acpi/real/hp-compaq-dc7800-sff.dmar.bin
 
 check:
 	$(PYTHON) scripts/check
