@@ -13,7 +13,7 @@ enum regfield_kind {
 	RF_FLAG,		/* one bit: a feature is there or not */
 	RF_NUM,			/* a number (after the row's transform) */
 	RF_LIST,		/* a list derived from a bit mask (levels, page sizes) */
-	RF_DEPRECATED,		/* defined by an older spec, now deprecated: decoded, no warning */
+	RF_DEPRECATED,		/* an older spec's field: decoded, no warning */
 	RF_RESERVED,		/* reserved: a set bit gives a warning */
 };
 

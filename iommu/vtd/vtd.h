@@ -3,6 +3,10 @@
  * VT-d driver internals: unit, domain and device state, the root/context
  * entry and invalidation descriptor formats, and what vtd_*.c share.
  * Layouts: VT-d spec 4.1 ch. 9.1-9.3 (entries), 6.5.2 (descriptors).
+ *
+ * Locks, in this order: vtd_ctx_lock (context entries, DIDs, which devices a
+ * domain has) -> vtd_domain.pt_lock (its page tables) and
+ * vtd_unit.inv_lock (the unit's invalidation interface and counters).
  */
 #ifndef IOMMU_VTD_VTD_H
 #define IOMMU_VTD_VTD_H
@@ -13,6 +17,7 @@
 #include "iommu/vtd/vtd_caps.h"
 #include "iommu/vtd/vtd_pgtable.h"
 #include "iommu/vtd/vtd_regs.h"
+#include "lib/spinlock.h"
 
 #define VTD_MAX_UNITS		16
 #define VTD_TIMEOUT_US		1000000	/* any register or queue wait */
@@ -134,12 +139,14 @@ struct vtd_unit {
 	int fault_vector;		/* fault event MSI vector, <= 0 none */
 	u64 fault_irqs;			/* fault events delivered */
 	bool took_over;			/* translation was on when we found it */
+	spinlock_t inv_lock;		/* protects qi, the CCMD/IOTLB/GCMD registers, st */
 	struct vtd_stats st;
 };
 
 /* A paging, identity or blocked domain as this driver keeps it. */
 struct vtd_domain {
 	struct iommu_domain domain;
+	spinlock_t pt_lock;		/* protects pt */
 	struct vtd_pgtable pt;		/* paging domains only */
 	u16 did[VTD_MAX_UNITS];		/* per unit, valid while ndevs[u] > 0 */
 	u16 ndevs[VTD_MAX_UNITS];	/* devices attached through unit u */
@@ -173,7 +180,9 @@ extern struct vtd_options vtd_opt;
 extern struct vtd_unit *vtd_units[VTD_MAX_UNITS];
 extern int vtd_nunits;
 extern struct iommu_ops vtd_iommu_ops;
-extern struct dmar_table vtd_dmar;
+/* The DMAR the units come from (dmar_live(); tests may point it at a copy). */
+extern const struct dmar_table *vtd_dmar;
+extern spinlock_t vtd_ctx_lock;
 
 static inline u32 vtd_readl(const struct vtd_unit *u, u32 off)
 {

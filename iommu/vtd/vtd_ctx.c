@@ -171,7 +171,9 @@ static int ctx_prepare(struct vtd_dev *vd, struct vtd_domain *dom, u16 *did, boo
 	return ret;
 }
 
-int vtd_ctx_attach(struct vtd_dev *vd, struct vtd_domain *dom)
+spinlock_t vtd_ctx_lock = SPINLOCK_INIT;
+
+static int ctx_attach_locked(struct vtd_dev *vd, struct vtd_domain *dom)
 {
 	struct vtd_unit *u = vd->unit;
 	struct vtd_domain *old = vd->dom;
@@ -209,4 +211,14 @@ int vtd_ctx_attach(struct vtd_dev *vd, struct vtd_domain *dom)
 	}
 	vd->dom = dom;
 	return 0;
+}
+
+int vtd_ctx_attach(struct vtd_dev *vd, struct vtd_domain *dom)
+{
+	int ret;
+
+	spin_lock(&vtd_ctx_lock);
+	ret = ctx_attach_locked(vd, dom);
+	spin_unlock(&vtd_ctx_lock);
+	return ret;
 }

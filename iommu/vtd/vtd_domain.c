@@ -82,7 +82,7 @@ static int vtd_attach_dev(struct iommu_domain *d, struct iommu_dev *dev)
 	if (d->type == IOMMU_DOMAIN_BLOCKED)
 		return vtd_ctx_attach(vd, NULL);
 	if (d->type == IOMMU_DOMAIN_PAGING) {
-		ret = vtd_rmrr_map(&vtd_dmar, vd, dom);
+		ret = vtd_rmrr_map(vtd_dmar, vd, dom);
 		if (ret)
 			return ret;
 	}
@@ -95,6 +95,7 @@ int vtd_domain_flush(struct vtd_domain *dom, u64 start, u64 last, bool ih)
 	int order = vtd_psi_encode(start >> 12, (last >> 12) - (start >> 12) + 1, 52, &base);
 	int ret = 0;
 
+	spin_lock(&vtd_ctx_lock);	/* the units and devices dom is attached through */
 	for (int i = 0; i < vtd_nunits; i++) {
 		struct vtd_unit *u = vtd_units[i];
 		struct vtd_batch b = { .n = 0 };
@@ -107,31 +108,46 @@ int vtd_domain_flush(struct vtd_domain *dom, u64 start, u64 last, bool ih)
 		list_for_each_entry(vd, &dom->devs, dom_node) {
 			if (vd->unit != u || !vd->ats)
 				continue;
-			if (b.n == VTD_BATCH_MAX)
-				vtd_batch_run(u, &b);
+			if (b.n == VTD_BATCH_MAX) {
+				r = vtd_batch_run(u, &b);
+				ret = ret ? ret : r;
+			}
 			vtd_batch_devtlb(&b, vtd_dev_sid(vd), vd->ats_qdep, base << 12,
 					 order < 0 ? 52 : (unsigned int)order);
 		}
 		r = vtd_batch_run(u, &b);
 		ret = ret ? ret : r;
 	}
+	spin_unlock(&vtd_ctx_lock);
 	return ret;
 }
 
 static int vtd_map_pages(struct iommu_domain *d, unsigned long iova, phys_addr_t paddr,
 			 size_t pgsize, size_t pgcount, int prot, size_t *mapped)
 {
+	struct vtd_domain *dom = to_vtd_domain(d);
+	int ret;
+
 	if (failpoint_hit()) {
 		*mapped = 0;
 		return -ENOMEM;
 	}
-	return vtd_pgtable_map(&to_vtd_domain(d)->pt, iova, paddr, pgsize, pgcount, prot, mapped);
+	spin_lock(&dom->pt_lock);
+	ret = vtd_pgtable_map(&dom->pt, iova, paddr, pgsize, pgcount, prot, mapped);
+	spin_unlock(&dom->pt_lock);
+	return ret;
 }
 
 static size_t vtd_unmap_pages(struct iommu_domain *d, unsigned long iova, size_t pgsize,
 			      size_t pgcount, struct iommu_iotlb_gather *gather)
 {
-	return vtd_pgtable_unmap(&to_vtd_domain(d)->pt, iova, pgsize, pgcount, gather);
+	struct vtd_domain *dom = to_vtd_domain(d);
+	size_t n;
+
+	spin_lock(&dom->pt_lock);
+	n = vtd_pgtable_unmap(&dom->pt, iova, pgsize, pgcount, gather);
+	spin_unlock(&dom->pt_lock);
+	return n;
 }
 
 /* CM=1: not-present -> present changes are invalidated too (RWBF: the write buffer). */
@@ -140,6 +156,7 @@ static int vtd_iotlb_sync_map(struct iommu_domain *d, unsigned long iova, size_t
 	struct vtd_domain *dom = to_vtd_domain(d);
 	int ret = 0;
 
+	spin_lock(&vtd_ctx_lock);
 	for (int i = 0; i < vtd_nunits; i++) {
 		struct vtd_unit *u = vtd_units[i];
 		struct vtd_batch b = { .n = 0 };
@@ -153,6 +170,7 @@ static int vtd_iotlb_sync_map(struct iommu_domain *d, unsigned long iova, size_t
 			ret = ret ? ret : vtd_flush_write_buffer(u);
 		}
 	}
+	spin_unlock(&vtd_ctx_lock);
 	return ret;
 }
 
@@ -200,7 +218,13 @@ static void vtd_flush_iotlb_all(struct iommu_domain *d)
 
 static phys_addr_t vtd_iova_to_phys(struct iommu_domain *d, dma_addr_t iova)
 {
-	return vtd_pgtable_iova_to_phys(&to_vtd_domain(d)->pt, iova);
+	struct vtd_domain *dom = to_vtd_domain(d);
+	phys_addr_t pa;
+
+	spin_lock(&dom->pt_lock);
+	pa = vtd_pgtable_iova_to_phys(&dom->pt, iova);
+	spin_unlock(&dom->pt_lock);
+	return pa;
 }
 
 static size_t vtd_mapped_pgsize(struct iommu_domain *d, dma_addr_t iova)

@@ -19,9 +19,10 @@ static u32 trace_next;
 
 void vtd_trace(const struct vtd_unit *u, u8 ev, u8 gran, u16 did, u16 sid, u64 addr, u8 am)
 {
-	struct vtd_ev_rec *r = &trace_ring[trace_next % TRACE_SIZE];
+	u32 seq = __atomic_fetch_add(&trace_next, 1, __ATOMIC_RELAXED);
+	struct vtd_ev_rec *r = &trace_ring[seq % TRACE_SIZE];
 
-	r->seq = trace_next++;
+	r->seq = seq;
 	r->ev = ev;
 	r->unit = u ? (u8)u->idx : 0xff;
 	r->gran = gran;
@@ -165,6 +166,7 @@ int vtd_batch_run(struct vtd_unit *u, struct vtd_batch *b)
 {
 	int ret = 0;
 
+	spin_lock(&u->inv_lock);
 	for (int i = 0; i < b->n; i++)
 		account(u, &b->d[i]);
 	if (u->inv == VTD_INV_QI) {
@@ -180,6 +182,7 @@ int vtd_batch_run(struct vtd_unit *u, struct vtd_batch *b)
 	} else {
 		vtd_trace(u, VTD_EV_WAIT, 0, 0, 0, 0, 0);
 	}
+	spin_unlock(&u->inv_lock);
 	b->n = 0;
 	return ret;
 }
@@ -199,11 +202,13 @@ int vtd_flush_write_buffer(struct vtd_unit *u)
 
 	if (!u->rwbf)
 		return 0;
+	spin_lock(&u->inv_lock);
 	u->st.wbf++;
 	ret = vtd_gcmd(u, VTD_GCMD_WBF, 0, VTD_GSTS_WBFS, false);
 	if (!ret)
 		vtd_trace(u, VTD_EV_WBF, 0, 0, 0, 0, 0);
 	else
 		u->st.errors++;
+	spin_unlock(&u->inv_lock);
 	return ret;
 }

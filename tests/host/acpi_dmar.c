@@ -20,19 +20,13 @@ static struct tb tb;
 /* Parse a fixture by name into t; false if it could not be read. */
 static bool load(const char *name)
 {
-	char rel[256];
 	size_t len;
-	u8 *b;
+	u8 *b = host_fixture(name, &len);
 
-	snprintf(rel, sizeof(rel), "tests/fixtures/acpi/%s", name);
-	b = host_read(host_path(rel), &len);
-	if (!b) {
-		report(false, "%s readable", name);
-		return false;
-	}
-	dmar_parse(b, len, &t);
+	if (b)
+		dmar_parse(b, len, &t);
 	free(b);
-	return true;
+	return b != NULL;
 }
 
 /* A device path: pairs of (bus, devfn) from the root bus down. */

@@ -18,19 +18,13 @@ static struct tb tb;
 
 static bool load(const char *name)
 {
-	char rel[256];
 	size_t len;
-	u8 *b;
+	u8 *b = host_fixture(name, &len);
 
-	snprintf(rel, sizeof(rel), "tests/fixtures/acpi/%s", name);
-	b = host_read(host_path(rel), &len);
-	if (!b) {
-		report(false, "%s readable", name);
-		return false;
-	}
-	ivrs_parse(b, len, &t);
+	if (b)
+		ivrs_parse(b, len, &t);
 	free(b);
-	return true;
+	return b != NULL;
 }
 
 static int parse_tb(void)
