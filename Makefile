@@ -260,6 +260,11 @@ host-amdvi-test-srcs += tests/kernel/amdvi_pgtable.c
 host-amdvi-test-srcs += tests/kernel/amdvi_encode.c
 host-amdvi-test-srcs += tests/host/amdvi_ring.c
 host-amdvi-test-srcs += tests/host/amdvi_events.c
+host-amdvi-test-srcs += tests/host/amdvi_ivmd.c
+host-amdvi-test-srcs += tests/host/hostutil.c
+host-amdvi-test-srcs += iommu/acpitab.c
+host-amdvi-test-srcs += iommu/ivrs.c
+host-amdvi-test-srcs += iommu/ivrs_match.c
 HOST_TESTS += $(HB)/test-amdvi
 
 # VT-d page tables and PSI encoder against a memory model (issue 5)

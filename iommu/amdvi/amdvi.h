@@ -15,6 +15,8 @@
 
 #define AMDVI_MAX_UNITS		16
 
+struct ivrs_table;
+
 /* Physical <-> virtual for table memory; hosted tests use identity. */
 static inline void *amdvi_va(phys_addr_t pa)
 {
@@ -210,6 +212,13 @@ void amdvi_dte_blocked(u64 dte[4], u64 ivrs_bits[4]);
 void amdvi_dte_identity(u64 dte[4], u64 ivrs_bits[4]);
 void amdvi_dte_paging(u64 dte[4], u64 ivrs_bits[4], phys_addr_t root, int levels,
 		      u16 domid, bool iotlb);
+/*
+ * The IVMD ranges of t that apply to any of devids[0..n): unity ranges with
+ * their IR/IW, exclusion ranges as RW (both must stay identity-mapped).
+ * fn gets each page-aligned [start, start + len); returns how many.
+ */
+int amdvi_ivmd_ranges(const struct ivrs_table *t, const u16 *devids, int n,
+		      void (*fn)(void *ctx, u64 start, u64 len, int prot), void *ctx);
 /* DTE bits the IVRS device settings ask for (IVRS DTE setting byte). */
 void amdvi_dte_ivrs_bits(u8 setting, u64 bits[4]);
 /*
@@ -322,7 +331,6 @@ static inline void amdvi_writeq(struct amdvi_unit *u, u32 off, u64 v)
 /* Set/clear CONTROL bits with one 64-bit write. */
 void amdvi_ctrl_update(struct amdvi_unit *u, u64 set, u64 clear);
 
-struct ivrs_table;
 extern const struct ivrs_table *amdvi_ivrs;
 extern struct amdvi_unit *amdvi_units[AMDVI_MAX_UNITS];
 extern int amdvi_nunits;

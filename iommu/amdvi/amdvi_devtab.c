@@ -5,6 +5,7 @@
  * Layout: AMD IOMMU spec 2.2.2 (device table entry).
  */
 #include "iommu/amdvi/amdvi.h"
+#include "iommu/ivrs.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 
@@ -49,6 +50,32 @@ void amdvi_dte_ivrs_bits(u8 setting, u64 bits[4])
 		  (setting & BIT(2) ? AMDVI_DTE2_NMIPASS : 0) |
 		  (setting & BIT(6) ? AMDVI_DTE2_LINT0PASS : 0) |
 		  (setting & BIT(7) ? AMDVI_DTE2_LINT1PASS : 0);
+}
+
+int amdvi_ivmd_ranges(const struct ivrs_table *t, const u16 *devids, int n,
+		      void (*fn)(void *ctx, u64 start, u64 len, int prot), void *ctx)
+{
+	int found = 0;
+
+	for (int i = 0; t && i < t->nivmd; i++) {
+		const struct ivrs_ivmd *m = &t->ivmd[i];
+		u64 start = ALIGN_DOWN(m->start, PAGE_SIZE), end = ALIGN(m->end + 1, PAGE_SIZE);
+		int prot = ((m->flags & IVRS_IVMD_IR) ? IOMMU_READ : 0) |
+			   ((m->flags & IVRS_IVMD_IW) ? IOMMU_WRITE : 0);
+		bool applies = false;
+
+		for (int k = 0; k < n; k++)
+			applies |= ivrs_ivmd_applies(m, devids[k]);
+		if (!applies || !(m->flags & (IVRS_IVMD_UNITY | IVRS_IVMD_EXCL)))
+			continue;
+		if (m->flags & IVRS_IVMD_EXCL)
+			prot = IOMMU_READ | IOMMU_WRITE;
+		if (!prot || end <= start)
+			continue;
+		fn(ctx, start, end - start, prot);
+		found++;
+	}
+	return found;
 }
 
 bool amdvi_dte_allows(const u64 dte[4])

@@ -336,33 +336,32 @@ static void amdvi_domain_free(struct iommu_domain *dom)
 
 /* ---- attach ---- */
 
+struct unity_ctx {
+	struct amdvi_domain *d;
+	int ret;
+};
+
+static void map_unity_one(void *p, u64 start, u64 len, int prot)
+{
+	struct unity_ctx *c = p;
+
+	for (u64 a = start; a < start + len && !c->ret; a += PAGE_SIZE) {
+		u64 done;
+
+		if (amdvi_pgtable_iova_to_phys(&c->d->pt, a) == a)
+			continue;	/* already there (another device's range) */
+		c->ret = amdvi_pgtable_map(&c->d->pt, a, a, PAGE_SIZE, 1, prot, &done);
+	}
+}
+
 /* IVMD unity ranges for this device, identity-mapped before it translates. */
 static int map_unity(struct amdvi_domain *d, struct amdvi_dev *ad)
 {
-	const struct ivrs_table *t = amdvi_ivrs;
-	int ret = 0;
+	struct unity_ctx c = { d, 0 };
+	u16 ids[3];
 
-	for (int i = 0; t && i < t->nivmd && !ret; i++) {
-		const struct ivrs_ivmd *m = &t->ivmd[i];
-		u64 start = ALIGN_DOWN(m->start, PAGE_SIZE), end = ALIGN(m->end + 1, PAGE_SIZE);
-		int prot = ((m->flags & IVRS_IVMD_IR) ? IOMMU_READ : 0) |
-			   ((m->flags & IVRS_IVMD_IW) ? IOMMU_WRITE : 0);
-
-		if (!ivrs_ivmd_applies(m, ad->devid) && !ivrs_ivmd_applies(m, ad->alias))
-			continue;
-		if (m->flags & IVRS_IVMD_EXCL)
-			prot = IOMMU_READ | IOMMU_WRITE;
-		if (!(m->flags & (IVRS_IVMD_UNITY | IVRS_IVMD_EXCL)) || !prot)
-			continue;
-		for (u64 a = start; a < end && !ret; a += PAGE_SIZE) {
-			u64 done;
-
-			if (amdvi_pgtable_iova_to_phys(&d->pt, a) == a)
-				continue;	/* already there (another device's range) */
-			ret = amdvi_pgtable_map(&d->pt, a, a, PAGE_SIZE, 1, prot, &done);
-		}
-	}
-	return ret;
+	amdvi_ivmd_ranges(amdvi_ivrs, ids, amdvi_dev_devids(ad, ids), map_unity_one, &c);
+	return c.ret;
 }
 
 static void dte_for(struct amdvi_domain *d, struct amdvi_dev *ad, u64 dte[4])
@@ -617,26 +616,21 @@ static void add_resv(struct list_head *head, u64 start, u64 len, int prot,
 	list_add_tail(&r->list, head);
 }
 
+static void add_direct(void *head, u64 start, u64 len, int prot)
+{
+	add_resv(head, start, len, prot, IOMMU_RESV_DIRECT);
+}
+
 static void amdvi_get_resv_regions(struct iommu_dev *dev, struct list_head *head)
 {
 	struct amdvi_dev *ad = dev->iommu_priv;
-	const struct ivrs_table *t = amdvi_ivrs;
+	u16 ids[3];
 
 	add_resv(head, MSI_START, MSI_LEN, IOMMU_WRITE, IOMMU_RESV_MSI);
 	if (!ad || !amdvi_efr2(ad->unit->efr2, AMDVI_EFR2_HTRANGEIGNORE))
 		add_resv(head, HT_START, HT_LEN, 0, IOMMU_RESV_RESERVED);
-	for (int i = 0; ad && t && i < t->nivmd; i++) {
-		const struct ivrs_ivmd *m = &t->ivmd[i];
-		u64 start = ALIGN_DOWN(m->start, PAGE_SIZE);
-
-		if (!ivrs_ivmd_applies(m, ad->devid) && !ivrs_ivmd_applies(m, ad->alias))
-			continue;
-		if (!(m->flags & (IVRS_IVMD_UNITY | IVRS_IVMD_EXCL)))
-			continue;
-		add_resv(head, start, ALIGN(m->end + 1, PAGE_SIZE) - start,
-			 ((m->flags & IVRS_IVMD_IR) ? IOMMU_READ : 0) |
-			 ((m->flags & IVRS_IVMD_IW) ? IOMMU_WRITE : 0), IOMMU_RESV_DIRECT);
-	}
+	if (ad)
+		amdvi_ivmd_ranges(amdvi_ivrs, ids, amdvi_dev_devids(ad, ids), add_direct, head);
 }
 
 static bool amdvi_capable(struct iommu_dev *dev, int cap)

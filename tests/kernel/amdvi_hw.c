@@ -16,15 +16,29 @@
 #include "lib/err.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+#include "tests/kernel/core_util.h"
 #include "tests/kernel/dma_util.h"
 #include "tests/ktest.h"
 
 #define NEEDS (KT_NEED_AMDVI | KT_NEED_EDU)
-#define RW (IOMMU_READ | IOMMU_WRITE)
 
 static struct amdvi_unit *unit0(void)
 {
 	return amdvi_units[0];
+}
+
+/* The edu opened and able to emit IOVAs above 256 MiB (QEMU's dma_mask). */
+static int open_edu_high(struct dma_edu *e)
+{
+	if (dma_edu_open(e, 0))
+		return -1;
+	if (!dma_edu_high_iova(e)) {
+		report_skip("edu clamps its DMA addresses: start QEMU with "
+			    "-device edu,dma_mask=0xffffffffffffffff");
+		dma_edu_close(e);
+		return -1;
+	}
+	return 0;
 }
 
 /* Tests that need the event log skip (with the reason) when it does not work. */
@@ -260,67 +274,78 @@ static void *ivrs_with_ivmd(u16 devid, u64 start, u64 len, u8 flags, size_t *siz
 }
 
 /*
- * QEMU's IVRS has no IVMD: this test adds one for the edu (a fixture) and
- * checks the unity range is identity-mapped in any domain the device
- * joins, reported as a direct reserved region, and reachable by DMA.
+ * QEMU's IVRS has no IVMD: this test adds one for the edu to a copy of the
+ * live IVRS (a fixture; the driver is pointed at it) over memory the test
+ * owns. Attach through the core maps it 1:1 before the device DMAs, the
+ * IOAS reserves it, a user map over it fails, and the device reaches it.
  */
 KTEST_NEEDS(amdvi, test_amdvi_unity_range_from_fixture_ivmd, NEEDS)
 {
 	const struct ivrs_table *live = amdvi_ivrs;
 	struct ivrs_table *t = kzalloc(sizeof(*t));
-	struct iommu_resv_region *r;
+	struct iommu_iova_range r[8];
+	struct iommufd_device *idev;
+	struct iommu_dev *dev;
 	struct dma_buf b, s;
 	struct dma_edu e;
-	struct iommu_dev *dev;
-	LIST_HEAD(head);
-	bool direct = false;
-	size_t size;
+	u32 dev_id, ioas, pt, num = 8;
+	bool hole = false;
 	void *raw = NULL;
+	size_t size;
+	u8 *ubuf;
+	int fd, ret;
 
-	if (!t || dma_buf_alloc(&b, 1)) {
-		report(false, "buffers");
+	if (!t || dma_buf_alloc(&b, 4)) {	/* 64 KiB */
+		report(false, "memory for the unity range");
 		goto out_t;
 	}
+	if (open_edu_high(&e))
+		goto out_b;
+	if (dma_buf_alloc(&s, 0))
+		goto out_e;
+	dma_edu_load(&e, &s, DMA_IOVA_A, 64, 17);	/* the edu buffer holds pattern 17 */
+	dma_buf_free(&s);
+	dma_edu_close(&e);
 	dev = iommu_dev_of_pci(pci_find(EDU_VENDOR, EDU_DEVICE, 0));
-	raw = ivrs_with_ivmd(dev->rid, b.pa, 2 * PAGE_SIZE, IVRS_IVMD_UNITY | IVRS_IVMD_IR |
+	raw = ivrs_with_ivmd(dev->rid, b.pa, 0x10000, IVRS_IVMD_UNITY | IVRS_IVMD_IR |
 			     IVRS_IVMD_IW, &size);
 	report(raw && ivrs_parse(raw, size, t) == 0 && t->nivmd == 1,
-	       "fixture IVRS with one IVMD parses");
+	       "the live IVRS plus one IVMD for %s parses", dev->name);
 	if (!t->valid)
 		goto out_b;
 	amdvi_ivrs = t;
-	amdvi_release_device(dev);
-	report(amdvi_probe_device(dev) == 0, "edu probed under the fixture IVRS");
-	if (dma_edu_open(&e, 0))
-		goto out_restore;
-	if (!dma_edu_high_iova(&e)) {
-		report_skip("edu clamps DMA addresses: start QEMU with its dma_mask at 64 bits");
-		goto out_close;
+	fd = t_open();
+	iommufd_ctx_get(t_ctx(fd));
+	idev = iommufd_device_bind(t_ctx(fd), dev, &dev_id);
+	ioas = pt = t_ioas(fd);
+	report(iommufd_device_attach(idev, &pt) == 0, "edu attached to an IOAS through the core");
+	report(iommu_iova_to_phys(dev->domain, b.pa + 0x1234) == b.pa + 0x1234,
+	       "the unity range is identity-mapped in its HWPT");
+	t_ranges(fd, ioas, r, &num, NULL);
+	for (u32 i = 0; i + 1 < num; i++)
+		hole |= r[i].last < b.pa && r[i + 1].start > b.pa + 0xffff;
+	report(hole, "the IOAS's usable ranges leave the unity range out");
+	ubuf = t_buf(PAGE_SIZE);
+	ret = t_map_fixed(fd, ioas, ubuf, PAGE_SIZE, b.pa);
+	report(ret == -EINVAL, "IOAS_MAP over the unity range is refused (%d)", ret);
+	memset(b.va, 0, 0x10000);
+	e.edu.pdev = dev->bus_priv;
+	if (!edu_init(&e.edu, dev->bus_priv)) {
+		e.edu.dma_mask = ~0ULL;
+		edu_dma_from_dev(&e.edu, b.pa + 0x8000, 0, 64);
+		report(dma_check(b.va + 0x8000, 64, 17) && mem_is_zero(b.va, 0x8000),
+		       "the device reaches the unity range 1:1");
+		edu_fini(&e.edu);
 	}
-	report(iommu_iova_to_phys(e.d.dom, b.pa) == b.pa &&
-	       iommu_iova_to_phys(e.d.dom, b.pa + PAGE_SIZE + 8) == b.pa + PAGE_SIZE + 8,
-	       "the unity range is identity-mapped in the new domain");
-	iommu_get_resv_regions(e.d.dev, &head);
-	list_for_each_entry(r, &head, list)
-		direct |= r->type == IOMMU_RESV_DIRECT && r->start == b.pa &&
-			  r->length == 2 * PAGE_SIZE && r->prot == RW;
-	iommu_put_resv_regions(&head);
-	report(direct, "reported as a direct reserved region [%#llx, +8K) RW",
-	       (unsigned long long)b.pa);
-	if (!dma_buf_alloc(&s, 0)) {
-		dma_edu_load(&e, &s, DMA_IOVA_A, 64, 17);
-		memset(b.va, 0, 2 * PAGE_SIZE);
-		edu_dma_from_dev(&e.edu, b.pa + PAGE_SIZE, 0, 64);
-		report(dma_check(b.va + PAGE_SIZE, 64, 17), "DMA to the unity IOVA lands at the "
-		       "same physical address");
-		dma_buf_free(&s);
-	}
-out_close:
-	dma_edu_close(&e);
-out_restore:
-	amdvi_release_device(dev);
+	iommufd_device_detach(idev);
+	iommufd_device_unbind(idev);
+	iommufd_ctx_put(t_ctx(fd));
+	t_close(fd);
+	t_buf_free(ubuf, PAGE_SIZE);
 	amdvi_ivrs = live;
-	amdvi_probe_device(dev);
+	goto out_b;
+out_e:
+	dma_edu_close(&e);
 out_b:
 	dma_buf_free(&b);
 out_t:
