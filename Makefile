@@ -138,6 +138,7 @@ ktest-objs += tests/kernel/vtd_fault.o
 ktest-objs += tests/kernel/vtd_rmrr.o
 ktest-objs += tests/kernel/vtd_fixtures.o
 ktest-objs += tests/kernel/bench_vtd.o
+ktest-objs += tests/kernel/bench_amdvi.o
 ktest-objs += tests/kernel/lib_itree.o
 ktest-objs += tests/kernel/lib_idtable.o
 ktest-objs += tests/kernel/amdvi_pgtable.o
