@@ -271,6 +271,7 @@ struct amdvi_unit {
 	bool ia;			/* INVALIDATE_IOMMU_ALL supported */
 	bool np_cache;			/* not-present entries cached: flush on map */
 	bool coherent;			/* IVHD: table walks snoop caches */
+	u64 ivhd_ctrl;			/* CONTROL bits the IVHD flags ask for */
 	bool taken_over;		/* found enabled at init */
 	bool enabled;
 

@@ -129,9 +129,10 @@ int amdvi_unit_enable(struct amdvi_unit *u)
 	unit_setup_irq(u);
 	if (u->irq_vector >= 0)
 		ctrl |= AMDVI_CTRL_EVTINT_EN;
-	if (u->coherent)
-		ctrl |= AMDVI_CTRL_COHERENT;
-	amdvi_ctrl_update(u, ctrl, AMDVI_CTRL_INV_TIMEOUT);
+	ctrl |= u->ivhd_ctrl;
+	amdvi_ctrl_update(u, ctrl, AMDVI_CTRL_INV_TIMEOUT | AMDVI_CTRL_HTTUN_EN |
+			  AMDVI_CTRL_PASSPW | AMDVI_CTRL_RESPASSPW | AMDVI_CTRL_ISOC |
+			  AMDVI_CTRL_COHERENT);
 	amdvi_ctrl_update(u, AMDVI_CTRL_EVTLOG_EN, 0);
 	amdvi_ctrl_update(u, AMDVI_CTRL_CMDBUF_EN, 0);
 	amdvi_ctrl_update(u, AMDVI_CTRL_IOMMU_EN, 0);
@@ -224,6 +225,12 @@ static struct amdvi_unit *unit_probe(const struct ivrs_unit *iu, int idx)
 	u->cap_off = iu->cap_offset;
 	u->base = iu->base;
 	u->coherent = iu->flags & IVRS_IVHD_COHERENT;
+	/* firmware's choices for the link (spec 5.2.2.2, IVHD flags) */
+	u->ivhd_ctrl = (iu->flags & IVRS_IVHD_HTTUNEN ? AMDVI_CTRL_HTTUN_EN : 0) |
+		       (iu->flags & IVRS_IVHD_PASSPW ? AMDVI_CTRL_PASSPW : 0) |
+		       (iu->flags & IVRS_IVHD_RESPASSPW ? AMDVI_CTRL_RESPASSPW : 0) |
+		       (iu->flags & IVRS_IVHD_ISOC ? AMDVI_CTRL_ISOC : 0) |
+		       (u->coherent ? AMDVI_CTRL_COHERENT : 0);
 	u->irq_vector = -1;
 	spin_lock_init(&u->cmd_lock);
 	spin_lock_init(&u->evt_lock);

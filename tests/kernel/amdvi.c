@@ -101,6 +101,11 @@ KTEST_NEEDS(amdvi, test_amdvi_units_enabled, KT_NEED_AMDVI)
 		report_prefix_push(u->name);
 		report((ctrl & need) == need, "IommuEn, CmdBufEn, EventLogEn set (%#llx)",
 		       (unsigned long long)ctrl);
+		report((ctrl & (AMDVI_CTRL_HTTUN_EN | AMDVI_CTRL_PASSPW | AMDVI_CTRL_RESPASSPW |
+				 AMDVI_CTRL_ISOC | AMDVI_CTRL_COHERENT)) == u->ivhd_ctrl &&
+		       FIELD_GET(AMDVI_CTRL_INV_TIMEOUT, ctrl) == AMDVI_INV_TIMEOUT_1S,
+		       "IVHD flags in CONTROL (%#llx), invalidation time-out 1 s",
+		       (unsigned long long)u->ivhd_ctrl);
 		report((sts & (AMDVI_STS_CMDBUF_RUN | AMDVI_STS_EVT_RUN)) ==
 		       (AMDVI_STS_CMDBUF_RUN | AMDVI_STS_EVT_RUN), "command buffer and log run");
 		report(amdvi_readq(u, AMDVI_DEVTAB_BASE) == (amdvi_pa(u->devtab) | 0x1ff),
