@@ -27,20 +27,6 @@
 #define SZ_1G (1UL << 30)
 #define HIGH_IOVA 0x3000000000ULL	/* alone in its 512G region */
 
-/* The edu opened and able to emit IOVAs above 256 MiB (QEMU's dma_mask). */
-static int open_edu_high(struct dma_edu *e)
-{
-	if (dma_edu_open(e, 0))
-		return -1;
-	if (!dma_edu_high_iova(e)) {
-		report_skip("edu clamps its DMA addresses: start QEMU with "
-			    "-device edu,dma_mask=0xffffffffffffffff");
-		dma_edu_close(e);
-		return -1;
-	}
-	return 0;
-}
-
 /* After every test: AMD-Vi domain IDs and table pages back where they were. */
 KTEST_COUNTER(amdvi_domain_ids, amdvi_domids_used);
 KTEST_COUNTER(amdvi_table_pages, amdvi_table_pages);
@@ -230,7 +216,7 @@ KTEST_NEEDS(amdvi, test_amdvi_domain_levels_from_width, NEEDS)
 	       "map at 2^39 in the 39-bit domain -> ERANGE");
 	report((d39->domain.pgsize_bitmap & SZ_1G) && d39->domain.pgsize_bitmap < (1UL << 39),
 	       "1G pages, and every page size below the aperture");
-	if (open_edu_high(&e))
+	if (dma_edu_open_high(&e, 0))
 		goto out;
 	if (!dma_buf_alloc(&b, 0)) {
 		dma_edu_load(&e, &b, DMA_IOVA_A, 64, 11);
@@ -266,7 +252,7 @@ KTEST_NEEDS(amdvi, test_amdvi_commands_per_operation, NEEDS)
 	u64 on_map, ndte;
 	u16 ids[3];
 
-	if (open_edu_high(&e))
+	if (dma_edu_open_high(&e, 0))
 		return;
 	u = adev(&e.d)->unit;
 	on_map = u->np_cache ? 2 : 0;
@@ -330,7 +316,7 @@ KTEST_NEEDS(amdvi, test_amdvi_tables_freed_after_flush, NEEDS)
 	long pages;
 	u64 freed;
 
-	if (open_edu_high(&e))
+	if (dma_edu_open_high(&e, 0))
 		return;
 	u = adev(&e.d)->unit;
 	domid = to_amdvi_domain(e.d.dom)->id;
@@ -373,7 +359,7 @@ KTEST_NEEDS(amdvi, test_amdvi_failed_flush_keeps_tables, NEEDS)
 	long total;
 	size_t n;
 
-	if (open_edu_high(&e))
+	if (dma_edu_open_high(&e, 0))
 		return;
 	u = adev(&e.d)->unit;
 	if (dma_buf_alloc(&b, 0))
@@ -441,7 +427,7 @@ KTEST_NEEDS(amdvi, test_amdvi_identity_and_blocked_domains, NEEDS)
 	struct iommu_domain *id = amdvi_ops.identity_domain;
 	u32 t0;
 
-	if (open_edu_high(&e))
+	if (dma_edu_open_high(&e, 0))
 		return;
 	if (dma_buf_alloc(&b, 0))
 		goto out;
@@ -546,7 +532,7 @@ KTEST_NEEDS(amdvi, test_amdvi_dma_through_next_level7_pages, NEEDS)
 	struct dma_buf b, s;
 	u64 iova = 0x80000000ULL;
 
-	if (open_edu_high(&e))
+	if (dma_edu_open_high(&e, 0))
 		return;
 	if (!(e.d.dom->pgsize_bitmap & 0x10000)) {
 		report_skip("the domain offers no next-level-7 sizes (amdvi_allsizes=0)");

@@ -27,20 +27,6 @@ static struct amdvi_unit *unit0(void)
 	return amdvi_units[0];
 }
 
-/* The edu opened and able to emit IOVAs above 256 MiB (QEMU's dma_mask). */
-static int open_edu_high(struct dma_edu *e)
-{
-	if (dma_edu_open(e, 0))
-		return -1;
-	if (!dma_edu_high_iova(e)) {
-		report_skip("edu clamps its DMA addresses: start QEMU with "
-			    "-device edu,dma_mask=0xffffffffffffffff");
-		dma_edu_close(e);
-		return -1;
-	}
-	return 0;
-}
-
 /* Tests that need the event log skip (with the reason) when it does not work. */
 static bool events_work(struct amdvi_unit *u)
 {
@@ -299,7 +285,7 @@ KTEST_NEEDS(amdvi, test_amdvi_unity_range_from_fixture_ivmd, NEEDS)
 		report(false, "memory for the unity range");
 		goto out_t;
 	}
-	if (open_edu_high(&e))
+	if (dma_edu_open_high(&e, 0))
 		goto out_b;
 	if (dma_buf_alloc(&s, 0))
 		goto out_e;

@@ -69,6 +69,19 @@ int dma_edu_open(struct dma_edu *e, int n)
 	return ret;
 }
 
+int dma_edu_open_high(struct dma_edu *e, int n)
+{
+	if (dma_edu_open(e, n))
+		return -1;
+	if (!dma_edu_high_iova(e)) {
+		report_skip("edu clamps its DMA addresses: start QEMU with "
+			    "-device edu,dma_mask=0xffffffffffffffff");
+		dma_edu_close(e);
+		return -1;
+	}
+	return 0;
+}
+
 void dma_edu_close(struct dma_edu *e)
 {
 	dma_dev_close(&e->d);

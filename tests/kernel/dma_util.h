@@ -42,6 +42,8 @@ void dma_dev_close(struct dma_dev *d);
 
 /* The n-th edu, initialised and attached to a new domain; skip-reports if absent. */
 int dma_edu_open(struct dma_edu *e, int n);
+/* The same, for tests that need IOVAs above the edu's default 28-bit mask. */
+int dma_edu_open_high(struct dma_edu *e, int n);
 void dma_edu_close(struct dma_edu *e);
 
 /* Both of the above with a 2^order-page buffer; -1 (reported) on failure. */
