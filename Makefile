@@ -51,12 +51,19 @@ arch-objs += arch/x86/acpi.o
 arch-objs += arch/x86/pci.o
 arch-objs += arch/x86/lapic.o
 arch-objs += arch/x86/tsc.o
+arch-objs += arch/x86/uvm.o
+arch-objs += arch/x86/proc.o
+arch-objs += arch/x86/uaccess.o
 
+lib-objs += lib/setjmp.o
 lib-objs += lib/string.o
 lib-objs += lib/printf.o
 lib-objs += lib/bitmap.o
 
 iommu-objs += iommu/iommu.o
+
+# the syscall stub (kernel only)
+sim-kobjs += ioctl-sim/syscall.o
 
 # suites built into the kernel (lib_* also build hosted)
 ktest-objs += tests/ktest.o
@@ -67,9 +74,45 @@ ktest-objs += tests/kernel/lib_string.o
 ktest-objs += tests/kernel/lib_printf.o
 ktest-objs += tests/kernel/lib_bitmap.o
 ktest-objs += tests/kernel/lib_list.o
+ktest-objs += tests/kernel/user.o
+ktest-objs += tests/kernel/user_run.o
+
+# --- ring-3 programs (tests/user/) --------------------------------------------
+# Each program in user-progs is linked into the kernel and runs as the test
+# test_user_<name>; user-helpers are linked in for kernel tests to run.
+# make also builds every program as a Linux executable: build/host/user-<name>.
+user-progs += syscalls
+
+user-helpers += exit_status
+user-helpers += fault_null
+user-helpers += fault_kernel
+user-helpers += fault_priv
+
+user-lib-objs += tests/user/lib/crt0.o
+user-lib-objs += lib/setjmp.o
+user-lib-objs += tests/user/lib/syscall.o
+user-lib-objs += tests/user/lib/stdio.o
+user-lib-objs += tests/user/lib/stdlib.o
+user-lib-objs += tests/user/lib/harness.o
+user-lib-objs += lib/string.o
+user-lib-objs += lib/printf.o
+
+UB      := $(BUILD)/user
+GCC_INC := $(shell $(CC) -print-file-name=include)
+UCFLAGS := $(COMMON_CFLAGS) -O2 -ffreestanding -nostdinc -isystem tests/user/lib/include \
+	-isystem $(GCC_INC) -Itests/user/lib -Ilib/uapi -Icore/include/uapi -fno-pie \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns
+ULDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack \
+	-Wl,-T,tests/user/lib/user.ld
+# hosted (glibc) builds of the same sources
+UHCFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare \
+	-Wno-missing-field-initializers -Itests/user/lib -Icore/include/uapi
+
+user-prog-kobjs := $(patsubst %,$(KB)/tests/user/%.prog.o,$(user-progs) $(user-helpers))
+USER_HOST_PROGS := $(patsubst %,$(HB)/user-%,$(user-progs))
 
 kernel-objs := $(addprefix $(KB)/,$(boot-objs) $(arch-objs) $(lib-objs) $(iommu-objs) \
-	$(ktest-objs))
+	$(sim-kobjs) $(ktest-objs)) $(user-prog-kobjs)
 
 # --- hosted unit tests --------------------------------------------------------
 # test-lib links our lib/ (string functions replace libc's in that program),
@@ -92,7 +135,7 @@ all: kernel iso host
 
 kernel: $(BUILD)/iommu-testos.elf $(BUILD)/iommu-testos-pvh.elf
 iso: $(BUILD)/iommu-testos.iso
-host: $(HOST_TESTS)
+host: $(HOST_TESTS) $(USER_HOST_PROGS)
 
 $(KB)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -122,6 +165,42 @@ $(BUILD)/iommu-testos.iso: $(BUILD)/iommu-testos.elf boot/grub.cfg
 	$(Q)cp boot/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
 	$(Q)grub-mkrescue -o $@ $(BUILD)/iso >$(BUILD)/grub-mkrescue.log 2>&1 || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+$(UB)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  UCC     $<")
+	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
+
+$(UB)/%.o: %.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  UAS     $<")
+	$(Q)$(CC) $(KASFLAGS) -DSETJMP=setjmp -DLONGJMP=longjmp -c $< -o $@
+
+.PRECIOUS: $(UB)/%.o $(UB)/%.elf
+
+$(UB)/libuser.a: $(addprefix $(UB)/,$(user-lib-objs))
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(UB)/%.elf: $(UB)/tests/user/%.o $(UB)/libuser.a tests/user/lib/user.ld
+	@$(if $(Q),echo "  ULD     $@")
+	$(Q)$(CC) $(ULDFLAGS) -o $@ $< $(UB)/libuser.a
+
+$(UB)/%.elf: $(UB)/tests/user/helpers/%.o $(UB)/libuser.a tests/user/lib/user.ld
+	@$(if $(Q),echo "  ULD     $@")
+	$(Q)$(CC) $(ULDFLAGS) -o $@ $< $(UB)/libuser.a
+
+# the program's ELF embedded in the kernel, with its test_user_<name>
+$(KB)/tests/user/%.prog.o: tests/kernel/user_prog.c $(UB)/%.elf
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  EMBED   $*")
+	$(Q)$(CC) $(KCFLAGS) -DPROG=$* -DPROG_ELF=\"$(UB)/$*.elf\" \
+		$(if $(filter $*,$(user-helpers)),-DPROG_HELPER) -c $< -o $@
+
+$(HB)/user-%: tests/user/%.c tests/user/lib/harness.c tests/user/lib/harness.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(UHCFLAGS) -o $@ $< tests/user/lib/harness.c
 
 $(HB)/test-lib: $(host-lib-test-srcs)
 	@mkdir -p $(dir $@)

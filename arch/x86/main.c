@@ -10,6 +10,7 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
+#include "arch/x86/proc.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/x86.h"
@@ -84,6 +85,7 @@ void boot_main(u32 magic, u32 info)
 		panic("boot_main: unknown boot magic %#x", magic);
 	mm_init();
 	cpu_set_kernel_stack(0, 0);
+	proc_init();
 	set_exit_mode();
 	if (boot_info.vga_text && !cmdline_flag("novga"))
 		console_enable_vga(ioremap(0xb8000, 80 * 25 * 2));

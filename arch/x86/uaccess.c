@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+/*
+ * User copies: a range check against the user half, then one rep movsb with
+ * an exception-table entry so a fault resumes after it with the count left.
+ * trap.c looks the faulting RIP up in __ex_table (kept by linker.ld).
+ */
+#include "arch/x86/uaccess.h"
+#include "arch/x86/proc.h"
+#include "lib/errno.h"
+
+#define USER_TOP	0x0000800000000000ULL
+
+bool access_ok(u64 addr, size_t n)
+{
+	u64 end;
+
+	if (!proc_current())
+		return true;
+	return !check_add_overflow(addr, (u64)n, &end) && end <= USER_TOP;
+}
+
+/* Copy n bytes; a fault stops it. Returns the bytes left uncopied. */
+static unsigned long raw_copy(void *to, const void *from, unsigned long n)
+{
+	__asm__ __volatile__("1:	rep movsb\n"
+			     "2:\n"
+			     "	.pushsection __ex_table, \"a\"\n"
+			     "	.balign 8\n"
+			     "	.quad 1b, 2b\n"
+			     "	.popsection\n"
+			     : "+D"(to), "+S"(from), "+c"(n)
+			     :
+			     : "memory");
+	return n;
+}
+
+unsigned long copy_from_user(void *to, const void *from, unsigned long n)
+{
+	unsigned long left = n;
+
+	if (access_ok((u64)(uintptr_t)from, n))
+		left = raw_copy(to, from, n);
+	/* like Linux: what could not be read reads as zero */
+	for (unsigned long i = n - left; i < n; i++)
+		((u8 *)to)[i] = 0;
+	return left;
+}
+
+unsigned long copy_to_user(void *to, const void *from, unsigned long n)
+{
+	if (!access_ok((u64)(uintptr_t)to, n))
+		return n;
+	return raw_copy(to, from, n);
+}
+
+long strncpy_from_user(char *dst, const char *src, long count)
+{
+	for (long i = 0; i < count; i++) {
+		if (copy_from_user(dst + i, src + i, 1))
+			return -EFAULT;
+		if (!dst[i])
+			return i;
+	}
+	return count;
+}
