@@ -87,6 +87,7 @@ user-helpers += exit_status
 user-helpers += fault_null
 user-helpers += fault_kernel
 user-helpers += fault_priv
+user-helpers += spin
 
 user-lib-objs += tests/user/lib/crt0.o
 user-lib-objs += lib/setjmp.o

@@ -47,7 +47,7 @@ static long console_out(u64 ubuf, size_t n)
 	while (done < n) {
 		size_t c = min(n - done, sizeof(kbuf));
 
-		if (copy_from_user(kbuf, (const void *)(uintptr_t)(ubuf + done), c))
+		if (copy_from_user(kbuf, ubuf + done, c))
 			return done ? (long)done : -EFAULT;
 		if (p->out)
 			p->out(p->out_ctx, kbuf, c);
@@ -79,7 +79,7 @@ static long sys_write(const u64 *arg)
 static long sys_openat(const u64 *arg)
 {
 	char path[128];
-	long n = strncpy_from_user(path, (const char *)(uintptr_t)arg[1], sizeof(path));
+	long n = strncpy_from_user(path, arg[1], sizeof(path));
 
 	if (n < 0)
 		return n;
@@ -165,12 +165,12 @@ static long sys_clock_gettime(const u64 *arg)
 		return -EINVAL;
 	ts.tv_sec = (s64)(ns / 1000000000ULL);
 	ts.tv_nsec = (s64)(ns % 1000000000ULL);
-	if (copy_to_user((void *)(uintptr_t)arg[1], &ts, sizeof(ts)))
+	if (copy_to_user(arg[1], &ts, sizeof(ts)))
 		return -EFAULT;
 	return 0;
 }
 
-/* RLIMIT_MEMLOCK is the pin limit of the address space; others are unlimited. */
+/* RLIMIT_MEMLOCK limits pinned pages (core's accounting); others are unlimited. */
 static long rlimit_get(u32 res, struct linux_rlimit *r)
 {
 	struct uvm *m = cur()->uvm;
@@ -178,8 +178,8 @@ static long rlimit_get(u32 res, struct linux_rlimit *r)
 	if (res >= RLIM_NLIMITS)
 		return -EINVAL;
 	r->rlim_cur = r->rlim_max = RLIM_INFINITY;
-	if (res == RLIMIT_MEMLOCK && m->pin_limit < (RLIM_INFINITY >> PAGE_SHIFT))
-		r->rlim_cur = m->pin_limit << PAGE_SHIFT;
+	if (res == RLIMIT_MEMLOCK && m->memlock_limit < (RLIM_INFINITY >> PAGE_SHIFT))
+		r->rlim_cur = m->memlock_limit << PAGE_SHIFT;
 	return 0;
 }
 
@@ -189,7 +189,7 @@ static long rlimit_set(u32 res, const struct linux_rlimit *r)
 		return -EINVAL;
 	if (res != RLIMIT_MEMLOCK)
 		return r->rlim_cur == RLIM_INFINITY ? 0 : -EPERM;
-	cur()->uvm->pin_limit = r->rlim_cur >> PAGE_SHIFT;
+	cur()->uvm->memlock_limit = r->rlim_cur >> PAGE_SHIFT;
 	return 0;
 }
 
@@ -205,13 +205,13 @@ static long sys_prlimit64(const u64 *arg)
 	if (ret)
 		return ret;
 	if (arg[2]) {
-		if (copy_from_user(&new, (const void *)(uintptr_t)arg[2], sizeof(new)))
+		if (copy_from_user(&new, arg[2], sizeof(new)))
 			return -EFAULT;
 		ret = rlimit_set((u32)arg[1], &new);
 		if (ret)
 			return ret;
 	}
-	if (arg[3] && copy_to_user((void *)(uintptr_t)arg[3], &old, sizeof(old)))
+	if (arg[3] && copy_to_user(arg[3], &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
 }

@@ -5,9 +5,12 @@
  * any fault. Layouts: ELF-64 (System V gABI); SDM vol. 3 5.8.8 (SYSCALL).
  */
 #include "arch/x86/proc.h"
+#include "arch/x86/cmdline.h"
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/lapic.h"
 #include "arch/x86/mm.h"
+#include "arch/x86/tsc.h"
 #include "arch/x86/x86.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -21,6 +24,8 @@
 #define CR0_EM		(1UL << 2)
 #define CR4_OSFXSR	(1UL << 9)
 #define CR4_OSXMMEXCPT	(1UL << 10)
+#define WATCHDOG_US	50000		/* how often a running program is checked */
+#define TIME_LIMIT_S	60		/* default run time of one program */
 
 /* ELF-64 headers, only what a static executable needs. */
 struct elf64_ehdr {
@@ -49,6 +54,8 @@ struct elf64_phdr {
 /* Only the boot CPU runs processes; its GS base points here in the kernel. */
 static struct percpu cpu0 = { .self = &cpu0 };
 static int last_pid;
+static int watchdog_vec = -1;
+static u64 time_limit_s;	/* cmdline user_timeout= (seconds) */
 
 void syscall_entry(void);
 __noreturn void user_enter(struct trap_frame *tf);
@@ -63,24 +70,46 @@ struct proc *proc_current(void)
 	return this_cpu()->current;
 }
 
-/* An exception in ring 3: the program dies, the kernel carries on. */
-static void user_trap(struct trap_frame *tf)
+/* End p, interrupted in ring 3 at tf, with a register dump; back to proc_run. */
+static __noreturn void kill(struct proc *p, struct trap_frame *tf, enum proc_end why,
+			    const char *what)
 {
-	struct proc *p = proc_current();
 	const char *old;
 
-	if (!p)
-		panic("user_trap: exception from ring 3 with no process");
-	p->end = PROC_FAULTED;
+	p->end = why;
 	p->fault = *tf;
 	p->fault_cr2 = read_cr2();
 	if (p->out)
 		p->out(p->out_ctx, NULL, 0);
 	old = console_set_line_prefix(p->dump_prefix ? p->dump_prefix : "# ");
-	printk("process %d (%s) killed by an exception in ring 3\n", p->pid, p->name);
+	printk("process %d (%s) killed: %s\n", p->pid, p->name, what);
 	trap_dump(tf);
 	console_set_line_prefix(old);
 	klongjmp(&p->exit_jb, 1);
+}
+
+/* An exception in ring 3: the program dies, the kernel carries on. */
+static void user_trap(struct trap_frame *tf)
+{
+	struct proc *p = proc_current();
+
+	if (!p)
+		panic("user_trap: exception from ring 3 with no process");
+	kill(p, tf, PROC_FAULTED, "exception in ring 3");
+}
+
+/* Timer tick while a program runs: a program past its time dies in ring 3. */
+static void watchdog(struct trap_frame *tf, void *ctx)
+{
+	struct proc *p = proc_current();
+
+	if (!p)
+		return;
+	if ((tf->cs & 3) && time_ns() >= p->deadline_ns) {
+		lapic_eoi();
+		kill(p, tf, PROC_TIMEOUT, "out of time");
+	}
+	lapic_timer_oneshot(watchdog_vec, WATCHDOG_US);
 }
 
 void proc_init(void)
@@ -102,6 +131,8 @@ void proc_init(void)
 	write_cr0((read_cr0() & ~CR0_EM) | CR0_MP);
 	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 	user_trap_hook = user_trap;
+	watchdog_vec = irq_alloc_vector(watchdog, NULL);
+	time_limit_s = cmdline_get_u64("user_timeout", TIME_LIMIT_S);
 }
 
 static u32 elf_prot(u32 pflags)
@@ -217,7 +248,13 @@ int proc_run(struct proc *p, const void *image, size_t size)
 	c->kstack_top = (u64)(uintptr_t)p->kstack + KSTACK_SIZE;
 	cpu_set_kernel_stack(0, c->kstack_top);
 	uvm_activate(p->uvm);
+	p->deadline_ns = time_ns() + (p->time_limit_ms ? p->time_limit_ms * 1000000ULL :
+				      time_limit_s * 1000000000ULL);
+	if (watchdog_vec >= 0)
+		lapic_timer_oneshot(watchdog_vec, WATCHDOG_US);
 	r = trap_call(proc_enter, &s, NULL, true);
+	if (watchdog_vec >= 0)
+		lapic_timer_oneshot(watchdog_vec, 0);
 	if (r) {
 		p->end = PROC_KERNEL_CRASH;
 		p->status = r - 1;

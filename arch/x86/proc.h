@@ -24,6 +24,7 @@ struct percpu {
 enum proc_end {
 	PROC_EXITED,		/* exit()/exit_group(): status is valid */
 	PROC_FAULTED,		/* exception in ring 3: fault holds the frame */
+	PROC_TIMEOUT,		/* ran past its time limit: fault holds the frame */
 	PROC_KERNEL_CRASH,	/* exception in the kernel in a syscall: status = vector */
 };
 
@@ -40,6 +41,8 @@ struct proc {
 	int status;			/* exit status (see end) */
 	struct trap_frame fault;	/* PROC_FAULTED: user registers */
 	u64 fault_cr2;
+	u64 time_limit_ms;		/* 0: the default (cmdline user_timeout=, 60 s) */
+	u64 deadline_ns;
 	proc_out_fn out;		/* stdout/stderr sink (console when NULL) */
 	void *out_ctx;
 	const char *dump_prefix;	/* line prefix of the fault dump */

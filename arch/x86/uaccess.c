@@ -34,29 +34,29 @@ static unsigned long raw_copy(void *to, const void *from, unsigned long n)
 	return n;
 }
 
-unsigned long copy_from_user(void *to, const void *from, unsigned long n)
+int copy_from_user(void *dst, u64 usrc, size_t n)
 {
 	unsigned long left = n;
 
-	if (access_ok((u64)(uintptr_t)from, n))
-		left = raw_copy(to, from, n);
+	if (access_ok(usrc, n))
+		left = raw_copy(dst, (const void *)(uintptr_t)usrc, n);
 	/* like Linux: what could not be read reads as zero */
 	for (unsigned long i = n - left; i < n; i++)
-		((u8 *)to)[i] = 0;
-	return left;
+		((u8 *)dst)[i] = 0;
+	return left ? -EFAULT : 0;
 }
 
-unsigned long copy_to_user(void *to, const void *from, unsigned long n)
+int copy_to_user(u64 udst, const void *src, size_t n)
 {
-	if (!access_ok((u64)(uintptr_t)to, n))
-		return n;
-	return raw_copy(to, from, n);
+	if (!access_ok(udst, n) || raw_copy((void *)(uintptr_t)udst, src, n))
+		return -EFAULT;
+	return 0;
 }
 
-long strncpy_from_user(char *dst, const char *src, long count)
+long strncpy_from_user(char *dst, u64 usrc, long count)
 {
 	for (long i = 0; i < count; i++) {
-		if (copy_from_user(dst + i, src + i, 1))
+		if (copy_from_user(dst + i, usrc + i, 1))
 			return -EFAULT;
 		if (!dst[i])
 			return i;

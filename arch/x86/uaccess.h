@@ -11,13 +11,16 @@
 
 /* Is [addr, addr + n) a range the current context may name? */
 bool access_ok(u64 addr, size_t n);
-/* Both return the number of bytes NOT copied (0 = success), as Linux does. */
-unsigned long copy_from_user(void *to, const void *from, unsigned long n);
-unsigned long copy_to_user(void *to, const void *from, unsigned long n);
+/*
+ * Copy n bytes; 0 or -EFAULT. A failed copy_from_user leaves the bytes it
+ * could not read zeroed. Same prototypes as core/platform.h declares.
+ */
+int copy_from_user(void *dst, u64 usrc, size_t n);
+int copy_to_user(u64 udst, const void *src, size_t n);
 /*
  * Copy a NUL-terminated string of at most count bytes: returns its length
  * (count when no NUL was found in count bytes) or -EFAULT.
  */
-long strncpy_from_user(char *dst, const char *src, long count);
+long strncpy_from_user(char *dst, u64 usrc, long count);
 
 #endif

@@ -14,7 +14,7 @@
 
 #define KERNEL_SLOT	256	/* PML4 entries from here on are the kernel's */
 #define HUGE_ORDER	9
-#define PIN_LIMIT_DEFAULT ((8UL << 20) >> PAGE_SHIFT)	/* Linux's RLIMIT_MEMLOCK */
+#define MEMLOCK_DEFAULT	((8UL << 20) >> PAGE_SHIFT)	/* Linux's RLIMIT_MEMLOCK */
 
 static u64 pinned_total;
 
@@ -334,8 +334,6 @@ int uvm_pin(struct uvm *m, u64 va, size_t npages, bool write, phys_addr_t *pa)
 	if (check_mul_overflow((u64)npages, PAGE_SIZE, &len) ||
 	    check_add_overflow(va, len, &end) || end > USER_MAX)
 		return -EFAULT;
-	if (npages > m->pin_limit - min(m->pinned, m->pin_limit))
-		return -ENOMEM;
 	for (i = 0; i < npages; i++) {
 		u64 v = va + i * PAGE_SIZE;
 
@@ -384,7 +382,7 @@ struct uvm *uvm_create(void)
 		return NULL;
 	}
 	INIT_LIST_HEAD(&m->areas);
-	m->pin_limit = PIN_LIMIT_DEFAULT;
+	m->memlock_limit = MEMLOCK_DEFAULT;
 	return m;
 }
 

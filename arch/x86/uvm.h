@@ -2,7 +2,7 @@
 /*
  * User address spaces (uvm_): a PML4 per process sharing the kernel half,
  * mapped areas (anonymous 4K, 2M huge, device MMIO) and pinning of user pages
- * for DMA with a memlock-style limit. No process or syscall logic here.
+ * for DMA. No process or syscall logic here.
  */
 #ifndef ARCH_X86_UVM_H
 #define ARCH_X86_UVM_H
@@ -43,7 +43,7 @@ struct uvm {
 	u64 *pml4;		/* direct-map pointer to the top table */
 	struct list_head areas;	/* struct uvm_area, sorted, non-overlapping */
 	u64 pinned;		/* pages pinned through uvm_pin() and not yet unpinned */
-	u64 pin_limit;		/* most pages that may be pinned (RLIMIT_MEMLOCK) */
+	u64 memlock_limit;	/* RLIMIT_MEMLOCK in pages: what pin accounting allows */
 	u64 table_pages;	/* page-table pages below the PML4 */
 };
 
@@ -72,7 +72,7 @@ int uvm_write(struct uvm *m, u64 va, const void *src, size_t n);
  * Pin npages user pages from va for DMA: take a reference on each physical
  * page and store its address in pa[]. write: the device will write, so a
  * read-only mapping is refused. All or nothing: -EFAULT on a hole, an MMIO or
- * inaccessible page, -ENOMEM past pin_limit.
+ * inaccessible page. Accounting against memlock_limit is the caller's.
  */
 int uvm_pin(struct uvm *m, u64 va, size_t npages, bool write, phys_addr_t *pa);
 /* Drop the pins uvm_pin() took (same pages, same count). */

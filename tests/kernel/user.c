@@ -5,6 +5,7 @@
  * every page back). The Linux-style programs themselves are tests/user/.
  */
 #include "arch/x86/mm.h"
+#include "arch/x86/tsc.h"
 #include "arch/x86/uaccess.h"
 #include "arch/x86/x86.h"
 #include "lib/errno.h"
@@ -136,13 +137,6 @@ KTEST(user, test_user_uvm_pin_rules)
 	       page_refcount(pa[0]));
 	uvm_unpin(m, pa, 512);
 
-	m->pin_limit = 3;
-	report(uvm_pin(m, rw, 4, false, pa) == -ENOMEM, "4 pages over a limit of 3 -> ENOMEM");
-	report(uvm_pin(m, rw, 3, false, pa) == 0, "3 pages fit the limit");
-	report(uvm_pin(m, rw + 3 * PAGE_SIZE, 1, false, pa + 3) == -ENOMEM,
-	       "one more page past the limit -> ENOMEM");
-	uvm_unpin(m, pa, 3);
-
 	/* munmap of pinned memory: the page lives until the pin goes */
 	uvm_pin(m, rw, 1, true, pa);
 	uvm_unmap(m, rw, 4 * PAGE_SIZE);
@@ -160,15 +154,16 @@ KTEST(user, test_user_copy_kernel_context_efault)
 
 	memset(buf, 0xaa, sizeof(buf));
 	report(!proc_current(), "no process: pointers are the kernel's");
-	report(copy_from_user(buf, (void *)0x8000000000000000ULL, sizeof(buf)) == sizeof(buf),
-	       "non-canonical source -> nothing copied");
+	report(copy_from_user(buf, 0x8000000000000000ULL, sizeof(buf)) == -EFAULT,
+	       "non-canonical source -> EFAULT");
 	report(mem_is_zero(buf, sizeof(buf)), "the uncopied bytes read as zero");
-	report(copy_to_user((void *)(IOREMAP_BASE + (1ULL << 31) - PAGE_SIZE), &x, sizeof(x)) ==
-	       sizeof(x), "unmapped destination -> nothing copied");
-	report(copy_from_user(buf, &x, sizeof(x)) == 0 && !memcmp(buf, &x, sizeof(x)),
-	       "a good kernel pointer copies");
-	report(strncpy_from_user((char *)buf, "abc", sizeof(buf)) == 3, "string of 3 bytes");
-	report(strncpy_from_user((char *)buf, (const char *)8, sizeof(buf)) == -EFAULT,
+	report(copy_to_user(IOREMAP_BASE + (1ULL << 31) - PAGE_SIZE, &x, sizeof(x)) == -EFAULT,
+	       "unmapped destination -> EFAULT");
+	report(copy_from_user(buf, (u64)(uintptr_t)&x, sizeof(x)) == 0 &&
+	       !memcmp(buf, &x, sizeof(x)), "a good kernel pointer copies");
+	report(strncpy_from_user((char *)buf, (u64)(uintptr_t)"abc", sizeof(buf)) == 3,
+	       "string of 3 bytes");
+	report(strncpy_from_user((char *)buf, 8, sizeof(buf)) == -EFAULT,
 	       "string at a bad address -> EFAULT");
 }
 
@@ -176,7 +171,7 @@ KTEST(user, test_user_program_exit_status)
 {
 	const struct user_prog *up = user_prog_find("exit_status");
 	u64 free0 = pmm_free_pages();
-	struct proc p;
+	struct proc p = { 0 };
 
 	if (!up) {
 		report(false, "helper exit_status is linked in");
@@ -205,7 +200,7 @@ KTEST(user, test_user_fault_kills_program)
 	for (size_t i = 0; i < ARRAY_SIZE(fault_cases); i++) {
 		const struct user_prog *up = user_prog_find(fault_cases[i].prog);
 		u64 free0 = pmm_free_pages();
-		struct proc p;
+		struct proc p = { 0 };
 
 		report_prefix_push(fault_cases[i].prog);
 		if (!up || user_prog_run_plain(up, &p)) {
@@ -225,6 +220,26 @@ KTEST(user, test_user_fault_kills_program)
 		report(pmm_free_pages() == free0, "every page came back");
 		report_prefix_pop();
 	}
+}
+
+KTEST(user, test_user_runaway_program_stopped)
+{
+	const struct user_prog *up = user_prog_find("spin");
+	u64 free0 = pmm_free_pages(), t0 = time_ns();
+	struct proc p;
+
+	if (!up) {
+		report(false, "helper spin is linked in");
+		return;
+	}
+	memset(&p, 0, sizeof(p));
+	p.time_limit_ms = 300;
+	report(user_prog_run_plain(up, &p) == 0, "program starts");
+	report(p.end == PROC_TIMEOUT && (p.fault.cs & 3) == 3,
+	       "stopped in ring 3 when its time ran out (end %d)", p.end);
+	report(time_ns() - t0 >= 300 * 1000000ULL && time_ns() - t0 < 5000 * 1000000ULL,
+	       "after about 300 ms (%llu ms)", (unsigned long long)((time_ns() - t0) / 1000000));
+	report(pmm_free_pages() == free0, "every page came back");
 }
 
 /* One corruption of a valid image: byte offset, new value (8 bytes). */

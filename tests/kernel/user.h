@@ -28,6 +28,7 @@ void user_prog_run_test(const struct user_prog *prog);
 
 /*
  * Run prog without judging it (for programs that are expected to die).
+ * p->time_limit_ms is used (0: default); the rest of *p is filled in.
  * Returns proc_run()'s result; *p holds how it ended.
  */
 int user_prog_run_plain(const struct user_prog *prog, struct proc *p);

@@ -76,9 +76,11 @@ static void out_write(void *ctx, const char *s, size_t len)
 static int run(const struct user_prog *up, struct proc *p, struct prog_out *n)
 {
 	const char *old = console_set_line_prefix(DIAG);
+	u64 limit = p->time_limit_ms;
 	int ret;
 
 	memset(p, 0, sizeof(*p));
+	p->time_limit_ms = limit;
 	p->name = up->name;
 	p->out = out_write;
 	p->out_ctx = n;
@@ -99,7 +101,7 @@ int user_prog_run_plain(const struct user_prog *up, struct proc *p)
 void user_prog_run_test(const struct user_prog *up)
 {
 	struct prog_out n = { .plan = -1 };
-	struct proc p;
+	struct proc p = { 0 };
 	int ret = run(up, &p, &n);
 	bool cut = n.plan >= 0 && n.results < n.plan;
 
@@ -118,6 +120,10 @@ void user_prog_run_test(const struct user_prog *up)
 	case PROC_FAULTED:
 		report(false, "%s killed by exception %llu at %#llx (see its dump)", up->name,
 		       (unsigned long long)p.fault.vector, (unsigned long long)p.fault.rip);
+		break;
+	case PROC_TIMEOUT:
+		report(false, "%s ran out of time at %#llx (see its dump)", up->name,
+		       (unsigned long long)p.fault.rip);
 		break;
 	case PROC_KERNEL_CRASH:
 		report(false, "the kernel took exception %d in a syscall of %s", p.status,
