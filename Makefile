@@ -51,16 +51,37 @@ arch-objs += arch/x86/acpi.o
 arch-objs += arch/x86/pci.o
 arch-objs += arch/x86/lapic.o
 arch-objs += arch/x86/tsc.o
+arch-objs += arch/x86/core_platform.o
 arch-objs += arch/x86/uvm.o
 arch-objs += arch/x86/proc.o
 arch-objs += arch/x86/uaccess.o
 
 lib-objs += lib/setjmp.o
 lib-objs += lib/string.o
+lib-objs += lib/strutil.o
 lib-objs += lib/printf.o
 lib-objs += lib/bitmap.o
+lib-objs += lib/itree.o
+lib-objs += lib/idtable.o
+lib-objs += lib/failpoint.o
 
 iommu-objs += iommu/iommu.o
+iommu-objs += iommu/mock/mock.o
+
+# --- the iommufd core and the syscall stub (kernel and hosted) ---------------
+core-objs += core/main.o
+core-objs += core/ioas.o
+core-objs += core/io_pagetable.o
+core-objs += core/pages.o
+core-objs += core/device.o
+core-objs += core/hw_pagetable.o
+core-objs += core/access.o
+core-objs += core/vfio_compat.o
+core-objs += core/selftest.o
+
+sim-objs += ioctl-sim/fdtable.o
+sim-objs += ioctl-sim/ioctl.o
+sim-objs += ioctl-sim/account.o
 
 # the syscall stub (kernel only)
 sim-kobjs += ioctl-sim/syscall.o
@@ -76,6 +97,18 @@ ktest-objs += tests/kernel/lib_bitmap.o
 ktest-objs += tests/kernel/lib_list.o
 ktest-objs += tests/kernel/user.o
 ktest-objs += tests/kernel/user_run.o
+ktest-objs += tests/kernel/lib_itree.o
+ktest-objs += tests/kernel/lib_idtable.o
+ktest-objs += tests/kernel/core_env.o
+ktest-objs += $(core-test-objs)
+
+# core/abi/fault-inject suites: built into the kernel and into build/host/test-core
+core-test-objs += tests/kernel/core_util.o
+core-test-objs += tests/kernel/core_objects.o
+
+# hosted-only parts of test-core (environment, threads)
+host-core-test-objs += tests/host/core_env.o
+
 
 # --- ring-3 programs (tests/user/) --------------------------------------------
 # Each program in user-progs is linked into the kernel and runs as the test
@@ -113,14 +146,19 @@ user-prog-kobjs := $(patsubst %,$(KB)/tests/user/%.prog.o,$(user-progs) $(user-h
 USER_HOST_PROGS := $(patsubst %,$(HB)/user-%,$(user-progs))
 
 kernel-objs := $(addprefix $(KB)/,$(boot-objs) $(arch-objs) $(lib-objs) $(iommu-objs) \
-	$(sim-kobjs) $(ktest-objs)) $(user-prog-kobjs)
+	$(core-objs) $(sim-objs) $(sim-kobjs) $(ktest-objs)) $(user-prog-kobjs)
 
 # --- hosted unit tests --------------------------------------------------------
 # test-lib links our lib/ (string functions replace libc's in that program),
 # so it runs under UBSan only; everything else also gets ASan.
 host-lib-test-srcs += lib/string.c
+host-lib-test-srcs += lib/strutil.c
 host-lib-test-srcs += lib/printf.c
 host-lib-test-srcs += lib/bitmap.c
+host-lib-test-srcs += lib/itree.c
+host-lib-test-srcs += lib/idtable.c
+host-lib-test-srcs += lib/failpoint.c
+host-lib-test-srcs += lib/alloc_host.c
 host-lib-test-srcs += tests/ktest.c
 host-lib-test-srcs += tests/host/env.c
 host-lib-test-srcs += tests/host/main.c
@@ -128,15 +166,37 @@ host-lib-test-srcs += tests/kernel/lib_string.c
 host-lib-test-srcs += tests/kernel/lib_printf.c
 host-lib-test-srcs += tests/kernel/lib_bitmap.c
 host-lib-test-srcs += tests/kernel/lib_list.c
+host-lib-test-srcs += tests/kernel/lib_itree.c
+host-lib-test-srcs += tests/kernel/lib_idtable.c
+
+# The core, stub and mock hosted: three flavours of the same objects
+# (san: ASan+UBSan for tests, pic: the LD_PRELOAD library, opt: make bench).
+HOST_INC := -Icore/include/uapi
+host-core-objs += lib/itree.o
+host-core-objs += lib/idtable.o
+host-core-objs += lib/failpoint.o
+host-core-objs += lib/strutil.o
+host-core-objs += lib/alloc_host.o
+host-core-objs += iommu/iommu.o
+host-core-objs += iommu/mock/mock.o
+host-core-objs += $(core-objs)
+host-core-objs += $(sim-objs)
+host-core-objs += ioctl-sim/host_platform.o
+
+host-runner-objs += tests/ktest.o
+host-runner-objs += tests/host/env.o
+host-runner-objs += tests/host/main.o
 
 HOST_TESTS := $(HB)/test-lib
+HOST_TESTS += $(HB)/test-core
+HOST_LIBS := $(HB)/libiommufd-host.so
 
 .PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb
 all: kernel iso host
 
 kernel: $(BUILD)/iommu-testos.elf $(BUILD)/iommu-testos-pvh.elf
 iso: $(BUILD)/iommu-testos.iso
-host: $(HOST_TESTS) $(USER_HOST_PROGS)
+host: $(HOST_TESTS) $(HOST_LIBS) $(USER_HOST_PROGS)
 
 $(KB)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -208,6 +268,30 @@ $(HB)/test-lib: $(host-lib-test-srcs)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HCFLAGS) -fsanitize=undefined -fno-sanitize-recover=all \
 		-fno-builtin -fno-tree-loop-distribute-patterns -o $@ $(host-lib-test-srcs)
+
+$(HB)/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) $(HOST_INC) -c $< -o $@
+
+$(HB)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $< (pic)")
+	$(Q)$(HOSTCC) $(HCFLAGS) -O2 -fPIC $(HOST_INC) -c $< -o $@
+
+$(HB)/opt/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $< (opt)")
+	$(Q)$(HOSTCC) $(HCFLAGS) -O2 $(HOST_INC) -c $< -o $@
+
+$(HB)/test-core: $(addprefix $(HB)/san/,$(host-core-objs) $(host-runner-objs) \
+		$(core-test-objs) $(host-core-test-objs))
+	@$(if $(Q),echo "  HOSTLD  $@")
+	$(Q)$(HOSTCC) $(SAN) -o $@ $^ -lpthread
+
+$(HB)/libiommufd-host.so: $(addprefix $(HB)/pic/,$(host-core-objs) ioctl-sim/preload.o)
+	@$(if $(Q),echo "  HOSTLD  $@")
+	$(Q)$(HOSTCC) -shared -o $@ $^ -ldl -lpthread
 
 check:
 	$(PYTHON) scripts/check

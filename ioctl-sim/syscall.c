@@ -10,12 +10,17 @@
 #include "arch/x86/tsc.h"
 #include "arch/x86/uaccess.h"
 #include "arch/x86/x86.h"
+#include "ioctl-sim/sim.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include <asm/mman.h>
 #include <asm/unistd.h>
 
-/* clocks and resource limits */
+/* files, clocks and resource limits */
+#define AT_FDCWD		(-100)
+#define O_ACCMODE		3
+#define O_RDONLY		0
+#define PATH_LEN		255
 #define CLOCK_REALTIME		0
 #define CLOCK_BOOTTIME		7
 #define RLIMIT_MEMLOCK		8
@@ -58,60 +63,140 @@ static long console_out(u64 ubuf, size_t n)
 	return (long)done;
 }
 
+/* The file behind fd (a reference), or NULL: -EBADF. fds 0-2 are the console. */
+static struct sim_file *fget(int fd)
+{
+	return fd > 2 ? sim_fget(fd) : NULL;
+}
+
+static bool stdio_open(int fd)
+{
+	return fd >= 0 && fd <= 2 && !(cur()->stdio_closed & (1u << fd));
+}
+
+/* read/write/pread/pwrite on a file; pos: NULL for the p-variants. */
+static long file_rw(int fd, u64 ubuf, size_t n, u64 off, bool write, bool positioned)
+{
+	struct sim_file *f = fget(fd);
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	if (!(write ? f->ops->write : f->ops->read))
+		ret = -EINVAL;
+	else if ((s64)off < 0 || (s64)n < 0)
+		ret = -EINVAL;
+	else
+		ret = write ? f->ops->write(f, ubuf, n, positioned ? off : f->pos) :
+			      f->ops->read(f, ubuf, n, positioned ? off : f->pos);
+	if (ret > 0 && !positioned)
+		f->pos += (u64)ret;
+	sim_fput(f);
+	return ret;
+}
+
 static long sys_read(const u64 *arg)
 {
 	int fd = (int)arg[0];
 
-	if (fd == 0)
-		return 0;	/* stdin is always at end of file */
-	return -EBADF;
+	if (stdio_open(fd))
+		return 0;	/* the console has no input: end of file */
+	return file_rw(fd, arg[1], arg[2], 0, false, false);
 }
 
 static long sys_write(const u64 *arg)
 {
 	int fd = (int)arg[0];
 
-	if (fd == 1 || fd == 2)
+	if (stdio_open(fd))
 		return console_out(arg[1], arg[2]);
-	return -EBADF;
-}
-
-static long sys_openat(const u64 *arg)
-{
-	char path[128];
-	long n = strncpy_from_user(path, arg[1], sizeof(path));
-
-	if (n < 0)
-		return n;
-	if (n == sizeof(path))
-		return -ENAMETOOLONG;
-	return -ENOENT;
-}
-
-static long sys_open(const u64 *arg)
-{
-	u64 a[4] = { (u64)-100, arg[0], arg[1], arg[2] };	/* AT_FDCWD */
-
-	return sys_openat(a);
-}
-
-static long sys_close(const u64 *arg)
-{
-	return -EBADF;
-}
-
-static long sys_ioctl(const u64 *arg)
-{
-	int fd = (int)arg[0];
-
-	return fd >= 0 && fd <= 2 ? -ENOTTY : -EBADF;
+	return file_rw(fd, arg[1], arg[2], 0, true, false);
 }
 
 static long sys_pread64(const u64 *arg)
 {
 	int fd = (int)arg[0];
 
-	return fd >= 0 && fd <= 2 ? -ESPIPE : -EBADF;
+	if (stdio_open(fd))
+		return -ESPIPE;
+	return file_rw(fd, arg[1], arg[2], arg[3], false, true);
+}
+
+static long sys_pwrite64(const u64 *arg)
+{
+	int fd = (int)arg[0];
+
+	if (stdio_open(fd))
+		return -ESPIPE;
+	return file_rw(fd, arg[1], arg[2], arg[3], true, true);
+}
+
+/* Paths are absolute or relative to "/", the only working directory. */
+static long sys_openat(const u64 *arg)
+{
+	int dirfd = (int)arg[0];
+	char path[PATH_LEN + 1] = "/";
+	long n = strncpy_from_user(path + 1, arg[1], PATH_LEN);
+
+	if (n < 0)
+		return n;
+	if (n == PATH_LEN)
+		return -ENAMETOOLONG;
+	if (n == 0)
+		return -ENOENT;
+	if (path[1] != '/' && dirfd != AT_FDCWD)
+		return fget(dirfd) || stdio_open(dirfd) ? -ENOTDIR : -EBADF;
+	return sim_open(path[1] == '/' ? path + 1 : path, (int)arg[2]);
+}
+
+static long sys_open(const u64 *arg)
+{
+	u64 a[4] = { (u64)AT_FDCWD, arg[0], arg[1], arg[2] };
+
+	return sys_openat(a);
+}
+
+static long sys_close(const u64 *arg)
+{
+	int fd = (int)arg[0];
+
+	if (stdio_open(fd)) {
+		cur()->stdio_closed |= 1u << fd;
+		return 0;
+	}
+	return fd > 2 ? sim_close(fd) : -EBADF;
+}
+
+static long sys_ioctl(const u64 *arg)
+{
+	int fd = (int)arg[0];
+
+	if (stdio_open(fd))
+		return -ENOTTY;
+	return fd > 2 ? sim_ioctl(fd, (unsigned int)arg[1], arg[2]) : -EBADF;
+}
+
+/* mmap of a file: its ops say which device memory backs [off, off + len). */
+static long mmap_file(u64 addr, u64 len, u32 prot, u32 flags, u32 uflags, int fd, u64 off)
+{
+	struct sim_file *f = fget(fd);
+	phys_addr_t pa;
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	if (!f->ops->mmap)
+		ret = -ENODEV;
+	else if ((flags & MAP_HUGETLB) || (flags & MAP_TYPE) != MAP_SHARED)
+		ret = -EINVAL;
+	else if ((prot & PROT_WRITE) && (f->flags & O_ACCMODE) == O_RDONLY)
+		ret = -EACCES;
+	else
+		ret = f->ops->mmap(f, off, len, &pa);
+	if (!ret)
+		ret = uvm_map(cur()->uvm, addr, len, prot, uflags | UVM_MMIO, pa);
+	sim_fput(f);
+	return ret;
 }
 
 static long sys_mmap(const u64 *arg)
@@ -132,7 +217,7 @@ static long sys_mmap(const u64 *arg)
 	else if (flags & MAP_FIXED_NOREPLACE)
 		uflags |= UVM_NOREPLACE;
 	if (!(flags & MAP_ANONYMOUS))
-		return -EBADF;
+		return mmap_file(addr, len, prot, flags, uflags, (int)arg[4], off);
 	if (flags & MAP_HUGETLB) {
 		if (huge && huge != 21)
 			return -EINVAL;	/* only 2 MiB pages */
@@ -239,7 +324,7 @@ static const syscall_fn syscalls[] = {
 	[__NR_munmap]		= sys_munmap,
 	[__NR_ioctl]		= sys_ioctl,
 	[__NR_pread64]		= sys_pread64,
-	[__NR_pwrite64]		= sys_pread64,
+	[__NR_pwrite64]		= sys_pwrite64,
 	[__NR_getpid]		= sys_getpid,
 	[__NR_exit]		= sys_exit,
 	[__NR_getrlimit]		= sys_getrlimit,
@@ -265,6 +350,22 @@ void syscall_dispatch(struct trap_frame *tf)
 	irq_disable();
 }
 
+int syscall_prepare(struct proc *p)
+{
+	struct sim_fdtable *t = sim_fdtable_alloc();
+
+	if (!t)
+		return -ENOMEM;
+	p->files = t;
+	sim_fdtable_set_current(t);
+	return 0;
+}
+
 void syscall_release(struct proc *p)
 {
+	if (!p->files)
+		return;
+	sim_fdtable_free(p->files);
+	sim_fdtable_set_current(NULL);
+	p->files = NULL;
 }

@@ -12,5 +12,7 @@
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);
 void kfree(const void *p);
+/* Allocations not yet freed (the leak check's heap counter). */
+u64 kmalloc_live(void);
 
 #endif

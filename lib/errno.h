@@ -42,9 +42,11 @@
 #define ENOSYS 38
 #define ENOTEMPTY 39
 #define ELOOP 40
+#define EBADE 52
 #define ENODATA 61
 #define EPROTO 71
 #define EOVERFLOW 75
+#define EBADFD 77
 #define EMSGSIZE 90
 #define EOPNOTSUPP 95
 #define EADDRINUSE 98

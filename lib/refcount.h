@@ -66,6 +66,15 @@ static inline bool refcount_dec_and_test(refcount_t *r)
 	return false;
 }
 
+/* Drop the count from 1 to 0 only; false (count unchanged) otherwise. */
+static inline bool refcount_dec_if_one(refcount_t *r)
+{
+	int one = 1;
+
+	return __atomic_compare_exchange_n(&r->refs, &one, 0, false, __ATOMIC_ACQ_REL,
+					   __ATOMIC_RELAXED);
+}
+
 static inline void refcount_dec(refcount_t *r)
 {
 	if (refcount_dec_and_test(r))

@@ -243,8 +243,13 @@ int proc_run(struct proc *p, const void *image, size_t size)
 		ret = setup_stack(p, &s.rsp);
 	if (ret)
 		goto out;
-
 	c->current = p;
+	ret = syscall_prepare(p);
+	if (ret) {
+		c->current = NULL;
+		goto out;
+	}
+
 	c->kstack_top = (u64)(uintptr_t)p->kstack + KSTACK_SIZE;
 	cpu_set_kernel_stack(0, c->kstack_top);
 	uvm_activate(p->uvm);

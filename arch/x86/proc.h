@@ -47,6 +47,7 @@ struct proc {
 	void *out_ctx;
 	const char *dump_prefix;	/* line prefix of the fault dump */
 	void *files;			/* open files: ioctl-sim/'s fd table */
+	u8 stdio_closed;		/* bit n: console fd n was closed */
 };
 
 /* Set up syscall/sysret and the per-CPU area (boot CPU). */
@@ -68,6 +69,8 @@ __noreturn void proc_exit(int status);
 /* Implemented by the syscall layer (ioctl-sim/syscall.c): */
 /* every syscall from entry.S; the result goes to tf->rax */
 void syscall_dispatch(struct trap_frame *tf);
+/* give p its own fd table before it runs: 0 or -ENOMEM */
+int syscall_prepare(struct proc *p);
 /* close every file p still has open (p is still current) */
 void syscall_release(struct proc *p);
 

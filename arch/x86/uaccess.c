@@ -5,17 +5,43 @@
  * trap.c looks the faulting RIP up in __ex_table (kept by linker.ld).
  */
 #include "arch/x86/uaccess.h"
+#include "arch/x86/mm.h"
 #include "arch/x86/proc.h"
 #include "lib/errno.h"
 
 #define USER_TOP	0x0000800000000000ULL
 
+extern char __text_start[], __kernel_end[];
+
+bool kernel_ram_range(u64 va, u64 len)
+{
+	u64 end;
+
+	if (check_add_overflow(va, len, &end) || va < DIRECT_MAP_BASE ||
+	    !mm_is_direct_mapped(va, len))
+		return false;
+	for (u64 p = va & PAGE_MASK; p < end; p += PAGE_SIZE)
+		if (!pmm_is_ram(p - DIRECT_MAP_BASE))
+			return false;
+	return true;
+}
+
+bool kernel_image_range(u64 va, u64 len)
+{
+	u64 end;
+
+	return !check_add_overflow(va, len, &end) && va >= (u64)(uintptr_t)__text_start &&
+	       end <= (u64)(uintptr_t)__kernel_end;
+}
+
 bool access_ok(u64 addr, size_t n)
 {
 	u64 end;
 
-	if (!proc_current())
+	if (!n)
 		return true;
+	if (!proc_current())
+		return kernel_ram_range(addr, n) || kernel_image_range(addr, n);
 	return !check_add_overflow(addr, (u64)n, &end) && end <= USER_TOP;
 }
 

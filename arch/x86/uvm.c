@@ -355,6 +355,17 @@ fault:
 	return -EFAULT;
 }
 
+int uvm_user_to_phys(struct uvm *m, u64 va, phys_addr_t *pa)
+{
+	struct uvm_area *a = va < USER_MAX ? uvm_find(m, va) : NULL;
+	phys_addr_t p = a && a->kind != UVM_IO ? translate(m, va) : 0;
+
+	if (!p)
+		return -EFAULT;
+	*pa = p;
+	return 0;
+}
+
 void uvm_unpin(struct uvm *m, const phys_addr_t *pa, size_t npages)
 {
 	if (WARN_ON(npages > m->pinned))

@@ -75,6 +75,8 @@ int uvm_write(struct uvm *m, u64 va, const void *src, size_t n);
  * inaccessible page. Accounting against memlock_limit is the caller's.
  */
 int uvm_pin(struct uvm *m, u64 va, size_t npages, bool write, phys_addr_t *pa);
+/* Physical address behind va (no pin); 0 or -EFAULT. */
+int uvm_user_to_phys(struct uvm *m, u64 va, phys_addr_t *pa);
 /* Drop the pins uvm_pin() took (same pages, same count). */
 void uvm_unpin(struct uvm *m, const phys_addr_t *pa, size_t npages);
 /* Pages pinned from every address space (leak check). */

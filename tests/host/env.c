@@ -40,6 +40,16 @@ u64 ktest_env_ns(void)
 	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
 }
 
+/* Programs that link lib/alloc_host.c get the heap leak check. */
+u64 kmalloc_live(void) __attribute__((weak));
+
+static long heap_objects(void)
+{
+	return kmalloc_live ? (long)kmalloc_live() : 0;
+}
+
+KTEST_COUNTER(heap_objects, heap_objects);
+
 static int refcount_errors;
 
 void refcount_bad(refcount_t *r, const char *what)

@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: MIT
+/*
+ * DEVICE objects: binding an iommu_dev to a context, attaching it to a HWPT
+ * or an IOAS (automatic domain), replace and detach, and GET_HW_INFO.
+ * The in-kernel API VFIO cdev and the self-test use, as Linux's device.c.
+ */
+#include "core/io_pagetable.h"
+
+/* Devices bound to any context: one context owns a device's DMA at a time. */
+static struct plat_mutex bound_lock;
+static LIST_HEAD(bound_devices);
+
+static bool claim_device(struct iommufd_device *idev)
+{
+	struct iommufd_device *other;
+	bool ok = true;
+
+	plat_mutex_lock(&bound_lock);
+	list_for_each_entry(other, &bound_devices, bound_item)
+		if (other->dev == idev->dev)
+			ok = false;
+	if (ok)
+		list_add_tail(&idev->bound_item, &bound_devices);
+	plat_mutex_unlock(&bound_lock);
+	return ok;
+}
+
+void iommufd_device_destroy(struct iommufd_object *obj)
+{
+	struct iommufd_device *idev = container_of(obj, struct iommufd_device, obj);
+
+	/* unbind without detach: detach now so the domain can go */
+	iommufd_device_detach(idev);
+	plat_mutex_lock(&bound_lock);
+	list_del(&idev->bound_item);
+	plat_mutex_unlock(&bound_lock);
+	plat_mutex_destroy(&idev->lock);
+}
+
+/*
+ * Bind dev to ictx and return the DEVICE object (its ID in *id). The
+ * caller owns the object until iommufd_device_unbind(); user space cannot
+ * destroy it. The caller also keeps ictx alive (iommufd_ctx_get) meanwhile.
+ * ENODEV: no IOMMU translates dev; EINVAL: it cannot enforce coherency;
+ * EBUSY: dev is bound already.
+ */
+struct iommufd_device *iommufd_device_bind(struct iommufd_ctx *ictx, struct iommu_dev *dev,
+					   u32 *id)
+{
+	struct iommufd_device *idev;
+
+	if (!dev->ops)
+		return ERR_PTR(-ENODEV);
+	if (!dev->ops->capable || !dev->ops->capable(dev, IOMMU_CAP_CACHE_COHERENCY))
+		return ERR_PTR(-EINVAL);
+	idev = iommufd_object_alloc(ictx, idev, IOMMUFD_OBJ_DEVICE);
+	if (IS_ERR(idev))
+		return idev;
+	idev->ictx = ictx;
+	idev->dev = dev;
+	idev->enforce_cache_coherency = true;
+	plat_mutex_init(&idev->lock);
+	if (!claim_device(idev)) {
+		plat_mutex_destroy(&idev->lock);
+		iommufd_object_abort(ictx, &idev->obj);
+		return ERR_PTR(-EBUSY);
+	}
+	/* the caller's reference: DESTROY from user space gets EBUSY */
+	refcount_inc(&idev->obj.users);
+	*id = idev->obj.id;
+	iommufd_object_finalize(ictx, &idev->obj);
+	return idev;
+}
+
+/* Undo bind (detaching first if needed); idev is gone afterwards. */
+void iommufd_device_unbind(struct iommufd_device *idev)
+{
+	iommufd_object_destroy_user(idev->ictx, &idev->obj);
+}
+
+struct iommufd_ctx *iommufd_device_to_ictx(struct iommufd_device *idev)
+{
+	return idev->ictx;
+}
+
+u32 iommufd_device_to_id(struct iommufd_device *idev)
+{
+	return idev->obj.id;
+}
+
+struct iommufd_device *iommufd_get_device(struct iommufd_ucmd *ucmd, u32 id)
+{
+	struct iommufd_object *obj = iommufd_get_object(ucmd->ictx, id, IOMMUFD_OBJ_DEVICE);
+
+	return IS_ERR(obj) ? (struct iommufd_device *)obj :
+			     container_of(obj, struct iommufd_device, obj);
+}
+
+/*
+ * Point idev at hwpt: the device's reserved regions become reserved IOVA of
+ * the IOAS (EADDRINUSE if mapped there, bug class 13), then the driver
+ * attaches. Takes a users reference on hwpt. idev->lock and ioas->mutex held.
+ */
+int iommufd_hw_pagetable_attach(struct iommufd_hwpt_paging *hwpt, struct iommufd_device *idev)
+{
+	struct io_pagetable *iopt = &hwpt->ioas->iopt;
+	int ret;
+
+	if (idev->hwpt)
+		return -EINVAL;
+	ret = iopt_table_enforce_dev_resv_regions(iopt, idev->dev, idev);
+	if (ret)
+		return ret;
+	ret = iommu_attach_device(hwpt->domain, idev->dev);
+	if (ret) {
+		iopt_remove_reserved_iova(iopt, idev);
+		return ret;
+	}
+	idev->hwpt = hwpt;
+	refcount_inc(&hwpt->obj.users);
+	return 0;
+}
+
+/* Undo iommufd_hw_pagetable_attach(); the caller drops the returned reference. */
+struct iommufd_hwpt_paging *iommufd_hw_pagetable_detach(struct iommufd_device *idev)
+{
+	struct iommufd_hwpt_paging *hwpt = idev->hwpt;
+
+	iommu_detach_device(hwpt->domain, idev->dev);
+	iopt_remove_reserved_iova(&hwpt->ioas->iopt, idev);
+	idev->hwpt = NULL;
+	return hwpt;
+}
+
+typedef int (*attach_fn)(struct iommufd_device *idev, struct iommufd_hwpt_paging *hwpt,
+			 struct iommufd_hwpt_paging **old);
+
+static int do_attach(struct iommufd_device *idev, struct iommufd_hwpt_paging *hwpt,
+		     struct iommufd_hwpt_paging **old)
+{
+	*old = NULL;
+	return iommufd_hw_pagetable_attach(hwpt, idev);
+}
+
+/*
+ * Move idev from its HWPT to hwpt: the new domain takes over in one step
+ * and on failure the device stays where it was (bug class 24).
+ */
+static int do_replace(struct iommufd_device *idev, struct iommufd_hwpt_paging *hwpt,
+		      struct iommufd_hwpt_paging **old)
+{
+	struct iommufd_hwpt_paging *cur = idev->hwpt;
+	bool same_ioas;
+	int ret;
+
+	*old = NULL;
+	if (!cur)
+		return -EINVAL;
+	if (cur == hwpt)
+		return 0;
+	same_ioas = cur->ioas == hwpt->ioas;
+	if (!same_ioas) {
+		ret = iopt_table_enforce_dev_resv_regions(&hwpt->ioas->iopt, idev->dev, idev);
+		if (ret)
+			return ret;
+	}
+	ret = iommu_attach_device(hwpt->domain, idev->dev);
+	if (ret) {
+		if (!same_ioas)
+			iopt_remove_reserved_iova(&hwpt->ioas->iopt, idev);
+		return ret;
+	}
+	if (!same_ioas)
+		iopt_remove_reserved_iova(&cur->ioas->iopt, idev);
+	idev->hwpt = hwpt;
+	refcount_inc(&hwpt->obj.users);
+	*old = cur;
+	return 0;
+}
+
+/*
+ * Attach (or replace) to an automatic HWPT of ioas: reuse the first one
+ * the device is compatible with, or make one. ioas->mutex is held across
+ * the search and the publish so two devices cannot race (bug class 22).
+ */
+static int auto_get_domain(struct iommufd_device *idev, struct iommufd_ioas *ioas,
+			   u32 *pt_id, attach_fn fn, struct iommufd_hwpt_paging **old)
+{
+	struct iommufd_hwpt_paging *hwpt;
+	bool immediate = fn == do_attach;
+	int ret;
+
+	if (immediate == !!idev->hwpt)
+		return -EINVAL;		/* attach twice, or replace while detached */
+	plat_mutex_lock(&ioas->mutex);
+	list_for_each_entry(hwpt, &ioas->hwpt_list, hwpt_item) {
+		if (!hwpt->auto_domain || !iommufd_lock_obj(&hwpt->obj))
+			continue;
+		ret = fn(idev, hwpt, old);
+		iommufd_put_object(idev->ictx, &hwpt->obj);
+		if (ret == -EINVAL)
+			continue;	/* incompatible domain: try the next */
+		if (!ret)
+			*pt_id = hwpt->obj.id;
+		goto out_unlock;
+	}
+	hwpt = iommufd_hwpt_paging_alloc(idev->ictx, ioas, idev, 0, immediate);
+	if (IS_ERR(hwpt)) {
+		ret = (int)PTR_ERR(hwpt);
+		goto out_unlock;
+	}
+	hwpt->auto_domain = true;
+	if (!immediate) {
+		ret = fn(idev, hwpt, old);
+		if (ret) {
+			iommufd_object_abort_and_destroy(idev->ictx, &hwpt->obj);
+			goto out_unlock;
+		}
+	}
+	*pt_id = hwpt->obj.id;
+	list_add_tail(&hwpt->hwpt_item, &ioas->hwpt_list);
+	iommufd_object_finalize(idev->ictx, &hwpt->obj);
+	ret = 0;
+out_unlock:
+	plat_mutex_unlock(&ioas->mutex);
+	return ret;
+}
+
+static int change_pt(struct iommufd_device *idev, u32 *pt_id, attach_fn fn)
+{
+	struct iommufd_hwpt_paging *old = NULL, *hwpt;
+	struct iommufd_object *pt_obj;
+	int ret;
+
+	pt_obj = iommufd_get_object(idev->ictx, *pt_id, IOMMUFD_OBJ_ANY);
+	if (IS_ERR(pt_obj))
+		return (int)PTR_ERR(pt_obj);
+	plat_mutex_lock(&idev->lock);
+	switch (pt_obj->type) {
+	case IOMMUFD_OBJ_HWPT_PAGING:
+		hwpt = container_of(pt_obj, struct iommufd_hwpt_paging, obj);
+		plat_mutex_lock(&hwpt->ioas->mutex);
+		ret = fn(idev, hwpt, &old);
+		plat_mutex_unlock(&hwpt->ioas->mutex);
+		break;
+	case IOMMUFD_OBJ_IOAS:
+		ret = auto_get_domain(idev, container_of(pt_obj, struct iommufd_ioas, obj),
+				      pt_id, fn, &old);
+		break;
+	default:
+		ret = -EINVAL;
+		break;
+	}
+	plat_mutex_unlock(&idev->lock);
+	iommufd_put_object(idev->ictx, pt_obj);
+	if (old)
+		iommufd_hw_pagetable_put(idev->ictx, old);
+	return ret;
+}
+
+/*
+ * Attach idev to the HWPT or IOAS *pt_id; for an IOAS, *pt_id returns the
+ * automatic HWPT used. EINVAL when already attached or incompatible.
+ */
+int iommufd_device_attach(struct iommufd_device *idev, u32 *pt_id)
+{
+	return change_pt(idev, pt_id, do_attach);
+}
+
+/* Like attach, for an attached device; it never ends up detached. */
+int iommufd_device_replace(struct iommufd_device *idev, u32 *pt_id)
+{
+	return change_pt(idev, pt_id, do_replace);
+}
+
+/* Detach idev (back to blocking DMA); an automatic HWPT may die here. */
+void iommufd_device_detach(struct iommufd_device *idev)
+{
+	struct iommufd_hwpt_paging *hwpt;
+
+	plat_mutex_lock(&idev->lock);
+	hwpt = idev->hwpt;
+	if (hwpt) {
+		plat_mutex_lock(&hwpt->ioas->mutex);
+		iommufd_hw_pagetable_detach(idev);
+		plat_mutex_unlock(&hwpt->ioas->mutex);
+	}
+	plat_mutex_unlock(&idev->lock);
+	if (hwpt)
+		iommufd_hw_pagetable_put(idev->ictx, hwpt);
+}
+
+#define HW_INFO_MAX 256
+
+/* Write n zero bytes to user memory. */
+static int clear_user(u64 udst, size_t n)
+{
+	static const u8 zeros[64];
+
+	while (n) {
+		size_t c = min(n, sizeof(zeros));
+
+		if (copy_to_user(udst, zeros, c))
+			return -EFAULT;
+		udst += c;
+		n -= c;
+	}
+	return 0;
+}
+
+/*
+ * IOMMU_GET_HW_INFO: the driver's data, truncated to the user's buffer
+ * and zero-padded up to data_len; data_len returns the driver's full size.
+ */
+int iommufd_get_hw_info(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_hw_info *cmd = ucmd->cmd;
+	u32 len = HW_INFO_MAX, type = IOMMU_HW_INFO_TYPE_NONE, copy_len;
+	struct iommufd_device *idev;
+	u8 *data;
+	int ret;
+
+	if (cmd->flags || cmd->__reserved[0] || cmd->__reserved[1] || cmd->__reserved[2])
+		return -EOPNOTSUPP;
+	idev = iommufd_get_device(ucmd, cmd->dev_id);
+	if (IS_ERR(idev))
+		return (int)PTR_ERR(idev);
+	data = iommufd_alloc(HW_INFO_MAX);
+	if (!data) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	if (idev->dev->ops->hw_info) {
+		ret = idev->dev->ops->hw_info(idev->dev, data, &len, &type);
+		if (ret)
+			goto out_free;
+	} else {
+		len = 0;
+	}
+	copy_len = min(cmd->data_len, min_t(u32, len, HW_INFO_MAX));
+	if (copy_to_user(cmd->data_uptr, data, copy_len) ||
+	    clear_user(cmd->data_uptr + copy_len, cmd->data_len - copy_len)) {
+		ret = -EFAULT;
+		goto out_free;
+	}
+	cmd->data_len = len;
+	cmd->out_data_type = type;
+	cmd->out_capabilities = 0;	/* no dirty tracking here */
+	cmd->out_max_pasid_log2 = 0;
+	ret = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+out_free:
+	kfree(data);
+out_put:
+	iommufd_put_object(ucmd->ictx, &idev->obj);
+	return ret;
+}

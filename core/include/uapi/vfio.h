@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The part of Linux's include/uapi/linux/vfio.h this project serves: the
+ * type1 container ioctls (answered on /dev/iommu) and the VFIO cdev device
+ * ioctls. Numbers and layouts as Linux 6.12, written from the published ABI.
+ */
+#ifndef _UAPIVFIO_H
+#define _UAPIVFIO_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define VFIO_API_VERSION	0
+
+/* Extensions (VFIO_CHECK_EXTENSION argument, VFIO_SET_IOMMU types). */
+#define VFIO_TYPE1_IOMMU		1
+#define VFIO_SPAPR_TCE_IOMMU		2
+#define VFIO_TYPE1v2_IOMMU		3
+#define VFIO_DMA_CC_IOMMU		4
+#define VFIO_EEH			5
+#define VFIO_TYPE1_NESTING_IOMMU	6
+#define VFIO_SPAPR_TCE_v2_IOMMU		7
+#define VFIO_NOIOMMU_IOMMU		8
+#define VFIO_UNMAP_ALL			9
+#define VFIO_UPDATE_VADDR		10
+
+#define VFIO_TYPE	(';')
+#define VFIO_BASE	100
+
+/* Header of every capability in an info chain; next is an offset from the struct start. */
+struct vfio_info_cap_header {
+	__u16 id;
+	__u16 version;
+	__u32 next;
+};
+
+/* --- container ioctls (served on /dev/iommu by the compatibility layer) --- */
+#define VFIO_GET_API_VERSION		_IO(VFIO_TYPE, VFIO_BASE + 0)
+#define VFIO_CHECK_EXTENSION		_IO(VFIO_TYPE, VFIO_BASE + 1)
+#define VFIO_SET_IOMMU			_IO(VFIO_TYPE, VFIO_BASE + 2)
+
+struct vfio_iommu_type1_info {
+	__u32 argsz;
+	__u32 flags;
+#define VFIO_IOMMU_INFO_PGSIZES	(1 << 0)	/* iova_pgsizes is valid */
+#define VFIO_IOMMU_INFO_CAPS	(1 << 1)	/* cap_offset is valid */
+	__u64 iova_pgsizes;
+	__u32 cap_offset;
+	__u32 pad;
+};
+
+#define VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE	1
+
+struct vfio_iova_range {
+	__u64 start;
+	__u64 end;
+};
+
+struct vfio_iommu_type1_info_cap_iova_range {
+	struct vfio_info_cap_header header;
+	__u32 nr_iovas;
+	__u32 reserved;
+	struct vfio_iova_range iova_ranges[];
+};
+
+#define VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION	2
+
+struct vfio_iommu_type1_info_cap_migration {
+	struct vfio_info_cap_header header;
+	__u32 flags;
+	__u64 pgsize_bitmap;
+	__u64 max_dirty_bitmap_size;
+};
+
+#define VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL		3
+
+struct vfio_iommu_type1_info_dma_avail {
+	struct vfio_info_cap_header header;
+	__u32 avail;
+};
+
+#define VFIO_IOMMU_GET_INFO		_IO(VFIO_TYPE, VFIO_BASE + 12)
+
+struct vfio_iommu_type1_dma_map {
+	__u32 argsz;
+	__u32 flags;
+#define VFIO_DMA_MAP_FLAG_READ	(1 << 0)
+#define VFIO_DMA_MAP_FLAG_WRITE	(1 << 1)
+#define VFIO_DMA_MAP_FLAG_VADDR	(1 << 2)
+	__u64 vaddr;
+	__u64 iova;
+	__u64 size;
+};
+
+#define VFIO_IOMMU_MAP_DMA		_IO(VFIO_TYPE, VFIO_BASE + 13)
+
+struct vfio_bitmap {
+	__u64 pgsize;
+	__u64 size;
+	__u64 *data;
+};
+
+struct vfio_iommu_type1_dma_unmap {
+	__u32 argsz;
+	__u32 flags;
+#define VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP	(1 << 0)
+#define VFIO_DMA_UNMAP_FLAG_ALL			(1 << 1)
+#define VFIO_DMA_UNMAP_FLAG_VADDR		(1 << 2)
+	__u64 iova;
+	__u64 size;
+	__u8 data[];
+};
+
+#define VFIO_IOMMU_UNMAP_DMA		_IO(VFIO_TYPE, VFIO_BASE + 14)
+#define VFIO_IOMMU_ENABLE		_IO(VFIO_TYPE, VFIO_BASE + 15)
+#define VFIO_IOMMU_DISABLE		_IO(VFIO_TYPE, VFIO_BASE + 16)
+#define VFIO_IOMMU_DIRTY_PAGES		_IO(VFIO_TYPE, VFIO_BASE + 17)
+
+/* --- device ioctls (on /dev/vfio/devices/vfioN) --- */
+struct vfio_device_info {
+	__u32 argsz;
+	__u32 flags;
+#define VFIO_DEVICE_FLAGS_RESET		(1 << 0)
+#define VFIO_DEVICE_FLAGS_PCI		(1 << 1)
+#define VFIO_DEVICE_FLAGS_PLATFORM	(1 << 2)
+#define VFIO_DEVICE_FLAGS_AMBA		(1 << 3)
+#define VFIO_DEVICE_FLAGS_CCW		(1 << 4)
+#define VFIO_DEVICE_FLAGS_AP		(1 << 5)
+#define VFIO_DEVICE_FLAGS_FSL_MC	(1 << 6)
+#define VFIO_DEVICE_FLAGS_CAPS		(1 << 7)
+#define VFIO_DEVICE_FLAGS_CDX		(1 << 8)
+	__u32 num_regions;	/* max region index + 1 */
+	__u32 num_irqs;		/* max IRQ index + 1 */
+	__u32 cap_offset;
+	__u32 pad;
+};
+#define VFIO_DEVICE_GET_INFO		_IO(VFIO_TYPE, VFIO_BASE + 7)
+
+struct vfio_region_info {
+	__u32 argsz;
+	__u32 flags;
+#define VFIO_REGION_INFO_FLAG_READ	(1 << 0)
+#define VFIO_REGION_INFO_FLAG_WRITE	(1 << 1)
+#define VFIO_REGION_INFO_FLAG_MMAP	(1 << 2)
+#define VFIO_REGION_INFO_FLAG_CAPS	(1 << 3)
+	__u32 index;
+	__u32 cap_offset;
+	__u64 size;
+	__u64 offset;		/* offset of the region in the device fd (mmap/pread) */
+};
+#define VFIO_DEVICE_GET_REGION_INFO	_IO(VFIO_TYPE, VFIO_BASE + 8)
+
+/* Region indexes of a vfio-pci device. */
+enum {
+	VFIO_PCI_BAR0_REGION_INDEX,
+	VFIO_PCI_BAR1_REGION_INDEX,
+	VFIO_PCI_BAR2_REGION_INDEX,
+	VFIO_PCI_BAR3_REGION_INDEX,
+	VFIO_PCI_BAR4_REGION_INDEX,
+	VFIO_PCI_BAR5_REGION_INDEX,
+	VFIO_PCI_ROM_REGION_INDEX,
+	VFIO_PCI_CONFIG_REGION_INDEX,
+	VFIO_PCI_VGA_REGION_INDEX,
+	VFIO_PCI_NUM_REGIONS = 9
+};
+
+#define VFIO_DEVICE_RESET		_IO(VFIO_TYPE, VFIO_BASE + 11)
+
+/* Bind the device fd to an iommufd; out_devid is its DEVICE object ID there. */
+struct vfio_device_bind_iommufd {
+	__u32 argsz;
+	__u32 flags;
+	__s32 iommufd;
+	__u32 out_devid;
+};
+#define VFIO_DEVICE_BIND_IOMMUFD	_IO(VFIO_TYPE, VFIO_BASE + 18)
+
+/* Attach to an IOAS or HWPT; pt_id returns the HWPT actually attached. */
+struct vfio_device_attach_iommufd_pt {
+	__u32 argsz;
+	__u32 flags;
+	__u32 pt_id;
+};
+#define VFIO_DEVICE_ATTACH_IOMMUFD_PT	_IO(VFIO_TYPE, VFIO_BASE + 19)
+
+struct vfio_device_detach_iommufd_pt {
+	__u32 argsz;
+	__u32 flags;
+};
+#define VFIO_DEVICE_DETACH_IOMMUFD_PT	_IO(VFIO_TYPE, VFIO_BASE + 20)
+
+#ifndef __cplusplus
+#define VFIO_UAPI_CHECK(t, f, off) \
+	_Static_assert(__builtin_offsetof(struct t, f) == (off), #t "." #f)
+#define VFIO_UAPI_SIZE(t, sz) _Static_assert(sizeof(struct t) == (sz), #t)
+
+VFIO_UAPI_SIZE(vfio_info_cap_header, 8);
+VFIO_UAPI_SIZE(vfio_iommu_type1_info, 24);
+VFIO_UAPI_CHECK(vfio_iommu_type1_info, iova_pgsizes, 8);
+VFIO_UAPI_CHECK(vfio_iommu_type1_info, cap_offset, 16);
+VFIO_UAPI_SIZE(vfio_iommu_type1_info_cap_iova_range, 16);
+VFIO_UAPI_CHECK(vfio_iommu_type1_info_cap_iova_range, iova_ranges, 16);
+VFIO_UAPI_SIZE(vfio_iommu_type1_info_dma_avail, 12);
+VFIO_UAPI_SIZE(vfio_iommu_type1_dma_map, 32);
+VFIO_UAPI_CHECK(vfio_iommu_type1_dma_map, vaddr, 8);
+VFIO_UAPI_CHECK(vfio_iommu_type1_dma_map, iova, 16);
+VFIO_UAPI_CHECK(vfio_iommu_type1_dma_map, size, 24);
+VFIO_UAPI_SIZE(vfio_iommu_type1_dma_unmap, 24);
+VFIO_UAPI_CHECK(vfio_iommu_type1_dma_unmap, iova, 8);
+VFIO_UAPI_CHECK(vfio_iommu_type1_dma_unmap, size, 16);
+VFIO_UAPI_SIZE(vfio_device_info, 24);
+VFIO_UAPI_CHECK(vfio_device_info, num_regions, 8);
+VFIO_UAPI_CHECK(vfio_device_info, cap_offset, 16);
+VFIO_UAPI_SIZE(vfio_region_info, 32);
+VFIO_UAPI_CHECK(vfio_region_info, index, 8);
+VFIO_UAPI_CHECK(vfio_region_info, size, 16);
+VFIO_UAPI_CHECK(vfio_region_info, offset, 24);
+VFIO_UAPI_SIZE(vfio_device_bind_iommufd, 16);
+VFIO_UAPI_CHECK(vfio_device_bind_iommufd, iommufd, 8);
+VFIO_UAPI_CHECK(vfio_device_bind_iommufd, out_devid, 12);
+VFIO_UAPI_SIZE(vfio_device_attach_iommufd_pt, 12);
+VFIO_UAPI_CHECK(vfio_device_attach_iommufd_pt, pt_id, 8);
+VFIO_UAPI_SIZE(vfio_device_detach_iommufd_pt, 8);
+_Static_assert(VFIO_GET_API_VERSION == 0x3b64 && VFIO_IOMMU_UNMAP_DMA == 0x3b72 &&
+	       VFIO_DEVICE_BIND_IOMMUFD == 0x3b76 && VFIO_DEVICE_DETACH_IOMMUFD_PT == 0x3b78,
+	       "VFIO ioctl numbers");
+#undef VFIO_UAPI_CHECK
+#undef VFIO_UAPI_SIZE
+#endif
+
+#endif

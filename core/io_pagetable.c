@@ -1,0 +1,957 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The io_pagetable: which IOVA ranges are mapped (areas), reserved or
+ * allowed, IOVA allocation, and keeping every attached domain equal to the
+ * areas. Pinning lives in pages.c. Rules follow Linux's io_pagetable.c.
+ */
+#include "core/io_pagetable.h"
+
+/* One source of pages for iopt_map_pages(): a byte range of an iopt_pages. */
+struct iopt_pages_list {
+	struct iopt_pages *pages;
+	struct iopt_area *area;
+	struct list_head next;
+	unsigned long start_byte;
+	unsigned long length;
+};
+
+struct iopt_area *iopt_area_iter_first(struct io_pagetable *iopt, unsigned long start,
+				       unsigned long last)
+{
+	struct itree_node *n = itree_iter_first(&iopt->area_itree, start, last);
+
+	return n ? container_of(n, struct iopt_area, node) : NULL;
+}
+
+struct iopt_area *iopt_area_iter_next(struct iopt_area *area, unsigned long start,
+				      unsigned long last)
+{
+	struct itree_node *n = itree_iter_next(&area->node, start, last);
+
+	return n ? container_of(n, struct iopt_area, node) : NULL;
+}
+
+static bool reserved_overlaps(struct io_pagetable *iopt, unsigned long start,
+			      unsigned long last)
+{
+	return itree_iter_first(&iopt->reserved_itree, start, last) != NULL;
+}
+
+struct iopt_area *iopt_area_contig_init(struct iopt_area_contig_iter *iter,
+					struct io_pagetable *iopt, unsigned long iova,
+					unsigned long last_iova)
+{
+	iter->cur_iova = iova;
+	iter->last_iova = last_iova;
+	iter->area = iopt_area_iter_first(iopt, iova, iova);
+	if (iter->area && !iter->area->pages)
+		iter->area = NULL;
+	return iter->area;
+}
+
+struct iopt_area *iopt_area_contig_next(struct iopt_area_contig_iter *iter)
+{
+	unsigned long last;
+
+	if (!iter->area)
+		return NULL;
+	last = iopt_area_last_iova(iter->area);
+	if (iter->last_iova <= last)
+		return NULL;
+	iter->cur_iova = last + 1;
+	iter->area = iopt_area_iter_next(iter->area, iter->cur_iova, iter->last_iova);
+	if (iter->area && (iter->cur_iova != iopt_area_iova(iter->area) || !iter->area->pages))
+		iter->area = NULL;
+	return iter->area;
+}
+
+static unsigned long roundup_pow_of_two(unsigned long x)
+{
+	return x <= 1 ? 1 : 1UL << (64 - __builtin_clzl(x - 1));
+}
+
+/*
+ * Move *start up to the next address aligned to align with low bits
+ * page_offset; true if [*start, *start + length - 1] then fits below last.
+ * Every step is overflow-checked (bug class 11).
+ */
+static bool alloc_iova_check_range(unsigned long *start, unsigned long last,
+				   unsigned long length, unsigned long align,
+				   unsigned long page_offset)
+{
+	unsigned long aligned;
+
+	if (check_add_overflow(*start, align - 1, &aligned))
+		return false;
+	aligned = (aligned & ~(align - 1)) | page_offset;
+	if (aligned < *start || aligned > last || last - aligned < length - 1)
+		return false;
+	*start = aligned;
+	return true;
+}
+
+/*
+ * Find free IOVA for length bytes that keeps uptr's alignment: inside an
+ * allowed range (everything when none are set), outside reserved ranges and
+ * areas. Never returns the first or last page of the space.
+ */
+static int iopt_alloc_iova(struct io_pagetable *iopt, unsigned long *iova,
+			   u64 uptr, unsigned long length)
+{
+	const struct itree_root *allowed[] = { &iopt->allowed_itree };
+	const struct itree_root *used[] = { &iopt->reserved_itree, &iopt->area_itree };
+	unsigned long page_offset = uptr % PAGE_SIZE, align;
+	struct itree_span as, us;
+
+	if (length == 0 || length >= ULONG_MAX / 2)
+		return -EOVERFLOW;
+	align = roundup_pow_of_two(length);
+	if (uptr)
+		align = min_t(unsigned long, align, 1UL << __builtin_ctzll(uptr));
+	if (align < iopt->iova_alignment)
+		return -EINVAL;
+
+	itree_for_each_span(&as, allowed, 1, PAGE_SIZE, ULONG_MAX - PAGE_SIZE) {
+		unsigned long start = as.start;
+
+		if (itree_empty(&iopt->allowed_itree)) {
+			as.start = PAGE_SIZE;
+			as.last = ULONG_MAX - PAGE_SIZE;
+			as.is_hole = false;
+		}
+		if (as.is_hole || !alloc_iova_check_range(&start, as.last, length, align,
+							  page_offset))
+			continue;
+		itree_for_each_span(&us, used, 2, as.start, as.last) {
+			start = us.start;
+			if (!us.is_hole ||
+			    !alloc_iova_check_range(&start, us.last, length, align, page_offset))
+				continue;
+			*iova = start;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+/* A fixed IOVA must be aligned, not wrap, not be reserved nor mapped. */
+static int iopt_check_iova(struct io_pagetable *iopt, unsigned long iova,
+			   unsigned long length)
+{
+	unsigned long last;
+
+	if (iova & (iopt->iova_alignment - 1))
+		return -EINVAL;
+	if (check_add_overflow(iova, length - 1, &last))
+		return -EOVERFLOW;
+	if (reserved_overlaps(iopt, iova, last))
+		return -EINVAL;
+	if (iopt_area_iter_first(iopt, iova, last))
+		return -EEXIST;
+	return 0;
+}
+
+/* Put area (still without pages) into the tree: [iova, +length) of pages from start_byte. */
+static int iopt_insert_area(struct io_pagetable *iopt, struct iopt_area *area,
+			    struct iopt_pages *pages, unsigned long iova,
+			    unsigned long start_byte, unsigned long length, int iommu_prot)
+{
+	unsigned long last_byte;
+
+	if ((iommu_prot & IOMMU_WRITE) && !pages->writable)
+		return -EPERM;
+	area->iommu_prot = iommu_prot;
+	area->page_offset = start_byte % PAGE_SIZE;
+	if (area->page_offset & (iopt->iova_alignment - 1))
+		return -EINVAL;
+	area->node.start = iova;
+	if (check_add_overflow(iova, length - 1, &area->node.last))
+		return -EOVERFLOW;
+	area->pages_node.start = start_byte / PAGE_SIZE;
+	if (check_add_overflow(start_byte, length - 1, &last_byte))
+		return -EOVERFLOW;
+	area->pages_node.last = last_byte / PAGE_SIZE;
+	if (area->pages_node.last >= pages->npages) {
+		plat_warn("iopt_insert_area: area past the end of its pages");
+		return -EOVERFLOW;
+	}
+	area->iopt = iopt;
+	itree_insert(&iopt->area_itree, &area->node);
+	return 0;
+}
+
+static int iopt_alloc_area_pages(struct io_pagetable *iopt, struct list_head *pages_list,
+				 unsigned long length, unsigned long *dst_iova,
+				 int iommu_prot, unsigned int flags)
+{
+	struct iopt_pages_list *elm;
+	unsigned long iova;
+	int ret = 0;
+
+	list_for_each_entry(elm, pages_list, next) {
+		elm->area = iommufd_alloc(sizeof(*elm->area));
+		if (!elm->area)
+			return -ENOMEM;
+	}
+	plat_down_write(&iopt->iova_rwsem);
+	if ((length & (iopt->iova_alignment - 1)) || !length) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	if (flags & IOPT_ALLOC_IOVA) {
+		elm = list_first_entry(pages_list, struct iopt_pages_list, next);
+		ret = iopt_alloc_iova(iopt, dst_iova, elm->pages->uptr + elm->start_byte, length);
+		if (ret)
+			goto out_unlock;
+		if (iopt_check_iova(iopt, *dst_iova, length)) {
+			plat_warn("iopt_alloc_iova: allocated IOVA %#lx fails the checks", *dst_iova);
+			ret = -EINVAL;
+			goto out_unlock;
+		}
+	} else {
+		ret = iopt_check_iova(iopt, *dst_iova, length);
+		if (ret)
+			goto out_unlock;
+	}
+	/* areas go in with pages == NULL: the IOVA is claimed, not yet usable */
+	iova = *dst_iova;
+	list_for_each_entry(elm, pages_list, next) {
+		ret = iopt_insert_area(iopt, elm->area, elm->pages, iova, elm->start_byte,
+				       elm->length, iommu_prot);
+		if (ret)
+			goto out_unlock;
+		iova += elm->length;
+	}
+out_unlock:
+	plat_up_write(&iopt->iova_rwsem);
+	return ret;
+}
+
+static void iopt_abort_area(struct iopt_area *area)
+{
+	if (area->pages)
+		plat_warn("iopt_abort_area: area still has pages");
+	if (area->iopt) {
+		plat_down_write(&area->iopt->iova_rwsem);
+		itree_remove(&area->iopt->area_itree, &area->node);
+		plat_up_write(&area->iopt->iova_rwsem);
+	}
+	kfree(area);
+}
+
+void iopt_free_pages_list(struct list_head *pages_list)
+{
+	struct iopt_pages_list *elm, *tmp;
+
+	list_for_each_entry_safe(elm, tmp, pages_list, next) {
+		if (elm->area)
+			iopt_abort_area(elm->area);
+		if (elm->pages)
+			iopt_put_pages(elm->pages);
+		list_del(&elm->next);
+		kfree(elm);
+	}
+}
+
+static int iopt_fill_domains_pages(struct list_head *pages_list)
+{
+	struct iopt_pages_list *elm, *undo;
+	int ret;
+
+	list_for_each_entry(elm, pages_list, next) {
+		ret = iopt_area_fill_domains(elm->area, elm->pages);
+		if (ret)
+			goto err_undo;
+	}
+	return 0;
+err_undo:
+	list_for_each_entry(undo, pages_list, next) {
+		if (undo == elm)
+			break;
+		iopt_area_unfill_domains(undo->area, undo->pages);
+	}
+	return ret;
+}
+
+/*
+ * Map every element of pages_list back to back from *dst_iova (chosen here
+ * with IOPT_ALLOC_IOVA) into every domain. On success the areas own the
+ * list's page references; on failure nothing is left mapped or pinned.
+ */
+int iopt_map_pages(struct io_pagetable *iopt, struct list_head *pages_list,
+		   unsigned long length, unsigned long *dst_iova, int iommu_prot,
+		   unsigned int flags)
+{
+	struct iopt_pages_list *elm;
+	int ret;
+
+	ret = iopt_alloc_area_pages(iopt, pages_list, length, dst_iova, iommu_prot, flags);
+	if (ret)
+		return ret;
+	plat_down_read(&iopt->domains_rwsem);
+	ret = iopt_fill_domains_pages(pages_list);
+	if (ret)
+		goto out_unlock_domains;
+	plat_down_write(&iopt->iova_rwsem);
+	list_for_each_entry(elm, pages_list, next) {
+		/* under domains_rwsem, so a domain added later sees the pages */
+		elm->area->pages = elm->pages;
+		elm->pages = NULL;
+		elm->area = NULL;
+	}
+	plat_up_write(&iopt->iova_rwsem);
+out_unlock_domains:
+	plat_up_read(&iopt->domains_rwsem);
+	return ret;
+}
+
+/*
+ * Map length bytes of user memory at uptr to *iova (chosen when flags has
+ * IOPT_ALLOC_IOVA). With domains attached the pages are pinned and loaded
+ * into each; without, only a lazy reference is kept.
+ */
+int iopt_map_user_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
+			unsigned long *iova, u64 uptr, unsigned long length,
+			int iommu_prot, unsigned int flags)
+{
+	struct iopt_pages_list elm = { 0 };
+	LIST_HEAD(pages_list);
+	int ret;
+
+	elm.pages = iopt_alloc_pages(uptr, length, iommu_prot & IOMMU_WRITE,
+				     ictx->account_mode);
+	if (IS_ERR(elm.pages))
+		return (int)PTR_ERR(elm.pages);
+	elm.start_byte = uptr - elm.pages->uptr;
+	elm.length = length;
+	list_add(&elm.next, &pages_list);
+
+	ret = iopt_map_pages(iopt, &pages_list, length, iova, iommu_prot, flags);
+	if (ret) {
+		if (elm.area)
+			iopt_abort_area(elm.area);
+		if (elm.pages)
+			iopt_put_pages(elm.pages);
+	}
+	return ret;
+}
+
+/* References to the pages behind [iova, iova + length); ENOENT on any gap. */
+int iopt_get_pages(struct io_pagetable *iopt, unsigned long iova, unsigned long length,
+		   struct list_head *pages_list)
+{
+	struct iopt_area_contig_iter iter;
+	struct iopt_area *area;
+	unsigned long last_iova;
+	int ret;
+
+	if (!length)
+		return -EINVAL;
+	if (check_add_overflow(iova, length - 1, &last_iova))
+		return -EOVERFLOW;
+	plat_down_read(&iopt->iova_rwsem);
+	iopt_for_each_contig_area(&iter, area, iopt, iova, last_iova) {
+		unsigned long last = min(last_iova, iopt_area_last_iova(area));
+		struct iopt_pages_list *elm = iommufd_alloc(sizeof(*elm));
+
+		if (!elm) {
+			ret = -ENOMEM;
+			goto err_free;
+		}
+		elm->start_byte = iopt_area_start_byte(area, iter.cur_iova);
+		elm->pages = area->pages;
+		elm->length = last - iter.cur_iova + 1;
+		refcount_inc(&elm->pages->kref);
+		list_add_tail(&elm->next, pages_list);
+	}
+	if (!iopt_area_contig_done(&iter)) {
+		ret = -ENOENT;
+		goto err_free;
+	}
+	plat_up_read(&iopt->iova_rwsem);
+	return 0;
+err_free:
+	plat_up_read(&iopt->iova_rwsem);
+	iopt_free_pages_list(pages_list);
+	return ret;
+}
+
+/*
+ * Unmap every area inside [start, last], in IOVA order. An area that sticks
+ * out of the range stops the walk with ENOENT (areas before it stay
+ * unmapped, as in Linux); nothing inside the range is ENOENT too. Accesses
+ * pinning an area are told to unpin first; one that does not gives
+ * EDEADLK and the area stays.
+ */
+static int iopt_unmap_iova_range(struct io_pagetable *iopt, unsigned long start,
+				 unsigned long last, unsigned long *unmapped)
+{
+	unsigned long unmapped_bytes = 0;
+	struct iopt_area *area;
+	int ret = -ENOENT;
+
+again:
+	plat_down_read(&iopt->domains_rwsem);
+	plat_down_write(&iopt->iova_rwsem);
+	while ((area = iopt_area_iter_first(iopt, start, last))) {
+		unsigned long area_last = iopt_area_last_iova(area);
+		unsigned long area_first = iopt_area_iova(area);
+		struct iopt_pages *pages;
+
+		if (!area->pages) {	/* being mapped by a racing ioctl */
+			ret = -EBUSY;
+			goto out_unlock;
+		}
+		if (area_first < start || area_last > last) {
+			ret = -ENOENT;
+			goto out_unlock;
+		}
+		if (area->num_accesses) {
+			start = area_first;
+			area->prevent_access = true;
+			plat_up_write(&iopt->iova_rwsem);
+			plat_up_read(&iopt->domains_rwsem);
+			iommufd_access_notify_unmap(iopt, area_first, iopt_area_length(area));
+			/* the old pointer may be stale now: look again (bug class 9) */
+			plat_down_write(&iopt->iova_rwsem);
+			area = iopt_area_iter_first(iopt, start, start);
+			if (area && iopt_area_iova(area) == area_first && area->num_accesses) {
+				/* an access did not unpin: refuse rather than free (class 21) */
+				area->prevent_access = false;
+				plat_up_write(&iopt->iova_rwsem);
+				ret = -EDEADLK;
+				goto out_report;
+			}
+			plat_up_write(&iopt->iova_rwsem);
+			goto again;
+		}
+		pages = area->pages;
+		area->pages = NULL;
+		plat_up_write(&iopt->iova_rwsem);
+
+		iopt_area_unfill_domains(area, pages);
+		iopt_abort_area(area);
+		iopt_put_pages(pages);
+		unmapped_bytes += area_last - area_first + 1;
+
+		plat_down_write(&iopt->iova_rwsem);
+	}
+	if (unmapped_bytes)
+		ret = 0;
+out_unlock:
+	plat_up_write(&iopt->iova_rwsem);
+	plat_up_read(&iopt->domains_rwsem);
+out_report:
+	if (unmapped)
+		*unmapped = unmapped_bytes;
+	return ret;
+}
+
+int iopt_unmap_iova(struct io_pagetable *iopt, unsigned long iova, unsigned long length,
+		    unsigned long *unmapped)
+{
+	unsigned long last;
+
+	if (!length)
+		return -EINVAL;
+	if (check_add_overflow(iova, length - 1, &last))
+		return -EOVERFLOW;
+	return iopt_unmap_iova_range(iopt, iova, last, unmapped);
+}
+
+/* Unmap everything; an empty IOAS is success. */
+int iopt_unmap_all(struct io_pagetable *iopt, unsigned long *unmapped)
+{
+	int ret = iopt_unmap_iova_range(iopt, 0, ULONG_MAX, unmapped);
+
+	return ret == -ENOENT ? 0 : ret;
+}
+
+/*
+ * Swap in a new set of allowed ranges (the caller frees whatever *allowed
+ * holds afterwards: the old set on success, its own on failure). EADDRINUSE
+ * when an allowed range overlaps a reserved one.
+ */
+int iopt_set_allow_iova(struct io_pagetable *iopt, struct itree_root *allowed)
+{
+	struct itree_root tmp;
+	struct itree_node *n;
+
+	plat_down_write(&iopt->iova_rwsem);
+	for (n = itree_first(allowed); n; n = itree_next(n)) {
+		if (reserved_overlaps(iopt, n->start, n->last)) {
+			plat_up_write(&iopt->iova_rwsem);
+			return -EADDRINUSE;
+		}
+	}
+	tmp = iopt->allowed_itree;
+	iopt->allowed_itree = *allowed;
+	*allowed = tmp;
+	plat_up_write(&iopt->iova_rwsem);
+	return 0;
+}
+
+/* Reserve [start, last] for owner; EADDRINUSE if mapped or allowed there. iova_rwsem held. */
+static int __iopt_reserve_iova(struct io_pagetable *iopt, unsigned long start,
+			       unsigned long last, void *owner)
+{
+	struct iopt_reserved *r;
+
+	if (iopt_area_iter_first(iopt, start, last) ||
+	    itree_iter_first(&iopt->allowed_itree, start, last))
+		return -EADDRINUSE;
+	r = iommufd_alloc(sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->node.start = start;
+	r->node.last = last;
+	r->owner = owner;
+	itree_insert(&iopt->reserved_itree, &r->node);
+	return 0;
+}
+
+int iopt_reserve_iova(struct io_pagetable *iopt, unsigned long start, unsigned long last,
+		      void *owner)
+{
+	int ret;
+
+	plat_down_write(&iopt->iova_rwsem);
+	ret = __iopt_reserve_iova(iopt, start, last, owner);
+	plat_up_write(&iopt->iova_rwsem);
+	return ret;
+}
+
+static void __iopt_remove_reserved_iova(struct io_pagetable *iopt, void *owner)
+{
+	struct itree_node *n, *next;
+
+	for (n = itree_first(&iopt->reserved_itree); n; n = next) {
+		struct iopt_reserved *r = container_of(n, struct iopt_reserved, node);
+
+		next = itree_next(n);
+		if (r->owner == owner) {
+			itree_remove(&iopt->reserved_itree, n);
+			kfree(r);
+		}
+	}
+}
+
+void iopt_remove_reserved_iova(struct io_pagetable *iopt, void *owner)
+{
+	plat_down_write(&iopt->iova_rwsem);
+	__iopt_remove_reserved_iova(iopt, owner);
+	plat_up_write(&iopt->iova_rwsem);
+}
+
+/*
+ * Reserve every reserved region of dev (RMRR/IVMD, MSI window, mock test
+ * regions) for owner; EADDRINUSE (nothing reserved) when one is mapped.
+ */
+int iopt_table_enforce_dev_resv_regions(struct io_pagetable *iopt, struct iommu_dev *dev,
+					void *owner)
+{
+	struct iommu_resv_region *r;
+	LIST_HEAD(regions);
+	int ret = 0;
+
+	iommu_get_resv_regions(dev, &regions);
+	plat_down_write(&iopt->iova_rwsem);
+	list_for_each_entry(r, &regions, list) {
+		if (!r->length)
+			continue;
+		ret = __iopt_reserve_iova(iopt, r->start, r->start + r->length - 1, owner);
+		if (ret) {
+			__iopt_remove_reserved_iova(iopt, owner);
+			break;
+		}
+	}
+	plat_up_write(&iopt->iova_rwsem);
+	iommu_put_resv_regions(&regions);
+	return ret;
+}
+
+void iopt_init_table(struct io_pagetable *iopt)
+{
+	memset(iopt, 0, sizeof(*iopt));
+	plat_rwsem_init(&iopt->iova_rwsem);
+	plat_rwsem_init(&iopt->domains_rwsem);
+	idtab_init(&iopt->access_list);
+	/* software tables take any byte alignment until a domain says otherwise */
+	iopt->iova_alignment = 1;
+}
+
+static void free_itree(struct itree_root *root, size_t offset)
+{
+	struct itree_node *n;
+
+	while ((n = itree_first(root))) {
+		itree_remove(root, n);
+		kfree((char *)n - offset);
+	}
+}
+
+void iopt_destroy_table(struct io_pagetable *iopt)
+{
+	iopt_remove_reserved_iova(iopt, NULL);
+	free_itree(&iopt->allowed_itree, offsetof(struct iopt_allowed, node));
+	if (!itree_empty(&iopt->reserved_itree) || iopt->ndomains ||
+	    !idtab_empty(&iopt->access_list) || !itree_empty(&iopt->area_itree))
+		plat_warn("iopt_destroy_table: table still in use");
+	kfree(iopt->domains);
+	idtab_destroy(&iopt->access_list);
+	plat_rwsem_destroy(&iopt->iova_rwsem);
+	plat_rwsem_destroy(&iopt->domains_rwsem);
+}
+
+/* Remove domain's copy of every area; the domain is already off the list. */
+static void iopt_unfill_domain(struct io_pagetable *iopt, struct iommu_domain *domain)
+{
+	struct iopt_area *area;
+
+	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area;
+	     area = iopt_area_iter_next(area, 0, ULONG_MAX)) {
+		if (!area->pages)
+			continue;
+		if (iopt->ndomains)
+			iopt_area_unmap_domain(area, domain);
+		else
+			iopt_area_unfill_domain(area, area->pages, domain);
+	}
+}
+
+/* Load every area into domain; on failure domain is left empty. */
+static int iopt_fill_domain(struct io_pagetable *iopt, struct iommu_domain *domain)
+{
+	struct iopt_area *area, *end;
+	int ret = 0;
+
+	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area;
+	     area = iopt_area_iter_next(area, 0, ULONG_MAX)) {
+		if (!area->pages)
+			continue;
+		ret = iopt_area_fill_domain(area, domain);
+		if (ret)
+			goto out_unfill;
+	}
+	return 0;
+out_unfill:
+	end = area;
+	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area != end;
+	     area = iopt_area_iter_next(area, 0, ULONG_MAX)) {
+		if (!area->pages)
+			continue;
+		if (iopt->ndomains)
+			iopt_area_unmap_domain(area, domain);
+		else
+			iopt_area_unfill_domain(area, area->pages, domain);
+	}
+	return ret;
+}
+
+/* Whether every area (and access) conforms to a larger IOVA alignment. */
+static int iopt_check_iova_alignment(struct io_pagetable *iopt, unsigned long align)
+{
+	unsigned long mask = align - 1, idx;
+	struct iommufd_access *access;
+	struct iopt_area *area;
+
+	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area;
+	     area = iopt_area_iter_next(area, 0, ULONG_MAX))
+		if ((iopt_area_iova(area) & mask) || (iopt_area_length(area) & mask) ||
+		    (area->page_offset & mask))
+			return -EADDRINUSE;
+	idtab_for_each(&iopt->access_list, idx, access)
+		if (access->iova_alignment > align) {
+			plat_warn("iopt: access needs more alignment than the IOAS");
+			return -EADDRINUSE;
+		}
+	return 0;
+}
+
+static int iopt_reserve_domain_list_slot(struct io_pagetable *iopt)
+{
+	struct iommu_domain **bigger;
+	unsigned int cap;
+
+	if (iopt->ndomains < iopt->domains_cap)
+		return 0;
+	cap = iopt->domains_cap ? iopt->domains_cap * 2 : 4;
+	bigger = iommufd_alloc(cap * sizeof(*bigger));
+	if (!bigger)
+		return -ENOMEM;
+	if (iopt->ndomains)
+		memcpy(bigger, iopt->domains, iopt->ndomains * sizeof(*bigger));
+	kfree(iopt->domains);
+	iopt->domains = bigger;
+	iopt->domains_cap = cap;
+	return 0;
+}
+
+/*
+ * Attach domain to the table: reserve what lies outside its aperture, load
+ * every area into it, and from now on keep it equal to the table.
+ */
+int iopt_table_add_domain(struct io_pagetable *iopt, struct iommu_domain *domain)
+{
+	const struct iommu_domain_geometry *geo = &domain->geometry;
+	unsigned long new_align;
+	int ret;
+
+	plat_down_write(&iopt->domains_rwsem);
+	plat_down_write(&iopt->iova_rwsem);
+	for (unsigned int i = 0; i < iopt->ndomains; i++) {
+		if (iopt->domains[i] == domain) {
+			plat_warn("iopt_table_add_domain: domain added twice");
+			ret = -EEXIST;
+			goto out_unlock;
+		}
+	}
+	/*
+	 * The IO page size sets the IOVA alignment; pages are tracked in
+	 * PAGE_SIZE units, so a domain must take PAGE_SIZE pages.
+	 */
+	new_align = max_t(unsigned long, 1UL << __builtin_ctzl(domain->pgsize_bitmap),
+			  iopt->iova_alignment);
+	if (!domain->pgsize_bitmap || new_align > PAGE_SIZE) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	if (new_align != iopt->iova_alignment) {
+		ret = iopt_check_iova_alignment(iopt, new_align);
+		if (ret)
+			goto out_unlock;
+	}
+	if (geo->aperture_start != 0) {
+		ret = __iopt_reserve_iova(iopt, 0, geo->aperture_start - 1, domain);
+		if (ret)
+			goto out_reserved;
+	}
+	if (geo->aperture_end != ULONG_MAX) {
+		ret = __iopt_reserve_iova(iopt, geo->aperture_end + 1, ULONG_MAX, domain);
+		if (ret)
+			goto out_reserved;
+	}
+	ret = iopt_reserve_domain_list_slot(iopt);
+	if (ret)
+		goto out_reserved;
+	ret = iopt_fill_domain(iopt, domain);
+	if (ret)
+		goto out_reserved;
+	iopt->iova_alignment = new_align;
+	iopt->domains[iopt->ndomains++] = domain;
+	plat_up_write(&iopt->iova_rwsem);
+	plat_up_write(&iopt->domains_rwsem);
+	return 0;
+out_reserved:
+	__iopt_remove_reserved_iova(iopt, domain);
+out_unlock:
+	plat_up_write(&iopt->iova_rwsem);
+	plat_up_write(&iopt->domains_rwsem);
+	return ret;
+}
+
+static int iopt_calculate_iova_alignment(struct io_pagetable *iopt)
+{
+	unsigned long align = iopt->disable_large_pages ? PAGE_SIZE : 1, idx;
+	struct iommufd_access *access;
+	int ret;
+
+	for (unsigned int i = 0; i < iopt->ndomains; i++)
+		align = max_t(unsigned long, align,
+			      1UL << __builtin_ctzl(iopt->domains[i]->pgsize_bitmap));
+	idtab_for_each(&iopt->access_list, idx, access)
+		align = max_t(unsigned long, align, access->iova_alignment);
+	if (align > iopt->iova_alignment) {
+		ret = iopt_check_iova_alignment(iopt, align);
+		if (ret)
+			return ret;
+	}
+	iopt->iova_alignment = align;
+	return 0;
+}
+
+void iopt_table_remove_domain(struct io_pagetable *iopt, struct iommu_domain *domain)
+{
+	unsigned int i;
+
+	plat_down_write(&iopt->domains_rwsem);
+	plat_down_write(&iopt->iova_rwsem);
+	for (i = 0; i < iopt->ndomains; i++)
+		if (iopt->domains[i] == domain)
+			break;
+	if (i == iopt->ndomains) {
+		plat_warn("iopt_table_remove_domain: domain not in the table");
+		goto out_unlock;
+	}
+	iopt->domains[i] = iopt->domains[--iopt->ndomains];
+	iopt->domains[iopt->ndomains] = NULL;
+	iopt_unfill_domain(iopt, domain);
+	__iopt_remove_reserved_iova(iopt, domain);
+	if (iopt_calculate_iova_alignment(iopt))
+		plat_warn("iopt_table_remove_domain: alignment cannot shrink");
+out_unlock:
+	plat_up_write(&iopt->iova_rwsem);
+	plat_up_write(&iopt->domains_rwsem);
+}
+
+/*
+ * Split area so that iova becomes the last byte of the left half (VFIO
+ * type1 partial unmap). Both halves share the pages and stay in every index
+ * the whole was in. iova_rwsem held for write.
+ */
+static int iopt_area_split(struct iopt_area *area, unsigned long iova)
+{
+	struct io_pagetable *iopt = area->iopt;
+	unsigned long align = iopt->iova_alignment, new_start = iova + 1;
+	unsigned long start_iova = iopt_area_iova(area), last_iova = iopt_area_last_iova(area);
+	struct iopt_pages *pages = area->pages;
+	struct iopt_area *lhs, *rhs;
+	int ret;
+
+	if (iova == start_iova || iova == last_iova)
+		return 0;
+	if (!pages || area->prevent_access)
+		return -EBUSY;
+	if ((new_start & (align - 1)) || (iopt_area_start_byte(area, new_start) & (align - 1)))
+		return -EINVAL;
+	lhs = iommufd_alloc(sizeof(*lhs));
+	if (!lhs)
+		return -ENOMEM;
+	rhs = iommufd_alloc(sizeof(*rhs));
+	if (!rhs) {
+		ret = -ENOMEM;
+		goto err_free_lhs;
+	}
+	plat_mutex_lock(&pages->mutex);
+	/* accesses pin by area range and large IOPTEs cannot be cut */
+	if (area->num_accesses || (area->storage && !iopt->disable_large_pages)) {
+		ret = -EINVAL;
+		goto err_unlock;
+	}
+	itree_remove(&iopt->area_itree, &area->node);
+	ret = iopt_insert_area(iopt, lhs, pages, start_iova,
+			       iopt_area_start_byte(area, start_iova), new_start - start_iova,
+			       area->iommu_prot);
+	if (ret)
+		goto err_insert;
+	ret = iopt_insert_area(iopt, rhs, pages, new_start,
+			       iopt_area_start_byte(area, new_start), last_iova - new_start + 1,
+			       area->iommu_prot);
+	if (ret)
+		goto err_remove_lhs;
+	if (area->storage) {
+		/* both halves replace the whole in the domains index (bug class 8) */
+		itree_remove(&pages->domains_itree, &area->pages_node);
+		itree_insert(&pages->domains_itree, &lhs->pages_node);
+		itree_insert(&pages->domains_itree, &rhs->pages_node);
+		lhs->storage = rhs->storage = true;
+	}
+	lhs->pages = pages;
+	rhs->pages = pages;
+	refcount_inc(&pages->kref);
+	kfree(area);
+	plat_mutex_unlock(&pages->mutex);
+	return 0;
+
+err_remove_lhs:
+	itree_remove(&iopt->area_itree, &lhs->node);
+err_insert:
+	plat_warn("iopt_area_split: reinsert failed");
+	itree_insert(&iopt->area_itree, &area->node);
+err_unlock:
+	plat_mutex_unlock(&pages->mutex);
+	kfree(rhs);
+err_free_lhs:
+	kfree(lhs);
+	return ret;
+}
+
+/* Cut areas so each iovas[i] ends an area (iovas[i] + 1 starts one). */
+int iopt_cut_iova(struct io_pagetable *iopt, unsigned long *iovas, size_t num_iovas)
+{
+	int ret = 0;
+
+	plat_down_write(&iopt->iova_rwsem);
+	for (size_t i = 0; i < num_iovas; i++) {
+		struct iopt_area *area = iopt_area_iter_first(iopt, iovas[i], iovas[i]);
+
+		if (!area)
+			continue;
+		ret = iopt_area_split(area, iovas[i]);
+		if (ret)
+			break;
+	}
+	plat_up_write(&iopt->iova_rwsem);
+	return ret;
+}
+
+void iopt_enable_large_pages(struct io_pagetable *iopt)
+{
+	plat_down_write(&iopt->domains_rwsem);
+	plat_down_write(&iopt->iova_rwsem);
+	WRITE_ONCE(iopt->disable_large_pages, false);
+	if (iopt_calculate_iova_alignment(iopt))
+		plat_warn("iopt_enable_large_pages: alignment grew");
+	plat_up_write(&iopt->iova_rwsem);
+	plat_up_write(&iopt->domains_rwsem);
+}
+
+/* Map in PAGE_SIZE pieces only; refused once domains hold mappings. */
+int iopt_disable_large_pages(struct io_pagetable *iopt)
+{
+	int ret = 0;
+
+	plat_down_write(&iopt->domains_rwsem);
+	plat_down_write(&iopt->iova_rwsem);
+	if (iopt->disable_large_pages)
+		goto out_unlock;
+	if (iopt->ndomains && !itree_empty(&iopt->area_itree)) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	WRITE_ONCE(iopt->disable_large_pages, true);
+	ret = iopt_calculate_iova_alignment(iopt);
+	if (ret)
+		WRITE_ONCE(iopt->disable_large_pages, false);
+out_unlock:
+	plat_up_write(&iopt->iova_rwsem);
+	plat_up_write(&iopt->domains_rwsem);
+	return ret;
+}
+
+/* Register access on the table (its alignment applies from now on). */
+int iopt_add_access(struct io_pagetable *iopt, struct iommufd_access *access)
+{
+	unsigned long id;
+	int ret;
+
+	plat_down_write(&iopt->domains_rwsem);
+	plat_down_write(&iopt->iova_rwsem);
+	ret = idtab_alloc(&iopt->access_list, access, 0, 0xffff, &id);
+	if (ret)
+		goto out_unlock;
+	ret = iopt_calculate_iova_alignment(iopt);
+	if (ret) {
+		idtab_erase(&iopt->access_list, id);
+		goto out_unlock;
+	}
+	access->iopt_access_list_id = (u32)id;
+out_unlock:
+	plat_up_write(&iopt->iova_rwsem);
+	plat_up_write(&iopt->domains_rwsem);
+	return ret;
+}
+
+/* Remove the access by the id it was given here (bug class 6: not a stale one). */
+void iopt_remove_access(struct io_pagetable *iopt, struct iommufd_access *access,
+			u32 iopt_access_list_id)
+{
+	plat_down_write(&iopt->domains_rwsem);
+	plat_down_write(&iopt->iova_rwsem);
+	if (idtab_erase(&iopt->access_list, iopt_access_list_id) != access)
+		plat_warn("iopt_remove_access: id %u is not this access", iopt_access_list_id);
+	if (iopt_calculate_iova_alignment(iopt))
+		plat_warn("iopt_remove_access: alignment cannot shrink");
+	plat_up_write(&iopt->iova_rwsem);
+	plat_up_write(&iopt->domains_rwsem);
+}

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the rest of the system may call in core/: contexts, the ioctl
+ * handlers (for ioctl-sim), the device and access APIs (VFIO cdev, drivers,
+ * tests) and the counters the leak check reads. Like Linux's linux/iommufd.h.
+ */
+#ifndef CORE_IOMMUFD_H
+#define CORE_IOMMUFD_H
+
+#include "lib/compiler.h"
+
+struct iommufd_ctx;
+struct iommufd_device;
+struct iommufd_access;
+struct iommu_dev;
+
+/* ---- contexts ---- */
+
+/* A new context (one per open /dev/iommu) holding one reference; NULL: ENOMEM. */
+struct iommufd_ctx *iommufd_ctx_alloc(void);
+void iommufd_ctx_get(struct iommufd_ctx *ictx);
+/* The last reference destroys every object of the context, leaf first. */
+void iommufd_ctx_put(struct iommufd_ctx *ictx);
+
+/* ---- ioctl handlers (ioctl-sim's table calls them) ---- */
+
+/* One ioctl call: the context, the user's struct and its kernel copy. */
+struct iommufd_ucmd {
+	struct iommufd_ctx *ictx;
+	u64 ubuffer;			/* user address of the struct */
+	u32 user_size;			/* the struct's size field */
+	void *cmd;			/* kernel copy, zero-padded to the known size */
+};
+
+/* Each returns 0 or -errno; outputs were copied back on success. */
+int iommufd_destroy(struct iommufd_ucmd *ucmd);
+int iommufd_ioas_alloc_ioctl(struct iommufd_ucmd *ucmd);
+int iommufd_ioas_allow_iovas(struct iommufd_ucmd *ucmd);
+int iommufd_ioas_copy(struct iommufd_ucmd *ucmd);
+int iommufd_ioas_iova_ranges(struct iommufd_ucmd *ucmd);
+int iommufd_ioas_map(struct iommufd_ucmd *ucmd);
+int iommufd_ioas_unmap(struct iommufd_ucmd *ucmd);
+int iommufd_option(struct iommufd_ucmd *ucmd);
+int iommufd_vfio_ioas(struct iommufd_ucmd *ucmd);
+int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd);
+int iommufd_get_hw_info(struct iommufd_ucmd *ucmd);
+int iommufd_test(struct iommufd_ucmd *ucmd);
+/*
+ * VFIO type1 container ioctls on the same fd (cmd outside iommufd's range):
+ * >= 0 result, -errno, or -ENOIOCTLCMD for an unknown cmd.
+ */
+long iommufd_vfio_ioctl(struct iommufd_ctx *ictx, unsigned int cmd, u64 arg);
+
+/* ---- devices: how VFIO cdev and in-kernel drivers use the core ---- */
+
+/*
+ * Bind dev to ictx: a DEVICE object user space can name (*id) but not
+ * destroy. The caller keeps ictx alive (iommufd_ctx_get) until unbind.
+ * -ENODEV no IOMMU, -EINVAL not coherent, -EBUSY bound elsewhere, -ENOMEM.
+ */
+struct iommufd_device *iommufd_device_bind(struct iommufd_ctx *ictx,
+					   struct iommu_dev *dev, u32 *id);
+/* Detach if attached, then destroy the DEVICE object. */
+void iommufd_device_unbind(struct iommufd_device *idev);
+/*
+ * Attach to the HWPT or IOAS *pt_id (IOAS: an automatic HWPT is reused or
+ * made, and *pt_id returns its ID). -EINVAL if attached already.
+ */
+int iommufd_device_attach(struct iommufd_device *idev, u32 *pt_id);
+/* Switch an attached device to *pt_id; on failure it stays where it was. */
+int iommufd_device_replace(struct iommufd_device *idev, u32 *pt_id);
+void iommufd_device_detach(struct iommufd_device *idev);
+struct iommufd_ctx *iommufd_device_to_ictx(struct iommufd_device *idev);
+u32 iommufd_device_to_id(struct iommufd_device *idev);
+
+/* ---- accesses: CPU users of IOAS memory (emulated devices) ---- */
+
+struct iommufd_access_ops {
+	u8 needs_pin_pages : 1;
+	/* [iova, iova + length) is being unmapped: unpin what you pinned there. */
+	void (*unmap)(void *data, unsigned long iova, unsigned long length);
+};
+
+#define IOMMUFD_ACCESS_RW_READ		0
+#define IOMMUFD_ACCESS_RW_WRITE		1
+#define IOMMUFD_ACCESS_RW_KTHREAD	2
+#define __IOMMUFD_ACCESS_RW_SLOW_PATH	4
+
+struct iommufd_access *iommufd_access_create(struct iommufd_ctx *ictx,
+					     const struct iommufd_access_ops *ops,
+					     void *data, u32 *id);
+void iommufd_access_destroy(struct iommufd_access *access);
+int iommufd_access_attach(struct iommufd_access *access, u32 ioas_id);
+int iommufd_access_replace(struct iommufd_access *access, u32 ioas_id);
+void iommufd_access_detach(struct iommufd_access *access);
+/* out_pas: one physical address per PAGE_SIZE page, from the page of iova. */
+int iommufd_access_pin_pages(struct iommufd_access *access, unsigned long iova,
+			     unsigned long length, phys_addr_t *out_pas, unsigned int flags);
+void iommufd_access_unpin_pages(struct iommufd_access *access, unsigned long iova,
+				unsigned long length);
+int iommufd_access_rw(struct iommufd_access *access, unsigned long iova, void *data,
+		      size_t len, unsigned int flags);
+
+/* ---- counters (leak check) and test support ---- */
+
+/* Objects alive in all contexts. */
+long iommufd_live_objects(void);
+/* Page pins the core holds (all contexts); each pin counts once. */
+long iommufd_pinned_pages(void);
+/* Pins the core holds on the page at pa (IOMMU_TEST_OP_MD_CHECK_REFS). */
+unsigned int iommufd_page_pins(phys_addr_t pa);
+/*
+ * A hash of everything observable in ictx: objects and their users, every
+ * IOAS's areas, reserved and allowed ranges, alignment and domains, every
+ * mock domain's entries, pins. Equal before and after a failed ioctl.
+ */
+u64 iommufd_test_digest(struct iommufd_ctx *ictx);
+/* Restore IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT's default. */
+void iommufd_test_reset_memory_limit(void);
+
+#endif

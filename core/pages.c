@@ -1,0 +1,521 @@
+// SPDX-License-Identifier: MIT
+/*
+ * iopt_pages: pinning user memory once for every domain and access that
+ * uses it, charging it to an account, and loading it into domains. Linux
+ * batches pfns and reads them back from a domain; we keep them in chunks.
+ */
+#include "core/io_pagetable.h"
+
+#define PINS_PER_CHUNK 512UL
+
+/* Physical addresses of pinned pages; an unpinned slot holds 0. */
+struct pin_chunk {
+	unsigned long npinned;
+	phys_addr_t pa[];
+};
+
+/* Pages pinned via an access (users: pins of exactly this range). */
+struct iopt_pages_access {
+	struct itree_node node;
+	unsigned int users;
+};
+
+unsigned long iommufd_test_memory_limit = 65536;
+
+/* Every pin the core holds, by pfn, across all contexts (MD_CHECK_REFS). */
+static struct plat_mutex pin_map_lock;
+static struct idtab pin_map;
+static long pinned_pages;
+
+long iommufd_pinned_pages(void)
+{
+	return __atomic_load_n(&pinned_pages, __ATOMIC_RELAXED);
+}
+
+unsigned int iommufd_page_pins(phys_addr_t pa)
+{
+	void *e;
+
+	plat_mutex_lock(&pin_map_lock);
+	e = idtab_load(&pin_map, pa >> PAGE_SHIFT);
+	plat_mutex_unlock(&pin_map_lock);
+	return e ? (unsigned int)((uintptr_t)e >> 1) : 0;
+}
+
+/* Add delta (+1/-1) to the pin count of each page; all or nothing. */
+static int pin_map_update(const phys_addr_t *pas, unsigned long n, int delta)
+{
+	unsigned long i;
+	int ret = 0;
+
+	plat_mutex_lock(&pin_map_lock);
+	for (i = 0; i < n; i++) {
+		unsigned long key = pas[i] >> PAGE_SHIFT;
+		uintptr_t c = (uintptr_t)idtab_load(&pin_map, key) >> 1;
+
+		if (delta < 0 && !c) {
+			plat_warn("iommufd: unpin of page %#llx that is not pinned",
+				  (unsigned long long)pas[i]);
+			continue;
+		}
+		c += delta;
+		ret = idtab_store(&pin_map, key, c ? (void *)((c << 1) | 1) : NULL, NULL);
+		if (ret)
+			break;
+	}
+	if (ret) {
+		/* only increments allocate: undo the ones done */
+		while (i--) {
+			unsigned long key = pas[i] >> PAGE_SHIFT;
+			uintptr_t c = ((uintptr_t)idtab_load(&pin_map, key) >> 1) - 1;
+
+			idtab_store(&pin_map, key, c ? (void *)((c << 1) | 1) : NULL, NULL);
+		}
+	}
+	plat_mutex_unlock(&pin_map_lock);
+	if (!ret)
+		__atomic_fetch_add(&pinned_pages, delta * (long)n, __ATOMIC_RELAXED);
+	return ret;
+}
+
+/*
+ * A pages object for user memory [uptr, uptr + length): nothing is pinned
+ * yet. EINVAL for an empty or absurd length, EOVERFLOW when it wraps.
+ */
+struct iopt_pages *iopt_alloc_pages(u64 uptr, unsigned long length, bool writable,
+				    enum plat_account_mode mode)
+{
+	struct iopt_pages *pages;
+	u64 end, end_page;
+
+	if (length == 0 || length > ULONG_MAX - PAGE_SIZE)
+		return ERR_PTR(-EINVAL);
+	if (check_add_overflow(uptr, (u64)length, &end) ||
+	    check_add_overflow(end, (u64)PAGE_SIZE - 1, &end_page))
+		return ERR_PTR(-EOVERFLOW);
+	pages = iommufd_alloc(sizeof(*pages));
+	if (!pages)
+		return ERR_PTR(-ENOMEM);
+	refcount_set(&pages->kref, 1);
+	pages->uptr = uptr & PAGE_MASK;
+	pages->npages = ((end_page & PAGE_MASK) - pages->uptr) / PAGE_SIZE;
+	pages->writable = writable;
+	pages->account_mode = (u8)mode;
+	pages->account = plat_account_get(mode);
+	plat_mutex_init(&pages->mutex);
+	idtab_init(&pages->pins);
+	return pages;
+}
+
+void iopt_put_pages(struct iopt_pages *pages)
+{
+	if (!refcount_dec_and_test(&pages->kref))
+		return;
+	if (pages->npinned || !itree_empty(&pages->domains_itree) ||
+	    !itree_empty(&pages->access_itree) || !idtab_empty(&pages->pins))
+		plat_warn("iopt_put_pages: freed with %lu pages pinned", pages->npinned);
+	plat_account_put(pages->account);
+	idtab_destroy(&pages->pins);
+	plat_mutex_destroy(&pages->mutex);
+	kfree(pages);
+}
+
+static unsigned long chunk_slots(const struct iopt_pages *pages)
+{
+	return min(pages->npages, PINS_PER_CHUNK);
+}
+
+phys_addr_t iopt_pages_pa(struct iopt_pages *pages, unsigned long index)
+{
+	struct pin_chunk *c = idtab_load(&pages->pins, index / PINS_PER_CHUNK);
+
+	return c ? c->pa[index % PINS_PER_CHUNK] : 0;
+}
+
+/* Unpin [first, last], all pinned now; frees chunks that become empty. */
+static void unpin_now(struct iopt_pages *pages, unsigned long first, unsigned long last)
+{
+	unsigned long idx = first;
+
+	while (idx <= last) {
+		unsigned long off = idx % PINS_PER_CHUNK;
+		unsigned long n = min(last - idx + 1, PINS_PER_CHUNK - off);
+		struct pin_chunk *c = idtab_load(&pages->pins, idx / PINS_PER_CHUNK);
+
+		if (!c) {
+			plat_warn("iopt_pages: unpin of a page never pinned");
+			idx += n;
+			continue;
+		}
+		pin_map_update(&c->pa[off], n, -1);
+		plat_unpin_pages(&c->pa[off], n);
+		memset(&c->pa[off], 0, n * sizeof(c->pa[0]));
+		c->npinned -= n;
+		if (!c->npinned) {
+			idtab_erase(&pages->pins, idx / PINS_PER_CHUNK);
+			kfree(c);
+		}
+		pages->npinned -= n;
+		plat_account_uncharge(pages->account, n);
+		idx += n;
+	}
+}
+
+/* Pin [first, last], none pinned now, charging them; all or nothing. */
+static int pin_now(struct iopt_pages *pages, unsigned long first, unsigned long last)
+{
+	unsigned long idx = first;
+	int ret;
+
+	ret = plat_account_charge(pages->account, last - first + 1);
+	if (ret)
+		return ret;
+	while (idx <= last) {
+		unsigned long off = idx % PINS_PER_CHUNK;
+		unsigned long n = min(last - idx + 1, PINS_PER_CHUNK - off);
+		struct pin_chunk *c = idtab_load(&pages->pins, idx / PINS_PER_CHUNK);
+		bool new_chunk = !c;
+
+		if (new_chunk) {
+			c = iommufd_alloc(sizeof(*c) + chunk_slots(pages) * sizeof(c->pa[0]));
+			ret = c ? idtab_store(&pages->pins, idx / PINS_PER_CHUNK, c, NULL) : -ENOMEM;
+			if (ret) {
+				kfree(c);
+				goto err;
+			}
+		}
+		ret = plat_pin_user_pages(pages->uptr + idx * PAGE_SIZE, n, pages->writable,
+					  &c->pa[off]);
+		if (!ret) {
+			ret = pin_map_update(&c->pa[off], n, 1);
+			if (ret)
+				plat_unpin_pages(&c->pa[off], n);
+		}
+		if (ret) {
+			memset(&c->pa[off], 0, n * sizeof(c->pa[0]));
+			if (new_chunk) {
+				idtab_erase(&pages->pins, idx / PINS_PER_CHUNK);
+				kfree(c);
+			}
+			goto err;
+		}
+		c->npinned += n;
+		pages->npinned += n;
+		idx += n;
+	}
+	return 0;
+err:
+	plat_account_uncharge(pages->account, last - idx + 1);
+	if (idx > first)
+		unpin_now(pages, first, idx - 1);
+	return ret;
+}
+
+/* The holes of domains_itree + access_itree inside [first, last]. */
+#define for_each_unused_span(span, pages, first, last)                        \
+	for (itree_span_first(span, (const struct itree_root *const[]){         \
+			&(pages)->domains_itree, &(pages)->access_itree }, 2,   \
+			first, last);                                           \
+	     !(span)->done; itree_span_next(span))                              \
+		if ((span)->is_hole)
+
+/*
+ * Pin whatever in [first, last] no domain area or access holds yet; call it
+ * before inserting the new user's node. pages->mutex held.
+ */
+static int pin_range(struct iopt_pages *pages, unsigned long first, unsigned long last)
+{
+	struct itree_span span;
+	unsigned long failed_at = 0;
+	int ret = 0;
+
+	for_each_unused_span(&span, pages, first, last) {
+		ret = pin_now(pages, span.start, span.last);
+		if (ret) {
+			failed_at = span.start;
+			break;
+		}
+	}
+	if (!ret)
+		return 0;
+	for_each_unused_span(&span, pages, first, last) {
+		if (span.start >= failed_at)
+			break;
+		unpin_now(pages, span.start, span.last);
+	}
+	return ret;
+}
+
+/* Unpin what in [first, last] nobody holds any more; call after removing a node. */
+static void unpin_range(struct iopt_pages *pages, unsigned long first, unsigned long last)
+{
+	struct itree_span span;
+
+	for_each_unused_span(&span, pages, first, last)
+		unpin_now(pages, span.start, span.last);
+}
+
+/*
+ * Map area into domain from the pinned pages: one iommu_map() per
+ * physically contiguous run, cut at the batch limit, and at every page when
+ * large pages are off. On failure nothing of area stays in domain.
+ */
+static int area_map_domain(struct iopt_area *area, struct iopt_pages *pages,
+			   struct iommu_domain *domain)
+{
+	unsigned long iova = iopt_area_iova(area), left = iopt_area_length(area);
+	unsigned long idx = iopt_area_index(area), off = area->page_offset, done = 0;
+	unsigned long max_run = max_t(unsigned long, iommufd_test_memory_limit / 12, 1) * PAGE_SIZE;
+	int ret;
+
+	if (area->iopt->disable_large_pages)
+		max_run = PAGE_SIZE;
+	while (left) {
+		phys_addr_t pa = iopt_pages_pa(pages, idx++) + off;
+		unsigned long run = min(PAGE_SIZE - off, left);
+
+		off = 0;
+		while (run < left && run < max_run && iopt_pages_pa(pages, idx) == pa + run) {
+			run += min(PAGE_SIZE, left - run);
+			idx++;
+		}
+		ret = iommu_map(domain, iova + done, pa, run, area->iommu_prot);
+		if (ret) {
+			if (done)
+				iommu_unmap(domain, iova, done);
+			return ret;
+		}
+		done += run;
+		left -= run;
+	}
+	return 0;
+}
+
+/* Remove area from one domain; every IOPTE goes and is flushed before return. */
+void iopt_area_unmap_domain(struct iopt_area *area, struct iommu_domain *domain)
+{
+	size_t len = iopt_area_length(area);
+
+	if (iommu_unmap(domain, iopt_area_iova(area), len) != len)
+		plat_warn("iopt_area_unmap_domain: domain unmapped less than the area");
+}
+
+/*
+ * Pin area's pages and load them into every domain of its iopt (a new
+ * area, not yet visible). No domains: nothing is pinned (lazy, as Linux).
+ * On failure no domain holds any of it and nothing stays pinned.
+ */
+int iopt_area_fill_domains(struct iopt_area *area, struct iopt_pages *pages)
+{
+	struct io_pagetable *iopt = area->iopt;
+	unsigned int i;
+	int ret;
+
+	if (!iopt->ndomains)
+		return 0;
+	plat_mutex_lock(&pages->mutex);
+	ret = pin_range(pages, iopt_area_index(area), iopt_area_last_index(area));
+	if (ret)
+		goto out_unlock;
+	for (i = 0; i < iopt->ndomains; i++) {
+		ret = area_map_domain(area, pages, iopt->domains[i]);
+		if (ret)
+			goto err_unmap;
+	}
+	itree_insert(&pages->domains_itree, &area->pages_node);
+	area->storage = true;
+	goto out_unlock;
+err_unmap:
+	while (i--)
+		iopt_area_unmap_domain(area, iopt->domains[i]);
+	unpin_range(pages, iopt_area_index(area), iopt_area_last_index(area));
+out_unlock:
+	plat_mutex_unlock(&pages->mutex);
+	return ret;
+}
+
+/* Undo iopt_area_fill_domains(): out of every domain, unpinned where unused. */
+void iopt_area_unfill_domains(struct iopt_area *area, struct iopt_pages *pages)
+{
+	struct io_pagetable *iopt = area->iopt;
+
+	plat_mutex_lock(&pages->mutex);
+	if (area->storage) {
+		for (unsigned int i = 0; i < iopt->ndomains; i++)
+			iopt_area_unmap_domain(area, iopt->domains[i]);
+		itree_remove(&pages->domains_itree, &area->pages_node);
+		area->storage = false;
+		unpin_range(pages, iopt_area_index(area), iopt_area_last_index(area));
+	}
+	plat_mutex_unlock(&pages->mutex);
+}
+
+/* Load a visible area into a domain being added; pins it if it is the first. */
+int iopt_area_fill_domain(struct iopt_area *area, struct iommu_domain *domain)
+{
+	struct iopt_pages *pages = area->pages;
+	int ret;
+
+	plat_mutex_lock(&pages->mutex);
+	if (!area->storage) {
+		ret = pin_range(pages, iopt_area_index(area), iopt_area_last_index(area));
+		if (ret)
+			goto out_unlock;
+	}
+	ret = area_map_domain(area, pages, domain);
+	if (ret) {
+		if (!area->storage)
+			unpin_range(pages, iopt_area_index(area), iopt_area_last_index(area));
+		goto out_unlock;
+	}
+	if (!area->storage) {
+		itree_insert(&pages->domains_itree, &area->pages_node);
+		area->storage = true;
+	}
+out_unlock:
+	plat_mutex_unlock(&pages->mutex);
+	return ret;
+}
+
+/* The last domain of the iopt leaves: unmap area from it and unpin. */
+void iopt_area_unfill_domain(struct iopt_area *area, struct iopt_pages *pages,
+			     struct iommu_domain *domain)
+{
+	plat_mutex_lock(&pages->mutex);
+	if (area->storage) {
+		iopt_area_unmap_domain(area, domain);
+		itree_remove(&pages->domains_itree, &area->pages_node);
+		area->storage = false;
+		unpin_range(pages, iopt_area_index(area), iopt_area_last_index(area));
+	}
+	plat_mutex_unlock(&pages->mutex);
+}
+
+static struct iopt_pages_access *find_access(struct iopt_pages *pages, unsigned long first,
+					     unsigned long last)
+{
+	struct itree_node *n;
+
+	itree_for_each(n, &pages->access_itree, first, first)
+		if (n->start == first && n->last == last)
+			return container_of(n, struct iopt_pages_access, node);
+	return NULL;
+}
+
+/*
+ * An access pins pages [first, last] of area; out_pas (optional) gets
+ * their physical addresses. Caller holds the iopt's iova_rwsem.
+ */
+int iopt_area_add_access(struct iopt_area *area, unsigned long first, unsigned long last,
+			 phys_addr_t *out_pas, bool write)
+{
+	struct iopt_pages *pages = area->pages;
+	struct iopt_pages_access *a;
+	int ret = 0;
+
+	if (write && !(area->iommu_prot & IOMMU_WRITE))
+		return -EPERM;
+	plat_mutex_lock(&pages->mutex);
+	a = find_access(pages, first, last);
+	if (a) {
+		a->users++;
+	} else {
+		a = iommufd_alloc(sizeof(*a));
+		if (!a) {
+			ret = -ENOMEM;
+			goto out_unlock;
+		}
+		ret = pin_range(pages, first, last);
+		if (ret) {
+			kfree(a);
+			goto out_unlock;
+		}
+		a->node.start = first;
+		a->node.last = last;
+		a->users = 1;
+		itree_insert(&pages->access_itree, &a->node);
+	}
+	if (out_pas)
+		for (unsigned long i = first; i <= last; i++)
+			*out_pas++ = iopt_pages_pa(pages, i);
+	area->num_accesses++;
+out_unlock:
+	plat_mutex_unlock(&pages->mutex);
+	return ret;
+}
+
+void iopt_area_remove_access(struct iopt_area *area, unsigned long first,
+			     unsigned long last)
+{
+	struct iopt_pages *pages = area->pages;
+	struct iopt_pages_access *a;
+
+	plat_mutex_lock(&pages->mutex);
+	a = find_access(pages, first, last);
+	if (!a || !area->num_accesses) {
+		plat_warn("iopt_area_remove_access: no pin of pages %lu-%lu", first, last);
+		goto out_unlock;
+	}
+	area->num_accesses--;
+	if (--a->users == 0) {
+		itree_remove(&pages->access_itree, &a->node);
+		kfree(a);
+		unpin_range(pages, first, last);
+	}
+out_unlock:
+	plat_mutex_unlock(&pages->mutex);
+}
+
+/* Copy one page's worth through a pinned (or briefly pinned) page. */
+static int rw_page(struct iopt_pages *pages, unsigned long index, unsigned long off,
+		   void *data, unsigned long len, bool write)
+{
+	phys_addr_t pa = iopt_pages_pa(pages, index);
+	bool temp = !pa;
+	int ret;
+
+	if (temp) {
+		ret = plat_pin_user_pages(pages->uptr + index * PAGE_SIZE, 1, write, &pa);
+		if (ret)
+			return ret;
+	}
+	if (write)
+		memcpy(plat_phys_to_virt(pa + off), data, len);
+	else
+		memcpy(data, plat_phys_to_virt(pa + off), len);
+	if (temp)
+		plat_unpin_pages(&pa, 1);
+	return 0;
+}
+
+/*
+ * Read or write length bytes at start_byte of pages with the CPU: straight
+ * through the user mapping, or page by page through pinned pages
+ * (__IOMMUFD_ACCESS_RW_SLOW_PATH).
+ */
+int iopt_pages_rw_access(struct iopt_pages *pages, unsigned long start_byte, void *data,
+			 unsigned long length, unsigned int flags)
+{
+	bool write = flags & IOMMUFD_ACCESS_RW_WRITE;
+	int ret = 0;
+
+	if (write && !pages->writable)
+		return -EPERM;
+	if (!(flags & __IOMMUFD_ACCESS_RW_SLOW_PATH)) {
+		if (write)
+			return copy_to_user(pages->uptr + start_byte, data, length);
+		return copy_from_user(data, pages->uptr + start_byte, length);
+	}
+	plat_mutex_lock(&pages->mutex);
+	while (length && !ret) {
+		unsigned long off = start_byte % PAGE_SIZE;
+		unsigned long n = min(length, PAGE_SIZE - off);
+
+		ret = rw_page(pages, start_byte / PAGE_SIZE, off, data, n, write);
+		data = (char *)data + n;
+		start_byte += n;
+		length -= n;
+	}
+	plat_mutex_unlock(&pages->mutex);
+	return ret;
+}

@@ -1,0 +1,543 @@
+// SPDX-License-Identifier: MIT
+/*
+ * IOMMU_TEST_CMD: Linux's self-test ops against the mock IOMMU (mock
+ * devices, reserved IOVA, domain and pin-count checks, test accesses with
+ * their own fds), plus the state digest the failure-injection tests use.
+ */
+#include "core/io_pagetable.h"
+#include "core/include/uapi/iommufd_test.h"
+#include "iommu/mock/mock.h"
+
+/* The object MOCK_DOMAIN makes: a mock device bound and attached for user space. */
+struct selftest_obj {
+	struct iommufd_object obj;
+	struct iommufd_device *idev;
+	struct iommu_dev *mock_dev;
+};
+
+void iommufd_selftest_destroy(struct iommufd_object *obj)
+{
+	struct selftest_obj *sobj = container_of(obj, struct selftest_obj, obj);
+
+	iommufd_device_detach(sobj->idev);
+	iommufd_device_unbind(sobj->idev);
+	mock_dev_destroy(sobj->mock_dev);
+}
+
+void iommufd_test_reset_memory_limit(void)
+{
+	iommufd_test_memory_limit = 65536;
+}
+
+/* MOCK_DOMAIN(_FLAGS): a new mock device attached to the IOAS or HWPT cmd->id. */
+static int test_mock_domain(struct iommufd_ucmd *ucmd, struct iommu_test_cmd *cmd)
+{
+	u32 pt_id = cmd->id, idev_id, dev_flags = 0;
+	struct selftest_obj *sobj;
+	int ret;
+
+	if (cmd->op == IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS)
+		dev_flags = cmd->mock_domain_flags.dev_flags;
+	sobj = iommufd_object_alloc(ucmd->ictx, sobj, IOMMUFD_OBJ_SELFTEST);
+	if (IS_ERR(sobj))
+		return (int)PTR_ERR(sobj);
+	sobj->mock_dev = mock_dev_create(dev_flags);
+	if (IS_ERR(sobj->mock_dev)) {
+		ret = (int)PTR_ERR(sobj->mock_dev);
+		goto out_sobj;
+	}
+	sobj->idev = iommufd_device_bind(ucmd->ictx, sobj->mock_dev, &idev_id);
+	if (IS_ERR(sobj->idev)) {
+		ret = (int)PTR_ERR(sobj->idev);
+		goto out_mdev;
+	}
+	ret = iommufd_device_attach(sobj->idev, &pt_id);
+	if (ret)
+		goto out_unbind;
+	cmd->mock_domain.out_hwpt_id = pt_id;
+	cmd->mock_domain.out_stdev_id = sobj->obj.id;
+	cmd->mock_domain.out_idev_id = idev_id;
+	ret = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+	if (ret)
+		goto out_detach;
+	iommufd_object_finalize(ucmd->ictx, &sobj->obj);
+	return 0;
+out_detach:
+	iommufd_device_detach(sobj->idev);
+out_unbind:
+	iommufd_device_unbind(sobj->idev);
+out_mdev:
+	mock_dev_destroy(sobj->mock_dev);
+out_sobj:
+	iommufd_object_abort(ucmd->ictx, &sobj->obj);
+	return ret;
+}
+
+static int test_mock_domain_replace(struct iommufd_ucmd *ucmd, struct iommu_test_cmd *cmd)
+{
+	struct iommufd_object *obj;
+	u32 pt_id = cmd->mock_domain_replace.pt_id;
+	int ret;
+
+	obj = iommufd_get_object(ucmd->ictx, cmd->id, IOMMUFD_OBJ_SELFTEST);
+	if (IS_ERR(obj))
+		return (int)PTR_ERR(obj);
+	ret = iommufd_device_replace(container_of(obj, struct selftest_obj, obj)->idev, &pt_id);
+	if (!ret) {
+		cmd->mock_domain_replace.pt_id = pt_id;
+		ret = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+	}
+	iommufd_put_object(ucmd->ictx, obj);
+	return ret;
+}
+
+static int test_add_reserved(struct iommufd_ucmd *ucmd, u32 id, u64 start, u64 length)
+{
+	struct iommufd_ioas *ioas;
+	u64 last;
+	int ret;
+
+	if (!length || check_add_overflow(start, length - 1, &last))
+		return -EINVAL;
+	ioas = iommufd_get_ioas(ucmd->ictx, id);
+	if (IS_ERR(ioas))
+		return (int)PTR_ERR(ioas);
+	ret = iopt_reserve_iova(&ioas->iopt, start, last, NULL);
+	iommufd_put_object(ucmd->ictx, &ioas->obj);
+	return ret;
+}
+
+/*
+ * MD_CHECK_MAP: every IO page of [iova, iova + length) in the mock domain
+ * of HWPT id maps the user memory at uptr, and the START/LAST marks of the
+ * map calls nest properly (a START only after a LAST, and vice versa).
+ */
+static int test_md_check_map(struct iommufd_ucmd *ucmd, u32 id, u64 iova, u64 length,
+			     u64 uptr)
+{
+	struct iommufd_hwpt_paging *hwpt;
+	struct iommufd_object *obj;
+	u64 end, prev_flags = 0;
+	int ret = 0;
+
+	if ((iova | length | uptr) % MOCK_IO_PAGE_SIZE || check_add_overflow(uptr, length, &end))
+		return -EINVAL;
+	obj = iommufd_get_object(ucmd->ictx, id, IOMMUFD_OBJ_HWPT_PAGING);
+	if (IS_ERR(obj))
+		return (int)PTR_ERR(obj);
+	hwpt = container_of(obj, struct iommufd_hwpt_paging, obj);
+	if (!mock_domain_is_mock(hwpt->domain)) {
+		ret = -EINVAL;
+		goto out_put;
+	}
+	for (u64 off = 0; off < length; off += MOCK_IO_PAGE_SIZE) {
+		phys_addr_t want, got;
+		u64 flags;
+
+		ret = plat_user_to_phys(uptr + off, &want);
+		if (ret)
+			break;
+		if (mock_domain_lookup(hwpt->domain, iova + off, &got, &flags) || got != want) {
+			ret = -EINVAL;
+			break;
+		}
+		if (off && !!(flags & MOCK_PFN_START_IOVA) != !!(prev_flags & MOCK_PFN_LAST_IOVA)) {
+			ret = -EINVAL;
+			break;
+		}
+		prev_flags = flags;
+	}
+out_put:
+	iommufd_put_object(ucmd->ictx, obj);
+	return ret;
+}
+
+/* MD_CHECK_REFS: every page of [uptr, uptr + length) is pinned exactly refs times. */
+static int test_md_check_refs(u64 uptr, u64 length, unsigned int refs)
+{
+	u64 end;
+
+	if (length % PAGE_SIZE || uptr % PAGE_SIZE || check_add_overflow(uptr, length, &end))
+		return -EINVAL;
+	for (; length; length -= PAGE_SIZE, uptr += PAGE_SIZE) {
+		phys_addr_t pa;
+		int ret = plat_user_to_phys(uptr, &pa);
+
+		if (ret)
+			return ret;
+		if (iommufd_page_pins(pa) != refs)
+			return -EIO;
+	}
+	return 0;
+}
+
+/* A test access and the pins made through it, behind an fd of its own. */
+struct selftest_access {
+	struct iommufd_access *access;
+	struct plat_mutex lock;		/* protects items, next_id */
+	struct list_head items;
+	unsigned int next_id;
+};
+
+struct selftest_access_item {
+	struct list_head node;
+	unsigned long iova, length;
+	unsigned int id;
+};
+
+/* The access's unmap op: drop every pin that overlaps [iova, iova + length). */
+static void test_access_unmap(void *data, unsigned long iova, unsigned long length)
+{
+	unsigned long last = iova + length - 1;
+	struct selftest_access *sta = data;
+	struct selftest_access_item *item, *tmp;
+
+	plat_mutex_lock(&sta->lock);
+	list_for_each_entry_safe(item, tmp, &sta->items, node) {
+		if (iova > item->iova + item->length - 1 || last < item->iova)
+			continue;
+		list_del(&item->node);
+		iommufd_access_unpin_pages(sta->access, item->iova, item->length);
+		kfree(item);
+	}
+	plat_mutex_unlock(&sta->lock);
+}
+
+static void test_access_release(void *priv)
+{
+	struct selftest_access *sta = priv;
+
+	if (sta->access) {
+		test_access_unmap(sta, 0, ULONG_MAX);
+		iommufd_access_destroy(sta->access);
+	}
+	plat_mutex_destroy(&sta->lock);
+	kfree(sta);
+}
+
+static const struct plat_anon_ops test_access_fops = {
+	.name = "[iommufd_test_staccess]",
+	.release = test_access_release,
+};
+
+static const struct iommufd_access_ops test_access_ops = {
+	.unmap = test_access_unmap,
+};
+
+static const struct iommufd_access_ops test_access_ops_pin = {
+	.needs_pin_pages = 1,
+	.unmap = test_access_unmap,
+};
+
+static struct selftest_access *access_get(int fd, void **ref)
+{
+	struct selftest_access *sta = plat_anon_fd_get(fd, &test_access_fops, ref);
+
+	return sta ? sta : ERR_PTR(-EBADFD);
+}
+
+static int test_create_access(struct iommufd_ucmd *ucmd, struct iommu_test_cmd *cmd)
+{
+	u32 flags = cmd->create_access.flags, id;
+	struct selftest_access *sta;
+	struct iommufd_access *access;
+	int fd, ret;
+
+	if (flags & ~MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES)
+		return -EOPNOTSUPP;
+	sta = iommufd_alloc(sizeof(*sta));
+	if (!sta)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&sta->items);
+	plat_mutex_init(&sta->lock);
+	fd = plat_anon_fd_reserve();
+	if (fd < 0) {
+		ret = fd;
+		goto out_free;
+	}
+	access = iommufd_access_create(ucmd->ictx,
+				       flags & MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES ?
+				       &test_access_ops_pin : &test_access_ops, sta, &id);
+	if (IS_ERR(access)) {
+		ret = (int)PTR_ERR(access);
+		goto out_unreserve;
+	}
+	ret = iommufd_access_attach(access, cmd->id);
+	if (ret)
+		goto out_destroy;
+	cmd->create_access.out_access_fd = (u32)fd;
+	ret = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+	if (ret)
+		goto out_destroy;
+	sta->access = access;
+	plat_anon_fd_install(fd, &test_access_fops, sta);
+	return 0;
+out_destroy:
+	iommufd_access_destroy(access);
+out_unreserve:
+	plat_anon_fd_unreserve(fd);
+out_free:
+	plat_mutex_destroy(&sta->lock);
+	kfree(sta);
+	return ret;
+}
+
+static int test_access_item_destroy(int fd, unsigned int item_id)
+{
+	struct selftest_access_item *item;
+	struct selftest_access *sta;
+	void *ref;
+	int ret = -ENOENT;
+
+	sta = access_get(fd, &ref);
+	if (IS_ERR(sta))
+		return (int)PTR_ERR(sta);
+	plat_mutex_lock(&sta->lock);
+	list_for_each_entry(item, &sta->items, node) {
+		if (item->id == item_id) {
+			list_del(&item->node);
+			iommufd_access_unpin_pages(sta->access, item->iova, item->length);
+			kfree(item);
+			ret = 0;
+			break;
+		}
+	}
+	plat_mutex_unlock(&sta->lock);
+	plat_anon_fd_put(ref);
+	return ret;
+}
+
+/* The pinned pages must be the user's pages at uptr (bug class 16's check). */
+static int check_pages(u64 uptr, const phys_addr_t *pas, unsigned long npages)
+{
+	for (unsigned long i = 0; i < npages; i++, uptr += PAGE_SIZE) {
+		phys_addr_t pa;
+		int ret = plat_user_to_phys(uptr, &pa);
+
+		if (ret)
+			return ret;
+		if (pa != pas[i])
+			return -EBADE;
+	}
+	return 0;
+}
+
+#define TEST_ACCESS_MAX (16UL << 20)
+
+static int test_access_pages(struct iommufd_ucmd *ucmd, struct iommu_test_cmd *cmd)
+{
+	u64 iova = cmd->access_pages.iova, length = cmd->access_pages.length;
+	u64 uptr = cmd->access_pages.uptr;
+	u32 flags = cmd->access_pages.flags;
+	struct selftest_access_item *item;
+	struct selftest_access *sta;
+	unsigned long npages;
+	phys_addr_t *pas;
+	void *ref;
+	int ret;
+
+	if (length > TEST_ACCESS_MAX)
+		return -ENOMEM;
+	if (flags & ~(MOCK_FLAGS_ACCESS_WRITE | MOCK_FLAGS_ACCESS_SYZ))
+		return -EOPNOTSUPP;
+	sta = access_get((int)cmd->id, &ref);
+	if (IS_ERR(sta))
+		return (int)PTR_ERR(sta);
+	if (sta->access->ops != &test_access_ops_pin) {
+		ret = -EOPNOTSUPP;
+		goto out_put;
+	}
+	if (!length || iova + length < iova) {
+		ret = length ? -EOVERFLOW : -EINVAL;
+		goto out_put;
+	}
+	npages = (ALIGN(iova + length, PAGE_SIZE) - ALIGN_DOWN(iova, PAGE_SIZE)) / PAGE_SIZE;
+	pas = iommufd_alloc(npages * sizeof(*pas));
+	if (!pas) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	plat_mutex_lock(&sta->lock);
+	ret = iommufd_access_pin_pages(sta->access, iova, length, pas,
+				       flags & MOCK_FLAGS_ACCESS_WRITE ? IOMMUFD_ACCESS_RW_WRITE : 0);
+	if (ret)
+		goto out_unlock;
+	if (uptr) {
+		ret = check_pages(uptr - (iova - ALIGN_DOWN(iova, PAGE_SIZE)), pas, npages);
+		if (ret)
+			goto out_unpin;
+	}
+	item = iommufd_alloc(sizeof(*item));
+	if (!item) {
+		ret = -ENOMEM;
+		goto out_unpin;
+	}
+	item->iova = iova;
+	item->length = length;
+	item->id = sta->next_id++;
+	list_add_tail(&item->node, &sta->items);
+	cmd->access_pages.out_access_pages_id = item->id;
+	ret = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+	if (!ret)
+		goto out_unlock;
+	list_del(&item->node);
+	kfree(item);
+out_unpin:
+	iommufd_access_unpin_pages(sta->access, iova, length);
+out_unlock:
+	plat_mutex_unlock(&sta->lock);
+	kfree(pas);
+out_put:
+	plat_anon_fd_put(ref);
+	return ret;
+}
+
+static int test_access_rw(struct iommufd_ucmd *ucmd, struct iommu_test_cmd *cmd)
+{
+	u64 iova = cmd->access_rw.iova, length = cmd->access_rw.length;
+	u32 flags = cmd->access_rw.flags;
+	struct selftest_access *sta;
+	void *tmp, *ref;
+	int ret;
+
+	if (length > TEST_ACCESS_MAX)
+		return -ENOMEM;
+	if (flags & ~(MOCK_ACCESS_RW_WRITE | MOCK_ACCESS_RW_SLOW_PATH | MOCK_FLAGS_ACCESS_SYZ))
+		return -EOPNOTSUPP;
+	sta = access_get((int)cmd->id, &ref);
+	if (IS_ERR(sta))
+		return (int)PTR_ERR(sta);
+	tmp = iommufd_alloc(length ? length : 1);
+	if (!tmp) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	if ((flags & MOCK_ACCESS_RW_WRITE) && copy_from_user(tmp, cmd->access_rw.uptr, length)) {
+		ret = -EFAULT;
+		goto out_free;
+	}
+	ret = iommufd_access_rw(sta->access, iova, tmp, length,
+				flags & (MOCK_ACCESS_RW_WRITE | MOCK_ACCESS_RW_SLOW_PATH));
+	if (!ret && !(flags & MOCK_ACCESS_RW_WRITE) &&
+	    copy_to_user(cmd->access_rw.uptr, tmp, length))
+		ret = -EFAULT;
+out_free:
+	kfree(tmp);
+out_put:
+	plat_anon_fd_put(ref);
+	return ret;
+}
+
+static int test_access_replace_ioas(u32 fd, u32 ioas_id)
+{
+	struct selftest_access *sta;
+	void *ref;
+	int ret;
+
+	sta = access_get((int)fd, &ref);
+	if (IS_ERR(sta))
+		return (int)PTR_ERR(sta);
+	ret = iommufd_access_replace(sta->access, ioas_id);
+	plat_anon_fd_put(ref);
+	return ret;
+}
+
+/* IOMMU_TEST_CMD: ops 1-12 of Linux 6.12; dirty, nesting and IOPF ops are not here. */
+int iommufd_test(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_test_cmd *cmd = ucmd->cmd;
+
+	switch (cmd->op) {
+	case IOMMU_TEST_OP_ADD_RESERVED:
+		return test_add_reserved(ucmd, cmd->id, cmd->add_reserved.start,
+					 cmd->add_reserved.length);
+	case IOMMU_TEST_OP_MOCK_DOMAIN:
+	case IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS:
+		return test_mock_domain(ucmd, cmd);
+	case IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE:
+		return test_mock_domain_replace(ucmd, cmd);
+	case IOMMU_TEST_OP_MD_CHECK_MAP:
+		return test_md_check_map(ucmd, cmd->id, cmd->check_map.iova,
+					 cmd->check_map.length, cmd->check_map.uptr);
+	case IOMMU_TEST_OP_MD_CHECK_REFS:
+		return test_md_check_refs(cmd->check_refs.uptr, cmd->check_refs.length,
+					  cmd->check_refs.refs);
+	case IOMMU_TEST_OP_CREATE_ACCESS:
+		return test_create_access(ucmd, cmd);
+	case IOMMU_TEST_OP_ACCESS_REPLACE_IOAS:
+		return test_access_replace_ioas(cmd->id, cmd->access_replace_ioas.ioas_id);
+	case IOMMU_TEST_OP_ACCESS_PAGES:
+		return test_access_pages(ucmd, cmd);
+	case IOMMU_TEST_OP_ACCESS_RW:
+		return test_access_rw(ucmd, cmd);
+	case IOMMU_TEST_OP_DESTROY_ACCESS_PAGES:
+		return test_access_item_destroy((int)cmd->id,
+						cmd->destroy_access_pages.access_pages_id);
+	case IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT:
+		/* a batch must hold one entry: pfn + count */
+		if (cmd->memory_limit.limit < sizeof(unsigned long) + sizeof(u32))
+			return -EINVAL;
+		iommufd_test_memory_limit = cmd->memory_limit.limit;
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+static u64 mix(u64 h, u64 v)
+{
+	return (h ^ v) * 0x100000001b3ULL + (v >> 7);
+}
+
+static u64 itree_digest(u64 h, const struct itree_root *root)
+{
+	for (struct itree_node *n = itree_first(root); n; n = itree_next(n))
+		h = mix(mix(h, n->start), n->last);
+	return h;
+}
+
+static u64 ioas_digest(u64 h, struct iommufd_ioas *ioas)
+{
+	struct io_pagetable *iopt = &ioas->iopt;
+	struct iopt_area *area;
+
+	plat_down_read(&iopt->iova_rwsem);
+	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area;
+	     area = iopt_area_iter_next(area, 0, ULONG_MAX)) {
+		h = mix(mix(mix(h, area->node.start), area->node.last), area->iommu_prot);
+		h = mix(mix(h, area->page_offset), area->pages_node.start);
+		if (area->pages)
+			h = mix(mix(h, area->pages->uptr), area->pages->npinned);
+		h = mix(h, area->storage | area->num_accesses << 1);
+	}
+	h = itree_digest(h, &iopt->reserved_itree);
+	h = itree_digest(h, &iopt->allowed_itree);
+	h = mix(mix(mix(h, iopt->iova_alignment), iopt->ndomains), iopt->disable_large_pages);
+	plat_up_read(&iopt->iova_rwsem);
+	return h;
+}
+
+u64 iommufd_test_digest(struct iommufd_ctx *ictx)
+{
+	struct iommufd_object *obj;
+	unsigned long index;
+	u64 h = 0xcbf29ce484222325ULL;
+
+	plat_mutex_lock(&ictx->lock);
+	idtab_for_each(&ictx->objects, index, obj) {
+		h = mix(mix(mix(h, index), obj->type), refcount_read(&obj->users));
+		if (obj->type == IOMMUFD_OBJ_IOAS)
+			h = ioas_digest(h, container_of(obj, struct iommufd_ioas, obj));
+		if (obj->type == IOMMUFD_OBJ_HWPT_PAGING) {
+			struct iommu_domain *d =
+				container_of(obj, struct iommufd_hwpt_paging, obj)->domain;
+
+			if (mock_domain_is_mock(d))
+				h = mix(mix(h, mock_domain_digest(d)), mock_domain_entries(d));
+		}
+	}
+	h = mix(h, ictx->objects.count);
+	h = mix(h, ictx->vfio_ioas ? ictx->vfio_ioas->obj.id : 0);
+	plat_mutex_unlock(&ictx->lock);
+	return mix(mix(h, iommufd_pinned_pages()), iommufd_live_objects());
+}

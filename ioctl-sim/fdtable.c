@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: MIT
+/*
+ * fd tables, files and device nodes of the syscall stub, and the anonymous
+ * fds core/platform.h promises (CREATE_ACCESS). Files are refcounted so an
+ * ioctl in flight keeps its file alive while another thread closes the fd.
+ */
+#include "ioctl-sim/sim.h"
+#include "core/platform.h"
+#include "lib/alloc.h"
+#include "lib/errno.h"
+#include "lib/idtable.h"
+#include "lib/spinlock.h"
+#include "lib/string.h"
+
+struct sim_fdtable {
+	spinlock_t lock;		/* protects fds */
+	struct idtab fds;		/* fd -> struct sim_file (IDTAB_ZERO: reserved) */
+};
+
+#define SIM_FD_MIN 3			/* 0-2 are the console */
+#define SIM_FD_MAX 0x7fffffff
+
+static struct sim_fdtable default_table;
+static struct sim_fdtable *current_table;
+static const struct sim_fd_allocator *fd_allocator;
+static long live_files;
+
+static spinlock_t nodes_lock;
+static LIST_HEAD(nodes);
+static struct sim_node builtin_nodes[] = {
+	{ .path = "/dev/iommu", .ops = &iommufd_fops },
+};
+
+static struct sim_fdtable *cur(void)
+{
+	return current_table ? current_table : &default_table;
+}
+
+int sim_register_node(struct sim_node *node)
+{
+	struct sim_node *n;
+	int ret = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(builtin_nodes); i++)
+		if (!strcmp(builtin_nodes[i].path, node->path))
+			return -EEXIST;
+	spin_lock(&nodes_lock);
+	list_for_each_entry(n, &nodes, list)
+		if (!strcmp(n->path, node->path))
+			ret = -EEXIST;
+	if (!ret)
+		list_add_tail(&node->list, &nodes);
+	spin_unlock(&nodes_lock);
+	return ret;
+}
+
+void sim_unregister_node(struct sim_node *node)
+{
+	spin_lock(&nodes_lock);
+	list_del(&node->list);
+	spin_unlock(&nodes_lock);
+}
+
+static struct sim_node *find_node(const char *path)
+{
+	struct sim_node *n, *found = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(builtin_nodes); i++)
+		if (!strcmp(builtin_nodes[i].path, path))
+			return &builtin_nodes[i];
+	spin_lock(&nodes_lock);
+	list_for_each_entry(n, &nodes, list)
+		if (!strcmp(n->path, path))
+			found = n;
+	spin_unlock(&nodes_lock);
+	return found;
+}
+
+struct sim_file *sim_file_alloc(const struct sim_file_ops *ops, void *private_data)
+{
+	struct sim_file *f = kzalloc(sizeof(*f));
+
+	if (!f)
+		return NULL;
+	f->ops = ops;
+	f->private_data = private_data;
+	refcount_set(&f->refs, 1);
+	__atomic_fetch_add(&live_files, 1, __ATOMIC_RELAXED);
+	return f;
+}
+
+/* Free a file that never became visible (no release call). */
+static void free_file(struct sim_file *f)
+{
+	kfree(f->private_data);
+	kfree(f);
+	__atomic_fetch_sub(&live_files, 1, __ATOMIC_RELAXED);
+}
+
+/* A table entry that is a live file: not reserved, not a pending anonymous one. */
+static struct sim_file *live_file(struct sim_file *f)
+{
+	return f && f->ops ? f : NULL;
+}
+
+void sim_fput(struct sim_file *f)
+{
+	if (!refcount_dec_and_test(&f->refs))
+		return;
+	if (f->ops->release)
+		f->ops->release(f);
+	kfree(f);
+	__atomic_fetch_sub(&live_files, 1, __ATOMIC_RELAXED);
+}
+
+struct sim_file *sim_fget(int fd)
+{
+	struct sim_fdtable *t = cur();
+	struct sim_file *f;
+
+	if (fd < 0)
+		return NULL;
+	spin_lock(&t->lock);
+	f = live_file(idtab_load(&t->fds, (unsigned long)fd));
+	if (f)
+		refcount_inc(&f->refs);
+	spin_unlock(&t->lock);
+	return f;
+}
+
+bool sim_fd_is_ours(int fd)
+{
+	struct sim_fdtable *t = cur();
+	bool ours;
+
+	if (fd < 0)
+		return false;
+	spin_lock(&t->lock);
+	ours = live_file(idtab_load(&t->fds, (unsigned long)fd)) != NULL;
+	spin_unlock(&t->lock);
+	return ours;
+}
+
+int sim_fd_reserve(void)
+{
+	struct sim_fdtable *t = cur();
+	unsigned long fd;
+	int ret;
+
+	if (fd_allocator) {
+		int n = fd_allocator->alloc();
+
+		if (n < 0)
+			return n;
+		spin_lock(&t->lock);
+		ret = idtab_store(&t->fds, (unsigned long)n, IDTAB_ZERO, NULL);
+		spin_unlock(&t->lock);
+		if (ret) {
+			fd_allocator->free(n);
+			return ret;
+		}
+		return n;
+	}
+	spin_lock(&t->lock);
+	ret = idtab_alloc(&t->fds, IDTAB_ZERO, SIM_FD_MIN, SIM_FD_MAX, &fd);
+	spin_unlock(&t->lock);
+	if (ret)
+		return ret == -EBUSY ? -EMFILE : ret;
+	return (int)fd;
+}
+
+void sim_fd_install(int fd, struct sim_file *f)
+{
+	struct sim_fdtable *t = cur();
+
+	spin_lock(&t->lock);
+	idtab_store(&t->fds, (unsigned long)fd, f, NULL);	/* reserved: no allocation */
+	spin_unlock(&t->lock);
+}
+
+void sim_fd_unreserve(int fd)
+{
+	struct sim_fdtable *t = cur();
+
+	spin_lock(&t->lock);
+	idtab_erase(&t->fds, (unsigned long)fd);
+	spin_unlock(&t->lock);
+	if (fd_allocator)
+		fd_allocator->free(fd);
+}
+
+int sim_open(const char *path, int flags)
+{
+	struct sim_node *node = find_node(path);
+	struct sim_file *f;
+	int fd, ret;
+
+	if (!node)
+		return -ENOENT;
+	f = sim_file_alloc(node->ops, NULL);
+	if (!f)
+		return -ENOMEM;
+	f->node = node;
+	f->flags = flags;
+	if (node->ops->open) {
+		ret = node->ops->open(f, node);
+		if (ret) {
+			f->private_data = NULL;
+			free_file(f);
+			return ret;
+		}
+	}
+	fd = sim_fd_reserve();
+	if (fd < 0) {
+		sim_fput(f);
+		return fd;
+	}
+	sim_fd_install(fd, f);
+	return fd;
+}
+
+long sim_ioctl(int fd, unsigned int cmd, u64 arg)
+{
+	struct sim_file *f = sim_fget(fd);
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	ret = f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;
+	sim_fput(f);
+	return ret == -ENOIOCTLCMD ? -ENOTTY : ret;
+}
+
+int sim_close(int fd)
+{
+	struct sim_fdtable *t = cur();
+	struct sim_file *f = NULL;
+
+	if (fd < 0)
+		return -EBADF;
+	spin_lock(&t->lock);
+	if (live_file(idtab_load(&t->fds, (unsigned long)fd)))
+		f = idtab_erase(&t->fds, (unsigned long)fd);
+	spin_unlock(&t->lock);
+	if (!f)
+		return -EBADF;
+	if (fd_allocator)
+		fd_allocator->free(fd);
+	sim_fput(f);
+	return 0;
+}
+
+void sim_set_fd_allocator(const struct sim_fd_allocator *a)
+{
+	fd_allocator = a;
+}
+
+struct sim_fdtable *sim_fdtable_alloc(void)
+{
+	return kzalloc(sizeof(struct sim_fdtable));
+}
+
+void sim_fdtable_free(struct sim_fdtable *t)
+{
+	struct sim_fdtable *saved = current_table;
+	struct sim_file *f;
+	unsigned long fd;
+
+	current_table = t;
+	idtab_for_each(&t->fds, fd, f)
+		sim_close((int)fd);
+	current_table = saved == t ? NULL : saved;
+	idtab_destroy(&t->fds);
+	if (t != &default_table)
+		kfree(t);
+}
+
+void sim_fdtable_set_current(struct sim_fdtable *t)
+{
+	current_table = t;
+}
+
+struct sim_fdtable *sim_fdtable_current(void)
+{
+	return cur();
+}
+
+long sim_live_files(void)
+{
+	return __atomic_load_n(&live_files, __ATOMIC_RELAXED);
+}
+
+/* ---- anonymous fds for core/ (core/platform.h) ---- */
+
+struct anon_file {
+	const struct plat_anon_ops *ops;
+	void *priv;
+};
+
+static void anon_release(struct sim_file *f)
+{
+	struct anon_file *a = f->private_data;
+
+	a->ops->release(a->priv);
+	kfree(a);
+}
+
+static const struct sim_file_ops anon_fops = {
+	.name = "anon",
+	.release = anon_release,
+};
+
+/*
+ * The file is made at reserve time, so install cannot fail; until then it
+ * sits in the table with no ops, which every lookup treats as absent.
+ */
+int plat_anon_fd_reserve(void)
+{
+	struct anon_file *a = kzalloc(sizeof(*a));
+	struct sim_file *f = a ? sim_file_alloc(NULL, a) : NULL;
+	int fd;
+
+	if (!f) {
+		kfree(a);
+		return -ENOMEM;
+	}
+	fd = sim_fd_reserve();
+	if (fd < 0) {
+		free_file(f);
+		return fd;
+	}
+	sim_fd_install(fd, f);
+	return fd;
+}
+
+void plat_anon_fd_install(int fd, const struct plat_anon_ops *ops, void *priv)
+{
+	struct sim_fdtable *t = cur();
+	struct sim_file *f;
+	struct anon_file *a;
+
+	spin_lock(&t->lock);
+	f = idtab_load(&t->fds, (unsigned long)fd);
+	a = f->private_data;
+	a->ops = ops;
+	a->priv = priv;
+	f->ops = &anon_fops;
+	spin_unlock(&t->lock);
+}
+
+void plat_anon_fd_unreserve(int fd)
+{
+	struct sim_fdtable *t = cur();
+	struct sim_file *f;
+
+	spin_lock(&t->lock);
+	f = idtab_erase(&t->fds, (unsigned long)fd);
+	spin_unlock(&t->lock);
+	if (fd_allocator)
+		fd_allocator->free(fd);
+	free_file(f);
+}
+
+void *plat_anon_fd_get(int fd, const struct plat_anon_ops *ops, void **ref)
+{
+	struct sim_file *f = sim_fget(fd);
+	struct anon_file *a;
+
+	if (!f)
+		return NULL;
+	a = f->private_data;
+	if (f->ops != &anon_fops || a->ops != ops) {
+		sim_fput(f);
+		return NULL;
+	}
+	*ref = f;
+	return a->priv;
+}
+
+void plat_anon_fd_put(void *ref)
+{
+	sim_fput(ref);
+}

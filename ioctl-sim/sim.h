@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The syscall stub's file layer: device nodes by path (/dev/iommu built in,
+ * drivers add theirs), open files with small ops tables, and fd tables
+ * mapping numbers to files. Same code in the kernel and hosted.
+ */
+#ifndef IOCTL_SIM_SIM_H
+#define IOCTL_SIM_SIM_H
+
+#include "lib/compiler.h"
+#include "lib/list.h"
+#include "lib/refcount.h"
+
+struct sim_file;
+struct sim_node;
+
+/* What a kind of file does; every op may be NULL. */
+struct sim_file_ops {
+	const char *name;
+	/* Set up f->private_data when a node is opened: 0 or -errno. */
+	int (*open)(struct sim_file *f, struct sim_node *node);
+	/* ioctl: >= 0 or -errno; -ENOIOCTLCMD (and a NULL op) become -ENOTTY. */
+	long (*ioctl)(struct sim_file *f, unsigned int cmd, u64 arg);
+	/* read/pread and write/pwrite of n bytes at off to/from user memory: bytes or -errno. */
+	long (*read)(struct sim_file *f, u64 ubuf, size_t n, u64 off);
+	long (*write)(struct sim_file *f, u64 ubuf, size_t n, u64 off);
+	/* mmap of [off, off + len): the physical (MMIO) address mapped there, 0 or -errno. */
+	int (*mmap)(struct sim_file *f, u64 off, u64 len, phys_addr_t *pa);
+	/* The last reference went away (every fd closed, every get put). */
+	void (*release)(struct sim_file *f);
+};
+
+/* An open file: shared by the fds that name it and by sim_fget() holders. */
+struct sim_file {
+	const struct sim_file_ops *ops;
+	void *private_data;
+	struct sim_node *node;		/* NULL for anonymous files */
+	int flags;			/* open() flags */
+	u64 pos;			/* file position of read()/write() */
+	refcount_t refs;
+};
+
+/* A device node: open(path) makes a file with these ops. */
+struct sim_node {
+	const char *path;
+	const struct sim_file_ops *ops;
+	void *data;			/* the driver's (e.g. which device) */
+	struct list_head list;
+};
+
+/* Make node openable by its path; -EEXIST when the path is taken. */
+int sim_register_node(struct sim_node *node);
+void sim_unregister_node(struct sim_node *node);
+
+/*
+ * Calls on the current fd table. open: fd or -ENOENT (no such node),
+ * -EMFILE, -ENOMEM or the node's -errno. ioctl/close: -EBADF for fds the
+ * table does not hold.
+ */
+int sim_open(const char *path, int flags);
+long sim_ioctl(int fd, unsigned int cmd, u64 arg);
+int sim_close(int fd);
+bool sim_fd_is_ours(int fd);
+
+/* Anonymous files (access fds): reserve a number, then install a file. */
+struct sim_file *sim_file_alloc(const struct sim_file_ops *ops, void *private_data);
+int sim_fd_reserve(void);
+void sim_fd_install(int fd, struct sim_file *f);
+void sim_fd_unreserve(int fd);
+
+/* A reference on fd's file (NULL: -EBADF); drop it with sim_fput(). */
+struct sim_file *sim_fget(int fd);
+void sim_fput(struct sim_file *f);
+
+/*
+ * Where fd numbers come from. Default: the lowest free number >= 3 of the
+ * table. The hosted LD_PRELOAD library hands out real kernel fds as
+ * placeholders so ours never clash with the process's own.
+ */
+struct sim_fd_allocator {
+	int (*alloc)(void);		/* a free number or -errno */
+	void (*free)(int fd);		/* the number is no longer ours */
+};
+void sim_set_fd_allocator(const struct sim_fd_allocator *a);
+
+/* fd tables: one per process (ring 3); the default one serves hosted programs. */
+struct sim_fdtable;
+struct sim_fdtable *sim_fdtable_alloc(void);
+/* Close every fd of t and free it. */
+void sim_fdtable_free(struct sim_fdtable *t);
+/* Calls above use t from now on (NULL: the default table). */
+void sim_fdtable_set_current(struct sim_fdtable *t);
+struct sim_fdtable *sim_fdtable_current(void);
+/* Open files in all tables (leak check). */
+long sim_live_files(void);
+
+/* /dev/iommu: the file ops, and the context behind an iommufd fd. */
+extern const struct sim_file_ops iommufd_fops;
+struct iommufd_ctx;
+/*
+ * The context of iommufd fd, with a context reference (iommufd_ctx_put()),
+ * as VFIO_DEVICE_BIND_IOMMUFD needs; ERR_PTR(-EBADF) or ERR_PTR(-EBADFD).
+ */
+struct iommufd_ctx *sim_iommufd_ctx_from_fd(int fd);
+
+#endif

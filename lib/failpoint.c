@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The shared fail point: one armed countdown for the whole program (kernel
+ * or hosted process). Atomic so threads may pass sites concurrently.
+ */
+#include "lib/failpoint.h"
+
+static unsigned long armed_at;	/* 0: disarmed */
+static unsigned long passed;
+static bool fired;
+
+void failpoint_arm(unsigned long n)
+{
+	__atomic_store_n(&passed, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&fired, false, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&armed_at, n, __ATOMIC_SEQ_CST);
+}
+
+bool failpoint_hit(void)
+{
+	unsigned long at = __atomic_load_n(&armed_at, __ATOMIC_RELAXED);
+	unsigned long n = __atomic_add_fetch(&passed, 1, __ATOMIC_RELAXED);
+
+	if (!at || n != at)
+		return false;
+	__atomic_store_n(&fired, true, __ATOMIC_SEQ_CST);
+	return true;
+}
+
+unsigned long failpoint_count(void)
+{
+	return __atomic_load_n(&passed, __ATOMIC_RELAXED);
+}
+
+bool failpoint_fired(void)
+{
+	return __atomic_load_n(&fired, __ATOMIC_SEQ_CST);
+}

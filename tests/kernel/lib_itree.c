@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+/*
+ * lib suite: the interval tree against a plain array model (random inserts,
+ * removes and overlap queries), span iteration over holes and used runs of
+ * one to three trees, and ranges that touch 0 and UINT64_MAX.
+ */
+#include "lib/itree.h"
+#include "lib/string.h"
+#include "tests/ktest.h"
+
+#define NNODES 600
+#define SPACE 4096		/* small address space for brute-force spans */
+
+static struct itree_node nodes[NNODES];
+static bool in_tree[NNODES];
+
+static void random_range(struct itree_node *n, u64 space, u64 maxlen)
+{
+	n->start = ktest_rand() % space;
+	n->last = n->start + ktest_rand() % maxlen;
+	if (n->last >= space)
+		n->last = space - 1;
+}
+
+/* Compare a query against the model: same set, lowest start first, ordered. */
+static bool query_matches(struct itree_root *r, u64 s, u64 l)
+{
+	struct itree_node *n;
+	int expect = 0, seen = 0;
+	u64 prev = 0;
+
+	for (int i = 0; i < NNODES; i++)
+		if (in_tree[i] && nodes[i].start <= l && nodes[i].last >= s)
+			expect++;
+	itree_for_each(n, r, s, l) {
+		int i = (int)(n - nodes);
+
+		if (i < 0 || i >= NNODES || !in_tree[i] || n->start > l || n->last < s)
+			return false;
+		if (seen && n->start < prev)
+			return false;
+		prev = n->start;
+		seen++;
+	}
+	return seen == expect;
+}
+
+KTEST(lib, test_lib_itree_random_vs_model)
+{
+	struct itree_root r = ITREE_ROOT_INIT;
+	int live = 0, bad_shape = 0, bad_query = 0;
+
+	memset(in_tree, 0, sizeof(in_tree));
+	for (int op = 0; op < 6000; op++) {
+		int i = (int)(ktest_rand() % NNODES);
+
+		if (in_tree[i]) {
+			itree_remove(&r, &nodes[i]);
+			in_tree[i] = false;
+			live--;
+		} else {
+			random_range(&nodes[i], 1ULL << 40, 1ULL << (ktest_rand() % 36));
+			itree_insert(&r, &nodes[i]);
+			in_tree[i] = true;
+			live++;
+		}
+		if (op % 97 == 0 && itree_check(&r) != live)
+			bad_shape++;
+		if (op % 13 == 0) {
+			struct itree_node q;
+
+			random_range(&q, 1ULL << 40, 1ULL << (ktest_rand() % 38));
+			bad_query += !query_matches(&r, q.start, q.last);
+		}
+	}
+	report(bad_shape == 0, "red-black and subtree_last invariants hold after every step");
+	report(bad_query == 0, "overlap queries return exactly the model's ranges in start order");
+	report(itree_check(&r) == live, "node count matches the model (%d)", live);
+	for (int i = 0; i < NNODES; i++)
+		if (in_tree[i])
+			itree_remove(&r, &nodes[i]);
+	report(itree_empty(&r), "removing every node empties the tree");
+}
+
+KTEST(lib, test_lib_itree_equal_starts_and_walk)
+{
+	struct itree_root r = ITREE_ROOT_INIT;
+	struct itree_node *n;
+	int count = 0;
+
+	for (int i = 0; i < 64; i++) {
+		nodes[i].start = 100 + (i % 4);
+		nodes[i].last = 100 + (i % 4) + (u64)i;
+		itree_insert(&r, &nodes[i]);
+	}
+	report(itree_check(&r) == 64, "equal starts keep a valid tree");
+	for (n = itree_first(&r); n; n = itree_next(n))
+		count++;
+	report(count == 64, "in-order walk visits every node once");
+	report(itree_iter_first(&r, 0, 99) == NULL, "nothing below the lowest start");
+	report(itree_iter_first(&r, 100 + 3 + 63, ~0ULL) == &nodes[63],
+	       "the longest node is found past every other end");
+	for (int i = 0; i < 64; i++)
+		itree_remove(&r, &nodes[i]);
+	report(itree_check(&r) == 0 && itree_empty(&r), "empty again");
+}
+
+/* Expected spans from a coverage bitmap of SPACE addresses. */
+static bool spans_match(struct itree_root **roots, int nroots, u64 first, u64 last)
+{
+	static bool covered[SPACE];
+	struct itree_span s;
+	u64 pos = first;
+
+	memset(covered, 0, sizeof(covered));
+	for (int i = 0; i < NNODES; i++)
+		if (in_tree[i])
+			for (u64 a = nodes[i].start; a <= nodes[i].last; a++)
+				covered[a] = true;
+	itree_for_each_span(&s, (const struct itree_root *const *)roots, nroots, first, last) {
+		if (s.start != pos || s.last < s.start || s.last > last)
+			return false;
+		for (u64 a = s.start; a <= s.last; a++)
+			if (covered[a] == s.is_hole)
+				return false;
+		/* maximal: the next address (if inside) has the other kind */
+		if (s.last < last && covered[s.last + 1] != s.is_hole)
+			return false;
+		pos = s.last + 1;
+	}
+	return pos == last + 1;
+}
+
+KTEST(lib, test_lib_itree_spans_vs_bitmap)
+{
+	struct itree_root trees[3] = { ITREE_ROOT_INIT, ITREE_ROOT_INIT, ITREE_ROOT_INIT };
+	struct itree_root *roots[3] = { &trees[0], &trees[1], &trees[2] };
+	int bad = 0;
+
+	for (int round = 0; round < 40; round++) {
+		int nroots = 1 + round % 3, n = 5 + (int)(ktest_rand() % 60);
+
+		memset(in_tree, 0, sizeof(in_tree));
+		for (int i = 0; i < n; i++) {
+			random_range(&nodes[i], SPACE, 1 + ktest_rand() % 200);
+			itree_insert(roots[i % nroots], &nodes[i]);
+			in_tree[i] = true;
+		}
+		for (int q = 0; q < 20; q++) {
+			u64 a = ktest_rand() % SPACE, b = ktest_rand() % SPACE;
+
+			bad += !spans_match(roots, nroots, min(a, b), max(a, b));
+		}
+		bad += !spans_match(roots, nroots, 0, SPACE - 1);
+		for (int i = 0; i < n; i++)
+			itree_remove(roots[i % nroots], &nodes[i]);
+	}
+	report(bad == 0, "spans alternate, are maximal and cover the query exactly");
+}
+
+KTEST(lib, test_lib_itree_spans_at_the_ends)
+{
+	struct itree_root r = ITREE_ROOT_INIT;
+	const struct itree_root *roots[1] = { &r };
+	struct itree_node a = { .start = 0, .last = 9 }, b = { .start = ~0ULL - 9, .last = ~0ULL };
+	struct itree_span s;
+	int n = 0;
+
+	itree_for_each_span(&s, roots, 1, 0, ~0ULL)
+		n++;
+	report(n == 1, "empty tree: one hole over the whole space");
+	itree_span_first(&s, roots, 1, 0, ~0ULL);
+	report(s.is_hole && s.start == 0 && s.last == ~0ULL, "and it is [0, UINT64_MAX]");
+
+	itree_insert(&r, &a);
+	itree_insert(&r, &b);
+	itree_span_first(&s, roots, 1, 0, ~0ULL);
+	report(!s.is_hole && s.start == 0 && s.last == 9, "used span at 0");
+	itree_span_next(&s);
+	report(s.is_hole && s.start == 10 && s.last == ~0ULL - 10, "hole in the middle");
+	itree_span_next(&s);
+	report(!s.is_hole && s.last == ~0ULL, "used span ending at UINT64_MAX");
+	itree_span_next(&s);
+	report(s.done, "iteration stops after UINT64_MAX without wrapping");
+	report(itree_iter_first(&r, ~0ULL, ~0ULL) == &b, "point query at UINT64_MAX");
+	itree_remove(&r, &a);
+	itree_remove(&r, &b);
+}
