@@ -115,6 +115,12 @@ host-core-test-objs += tests/host/core_env.o
 # test_user_<name>; user-helpers are linked in for kernel tests to run.
 # make also builds every program as a Linux executable: build/host/user-<name>.
 user-progs += syscalls
+user-progs += iommufd_abi
+
+# device-free programs that make check also runs hosted, against
+# libiommufd-host.so (LD_PRELOAD): build/host/test-user-<name>
+user-hosted += syscalls
+user-hosted += iommufd_abi
 
 user-helpers += exit_status
 user-helpers += fault_null
@@ -143,7 +149,8 @@ UHCFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-s
 	-Wno-missing-field-initializers -Itests/user/lib -Icore/include/uapi
 
 user-prog-kobjs := $(patsubst %,$(KB)/tests/user/%.prog.o,$(user-progs) $(user-helpers))
-USER_HOST_PROGS := $(patsubst %,$(HB)/user-%,$(user-progs))
+USER_HOST_PROGS := $(patsubst %,$(HB)/user-%,$(user-progs)) \
+	$(patsubst %,$(HB)/test-user-%,$(user-hosted))
 
 kernel-objs := $(addprefix $(KB)/,$(boot-objs) $(arch-objs) $(lib-objs) $(iommu-objs) \
 	$(core-objs) $(sim-objs) $(sim-kobjs) $(ktest-objs)) $(user-prog-kobjs)
@@ -262,6 +269,11 @@ $(HB)/user-%: tests/user/%.c tests/user/lib/harness.c tests/user/lib/harness.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(UHCFLAGS) -o $@ $< tests/user/lib/harness.c
+
+$(HB)/test-user-%: $(HB)/user-% $(HOST_LIBS)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)printf '#!/bin/sh\n# tests/user/%s.c on Linux, /dev/iommu from libiommufd-host.so\nd=$$(dirname "$$0")\nLD_PRELOAD="$$d/libiommufd-host.so" exec "$$d/user-%s" "$$@"\n' $* $* > $@
+	$(Q)chmod +x $@
 
 $(HB)/test-lib: $(host-lib-test-srcs)
 	@mkdir -p $(dir $@)

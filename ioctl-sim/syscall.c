@@ -231,6 +231,13 @@ static long sys_munmap(const u64 *arg)
 	return uvm_unmap(cur()->uvm, arg[0], arg[1]);
 }
 
+static long sys_mprotect(const u64 *arg)
+{
+	if (arg[2] & ~(u64)(PROT_READ | PROT_WRITE | PROT_EXEC))
+		return -EINVAL;
+	return uvm_protect(cur()->uvm, arg[0], arg[1], (u32)arg[2]);
+}
+
 static long sys_getpid(const u64 *arg)
 {
 	return cur()->pid;
@@ -321,6 +328,7 @@ static const syscall_fn syscalls[] = {
 	[__NR_open]		= sys_open,
 	[__NR_close]		= sys_close,
 	[__NR_mmap]		= sys_mmap,
+	[__NR_mprotect]		= sys_mprotect,
 	[__NR_munmap]		= sys_munmap,
 	[__NR_ioctl]		= sys_ioctl,
 	[__NR_pread64]		= sys_pread64,

@@ -13,6 +13,7 @@
 #include "lib/string.h"
 
 #define KERNEL_SLOT	256	/* PML4 entries from here on are the kernel's */
+#define PTE_PROTNONE	(1ULL << 9)	/* software bit: page kept, not present (PROT_NONE) */
 #define HUGE_ORDER	9
 #define MEMLOCK_DEFAULT	((8UL << 20) >> PAGE_SHIFT)	/* Linux's RLIMIT_MEMLOCK */
 
@@ -88,7 +89,7 @@ static phys_addr_t translate(struct uvm *m, u64 va)
 
 static u64 leaf_flags(const struct uvm_area *a)
 {
-	u64 f = PTE_P | PTE_U;
+	u64 f = a->prot ? PTE_P | PTE_U : PTE_PROTNONE;
 
 	if (a->prot & UVM_WRITE)
 		f |= PTE_W;
@@ -111,7 +112,7 @@ static void depopulate(struct uvm *m, struct uvm_area *a, u64 from, u64 to)
 	for (u64 va = from; va < to; va += pgsz) {
 		u64 *e = walk(m, va, level, false);
 
-		if (!e || !(*e & PTE_P))
+		if (!e || !(*e & (PTE_P | PTE_PROTNONE)))
 			continue;
 		if (a->kind != UVM_IO)
 			page_put(*e & PTE_ADDR);
@@ -127,8 +128,6 @@ static int populate(struct uvm *m, struct uvm_area *a, u64 from, u64 to)
 	u64 pgsz = area_pgsize(a), flags = leaf_flags(a);
 	int level = pgsz == HPAGE_SIZE ? 2 : 1;
 
-	if (!a->prot)
-		return 0;	/* PROT_NONE: every access faults */
 	for (u64 va = from; va < to; va += pgsz) {
 		phys_addr_t pa;
 		u64 *e;
@@ -144,7 +143,7 @@ static int populate(struct uvm *m, struct uvm_area *a, u64 from, u64 to)
 			depopulate(m, a, from, va);
 			return -ENOMEM;
 		}
-		if (level == 2 && (*e & PTE_P)) {
+		if (level == 2 && (*e & PTE_P) && !(*e & PTE_PS)) {
 			/* a page table left empty by earlier 4K unmaps */
 			page_free_va(table_va(*e), 0);
 			m->table_pages--;
@@ -251,6 +250,16 @@ long uvm_map(struct uvm *m, u64 addr, u64 len, u32 prot, u32 flags, phys_addr_t 
 	return (long)addr;
 }
 
+/* Split a at va (inside it, on a page of a) into [start, va) and [va, end). */
+static void split_area(struct uvm_area *a, struct uvm_area *spare, u64 va)
+{
+	*spare = *a;
+	spare->start = va;
+	spare->io_pa = a->io_pa + (va - a->start);
+	a->end = va;
+	list_add(&spare->node, &a->node);
+}
+
 /* A cut at va inside a (not at its ends) must fall on a page of a. */
 static bool cut_ok(const struct uvm_area *a, u64 va)
 {
@@ -284,12 +293,9 @@ int uvm_unmap(struct uvm *m, u64 addr, u64 len)
 			continue;
 		depopulate(m, a, s, e);
 		if (a->start < s && a->end > e) {
-			*spare = *a;
-			spare->start = e;
-			spare->io_pa = a->io_pa + (e - a->start);
-			a->end = s;
-			list_add(&spare->node, &a->node);
+			split_area(a, spare, e);
 			spare = NULL;
+			a->end = s;
 		} else if (a->start < s) {
 			a->end = s;
 		} else if (a->end > e) {
@@ -302,6 +308,71 @@ int uvm_unmap(struct uvm *m, u64 addr, u64 len)
 	}
 	kfree(spare);
 	return 0;
+}
+
+/* Give [from, to) of a the protection prot: new leaf bits, same pages. */
+static void reprotect(struct uvm *m, struct uvm_area *a, u64 from, u64 to, u32 prot)
+{
+	u64 pgsz = area_pgsize(a), flags;
+	bool active = is_active(m);
+
+	a->prot = prot;
+	flags = leaf_flags(a);
+	for (u64 va = from; va < to; va += pgsz) {
+		u64 *e = walk(m, va, pgsz == HPAGE_SIZE ? 2 : 1, false);
+
+		if (e && (*e & (PTE_P | PTE_PROTNONE)))
+			*e = (*e & PTE_ADDR) | flags;
+		if (active)
+			invlpg(va);
+	}
+}
+
+int uvm_protect(struct uvm *m, u64 addr, u64 len, u32 prot)
+{
+	struct uvm_area *a, *spare[2] = { NULL, NULL };
+	u64 end, covered;
+	int ret = 0;
+
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || len > USER_MAX || addr > USER_MAX - len)
+		return -EINVAL;
+	end = addr + ALIGN(len, PAGE_SIZE);
+	covered = addr;
+	/* check first: the range must be mapped without holes, cuts on page sizes */
+	list_for_each_entry(a, &m->areas, node) {
+		if (a->end <= addr || a->start >= end)
+			continue;
+		if (a->start > covered)
+			return -ENOMEM;
+		if (!cut_ok(a, addr) || !cut_ok(a, end))
+			return -EINVAL;
+		covered = a->end;
+	}
+	if (covered < end)
+		return -ENOMEM;
+	for (int i = 0; i < 2; i++)
+		if (!(spare[i] = kzalloc(sizeof(*spare[i]))))
+			ret = -ENOMEM;
+	if (ret)
+		goto out;
+	list_for_each_entry(a, &m->areas, node) {
+		if (a->end <= addr || a->start >= end)
+			continue;
+		if (a->start < addr) {
+			split_area(a, spare[0], addr);
+			spare[0] = NULL;
+			continue;	/* the next one is the part inside */
+		}
+		if (a->end > end) {
+			split_area(a, spare[1], end);
+			spare[1] = NULL;
+		}
+		reprotect(m, a, a->start, a->end, prot & (UVM_READ | UVM_WRITE | UVM_EXEC));
+	}
+out:
+	kfree(spare[0]);
+	kfree(spare[1]);
+	return ret;
 }
 
 int uvm_write(struct uvm *m, u64 va, const void *src, size_t n)

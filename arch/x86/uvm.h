@@ -63,6 +63,11 @@ void uvm_activate(struct uvm *m);
 long uvm_map(struct uvm *m, u64 addr, u64 len, u32 prot, u32 flags, phys_addr_t pa);
 /* munmap(): remove [addr, addr + len); holes are fine. 0, -EINVAL or -ENOMEM. */
 int uvm_unmap(struct uvm *m, u64 addr, u64 len);
+/*
+ * mprotect(): give [addr, addr + len) the protection prot, splitting areas.
+ * 0, -EINVAL (unaligned, or a cut inside a huge page) or -ENOMEM (a hole).
+ */
+int uvm_protect(struct uvm *m, u64 addr, u64 len, u32 prot);
 /* The area containing va, or NULL. */
 struct uvm_area *uvm_find(struct uvm *m, u64 va);
 /* Write into m's memory through the direct map (loader use); 0 or -EFAULT. */

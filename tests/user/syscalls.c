@@ -151,6 +151,32 @@ TEST(test_mmap_fixed_replaces)
 	EXPECT_EQ(0, munmap(p, 2 * PAGE));
 }
 
+TEST(test_mprotect_readonly_keeps_data)
+{
+	uint8_t *p = map_anon(3 * PAGE, PROT_READ | PROT_WRITE, 0);
+	struct timespec *ts = (struct timespec *)(p + PAGE);
+
+	ASSERT_NE(MAP_FAILED, (void *)p);
+	memset(p, 0x77, 3 * PAGE);
+	ASSERT_EQ(0, mprotect(p + PAGE, PAGE, PROT_READ));
+	EXPECT_EQ(0x77, p[PAGE]);
+	/* the kernel may not write there either */
+	EXPECT_ERRNO(EFAULT, syscall(SYS_clock_gettime, CLOCK_MONOTONIC, ts));
+	EXPECT_EQ(0x77, p[PAGE]);
+	/* the neighbours stay writable */
+	p[0] = 1;
+	p[2 * PAGE] = 2;
+	ASSERT_EQ(0, mprotect(p + PAGE, PAGE, PROT_NONE));
+	ASSERT_EQ(0, mprotect(p, 3 * PAGE, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(0, syscall(SYS_clock_gettime, CLOCK_MONOTONIC, ts));
+	EXPECT_EQ(1, p[0]);
+	EXPECT_EQ(2, p[2 * PAGE]);
+	EXPECT_ERRNO(EINVAL, mprotect(p + 1, PAGE, PROT_READ));
+	ASSERT_EQ(0, munmap(p + PAGE, PAGE));
+	EXPECT_ERRNO(ENOMEM, mprotect(p, 3 * PAGE, PROT_READ));
+	EXPECT_EQ(0, munmap(p, 3 * PAGE));
+}
+
 TEST(test_mmap_hugetlb_2m)
 {
 	uint8_t *p = map_anon(HUGE, PROT_READ | PROT_WRITE, MAP_HUGETLB | MAP_HUGE_2MB);

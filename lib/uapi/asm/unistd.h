@@ -11,6 +11,7 @@
 #define __NR_open		2
 #define __NR_close		3
 #define __NR_mmap		9
+#define __NR_mprotect		10
 #define __NR_munmap		11
 #define __NR_ioctl		16
 #define __NR_pread64		17

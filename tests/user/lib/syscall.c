@@ -121,6 +121,11 @@ int munmap(void *addr, size_t len)
 	return (int)ret_errno(raw_syscall(SYS_munmap, (long)addr, (long)len, 0, 0, 0, 0));
 }
 
+int mprotect(void *addr, size_t len, int prot)
+{
+	return (int)ret_errno(raw_syscall(SYS_mprotect, (long)addr, (long)len, prot, 0, 0, 0));
+}
+
 pid_t getpid(void)
 {
 	return (pid_t)raw_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);

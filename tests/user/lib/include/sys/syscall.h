@@ -10,6 +10,7 @@
 #define SYS_open		__NR_open
 #define SYS_close		__NR_close
 #define SYS_mmap		__NR_mmap
+#define SYS_mprotect		__NR_mprotect
 #define SYS_munmap		__NR_munmap
 #define SYS_ioctl		__NR_ioctl
 #define SYS_pread64		__NR_pread64
