@@ -116,17 +116,21 @@ host-core-test-objs += tests/host/core_env.o
 # make also builds every program as a Linux executable: build/host/user-<name>.
 user-progs += syscalls
 user-progs += iommufd_abi
+user-progs += iommufd_map
+user-progs += pin_limit
 
 # device-free programs that make check also runs hosted, against
 # libiommufd-host.so (LD_PRELOAD): build/host/test-user-<name>
 user-hosted += syscalls
 user-hosted += iommufd_abi
+user-hosted += iommufd_map
 
 user-helpers += exit_status
 user-helpers += fault_null
 user-helpers += fault_kernel
 user-helpers += fault_priv
 user-helpers += spin
+user-helpers += exit_live
 
 user-lib-objs += tests/user/lib/crt0.o
 user-lib-objs += lib/setjmp.o

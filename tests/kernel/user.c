@@ -8,6 +8,8 @@
 #include "arch/x86/tsc.h"
 #include "arch/x86/uaccess.h"
 #include "arch/x86/x86.h"
+#include "core/iommufd.h"
+#include "ioctl-sim/sim.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "tests/kernel/user.h"
@@ -241,6 +243,39 @@ KTEST(user, test_user_runaway_program_stopped)
 	       "after about 300 ms (%llu ms)", (unsigned long long)((time_ns() - t0) / 1000000));
 	report(pmm_free_pages() == free0, "every page came back");
 }
+
+/* A process that ends with live iommufd objects: its exit releases them all. */
+KTEST(user, test_user_exit_with_live_objects)
+{
+	const struct user_prog *up = user_prog_find("exit_live");
+	long objs = iommufd_live_objects(), pins = iommufd_pinned_pages();
+	long files = sim_live_files();
+	u64 free0 = pmm_free_pages();
+	struct proc p = { 0 };
+
+	if (!up) {
+		report(false, "helper exit_live is linked in");
+		return;
+	}
+	report(user_prog_run_plain(up, &p) == 0, "program starts");
+	report(p.end == PROC_EXITED && p.status == 0,
+	       "it built objects, pinned 4K and 2M pages and exited (end %d status %d)",
+	       p.end, p.status);
+	report(iommufd_live_objects() == objs, "no iommufd object left (%ld, was %ld)",
+	       iommufd_live_objects(), objs);
+	report(iommufd_pinned_pages() == pins && uvm_pinned_total() == 0,
+	       "no page left pinned (%ld)", iommufd_pinned_pages());
+	report(sim_live_files() == files, "every file closed (%ld, was %ld)", sim_live_files(),
+	       files);
+	report(pmm_free_pages() == free0, "every page came back");
+}
+
+static long user_pins(void)
+{
+	return (long)uvm_pinned_total();
+}
+
+KTEST_COUNTER(user_pinned_pages, user_pins);
 
 /* One corruption of a valid image: byte offset, new value (8 bytes). */
 static const struct {
