@@ -51,6 +51,8 @@ arch-objs += arch/x86/acpi.o
 arch-objs += arch/x86/pci.o
 arch-objs += arch/x86/lapic.o
 arch-objs += arch/x86/tsc.o
+arch-objs += arch/x86/fwcfg.o
+arch-objs += arch/x86/watchdog.o
 arch-objs += arch/x86/core_platform.o
 arch-objs += arch/x86/uvm.o
 arch-objs += arch/x86/proc.o
@@ -90,6 +92,7 @@ sim-kobjs += ioctl-sim/syscall.o
 ktest-objs += tests/ktest.o
 ktest-objs += tests/kernel/env.o
 ktest-objs += tests/kernel/platform.o
+ktest-objs += tests/kernel/platform_bootinfo.o
 ktest-objs += tests/kernel/runner_selftest.o
 ktest-objs += tests/kernel/lib_string.o
 ktest-objs += tests/kernel/lib_printf.o
@@ -179,6 +182,8 @@ host-lib-test-srcs += tests/kernel/lib_bitmap.c
 host-lib-test-srcs += tests/kernel/lib_list.c
 host-lib-test-srcs += tests/kernel/lib_itree.c
 host-lib-test-srcs += tests/kernel/lib_idtable.c
+host-lib-test-srcs += tests/kernel/platform_bootinfo.c
+host-lib-test-srcs += boot/bootinfo.c
 
 # The core, stub and mock hosted: three flavours of the same objects
 # (san: ASan+UBSan for tests, pic: the LD_PRELOAD library, opt: make bench).
@@ -219,10 +224,17 @@ $(KB)/%.o: %.S
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
 
-$(BUILD)/iommu-testos.elf: $(kernel-objs) linker.ld
+# Two links: the first gives the symbol addresses, the second embeds them
+# (in .rodata, after .text, so no function moves); check-image verifies both.
+$(BUILD)/iommu-testos.elf: $(kernel-objs) linker.ld scripts/kallsyms
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(KLDFLAGS) -o $@ $(kernel-objs)
-	$(Q)$(PYTHON) scripts/check-image $@
+	$(Q)$(PYTHON) scripts/kallsyms --empty > $(KB)/kallsyms0.S
+	$(Q)$(CC) $(KASFLAGS) -c $(KB)/kallsyms0.S -o $(KB)/kallsyms0.o
+	$(Q)$(CC) $(KLDFLAGS) -o $@.tmp $(kernel-objs) $(KB)/kallsyms0.o
+	$(Q)$(PYTHON) scripts/kallsyms $@.tmp > $(KB)/kallsyms.S
+	$(Q)$(CC) $(KASFLAGS) -c $(KB)/kallsyms.S -o $(KB)/kallsyms.o
+	$(Q)$(CC) $(KLDFLAGS) -o $@ $(kernel-objs) $(KB)/kallsyms.o
+	$(Q)$(PYTHON) scripts/check-image $@ $@.tmp
 
 # The same kernel without the multiboot1 header, so `qemu -kernel` takes the PVH path.
 $(BUILD)/iommu-testos-pvh.elf: $(BUILD)/iommu-testos.elf

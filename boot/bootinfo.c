@@ -10,25 +10,31 @@
 
 struct boot_info boot_info;
 
-/* Early access: the low 4 GiB are identity mapped until mm_init(). */
+/*
+ * The parse targets and where "physical" memory is: at boot the low 4 GiB
+ * are identity mapped (mem_base 0); tests point it at a buffer instead.
+ */
+static struct boot_info *bi;
+static uintptr_t mem_base;
+
 static const void *early_ptr(u64 pa)
 {
-	return (const void *)(uintptr_t)pa;
+	return (const void *)(mem_base + (uintptr_t)pa);
 }
 
 static void add_region(u64 base, u64 len, u32 type)
 {
-	if (!len || boot_info.nmmap >= BOOT_MAX_REGIONS)
+	if (!len || bi->nmmap >= BOOT_MAX_REGIONS)
 		return;
 	if (type < MEM_USABLE || type > MEM_BAD)
 		type = MEM_RESERVED;
-	boot_info.mmap[boot_info.nmmap++] = (struct mem_region){ base, len, type };
+	bi->mmap[bi->nmmap++] = (struct mem_region){ base, len, type };
 }
 
 static void copy_cmdline(u64 pa)
 {
 	if (pa && pa < (1ULL << 32))
-		strlcpy(boot_info.cmdline, early_ptr(pa), sizeof(boot_info.cmdline));
+		strlcpy(bi->cmdline, early_ptr(pa), sizeof(bi->cmdline));
 }
 
 static bool rsdp_valid(const u8 *p)
@@ -44,17 +50,17 @@ static bool rsdp_valid(const u8 *p)
 
 static void take_rsdp(const u8 *p, size_t len, phys_addr_t pa, enum rsdp_source src)
 {
-	if (len > sizeof(boot_info.rsdp))
-		len = sizeof(boot_info.rsdp);
+	if (len > sizeof(bi->rsdp))
+		len = sizeof(bi->rsdp);
 	if (!rsdp_valid(p))
 		return;
 	/* prefer a revision-2 RSDP (the new tag) over an older copy */
-	if (boot_info.rsdp_source != RSDP_NONE && src != RSDP_MB2_NEW)
+	if (bi->rsdp_source != RSDP_NONE && src != RSDP_MB2_NEW)
 		return;
-	memset(boot_info.rsdp, 0, sizeof(boot_info.rsdp));
-	memcpy(boot_info.rsdp, p, len);
-	boot_info.rsdp_phys = pa;
-	boot_info.rsdp_source = src;
+	memset(bi->rsdp, 0, sizeof(bi->rsdp));
+	memcpy(bi->rsdp, p, len);
+	bi->rsdp_phys = pa;
+	bi->rsdp_source = src;
 }
 
 static void parse_mb1(u32 info)
@@ -62,12 +68,12 @@ static void parse_mb1(u32 info)
 	const u32 *mbi = early_ptr(info);
 	u32 flags = mbi[0];
 
-	boot_info.loader = BOOT_MB1;
-	boot_info.vga_text = true;
+	bi->loader = BOOT_MB1;
+	bi->vga_text = true;
 	if (flags & (1u << 2))
 		copy_cmdline(mbi[4]);
 	if (flags & (1u << 9))
-		strlcpy(boot_info.loader_name, early_ptr(mbi[16]), sizeof(boot_info.loader_name));
+		strlcpy(bi->loader_name, early_ptr(mbi[16]), sizeof(bi->loader_name));
 	if (flags & (1u << 6)) {
 		u64 p = mbi[12], end = p + mbi[11];
 
@@ -96,7 +102,7 @@ static void parse_mb2(u32 info)
 	u32 total;
 
 	memcpy(&total, base, 4);
-	boot_info.loader = BOOT_MB2;
+	bi->loader = BOOT_MB2;
 	for (u32 off = 8; off + 8 <= total;) {
 		const u8 *tag = base + off;
 		u32 type, size;
@@ -107,12 +113,12 @@ static void parse_mb2(u32 info)
 			break;
 		switch (type) {
 		case 1:
-			strlcpy(boot_info.cmdline, (const char *)tag + 8,
-				min((size_t)size - 7, sizeof(boot_info.cmdline)));
+			strlcpy(bi->cmdline, (const char *)tag + 8,
+				min((size_t)size - 7, sizeof(bi->cmdline)));
 			break;
 		case 2:
-			strlcpy(boot_info.loader_name, (const char *)tag + 8,
-				min((size_t)size - 7, sizeof(boot_info.loader_name)));
+			strlcpy(bi->loader_name, (const char *)tag + 8,
+				min((size_t)size - 7, sizeof(bi->loader_name)));
 			break;
 		case 6: {
 			u32 esz;
@@ -131,7 +137,7 @@ static void parse_mb2(u32 info)
 		}
 		case 8:	/* framebuffer: type 2 is EGA text */
 			if (size >= 30 && tag[29] == 2)
-				boot_info.vga_text = true;
+				bi->vga_text = true;
 			break;
 		case 11:
 		case 12:
@@ -139,7 +145,7 @@ static void parse_mb2(u32 info)
 		case 18:
 		case 19:
 		case 20:
-			boot_info.efi = true;
+			bi->efi = true;
 			break;
 		case 14:
 			take_rsdp(tag + 8, size - 8, 0, RSDP_MB2_OLD);
@@ -151,8 +157,8 @@ static void parse_mb2(u32 info)
 		off += ALIGN(size, 8u);
 	}
 	/* GRUB under BIOS leaves the VGA text mode on */
-	if (!boot_info.efi)
-		boot_info.vga_text = true;
+	if (!bi->efi)
+		bi->vga_text = true;
 }
 
 static void parse_pvh(u32 info)
@@ -161,9 +167,9 @@ static void parse_pvh(u32 info)
 	u32 version, nent;
 	u64 cmdline, rsdp, memmap;
 
-	boot_info.loader = BOOT_PVH;
-	boot_info.vga_text = true;
-	strlcpy(boot_info.loader_name, "PVH (qemu -kernel)", sizeof(boot_info.loader_name));
+	bi->loader = BOOT_PVH;
+	bi->vga_text = true;
+	strlcpy(bi->loader_name, "PVH (qemu -kernel)", sizeof(bi->loader_name));
 	memcpy(&version, si + 4, 4);
 	memcpy(&cmdline, si + 24, 8);
 	memcpy(&rsdp, si + 32, 8);
@@ -234,22 +240,29 @@ void bootinfo_sanitize_mmap(struct mem_region *r, int *n)
 	*n = out;
 }
 
-void bootinfo_parse(u32 magic, u32 info)
+void bootinfo_parse_mem(struct boot_info *out, u32 magic, u32 info, const void *mem)
 {
-	memset(&boot_info, 0, sizeof(boot_info));
+	bi = out;
+	mem_base = (uintptr_t)mem;
+	memset(bi, 0, sizeof(*bi));
 	if (magic == MB2_BOOT_MAGIC)
 		parse_mb2(info);
 	else if (magic == MB1_BOOT_MAGIC)
 		parse_mb1(info);
 	else if (magic == PVH_MAGIC)
 		parse_pvh(info);
-	bootinfo_sanitize_mmap(boot_info.mmap, &boot_info.nmmap);
-	if (boot_info.rsdp_source == RSDP_NONE && !boot_info.efi) {
+	bootinfo_sanitize_mmap(bi->mmap, &bi->nmmap);
+	if (bi->rsdp_source == RSDP_NONE && !bi->efi) {
 		phys_addr_t p = bootinfo_scan_rsdp();
 
 		if (p)
 			take_rsdp(early_ptr(p), 36, p, RSDP_BIOS_SCAN);
 	}
+}
+
+void bootinfo_parse(u32 magic, u32 info)
+{
+	bootinfo_parse_mem(&boot_info, magic, info, NULL);
 }
 
 const char *bootinfo_loader_str(enum boot_loader l)

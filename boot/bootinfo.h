@@ -43,6 +43,8 @@ extern struct boot_info boot_info;
 
 /* Parse the loader's handoff; magic and info come from boot.S. */
 void bootinfo_parse(u32 magic, u32 info_phys);
+/* The same into out, with "physical" address 0 at mem (tests use a buffer). */
+void bootinfo_parse_mem(struct boot_info *out, u32 magic, u32 info_phys, const void *mem);
 /* Find the RSDP by the legacy BIOS scan (EBDA, then 0xE0000-0xFFFFF). */
 phys_addr_t bootinfo_scan_rsdp(void);
 const char *bootinfo_loader_str(enum boot_loader l);

@@ -41,4 +41,24 @@ static inline bool spin_is_locked(spinlock_t *l)
 	return __atomic_load_n(&l->locked, __ATOMIC_RELAXED) != 0;
 }
 
+/*
+ * Locks also taken from interrupt handlers must be held with interrupts off,
+ * or a handler spinning on a lock its CPU already holds never returns.
+ * The kernel implements these with pushf/cli; hosted code needs none.
+ */
+unsigned long arch_irq_save(void);
+void arch_irq_restore(unsigned long flags);
+
+#define spin_lock_irqsave(l, flags)          \
+	do {                                 \
+		(flags) = arch_irq_save();   \
+		spin_lock(l);                \
+	} while (0)
+
+static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
+{
+	spin_unlock(l);
+	arch_irq_restore(flags);
+}
+
 #endif

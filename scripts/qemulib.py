@@ -27,6 +27,26 @@ def load_configs(path=None):
     return cp
 
 
+# PCI IDs of the -device models we use, so the kernel can check it found them
+# (amd-iommu reads 1022:0010 in QEMU 7.2, not 0018 as the facts sheet says)
+PCI_IDS = {
+    "edu": "1234:11e8", "nvme": "1b36:0010", "pcie-root-port": "1b36:000c",
+    "pci-bridge": "1b36:0001", "pcie-pci-bridge": "1b36:000e", "ich9-ahci": "8086:2922", "amd-iommu": "1022:0010",
+    "pci-testdev": "1b36:0005", "virtio-net-pci": "1af4:1041",
+}
+
+
+def expected_pci(extra):
+    """vendor:device of every PCI device the command line adds, in order."""
+    ids, args = [], extra.split()
+    for i, a in enumerate(args[:-1]):
+        if a == "-device":
+            model = args[i + 1].split(",")[0]
+            if model in PCI_IDS:
+                ids.append(PCI_IDS[model])
+    return ids
+
+
 def image_for(boot):
     if boot == "elf":
         return os.path.join(BUILD, "iommu-testos.elf")
@@ -57,6 +77,9 @@ def command(sec, image=None, append="", accel="tcg", gdb=False):
            "-nic", "none", "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     cmd += sec.get("extra_params", "").split()
+    pci = expected_pci(sec.get("extra_params", ""))
+    if pci:
+        cmd += ["-fw_cfg", "name=opt/iommu-testos/pci-expect,string=" + " ".join(pci)]
     if image.endswith(".iso"):
         cmd += ["-cdrom", image]
         if boot == "iso-uefi":

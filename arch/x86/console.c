@@ -73,12 +73,14 @@ static void put_raw(char c)
 
 void console_write(const char *s, size_t n)
 {
-	spin_lock(&console_lock);
+	unsigned long f;
+
+	spin_lock_irqsave(&console_lock, f);
 	for (size_t i = 0; i < n; i++) {
 		put_raw(s[i]);
 		at_line_start = s[i] == '\n';
 	}
-	spin_unlock(&console_lock);
+	spin_unlock_irqrestore(&console_lock, f);
 }
 
 const char *console_set_line_prefix(const char *prefix)
@@ -101,11 +103,12 @@ static void printk_putc(void *ctx, char c)
 
 int vprintk(const char *fmt, va_list ap)
 {
+	unsigned long f;
 	int n;
 
-	spin_lock(&console_lock);
+	spin_lock_irqsave(&console_lock, f);
 	n = vformat(printk_putc, NULL, fmt, ap);
-	spin_unlock(&console_lock);
+	spin_unlock_irqrestore(&console_lock, f);
 	return n;
 }
 

@@ -5,6 +5,7 @@
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/x86.h"
+#include "lib/spinlock.h"
 #include "lib/string.h"
 
 #define MAX_CPUS 16
@@ -100,6 +101,20 @@ void cpu_load_tables(int id)
 		"ltr %w3"
 		: : "m"(gdtr), "r"(SEL_KDATA), "i"(SEL_KCODE), "r"(SEL_TSS)
 		: "rax", "memory");
+}
+
+unsigned long arch_irq_save(void)
+{
+	unsigned long f = read_rflags();
+
+	irq_disable();
+	return f;
+}
+
+void arch_irq_restore(unsigned long flags)
+{
+	if (flags & (1UL << 9))
+		irq_enable();
 }
 
 void cpu_set_kernel_stack(int id, u64 rsp0)

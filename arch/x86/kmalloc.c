@@ -70,6 +70,7 @@ static struct slab *new_slab(int cls)
 void *kmalloc(size_t size)
 {
 	int cls = size_class(size ? size : 1);
+	unsigned long flags;
 	struct slab *s;
 	void **obj;
 
@@ -90,9 +91,9 @@ void *kmalloc(size_t size)
 		__atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);
 		return phys_to_virt(pa);
 	}
-	spin_lock(&heap_lock);
+	spin_lock_irqsave(&heap_lock, flags);
 	if (list_empty(&partial[cls]) && !new_slab(cls)) {
-		spin_unlock(&heap_lock);
+		spin_unlock_irqrestore(&heap_lock, flags);
 		return NULL;
 	}
 	s = list_first_entry(&partial[cls], struct slab, node);
@@ -101,7 +102,7 @@ void *kmalloc(size_t size)
 	if (++s->inuse == s->total)
 		list_del(&s->node);
 	live++;
-	spin_unlock(&heap_lock);
+	spin_unlock_irqrestore(&heap_lock, flags);
 	return obj;
 }
 
@@ -116,6 +117,7 @@ void *kzalloc(size_t size)
 
 void kfree(const void *p)
 {
+	unsigned long flags;
 	phys_addr_t pa;
 	struct slab *s;
 	u16 cls;
@@ -134,7 +136,7 @@ void kfree(const void *p)
 	if (((pa & ~PAGE_MASK) - first_offset(cls)) % class_size(cls))
 		panic("kfree: %p is misaligned for its slab", p);
 	memset((void *)p, POISON_KFREE, class_size(cls));
-	spin_lock(&heap_lock);
+	spin_lock_irqsave(&heap_lock, flags);
 	if (s->inuse == s->total)
 		list_add(&s->node, &partial[cls]);
 	*(void **)p = s->freelist;
@@ -142,11 +144,11 @@ void kfree(const void *p)
 	live--;
 	if (--s->inuse == 0) {
 		list_del(&s->node);
-		spin_unlock(&heap_lock);
+		spin_unlock_irqrestore(&heap_lock, flags);
 		pmm_free(pa & PAGE_MASK, 0);
 		return;
 	}
-	spin_unlock(&heap_lock);
+	spin_unlock_irqrestore(&heap_lock, flags);
 }
 
 u64 kmalloc_live(void)

@@ -9,7 +9,6 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/trap.h"
-#include "arch/x86/tsc.h"
 #include "arch/x86/x86.h"
 
 #define LAPIC_ID	0x20
@@ -21,17 +20,12 @@
 #define LAPIC_LVT_LINT0	0x350
 #define LAPIC_LVT_LINT1	0x360
 #define LAPIC_LVT_ERR	0x370
-#define LAPIC_TIMER_INIT 0x380
-#define LAPIC_TIMER_CUR	0x390
-#define LAPIC_TIMER_DIV	0x3e0
-#define TIMER_DIV_16	0x3
 #define APIC_BASE_EN	(1ULL << 11)
 #define APIC_BASE_X2	(1ULL << 10)
 
 static volatile u8 *mmio;
 static bool x2;
 static bool on;
-static u64 timer_hz;	/* LAPIC timer ticks per second at divide-by-16 */
 
 static u32 lapic_read(u32 reg)
 {
@@ -123,33 +117,12 @@ void lapic_self_ipi(int vector)
 }
 
 
-/* Ticks of the timer in 10 ms of TSC time, measured once. */
-static void timer_calibrate(void)
+u32 lapic_read_reg(u32 reg)
 {
-	u32 left;
-
-	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
-	lapic_write(LAPIC_LVT_TIMER, 1u << 16);
-	lapic_write(LAPIC_TIMER_INIT, 0xffffffffu);
-	udelay(10000);
-	left = lapic_read(LAPIC_TIMER_CUR);
-	lapic_write(LAPIC_TIMER_INIT, 0);
-	timer_hz = (u64)(0xffffffffu - left) * 100;
+	return lapic_read(reg);
 }
 
-void lapic_timer_oneshot(int vector, u64 us)
+void lapic_write_reg(u32 reg, u32 v)
 {
-	u64 ticks;
-
-	if (!on)
-		return;
-	if (!timer_hz)
-		timer_calibrate();
-	ticks = us * timer_hz / 1000000;
-	lapic_write(LAPIC_TIMER_INIT, 0);
-	if (!us)
-		return;
-	lapic_write(LAPIC_LVT_TIMER, (u32)vector & 0xff);	/* one-shot, unmasked */
-	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
-	lapic_write(LAPIC_TIMER_INIT, (u32)clamp(ticks, 1ULL, 0xffffffffULL));
+	lapic_write(reg, v);
 }

@@ -18,7 +18,8 @@ u32 msi_data(int vector);
 /* Send a fixed interrupt to ourselves (tests interrupt delivery). */
 void lapic_self_ipi(int vector);
 void lapic_mask_legacy_pic(void);
-/* One interrupt on vector after about us microseconds (0: cancel). */
-void lapic_timer_oneshot(int vector, u64 us);
+/* Raw register access (offsets as in xAPIC MMIO; x2APIC mapped to MSRs). */
+u32 lapic_read_reg(u32 reg);
+void lapic_write_reg(u32 reg, u32 v);
 
 #endif

@@ -13,6 +13,7 @@
 #include "arch/x86/proc.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
+#include "arch/x86/watchdog.h"
 #include "arch/x86/x86.h"
 #include "boot/bootinfo.h"
 #include "lib/string.h"
@@ -93,6 +94,7 @@ void boot_main(u32 magic, u32 info)
 	lapic_init();
 	irq_enable();
 	tsc_calibrate();
+	watchdog_init();
 	pci_init();
 	print_boot_summary();
 	platform_late_init();

@@ -332,13 +332,18 @@ void pci_msi_disable(struct pci_dev *d)
 
 u16 pci_dma_source_id(const struct pci_dev *d)
 {
-	const struct pci_dev *p = d, *alias = NULL;
+	u16 rid = pci_bdf(d);
 
-	/* a conventional PCI device behind a PCIe-to-PCI bridge uses the bridge's ID */
-	for (p = d->parent; p; p = p->parent)
-		if (p->cap_pcie && p->pcie_type == 7)	/* PCIe to PCI/PCI-X bridge */
-			alias = p;
-	if (alias)
-		return (u16)(alias->secondary << 8);
-	return pci_bdf(d);
+	/*
+	 * Walk up: a PCIe-to-PCI bridge takes ownership with (secondary bus, 00.0);
+	 * a conventional bridge forwards with its own ID; PCIe ports keep the ID.
+	 * The alias nearest the root is what the IOMMU sees.
+	 */
+	for (const struct pci_dev *p = d->parent; p; p = p->parent) {
+		if (!p->cap_pcie)
+			rid = pci_bdf(p);
+		else if (p->pcie_type == 7)	/* PCI Express to PCI/PCI-X bridge */
+			rid = (u16)(p->secondary << 8);
+	}
+	return rid;
 }

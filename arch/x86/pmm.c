@@ -108,20 +108,21 @@ void pmm_fail_nth(u64 n)
 
 phys_addr_t pmm_alloc(unsigned int order)
 {
+	unsigned long flags;
 	unsigned int o;
 	u64 pfn;
 
 	if (order > PMM_MAX_ORDER)
 		return 0;
-	spin_lock(&pmm_lock);
+	spin_lock_irqsave(&pmm_lock, flags);
 	if (fail_countdown && --fail_countdown == 0) {
-		spin_unlock(&pmm_lock);
+		spin_unlock_irqrestore(&pmm_lock, flags);
 		return 0;
 	}
 	for (o = order; o <= PMM_MAX_ORDER && list_empty(&free_area[o]); o++)
 		;
 	if (o > PMM_MAX_ORDER) {
-		spin_unlock(&pmm_lock);
+		spin_unlock_irqrestore(&pmm_lock, flags);
 		return 0;
 	}
 	pfn = ((u64)(uintptr_t)free_area[o].next - DIRECT_MAP_BASE) >> PAGE_SHIFT;
@@ -139,7 +140,7 @@ phys_addr_t pmm_alloc(unsigned int order)
 	}
 	pfn_page(pfn)->refcount = 1;
 	nr_free -= 1ULL << order;
-	spin_unlock(&pmm_lock);
+	spin_unlock_irqrestore(&pmm_lock, flags);
 	memset(phys_to_virt(pfn << PAGE_SHIFT), 0, PAGE_SIZE << order);
 	return pfn << PAGE_SHIFT;
 }
@@ -165,16 +166,17 @@ static struct page *checked_head(phys_addr_t pa, const char *who)
 static void release_block(u64 pfn)
 {
 	unsigned int order = pfn_page(pfn)->order;
+	unsigned long flags;
 
 	memset(phys_to_virt(pfn << PAGE_SHIFT), POISON_FREE, PAGE_SIZE << order);
-	spin_lock(&pmm_lock);
+	spin_lock_irqsave(&pmm_lock, flags);
 	for (u64 i = 0; i < (1ULL << order); i++) {
 		pfn_page(pfn + i)->flags &= (u8)~(PG_HEAD | PG_TAIL | PG_SLAB);
 		pfn_page(pfn + i)->order = 0;
 	}
 	free_block_locked(pfn, order);
 	nr_free += 1ULL << order;
-	spin_unlock(&pmm_lock);
+	spin_unlock_irqrestore(&pmm_lock, flags);
 }
 
 void page_get(phys_addr_t pa)

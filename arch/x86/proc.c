@@ -9,8 +9,8 @@
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/lapic.h"
+#include "arch/x86/watchdog.h"
 #include "arch/x86/mm.h"
-#include "arch/x86/tsc.h"
 #include "arch/x86/x86.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -24,7 +24,7 @@
 #define CR0_EM		(1UL << 2)
 #define CR4_OSFXSR	(1UL << 9)
 #define CR4_OSXMMEXCPT	(1UL << 10)
-#define WATCHDOG_US	50000		/* how often a running program is checked */
+#define RETRY_MS	100		/* out of time in a syscall: look again */
 #define TIME_LIMIT_S	60		/* default run time of one program */
 
 /* ELF-64 headers, only what a static executable needs. */
@@ -54,7 +54,6 @@ struct elf64_phdr {
 /* Only the boot CPU runs processes; its GS base points here in the kernel. */
 static struct percpu cpu0 = { .self = &cpu0 };
 static int last_pid;
-static int watchdog_vec = -1;
 static u64 time_limit_s;	/* cmdline user_timeout= (seconds) */
 
 void syscall_entry(void);
@@ -98,18 +97,19 @@ static void user_trap(struct trap_frame *tf)
 	kill(p, tf, PROC_FAULTED, "exception in ring 3");
 }
 
-/* Timer tick while a program runs: a program past its time dies in ring 3. */
-static void watchdog(struct trap_frame *tf, void *ctx)
+/* The watchdog tick (interrupt context) when a program's time is up. */
+static void out_of_time(struct trap_frame *tf, const char *what)
 {
 	struct proc *p = proc_current();
 
 	if (!p)
 		return;
-	if ((tf->cs & 3) && time_ns() >= p->deadline_ns) {
-		lapic_eoi();
+	if (tf->cs & 3) {
+		lapic_eoi();	/* we leave the handler for good */
 		kill(p, tf, PROC_TIMEOUT, "out of time");
 	}
-	lapic_timer_oneshot(watchdog_vec, WATCHDOG_US);
+	/* inside a syscall: stop it in ring 3, once the call is done */
+	watchdog_arm(RETRY_MS, what, out_of_time);
 }
 
 void proc_init(void)
@@ -131,7 +131,6 @@ void proc_init(void)
 	write_cr0((read_cr0() & ~CR0_EM) | CR0_MP);
 	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 	user_trap_hook = user_trap;
-	watchdog_vec = irq_alloc_vector(watchdog, NULL);
 	time_limit_s = cmdline_get_u64("user_timeout", TIME_LIMIT_S);
 }
 
@@ -227,6 +226,7 @@ int proc_run(struct proc *p, const void *image, size_t size)
 {
 	struct percpu *c = this_cpu();
 	struct start s = { p, 0, 0 };
+	struct watchdog_state test_wd;
 	bool irq = irqs_enabled();
 	int ret, r;
 
@@ -253,13 +253,11 @@ int proc_run(struct proc *p, const void *image, size_t size)
 	c->kstack_top = (u64)(uintptr_t)p->kstack + KSTACK_SIZE;
 	cpu_set_kernel_stack(0, c->kstack_top);
 	uvm_activate(p->uvm);
-	p->deadline_ns = time_ns() + (p->time_limit_ms ? p->time_limit_ms * 1000000ULL :
-				      time_limit_s * 1000000000ULL);
-	if (watchdog_vec >= 0)
-		lapic_timer_oneshot(watchdog_vec, WATCHDOG_US);
+	watchdog_save(&test_wd);
+	watchdog_arm(p->time_limit_ms ? p->time_limit_ms : time_limit_s * 1000, p->name,
+		     out_of_time);
 	r = trap_call(proc_enter, &s, NULL, true);
-	if (watchdog_vec >= 0)
-		lapic_timer_oneshot(watchdog_vec, 0);
+	watchdog_restore(&test_wd);
 	if (r) {
 		p->end = PROC_KERNEL_CRASH;
 		p->status = r - 1;

@@ -42,7 +42,6 @@ struct proc {
 	struct trap_frame fault;	/* PROC_FAULTED: user registers */
 	u64 fault_cr2;
 	u64 time_limit_ms;		/* 0: the default (cmdline user_timeout=, 60 s) */
-	u64 deadline_ns;
 	proc_out_fn out;		/* stdout/stderr sink (console when NULL) */
 	void *out_ctx;
 	const char *dump_prefix;	/* line prefix of the fault dump */

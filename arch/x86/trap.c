@@ -121,18 +121,47 @@ static bool readable(u64 va)
 	return mm_is_direct_mapped(va, 8);
 }
 
+extern const u64 kallsyms_num, kallsyms_addr[];
+extern const char *const kallsyms_name[];
+
+const char *ksym_lookup(u64 addr, u64 *offset)
+{
+	u64 lo = 0, hi = kallsyms_num;
+
+	if (!hi || addr < kallsyms_addr[0])
+		return NULL;
+	while (hi - lo > 1) {	/* last symbol at or below addr */
+		u64 mid = (lo + hi) / 2;
+
+		if (kallsyms_addr[mid] <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*offset = addr - kallsyms_addr[lo];
+	return kallsyms_name[lo];
+}
+
+static void print_addr(const char *what, u64 addr)
+{
+	u64 off;
+	const char *name = ksym_lookup(addr, &off);
+
+	if (name)
+		printk("%s %016llx %s+%#llx\n", what, (unsigned long long)addr, name,
+		       (unsigned long long)off);
+	else
+		printk("%s %016llx\n", what, (unsigned long long)addr);
+}
+
 void stack_walk(u64 rbp, int max)
 {
-	printk("stack:");
 	for (int i = 0; i < max && rbp && readable(rbp) && readable(rbp + 8); i++) {
-		u64 ret = ((u64 *)rbp)[1];
-
-		printk(" %#llx", (unsigned long long)ret);
+		print_addr("  called from", ((u64 *)rbp)[1]);
 		if (((u64 *)rbp)[0] <= rbp)
 			break;
 		rbp = ((u64 *)rbp)[0];
 	}
-	printk("\n");
 }
 
 void trap_dump(const struct trap_frame *tf)
@@ -147,6 +176,8 @@ void trap_dump(const struct trap_frame *tf)
 	       (unsigned long long)tf->error, (tf->cs & 3) ? " in user mode" : "");
 	printk("RIP %016llx CS %04llx RFLAGS %016llx\n", (unsigned long long)tf->rip,
 	       (unsigned long long)tf->cs, (unsigned long long)tf->rflags);
+	if (!(tf->cs & 3))
+		print_addr("at", tf->rip);
 	printk("RSP %016llx SS %04llx CR2 %016llx CR3 %016llx\n",
 	       (unsigned long long)tf->rsp, (unsigned long long)tf->ss,
 	       (unsigned long long)read_cr2(), (unsigned long long)read_cr3());

@@ -66,6 +66,8 @@ void trap_dump(const struct trap_frame *tf);
 void trap_dump_here(void);
 __noreturn void trap_triple_fault(void);
 void stack_walk(u64 rbp, int max);
+/* Function containing addr (kernel text), with the offset into it; NULL if unknown. */
+const char *ksym_lookup(u64 addr, u64 *offset);
 
 /* Exception fixup table entry: a faulting instruction and where to resume. */
 struct extable_entry {

@@ -7,7 +7,9 @@
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
 #include "arch/x86/trap.h"
+#include "arch/x86/cmdline.h"
 #include "arch/x86/tsc.h"
+#include "arch/x86/watchdog.h"
 #include "tests/kernel/env.h"
 #include "tests/ktest.h"
 
@@ -29,11 +31,24 @@ static void call_test(void *fn)
 	((void (*)(void))fn)();
 }
 
+/* Seconds a single test may run before the watchdog ends the run (watchdog=). */
+static u64 test_timeout_s(void)
+{
+	static u64 s = ~0ULL;
+
+	if (s == ~0ULL)
+		s = cmdline_get_u64("watchdog", 120);
+	return s;
+}
+
 int ktest_env_protected_call(void (*fn)(void))
 {
 	const char *old = console_set_line_prefix("    # ");
-	int r = trap_call(call_test, (void *)fn, NULL, true);
+	int r;
 
+	watchdog_arm(test_timeout_s() * 1000, "a test", NULL);
+	r = trap_call(call_test, (void *)fn, NULL, true);
+	watchdog_disarm();
 	console_set_line_prefix(old);
 	return r;
 }

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * lib suite: intrusive list and refcount behaviour, including poisoning
+ * lib suite: intrusive list, refcount and spinlock behaviour, including poisoning
  * on delete and refusal to count up from zero.
  */
 #include "lib/list.h"
 #include "lib/refcount.h"
+#include "lib/spinlock.h"
 #include "tests/ktest.h"
 
 struct item {
@@ -49,4 +50,17 @@ KTEST(lib, test_lib_refcount)
 	refcount_set(&r, 0);
 	refcount_inc(&r);	/* misuse: saturates, reported via refcount_bad */
 	report(refcount_read(&r) < 0, "increment from zero saturates instead of reviving");
+}
+
+KTEST(lib, test_lib_spinlock_trylock)
+{
+	spinlock_t l = SPINLOCK_INIT;
+
+	report(!spin_is_locked(&l) && spin_trylock(&l), "an unlocked lock is taken");
+	report(spin_is_locked(&l) && !spin_trylock(&l), "a held lock refuses trylock");
+	spin_unlock(&l);
+	report(!spin_is_locked(&l), "unlock releases");
+	spin_lock(&l);
+	report(spin_is_locked(&l), "spin_lock takes a free lock at once");
+	spin_unlock(&l);
 }

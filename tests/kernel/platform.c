@@ -6,11 +6,13 @@
  */
 #include "arch/x86/acpi.h"
 #include "arch/x86/console.h"
+#include "arch/x86/fwcfg.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
+#include "arch/x86/watchdog.h"
 #include "arch/x86/x86.h"
 #include "boot/bootinfo.h"
 #include "lib/errno.h"
@@ -182,6 +184,45 @@ KTEST(platform, test_platform_pci_enumeration)
 	report(edu->cap_msi != 0, "edu has an MSI capability");
 }
 
+/* The run scripts list the devices they added (fw_cfg); each must be found. */
+KTEST(platform, test_platform_pci_finds_qemu_devices)
+{
+	char list[256], *p = list;
+	int n = fwcfg_read_file("opt/iommu-testos/pci-expect", list, sizeof(list)), want[16] = { 0 };
+	u16 ids[16][2];
+	int nids = 0;
+
+	if (n <= 0) {
+		report_skip("no device list from the run script (not under scripts/qemu)");
+		return;
+	}
+	report_info("expected: %s", list);
+	while (*p && nids < 16) {
+		u16 v = (u16)strtoull(p, &p, 16), d = 0;
+		int i;
+
+		if (*p == ':')
+			d = (u16)strtoull(p + 1, &p, 16);
+		for (i = 0; i < nids && (ids[i][0] != v || ids[i][1] != d); i++)
+			;
+		if (i == nids) {
+			ids[nids][0] = v;
+			ids[nids++][1] = d;
+		}
+		want[i]++;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	for (int i = 0; i < nids; i++) {
+		int have = 0;
+
+		while (pci_find(ids[i][0], ids[i][1], have))
+			have++;
+		report(have >= want[i], "%04x:%04x: %d expected, %d found", ids[i][0], ids[i][1],
+		       want[i], have);
+	}
+}
+
 KTEST(platform, test_platform_pci_ecam_matches_cf8)
 {
 	struct pci_dev *d = pci_find_bdf(0, 0);
@@ -283,4 +324,27 @@ KTEST(platform, test_platform_exception_recovery)
 	report(r == VEC_PF + 1 && ti.cr2 == 0xdead000 && (ti.error & 2),
 	       "write to an unmapped address is caught as #PF with CR2 and W bit");
 	report(irqs_enabled(), "interrupts are back on after recovery");
+}
+
+static volatile int watchdog_fired;
+
+static void watchdog_caught(struct trap_frame *tf, const char *what)
+{
+	watchdog_fired = 1;
+}
+
+KTEST(platform, test_platform_watchdog_fires)
+{
+	u64 t0 = watchdog_ticks();
+
+	if (!watchdog_running()) {
+		report_skip("no LAPIC timer");
+		return;
+	}
+	report(poll_timeout(watchdog_ticks() > t0, 1000000) == 0, "the 10 Hz tick runs");
+	watchdog_fired = 0;
+	watchdog_arm(50, "watchdog self-test", watchdog_caught);
+	report(poll_timeout(watchdog_fired, 2000000) == 0,
+	       "a test stuck past its deadline is interrupted by the watchdog");
+	watchdog_disarm();
 }

@@ -61,3 +61,10 @@ KTEST(platform, test_platform_runner_catches_failures)
 		pmm_free(leaked, 0);
 	leaked = 0;
 }
+
+/* Booted alone with watchdog=2 by make check: the run must end, with a dump. */
+KTEST_FULL(selftest-hang, test_selftest_hangs, 0, KT_NODEFAULT)
+{
+	for (;;)
+		__asm__ __volatile__("pause");
+}

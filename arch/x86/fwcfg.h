@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * QEMU's fw_cfg interface (I/O ports 0x510/0x511): lets the test scripts
+ * hand the kernel facts about the machine they started (e.g. which PCI
+ * devices must be found), whatever the boot path.
+ */
+#ifndef ARCH_X86_FWCFG_H
+#define ARCH_X86_FWCFG_H
+
+#include "lib/types.h"
+
+bool fwcfg_present(void);
+/* Read the named file into buf (NUL-terminated); bytes read, or -ENOENT. */
+int fwcfg_read_file(const char *name, char *buf, size_t len);
+
+#endif
