@@ -85,6 +85,31 @@ sim-objs += ioctl-sim/fdtable.o
 sim-objs += ioctl-sim/ioctl.o
 sim-objs += ioctl-sim/account.o
 
+# ACPI DMAR/IVRS parsers and capability-register decoders (kernel and hosted)
+acpi-objs += iommu/acpitab.o
+acpi-objs += iommu/dmar.o
+acpi-objs += iommu/dmar_match.o
+acpi-objs += iommu/ivrs.o
+acpi-objs += iommu/ivrs_match.o
+acpi-objs += iommu/regfield.o
+acpi-objs += iommu/vtd/vtd_caps.o
+acpi-objs += iommu/amdvi/amdvi_caps.o
+iommu-objs += $(acpi-objs)
+
+# VT-d driver, fault API, DMA initiators (issue 5)
+iommu-objs += iommu/fault.o
+iommu-objs += iommu/iommu_init.o
+iommu-objs += iommu/vtd/vtd_init.o
+iommu-objs += iommu/vtd/vtd_ctx.o
+iommu-objs += iommu/vtd/vtd_domain.o
+iommu-objs += iommu/vtd/vtd_pgtable.o
+iommu-objs += iommu/vtd/vtd_inval.o
+iommu-objs += iommu/vtd/vtd_qi.o
+iommu-objs += iommu/vtd/vtd_fault.o
+drivers-objs += drivers/edu.o
+drivers-objs += drivers/nvme.o
+drivers-objs += drivers/ahci.o
+
 # the syscall stub (kernel only)
 sim-kobjs += ioctl-sim/syscall.o
 
@@ -100,6 +125,18 @@ ktest-objs += tests/kernel/lib_bitmap.o
 ktest-objs += tests/kernel/lib_list.o
 ktest-objs += tests/kernel/user.o
 ktest-objs += tests/kernel/user_run.o
+ktest-objs += tests/kernel/iommu_env.o
+ktest-objs += tests/kernel/dma_util.o
+ktest-objs += tests/kernel/dma_edu.o
+ktest-objs += tests/kernel/dma_storage.o
+ktest-objs += tests/kernel/dma_core.o
+ktest-objs += tests/kernel/vtd_util.o
+ktest-objs += tests/kernel/vtd.o
+ktest-objs += tests/kernel/vtd_qi.o
+ktest-objs += tests/kernel/vtd_fault.o
+ktest-objs += tests/kernel/vtd_rmrr.o
+ktest-objs += tests/kernel/vtd_fixtures.o
+ktest-objs += tests/kernel/bench_vtd.o
 ktest-objs += tests/kernel/lib_itree.o
 ktest-objs += tests/kernel/lib_idtable.o
 ktest-objs += tests/kernel/core_env.o
@@ -160,7 +197,7 @@ USER_HOST_PROGS := $(patsubst %,$(HB)/user-%,$(user-progs)) \
 	$(patsubst %,$(HB)/test-user-%,$(user-hosted))
 
 kernel-objs := $(addprefix $(KB)/,$(boot-objs) $(arch-objs) $(lib-objs) $(iommu-objs) \
-	$(core-objs) $(sim-objs) $(sim-kobjs) $(ktest-objs)) $(user-prog-kobjs)
+	$(drivers-objs) $(core-objs) $(sim-objs) $(sim-kobjs) $(ktest-objs)) $(user-prog-kobjs)
 
 # --- hosted unit tests --------------------------------------------------------
 # test-lib links our lib/ (string functions replace libc's in that program),
@@ -205,14 +242,54 @@ host-runner-objs += tests/host/main.o
 
 HOST_TESTS := $(HB)/test-lib
 HOST_TESTS += $(HB)/test-core
+HOST_TESTS += $(HB)/test-abi-preload
 HOST_LIBS := $(HB)/libiommufd-host.so
+
+# ACPI/caps: parsers + tests under ASan/UBSan, and the tools for people.
+# lib/string.c's libc-named functions would replace libc's (and ASan's
+# interceptors), so the hosted programs take only its non-libc helpers.
+host-acpi-srcs := $(acpi-objs:.o=.c)
+host-acpi-test-srcs += $(host-acpi-srcs)
+host-acpi-test-srcs += tests/ktest.c
+host-acpi-test-srcs += tests/host/env.c
+host-acpi-test-srcs += tests/host/main.c
+host-acpi-test-srcs += tests/host/hostutil.c
+host-acpi-test-srcs += tests/host/acpi_manifest.c
+host-acpi-test-srcs += tests/host/acpi_dmar.c
+host-acpi-test-srcs += tests/host/acpi_ivrs.c
+host-acpi-test-srcs += tests/host/acpi_tools.c
+host-caps-test-srcs += $(host-acpi-srcs)
+host-caps-test-srcs += tests/ktest.c
+host-caps-test-srcs += tests/host/env.c
+host-caps-test-srcs += tests/host/main.c
+host-caps-test-srcs += tests/host/hostutil.c
+host-caps-test-srcs += tests/host/caps_fixtures.c
+iommu-acpi-srcs += $(host-acpi-srcs)
+iommu-acpi-srcs += iommu/tools/iommu-acpi.c
+iommu-acpi-srcs += iommu/tools/acpi_report.c
+iommu-acpi-srcs += iommu/tools/jsonout.c
+iommu-caps-srcs += $(host-acpi-srcs)
+iommu-caps-srcs += iommu/tools/iommu-caps.c
+iommu-caps-srcs += iommu/tools/jsonout.c
+HOST_TOOLS := $(HB)/iommu-acpi $(HB)/iommu-caps
+HOST_TESTS += $(HB)/test-acpi $(HB)/test-caps
+
+# VT-d page tables and PSI encoder against a memory model (issue 5)
+host-vtd-test-srcs += lib/alloc_host.c
+host-vtd-test-srcs += tests/ktest.c
+host-vtd-test-srcs += tests/host/env.c
+host-vtd-test-srcs += tests/host/main.c
+host-vtd-test-srcs += iommu/vtd/vtd_pgtable.c
+host-vtd-test-srcs += tests/host/vtd_model.c
+host-vtd-test-srcs += tests/host/vtd_pgtable.c
+HOST_TESTS += $(HB)/test-vtd
 
 .PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb
 all: kernel iso host
 
 kernel: $(BUILD)/iommu-testos.elf $(BUILD)/iommu-testos-pvh.elf
 iso: $(BUILD)/iommu-testos.iso
-host: $(HOST_TESTS) $(HOST_LIBS) $(USER_HOST_PROGS)
+host: $(HOST_TESTS) $(HOST_TOOLS) $(HOST_LIBS) $(USER_HOST_PROGS)
 
 $(KB)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -297,6 +374,32 @@ $(HB)/test-lib: $(host-lib-test-srcs)
 	$(Q)$(HOSTCC) $(HCFLAGS) -fsanitize=undefined -fno-sanitize-recover=all \
 		-fno-builtin -fno-tree-loop-distribute-patterns -o $@ $(host-lib-test-srcs)
 
+# lib/strutil.c holds the non-libc string helpers (glob_match, strlcpy, mem_is_zero)
+$(HB)/lib-string-extras.o: lib/strutil.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -c $< -o $@
+
+$(HB)/test-acpi: $(host-acpi-test-srcs) $(HB)/lib-string-extras.o $(HOST_TOOLS)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-acpi-test-srcs) $(HB)/lib-string-extras.o
+
+$(HB)/test-caps: $(host-caps-test-srcs) $(HB)/lib-string-extras.o
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-caps-test-srcs) $(HB)/lib-string-extras.o
+
+$(HB)/iommu-acpi: $(iommu-acpi-srcs)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(iommu-acpi-srcs)
+
+$(HB)/iommu-caps: $(iommu-caps-srcs)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(iommu-caps-srcs)
+
+$(HB)/test-vtd: $(host-vtd-test-srcs) $(HB)/lib-string-extras.o
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-vtd-test-srcs) $(HB)/lib-string-extras.o
+
 $(HB)/san/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $<")
@@ -317,9 +420,17 @@ $(HB)/test-core: $(addprefix $(HB)/san/,$(host-core-objs) $(host-runner-objs) \
 	@$(if $(Q),echo "  HOSTLD  $@")
 	$(Q)$(HOSTCC) $(SAN) -o $@ $^ -lpthread
 
+# A Linux-style program: libc calls only, served by libiommufd-host.so.
+$(HB)/test-abi-preload: $(addprefix $(HB)/san/,$(host-runner-objs) lib/strutil.o \
+		tests/host/preload_exec.o tests/host/abi_preload.o) | $(HB)/libiommufd-host.so
+	@$(if $(Q),echo "  HOSTLD  $@")
+	$(Q)$(HOSTCC) $(SAN) -o $@ $^
+
 $(HB)/libiommufd-host.so: $(addprefix $(HB)/pic/,$(host-core-objs) ioctl-sim/preload.o)
 	@$(if $(Q),echo "  HOSTLD  $@")
 	$(Q)$(HOSTCC) -shared -o $@ $^ -ldl -lpthread
+
+$(KB)/tests/kernel/vtd_fixtures.o: tests/fixtures/acpi/real/hp-compaq-dc7800-sff.dmar.bin
 
 check:
 	$(PYTHON) scripts/check

@@ -83,6 +83,13 @@ struct iommu_domain_ops {
 	void (*flush_iotlb_all)(struct iommu_domain *d);
 	phys_addr_t (*iova_to_phys)(struct iommu_domain *d, dma_addr_t iova);
 	void (*free)(struct iommu_domain *d);
+	/*
+	 * Test introspection (may be NULL; the neutral dma suite skips what a
+	 * driver lacks): size of the page-table leaf that maps iova (0 when
+	 * unmapped), and the table pages the domain holds, root included.
+	 */
+	size_t (*mapped_pgsize)(struct iommu_domain *d, dma_addr_t iova);
+	long (*table_pages)(struct iommu_domain *d);
 };
 
 /* A domain: drivers embed it in their own struct and use container_of. */
@@ -109,6 +116,24 @@ struct iommu_resv_region {
 	enum iommu_resv_type type;
 };
 
+/* A fault in driver-neutral terms, so IOMMU-neutral tests can match it. */
+enum iommu_fault_kind {
+	IOMMU_FAULT_KIND_ANY,		/* in a match: any kind */
+	IOMMU_FAULT_KIND_PAGE,		/* no mapping, or no permission, for the access at addr */
+	IOMMU_FAULT_KIND_DEVICE,	/* device not set up to translate (no context entry / DTE) */
+	IOMMU_FAULT_KIND_RANGE,		/* addr beyond the domain's address width */
+	IOMMU_FAULT_KIND_TABLE,		/* malformed or unreadable translation structure */
+	IOMMU_FAULT_KIND_OVERFLOW,	/* the unit's fault log overflowed: faults were lost */
+	IOMMU_FAULT_KIND_OTHER,
+};
+
+/* Access type of a fault, and in a match. */
+enum {
+	IOMMU_FAULT_ACCESS_ANY,
+	IOMMU_FAULT_ACCESS_READ,
+	IOMMU_FAULT_ACCESS_WRITE,
+};
+
 /* One DMA fault or event as the hardware recorded it, decoded. */
 struct iommu_fault_record {
 	struct iommu_device *iommu;	/* unit that logged it */
@@ -119,6 +144,7 @@ struct iommu_fault_record {
 	bool write;		/* access type */
 	u32 pasid;		/* 0 when none */
 	const char *reason_str;	/* decoded text */
+	u8 kind;		/* enum iommu_fault_kind */
 };
 
 /* Driver-wide operations (one table per driver: mock, vtd, amdvi). */
@@ -138,6 +164,12 @@ struct iommu_ops {
 	void (*get_resv_regions)(struct iommu_dev *dev, struct list_head *head);
 	/* Whether the hardware behind dev enforces cache coherency, etc. */
 	bool (*capable)(struct iommu_dev *dev, int cap);
+	/*
+	 * Claim dev if one of this driver's units translates it: fill dev->ops,
+	 * dev->iommu, dev->iommu_priv and attach the blocked domain. 0 when
+	 * claimed, -ENODEV when not this driver's device. May be NULL.
+	 */
+	int (*probe_device)(struct iommu_dev *dev);
 };
 
 #define IOMMU_CAP_CACHE_COHERENCY	1
@@ -205,16 +237,60 @@ void iommu_put_resv_regions(struct list_head *head);
 
 /* --- faults (iommu/fault.c) --- */
 
-/* Drivers call this for every fault they read from the hardware. */
-void iommu_fault_report(const struct iommu_fault_record *f);
 /*
- * Tests: declare that a fault from source_id at addr (page-aligned compare;
- * reason 0 = any) is expected; iommu_fault_expect_done() returns how many
- * expected faults arrived. Any fault not expected fails the running test.
+ * Drivers call this for every fault they read from the hardware, from
+ * thread context (poll_faults), never from an interrupt handler: a fault
+ * interrupt only notes that polling is due. Overflow is reported as a
+ * record of kind IOMMU_FAULT_KIND_OVERFLOW.
  */
+void iommu_fault_report(const struct iommu_fault_record *f);
+
+/* A fault a test expects. Zero/ANY fields and the flags are wildcards. */
+struct iommu_fault_match {
+	u16 segment;
+	u16 source_id;
+	u64 addr;		/* compared page-aligned */
+	u32 reason;		/* driver's hardware code; 0 = any */
+	u8 kind;		/* enum iommu_fault_kind; ANY = any */
+	u8 access;		/* IOMMU_FAULT_ACCESS_*; ANY = any */
+	u16 flags;		/* IOMMU_FAULT_MATCH_* */
+};
+
+#define IOMMU_FAULT_MATCH_ANY_SID	(1u << 0)
+#define IOMMU_FAULT_MATCH_ANY_ADDR	(1u << 1)
+#define IOMMU_FAULT_MAX_EXPECT		8
+
+/*
+ * Tests: declare an expected fault (any number of records may match it).
+ * The first expectation after iommu_fault_expect_done() also restarts the
+ * record log. -ENOSPC beyond IOMMU_FAULT_MAX_EXPECT.
+ */
+int iommu_fault_expect_match(const struct iommu_fault_match *m);
+/* Shorthand: a fault from source_id at addr (reason 0 = any). */
 void iommu_fault_expect(u16 segment, u16 source_id, u64 addr, u32 reason);
+/*
+ * Poll every unit, then end the expectations: returns how many faults
+ * matched them. Any fault that matched none fails the running test (the
+ * test environment drains after every test).
+ */
 int iommu_fault_expect_done(void);
+/*
+ * Poll every unit and account faults; returns the unexpected faults since
+ * the last call and copies up to max of them to out (out may be NULL).
+ */
+int iommu_fault_drain_unexpected(struct iommu_fault_record *out, int max);
 /* Poll every unit and account faults; returns unexpected faults since last call. */
 int iommu_fault_drain(void);
+/*
+ * The faults logged (expected or not) since the log restarted: copies up
+ * to max to out, returns how many were logged (may exceed max).
+ */
+int iommu_fault_records(struct iommu_fault_record *out, int max);
+/* Expectations still active (a test that forgot expect_done). */
+int iommu_fault_expect_active(void);
+/* Forget expectations without polling (test environment clean-up). */
+void iommu_fault_expect_reset(void);
+/* All faults reported since boot. */
+u64 iommu_fault_total(void);
 
 #endif

@@ -117,10 +117,14 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
     cmd = command(sec, image, append, accel, gdb)
     t0 = time.time()
     status, code = "error", None
-    with open(log, "wb") as f:
-        f.write(("# qemu: %s\n" % " ".join(cmd)).encode())
+    # QEMU's own messages (vIOMMU warnings on purposeful faults...) go to a
+    # file of their own: mixed into the serial stream they break KTAP lines
+    errlog = log[:-4] + ".stderr" if log.endswith(".log") else log + ".stderr"
+    with open(log, "wb") as f, open(errlog, "wb") as ferr:
+        f.write(("# qemu: %s\n# qemu stderr: %s\n" %
+                 (" ".join(cmd), os.path.relpath(errlog, TOP))).encode())
         f.flush()
-        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=ferr,
                              stdin=subprocess.DEVNULL)
         os.set_blocking(p.stdout.fileno(), False)
         buf = b""
@@ -149,8 +153,12 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
         if status != "timeout":
             code = p.returncode
             status = RESULTS.get(code, "error")
+            with open(errlog, "rb") as e:
+                err = e.read()
+            if status == "error":
+                f.write(err)
             # KVM on nested/paravirtual hosts can fail where TCG works
-            if accel == "kvm" and b"KVM internal error" in buf:
+            if accel == "kvm" and b"KVM internal error" in buf + err:
                 f.write(b"\n# qemu: KVM failed, retrying with TCG\n")
                 return run(name, sec, image, append, "tcg", timeout, live, log, gdb, out)
     return Run(name, status, code, time.time() - t0, log, cmd, accel)

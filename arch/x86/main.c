@@ -16,7 +16,9 @@
 #include "arch/x86/watchdog.h"
 #include "arch/x86/x86.h"
 #include "boot/bootinfo.h"
+#include "iommu/iommu_init.h"
 #include "lib/string.h"
+#include "tests/kernel/env.h"
 #include "tests/ktest.h"
 
 #ifndef IOMMU_TESTOS_VERSION
@@ -97,6 +99,8 @@ void boot_main(u32 magic, u32 info)
 	watchdog_init();
 	pci_init();
 	print_boot_summary();
+	iommu_init();		/* IOMMU driver by ACPI or iommu=, PCI devices bound */
+	iommu_test_env_init();
 	platform_late_init();
 
 	opts.seed = rdtsc() & 0xffffffffULL;

@@ -18,4 +18,7 @@ struct env_hook {
 
 void env_add_hook(struct env_hook *h);
 
+/* Boot step after iommu_init(): hardware answers and fault checks (iommu_env.c). */
+void iommu_test_env_init(void);
+
 #endif

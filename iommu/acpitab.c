@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Shared by the DMAR and IVRS parsers: ACPI header checks and the message log.
+ * No hardware access; builds into the kernel and hosted.
+ */
+#include "iommu/acpitab.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+int acpitab_log(struct acpitab_log *log, enum acpitab_level level,
+		const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level == ACPITAB_ERR)
+		log->nerr++;
+	else
+		log->nwarn++;
+	if (log->n >= ACPITAB_MAX_MSGS) {
+		log->dropped++;
+		return level;
+	}
+	log->msg[log->n].level = (u8)level;
+	va_start(ap, fmt);
+	vsnprintf(log->msg[log->n].text, ACPITAB_MSG_LEN, fmt, ap);
+	va_end(ap);
+	log->n++;
+	return level;
+}
+
+const char *acpitab_msg_at(const struct acpitab_log *log,
+			   enum acpitab_level level, int i)
+{
+	for (int k = 0; k < log->n; k++)
+		if (log->msg[k].level == level && i-- == 0)
+			return log->msg[k].text;
+	return NULL;
+}
+
+bool acpitab_log_has(const struct acpitab_log *log, enum acpitab_level level,
+		     const char *needle)
+{
+	for (int k = 0; k < log->n; k++)
+		if (log->msg[k].level == level && strstr(log->msg[k].text, needle))
+			return true;
+	return false;
+}
+
+/* Copy an ACPI space-padded field as a C string without trailing spaces or NULs. */
+static void copy_id(char *dst, const u8 *src, size_t n)
+{
+	size_t len = n;
+
+	while (len && (src[len - 1] == ' ' || src[len - 1] == 0))
+		len--;
+	for (size_t i = 0; i < len; i++)
+		dst[i] = (src[i] >= 0x20 && src[i] < 0x7f) ? (char)src[i] : '?';
+	dst[len] = 0;
+}
+
+static u8 byte_sum(const u8 *p, u32 len)
+{
+	u8 sum = 0;
+
+	for (u32 i = 0; i < len; i++)
+		sum = (u8)(sum + p[i]);
+	return sum;
+}
+
+int acpitab_check_header(const u8 *buf, size_t buflen, const char *sig,
+			 u32 min_len, struct acpitab_hdr *hdr,
+			 struct acpitab_log *log, u32 *len_out)
+{
+	u32 len;
+
+	memset(hdr, 0, sizeof(*hdr));
+	*len_out = 0;
+	if (!buf || buflen < ACPITAB_HDR_LEN) {
+		acpitab_log(log, ACPITAB_ERR,
+			    "table is %zu bytes, shorter than the %d-byte ACPI header",
+			    buf ? buflen : 0, ACPITAB_HDR_LEN);
+		return -EINVAL;
+	}
+	copy_id(hdr->sig, buf, 4);
+	len = acpitab_u32(buf, 4);
+	hdr->length = len;
+	hdr->revision = buf[8];
+	hdr->checksum = buf[9];
+	copy_id(hdr->oem_id, buf + 10, 6);
+	copy_id(hdr->oem_table_id, buf + 16, 8);
+	hdr->oem_revision = acpitab_u32(buf, 24);
+	copy_id(hdr->creator_id, buf + 28, 4);
+	hdr->creator_revision = acpitab_u32(buf, 32);
+	if (memcmp(buf, sig, 4)) {
+		acpitab_log(log, ACPITAB_ERR, "signature is \"%s\", not %s",
+			    hdr->sig, sig);
+		return -EINVAL;
+	}
+	if (len > buflen) {
+		acpitab_log(log, ACPITAB_ERR,
+			    "length field says %u bytes but only %zu were given (truncated table)",
+			    len, buflen);
+		return -EINVAL;
+	}
+	if (len < min_len) {
+		acpitab_log(log, ACPITAB_ERR,
+			    "length field %u is below the %u-byte %s header",
+			    len, min_len, sig);
+		return -EINVAL;
+	}
+	hdr->checksum_ok = byte_sum(buf, len) == 0;
+	if (!hdr->checksum_ok)
+		acpitab_log(log, ACPITAB_ERR,
+			    "checksum is wrong: the %u bytes sum to 0x%02x, not 0",
+			    len, byte_sum(buf, len));
+	*len_out = len;
+	return 0;
+}

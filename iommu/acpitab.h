@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the DMAR and IVRS parsers share: bounds-checked little-endian reads
+ * from a byte buffer, the ACPI header, and the log of errors and warnings.
+ * No hardware access; builds into the kernel and hosted. Layouts: ACPI 6.5 5.2.6.
+ */
+#ifndef IOMMU_ACPITAB_H
+#define IOMMU_ACPITAB_H
+
+#include "lib/compiler.h"
+
+#define ACPITAB_HDR_LEN 36
+#define ACPITAB_MAX_MSGS 32
+#define ACPITAB_MSG_LEN 160
+
+enum acpitab_level {
+	ACPITAB_ERR,		/* the table is rejected (valid = false) */
+	ACPITAB_WARN,		/* something was skipped or is a firmware bug; the rest is used */
+};
+
+struct acpitab_msg {
+	u8 level;			/* enum acpitab_level */
+	char text[ACPITAB_MSG_LEN];
+};
+
+/* Errors and warnings of one parse, in the order found. */
+struct acpitab_log {
+	struct acpitab_msg msg[ACPITAB_MAX_MSGS];
+	u16 n;				/* messages stored */
+	u16 dropped;			/* messages that did not fit */
+	u16 nerr, nwarn;		/* all found, stored or not */
+};
+
+/* The standard ACPI header, decoded. */
+struct acpitab_hdr {
+	char sig[5];
+	u32 length;			/* length field */
+	u8 revision;
+	u8 checksum;			/* the checksum byte */
+	bool checksum_ok;		/* bytes [0, length) sum to 0 */
+	char oem_id[7];			/* trailing spaces removed */
+	char oem_table_id[9];
+	u32 oem_revision;
+	char creator_id[5];
+	u32 creator_revision;
+};
+
+/* Little-endian reads; the caller has checked off + size <= buffer length. */
+static inline u16 acpitab_u16(const u8 *p, u32 off)
+{
+	return (u16)(p[off] | p[off + 1] << 8);
+}
+
+static inline u32 acpitab_u32(const u8 *p, u32 off)
+{
+	return (u32)acpitab_u16(p, off) | (u32)acpitab_u16(p, off + 2) << 16;
+}
+
+static inline u64 acpitab_u64(const u8 *p, u32 off)
+{
+	return (u64)acpitab_u32(p, off) | (u64)acpitab_u32(p, off + 4) << 32;
+}
+
+/*
+ * Check and decode the header of a table of signature sig held in
+ * buf[0, buflen): signature, length field (>= min_len and <= buflen),
+ * checksum. Errors go to log. Returns 0, or -EINVAL when the table
+ * cannot be parsed further (then *len_out is 0); a bad checksum is
+ * logged as an error but still returns 0 so the rest can be reported.
+ */
+int acpitab_check_header(const u8 *buf, size_t buflen, const char *sig,
+			 u32 min_len, struct acpitab_hdr *hdr,
+			 struct acpitab_log *log, u32 *len_out);
+
+/* Append a message; returns the level for convenience. */
+int acpitab_log(struct acpitab_log *log, enum acpitab_level level,
+		const char *fmt, ...) __printf(3, 4);
+
+/* The i-th message of a level (0-based), or NULL. */
+const char *acpitab_msg_at(const struct acpitab_log *log,
+			   enum acpitab_level level, int i);
+
+/* True when some stored message of that level contains needle. */
+bool acpitab_log_has(const struct acpitab_log *log, enum acpitab_level level,
+		     const char *needle);
+
+#endif

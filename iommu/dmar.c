@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: MIT
+/*
+ * DMAR parser: walks the remapping structures of a table held in memory,
+ * checking every length before reading, and builds struct dmar_table.
+ * Lookups (which unit, which RMRR) are in dmar_match.c. Layouts: VT-d 4.1 ch. 8.
+ */
+#include "iommu/dmar.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+/* Where the parser is: the table, and the structure being read. */
+struct dmar_ctx {
+	const u8 *b;
+	u32 len;		/* table length field, <= bytes given */
+	struct dmar_table *t;
+	int idx;		/* structure number, 0-based */
+	u16 type;
+	u32 off;		/* structure offset */
+	u32 slen;		/* structure length */
+};
+
+static void sub_log(struct dmar_ctx *c, enum acpitab_level lvl,
+		    const char *fmt, ...) __printf(3, 4);
+
+/* Log a message prefixed with the structure it concerns. */
+static void sub_log(struct dmar_ctx *c, enum acpitab_level lvl,
+		    const char *fmt, ...)
+{
+	char text[ACPITAB_MSG_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	acpitab_log(&c->t->log, lvl, "subtable %d type %u @0x%x: %s",
+		    c->idx, c->type, c->off, text);
+}
+
+static const char *const scope_names[DMAR_SCOPE_NTYPES] = {
+	[DMAR_SCOPE_ENDPOINT] = "endpoint",
+	[DMAR_SCOPE_BRIDGE] = "bridge",
+	[DMAR_SCOPE_IOAPIC] = "ioapic",
+	[DMAR_SCOPE_HPET] = "hpet",
+	[DMAR_SCOPE_ACPI] = "acpi",
+};
+
+const char *dmar_scope_type_name(unsigned int type)
+{
+	if (type < DMAR_SCOPE_NTYPES && scope_names[type])
+		return scope_names[type];
+	return "unknown";
+}
+
+/* Check one scope entry at p (header already bounded) and store it. */
+static int store_scope(struct dmar_ctx *c, u32 p, u8 slen)
+{
+	struct dmar_table *t = c->t;
+	struct dmar_scope *s;
+	u8 type = c->b[p];
+	u8 nhops = (u8)((slen - 6) / 2);
+
+	if (type == 0 || type >= DMAR_SCOPE_NTYPES) {
+		sub_log(c, ACPITAB_WARN, "device scope @0x%x has unknown type %u; skipped",
+			p, type);
+		return 0;
+	}
+	if (nhops > DMAR_MAX_HOPS) {
+		sub_log(c, ACPITAB_ERR, "device scope @0x%x has %u path entries, more than the parser's %d",
+			p, nhops, DMAR_MAX_HOPS);
+		return -EINVAL;
+	}
+	if (t->nscopes >= DMAR_MAX_SCOPES) {
+		sub_log(c, ACPITAB_ERR, "more than %d device scopes in the table (parser limit)",
+			DMAR_MAX_SCOPES);
+		return -EINVAL;
+	}
+	s = &t->scopes[t->nscopes];
+	memset(s, 0, sizeof(*s));
+	s->type = type;
+	s->flags = c->b[p + 2];
+	s->enum_id = c->b[p + 4];
+	s->bus = c->b[p + 5];
+	s->nhops = nhops;
+	for (u8 i = 0; i < nhops; i++) {
+		u8 dev = c->b[p + 6 + 2 * i], fn = c->b[p + 7 + 2 * i];
+
+		if (dev > 31 || fn > 7) {
+			sub_log(c, ACPITAB_WARN, "device scope @0x%x path entry %u is device %u function %u (max 31.7); scope skipped",
+				p, i, dev, fn);
+			return 0;
+		}
+		s->path[i] = (u8)(dev << 3 | fn);
+	}
+	t->nscopes++;
+	return 0;
+}
+
+/*
+ * Parse the device scopes in [from, c->off + c->slen) and record where they
+ * went (*first, *n). Returns 0, or -EINVAL after logging an error.
+ */
+static int parse_scopes(struct dmar_ctx *c, u32 from, u16 *first, u16 *n)
+{
+	u32 end = c->off + c->slen, p = from;
+	int ret = 0;
+
+	*first = c->t->nscopes;
+	while (p < end) {
+		u8 slen;
+
+		if (end - p < 2) {
+			sub_log(c, ACPITAB_ERR, "device scope @0x%x: %u byte left, too short for a scope header",
+				p, end - p);
+			return -EINVAL;
+		}
+		slen = c->b[p + 1];
+		if (slen < 8 || (slen & 1)) {
+			sub_log(c, ACPITAB_ERR, "device scope @0x%x has length %u (must be even and at least 8)",
+				p, slen);
+			return -EINVAL;
+		}
+		if (slen > end - p) {
+			sub_log(c, ACPITAB_ERR, "device scope @0x%x has length %u but only %u bytes are left in its structure",
+				p, slen, end - p);
+			return -EINVAL;
+		}
+		c->t->nscope_entries++;
+		if (c->b[p] < DMAR_SCOPE_NTYPES)
+			c->t->scope_count[c->b[p]]++;
+		if (!ret)
+			ret = store_scope(c, p, slen);
+		p += slen;
+	}
+	*n = (u16)(c->t->nscopes - *first);
+	return ret;
+}
+
+/* Count scopes of a kind in a stored range. */
+static int count_scopes(const struct dmar_table *t, u16 first, u16 n, bool pci)
+{
+	int k = 0;
+
+	for (u16 i = 0; i < n; i++) {
+		u8 ty = t->scopes[first + i].type;
+
+		if ((ty == DMAR_SCOPE_ENDPOINT || ty == DMAR_SCOPE_BRIDGE) == pci)
+			k++;
+	}
+	return k;
+}
+
+static int parse_drhd(struct dmar_ctx *c)
+{
+	struct dmar_table *t = c->t;
+	struct dmar_unit *u;
+	const u8 *b = c->b + c->off;
+
+	if (t->nunits >= DMAR_MAX_UNITS) {
+		sub_log(c, ACPITAB_ERR, "more than %d DRHDs (parser limit)", DMAR_MAX_UNITS);
+		return -EINVAL;
+	}
+	u = &t->units[t->nunits];
+	memset(u, 0, sizeof(*u));
+	u->flags = b[4];
+	u->reg_size = 4096ULL << (b[5] & 0xf);
+	u->segment = acpitab_u16(b, 6);
+	u->base = acpitab_u64(b, 8);
+	u->include_all = u->flags & DMAR_DRHD_INCLUDE_PCI_ALL;
+	u->proximity = -1;
+	u->index = t->nunits;
+	u->usable = true;
+	if (!u->base) {
+		sub_log(c, ACPITAB_WARN, "DRHD register base is 0 (firmware bug seen in real Lenovo tables; Linux disables DMAR remapping for such a table)");
+		u->usable = false;
+	} else if (u->base & 0xfff) {
+		sub_log(c, ACPITAB_WARN, "DRHD register base 0x%llx is not 4 KiB aligned; unit not usable",
+			(unsigned long long)u->base);
+		u->usable = false;
+	}
+	t->nunits++;
+	if (parse_scopes(c, c->off + 16, &u->first_scope, &u->nscopes))
+		return -EINVAL;
+	if (u->include_all && count_scopes(t, u->first_scope, u->nscopes, true))
+		sub_log(c, ACPITAB_WARN, "INCLUDE_PCI_ALL DRHD also lists PCI device scopes; they change nothing");
+	if (!u->include_all && !u->nscopes)
+		sub_log(c, ACPITAB_WARN, "DRHD at 0x%llx has neither INCLUDE_PCI_ALL nor device scopes: it translates nothing",
+			(unsigned long long)u->base);
+	return 0;
+}
+
+/* Bug class 44: inverted, unaligned and empty RMRRs are rejected, not used as-is. */
+static bool rmrr_sane(struct dmar_ctx *c, u64 base, u64 end)
+{
+	unsigned long long b = base, e = end;
+
+	if (!base && !end) {
+		sub_log(c, ACPITAB_WARN, "RMRR is empty (base and end address are 0); rejected");
+		return false;
+	}
+	if (end < base) {
+		sub_log(c, ACPITAB_WARN, "RMRR [0x%llx, 0x%llx] ends before it starts; rejected",
+			b, e);
+		return false;
+	}
+	if ((base & 0xfff) || ((end + 1) & 0xfff)) {
+		sub_log(c, ACPITAB_WARN, "RMRR [0x%llx, 0x%llx] is not 4 KiB aligned (base and end + 1 must be); rejected",
+			b, e);
+		return false;
+	}
+	return true;
+}
+
+static int parse_rmrr(struct dmar_ctx *c)
+{
+	struct dmar_table *t = c->t;
+	const u8 *b = c->b + c->off;
+	struct dmar_rmrr r = {
+		.segment = acpitab_u16(b, 6),
+		.base = acpitab_u64(b, 8),
+		.end = acpitab_u64(b, 16),
+	};
+	u16 nscopes_before = t->nscopes;
+
+	if (parse_scopes(c, c->off + 24, &r.first_scope, &r.nscopes))
+		return -EINVAL;
+	if (!rmrr_sane(c, r.base, r.end)) {
+		t->nscopes = nscopes_before;	/* drop its scopes with it */
+		return 0;
+	}
+	if (t->nrmrr >= DMAR_MAX_RMRR) {
+		sub_log(c, ACPITAB_ERR, "more than %d RMRRs (parser limit)", DMAR_MAX_RMRR);
+		return -EINVAL;
+	}
+	if (!r.nscopes)
+		sub_log(c, ACPITAB_WARN, "RMRR [0x%llx, 0x%llx] names no device",
+			(unsigned long long)r.base, (unsigned long long)r.end);
+	t->rmrr[t->nrmrr++] = r;
+	return 0;
+}
+
+/* ATSR, SATC and SIDP share a shape: flags, segment, scopes from byte 8. */
+static int parse_scoped(struct dmar_ctx *c, struct dmar_atsr *arr, u16 *n, int max)
+{
+	const u8 *b = c->b + c->off;
+	struct dmar_atsr a = { .flags = b[4], .segment = acpitab_u16(b, 6) };
+
+	if (*n >= max) {
+		sub_log(c, ACPITAB_ERR, "more than %d %s structures (parser limit)",
+			max, dmar_type_name(c->type));
+		return -EINVAL;
+	}
+	if (c->type == DMAR_TYPE_SIDP)
+		a.flags = 0;
+	if (parse_scopes(c, c->off + 8, &a.first_scope, &a.nscopes))
+		return -EINVAL;
+	if (c->type == DMAR_TYPE_ATSR && !(a.flags & DMAR_ATSR_ALL_PORTS)) {
+		for (u16 i = 0; i < a.nscopes; i++)
+			if (c->t->scopes[a.first_scope + i].type != DMAR_SCOPE_BRIDGE)
+				sub_log(c, ACPITAB_WARN, "ATSR scope %u is a %s, not a root port (bridge)",
+					i, dmar_scope_type_name(c->t->scopes[a.first_scope + i].type));
+	}
+	arr[(*n)++] = a;
+	return 0;
+}
+
+static int parse_atsr(struct dmar_ctx *c)
+{
+	return parse_scoped(c, c->t->atsr, &c->t->natsr, DMAR_MAX_ATSR);
+}
+
+static int parse_satc(struct dmar_ctx *c)
+{
+	return parse_scoped(c, c->t->satc, &c->t->nsatc, DMAR_MAX_SATC);
+}
+
+static int parse_sidp(struct dmar_ctx *c)
+{
+	return parse_scoped(c, c->t->sidp, &c->t->nsidp, DMAR_MAX_SIDP);
+}
+
+static int parse_rhsa(struct dmar_ctx *c)
+{
+	struct dmar_table *t = c->t;
+	const u8 *b = c->b + c->off;
+
+	if (t->nrhsa >= DMAR_MAX_RHSA) {
+		sub_log(c, ACPITAB_ERR, "more than %d RHSAs (parser limit)", DMAR_MAX_RHSA);
+		return -EINVAL;
+	}
+	t->rhsa[t->nrhsa].base = acpitab_u64(b, 8);
+	t->rhsa[t->nrhsa].proximity = acpitab_u32(b, 16);
+	t->nrhsa++;
+	return 0;
+}
+
+static int parse_andd(struct dmar_ctx *c)
+{
+	struct dmar_table *t = c->t;
+	const u8 *b = c->b + c->off;
+	struct dmar_andd *a;
+	u32 room = c->slen - 8, len = 0;
+
+	if (t->nandd >= DMAR_MAX_ANDD) {
+		sub_log(c, ACPITAB_ERR, "more than %d ANDDs (parser limit)", DMAR_MAX_ANDD);
+		return -EINVAL;
+	}
+	a = &t->andd[t->nandd++];
+	a->acpi_dev = b[7];
+	while (len < room && b[8 + len])
+		len++;
+	if (len == room)
+		sub_log(c, ACPITAB_WARN, "ANDD object name is not NUL-terminated within the structure");
+	if (!len)
+		sub_log(c, ACPITAB_WARN, "ANDD for ACPI device %u has an empty object name",
+			a->acpi_dev);
+	for (u32 i = 0; i < len && i < DMAR_ANDD_NAME - 1; i++)
+		a->name[i] = (b[8 + i] >= 0x20 && b[8 + i] < 0x7f) ? (char)b[8 + i] : '?';
+	return 0;
+}
+
+/* Per type: name, minimum length, parser. */
+static const struct dmar_type_info {
+	const char *name;
+	u16 min_len;
+	int (*parse)(struct dmar_ctx *c);
+} dmar_types[DMAR_NTYPES] = {
+	[DMAR_TYPE_DRHD] = { "DRHD", 16, parse_drhd },
+	[DMAR_TYPE_RMRR] = { "RMRR", 24, parse_rmrr },
+	[DMAR_TYPE_ATSR] = { "ATSR", 8, parse_atsr },
+	[DMAR_TYPE_RHSA] = { "RHSA", 20, parse_rhsa },
+	[DMAR_TYPE_ANDD] = { "ANDD", 8, parse_andd },
+	[DMAR_TYPE_SATC] = { "SATC", 8, parse_satc },
+	[DMAR_TYPE_SIDP] = { "SIDP", 8, parse_sidp },
+};
+
+const char *dmar_type_name(unsigned int type)
+{
+	return type < DMAR_NTYPES ? dmar_types[type].name : "unknown";
+}
+
+/* One remapping structure at c->off; returns false when the walk must stop. */
+static bool parse_one(struct dmar_ctx *c)
+{
+	u32 left = c->len - c->off;
+
+	if (left < 4) {
+		acpitab_log(&c->t->log, ACPITAB_ERR,
+			    "subtable %d @0x%x: %u trailing bytes, too few for a structure header",
+			    c->idx, c->off, left);
+		return false;
+	}
+	c->type = acpitab_u16(c->b, c->off);
+	c->slen = acpitab_u16(c->b, c->off + 2);
+	if (c->slen < 4) {
+		sub_log(c, ACPITAB_ERR, "length %u is below 4; cannot walk further", c->slen);
+		return false;
+	}
+	if (c->slen > left) {
+		sub_log(c, ACPITAB_ERR, "length %u runs past the end of the table (%u bytes left)",
+			c->slen, left);
+		return false;
+	}
+	if (c->type >= DMAR_NTYPES) {
+		c->t->nunknown++;
+		sub_log(c, ACPITAB_WARN, "unknown DMAR structure type skipped (%u bytes)", c->slen);
+		return true;
+	}
+	c->t->count[c->type]++;
+	if (c->slen < dmar_types[c->type].min_len) {
+		sub_log(c, ACPITAB_ERR, "%s length %u is below its minimum %u",
+			dmar_types[c->type].name, c->slen, dmar_types[c->type].min_len);
+		return true;
+	}
+	dmar_types[c->type].parse(c);
+	return true;
+}
+
+/* Register windows of two units overlap (or repeat). */
+static void check_units(struct dmar_table *t)
+{
+	for (int i = 0; i < t->nunits; i++) {
+		const struct dmar_unit *a = &t->units[i];
+
+		for (int j = i + 1; j < t->nunits; j++) {
+			const struct dmar_unit *b = &t->units[j];
+
+			if (a->include_all && b->include_all && a->segment == b->segment)
+				acpitab_log(&t->log, ACPITAB_WARN,
+					    "DRHD %d and DRHD %d both have INCLUDE_PCI_ALL for segment %u; the first is used",
+					    i, j, a->segment);
+			if (!a->usable || !b->usable)
+				continue;
+			if (a->base < b->base + b->reg_size && b->base < a->base + a->reg_size)
+				acpitab_log(&t->log, ACPITAB_WARN,
+					    "DRHD %d registers at 0x%llx overlap DRHD %d at 0x%llx",
+					    i, (unsigned long long)a->base, j,
+					    (unsigned long long)b->base);
+		}
+	}
+}
+
+/* RHSA -> unit proximity; ACPI scopes -> ANDD names. */
+static void check_links(struct dmar_table *t)
+{
+	for (int i = 0; i < t->nrhsa; i++) {
+		bool found = false;
+
+		for (int k = 0; k < t->nunits; k++) {
+			if (t->units[k].base == t->rhsa[i].base) {
+				t->units[k].proximity = t->rhsa[i].proximity;
+				found = true;
+			}
+		}
+		if (!found)
+			acpitab_log(&t->log, ACPITAB_WARN,
+				    "RHSA %d names register base 0x%llx, which no DRHD has",
+				    i, (unsigned long long)t->rhsa[i].base);
+	}
+	for (int i = 0; i < t->nscopes; i++) {
+		bool found = false;
+
+		if (t->scopes[i].type != DMAR_SCOPE_ACPI)
+			continue;
+		for (int k = 0; k < t->nandd; k++)
+			found |= t->andd[k].acpi_dev == t->scopes[i].enum_id;
+		if (!found)
+			acpitab_log(&t->log, ACPITAB_WARN,
+				    "ACPI namespace device %u has a scope but no ANDD names it",
+				    t->scopes[i].enum_id);
+	}
+}
+
+/* Checks across structures, after the walk. */
+static void check_table(struct dmar_table *t)
+{
+	if (!t->count[DMAR_TYPE_DRHD])
+		acpitab_log(&t->log, ACPITAB_ERR,
+			    "no DRHD: the table describes no remapping unit");
+	if (t->haw < 32 || t->haw > 64)
+		acpitab_log(&t->log, ACPITAB_WARN,
+			    "host address width %u bits is outside 32..64", t->haw);
+	check_units(t);
+	check_links(t);
+	for (int i = 0; i < t->nrmrr; i++)
+		for (int j = i + 1; j < t->nrmrr; j++) {
+			const struct dmar_rmrr *a = &t->rmrr[i], *b = &t->rmrr[j];
+
+			if (a->segment != b->segment || a->base > b->end || b->base > a->end)
+				continue;
+			if (a->base == b->base && a->end == b->end)
+				continue;	/* the same region listed for other devices */
+			acpitab_log(&t->log, ACPITAB_WARN,
+				    "RMRR [0x%llx, 0x%llx] overlaps RMRR [0x%llx, 0x%llx]",
+				    (unsigned long long)a->base, (unsigned long long)a->end,
+				    (unsigned long long)b->base, (unsigned long long)b->end);
+		}
+}
+
+int dmar_parse(const void *buf, size_t len, struct dmar_table *t)
+{
+	struct dmar_ctx c = { .b = buf, .t = t };
+
+	memset(t, 0, sizeof(*t));
+	if (acpitab_check_header(buf, len, "DMAR", DMAR_HDR_LEN, &t->hdr,
+				 &t->log, &c.len))
+		return -EINVAL;
+	t->haw = (u8)(c.b[36] + 1);
+	t->flags = c.b[37];
+	for (c.off = DMAR_HDR_LEN; c.off < c.len; c.off += c.slen, c.idx++)
+		if (!parse_one(&c))
+			break;
+	check_table(t);
+	t->valid = t->log.nerr == 0;
+	return t->valid ? 0 : -EINVAL;
+}

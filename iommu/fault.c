@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The IOMMU-neutral fault API: drivers report decoded faults, tests declare
+ * the faults they expect, and everything else counts as unexpected (the
+ * test environment fails the running test). No hardware here; builds hosted.
+ */
+#include "iommu/iommu.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+#define LOG_SIZE 32
+#define UNEXPECTED_KEEP 8
+
+/* Thread context only (see iommu_fault_report), so no lock. */
+static struct {
+	struct iommu_fault_match exp[IOMMU_FAULT_MAX_EXPECT];
+	int nexp;
+	int hits;				/* records that matched exp[] */
+	struct iommu_fault_record log[LOG_SIZE];
+	int nlog;				/* logged since restart (may exceed LOG_SIZE) */
+	struct iommu_fault_record unexp[UNEXPECTED_KEEP];
+	int nunexp;				/* unexpected since the last drain */
+	u64 total;
+} fs;
+
+static bool fault_matches(const struct iommu_fault_match *m, const struct iommu_fault_record *f)
+{
+	if (m->kind != IOMMU_FAULT_KIND_ANY && m->kind != f->kind)
+		return false;
+	if (f->kind == IOMMU_FAULT_KIND_OVERFLOW)
+		return m->kind == IOMMU_FAULT_KIND_OVERFLOW ||
+		       (m->flags & IOMMU_FAULT_MATCH_ANY_SID);
+	if (!(m->flags & IOMMU_FAULT_MATCH_ANY_SID) &&
+	    (m->segment != f->segment || m->source_id != f->source_id))
+		return false;
+	if (!(m->flags & IOMMU_FAULT_MATCH_ANY_ADDR) && (m->addr ^ f->addr) >> 12)
+		return false;
+	if (m->reason && m->reason != f->reason)
+		return false;
+	if (m->access == IOMMU_FAULT_ACCESS_READ && f->write)
+		return false;
+	if (m->access == IOMMU_FAULT_ACCESS_WRITE && !f->write)
+		return false;
+	return true;
+}
+
+void iommu_fault_report(const struct iommu_fault_record *f)
+{
+	bool expected = false;
+
+	fs.total++;
+	if (fs.nlog < LOG_SIZE)
+		fs.log[fs.nlog] = *f;
+	fs.nlog++;
+	for (int i = 0; i < fs.nexp && !expected; i++)
+		expected = fault_matches(&fs.exp[i], f);
+	if (expected) {
+		fs.hits++;
+		return;
+	}
+	if (fs.nunexp < UNEXPECTED_KEEP)
+		fs.unexp[fs.nunexp] = *f;
+	fs.nunexp++;
+}
+
+int iommu_fault_expect_match(const struct iommu_fault_match *m)
+{
+	if (fs.nexp >= IOMMU_FAULT_MAX_EXPECT)
+		return -ENOSPC;
+	if (fs.nexp == 0) {
+		fs.hits = 0;
+		fs.nlog = 0;
+	}
+	fs.exp[fs.nexp++] = *m;
+	return 0;
+}
+
+void iommu_fault_expect(u16 segment, u16 source_id, u64 addr, u32 reason)
+{
+	struct iommu_fault_match m = {
+		.segment = segment, .source_id = source_id, .addr = addr, .reason = reason,
+	};
+
+	iommu_fault_expect_match(&m);
+}
+
+static void poll_unit(struct iommu_device *iommu, void *ctx)
+{
+	if (iommu->poll_faults)
+		iommu->poll_faults(iommu);
+}
+
+static void poll_all(void)
+{
+	iommu_for_each_unit(poll_unit, NULL);
+}
+
+int iommu_fault_expect_done(void)
+{
+	int hits;
+
+	poll_all();
+	hits = fs.hits;
+	fs.nexp = 0;
+	fs.hits = 0;
+	return hits;
+}
+
+int iommu_fault_drain_unexpected(struct iommu_fault_record *out, int max)
+{
+	int n;
+
+	poll_all();
+	n = fs.nunexp;
+	if (out && max > 0)
+		memcpy(out, fs.unexp, sizeof(*out) * (size_t)min(max, min(n, UNEXPECTED_KEEP)));
+	fs.nunexp = 0;
+	return n;
+}
+
+int iommu_fault_drain(void)
+{
+	return iommu_fault_drain_unexpected(NULL, 0);
+}
+
+int iommu_fault_records(struct iommu_fault_record *out, int max)
+{
+	if (out && max > 0)
+		memcpy(out, fs.log, sizeof(*out) * (size_t)min(max, min(fs.nlog, LOG_SIZE)));
+	return fs.nlog;
+}
+
+int iommu_fault_expect_active(void)
+{
+	return fs.nexp;
+}
+
+void iommu_fault_expect_reset(void)
+{
+	fs.nexp = 0;
+	fs.hits = 0;
+}
+
+u64 iommu_fault_total(void)
+{
+	return fs.total;
+}

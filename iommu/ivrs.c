@@ -1,0 +1,507 @@
+// SPDX-License-Identifier: MIT
+/*
+ * IVRS parser: walks IVHD/IVMD subtables and IVHD device entries of a table
+ * held in memory, checking every length before reading. Lookups are in
+ * ivrs_match.c. Layouts: AMD IOMMU spec rev 3.x, 5.2 (IVRS).
+ */
+#include "iommu/ivrs.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+/* Where the parser is: the table, the subtable, and per-IOMMU IVHDs. */
+struct ivrs_ctx {
+	const u8 *b;
+	u32 len;
+	struct ivrs_table *t;
+	int idx;		/* subtable number, 0-based */
+	u8 type;
+	u32 off, slen;
+	bool store;		/* second pass: store entries of the IVHD used */
+	u16 unit;		/* unit being stored */
+};
+
+/* A range start (03h, 43h, 47h) waiting for its range end (04h). */
+struct range_start {
+	bool active;
+	u32 at;
+	u8 kind, dte;
+	u16 first, alias;
+	u32 ext;
+};
+
+static void sub_log(struct ivrs_ctx *c, enum acpitab_level lvl,
+		    const char *fmt, ...) __printf(3, 4);
+
+static void sub_log(struct ivrs_ctx *c, enum acpitab_level lvl,
+		    const char *fmt, ...)
+{
+	char text[ACPITAB_MSG_LEN];
+	va_list ap;
+
+	if (c->store)
+		return;		/* everything was said in the first pass */
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	acpitab_log(&c->t->log, lvl, "subtable %d type 0x%02x @0x%x: %s",
+		    c->idx, c->type, c->off, text);
+}
+
+int ivrs_ivhd_slot(unsigned int type)
+{
+	return type == 0x10 ? 0 : type == 0x11 ? 1 : type == 0x40 ? 2 : -1;
+}
+
+static int add_range(struct ivrs_ctx *c, u16 first, u16 last, u8 kind,
+		     u8 dte, u16 alias, u32 ext)
+{
+	struct ivrs_table *t = c->t;
+	struct ivrs_range *r;
+
+	if (t->nranges >= IVRS_MAX_RANGES) {
+		acpitab_log(&t->log, ACPITAB_ERR, "more than %d device ranges (parser limit)",
+			    IVRS_MAX_RANGES);
+		return -EINVAL;
+	}
+	r = &t->ranges[t->nranges++];
+	*r = (struct ivrs_range){ .first = first, .last = last, .kind = kind,
+				  .dte = dte, .alias = alias, .ext = ext,
+				  .unit = c->unit };
+	/* Requests of an aliased device arrive as alias: that devid is ours too. */
+	if (kind == IVRS_RANGE_ALIAS)
+		return add_range(c, alias, alias, IVRS_RANGE_ALIAS_TARGET, dte, 0, 0);
+	return 0;
+}
+
+/* Copy n bytes of ASCII id, stopping at NUL; non-printables become '?'. */
+static void copy_ascii(char *dst, const u8 *src, u32 n)
+{
+	u32 i = 0;
+
+	for (; i < n && src[i]; i++)
+		dst[i] = (src[i] >= 0x20 && src[i] < 0x7f) ? (char)src[i] : '?';
+	dst[i] = 0;
+}
+
+static int entry_acpihid(struct ivrs_ctx *c, u32 p, u8 uid_len)
+{
+	struct ivrs_table *t = c->t;
+	struct ivrs_acpihid *h;
+	const u8 *e = c->b + p;
+
+	if (c->type != IVRS_TYPE_IVHD_40)
+		sub_log(c, ACPITAB_WARN, "ACPI HID entry @0x%x in an IVHD of type 0x%02x (only 40h defines it)",
+			p, c->type);
+	if (uid_len > IVRS_UID_LEN)
+		sub_log(c, ACPITAB_WARN, "ACPI HID entry @0x%x UID of %u bytes cut to %d",
+			p, uid_len, IVRS_UID_LEN);
+	if (!c->store)
+		return 0;
+	if (t->nacpihid >= IVRS_MAX_ACPIHID) {
+		acpitab_log(&t->log, ACPITAB_ERR, "more than %d ACPI HID devices (parser limit)",
+			    IVRS_MAX_ACPIHID);
+		return -EINVAL;
+	}
+	h = &t->acpihid[t->nacpihid++];
+	memset(h, 0, sizeof(*h));
+	h->devid = acpitab_u16(e, 1);
+	h->dte = e[3];
+	copy_ascii(h->hid, e + 4, 8);
+	copy_ascii(h->cid, e + 12, 8);
+	h->uid_format = e[20];
+	h->unit = c->unit;
+	if (h->uid_format == 1) {
+		u64 v = 0;
+
+		for (int i = min(uid_len, 8) - 1; i >= 0; i--)
+			v = v << 8 | e[22 + i];
+		snprintf(h->uid, sizeof(h->uid), "%llu", (unsigned long long)v);
+	} else if (h->uid_format == 2) {
+		copy_ascii(h->uid, e + 22, min_t(u32, uid_len, IVRS_UID_LEN));
+	}
+	return 0;
+}
+
+static int entry_special(struct ivrs_ctx *c, u32 p)
+{
+	struct ivrs_table *t = c->t;
+	const u8 *e = c->b + p;
+	struct ivrs_special *s;
+
+	if (e[7] != IVRS_SPECIAL_IOAPIC && e[7] != IVRS_SPECIAL_HPET)
+		sub_log(c, ACPITAB_WARN, "special device entry @0x%x has unknown variety %u",
+			p, e[7]);
+	if (!c->store)
+		return 0;
+	if (t->nspecial >= IVRS_MAX_SPECIAL) {
+		acpitab_log(&t->log, ACPITAB_ERR, "more than %d special devices (parser limit)",
+			    IVRS_MAX_SPECIAL);
+		return -EINVAL;
+	}
+	s = &t->special[t->nspecial++];
+	*s = (struct ivrs_special){ .variety = e[7], .handle = e[4],
+				    .devid = acpitab_u16(e, 5), .dte = e[3],
+				    .unit = c->unit };
+	return 0;
+}
+
+/* Range end (04h): close the pending start. */
+static int entry_range_end(struct ivrs_ctx *c, u32 p, struct range_start *rs)
+{
+	u16 last = acpitab_u16(c->b, p + 1);
+
+	if (!rs->active) {
+		sub_log(c, ACPITAB_WARN, "range end @0x%x without a range start; ignored", p);
+		return 0;
+	}
+	rs->active = false;
+	if (last < rs->first) {
+		sub_log(c, ACPITAB_WARN, "device range @0x%x ends (0x%04x) before it starts (0x%04x); ignored",
+			rs->at, last, rs->first);
+		return 0;
+	}
+	if (!c->store)
+		return 0;
+	return add_range(c, rs->first, last, rs->kind, rs->dte, rs->alias, rs->ext);
+}
+
+/* One device entry of len bytes at p (bounded by the caller). */
+static int do_entry(struct ivrs_ctx *c, u32 p, u32 len, struct range_start *rs)
+{
+	const u8 *e = c->b + p;
+	u8 type = e[0], dte = len >= 4 ? e[3] : 0;
+	u16 devid = acpitab_u16(e, 1);
+	u16 alias = len >= 8 ? acpitab_u16(e, 5) : 0;
+	u32 ext = len >= 8 ? acpitab_u32(e, 4) : 0;
+
+	if (rs->active && type != IVRS_DEV_RANGE_END) {
+		sub_log(c, ACPITAB_WARN, "range start @0x%x is not followed by a range end", rs->at);
+	}
+	switch (type) {
+	case IVRS_DEV_PAD4:
+	case IVRS_DEV_PAD8:
+		return 0;
+	case IVRS_DEV_ALL:
+		return c->store ? add_range(c, 0, 0xffff, IVRS_RANGE_ALL, dte, 0, 0) : 0;
+	case IVRS_DEV_SELECT:
+		return c->store ? add_range(c, devid, devid, IVRS_RANGE_SELECT, dte, 0, 0) : 0;
+	case IVRS_DEV_ALIAS_SELECT:
+		return c->store ? add_range(c, devid, devid, IVRS_RANGE_ALIAS, dte, alias, 0) : 0;
+	case IVRS_DEV_EXT_SELECT:
+		return c->store ? add_range(c, devid, devid, IVRS_RANGE_EXT, dte, 0, ext) : 0;
+	case IVRS_DEV_RANGE_START:
+	case IVRS_DEV_ALIAS_RANGE:
+	case IVRS_DEV_EXT_RANGE:
+		*rs = (struct range_start){
+			.active = true, .at = p, .first = devid, .dte = dte,
+			.kind = type == IVRS_DEV_RANGE_START ? IVRS_RANGE_SELECT :
+				type == IVRS_DEV_ALIAS_RANGE ? IVRS_RANGE_ALIAS : IVRS_RANGE_EXT,
+			.alias = type == IVRS_DEV_ALIAS_RANGE ? alias : 0,
+			.ext = type == IVRS_DEV_EXT_RANGE ? ext : 0,
+		};
+		return 0;
+	case IVRS_DEV_RANGE_END:
+		return entry_range_end(c, p, rs);
+	case IVRS_DEV_SPECIAL:
+		return entry_special(c, p);
+	case IVRS_DEV_ACPI_HID:
+		return entry_acpihid(c, p, e[21]);
+	default:
+		sub_log(c, ACPITAB_WARN, "device entry @0x%x has unknown type 0x%02x; skipped (%u bytes)",
+			p, type, len);
+		return 0;
+	}
+}
+
+/* Length of the device entry at p with `left` bytes in the IVHD; 0 = cannot tell. */
+static u32 entry_len(const u8 *b, u32 p, u32 left)
+{
+	u8 type = b[p];
+
+	if (type < 0x80)
+		return 4u << (type >> 6);
+	if (type == IVRS_DEV_ACPI_HID)
+		return left >= 22 ? 22u + b[p + 21] : 22u;
+	return 0;
+}
+
+/* Walk the device entries of the IVHD at c->off, data from byte hdr_len. */
+static int walk_entries(struct ivrs_ctx *c, u32 hdr_len)
+{
+	u32 end = c->off + c->slen, p = c->off + hdr_len;
+	struct range_start rs = { 0 };
+
+	while (p < end) {
+		u32 left = end - p, len = entry_len(c->b, p, left);
+
+		if (!len) {
+			sub_log(c, ACPITAB_ERR, "device entry @0x%x has type 0x%02x, whose length is not defined; cannot walk further",
+				p, c->b[p]);
+			return -EINVAL;
+		}
+		if (len > left) {
+			sub_log(c, ACPITAB_ERR, "device entry @0x%x (%s, %u bytes) is truncated: %u bytes left in the IVHD",
+				p, ivrs_dev_type_name(c->b[p]), len, left);
+			return -EINVAL;
+		}
+		if (!c->store) {
+			c->t->ndev_entries++;
+			c->t->entry_count[c->b[p]]++;
+		}
+		if (do_entry(c, p, len, &rs))
+			return -EINVAL;
+		p += len;
+	}
+	if (rs.active)
+		sub_log(c, ACPITAB_WARN, "range start @0x%x has no range end; ignored", rs.at);
+	return 0;
+}
+
+/* Record an IVHD in table order; NULL past the parser limit. */
+static struct ivrs_ivhd *note_ivhd(struct ivrs_ctx *c)
+{
+	struct ivrs_table *t = c->t;
+	struct ivrs_ivhd *h;
+
+	if (t->nivhds >= IVRS_MAX_IVHD) {
+		sub_log(c, ACPITAB_ERR, "more than %d IVHDs (parser limit)", IVRS_MAX_IVHD);
+		return NULL;
+	}
+	h = &t->ivhds[t->nivhds++];
+	*h = (struct ivrs_ivhd){
+		.type = c->type, .off = c->off, .unit = -1,
+		.devid = acpitab_u16(c->b, c->off + 4),
+		.base = acpitab_u64(c->b, c->off + 8),
+		.segment = acpitab_u16(c->b, c->off + 16),
+	};
+	return h;
+}
+
+/* First pass over an IVHD: check it, count its entries, note which IOMMU it describes. */
+static void parse_ivhd(struct ivrs_ctx *c)
+{
+	struct ivrs_table *t = c->t;
+	int slot = ivrs_ivhd_slot(c->type), k;
+	u32 entries_before = t->ndev_entries;
+	struct ivrs_ivhd *h;
+
+	t->nivhd[slot]++;
+	h = note_ivhd(c);
+	if (walk_entries(c, c->type == IVRS_TYPE_IVHD_10 ? 24 : 40) || !h)
+		return;
+	h->nentries = (u16)(t->ndev_entries - entries_before);
+	/* One IOMMU may be described by IVHD 10h, 11h and 40h: one unit. */
+	for (k = 0; k < t->nunits; k++)
+		if (t->units[k].segment == h->segment && t->units[k].devid == h->devid)
+			break;
+	if (k == t->nunits) {
+		if (t->nunits >= IVRS_MAX_UNITS) {
+			sub_log(c, ACPITAB_ERR, "more than %d IOMMUs (parser limit)", IVRS_MAX_UNITS);
+			return;
+		}
+		t->units[t->nunits++] = (struct ivrs_unit){ .segment = h->segment,
+							   .devid = h->devid,
+							   .index = (u16)k };
+	}
+	h->unit = (s16)k;
+	if (t->units[k].ivhd_off[slot]) {
+		sub_log(c, ACPITAB_WARN, "IOMMU %04x:%02x:%02x.%u is described twice by IVHD type 0x%02x; the first is used",
+			h->segment, h->devid >> 8, (h->devid >> 3) & 0x1f, h->devid & 7, c->type);
+		return;
+	}
+	t->units[k].ivhd_off[slot] = c->off;
+	t->units[k].types_seen |= (u8)(1 << slot);
+}
+
+static void parse_ivmd(struct ivrs_ctx *c)
+{
+	const u8 *b = c->b + c->off;
+	struct ivrs_table *t = c->t;
+	struct ivrs_ivmd m = { .type = c->type, .flags = b[1] };
+	u64 length = acpitab_u64(b, 24);
+	unsigned long long s = acpitab_u64(b, 16), l = length;
+
+	t->nivmd_found++;
+	m.start = s;
+	m.first = c->type == IVRS_TYPE_IVMD_ALL ? 0 : acpitab_u16(b, 4);
+	m.last = c->type == IVRS_TYPE_IVMD_ALL ? 0xffff :
+		 c->type == IVRS_TYPE_IVMD_ONE ? m.first : acpitab_u16(b, 6);
+	if (!length) {
+		sub_log(c, ACPITAB_WARN, "IVMD at 0x%llx has length 0; rejected", s);
+		return;
+	}
+	if (check_add_overflow(m.start, length - 1, &m.end)) {
+		sub_log(c, ACPITAB_WARN, "IVMD [0x%llx, +0x%llx] wraps past 2^64; rejected", s, l);
+		return;
+	}
+	if ((m.start | length) & 0xfff) {
+		sub_log(c, ACPITAB_WARN, "IVMD [0x%llx, +0x%llx] is not 4 KiB aligned; rejected", s, l);
+		return;
+	}
+	if (m.last < m.first) {
+		sub_log(c, ACPITAB_WARN, "IVMD devid range 0x%04x..0x%04x is inverted; rejected",
+			m.first, m.last);
+		return;
+	}
+	if (!(m.flags & (IVRS_IVMD_UNITY | IVRS_IVMD_EXCL)))
+		sub_log(c, ACPITAB_WARN, "IVMD [0x%llx, +0x%llx] is neither unity nor exclusion range",
+			s, l);
+	if (t->nivmd >= IVRS_MAX_IVMD) {
+		sub_log(c, ACPITAB_ERR, "more than %d IVMDs (parser limit)", IVRS_MAX_IVMD);
+		return;
+	}
+	t->ivmd[t->nivmd++] = m;
+}
+
+/* Per subtable type: minimum length and first-pass parser. */
+static const struct ivrs_type_info {
+	u8 type;
+	const char *name;
+	u16 min_len;
+	void (*parse)(struct ivrs_ctx *c);
+} ivrs_types[] = {
+	{ IVRS_TYPE_IVHD_10, "IVHD 10h", 24, parse_ivhd },
+	{ IVRS_TYPE_IVHD_11, "IVHD 11h", 40, parse_ivhd },
+	{ IVRS_TYPE_IVHD_40, "IVHD 40h", 40, parse_ivhd },
+	{ IVRS_TYPE_IVMD_ALL, "IVMD 20h", 32, parse_ivmd },
+	{ IVRS_TYPE_IVMD_ONE, "IVMD 21h", 32, parse_ivmd },
+	{ IVRS_TYPE_IVMD_RANGE, "IVMD 22h", 32, parse_ivmd },
+};
+
+static const struct ivrs_type_info *type_info(unsigned int type)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(ivrs_types); i++)
+		if (ivrs_types[i].type == type)
+			return &ivrs_types[i];
+	return NULL;
+}
+
+const char *ivrs_type_name(unsigned int type)
+{
+	const struct ivrs_type_info *ti = type_info(type);
+
+	return ti ? ti->name : "unknown";
+}
+
+/* One subtable at c->off; false when the walk must stop. */
+static bool parse_one(struct ivrs_ctx *c)
+{
+	u32 left = c->len - c->off;
+	const struct ivrs_type_info *ti;
+
+	if (left < 4) {
+		acpitab_log(&c->t->log, ACPITAB_ERR,
+			    "subtable %d @0x%x: %u trailing bytes, too few for a subtable header",
+			    c->idx, c->off, left);
+		return false;
+	}
+	c->type = c->b[c->off];
+	c->slen = acpitab_u16(c->b, c->off + 2);
+	if (c->slen < 4) {
+		sub_log(c, ACPITAB_ERR, "length %u is below 4; cannot walk further", c->slen);
+		return false;
+	}
+	if (c->slen > left) {
+		sub_log(c, ACPITAB_ERR, "length %u runs past the end of the table (%u bytes left)",
+			c->slen, left);
+		return false;
+	}
+	ti = type_info(c->type);
+	if (!ti) {
+		c->t->nunknown++;
+		sub_log(c, ACPITAB_WARN, "unknown IVRS subtable type skipped");
+		return true;
+	}
+	if (c->slen < ti->min_len) {
+		sub_log(c, ACPITAB_ERR, "%s length %u is below its minimum %u",
+			ti->name, c->slen, ti->min_len);
+		return true;
+	}
+	ti->parse(c);
+	return true;
+}
+
+/* Second pass: fill each unit from the highest IVHD type describing it. */
+static void build_unit(struct ivrs_ctx *c, struct ivrs_unit *u)
+{
+	int slot = u->types_seen & 4 ? 2 : u->types_seen & 2 ? 1 : 0;
+	const u8 *h = c->b + u->ivhd_off[slot];
+
+	c->off = u->ivhd_off[slot];
+	c->type = h[0];
+	c->slen = acpitab_u16(h, 2);
+	u->type = h[0];
+	u->flags = h[1];
+	u->cap_offset = acpitab_u16(h, 6);
+	u->base = acpitab_u64(h, 8);
+	u->info = acpitab_u16(h, 18);
+	u->attr = acpitab_u32(h, 20);
+	if (u->type != IVRS_TYPE_IVHD_10 && (c->t->ivinfo & IVRS_IVINFO_EFRSUP)) {
+		u->efr = acpitab_u64(h, 24);
+		u->efr2 = acpitab_u64(h, 32);
+		u->efr_valid = true;
+	}
+	u->usable = u->base && !(u->base & 0x3fff);
+	c->unit = u->index;
+	c->store = true;
+	u->first_range = c->t->nranges;
+	walk_entries(c, u->type == IVRS_TYPE_IVHD_10 ? 24 : 40);
+	u->nranges = (u16)(c->t->nranges - u->first_range);
+	c->store = false;
+}
+
+/* Unit checks that need every IVHD of the unit: base, alignment. */
+static void check_unit(struct ivrs_ctx *c, const struct ivrs_unit *u)
+{
+	struct acpitab_log *log = &c->t->log;
+	unsigned long long base = u->base;
+
+	for (int s = 0; s < 3; s++) {
+		unsigned long long other;
+
+		if (!u->ivhd_off[s])
+			continue;
+		other = acpitab_u64(c->b, u->ivhd_off[s] + 8);
+		if (other != base)
+			acpitab_log(log, ACPITAB_WARN,
+				    "IOMMU %02x:%02x.%u: %s gives base 0x%llx but IVHD %02xh (used) gives 0x%llx",
+				    u->devid >> 8, (u->devid >> 3) & 0x1f, u->devid & 7,
+				    ivrs_type_name(c->b[u->ivhd_off[s]]), other, u->type, base);
+	}
+	if (!base)
+		acpitab_log(log, ACPITAB_WARN, "IOMMU %02x:%02x.%u has MMIO base 0; unit not usable",
+			    u->devid >> 8, (u->devid >> 3) & 0x1f, u->devid & 7);
+	else if (base & 0x3fff)
+		acpitab_log(log, ACPITAB_WARN,
+			    "IOMMU %02x:%02x.%u MMIO base 0x%llx is not 16 KiB aligned; unit not usable",
+			    u->devid >> 8, (u->devid >> 3) & 0x1f, u->devid & 7, base);
+}
+
+static void build_units(struct ivrs_ctx *c)
+{
+	/* Units exist only for IVHDs whose entries all walked cleanly. */
+	if (!c->t->nivhd[0] && !c->t->nivhd[1] && !c->t->nivhd[2])
+		acpitab_log(&c->t->log, ACPITAB_ERR, "no IVHD: the table describes no IOMMU");
+	for (int i = 0; i < c->t->nunits; i++) {
+		build_unit(c, &c->t->units[i]);
+		check_unit(c, &c->t->units[i]);
+	}
+}
+
+int ivrs_parse(const void *buf, size_t len, struct ivrs_table *t)
+{
+	struct ivrs_ctx c = { .b = buf, .t = t };
+
+	memset(t, 0, sizeof(*t));
+	if (acpitab_check_header(buf, len, "IVRS", IVRS_HDR_LEN, &t->hdr,
+				 &t->log, &c.len))
+		return -EINVAL;
+	t->ivinfo = acpitab_u32(c.b, 36);
+	for (c.off = IVRS_HDR_LEN; c.off < c.len; c.off += c.slen, c.idx++)
+		if (!parse_one(&c))
+			break;
+	build_units(&c);
+	t->valid = t->log.nerr == 0;
+	return t->valid ? 0 : -EINVAL;
+}

@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VT-d driver internals: unit, domain and device state, the root/context
+ * entry and invalidation descriptor formats, and what vtd_*.c share.
+ * Layouts: VT-d spec 4.1 ch. 9.1-9.3 (entries), 6.5.2 (descriptors).
+ *
+ * Locks, in this order: vtd_ctx_lock (context entries, DIDs, which devices a
+ * domain has) -> vtd_domain.pt_lock (its page tables) and
+ * vtd_unit.inv_lock (the unit's invalidation interface and counters).
+ */
+#ifndef IOMMU_VTD_VTD_H
+#define IOMMU_VTD_VTD_H
+
+#include "arch/x86/x86.h"
+#include "iommu/dmar.h"
+#include "iommu/iommu.h"
+#include "iommu/vtd/vtd_caps.h"
+#include "iommu/vtd/vtd_pgtable.h"
+#include "iommu/vtd/vtd_regs.h"
+#include "lib/spinlock.h"
+
+#define VTD_MAX_UNITS		16
+#define VTD_TIMEOUT_US		1000000	/* any register or queue wait */
+
+/* Root entry, legacy mode (9.1): lo = context table | P, hi = 0 */
+#define VTD_ROOT_P		BIT_ULL(0)
+#define VTD_ROOT_CTP		GENMASK_ULL(63, 12)
+
+/* Context entry, legacy mode (9.3) */
+#define VTD_CTX_P		BIT_ULL(0)		/* lo */
+#define VTD_CTX_FPD		BIT_ULL(1)		/* lo: fault processing disable */
+#define VTD_CTX_TT		GENMASK_ULL(3, 2)	/* lo: translation type */
+#define VTD_CTX_SLPTPTR		GENMASK_ULL(63, 12)	/* lo */
+#define VTD_CTX_AW		GENMASK_ULL(2, 0)	/* hi: 1 = 3 levels, 2 = 4, 3 = 5 */
+#define VTD_CTX_DID		GENMASK_ULL(23, 8)	/* hi */
+#define VTD_TT_MULTI_LEVEL	0
+#define VTD_TT_DEV_IOTLB	1	/* also translated requests (ATS) */
+#define VTD_TT_PASS_THROUGH	2
+
+/* Invalidation descriptors, 128-bit (6.5.2) */
+struct vtd_desc {
+	u64 lo, hi;
+};
+
+#define VTD_DESC_TYPE		GENMASK_ULL(3, 0)
+#define VTD_DESC_CC		1	/* context cache */
+#define VTD_DESC_IOTLB		2
+#define VTD_DESC_DEVTLB		3
+#define VTD_DESC_IEC		4
+#define VTD_DESC_WAIT		5
+#define VTD_DESC_G		GENMASK_ULL(5, 4)	/* granularity (CC, IOTLB) */
+#define VTD_CC_DID		GENMASK_ULL(31, 16)
+#define VTD_CC_SID		GENMASK_ULL(47, 32)
+#define VTD_CC_FM		GENMASK_ULL(49, 48)
+#define VTD_IOTLB_DW_D		BIT_ULL(6)
+#define VTD_IOTLB_DR_D		BIT_ULL(7)
+#define VTD_IOTLB_DID_D		GENMASK_ULL(31, 16)
+#define VTD_IOTLB_AM_D		GENMASK_ULL(5, 0)	/* hi */
+#define VTD_IOTLB_IH_D		BIT_ULL(6)		/* hi */
+#define VTD_IOTLB_ADDR_D	GENMASK_ULL(63, 12)	/* hi */
+#define VTD_DEVTLB_PFSID_LO	GENMASK_ULL(15, 12)
+#define VTD_DEVTLB_MIP		GENMASK_ULL(20, 16)	/* max invalidations pending */
+#define VTD_DEVTLB_SID		GENMASK_ULL(47, 32)
+#define VTD_DEVTLB_PFSID_HI	GENMASK_ULL(63, 52)
+#define VTD_DEVTLB_S		BIT_ULL(0)		/* hi: size in ADDR's low bits */
+#define VTD_DEVTLB_ADDR		GENMASK_ULL(63, 12)	/* hi */
+#define VTD_WAIT_IF		BIT_ULL(4)
+#define VTD_WAIT_SW		BIT_ULL(5)
+#define VTD_WAIT_FN		BIT_ULL(6)
+#define VTD_WAIT_SDATA		GENMASK_ULL(63, 32)
+#define VTD_WAIT_SADDR		GENMASK_ULL(63, 2)	/* hi */
+
+/* Granularity codes shared by CCMD/IOTLB registers and descriptors. */
+enum {
+	VTD_GRAN_GLOBAL = 1,
+	VTD_GRAN_DOMAIN = 2,
+	VTD_GRAN_DEVICE = 3,	/* context cache */
+	VTD_GRAN_PAGE = 3,	/* IOTLB */
+};
+
+/* What a unit did, for tests and benchmarks; only ever increases. */
+struct vtd_stats {
+	u64 cc_global, cc_domain, cc_device;
+	u64 iotlb_global, iotlb_dsi, iotlb_psi;
+	u64 devtlb;
+	u64 waits;		/* queue submissions completed (one wait each) */
+	u64 reg_inv;		/* register-based invalidations */
+	u64 wbf;		/* write-buffer flushes */
+	u64 errors;		/* failed or timed-out invalidations */
+};
+
+enum vtd_inv_mode {
+	VTD_INV_REGS,		/* CCMD and IOTLB registers */
+	VTD_INV_QI,		/* invalidation queue */
+};
+
+struct vtd_qi {
+	struct vtd_desc *ring;	/* VTD_QI_SIZE descriptors */
+	phys_addr_t ring_pa;
+	u32 tail;		/* next free slot */
+	volatile u32 *status;	/* wait descriptors write their sequence number here */
+	phys_addr_t status_pa;
+	u32 seq;		/* last sequence number used; never 0 */
+};
+
+#define VTD_QI_QS	0	/* 2^(QS + 8) = 256 descriptors, one page */
+#define VTD_QI_SIZE	(256u << VTD_QI_QS)
+
+/* One remapping hardware unit (DRHD). */
+struct vtd_unit {
+	struct iommu_device iommu;	/* registered with iommu.c */
+	int idx;			/* index in vtd_units[] */
+	char name[8];			/* "dmar0" */
+	const struct dmar_unit *drhd;
+	phys_addr_t base;
+	volatile u8 *regs;
+	u16 segment;
+	u32 ver;
+	u64 cap, ecap;
+	u32 level_mask;			/* BIT(n): n-level tables supported */
+	int levels;			/* depth of new domains */
+	unsigned int mgaw;		/* bits */
+	u64 pgsizes;			/* 4K, plus SLLPS sizes */
+	bool coherent;			/* ECAP.C, unless forced off */
+	bool rwbf;			/* CAP.RWBF, or forced */
+	bool cm;			/* CAP.CM */
+	bool psi;			/* CAP.PSI */
+	unsigned int mamv;
+	bool drain_r, drain_w;		/* CAP.DRD/DWD: drain on IOTLB flush */
+	enum vtd_inv_mode inv;
+	u32 fro, nfr, iro;		/* fault recording and IOTLB register offsets */
+	u64 *root;			/* root table */
+	phys_addr_t root_pa;
+	u64 *ctx[256];			/* context table per bus, NULL until needed */
+	phys_addr_t ctx_pa[256];
+	unsigned long *dids;		/* domain id bitmap */
+	u32 ndoms;
+	struct vtd_qi qi;
+	int fault_vector;		/* fault event MSI vector, <= 0 none */
+	u64 fault_irqs;			/* fault events delivered */
+	bool took_over;			/* translation was on when we found it */
+	spinlock_t inv_lock;		/* protects qi, the CCMD/IOTLB/GCMD registers, st */
+	struct vtd_stats st;
+};
+
+/* A paging, identity or blocked domain as this driver keeps it. */
+struct vtd_domain {
+	struct iommu_domain domain;
+	spinlock_t pt_lock;		/* protects pt */
+	struct vtd_pgtable pt;		/* paging domains only */
+	u16 did[VTD_MAX_UNITS];		/* per unit, valid while ndevs[u] > 0 */
+	u16 ndevs[VTD_MAX_UNITS];	/* devices attached through unit u */
+	struct list_head devs;		/* vtd_dev.dom_node */
+	struct list_head deferred;	/* table pages whose invalidation failed */
+};
+
+/* Per-device state (iommu_dev.iommu_priv). */
+struct vtd_dev {
+	struct iommu_dev *dev;
+	struct pci_dev *pdev;
+	struct vtd_unit *unit;
+	u8 bus, devfn;			/* the requester ID the unit sees */
+	struct vtd_domain *dom;		/* NULL: blocked (context entry clear) */
+	struct list_head dom_node;
+	bool ats;			/* ATS enabled: device-TLB flushes needed */
+	u8 ats_qdep;
+	struct dmar_dev_path path;
+};
+
+/* Command-line choices (vtd_qi=, vtd_noncoherent, vtd_rwbf, vtd_sp=, vtd_ats=). */
+struct vtd_options {
+	int qi;			/* -1 auto (ECAP.QI), 0 registers, 1 queue */
+	bool noncoherent;	/* clflush table stores even when ECAP.C=1 */
+	bool rwbf;		/* flush the write buffer even when CAP.RWBF=0 */
+	bool superpages;	/* use SLLPS sizes (default on) */
+	bool ats;		/* enable ATS where DMAR allows (default on) */
+};
+
+extern struct vtd_options vtd_opt;
+extern struct vtd_unit *vtd_units[VTD_MAX_UNITS];
+extern int vtd_nunits;
+extern struct iommu_ops vtd_iommu_ops;
+extern struct dmar_table vtd_dmar;
+extern spinlock_t vtd_ctx_lock;
+
+static inline u32 vtd_readl(const struct vtd_unit *u, u32 off)
+{
+	return mmio_read32(u->regs + off);
+}
+
+static inline u64 vtd_readq(const struct vtd_unit *u, u32 off)
+{
+	return mmio_read64(u->regs + off);
+}
+
+static inline void vtd_writel(struct vtd_unit *u, u32 off, u32 v)
+{
+	mmio_write32(u->regs + off, v);
+}
+
+static inline void vtd_writeq(struct vtd_unit *u, u32 off, u64 v)
+{
+	mmio_write64(u->regs + off, v);
+}
+
+static inline struct vtd_domain *to_vtd_domain(struct iommu_domain *d)
+{
+	return container_of(d, struct vtd_domain, domain);
+}
+
+static inline u16 vtd_dev_sid(const struct vtd_dev *vd)
+{
+	return (u16)(vd->bus << 8 | vd->devfn);
+}
+
+/* vtd_init.c */
+/* Start every usable DMAR unit; 0, -ENODEV (no DMAR/unit), -EINVAL (DMAR rejected). */
+int vtd_init(void);
+/*
+ * Set persistent GCMD enables (set) and/or clear some (clear), plus a
+ * one-shot bit, then wait until GSTS bit 'status' equals 'want'.
+ * 0 or -ETIMEDOUT.
+ */
+int vtd_gcmd(struct vtd_unit *u, u32 set, u32 clear, u32 status, bool want);
+/* Parse the command line into vtd_opt. */
+void vtd_parse_options(void);
+/* Legacy-mode invalidation choice: VTD_INV_*, or -ENODEV when none is usable. */
+int vtd_choose_inval(u32 ver, u64 ecap, int want_qi);
+/*
+ * Bring a unit to a known state: quiesce what firmware or a previous kernel
+ * left on (keeping translation on so DMA stays blocked), set our root
+ * table, invalidate everything, enable translation. 0 or -errno.
+ */
+int vtd_unit_start(struct vtd_unit *u);
+
+/* vtd_ctx.c */
+int vtd_ctx_init(struct vtd_unit *u);	/* root table and DID space */
+void vtd_ctx_fini(struct vtd_unit *u);
+/* Make sure bus has a context table linked from the root; 0 or -ENOMEM. */
+int vtd_ctx_table(struct vtd_unit *u, u8 bus);
+/* Context entry of bus:devfn, NULL when its table does not exist. */
+u64 *vtd_ctx_entry(struct vtd_unit *u, u8 bus, u8 devfn);
+/*
+ * Point vd's context entry at dom (NULL: clear it), following the rules:
+ * a present entry is cleared and flushed (context cache, IOTLB, device-TLB
+ * for the old DID) before the new one is written. Nothing changes on error.
+ */
+int vtd_ctx_attach(struct vtd_dev *vd, struct vtd_domain *dom);
+/* Allocate a domain id on u (never 0 when CM=1); -ENOSPC. */
+int vtd_did_alloc(struct vtd_unit *u);
+void vtd_did_free(struct vtd_unit *u, u16 did);
+
+/* vtd_inval.c */
+/* A batch of descriptors finished by one wait (QI) or run through registers. */
+#define VTD_BATCH_MAX 16
+struct vtd_batch {
+	struct vtd_desc d[VTD_BATCH_MAX];
+	int n;
+};
+
+void vtd_batch_cc(struct vtd_batch *b, int gran, u16 did, u16 sid);
+void vtd_batch_iotlb(struct vtd_unit *u, struct vtd_batch *b, int gran, u16 did,
+		     u64 addr, unsigned int am, bool ih);
+void vtd_batch_devtlb(struct vtd_batch *b, u16 sid, u8 qdep, u64 addr, unsigned int order);
+/* IOTLB flush of [start, last] for did: PSI when it encodes, else DSI. */
+void vtd_batch_iotlb_range(struct vtd_unit *u, struct vtd_batch *b, u16 did, u64 start,
+			   u64 last, bool ih);
+/* Run a batch and wait for it. 0, -EIO (rejected), -ETIMEDOUT. */
+int vtd_batch_run(struct vtd_unit *u, struct vtd_batch *b);
+/* Global context-cache and IOTLB invalidation. */
+int vtd_flush_all(struct vtd_unit *u);
+int vtd_flush_write_buffer(struct vtd_unit *u);
+
+/* vtd_qi.c */
+int vtd_qi_enable(struct vtd_unit *u);
+/* Disable the queue (it must be idle); 0 or -ETIMEDOUT. */
+int vtd_qi_disable(struct vtd_unit *u);
+void vtd_qi_free(struct vtd_unit *u);
+/*
+ * Submit n descriptors plus a wait descriptor with a fresh sequence number
+ * and wait for its status write. On a queue error the bad descriptor is
+ * replaced, the queue restarted and -EIO returned. 0, -EINVAL, -EIO,
+ * -ETIMEDOUT.
+ */
+int vtd_qi_submit(struct vtd_unit *u, const struct vtd_desc *d, int n);
+
+/* vtd_fault.c */
+/* Fault reason text and neutral kind. */
+const char *vtd_fault_reason_str(u32 reason);
+u8 vtd_fault_kind(u32 reason);
+/* Decode one fault recording register (lo/hi qwords) into a record. */
+void vtd_fault_decode(struct vtd_unit *u, u64 lo, u64 hi, struct iommu_fault_record *f);
+/* Route fault events to an MSI vector; 0 or -errno. */
+int vtd_fault_init(struct vtd_unit *u);
+void vtd_fault_fini(struct vtd_unit *u);
+/* iommu_device.poll_faults: read, report and clear every pending record. */
+void vtd_poll_faults(struct iommu_device *iommu);
+
+/* vtd_domain.c */
+extern struct vtd_domain vtd_blocked_domain, vtd_identity_domain;
+struct iommu_domain *vtd_domain_alloc_paging(struct iommu_dev *dev);
+/*
+ * RMRRs of table t that cover vd: identity-mapped into dom (before vd may
+ * use it; ranges already mapped are left alone). 0 or the map error.
+ */
+int vtd_rmrr_map(const struct dmar_table *t, struct vtd_dev *vd, struct vtd_domain *dom);
+/* Add the RMRRs covering path to head as IOMMU_RESV_DIRECT regions; returns how many. */
+int vtd_rmrr_resv(const struct dmar_table *t, const struct dmar_dev_path *path,
+		  struct list_head *head);
+/* Flush dom's range [start, last] on every unit it is attached through. */
+int vtd_domain_flush(struct vtd_domain *dom, u64 start, u64 last, bool ih);
+
+/* Trace of driver events, for tests of ordering rules. */
+enum vtd_ev {
+	VTD_EV_CTX_CLEAR,	/* context entry made not present */
+	VTD_EV_CTX_SET,		/* context entry made present */
+	VTD_EV_CC,		/* context-cache invalidation (gran, did, sid) */
+	VTD_EV_IOTLB,		/* IOTLB invalidation (gran, did, addr, am) */
+	VTD_EV_DEVTLB,		/* device-TLB invalidation (sid, addr) */
+	VTD_EV_WAIT,		/* a batch completed */
+	VTD_EV_WBF,		/* write buffer flushed */
+	VTD_EV_TABLE_FREE,	/* a page-table page went back to the allocator */
+};
+
+struct vtd_ev_rec {
+	u32 seq;
+	u8 ev, unit, gran, am;
+	u16 did, sid;
+	u64 addr;
+};
+
+void vtd_trace(const struct vtd_unit *u, u8 ev, u8 gran, u16 did, u16 sid, u64 addr, u8 am);
+/* Sequence number the next event will get. */
+u32 vtd_trace_seq(void);
+/* Events with seq >= from (oldest first, up to max); returns how many were copied. */
+int vtd_trace_since(u32 from, struct vtd_ev_rec *out, int max);
+
+/* Memory: clflushed lines since boot (ECAP.C=0 or forced). */
+extern u64 vtd_clflush_lines;
+
+#endif

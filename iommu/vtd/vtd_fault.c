@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+/*
+ * VT-d primary fault logging: read and decode the fault recording
+ * registers, clear them and overflow, report through iommu/fault.c, and the
+ * fault event MSI. Layouts: VT-d spec 4.1 ch. 7.1-7.3, 11.4 (FSTS, FRCD).
+ */
+#include "iommu/vtd/vtd.h"
+#include "arch/x86/lapic.h"
+#include "arch/x86/trap.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+static const struct {
+	u8 code;
+	u8 kind;		/* enum iommu_fault_kind */
+	const char *str;
+} vtd_fault_reasons[] = {
+	{ 0x01, IOMMU_FAULT_KIND_DEVICE, "root entry not present" },
+	{ 0x02, IOMMU_FAULT_KIND_DEVICE, "context entry not present" },
+	{ 0x03, IOMMU_FAULT_KIND_TABLE, "context entry invalid (AW or TT)" },
+	{ 0x04, IOMMU_FAULT_KIND_RANGE, "address beyond the guest address width" },
+	{ 0x05, IOMMU_FAULT_KIND_PAGE, "write not permitted (no W, or not mapped)" },
+	{ 0x06, IOMMU_FAULT_KIND_PAGE, "read not permitted (no R, or not mapped)" },
+	{ 0x07, IOMMU_FAULT_KIND_TABLE, "error reading a paging entry" },
+	{ 0x08, IOMMU_FAULT_KIND_TABLE, "error reading the root entry" },
+	{ 0x09, IOMMU_FAULT_KIND_TABLE, "error reading the context entry" },
+	{ 0x0a, IOMMU_FAULT_KIND_TABLE, "reserved bits set in the root entry" },
+	{ 0x0b, IOMMU_FAULT_KIND_TABLE, "reserved bits set in the context entry" },
+	{ 0x0c, IOMMU_FAULT_KIND_TABLE, "reserved bits set in a paging entry" },
+	{ 0x0d, IOMMU_FAULT_KIND_DEVICE, "request blocked by the translation type" },
+	{ 0x20, IOMMU_FAULT_KIND_OTHER, "interrupt request with reserved fields set" },
+	{ 0x21, IOMMU_FAULT_KIND_OTHER, "interrupt index beyond the remapping table" },
+	{ 0x22, IOMMU_FAULT_KIND_OTHER, "interrupt remapping entry not present" },
+	{ 0x23, IOMMU_FAULT_KIND_OTHER, "error reading the interrupt remapping table" },
+	{ 0x24, IOMMU_FAULT_KIND_OTHER, "reserved bits set in an interrupt remapping entry" },
+	{ 0x25, IOMMU_FAULT_KIND_OTHER, "compatibility-format interrupt blocked" },
+	{ 0x26, IOMMU_FAULT_KIND_OTHER, "remapped interrupt failed the source-id check" },
+	{ 0x27, IOMMU_FAULT_KIND_OTHER, "error reading a posted-interrupt descriptor" },
+	{ 0x58, IOMMU_FAULT_KIND_TABLE, "PASID table entry invalid (scalable mode)" },
+};
+
+static int reason_row(u32 reason)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(vtd_fault_reasons); i++)
+		if (vtd_fault_reasons[i].code == reason)
+			return (int)i;
+	return -1;
+}
+
+const char *vtd_fault_reason_str(u32 reason)
+{
+	int i = reason_row(reason);
+
+	return i < 0 ? "unknown fault reason" : vtd_fault_reasons[i].str;
+}
+
+u8 vtd_fault_kind(u32 reason)
+{
+	int i = reason_row(reason);
+
+	return i < 0 ? IOMMU_FAULT_KIND_OTHER : vtd_fault_reasons[i].kind;
+}
+
+void vtd_fault_decode(struct vtd_unit *u, u64 lo, u64 hi, struct iommu_fault_record *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->iommu = &u->iommu;
+	f->segment = u->segment;
+	f->source_id = (u16)FIELD_GET(VTD_FRCD_SID, hi);
+	f->addr = lo & VTD_FRCD_FI;
+	f->reason = (u32)FIELD_GET(VTD_FRCD_FR, hi);
+	f->write = !(hi & VTD_FRCD_T);
+	f->pasid = hi & VTD_FRCD_PP ? (u32)FIELD_GET(VTD_FRCD_PV, hi) : 0;
+	f->reason_str = vtd_fault_reason_str(f->reason);
+	f->kind = vtd_fault_kind(f->reason);
+}
+
+/*
+ * Report and clear every recording register with F set, starting at FSTS.FRI,
+ * then the overflow. Each register is cleared after it is read, so a fault
+ * recorded meanwhile is seen on the next poll, never lost.
+ */
+void vtd_poll_faults(struct iommu_device *iommu)
+{
+	struct vtd_unit *u = container_of(iommu, struct vtd_unit, iommu);
+	u32 fsts = vtd_readl(u, VTD_FSTS_REG);
+	u32 idx = (u32)FIELD_GET(VTD_FSTS_FRI, fsts);
+
+	for (u32 n = 0; (fsts & VTD_FSTS_PPF) && n < u->nfr; n++, idx = (idx + 1) % u->nfr) {
+		u32 off = u->fro + idx * VTD_FRCD_SIZE;
+		u64 hi = vtd_readq(u, off + 8), lo;
+		struct iommu_fault_record f;
+
+		if (!(hi & VTD_FRCD_F))
+			continue;
+		lo = vtd_readq(u, off);
+		vtd_writel(u, off + 12, (u32)(VTD_FRCD_F >> 32));	/* write 1 to F clears */
+		vtd_fault_decode(u, lo, hi, &f);
+		iommu_fault_report(&f);
+	}
+	if (fsts & VTD_FSTS_PFO) {
+		struct iommu_fault_record f = {
+			.iommu = &u->iommu, .segment = u->segment,
+			.reason_str = "fault recording overflow: faults were lost",
+			.kind = IOMMU_FAULT_KIND_OVERFLOW,
+		};
+
+		vtd_writel(u, VTD_FSTS_REG, VTD_FSTS_PFO);
+		iommu_fault_report(&f);
+	}
+}
+
+/* The interrupt only counts: faults are read in thread context (iommu_fault_drain). */
+static void vtd_fault_irq(struct trap_frame *tf, void *ctx)
+{
+	struct vtd_unit *u = ctx;
+
+	u->fault_irqs++;
+}
+
+int vtd_fault_init(struct vtd_unit *u)
+{
+	int v = irq_alloc_vector(vtd_fault_irq, u);
+	u64 addr;
+
+	if (v < 0)
+		return v;
+	u->fault_vector = v;
+	addr = msi_addr(lapic_id());
+	vtd_writel(u, VTD_FECTL_REG, VTD_FECTL_IM);
+	vtd_writel(u, VTD_FEDATA_REG, msi_data(v));
+	vtd_writel(u, VTD_FEADDR_REG, (u32)addr);
+	vtd_writel(u, VTD_FEUADDR_REG, (u32)(addr >> 32));
+	vtd_writel(u, VTD_FECTL_REG, 0);
+	return 0;
+}
+
+void vtd_fault_fini(struct vtd_unit *u)
+{
+	vtd_writel(u, VTD_FECTL_REG, VTD_FECTL_IM);
+	if (u->fault_vector > 0)
+		irq_unregister(u->fault_vector);
+	u->fault_vector = 0;
+}

@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: MIT
+/*
+ * VT-d bring-up: DMAR units to driver state (caps, AGAW, invalidation
+ * method), safe takeover of a unit left enabled, translation on, PCI
+ * devices claimed, and the memory hooks the page-table code uses.
+ */
+#include "iommu/vtd/vtd.h"
+#include "iommu/vtd/vtd_caps.h"
+#include "arch/x86/acpi.h"
+#include "arch/x86/cmdline.h"
+#include "arch/x86/console.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/mm.h"
+#include "arch/x86/pci.h"
+#include "arch/x86/tsc.h"
+#include "lib/err.h"
+#include "lib/errno.h"
+#include "lib/failpoint.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+struct vtd_options vtd_opt = { .qi = -1, .superpages = true, .ats = true };
+struct vtd_unit *vtd_units[VTD_MAX_UNITS];
+int vtd_nunits;
+struct dmar_table vtd_dmar;
+u64 vtd_clflush_lines;
+
+/* --- memory for vtd_pgtable.c --- */
+
+void *vtd_table_alloc(phys_addr_t *pa)
+{
+	void *p = failpoint_hit() ? NULL : page_alloc_va(0);
+
+	if (p)
+		*pa = virt_to_phys(p);
+	return p;
+}
+
+void vtd_table_free(phys_addr_t pa)
+{
+	vtd_trace(NULL, VTD_EV_TABLE_FREE, 0, 0, 0, pa, 0);
+	pmm_free(pa, 0);
+}
+
+void *vtd_table_va(phys_addr_t pa)
+{
+	return phys_to_virt(pa);
+}
+
+phys_addr_t vtd_table_pa(const void *va)
+{
+	return virt_to_phys(va);
+}
+
+void vtd_cache_flush(const void *p, size_t len)
+{
+	uintptr_t a = (uintptr_t)p & ~63UL, end = (uintptr_t)p + len;
+
+	mfence();
+	for (; a < end; a += 64) {
+		clflush((const void *)a);
+		vtd_clflush_lines++;
+	}
+	mfence();
+}
+
+/* --- registers --- */
+
+int vtd_gcmd(struct vtd_unit *u, u32 set, u32 clear, u32 status, bool want)
+{
+	u32 cmd = ((vtd_readl(u, VTD_GSTS_REG) & VTD_GCMD_PERSIST) | set) & ~clear;
+
+	vtd_writel(u, VTD_GCMD_REG, cmd);
+	if (failpoint_hit())
+		return -ETIMEDOUT;
+	return poll_timeout(!!(vtd_readl(u, VTD_GSTS_REG) & status) == want, VTD_TIMEOUT_US);
+}
+
+static int opt_bool(const char *key, int def)
+{
+	char v[8];
+
+	if (!cmdline_get(key, v, sizeof(v)))
+		return def;
+	return strcmp(v, "0") && strcmp(v, "off") && strcmp(v, "n");
+}
+
+void vtd_parse_options(void)
+{
+	vtd_opt.qi = opt_bool("vtd_qi", -1);
+	vtd_opt.noncoherent = opt_bool("vtd_noncoherent", 0);
+	vtd_opt.rwbf = opt_bool("vtd_rwbf", 0);
+	vtd_opt.superpages = opt_bool("vtd_sp", 1);
+	vtd_opt.ats = opt_bool("vtd_ats", 1);
+}
+
+int vtd_choose_inval(u32 ver, u64 ecap, int want_qi)
+{
+	bool qi = vtd_ecap_qi(ecap);
+	bool regs = vtd_ver_major(ver) < 6;	/* VT-d 6.0 dropped register invalidation */
+
+	if (want_qi == 0 && regs)
+		return VTD_INV_REGS;
+	if (qi)
+		return VTD_INV_QI;
+	return regs ? VTD_INV_REGS : -ENODEV;
+}
+
+/* Turn off what we do not use and cannot trust from a previous owner. */
+static int vtd_quiesce(struct vtd_unit *u, u32 gsts)
+{
+	int ret = 0;
+
+	if (gsts & VTD_GSTS_IRES)	/* our MSIs are compatibility format */
+		ret = vtd_gcmd(u, 0, VTD_GCMD_IRE, VTD_GSTS_IRES, false);
+	if (!ret && (vtd_cap_plmr(u->cap) || vtd_cap_phmr(u->cap)) &&
+	    (vtd_readl(u, VTD_PMEN_REG) & VTD_PMEN_PRS)) {
+		vtd_writel(u, VTD_PMEN_REG, 0);
+		ret = poll_timeout(!(vtd_readl(u, VTD_PMEN_REG) & VTD_PMEN_PRS), VTD_TIMEOUT_US);
+	}
+	if (!ret && (gsts & VTD_GSTS_QIES))
+		ret = vtd_qi_disable(u);
+	return ret;
+}
+
+int vtd_unit_start(struct vtd_unit *u)
+{
+	u32 gsts = vtd_readl(u, VTD_GSTS_REG);
+	int ret;
+
+	u->took_over = gsts & VTD_GSTS_TES;
+	if (gsts & (VTD_GSTS_TES | VTD_GSTS_QIES | VTD_GSTS_IRES))
+		printk("# vtd: %s found enabled (GSTS %#x): taking over, translation stays on\n",
+		       u->name, gsts);
+	ret = vtd_quiesce(u, gsts);
+	if (ret)
+		return ret;
+	/* with TE kept on, DMA is blocked by the empty table, never untranslated */
+	vtd_writeq(u, VTD_RTADDR_REG, u->root_pa);
+	ret = vtd_gcmd(u, VTD_GCMD_SRTP, 0, VTD_GSTS_RTPS, true);
+	if (!ret && u->inv == VTD_INV_QI)
+		ret = vtd_qi_enable(u);
+	if (!ret)
+		ret = vtd_flush_all(u);
+	if (!ret)
+		ret = vtd_flush_write_buffer(u);
+	if (!ret && !(vtd_readl(u, VTD_GSTS_REG) & VTD_GSTS_TES))
+		ret = vtd_gcmd(u, VTD_GCMD_TE, 0, VTD_GSTS_TES, true);
+	return ret;
+}
+
+static void vtd_print_caps(struct vtd_unit *u)
+{
+	struct regfield_warnings w = { .n = 0 };
+	char buf[256];
+
+	printk("# vtd: %s at %#llx ver %u.%u cap %#llx ecap %#llx\n", u->name,
+	       (unsigned long long)u->base, vtd_ver_major(u->ver), vtd_ver_minor(u->ver),
+	       (unsigned long long)u->cap, (unsigned long long)u->ecap);
+	vtd_cap_summary(u->cap, buf, sizeof(buf));
+	printk("# vtd: %s CAP %s\n", u->name, buf);
+	vtd_ecap_summary(u->ecap, buf, sizeof(buf));
+	printk("# vtd: %s ECAP %s\n", u->name, buf);
+	vtd_caps_check(u->cap, u->ecap, u->ver, &w);
+	for (int i = 0; i < w.n; i++)
+		printk("# vtd: %s warning: %s\n", u->name, w.msg[i]);
+	printk("# vtd: %s uses %d-level tables (%u-bit MGAW), %s invalidation, %s, %s%s\n",
+	       u->name, u->levels, u->mgaw, u->inv == VTD_INV_QI ? "queued" : "register",
+	       u->coherent ? "coherent" : "clflush table writes", u->cm ? "caching mode, " : "",
+	       u->rwbf ? "write-buffer flush" : "no write-buffer flush");
+}
+
+/* Decode what the driver decides from CAP/ECAP/VER; -ENODEV if unusable. */
+static int vtd_unit_caps(struct vtd_unit *u)
+{
+	int inv;
+
+	u->ver = vtd_readl(u, VTD_VER_REG);
+	u->cap = vtd_readq(u, VTD_CAP_REG);
+	u->ecap = vtd_readq(u, VTD_ECAP_REG);
+	if (u->cap == ~0ULL || u->ecap == ~0ULL)
+		return -ENODEV;	/* nothing answers at this address */
+	u->level_mask = vtd_cap_levels(u->cap);
+	u->mgaw = vtd_cap_mgaw(u->cap);
+	u->levels = vtd_cap_pick_levels(u->cap, u->mgaw);
+	u->pgsizes = BIT(12) | (vtd_opt.superpages ? vtd_cap_pgsize_bitmap(u->cap) : 0);
+	u->pgsizes &= BIT(12) | BIT(21) | BIT(30);
+	u->coherent = vtd_ecap_coherent(u->ecap) && !vtd_opt.noncoherent;
+	u->rwbf = vtd_cap_rwbf(u->cap) || vtd_opt.rwbf;
+	u->cm = vtd_cap_cm(u->cap);
+	u->psi = vtd_cap_psi(u->cap);
+	u->mamv = vtd_cap_mamv(u->cap);
+	u->drain_r = vtd_cap(u->cap, VTD_CAP_DRD);
+	u->drain_w = vtd_cap(u->cap, VTD_CAP_DWD);
+	u->fro = vtd_cap_fro(u->cap);
+	u->nfr = vtd_cap_nfr(u->cap);
+	u->iro = vtd_ecap_iro(u->ecap);
+	inv = vtd_choose_inval(u->ver, u->ecap, vtd_opt.qi);
+	if (u->levels < 0 || inv < 0)
+		return -ENODEV;
+	u->inv = (enum vtd_inv_mode)inv;
+	if (vtd_opt.qi == 0 && u->inv == VTD_INV_QI)
+		printk("# vtd: %s: VT-d %u.x has no register invalidation; using the queue\n",
+		       u->name, vtd_ver_major(u->ver));
+	return 0;
+}
+
+static int vtd_unit_probe(const struct dmar_unit *du)
+{
+	struct vtd_unit *u;
+	int ret;
+
+	if (vtd_nunits >= VTD_MAX_UNITS)
+		return -ENOSPC;
+	u = kzalloc(sizeof(*u));
+	if (!u)
+		return -ENOMEM;
+	u->idx = vtd_nunits;
+	u->drhd = du;
+	u->base = du->base;
+	u->segment = du->segment;
+	snprintf(u->name, sizeof(u->name), "dmar%u", du->index);
+	u->regs = ioremap(du->base, max(du->reg_size, (u64)PAGE_SIZE));
+	ret = vtd_unit_caps(u);
+	if (!ret) {
+		vtd_print_caps(u);
+		ret = vtd_ctx_init(u);
+	}
+	if (ret) {
+		printk("# vtd: %s at %#llx not used (%d)\n", u->name,
+		       (unsigned long long)du->base, ret);
+		vtd_ctx_fini(u);
+		kfree(u);
+		return ret;
+	}
+	ret = vtd_unit_start(u);
+	if (ret) {
+		/* the unit may point at our tables already: keep them, never reuse them */
+		printk("# vtd: %s failed to start (%d); its tables stay allocated\n", u->name, ret);
+		return ret;
+	}
+	if (vtd_fault_init(u))
+		printk("# vtd: %s: no fault interrupt vector, faults are polled only\n", u->name);
+	u->iommu.name = u->name;
+	u->iommu.ops = &vtd_iommu_ops;
+	u->iommu.poll_faults = vtd_poll_faults;
+	vtd_units[vtd_nunits++] = u;
+	iommu_device_register(&u->iommu);
+	return 0;
+}
+
+/* The device's position from the root bus down, as DMAR scopes name it. */
+static int vtd_pci_path(struct pci_dev *pdev, struct dmar_dev_path *p)
+{
+	struct pci_dev *chain[DMAR_MAX_HOPS];
+	int n = 0;
+
+	for (struct pci_dev *d = pdev; d; d = d->parent) {
+		if (n == DMAR_MAX_HOPS)
+			return -E2BIG;
+		chain[n++] = d;
+	}
+	p->segment = pdev->seg;
+	p->nhops = (u8)n;
+	for (int i = 0; i < n; i++) {
+		p->hop[i].bus = chain[n - 1 - i]->bus;
+		p->hop[i].devfn = (u8)(chain[n - 1 - i]->dev << 3 | chain[n - 1 - i]->fn);
+	}
+	return 0;
+}
+
+static struct vtd_unit *unit_of_drhd(const struct dmar_unit *du)
+{
+	for (int i = 0; du && i < vtd_nunits; i++)
+		if (vtd_units[i]->drhd == du)
+			return vtd_units[i];
+	return NULL;
+}
+
+/* Enable ATS on a device the DMAR allows it for (needs ECAP.DT and the queue). */
+static void vtd_enable_ats(struct vtd_dev *vd)
+{
+	struct pci_dev *pdev = vd->pdev;
+	u16 cap = pdev->ecap_ats;
+	u8 qdep;
+
+	if (!vtd_opt.ats || !cap || !vtd_ecap_dt(vd->unit->ecap) || vd->unit->inv != VTD_INV_QI ||
+	    !dmar_ats_supported(&vtd_dmar, &vd->path))
+		return;
+	qdep = pci_read16(pdev, cap + 4) & 0x1f;
+	pci_write16(pdev, cap + 6, 1u << 15);	/* enable, smallest translation unit 4K */
+	vd->ats = true;
+	vd->ats_qdep = qdep;
+}
+
+static int vtd_probe_device(struct iommu_dev *dev)
+{
+	struct pci_dev *pdev = dev->bus_priv;
+	struct dmar_dev_path path;
+	struct vtd_unit *u;
+	struct vtd_dev *vd;
+
+	if (!pdev || vtd_pci_path(pdev, &path))
+		return -ENODEV;
+	u = unit_of_drhd(dmar_unit_for_dev(&vtd_dmar, &path));
+	if (!u)
+		return -ENODEV;
+	vd = kzalloc(sizeof(*vd));
+	/* context tables live as long as the unit: made here, not by a test's attach */
+	if (!vd || vtd_ctx_table(u, (u8)(dev->rid >> 8))) {
+		kfree(vd);
+		return -ENOMEM;
+	}
+	vd->dev = dev;
+	vd->pdev = pdev;
+	vd->unit = u;
+	vd->bus = (u8)(dev->rid >> 8);
+	vd->devfn = (u8)dev->rid;
+	vd->path = path;
+	INIT_LIST_HEAD(&vd->dom_node);
+	vtd_enable_ats(vd);
+	dev->ops = &vtd_iommu_ops;
+	dev->iommu = &u->iommu;
+	dev->iommu_priv = vd;
+	dev->domain = &vtd_blocked_domain.domain;	/* no context entry yet */
+	return 0;
+}
+
+static void vtd_get_resv_regions(struct iommu_dev *dev, struct list_head *head)
+{
+	struct vtd_dev *vd = dev->iommu_priv;
+	struct iommu_resv_region *r = kzalloc(sizeof(*r));
+
+	if (r) {
+		r->start = 0xfee00000;
+		r->length = 0x100000;
+		r->prot = IOMMU_WRITE;
+		r->type = IOMMU_RESV_MSI;
+		list_add_tail(&r->list, head);
+	}
+	if (vd)
+		vtd_rmrr_resv(&vtd_dmar, &vd->path, head);
+}
+
+/* Linux's struct iommu_hw_info_vtd and IOMMU_HW_INFO_TYPE_INTEL_VTD. */
+struct vtd_hw_info {
+	u32 flags;
+	u32 __reserved;
+	u64 cap_reg;
+	u64 ecap_reg;
+};
+
+static int vtd_hw_info(struct iommu_dev *dev, void *data, u32 *length, u32 *type)
+{
+	struct vtd_dev *vd = dev->iommu_priv;
+	struct vtd_hw_info info = { 0, 0, vd->unit->cap, vd->unit->ecap };
+
+	memcpy(data, &info, min(*length, (u32)sizeof(info)));
+	*length = sizeof(info);
+	*type = 1;
+	return 0;
+}
+
+/*
+ * As Linux's intel_iommu_capable: DMA through VT-d is coherent with the CPU
+ * caches on x86 (snoop control, ECAP.SC, only adds forcing No-Snoop off).
+ */
+static bool vtd_capable(struct iommu_dev *dev, int cap)
+{
+	return cap == IOMMU_CAP_CACHE_COHERENCY && dev->iommu_priv;
+}
+
+struct iommu_ops vtd_iommu_ops = {
+	.name = "vtd",
+	.domain_alloc_paging = vtd_domain_alloc_paging,
+	.blocked_domain = &vtd_blocked_domain.domain,
+	.hw_info = vtd_hw_info,
+	.get_resv_regions = vtd_get_resv_regions,
+	.capable = vtd_capable,
+	.probe_device = vtd_probe_device,
+};
+
+static void vtd_print_dmar_log(void)
+{
+	for (int i = 0; i < vtd_dmar.log.n; i++)
+		printk("# dmar: %s: %s\n", vtd_dmar.log.msg[i].level == ACPITAB_ERR ?
+		       "error" : "warning", vtd_dmar.log.msg[i].text);
+}
+
+/*
+ * Find the DMAR, start every usable unit. Returns 0 when at least one unit
+ * translates, -ENODEV without DMAR or units, -EINVAL for a rejected table.
+ */
+int vtd_init(void)
+{
+	const struct acpi_header *h = acpi_find("DMAR", 0);
+
+	if (!h)
+		return -ENODEV;
+	vtd_parse_options();
+	if (dmar_parse(h, h->length, &vtd_dmar)) {
+		vtd_print_dmar_log();
+		printk("# vtd: DMAR rejected, DMA remapping stays off\n");
+		return -EINVAL;
+	}
+	vtd_print_dmar_log();
+	for (int i = 0; i < vtd_dmar.nunits; i++) {
+		if (vtd_dmar.units[i].usable)
+			vtd_unit_probe(&vtd_dmar.units[i]);
+		else
+			printk("# vtd: DRHD %d (base %#llx) unusable, skipped\n", i,
+			       (unsigned long long)vtd_dmar.units[i].base);
+	}
+	if (!vtd_nunits)
+		return -ENODEV;
+	vtd_iommu_ops.identity_domain = &vtd_identity_domain.domain;
+	for (int i = 0; i < vtd_nunits; i++)
+		if (!vtd_ecap_pt(vtd_units[i]->ecap))
+			vtd_iommu_ops.identity_domain = NULL;	/* pass-through needs ECAP.PT */
+	return 0;
+}

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: MIT
+/*
+ * VT-d second-level page tables: map/unmap with 4K/2M/1G leaves, lookup,
+ * freeing of emptied tables after the flush, and the PSI range encoder.
+ * Pure logic (memory through vtd_table_*), so it also builds hosted.
+ * Layouts: VT-d spec 4.1 ch. 9.8; walk rules ch. 3.7.
+ */
+#include "iommu/vtd/vtd_pgtable.h"
+#include "lib/errno.h"
+#include "lib/list.h"
+
+/*
+ * An emptied table page is unlinked from its parent but stays untouched
+ * until the flush, so a walker holding a stale pointer to it reads only
+ * non-present entries. Its first 16 bytes then hold the gather list link:
+ * two pointers, 8-byte aligned, so bits R and W of both "entries" are 0 and
+ * they still read as not present.
+ */
+BUILD_BUG_ON(_Alignof(struct list_head) < 4);
+
+static u64 *tva(phys_addr_t pa)
+{
+	return vtd_table_va(pa);
+}
+
+static unsigned int pt_index(u64 iova, int level)
+{
+	return (unsigned int)(iova >> VTD_LEVEL_SHIFT(level)) & (VTD_PT_ENTRIES - 1);
+}
+
+static bool pte_present(u64 e)
+{
+	return e & (VTD_PTE_R | VTD_PTE_W);
+}
+
+static bool pte_leaf(u64 e, int level)
+{
+	return level == 1 || (e & VTD_PTE_PS);
+}
+
+static int pgsize_level(size_t pgsize)
+{
+	for (int l = 1; l <= 3; l++)
+		if (pgsize == 1UL << VTD_LEVEL_SHIFT(l))
+			return l;
+	return 0;
+}
+
+/* Write back entries [first, first + n) when the walker is not coherent. */
+static void flush_entries(const struct vtd_pgtable *pt, const u64 *first, size_t n)
+{
+	if (pt->flush && n)
+		vtd_cache_flush(first, n * sizeof(u64));
+}
+
+static void *table_new(struct vtd_pgtable *pt, phys_addr_t *pa)
+{
+	void *t = vtd_table_alloc(pa);
+
+	if (!t)
+		return NULL;
+	pt->ntables++;
+	/* the zeroes are in the CPU cache; the walker must see them in memory */
+	flush_entries(pt, t, VTD_PT_ENTRIES);
+	return t;
+}
+
+static void table_put(struct vtd_pgtable *pt, phys_addr_t pa)
+{
+	vtd_table_free(pa);
+	pt->ntables--;
+}
+
+int vtd_pgtable_init(struct vtd_pgtable *pt, int levels, u64 pgsizes, bool flush)
+{
+	if (levels < VTD_MIN_LEVELS || levels > VTD_MAX_LEVELS || !(pgsizes & (1UL << 12)))
+		return -EINVAL;
+	pt->levels = levels;
+	pt->pgsizes = pgsizes & (BIT(12) | BIT(21) | BIT(30));
+	pt->snoop = 0;
+	pt->flush = flush;
+	pt->ntables = 0;
+	return table_new(pt, &pt->root) ? 0 : -ENOMEM;
+}
+
+static void free_tree(struct vtd_pgtable *pt, phys_addr_t pa, int level)
+{
+	u64 *t = tva(pa);
+
+	for (int i = 0; level > 1 && i < VTD_PT_ENTRIES; i++)
+		if (pte_present(t[i]) && !pte_leaf(t[i], level))
+			free_tree(pt, t[i] & VTD_PTE_ADDR, level - 1);
+	table_put(pt, pa);
+}
+
+void vtd_pgtable_destroy(struct vtd_pgtable *pt)
+{
+	if (pt->root)
+		free_tree(pt, pt->root, pt->levels);
+	pt->root = 0;
+}
+
+static void flush_tree(struct vtd_pgtable *pt, phys_addr_t pa, int level)
+{
+	u64 *t = tva(pa);
+
+	flush_entries(pt, t, VTD_PT_ENTRIES);
+	for (int i = 0; level > 1 && i < VTD_PT_ENTRIES; i++)
+		if (pte_present(t[i]) && !pte_leaf(t[i], level))
+			flush_tree(pt, t[i] & VTD_PTE_ADDR, level - 1);
+}
+
+void vtd_pgtable_set_flush(struct vtd_pgtable *pt)
+{
+	if (pt->flush)
+		return;
+	pt->flush = true;
+	flush_tree(pt, pt->root, pt->levels);
+}
+
+/*
+ * The table at 'level' that holds iova's entry, creating missing tables on
+ * the way. New tables are chained first and linked with one store, so an
+ * allocation failure leaves the tree untouched. -EEXIST: a large page
+ * covers iova above 'level'.
+ */
+static int walk_alloc(struct vtd_pgtable *pt, u64 iova, int level, u64 **out)
+{
+	phys_addr_t newpa[VTD_MAX_LEVELS];
+	u64 *t = tva(pt->root), *slot = NULL;
+	int l, nnew = 0;
+
+	for (l = pt->levels; l > level; l--) {
+		u64 e = t[pt_index(iova, l)];
+
+		if (!pte_present(e)) {
+			slot = &t[pt_index(iova, l)];
+			break;
+		}
+		if (pte_leaf(e, l))
+			return -EEXIST;
+		t = tva(e & VTD_PTE_ADDR);
+	}
+	if (!slot) {
+		*out = t;
+		return 0;
+	}
+	/* tables for levels l - 1 down to 'level' */
+	for (int k = l - 1; k >= level; k--, nnew++) {
+		if (!table_new(pt, &newpa[nnew])) {
+			while (nnew--)
+				table_put(pt, newpa[nnew]);
+			return -ENOMEM;
+		}
+	}
+	for (int k = nnew - 1; k > 0; k--) {
+		u64 *parent = tva(newpa[k - 1]);
+		u64 *e = &parent[pt_index(iova, l - k)];
+
+		*e = newpa[k] | VTD_PTE_R | VTD_PTE_W;
+		flush_entries(pt, e, 1);
+	}
+	WRITE_ONCE(*slot, newpa[0] | VTD_PTE_R | VTD_PTE_W);
+	flush_entries(pt, slot, 1);
+	*out = tva(newpa[nnew - 1]);
+	return 0;
+}
+
+int vtd_pgtable_map(struct vtd_pgtable *pt, u64 iova, phys_addr_t pa, size_t pgsize,
+		    size_t count, int prot, size_t *mapped)
+{
+	int level = pgsize_level(pgsize);
+	u64 size, last, bits;
+
+	*mapped = 0;
+	if (!level || !(pt->pgsizes & pgsize) || !count || !(prot & (IOMMU_READ | IOMMU_WRITE)) ||
+	    !IS_ALIGNED(iova | pa, pgsize) || (pa & ~VTD_PTE_ADDR))
+		return -EINVAL;
+	if (check_mul_overflow((u64)pgsize, (u64)count, &size) ||
+	    check_add_overflow(iova, size - 1, &last) || last >> vtd_pgtable_width(pt->levels) ||
+	    (pa + size - 1) & ~(VTD_PTE_ADDR | 0xfffULL))
+		return -ERANGE;
+	bits = (prot & IOMMU_READ ? VTD_PTE_R : 0) | (prot & IOMMU_WRITE ? VTD_PTE_W : 0) |
+	       (level > 1 ? VTD_PTE_PS : 0) | (prot & IOMMU_CACHE ? pt->snoop : 0);
+	while (count) {
+		u64 *t;
+		unsigned int i;
+		size_t n, k;
+		int ret = walk_alloc(pt, iova, level, &t);
+
+		if (ret)
+			return ret;
+		i = pt_index(iova, level);
+		n = min(count, (size_t)(VTD_PT_ENTRIES - i));
+		for (k = 0; k < n; k++) {
+			if (t[i + k])
+				break;
+			WRITE_ONCE(t[i + k], (pa + k * pgsize) | bits);
+		}
+		flush_entries(pt, &t[i], k);
+		*mapped += k * pgsize;
+		if (k < n)
+			return -EEXIST;
+		iova += n * pgsize;
+		pa += n * pgsize;
+		count -= n;
+	}
+	return 0;
+}
+
+static bool table_empty(const u64 *t)
+{
+	for (int i = 0; i < VTD_PT_ENTRIES; i++)
+		if (t[i])
+			return false;
+	return true;
+}
+
+struct unmap_walk {
+	u64 iova;		/* next address to unmap */
+	u64 last;		/* last address requested */
+	size_t done;
+	struct iommu_iotlb_gather *gather;
+};
+
+/* Unmap from w->iova inside table t at level; false when stopped early. */
+static bool unmap_level(struct vtd_pgtable *pt, u64 *t, int level, struct unmap_walk *w)
+{
+	unsigned int i = pt_index(w->iova, level), first = i;
+	u64 sz = 1ULL << VTD_LEVEL_SHIFT(level);
+	bool go = true;
+
+	for (; i < VTD_PT_ENTRIES && w->iova <= w->last && go; i++) {
+		u64 e = t[i];
+		u64 *child;
+
+		if (!pte_present(e) || (pte_leaf(e, level) && (w->iova & (sz - 1)))) {
+			go = false;
+			break;
+		}
+		if (pte_leaf(e, level)) {
+			WRITE_ONCE(t[i], 0);
+			iommu_iotlb_gather_add_range(w->gather, w->iova, sz);
+			w->gather->pgsize = max(w->gather->pgsize, (size_t)sz);
+			w->iova += sz;
+			w->done += sz;
+			continue;
+		}
+		child = tva(e & VTD_PTE_ADDR);
+		go = unmap_level(pt, child, level - 1, w);
+		if (table_empty(child)) {
+			WRITE_ONCE(t[i], 0);
+			list_add_tail((struct list_head *)child, &w->gather->freelist);
+		}
+	}
+	flush_entries(pt, &t[first], i - first);
+	return go;
+}
+
+size_t vtd_pgtable_unmap(struct vtd_pgtable *pt, u64 iova, size_t pgsize, size_t count,
+			 struct iommu_iotlb_gather *gather)
+{
+	struct unmap_walk w = { .iova = iova, .gather = gather };
+	u64 size;
+
+	if (!count || !pgsize || check_mul_overflow((u64)pgsize, (u64)count, &size) ||
+	    check_add_overflow(iova, size - 1, &w.last) ||
+	    iova >> vtd_pgtable_width(pt->levels))
+		return 0;
+	unmap_level(pt, tva(pt->root), pt->levels, &w);
+	return w.done;
+}
+
+int vtd_pgtable_free_gathered(struct vtd_pgtable *pt, struct iommu_iotlb_gather *gather)
+{
+	struct list_head *n, *next;
+	int freed = 0;
+
+	for (n = gather->freelist.next; n != &gather->freelist; n = next) {
+		next = n->next;
+		list_del(n);
+		table_put(pt, vtd_table_pa(n));
+		freed++;
+	}
+	return freed;
+}
+
+u64 vtd_pgtable_lookup(const struct vtd_pgtable *pt, u64 iova, size_t *pgsize)
+{
+	const u64 *t;
+
+	if (!pt->root || iova >> vtd_pgtable_width(pt->levels))
+		return 0;
+	t = tva(pt->root);
+	for (int l = pt->levels; l >= 1; l--) {
+		u64 e = t[pt_index(iova, l)];
+
+		if (!pte_present(e))
+			return 0;
+		if (pte_leaf(e, l)) {
+			*pgsize = 1UL << VTD_LEVEL_SHIFT(l);
+			return e;
+		}
+		t = tva(e & VTD_PTE_ADDR);
+	}
+	return 0;
+}
+
+phys_addr_t vtd_pgtable_iova_to_phys(const struct vtd_pgtable *pt, u64 iova)
+{
+	size_t sz = 0;
+	u64 e = vtd_pgtable_lookup(pt, iova, &sz);
+
+	if (!e)
+		return 0;
+	/* a large leaf's address bits below its size are ignored (or reserved) */
+	return (e & VTD_PTE_ADDR & ~((u64)sz - 1)) | (iova & (sz - 1));
+}
+
+int vtd_psi_encode(u64 pfn, u64 npages, unsigned int mamv, u64 *base_pfn)
+{
+	u64 last = pfn + (npages ? npages - 1 : 0);
+	unsigned int am = 0;
+
+	if (last < pfn)
+		last = ~0ULL;
+	while (am < 64 && (pfn >> am) != (last >> am))
+		am++;
+	if (am > mamv || am >= 64)
+		return -1;
+	*base_pfn = pfn & ~((1ULL << am) - 1);
+	return (int)am;
+}

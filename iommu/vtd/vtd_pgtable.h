@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VT-d second-level page tables and the page-selective invalidation
+ * encoder: pure logic over table pages, built into the kernel and hosted
+ * (tests/host model). Layouts: VT-d spec 4.1 ch. 9.8 (SL-PTE), 6.5.2.3.
+ */
+#ifndef IOMMU_VTD_VTD_PGTABLE_H
+#define IOMMU_VTD_VTD_PGTABLE_H
+
+#include "iommu/iommu.h"
+#include "lib/bitops.h"
+
+/* Second-level paging entry (9.8) */
+#define VTD_PTE_R	BIT_ULL(0)	/* read */
+#define VTD_PTE_W	BIT_ULL(1)	/* write */
+#define VTD_PTE_PS	BIT_ULL(7)	/* large page (leaf above level 1) */
+#define VTD_PTE_SNP	BIT_ULL(11)	/* snoop (only with ECAP.SC) */
+#define VTD_PTE_ADDR	GENMASK_ULL(51, 12)
+
+#define VTD_PT_ENTRIES	512
+#define VTD_LEVEL_SHIFT(l) (12 + 9 * ((l) - 1))	/* level 1 maps 4K */
+#define VTD_MIN_LEVELS	3
+#define VTD_MAX_LEVELS	5
+
+struct vtd_pgtable {
+	phys_addr_t root;	/* top table */
+	int levels;		/* 3, 4 or 5 */
+	u64 pgsizes;		/* 4K, plus 2M/1G when SLLPS allows */
+	u64 snoop;		/* VTD_PTE_SNP when IOMMU_CACHE maps snooped, else 0 */
+	bool flush;		/* clflush every store: the walker is not coherent */
+	long ntables;		/* table pages held, root included */
+};
+
+/*
+ * How the page-table code reaches memory. The kernel implements these over
+ * the page allocator (vtd_init.c); hosted tests over a memory model.
+ */
+void *vtd_table_alloc(phys_addr_t *pa);	/* zeroed 4 KiB page, NULL on failure */
+void vtd_table_free(phys_addr_t pa);
+void *vtd_table_va(phys_addr_t pa);
+phys_addr_t vtd_table_pa(const void *va);
+void vtd_cache_flush(const void *p, size_t len);	/* write back the lines */
+
+/* Bytes of IOVA a table of this depth translates: 2^(12 + 9 * levels). */
+static inline unsigned int vtd_pgtable_width(int levels)
+{
+	return 12 + 9 * (unsigned int)levels;
+}
+
+/* Allocate the root. 0, -EINVAL (depth), -ENOMEM. */
+int vtd_pgtable_init(struct vtd_pgtable *pt, int levels, u64 pgsizes, bool flush);
+/* Free every table page (not the mapped pages). */
+void vtd_pgtable_destroy(struct vtd_pgtable *pt);
+/* Start flushing stores, and write back every table now (a non-coherent unit joined). */
+void vtd_pgtable_set_flush(struct vtd_pgtable *pt);
+/*
+ * Map count pages of pgsize at iova -> pa with IOMMU_READ/WRITE prot.
+ * *mapped: bytes mapped, also on failure. 0, -EINVAL (size/alignment/prot),
+ * -ERANGE (beyond the width), -EEXIST (something is mapped there), -ENOMEM.
+ */
+int vtd_pgtable_map(struct vtd_pgtable *pt, u64 iova, phys_addr_t pa, size_t pgsize,
+		    size_t count, int prot, size_t *mapped);
+/*
+ * Unmap leaves from iova up to pgsize * count bytes, stopping at the first
+ * hole or at a large page that does not start at the address reached (it is
+ * never split). A large page starting there goes whole, so the result may
+ * exceed the request. Unmapped ranges and emptied table pages go to gather;
+ * table pages are freed only by vtd_pgtable_free_gathered after the flush.
+ * Returns bytes unmapped.
+ */
+size_t vtd_pgtable_unmap(struct vtd_pgtable *pt, u64 iova, size_t pgsize, size_t count,
+			 struct iommu_iotlb_gather *gather);
+/* Free the table pages an unmap gathered (call only after the invalidation completed). */
+int vtd_pgtable_free_gathered(struct vtd_pgtable *pt, struct iommu_iotlb_gather *gather);
+/* Leaf entry for iova and its page size; 0 when unmapped. */
+u64 vtd_pgtable_lookup(const struct vtd_pgtable *pt, u64 iova, size_t *pgsize);
+/* Physical address iova translates to, 0 when unmapped. */
+phys_addr_t vtd_pgtable_iova_to_phys(const struct vtd_pgtable *pt, u64 iova);
+
+/*
+ * Page-selective invalidation of pages [pfn, pfn + npages): the smallest
+ * address mask am whose aligned block of 2^am pages covers them, and that
+ * block's first page. Returns am, or -1 when am would exceed mamv (the
+ * caller then invalidates the whole domain).
+ */
+int vtd_psi_encode(u64 pfn, u64 npages, unsigned int mamv, u64 *base_pfn);
+
+#endif

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+/*
+ * VT-d queued invalidation: the descriptor ring, submission with a wait
+ * descriptor per batch, bounded completion polling, IQE/ITE/ICE recovery.
+ * No page-table code here. Layouts: VT-d spec 4.1 ch. 6.5.2.
+ */
+#include "iommu/vtd/vtd.h"
+#include "arch/x86/console.h"
+#include "arch/x86/mm.h"
+#include "arch/x86/tsc.h"
+#include "lib/errno.h"
+#include "lib/failpoint.h"
+
+static u32 qi_head(struct vtd_unit *u)
+{
+	return (u32)FIELD_GET(VTD_IQ_INDEX, vtd_readq(u, VTD_IQH_REG));
+}
+
+/* Free slots, keeping one empty so head == tail means idle. */
+static u32 qi_free_slots(struct vtd_unit *u)
+{
+	return (qi_head(u) - u->qi.tail - 1) & (VTD_QI_SIZE - 1);
+}
+
+int vtd_qi_enable(struct vtd_unit *u)
+{
+	struct vtd_qi *q = &u->qi;
+
+	if (!q->ring) {
+		q->ring = page_alloc_va(0);
+		q->status = page_alloc_va(0);
+		if (!q->ring || !q->status) {
+			vtd_qi_free(u);
+			return -ENOMEM;
+		}
+		q->ring_pa = virt_to_phys(q->ring);
+		q->status_pa = virt_to_phys((void *)q->status);
+	}
+	q->tail = 0;
+	vtd_writeq(u, VTD_IQT_REG, 0);
+	vtd_writeq(u, VTD_IQA_REG, q->ring_pa | VTD_QI_QS);
+	return vtd_gcmd(u, VTD_GCMD_QIE, 0, VTD_GSTS_QIES, true);
+}
+
+int vtd_qi_disable(struct vtd_unit *u)
+{
+	if (!(vtd_readl(u, VTD_GSTS_REG) & VTD_GSTS_QIES))
+		return 0;
+	if (poll_timeout(qi_head(u) == (u32)FIELD_GET(VTD_IQ_INDEX, vtd_readq(u, VTD_IQT_REG)),
+			 VTD_TIMEOUT_US))
+		return -ETIMEDOUT;
+	return vtd_gcmd(u, 0, VTD_GCMD_QIE, VTD_GSTS_QIES, false);
+}
+
+void vtd_qi_free(struct vtd_unit *u)
+{
+	if (u->qi.ring)
+		page_free_va(u->qi.ring, 0);
+	if (u->qi.status)
+		page_free_va((void *)u->qi.status, 0);
+	u->qi.ring = NULL;
+	u->qi.status = NULL;
+}
+
+static void qi_put(struct vtd_unit *u, const struct vtd_desc *d)
+{
+	u->qi.ring[u->qi.tail] = *d;
+	u->qi.tail = (u->qi.tail + 1) & (VTD_QI_SIZE - 1);
+}
+
+static void qi_kick(struct vtd_unit *u)
+{
+	mfence();	/* descriptors are in memory before the tail moves */
+	vtd_writeq(u, VTD_IQT_REG, FIELD_PREP(VTD_IQ_INDEX, u->qi.tail));
+}
+
+/*
+ * An IQE stopped the queue at IQH: put the batch's wait descriptor in the
+ * bad slot, clear the error and restart, so the queue drains and stays
+ * usable. Writing IQT again restarts implementations (QEMU) that fetch
+ * only on a tail write.
+ */
+static void qi_recover_iqe(struct vtd_unit *u, const struct vtd_desc *wait)
+{
+	u32 bad = qi_head(u);
+
+	printk("vtd: %s: invalidation queue error at descriptor %u (%#llx %#llx)\n", u->name,
+	       bad, (unsigned long long)u->qi.ring[bad].lo, (unsigned long long)u->qi.ring[bad].hi);
+	u->qi.ring[bad] = *wait;
+	mfence();
+	vtd_writel(u, VTD_FSTS_REG, VTD_FSTS_IQE);
+	qi_kick(u);
+}
+
+int vtd_qi_submit(struct vtd_unit *u, const struct vtd_desc *d, int n)
+{
+	struct vtd_qi *q = &u->qi;
+	struct vtd_desc wait;
+	u32 fsts, seq;
+	int ret;
+
+	if (n < 0 || n + 1 >= (int)VTD_QI_SIZE || !q->ring)
+		return -EINVAL;
+	if (poll_timeout(qi_free_slots(u) >= (u32)n + 1, VTD_TIMEOUT_US))
+		return -ETIMEDOUT;
+	seq = ++q->seq ? q->seq : ++q->seq;	/* 0 is what a fresh status page holds */
+	wait.lo = VTD_DESC_WAIT | VTD_WAIT_SW | FIELD_PREP(VTD_WAIT_SDATA, seq);
+	wait.hi = q->status_pa;
+	for (int i = 0; i < n; i++)
+		qi_put(u, &d[i]);
+	qi_put(u, &wait);
+	qi_kick(u);
+	if (failpoint_hit())
+		return -ETIMEDOUT;	/* as if the wait never came back */
+	ret = poll_timeout(*q->status == seq ||
+			   (vtd_readl(u, VTD_FSTS_REG) & (VTD_FSTS_IQE | VTD_FSTS_ITE | VTD_FSTS_ICE)),
+			   VTD_TIMEOUT_US);
+	if (ret)
+		return ret;
+	if (*q->status == seq)
+		return 0;
+	fsts = vtd_readl(u, VTD_FSTS_REG);
+	if (fsts & VTD_FSTS_IQE) {
+		qi_recover_iqe(u, &wait);
+		poll_timeout(*q->status == seq, VTD_TIMEOUT_US);
+		return -EIO;
+	}
+	if (fsts & (VTD_FSTS_ITE | VTD_FSTS_ICE)) {
+		/* device-TLB time-out or bad completion: the waits behind it were aborted */
+		vtd_writel(u, VTD_FSTS_REG, fsts & (VTD_FSTS_ITE | VTD_FSTS_ICE));
+		return fsts & VTD_FSTS_ITE ? -ETIMEDOUT : -EIO;
+	}
+	return -EIO;
+}

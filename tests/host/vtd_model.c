@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The memory model behind vtd_table_* for hosted VT-d tests: each table
+ * page has the CPU's view (what the driver writes) and memory's view (what
+ * a non-coherent walker reads), synchronised per 64-byte line by flushes.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "tests/host/vtd_model.h"
+
+#define MAX_PAGES 8192
+#define LINE 64
+
+struct mpage {
+	u64 *cpu;		/* 4 KiB aligned, what vtd_table_va returns */
+	u64 mem[512];		/* what the IOMMU reads */
+	bool used;
+};
+
+static struct mpage pages[MAX_PAGES];
+static long npages, flushed_lines;
+static int fail_nth;
+
+void model_reset(void)
+{
+	for (int i = 0; i < MAX_PAGES; i++) {
+		free(pages[i].cpu);
+		pages[i].cpu = NULL;
+		pages[i].used = false;
+	}
+	npages = flushed_lines = 0;
+	fail_nth = 0;
+}
+
+long model_pages(void)
+{
+	return npages;
+}
+
+void model_fail_nth(int n)
+{
+	fail_nth = n;
+}
+
+long model_flushed_lines(void)
+{
+	return flushed_lines;
+}
+
+void *vtd_table_alloc(phys_addr_t *pa)
+{
+	if (fail_nth && --fail_nth == 0)
+		return NULL;
+	for (int i = 0; i < MAX_PAGES; i++) {
+		if (pages[i].used)
+			continue;
+		if (!pages[i].cpu)
+			pages[i].cpu = aligned_alloc(4096, 4096);
+		if (!pages[i].cpu)
+			return NULL;
+		memset(pages[i].cpu, 0, 4096);
+		/* memory keeps stale junk until the driver writes back the zeroes */
+		memset(pages[i].mem, 0xa5, sizeof(pages[i].mem));
+		pages[i].used = true;
+		npages++;
+		*pa = MODEL_PA_BASE + ((u64)i << 12);
+		return pages[i].cpu;
+	}
+	return NULL;
+}
+
+static struct mpage *page_of_pa(phys_addr_t pa)
+{
+	u64 i = (pa - MODEL_PA_BASE) >> 12;
+
+	if (pa < MODEL_PA_BASE || i >= MAX_PAGES || !pages[i].used)
+		abort();	/* the driver used a page it does not own */
+	return &pages[i];
+}
+
+void vtd_table_free(phys_addr_t pa)
+{
+	struct mpage *p = page_of_pa(pa);
+
+	memset(p->cpu, 0x6b, 4096);	/* poison, as the kernel allocator does */
+	memset(p->mem, 0x6b, sizeof(p->mem));
+	p->used = false;
+	npages--;
+}
+
+void *vtd_table_va(phys_addr_t pa)
+{
+	return page_of_pa(pa)->cpu;
+}
+
+phys_addr_t vtd_table_pa(const void *va)
+{
+	for (int i = 0; i < MAX_PAGES; i++)
+		if (pages[i].used && pages[i].cpu == (const u64 *)((uintptr_t)va & ~4095UL))
+			return MODEL_PA_BASE + ((u64)i << 12) + ((uintptr_t)va & 4095);
+	abort();
+}
+
+void vtd_cache_flush(const void *p, size_t len)
+{
+	uintptr_t a = (uintptr_t)p & ~(uintptr_t)(LINE - 1), end = (uintptr_t)p + len;
+
+	for (; a < end; a += LINE) {
+		struct mpage *pg = page_of_pa(vtd_table_pa((void *)a));
+		size_t off = a & 4095;
+
+		memcpy((u8 *)pg->mem + off, (u8 *)pg->cpu + off, LINE);
+		flushed_lines++;
+	}
+}
+
+long model_dirty_lines(void)
+{
+	long n = 0;
+
+	for (int i = 0; i < MAX_PAGES; i++)
+		for (int l = 0; pages[i].used && l < 4096 / LINE; l++)
+			n += memcmp((u8 *)pages[i].cpu + l * LINE, (u8 *)pages[i].mem + l * LINE,
+				    LINE) != 0;
+	return n;
+}
+
+u64 model_hw_lookup(const struct vtd_pgtable *pt, u64 iova, size_t *pgsize)
+{
+	phys_addr_t t = pt->root;
+
+	if (iova >> vtd_pgtable_width(pt->levels))
+		return 0;
+	for (int l = pt->levels; l >= 1; l--) {
+		u64 i = (t - MODEL_PA_BASE) >> 12, e;
+
+		if (t < MODEL_PA_BASE || i >= MAX_PAGES || !pages[i].used)
+			return MODEL_WALK_BAD;
+		e = pages[i].mem[(iova >> VTD_LEVEL_SHIFT(l)) & 511];
+
+		if (!(e & (VTD_PTE_R | VTD_PTE_W)))
+			return 0;
+		if (l == 1 || (e & VTD_PTE_PS)) {
+			*pgsize = 1UL << VTD_LEVEL_SHIFT(l);
+			return e;
+		}
+		t = e & VTD_PTE_ADDR;
+	}
+	return 0;
+}

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+/*
+ * dma suite, core part: a real PCI device bound to /dev/iommu as a DEVICE
+ * object and attached to an IOAS or HWPT through the core paths the ioctls
+ * use; IOAS_MAP/UNMAP then decide what the device reaches. Any IOMMU driver.
+ */
+#include "arch/x86/mm.h"
+#include "arch/x86/pci.h"
+#include "iommu/iommu_init.h"
+#include "lib/err.h"
+#include "lib/string.h"
+#include "tests/kernel/core_util.h"
+#include "tests/kernel/dma_util.h"
+
+#define NEEDS (KT_NEED_IOMMU | KT_NEED_EDU)
+#define IOVA 0x300000ULL
+
+/* An edu bound to a fresh /dev/iommu: fd, DEVICE object, its id. */
+struct core_edu {
+	int fd;
+	struct iommufd_ctx *ictx;
+	struct iommufd_device *idev;
+	u32 dev_id;
+	struct edu edu;
+	struct dma_dev d;	/* only pdev/dev, for fault expectations */
+};
+
+static int core_edu_open(struct core_edu *c, int n)
+{
+	struct pci_dev *p = pci_find(EDU_VENDOR, EDU_DEVICE, n);
+
+	memset(c, 0, sizeof(*c));
+	c->fd = t_open();
+	if (c->fd < 0 || !p || edu_init(&c->edu, p)) {
+		report(false, "/dev/iommu open and edu #%d ready", n);
+		return -1;
+	}
+	c->d.pdev = p;
+	c->d.dev = iommu_dev_of_pci(p);
+	c->ictx = t_ctx(c->fd);
+	iommufd_ctx_get(c->ictx);
+	c->idev = iommufd_device_bind(c->ictx, c->d.dev, &c->dev_id);
+	report(!IS_ERR(c->idev), "%s bound as DEVICE object %u", p->name,
+	       IS_ERR(c->idev) ? 0 : c->dev_id);
+	if (IS_ERR(c->idev)) {
+		c->idev = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void core_edu_close(struct core_edu *c)
+{
+	if (c->idev)
+		iommufd_device_unbind(c->idev);
+	if (c->ictx)
+		iommufd_ctx_put(c->ictx);
+	if (c->fd >= 0)
+		t_close(c->fd);
+	edu_fini(&c->edu);
+}
+
+/* Fill the edu buffer with a pattern through a temporary IOAS mapping. */
+static void core_edu_load(struct core_edu *c, u32 ioas, u8 *scratch, u32 seed)
+{
+	dma_fill(scratch, 256, seed);
+	t_map_fixed(c->fd, ioas, scratch, PAGE_SIZE, DMA_IOVA_A);
+	report(edu_dma_to_dev(&c->edu, DMA_IOVA_A, 0, 256) == 0, "device reads through the IOAS");
+	t_unmap(c->fd, ioas, DMA_IOVA_A, PAGE_SIZE, NULL);
+}
+
+KTEST_NEEDS(dma, test_dma_core_ioas_map_reaches_device, NEEDS)
+{
+	struct iommu_hw_info info = { .size = sizeof(info) };
+	struct iommu_iova_range r[8];
+	struct core_edu c;
+	u8 hw[256];
+	u32 hw_len = sizeof(hw), hw_type = IOMMU_HW_INFO_TYPE_NONE;
+	long ret;
+	u32 ioas, pt, num = 8;
+	u64 unmapped = 0, align;
+	u8 *buf;
+	bool msi_hole = false;
+
+	if (core_edu_open(&c, 0))
+		goto out;
+	info.dev_id = c.dev_id;
+	if (c.d.dev->ops->hw_info)
+		c.d.dev->ops->hw_info(c.d.dev, hw, &hw_len, &hw_type);
+	ret = t_ioctl(c.fd, IOMMU_GET_HW_INFO, &info);
+	report(ret == 0 && info.out_data_type == hw_type && info.data_len == hw_len,
+	       "GET_HW_INFO: the driver's data type %u, %u bytes", info.out_data_type,
+	       info.data_len);
+	ioas = pt = t_ioas(c.fd);
+	report(iommufd_device_attach(c.idev, &pt) == 0 && pt != ioas,
+	       "attach to the IOAS made an automatic HWPT %u", pt);
+	ret = t_ranges(c.fd, ioas, r, &num, &align);
+	report(ret == 0 && num >= 2, "the IOAS has %u usable ranges", num);
+	for (u32 i = 0; i + 1 < num; i++)
+		msi_hole |= r[i].last < 0xfee00000ULL && r[i + 1].start > 0xfeefffffULL;
+	report(msi_hole, "the device's MSI window is not usable IOVA");
+	buf = t_buf(2 * PAGE_SIZE);
+	core_edu_load(&c, ioas, buf + PAGE_SIZE, 91);
+	memset(buf, 0, PAGE_SIZE);
+	report(t_map_fixed(c.fd, ioas, buf, PAGE_SIZE, IOVA) == 0, "IOAS_MAP at %#llx", IOVA);
+	report(edu_dma_from_dev(&c.edu, IOVA, 0, 256) == 0 && dma_check(buf, 256, 91),
+	       "the device writes into the mapped user page");
+	report(t_unmap(c.fd, ioas, IOVA, PAGE_SIZE, &unmapped) == 0 && unmapped == PAGE_SIZE,
+	       "IOAS_UNMAP");
+	memset(buf, 0, PAGE_SIZE);
+	dma_expect_page_fault(&c.d, IOVA, IOMMU_FAULT_ACCESS_WRITE);
+	edu_dma_from_dev(&c.edu, IOVA, 0, 256);
+	report(iommu_fault_expect_done() >= 1 && mem_is_zero(buf, PAGE_SIZE),
+	       "after the unmap the device faults and the page is untouched");
+	iommufd_device_detach(c.idev);
+	t_buf_free(buf, 2 * PAGE_SIZE);
+out:
+	core_edu_close(&c);
+}
+
+KTEST_NEEDS(dma, test_dma_core_hwpt_replace_cuts_off_old_ioas, NEEDS)
+{
+	struct iommu_hwpt_alloc h = { .size = sizeof(h) };
+	struct core_edu c;
+	u32 ioas_a, ioas_b, pt;
+	long ret;
+	u8 *buf;
+
+	if (core_edu_open(&c, 0))
+		goto out;
+	ioas_a = t_ioas(c.fd);
+	ioas_b = t_ioas(c.fd);
+	h.dev_id = c.dev_id;
+	h.pt_id = ioas_b;
+	ret = t_ioctl(c.fd, IOMMU_HWPT_ALLOC, &h);
+	report(ret == 0 && h.out_hwpt_id, "HWPT_ALLOC on IOAS B: HWPT %u", h.out_hwpt_id);
+	pt = ioas_a;
+	report(iommufd_device_attach(c.idev, &pt) == 0, "attached to IOAS A");
+	buf = t_buf(2 * PAGE_SIZE);
+	core_edu_load(&c, ioas_a, buf + PAGE_SIZE, 92);
+	memset(buf, 0, PAGE_SIZE);
+	t_map_fixed(c.fd, ioas_a, buf, PAGE_SIZE, IOVA);
+	edu_dma_from_dev(&c.edu, IOVA, 0, 256);
+	report(dma_check(buf, 256, 92), "DMA through IOAS A lands");
+	memset(buf, 0, PAGE_SIZE);
+	pt = h.out_hwpt_id;
+	report(iommufd_device_replace(c.idev, &pt) == 0, "replace with the HWPT of IOAS B");
+	dma_expect_page_fault(&c.d, IOVA, IOMMU_FAULT_ACCESS_WRITE);
+	edu_dma_from_dev(&c.edu, IOVA, 0, 256);
+	report(iommu_fault_expect_done() >= 1 && mem_is_zero(buf, PAGE_SIZE),
+	       "the IOVA mapped only in A now faults");
+	t_map_fixed(c.fd, ioas_b, buf, PAGE_SIZE, IOVA + PAGE_SIZE);
+	edu_dma_from_dev(&c.edu, IOVA + PAGE_SIZE, 0, 256);
+	report(dma_check(buf, 256, 92), "a map in IOAS B reaches the device at once");
+	iommufd_device_detach(c.idev);
+	t_unmap(c.fd, ioas_a, IOVA, PAGE_SIZE, NULL);
+	t_unmap(c.fd, ioas_b, IOVA + PAGE_SIZE, PAGE_SIZE, NULL);
+	t_destroy(c.fd, h.out_hwpt_id);
+	t_buf_free(buf, 2 * PAGE_SIZE);
+out:
+	core_edu_close(&c);
+}

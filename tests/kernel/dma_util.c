@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: MIT
+/*
+ * IOMMU-neutral DMA test helpers (see dma_util.h): devices with a domain,
+ * buffers, patterns, fault expectations, the edu DMA-mask probe.
+ */
+#include "tests/kernel/dma_util.h"
+#include "arch/x86/mm.h"
+#include "arch/x86/pci.h"
+#include "iommu/iommu_init.h"
+#include "lib/err.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "tests/ktest.h"
+
+int dma_dev_open(struct dma_dev *d, struct pci_dev *pdev)
+{
+	int ret;
+
+	memset(d, 0, sizeof(*d));
+	d->pdev = pdev;
+	d->dev = iommu_dev_of_pci(pdev);
+	if (!d->dev || !d->dev->ops) {
+		report_skip("%s is not translated by an IOMMU", pdev->name);
+		return -ENODEV;
+	}
+	d->dom = iommu_domain_alloc_paging(d->dev);
+	if (IS_ERR(d->dom)) {
+		ret = (int)PTR_ERR(d->dom);
+		report(false, "paging domain for %s (%d)", pdev->name, ret);
+		d->dom = NULL;
+		return ret;
+	}
+	ret = iommu_attach_device(d->dom, d->dev);
+	report(ret == 0, "%s attached to a new paging domain (%d)", pdev->name, ret);
+	if (ret) {
+		iommu_domain_free(d->dom);
+		d->dom = NULL;
+	}
+	return ret;
+}
+
+void dma_dev_close(struct dma_dev *d)
+{
+	if (!d->dom)
+		return;
+	iommu_detach_device(d->dom, d->dev);
+	iommu_domain_free(d->dom);
+	d->dom = NULL;
+}
+
+int dma_edu_open(struct dma_edu *e, int n)
+{
+	struct pci_dev *pdev = pci_find(EDU_VENDOR, EDU_DEVICE, n);
+	int ret;
+
+	memset(e, 0, sizeof(*e));
+	if (!pdev) {
+		report_skip("no edu device #%d", n);
+		return -ENODEV;
+	}
+	ret = edu_init(&e->edu, pdev);
+	if (ret) {
+		report(false, "edu %s initialises (%d)", pdev->name, ret);
+		return ret;
+	}
+	ret = dma_dev_open(&e->d, pdev);
+	if (ret)
+		edu_fini(&e->edu);
+	return ret;
+}
+
+void dma_edu_close(struct dma_edu *e)
+{
+	dma_dev_close(&e->d);
+	edu_fini(&e->edu);
+}
+
+int dma_edu_setup(struct dma_edu *e, struct dma_buf *b, unsigned int order)
+{
+	if (dma_edu_open(e, 0))
+		return -1;
+	if (!dma_buf_alloc(b, order))
+		return 0;
+	dma_edu_close(e);
+	return -1;
+}
+
+void dma_edu_teardown(struct dma_edu *e, struct dma_buf *b)
+{
+	dma_buf_free(b);
+	dma_edu_close(e);
+}
+
+int dma_buf_alloc(struct dma_buf *b, unsigned int order)
+{
+	b->pa = pmm_alloc(order);
+	b->order = order;
+	b->size = PAGE_SIZE << order;
+	b->va = b->pa ? phys_to_virt(b->pa) : NULL;
+	report(b->pa != 0, "%zu KiB DMA buffer allocated", b->size >> 10);
+	return b->pa ? 0 : -ENOMEM;
+}
+
+void dma_buf_free(struct dma_buf *b)
+{
+	if (b->pa)
+		pmm_free(b->pa, b->order);
+	b->pa = 0;
+}
+
+static u8 pattern_byte(size_t i, u32 seed)
+{
+	u32 x = (u32)i * 2654435761u ^ seed * 40503u;
+
+	return (u8)(x >> 13 ^ x);
+}
+
+void dma_fill(void *p, size_t n, u32 seed)
+{
+	for (size_t i = 0; i < n; i++)
+		((u8 *)p)[i] = pattern_byte(i, seed);
+}
+
+bool dma_check(const void *p, size_t n, u32 seed)
+{
+	for (size_t i = 0; i < n; i++)
+		if (((const u8 *)p)[i] != pattern_byte(i, seed))
+			return false;
+	return true;
+}
+
+int dma_map(struct dma_dev *d, u64 iova, phys_addr_t pa, size_t size, int prot)
+{
+	int ret = iommu_map(d->dom, iova, pa, size, prot);
+
+	report(ret == 0, "map IOVA %#llx -> %#llx, %zu KiB (%d)", (unsigned long long)iova,
+	       (unsigned long long)pa, size >> 10, ret);
+	return ret;
+}
+
+void dma_unmap(struct dma_dev *d, u64 iova, size_t size)
+{
+	size_t n = iommu_unmap(d->dom, iova, size);
+
+	report(n == size, "unmap IOVA %#llx, %zu KiB (unmapped %zu)", (unsigned long long)iova,
+	       size >> 10, n);
+}
+
+int dma_edu_load(struct dma_edu *e, struct dma_buf *scratch, u64 iova, size_t len, u32 seed)
+{
+	int ret;
+
+	dma_fill(scratch->va, len, seed);
+	if (dma_map(&e->d, iova, scratch->pa, PAGE_SIZE, IOMMU_READ))
+		return -EIO;
+	ret = edu_dma_to_dev(&e->edu, iova, 0, (u32)len);
+	report(ret == 0, "edu reads %zu bytes at %#llx into its buffer (%d)", len,
+	       (unsigned long long)iova, ret);
+	dma_unmap(&e->d, iova, PAGE_SIZE);
+	return ret;
+}
+
+void dma_expect_page_fault(struct dma_dev *d, u64 iova, int access)
+{
+	struct iommu_fault_match m = {
+		.segment = d->dev->segment,
+		.source_id = d->dev->rid,
+		.addr = iova,
+		.kind = IOMMU_FAULT_KIND_PAGE,
+		.access = (u8)access,
+	};
+
+	iommu_fault_expect_match(&m);
+}
+
+bool dma_edu_high_iova(struct dma_edu *e)
+{
+	static int known = -1;
+	struct dma_buf b;
+	u64 hi = 1ULL << 32, lo = 0;	/* a 28- or 32-bit mask wraps hi to lo */
+	bool ok;
+
+	if (known >= 0) {
+		e->edu.dma_mask = known ? ~0ULL : EDU_DEFAULT_DMA_MASK;
+		return known;
+	}
+	if (dma_buf_alloc(&b, 1))
+		return false;
+	e->edu.dma_mask = ~0ULL;
+	dma_edu_load(e, &b, DMA_IOVA_A, 64, 0x5eed);
+	memset(b.va, 0, 2 * PAGE_SIZE);
+	dma_map(&e->d, hi, b.pa, PAGE_SIZE, IOMMU_WRITE);
+	dma_map(&e->d, lo, b.pa + PAGE_SIZE, PAGE_SIZE, IOMMU_WRITE);
+	edu_dma_from_dev(&e->edu, hi, 0, 64);
+	ok = dma_check(b.va, 64, 0x5eed);
+	report_info("edu DMA mask probe: IOVA 4 GiB %s", ok ? "reached as is" :
+		    dma_check(b.va + PAGE_SIZE, 64, 0x5eed) ? "wrapped to 0" : "lost");
+	dma_unmap(&e->d, hi, PAGE_SIZE);
+	dma_unmap(&e->d, lo, PAGE_SIZE);
+	dma_buf_free(&b);
+	known = ok;
+	e->edu.dma_mask = ok ? ~0ULL : EDU_DEFAULT_DMA_MASK;
+	return ok;
+}

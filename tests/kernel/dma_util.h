@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * IOMMU-neutral helpers for DMA tests: a device (edu, NVMe, AHCI) with its
+ * iommu_dev and a paging domain, DMA buffers, patterns, expected faults.
+ * Only iommu.h, drivers/ and arch/ are used: any IOMMU driver runs these.
+ */
+#ifndef TESTS_KERNEL_DMA_UTIL_H
+#define TESTS_KERNEL_DMA_UTIL_H
+
+#include "drivers/edu.h"
+#include "iommu/iommu.h"
+
+struct pci_dev;
+
+/* A PCI function under test with a fresh paging domain attached. */
+struct dma_dev {
+	struct pci_dev *pdev;
+	struct iommu_dev *dev;
+	struct iommu_domain *dom;
+};
+
+struct dma_edu {
+	struct dma_dev d;
+	struct edu edu;
+};
+
+/* Physically contiguous, 2^order pages, zeroed. */
+struct dma_buf {
+	u8 *va;
+	phys_addr_t pa;
+	unsigned int order;
+	size_t size;
+};
+
+/*
+ * Allocate a paging domain for pdev's iommu_dev and attach it. Reports the
+ * failure (or a skip when pdev has no IOMMU) and returns -errno.
+ */
+int dma_dev_open(struct dma_dev *d, struct pci_dev *pdev);
+/* Detach (back to blocked) and free the domain. */
+void dma_dev_close(struct dma_dev *d);
+
+/* The n-th edu, initialised and attached to a new domain; skip-reports if absent. */
+int dma_edu_open(struct dma_edu *e, int n);
+void dma_edu_close(struct dma_edu *e);
+
+/* Both of the above with a 2^order-page buffer; -1 (reported) on failure. */
+int dma_edu_setup(struct dma_edu *e, struct dma_buf *b, unsigned int order);
+void dma_edu_teardown(struct dma_edu *e, struct dma_buf *b);
+
+int dma_buf_alloc(struct dma_buf *b, unsigned int order);
+void dma_buf_free(struct dma_buf *b);
+
+/* Fill with a pattern that depends on seed and position; check it back. */
+void dma_fill(void *p, size_t n, u32 seed);
+bool dma_check(const void *p, size_t n, u32 seed);
+
+/* Map and report failure as a test failure; returns the errno. */
+int dma_map(struct dma_dev *d, u64 iova, phys_addr_t pa, size_t size, int prot);
+/* Unmap; reports a failure unless exactly size bytes went. */
+void dma_unmap(struct dma_dev *d, u64 iova, size_t size);
+
+/*
+ * Load the edu buffer (len bytes at offset 0) from a pattern through a
+ * scratch mapping at iova, so a later device write has known content.
+ */
+int dma_edu_load(struct dma_edu *e, struct dma_buf *scratch, u64 iova, size_t len, u32 seed);
+
+/* Expect a page fault from d at iova for this access (IOMMU_FAULT_ACCESS_*). */
+void dma_expect_page_fault(struct dma_dev *d, u64 iova, int access);
+
+/*
+ * Whether the edu emits IOVAs at and above 4 GiB unclamped (QEMU's
+ * dma_mask property): probed once with two DMAs, then cached; sets
+ * e->edu.dma_mask.
+ */
+bool dma_edu_high_iova(struct dma_edu *e);
+
+/* Fixed IOVAs the suites use (below 256 MiB, QEMU edu's default mask). */
+#define DMA_IOVA_A	0x00100000ULL
+#define DMA_IOVA_B	0x00200000ULL
+#define DMA_IOVA_C	0x00400000ULL
+#define DMA_IOVA_HOLE	0x00800000ULL	/* never mapped by any helper */
+#define DMA_XFER	4000u		/* bytes per edu transfer (edu allows 4095) */
+
+#endif

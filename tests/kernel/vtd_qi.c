@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vtd-qi suite: the invalidation queue (sequence numbers in wait status,
+ * ring wrap, recovery from a queue error at any batch position) and the
+ * register-based method when it is chosen instead (vtd_qi=off).
+ */
+#include "arch/x86/mm.h"
+#include "arch/x86/tsc.h"
+#include "iommu/vtd/vtd.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "tests/kernel/vtd_util.h"
+#include "tests/ktest.h"
+
+#define RW (IOMMU_READ | IOMMU_WRITE)
+
+/* The first unit using the queue, or NULL (with a skip). */
+static struct vtd_unit *qi_unit(void)
+{
+	for (int i = 0; i < vtd_nunits; i++)
+		if (vtd_units[i]->inv == VTD_INV_QI)
+			return vtd_units[i];
+	report_skip("no unit uses queued invalidation (vtd_qi=off or no ECAP.QI)");
+	return NULL;
+}
+
+static u32 iq_index(struct vtd_unit *u, u32 reg)
+{
+	return (u32)FIELD_GET(VTD_IQ_INDEX, vtd_readq(u, reg));
+}
+
+/* A harmless descriptor: context-cache invalidation of device ff:1f.7. */
+static struct vtd_desc harmless(void)
+{
+	struct vtd_batch b = { .n = 0 };
+
+	vtd_batch_cc(&b, VTD_GRAN_DEVICE, 0, 0xffff);
+	return b.d[0];
+}
+
+KTEST_NEEDS(vtd-qi, test_vtd_qi_wait_status_unique_per_submission, KT_NEED_VTD)
+{
+	struct vtd_unit *u = qi_unit();
+	struct vtd_desc d[8];
+	int bad_ret = 0, bad_seq = 0, bad_idle = 0, slots = 0, n = 0;
+
+	if (!u)
+		return;
+	for (int i = 0; i < 8; i++)
+		d[i] = harmless();
+	/* about four trips round the ring, batches of 1..8 descriptors plus a wait */
+	while (slots < 4 * (int)VTD_QI_SIZE) {
+		int k = 1 + n % 8;
+		u32 before = u->qi.seq;
+
+		bad_ret += vtd_qi_submit(u, d, k) != 0;
+		bad_seq += u->qi.seq != (before + 1 ? before + 1 : 1) || *u->qi.status != u->qi.seq;
+		bad_idle += iq_index(u, VTD_IQH_REG) != iq_index(u, VTD_IQT_REG);
+		slots += k + 1;
+		n++;
+	}
+	report(bad_ret == 0, "%d submissions (%d slots, ring of %u) all complete", n, slots,
+	       VTD_QI_SIZE);
+	report(bad_seq == 0, "each wait wrote its own new sequence number");
+	report(bad_idle == 0, "the queue is idle (head == tail) after each");
+}
+
+KTEST_NEEDS(vtd-qi, test_vtd_qi_error_at_any_batch_position_recovers, KT_NEED_VTD)
+{
+	struct vtd_unit *u = qi_unit();
+	struct vtd_desc d[8];
+	int bad = 0;
+
+	if (!u)
+		return;
+	for (int pos = 0; pos < 8; pos++) {
+		u64 t0 = time_ns();
+		int ret;
+
+		for (int i = 0; i < 8; i++)
+			d[i] = harmless();
+		d[pos].lo = 0xf;	/* no such descriptor type */
+		d[pos].hi = 0;
+		ret = vtd_qi_submit(u, d, 8);
+		bad += ret != -EIO;
+		bad += (time_ns() - t0) > 100000000ULL;	/* bounded: well under the time-out */
+		bad += !!(vtd_readl(u, VTD_FSTS_REG) & VTD_FSTS_IQE);
+		bad += iq_index(u, VTD_IQH_REG) != iq_index(u, VTD_IQT_REG);
+		bad += vtd_qi_submit(u, d, pos) != 0;	/* the good ones before it */
+		if (bad)
+			report_info("bad descriptor at %d: submit %d, FSTS %#x", pos, ret,
+				    vtd_readl(u, VTD_FSTS_REG));
+	}
+	report(bad == 0, "a bad descriptor at each of 8 positions: -EIO at once, IQE cleared, "
+	       "queue drained and usable");
+}
+
+KTEST_NEEDS(vtd-qi, test_vtd_queued_mode_uses_no_registers, KT_NEED_VTD | KT_NEED_EDU)
+{
+	struct vtd_unit *u;
+	struct dma_edu e;
+	u64 regs, waits;
+
+	if (dma_edu_open(&e, 0))
+		return;
+	u = vtd_unit_of(&e.d);
+	if (u->inv != VTD_INV_QI) {
+		report_skip("%s uses register invalidation", u->name);
+		goto out;
+	}
+	regs = u->st.reg_inv;
+	waits = u->st.waits;
+	iommu_map(e.d.dom, DMA_IOVA_B, 0x100000, PAGE_SIZE, RW);
+	iommu_unmap(e.d.dom, DMA_IOVA_B, PAGE_SIZE);
+	report(u->st.reg_inv == regs && u->st.waits > waits,
+	       "map and unmap: descriptors only, no CCMD/IOTLB register use");
+	report(!(vtd_readq(u, VTD_CCMD_REG) & VTD_CCMD_ICC) &&
+	       !(vtd_readq(u, u->iro + VTD_IOTLB_OFF) & VTD_IOTLB_IVT),
+	       "the register interfaces are idle");
+out:
+	dma_edu_close(&e);
+}
+
+KTEST_NEEDS(vtd-qi, test_vtd_register_invalidation_mode, KT_NEED_VTD | KT_NEED_EDU)
+{
+	struct vtd_unit *u;
+	struct dma_edu e;
+	struct dma_buf b;
+	u64 regs, psi;
+
+	if (dma_edu_open(&e, 0))
+		return;
+	u = vtd_unit_of(&e.d);
+	if (u->inv != VTD_INV_REGS) {
+		report_skip("%s uses queued invalidation; boot with vtd_qi=off", u->name);
+		goto out;
+	}
+	report(!(vtd_readl(u, VTD_GSTS_REG) & VTD_GSTS_QIES), "the queue is off");
+	if (dma_buf_alloc(&b, 0))
+		goto out;
+	dma_edu_load(&e, &b, DMA_IOVA_A, 64, 81);
+	dma_map(&e.d, DMA_IOVA_B, b.pa, PAGE_SIZE, RW);
+	edu_dma_from_dev(&e.edu, DMA_IOVA_B, 0, 64);
+	regs = u->st.reg_inv;
+	psi = u->st.iotlb_psi;
+	dma_unmap(&e.d, DMA_IOVA_B, PAGE_SIZE);
+	report(u->st.reg_inv == regs + 1 && u->st.iotlb_psi == psi + (u->psi ? 1 : 0),
+	       "unmap: one invalidation through the IOTLB registers");
+	report(!(vtd_readq(u, u->iro + VTD_IOTLB_OFF) & VTD_IOTLB_IVT) &&
+	       FIELD_GET(VTD_IOTLB_IAIG, vtd_readq(u, u->iro + VTD_IOTLB_OFF)),
+	       "it completed and was performed (IAIG %llu)",
+	       (unsigned long long)FIELD_GET(VTD_IOTLB_IAIG, vtd_readq(u, u->iro + VTD_IOTLB_OFF)));
+	memset(b.va, 0, 64);
+	dma_expect_page_fault(&e.d, DMA_IOVA_B, IOMMU_FAULT_ACCESS_WRITE);
+	edu_dma_from_dev(&e.edu, DMA_IOVA_B, 0, 64);
+	report(iommu_fault_expect_done() >= 1 && mem_is_zero(b.va, 64),
+	       "after it the device cannot reach the page");
+	dma_buf_free(&b);
+out:
+	dma_edu_close(&e);
+}
