@@ -112,6 +112,7 @@ drivers-objs += drivers/ahci.o
 
 # the syscall stub (kernel only)
 sim-kobjs += ioctl-sim/syscall.o
+sim-kobjs += ioctl-sim/vfio_dev.o
 
 # suites built into the kernel (lib_* also build hosted)
 ktest-objs += tests/ktest.o
@@ -158,6 +159,8 @@ user-progs += syscalls
 user-progs += iommufd_abi
 user-progs += iommufd_map
 user-progs += pin_limit
+user-progs += vfio_cdev
+user-progs += edu_dma
 
 # device-free programs that make check also runs hosted, against
 # libiommufd-host.so (LD_PRELOAD): build/host/test-user-<name>

@@ -17,6 +17,7 @@
 #include "arch/x86/x86.h"
 #include "boot/bootinfo.h"
 #include "iommu/iommu_init.h"
+#include "ioctl-sim/vfio_dev.h"
 #include "lib/string.h"
 #include "tests/kernel/env.h"
 #include "tests/ktest.h"
@@ -100,6 +101,7 @@ void boot_main(u32 magic, u32 info)
 	pci_init();
 	print_boot_summary();
 	iommu_init();		/* IOMMU driver by ACPI or iommu=, PCI devices bound */
+	vfio_dev_init();	/* /dev/vfio/devices/vfioN for ring 3 */
 	iommu_test_env_init();
 	platform_late_init();
 

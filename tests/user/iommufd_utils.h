@@ -30,7 +30,7 @@ static inline int iommufd_open(void)
 	if (fd < 0 && errno == ENOENT)
 		SKIP("no /dev/iommu");
 	ASSERT_GE(fd, 0);
-	return fd;
+	return test_defer_close(fd);
 }
 
 static inline uint32_t ioas_alloc(int fd)

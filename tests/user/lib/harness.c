@@ -8,9 +8,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include "harness.h"
 
 #define MAX_TESTS 256
+#define MAX_DEFERRED 32
 
 extern const struct test_case __start_user_tests[], __stop_user_tests[];
 
@@ -19,6 +21,8 @@ static struct {
 	int failures;
 	int skipped;
 	char skip_reason[160];
+	int deferred[MAX_DEFERRED];
+	int ndeferred;
 } cur;
 
 void test_log(const char *fmt, ...)
@@ -65,6 +69,13 @@ int test_failures(void)
 	return cur.failures;
 }
 
+int test_defer_close(int fd)
+{
+	if (fd >= 0 && cur.ndeferred < MAX_DEFERRED)
+		cur.deferred[cur.ndeferred++] = fd;
+	return fd;
+}
+
 /* Run one test: 0 pass, 1 fail, 2 skip. */
 static int run_one(const struct test_case *t)
 {
@@ -72,6 +83,9 @@ static int run_one(const struct test_case *t)
 	cur.skipped = 0;
 	if (!setjmp(cur.env))
 		t->fn();
+	/* last opened, first closed; fds the test closed itself just fail */
+	while (cur.ndeferred > 0)
+		close(cur.deferred[--cur.ndeferred]);
 	return cur.failures ? 1 : cur.skipped ? 2 : 0;
 }
 

@@ -34,6 +34,12 @@ __attribute__((noreturn, format(printf, 1, 2))) void test_skip(const char *fmt, 
 void test_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Failures recorded so far in the running test. */
 int test_failures(void);
+/*
+ * Close fd when the running test ends, however it ends (an ASSERT or SKIP
+ * leaves by longjmp): a device left bound would fail the tests after it.
+ * Returns fd.
+ */
+int test_defer_close(int fd);
 /* Runs every TEST() in source order, prints KTAP; returns the exit status. */
 int test_harness_main(int argc, char **argv);
 
