@@ -5,10 +5,14 @@
  * every page back). The Linux-style programs themselves are tests/user/.
  */
 #include "arch/x86/mm.h"
+#include "arch/x86/pci.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/uaccess.h"
 #include "arch/x86/x86.h"
 #include "core/iommufd.h"
+#include "drivers/edu.h"
+#include "iommu/iommu.h"
+#include "iommu/iommu_init.h"
 #include "ioctl-sim/sim.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -244,10 +248,15 @@ KTEST(user, test_user_runaway_program_stopped)
 	report(pmm_free_pages() == free0, "every page came back");
 }
 
-/* A process that ends with live iommufd objects: its exit releases them all. */
+/*
+ * A process that ends with live iommufd objects and a bound, DMA-capable
+ * device: its exit releases them all and stops the device's DMA.
+ */
 KTEST(user, test_user_exit_with_live_objects)
 {
 	const struct user_prog *up = user_prog_find("exit_live");
+	struct pci_dev *edu = pci_find(EDU_VENDOR, EDU_DEVICE, 0);
+	struct iommu_dev *edev = iommu_dev_of_pci(edu);
 	long objs = iommufd_live_objects(), pins = iommufd_pinned_pages();
 	long files = sim_live_files();
 	u64 free0 = pmm_free_pages();
@@ -268,6 +277,9 @@ KTEST(user, test_user_exit_with_live_objects)
 	report(sim_live_files() == files, "every file closed (%ld, was %ld)", sim_live_files(),
 	       files);
 	report(pmm_free_pages() == free0, "every page came back");
+	if (edev && edev->ops)
+		report(!(pci_read16(edu, PCI_COMMAND) & PCI_CMD_MASTER),
+		       "the edu it left bus-mastering can no longer DMA");
 }
 
 static long user_pins(void)

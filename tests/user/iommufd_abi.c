@@ -6,6 +6,7 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <linux/vfio.h>
 #include "iommufd_utils.h"
 
 #define BAD_PTR test_ptr(8)
@@ -57,6 +58,9 @@ TEST(test_open_close)
 	EXPECT_EQ(0, close(b));
 	EXPECT_ERRNO(EBADF, close(a));
 	EXPECT_ERRNO(EBADF, ioctl(a, IOMMU_IOAS_ALLOC, NULL));
+	a = openat(AT_FDCWD, "/dev/iommu", O_RDWR);
+	EXPECT_GE(a, 3);
+	EXPECT_EQ(0, close(a));
 }
 
 TEST(test_unknown_numbers_enotty)
@@ -411,6 +415,117 @@ TEST(test_selftest_pointers_efault)
 	EXPECT_EQ(0, check_map(fd, hwpt, IOVA, mem, PAGE_SZ));
 	munmap(mem, PAGE_SZ);
 	close(fd);
+}
+
+TEST(test_hwpt_alloc)
+{
+	int fd = iommufd_open();
+	uint32_t ioas = ioas_alloc(fd), idev;
+	struct iommu_hwpt_alloc cmd = { .size = sizeof(cmd), .pt_id = ioas };
+
+	mock_domain(fd, ioas, NULL, &idev);
+	cmd.dev_id = idev;
+	ASSERT_EQ(0, ioctl(fd, IOMMU_HWPT_ALLOC, &cmd));
+	EXPECT_NE(0, cmd.out_hwpt_id);
+	EXPECT_EQ(0, destroy(fd, cmd.out_hwpt_id));
+	cmd.flags = 1u << 30;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(fd, IOMMU_HWPT_ALLOC, &cmd));
+	cmd.flags = 0;
+	cmd.data_len = 8;
+	EXPECT_ERRNO(EINVAL, ioctl(fd, IOMMU_HWPT_ALLOC, &cmd));
+	cmd.data_len = 0;
+	cmd.dev_id = 0xdead;
+	EXPECT_ERRNO(ENOENT, ioctl(fd, IOMMU_HWPT_ALLOC, &cmd));
+	close(fd);
+}
+
+/* An access (emulated device) reads IOAS memory into a user buffer. */
+TEST(test_access_rw_pointer_efault)
+{
+	int fd = iommufd_open();
+	uint32_t ioas = ioas_alloc(fd);
+	uint8_t *mem = map_anon(PAGE_SZ, PROT_READ | PROT_WRITE, 0), out[16];
+	uint64_t iova = IOVA;
+	struct iommu_test_cmd acc = {
+		.size = sizeof(acc), .op = IOMMU_TEST_OP_CREATE_ACCESS, .id = ioas,
+	};
+	struct iommu_test_cmd rw = {
+		.size = sizeof(rw), .op = IOMMU_TEST_OP_ACCESS_RW,
+		.access_rw = { .iova = IOVA, .length = sizeof(out), .uptr = (uintptr_t)BAD_PAGE },
+	};
+
+	memset(mem, 0x5c, PAGE_SZ);
+	ASSERT_EQ(0, ioas_map(fd, ioas, mem, PAGE_SZ, &iova, MAP_FIXED_RW));
+	ASSERT_EQ(0, ioctl(fd, IOMMU_TEST_CMD, &acc));
+	test_defer_close((int)acc.create_access.out_access_fd);
+	rw.id = acc.create_access.out_access_fd;
+	EXPECT_ERRNO(EFAULT, ioctl(fd, IOMMU_TEST_CMD, &rw));
+	rw.access_rw.flags = MOCK_ACCESS_RW_WRITE;
+	EXPECT_ERRNO(EFAULT, ioctl(fd, IOMMU_TEST_CMD, &rw));
+	EXPECT_EQ(0x5c, mem[0]);
+	rw.access_rw.flags = 0;
+	rw.access_rw.uptr = (uintptr_t)out;
+	ASSERT_EQ(0, ioctl(fd, IOMMU_TEST_CMD, &rw));
+	EXPECT_EQ(0x5c, out[15]);
+	EXPECT_EQ(0, close((int)acc.create_access.out_access_fd));
+	close(fd);
+	munmap(mem, PAGE_SZ);
+}
+
+/* The VFIO type1 container ioctls /dev/iommu also answers. */
+TEST(test_vfio_compat_type1)
+{
+	int fd = iommufd_open();
+	uint32_t ioas = ioas_alloc(fd);
+	uint8_t *mem = map_anon(4 * PAGE_SZ, PROT_READ | PROT_WRITE, 0);
+	uint8_t *ro = map_anon(PAGE_SZ, PROT_READ | PROT_WRITE, 0);
+	struct iommu_vfio_ioas set = {
+		.size = sizeof(set), .ioas_id = ioas, .op = IOMMU_VFIO_IOAS_SET,
+	};
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = sizeof(map), .flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.vaddr = (uintptr_t)BAD_PAGE, .iova = IOVA, .size = 4 * PAGE_SZ,
+	};
+	struct vfio_iommu_type1_dma_unmap unmap = {
+		.argsz = sizeof(unmap), .iova = IOVA, .size = 4 * PAGE_SZ,
+	};
+	struct vfio_iommu_type1_info info = { .argsz = sizeof(info) };
+
+	mock_domain(fd, ioas, NULL, NULL);
+	ASSERT_EQ(0, ioctl(fd, IOMMU_VFIO_IOAS, &set));
+	set.op = IOMMU_VFIO_IOAS_GET;
+	set.ioas_id = 0;
+	ASSERT_EQ(0, ioctl(fd, IOMMU_VFIO_IOAS, &set));
+	EXPECT_EQ(ioas, set.ioas_id);
+	EXPECT_EQ(VFIO_API_VERSION, ioctl(fd, VFIO_GET_API_VERSION));
+	EXPECT_EQ(1, ioctl(fd, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU));
+	ASSERT_EQ(0, ioctl(fd, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU));
+
+	EXPECT_ERRNO(EFAULT, ioctl(fd, VFIO_IOMMU_MAP_DMA, NULL));
+	EXPECT_ERRNO(EFAULT, ioctl(fd, VFIO_IOMMU_MAP_DMA, &map));
+	map.argsz = 8;
+	EXPECT_ERRNO(EINVAL, ioctl(fd, VFIO_IOMMU_MAP_DMA, &map));
+	map.argsz = sizeof(map);
+	map.vaddr = (uintptr_t)mem;
+	ASSERT_EQ(0, ioctl(fd, VFIO_IOMMU_MAP_DMA, &map));
+	EXPECT_EQ(0, check_refs(fd, mem, 4 * PAGE_SZ, 1));
+
+	/* the reply cannot be written: EFAULT and the mapping stays */
+	memcpy(ro, &unmap, sizeof(unmap));
+	ASSERT_EQ(0, mprotect(ro, PAGE_SZ, PROT_READ));
+	EXPECT_ERRNO(EFAULT, ioctl(fd, VFIO_IOMMU_UNMAP_DMA, ro));
+	EXPECT_EQ(0, check_refs(fd, mem, 4 * PAGE_SZ, 1));
+	ASSERT_EQ(0, ioctl(fd, VFIO_IOMMU_UNMAP_DMA, &unmap));
+	EXPECT_EQ(4 * PAGE_SZ, unmap.size);
+	EXPECT_EQ(0, check_refs(fd, mem, 4 * PAGE_SZ, 0));
+
+	EXPECT_ERRNO(EFAULT, ioctl(fd, VFIO_IOMMU_GET_INFO, BAD_PAGE));
+	ASSERT_EQ(0, ioctl(fd, VFIO_IOMMU_GET_INFO, &info));
+	EXPECT_TRUE(info.flags & VFIO_IOMMU_INFO_PGSIZES);
+	EXPECT_NE(0, info.iova_pgsizes);
+	close(fd);
+	munmap(mem, 4 * PAGE_SZ);
+	munmap(ro, PAGE_SZ);
 }
 
 TEST(test_close_with_objects_releases_pins)

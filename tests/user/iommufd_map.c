@@ -178,4 +178,31 @@ TEST(test_domain_after_map)
 	munmap(mem, len);
 }
 
+/*
+ * Destroying objects, not closing the fd, releases the pins too: without a
+ * domain the IOAS needs no pinned pages (as Linux).
+ */
+TEST(test_destroy_releases_pins)
+{
+	int fd = iommufd_open();
+	uint32_t ioas = ioas_alloc(fd), stdev;
+	size_t len = 4 * PAGE_SZ;
+	uint8_t *mem = filled(len, 0);
+	uint64_t iova = IOVA;
+
+	mock_domain(fd, ioas, &stdev, NULL);
+	ASSERT_EQ(0, ioas_map(fd, ioas, mem, len, &iova, MAP_FIXED_RW));
+	EXPECT_EQ(0, check_refs(fd, mem, len, 1));
+	EXPECT_ERRNO(EBUSY, destroy(fd, ioas));
+	EXPECT_EQ(0, destroy(fd, stdev));
+	EXPECT_EQ(0, check_refs(fd, mem, len, 0));
+	mock_domain(fd, ioas, &stdev, NULL);
+	EXPECT_EQ(0, check_refs(fd, mem, len, 1));	/* a new domain pins them again */
+	EXPECT_EQ(0, destroy(fd, stdev));
+	EXPECT_EQ(0, destroy(fd, ioas));
+	EXPECT_EQ(0, check_refs(fd, mem, len, 0));
+	close(fd);
+	munmap(mem, len);
+}
+
 TEST_HARNESS_MAIN

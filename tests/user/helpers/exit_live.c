@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Ring-3 helper: builds a graph of live iommufd objects (two contexts, IOAS,
- * mock domains, pinned 4K and 2M memory, an access fd with pinned pages) and
- * exits without closing anything. Status 0 only if all of it was live.
+ * mock domains, pinned 4K and 2M memory, an access fd with pinned pages, the
+ * edu bound and attached with bus mastering on) and exits without closing
+ * anything. Status 0 only if all of it was live.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include <linux/iommufd.h>
+#include <linux/vfio.h>
 #include <iommufd_test.h>
 
 #define IOVA MOCK_APERTURE_START
@@ -54,6 +56,46 @@ static int refs(int fd, void *va, unsigned long len, unsigned int n)
 	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
 }
 
+/* The edu, if an IOMMU translates it: bound to fd, attached to ioas, master on. */
+static int edu(int fd, unsigned int ioas)
+{
+	for (int i = 0; i < 64; i++) {
+		struct vfio_device_bind_iommufd b = { .argsz = sizeof(b), .iommufd = fd };
+		struct vfio_device_attach_iommufd_pt a = { .argsz = sizeof(a), .pt_id = ioas };
+		struct vfio_region_info cfg = {
+			.argsz = sizeof(cfg), .index = VFIO_PCI_CONFIG_REGION_INDEX,
+		};
+		struct vfio_region_info bar = { .argsz = sizeof(bar), .index = 0 };
+		unsigned short id[2], cmd;
+		char path[40];
+		int dfd;
+
+		snprintf(path, sizeof(path), "/dev/vfio/devices/vfio%d", i);
+		dfd = open(path, O_RDWR);
+		if (dfd < 0)
+			continue;
+		if (ioctl(dfd, VFIO_DEVICE_BIND_IOMMUFD, &b) ||
+		    ioctl(dfd, VFIO_DEVICE_GET_REGION_INFO, &cfg) ||
+		    pread(dfd, id, 4, (off_t)cfg.offset) != 4 || id[0] != 0x1234 || id[1] != 0x11e8) {
+			close(dfd);
+			continue;
+		}
+		if (ioctl(dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a) ||
+		    ioctl(dfd, VFIO_DEVICE_GET_REGION_INFO, &bar) ||
+		    mmap(NULL, bar.size, PROT_READ | PROT_WRITE, MAP_SHARED, dfd,
+			 (off_t)bar.offset) == MAP_FAILED ||
+		    pread(dfd, &cmd, 2, (off_t)cfg.offset + 4) != 2)
+			return -1;
+		cmd |= 4;	/* bus master */
+		if (pwrite(dfd, &cmd, 2, (off_t)cfg.offset + 4) != 2)
+			return -1;
+		printf("edu is vfio%d (fd %d)\n", i, dfd);
+		return 0;
+	}
+	printf("no edu to bind\n");
+	return 0;
+}
+
 int main(void)
 {
 	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
@@ -92,6 +134,8 @@ int main(void)
 		return fail("second context");
 	if (refs(fd2, small + (8 << 12), 4096, 2) || refs(fd2, huge, 2 << 20, 1))
 		return fail("pins before exit");
+	if (ioctl(fd2, IOMMU_IOAS_ALLOC, &alloc) || edu(fd2, alloc.out_ioas_id))
+		return fail("edu");
 	printf("leaving fds %d, %d and access fd %u open\n", fd, fd2,
 	       acc.create_access.out_access_fd);
 	fflush(stdout);
