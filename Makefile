@@ -161,6 +161,7 @@ user-progs += iommufd_map
 user-progs += pin_limit
 user-progs += vfio_cdev
 user-progs += edu_dma
+user-progs += iommufd_fuzz
 
 # device-free programs that make check also runs hosted, against
 # libiommufd-host.so (LD_PRELOAD): build/host/test-user-<name>

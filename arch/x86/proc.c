@@ -179,22 +179,51 @@ static int load_elf(struct proc *p, const u8 *img, size_t size, u64 *entry)
 	return 0;
 }
 
+#define STACK_STRINGS	1024	/* bytes of argv[0] and environment strings */
+#define MAX_ENV		8
+
+/* Copy s below *sp on the user stack; its user address, 0 if no room. */
+static u64 push_string(struct proc *p, u64 *sp, u64 floor, const char *s)
+{
+	size_t n = strnlen(s, STACK_STRINGS) + 1;
+
+	if (n > STACK_STRINGS || *sp - n < floor)
+		return 0;
+	*sp -= n;
+	uvm_write(p->uvm, *sp, s, n - 1);	/* the stack is zeroed: the NUL is there */
+	return *sp;
+}
+
 /* The initial stack as Linux builds it: argc, argv[], envp[], auxv[]. */
 static int setup_stack(struct proc *p, u64 *rsp)
 {
-	char name[64];
-	u64 sp = USER_STACK_TOP - sizeof(name);
-	u64 words[8] = { 1, sp, 0, 0, AT_PAGESZ, PAGE_SIZE, AT_NULL, 0 };
+	u64 sp = USER_STACK_TOP, floor = USER_STACK_TOP - STACK_STRINGS;
+	u64 words[4 + MAX_ENV + 4];
+	int n = 0, nenv = 0;
 	long r;
 
 	r = uvm_map(p->uvm, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
 		    UVM_READ | UVM_WRITE, UVM_NOREPLACE, 0);
 	if (r < 0)
 		return (int)r;
-	strlcpy(name, p->name ? p->name : "a.out", sizeof(name));
-	uvm_write(p->uvm, sp, name, sizeof(name));
-	sp -= sizeof(words);
-	uvm_write(p->uvm, sp, words, sizeof(words));
+	words[n++] = 1;					/* argc */
+	words[n++] = push_string(p, &sp, floor, p->name ? p->name : "a.out");
+	words[n++] = 0;
+	for (; p->envp && p->envp[nenv] && nenv < MAX_ENV; nenv++) {
+		words[n] = push_string(p, &sp, floor, p->envp[nenv]);
+		if (!words[n++])
+			return -E2BIG;
+	}
+	words[n++] = 0;
+	words[n++] = AT_PAGESZ;
+	words[n++] = PAGE_SIZE;
+	words[n++] = AT_NULL;
+	words[n++] = 0;
+	if (!words[1])
+		return -E2BIG;
+	sp = ALIGN_DOWN(sp, 16) - (n % 2) * 8;	/* rsp 16-aligned at argc */
+	sp -= (u64)n * 8;
+	uvm_write(p->uvm, sp, words, (size_t)n * 8);
 	*rsp = sp;
 	return 0;
 }

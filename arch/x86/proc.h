@@ -33,7 +33,8 @@ typedef void (*proc_out_fn)(void *ctx, const char *s, size_t n);
 
 struct proc {
 	int pid;
-	const char *name;
+	const char *name;		/* argv[0] */
+	const char *const *envp;	/* environment strings, NULL-terminated (or NULL) */
 	struct uvm *uvm;		/* its address space */
 	void *kstack;			/* kernel stack for syscalls and traps */
 	struct jmpbuf exit_jb;		/* back into proc_run() */

@@ -77,10 +77,15 @@ static int run(const struct user_prog *up, struct proc *p, struct prog_out *n)
 {
 	const char *old = console_set_line_prefix(DIAG);
 	u64 limit = p->time_limit_ms;
+	char seed[40];
+	const char *envp[] = { seed, NULL };
 	int ret;
 
+	/* the run's seed= reaches randomized programs as KTEST_SEED */
+	snprintf(seed, sizeof(seed), "KTEST_SEED=%llu", (unsigned long long)ktest_seed());
 	memset(p, 0, sizeof(*p));
 	p->time_limit_ms = limit;
+	p->envp = envp;
 	p->name = up->name;
 	p->out = out_write;
 	p->out_ctx = n;

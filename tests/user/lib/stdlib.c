@@ -16,12 +16,15 @@
 int main(int argc, char **argv, char **envp);
 void __libc_start(long *sp);
 
+char **environ;
+
 void __libc_start(long *sp)
 {
 	int argc = (int)sp[0];
 	char **argv = (char **)(sp + 1);
 
-	exit(main(argc, argv, argv + argc + 1));
+	environ = argv + argc + 1;
+	exit(main(argc, argv, environ));
 }
 
 void exit(int status)
@@ -151,6 +154,11 @@ int abs(int v)
 
 char *getenv(const char *name)
 {
+	size_t n = strlen(name);
+
+	for (char **e = environ; e && *e; e++)
+		if (!strncmp(*e, name, n) && (*e)[n] == '=')
+			return *e + n + 1;
 	return NULL;
 }
 

@@ -19,6 +19,7 @@ int close(int fd);
 pid_t getpid(void);
 long sysconf(int name);
 long syscall(long nr, ...);
+extern char **environ;
 __attribute__((noreturn)) void _exit(int status);
 
 #endif
