@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * VFIO cdev device files: /dev/vfio/devices/vfioN for each PCI function an
- * IOMMU translates, with Linux's device ioctls (bind to an iommufd, attach,
- * info, regions), BAR mmap, config/BAR access by pread/pwrite, and our fault
- * ioctl. Layouts: core/include/uapi/vfio.h; semantics as Linux vfio-pci 6.12.
+ * VFIO cdev device files /dev/vfio/devices/vfioN: Linux's device ioctls (bind,
+ * attach, info, regions), BAR mmap, config/BAR pread/pwrite, our fault ioctl.
+ * Layouts: core/include/uapi/vfio.h; semantics as Linux vfio-pci 6.12.
  */
 #include "ioctl-sim/vfio_dev.h"
 #include "arch/x86/console.h"

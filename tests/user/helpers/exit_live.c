@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Ring-3 helper: builds a graph of live iommufd objects (two contexts, IOAS,
- * mock domains, pinned 4K and 2M memory, an access fd with pinned pages, the
- * edu bound and attached with bus mastering on) and exits without closing
+ * Ring-3 helper: two iommufd contexts, mock domains, pinned 4K and 2M memory,
+ * an access fd, the edu bound and bus-mastering; then exit without closing
  * anything. Status 0 only if all of it was live.
  */
 #include <stdio.h>
