@@ -95,6 +95,7 @@ acpi-objs += iommu/regfield.o
 acpi-objs += iommu/vtd/vtd_caps.o
 acpi-objs += iommu/amdvi/amdvi_caps.o
 iommu-objs += $(acpi-objs)
+iommu-objs += iommu/acpi_live.o
 
 # VT-d driver, fault API, DMA initiators (issue 5)
 iommu-objs += iommu/fault.o
@@ -124,6 +125,7 @@ ktest-objs += tests/kernel/lib_string.o
 ktest-objs += tests/kernel/lib_printf.o
 ktest-objs += tests/kernel/lib_bitmap.o
 ktest-objs += tests/kernel/lib_list.o
+ktest-objs += tests/kernel/acpi_live.o
 ktest-objs += tests/kernel/user.o
 ktest-objs += tests/kernel/user_run.o
 ktest-objs += tests/kernel/iommu_env.o
@@ -146,9 +148,16 @@ ktest-objs += $(core-test-objs)
 # core/abi/fault-inject suites: built into the kernel and into build/host/test-core
 core-test-objs += tests/kernel/core_util.o
 core-test-objs += tests/kernel/core_objects.o
+core-test-objs += tests/kernel/core_iopt.o
+core-test-objs += tests/kernel/core_domains.o
+core-test-objs += tests/kernel/core_access.o
+core-test-objs += tests/kernel/core_iommu.o
+core-test-objs += tests/kernel/abi_ioctl.o
+core-test-objs += tests/kernel/fault_inject.o
 
 # hosted-only parts of test-core (environment, threads)
 host-core-test-objs += tests/host/core_env.o
+host-core-test-objs += tests/host/core_threads.o
 
 
 # --- ring-3 programs (tests/user/) --------------------------------------------
@@ -221,10 +230,10 @@ host-lib-test-srcs += tests/kernel/lib_string.c
 host-lib-test-srcs += tests/kernel/lib_printf.c
 host-lib-test-srcs += tests/kernel/lib_bitmap.c
 host-lib-test-srcs += tests/kernel/lib_list.c
-host-lib-test-srcs += tests/kernel/lib_itree.c
-host-lib-test-srcs += tests/kernel/lib_idtable.c
 host-lib-test-srcs += tests/kernel/platform_bootinfo.c
 host-lib-test-srcs += boot/bootinfo.c
+host-lib-test-srcs += tests/kernel/lib_itree.c
+host-lib-test-srcs += tests/kernel/lib_idtable.c
 
 # The core, stub and mock hosted: three flavours of the same objects
 # (san: ASan+UBSan for tests, pic: the LD_PRELOAD library, opt: make bench).
@@ -250,8 +259,7 @@ HOST_TESTS += $(HB)/test-abi-preload
 HOST_LIBS := $(HB)/libiommufd-host.so
 
 # ACPI/caps: parsers + tests under ASan/UBSan, and the tools for people.
-# lib/string.c's libc-named functions would replace libc's (and ASan's
-# interceptors), so the hosted programs take only its non-libc helpers.
+# They use libc's string functions, plus lib/strutil.c's non-libc helpers.
 host-acpi-srcs := $(acpi-objs:.o=.c)
 host-acpi-test-srcs += $(host-acpi-srcs)
 host-acpi-test-srcs += tests/ktest.c
@@ -259,9 +267,12 @@ host-acpi-test-srcs += tests/host/env.c
 host-acpi-test-srcs += tests/host/main.c
 host-acpi-test-srcs += tests/host/hostutil.c
 host-acpi-test-srcs += tests/host/acpi_manifest.c
+host-acpi-test-srcs += tests/host/acpi_damage.c
 host-acpi-test-srcs += tests/host/acpi_dmar.c
 host-acpi-test-srcs += tests/host/acpi_ivrs.c
 host-acpi-test-srcs += tests/host/acpi_tools.c
+host-acpi-test-srcs += tests/fuzz/acpi_fuzz.c
+host-acpi-test-srcs += tests/fuzz/acpi_replay.c
 host-caps-test-srcs += $(host-acpi-srcs)
 host-caps-test-srcs += tests/ktest.c
 host-caps-test-srcs += tests/host/env.c
@@ -288,7 +299,7 @@ host-vtd-test-srcs += tests/host/vtd_model.c
 host-vtd-test-srcs += tests/host/vtd_pgtable.c
 HOST_TESTS += $(HB)/test-vtd
 
-.PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb
+.PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb fuzz fuzz-run
 all: kernel iso host
 
 kernel: $(BUILD)/iommu-testos.elf $(BUILD)/iommu-testos-pvh.elf
@@ -378,32 +389,6 @@ $(HB)/test-lib: $(host-lib-test-srcs)
 	$(Q)$(HOSTCC) $(HCFLAGS) -fsanitize=undefined -fno-sanitize-recover=all \
 		-fno-builtin -fno-tree-loop-distribute-patterns -o $@ $(host-lib-test-srcs)
 
-# lib/strutil.c holds the non-libc string helpers (glob_match, strlcpy, mem_is_zero)
-$(HB)/lib-string-extras.o: lib/strutil.c
-	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -c $< -o $@
-
-$(HB)/test-acpi: $(host-acpi-test-srcs) $(HB)/lib-string-extras.o $(HOST_TOOLS)
-	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-acpi-test-srcs) $(HB)/lib-string-extras.o
-
-$(HB)/test-caps: $(host-caps-test-srcs) $(HB)/lib-string-extras.o
-	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-caps-test-srcs) $(HB)/lib-string-extras.o
-
-$(HB)/iommu-acpi: $(iommu-acpi-srcs)
-	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(iommu-acpi-srcs)
-
-$(HB)/iommu-caps: $(iommu-caps-srcs)
-	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(iommu-caps-srcs)
-
-$(HB)/test-vtd: $(host-vtd-test-srcs) $(HB)/lib-string-extras.o
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-vtd-test-srcs) $(HB)/lib-string-extras.o
-
 $(HB)/san/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $<")
@@ -430,9 +415,56 @@ $(HB)/test-abi-preload: $(addprefix $(HB)/san/,$(host-runner-objs) lib/strutil.o
 	@$(if $(Q),echo "  HOSTLD  $@")
 	$(Q)$(HOSTCC) $(SAN) -o $@ $^
 
+# make bench: optimized, no sanitizers; not a test (never run by make check)
+$(HB)/bench-iommufd: $(addprefix $(HB)/opt/,$(host-core-objs) tests/host/bench_iommufd.o)
+	@$(if $(Q),echo "  HOSTLD  $@")
+	$(Q)$(HOSTCC) -o $@ $^ -lpthread -lm
+
 $(HB)/libiommufd-host.so: $(addprefix $(HB)/pic/,$(host-core-objs) ioctl-sim/preload.o)
 	@$(if $(Q),echo "  HOSTLD  $@")
 	$(Q)$(HOSTCC) -shared -o $@ $^ -ldl -lpthread
+
+# lib/strutil.c holds the non-libc string helpers (glob_match, strlcpy, mem_is_zero)
+$(HB)/lib-string-extras.o: lib/strutil.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -c $< -o $@
+
+$(HB)/test-acpi: $(host-acpi-test-srcs) $(HB)/lib-string-extras.o $(HOST_TOOLS)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-acpi-test-srcs) $(HB)/lib-string-extras.o
+
+$(HB)/test-caps: $(host-caps-test-srcs) $(HB)/lib-string-extras.o
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-caps-test-srcs) $(HB)/lib-string-extras.o
+
+$(HB)/iommu-acpi: $(iommu-acpi-srcs)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(iommu-acpi-srcs)
+
+$(HB)/iommu-caps: $(iommu-caps-srcs)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(iommu-caps-srcs)
+
+# libFuzzer target for the DMAR/IVRS parsers (not in `all`; make check replays its corpus)
+FUZZ_CC ?= clang
+FUZZTIME ?= 60
+$(BUILD)/fuzz/acpi-fuzz: tests/fuzz/acpi_fuzz.c $(host-acpi-srcs)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $@")
+	$(Q)$(FUZZ_CC) -std=gnu11 -g -O1 -I. -DCONFIG_KERNEL=0 -DCONFIG_DEBUG=1 \
+		-fsanitize=fuzzer,address,undefined -o $@ $^
+
+fuzz: $(BUILD)/fuzz/acpi-fuzz
+
+fuzz-run: fuzz
+	@mkdir -p $(BUILD)/fuzz/corpus
+	$(BUILD)/fuzz/acpi-fuzz -max_total_time=$(FUZZTIME) -max_len=4096 $(BUILD)/fuzz/corpus \
+		tests/fuzz/corpus/acpi tests/fixtures/acpi/real tests/fixtures/acpi/qemu
+
+$(HB)/test-vtd: $(host-vtd-test-srcs) $(HB)/lib-string-extras.o
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-vtd-test-srcs) $(HB)/lib-string-extras.o
 
 $(KB)/tests/kernel/vtd_fixtures.o: tests/fixtures/acpi/real/hp-compaq-dc7800-sff.dmar.bin
 
@@ -451,6 +483,9 @@ qemu: kernel
 
 qemu-gdb: kernel
 	$(PYTHON) scripts/qemu $(CONFIG) --append "$(APPEND)" -v --gdb
+
+bench: $(HB)/bench-iommufd
+	$(HB)/bench-iommufd
 
 deps:
 	scripts/deps

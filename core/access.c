@@ -149,6 +149,35 @@ void iommufd_access_notify_unmap(struct io_pagetable *iopt, unsigned long iova,
 	plat_up_read(&iopt->iova_rwsem);
 }
 
+/*
+ * Check [iova, iova + length) and take the access's IOAS for reading:
+ * its iopt, or ERR_PTR(EINVAL/EOVERFLOW/ENOENT). End with access_end().
+ */
+static struct io_pagetable *access_begin(struct iommufd_access *access, unsigned long iova,
+					 unsigned long length, unsigned long *last_iova)
+{
+	struct io_pagetable *iopt;
+
+	if (!length)
+		return ERR_PTR(-EINVAL);
+	if (check_add_overflow(iova, length - 1, last_iova))
+		return ERR_PTR(-EOVERFLOW);
+	plat_mutex_lock(&access->ioas_lock);
+	if (!access->ioas) {
+		plat_mutex_unlock(&access->ioas_lock);
+		return ERR_PTR(-ENOENT);
+	}
+	iopt = &access->ioas->iopt;
+	plat_down_read(&iopt->iova_rwsem);
+	return iopt;
+}
+
+static void access_end(struct iommufd_access *access, struct io_pagetable *iopt)
+{
+	plat_up_read(&iopt->iova_rwsem);
+	plat_mutex_unlock(&access->ioas_lock);
+}
+
 /* Pages passed out must be contiguous: areas may only meet at page edges. */
 static bool contig_is_aligned(struct iopt_area_contig_iter *iter, unsigned long first_iova)
 {
@@ -162,8 +191,9 @@ static bool contig_is_aligned(struct iopt_area_contig_iter *iter, unsigned long 
 	return true;
 }
 
-static void unpin_areas(struct io_pagetable *iopt, unsigned long iova,
-			unsigned long last_iova, struct iopt_area *stop)
+/* Drop one access pin of each area part in [iova, last_iova]; false on a gap. */
+static bool unpin_areas(struct io_pagetable *iopt, unsigned long iova,
+			unsigned long last_iova)
 {
 	struct iopt_area_contig_iter iter;
 	struct iopt_area *area;
@@ -171,11 +201,10 @@ static void unpin_areas(struct io_pagetable *iopt, unsigned long iova,
 	iopt_for_each_contig_area(&iter, area, iopt, iova, last_iova) {
 		unsigned long last = min(last_iova, iopt_area_last_iova(area));
 
-		if (area == stop)
-			break;
 		iopt_area_remove_access(area, iopt_area_iova_to_index(area, iter.cur_iova),
 					iopt_area_iova_to_index(area, last));
 	}
+	return iopt_area_contig_done(&iter);
 }
 
 /*
@@ -189,21 +218,12 @@ int iommufd_access_pin_pages(struct iommufd_access *access, unsigned long iova,
 {
 	struct iopt_area_contig_iter iter;
 	struct iopt_area *area;
-	struct io_pagetable *iopt;
 	unsigned long last_iova;
+	struct io_pagetable *iopt = access_begin(access, iova, length, &last_iova);
 	int ret = 0;
 
-	if (!length)
-		return -EINVAL;
-	if (check_add_overflow(iova, length - 1, &last_iova))
-		return -EOVERFLOW;
-	plat_mutex_lock(&access->ioas_lock);
-	if (!access->ioas) {
-		plat_mutex_unlock(&access->ioas_lock);
-		return -ENOENT;
-	}
-	iopt = &access->ioas->iopt;
-	plat_down_read(&iopt->iova_rwsem);
+	if (IS_ERR(iopt))
+		return (int)PTR_ERR(iopt);
 	iopt_for_each_contig_area(&iter, area, iopt, iova, last_iova) {
 		unsigned long last = min(last_iova, iopt_area_last_iova(area));
 		unsigned long first_index = iopt_area_iova_to_index(area, iter.cur_iova);
@@ -224,14 +244,12 @@ int iommufd_access_pin_pages(struct iommufd_access *access, unsigned long iova,
 		ret = -ENOENT;
 		goto err_remove;
 	}
-	plat_up_read(&iopt->iova_rwsem);
-	plat_mutex_unlock(&access->ioas_lock);
+	access_end(access, iopt);
 	return 0;
 err_remove:
 	if (iova < iter.cur_iova)
-		unpin_areas(iopt, iova, iter.cur_iova - 1, NULL);
-	plat_up_read(&iopt->iova_rwsem);
-	plat_mutex_unlock(&access->ioas_lock);
+		unpin_areas(iopt, iova, iter.cur_iova - 1);
+	access_end(access, iopt);
 	return ret;
 }
 
@@ -239,8 +257,6 @@ err_remove:
 void iommufd_access_unpin_pages(struct iommufd_access *access, unsigned long iova,
 				unsigned long length)
 {
-	struct iopt_area_contig_iter iter;
-	struct iopt_area *area;
 	struct io_pagetable *iopt;
 	unsigned long last_iova;
 
@@ -256,13 +272,7 @@ void iommufd_access_unpin_pages(struct iommufd_access *access, unsigned long iov
 	}
 	iopt = &access->ioas_unpin->iopt;
 	plat_down_read(&iopt->iova_rwsem);
-	iopt_for_each_contig_area(&iter, area, iopt, iova, last_iova) {
-		unsigned long last = min(last_iova, iopt_area_last_iova(area));
-
-		iopt_area_remove_access(area, iopt_area_iova_to_index(area, iter.cur_iova),
-					iopt_area_iova_to_index(area, last));
-	}
-	if (!iopt_area_contig_done(&iter))
+	if (!unpin_areas(iopt, iova, last_iova))
 		plat_warn("iommufd_access_unpin_pages: range was not pinned");
 	plat_up_read(&iopt->iova_rwsem);
 	plat_mutex_unlock(&access->ioas_lock);
@@ -277,21 +287,12 @@ int iommufd_access_rw(struct iommufd_access *access, unsigned long iova, void *d
 {
 	struct iopt_area_contig_iter iter;
 	struct iopt_area *area;
-	struct io_pagetable *iopt;
 	unsigned long last_iova;
+	struct io_pagetable *iopt = access_begin(access, iova, len, &last_iova);
 	int ret = 0;
 
-	if (!len)
-		return -EINVAL;
-	if (check_add_overflow(iova, len - 1, &last_iova))
-		return -EOVERFLOW;
-	plat_mutex_lock(&access->ioas_lock);
-	if (!access->ioas) {
-		plat_mutex_unlock(&access->ioas_lock);
-		return -ENOENT;
-	}
-	iopt = &access->ioas->iopt;
-	plat_down_read(&iopt->iova_rwsem);
+	if (IS_ERR(iopt))
+		return (int)PTR_ERR(iopt);
 	iopt_for_each_contig_area(&iter, area, iopt, iova, last_iova) {
 		unsigned long last = min(last_iova, iopt_area_last_iova(area));
 		unsigned long bytes = last - iter.cur_iova + 1;
@@ -312,7 +313,6 @@ int iommufd_access_rw(struct iommufd_access *access, unsigned long iova, void *d
 	}
 	if (!ret && !iopt_area_contig_done(&iter))
 		ret = -ENOENT;
-	plat_up_read(&iopt->iova_rwsem);
-	plat_mutex_unlock(&access->ioas_lock);
+	access_end(access, iopt);
 	return ret;
 }

@@ -603,12 +603,16 @@ void iopt_destroy_table(struct io_pagetable *iopt)
 	plat_rwsem_destroy(&iopt->domains_rwsem);
 }
 
-/* Remove domain's copy of every area; the domain is already off the list. */
-static void iopt_unfill_domain(struct io_pagetable *iopt, struct iommu_domain *domain)
+/*
+ * Remove domain's copy of the areas before end (NULL: all); the domain is
+ * off the list. When it was the last domain the pages are unpinned too.
+ */
+static void iopt_unfill_domain(struct io_pagetable *iopt, struct iommu_domain *domain,
+			       struct iopt_area *end)
 {
 	struct iopt_area *area;
 
-	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area;
+	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area != end;
 	     area = iopt_area_iter_next(area, 0, ULONG_MAX)) {
 		if (!area->pages)
 			continue;
@@ -622,30 +626,20 @@ static void iopt_unfill_domain(struct io_pagetable *iopt, struct iommu_domain *d
 /* Load every area into domain; on failure domain is left empty. */
 static int iopt_fill_domain(struct io_pagetable *iopt, struct iommu_domain *domain)
 {
-	struct iopt_area *area, *end;
-	int ret = 0;
+	struct iopt_area *area;
+	int ret;
 
 	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area;
 	     area = iopt_area_iter_next(area, 0, ULONG_MAX)) {
 		if (!area->pages)
 			continue;
 		ret = iopt_area_fill_domain(area, domain);
-		if (ret)
-			goto out_unfill;
+		if (ret) {
+			iopt_unfill_domain(iopt, domain, area);
+			return ret;
+		}
 	}
 	return 0;
-out_unfill:
-	end = area;
-	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area != end;
-	     area = iopt_area_iter_next(area, 0, ULONG_MAX)) {
-		if (!area->pages)
-			continue;
-		if (iopt->ndomains)
-			iopt_area_unmap_domain(area, domain);
-		else
-			iopt_area_unfill_domain(area, area->pages, domain);
-	}
-	return ret;
 }
 
 /* Whether every area (and access) conforms to a larger IOVA alignment. */
@@ -666,6 +660,14 @@ static int iopt_check_iova_alignment(struct io_pagetable *iopt, unsigned long al
 			return -EADDRINUSE;
 		}
 	return 0;
+}
+
+/* No domains: no list either, so a failed attach leaves the heap as it was. */
+static void free_domain_list(struct io_pagetable *iopt)
+{
+	kfree(iopt->domains);
+	iopt->domains = NULL;
+	iopt->domains_cap = 0;
 }
 
 static int iopt_reserve_domain_list_slot(struct io_pagetable *iopt)
@@ -744,6 +746,8 @@ int iopt_table_add_domain(struct io_pagetable *iopt, struct iommu_domain *domain
 	return 0;
 out_reserved:
 	__iopt_remove_reserved_iova(iopt, domain);
+	if (!iopt->ndomains)
+		free_domain_list(iopt);
 out_unlock:
 	plat_up_write(&iopt->iova_rwsem);
 	plat_up_write(&iopt->domains_rwsem);
@@ -785,7 +789,9 @@ void iopt_table_remove_domain(struct io_pagetable *iopt, struct iommu_domain *do
 	}
 	iopt->domains[i] = iopt->domains[--iopt->ndomains];
 	iopt->domains[iopt->ndomains] = NULL;
-	iopt_unfill_domain(iopt, domain);
+	iopt_unfill_domain(iopt, domain, NULL);
+	if (!iopt->ndomains)
+		free_domain_list(iopt);
 	__iopt_remove_reserved_iova(iopt, domain);
 	if (iopt_calculate_iova_alignment(iopt))
 		plat_warn("iopt_table_remove_domain: alignment cannot shrink");
@@ -796,16 +802,18 @@ out_unlock:
 
 /*
  * Split area so that iova becomes the last byte of the left half (VFIO
- * type1 partial unmap). Both halves share the pages and stay in every index
- * the whole was in. iova_rwsem held for write.
+ * type1 partial unmap), using the preallocated *lhs and *rhs (taken from
+ * the caller when used). Both halves share the pages and stay in every
+ * index the whole was in. iova_rwsem held for write.
  */
-static int iopt_area_split(struct iopt_area *area, unsigned long iova)
+static int iopt_area_split(struct iopt_area *area, unsigned long iova,
+			   struct iopt_area **lhsp, struct iopt_area **rhsp)
 {
 	struct io_pagetable *iopt = area->iopt;
 	unsigned long align = iopt->iova_alignment, new_start = iova + 1;
 	unsigned long start_iova = iopt_area_iova(area), last_iova = iopt_area_last_iova(area);
 	struct iopt_pages *pages = area->pages;
-	struct iopt_area *lhs, *rhs;
+	struct iopt_area *lhs = *lhsp, *rhs = *rhsp;
 	int ret;
 
 	if (iova == start_iova || iova == last_iova)
@@ -814,31 +822,28 @@ static int iopt_area_split(struct iopt_area *area, unsigned long iova)
 		return -EBUSY;
 	if ((new_start & (align - 1)) || (iopt_area_start_byte(area, new_start) & (align - 1)))
 		return -EINVAL;
-	lhs = iommufd_alloc(sizeof(*lhs));
-	if (!lhs)
-		return -ENOMEM;
-	rhs = iommufd_alloc(sizeof(*rhs));
-	if (!rhs) {
-		ret = -ENOMEM;
-		goto err_free_lhs;
-	}
 	plat_mutex_lock(&pages->mutex);
 	/* accesses pin by area range and large IOPTEs cannot be cut */
 	if (area->num_accesses || (area->storage && !iopt->disable_large_pages)) {
 		ret = -EINVAL;
-		goto err_unlock;
+		goto out_unlock;
 	}
 	itree_remove(&iopt->area_itree, &area->node);
 	ret = iopt_insert_area(iopt, lhs, pages, start_iova,
 			       iopt_area_start_byte(area, start_iova), new_start - start_iova,
 			       area->iommu_prot);
-	if (ret)
-		goto err_insert;
-	ret = iopt_insert_area(iopt, rhs, pages, new_start,
-			       iopt_area_start_byte(area, new_start), last_iova - new_start + 1,
-			       area->iommu_prot);
-	if (ret)
-		goto err_remove_lhs;
+	if (!ret)
+		ret = iopt_insert_area(iopt, rhs, pages, new_start,
+				       iopt_area_start_byte(area, new_start),
+				       last_iova - new_start + 1, area->iommu_prot);
+	if (ret) {
+		/* the checks above make this impossible: put the area back */
+		plat_warn("iopt_area_split: cannot insert the halves");
+		if (lhs->iopt)
+			itree_remove(&iopt->area_itree, &lhs->node);
+		itree_insert(&iopt->area_itree, &area->node);
+		goto out_unlock;
+	}
 	if (area->storage) {
 		/* both halves replace the whole in the domains index (bug class 8) */
 		itree_remove(&pages->domains_itree, &area->pages_node);
@@ -849,39 +854,47 @@ static int iopt_area_split(struct iopt_area *area, unsigned long iova)
 	lhs->pages = pages;
 	rhs->pages = pages;
 	refcount_inc(&pages->kref);
+	*lhsp = *rhsp = NULL;
 	kfree(area);
+out_unlock:
 	plat_mutex_unlock(&pages->mutex);
-	return 0;
-
-err_remove_lhs:
-	itree_remove(&iopt->area_itree, &lhs->node);
-err_insert:
-	plat_warn("iopt_area_split: reinsert failed");
-	itree_insert(&iopt->area_itree, &area->node);
-err_unlock:
-	plat_mutex_unlock(&pages->mutex);
-	kfree(rhs);
-err_free_lhs:
-	kfree(lhs);
 	return ret;
 }
 
-/* Cut areas so each iovas[i] ends an area (iovas[i] + 1 starts one). */
+#define IOPT_MAX_CUTS 2
+
+/*
+ * Cut areas so each iovas[i] ends an area (iovas[i] + 1 starts one). All
+ * memory is taken first, so ENOMEM leaves every area as it was.
+ */
 int iopt_cut_iova(struct io_pagetable *iopt, unsigned long *iovas, size_t num_iovas)
 {
+	struct iopt_area *spare[2 * IOPT_MAX_CUTS] = { NULL };
 	int ret = 0;
 
+	if (num_iovas > IOPT_MAX_CUTS)
+		return -EINVAL;
+	for (size_t i = 0; i < 2 * num_iovas; i++) {
+		spare[i] = iommufd_alloc(sizeof(*spare[i]));
+		if (!spare[i]) {
+			ret = -ENOMEM;
+			goto out_free;
+		}
+	}
 	plat_down_write(&iopt->iova_rwsem);
 	for (size_t i = 0; i < num_iovas; i++) {
 		struct iopt_area *area = iopt_area_iter_first(iopt, iovas[i], iovas[i]);
 
 		if (!area)
 			continue;
-		ret = iopt_area_split(area, iovas[i]);
+		ret = iopt_area_split(area, iovas[i], &spare[2 * i], &spare[2 * i + 1]);
 		if (ret)
 			break;
 	}
 	plat_up_write(&iopt->iova_rwsem);
+out_free:
+	for (size_t i = 0; i < ARRAY_SIZE(spare); i++)
+		kfree(spare[i]);
 	return ret;
 }
 

@@ -115,7 +115,5 @@ unsigned int iommufd_page_pins(phys_addr_t pa);
  * mock domain's entries, pins. Equal before and after a failed ioctl.
  */
 u64 iommufd_test_digest(struct iommufd_ctx *ictx);
-/* Restore IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT's default. */
-void iommufd_test_reset_memory_limit(void);
 
 #endif

@@ -47,9 +47,6 @@ static inline void *iommufd_alloc(size_t size)
 #define IOMMUFD_ID_MIN 1
 #define IOMMUFD_ID_MAX U32_MAX
 
-/* Self-test: the hosted and kernel builds always carry the test hooks. */
-#define CONFIG_IOMMUFD_TEST 1
-
 struct iommufd_ctx;
 struct iommufd_ioas;
 struct iommufd_device;
@@ -132,6 +129,7 @@ static inline void iommufd_object_put_and_try_destroy(struct iommufd_ctx *ictx,
 }
 
 int iommufd_ucmd_respond(struct iommufd_ucmd *ucmd, size_t cmd_len);
+void iommufd_test_free_object(struct iommufd_object *obj);
 
 /* ---- io_pagetable (io_pagetable.c) ---- */
 

@@ -59,6 +59,12 @@ static void obj_free(struct iommufd_object *obj)
 	__atomic_fetch_sub(&live_objects, 1, __ATOMIC_RELAXED);
 }
 
+/* Tests only: free an object a refcount bug kept out of the release loop. */
+void iommufd_test_free_object(struct iommufd_object *obj)
+{
+	obj_free(obj);
+}
+
 /*
  * Destroy the object graph leaf first: repeatedly destroy every object whose
  * only user is the table. Destroying a leaf drops users of what it used. A
@@ -167,9 +173,18 @@ void iommufd_object_abort_and_destroy(struct iommufd_ctx *ictx, struct iommufd_o
 	iommufd_object_abort(ictx, obj);
 }
 
+/* A freed or foreign pointer where an object should be: our own broken invariant. */
+static void check_magic(const struct iommufd_object *obj, const char *who)
+{
+	if (IS_ENABLED(CONFIG_DEBUG) && obj->magic != IOMMUFD_OBJ_MAGIC)
+		plat_warn("%s: %p is not a live object (magic %#x)", who, (const void *)obj,
+			  obj->magic);
+}
+
 /* Take a users and a shortterm reference unless the object is dying. */
 bool iommufd_lock_obj(struct iommufd_object *obj)
 {
+	check_magic(obj, "iommufd_lock_obj");
 	if (!refcount_inc_not_zero(&obj->users))
 		return false;
 	if (!refcount_inc_not_zero(&obj->shortterm_users)) {
@@ -203,6 +218,7 @@ struct iommufd_object *iommufd_get_object(struct iommufd_ctx *ictx, u32 id,
  */
 void iommufd_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj)
 {
+	check_magic(obj, "iommufd_put_object");
 	refcount_dec(&obj->users);
 	refcount_dec_and_test(&obj->shortterm_users);
 }

@@ -24,11 +24,6 @@ void iommufd_selftest_destroy(struct iommufd_object *obj)
 	mock_dev_destroy(sobj->mock_dev);
 }
 
-void iommufd_test_reset_memory_limit(void)
-{
-	iommufd_test_memory_limit = 65536;
-}
-
 /* MOCK_DOMAIN(_FLAGS): a new mock device attached to the IOAS or HWPT cmd->id. */
 static int test_mock_domain(struct iommufd_ucmd *ucmd, struct iommu_test_cmd *cmd)
 {

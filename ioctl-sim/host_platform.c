@@ -15,6 +15,7 @@
 #include "core/platform.h"
 #include "lib/errno.h"
 #include "lib/failpoint.h"
+#include "lib/refcount.h"
 
 _Static_assert(sizeof(pthread_mutex_t) <= sizeof(struct plat_mutex), "plat_mutex too small");
 _Static_assert(sizeof(pthread_rwlock_t) <= sizeof(struct plat_rwsem), "plat_rwsem too small");
@@ -74,6 +75,21 @@ void plat_yield(void)
 	sched_yield();
 }
 
+/* Our pid, cached (a syscall per copy is what user copies cost hosted). */
+static pid_t self_pid;
+
+static void refresh_pid(void)
+{
+	self_pid = getpid();
+}
+
+static pid_t self(void)
+{
+	if (!self_pid)
+		refresh_pid();
+	return self_pid;
+}
+
 /* Move n bytes between our buffer and "user" address uaddr of this process. */
 static int vm_copy(void *local, u64 uaddr, size_t n, bool to_user)
 {
@@ -83,8 +99,8 @@ static int vm_copy(void *local, u64 uaddr, size_t n, bool to_user)
 		return -EFAULT;
 	while (n) {
 		struct iovec l = { local, n }, r = { (void *)(uintptr_t)uaddr, n };
-		ssize_t got = to_user ? process_vm_writev(getpid(), &l, 1, &r, 1, 0) :
-					process_vm_readv(getpid(), &l, 1, &r, 1, 0);
+		ssize_t got = to_user ? process_vm_writev(self(), &l, 1, &r, 1, 0) :
+					process_vm_readv(self(), &l, 1, &r, 1, 0);
 
 		if (got <= 0)
 			return -EFAULT;
@@ -126,9 +142,9 @@ static int probe_pages(u64 uva, unsigned long npages, bool write)
 		}
 		local.iov_base = bytes;
 		local.iov_len = n;
-		if (process_vm_readv(getpid(), &local, 1, remote, n, 0) != (ssize_t)n)
+		if (process_vm_readv(self(), &local, 1, remote, n, 0) != (ssize_t)n)
 			return -EFAULT;
-		if (write && process_vm_writev(getpid(), &local, 1, remote, n, 0) != (ssize_t)n)
+		if (write && process_vm_writev(self(), &local, 1, remote, n, 0) != (ssize_t)n)
 			return -EFAULT;
 		done += n;
 	}
@@ -188,7 +204,7 @@ void plat_warn(const char *fmt, ...)
 	va_list ap;
 
 	__atomic_fetch_add(&warnings, 1, __ATOMIC_RELAXED);
-	fprintf(stderr, "iommufd WARNING: ");
+	fprintf(stderr, "    # iommufd WARNING: ");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -200,10 +216,18 @@ unsigned long plat_warn_count(void)
 	return __atomic_load_n(&warnings, __ATOMIC_RELAXED);
 }
 
+/* Refcount misuse in the library; test programs bring their own report. */
+void __attribute__((weak)) refcount_bad(refcount_t *r, const char *what)
+{
+	plat_warn("refcount %p: %s", (void *)r, what);
+}
+
 /* IOMMUFD_FAIL_NTH=n fails the n-th fail-point site; IOMMUFD_MEMLOCK_LIMIT=pages. */
 static void __attribute__((constructor)) host_platform_init(void)
 {
 	const char *s = getenv("IOMMUFD_FAIL_NTH");
+
+	pthread_atfork(NULL, NULL, refresh_pid);	/* a forked child copies from itself */
 
 	if (s)
 		failpoint_arm(strtoul(s, NULL, 0));

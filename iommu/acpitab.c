@@ -12,21 +12,81 @@ int acpitab_log(struct acpitab_log *log, enum acpitab_level level,
 		const char *fmt, ...)
 {
 	va_list ap;
+	int slot;
 
 	if (level == ACPITAB_ERR)
 		log->nerr++;
 	else
 		log->nwarn++;
-	if (log->n >= ACPITAB_MAX_MSGS) {
+	slot = log->n;
+	if (slot >= ACPITAB_MAX_MSGS) {
+		/* full: an error still gets in, in place of the latest warning */
+		slot = -1;
+		for (int k = log->n - 1; level == ACPITAB_ERR && k >= 0 && slot < 0; k--)
+			if (log->msg[k].level == ACPITAB_WARN)
+				slot = k;
 		log->dropped++;
-		return level;
+		if (slot < 0)
+			return level;
+	} else {
+		log->n++;
 	}
-	log->msg[log->n].level = (u8)level;
+	log->msg[slot].level = (u8)level;
 	va_start(ap, fmt);
-	vsnprintf(log->msg[log->n].text, ACPITAB_MSG_LEN, fmt, ap);
+	vsnprintf(log->msg[slot].text, ACPITAB_MSG_LEN, fmt, ap);
 	va_end(ap);
-	log->n++;
 	return level;
+}
+
+void acpitab_vlog_sub(struct acpitab_log *log, enum acpitab_level level, int idx,
+		      unsigned int type, bool hex_type, u32 off, const char *fmt,
+		      va_list ap)
+{
+	char text[ACPITAB_MSG_LEN];
+
+	vsnprintf(text, sizeof(text), fmt, ap);
+	acpitab_log(log, level, hex_type ? "subtable %d type 0x%02x @0x%x: %s" :
+					   "subtable %d type %u @0x%x: %s",
+		    idx, type, off, text);
+}
+
+static void log_sub(struct acpitab_log *log, int idx, unsigned int type, bool ivrs,
+		    u32 off, const char *fmt, ...) __printf(6, 7);
+
+static void log_sub(struct acpitab_log *log, int idx, unsigned int type, bool ivrs,
+		    u32 off, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	acpitab_vlog_sub(log, ACPITAB_ERR, idx, type, ivrs, off, fmt, ap);
+	va_end(ap);
+}
+
+int acpitab_sub_header(const u8 *b, u32 len, u32 off, int idx, bool ivrs,
+		       struct acpitab_log *log, unsigned int *type, u32 *slen)
+{
+	u32 left = len - off;
+
+	if (left < 4) {
+		acpitab_log(log, ACPITAB_ERR,
+			    "subtable %d @0x%x: %u trailing bytes, too few for a subtable header",
+			    idx, off, left);
+		return -EINVAL;
+	}
+	*type = ivrs ? b[off] : acpitab_u16(b, off);
+	*slen = acpitab_u16(b, off + 2);
+	if (*slen < 4) {
+		log_sub(log, idx, *type, ivrs, off, "length %u is below 4; cannot walk further",
+			*slen);
+		return -EINVAL;
+	}
+	if (*slen > left) {
+		log_sub(log, idx, *type, ivrs, off,
+			"length %u runs past the end of the table (%u bytes left)", *slen, left);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 const char *acpitab_msg_at(const struct acpitab_log *log,

@@ -15,7 +15,7 @@
 
 enum acpitab_level {
 	ACPITAB_ERR,		/* the table is rejected (valid = false) */
-	ACPITAB_WARN,		/* something was skipped or is a firmware bug; the rest is used */
+	ACPITAB_WARN,		/* skipped, or a firmware bug; the rest is used */
 };
 
 struct acpitab_msg {
@@ -75,6 +75,22 @@ int acpitab_check_header(const u8 *buf, size_t buflen, const char *sig,
 /* Append a message; returns the level for convenience. */
 int acpitab_log(struct acpitab_log *log, enum acpitab_level level,
 		const char *fmt, ...) __printf(3, 4);
+
+/*
+ * Append "subtable IDX type T @0xOFF: " + message, the form every message
+ * about one subtable takes; T in hex when hex_type (IVRS), decimal (DMAR).
+ */
+void acpitab_vlog_sub(struct acpitab_log *log, enum acpitab_level level, int idx,
+		      unsigned int type, bool hex_type, u32 off, const char *fmt,
+		      va_list ap);
+
+/*
+ * Read the 4-byte header of the subtable at off (type: u16 for DMAR, u8 for
+ * IVRS; length u16 at +2) in a table of len bytes. Returns 0, or -EINVAL
+ * after logging why the walk cannot go on (header or length out of bounds).
+ */
+int acpitab_sub_header(const u8 *b, u32 len, u32 off, int idx, bool ivrs,
+		       struct acpitab_log *log, unsigned int *type, u32 *slen);
 
 /* The i-th message of a level (0-based), or NULL. */
 const char *acpitab_msg_at(const struct acpitab_log *log,

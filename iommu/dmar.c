@@ -27,14 +27,11 @@ static void sub_log(struct dmar_ctx *c, enum acpitab_level lvl,
 static void sub_log(struct dmar_ctx *c, enum acpitab_level lvl,
 		    const char *fmt, ...)
 {
-	char text[ACPITAB_MSG_LEN];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	acpitab_vlog_sub(&c->t->log, lvl, c->idx, c->type, false, c->off, fmt, ap);
 	va_end(ap);
-	acpitab_log(&c->t->log, lvl, "subtable %d type %u @0x%x: %s",
-		    c->idx, c->type, c->off, text);
 }
 
 static const char *const scope_names[DMAR_SCOPE_NTYPES] = {
@@ -254,11 +251,12 @@ static int parse_scoped(struct dmar_ctx *c, struct dmar_atsr *arr, u16 *n, int m
 		a.flags = 0;
 	if (parse_scopes(c, c->off + 8, &a.first_scope, &a.nscopes))
 		return -EINVAL;
-	if (c->type == DMAR_TYPE_ATSR && !(a.flags & DMAR_ATSR_ALL_PORTS)) {
-		for (u16 i = 0; i < a.nscopes; i++)
-			if (c->t->scopes[a.first_scope + i].type != DMAR_SCOPE_BRIDGE)
-				sub_log(c, ACPITAB_WARN, "ATSR scope %u is a %s, not a root port (bridge)",
-					i, dmar_scope_type_name(c->t->scopes[a.first_scope + i].type));
+	for (u16 i = 0; c->type == DMAR_TYPE_ATSR && i < a.nscopes; i++) {
+		u8 ty = c->t->scopes[a.first_scope + i].type;
+
+		if (ty != DMAR_SCOPE_BRIDGE)
+			sub_log(c, ACPITAB_WARN, "ATSR scope %u is a %s, not a root port (bridge)",
+				i, dmar_scope_type_name(ty));
 	}
 	arr[(*n)++] = a;
 	return 0;
@@ -342,25 +340,11 @@ const char *dmar_type_name(unsigned int type)
 /* One remapping structure at c->off; returns false when the walk must stop. */
 static bool parse_one(struct dmar_ctx *c)
 {
-	u32 left = c->len - c->off;
+	unsigned int type;
 
-	if (left < 4) {
-		acpitab_log(&c->t->log, ACPITAB_ERR,
-			    "subtable %d @0x%x: %u trailing bytes, too few for a structure header",
-			    c->idx, c->off, left);
+	if (acpitab_sub_header(c->b, c->len, c->off, c->idx, false, &c->t->log, &type, &c->slen))
 		return false;
-	}
-	c->type = acpitab_u16(c->b, c->off);
-	c->slen = acpitab_u16(c->b, c->off + 2);
-	if (c->slen < 4) {
-		sub_log(c, ACPITAB_ERR, "length %u is below 4; cannot walk further", c->slen);
-		return false;
-	}
-	if (c->slen > left) {
-		sub_log(c, ACPITAB_ERR, "length %u runs past the end of the table (%u bytes left)",
-			c->slen, left);
-		return false;
-	}
+	c->type = (u16)type;
 	if (c->type >= DMAR_NTYPES) {
 		c->t->nunknown++;
 		sub_log(c, ACPITAB_WARN, "unknown DMAR structure type skipped (%u bytes)", c->slen);

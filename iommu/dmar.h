@@ -107,7 +107,7 @@ struct dmar_andd {
 /*
  * A parsed DMAR. Everything points into the arrays inside, never into the
  * bytes parsed, so the buffer may go away after dmar_parse(). Do not copy
- * the struct by value (indices stay right, but it is about 40 KiB).
+ * the struct by value (indices stay right, but it is about 35 KiB).
  */
 struct dmar_table {
 	bool valid;		/* no error: the driver may use the table */

@@ -6,6 +6,7 @@
  */
 #include "iommu/iommu_init.h"
 #include "iommu/iommu.h"
+#include "iommu/acpi_live.h"
 #include "arch/x86/acpi.h"
 #include "arch/x86/cmdline.h"
 #include "arch/x86/console.h"
@@ -110,6 +111,7 @@ struct iommu_dev *iommu_dev_of_pci(struct pci_dev *pdev)
 
 void iommu_init(void)
 {
+	iommu_acpi_init();	/* DMAR/IVRS parsed once, summary printed */
 	start_driver();
 	bind_pci();
 }

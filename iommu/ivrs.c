@@ -33,19 +33,17 @@ struct range_start {
 static void sub_log(struct ivrs_ctx *c, enum acpitab_level lvl,
 		    const char *fmt, ...) __printf(3, 4);
 
+/* Log a message prefixed with the subtable it concerns (first pass only). */
 static void sub_log(struct ivrs_ctx *c, enum acpitab_level lvl,
 		    const char *fmt, ...)
 {
-	char text[ACPITAB_MSG_LEN];
 	va_list ap;
 
 	if (c->store)
 		return;		/* everything was said in the first pass */
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	acpitab_vlog_sub(&c->t->log, lvl, c->idx, c->type, true, c->off, fmt, ap);
 	va_end(ap);
-	acpitab_log(&c->t->log, lvl, "subtable %d type 0x%02x @0x%x: %s",
-		    c->idx, c->type, c->off, text);
 }
 
 int ivrs_ivhd_slot(unsigned int type)
@@ -387,26 +385,12 @@ const char *ivrs_type_name(unsigned int type)
 /* One subtable at c->off; false when the walk must stop. */
 static bool parse_one(struct ivrs_ctx *c)
 {
-	u32 left = c->len - c->off;
 	const struct ivrs_type_info *ti;
+	unsigned int type;
 
-	if (left < 4) {
-		acpitab_log(&c->t->log, ACPITAB_ERR,
-			    "subtable %d @0x%x: %u trailing bytes, too few for a subtable header",
-			    c->idx, c->off, left);
+	if (acpitab_sub_header(c->b, c->len, c->off, c->idx, true, &c->t->log, &type, &c->slen))
 		return false;
-	}
-	c->type = c->b[c->off];
-	c->slen = acpitab_u16(c->b, c->off + 2);
-	if (c->slen < 4) {
-		sub_log(c, ACPITAB_ERR, "length %u is below 4; cannot walk further", c->slen);
-		return false;
-	}
-	if (c->slen > left) {
-		sub_log(c, ACPITAB_ERR, "length %u runs past the end of the table (%u bytes left)",
-			c->slen, left);
-		return false;
-	}
+	c->type = (u8)type;
 	ti = type_info(c->type);
 	if (!ti) {
 		c->t->nunknown++;

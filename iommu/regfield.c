@@ -132,7 +132,10 @@ static int summary_field(const struct regfield *f, u64 v, char *buf, size_t n, i
 			PUT("%s%s", sep, f->name);
 		break;
 	case RF_NUM:
-		PUT("%s%s=%llu", sep, f->name, (unsigned long long)regfield_value(f, v));
+		if (!regfield_raw(f, v) && (f->xform == RF_X_NONE || f->xform == RF_X_TIMES16))
+			break;	/* a zero field says little; keep the boot line short */
+		PUT(f->xform == RF_X_TIMES16 ? "%s%s=0x%llx" : "%s%s=%llu", sep, f->name,
+		    (unsigned long long)regfield_value(f, v));
 		break;
 	case RF_LIST:
 		k = regfield_list(f, v, elems, ARRAY_SIZE(elems));

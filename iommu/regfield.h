@@ -13,7 +13,7 @@ enum regfield_kind {
 	RF_FLAG,		/* one bit: a feature is there or not */
 	RF_NUM,			/* a number (after the row's transform) */
 	RF_LIST,		/* a list derived from a bit mask (levels, page sizes) */
-	RF_DEPRECATED,		/* defined by an older spec, now deprecated: decoded, no warning */
+	RF_DEPRECATED,		/* an older spec's field: decoded, no warning */
 	RF_RESERVED,		/* reserved: a set bit gives a warning */
 };
 
@@ -86,9 +86,9 @@ const struct regfield *regfield_find(const struct regfield_reg *r, const char *k
 int regfield_check_table(const struct regfield_reg *r, int width);
 
 /*
- * One-line summary for the boot dump: numbers as NAME=value, set flags by
- * name, e.g. "SAGAW=3,4 MGAW=48 ... PSI QI IR". Returns the length
- * snprintf would write.
+ * One-line summary for the boot dump: numbers as NAME=value (plain fields
+ * that are 0 left out), set flags by name, e.g. "SAGAW=3,4 MGAW=48 ... PSI".
+ * Returns the length snprintf would write.
  */
 int regfield_summary(const struct regfield_reg *r, u64 v, char *buf, size_t n);
 

@@ -6,6 +6,8 @@
  */
 #include "lib/itree.h"
 
+unsigned long itree_visits;
+
 static u64 sub_last(const struct itree_node *n)
 {
 	return n ? n->subtree_last : 0;
@@ -128,6 +130,7 @@ void itree_insert(struct itree_root *r, struct itree_node *n)
 
 	while (*link) {
 		p = *link;
+		itree_visits++;
 		if (n->last > p->subtree_last)
 			p->subtree_last = n->last;
 		link = n->start < p->start ? &p->left : &p->right;
@@ -246,6 +249,7 @@ void itree_remove(struct itree_root *r, struct itree_node *z)
 static struct itree_node *subtree_search(struct itree_node *n, u64 start, u64 last)
 {
 	for (;;) {
+		itree_visits++;
 		if (n->left && n->left->subtree_last >= start) {
 			n = n->left;
 			continue;

@@ -33,6 +33,9 @@ static inline bool itree_empty(const struct itree_root *r)
 	return r->root == NULL;
 }
 
+/* Nodes looked at by inserts and searches since start (benchmarks; not atomic). */
+extern unsigned long itree_visits;
+
 /* Add n (equal starts are allowed; overlaps are the caller's business). */
 void itree_insert(struct itree_root *r, struct itree_node *n);
 void itree_remove(struct itree_root *r, struct itree_node *n);

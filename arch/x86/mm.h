@@ -50,6 +50,8 @@ phys_addr_t mm_ram_top(void);
 
 /* Page allocator. Returns zeroed blocks; 0 means out of memory. */
 phys_addr_t pmm_alloc(unsigned int order);
+#define PMM_NOZERO	1	/* caller overwrites the block anyway */
+phys_addr_t pmm_alloc_flags(unsigned int order, unsigned int flags);
 void pmm_free(phys_addr_t pa, unsigned int order);
 /* Extra references (pins) on any page of an allocated block. */
 void page_get(phys_addr_t pa);

@@ -108,21 +108,26 @@ void pmm_fail_nth(u64 n)
 
 phys_addr_t pmm_alloc(unsigned int order)
 {
-	unsigned long flags;
+	return pmm_alloc_flags(order, 0);
+}
+
+phys_addr_t pmm_alloc_flags(unsigned int order, unsigned int flags)
+{
+	unsigned long irqf;
 	unsigned int o;
 	u64 pfn;
 
 	if (order > PMM_MAX_ORDER)
 		return 0;
-	spin_lock_irqsave(&pmm_lock, flags);
+	spin_lock_irqsave(&pmm_lock, irqf);
 	if (fail_countdown && --fail_countdown == 0) {
-		spin_unlock_irqrestore(&pmm_lock, flags);
+		spin_unlock_irqrestore(&pmm_lock, irqf);
 		return 0;
 	}
 	for (o = order; o <= PMM_MAX_ORDER && list_empty(&free_area[o]); o++)
 		;
 	if (o > PMM_MAX_ORDER) {
-		spin_unlock_irqrestore(&pmm_lock, flags);
+		spin_unlock_irqrestore(&pmm_lock, irqf);
 		return 0;
 	}
 	pfn = ((u64)(uintptr_t)free_area[o].next - DIRECT_MAP_BASE) >> PAGE_SHIFT;
@@ -140,8 +145,9 @@ phys_addr_t pmm_alloc(unsigned int order)
 	}
 	pfn_page(pfn)->refcount = 1;
 	nr_free -= 1ULL << order;
-	spin_unlock_irqrestore(&pmm_lock, flags);
-	memset(phys_to_virt(pfn << PAGE_SHIFT), 0, PAGE_SIZE << order);
+	spin_unlock_irqrestore(&pmm_lock, irqf);
+	if (!(flags & PMM_NOZERO))
+		memset(phys_to_virt(pfn << PAGE_SHIFT), 0, PAGE_SIZE << order);
 	return pfn << PAGE_SHIFT;
 }
 
@@ -167,8 +173,15 @@ static void release_block(u64 pfn)
 {
 	unsigned int order = pfn_page(pfn)->order;
 	unsigned long flags;
+	u8 *va = phys_to_virt(pfn << PAGE_SHIFT);
 
-	memset(phys_to_virt(pfn << PAGE_SHIFT), POISON_FREE, PAGE_SIZE << order);
+	/* poison small blocks whole, large ones at both ends: cheap, still catches stale users */
+	if (order <= 2) {
+		memset(va, POISON_FREE, PAGE_SIZE << order);
+	} else {
+		memset(va, POISON_FREE, PAGE_SIZE);
+		memset(va + (PAGE_SIZE << order) - PAGE_SIZE, POISON_FREE, PAGE_SIZE);
+	}
 	spin_lock_irqsave(&pmm_lock, flags);
 	for (u64 i = 0; i < (1ULL << order); i++) {
 		pfn_page(pfn + i)->flags &= (u8)~(PG_HEAD | PG_TAIL | PG_SLAB);

@@ -18,39 +18,119 @@ static u32 pm_port;
 static bool pm_ext32;
 static u64 pm_last, pm_wraps;
 
-/* One PIT measurement of ms milliseconds; returns TSC ticks or 0 on failure. */
-static u64 pit_measure(u32 ms)
+/*
+ * Clock reads are bracketed by rdtsc and the tightest of several is kept:
+ * an emulated port read can take milliseconds when the host is busy, and
+ * only the bracket's midpoint is known to match the value read.
+ */
+struct sample {
+	u64 val, tsc;
+};
+
+static struct sample bracketed(u64 (*read)(void))
 {
-	u32 count = (u32)(PIT_HZ * ms / 1000);
-	u64 t0, t1;
+	struct sample best = { 0, 0 };
+	u64 width = ~0ULL;
+
+	for (int i = 0; i < 8; i++) {
+		u64 a = rdtsc(), v = read(), b = rdtsc();
+
+		if (b - a < width) {
+			width = b - a;
+			best.val = v;
+			best.tsc = a + (b - a) / 2;
+		}
+	}
+	return best;
+}
+
+static u64 pit_read(void)
+{
+	u8 lo, hi;
+
+	outb(0x43, 0x80);	/* latch channel 2 */
+	lo = inb(0x42);
+	hi = inb(0x42);
+	return (u64)(hi << 8 | lo);
+}
+
+static u64 pm_read(void)
+{
+	return inl((u16)pm_port) & (pm_ext32 ? 0xffffffffULL : 0xffffffULL);
+}
+
+/*
+ * TSC frequency from a free-running counter of count_hz that wraps at
+ * 'wrap' and counts down (PIT) or up (PM timer): ticks over >= ms.
+ */
+static u64 measure(u64 (*read)(void), u64 count_hz, u64 wrap, bool down, u32 ms)
+{
+	u64 want = count_hz * ms / 1000, elapsed = 0, prev;
+	struct sample s0 = bracketed(read), s1;
+
+	prev = s0.val;
+	for (u64 spins = 0; elapsed < want; spins++) {
+		u64 v = read();
+
+		elapsed += (down ? prev - v : v - prev) & (wrap - 1);
+		prev = v;
+		if (spins > 50000000ULL)
+			return 0;
+	}
+	s1 = bracketed(read);
+	/* each step between reads is under one wrap, so the sum is exact */
+	elapsed += (down ? prev - s1.val : s1.val - prev) & (wrap - 1);
+	if (!elapsed)
+		return 0;
+	return (s1.tsc - s0.tsc) * count_hz / elapsed;	/* < 2^56: no overflow */
+}
+
+static u64 median3(u64 a, u64 b, u64 c)
+{
+	if ((a <= b && b <= c) || (c <= b && b <= a))
+		return b;
+	if ((b <= a && a <= c) || (c <= a && a <= b))
+		return a;
+	return c;
+}
+
+static u64 pit_measure(void)
+{
 	u8 gate = inb(0x61);
+	u64 hz;
 
 	outb(0x61, (gate & ~0x02) | 0x01);	/* gate on, speaker off */
-	outb(0x43, 0xb0);			/* channel 2, lo/hi, mode 0 */
-	outb(0x42, count & 0xff);
-	outb(0x42, (count >> 8) & 0xff);
-	t0 = rdtsc();
-	for (u64 spins = 0; !(inb(0x61) & 0x20); spins++)
-		if (spins > 100000000ULL)
-			return 0;
-	t1 = rdtsc();
+	outb(0x43, 0xb4);			/* channel 2, lo/hi, mode 2, binary */
+	outb(0x42, 0);
+	outb(0x42, 0);				/* reload 65536: wraps every 54.9 ms */
+	hz = measure(pit_read, PIT_HZ, 65536, true, 20);
 	outb(0x61, gate);
-	return t1 - t0;
+	return hz;
+}
+
+static u64 pm_measure(void)
+{
+	return pm_port ? measure(pm_read, PMTIMER_HZ, pm_ext32 ? 1ULL << 32 : 1ULL << 24,
+				 false, 20) : 0;
+}
+
+/* Median of three 20 ms runs: one disturbed run cannot skew it. */
+u64 tsc_measure_hz_pit(void)
+{
+	return median3(pit_measure(), pit_measure(), pit_measure());
+}
+
+u64 tsc_measure_hz_pmtimer(void)
+{
+	return median3(pm_measure(), pm_measure(), pm_measure());
 }
 
 void tsc_calibrate(void)
 {
-	u64 best = 0;
+	u64 best = tsc_measure_hz_pit();
 
-	/* take the smallest of three: an interruption only makes a run longer */
-	for (int i = 0; i < 3; i++) {
-		u64 t = pit_measure(10);
-
-		if (t && (!best || t < best))
-			best = t;
-	}
 	if (best)
-		hz = best * 100;
+		hz = best;
 	ns_per_tick = (1000000000ULL << 32) / hz;
 	ticks_per_us = ((hz / 1000000ULL) << 32) + ((hz % 1000000ULL) << 32) / 1000000ULL;
 	tsc0 = rdtsc();

@@ -9,6 +9,9 @@
 #include "lib/types.h"
 
 void tsc_calibrate(void);
+/* Measure the TSC frequency now, against the PIT or the ACPI PM timer (0: failed). */
+u64 tsc_measure_hz_pit(void);
+u64 tsc_measure_hz_pmtimer(void);
 u64 tsc_hz(void);
 u64 time_ns(void);
 void udelay(u64 us);

@@ -126,9 +126,8 @@ void amdvi_caps_check(u64 efr, u64 efr2, struct regfield_warnings *w)
 	regfield_warn_reserved(w, &amdvi_efr2_reg, efr2);
 	if (amdvi_efr(efr, AMDVI_EFR_HATS) == 3)
 		regfield_warn(w, "HATS 3 is reserved; assuming 6 levels");
-	if (amdvi_efr(efr, AMDVI_EFR_GATS) >= 2)
-		regfield_warn(w, "GATS %llu is reserved",
-			      (unsigned long long)amdvi_efr(efr, AMDVI_EFR_GATS));
+	if (amdvi_efr(efr, AMDVI_EFR_GATS) == 3)
+		regfield_warn(w, "GATS 3 is reserved");
 	if (amdvi_efr(efr, AMDVI_EFR_PASMAX) > 19)
 		regfield_warn(w, "PASmax %llu exceeds the 20-bit PASID limit",
 			      (unsigned long long)amdvi_efr(efr, AMDVI_EFR_PASMAX));

@@ -88,13 +88,13 @@ static inline u64 amdvi_efr2(u64 efr2, enum amdvi_efr2_id id)
 }
 
 /* Feature choices of the driver. */
-static inline bool amdvi_efr_ia(u64 efr) { return amdvi_efr(efr, AMDVI_EFR_IASUP); }
-static inline bool amdvi_efr_xt(u64 efr) { return amdvi_efr(efr, AMDVI_EFR_XTSUP); }
-static inline bool amdvi_efr_nx(u64 efr) { return amdvi_efr(efr, AMDVI_EFR_NXSUP); }
-static inline bool amdvi_efr_ppr(u64 efr) { return amdvi_efr(efr, AMDVI_EFR_PPRSUP); }
-static inline bool amdvi_efr_gt(u64 efr) { return amdvi_efr(efr, AMDVI_EFR_GTSUP); }
-static inline bool amdvi_efr_he(u64 efr) { return amdvi_efr(efr, AMDVI_EFR_HESUP); }
-static inline bool amdvi_efr_pc(u64 efr) { return amdvi_efr(efr, AMDVI_EFR_PCSUP); }
+#define amdvi_efr_ia(efr)		((bool)amdvi_efr((efr), AMDVI_EFR_IASUP))
+#define amdvi_efr_xt(efr)		((bool)amdvi_efr((efr), AMDVI_EFR_XTSUP))
+#define amdvi_efr_nx(efr)		((bool)amdvi_efr((efr), AMDVI_EFR_NXSUP))
+#define amdvi_efr_ppr(efr)		((bool)amdvi_efr((efr), AMDVI_EFR_PPRSUP))
+#define amdvi_efr_gt(efr)		((bool)amdvi_efr((efr), AMDVI_EFR_GTSUP))
+#define amdvi_efr_he(efr)		((bool)amdvi_efr((efr), AMDVI_EFR_HESUP))
+#define amdvi_efr_pc(efr)		((bool)amdvi_efr((efr), AMDVI_EFR_PCSUP))
 
 /*
  * Host (v1) page-table levels the unit walks at most: 4 + HATS

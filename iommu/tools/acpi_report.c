@@ -25,8 +25,8 @@ static void json_log(struct jo *j, const struct acpitab_log *log)
 		for (int i = 0; i < log->n; i++)
 			if (log->msg[i].level == lvl)
 				jo_str(j, log->msg[i].text);
-		if (lvl == ACPITAB_ERR && log->dropped)
-			jo_str(j, "(more messages were dropped)");
+		if (lvl == ACPITAB_WARN && log->dropped)
+			jo_str(j, "(more messages did not fit and were dropped)");
 		jo_arr_end(j);
 	}
 }

@@ -20,30 +20,40 @@ struct found {
 	size_t len;
 };
 
-/* Read a whole file; NULL with errno on failure. */
+/* Read a whole file (at most MAX_FILE bytes), NUL-terminated; NULL with errno set. */
 static unsigned char *read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
-	unsigned char *buf;
+	unsigned char *buf = NULL, *nb;
+	size_t cap = 0, n;
 
 	if (!f)
 		return NULL;
-	buf = malloc(MAX_FILE + 1);
-	if (!buf) {
-		fclose(f);
-		return NULL;
-	}
-	*len = fread(buf, 1, MAX_FILE + 1, f);
+	*len = 0;
+	do {
+		if (*len + 1 >= cap) {
+			cap = cap ? cap * 2 : 65536;
+			nb = cap > 2 * (size_t)MAX_FILE ? NULL : realloc(buf, cap);
+			if (!nb) {
+				errno = cap > 2 * (size_t)MAX_FILE ? EFBIG : ENOMEM;
+				goto fail;
+			}
+			buf = nb;
+		}
+		n = fread(buf + *len, 1, cap - *len - 1, f);
+		*len += n;
+	} while (n && *len <= MAX_FILE);
 	if (ferror(f) || *len > MAX_FILE) {
-		if (!ferror(f))
-			errno = EFBIG;
-		fclose(f);
-		free(buf);
-		return NULL;
+		errno = ferror(f) ? EIO : EFBIG;
+		goto fail;
 	}
 	fclose(f);
 	buf[*len] = 0;		/* text parsing may look one byte ahead */
 	return buf;
+fail:
+	fclose(f);
+	free(buf);
+	return NULL;
 }
 
 /* Parse one acpidump data line "  0010: 01 02 ...  ascii"; bytes appended to t. */
@@ -61,8 +71,10 @@ static int hex_line(const char *s, struct found *t, size_t cap)
 	/* bytes are " HH"; the ASCII column starts after two spaces */
 	while (s[0] == ' ' && isxdigit((unsigned char)s[1]) && isxdigit((unsigned char)s[2]) &&
 	       (s[3] == ' ' || s[3] == '\n' || s[3] == '\r' || s[3] == 0) && n < 16) {
+		char hex[3] = { s[1], s[2], 0 };
+
 		if (t->len < cap)
-			t->bytes[t->len++] = (unsigned char)strtoul((char[3]){ s[1], s[2], 0 }, NULL, 16);
+			t->bytes[t->len++] = (unsigned char)strtoul(hex, NULL, 16);
 		s += 3;
 		n++;
 	}

@@ -180,7 +180,8 @@ extern struct vtd_options vtd_opt;
 extern struct vtd_unit *vtd_units[VTD_MAX_UNITS];
 extern int vtd_nunits;
 extern struct iommu_ops vtd_iommu_ops;
-extern struct dmar_table vtd_dmar;
+/* The DMAR the units come from (dmar_live(); tests may point it at a copy). */
+extern const struct dmar_table *vtd_dmar;
 extern spinlock_t vtd_ctx_lock;
 
 static inline u32 vtd_readl(const struct vtd_unit *u, u32 off)

@@ -108,26 +108,26 @@ static inline u64 vtd_ecap(u64 ecap, enum vtd_ecap_id id)
 }
 
 /* The feature choices a driver makes, all read through the rows above. */
-static inline u32 vtd_cap_ndoms(u64 cap) { return (u32)vtd_cap(cap, VTD_CAP_ND); }
-static inline unsigned int vtd_cap_mgaw(u64 cap) { return (unsigned int)vtd_cap(cap, VTD_CAP_MGAW); }
-static inline unsigned int vtd_cap_nfr(u64 cap) { return (unsigned int)vtd_cap(cap, VTD_CAP_NFR); }
-static inline u32 vtd_cap_fro(u64 cap) { return (u32)vtd_cap(cap, VTD_CAP_FRO); }
-static inline unsigned int vtd_cap_mamv(u64 cap) { return (unsigned int)vtd_cap(cap, VTD_CAP_MAMV); }
-static inline bool vtd_cap_psi(u64 cap) { return vtd_cap(cap, VTD_CAP_PSI); }
-static inline bool vtd_cap_cm(u64 cap) { return vtd_cap(cap, VTD_CAP_CM); }
-static inline bool vtd_cap_rwbf(u64 cap) { return vtd_cap(cap, VTD_CAP_RWBF); }
-static inline bool vtd_cap_plmr(u64 cap) { return vtd_cap(cap, VTD_CAP_PLMR); }
-static inline bool vtd_cap_phmr(u64 cap) { return vtd_cap(cap, VTD_CAP_PHMR); }
-static inline bool vtd_cap_esrtps(u64 cap) { return vtd_cap(cap, VTD_CAP_ESRTPS); }
-static inline u32 vtd_ecap_iro(u64 ecap) { return (u32)vtd_ecap(ecap, VTD_ECAP_IRO); }
-static inline bool vtd_ecap_coherent(u64 ecap) { return vtd_ecap(ecap, VTD_ECAP_C); }
-static inline bool vtd_ecap_qi(u64 ecap) { return vtd_ecap(ecap, VTD_ECAP_QI); }
-static inline bool vtd_ecap_dt(u64 ecap) { return vtd_ecap(ecap, VTD_ECAP_DT); }
-static inline bool vtd_ecap_ir(u64 ecap) { return vtd_ecap(ecap, VTD_ECAP_IR); }
-static inline bool vtd_ecap_eim(u64 ecap) { return vtd_ecap(ecap, VTD_ECAP_EIM); }
-static inline bool vtd_ecap_pt(u64 ecap) { return vtd_ecap(ecap, VTD_ECAP_PT); }
-static inline bool vtd_ecap_sc(u64 ecap) { return vtd_ecap(ecap, VTD_ECAP_SC); }
-static inline bool vtd_ecap_smts(u64 ecap) { return vtd_ecap(ecap, VTD_ECAP_SMTS); }
+#define vtd_cap_ndoms(cap)		((u32)vtd_cap((cap), VTD_CAP_ND))
+#define vtd_cap_mgaw(cap)		((unsigned int)vtd_cap((cap), VTD_CAP_MGAW))
+#define vtd_cap_nfr(cap)		((unsigned int)vtd_cap((cap), VTD_CAP_NFR))
+#define vtd_cap_fro(cap)		((u32)vtd_cap((cap), VTD_CAP_FRO))
+#define vtd_cap_mamv(cap)		((unsigned int)vtd_cap((cap), VTD_CAP_MAMV))
+#define vtd_cap_psi(cap)		((bool)vtd_cap((cap), VTD_CAP_PSI))
+#define vtd_cap_cm(cap)			((bool)vtd_cap((cap), VTD_CAP_CM))
+#define vtd_cap_rwbf(cap)		((bool)vtd_cap((cap), VTD_CAP_RWBF))
+#define vtd_cap_plmr(cap)		((bool)vtd_cap((cap), VTD_CAP_PLMR))
+#define vtd_cap_phmr(cap)		((bool)vtd_cap((cap), VTD_CAP_PHMR))
+#define vtd_cap_esrtps(cap)		((bool)vtd_cap((cap), VTD_CAP_ESRTPS))
+#define vtd_ecap_iro(ecap)		((u32)vtd_ecap((ecap), VTD_ECAP_IRO))
+#define vtd_ecap_coherent(ecap)		((bool)vtd_ecap((ecap), VTD_ECAP_C))
+#define vtd_ecap_qi(ecap)		((bool)vtd_ecap((ecap), VTD_ECAP_QI))
+#define vtd_ecap_dt(ecap)		((bool)vtd_ecap((ecap), VTD_ECAP_DT))
+#define vtd_ecap_ir(ecap)		((bool)vtd_ecap((ecap), VTD_ECAP_IR))
+#define vtd_ecap_eim(ecap)		((bool)vtd_ecap((ecap), VTD_ECAP_EIM))
+#define vtd_ecap_pt(ecap)		((bool)vtd_ecap((ecap), VTD_ECAP_PT))
+#define vtd_ecap_sc(ecap)		((bool)vtd_ecap((ecap), VTD_ECAP_SC))
+#define vtd_ecap_smts(ecap)		((bool)vtd_ecap((ecap), VTD_ECAP_SMTS))
 
 /*
  * Second-level page-table depths the unit supports, as a bit mask:

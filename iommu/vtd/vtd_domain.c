@@ -82,7 +82,7 @@ static int vtd_attach_dev(struct iommu_domain *d, struct iommu_dev *dev)
 	if (d->type == IOMMU_DOMAIN_BLOCKED)
 		return vtd_ctx_attach(vd, NULL);
 	if (d->type == IOMMU_DOMAIN_PAGING) {
-		ret = vtd_rmrr_map(&vtd_dmar, vd, dom);
+		ret = vtd_rmrr_map(vtd_dmar, vd, dom);
 		if (ret)
 			return ret;
 	}

@@ -6,6 +6,7 @@
  */
 #include "iommu/vtd/vtd.h"
 #include "iommu/vtd/vtd_caps.h"
+#include "iommu/acpi_live.h"
 #include "arch/x86/acpi.h"
 #include "arch/x86/cmdline.h"
 #include "arch/x86/console.h"
@@ -22,7 +23,7 @@
 struct vtd_options vtd_opt = { .qi = -1, .superpages = true, .ats = true };
 struct vtd_unit *vtd_units[VTD_MAX_UNITS];
 int vtd_nunits;
-struct dmar_table vtd_dmar;
+const struct dmar_table *vtd_dmar;
 u64 vtd_clflush_lines;
 
 /* --- memory for vtd_pgtable.c --- */
@@ -249,26 +250,6 @@ static int vtd_unit_probe(const struct dmar_unit *du)
 	return 0;
 }
 
-/* The device's position from the root bus down, as DMAR scopes name it. */
-static int vtd_pci_path(struct pci_dev *pdev, struct dmar_dev_path *p)
-{
-	struct pci_dev *chain[DMAR_MAX_HOPS];
-	int n = 0;
-
-	for (struct pci_dev *d = pdev; d; d = d->parent) {
-		if (n == DMAR_MAX_HOPS)
-			return -E2BIG;
-		chain[n++] = d;
-	}
-	p->segment = pdev->seg;
-	p->nhops = (u8)n;
-	for (int i = 0; i < n; i++) {
-		p->hop[i].bus = chain[n - 1 - i]->bus;
-		p->hop[i].devfn = (u8)(chain[n - 1 - i]->dev << 3 | chain[n - 1 - i]->fn);
-	}
-	return 0;
-}
-
 static struct vtd_unit *unit_of_drhd(const struct dmar_unit *du)
 {
 	for (int i = 0; du && i < vtd_nunits; i++)
@@ -285,7 +266,7 @@ static void vtd_enable_ats(struct vtd_dev *vd)
 	u8 qdep;
 
 	if (!vtd_opt.ats || !cap || !vtd_ecap_dt(vd->unit->ecap) || vd->unit->inv != VTD_INV_QI ||
-	    !dmar_ats_supported(&vtd_dmar, &vd->path))
+	    !dmar_ats_supported(vtd_dmar, &vd->path))
 		return;
 	qdep = pci_read16(pdev, cap + 4) & 0x1f;
 	pci_write16(pdev, cap + 6, 1u << 15);	/* enable, smallest translation unit 4K */
@@ -300,9 +281,9 @@ static int vtd_probe_device(struct iommu_dev *dev)
 	struct vtd_unit *u;
 	struct vtd_dev *vd;
 
-	if (!pdev || vtd_pci_path(pdev, &path))
+	if (!pdev || dmar_dev_path(pdev, &path))
 		return -ENODEV;
-	u = unit_of_drhd(dmar_unit_for_dev(&vtd_dmar, &path));
+	u = unit_of_drhd(dmar_unit_for_dev(vtd_dmar, &path));
 	if (!u)
 		return -ENODEV;
 	vd = kzalloc(sizeof(*vd));
@@ -339,7 +320,7 @@ static void vtd_get_resv_regions(struct iommu_dev *dev, struct list_head *head)
 		list_add_tail(&r->list, head);
 	}
 	if (vd)
-		vtd_rmrr_resv(&vtd_dmar, &vd->path, head);
+		vtd_rmrr_resv(vtd_dmar, &vd->path, head);
 }
 
 /* Linux's struct iommu_hw_info_vtd and IOMMU_HW_INFO_TYPE_INTEL_VTD. */
@@ -380,36 +361,29 @@ struct iommu_ops vtd_iommu_ops = {
 	.probe_device = vtd_probe_device,
 };
 
-static void vtd_print_dmar_log(void)
-{
-	for (int i = 0; i < vtd_dmar.log.n; i++)
-		printk("# dmar: %s: %s\n", vtd_dmar.log.msg[i].level == ACPITAB_ERR ?
-		       "error" : "warning", vtd_dmar.log.msg[i].text);
-}
-
 /*
- * Find the DMAR, start every usable unit. Returns 0 when at least one unit
- * translates, -ENODEV without DMAR or units, -EINVAL for a rejected table.
+ * Start every usable unit of this machine's DMAR. Returns 0 when at least
+ * one unit translates, -ENODEV without DMAR or units, -EINVAL for a rejected
+ * table (acpi_live printed why).
  */
 int vtd_init(void)
 {
-	const struct acpi_header *h = acpi_find("DMAR", 0);
+	const struct dmar_table *t = dmar_live();
 
-	if (!h)
+	if (!t)
 		return -ENODEV;
 	vtd_parse_options();
-	if (dmar_parse(h, h->length, &vtd_dmar)) {
-		vtd_print_dmar_log();
+	if (!t->valid) {
 		printk("# vtd: DMAR rejected, DMA remapping stays off\n");
 		return -EINVAL;
 	}
-	vtd_print_dmar_log();
-	for (int i = 0; i < vtd_dmar.nunits; i++) {
-		if (vtd_dmar.units[i].usable)
-			vtd_unit_probe(&vtd_dmar.units[i]);
+	vtd_dmar = t;
+	for (int i = 0; i < t->nunits; i++) {
+		if (t->units[i].usable)
+			vtd_unit_probe(&t->units[i]);
 		else
 			printk("# vtd: DRHD %d (base %#llx) unusable, skipped\n", i,
-			       (unsigned long long)vtd_dmar.units[i].base);
+			       (unsigned long long)t->units[i].base);
 	}
 	if (!vtd_nunits)
 		return -ENODEV;

@@ -1,3 +1,273 @@
 // SPDX-License-Identifier: MIT
-/* placeholder */
+/*
+ * acpi-tools suite (hosted): run the built build/host/iommu-acpi and
+ * iommu-caps on the fixtures; their JSON must parse and match the
+ * manifests, their exit status must say valid (0) or rejected (1).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "tests/host/hostutil.h"
+#include "tests/host/tblbuild.h"
 #include "tests/ktest.h"
+
+#define ACPI_TOOL "build/host/iommu-acpi"
+#define CAPS_TOOL "build/host/iommu-caps"
+#define CHECKER "/usr/bin/python3 tests/host/check_tool_json.py"
+/* Leak checking costs ~90 ms a run; iommu-caps allocates nothing, so it skips it. */
+#define NOLEAK "ASAN_OPTIONS=detect_leaks=0 "
+
+/* Write bytes to a new temporary file; its path in path[64]. */
+static bool temp_file(char *path, const void *data, size_t len)
+{
+	int fd;
+	bool ok;
+
+	strcpy(path, "/tmp/iommu-acpi-test-XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return false;
+	ok = write(fd, data, len) == (ssize_t)len;
+	close(fd);
+	return ok;
+}
+
+/* Run cmd (from the repository top); exit status, stdout in *out. */
+static int run(const char *cmd, char **out)
+{
+	int st = host_run(cmd, out);
+
+	if (!*out)
+		*out = strdup("");
+	return st;
+}
+
+/* Save JSON output and have the Python checker compare it with a table. */
+static void checker(const char *kind, const char *table, const char *json, int expect_n)
+{
+	char path[64], cmd[512], *out, want[32];
+
+	if (!temp_file(path, json, strlen(json))) {
+		report(false, "temporary file written");
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), CHECKER " %s %s %s", kind, table, path);
+	run(cmd, &out);
+	snprintf(want, sizeof(want), "OK %d\n", expect_n);
+	report(!strcmp(out, want), "%s JSON matches %s: %s", kind, table, out);
+	free(out);
+	unlink(path);
+}
+
+KTEST(acpi-tools, test_acpi_tools_iommu_acpi_fixtures)
+{
+	struct tsv *m = tsv_load(host_path("tests/fixtures/acpi/MANIFEST.tsv"));
+	char *cmd = NULL, *out;
+	size_t cap = 0;
+	FILE *f = open_memstream(&cmd, &cap);
+	int st, lines = 0;
+
+	fprintf(f, ACPI_TOOL);
+	for (int r = 0; m && r < m->nrows; r++)
+		fprintf(f, " tests/fixtures/acpi/%s", tsv_get(m, r, "file"));
+	fclose(f);
+	st = run(cmd, &out);
+	for (char *p = out; (p = strstr(p, ": valid\n")); p++)
+		lines++;
+	report(st == 0, "every fixture valid: exit status 0 (got %d)", st);
+	report(m && lines == m->nrows, "one \"valid\" header line per table (%d)", lines);
+	report(strstr(out, "dmar0: registers 0xfed90000 (4 KiB), segment 0") &&
+	       strstr(out, "warning: subtable 2 type 0 @0x60: DRHD register base is 0") &&
+	       strstr(out, "IVHD 40h used (described by 10h 11h 40h)"),
+	       "text output names units, warnings and the IVHD type used");
+	free(out);
+	free(cmd);
+	/* the same with --json, checked field by field against the manifest */
+	f = open_memstream(&cmd, &cap);
+	fprintf(f, ACPI_TOOL " --json");
+	for (int r = 0; m && r < m->nrows; r++)
+		fprintf(f, " tests/fixtures/acpi/%s", tsv_get(m, r, "file"));
+	fclose(f);
+	st = run(cmd, &out);
+	report(st == 0, "--json: exit status 0");
+	checker("acpi", "tests/fixtures/acpi/MANIFEST.tsv", out, m ? m->nrows : 0);
+	free(out);
+	free(cmd);
+	tsv_free(m);
+}
+
+KTEST(acpi-tools, test_acpi_tools_iommu_acpi_rejects)
+{
+	static const char *const cmds[] = {
+		ACPI_TOOL " /nonexistent/DMAR",
+		ACPI_TOOL " README.md",
+		ACPI_TOOL " tests/fixtures/acpi/MANIFEST.tsv",
+		ACPI_TOOL " tests/fixtures/acpi/qemu/intel-iommu-default.bin /nonexistent",
+	};
+	size_t len;
+	u8 *b = host_read(host_path("tests/fixtures/acpi/qemu/intel-iommu-default.bin"), &len);
+	char path[64], cmd[256], *out;
+	int st;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {
+		st = run(cmds[i], &out);
+		report(st == 1 && strstr(out, "error: "), "%s: exit 1 with an error (got %d)", cmds[i], st);
+		free(out);
+	}
+	st = run(ACPI_TOOL " 2>/dev/null", &out);
+	report(st == 2, "no file: usage, exit 2 (got %d)", st);
+	free(out);
+	if (!b || !temp_file(path, b, len - 1)) {
+		report(false, "truncated copy written");
+		free(b);
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), ACPI_TOOL " --json %s", path);
+	st = run(cmd, &out);
+	report(st == 1 && strstr(out, "\"valid\":false") && strstr(out, "(truncated table)"),
+	       "a truncated DMAR: exit 1, valid false, the error says why");
+	free(out);
+	unlink(path);
+	b[9]++;
+	temp_file(path, b, len);
+	snprintf(cmd, sizeof(cmd), ACPI_TOOL " %s tests/fixtures/acpi/qemu/amd-iommu-default.bin", path);
+	st = run(cmd, &out);
+	report(st == 1 && strstr(out, "REJECTED") && strstr(out, "checksum is wrong") &&
+	       strstr(out, "IVRS rev 1") && strstr(out, ": valid"),
+	       "bad checksum next to a good IVRS: both reported, exit 1");
+	free(out);
+	unlink(path);
+	free(b);
+}
+
+/* acpidump's text form: "DMAR @ 0x..." then "  0000: 44 4D ...  DMAR...". */
+static void acpidump_block(FILE *f, const char *sig, const u8 *b, size_t len)
+{
+	fprintf(f, "%s @ 0x00000000bffe0000\n", sig);
+	for (size_t off = 0; off < len; off += 16) {
+		fprintf(f, "    %04zX:", off);
+		for (size_t i = off; i < off + 16; i++)
+			i < len ? fprintf(f, " %02X", b[i]) : fprintf(f, "   ");
+		fprintf(f, "  ");
+		for (size_t i = off; i < off + 16 && i < len; i++)
+			fputc(b[i] >= 0x20 && b[i] < 0x7f ? b[i] : '.', f);
+		fputc('\n', f);
+	}
+	fputc('\n', f);
+}
+
+KTEST(acpi-tools, test_acpi_tools_iommu_acpi_reads_acpidump_text)
+{
+	size_t dl, il;
+	u8 *d = host_read(host_path("tests/fixtures/acpi/real/dell-poweredge-r820.dmar.bin"), &dl);
+	u8 *i = host_read(host_path("tests/fixtures/acpi/real/lenovo-ideapad-slim3-15abr8.ivrs.bin"), &il);
+	u8 facp[64] = "FACP";
+	char *text = NULL, path[64], cmd[256], *out;
+	size_t tl = 0;
+	FILE *f = open_memstream(&text, &tl);
+	int st;
+
+	acpidump_block(f, "FACP", facp, sizeof(facp));
+	acpidump_block(f, "DMAR", d, dl);
+	acpidump_block(f, "IVRS", i, il);
+	fclose(f);
+	if (!d || !i || !temp_file(path, text, tl)) {
+		report(false, "acpidump text written");
+	} else {
+		snprintf(cmd, sizeof(cmd), ACPI_TOOL " --json %s", path);
+		st = run(cmd, &out);
+		report(st == 0, "acpidump text with DMAR and IVRS: exit 0 (got %d)", st);
+		report(strstr(out, "\"signature\":\"DMAR\"") && strstr(out, "\"signature\":\"IVRS\"") &&
+		       !strstr(out, "FACP"), "both tables found, the FACP ignored");
+		report(strstr(out, "\"base\":3472883712") && strstr(out, "\"base\":4260364288"),
+		       "the units are the binary tables' (0xcf000000, 0xfdf00000)");
+		free(out);
+		unlink(path);
+	}
+	free(text);
+	free(d);
+	free(i);
+}
+
+/* Each TSV row as a pasted Linux boot line; the JSON must match the row. */
+static void caps_rows(const char *kind, const char *tsvrel)
+{
+	struct tsv *t = tsv_load(host_path(tsvrel));
+	char *all = NULL, cmd[512], *out;
+	size_t cap = 0;
+	FILE *f = open_memstream(&all, &cap);
+	int bad = 0;
+
+	for (int r = 0; t && r < t->nrows; r++) {
+		const char *efr2 = tsv_get(t, r, "efr2");
+		char sep[32] = "";
+
+		if (!strcmp(kind, "vtd")) {
+			snprintf(cmd, sizeof(cmd), NOLEAK CAPS_TOOL " --json vtd 'DMAR: %s: reg_base_addr %s ver %s cap %s ecap %s'",
+				 tsv_get(t, r, "unit"), tsv_get(t, r, "reg_base"), tsv_get(t, r, "ver"),
+				 tsv_get(t, r, "cap"), tsv_get(t, r, "ecap"));
+		} else {
+			if (strcmp(efr2, "-"))
+				snprintf(sep, sizeof(sep), ", %s", efr2);
+			snprintf(cmd, sizeof(cmd), NOLEAK CAPS_TOOL " --json amdvi 'AMD-Vi: Extended features (%s%s): %s'",
+				 tsv_get(t, r, "efr"), sep, tsv_get(t, r, "linux_flags"));
+		}
+		bad += run(cmd, &out) != 0;
+		fputs(out, f);
+		free(out);
+	}
+	fclose(f);
+	report(!bad, "%s: every pasted boot line decoded with exit 0 (%d failed)", kind, bad);
+	checker(kind, tsvrel, all, t ? t->nrows : 0);
+	free(all);
+	tsv_free(t);
+}
+
+KTEST(acpi-tools, test_acpi_tools_iommu_caps_fixture_rows)
+{
+	caps_rows("vtd", "tests/fixtures/regs/vtd-caps.tsv");
+	caps_rows("amdvi", "tests/fixtures/regs/amdvi-efr.tsv");
+}
+
+KTEST(acpi-tools, test_acpi_tools_iommu_caps_inputs_and_exit)
+{
+	static const struct {
+		const char *args;
+		int status;
+		const char *out;	/* expected in stdout, or NULL */
+	} c[] = {
+		{ "vtd d2008c40660462 f050da", 0, "SLLPS              37:34  2M,1G" },
+		{ "vtd 0xd2008c40660462 0xf050da 1:0", 0, "VER 1:0" },
+		{ "--json vtd d2008c40660462 f050da", 0, "\"superpages\":[\"2M\",\"1G\"]" },
+		{ "--json vtd DMAR: dmar1: reg_base_addr fed91000 ver 1:0 cap d2008c40660462 ecap f050da", 0,
+		  "\"reg_base\":4275638272" },
+		{ "--json vtd dmar: IOMMU 0: reg_base_addr fed90000 ver 1:0 cap c90780106f0462 ecap f020e2", 0,
+		  "\"agaw_levels_supported\":[4]" },
+		{ "--json vtd d2008c40660462 f050da", 0, "\"coherent\":false" },
+		{ "--json vtd 2d2008c40660462 f050da", 0, "has reserved bits set: 0x200000000000000" },
+		{ "--json amdvi 0x206d73ef22254ade", 0, "\"efr2\":null" },
+		{ "--json amdvi 'AMD-Vi: Extended features (0xa5bf7320a2294aee, 0x1d): PPR'", 0,
+		  "\"efr2_snpavicsup\":0" },
+		{ "amdvi 0x206d73ef22254ade 0x0", 0, "Linux prints: PPR X2APIC NX GT IA GA PC GA_vAPIC" },
+		{ "vtd zz f050da", 1, NULL },
+		{ "vtd d2008c40660462", 1, NULL },
+		{ "vtd 11112222333344445 f050da", 1, NULL },
+		{ "amdvi 'AMD-Vi: Extended features (0xzz)'", 1, NULL },
+		{ "vtd", 2, NULL },
+		{ "", 2, NULL },
+		{ "arm 1 2", 2, NULL },
+	};
+	char cmd[512], *out;
+
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		int st;
+
+		snprintf(cmd, sizeof(cmd), NOLEAK CAPS_TOOL " %s 2>/dev/null", c[i].args);
+		st = run(cmd, &out);
+		report(st == c[i].status && (!c[i].out || strstr(out, c[i].out)),
+		       "iommu-caps %s: exit %d%s%s (got %d)", c[i].args, c[i].status,
+		       c[i].out ? ", prints " : "", c[i].out ? c[i].out : "", st);
+		free(out);
+	}
+}

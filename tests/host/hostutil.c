@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "tests/host/hostutil.h"
+#include "tests/ktest.h"
 
 static const char *top(void)
 {
@@ -63,6 +64,18 @@ unsigned char *host_read(const char *path, size_t *len)
 	}
 	fclose(f);
 	return buf;
+}
+
+unsigned char *host_fixture(const char *name, size_t *len)
+{
+	char rel[512];
+	unsigned char *b;
+
+	snprintf(rel, sizeof(rel), "tests/fixtures/acpi/%s", name);
+	b = host_read(host_path(rel), len);
+	if (!b)
+		report(false, "fixture %s is readable", name);
+	return b;
 }
 
 /* Split line at tabs into a NULL-padded array of ncols cells. */

@@ -15,6 +15,12 @@ const char *host_path(const char *rel);
 /* Whole file, malloc'ed, with a NUL after the bytes; NULL if unreadable. */
 unsigned char *host_read(const char *path, size_t *len);
 
+/*
+ * A fixture under tests/fixtures/acpi/ (e.g. "real/x.dmar.bin"); reports a
+ * failed check and returns NULL when it cannot be read.
+ */
+unsigned char *host_fixture(const char *name, size_t *len);
+
 /* A tab-separated table with one header line. */
 struct tsv {
 	char *text;		/* the file, cut into fields in place */

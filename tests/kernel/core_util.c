@@ -5,6 +5,7 @@
  * broken driver contracts, core warnings, open simulated files.
  */
 #include "tests/kernel/core_util.h"
+#include "core/iommufd_private.h"
 #include "iommu/mock/mock.h"
 #include "lib/err.h"
 
@@ -35,6 +36,44 @@ struct iommufd_ctx *t_ctx(int fd)
 		return NULL;
 	iommufd_ctx_put(ictx);	/* the fd keeps it alive */
 	return ictx;
+}
+
+struct iommu_domain *t_domain(int fd, u32 hwpt)
+{
+	struct iommufd_ctx *ictx = t_ctx(fd);
+	struct iommufd_object *obj = ictx ? iommufd_get_object(ictx, hwpt, IOMMUFD_OBJ_HWPT_PAGING) :
+					    ERR_PTR(-ENOENT);
+	struct iommu_domain *d;
+
+	if (IS_ERR(obj))
+		return NULL;
+	d = container_of(obj, struct iommufd_hwpt_paging, obj)->domain;
+	iommufd_put_object(ictx, obj);
+	return d;
+}
+
+unsigned long t_mock_entries(int fd, u32 hwpt)
+{
+	struct iommu_domain *d = t_domain(fd, hwpt);
+
+	return d ? mock_domain_entries(d) : ~0UL;
+}
+
+/* Map-call runs of the mock domain over [iova, iova + len): START marks seen. */
+int t_mock_runs(int fd, u32 hwpt, u64 iova, u64 len)
+{
+	struct iommu_domain *d = t_domain(fd, hwpt);
+	int runs = 0;
+
+	for (u64 off = 0; d && off < len; off += MOCK_PAGE_SIZE) {
+		phys_addr_t pa;
+		u64 flags;
+
+		if (mock_domain_lookup(d, iova + off, &pa, &flags))
+			return -1;
+		runs += !!(flags & MOCK_PFN_START_IOVA);
+	}
+	return d ? runs : -1;
 }
 
 u32 t_ioas(int fd)
@@ -310,9 +349,17 @@ static long count_mock_violations(void)
 	return mock_violations();
 }
 
+static long expected_warnings;
+
+void t_expect_warnings(long n)
+{
+	expected_warnings += n;
+}
+
+/* Warnings a test did not announce with t_expect_warnings(). */
 static long count_warnings(void)
 {
-	return (long)plat_warn_count();
+	return (long)plat_warn_count() - expected_warnings;
 }
 
 static long count_files(void)

@@ -13,7 +13,9 @@
 #include "core/include/uapi/iommufd_test.h"
 #include "core/include/uapi/vfio.h"
 #include "ioctl-sim/sim.h"
+#include "lib/err.h"
 #include "lib/errno.h"
+#include "lib/string.h"
 #include "tests/ktest.h"
 
 #define U(p) ((u64)(uintptr_t)(p))
@@ -34,6 +36,10 @@ int t_open(void);
 int t_close(int fd);
 long t_ioctl(int fd, unsigned int cmd, void *arg);
 struct iommufd_ctx *t_ctx(int fd);
+/* The domain of HWPT hwpt (no reference kept), its mock entries and map runs. */
+struct iommu_domain *t_domain(int fd, u32 hwpt);
+unsigned long t_mock_entries(int fd, u32 hwpt);
+int t_mock_runs(int fd, u32 hwpt, u64 iova, u64 len);
 
 u32 t_ioas(int fd);
 int t_map(int fd, u32 ioas, const void *buf, u64 len, u64 *iova, u32 flags);
@@ -60,5 +66,7 @@ int t_memory_limit(int fd, u32 limit);
 
 /* Pins charged to the current per-user account. */
 unsigned long t_charged(void);
+/* The running test provokes n core warnings on purpose. */
+void t_expect_warnings(long n);
 
 #endif

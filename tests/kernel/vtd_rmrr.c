@@ -147,54 +147,53 @@ static u64 edu_mask_probed(void)
 }
 
 /*
- * An RMRR naming the edu, added to the live parsed DMAR over memory this
- * test owns: attach through the core maps it 1:1 before the device can
- * DMA, the IOAS reserves it, user maps over it fail, and it stays mapped.
+ * An RMRR naming the edu, added to a copy of the live parsed DMAR (the
+ * driver is pointed at the copy) over memory this test owns: attach through
+ * the core maps it 1:1 before the device can DMA, the IOAS reserves it,
+ * user maps over it fail, and it stays mapped.
  */
 KTEST_NEEDS(vtd, test_vtd_rmrr_synthesized_in_live_dmar_reserved_in_ioas, NEEDS)
 {
-	struct dmar_scope *sc;
-	struct dmar_rmrr *rm;
+	u64 mask = edu_mask_probed();	/* before edu_init: the probe ends with edu_fini */
+	const struct dmar_table *live = vtd_dmar;
+	struct dmar_table *t = kmalloc(sizeof(*t));
 	struct iommu_iova_range r[8];
-	struct vtd_dev *vd;
-	struct iommu_dev *dev;
 	struct iommufd_device *idev;
+	struct iommu_dev *dev;
+	struct dmar_scope *sc;
+	struct vtd_dev *vd;
 	struct edu edu;
-	phys_addr_t rmrr;
+	phys_addr_t rmrr = 0;
 	u32 dev_id, ioas, pt, num = 8;
 	bool hole = false;
 	int fd, ret;
 	u8 *ubuf;
 
-	u64 mask = edu_mask_probed();	/* before edu_init: the probe ends with edu_fini */
-
 	dev = iommu_dev_of_pci(pci_find(EDU_VENDOR, EDU_DEVICE, 0));
-	if (!dev || vtd_dmar.nrmrr >= DMAR_MAX_RMRR || vtd_dmar.nscopes >= DMAR_MAX_SCOPES ||
+	if (!t || !dev || live->nrmrr >= DMAR_MAX_RMRR || live->nscopes >= DMAR_MAX_SCOPES ||
 	    edu_init(&edu, dev->bus_priv)) {
-		report(false, "edu and room in the parsed DMAR");
-		return;
+		report(false, "edu, memory and room in the parsed DMAR");
+		goto out_t;
 	}
-	vd = dev->iommu_priv;
 	edu.dma_mask = mask;
 	rmrr = pmm_alloc(4);	/* 64 KiB */
-	if (rmrr + 0xffff > edu.dma_mask) {
-		report_skip("the RMRR buffer lies beyond the edu's DMA mask");
-		pmm_free(rmrr, 4);
-		edu_fini(&edu);
-		return;
+	if (!rmrr || rmrr + 0xffff > edu.dma_mask) {
+		report_skip("no RMRR buffer within the edu's DMA mask");
+		goto out_edu;
 	}
-	sc = &vtd_dmar.scopes[vtd_dmar.nscopes];
-	rm = &vtd_dmar.rmrr[vtd_dmar.nrmrr];
+	vd = dev->iommu_priv;
+	memcpy(t, live, sizeof(*t));
+	sc = &t->scopes[t->nscopes];
 	memset(sc, 0, sizeof(*sc));
 	sc->type = DMAR_SCOPE_ENDPOINT;
 	sc->bus = vd->path.hop[0].bus;
 	sc->nhops = vd->path.nhops;
 	for (int i = 0; i < vd->path.nhops; i++)
 		sc->path[i] = vd->path.hop[i].devfn;
-	*rm = (struct dmar_rmrr){ .base = rmrr, .end = rmrr + 0xffff, .segment = dev->segment,
-				  .first_scope = vtd_dmar.nscopes, .nscopes = 1 };
-	vtd_dmar.nscopes++;
-	vtd_dmar.nrmrr++;
+	t->rmrr[t->nrmrr++] = (struct dmar_rmrr){ .base = rmrr, .end = rmrr + 0xffff,
+						  .segment = dev->segment,
+						  .first_scope = t->nscopes++, .nscopes = 1 };
+	vtd_dmar = t;
 
 	fd = t_open();
 	iommufd_ctx_get(t_ctx(fd));
@@ -224,9 +223,12 @@ KTEST_NEEDS(vtd, test_vtd_rmrr_synthesized_in_live_dmar_reserved_in_ioas, NEEDS)
 	iommufd_device_unbind(idev);
 	iommufd_ctx_put(t_ctx(fd));
 	t_close(fd);
-	vtd_dmar.nrmrr--;
-	vtd_dmar.nscopes--;
 	t_buf_free(ubuf, 2 * PAGE_SIZE);
-	pmm_free(rmrr, 4);
+	vtd_dmar = live;
+out_edu:
+	if (rmrr)
+		pmm_free(rmrr, 4);
 	edu_fini(&edu);
+out_t:
+	kfree(t);
 }

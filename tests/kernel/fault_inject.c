@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: MIT
+/*
+ * fault-inject suite: every ioctl scenario run with a failure at each
+ * allocation site in turn (the core's iommufd_should_fail(), ID tables,
+ * the mock driver). Each must fail with ENOMEM and leave state and every
+ * counter exactly as before; past the last site it must succeed.
+ */
+#include "tests/kernel/core_util.h"
+#include "iommu/mock/mock.h"
+#include "lib/alloc.h"
+#include "lib/failpoint.h"
+
+#define PG PAGE_SIZE
+#define BASE MOCK_APERTURE_START
+#define BIG (600 * PG)		/* more than one 512-page pin chunk */
+
+struct fi {
+	int fd, afd;
+	u32 ioas, ioas2, hwpt, stdev, idev, pin;
+	u8 *buf;
+};
+
+/* Everything a failed ioctl must leave untouched. */
+struct snapshot {
+	u64 digest;
+	long heap, objects, pins, charged, domains, devs, files;
+};
+
+static void snap(struct fi *f, struct snapshot *s)
+{
+	s->digest = iommufd_test_digest(t_ctx(f->fd));
+	s->heap = (long)kmalloc_live();
+	s->objects = iommufd_live_objects();
+	s->pins = iommufd_pinned_pages();
+	s->charged = (long)t_charged();
+	s->domains = mock_live_domains();
+	s->devs = mock_live_devs();
+	s->files = sim_live_files();
+}
+
+static bool same(const struct snapshot *a, const struct snapshot *b)
+{
+	return a->digest == b->digest && a->heap == b->heap && a->objects == b->objects &&
+	       a->pins == b->pins && a->charged == b->charged && a->domains == b->domains &&
+	       a->devs == b->devs && a->files == b->files;
+}
+
+/* --- setups: the state each scenario starts from --- */
+
+static void st_ioas(struct fi *f)
+{
+	f->ioas = t_ioas(f->fd);
+}
+
+static void st_domain(struct fi *f)
+{
+	st_ioas(f);
+	t_mock_domain(f->fd, f->ioas, &f->stdev, &f->hwpt, &f->idev);
+}
+
+static void st_two_domains(struct fi *f)
+{
+	st_domain(f);
+	t_mock_domain_flags(f->fd, f->ioas, MOCK_FLAGS_DEVICE_HUGE_IOVA, NULL, NULL, NULL);
+}
+
+static void st_mapped(struct fi *f)
+{
+	st_ioas(f);
+	t_map_fixed(f->fd, f->ioas, f->buf, BIG, BASE);
+	f->ioas2 = t_ioas(f->fd);
+	t_map_fixed(f->fd, f->ioas2, f->buf, 8 * PG, BASE);
+}
+
+static void st_mapped_domain(struct fi *f)
+{
+	st_domain(f);
+	t_map_fixed(f->fd, f->ioas, f->buf, BIG, BASE);
+	f->ioas2 = t_ioas(f->fd);
+	t_map_fixed(f->fd, f->ioas2, f->buf, 8 * PG, BASE);
+}
+
+static void st_access(struct fi *f)
+{
+	st_mapped_domain(f);
+	t_create_access(f->fd, f->ioas, MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES, &f->afd);
+}
+
+static void st_type1(struct fi *f)
+{
+	struct iommu_vfio_ioas vi = { .size = sizeof(vi), .op = IOMMU_VFIO_IOAS_SET };
+
+	st_domain(f);
+	vi.ioas_id = f->ioas;
+	t_ioctl(f->fd, IOMMU_VFIO_IOAS, &vi);
+	t_ioctl(f->fd, VFIO_SET_IOMMU, (void *)VFIO_TYPE1_IOMMU);
+	t_map_fixed(f->fd, f->ioas, f->buf, 16 * PG, BASE);
+}
+
+/* --- operations under test --- */
+
+static long op_ioas_alloc(struct fi *f)
+{
+	struct iommu_ioas_alloc c = { .size = sizeof(c) };
+
+	return t_ioctl(f->fd, IOMMU_IOAS_ALLOC, &c);
+}
+
+static long op_map_fixed(struct fi *f)
+{
+	return t_map_fixed(f->fd, f->ioas, f->buf, BIG, BASE + (4UL << 20));
+}
+
+static long op_map_auto(struct fi *f)
+{
+	u64 iova = 0;
+
+	return t_map(f->fd, f->ioas, f->buf + MOCK_PAGE_SIZE, 64 * PG, &iova, 0);
+}
+
+static long op_copy(struct fi *f)
+{
+	u64 iova = BASE + (8UL << 20);
+
+	return t_copy(f->fd, f->ioas, f->ioas2, BASE, 8 * PG, &iova, RW | IOMMU_IOAS_MAP_FIXED_IOVA);
+}
+
+static long op_allow(struct fi *f)
+{
+	static const struct iommu_iova_range r[3] = {
+		{ 0x100000, 0x1fffff }, { 0x400000, 0x4fffff }, { 0x800000, 0x8fffff },
+	};
+
+	return t_allow(f->fd, f->ioas, r, 3);
+}
+
+static long op_add_reserved(struct fi *f)
+{
+	return t_add_reserved(f->fd, f->ioas, 0x40000000, PG);
+}
+
+static long op_mock_domain(struct fi *f)
+{
+	return t_mock_domain(f->fd, f->ioas, NULL, NULL, NULL);
+}
+
+static long op_mock_domain_on_hwpt(struct fi *f)
+{
+	return t_mock_domain(f->fd, f->hwpt, NULL, NULL, NULL);
+}
+
+static long op_hwpt_alloc(struct fi *f)
+{
+	struct iommu_hwpt_alloc c = { .size = sizeof(c), .dev_id = f->idev, .pt_id = f->ioas2 };
+
+	return t_ioctl(f->fd, IOMMU_HWPT_ALLOC, &c);
+}
+
+static long op_replace(struct fi *f)
+{
+	u32 pt = f->ioas2;
+
+	return t_replace(f->fd, f->stdev, &pt);
+}
+
+static long op_create_access(struct fi *f)
+{
+	int afd;
+	long r = t_create_access(f->fd, f->ioas, MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES, &afd);
+
+	if (!r)
+		f->afd = afd;
+	return r;
+}
+
+static long op_access_pages(struct fi *f)
+{
+	return t_access_pages(f->fd, f->afd, BASE + PG, BIG - 2 * PG, f->buf + PG, 0, &f->pin);
+}
+
+static long op_access_rw(struct fi *f)
+{
+	static u8 tmp[3 * 4096];
+
+	return t_access_rw(f->fd, f->afd, BASE + 100, tmp, sizeof(tmp), MOCK_ACCESS_RW_SLOW_PATH);
+}
+
+static long op_vfio_map(struct fi *f)
+{
+	struct vfio_iommu_type1_dma_map m = {
+		.argsz = sizeof(m), .flags = VFIO_DMA_MAP_FLAG_READ, .vaddr = U(f->buf) + 16 * PG,
+		.iova = BASE + (4UL << 20), .size = 32 * PG };
+
+	return t_ioctl(f->fd, VFIO_IOMMU_MAP_DMA, &m);
+}
+
+static long op_type1_cut(struct fi *f)
+{
+	struct vfio_iommu_type1_dma_unmap u = { .argsz = sizeof(u), .iova = BASE + 5 * PG,
+						.size = 2 * PG };
+
+	return t_ioctl(f->fd, VFIO_IOMMU_UNMAP_DMA, &u);
+}
+
+static long op_unmap_all(struct fi *f)
+{
+	return t_unmap(f->fd, f->ioas, 0, U64_MAX, NULL);
+}
+
+static long op_hw_info(struct fi *f)
+{
+	struct iommu_test_hw_info info;
+	struct iommu_hw_info c = { .size = sizeof(c), .dev_id = f->idev, .data_len = sizeof(info),
+				   .data_uptr = U(&info) };
+
+	return t_ioctl(f->fd, IOMMU_GET_HW_INFO, &c);
+}
+
+static const struct scenario {
+	const char *name;
+	void (*setup)(struct fi *f);
+	long (*op)(struct fi *f);
+} scenarios[] = {
+	{ "IOAS_ALLOC", st_ioas, op_ioas_alloc },
+	{ "MAP fixed, no domain", st_mapped, op_map_fixed },
+	{ "MAP fixed, one domain", st_mapped_domain, op_map_fixed },
+	{ "MAP automatic, two domains", st_two_domains, op_map_auto },
+	{ "COPY into a domain", st_mapped_domain, op_copy },
+	{ "ALLOW_IOVAS", st_ioas, op_allow },
+	{ "ADD_RESERVED", st_ioas, op_add_reserved },
+	{ "MOCK_DOMAIN on a mapped IOAS", st_mapped, op_mock_domain },
+	{ "MOCK_DOMAIN on a HWPT", st_mapped_domain, op_mock_domain_on_hwpt },
+	{ "HWPT_ALLOC on a mapped IOAS", st_mapped_domain, op_hwpt_alloc },
+	{ "MOCK_DOMAIN_REPLACE to a mapped IOAS", st_mapped_domain, op_replace },
+	{ "CREATE_ACCESS", st_mapped_domain, op_create_access },
+	{ "ACCESS_PAGES", st_access, op_access_pages },
+	{ "ACCESS_RW slow path", st_access, op_access_rw },
+	{ "VFIO MAP_DMA type1", st_type1, op_vfio_map },
+	{ "VFIO UNMAP_DMA type1 cut", st_type1, op_type1_cut },
+	{ "UNMAP all", st_mapped_domain, op_unmap_all },
+	{ "GET_HW_INFO", st_domain, op_hw_info },
+};
+
+static void teardown(struct fi *f)
+{
+	if (f->afd > 0)
+		t_close(f->afd);
+	t_close(f->fd);
+}
+
+/* Returns the number of fail sites swept, or -1 when one misbehaved. */
+static int sweep(const struct scenario *sc, u8 *buf)
+{
+	for (unsigned long n = 1; n < 1000; n++) {
+		struct fi f = { .buf = buf, .afd = -1 };
+		struct snapshot before, after;
+		bool fired;
+		long ret;
+
+		f.fd = t_open();
+		sc->setup(&f);
+		snap(&f, &before);
+		failpoint_arm(n);
+		ret = sc->op(&f);
+		fired = failpoint_fired();
+		failpoint_arm(0);
+		if (!fired) {
+			if (ret < 0)
+				report_info("%s: no failure injected, still %ld", sc->name, ret);
+			teardown(&f);
+			return ret < 0 ? -1 : (int)(n - 1);
+		}
+		snap(&f, &after);
+		if (ret != -ENOMEM || !same(&before, &after)) {
+			report_info("%s: failure at site %lu -> %ld, state %s", sc->name, n, ret,
+				    same(&before, &after) ? "unchanged" : "CHANGED");
+			report_info("digest %d heap %ld objects %ld pins %ld charged %ld domains %ld "
+				    "devs %ld files %ld", before.digest != after.digest,
+				    after.heap - before.heap, after.objects - before.objects,
+				    after.pins - before.pins, after.charged - before.charged,
+				    after.domains - before.domains, after.devs - before.devs,
+				    after.files - before.files);
+			teardown(&f);
+			return -1;
+		}
+		teardown(&f);
+	}
+	return -1;
+}
+
+KTEST(fault-inject, test_fault_inject_every_site_of_every_ioctl)
+{
+	u8 *buf = t_buf(4UL << 20);
+	int total = 0, bad = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(scenarios); i++) {
+		int sites = sweep(&scenarios[i], buf);
+
+		report(sites >= 0, "%s: %d allocation sites, each fails cleanly with ENOMEM",
+		       scenarios[i].name, sites);
+		bad += sites < 0;
+		total += sites > 0 ? sites : 0;
+	}
+	report(total > 0 && !bad, "%d fail points across %zu scenarios", total,
+	       ARRAY_SIZE(scenarios));
+	t_buf_free(buf, 4UL << 20);
+}
