@@ -52,7 +52,10 @@ struct proc {
 
 /* Set up syscall/sysret and the per-CPU area (boot CPU). */
 void proc_init(void);
-/* The process running on this CPU, NULL in plain kernel context. */
+/*
+ * The process running, NULL in plain kernel context. Processes run on the
+ * boot CPU only, one at a time, from a kernel test (proc_run).
+ */
 struct proc *proc_current(void);
 
 /*
