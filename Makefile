@@ -54,7 +54,11 @@ arch-objs += arch/x86/tsc.o
 arch-objs += arch/x86/fwcfg.o
 arch-objs += arch/x86/watchdog.o
 arch-objs += arch/x86/core_platform.o
+arch-objs += arch/x86/uvm.o
+arch-objs += arch/x86/proc.o
+arch-objs += arch/x86/uaccess.o
 
+lib-objs += lib/setjmp.o
 lib-objs += lib/string.o
 lib-objs += lib/strutil.o
 lib-objs += lib/printf.o
@@ -115,6 +119,10 @@ drivers-objs += drivers/edu.o
 drivers-objs += drivers/nvme.o
 drivers-objs += drivers/ahci.o
 
+# the syscall stub (kernel only)
+sim-kobjs += ioctl-sim/syscall.o
+sim-kobjs += ioctl-sim/vfio_dev.o
+
 # suites built into the kernel (lib_* also build hosted)
 ktest-objs += tests/ktest.o
 ktest-objs += tests/kernel/env.o
@@ -126,6 +134,8 @@ ktest-objs += tests/kernel/lib_printf.o
 ktest-objs += tests/kernel/lib_bitmap.o
 ktest-objs += tests/kernel/lib_list.o
 ktest-objs += tests/kernel/acpi_live.o
+ktest-objs += tests/kernel/user.o
+ktest-objs += tests/kernel/user_run.o
 ktest-objs += tests/kernel/iommu_env.o
 ktest-objs += tests/kernel/dma_util.o
 ktest-objs += tests/kernel/dma_edu.o
@@ -163,8 +173,58 @@ core-test-objs += tests/kernel/fault_inject.o
 host-core-test-objs += tests/host/core_env.o
 host-core-test-objs += tests/host/core_threads.o
 
+
+# --- ring-3 programs (tests/user/) --------------------------------------------
+# Each program in user-progs is linked into the kernel and runs as the test
+# test_user_<name>; user-helpers are linked in for kernel tests to run.
+# make also builds every program as a Linux executable: build/host/user-<name>.
+user-progs += syscalls
+user-progs += iommufd_abi
+user-progs += iommufd_map
+user-progs += pin_limit
+user-progs += vfio_cdev
+user-progs += edu_dma
+user-progs += iommufd_fuzz
+
+# device-free programs that make check also runs hosted, against
+# libiommufd-host.so (LD_PRELOAD): build/host/test-user-<name>
+user-hosted += syscalls
+user-hosted += iommufd_abi
+user-hosted += iommufd_map
+
+user-helpers += exit_status
+user-helpers += fault_null
+user-helpers += fault_kernel
+user-helpers += fault_priv
+user-helpers += spin
+user-helpers += exit_live
+
+user-lib-objs += tests/user/lib/crt0.o
+user-lib-objs += lib/setjmp.o
+user-lib-objs += tests/user/lib/syscall.o
+user-lib-objs += tests/user/lib/stdio.o
+user-lib-objs += tests/user/lib/stdlib.o
+user-lib-objs += tests/user/lib/harness.o
+user-lib-objs += lib/string.o
+user-lib-objs += lib/printf.o
+
+UB      := $(BUILD)/user
+GCC_INC := $(shell $(CC) -print-file-name=include)
+UCFLAGS := $(COMMON_CFLAGS) -O2 -ffreestanding -nostdinc -isystem tests/user/lib/include \
+	-isystem $(GCC_INC) -Itests/user/lib -Ilib/uapi -Icore/include/uapi -fno-pie \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns
+ULDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack \
+	-Wl,-T,tests/user/lib/user.ld
+# hosted (glibc) builds of the same sources
+UHCFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare \
+	-Wno-missing-field-initializers -Itests/user/lib -Icore/include/uapi
+
+user-prog-kobjs := $(patsubst %,$(KB)/tests/user/%.prog.o,$(user-progs) $(user-helpers))
+USER_HOST_PROGS := $(patsubst %,$(HB)/user-%,$(user-progs)) \
+	$(patsubst %,$(HB)/test-user-%,$(user-hosted))
+
 kernel-objs := $(addprefix $(KB)/,$(boot-objs) $(arch-objs) $(lib-objs) $(iommu-objs) \
-	$(core-objs) $(sim-objs) $(drivers-objs) $(ktest-objs))
+	$(drivers-objs) $(core-objs) $(sim-objs) $(sim-kobjs) $(ktest-objs)) $(user-prog-kobjs)
 
 # --- hosted unit tests --------------------------------------------------------
 # test-lib links our lib/ (string functions replace libc's in that program),
@@ -283,7 +343,7 @@ all: kernel iso host
 
 kernel: $(BUILD)/iommu-testos.elf $(BUILD)/iommu-testos-pvh.elf
 iso: $(BUILD)/iommu-testos.iso
-host: $(HOST_TESTS) $(HOST_TOOLS) $(HOST_LIBS)
+host: $(HOST_TESTS) $(HOST_TOOLS) $(HOST_LIBS) $(USER_HOST_PROGS)
 
 $(KB)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -320,6 +380,47 @@ $(BUILD)/iommu-testos.iso: $(BUILD)/iommu-testos.elf boot/grub.cfg
 	$(Q)cp boot/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
 	$(Q)grub-mkrescue -o $@ $(BUILD)/iso >$(BUILD)/grub-mkrescue.log 2>&1 || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+$(UB)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  UCC     $<")
+	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
+
+$(UB)/%.o: %.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  UAS     $<")
+	$(Q)$(CC) $(KASFLAGS) -DSETJMP=setjmp -DLONGJMP=longjmp -c $< -o $@
+
+.PRECIOUS: $(UB)/%.o $(UB)/%.elf
+
+$(UB)/libuser.a: $(addprefix $(UB)/,$(user-lib-objs))
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(UB)/%.elf: $(UB)/tests/user/%.o $(UB)/libuser.a tests/user/lib/user.ld
+	@$(if $(Q),echo "  ULD     $@")
+	$(Q)$(CC) $(ULDFLAGS) -o $@ $< $(UB)/libuser.a
+
+$(UB)/%.elf: $(UB)/tests/user/helpers/%.o $(UB)/libuser.a tests/user/lib/user.ld
+	@$(if $(Q),echo "  ULD     $@")
+	$(Q)$(CC) $(ULDFLAGS) -o $@ $< $(UB)/libuser.a
+
+# the program's ELF embedded in the kernel, with its test_user_<name>
+$(KB)/tests/user/%.prog.o: tests/kernel/user_prog.c $(UB)/%.elf
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  EMBED   $*")
+	$(Q)$(CC) $(KCFLAGS) -DPROG=$* -DPROG_ELF=\"$(UB)/$*.elf\" \
+		$(if $(filter $*,$(user-helpers)),-DPROG_HELPER) -c $< -o $@
+
+$(HB)/user-%: tests/user/%.c tests/user/lib/harness.c tests/user/lib/harness.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(UHCFLAGS) -o $@ $< tests/user/lib/harness.c
+
+$(HB)/test-user-%: $(HB)/user-% $(HOST_LIBS)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)printf '#!/bin/sh\n# tests/user/%s.c on Linux, /dev/iommu from libiommufd-host.so\nd=$$(dirname "$$0")\nLD_PRELOAD="$$d/libiommufd-host.so" exec "$$d/user-%s" "$$@"\n' $* $* > $@
+	$(Q)chmod +x $@
 
 $(HB)/test-lib: $(host-lib-test-srcs)
 	@mkdir -p $(dir $@)

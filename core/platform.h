@@ -87,6 +87,11 @@ void plat_account_uncharge(struct plat_account *a, unsigned long npages);
 unsigned long plat_account_charged(const struct plat_account *a);
 /* Test hook: the limit in pages for every account (ULONG_MAX: unlimited). */
 void plat_set_memlock_limit(unsigned long pages);
+/*
+ * The caller's own limit in pages, checked as well: RLIMIT_MEMLOCK of the
+ * running ring-3 process in the kernel; ULONG_MAX with no process and hosted.
+ */
+unsigned long plat_memlock_limit(void);
 /* CAP_SYS_RESOURCE: may set IOMMU_OPTION_RLIMIT_MODE. */
 bool plat_capable_sys_resource(void);
 

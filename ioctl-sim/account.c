@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Pinned-page accounting of core/platform.h for both builds: one account per
- * mode (the hosted process is one user and one mm; the kernel has no users
- * yet), checked against a memlock-style limit in pages.
+ * mode (one user; one mm at a time: hosted the process, in the kernel the one
+ * running ring-3 process), checked against a memlock-style limit in pages.
  */
 #include "core/platform.h"
 #include "lib/errno.h"
@@ -32,10 +32,11 @@ void plat_account_put(struct plat_account *a)
 int plat_account_charge(struct plat_account *a, unsigned long npages)
 {
 	unsigned long old = __atomic_load_n(&a->charged, __ATOMIC_RELAXED), new;
+	unsigned long limit = min(__atomic_load_n(&memlock_limit, __ATOMIC_RELAXED),
+				  plat_memlock_limit());
 
 	do {
-		if (__builtin_add_overflow(old, npages, &new) ||
-		    new > __atomic_load_n(&memlock_limit, __ATOMIC_RELAXED))
+		if (__builtin_add_overflow(old, npages, &new) || new > limit)
 			return -ENOMEM;
 	} while (!__atomic_compare_exchange_n(&a->charged, &old, new, false, __ATOMIC_RELAXED,
 					      __ATOMIC_RELAXED));

@@ -192,6 +192,11 @@ bool plat_capable_sys_resource(void)
 	return true;	/* the self-tests run as root on Linux */
 }
 
+unsigned long plat_memlock_limit(void)
+{
+	return ULONG_MAX;
+}
+
 static unsigned long warnings;
 
 void plat_warn(const char *fmt, ...)

@@ -116,6 +116,12 @@ static long iommufd_fops_ioctl(struct sim_file *f, unsigned int cmd, u64 arg)
 	ret = copy_struct_from_user(&buf, op->size, arg, ucmd.user_size);
 	if (ret)
 		return ret;
+	/*
+	 * The reply goes into these bytes: write them back unchanged first, so
+	 * a read-only struct is EFAULT before any work, never after it.
+	 */
+	if (copy_to_user(arg, &buf, min_t(size_t, ucmd.user_size, op->size)))
+		return -EFAULT;
 	return op->execute(&ucmd);
 }
 

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
+#include "core/platform.h"
 #include "ioctl-sim/sim.h"
 
 
@@ -72,11 +73,20 @@ int ioctl(int fd, unsigned long request, ...);
 #define NOT_OURS (-2)
 
 /* fd, -1 with errno, or NOT_OURS when no simulated node has this path. */
-static int try_open(const char *path, int flags)
+static int try_open(const char *upath, int flags)
 {
+	char path[64];
+	size_t i;
 	int r;
 
-	if (!path || path[0] != '/')
+	/* read the path as the kernel would: a bad pointer is libc's EFAULT, not a crash */
+	for (i = 0; i < sizeof(path); i++) {
+		if (copy_from_user(&path[i], (u64)(uintptr_t)upath + i, 1))
+			return NOT_OURS;
+		if (!path[i])
+			break;
+	}
+	if (i == sizeof(path) || path[0] != '/')
 		return NOT_OURS;
 	r = sim_open(path, flags);
 	if (r == -ENOENT)

@@ -21,6 +21,11 @@ struct sim_file_ops {
 	int (*open)(struct sim_file *f, struct sim_node *node);
 	/* ioctl: >= 0 or -errno; -ENOIOCTLCMD (and a NULL op) become -ENOTTY. */
 	long (*ioctl)(struct sim_file *f, unsigned int cmd, u64 arg);
+	/* read/pread and write/pwrite of n bytes at off to/from user memory: bytes or -errno. */
+	long (*read)(struct sim_file *f, u64 ubuf, size_t n, u64 off);
+	long (*write)(struct sim_file *f, u64 ubuf, size_t n, u64 off);
+	/* mmap of [off, off + len): the physical (MMIO) address mapped there, 0 or -errno. */
+	int (*mmap)(struct sim_file *f, u64 off, u64 len, phys_addr_t *pa);
 	/* The last reference went away (every fd closed, every get put). */
 	void (*release)(struct sim_file *f);
 };
@@ -31,6 +36,7 @@ struct sim_file {
 	void *private_data;
 	struct sim_node *node;		/* NULL for anonymous files */
 	int flags;			/* open() flags */
+	u64 pos;			/* file position of read()/write() */
 	refcount_t refs;
 };
 

@@ -23,6 +23,8 @@ static struct {
 	u64 total;
 } fs;
 
+static LIST_HEAD(owners);	/* struct iommu_fault_owner */
+
 static bool fault_matches(const struct iommu_fault_match *m, const struct iommu_fault_record *f)
 {
 	if (m->kind != IOMMU_FAULT_KIND_ANY && m->kind != f->kind)
@@ -54,6 +56,16 @@ void iommu_fault_report(const struct iommu_fault_record *f)
 	fs.nlog++;
 	for (int i = 0; i < fs.nexp && !expected; i++)
 		expected = fault_matches(&fs.exp[i], f);
+	if (!expected && f->kind != IOMMU_FAULT_KIND_OVERFLOW) {
+		struct iommu_fault_owner *o;
+
+		list_for_each_entry(o, &owners, node) {
+			if (o->segment == f->segment && o->source_id == f->source_id) {
+				o->fn(o, f);
+				return;
+			}
+		}
+	}
 	if (expected) {
 		fs.hits++;
 		return;
@@ -104,6 +116,21 @@ int iommu_fault_expect_done(void)
 	fs.nexp = 0;
 	fs.hits = 0;
 	return hits;
+}
+
+void iommu_fault_owner_add(struct iommu_fault_owner *o)
+{
+	list_add_tail(&o->node, &owners);
+}
+
+void iommu_fault_owner_del(struct iommu_fault_owner *o)
+{
+	list_del(&o->node);
+}
+
+void iommu_fault_poll(void)
+{
+	poll_all();
 }
 
 int iommu_fault_drain_unexpected(struct iommu_fault_record *out, int max)

@@ -298,4 +298,21 @@ void iommu_fault_expect_reset(void);
 /* All faults reported since boot. */
 u64 iommu_fault_total(void);
 
+/*
+ * An owner of one requester's faults (a device a ring-3 program drives
+ * through its VFIO fd): records from segment:source_id go to fn and count as
+ * expected, never as unexpected. Thread context, like iommu_fault_report.
+ */
+struct iommu_fault_owner {
+	u16 segment;
+	u16 source_id;
+	void (*fn)(struct iommu_fault_owner *o, const struct iommu_fault_record *f);
+	struct list_head node;
+};
+
+void iommu_fault_owner_add(struct iommu_fault_owner *o);
+void iommu_fault_owner_del(struct iommu_fault_owner *o);
+/* Poll every unit now: pending records reach their owners (or count as unexpected). */
+void iommu_fault_poll(void);
+
 #endif

@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
  * core/platform.h in the kernel: spinning locks that report a deadlock
- * instead of hanging, and "user" memory. Today a user address is a kernel
- * address (direct map, or the image for copies); ring 3 replaces these.
+ * instead of hanging, and user memory: the running ring-3 process's, or with
+ * none a kernel address (direct map, or the image). Copies: uaccess.c.
  */
 #include "arch/x86/console.h"
 #include "arch/x86/mm.h"
+#include "arch/x86/proc.h"
+#include "arch/x86/uaccess.h"
 #include "core/platform.h"
 #include "lib/errno.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
 
 #define LOCK_SPINS	(1UL << 30)	/* seconds of spinning: a deadlock, not contention */
-
-extern char __text_start[], __kernel_end[];
 
 struct kmutex {
 	int locked;
@@ -125,56 +125,22 @@ void plat_yield(void)
 	__builtin_ia32_pause();
 }
 
-/* Whether every page of [va, va + len) is RAM in the direct map. */
-static bool direct_ram(u64 va, u64 len)
-{
-	u64 end;
-
-	if (check_add_overflow(va, len, &end) || va < DIRECT_MAP_BASE ||
-	    !mm_is_direct_mapped(va, len))
-		return false;
-	for (u64 p = va & PAGE_MASK; p < end; p += PAGE_SIZE)
-		if (!pmm_is_ram(p - DIRECT_MAP_BASE))
-			return false;
-	return true;
-}
-
-static bool in_image(u64 va, u64 len)
-{
-	u64 end;
-
-	return !check_add_overflow(va, len, &end) && va >= (u64)(uintptr_t)__text_start &&
-	       end <= (u64)(uintptr_t)__kernel_end;
-}
-
-static bool user_ok(u64 va, size_t n)
-{
-	return !n || direct_ram(va, n) || in_image(va, n);
-}
-
-int copy_from_user(void *dst, u64 usrc, size_t n)
-{
-	if (!user_ok(usrc, n))
-		return -EFAULT;
-	memcpy(dst, (const void *)(uintptr_t)usrc, n);
-	return 0;
-}
-
-int copy_to_user(u64 udst, const void *src, size_t n)
-{
-	if (!user_ok(udst, n))
-		return -EFAULT;
-	memcpy((void *)(uintptr_t)udst, src, n);
-	return 0;
-}
-
-/* Only allocated direct-map RAM can be pinned: page_get needs a live page. */
+/*
+ * A process's pages come from its page tables (uvm_pin). With no process,
+ * only allocated direct-map RAM can be pinned: page_get needs a live page.
+ */
 int plat_pin_user_pages(u64 uva, unsigned long npages, bool write, phys_addr_t *pas)
 {
+	struct proc *p = proc_current();
 	u64 bytes;
 
+	if (p) {
+		int ret = uvm_pin(p->uvm, uva, npages, write, pas);
+
+		return ret == -EINVAL ? -EFAULT : ret;
+	}
 	if (uva % PAGE_SIZE || check_mul_overflow((u64)npages, (u64)PAGE_SIZE, &bytes) ||
-	    !direct_ram(uva, bytes))
+	    !kernel_ram_range(uva, bytes))
 		return -EFAULT;
 	for (unsigned long i = 0; i < npages; i++)
 		if (page_refcount(uva - DIRECT_MAP_BASE + i * PAGE_SIZE) <= 0)
@@ -188,6 +154,12 @@ int plat_pin_user_pages(u64 uva, unsigned long npages, bool write, phys_addr_t *
 
 void plat_unpin_pages(const phys_addr_t *pas, unsigned long npages)
 {
+	struct proc *p = proc_current();
+
+	if (p) {
+		uvm_unpin(p->uvm, pas, npages);
+		return;
+	}
 	for (unsigned long i = 0; i < npages; i++)
 		page_put(pas[i]);
 }
@@ -199,9 +171,13 @@ void *plat_phys_to_virt(phys_addr_t pa)
 
 int plat_user_to_phys(u64 uva, phys_addr_t *pa)
 {
-	if (direct_ram(uva, 1))
+	struct proc *p = proc_current();
+
+	if (p)
+		return uvm_user_to_phys(p->uvm, uva, pa);
+	if (kernel_ram_range(uva, 1))
 		*pa = uva - DIRECT_MAP_BASE;
-	else if (in_image(uva, 1))
+	else if (kernel_image_range(uva, 1))
 		*pa = uva - KERNEL_VMA;
 	else
 		return -EFAULT;
@@ -211,6 +187,13 @@ int plat_user_to_phys(u64 uva, phys_addr_t *pa)
 bool plat_capable_sys_resource(void)
 {
 	return true;
+}
+
+unsigned long plat_memlock_limit(void)
+{
+	struct proc *p = proc_current();
+
+	return p ? p->uvm->memlock_limit : ULONG_MAX;
 }
 
 static unsigned long warnings;

@@ -1,11 +1,48 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Interrupt and exception entry stubs for all 256 vectors, the common
- * save/restore path into trap_dispatch(), and ksetjmp/klongjmp.
+ * save/restore path into trap_dispatch(), and the syscall entry from ring 3.
  * The frame layout is struct trap_frame in trap.h.
  */
 	.text
 	.code64
+
+/* General registers in struct trap_frame order (r15 ends up lowest). */
+.macro PUSH_REGS
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+.endm
+
+.macro POP_REGS
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+.endm
 
 /* One 16-byte stub per vector; those without a CPU error code push 0. */
 	.balign 16
@@ -29,41 +66,13 @@ isr_common:
 	testb $3, 24(%rsp)
 	jz 1f
 	swapgs
-1:	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+1:	PUSH_REGS
 	cld
 	movq %rsp, %rdi
 	call trap_dispatch
 	.globl trap_return
 trap_return:
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	POP_REGS
 	testb $3, 24(%rsp)
 	jz 2f
 	swapgs
@@ -82,34 +91,67 @@ isr_stub_table:
 	.endr
 
 	.text
-/* int ksetjmp(struct jmpbuf *jb) */
-	.globl ksetjmp
-ksetjmp:
-	movq %rbx, 0(%rdi)
-	movq %rbp, 8(%rdi)
-	movq %r12, 16(%rdi)
-	movq %r13, 24(%rdi)
-	movq %r14, 32(%rdi)
-	movq %r15, 40(%rdi)
-	leaq 8(%rsp), %rax
-	movq %rax, 48(%rdi)
-	movq (%rsp), %rax
-	movq %rax, 56(%rdi)
-	xorl %eax, %eax
-	ret
+/*
+ * syscall from ring 3 (LSTAR): RCX = user RIP, R11 = user RFLAGS, IF is
+ * masked by SFMASK. Builds a struct trap_frame (vector VEC_SYSCALL) on the
+ * process's kernel stack, so syscall_dispatch() sees the same layout as a
+ * trap, then returns with sysret (iretq if the RIP is not canonical).
+ * Offsets: struct percpu in proc.h (0x08 kernel stack, 0x10 user rsp).
+ */
+	.globl syscall_entry
+syscall_entry:
+	swapgs
+	movq %rsp, %gs:0x10
+	movq %gs:0x08, %rsp
+	pushq $0x23			/* ss: SEL_UDATA | 3 */
+	pushq %gs:0x10			/* rsp */
+	pushq %r11			/* rflags */
+	pushq $0x2b			/* cs: SEL_UCODE | 3 */
+	pushq %rcx			/* rip */
+	pushq $0			/* error */
+	pushq $0x100			/* vector: VEC_SYSCALL */
+	PUSH_REGS
+	cld
+	movq %rsp, %rdi
+	call syscall_dispatch
+	cli
+	movq 0x88(%rsp), %rcx		/* sysret #GPs in ring 0 on a non-canonical RIP */
+	shrq $47, %rcx
+	jnz trap_return
+	POP_REGS
+	addq $16, %rsp			/* vector, error */
+	popq %rcx			/* rip */
+	addq $8, %rsp			/* cs */
+	popq %r11			/* rflags */
+	popq %rsp			/* user rsp */
+	swapgs
+	sysretq
 
-/* void klongjmp(struct jmpbuf *jb, int val) */
-	.globl klongjmp
-klongjmp:
-	movl %esi, %eax
-	testl %eax, %eax
-	jnz 1f
-	incl %eax
-1:	movq 0(%rdi), %rbx
-	movq 8(%rdi), %rbp
-	movq 16(%rdi), %r12
-	movq 24(%rdi), %r13
-	movq 32(%rdi), %r14
-	movq 40(%rdi), %r15
-	movq 48(%rdi), %rsp
-	jmpq *56(%rdi)
+/* void user_enter(struct trap_frame *tf): first entry into ring 3, clean FPU. */
+	.globl user_enter
+user_enter:
+	movq %rdi, %rsp
+	fninit
+	ldmxcsr mxcsr_default(%rip)
+	pxor %xmm0, %xmm0
+	pxor %xmm1, %xmm1
+	pxor %xmm2, %xmm2
+	pxor %xmm3, %xmm3
+	pxor %xmm4, %xmm4
+	pxor %xmm5, %xmm5
+	pxor %xmm6, %xmm6
+	pxor %xmm7, %xmm7
+	pxor %xmm8, %xmm8
+	pxor %xmm9, %xmm9
+	pxor %xmm10, %xmm10
+	pxor %xmm11, %xmm11
+	pxor %xmm12, %xmm12
+	pxor %xmm13, %xmm13
+	pxor %xmm14, %xmm14
+	pxor %xmm15, %xmm15
+	jmp trap_return
+
+	.section .rodata
+	.balign 4
+mxcsr_default:
+	.long 0x1f80

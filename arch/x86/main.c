@@ -10,12 +10,14 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
+#include "arch/x86/proc.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/watchdog.h"
 #include "arch/x86/x86.h"
 #include "boot/bootinfo.h"
 #include "iommu/iommu_init.h"
+#include "ioctl-sim/vfio_dev.h"
 #include "lib/string.h"
 #include "tests/kernel/env.h"
 #include "tests/ktest.h"
@@ -87,6 +89,7 @@ void boot_main(u32 magic, u32 info)
 		panic("boot_main: unknown boot magic %#x", magic);
 	mm_init();
 	cpu_set_kernel_stack(0, 0);
+	proc_init();
 	set_exit_mode();
 	if (boot_info.vga_text && !cmdline_flag("novga"))
 		console_enable_vga(ioremap(0xb8000, 80 * 25 * 2));
@@ -98,6 +101,7 @@ void boot_main(u32 magic, u32 info)
 	pci_init();
 	print_boot_summary();
 	iommu_init();		/* IOMMU driver by ACPI or iommu=, PCI devices bound */
+	vfio_dev_init();	/* /dev/vfio/devices/vfioN for ring 3 */
 	iommu_test_env_init();
 	platform_late_init();
 

@@ -84,6 +84,21 @@ void watchdog_disarm(void)
 	deadline_ns = 0;
 }
 
+void watchdog_save(struct watchdog_state *s)
+{
+	s->deadline_ns = deadline_ns;
+	s->what = armed_for;
+	s->fn = armed_fn;
+}
+
+void watchdog_restore(const struct watchdog_state *s)
+{
+	deadline_ns = 0;
+	armed_for = s->what;
+	armed_fn = s->fn;
+	deadline_ns = s->deadline_ns;
+}
+
 u64 watchdog_ticks(void)
 {
 	return ticks;

@@ -16,6 +16,14 @@ bool watchdog_running(void);
 /* Fire after ms: call fn (NULL: dump and end the run as crashed). */
 void watchdog_arm(u64 ms, const char *what, watchdog_fn fn);
 void watchdog_disarm(void);
+/* What is armed now, so a nested user (a ring-3 program) can put it back. */
+struct watchdog_state {
+	u64 deadline_ns;
+	const char *what;
+	watchdog_fn fn;
+};
+void watchdog_save(struct watchdog_state *s);
+void watchdog_restore(const struct watchdog_state *s);
 u64 watchdog_ticks(void);
 
 #endif

@@ -189,6 +189,44 @@ struct vfio_device_detach_iommufd_pt {
 };
 #define VFIO_DEVICE_DETACH_IOMMUFD_PT	_IO(VFIO_TYPE, VFIO_BASE + 20)
 
+/*
+ * ---- Not in Linux: project-defined by iommu-testos ----
+ * VFIO_DEVICE_TESTOS_GET_FAULTS, on a bound device fd: the DMA faults the
+ * IOMMU recorded for this device since the last call, decoded, oldest
+ * first. count: in, room in faults[]; out, records written (and taken off
+ * the device's queue). out_pending: records still queued. out_lost: records
+ * dropped since the last call because the queue was full. A Linux kernel
+ * answers this number with ENOTTY.
+ */
+enum vfio_testos_fault_kind {
+	VFIO_TESTOS_FAULT_PAGE = 1,	/* no mapping or no permission for the access */
+	VFIO_TESTOS_FAULT_DEVICE = 2,	/* device not set up to translate */
+	VFIO_TESTOS_FAULT_RANGE = 3,	/* address beyond the domain's width */
+	VFIO_TESTOS_FAULT_TABLE = 4,	/* bad translation structure */
+	VFIO_TESTOS_FAULT_OTHER = 6,
+};
+
+struct vfio_device_testos_fault {
+	__u64 addr;		/* faulting IOVA (page-aligned on VT-d) */
+	__u32 reason;		/* the IOMMU's code: VT-d fault reason, AMD-Vi event code */
+	__u16 source_id;	/* requester ID: bus << 8 | devfn */
+	__u8 write;		/* 1: the device wrote, 0: it read */
+	__u8 kind;		/* enum vfio_testos_fault_kind */
+	__u32 pasid;		/* 0 when none */
+	__u32 __reserved;
+};
+
+struct vfio_device_testos_faults {
+	__u32 argsz;
+	__u32 flags;		/* none defined: 0 */
+	__u32 count;
+	__u32 out_pending;
+	__u32 out_lost;
+	__u32 __reserved;
+	__u64 faults;		/* user pointer to count struct vfio_device_testos_fault */
+};
+#define VFIO_DEVICE_TESTOS_GET_FAULTS	_IO(VFIO_TYPE, VFIO_BASE + 90)
+
 #ifndef __cplusplus
 #define VFIO_UAPI_CHECK(t, f, off) \
 	_Static_assert(__builtin_offsetof(struct t, f) == (off), #t "." #f)
@@ -221,6 +259,9 @@ VFIO_UAPI_CHECK(vfio_device_bind_iommufd, out_devid, 12);
 VFIO_UAPI_SIZE(vfio_device_attach_iommufd_pt, 12);
 VFIO_UAPI_CHECK(vfio_device_attach_iommufd_pt, pt_id, 8);
 VFIO_UAPI_SIZE(vfio_device_detach_iommufd_pt, 8);
+VFIO_UAPI_SIZE(vfio_device_testos_fault, 24);
+VFIO_UAPI_SIZE(vfio_device_testos_faults, 32);
+VFIO_UAPI_CHECK(vfio_device_testos_faults, faults, 24);
 _Static_assert(VFIO_GET_API_VERSION == 0x3b64 && VFIO_IOMMU_UNMAP_DMA == 0x3b72 &&
 	       VFIO_DEVICE_BIND_IOMMUFD == 0x3b76 && VFIO_DEVICE_DETACH_IOMMUFD_PT == 0x3b78,
 	       "VFIO ioctl numbers");

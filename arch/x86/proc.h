@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Ring-3 processes: load a static ELF program into a fresh address space,
+ * run it until it exits or faults, then tear everything down. The per-CPU
+ * area and syscall MSRs live here; the syscall table is in ioctl-sim/.
+ */
+#ifndef ARCH_X86_PROC_H
+#define ARCH_X86_PROC_H
+
+#include "arch/x86/trap.h"
+#include "arch/x86/uvm.h"
+
+#define VEC_SYSCALL	0x100	/* trap_frame.vector of a syscall frame */
+
+/* Per-CPU data at %gs:0 while in the kernel (offsets used by entry.S). */
+struct percpu {
+	struct percpu *self;	/* 0x00 */
+	u64 kstack_top;		/* 0x08: kernel rsp for syscalls from ring 3 */
+	u64 user_rsp;		/* 0x10: user rsp saved at syscall entry */
+	struct proc *current;	/* 0x18: process running on this CPU */
+};
+
+/* How a process ended. */
+enum proc_end {
+	PROC_EXITED,		/* exit()/exit_group(): status is valid */
+	PROC_FAULTED,		/* exception in ring 3: fault holds the frame */
+	PROC_TIMEOUT,		/* ran past its time limit: fault holds the frame */
+	PROC_KERNEL_CRASH,	/* exception in the kernel in a syscall: status = vector */
+};
+
+/* Where a process's stdout/stderr go; s == NULL, n == 0 means flush. */
+typedef void (*proc_out_fn)(void *ctx, const char *s, size_t n);
+
+struct proc {
+	int pid;
+	const char *name;		/* argv[0] */
+	const char *const *envp;	/* environment strings, NULL-terminated (or NULL) */
+	struct uvm *uvm;		/* its address space */
+	void *kstack;			/* kernel stack for syscalls and traps */
+	struct jmpbuf exit_jb;		/* back into proc_run() */
+	enum proc_end end;
+	int status;			/* exit status (see end) */
+	struct trap_frame fault;	/* PROC_FAULTED: user registers */
+	u64 fault_cr2;
+	u64 time_limit_ms;		/* 0: the default (cmdline user_timeout=, 60 s) */
+	proc_out_fn out;		/* stdout/stderr sink (console when NULL) */
+	void *out_ctx;
+	const char *dump_prefix;	/* line prefix of the fault dump */
+	void *files;			/* open files: ioctl-sim/'s fd table */
+	u8 stdio_closed;		/* bit n: console fd n was closed */
+};
+
+/* Set up syscall/sysret and the per-CPU area (boot CPU). */
+void proc_init(void);
+/*
+ * The process running, NULL in plain kernel context. Processes run on the
+ * boot CPU only, one at a time, from a kernel test (proc_run).
+ */
+struct proc *proc_current(void);
+
+/*
+ * Load the ELF image (static x86-64 executable), run it to its end and
+ * release everything it had: open files (syscall_release()), address
+ * space, kernel stack. Fill p->name/out first. Returns 0 when the program ran (see
+ * p->end, p->status), -errno when it could not be started.
+ */
+int proc_run(struct proc *p, const void *image, size_t size);
+
+/* End the current process with status (exit/exit_group); never returns. */
+__noreturn void proc_exit(int status);
+
+/* Implemented by the syscall layer (ioctl-sim/syscall.c): */
+/* every syscall from entry.S; the result goes to tf->rax */
+void syscall_dispatch(struct trap_frame *tf);
+/* give p its own fd table before it runs: 0 or -ENOMEM */
+int syscall_prepare(struct proc *p);
+/* close every file p still has open (p is still current) */
+void syscall_release(struct proc *p);
+
+#endif

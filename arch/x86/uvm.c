@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: MIT
+/*
+ * User address spaces: per-process page tables whose upper half is the
+ * kernel's (supervisor-only), areas of anonymous, 2 MiB and MMIO memory, and
+ * pinning user pages for DMA. One CPU runs one process: no locking here.
+ */
+#include "arch/x86/uvm.h"
+#include "arch/x86/console.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/mm.h"
+#include "arch/x86/x86.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+#define KERNEL_SLOT	256	/* PML4 entries from here on are the kernel's */
+#define PTE_PROTNONE	(1ULL << 9)	/* software bit: page kept, not present (PROT_NONE) */
+#define HUGE_ORDER	9
+#define MEMLOCK_DEFAULT	((8UL << 20) >> PAGE_SHIFT)	/* Linux's RLIMIT_MEMLOCK */
+
+static u64 pinned_total;
+
+static unsigned int pt_index(u64 va, int level)
+{
+	return (va >> (12 + 9 * (level - 1))) & 511;
+}
+
+static u64 *table_va(u64 entry)
+{
+	return phys_to_virt(entry & PTE_ADDR);
+}
+
+static u64 area_pgsize(const struct uvm_area *a)
+{
+	return a->kind == UVM_HUGEPAGE ? HPAGE_SIZE : PAGE_SIZE;
+}
+
+static bool is_active(struct uvm *m)
+{
+	return (read_cr3() & PTE_ADDR) == virt_to_phys(m->pml4);
+}
+
+/*
+ * Entry for va at level (2 = PD, 1 = PT), making the tables above it when
+ * alloc is set. NULL when a table is missing or cannot be allocated.
+ *
+ *   47     39 38     30 29     21 20     12 11       0
+ *   | PML4   | PDPT    | PD      | PT      | offset   |
+ */
+static u64 *walk(struct uvm *m, u64 va, int level, bool alloc)
+{
+	u64 *table = m->pml4;
+
+	for (int l = 4; l > level; l--) {
+		u64 *e = &table[pt_index(va, l)];
+
+		if (!(*e & PTE_P)) {
+			phys_addr_t pa = alloc ? pmm_alloc(0) : 0;
+
+			if (!pa)
+				return NULL;
+			m->table_pages++;
+			*e = pa | PTE_P | PTE_W | PTE_U;
+		} else if (*e & PTE_PS) {
+			panic("uvm walk: %#llx under a large page at level %d",
+			      (unsigned long long)va, l);
+		}
+		table = table_va(*e);
+	}
+	return &table[pt_index(va, level)];
+}
+
+/* Physical address va translates to, 0 when not present. */
+static phys_addr_t translate(struct uvm *m, u64 va)
+{
+	u64 *table = m->pml4;
+
+	for (int l = 4; l >= 1; l--) {
+		u64 e = table[pt_index(va, l)];
+		u64 off = l == 2 ? HPAGE_SIZE - 1 : PAGE_SIZE - 1;
+
+		if (!(e & PTE_P))
+			return 0;
+		if (l == 1 || (l == 2 && (e & PTE_PS)))
+			return (e & PTE_ADDR & ~off) + (va & off);
+		table = table_va(e);
+	}
+	return 0;
+}
+
+static u64 leaf_flags(const struct uvm_area *a)
+{
+	u64 f = a->prot ? PTE_P | PTE_U : PTE_PROTNONE;
+
+	if (a->prot & UVM_WRITE)
+		f |= PTE_W;
+	if (!(a->prot & UVM_EXEC) && cpu_feat.nx)
+		f |= PTE_NX;
+	if (a->kind == UVM_IO)
+		f |= PTE_PCD | PTE_PWT;
+	if (a->kind == UVM_HUGEPAGE)
+		f |= PTE_PS;
+	return f;
+}
+
+/* Remove the leaves of a in [from, to), dropping the mapping's page references. */
+static void depopulate(struct uvm *m, struct uvm_area *a, u64 from, u64 to)
+{
+	u64 pgsz = area_pgsize(a);
+	int level = pgsz == HPAGE_SIZE ? 2 : 1;
+	bool active = is_active(m);
+
+	for (u64 va = from; va < to; va += pgsz) {
+		u64 *e = walk(m, va, level, false);
+
+		if (!e || !(*e & (PTE_P | PTE_PROTNONE)))
+			continue;
+		if (a->kind != UVM_IO)
+			page_put(*e & PTE_ADDR);
+		*e = 0;
+		if (active)
+			invlpg(va);
+	}
+}
+
+/* Back a in [from, to) with pages (or its MMIO range); undone on failure. */
+static int populate(struct uvm *m, struct uvm_area *a, u64 from, u64 to)
+{
+	u64 pgsz = area_pgsize(a), flags = leaf_flags(a);
+	int level = pgsz == HPAGE_SIZE ? 2 : 1;
+
+	for (u64 va = from; va < to; va += pgsz) {
+		phys_addr_t pa;
+		u64 *e;
+
+		if (a->kind == UVM_IO)
+			pa = a->io_pa + (va - a->start);
+		else
+			pa = pmm_alloc(a->kind == UVM_HUGEPAGE ? HUGE_ORDER : 0);
+		e = pa ? walk(m, va, level, true) : NULL;
+		if (!e) {
+			if (pa && a->kind != UVM_IO)
+				page_put(pa);
+			depopulate(m, a, from, va);
+			return -ENOMEM;
+		}
+		if (level == 2 && (*e & PTE_P) && !(*e & PTE_PS)) {
+			/* a page table left empty by earlier 4K unmaps */
+			page_free_va(table_va(*e), 0);
+			m->table_pages--;
+			*e = 0;
+			if (is_active(m))
+				invlpg(va);
+		}
+		*e = pa | flags;
+	}
+	return 0;
+}
+
+static bool overlaps(struct uvm *m, u64 addr, u64 len)
+{
+	struct uvm_area *a;
+
+	list_for_each_entry(a, &m->areas, node)
+		if (a->start < addr + len && a->end > addr)
+			return true;
+	return false;
+}
+
+/* Lowest free range of len bytes aligned to align (the hint first); 0 if none. */
+static u64 find_free(struct uvm *m, u64 hint, u64 len, u64 align)
+{
+	struct uvm_area *a;
+	u64 start = USER_MMAP_BASE;
+
+	if (hint && IS_ALIGNED(hint, align) && hint >= USER_MIN && hint <= USER_MAX - len &&
+	    !overlaps(m, hint, len))
+		return hint;
+	list_for_each_entry(a, &m->areas, node) {
+		if (a->end <= start)
+			continue;
+		if (a->start >= start + len)
+			break;
+		start = ALIGN(a->end, align);
+	}
+	return start <= USER_MAX - len ? start : 0;
+}
+
+static void insert_area(struct uvm *m, struct uvm_area *n)
+{
+	struct uvm_area *a;
+
+	list_for_each_entry(a, &m->areas, node) {
+		if (a->start > n->start) {
+			list_add_tail(&n->node, &a->node);
+			return;
+		}
+	}
+	list_add_tail(&n->node, &m->areas);
+}
+
+struct uvm_area *uvm_find(struct uvm *m, u64 va)
+{
+	struct uvm_area *a;
+
+	list_for_each_entry(a, &m->areas, node)
+		if (va >= a->start && va < a->end)
+			return a;
+	return NULL;
+}
+
+long uvm_map(struct uvm *m, u64 addr, u64 len, u32 prot, u32 flags, phys_addr_t pa)
+{
+	u64 pgsz = (flags & UVM_HUGE) ? HPAGE_SIZE : PAGE_SIZE;
+	struct uvm_area *a;
+	int ret;
+
+	if (!len || len > USER_MAX - USER_MIN || ((flags & UVM_HUGE) && (flags & UVM_MMIO)) ||
+	    !IS_ALIGNED(pa, PAGE_SIZE))
+		return -EINVAL;
+	len = ALIGN(len, pgsz);
+	if (flags & (UVM_FIXED | UVM_NOREPLACE)) {
+		if (!IS_ALIGNED(addr, pgsz) || addr < USER_MIN || addr > USER_MAX - len)
+			return -EINVAL;
+		if (overlaps(m, addr, len)) {
+			if (flags & UVM_NOREPLACE)
+				return -EEXIST;
+			ret = uvm_unmap(m, addr, len);
+			if (ret)
+				return ret;
+		}
+	} else {
+		addr = find_free(m, addr, len, pgsz);
+		if (!addr)
+			return -ENOMEM;
+	}
+	a = kzalloc(sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	a->start = addr;
+	a->end = addr + len;
+	a->prot = prot & (UVM_READ | UVM_WRITE | UVM_EXEC);
+	a->kind = (flags & UVM_HUGE) ? UVM_HUGEPAGE : (flags & UVM_MMIO) ? UVM_IO : UVM_ANON;
+	a->io_pa = pa;
+	ret = populate(m, a, a->start, a->end);
+	if (ret) {
+		kfree(a);
+		return ret;
+	}
+	insert_area(m, a);
+	return (long)addr;
+}
+
+/* Split a at va (inside it, on a page of a) into [start, va) and [va, end). */
+static void split_area(struct uvm_area *a, struct uvm_area *spare, u64 va)
+{
+	*spare = *a;
+	spare->start = va;
+	spare->io_pa = a->io_pa + (va - a->start);
+	a->end = va;
+	list_add(&spare->node, &a->node);
+}
+
+/* A cut at va inside a (not at its ends) must fall on a page of a. */
+static bool cut_ok(const struct uvm_area *a, u64 va)
+{
+	return va <= a->start || va >= a->end || IS_ALIGNED(va, area_pgsize(a));
+}
+
+int uvm_unmap(struct uvm *m, u64 addr, u64 len)
+{
+	struct uvm_area *a, *n, *spare = NULL;
+	u64 end;
+
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || !len || len > USER_MAX || addr > USER_MAX - len)
+		return -EINVAL;
+	end = addr + ALIGN(len, PAGE_SIZE);
+	/* check everything first: a failed munmap changes nothing */
+	list_for_each_entry(a, &m->areas, node) {
+		if (a->end <= addr || a->start >= end)
+			continue;
+		if (!cut_ok(a, addr) || !cut_ok(a, end))
+			return -EINVAL;
+		if (a->start < addr && a->end > end) {
+			spare = kzalloc(sizeof(*spare));
+			if (!spare)
+				return -ENOMEM;
+		}
+	}
+	list_for_each_entry_safe(a, n, &m->areas, node) {
+		u64 s = max(a->start, addr), e = min(a->end, end);
+
+		if (s >= e)
+			continue;
+		depopulate(m, a, s, e);
+		if (a->start < s && a->end > e) {
+			split_area(a, spare, e);
+			spare = NULL;
+			a->end = s;
+		} else if (a->start < s) {
+			a->end = s;
+		} else if (a->end > e) {
+			a->io_pa += e - a->start;
+			a->start = e;
+		} else {
+			list_del(&a->node);
+			kfree(a);
+		}
+	}
+	kfree(spare);
+	return 0;
+}
+
+/* Give [from, to) of a the protection prot: new leaf bits, same pages. */
+static void reprotect(struct uvm *m, struct uvm_area *a, u64 from, u64 to, u32 prot)
+{
+	u64 pgsz = area_pgsize(a), flags;
+	bool active = is_active(m);
+
+	a->prot = prot;
+	flags = leaf_flags(a);
+	for (u64 va = from; va < to; va += pgsz) {
+		u64 *e = walk(m, va, pgsz == HPAGE_SIZE ? 2 : 1, false);
+
+		if (e && (*e & (PTE_P | PTE_PROTNONE)))
+			*e = (*e & PTE_ADDR) | flags;
+		if (active)
+			invlpg(va);
+	}
+}
+
+int uvm_protect(struct uvm *m, u64 addr, u64 len, u32 prot)
+{
+	struct uvm_area *a, *spare[2] = { NULL, NULL };
+	u64 end, covered;
+	int ret = 0;
+
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || len > USER_MAX || addr > USER_MAX - len)
+		return -EINVAL;
+	end = addr + ALIGN(len, PAGE_SIZE);
+	covered = addr;
+	/* check first: the range must be mapped without holes, cuts on page sizes */
+	list_for_each_entry(a, &m->areas, node) {
+		if (a->end <= addr || a->start >= end)
+			continue;
+		if (a->start > covered)
+			return -ENOMEM;
+		if (!cut_ok(a, addr) || !cut_ok(a, end))
+			return -EINVAL;
+		covered = a->end;
+	}
+	if (covered < end)
+		return -ENOMEM;
+	for (int i = 0; i < 2; i++)
+		if (!(spare[i] = kzalloc(sizeof(*spare[i]))))
+			ret = -ENOMEM;
+	if (ret)
+		goto out;
+	list_for_each_entry(a, &m->areas, node) {
+		if (a->end <= addr || a->start >= end)
+			continue;
+		if (a->start < addr) {
+			split_area(a, spare[0], addr);
+			spare[0] = NULL;
+			continue;	/* the next one is the part inside */
+		}
+		if (a->end > end) {
+			split_area(a, spare[1], end);
+			spare[1] = NULL;
+		}
+		reprotect(m, a, a->start, a->end, prot & (UVM_READ | UVM_WRITE | UVM_EXEC));
+	}
+out:
+	kfree(spare[0]);
+	kfree(spare[1]);
+	return ret;
+}
+
+int uvm_write(struct uvm *m, u64 va, const void *src, size_t n)
+{
+	const u8 *s = src;
+
+	while (n) {
+		struct uvm_area *a = uvm_find(m, va);
+		phys_addr_t pa = translate(m, va);
+		size_t chunk = min_t(size_t, n, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+
+		if (!a || a->kind == UVM_IO || !pa)
+			return -EFAULT;
+		memcpy(phys_to_virt(pa), s, chunk);
+		va += chunk;
+		s += chunk;
+		n -= chunk;
+	}
+	return 0;
+}
+
+int uvm_pin(struct uvm *m, u64 va, size_t npages, bool write, phys_addr_t *pa)
+{
+	struct uvm_area *a = NULL;
+	size_t i;
+	u64 len, end;
+
+	if (!IS_ALIGNED(va, PAGE_SIZE))
+		return -EINVAL;
+	if (check_mul_overflow((u64)npages, PAGE_SIZE, &len) ||
+	    check_add_overflow(va, len, &end) || end > USER_MAX)
+		return -EFAULT;
+	for (i = 0; i < npages; i++) {
+		u64 v = va + i * PAGE_SIZE;
+
+		if (!a || v >= a->end)
+			a = uvm_find(m, v);
+		if (!a || a->kind == UVM_IO || !a->prot || (write && !(a->prot & UVM_WRITE)))
+			goto fault;
+		pa[i] = translate(m, v);
+		if (!pa[i])
+			goto fault;
+		page_get(pa[i]);
+	}
+	m->pinned += npages;
+	pinned_total += npages;
+	return 0;
+fault:
+	while (i--)
+		page_put(pa[i]);
+	return -EFAULT;
+}
+
+int uvm_user_to_phys(struct uvm *m, u64 va, phys_addr_t *pa)
+{
+	struct uvm_area *a = va < USER_MAX ? uvm_find(m, va) : NULL;
+	phys_addr_t p = a && a->kind != UVM_IO ? translate(m, va) : 0;
+
+	if (!p)
+		return -EFAULT;
+	*pa = p;
+	return 0;
+}
+
+void uvm_unpin(struct uvm *m, const phys_addr_t *pa, size_t npages)
+{
+	if (WARN_ON(npages > m->pinned))
+		npages = m->pinned;
+	for (size_t i = 0; i < npages; i++)
+		page_put(pa[i]);
+	m->pinned -= npages;
+	pinned_total -= npages;
+}
+
+u64 uvm_pinned_total(void)
+{
+	return pinned_total;
+}
+
+struct uvm *uvm_create(void)
+{
+	struct uvm *m = kzalloc(sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->pml4 = page_alloc_va(0);
+	if (!m->pml4) {
+		kfree(m);
+		return NULL;
+	}
+	INIT_LIST_HEAD(&m->areas);
+	m->memlock_limit = MEMLOCK_DEFAULT;
+	return m;
+}
+
+void uvm_activate(struct uvm *m)
+{
+	u64 *kroot = phys_to_virt(kpt_root());
+
+	if (!m) {
+		write_cr3(kpt_root());
+		return;
+	}
+	/* kernel half: the same tables, so later kernel mappings show up too */
+	memcpy(m->pml4 + KERNEL_SLOT, kroot + KERNEL_SLOT, (512 - KERNEL_SLOT) * sizeof(u64));
+	write_cr3(virt_to_phys(m->pml4));
+}
+
+static void free_tables(struct uvm *m, u64 *table, int level)
+{
+	for (int i = 0; i < 512 && level > 1; i++)
+		if ((table[i] & PTE_P) && !(table[i] & PTE_PS))
+			free_tables(m, table_va(table[i]), level - 1);
+	page_free_va(table, 0);
+	m->table_pages--;
+}
+
+void uvm_destroy(struct uvm *m)
+{
+	struct uvm_area *a, *n;
+
+	if (!m)
+		return;
+	if (is_active(m))
+		uvm_activate(NULL);
+	WARN_ON(m->pinned);
+	list_for_each_entry_safe(a, n, &m->areas, node) {
+		depopulate(m, a, a->start, a->end);
+		list_del(&a->node);
+		kfree(a);
+	}
+	for (int i = 0; i < KERNEL_SLOT; i++)
+		if (m->pml4[i] & PTE_P)
+			free_tables(m, table_va(m->pml4[i]), 3);
+	WARN_ON(m->table_pages != 0);
+	page_free_va(m->pml4, 0);
+	kfree(m);
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * User address spaces (uvm_): a PML4 per process sharing the kernel half,
+ * mapped areas (anonymous 4K, 2M huge, device MMIO) and pinning of user pages
+ * for DMA. No process or syscall logic here.
+ */
+#ifndef ARCH_X86_UVM_H
+#define ARCH_X86_UVM_H
+
+#include "lib/list.h"
+#include "lib/types.h"
+
+#define USER_MIN	0x10000ULL		/* nothing is mapped below */
+#define USER_MAX	0x00007ffffffff000ULL	/* end of the lowest half, minus a guard */
+#define USER_MMAP_BASE	0x0000100000000000ULL	/* mmap without a hint starts here */
+#define USER_STACK_TOP	0x00007fffff000000ULL
+#define USER_STACK_SIZE	(64 * 1024UL)
+
+/* Area protection: the mmap PROT_* values. */
+#define UVM_READ	0x1
+#define UVM_WRITE	0x2
+#define UVM_EXEC	0x4
+
+/* uvm_map() flags. */
+#define UVM_FIXED	0x1	/* exactly at addr, replacing what is there */
+#define UVM_NOREPLACE	0x2	/* exactly at addr, -EEXIST if anything is there */
+#define UVM_HUGE	0x4	/* anonymous 2 MiB pages */
+#define UVM_MMIO	0x8	/* device memory at pa, uncached, never pinnable */
+
+enum uvm_kind { UVM_ANON, UVM_HUGEPAGE, UVM_IO };
+
+/* A mapped range, like Linux's vm_area_struct. */
+struct uvm_area {
+	struct list_head node;	/* in uvm::areas, sorted by start */
+	u64 start, end;		/* [start, end), aligned to the area's page size */
+	u32 prot;		/* UVM_READ | UVM_WRITE | UVM_EXEC */
+	enum uvm_kind kind;
+	phys_addr_t io_pa;	/* UVM_IO: physical address mapped at start */
+};
+
+/* One process's address space. */
+struct uvm {
+	u64 *pml4;		/* direct-map pointer to the top table */
+	struct list_head areas;	/* struct uvm_area, sorted, non-overlapping */
+	u64 pinned;		/* pages pinned through uvm_pin() and not yet unpinned */
+	u64 memlock_limit;	/* RLIMIT_MEMLOCK in pages: what pin accounting allows */
+	u64 table_pages;	/* page-table pages below the PML4 */
+};
+
+/* New empty address space; NULL when out of memory. */
+struct uvm *uvm_create(void);
+/* Unmap everything and free every page the address space owns. */
+void uvm_destroy(struct uvm *m);
+/* Load m's page tables into CR3 (NULL: the kernel's own). */
+void uvm_activate(struct uvm *m);
+
+/*
+ * Map len bytes (rounded up to the page size) with prot. Without UVM_FIXED
+ * or UVM_NOREPLACE a free range is chosen, at addr if that is free.
+ * Anonymous memory is allocated and zeroed now. Returns the address or
+ * -EINVAL, -ENOMEM, -EEXIST.
+ */
+long uvm_map(struct uvm *m, u64 addr, u64 len, u32 prot, u32 flags, phys_addr_t pa);
+/* munmap(): remove [addr, addr + len); holes are fine. 0, -EINVAL or -ENOMEM. */
+int uvm_unmap(struct uvm *m, u64 addr, u64 len);
+/*
+ * mprotect(): give [addr, addr + len) the protection prot, splitting areas.
+ * 0, -EINVAL (unaligned, or a cut inside a huge page) or -ENOMEM (a hole).
+ */
+int uvm_protect(struct uvm *m, u64 addr, u64 len, u32 prot);
+/* The area containing va, or NULL. */
+struct uvm_area *uvm_find(struct uvm *m, u64 va);
+/* Write into m's memory through the direct map (loader use); 0 or -EFAULT. */
+int uvm_write(struct uvm *m, u64 va, const void *src, size_t n);
+
+/*
+ * Pin npages user pages from va for DMA: take a reference on each physical
+ * page and store its address in pa[]. write: the device will write, so a
+ * read-only mapping is refused. All or nothing: -EFAULT on a hole, an MMIO or
+ * inaccessible page. Accounting against memlock_limit is the caller's.
+ */
+int uvm_pin(struct uvm *m, u64 va, size_t npages, bool write, phys_addr_t *pa);
+/* Physical address behind va (no pin); 0 or -EFAULT. */
+int uvm_user_to_phys(struct uvm *m, u64 va, phys_addr_t *pa);
+/* Drop the pins uvm_pin() took (same pages, same count). */
+void uvm_unpin(struct uvm *m, const phys_addr_t *pa, size_t npages);
+/* Pages pinned from every address space (leak check). */
+u64 uvm_pinned_total(void);
+
+#endif

@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: MIT
+/*
+ * user suite, kernel side: user address spaces, pinning rules, user copies,
+ * and ring-3 programs that exit or die (the kernel must carry on and get
+ * every page back). The Linux-style programs themselves are tests/user/.
+ */
+#include "arch/x86/mm.h"
+#include "arch/x86/pci.h"
+#include "arch/x86/tsc.h"
+#include "arch/x86/uaccess.h"
+#include "arch/x86/x86.h"
+#include "core/iommufd.h"
+#include "drivers/edu.h"
+#include "iommu/iommu.h"
+#include "iommu/iommu_init.h"
+#include "ioctl-sim/sim.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "tests/kernel/user.h"
+
+#define UBASE	0x40000000ULL	/* where these tests map things */
+
+KTEST(user, test_user_uvm_kernel_half_supervisor_only)
+{
+	struct uvm *m = uvm_create();
+	u64 *k = phys_to_virt(kpt_root());
+	bool same = true, user = false, low = false;
+
+	if (!m) {
+		report(false, "uvm_create");
+		return;
+	}
+	uvm_activate(m);
+	report((read_cr3() & PTE_ADDR) == virt_to_phys(m->pml4), "CR3 switched to the new PML4");
+	uvm_activate(NULL);
+	report(read_cr3() == kpt_root(), "back on the kernel's tables");
+	for (int i = 256; i < 512; i++) {
+		same &= m->pml4[i] == k[i];
+		user |= !!(m->pml4[i] & PTE_U);
+	}
+	for (int i = 0; i < 256; i++)
+		low |= !!(m->pml4[i] & PTE_P);
+	report(same, "upper half is the kernel's own tables");
+	report(!user, "no kernel entry is user-accessible");
+	report(!low, "lower half starts empty");
+	uvm_destroy(m);
+}
+
+KTEST(user, test_user_uvm_map_unmap_split)
+{
+	u64 free0 = pmm_free_pages();
+	struct uvm *m = uvm_create();
+	long a, h;
+
+	a = uvm_map(m, UBASE, 3 * PAGE_SIZE, UVM_READ | UVM_WRITE, UVM_FIXED, 0);
+	report(a == (long)UBASE, "fixed map at %#llx", (unsigned long long)UBASE);
+	report(uvm_unmap(m, UBASE + 1, PAGE_SIZE) == -EINVAL, "unaligned munmap -> EINVAL");
+	report(uvm_unmap(m, UBASE + PAGE_SIZE, PAGE_SIZE) == 0, "unmap the middle page");
+	report(uvm_find(m, UBASE) && uvm_find(m, UBASE + 2 * PAGE_SIZE) &&
+	       !uvm_find(m, UBASE + PAGE_SIZE), "both ends stay, the middle is a hole");
+	report(uvm_map(m, UBASE, PAGE_SIZE, UVM_READ, UVM_NOREPLACE, 0) == -EEXIST,
+	       "NOREPLACE over a mapping -> EEXIST");
+	report(uvm_map(m, UBASE + PAGE_SIZE, PAGE_SIZE, UVM_READ, UVM_NOREPLACE, 0) ==
+	       (long)(UBASE + PAGE_SIZE), "NOREPLACE into the hole");
+
+	h = uvm_map(m, 0, HPAGE_SIZE, UVM_READ | UVM_WRITE, UVM_HUGE, 0);
+	report(h > 0 && IS_ALIGNED((u64)h, HPAGE_SIZE), "huge map is 2 MiB aligned");
+	report(uvm_unmap(m, (u64)h + PAGE_SIZE, PAGE_SIZE) == -EINVAL,
+	       "4K cut inside a huge page -> EINVAL");
+	report(uvm_find(m, (u64)h + PAGE_SIZE) != NULL, "failed munmap changed nothing");
+	report(uvm_map(m, UBASE + PAGE_SIZE, PAGE_SIZE, UVM_READ, UVM_HUGE | UVM_FIXED, 0) ==
+	       -EINVAL,
+	       "huge map at a 4K-aligned address -> EINVAL");
+	report(uvm_map(m, 0, 0, UVM_READ, 0, 0) == -EINVAL, "zero length -> EINVAL");
+	report(uvm_map(m, USER_MAX - PAGE_SIZE, 2 * PAGE_SIZE, UVM_READ, UVM_FIXED, 0) == -EINVAL,
+	       "fixed map past the user half -> EINVAL");
+	report(m->table_pages > 0, "page tables were built (%llu pages)",
+	       (unsigned long long)m->table_pages);
+	uvm_destroy(m);
+	report(pmm_free_pages() == free0, "destroy gives back every page (%lld left)",
+	       (long long)(free0 - pmm_free_pages()));
+}
+
+/* Map a huge page where 4K tables were: the empty table must not leak. */
+KTEST(user, test_user_uvm_huge_over_old_table)
+{
+	struct uvm *m = uvm_create();
+	u64 tables;
+
+	uvm_map(m, UBASE, PAGE_SIZE, UVM_READ | UVM_WRITE, UVM_FIXED, 0);
+	uvm_unmap(m, UBASE, PAGE_SIZE);
+	tables = m->table_pages;
+	report(uvm_map(m, UBASE, HPAGE_SIZE, UVM_READ | UVM_WRITE, UVM_FIXED | UVM_HUGE, 0) ==
+	       (long)UBASE, "huge page over a now-empty page table");
+	report(m->table_pages == tables - 1, "the empty page table was freed (%llu -> %llu)",
+	       (unsigned long long)tables, (unsigned long long)m->table_pages);
+	uvm_destroy(m);
+}
+
+static bool refs_are(const phys_addr_t *pa, int n, int want)
+{
+	for (int i = 0; i < n; i++)
+		if (page_refcount(pa[i]) != want)
+			return false;
+	return true;
+}
+
+KTEST(user, test_user_uvm_pin_rules)
+{
+	struct uvm *m = uvm_create();
+	static phys_addr_t pa[512], ref[4];
+	u64 rw = UBASE, ro = UBASE + 0x100000, io = UBASE + 0x200000, hg = UBASE + 0x400000;
+	bool contig = true;
+
+	uvm_map(m, rw, 4 * PAGE_SIZE, UVM_READ | UVM_WRITE, UVM_FIXED, 0);
+	uvm_map(m, ro, 2 * PAGE_SIZE, UVM_READ, UVM_FIXED, 0);
+	uvm_map(m, io, PAGE_SIZE, UVM_READ | UVM_WRITE, UVM_FIXED | UVM_MMIO, 0xfee00000);
+	uvm_map(m, hg, HPAGE_SIZE, UVM_READ | UVM_WRITE, UVM_FIXED | UVM_HUGE, 0);
+
+	report(uvm_pin(m, rw, 4, true, ref) == 0, "pin 4 writable pages for device writes");
+	report(refs_are(ref, 4, 2) && m->pinned == 4, "each page holds mapping + pin");
+	uvm_unpin(m, ref, 4);
+	report(refs_are(ref, 4, 1) && m->pinned == 0, "unpin drops exactly the pins");
+
+	report(uvm_pin(m, ro, 2, true, pa) == -EFAULT, "device-write pin of read-only memory -> EFAULT");
+	report(uvm_pin(m, ro, 2, false, pa) == 0, "device-read pin of read-only memory works");
+	uvm_unpin(m, pa, 2);
+
+	uvm_pin(m, rw, 4, false, ref);
+	uvm_unpin(m, ref, 4);
+	report(uvm_pin(m, rw, 8, false, pa) == -EFAULT, "range running into a hole -> EFAULT");
+	report(refs_are(ref, 4, 1) && m->pinned == 0, "nothing stays pinned after the failure");
+	report(uvm_pin(m, io, 1, false, pa) == -EFAULT, "MMIO pages cannot be pinned");
+	report(uvm_pin(m, USER_MAX - PAGE_SIZE, 4, false, pa) == -EFAULT,
+	       "range past the user half -> EFAULT");
+	report(uvm_pin(m, rw + 1, 1, false, pa) == -EINVAL, "unaligned address -> EINVAL");
+
+	report(uvm_pin(m, hg, 512, true, pa) == 0, "pin a whole 2 MiB page");
+	for (int i = 1; i < 512; i++)
+		contig &= pa[i] == pa[0] + (u64)i * PAGE_SIZE;
+	report(contig && IS_ALIGNED(pa[0], HPAGE_SIZE), "its 4K parts are one aligned 2 MiB run");
+	report(page_refcount(pa[0]) == 513, "the huge page counts 512 pins (%d)",
+	       page_refcount(pa[0]));
+	uvm_unpin(m, pa, 512);
+
+	/* munmap of pinned memory: the page lives until the pin goes */
+	uvm_pin(m, rw, 1, true, pa);
+	uvm_unmap(m, rw, 4 * PAGE_SIZE);
+	report(page_refcount(pa[0]) == 1, "after munmap only the pin holds the page");
+	uvm_unpin(m, pa, 1);
+	report(page_refcount(pa[0]) == 0, "unpin frees it");
+	report(uvm_pinned_total() == 0, "global pin count back to 0");
+	uvm_destroy(m);
+}
+
+KTEST(user, test_user_copy_kernel_context_efault)
+{
+	u8 buf[16];
+	u64 x = 0x1122334455667788ULL;
+
+	memset(buf, 0xaa, sizeof(buf));
+	report(!proc_current(), "no process: pointers are the kernel's");
+	report(copy_from_user(buf, 0x8000000000000000ULL, sizeof(buf)) == -EFAULT,
+	       "non-canonical source -> EFAULT");
+	report(mem_is_zero(buf, sizeof(buf)), "the uncopied bytes read as zero");
+	report(copy_to_user(IOREMAP_BASE + (1ULL << 31) - PAGE_SIZE, &x, sizeof(x)) == -EFAULT,
+	       "unmapped destination -> EFAULT");
+	report(copy_from_user(buf, (u64)(uintptr_t)&x, sizeof(x)) == 0 &&
+	       !memcmp(buf, &x, sizeof(x)), "a good kernel pointer copies");
+	report(strncpy_from_user((char *)buf, (u64)(uintptr_t)"abc", sizeof(buf)) == 3,
+	       "string of 3 bytes");
+	report(strncpy_from_user((char *)buf, 8, sizeof(buf)) == -EFAULT,
+	       "string at a bad address -> EFAULT");
+}
+
+KTEST(user, test_user_program_exit_status)
+{
+	const struct user_prog *up = user_prog_find("exit_status");
+	u64 free0 = pmm_free_pages();
+	struct proc p = { 0 };
+
+	if (!up) {
+		report(false, "helper exit_status is linked in");
+		return;
+	}
+	report(user_prog_run_plain(up, &p) == 0, "program starts");
+	report(p.end == PROC_EXITED && p.status == 42, "exit_group(42) seen as status %d",
+	       p.status);
+	report(pmm_free_pages() == free0, "its 1 MiB + 2 MiB mappings came back");
+	report(!proc_current() && read_cr3() == kpt_root(), "back in the kernel context");
+}
+
+static const struct {
+	const char *prog;
+	int vector;
+	u64 error_set;		/* #PF error bits that must be set */
+	bool cr2_zero;
+} fault_cases[] = {
+	{ "fault_null", VEC_PF, 0x6, true },	/* user write, page not present */
+	{ "fault_kernel", VEC_PF, 0x5, false },	/* user read, protection */
+	{ "fault_priv", VEC_GP, 0, false },
+};
+
+KTEST(user, test_user_fault_kills_program)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(fault_cases); i++) {
+		const struct user_prog *up = user_prog_find(fault_cases[i].prog);
+		u64 free0 = pmm_free_pages();
+		struct proc p = { 0 };
+
+		report_prefix_push(fault_cases[i].prog);
+		if (!up || user_prog_run_plain(up, &p)) {
+			report(false, "program linked in and started");
+			report_prefix_pop();
+			continue;
+		}
+		report(p.end == PROC_FAULTED && p.fault.vector == (u64)fault_cases[i].vector,
+		       "killed by vector %d (got end %d vector %llu)", fault_cases[i].vector,
+		       p.end, (unsigned long long)p.fault.vector);
+		report((p.fault.cs & 3) == 3, "the fault came from ring 3");
+		report((p.fault.error & fault_cases[i].error_set) == fault_cases[i].error_set,
+		       "error code %#llx has bits %#llx", (unsigned long long)p.fault.error,
+		       (unsigned long long)fault_cases[i].error_set);
+		if (fault_cases[i].cr2_zero)
+			report(p.fault_cr2 == 0, "CR2 is the NULL address");
+		report(pmm_free_pages() == free0, "every page came back");
+		report_prefix_pop();
+	}
+}
+
+KTEST(user, test_user_runaway_program_stopped)
+{
+	const struct user_prog *up = user_prog_find("spin");
+	u64 free0 = pmm_free_pages(), t0 = time_ns();
+	struct proc p;
+
+	if (!up) {
+		report(false, "helper spin is linked in");
+		return;
+	}
+	memset(&p, 0, sizeof(p));
+	p.time_limit_ms = 300;
+	report(user_prog_run_plain(up, &p) == 0, "program starts");
+	report(p.end == PROC_TIMEOUT && (p.fault.cs & 3) == 3,
+	       "stopped in ring 3 when its time ran out (end %d)", p.end);
+	report(time_ns() - t0 >= 300 * 1000000ULL && time_ns() - t0 < 5000 * 1000000ULL,
+	       "after about 300 ms (%llu ms)", (unsigned long long)((time_ns() - t0) / 1000000));
+	report(pmm_free_pages() == free0, "every page came back");
+}
+
+/*
+ * A process that ends with live iommufd objects and a bound, DMA-capable
+ * device: its exit releases them all and stops the device's DMA.
+ */
+KTEST(user, test_user_exit_with_live_objects)
+{
+	const struct user_prog *up = user_prog_find("exit_live");
+	struct pci_dev *edu = pci_find(EDU_VENDOR, EDU_DEVICE, 0);
+	struct iommu_dev *edev = iommu_dev_of_pci(edu);
+	long objs = iommufd_live_objects(), pins = iommufd_pinned_pages();
+	long files = sim_live_files();
+	u64 free0 = pmm_free_pages();
+	struct proc p = { 0 };
+
+	if (!up) {
+		report(false, "helper exit_live is linked in");
+		return;
+	}
+	report(user_prog_run_plain(up, &p) == 0, "program starts");
+	report(p.end == PROC_EXITED && p.status == 0,
+	       "it built objects, pinned 4K and 2M pages and exited (end %d status %d)",
+	       p.end, p.status);
+	report(iommufd_live_objects() == objs, "no iommufd object left (%ld, was %ld)",
+	       iommufd_live_objects(), objs);
+	report(iommufd_pinned_pages() == pins && uvm_pinned_total() == 0,
+	       "no page left pinned (%ld)", iommufd_pinned_pages());
+	report(sim_live_files() == files, "every file closed (%ld, was %ld)", sim_live_files(),
+	       files);
+	report(pmm_free_pages() == free0, "every page came back");
+	if (edev && edev->ops)
+		report(!(pci_read16(edu, PCI_COMMAND) & PCI_CMD_MASTER),
+		       "the edu it left bus-mastering can no longer DMA");
+}
+
+static long user_pins(void)
+{
+	return (long)uvm_pinned_total();
+}
+
+KTEST_COUNTER(user_pinned_pages, user_pins);
+
+/* One corruption of a valid image: byte offset, new value (8 bytes). */
+static const struct {
+	const char *what;
+	u32 off;
+	u64 val;
+	u32 len;
+} elf_bad[] = {
+	{ "bad magic", 0, 0x464c457e, 4 },
+	{ "32-bit class", 4, 1, 1 },
+	{ "not x86-64", 18, 3, 2 },
+	{ "not an executable", 16, 3, 2 },
+	{ "program headers past the end", 32, 1ULL << 40, 8 },
+	{ "entry outside every segment", 24, 0x1000, 8 },
+};
+
+KTEST(user, test_user_bad_elf_rejected)
+{
+	const struct user_prog *up = user_prog_find("exit_status");
+	size_t size = up ? (size_t)(up->end - up->image) : 0;
+	u64 free0 = pmm_free_pages();
+	u8 *img = size ? kmalloc(size) : NULL;
+	struct proc p;
+
+	if (!img) {
+		report(false, "helper image available");
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(elf_bad); i++) {
+		memcpy(img, up->image, size);
+		memcpy(img + elf_bad[i].off, &elf_bad[i].val, elf_bad[i].len);
+		memset(&p, 0, sizeof(p));
+		p.name = "bad-elf";
+		report(proc_run(&p, img, size) == -ENOEXEC, "%s -> ENOEXEC", elf_bad[i].what);
+	}
+	memset(&p, 0, sizeof(p));
+	report(proc_run(&p, up->image, 100) == -ENOEXEC, "truncated image -> ENOEXEC");
+	report(proc_run(&p, up->image, 30) == -ENOEXEC, "image shorter than a header -> ENOEXEC");
+	kfree(img);
+	report(pmm_free_pages() == free0, "refused images leave no pages behind");
+}

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One ring-3 program linked into the kernel. Built once per program with
+ * -DPROG=name -DPROG_ELF="path": embeds the ELF and, unless PROG_HELPER is
+ * set, registers test_user_<name> in the user suite to run it.
+ */
+#include "tests/kernel/user.h"
+
+#define STR2(x) #x
+#define STR(x) STR2(x)
+#define CAT2(a, b) a##b
+#define CAT(a, b) CAT2(a, b)
+
+__asm__(".pushsection .rodata.user_elf, \"a\"\n"
+	".balign 16\n"
+	"prog_image:\n"
+	".incbin \"" PROG_ELF "\"\n"
+	"prog_image_end:\n"
+	".popsection\n");
+
+extern const u8 prog_image[], prog_image_end[];
+
+static const struct user_prog prog __used __section("user_progs") __aligned(8) = {
+	STR(PROG), prog_image, prog_image_end
+};
+
+#ifndef PROG_HELPER
+KTEST(user, CAT(test_user_, PROG))
+{
+	user_prog_run_test(&prog);
+}
+#endif

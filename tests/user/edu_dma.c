@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A user-space driver for QEMU's edu device, the Linux VFIO cdev way: bind
+ * it to an iommufd, attach an IOAS, program it through its mmapped BAR and
+ * make it DMA to IOVAs this process mapped; unmapped IOVAs must fault.
+ */
+#include <stdint.h>
+#include <time.h>
+#include "vfio_utils.h"
+
+#define EDU_VENDOR	0x1234
+#define EDU_DEVICE	0x11e8
+#define EDU_ID		0x00
+#define EDU_LIVENESS	0x04
+#define EDU_DMA_SRC	0x80
+#define EDU_DMA_DST	0x88
+#define EDU_DMA_COUNT	0x90
+#define EDU_DMA_CMD	0x98
+#define EDU_CMD_START	0x1
+#define EDU_CMD_TO_RAM	0x2
+#define EDU_BUF		0x40000	/* the device's own 4 KiB buffer */
+#define IOVA		0x1000000ULL	/* below edu's default 28-bit DMA mask */
+#define XFER		256
+
+struct edu {
+	int iommufd, dfd;
+	uint32_t ioas, devid, hwpt;
+	volatile uint8_t *bar;
+	size_t bar_size;
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint32_t rd32(struct edu *e, unsigned int off)
+{
+	return *(volatile uint32_t *)(e->bar + off);
+}
+
+static void wr32(struct edu *e, unsigned int off, uint32_t v)
+{
+	*(volatile uint32_t *)(e->bar + off) = v;
+}
+
+static void wr64(struct edu *e, unsigned int off, uint64_t v)
+{
+	*(volatile uint64_t *)(e->bar + off) = v;
+}
+
+/* One DMA between IOVA addr and the device buffer; 0, or -1 after 2 s. */
+static int edu_dma(struct edu *e, uint64_t addr, uint32_t len, int to_ram)
+{
+	uint64_t end = now_ms() + 2000;
+
+	wr64(e, EDU_DMA_SRC, to_ram ? EDU_BUF : addr);
+	wr64(e, EDU_DMA_DST, to_ram ? addr : EDU_BUF);
+	wr64(e, EDU_DMA_COUNT, len);
+	wr64(e, EDU_DMA_CMD, EDU_CMD_START | (to_ram ? EDU_CMD_TO_RAM : 0));
+	while (rd32(e, EDU_DMA_CMD) & EDU_CMD_START)
+		if (now_ms() > end)
+			return -1;
+	return 0;
+}
+
+/* The edu bound to a fresh iommufd, attached to a new IOAS, BAR0 mapped. */
+static struct edu edu_open(void)
+{
+	struct edu e;
+
+	e.iommufd = iommufd_open();
+	e.ioas = ioas_alloc(e.iommufd);
+	e.dfd = vfio_open_pci(e.iommufd, EDU_VENDOR, EDU_DEVICE, 0, &e.devid);
+	ASSERT_EQ(0, vfio_attach(e.dfd, e.ioas, &e.hwpt));
+	e.bar = vfio_map_bar(e.dfd, VFIO_PCI_BAR0_REGION_INDEX, &e.bar_size);
+	ASSERT_NE(MAP_FAILED, (void *)e.bar);
+	ASSERT_EQ(0, vfio_set_master(e.dfd, 1));
+	return e;
+}
+
+static void edu_close(struct edu *e)
+{
+	munmap((void *)e->bar, e->bar_size);
+	EXPECT_EQ(0, close(e->dfd));
+	EXPECT_EQ(0, close(e->iommufd));
+}
+
+static uint8_t *buffer(size_t len, int flags)
+{
+	uint8_t *p = map_anon(len, PROT_READ | PROT_WRITE, flags);
+
+	ASSERT_NE(MAP_FAILED, (void *)p);
+	return p;
+}
+
+static void pattern(uint8_t *p, size_t n, uint8_t seed)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)(seed + i * 13);
+}
+
+/* Faults the device caused since the last call; at most max, count returned. */
+static int faults(struct edu *e, struct vfio_device_testos_fault *f, uint32_t max)
+{
+	int n = vfio_faults(e->dfd, f, max);
+
+	ASSERT_GE(n, 0);
+	return n;
+}
+
+TEST(test_edu_bar_through_mmap)
+{
+	struct edu e = edu_open();
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+
+	ASSERT_EQ(0, ioctl(e.dfd, VFIO_DEVICE_GET_INFO, &info));
+	EXPECT_TRUE(info.flags & VFIO_DEVICE_FLAGS_PCI);
+	EXPECT_EQ(VFIO_PCI_NUM_REGIONS, info.num_regions);
+	EXPECT_EQ(1 << 20, e.bar_size);
+	EXPECT_EQ(0x010000ed, rd32(&e, EDU_ID));
+	wr32(&e, EDU_LIVENESS, 0x12345678);
+	EXPECT_EQ(~0x12345678u, rd32(&e, EDU_LIVENESS));
+	edu_close(&e);
+}
+
+TEST(test_edu_dma_through_ioas)
+{
+	struct edu e = edu_open();
+	struct vfio_device_testos_fault f[4];
+	uint8_t *buf = buffer(2 * PAGE_SZ, 0);
+	uint64_t iova = IOVA;
+
+	pattern(buf, XFER, 0x40);
+	ASSERT_EQ(0, ioas_map(e.iommufd, e.ioas, buf, 2 * PAGE_SZ, &iova, MAP_FIXED_RW));
+	ASSERT_EQ(0, edu_dma(&e, IOVA, XFER, 0));
+	ASSERT_EQ(0, edu_dma(&e, IOVA + PAGE_SZ, XFER, 1));
+	EXPECT_EQ(0, memcmp(buf, buf + PAGE_SZ, XFER));
+	EXPECT_EQ(0, faults(&e, f, 4));
+	edu_close(&e);
+	munmap(buf, 2 * PAGE_SZ);
+}
+
+TEST(test_edu_dma_huge_page)
+{
+	struct edu e = edu_open();
+	uint8_t *buf = map_anon(HUGE_SZ, PROT_READ | PROT_WRITE, MAP_HUGETLB);
+	uint64_t iova = IOVA;
+
+	if (buf == MAP_FAILED && errno == ENOMEM)
+		SKIP("no 2 MiB huge pages available");
+	ASSERT_NE(MAP_FAILED, (void *)buf);
+	pattern(buf + HUGE_SZ - PAGE_SZ, XFER, 0x11);
+	ASSERT_EQ(0, ioas_map(e.iommufd, e.ioas, buf, HUGE_SZ, &iova, MAP_FIXED_RW));
+	/* from the last 4K of the huge page to its first */
+	ASSERT_EQ(0, edu_dma(&e, IOVA + HUGE_SZ - PAGE_SZ, XFER, 0));
+	ASSERT_EQ(0, edu_dma(&e, IOVA, XFER, 1));
+	EXPECT_EQ(0, memcmp(buf, buf + HUGE_SZ - PAGE_SZ, XFER));
+	edu_close(&e);
+	munmap(buf, HUGE_SZ);
+}
+
+TEST(test_edu_unmap_then_dma_faults)
+{
+	struct edu e = edu_open();
+	struct vfio_device_testos_fault f[8];
+	uint8_t *buf = buffer(PAGE_SZ, 0);
+	uint64_t iova = IOVA;
+	int n;
+
+	pattern(buf, XFER, 0x77);
+	ASSERT_EQ(0, ioas_map(e.iommufd, e.ioas, buf, PAGE_SZ, &iova, MAP_FIXED_RW));
+	ASSERT_EQ(0, edu_dma(&e, IOVA, XFER, 0));	/* the device buffer holds the pattern */
+	ASSERT_EQ(0, ioas_unmap(e.iommufd, e.ioas, IOVA, PAGE_SZ, NULL));
+	memset(buf, 0, PAGE_SZ);
+	ASSERT_EQ(0, edu_dma(&e, IOVA, XFER, 1));	/* a write to an unmapped IOVA */
+	n = faults(&e, f, 8);
+	ASSERT_GE(n, 1);
+	EXPECT_EQ(IOVA, f[0].addr & ~(PAGE_SZ - 1));
+	EXPECT_EQ(1, f[0].write);
+	EXPECT_EQ(VFIO_TESTOS_FAULT_PAGE, f[0].kind);
+	/* the page the device used to reach was not written */
+	for (int i = 0; i < XFER; i++)
+		if (buf[i])
+			test_fail(__FILE__, __LINE__, "byte %d of the unmapped page was written", i);
+	/* reads fault too, and the queue only has what came since */
+	ASSERT_EQ(0, edu_dma(&e, IOVA + PAGE_SZ, XFER, 0));
+	n = faults(&e, f, 8);
+	ASSERT_GE(n, 1);
+	EXPECT_EQ(IOVA + PAGE_SZ, f[0].addr & ~(PAGE_SZ - 1));
+	EXPECT_EQ(0, f[0].write);
+	EXPECT_EQ(0, faults(&e, f, 8));
+	edu_close(&e);
+	munmap(buf, PAGE_SZ);
+}
+
+/*
+ * A read-only IOAS mapping: the device may read it but not write it. The
+ * write goes first, to a page not yet used: QEMU's VT-d checks the
+ * permission of a cached translation without logging a fault.
+ */
+TEST(test_edu_readonly_mapping)
+{
+	struct edu e = edu_open();
+	struct vfio_device_testos_fault f[4];
+	uint8_t *buf = buffer(2 * PAGE_SZ, 0);
+	uint64_t iova = IOVA;
+
+	pattern(buf, 2 * PAGE_SZ, 0x21);
+	ASSERT_EQ(0, ioas_map(e.iommufd, e.ioas, buf, 2 * PAGE_SZ, &iova,
+			      IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_FIXED_IOVA));
+	ASSERT_EQ(0, edu_dma(&e, IOVA + PAGE_SZ, 16, 1));
+	ASSERT_GE(faults(&e, f, 4), 1);
+	EXPECT_EQ(IOVA + PAGE_SZ, f[0].addr & ~(PAGE_SZ - 1));
+	EXPECT_EQ(1, f[0].write);
+	EXPECT_EQ((uint8_t)(0x21 + PAGE_SZ * 13), buf[PAGE_SZ]);	/* unchanged */
+	ASSERT_EQ(0, edu_dma(&e, IOVA, XFER, 0));
+	EXPECT_EQ(0, faults(&e, f, 4));
+	edu_close(&e);
+	munmap(buf, 2 * PAGE_SZ);
+}
+
+/* Detached, the device reaches nothing; attached again, the same IOVA works. */
+TEST(test_edu_detach_blocks_dma)
+{
+	struct edu e = edu_open();
+	struct vfio_device_testos_fault f[4];
+	uint8_t *buf = buffer(PAGE_SZ, 0);
+	uint64_t iova = IOVA;
+
+	pattern(buf, XFER, 0x33);
+	ASSERT_EQ(0, ioas_map(e.iommufd, e.ioas, buf, PAGE_SZ, &iova, MAP_FIXED_RW));
+	ASSERT_EQ(0, vfio_detach(e.dfd));
+	ASSERT_EQ(0, edu_dma(&e, IOVA, XFER, 0));
+	EXPECT_GE(faults(&e, f, 4), 1);
+	ASSERT_EQ(0, vfio_attach(e.dfd, e.ioas, NULL));
+	ASSERT_EQ(0, edu_dma(&e, IOVA, XFER, 0));
+	EXPECT_EQ(0, faults(&e, f, 4));
+	edu_close(&e);
+	munmap(buf, PAGE_SZ);
+}
+
+/* A bad fault array is EFAULT and the faults stay queued for the next call. */
+TEST(test_edu_fault_ioctl_efault_keeps_queue)
+{
+	struct edu e = edu_open();
+	struct vfio_device_testos_fault f[4];
+	struct vfio_device_testos_faults q = {
+		.argsz = sizeof(q), .count = 4, .faults = (uintptr_t)test_ptr(0x1000),
+	};
+
+	ASSERT_EQ(0, edu_dma(&e, IOVA, XFER, 1));
+	EXPECT_ERRNO(EFAULT, ioctl(e.dfd, VFIO_DEVICE_TESTOS_GET_FAULTS, &q));
+	q.flags = 1;
+	q.faults = (uintptr_t)f;
+	EXPECT_ERRNO(EINVAL, ioctl(e.dfd, VFIO_DEVICE_TESTOS_GET_FAULTS, &q));
+	EXPECT_GE(faults(&e, f, 4), 1);
+	EXPECT_EQ(IOVA, f[0].addr & ~(PAGE_SZ - 1));
+	edu_close(&e);
+}
+
+TEST_HARNESS_MAIN

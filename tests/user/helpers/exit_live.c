@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Ring-3 helper: two iommufd contexts, mock domains, pinned 4K and 2M memory,
+ * an access fd, the edu bound and bus-mastering; then exit without closing
+ * anything. Status 0 only if all of it was live.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <linux/iommufd.h>
+#include <linux/vfio.h>
+#include <iommufd_test.h>
+
+#define IOVA MOCK_APERTURE_START
+
+static int fail(const char *what)
+{
+	perror(what);
+	return 1;
+}
+
+/* A mock domain on ioas; 0 or -1. */
+static int mock(int fd, unsigned int ioas)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd), .op = IOMMU_TEST_OP_MOCK_DOMAIN, .id = ioas,
+	};
+
+	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
+}
+
+static int map(int fd, unsigned int ioas, void *va, unsigned long len, unsigned long iova)
+{
+	struct iommu_ioas_map cmd = {
+		.size = sizeof(cmd),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			 IOMMU_IOAS_MAP_WRITEABLE,
+		.ioas_id = ioas, .user_va = (unsigned long)va, .length = len, .iova = iova,
+	};
+
+	return ioctl(fd, IOMMU_IOAS_MAP, &cmd);
+}
+
+static int refs(int fd, void *va, unsigned long len, unsigned int n)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd), .op = IOMMU_TEST_OP_MD_CHECK_REFS,
+		.check_refs = { .length = len, .uptr = (unsigned long)va, .refs = n },
+	};
+
+	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
+}
+
+/* The edu, if an IOMMU translates it: bound to fd, attached to ioas, master on. */
+static int edu(int fd, unsigned int ioas)
+{
+	for (int i = 0; i < 64; i++) {
+		struct vfio_device_bind_iommufd b = { .argsz = sizeof(b), .iommufd = fd };
+		struct vfio_device_attach_iommufd_pt a = { .argsz = sizeof(a), .pt_id = ioas };
+		struct vfio_region_info cfg = {
+			.argsz = sizeof(cfg), .index = VFIO_PCI_CONFIG_REGION_INDEX,
+		};
+		struct vfio_region_info bar = { .argsz = sizeof(bar), .index = 0 };
+		unsigned short id[2], cmd;
+		char path[40];
+		int dfd;
+
+		snprintf(path, sizeof(path), "/dev/vfio/devices/vfio%d", i);
+		dfd = open(path, O_RDWR);
+		if (dfd < 0)
+			continue;
+		if (ioctl(dfd, VFIO_DEVICE_BIND_IOMMUFD, &b) ||
+		    ioctl(dfd, VFIO_DEVICE_GET_REGION_INFO, &cfg) ||
+		    pread(dfd, id, 4, (off_t)cfg.offset) != 4 || id[0] != 0x1234 || id[1] != 0x11e8) {
+			close(dfd);
+			continue;
+		}
+		if (ioctl(dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a) ||
+		    ioctl(dfd, VFIO_DEVICE_GET_REGION_INFO, &bar) ||
+		    mmap(NULL, bar.size, PROT_READ | PROT_WRITE, MAP_SHARED, dfd,
+			 (off_t)bar.offset) == MAP_FAILED ||
+		    pread(dfd, &cmd, 2, (off_t)cfg.offset + 4) != 2)
+			return -1;
+		cmd |= 4;	/* bus master */
+		if (pwrite(dfd, &cmd, 2, (off_t)cfg.offset + 4) != 2)
+			return -1;
+		printf("edu is vfio%d (fd %d)\n", i, dfd);
+		return 0;
+	}
+	printf("no edu to bind\n");
+	return 0;
+}
+
+int main(void)
+{
+	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+	struct iommu_test_cmd acc = {
+		.size = sizeof(acc), .op = IOMMU_TEST_OP_CREATE_ACCESS,
+		.create_access = { .flags = MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES },
+	};
+	struct iommu_test_cmd pages = {
+		.size = sizeof(pages), .op = IOMMU_TEST_OP_ACCESS_PAGES,
+	};
+	int fd = open("/dev/iommu", O_RDWR), fd2 = open("/dev/iommu", O_RDWR);
+	char *small = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *huge = mmap(NULL, 2 << 20, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+
+	if (fd < 0 || fd2 < 0 || small == MAP_FAILED || huge == MAP_FAILED)
+		return fail("setup");
+	memset(small, 1, 1 << 20);
+	if (ioctl(fd, IOMMU_IOAS_ALLOC, &alloc) || mock(fd, alloc.out_ioas_id) ||
+	    map(fd, alloc.out_ioas_id, small, 1 << 20, IOVA) ||
+	    map(fd, alloc.out_ioas_id, huge, 2 << 20, IOVA + (4 << 20)))
+		return fail("first context");
+	acc.id = alloc.out_ioas_id;
+	if (ioctl(fd, IOMMU_TEST_CMD, &acc))
+		return fail("create access");
+	pages.id = acc.create_access.out_access_fd;
+	pages.access_pages.iova = IOVA;
+	pages.access_pages.length = 4 * 4096;
+	pages.access_pages.uptr = (unsigned long)small;
+	if (ioctl(fd, IOMMU_TEST_CMD, &pages))
+		return fail("access pages");
+	/* the second context maps the same small pages once more */
+	if (ioctl(fd2, IOMMU_IOAS_ALLOC, &alloc) || mock(fd2, alloc.out_ioas_id) ||
+	    map(fd2, alloc.out_ioas_id, small, 1 << 20, IOVA))
+		return fail("second context");
+	if (refs(fd2, small + (8 << 12), 4096, 2) || refs(fd2, huge, 2 << 20, 1))
+		return fail("pins before exit");
+	if (ioctl(fd2, IOMMU_IOAS_ALLOC, &alloc) || edu(fd2, alloc.out_ioas_id))
+		return fail("edu");
+	printf("leaving fds %d, %d and access fd %u open\n", fd, fd2,
+	       acc.create_access.out_access_fd);
+	fflush(stdout);
+	_exit(0);
+}

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The ring-3 test harness runtime: runs TEST()s in source order, leaves a
+ * failed test by longjmp, prints KTAP version 1 with a totals line.
+ * Portable: the same file links with the tiny libc and with glibc.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include "harness.h"
+
+#define MAX_TESTS 256
+#define MAX_DEFERRED 32
+
+extern const struct test_case __start_user_tests[], __stop_user_tests[];
+
+static struct {
+	jmp_buf env;
+	int failures;
+	int skipped;
+	char skip_reason[160];
+	int deferred[MAX_DEFERRED];
+	int ndeferred;
+} cur;
+
+void test_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	printf("# ");
+	vprintf(fmt, ap);
+	printf("\n");
+	va_end(ap);
+}
+
+void test_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	cur.failures++;
+	va_start(ap, fmt);
+	printf("# %s:%d: ", file, line);
+	vprintf(fmt, ap);
+	printf("\n");
+	va_end(ap);
+}
+
+void test_abort(void)
+{
+	longjmp(cur.env, 1);
+}
+
+void test_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cur.skip_reason, sizeof(cur.skip_reason), fmt, ap);
+	va_end(ap);
+	cur.skipped = 1;
+	longjmp(cur.env, 1);
+}
+
+int test_failures(void)
+{
+	return cur.failures;
+}
+
+int test_defer_close(int fd)
+{
+	if (fd >= 0 && cur.ndeferred < MAX_DEFERRED)
+		cur.deferred[cur.ndeferred++] = fd;
+	return fd;
+}
+
+/* Run one test: 0 pass, 1 fail, 2 skip. */
+static int run_one(const struct test_case *t)
+{
+	cur.failures = 0;
+	cur.skipped = 0;
+	if (!setjmp(cur.env))
+		t->fn();
+	/* last opened, first closed; fds the test closed itself just fail */
+	while (cur.ndeferred > 0)
+		close(cur.deferred[--cur.ndeferred]);
+	return cur.failures ? 1 : cur.skipped ? 2 : 0;
+}
+
+int test_harness_main(int argc, char **argv)
+{
+	static const struct test_case *tests[MAX_TESTS];
+	int n = 0, pass = 0, fail = 0, skip = 0;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (const struct test_case *t = __start_user_tests; t < __stop_user_tests && n < MAX_TESTS;
+	     t++) {
+		int j = n++;
+
+		while (j > 0 && tests[j - 1]->line > t->line) {
+			tests[j] = tests[j - 1];
+			j--;
+		}
+		tests[j] = t;
+	}
+	printf("KTAP version 1\n1..%d\n", n);
+	for (int i = 0; i < n; i++) {
+		int r = run_one(tests[i]);
+
+		if (r == 1) {
+			printf("not ok %d %s\n", i + 1, tests[i]->name);
+			fail++;
+		} else if (r == 2) {
+			printf("ok %d %s # SKIP %s\n", i + 1, tests[i]->name, cur.skip_reason);
+			skip++;
+		} else {
+			printf("ok %d %s\n", i + 1, tests[i]->name);
+			pass++;
+		}
+	}
+	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n", pass, fail, skip);
+	printf("# iommu-testos: %d passed, %d failed, %d skipped\n", pass, fail, skip);
+	fflush(stdout);
+	if (fail)
+		return 1;
+	return !pass && skip ? TEST_EXIT_SKIP : 0;
+}
