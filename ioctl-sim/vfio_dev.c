@@ -227,6 +227,8 @@ static long vfio_get_faults(struct vfio_file *vf, u64 arg)
 	q.count = n;
 	q.out_pending = vf->queued - n;
 	q.out_lost = vf->lost;
+	q.out_flags = vf->vn->dev->iommu && vf->vn->dev->iommu->no_fault_log ?
+		      VFIO_TESTOS_FAULTS_UNRECORDED : 0;
 	if (copy_to_user(arg, &q, sizeof(q)))
 		return -EFAULT;
 	vf->head = (vf->head + n) % FAULT_QUEUE;

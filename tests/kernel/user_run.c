@@ -22,6 +22,7 @@ struct prog_out {
 	int plan;	/* N of its "1..N", -1 before that */
 	int results;	/* its top-level result lines so far */
 	int failed;	/* of which "not ok" */
+	int skipped;	/* of which "ok ... # SKIP" */
 };
 
 const struct user_prog *user_prog_find(const char *name)
@@ -45,6 +46,8 @@ static void out_line(struct prog_out *n)
 		n->results++;
 	if (!strncmp(l, "not ok ", 7))
 		n->failed++;
+	else if (!strncmp(l, "ok ", 3) && strstr(l, "# SKIP"))
+		n->skipped++;
 	console_write(DIAG, strlen(DIAG));
 	console_write(l, n->len);
 	console_write("\n", 1);
@@ -138,4 +141,8 @@ void user_prog_run_test(const struct user_prog *up)
 	report(n.ktap && n.plan >= 0, "%s printed a KTAP header and plan", up->name);
 	report(!cut, "%s reported all %d planned results (got %d)", up->name, n.plan, n.results);
 	report(!n.failed, "no test of %s failed (%d did)", up->name, n.failed);
+	/* a partial pass must not look like a whole one in the log */
+	if (n.skipped && n.skipped < n.results)
+		report_info("%d of the %d tests of %s skipped (reasons above)", n.skipped,
+			    n.results, up->name);
 }

@@ -195,8 +195,11 @@ struct vfio_device_detach_iommufd_pt {
  * IOMMU recorded for this device since the last call, decoded, oldest
  * first. count: in, room in faults[]; out, records written (and taken off
  * the device's queue). out_pending: records still queued. out_lost: records
- * dropped since the last call because the queue was full. A Linux kernel
- * answers this number with ENOTTY.
+ * dropped since the last call because the queue was full. out_flags:
+ * VFIO_TESTOS_FAULTS_UNRECORDED when the IOMMU translating this device does
+ * not record faults (e.g. QEMU 7.2's amd-iommu never writes its event log),
+ * so an empty answer proves nothing. A Linux kernel answers this number
+ * with ENOTTY.
  */
 enum vfio_testos_fault_kind {
 	VFIO_TESTOS_FAULT_PAGE = 1,	/* no mapping or no permission for the access */
@@ -222,9 +225,10 @@ struct vfio_device_testos_faults {
 	__u32 count;
 	__u32 out_pending;
 	__u32 out_lost;
-	__u32 __reserved;
+	__u32 out_flags;	/* VFIO_TESTOS_FAULTS_* */
 	__u64 faults;		/* user pointer to count struct vfio_device_testos_fault */
 };
+#define VFIO_TESTOS_FAULTS_UNRECORDED	(1u << 0)
 #define VFIO_DEVICE_TESTOS_GET_FAULTS	_IO(VFIO_TYPE, VFIO_BASE + 90)
 
 #ifndef __cplusplus
