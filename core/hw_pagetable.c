@@ -92,8 +92,25 @@ out_abort:
 }
 
 /*
+ * A nested HWPT on parent: refused in Linux's order (flags or no data:
+ * EOPNOTSUPP; a parent that cannot nest: EINVAL), then by the driver, as
+ * no driver here nests (EOPNOTSUPP).
+ */
+static int hwpt_nested_refuse(struct iommufd_hwpt_paging *parent,
+			      struct iommufd_device *idev, u32 flags, u32 data_len)
+{
+	if ((flags & ~IOMMU_HWPT_FAULT_ID_VALID) || !data_len)
+		return -EOPNOTSUPP;
+	if (parent->auto_domain || !parent->nest_parent ||
+	    parent->domain->owner != idev->dev->ops)
+		return -EINVAL;
+	return -EOPNOTSUPP;
+}
+
+/*
  * IOMMU_HWPT_ALLOC: a paging HWPT on an IOAS for a device's IOMMU. Nested
- * HWPTs (a HWPT as pt_id, or driver data) are not supported here.
+ * HWPTs (a HWPT as pt_id) are refused. Like Linux 6.12: a pt_id naming
+ * nothing is EINVAL, and __reserved2 is not checked.
  */
 int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd)
 {
@@ -104,7 +121,7 @@ int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd)
 	struct iommufd_ioas *ioas;
 	int ret;
 
-	if (cmd->__reserved || cmd->__reserved2)
+	if (cmd->__reserved)
 		return -EOPNOTSUPP;
 	if ((cmd->data_type == IOMMU_HWPT_DATA_NONE && cmd->data_len) ||
 	    (cmd->data_type != IOMMU_HWPT_DATA_NONE && !cmd->data_len))
@@ -114,11 +131,12 @@ int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd)
 		return (int)PTR_ERR(idev);
 	pt_obj = iommufd_get_object(ucmd->ictx, cmd->pt_id, IOMMUFD_OBJ_ANY);
 	if (IS_ERR(pt_obj)) {
-		ret = -ENOENT;
+		ret = -EINVAL;
 		goto out_put_idev;
 	}
 	if (pt_obj->type == IOMMUFD_OBJ_HWPT_PAGING) {
-		ret = -EOPNOTSUPP;	/* nesting: no driver here supports it */
+		ret = hwpt_nested_refuse(container_of(pt_obj, struct iommufd_hwpt_paging, obj),
+					 idev, cmd->flags, cmd->data_len);
 		goto out_put_pt;
 	}
 	if (pt_obj->type != IOMMUFD_OBJ_IOAS) {

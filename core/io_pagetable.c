@@ -91,9 +91,16 @@ static bool alloc_iova_check_range(unsigned long *start, unsigned long last,
 }
 
 /*
- * Find free IOVA for length bytes that keeps uptr's alignment: inside an
- * allowed range (everything when none are set), outside reserved ranges and
- * areas. Never returns the first or last page of the space.
+ * The largest alignment an automatic IOVA keeps from the user VA: Linux's
+ * HPAGE_SIZE (2 MiB on x86-64 with THP). Enough for a huge IOPTE; a bigger
+ * one would only make big maps fail with ENOSPC where Linux succeeds.
+ */
+#define IOPT_MAX_AUTO_ALIGN (2UL << 20)
+
+/*
+ * Find free IOVA for length bytes that keeps uptr's alignment (up to
+ * IOPT_MAX_AUTO_ALIGN): inside an allowed range (everything when none are
+ * set), outside reserved ranges and areas. Never the first or last page.
  */
 static int iopt_alloc_iova(struct io_pagetable *iopt, unsigned long *iova,
 			   u64 uptr, unsigned long length)
@@ -108,6 +115,7 @@ static int iopt_alloc_iova(struct io_pagetable *iopt, unsigned long *iova,
 	align = roundup_pow_of_two(length);
 	if (uptr)
 		align = min_t(unsigned long, align, 1UL << __builtin_ctzll(uptr));
+	align = min(align, IOPT_MAX_AUTO_ALIGN);
 	if (align < iopt->iova_alignment)
 		return -EINVAL;
 

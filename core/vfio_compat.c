@@ -272,6 +272,8 @@ static int vfio_iommu_get_info(struct iommufd_ctx *ictx, u64 arg)
 			ret = size;
 			goto out_put;
 		}
+		/* every cap starts 8-byte aligned (Linux 6.6+); the gap is not written */
+		size = ALIGN(size, (int)sizeof(u64));
 		if (last_cap && info.argsz >= total) {
 			u32 next = (u32)total;
 

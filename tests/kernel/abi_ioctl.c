@@ -206,6 +206,55 @@ KTEST(abi, test_abi_hwpt_alloc_errnos)
 	t_close(fd);
 }
 
+/*
+ * HWPT_ALLOC as Linux 6.12 orders it: a pt_id naming nothing is EINVAL (not
+ * ENOENT); a nesting request is EOPNOTSUPP without data, then EINVAL when
+ * the parent is an automatic or non-NEST_PARENT HWPT, before any driver is
+ * asked; __reserved2 is not checked.
+ */
+KTEST(abi, test_abi_hwpt_alloc_linux_order)
+{
+	struct iommu_hwpt_selftest data = { .iotlb = IOMMU_TEST_IOTLB_DEFAULT };
+	int fd = t_open();
+	u32 ioas = t_ioas(fd), idev, auto_hwpt, plain, parent;
+	struct iommu_hwpt_alloc ha = { .size = sizeof(ha), .pt_id = ioas };
+	long ret;
+
+	t_mock_domain(fd, ioas, NULL, &auto_hwpt, &idev);
+	ha.dev_id = idev;
+	ha.pt_id = 9999;
+	ret = t_ioctl(fd, IOMMU_HWPT_ALLOC, &ha);
+	report(ret == -EINVAL, "pt_id naming no object -> EINVAL (%ld)", ret);
+	ha.pt_id = ioas;
+	ha.__reserved2 = 0xdead;
+	ret = t_ioctl(fd, IOMMU_HWPT_ALLOC, &ha);
+	plain = ha.out_hwpt_id;
+	report(ret == 0, "__reserved2 is ignored, as Linux does (%ld)", ret);
+	ha.__reserved2 = 0;
+	ha.flags = IOMMU_HWPT_ALLOC_NEST_PARENT;
+	report(t_ioctl(fd, IOMMU_HWPT_ALLOC, &ha) == 0, "a NEST_PARENT paging HWPT");
+	parent = ha.out_hwpt_id;
+	ha.flags = 0;
+	ha.data_type = IOMMU_HWPT_DATA_SELFTEST;
+	ha.data_len = sizeof(data);
+	ha.data_uptr = U(&data);
+	ha.pt_id = auto_hwpt;
+	ret = t_ioctl(fd, IOMMU_HWPT_ALLOC, &ha);
+	report(ret == -EINVAL, "nesting on the automatic HWPT -> EINVAL (%ld)", ret);
+	ha.pt_id = plain;
+	ret = t_ioctl(fd, IOMMU_HWPT_ALLOC, &ha);
+	report(ret == -EINVAL, "nesting on a HWPT without NEST_PARENT -> EINVAL (%ld)", ret);
+	ha.pt_id = parent;
+	ha.flags = IOMMU_HWPT_ALLOC_NEST_PARENT;
+	ret = t_ioctl(fd, IOMMU_HWPT_ALLOC, &ha);
+	report(ret == -EOPNOTSUPP, "a flag other than FAULT_ID_VALID on a nested one -> EOPNOTSUPP");
+	ha.flags = 0;
+	ret = t_ioctl(fd, IOMMU_HWPT_ALLOC, &ha);
+	report(ret == -EOPNOTSUPP, "a proper parent, but no driver here nests -> EOPNOTSUPP (%ld)",
+	       ret);
+	t_close(fd);
+}
+
 /* Class 28: the exact result of each VFIO query, not just "not negative". */
 KTEST(abi, test_abi_vfio_exact_returns)
 {
@@ -287,6 +336,47 @@ KTEST(abi, test_abi_vfio_info_and_type1_rules)
 	report(t_ioctl(fd, VFIO_SET_IOMMU, (void *)VFIO_TYPE1v2_IOMMU) == 0, "back to type1v2 mode");
 	t_close(fd);
 	t_buf_free(buf, 4 * PG);
+}
+
+/*
+ * Linux (6.6+) puts every capability of VFIO_IOMMU_GET_INFO on an 8-byte
+ * boundary: DMA_AVAIL is 12 bytes but the next cap starts 16 bytes later,
+ * and the 4 padding bytes are left as the caller had them.
+ */
+KTEST(abi, test_abi_vfio_info_caps_8_byte_aligned)
+{
+	static u8 info[256];
+	struct vfio_iommu_type1_info *i = (void *)info;
+	struct vfio_iommu_type1_info_dma_avail *dma = (void *)(info + sizeof(*i));
+	struct vfio_iommu_type1_info_cap_iova_range *iovas = (void *)(info + sizeof(*i) + 16);
+	struct iommu_vfio_ioas vi = { .size = sizeof(vi), .op = IOMMU_VFIO_IOAS_SET };
+	size_t total = sizeof(*i) + 16 + sizeof(*iovas) + sizeof(struct vfio_iova_range);
+	int fd = t_open();
+	long ret;
+
+	vi.ioas_id = t_ioas(fd);
+	t_ioctl(fd, IOMMU_VFIO_IOAS, &vi);
+	t_mock_domain(fd, vi.ioas_id, NULL, NULL, NULL);
+	memset(info, 0xa5, sizeof(info));
+	i->argsz = sizeof(info);
+	ret = t_ioctl(fd, VFIO_IOMMU_GET_INFO, info);
+	report(ret == 0 && i->argsz == total && i->cap_offset == sizeof(*i),
+	       "whole chain: argsz %u (Linux: %zu)", i->argsz, total);
+	report(dma->header.id == VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL &&
+	       dma->header.next == sizeof(*i) + 16 && info[sizeof(*i) + sizeof(*dma)] == 0xa5,
+	       "DMA_AVAIL's next is 8-byte aligned (%u), its padding untouched",
+	       dma->header.next);
+	report(iovas->header.id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE && !iovas->header.next &&
+	       iovas->nr_iovas == 1 && iovas->iova_ranges[0].start == MOCK_APERTURE_START &&
+	       iovas->iova_ranges[0].end == MOCK_APERTURE_LAST && info[total] == 0xa5,
+	       "IOVA_RANGE cap at the aligned offset, nothing written past the chain");
+	memset(info, 0xa5, sizeof(info));
+	i->argsz = sizeof(*i) + sizeof(*dma);
+	report(t_ioctl(fd, VFIO_IOMMU_GET_INFO, info) == 0 && i->argsz == total &&
+	       !i->cap_offset && dma->header.id == VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL &&
+	       info[sizeof(*i) + sizeof(*dma)] == 0xa5,
+	       "argsz ending at DMA_AVAIL's end: cap written, no chain offset, full size told");
+	t_close(fd);
 }
 
 /* Class 29: odd sizes and alignments are refused cleanly, never trapped on. */

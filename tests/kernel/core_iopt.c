@@ -136,6 +136,34 @@ KTEST(core, test_core_iova_alloc_no_wrap)
 	t_buf_free(buf, 4 * PG);
 }
 
+/*
+ * Automatic IOVAs keep the user VA's alignment only up to 2 MiB, Linux's
+ * HPAGE_SIZE (x86-64 with THP): a big map from a very aligned VA must not
+ * ask for a 1 GiB-aligned hole. No domain, so the VA is never touched.
+ */
+KTEST(core, test_core_iova_alloc_alignment_capped_at_2m)
+{
+	const void *va = (const void *)(uintptr_t)(1ULL << 40);
+	struct iommu_iova_range win = { .start = MOCK_APERTURE_START,
+					.last = MOCK_APERTURE_LAST };
+	int fd = t_open();
+	u32 ioas = t_ioas(fd);
+	u64 iova = 0;
+	int ret;
+
+	ret = t_map(fd, ioas, va, 64UL << 20, &iova, 0);
+	report(ret == 0 && iova == 2UL << 20, "64 MiB from a 1 TiB-aligned VA lands at 2 MiB (%d, %#llx)",
+	       ret, (unsigned long long)iova);
+	report(t_unmap(fd, ioas, iova, 64UL << 20, NULL) == 0, "unmap it");
+	report(t_map(fd, ioas, va, 3 * PG, &iova, 0) == 0 && iova == 4 * PG,
+	       "3 pages still ask for 4-page alignment (%#llx)", (unsigned long long)iova);
+	report(t_unmap(fd, ioas, iova, 3 * PG, NULL) == 0, "unmap it");
+	report(t_allow(fd, ioas, &win, 1) == 0, "allow only the mock aperture [16 MiB, 2 GiB)");
+	report(t_map(fd, ioas, va, 3UL << 29, &iova, 0) == 0 && iova == MOCK_APERTURE_START,
+	       "1.5 GiB fits at 16 MiB, not ENOSPC for want of a 2 GiB-aligned hole");
+	t_close(fd);
+}
+
 /* A tiny universe where every allowed/reserved/area layout can be checked by brute force. */
 #define UNIV 64			/* pages */
 #define UBASE (1UL << 30)
