@@ -157,6 +157,9 @@ ktest-objs += tests/kernel/amdvi.o
 ktest-objs += tests/kernel/amdvi_hw.o
 
 ktest-objs += tests/kernel/core_env.o
+# soak suite (make soak; one short run in make check)
+ktest-objs += tests/kernel/soak_engine.o
+ktest-objs += tests/kernel/soak.o
 ktest-objs += $(core-test-objs)
 
 # core/abi/fault-inject suites: built into the kernel and into build/host/test-core
