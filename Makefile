@@ -341,7 +341,7 @@ host-vtd-test-srcs += tests/host/vtd_model.c
 host-vtd-test-srcs += tests/host/vtd_pgtable.c
 HOST_TESTS += $(HB)/test-vtd
 
-.PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb fuzz fuzz-run
+.PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb fuzz fuzz-run soak
 all: kernel iso host
 
 kernel: $(BUILD)/iommu-testos.elf $(BUILD)/iommu-testos-pvh.elf
@@ -516,6 +516,10 @@ $(KB)/tests/kernel/vtd_fixtures.o: tests/fixtures/acpi/real/hp-compaq-dc7800-sff
 
 check:
 	$(PYTHON) scripts/check
+
+# SOAK_LOOPS=N SOAK_SEED=S: see scripts/soak
+soak:
+	$(PYTHON) scripts/soak
 
 run:
 	scripts/deps

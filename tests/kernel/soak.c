@@ -50,7 +50,7 @@ static int edu_soak_dma(void *ctx, u64 iova, u32 len, bool to_ram)
 KTEST_FULL(soak, test_soak_edu_dma, KT_NEED_IOMMU | KT_NEED_EDU, KT_NODEFAULT)
 {
 	struct pci_dev *pdev = pci_find(EDU_VENDOR, EDU_DEVICE, 0);
-	struct edu edu;
+	struct edu edu = { 0 };
 	struct soak_dev real = { .dma = edu_soak_dma, .ctx = &edu };
 	struct soak_params p = {
 		.seed = soak_seed("test_soak_edu_dma"), .ops = 300, .epochs = 3,

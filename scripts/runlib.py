@@ -1,0 +1,158 @@
+"""Shared by scripts/check, soak and bench: run hosted test programs and
+QEMU configurations, turn their KTAP reports into rows, print the summary
+table (configuration, passed, failed, skipped, seconds, result).
+"""
+import concurrent.futures
+import os
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import ktaplib  # noqa: E402
+import qemulib  # noqa: E402
+
+print_lock = threading.Lock()
+
+
+def say(msg):
+    with print_lock:
+        print(msg, flush=True)
+
+
+class Row:
+    def __init__(self, name, passed=0, failed=0, skipped=0, seconds=0.0, note=""):
+        self.name, self.passed, self.failed, self.skipped = name, passed, failed, skipped
+        self.seconds, self.note = seconds, note
+
+
+def row_from_report(name, rep, seconds, status):
+    row = Row(name, rep.passed, rep.failed, rep.skipped, seconds)
+    problems = list(rep.errors)
+    if status not in ("pass", "fail"):
+        problems.insert(0, "run ended by %s" % status)
+    elif status == "fail" and rep.failed == 0:
+        problems.insert(0, "run reported failure but no test failed")
+    elif status == "pass" and rep.failed:
+        problems.insert(0, "run reported success despite failed tests")
+    if problems:
+        row.failed = max(row.failed, 1)
+        row.note = problems[0]
+    else:
+        row.note = "ok" if not rep.failed else "FAILED"
+    return row, problems
+
+
+def show_failures(name, rep, problems, log):
+    lines = []
+    for test, diag in ktaplib.failures(rep):
+        lines.append("  FAIL %s: %s" % (name, test))
+        lines += ["        " + d for d in diag[-12:]]
+    for p in problems:
+        lines.append("  PROBLEM %s: %s" % (name, p))
+    if lines:
+        lines.append("  (log: %s)" % os.path.relpath(log, TOP))
+        say("\n".join(lines))
+
+
+def run_host(path, verbose, args=(), name=None, timeout=900, env=None):
+    """Run a hosted program that prints KTAP; its row is named host:NAME."""
+    name = name or "host:" + os.path.basename(path)
+    log = os.path.join(TOP, "build", "logs", name.split(":")[-1] + ".log")
+    t0 = time.time()
+    try:
+        p = subprocess.run([path] + list(args), stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=timeout, cwd=TOP,
+                           env=env)
+        out, code = p.stdout.decode("utf-8", "replace"), p.returncode
+        status = "pass" if code == 0 else "fail"
+    except subprocess.TimeoutExpired as e:
+        out, status = (e.stdout or b"").decode("utf-8", "replace"), "timeout"
+    open(log, "w").write(out)
+    if verbose:
+        say(out)
+    rep = ktaplib.parse(out)
+    row, problems = row_from_report(name, rep, time.time() - t0, status)
+    show_failures(name, rep, problems, log)
+    return row, rep
+
+
+def run_qemu(name, sec, verbose, out=None):
+    """Boot one configuration; out (a stream) sees the serial log live, as V=1 does."""
+    r = qemulib.run(name, sec, live=verbose or out is not None, out=out or sys.stdout)
+    text = open(r.log, encoding="utf-8", errors="replace").read()
+    rep = ktaplib.parse(text)
+    expect = sec.get("expect", "pass")
+    if expect == "fail":
+        # the run must fail, with valid KTAP and planted failures reported
+        good = r.status == "fail" and not rep.errors and rep.failed > 0
+    elif expect == "crash":
+        # the watchdog (or a panic) must end the run with a register dump
+        good = r.status == "crash" and "RIP" in text
+    if expect != "pass":
+        row = Row(name, 1 if good else 0, 0 if good else 1, 0, r.seconds,
+                  "%s as expected" % r.status if good else
+                  "expected a %s run, got %s" % (expect, r.status))
+        return row, rep
+    row, problems = row_from_report(name, rep, r.seconds, r.status)
+    show_failures(name, rep, problems, r.log)
+    return row, rep
+
+
+def table(rows, total_secs):
+    w = max(len(r.name) for r in rows + [Row("configuration")])
+    out = ["", "%-*s  %6s  %6s  %7s  %7s  %s" % (w, "configuration", "passed", "failed",
+                                                "skipped", "seconds", "result")]
+    for r in rows:
+        out.append("%-*s  %6d  %6d  %7d  %7.1f  %s" % (w, r.name, r.passed, r.failed,
+                                                      r.skipped, r.seconds, r.note))
+    out.append("%-*s  %6d  %6d  %7d  %7.1f" % (w, "total", sum(r.passed for r in rows),
+                                              sum(r.failed for r in rows),
+                                              sum(r.skipped for r in rows), total_secs))
+    return "\n".join(out)
+
+
+def config_names(cfgs, group):
+    """Sections of qemu.cfg in group, limited by CONFIGS=a,b when set."""
+    names = [n for n in cfgs.sections() if group in cfgs[n].get("groups", "").split()]
+    only = os.environ.get("CONFIGS")
+    if only:
+        names = [n for n in names if n in only.split(",")]
+    return names
+
+
+def run_configs(runs, jobs, verbose, tag="qemu", out_for=None):
+    """Boot each (name, section) jobs at a time, a line as each starts and ends.
+
+    out_for(name) may give a stream that sees that run's serial log live.
+    Returns [(name, row, report)] in the order given.
+    """
+    results = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
+        futs = {}
+        for n, sec in runs:
+            say("[%s] %-22s started" % (tag, n))
+            out = out_for(n) if out_for else None
+            futs[ex.submit(run_qemu, n, sec, verbose, out)] = n
+        for f in concurrent.futures.as_completed(futs):
+            n = futs[f]
+            try:
+                row, rep = f.result()
+            except Exception as e:  # a broken config is a failure, not a crash of the run
+                row, rep = Row(n, 0, 1, 0, 0.0, "error: %s" % e), ktaplib.Report()
+            results[n] = (row, rep)
+            say("[%s] %-22s %d passed, %d failed, %d skipped (%.1f s) %s" %
+                (tag, n, row.passed, row.failed, row.skipped, row.seconds, row.note))
+    return [(n, results[n][0], results[n][1]) for n, _ in runs]
+
+
+def finish(rows, t0):
+    """Print the table and the totals line; the exit status."""
+    say(table(rows, time.time() - t0))
+    p, f, s = (sum(r.passed for r in rows), sum(r.failed for r in rows),
+               sum(r.skipped for r in rows))
+    say("iommu-testos: %d passed, %d failed, %d skipped" % (p, f, s))
+    return 1 if f or not rows else 0
