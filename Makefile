@@ -175,6 +175,11 @@ core-test-objs += tests/kernel/fault_inject.o
 # hosted-only parts of test-core (environment, threads)
 host-core-test-objs += tests/host/core_env.o
 host-core-test-objs += tests/host/core_threads.o
+# the ioctl fuzz target's corpus replay (make fuzz-run fuzzes it)
+host-core-test-objs += tests/fuzz/ioctl_fuzz.o
+host-core-test-objs += tests/fuzz/ioctl_replay.o
+host-core-test-objs += tests/fuzz/replay.o
+host-core-test-objs += tests/host/hostutil.o
 
 
 # --- ring-3 programs (tests/user/) --------------------------------------------
@@ -290,6 +295,7 @@ host-acpi-test-srcs += tests/host/acpi_ivrs.c
 host-acpi-test-srcs += tests/host/acpi_tools.c
 host-acpi-test-srcs += tests/fuzz/acpi_fuzz.c
 host-acpi-test-srcs += tests/fuzz/acpi_replay.c
+host-acpi-test-srcs += tests/fuzz/replay.c
 host-caps-test-srcs += $(host-acpi-srcs)
 host-caps-test-srcs += tests/ktest.c
 host-caps-test-srcs += tests/host/env.c
@@ -341,7 +347,7 @@ host-vtd-test-srcs += tests/host/vtd_model.c
 host-vtd-test-srcs += tests/host/vtd_pgtable.c
 HOST_TESTS += $(HB)/test-vtd
 
-.PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb fuzz fuzz-run soak
+.PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb fuzz fuzz-run fuzz-targets soak
 all: kernel iso host
 
 kernel: $(BUILD)/iommu-testos.elf $(BUILD)/iommu-testos-pvh.elf
@@ -487,21 +493,37 @@ $(HB)/iommu-caps: $(iommu-caps-srcs)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(iommu-caps-srcs)
 
-# libFuzzer target for the DMAR/IVRS parsers (not in `all`; make check replays its corpus)
+# libFuzzer targets (not in `all`; make check replays their corpora hosted).
+# scripts/fuzz checks for clang's libFuzzer first and says what to install.
 FUZZ_CC ?= clang
-FUZZTIME ?= 60
+FUZZTIME ?= 30
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -I. $(HOST_INC) -DCONFIG_KERNEL=0 -DCONFIG_DEBUG=1 \
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_TARGETS := $(BUILD)/fuzz/acpi-fuzz $(BUILD)/fuzz/ioctl-fuzz
+
 $(BUILD)/fuzz/acpi-fuzz: tests/fuzz/acpi_fuzz.c $(host-acpi-srcs)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZCC  $@")
-	$(Q)$(FUZZ_CC) -std=gnu11 -g -O1 -I. -DCONFIG_KERNEL=0 -DCONFIG_DEBUG=1 \
-		-fsanitize=fuzzer,address,undefined -o $@ $^
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^
 
-fuzz: $(BUILD)/fuzz/acpi-fuzz
+$(BUILD)/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MD -MP -c $< -o $@
 
-fuzz-run: fuzz
-	@mkdir -p $(BUILD)/fuzz/corpus
-	$(BUILD)/fuzz/acpi-fuzz -max_total_time=$(FUZZTIME) -max_len=4096 $(BUILD)/fuzz/corpus \
-		tests/fuzz/corpus/acpi tests/fixtures/acpi/real tests/fixtures/acpi/qemu
+# the /dev/iommu ioctl ABI against the hosted core and mock (tests/fuzz/ioctl_fuzz.c)
+$(BUILD)/fuzz/ioctl-fuzz: $(addprefix $(BUILD)/fuzz/obj/,$(host-core-objs) tests/fuzz/ioctl_fuzz.o)
+	@$(if $(Q),echo "  FUZZLD  $@")
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ -lpthread
+
+fuzz-targets: $(FUZZ_TARGETS)
+
+# make fuzz builds the targets; make fuzz-run runs each for FUZZTIME seconds
+fuzz:
+	$(PYTHON) scripts/fuzz --build
+
+fuzz-run:
+	FUZZTIME=$(FUZZTIME) $(PYTHON) scripts/fuzz
 
 $(HB)/test-amdvi: $(host-amdvi-test-srcs) $(HB)/lib-string-extras.o
 	@$(if $(Q),echo "  HOSTCC  $@")
