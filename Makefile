@@ -149,6 +149,7 @@ ktest-objs += tests/kernel/vtd_rmrr.o
 ktest-objs += tests/kernel/vtd_fixtures.o
 ktest-objs += tests/kernel/bench_vtd.o
 ktest-objs += tests/kernel/bench_amdvi.o
+ktest-objs += tests/kernel/bench_user.o
 ktest-objs += tests/kernel/lib_itree.o
 ktest-objs += tests/kernel/lib_idtable.o
 ktest-objs += tests/kernel/amdvi_pgtable.o
@@ -200,6 +201,12 @@ user-hosted += syscalls
 user-hosted += iommufd_abi
 user-hosted += iommufd_map
 
+# make bench's ring-3 program (tests/user/bench_map.c): linked in for the
+# bench suite, and built small (-DBENCH_QUICK) as a user test make check runs
+user-progs += bench_map_quick
+user-hosted += bench_map_quick
+user-helpers += bench_map
+
 user-helpers += exit_status
 user-helpers += fault_null
 user-helpers += fault_kernel
@@ -230,6 +237,8 @@ UHCFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-s
 user-prog-kobjs := $(patsubst %,$(KB)/tests/user/%.prog.o,$(user-progs) $(user-helpers))
 USER_HOST_PROGS := $(patsubst %,$(HB)/user-%,$(user-progs)) \
 	$(patsubst %,$(HB)/test-user-%,$(user-hosted))
+
+USER_HOST_PROGS += $(HB)/user-bench_map
 
 kernel-objs := $(addprefix $(KB)/,$(boot-objs) $(arch-objs) $(lib-objs) $(iommu-objs) \
 	$(drivers-objs) $(core-objs) $(sim-objs) $(sim-kobjs) $(ktest-objs)) $(user-prog-kobjs)
@@ -347,6 +356,9 @@ host-vtd-test-srcs += tests/host/vtd_model.c
 host-vtd-test-srcs += tests/host/vtd_pgtable.c
 HOST_TESTS += $(HB)/test-vtd
 
+# make bench's hosted core benchmark, one small round (tests/host/bench_iommufd.c --quick)
+HOST_TESTS += $(HB)/test-bench-iommufd
+
 .PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb fuzz fuzz-run fuzz-targets soak
 all: kernel iso host
 
@@ -426,6 +438,16 @@ $(HB)/user-%: tests/user/%.c tests/user/lib/harness.c tests/user/lib/harness.h
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(UHCFLAGS) -o $@ $< tests/user/lib/harness.c
 
+$(UB)/tests/user/bench_map_quick.o: tests/user/bench_map.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  UCC     $< (quick)")
+	$(Q)$(CC) $(UCFLAGS) -DBENCH_QUICK -c $< -o $@
+
+$(HB)/user-bench_map_quick: tests/user/bench_map.c tests/user/lib/harness.c tests/user/lib/harness.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(UHCFLAGS) -DBENCH_QUICK -o $@ $< tests/user/lib/harness.c
+
 $(HB)/test-user-%: $(HB)/user-% $(HOST_LIBS)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)printf '#!/bin/sh\n# tests/user/%s.c on Linux, /dev/iommu from libiommufd-host.so\nd=$$(dirname "$$0")\nLD_PRELOAD="$$d/libiommufd-host.so" exec "$$d/user-%s" "$$@"\n' $* $* > $@
@@ -463,10 +485,20 @@ $(HB)/test-abi-preload: $(addprefix $(HB)/san/,$(host-runner-objs) lib/strutil.o
 	@$(if $(Q),echo "  HOSTLD  $@")
 	$(Q)$(HOSTCC) $(SAN) -o $@ $^
 
-# make bench: optimized, no sanitizers; not a test (never run by make check)
+# make bench: optimized, no sanitizers; make check runs the sanitized build
+# once, small (--quick), to see that it still runs
 $(HB)/bench-iommufd: $(addprefix $(HB)/opt/,$(host-core-objs) tests/host/bench_iommufd.o)
 	@$(if $(Q),echo "  HOSTLD  $@")
 	$(Q)$(HOSTCC) -o $@ $^ -lpthread -lm
+
+$(HB)/san/bench-iommufd: $(addprefix $(HB)/san/,$(host-core-objs) tests/host/bench_iommufd.o)
+	@$(if $(Q),echo "  HOSTLD  $@")
+	$(Q)$(HOSTCC) $(SAN) -o $@ $^ -lpthread -lm
+
+$(HB)/test-bench-iommufd: $(HB)/san/bench-iommufd
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)printf '#!/bin/sh\n# make bench'"'"'s hosted core benchmark, one small round\nexec "$$(dirname "$$0")/san/bench-iommufd" --quick\n' > $@
+	$(Q)chmod +x $@
 
 $(HB)/libiommufd-host.so: $(addprefix $(HB)/pic/,$(host-core-objs) ioctl-sim/preload.o)
 	@$(if $(Q),echo "  HOSTLD  $@")
@@ -556,8 +588,9 @@ qemu: kernel
 qemu-gdb: kernel
 	$(PYTHON) scripts/qemu $(CONFIG) --append "$(APPEND)" -v --gdb
 
-bench: $(HB)/bench-iommufd
-	$(HB)/bench-iommufd
+# everything side by side (scripts/bench); BENCH_LINUX=1 adds Linux's own figures
+bench:
+	$(PYTHON) scripts/bench
 
 deps:
 	scripts/deps
@@ -565,4 +598,5 @@ deps:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# (not in build/linux-vfio: make bench's Debian files, where conf-hooks.d is a folder)
+-include $(shell find $(BUILD) -path $(BUILD)/linux-vfio -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <errno.h>
 #include <time.h>
@@ -17,7 +18,7 @@
 
 #define SLOT 2048UL		/* one mock IO page per area */
 #define BASE MOCK_APERTURE_START
-#define PAIRS 20000
+static int pairs = 20000;
 
 static double now(void)
 {
@@ -89,7 +90,7 @@ static void run(unsigned long areas, u8 *buf, struct result *res)
 		map_at(fd, a.out_ioas_id, buf + (i % 2) * SLOT, BASE + i * SLOT);
 	res->setup_s = now() - t0;
 	visits = itree_visits;
-	for (int i = 0; i < PAIRS; i++) {
+	for (int i = 0; i < pairs; i++) {
 		unsigned long k;
 		double t1, t2, t3;
 
@@ -102,10 +103,10 @@ static void run(unsigned long areas, u8 *buf, struct result *res)
 		t_unmap += t2 - t1;
 		t_map += t3 - t2;
 	}
-	res->visits = (double)(itree_visits - visits) / PAIRS;
+	res->visits = (double)(itree_visits - visits) / pairs;
 	res->areas = areas;
-	res->map_ns = t_map / PAIRS * 1e9;
-	res->unmap_ns = t_unmap / PAIRS * 1e9;
+	res->map_ns = t_map / pairs * 1e9;
+	res->unmap_ns = t_unmap / pairs * 1e9;
 	sim_close(fd);
 }
 
@@ -127,7 +128,7 @@ static void run_iopt(unsigned long areas, u8 *buf, struct result *res)
 	}
 	res->setup_s = now() - t0;
 	visits = itree_visits;
-	for (int i = 0; i < PAIRS; i++) {
+	for (int i = 0; i < pairs; i++) {
 		unsigned long k = pick(areas), iova = BASE + k * SLOT, n;
 		double t1 = now(), t2, t3;
 
@@ -138,16 +139,16 @@ static void run_iopt(unsigned long areas, u8 *buf, struct result *res)
 		t_unmap += t2 - t1;
 		t_map += t3 - t2;
 	}
-	res->visits = (double)(itree_visits - visits) / PAIRS;
+	res->visits = (double)(itree_visits - visits) / pairs;
 	res->areas = areas;
-	res->map_ns = t_map / PAIRS * 1e9;
-	res->unmap_ns = t_unmap / PAIRS * 1e9;
+	res->map_ns = t_map / pairs * 1e9;
+	res->unmap_ns = t_unmap / pairs * 1e9;
 	iommufd_ctx_put(ictx);
 }
 
 static void table(const char *title, const struct result *r, int n)
 {
-	printf("%s, %d pairs each\n", title, PAIRS);
+	printf("%s, %d pairs each\n", title, pairs);
 	printf("%9s %10s %10s %12s %12s %9s %9s %8s %8s %8s\n", "areas", "map ns", "unmap ns",
 	       "map ops/s", "unmap ops/s", "map x", "unmap x", "log2 x", "linear x", "nodes");
 	for (int i = 0; i < n; i++) {
@@ -162,12 +163,31 @@ static void table(const char *title, const struct result *r, int n)
 	printf("(setup: %.1f s for %lu maps)\n\n", r[n - 1].setup_s, r[n - 1].areas);
 }
 
-int main(void)
+/*
+ * --quick (make check, build/host/test-bench-iommufd): one small round of
+ * each, as KTAP, to see that the benchmark still runs; no figure printed.
+ */
+static int quick(u8 *buf)
+{
+	struct result r, q;
+
+	pairs = 100;
+	printf("KTAP version 1\n1..1\n");
+	run(1000, buf, &r);
+	run_iopt(1000, buf, &q);
+	printf("# %d pairs on 1000 areas through the stub and the io_pagetable\n", pairs);
+	printf("ok 1 bench_iommufd_quick\n# iommu-testos: 1 passed, 0 failed, 0 skipped\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	static const unsigned long sizes[] = { 1000, 64000, 1000000 };
 	struct result r[3], q[3];
 	u8 *buf = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
+	if (argc > 1 && !strcmp(argv[1], "--quick"))
+		return quick(buf);
 	for (int i = 0; i < 3; i++) {
 		fprintf(stderr, "bench: %lu areas...\n", sizes[i]);
 		run(sizes[i], buf, &r[i]);
