@@ -517,6 +517,7 @@ static void op_unmap(struct soak *s)
 {
 	int k = some_ioas(s);
 	unsigned int first = (unsigned int)rnd(s, NSLOT), last;
+	unsigned int more = (unsigned int)rnd(s, 8);	/* not inside min(): it evaluates twice */
 	u64 digest = iommufd_test_digest(s->ictx), got = 0, want;
 	int a = s->slot[k][first], ret, pret;
 
@@ -525,9 +526,9 @@ static void op_unmap(struct soak *s)
 		first = s->area[a].slot;
 		last = first + s->area[a].n - 1;
 		if (chance(s, 30))
-			last = min(NSLOT - 1, last + 1 + (unsigned int)rnd(s, 8));
+			last = min(NSLOT - 1u, last + 1 + more);
 	} else {
-		last = min(NSLOT - 1, first + (unsigned int)rnd(s, 6));
+		last = min(NSLOT - 1u, first + more % 6);
 	}
 	note(s, "UNMAP ioas %u slots %u..%u", s->ioas[k].id, first, last);
 	ret = t_unmap(s->fd, s->ioas[k].id, iova_of(first), (u64)(last - first + 1) * PAGE_SIZE,
