@@ -204,7 +204,6 @@ user-hosted += iommufd_map
 # make bench's ring-3 program (tests/user/bench_map.c): linked in for the
 # bench suite, and built small (-DBENCH_QUICK) as a user test make check runs
 user-progs += bench_map_quick
-user-hosted += bench_map_quick
 user-helpers += bench_map
 
 user-helpers += exit_status
