@@ -198,6 +198,7 @@ user-helpers += fault_kernel
 user-helpers += fault_priv
 user-helpers += spin
 user-helpers += exit_live
+user-helpers += crash_syscall
 
 user-lib-objs += tests/user/lib/crt0.o
 user-lib-objs += lib/setjmp.o

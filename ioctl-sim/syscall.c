@@ -176,6 +176,19 @@ static long sys_ioctl(const u64 *arg)
 	return fd > 2 ? sim_ioctl(fd, (unsigned int)arg[1], arg[2]) : -EBADF;
 }
 
+/* A device mapping holds its file, as a Linux VMA does: munmap, not close, ends it. */
+static void file_get(void *f)
+{
+	refcount_inc(&((struct sim_file *)f)->refs);
+}
+
+static void file_put(void *f)
+{
+	sim_fput(f);
+}
+
+static const struct uvm_owner_ops file_owner = { .get = file_get, .put = file_put };
+
 /* mmap of a file: its ops say which device memory backs [off, off + len). */
 static long mmap_file(u64 addr, u64 len, u32 prot, u32 flags, u32 uflags, int fd, u64 off)
 {
@@ -194,7 +207,8 @@ static long mmap_file(u64 addr, u64 len, u32 prot, u32 flags, u32 uflags, int fd
 	else
 		ret = f->ops->mmap(f, off, len, &pa);
 	if (!ret)
-		ret = uvm_map(cur()->uvm, addr, len, prot, uflags | UVM_MMIO, pa);
+		ret = uvm_map_owned(cur()->uvm, addr, len, prot, uflags | UVM_MMIO, pa,
+				    &file_owner, f);
 	sim_fput(f);
 	return ret;
 }
