@@ -339,6 +339,9 @@ host-vtd-test-srcs += tests/host/vtd_model.c
 host-vtd-test-srcs += tests/host/vtd_pgtable.c
 HOST_TESTS += $(HB)/test-vtd
 
+# the report tools (scripts/ktaplib.py) against good and broken logs
+HOST_TESTS += $(HB)/test-ktap
+
 .PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb fuzz fuzz-run
 all: kernel iso host
 
@@ -421,6 +424,12 @@ $(HB)/user-%: tests/user/%.c tests/user/lib/harness.c tests/user/lib/harness.h
 $(HB)/test-user-%: $(HB)/user-% $(HOST_LIBS)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)printf '#!/bin/sh\n# tests/user/%s.c on Linux, /dev/iommu from libiommufd-host.so\nd=$$(dirname "$$0")\nLD_PRELOAD="$$d/libiommufd-host.so" exec "$$d/user-%s" "$$@"\n' $* $* > $@
+	$(Q)chmod +x $@
+
+$(HB)/test-ktap: tests/host/ktap_selftest.py scripts/ktaplib.py
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)printf '#!/bin/sh\n# scripts/ktaplib.py against good and broken logs\nexec $(PYTHON) "$$(dirname "$$0")/../../tests/host/ktap_selftest.py"\n' > $@
 	$(Q)chmod +x $@
 
 $(HB)/test-lib: $(host-lib-test-srcs)
