@@ -213,6 +213,9 @@ TEST(test_rlimit_memlock_roundtrip)
 	r.rlim_cur = 1;
 	EXPECT_ERRNO(EINVAL, setrlimit(RLIMIT_MEMLOCK, &r));
 	EXPECT_ERRNO(EFAULT, getrlimit(RLIMIT_MEMLOCK, BAD_PTR));
+	EXPECT_ERRNO(EFAULT, setrlimit(RLIMIT_MEMLOCK, BAD_PTR));
+	ASSERT_EQ(0, getrlimit(RLIMIT_MEMLOCK, &r));
+	EXPECT_EQ(old.rlim_cur, r.rlim_cur);
 }
 
 TEST_HARNESS_MAIN

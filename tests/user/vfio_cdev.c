@@ -130,6 +130,9 @@ TEST(test_attach_detach)
 	/* attaching again replaces, here with the same automatic HWPT */
 	ASSERT_EQ(0, vfio_attach(d.dfd, d.ioas, &hwpt2));
 	EXPECT_EQ(hwpt, hwpt2);
+	EXPECT_ERRNO(EFAULT, ioctl(d.dfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, NULL));
+	EXPECT_ERRNO(EFAULT, ioctl(d.dfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, BAD_PAGE));
+	EXPECT_ERRNO(EBUSY, destroy(d.iommufd, d.ioas));	/* still attached */
 	EXPECT_EQ(0, vfio_detach(d.dfd));
 	EXPECT_EQ(0, vfio_detach(d.dfd));
 	EXPECT_EQ(0, destroy(d.iommufd, d.ioas));
@@ -188,6 +191,10 @@ TEST(test_config_space_access)
 	ASSERT_EQ(0, vfio_config_read(d.dfd, 0x10, &bar0, 4));
 	EXPECT_EQ(orig, bar0);
 	EXPECT_ERRNO(EFAULT, pread(d.dfd, BAD_PAGE, 4, (off_t)cfg.offset));
+	/* a bad buffer writes nothing: bus mastering stays off */
+	EXPECT_ERRNO(EFAULT, pwrite(d.dfd, BAD_PAGE, 2, (off_t)(cfg.offset + PCI_COMMAND_REG)));
+	ASSERT_EQ(0, vfio_config_read(d.dfd, PCI_COMMAND_REG, &cmd, 2));
+	EXPECT_FALSE(cmd & PCI_COMMAND_MASTER);
 	EXPECT_ERRNO(EINVAL, pread(d.dfd, id, 4, (off_t)(cfg.offset + cfg.size)));
 	EXPECT_ERRNO(EINVAL, pread(d.dfd, id, 4, (off_t)VFIO_PCI_VGA_REGION_INDEX << 40));
 	dev_close(&d);
