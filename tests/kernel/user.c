@@ -364,18 +364,36 @@ KTEST(user, test_user_kernel_crash_in_syscall_contained)
 	       "the next program runs and exits normally");
 }
 
-/* A user page the kernel tests below map at UBASE; NULL on failure. */
-static struct uvm *smx_space(void)
+/*
+ * For the SMAP/SMEP tests: skip without the feature; else check its CR4 bit
+ * and switch to an address space whose page at UBASE starts with "ret".
+ * NULL when the test cannot go on.
+ */
+static struct uvm *smx_enter(bool has, const char *name, int cr4_bit)
 {
-	static const u8 ret = 0xc3;	/* the page starts with "ret" */
-	struct uvm *m = uvm_create();
+	static const u8 ret = 0xc3;
+	struct uvm *m;
 
-	if (m && (uvm_map(m, UBASE, PAGE_SIZE, UVM_READ | UVM_WRITE | UVM_EXEC, UVM_FIXED, 0) !=
-		  (long)UBASE || uvm_write(m, UBASE, &ret, 1))) {
+	if (!has) {
+		report_skip("the CPU has no %s (QEMU: -cpu max)", name);
+		return NULL;
+	}
+	report(read_cr4() & (1UL << cr4_bit), "CR4.%s is on", name);
+	m = uvm_create();
+	if (!m || uvm_map(m, UBASE, PAGE_SIZE, UVM_READ | UVM_WRITE | UVM_EXEC, UVM_FIXED, 0) !=
+		  (long)UBASE || uvm_write(m, UBASE, &ret, 1)) {
+		report(false, "user page mapped");
 		uvm_destroy(m);
 		return NULL;
 	}
+	uvm_activate(m);
 	return m;
+}
+
+static void smx_leave(struct uvm *m)
+{
+	uvm_activate(NULL);
+	uvm_destroy(m);
 }
 
 static void kernel_reads_user(void *arg)
@@ -391,22 +409,13 @@ static void kernel_runs_user(void *arg)
 /* SMAP: the kernel touches user pages only inside the user-copy window. */
 KTEST(user, test_user_smap_blocks_stray_kernel_access)
 {
-	struct uvm *m;
+	struct uvm *m = smx_enter(cpu_feat.smap, "SMAP", 21);
 	struct trap_info ti;
 	u8 b = 0;
 	int r;
 
-	if (!cpu_feat.smap) {
-		report_skip("the CPU has no SMAP (QEMU: -cpu max)");
+	if (!m)
 		return;
-	}
-	m = smx_space();
-	if (!m) {
-		report(false, "user page mapped");
-		return;
-	}
-	report(read_cr4() & (1UL << 21), "CR4.SMAP is on");
-	uvm_activate(m);
 	r = trap_call(kernel_reads_user, &b, &ti, false);
 	report(r == VEC_PF + 1 && ti.cr2 == UBASE && !(ti.error & 4),
 	       "a plain kernel read of a user page faults (vector %d, cr2 %#llx)", r - 1,
@@ -416,34 +425,23 @@ KTEST(user, test_user_smap_blocks_stray_kernel_access)
 	user_access_end();
 	report(r == 0 && b == 0xc3, "inside user_access_begin/end it reads (%#x)", b);
 	report(!(read_rflags() & (1UL << 18)), "EFLAGS.AC is clear again");
-	uvm_activate(NULL);
-	uvm_destroy(m);
+	smx_leave(m);
 }
 
 /* SMEP: the kernel never runs code from a user page. */
 KTEST(user, test_user_smep_blocks_kernel_running_user_code)
 {
-	struct uvm *m;
+	struct uvm *m = smx_enter(cpu_feat.smep, "SMEP", 20);
 	struct trap_info ti;
 	int r;
 
-	if (!cpu_feat.smep) {
-		report_skip("the CPU has no SMEP (QEMU: -cpu max)");
+	if (!m)
 		return;
-	}
-	m = smx_space();
-	if (!m) {
-		report(false, "user page mapped");
-		return;
-	}
-	report(read_cr4() & (1UL << 20), "CR4.SMEP is on");
-	uvm_activate(m);
 	r = trap_call(kernel_runs_user, NULL, &ti, false);
 	report(r == VEC_PF + 1 && (ti.error & 0x10) && ti.rip == UBASE,
 	       "a kernel call into a user page faults on the fetch (vector %d, error %#llx)",
 	       r - 1, (unsigned long long)ti.error);
-	uvm_activate(NULL);
-	uvm_destroy(m);
+	smx_leave(m);
 }
 
 /*

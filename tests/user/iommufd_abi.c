@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <linux/vfio.h>
+#include "iommufd_cmds.h"
 #include "iommufd_utils.h"
 
 #define BAD_PTR test_ptr(8)
@@ -20,19 +21,8 @@ static const struct cmd {
 	unsigned long num;
 	size_t size, min;
 } cmds[] = {
-#define CMD(n, t, last) { #n, n, sizeof(struct t), offsetofend(struct t, last) }
-	CMD(IOMMU_DESTROY, iommu_destroy, id),
-	CMD(IOMMU_IOAS_ALLOC, iommu_ioas_alloc, out_ioas_id),
-	CMD(IOMMU_IOAS_ALLOW_IOVAS, iommu_ioas_allow_iovas, allowed_iovas),
-	CMD(IOMMU_IOAS_COPY, iommu_ioas_copy, src_iova),
-	CMD(IOMMU_IOAS_IOVA_RANGES, iommu_ioas_iova_ranges, out_iova_alignment),
-	CMD(IOMMU_IOAS_MAP, iommu_ioas_map, iova),
-	CMD(IOMMU_IOAS_UNMAP, iommu_ioas_unmap, length),
-	CMD(IOMMU_OPTION, iommu_option, val64),
-	CMD(IOMMU_VFIO_IOAS, iommu_vfio_ioas, __reserved),
-	CMD(IOMMU_HWPT_ALLOC, iommu_hwpt_alloc, __reserved),
-	CMD(IOMMU_GET_HW_INFO, iommu_hw_info, __reserved),
-	CMD(IOMMU_TEST_CMD, iommu_test_cmd, last),
+#define CMD(n, t, last) { #n, n, sizeof(struct t), offsetofend(struct t, last) },
+	IOMMUFD_CMDS(CMD)
 #undef CMD
 };
 
