@@ -166,6 +166,9 @@ def _check_nested(t, rep, path):
             continue
         inner = parse("\n".join(d[2:] if d.startswith("# ") else d[1:] for d in s.diag))
         rep.errors += ["%s (its program's report): %s" % (p, e) for e in inner.errors]
+        if s.status == "pass" and inner.failed:
+            rep.errors.append("%s passed although its program reported %d failure(s)" %
+                              (p, inner.failed))
 
 
 def failures(rep):

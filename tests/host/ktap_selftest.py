@@ -62,6 +62,10 @@ CASES = [
     ("nested_program_cut_short", edit("    # ok 2 test_y\n", ""), None, "its program's report"),
     ("nested_program_numbering", edit("    # ok 2 test_y", "    # ok 7 test_y"), None,
      "its program's report"),
+    ("nested_failure_under_a_passing_test",
+     edit("    # ok 2 test_y", "    # not ok 2 test_y").replace(
+         "# # iommu-testos: 2 passed, 0 failed", "# # iommu-testos: 1 passed, 1 failed"),
+     None, "passed although its program reported 1 failure"),
     ("nested_summary_is_not_the_last_line", GOOD.split("\n# iommu-testos:")[0] + "\n", None,
      "no '# iommu-testos"),
 ]
