@@ -191,6 +191,7 @@ user-progs += iommufd_fuzz
 user-hosted += syscalls
 user-hosted += iommufd_abi
 user-hosted += iommufd_map
+user-hosted += pin_limit
 
 user-helpers += exit_status
 user-helpers += fault_null
@@ -423,7 +424,7 @@ $(HB)/user-%: tests/user/%.c tests/user/lib/harness.c tests/user/lib/harness.h
 
 $(HB)/test-user-%: $(HB)/user-% $(HOST_LIBS)
 	@$(if $(Q),echo "  GEN     $@")
-	$(Q)printf '#!/bin/sh\n# tests/user/%s.c on Linux, /dev/iommu from libiommufd-host.so\nd=$$(dirname "$$0")\nLD_PRELOAD="$$d/libiommufd-host.so" exec "$$d/user-%s" "$$@"\n' $* $* > $@
+	$(Q)printf '#!/bin/sh\n# tests/user/%s.c on Linux, /dev/iommu from libiommufd-host.so,\n# with the 8 MiB memlock limit Linux gives by default\nulimit -S -l 8192 2>/dev/null\nd=$$(dirname "$$0")\nLD_PRELOAD="$$d/libiommufd-host.so" exec "$$d/user-%s" "$$@"\n' $* $* > $@
 	$(Q)chmod +x $@
 
 $(HB)/test-ktap: tests/host/ktap_selftest.py scripts/ktaplib.py
