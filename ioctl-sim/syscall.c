@@ -26,6 +26,7 @@
 #define RLIMIT_MEMLOCK		8
 #define RLIM_NLIMITS		16
 #define RLIM_INFINITY		(~0ULL)
+#define UNKNOWN_SHOWN		3	/* unknown syscalls named per process */
 
 struct linux_timespec {
 	s64 tv_sec, tv_nsec;
@@ -145,7 +146,7 @@ static long sys_openat(const u64 *arg)
 	if (n == 0)
 		return -ENOENT;
 	if (path[1] != '/' && dirfd != AT_FDCWD)
-		return fget(dirfd) || stdio_open(dirfd) ? -ENOTDIR : -EBADF;
+		return (dirfd > 2 && sim_fd_is_ours(dirfd)) || stdio_open(dirfd) ? -ENOTDIR : -EBADF;
 	return sim_open(path[1] == '/' ? path + 1 : path, (int)arg[2]);
 }
 
@@ -357,6 +358,20 @@ static const syscall_fn syscalls[] = {
 	[__NR_prlimit64]		= sys_prlimit64,
 };
 
+/* Name the first few unknown numbers a process tries (a fuzzer tries hundreds). */
+static void unknown_syscall(u64 nr)
+{
+	static int pid, seen;
+
+	if (pid != cur()->pid) {
+		pid = cur()->pid;
+		seen = 0;
+	}
+	if (seen++ < UNKNOWN_SHOWN)
+		printk("%s: unknown syscall %llu%s\n", cur()->name, (unsigned long long)nr,
+		       seen == UNKNOWN_SHOWN ? " (no more of these)" : "");
+}
+
 void syscall_dispatch(struct trap_frame *tf)
 {
 	u64 nr = tf->rax;
@@ -366,7 +381,7 @@ void syscall_dispatch(struct trap_frame *tf)
 	if (nr < ARRAY_SIZE(syscalls) && syscalls[nr]) {
 		tf->rax = (u64)syscalls[nr](arg);
 	} else {
-		printk("%s: unknown syscall %llu\n", cur()->name, (unsigned long long)nr);
+		unknown_syscall(nr);
 		tf->rax = (u64)-ENOSYS;
 	}
 	irq_disable();
