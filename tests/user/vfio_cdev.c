@@ -229,7 +229,8 @@ TEST(test_bar_mmap_rules)
 	void *p;
 
 	find_mmio_bar(&d, &r);
-	p = mmap(NULL, r.size, PROT_READ | PROT_WRITE, MAP_SHARED, d.dfd, (off_t)r.offset);
+	p = test_defer_munmap(mmap(NULL, r.size, PROT_READ | PROT_WRITE, MAP_SHARED, d.dfd,
+				   (off_t)r.offset), r.size);
 	ASSERT_NE(MAP_FAILED, p);
 	EXPECT_EQ(0, munmap(p, r.size));
 	/* past the BAR, private, or huge: refused */
