@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # iommu-testos: one Makefile for the kernel ELF, the bootable ISO, the hosted
 # library and tools, and every test. `make` builds all; `make run` boots the
 # ISO under QEMU with an emulated IOMMU; `make check` runs every test.

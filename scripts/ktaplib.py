@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Parse and check KTAP version 1 reports (the kernel's and the hosted tests').
 
 parse(text) -> Report with the test tree, leaf counts, the "# iommu-testos:"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Boot iommu-testos under a named QEMU configuration (scripts/qemu.cfg).
 
 Shared by scripts/qemu (one run, for people) and scripts/check (every
