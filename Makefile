@@ -527,7 +527,7 @@ check:
 	$(PYTHON) scripts/check
 
 run:
-	scripts/deps
+	@[ "$(SKIP_DEPS)" = 1 ] || scripts/deps
 	$(MAKE) kernel iso
 	$(PYTHON) scripts/qemu vtd --iso $(BUILD)/iommu-testos.iso -v
 
