@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # iommu-testos: one Makefile for the kernel ELF, the bootable ISO, the hosted
 # library and tools, and every test. `make` builds all; `make run` boots the
 # ISO under QEMU with an emulated IOMMU; `make check` runs every test.
@@ -191,6 +192,7 @@ user-progs += iommufd_fuzz
 user-hosted += syscalls
 user-hosted += iommufd_abi
 user-hosted += iommufd_map
+user-hosted += pin_limit
 
 user-helpers += exit_status
 user-helpers += fault_null
@@ -198,6 +200,7 @@ user-helpers += fault_kernel
 user-helpers += fault_priv
 user-helpers += spin
 user-helpers += exit_live
+user-helpers += crash_syscall
 
 user-lib-objs += tests/user/lib/crt0.o
 user-lib-objs += lib/setjmp.o
@@ -338,6 +341,9 @@ host-vtd-test-srcs += tests/host/vtd_model.c
 host-vtd-test-srcs += tests/host/vtd_pgtable.c
 HOST_TESTS += $(HB)/test-vtd
 
+# the report tools (scripts/ktaplib.py) against good and broken logs
+HOST_TESTS += $(HB)/test-ktap
+
 .PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb fuzz fuzz-run
 all: kernel iso host
 
@@ -419,7 +425,13 @@ $(HB)/user-%: tests/user/%.c tests/user/lib/harness.c tests/user/lib/harness.h
 
 $(HB)/test-user-%: $(HB)/user-% $(HOST_LIBS)
 	@$(if $(Q),echo "  GEN     $@")
-	$(Q)printf '#!/bin/sh\n# tests/user/%s.c on Linux, /dev/iommu from libiommufd-host.so\nd=$$(dirname "$$0")\nLD_PRELOAD="$$d/libiommufd-host.so" exec "$$d/user-%s" "$$@"\n' $* $* > $@
+	$(Q)printf '#!/bin/sh\n# tests/user/%s.c on Linux, /dev/iommu from libiommufd-host.so,\n# with the 8 MiB memlock limit Linux gives by default\nulimit -S -l 8192 2>/dev/null\nd=$$(dirname "$$0")\nLD_PRELOAD="$$d/libiommufd-host.so" exec "$$d/user-%s" "$$@"\n' $* $* > $@
+	$(Q)chmod +x $@
+
+$(HB)/test-ktap: tests/host/ktap_selftest.py scripts/ktaplib.py
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)printf '#!/bin/sh\n# scripts/ktaplib.py against good and broken logs\nexec $(PYTHON) "$$(dirname "$$0")/../../tests/host/ktap_selftest.py"\n' > $@
 	$(Q)chmod +x $@
 
 $(HB)/test-lib: $(host-lib-test-srcs)
@@ -515,7 +527,7 @@ check:
 	$(PYTHON) scripts/check
 
 run:
-	scripts/deps
+	@[ "$(SKIP_DEPS)" = 1 ] || scripts/deps
 	$(MAKE) kernel iso
 	$(PYTHON) scripts/qemu vtd --iso $(BUILD)/iommu-testos.iso -v
 
