@@ -279,9 +279,9 @@ int vtd_qi_disable(struct vtd_unit *u);
 void vtd_qi_free(struct vtd_unit *u);
 /*
  * Submit n descriptors plus a wait descriptor with a fresh sequence number
- * and wait for its status write. On a queue error the bad descriptor is
- * replaced, the queue restarted and -EIO returned. 0, -EINVAL, -EIO,
- * -ETIMEDOUT.
+ * and wait for its status write. On a queue error the rest of the batch,
+ * from the bad descriptor on, is replaced by its wait, the queue restarted
+ * and drained, and -EIO returned. 0, -EINVAL, -EIO, -ETIMEDOUT.
  */
 int vtd_qi_submit(struct vtd_unit *u, const struct vtd_desc *d, int n);
 
