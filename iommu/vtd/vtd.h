@@ -110,7 +110,7 @@ struct vtd_qi {
 struct vtd_unit {
 	struct iommu_device iommu;	/* registered with iommu.c */
 	int idx;			/* index in vtd_units[] */
-	char name[8];			/* "dmar0" */
+	char name[12];			/* "dmar0" */
 	const struct dmar_unit *drhd;
 	phys_addr_t base;
 	volatile u8 *regs;
@@ -184,24 +184,41 @@ extern struct iommu_ops vtd_iommu_ops;
 extern const struct dmar_table *vtd_dmar;
 extern spinlock_t vtd_ctx_lock;
 
+/*
+ * Register access. Hosted tests build the driver against a software unit
+ * (tests/host/vtd_hw.c) that sees every access, as hardware would.
+ */
+u64 vtd_hw_read(const struct vtd_unit *u, u32 off, int bytes);
+void vtd_hw_write(struct vtd_unit *u, u32 off, u64 v, int bytes);
+
 static inline u32 vtd_readl(const struct vtd_unit *u, u32 off)
 {
+	if (!IS_ENABLED(CONFIG_KERNEL))
+		return (u32)vtd_hw_read(u, off, 4);
 	return mmio_read32(u->regs + off);
 }
 
 static inline u64 vtd_readq(const struct vtd_unit *u, u32 off)
 {
+	if (!IS_ENABLED(CONFIG_KERNEL))
+		return vtd_hw_read(u, off, 8);
 	return mmio_read64(u->regs + off);
 }
 
 static inline void vtd_writel(struct vtd_unit *u, u32 off, u32 v)
 {
-	mmio_write32(u->regs + off, v);
+	if (!IS_ENABLED(CONFIG_KERNEL))
+		vtd_hw_write(u, off, v, 4);
+	else
+		mmio_write32(u->regs + off, v);
 }
 
 static inline void vtd_writeq(struct vtd_unit *u, u32 off, u64 v)
 {
-	mmio_write64(u->regs + off, v);
+	if (!IS_ENABLED(CONFIG_KERNEL))
+		vtd_hw_write(u, off, v, 8);
+	else
+		mmio_write64(u->regs + off, v);
 }
 
 static inline struct vtd_domain *to_vtd_domain(struct iommu_domain *d)
