@@ -162,3 +162,92 @@ KTEST_NEEDS(dma, test_dma_core_hwpt_replace_cuts_off_old_ioas, NEEDS)
 out:
 	core_edu_close(&c);
 }
+
+/* The unity (identity) ranges firmware gave dev: RMRRs on VT-d, IVMDs on AMD-Vi. */
+static int direct_regions(struct iommu_dev *dev, struct list_head *head)
+{
+	struct iommu_resv_region *r, *n;
+	int count = 0;
+
+	iommu_get_resv_regions(dev, head);
+	list_for_each_entry_safe(r, n, head, list) {
+		if (r->type == IOMMU_RESV_DIRECT) {
+			count++;
+			continue;
+		}
+		list_del(&r->list);
+		kfree(r);
+	}
+	return count;
+}
+
+/* Is [start, start + len) identity-mapped in d, first, middle and last page? */
+static bool identity_mapped(struct iommu_domain *d, u64 start, u64 len)
+{
+	u64 at[3] = { start, start + (len / 2 & ~0xfffULL), start + len - PAGE_SIZE };
+
+	for (int i = 0; i < 3; i++)
+		if (iommu_iova_to_phys(d, at[i] + 0x10) != at[i] + 0x10)
+			return false;
+	return true;
+}
+
+/*
+ * Every device the firmware gave unity ranges: attached through the core to
+ * a fresh IOAS, its HWPT maps them 1:1, the IOAS leaves them out of its
+ * usable ranges and refuses a user map over them. Any driver; QEMU builds no
+ * RMRR or IVMD, so there the vtd and amdvi suites add one to a copy of the
+ * live table instead (test_vtd_rmrr_synthesized_in_live_dmar_reserved_in_ioas,
+ * test_amdvi_unity_range_from_fixture_ivmd).
+ */
+KTEST_NEEDS(dma, test_dma_firmware_unity_ranges_stay_mapped, KT_NEED_IOMMU)
+{
+	struct iommu_dev *dev;
+	int devices = 0;
+
+	for (int k = 0; (dev = iommu_dev_get(k)); k++) {
+		struct iommufd_device *idev;
+		struct iommu_resv_region *r;
+		u32 dev_id, ioas, pt, num;
+		struct iommu_iova_range rg[16];
+		LIST_HEAD(head);
+		u8 *ubuf;
+		int fd;
+
+		if (!dev->ops || !direct_regions(dev, &head))
+			continue;
+		devices++;
+		fd = t_open();
+		iommufd_ctx_get(t_ctx(fd));
+		idev = iommufd_device_bind(t_ctx(fd), dev, &dev_id);
+		ioas = pt = t_ioas(fd);
+		if (IS_ERR(idev) || iommufd_device_attach(idev, &pt)) {
+			report(false, "%s bound and attached to an IOAS", dev->name);
+			goto next;
+		}
+		ubuf = t_buf(PAGE_SIZE);
+		list_for_each_entry(r, &head, list) {
+			bool left_out = true;
+
+			num = ARRAY_SIZE(rg);
+			t_ranges(fd, ioas, rg, &num, NULL);
+			for (u32 i = 0; i < num; i++)
+				left_out &= rg[i].last < r->start || rg[i].start >= r->start + r->length;
+			report(identity_mapped(dev->domain, r->start, r->length) && left_out &&
+			       t_map_fixed(fd, ioas, ubuf, PAGE_SIZE, r->start) == -EINVAL,
+			       "%s: [%#llx, +%#zx) mapped 1:1, not usable IOVA, user map refused",
+			       dev->name, (unsigned long long)r->start, r->length);
+		}
+		t_buf_free(ubuf, PAGE_SIZE);
+		iommufd_device_detach(idev);
+next:
+		if (!IS_ERR(idev))
+			iommufd_device_unbind(idev);
+		iommufd_ctx_put(t_ctx(fd));
+		t_close(fd);
+		iommu_put_resv_regions(&head);
+	}
+	if (!devices)
+		report_skip("the firmware gave no device a unity range (RMRR/IVMD); QEMU builds "
+			    "none (the vtd and amdvi suites add one to a copy of the live table)");
+}
