@@ -324,9 +324,12 @@ host-amdvi-test-srcs += tests/host/amdvi_ring.c
 host-amdvi-test-srcs += tests/host/amdvi_events.c
 host-amdvi-test-srcs += tests/host/amdvi_ivmd.c
 host-amdvi-test-srcs += tests/host/hostutil.c
-host-amdvi-test-srcs += iommu/acpitab.c
-host-amdvi-test-srcs += iommu/ivrs.c
-host-amdvi-test-srcs += iommu/ivrs_match.c
+host-amdvi-test-srcs += tests/host/platform_stubs.c
+host-amdvi-test-srcs += tests/host/amdvi_units.c
+host-amdvi-test-srcs += $(host-acpi-srcs)
+host-amdvi-test-srcs += lib/bitmap.c
+host-amdvi-test-srcs += iommu/amdvi/amdvi_init.c
+host-amdvi-test-srcs += iommu/amdvi/amdvi_domain.c
 HOST_TESTS += $(HB)/test-amdvi
 
 # VT-d page tables and PSI encoder against a memory model, and the whole
@@ -339,6 +342,7 @@ host-vtd-test-srcs += tests/host/env.c
 host-vtd-test-srcs += tests/host/main.c
 host-vtd-test-srcs += tests/host/hostutil.c
 host-vtd-test-srcs += tests/host/kernel_stubs.c
+host-vtd-test-srcs += tests/host/platform_stubs.c
 host-vtd-test-srcs += $(host-acpi-srcs)
 host-vtd-test-srcs += iommu/iommu.c
 host-vtd-test-srcs += iommu/fault.c

@@ -1,18 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * The software VT-d unit behind vtd_hw_read/vtd_hw_write (vtd_hw.h), from
- * the spec (VT-d 4.1 ch. 6.5, 7.1-7.3, 10/11.4), and the platform stubs
- * the driver's probe path calls (DMAR, command line, PCI config, MSI).
+ * the spec (VT-d 4.1 ch. 6.5, 7.1-7.3, 10/11.4): registers and their side
+ * effects, the invalidation queue and registers, fault recording.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "arch/x86/cmdline.h"
-#include "arch/x86/console.h"
-#include "arch/x86/lapic.h"
-#include "arch/x86/mm.h"
-#include "arch/x86/trap.h"
-#include "iommu/acpi_live.h"
+#include "tests/host/platform_stubs.h"
 #include "tests/host/vtd_hw.h"
 
 #define HW_MAX 8
@@ -20,9 +15,6 @@
 
 static struct vtd_hw *units[HW_MAX];
 static int nunits;
-
-const struct dmar_table *vtd_hw_dmar;
-const char *vtd_hw_cmdline = "";
 
 struct vtd_hw *vtd_hw_new(phys_addr_t base, u32 ver, u64 cap, u64 ecap)
 {
@@ -39,6 +31,7 @@ struct vtd_hw *vtd_hw_new(phys_addr_t base, u32 ver, u64 cap, u64 ecap)
 	hw->nfr = (u32)((cap >> 40) & 0xff) + 1;
 	hw->mamv = (u32)((cap >> 48) & 0x3f);
 	hw->iro = (u32)((ecap >> 8) & 0x3ff) * 16;
+	host_mmio_add(base, hw->regs, sizeof(hw->regs));
 	units[nunits++] = hw;
 	return hw;
 }
@@ -48,6 +41,7 @@ void vtd_hw_reset(void)
 	for (int i = 0; i < nunits; i++)
 		free(units[i]);
 	nunits = 0;
+	host_mmio_reset();
 }
 
 struct vtd_hw *vtd_hw_of(const struct vtd_unit *u)
@@ -359,12 +353,9 @@ void vtd_hw_write(struct vtd_unit *u, u32 off, u64 v, int bytes)
 
 /* --- faults (7.1-7.3) --- */
 
-static irq_handler_t vec_fn[256];
-static void *vec_ctx[256];
-
 static void fault_event(struct vtd_hw *hw)
 {
-	u32 vec = (u32)reg(hw, VTD_FEDATA_REG, 4) & 0xff;
+	u32 data = (u32)reg(hw, VTD_FEDATA_REG, 4);
 
 	if (reg(hw, VTD_FECTL_REG, 4) & VTD_FECTL_IM) {
 		set_reg(hw, VTD_FECTL_REG, reg(hw, VTD_FECTL_REG, 4) | VTD_FECTL_IP, 4);
@@ -372,8 +363,7 @@ static void fault_event(struct vtd_hw *hw)
 	}
 	set_reg(hw, VTD_FECTL_REG, reg(hw, VTD_FECTL_REG, 4) & ~VTD_FECTL_IP, 4);
 	hw->msis++;
-	if (vec_fn[vec])
-		vec_fn[vec](NULL, vec_ctx[vec]);
+	host_msi(data);
 }
 
 bool vtd_hw_fault(struct vtd_hw *hw, u16 sid, u64 addr, u8 reason, bool write)
@@ -396,89 +386,4 @@ bool vtd_hw_fault(struct vtd_hw *hw, u16 sid, u64 addr, u8 reason, bool write)
 	hw->fr_next = (hw->fr_next + 1) % hw->nfr;
 	fault_event(hw);
 	return true;
-}
-
-/* --- the platform the driver probes with --- */
-
-void *ioremap(phys_addr_t pa, size_t len)
-{
-	for (int i = 0; i < nunits; i++)
-		if (units[i]->base == pa && len <= sizeof(units[i]->regs))
-			return units[i]->regs;
-	return NULL;
-}
-
-const struct dmar_table *dmar_live(void)
-{
-	return vtd_hw_dmar;
-}
-
-bool cmdline_get(const char *key, char *buf, size_t len)
-{
-	size_t k = strlen(key);
-
-	for (const char *p = vtd_hw_cmdline; p && *p;) {
-		const char *end = strchr(p, ' ');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-
-		if (n > k && !strncmp(p, key, k) && p[k] == '=') {
-			snprintf(buf, len, "%.*s", (int)(n - k - 1), p + k + 1);
-			return true;
-		}
-		p += n + (end ? 1 : 0);
-	}
-	return false;
-}
-
-u16 pci_read16(const struct pci_dev *d, u16 off)
-{
-	u16 v = 0;
-
-	if (d->cfg)
-		memcpy(&v, (const u8 *)d->cfg + off, 2);
-	return v;
-}
-
-void pci_write16(const struct pci_dev *d, u16 off, u16 v)
-{
-	if (d->cfg)
-		memcpy((u8 *)d->cfg + off, &v, 2);
-}
-
-int irq_alloc_vector(irq_handler_t fn, void *ctx)
-{
-	for (int v = 0x40; v < 0xf0; v++) {
-		if (!vec_fn[v]) {
-			vec_fn[v] = fn;
-			vec_ctx[v] = ctx;
-			return v;
-		}
-	}
-	return -1;
-}
-
-void irq_unregister(int vector)
-{
-	vec_fn[vector] = NULL;
-}
-
-u32 lapic_id(void)
-{
-	return 0;
-}
-
-u64 msi_addr(u32 apic_id)
-{
-	return 0xfee00000ULL | apic_id << 12;
-}
-
-u32 msi_data(int vector)
-{
-	return (u32)vector;
-}
-
-void panic(const char *fmt, ...)
-{
-	fprintf(stderr, "panic: %s\n", fmt);
-	abort();
 }

@@ -2,7 +2,7 @@
 /*
  * A software VT-d remapping unit for hosted tests of the whole driver:
  * registers with the spec's side effects, the invalidation queue and
- * registers, fault recording; plus the platform the driver probes with.
+ * registers, fault recording (the platform is platform_stubs.h).
  */
 #ifndef TESTS_HOST_VTD_HW_H
 #define TESTS_HOST_VTD_HW_H
@@ -62,11 +62,5 @@ bool vtd_hw_fault(struct vtd_hw *hw, u16 sid, u64 addr, u8 reason, bool write);
  */
 int vtd_hw_count_since(const struct vtd_hw *hw, int from, int type, int did);
 #define vtd_hw_count(hw, type, did) vtd_hw_count_since(hw, 0, type, did)
-
-/* The platform: the DMAR dmar_live() returns, the command line, PCI config space. */
-extern const struct dmar_table *vtd_hw_dmar;
-extern const char *vtd_hw_cmdline;
-/* 256 bytes of config space per hosted pci_dev (pci_dev.cfg points here). */
-#define VTD_HW_CFG_SIZE 4096
 
 #endif

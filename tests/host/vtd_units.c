@@ -13,6 +13,7 @@
 #include "lib/errno.h"
 #include "tests/host/hostutil.h"
 #include "tests/host/kernel_stubs.h"
+#include "tests/host/platform_stubs.h"
 #include "tests/host/vtd_hw.h"
 #include "tests/host/vtd_model.h"
 #include "tests/ktest.h"
@@ -50,7 +51,7 @@ static struct rig {
 	struct dmar_table t;
 	struct vtd_hw *hw[NUNITS];
 	struct pci_dev pdev[NDEV];
-	u8 cfg[NDEV][VTD_HW_CFG_SIZE];
+	u8 cfg[NDEV][4096];
 	struct iommu_dev dev[NDEV];
 } *rig;
 
@@ -77,8 +78,8 @@ static bool rig_up_as(u32 ver, u64 cap, u64 ecap, const char *cmdline,
 		if (pre)
 			pre(rig->hw[i]);
 	}
-	vtd_hw_dmar = &rig->t;
-	vtd_hw_cmdline = cmdline;
+	host_dmar = &rig->t;
+	host_cmdline = cmdline;
 	model_reset();
 	report(vtd_init() == 0 && vtd_nunits == NUNITS, "the driver starts %d units (%d)", NUNITS,
 	       vtd_nunits);
