@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "arch/x86/cmdline.h"
+#include "boot/bootinfo.h"
 #include "arch/x86/console.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/mm.h"
@@ -16,7 +16,6 @@
 
 const struct dmar_table *host_dmar;
 const struct ivrs_table *host_ivrs;
-const char *host_cmdline = "";
 struct pci_dev *host_pci_devs;
 int host_pci_ndevs;
 
@@ -35,32 +34,11 @@ bool running_under_qemu(void)
 	return false;
 }
 
-bool cmdline_get(const char *key, char *buf, size_t len)
+struct boot_info boot_info;
+
+void host_set_cmdline(const char *line)
 {
-	size_t k = strlen(key);
-
-	for (const char *p = host_cmdline; p && *p;) {
-		const char *end = strchr(p, ' ');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-
-		if (n > k && !strncmp(p, key, k) && p[k] == '=') {
-			snprintf(buf, len, "%.*s", (int)(n - k - 1), p + k + 1);
-			return true;
-		}
-		p += n + (end ? 1 : 0);
-	}
-	return false;
-}
-
-u64 cmdline_get_u64(const char *key, u64 def)
-{
-	char buf[32], *end;
-	u64 v;
-
-	if (!cmdline_get(key, buf, sizeof(buf)) || !buf[0])
-		return def;
-	v = strtoull(buf, &end, 0);
-	return *end ? def : v;
+	snprintf(boot_info.cmdline, sizeof(boot_info.cmdline), "%s", line ? line : "");
 }
 
 /* --- PCI --- */

@@ -11,10 +11,11 @@
 #include "iommu/dmar.h"
 #include "iommu/ivrs.h"
 
-/* What dmar_live(), ivrs_live() and cmdline_get() answer. */
+/* What dmar_live() and ivrs_live() answer. */
 extern const struct dmar_table *host_dmar;
 extern const struct ivrs_table *host_ivrs;
-extern const char *host_cmdline;
+/* The kernel command line arch/x86/cmdline.c reads (boot_info.cmdline). */
+void host_set_cmdline(const char *line);
 
 /* pci_find_bdf() looks here; config space is pci_dev.cfg (4 KiB, may be NULL). */
 extern struct pci_dev *host_pci_devs;

@@ -79,7 +79,7 @@ static bool rig_up_as(u32 ver, u64 cap, u64 ecap, const char *cmdline,
 			pre(rig->hw[i]);
 	}
 	host_dmar = &rig->t;
-	host_cmdline = cmdline;
+	host_set_cmdline(cmdline);
 	model_reset();
 	report(vtd_init() == 0 && vtd_nunits == NUNITS, "the driver starts %d units (%d)", NUNITS,
 	       vtd_nunits);
