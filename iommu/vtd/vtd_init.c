@@ -169,6 +169,7 @@ static int vtd_unit_caps(struct vtd_unit *u)
 static int vtd_unit_probe(const struct dmar_unit *du)
 {
 	struct vtd_unit *u;
+	u64 window;
 	int ret;
 
 	if (vtd_nunits >= VTD_MAX_UNITS)
@@ -181,8 +182,16 @@ static int vtd_unit_probe(const struct dmar_unit *du)
 	u->base = du->base;
 	u->segment = du->segment;
 	snprintf(u->name, sizeof(u->name), "dmar%u", du->index);
-	u->regs = ioremap(du->base, max(du->reg_size, (u64)PAGE_SIZE));
-	ret = vtd_unit_caps(u);
+	window = max(du->reg_size, (u64)PAGE_SIZE);
+	u->regs = ioremap(du->base, window);
+	ret = u->regs ? vtd_unit_caps(u) : -ENOMEM;
+	if (!ret && (u->fro + (u64)u->nfr * VTD_FRCD_SIZE > window || u->iro + 16 > window)) {
+		/* odd CAP/ECAP values must not send the driver outside the mapping */
+		printk("# vtd: %s: fault records at %#x (x%u) or IOTLB registers at %#x lie "
+		       "outside its %#llx-byte register window\n", u->name, u->fro, u->nfr,
+		       u->iro, (unsigned long long)window);
+		ret = -ENODEV;
+	}
 	if (!ret) {
 		vtd_print_caps(u);
 		ret = vtd_ctx_init(u);

@@ -86,6 +86,8 @@ static void log_op(struct vtd_hw *hw, struct vtd_hw_op op)
 {
 	if (hw->nlog < VTD_HW_LOG)
 		hw->log[hw->nlog++] = op;
+	else if (!hw->lost++)
+		violation(hw, "the model's log is full (raise VTD_HW_LOG): counts are wrong");
 }
 
 static bool fault_pending(const struct vtd_hw *hw)
@@ -136,6 +138,9 @@ static bool qi_one(struct vtd_hw *hw, const struct vtd_desc *d)
 		if (d->lo & VTD_WAIT_SW) {
 			u32 data = (u32)FIELD_GET(VTD_WAIT_SDATA, d->lo);
 
+			/* a late status write must never look like a newer one */
+			hw->status_not_newer += hw->last_status && data <= hw->last_status;
+			hw->last_status = data;
 			memcpy((void *)(uintptr_t)(d->hi & VTD_WAIT_SADDR), &data, 4);
 		}
 		if (d->lo & VTD_WAIT_IF)

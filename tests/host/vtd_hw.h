@@ -22,7 +22,7 @@ struct vtd_hw_op {
 	u64 addr;
 };
 
-#define VTD_HW_LOG 1024
+#define VTD_HW_LOG 32768
 
 struct vtd_hw {
 	phys_addr_t base;
@@ -34,9 +34,11 @@ struct vtd_hw {
 	u32 nfr, fro, iro, mamv;
 	/* what it did */
 	struct vtd_hw_op log[VTD_HW_LOG];
-	int nlog;
+	int nlog, lost;
 	int wbf, srtp, msis;
 	int te_offs;		/* times translation was turned off */
+	u32 last_status;	/* data of the last status-write wait */
+	int status_not_newer;	/* status writes not above the one before */
 	int violations;		/* programming-model rules the driver broke */
 	const char *violation;	/* the last one */
 	/* failure injection */

@@ -101,6 +101,9 @@ KTEST_NEEDS(dma, test_dma_core_ioas_map_reaches_device, NEEDS)
 	for (u32 i = 0; i + 1 < num; i++)
 		msi_hole |= r[i].last < 0xfee00000ULL && r[i + 1].start > 0xfeefffffULL;
 	report(msi_hole, "the device's MSI window is not usable IOVA");
+	report(ret == 0 && num && r[num - 1].last == c.d.dev->domain->geometry.aperture_end,
+	       "IOVA ranges end where the %s page table does (%#llx)", c.d.dev->ops->name,
+	       (unsigned long long)c.d.dev->domain->geometry.aperture_end);
 	buf = t_buf(2 * PAGE_SIZE);
 	core_edu_load(&c, ioas, buf + PAGE_SIZE, 91);
 	memset(buf, 0, PAGE_SIZE);
