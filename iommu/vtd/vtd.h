@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * VT-d driver internals: unit, domain and device state, the root/context
- * entry and invalidation descriptor formats, and what vtd_*.c share.
- * Layouts: VT-d spec 4.1 ch. 9.1-9.3 (entries), 6.5.2 (descriptors).
- *
- * Locks, in this order: vtd_ctx_lock (context entries, DIDs, which devices a
- * domain has) -> vtd_domain.pt_lock (its page tables) and
- * vtd_unit.inv_lock (the unit's invalidation interface and counters).
+ * VT-d driver internals: unit, domain and device state, root/context entry
+ * and descriptor formats (spec 4.1 ch. 9.1-9.3, 6.5.2), what vtd_*.c share.
+ * Lock order: vtd_ctx_lock -> vtd_domain.pt_lock and vtd_unit.inv_lock.
+ */
+
+/*
+ * vtd_ctx_lock: context entries, DIDs, which devices a domain has;
+ * vtd_domain.pt_lock: its page tables; vtd_unit.inv_lock: the unit's
+ * invalidation interface and counters.
  */
 #ifndef IOMMU_VTD_VTD_H
 #define IOMMU_VTD_VTD_H
