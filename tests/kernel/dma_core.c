@@ -166,6 +166,63 @@ out:
 	core_edu_close(&c);
 }
 
+/*
+ * Two devices bound to one /dev/iommu, each attached to its own IOAS: the
+ * same IOVA reaches each device's own page only, and an IOVA mapped only in
+ * the other's IOAS reaches nothing.
+ */
+KTEST_NEEDS(dma, test_dma_core_two_ioas_isolate_two_devices, NEEDS | KT_NEED_TWO_EDU)
+{
+	struct core_edu a, b;
+	u32 ioas_a, ioas_b, pt;
+	int own_fd;
+	u8 *buf;
+
+	if (core_edu_open(&a, 0))
+		goto out_a;
+	if (core_edu_open(&b, 1))
+		goto out_b;
+	/* b's DEVICE object on a's context, so both live in one /dev/iommu */
+	iommufd_device_unbind(b.idev);
+	b.idev = iommufd_device_bind(a.ictx, b.d.dev, &b.dev_id);
+	if (IS_ERR(b.idev)) {
+		b.idev = NULL;
+		report(false, "both devices bound to one /dev/iommu");
+		goto out_b;
+	}
+	ioas_a = pt = t_ioas(a.fd);
+	report(iommufd_device_attach(a.idev, &pt) == 0, "device A attached to IOAS %u", ioas_a);
+	ioas_b = pt = t_ioas(a.fd);
+	report(iommufd_device_attach(b.idev, &pt) == 0, "device B attached to IOAS %u", ioas_b);
+	report(a.d.dev->domain != b.d.dev->domain, "two hardware page tables");
+	buf = t_buf(4 * PAGE_SIZE);
+	own_fd = b.fd;
+	b.fd = a.fd;	/* its IOAS lives in a's /dev/iommu */
+	core_edu_load(&b, ioas_b, buf + 3 * PAGE_SIZE, 93);
+	b.fd = own_fd;
+	memset(buf, 0x11, 3 * PAGE_SIZE);
+	t_map_fixed(a.fd, ioas_a, buf, PAGE_SIZE, IOVA);
+	t_map_fixed(a.fd, ioas_b, buf + PAGE_SIZE, PAGE_SIZE, IOVA);
+	t_map_fixed(a.fd, ioas_a, buf + 2 * PAGE_SIZE, PAGE_SIZE, IOVA + PAGE_SIZE);
+	edu_dma_from_dev(&b.edu, IOVA, 0, 256);
+	report(dma_check(buf + PAGE_SIZE, 256, 93) && buf[0] == 0x11 && buf[255] == 0x11,
+	       "B's DMA to the shared IOVA lands in B's page, not A's");
+	dma_expect_page_fault(&b.d, IOVA + PAGE_SIZE, IOMMU_FAULT_ACCESS_WRITE);
+	edu_dma_from_dev(&b.edu, IOVA + PAGE_SIZE, 0, 256);
+	dma_fault_seen(&b.d, "B's DMA to an IOVA only A's IOAS maps faults", false);
+	report(buf[2 * PAGE_SIZE] == 0x11 && buf[2 * PAGE_SIZE + 255] == 0x11,
+	       "and leaves A's memory as it was");
+	iommufd_device_detach(b.idev);
+	iommufd_device_detach(a.idev);
+	t_unmap(a.fd, ioas_a, IOVA, 2 * PAGE_SIZE, NULL);
+	t_unmap(a.fd, ioas_b, IOVA, PAGE_SIZE, NULL);
+	t_buf_free(buf, 4 * PAGE_SIZE);
+out_b:
+	core_edu_close(&b);
+out_a:
+	core_edu_close(&a);
+}
+
 /* The unity (identity) ranges firmware gave dev: RMRRs on VT-d, IVMDs on AMD-Vi. */
 static int direct_regions(struct iommu_dev *dev, struct list_head *head)
 {
