@@ -115,6 +115,7 @@ iommu-objs += iommu/vtd/vtd_domain.o
 iommu-objs += iommu/vtd/vtd_pgtable.o
 iommu-objs += iommu/vtd/vtd_inval.o
 iommu-objs += iommu/vtd/vtd_qi.o
+iommu-objs += iommu/vtd/vtd_mem.o
 iommu-objs += iommu/vtd/vtd_fault.o
 drivers-objs += drivers/edu.o
 drivers-objs += drivers/nvme.o
@@ -318,7 +319,7 @@ host-amdvi-test-srcs += iommu/amdvi/amdvi_pgtable.c
 host-amdvi-test-srcs += iommu/amdvi/amdvi_cmd.c
 host-amdvi-test-srcs += iommu/amdvi/amdvi_event.c
 host-amdvi-test-srcs += iommu/amdvi/amdvi_devtab.c
-host-amdvi-test-srcs += tests/host/amdvi_host.c
+host-amdvi-test-srcs += tests/host/kernel_stubs.c
 host-amdvi-test-srcs += tests/host/amdvi_model.c
 host-amdvi-test-srcs += tests/kernel/amdvi_pgtable.c
 host-amdvi-test-srcs += tests/kernel/amdvi_encode.c
@@ -326,19 +327,41 @@ host-amdvi-test-srcs += tests/host/amdvi_ring.c
 host-amdvi-test-srcs += tests/host/amdvi_events.c
 host-amdvi-test-srcs += tests/host/amdvi_ivmd.c
 host-amdvi-test-srcs += tests/host/hostutil.c
-host-amdvi-test-srcs += iommu/acpitab.c
-host-amdvi-test-srcs += iommu/ivrs.c
-host-amdvi-test-srcs += iommu/ivrs_match.c
+host-amdvi-test-srcs += tests/host/platform_stubs.c
+host-amdvi-test-srcs += arch/x86/cmdline.c
+host-amdvi-test-srcs += tests/host/amdvi_units.c
+host-amdvi-test-srcs += $(host-acpi-srcs)
+host-amdvi-test-srcs += lib/bitmap.c
+host-amdvi-test-srcs += iommu/amdvi/amdvi_init.c
+host-amdvi-test-srcs += iommu/amdvi/amdvi_domain.c
 HOST_TESTS += $(HB)/test-amdvi
 
-# VT-d page tables and PSI encoder against a memory model (issue 5)
+# VT-d page tables and PSI encoder against a memory model, and the whole
+# driver against software units built from real DMAR/CAP data (issue 5)
 host-vtd-test-srcs += lib/alloc_host.c
+host-vtd-test-srcs += lib/bitmap.c
+host-vtd-test-srcs += lib/failpoint.c
 host-vtd-test-srcs += tests/ktest.c
 host-vtd-test-srcs += tests/host/env.c
 host-vtd-test-srcs += tests/host/main.c
+host-vtd-test-srcs += tests/host/hostutil.c
+host-vtd-test-srcs += tests/host/kernel_stubs.c
+host-vtd-test-srcs += tests/host/platform_stubs.c
+host-vtd-test-srcs += arch/x86/cmdline.c
+host-vtd-test-srcs += $(host-acpi-srcs)
+host-vtd-test-srcs += iommu/iommu.c
+host-vtd-test-srcs += iommu/fault.c
+host-vtd-test-srcs += iommu/vtd/vtd_init.c
+host-vtd-test-srcs += iommu/vtd/vtd_ctx.c
+host-vtd-test-srcs += iommu/vtd/vtd_domain.c
+host-vtd-test-srcs += iommu/vtd/vtd_inval.c
+host-vtd-test-srcs += iommu/vtd/vtd_qi.c
+host-vtd-test-srcs += iommu/vtd/vtd_fault.c
 host-vtd-test-srcs += iommu/vtd/vtd_pgtable.c
 host-vtd-test-srcs += tests/host/vtd_model.c
 host-vtd-test-srcs += tests/host/vtd_pgtable.c
+host-vtd-test-srcs += tests/host/vtd_hw.c
+host-vtd-test-srcs += tests/host/vtd_units.c
 HOST_TESTS += $(HB)/test-vtd
 
 # the report tools (scripts/ktaplib.py) against good and broken logs
