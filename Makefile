@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # iommu-testos: one Makefile for the kernel ELF, the bootable ISO, the hosted
 # library and tools, and every test. `make` builds all; `make run` boots the
 # ISO under QEMU with an emulated IOMMU; `make check` runs every test.
@@ -114,6 +115,7 @@ iommu-objs += iommu/vtd/vtd_domain.o
 iommu-objs += iommu/vtd/vtd_pgtable.o
 iommu-objs += iommu/vtd/vtd_inval.o
 iommu-objs += iommu/vtd/vtd_qi.o
+iommu-objs += iommu/vtd/vtd_mem.o
 iommu-objs += iommu/vtd/vtd_fault.o
 drivers-objs += drivers/edu.o
 drivers-objs += drivers/nvme.o
@@ -200,6 +202,7 @@ user-progs += iommufd_fuzz
 user-hosted += syscalls
 user-hosted += iommufd_abi
 user-hosted += iommufd_map
+user-hosted += pin_limit
 
 # make bench's ring-3 program (tests/user/bench_map.c): linked in for the
 # bench suite, and built small (-DBENCH_QUICK) as a user test make check runs
@@ -212,6 +215,7 @@ user-helpers += fault_kernel
 user-helpers += fault_priv
 user-helpers += spin
 user-helpers += exit_live
+user-helpers += crash_syscall
 
 user-lib-objs += tests/user/lib/crt0.o
 user-lib-objs += lib/setjmp.o
@@ -332,7 +336,7 @@ host-amdvi-test-srcs += iommu/amdvi/amdvi_pgtable.c
 host-amdvi-test-srcs += iommu/amdvi/amdvi_cmd.c
 host-amdvi-test-srcs += iommu/amdvi/amdvi_event.c
 host-amdvi-test-srcs += iommu/amdvi/amdvi_devtab.c
-host-amdvi-test-srcs += tests/host/amdvi_host.c
+host-amdvi-test-srcs += tests/host/kernel_stubs.c
 host-amdvi-test-srcs += tests/host/amdvi_model.c
 host-amdvi-test-srcs += tests/kernel/amdvi_pgtable.c
 host-amdvi-test-srcs += tests/kernel/amdvi_encode.c
@@ -340,23 +344,48 @@ host-amdvi-test-srcs += tests/host/amdvi_ring.c
 host-amdvi-test-srcs += tests/host/amdvi_events.c
 host-amdvi-test-srcs += tests/host/amdvi_ivmd.c
 host-amdvi-test-srcs += tests/host/hostutil.c
-host-amdvi-test-srcs += iommu/acpitab.c
-host-amdvi-test-srcs += iommu/ivrs.c
-host-amdvi-test-srcs += iommu/ivrs_match.c
+host-amdvi-test-srcs += tests/host/platform_stubs.c
+host-amdvi-test-srcs += arch/x86/cmdline.c
+host-amdvi-test-srcs += tests/host/amdvi_units.c
+host-amdvi-test-srcs += $(host-acpi-srcs)
+host-amdvi-test-srcs += lib/bitmap.c
+host-amdvi-test-srcs += iommu/amdvi/amdvi_init.c
+host-amdvi-test-srcs += iommu/amdvi/amdvi_domain.c
 HOST_TESTS += $(HB)/test-amdvi
 
-# VT-d page tables and PSI encoder against a memory model (issue 5)
+# VT-d page tables and PSI encoder against a memory model, and the whole
+# driver against software units built from real DMAR/CAP data (issue 5)
 host-vtd-test-srcs += lib/alloc_host.c
+host-vtd-test-srcs += lib/bitmap.c
+host-vtd-test-srcs += lib/failpoint.c
 host-vtd-test-srcs += tests/ktest.c
 host-vtd-test-srcs += tests/host/env.c
 host-vtd-test-srcs += tests/host/main.c
+host-vtd-test-srcs += tests/host/hostutil.c
+host-vtd-test-srcs += tests/host/kernel_stubs.c
+host-vtd-test-srcs += tests/host/platform_stubs.c
+host-vtd-test-srcs += arch/x86/cmdline.c
+host-vtd-test-srcs += $(host-acpi-srcs)
+host-vtd-test-srcs += iommu/iommu.c
+host-vtd-test-srcs += iommu/fault.c
+host-vtd-test-srcs += iommu/vtd/vtd_init.c
+host-vtd-test-srcs += iommu/vtd/vtd_ctx.c
+host-vtd-test-srcs += iommu/vtd/vtd_domain.c
+host-vtd-test-srcs += iommu/vtd/vtd_inval.c
+host-vtd-test-srcs += iommu/vtd/vtd_qi.c
+host-vtd-test-srcs += iommu/vtd/vtd_fault.c
 host-vtd-test-srcs += iommu/vtd/vtd_pgtable.c
 host-vtd-test-srcs += tests/host/vtd_model.c
 host-vtd-test-srcs += tests/host/vtd_pgtable.c
+host-vtd-test-srcs += tests/host/vtd_hw.c
+host-vtd-test-srcs += tests/host/vtd_units.c
 HOST_TESTS += $(HB)/test-vtd
 
 # make bench's hosted core benchmark, one small round (tests/host/bench_iommufd.c --quick)
 HOST_TESTS += $(HB)/test-bench-iommufd
+
+# the report tools (scripts/ktaplib.py) against good and broken logs
+HOST_TESTS += $(HB)/test-ktap
 
 .PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb fuzz fuzz-run fuzz-targets soak
 all: kernel iso host
@@ -449,7 +478,13 @@ $(HB)/user-bench_map_quick: tests/user/bench_map.c tests/user/lib/harness.c test
 
 $(HB)/test-user-%: $(HB)/user-% $(HOST_LIBS)
 	@$(if $(Q),echo "  GEN     $@")
-	$(Q)printf '#!/bin/sh\n# tests/user/%s.c on Linux, /dev/iommu from libiommufd-host.so\nd=$$(dirname "$$0")\nLD_PRELOAD="$$d/libiommufd-host.so" exec "$$d/user-%s" "$$@"\n' $* $* > $@
+	$(Q)printf '#!/bin/sh\n# tests/user/%s.c on Linux, /dev/iommu from libiommufd-host.so,\n# with the 8 MiB memlock limit Linux gives by default\nulimit -S -l 8192 2>/dev/null\nd=$$(dirname "$$0")\nLD_PRELOAD="$$d/libiommufd-host.so" exec "$$d/user-%s" "$$@"\n' $* $* > $@
+	$(Q)chmod +x $@
+
+$(HB)/test-ktap: tests/host/ktap_selftest.py scripts/ktaplib.py
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)printf '#!/bin/sh\n# scripts/ktaplib.py against good and broken logs\nexec $(PYTHON) "$$(dirname "$$0")/../../tests/host/ktap_selftest.py"\n' > $@
 	$(Q)chmod +x $@
 
 $(HB)/test-lib: $(host-lib-test-srcs)
@@ -575,7 +610,7 @@ soak:
 	$(PYTHON) scripts/soak
 
 run:
-	scripts/deps
+	@[ "$(SKIP_DEPS)" = 1 ] || scripts/deps
 	$(MAKE) kernel iso
 	$(PYTHON) scripts/qemu vtd --iso $(BUILD)/iommu-testos.iso -v
 

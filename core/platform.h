@@ -89,7 +89,8 @@ unsigned long plat_account_charged(const struct plat_account *a);
 void plat_set_memlock_limit(unsigned long pages);
 /*
  * The caller's own limit in pages, checked as well: RLIMIT_MEMLOCK of the
- * running ring-3 process in the kernel; ULONG_MAX with no process and hosted.
+ * running ring-3 process in the kernel, and of the process under
+ * libiommufd-host.so; ULONG_MAX otherwise (no process, hosted unit tests).
  */
 unsigned long plat_memlock_limit(void);
 /* CAP_SYS_RESOURCE: may set IOMMU_OPTION_RLIMIT_MODE. */

@@ -10,12 +10,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include "core/platform.h"
 #include "lib/errno.h"
 #include "lib/failpoint.h"
 #include "lib/refcount.h"
+#include "ioctl-sim/sim.h"
 
 _Static_assert(sizeof(pthread_mutex_t) <= sizeof(struct plat_mutex), "plat_mutex too small");
 _Static_assert(sizeof(pthread_rwlock_t) <= sizeof(struct plat_rwsem), "plat_rwsem too small");
@@ -192,9 +194,20 @@ bool plat_capable_sys_resource(void)
 	return true;	/* the self-tests run as root on Linux */
 }
 
+static bool memlock_rlimit;	/* sim_host_use_rlimit() was called */
+
+void sim_host_use_rlimit(void)
+{
+	memlock_rlimit = true;
+}
+
 unsigned long plat_memlock_limit(void)
 {
-	return ULONG_MAX;
+	struct rlimit r;
+
+	if (!memlock_rlimit || getrlimit(RLIMIT_MEMLOCK, &r) || r.rlim_cur == RLIM_INFINITY)
+		return ULONG_MAX;
+	return r.rlim_cur / PAGE_SIZE;
 }
 
 static unsigned long warnings;

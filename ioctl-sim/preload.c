@@ -63,6 +63,7 @@ static const struct sim_fd_allocator placeholders = {
 static void __attribute__((constructor)) preload_init(void)
 {
 	sim_set_fd_allocator(&placeholders);
+	sim_host_use_rlimit();
 }
 
 /* The fortified entry points have no prototype outside bits/fcntl2.h. */

@@ -82,6 +82,11 @@ struct sim_fd_allocator {
 	void (*free)(int fd);		/* the number is no longer ours */
 };
 void sim_set_fd_allocator(const struct sim_fd_allocator *a);
+/*
+ * Hosted only: pins count against the process's RLIMIT_MEMLOCK, as on Linux
+ * for a process without CAP_IPC_LOCK (libiommufd-host.so turns this on).
+ */
+void sim_host_use_rlimit(void);
 
 /* fd tables: one per process (ring 3); the default one serves hosted programs. */
 struct sim_fdtable;

@@ -26,6 +26,7 @@
 #define RLIMIT_MEMLOCK		8
 #define RLIM_NLIMITS		16
 #define RLIM_INFINITY		(~0ULL)
+#define UNKNOWN_SHOWN		3	/* unknown syscalls named per process */
 
 struct linux_timespec {
 	s64 tv_sec, tv_nsec;
@@ -145,7 +146,7 @@ static long sys_openat(const u64 *arg)
 	if (n == 0)
 		return -ENOENT;
 	if (path[1] != '/' && dirfd != AT_FDCWD)
-		return fget(dirfd) || stdio_open(dirfd) ? -ENOTDIR : -EBADF;
+		return (dirfd > 2 && sim_fd_is_ours(dirfd)) || stdio_open(dirfd) ? -ENOTDIR : -EBADF;
 	return sim_open(path[1] == '/' ? path + 1 : path, (int)arg[2]);
 }
 
@@ -176,6 +177,19 @@ static long sys_ioctl(const u64 *arg)
 	return fd > 2 ? sim_ioctl(fd, (unsigned int)arg[1], arg[2]) : -EBADF;
 }
 
+/* A device mapping holds its file, as a Linux VMA does: munmap, not close, ends it. */
+static void file_get(void *f)
+{
+	refcount_inc(&((struct sim_file *)f)->refs);
+}
+
+static void file_put(void *f)
+{
+	sim_fput(f);
+}
+
+static const struct uvm_owner_ops file_owner = { .get = file_get, .put = file_put };
+
 /* mmap of a file: its ops say which device memory backs [off, off + len). */
 static long mmap_file(u64 addr, u64 len, u32 prot, u32 flags, u32 uflags, int fd, u64 off)
 {
@@ -194,7 +208,8 @@ static long mmap_file(u64 addr, u64 len, u32 prot, u32 flags, u32 uflags, int fd
 	else
 		ret = f->ops->mmap(f, off, len, &pa);
 	if (!ret)
-		ret = uvm_map(cur()->uvm, addr, len, prot, uflags | UVM_MMIO, pa);
+		ret = uvm_map_owned(cur()->uvm, addr, len, prot, uflags | UVM_MMIO, pa,
+				    &file_owner, f);
 	sim_fput(f);
 	return ret;
 }
@@ -343,6 +358,20 @@ static const syscall_fn syscalls[] = {
 	[__NR_prlimit64]		= sys_prlimit64,
 };
 
+/* Name the first few unknown numbers a process tries (a fuzzer tries hundreds). */
+static void unknown_syscall(u64 nr)
+{
+	static int pid, seen;
+
+	if (pid != cur()->pid) {
+		pid = cur()->pid;
+		seen = 0;
+	}
+	if (seen++ < UNKNOWN_SHOWN)
+		printk("%s: unknown syscall %llu%s\n", cur()->name, (unsigned long long)nr,
+		       seen == UNKNOWN_SHOWN ? " (no more of these)" : "");
+}
+
 void syscall_dispatch(struct trap_frame *tf)
 {
 	u64 nr = tf->rax;
@@ -352,7 +381,7 @@ void syscall_dispatch(struct trap_frame *tf)
 	if (nr < ARRAY_SIZE(syscalls) && syscalls[nr]) {
 		tf->rax = (u64)syscalls[nr](arg);
 	} else {
-		printk("%s: unknown syscall %llu\n", cur()->name, (unsigned long long)nr);
+		unknown_syscall(nr);
 		tf->rax = (u64)-ENOSYS;
 	}
 	irq_disable();

@@ -107,25 +107,6 @@ const struct ivrs_table *ivrs_live(void)
 	return have_ivrs ? &ivrs : NULL;
 }
 
-int dmar_dev_path(const struct pci_dev *d, struct dmar_dev_path *p)
-{
-	const struct pci_dev *up;
-	int n = 0;
-
-	for (up = d; up; up = up->parent)
-		n++;
-	if (n > DMAR_MAX_HOPS)
-		return -EINVAL;
-	p->segment = d->seg;
-	p->nhops = (u8)n;
-	for (up = d; up; up = up->parent) {
-		n--;
-		p->hop[n].bus = up->bus;
-		p->hop[n].devfn = (u8)(up->dev << 3 | up->fn);
-	}
-	return 0;
-}
-
 struct pci_dev *dmar_scope_dev(const struct dmar_scope *s, u16 segment)
 {
 	struct pci_dev *d = NULL;

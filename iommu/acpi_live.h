@@ -22,8 +22,6 @@ void iommu_acpi_init(void);
 const struct dmar_table *dmar_live(void);
 const struct ivrs_table *ivrs_live(void);
 
-/* The bridges from the root bus down to d, for dmar_unit_for_dev(); -EINVAL if too deep. */
-int dmar_dev_path(const struct pci_dev *d, struct dmar_dev_path *p);
 
 /*
  * The device a PCI scope names on this machine, following each bridge's

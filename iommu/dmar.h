@@ -149,6 +149,8 @@ struct dmar_hop {
 	u8 devfn;
 };
 
+struct pci_dev;
+
 struct dmar_dev_path {
 	u16 segment;
 	u8 nhops;		/* 1..DMAR_MAX_HOPS */
@@ -179,6 +181,9 @@ bool dmar_scope_matches(const struct dmar_scope *s, const struct dmar_dev_path *
 /* Does any of scopes[first, first + n) name p? */
 bool dmar_scopes_match(const struct dmar_table *t, u16 first, u16 n,
 		       const struct dmar_dev_path *p);
+
+/* The bridges from the root bus down to d, for dmar_unit_for_dev(); -EINVAL if too deep. */
+int dmar_dev_path(const struct pci_dev *d, struct dmar_dev_path *p);
 
 /*
  * The unit that translates the PCI device at p: the first DRHD of p's

@@ -4,7 +4,9 @@
  * which RMRRs, ATSRs and SATCs apply to it, and scope formatting.
  * No parsing here (dmar.c). Matching rules: VT-d 4.1 sections 8.3.1-8.3.2.
  */
+#include "arch/x86/pci.h"
 #include "iommu/dmar.h"
+#include "lib/errno.h"
 #include "lib/printf.h"
 
 bool dmar_scope_matches(const struct dmar_scope *s, const struct dmar_dev_path *p)
@@ -84,6 +86,25 @@ bool dmar_rmrr_applies(const struct dmar_table *t, const struct dmar_rmrr *r,
 {
 	return r->segment == p->segment &&
 	       dmar_scopes_match(t, r->first_scope, r->nscopes, p);
+}
+
+int dmar_dev_path(const struct pci_dev *d, struct dmar_dev_path *p)
+{
+	const struct pci_dev *up;
+	int n = 0;
+
+	for (up = d; up; up = up->parent)
+		n++;
+	if (n > DMAR_MAX_HOPS)
+		return -EINVAL;
+	p->segment = d->seg;
+	p->nhops = (u8)n;
+	for (up = d; up; up = up->parent) {
+		n--;
+		p->hop[n].bus = up->bus;
+		p->hop[n].devfn = (u8)(up->dev << 3 | up->fn);
+	}
+	return 0;
 }
 
 bool dmar_ats_supported(const struct dmar_table *t, const struct dmar_dev_path *p)

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The IOMMU driver interface: what core/ calls and what the mock, VT-d and
- * AMD-Vi drivers implement (domains, device attach, map/unmap with page-size
- * bitmaps, IOTLB sync, iova_to_phys, reserved regions, faults).
- * Semantics follow Linux's include/linux/iommu.h; no hardware detail here.
+ * The IOMMU driver interface core/ calls and the mock, VT-d and AMD-Vi drivers
+ * implement: domains, attach, map/unmap by page-size bitmap, IOTLB sync,
+ * reserved regions, faults. Semantics of Linux's iommu.h; no hardware here.
  */
 #ifndef IOMMU_IOMMU_H
 #define IOMMU_IOMMU_H

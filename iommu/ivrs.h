@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * IVRS (AMD-Vi ACPI table): validate a table given as bytes and answer the
- * AMD-Vi driver's questions (units, per-device DTE settings and aliases,
- * IVMD ranges, which unit handles a devid). No hardware access.
- * Layouts: AMD I/O Virtualization Technology (IOMMU) spec rev 3.x, ch. 5.
+ * driver (units, per-device DTE settings and aliases, IVMD ranges, which unit
+ * handles a devid). No hardware access. Layouts: AMD IOMMU spec 3.x ch. 5.
  */
 #ifndef IOMMU_IVRS_H
 #define IOMMU_IVRS_H

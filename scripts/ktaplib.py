@@ -1,8 +1,10 @@
+# SPDX-License-Identifier: MIT
 """Parse and check KTAP version 1 reports (the kernel's and the hosted tests').
 
 parse(text) -> Report with the test tree, leaf counts, the "# iommu-testos:"
 summary line, and every structural error found (missing header or plan,
-plan/count mismatch, numbering gaps, a report cut short). Also writes JUnit XML.
+plan/count mismatch, numbering gaps, a report cut short), also in the reports
+ring-3 programs print as their test's diagnostics. Also writes JUnit XML.
 """
 import re
 import xml.etree.ElementTree as ET
@@ -151,7 +153,23 @@ def parse(text):
     elif rep.summary != (rep.passed, rep.failed, rep.skipped):
         rep.errors.append("summary line says %d/%d/%d, results count %d/%d/%d" %
                           (rep.summary + (rep.passed, rep.failed, rep.skipped)))
+    _check_nested(rep.root, rep, "")
     return rep
+
+
+def _check_nested(t, rep, path):
+    """A ring-3 program's report, printed as diagnostics of its kernel test,
+    must be valid KTAP too: its errors are reported under the test's name."""
+    for s in t.subtests:
+        p = (path + "." if path else "") + s.name
+        _check_nested(s, rep, p)
+        if not any(d.startswith("# KTAP version 1") for d in s.diag):
+            continue
+        inner = parse("\n".join(d[2:] if d.startswith("# ") else d[1:] for d in s.diag))
+        rep.errors += ["%s (its program's report): %s" % (p, e) for e in inner.errors]
+        if s.status == "pass" and inner.failed:
+            rep.errors.append("%s passed although its program reported %d failure(s)" %
+                              (p, inner.failed))
 
 
 def failures(rep):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Boot iommu-testos under a named QEMU configuration (scripts/qemu.cfg).
 
 Shared by scripts/qemu (one run, for people) and scripts/check (every
@@ -81,8 +82,13 @@ def command(sec, image=None, append="", accel="tcg", gdb=False):
     if pci:
         cmd += ["-fw_cfg", "name=opt/iommu-testos/pci-expect,string=" + " ".join(pci)]
     if image.endswith(".iso"):
-        cmd += ["-cdrom", image]
-        if boot == "iso-uefi":
+        if boot.startswith("usb"):
+            # the hybrid ISO dd'ed to a stick: a raw USB disk, not a CD
+            cmd += ["-drive", "if=none,id=stick,format=raw,readonly=on,file=" + image,
+                    "-device", "qemu-xhci", "-device", "usb-storage,drive=stick,bootindex=0"]
+        else:
+            cmd += ["-cdrom", image]
+        if boot.endswith("uefi"):
             fw = ovmf()
             if not fw:
                 raise RuntimeError("OVMF not found (apt-get install ovmf)")

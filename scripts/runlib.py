@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Shared by scripts/check, soak and bench: run hosted test programs and
 QEMU configurations, turn their KTAP reports into rows, print the summary
 table (configuration, passed, failed, skipped, seconds, result).
@@ -29,11 +30,11 @@ class Row:
         self.seconds, self.note = seconds, note
 
 
-def row_from_report(name, rep, seconds, status):
+def row_from_report(name, rep, seconds, status, why=""):
     row = Row(name, rep.passed, rep.failed, rep.skipped, seconds)
     problems = list(rep.errors)
     if status not in ("pass", "fail"):
-        problems.insert(0, "run ended by %s" % status)
+        problems.insert(0, "run ended by %s%s" % (status, ": " + why if why else ""))
     elif status == "fail" and rep.failed == 0:
         problems.insert(0, "run reported failure but no test failed")
     elif status == "pass" and rep.failed:
@@ -65,17 +66,18 @@ def run_host(path, verbose, args=(), name=None, timeout=900, env=None):
     t0 = time.time()
     try:
         p = subprocess.run([path] + list(args), stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=timeout, cwd=TOP,
-                           env=env)
+                           stderr=subprocess.STDOUT, timeout=timeout, cwd=TOP, env=env)
         out, code = p.stdout.decode("utf-8", "replace"), p.returncode
-        status = "pass" if code == 0 else "fail"
+        status = "pass" if code == 0 else "fail" if code > 0 else "crash"
+        why = "" if code >= 0 else "killed by signal %d" % -code
     except subprocess.TimeoutExpired as e:
         out, status = (e.stdout or b"").decode("utf-8", "replace"), "timeout"
+        why = "%d s" % timeout
     open(log, "w").write(out)
     if verbose:
         say(out)
     rep = ktaplib.parse(out)
-    row, problems = row_from_report(name, rep, time.time() - t0, status)
+    row, problems = row_from_report(name, rep, time.time() - t0, status, why)
     show_failures(name, rep, problems, log)
     return row, rep
 
@@ -92,14 +94,34 @@ def run_qemu(name, sec, verbose, out=None):
     elif expect == "crash":
         # the watchdog (or a panic) must end the run with a register dump
         good = r.status == "crash" and "RIP" in text
+    elif expect == "reboot":
+        # exit=reboot: a whole report, then a reset (QEMU -no-reboot quits with 0)
+        good = r.code == 0 and rep.ok and rep.passed > 0
+    elif expect == "halt":
+        # exit=halt: a whole report, then the machine stays halted until the timeout
+        good = r.status == "timeout" and rep.ok and rep.passed > 0
+    else:
+        good = False
     if expect != "pass":
         row = Row(name, 1 if good else 0, 0 if good else 1, 0, r.seconds,
-                  "%s as expected" % r.status if good else
+                  "%s as expected" % expect if good else
                   "expected a %s run, got %s" % (expect, r.status))
         return row, rep
-    row, problems = row_from_report(name, rep, r.seconds, r.status)
+    row, problems = row_from_report(name, rep, r.seconds, r.status, qemu_error(r))
     show_failures(name, rep, problems, r.log)
     return row, rep
+
+
+def qemu_error(r):
+    """QEMU's own first error line when it did not run the kernel to the end."""
+    if r.status != "error":
+        return ""
+    errlog = r.log[:-4] + ".stderr"
+    try:
+        lines = [ln.strip() for ln in open(errlog, errors="replace") if ln.strip()]
+    except OSError:
+        lines = []
+    return (lines[0] if lines else "QEMU exited with status %s" % r.code)[:100]
 
 
 def table(rows, total_secs):
@@ -115,13 +137,22 @@ def table(rows, total_secs):
     return "\n".join(out)
 
 
-def config_names(cfgs, group):
-    """Sections of qemu.cfg in group, limited by CONFIGS=a,b when set."""
+def config_names(cfgs, group, tag="qemu"):
+    """Sections of qemu.cfg in group, or those CONFIGS=a,b names (any group).
+
+    Returns (names, rows): a configuration asked for and not there is a
+    failed row, not a silent skip.
+    """
     names = [n for n in cfgs.sections() if group in cfgs[n].get("groups", "").split()]
+    rows = []
     only = os.environ.get("CONFIGS")
     if only:
-        names = [n for n in names if n in only.split(",")]
-    return names
+        for n in only.split(","):
+            if n not in cfgs.sections():
+                say("[%s] %-22s no such configuration in scripts/qemu.cfg" % (tag, n))
+                rows.append(Row(n, 0, 1, 0, 0.0, "no such configuration"))
+        names = [n for n in cfgs.sections() if n in only.split(",")]
+    return names, rows
 
 
 def run_configs(runs, jobs, verbose, tag="qemu", out_for=None):

@@ -32,17 +32,21 @@ static struct percpu_tables tables[MAX_CPUS];
 
 void cpu_detect(void)
 {
-	u32 a, b, c, d, max_ext;
+	u32 a, b, c, d, max_ext, max_basic;
 
-	cpuid(0, 0, &a, &b, &c, &d);
+	cpuid(0, 0, &max_basic, &b, &c, &d);
 	memcpy(cpu_feat.vendor + 0, &b, 4);
 	memcpy(cpu_feat.vendor + 4, &d, 4);
 	memcpy(cpu_feat.vendor + 8, &c, 4);
 	cpuid(1, 0, &a, &b, &c, &d);
 	cpu_feat.x2apic = c & (1u << 21);
 	cpu_feat.clflush = d & (1u << 19);
-	cpuid(7, 0, &a, &b, &c, &d);
+	b = 0;
+	if (max_basic >= 7)
+		cpuid(7, 0, &a, &b, &c, &d);
 	cpu_feat.clflushopt = b & (1u << 23);
+	cpu_feat.smep = b & (1u << 7);
+	cpu_feat.smap = b & (1u << 20);
 	cpuid(0x80000000, 0, &max_ext, &b, &c, &d);
 	if (max_ext >= 0x80000001) {
 		cpuid(0x80000001, 0, &a, &b, &c, &d);

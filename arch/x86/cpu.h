@@ -20,6 +20,7 @@
 
 struct cpu_features {
 	bool nx, pdpe1gb, invariant_tsc, x2apic, clflush, clflushopt;
+	bool smep, smap;	/* the kernel may not run (SMEP) or touch (SMAP) user pages */
 	u32 phys_bits, virt_bits;
 	char vendor[13];
 };

@@ -11,6 +11,7 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/watchdog.h"
 #include "arch/x86/mm.h"
+#include "arch/x86/uaccess.h"
 #include "arch/x86/x86.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -24,6 +25,8 @@
 #define CR0_EM		(1UL << 2)
 #define CR4_OSFXSR	(1UL << 9)
 #define CR4_OSXMMEXCPT	(1UL << 10)
+#define CR4_SMEP	(1UL << 20)
+#define CR4_SMAP	(1UL << 21)
 #define RETRY_MS	100		/* out of time in a syscall: look again */
 #define TIME_LIMIT_S	60		/* default run time of one program */
 
@@ -130,6 +133,8 @@ void proc_init(void)
 	/* SSE for ring 3; the kernel itself never uses vector registers */
 	write_cr0((read_cr0() & ~CR0_EM) | CR0_MP);
 	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+	/* the kernel never runs user code, and touches user memory only in uaccess.c */
+	write_cr4(read_cr4() | (cpu_feat.smep ? CR4_SMEP : 0) | (cpu_feat.smap ? CR4_SMAP : 0));
 	user_trap_hook = user_trap;
 	time_limit_s = cmdline_get_u64("user_timeout", TIME_LIMIT_S);
 }
@@ -286,6 +291,7 @@ int proc_run(struct proc *p, const void *image, size_t size)
 	watchdog_arm(p->time_limit_ms ? p->time_limit_ms : time_limit_s * 1000, p->name,
 		     out_of_time);
 	r = trap_call(proc_enter, &s, NULL, true);
+	user_access_end();	/* a fault in ring 3 may bring the program's EFLAGS.AC along */
 	watchdog_restore(&test_wd);
 	if (r) {
 		p->end = PROC_KERNEL_CRASH;
@@ -295,7 +301,11 @@ int proc_run(struct proc *p, const void *image, size_t size)
 		irq_enable();
 	else
 		irq_disable();
-	/* files go first, while p is current: their pins are charged to it */
+	/*
+	 * mappings and files go first, while p is current: their pins are
+	 * charged to it, and a device mapping holds its file
+	 */
+	uvm_unmap_all(p->uvm);
 	syscall_release(p);
 	uvm_activate(NULL);
 	c->current = NULL;

@@ -48,6 +48,7 @@ bool access_ok(u64 addr, size_t n)
 /* Copy n bytes; a fault stops it. Returns the bytes left uncopied. */
 static unsigned long raw_copy(void *to, const void *from, unsigned long n)
 {
+	user_access_begin();
 	__asm__ __volatile__("1:	rep movsb\n"
 			     "2:\n"
 			     "	.pushsection __ex_table, \"a\"\n"
@@ -57,6 +58,7 @@ static unsigned long raw_copy(void *to, const void *from, unsigned long n)
 			     : "+D"(to), "+S"(from), "+c"(n)
 			     :
 			     : "memory");
+	user_access_end();
 	return n;
 }
 

@@ -7,7 +7,21 @@
 #ifndef ARCH_X86_UACCESS_H
 #define ARCH_X86_UACCESS_H
 
+#include "arch/x86/cpu.h"
 #include "lib/types.h"
+
+/* Open and close the window in which SMAP lets the kernel touch user pages. */
+static inline void user_access_begin(void)
+{
+	if (cpu_feat.smap)
+		__asm__ __volatile__("stac" : : : "memory");
+}
+
+static inline void user_access_end(void)
+{
+	if (cpu_feat.smap)
+		__asm__ __volatile__("clac" : : : "memory");
+}
 
 /*
  * Is [addr, addr + n) a range the current context may name? In a process:

@@ -208,7 +208,26 @@ struct uvm_area *uvm_find(struct uvm *m, u64 va)
 	return NULL;
 }
 
+/* The area's owner gains (get) or loses (put) a reference. */
+static void owner_get(const struct uvm_area *a)
+{
+	if (a->owner_ops)
+		a->owner_ops->get(a->owner);
+}
+
+static void owner_put(const struct uvm_area *a)
+{
+	if (a->owner_ops)
+		a->owner_ops->put(a->owner);
+}
+
 long uvm_map(struct uvm *m, u64 addr, u64 len, u32 prot, u32 flags, phys_addr_t pa)
+{
+	return uvm_map_owned(m, addr, len, prot, flags, pa, NULL, NULL);
+}
+
+long uvm_map_owned(struct uvm *m, u64 addr, u64 len, u32 prot, u32 flags, phys_addr_t pa,
+		   const struct uvm_owner_ops *ops, void *owner)
 {
 	u64 pgsz = (flags & UVM_HUGE) ? HPAGE_SIZE : PAGE_SIZE;
 	struct uvm_area *a;
@@ -246,6 +265,9 @@ long uvm_map(struct uvm *m, u64 addr, u64 len, u32 prot, u32 flags, phys_addr_t 
 		kfree(a);
 		return ret;
 	}
+	a->owner_ops = ops;
+	a->owner = owner;
+	owner_get(a);
 	insert_area(m, a);
 	return (long)addr;
 }
@@ -258,6 +280,7 @@ static void split_area(struct uvm_area *a, struct uvm_area *spare, u64 va)
 	spare->io_pa = a->io_pa + (va - a->start);
 	a->end = va;
 	list_add(&spare->node, &a->node);
+	owner_get(spare);
 }
 
 /* A cut at va inside a (not at its ends) must fall on a page of a. */
@@ -303,6 +326,7 @@ int uvm_unmap(struct uvm *m, u64 addr, u64 len)
 			a->start = e;
 		} else {
 			list_del(&a->node);
+			owner_put(a);
 			kfree(a);
 		}
 	}
@@ -490,20 +514,26 @@ static void free_tables(struct uvm *m, u64 *table, int level)
 	m->table_pages--;
 }
 
-void uvm_destroy(struct uvm *m)
+void uvm_unmap_all(struct uvm *m)
 {
 	struct uvm_area *a, *n;
 
+	list_for_each_entry_safe(a, n, &m->areas, node) {
+		depopulate(m, a, a->start, a->end);
+		list_del(&a->node);
+		owner_put(a);
+		kfree(a);
+	}
+}
+
+void uvm_destroy(struct uvm *m)
+{
 	if (!m)
 		return;
 	if (is_active(m))
 		uvm_activate(NULL);
 	WARN_ON(m->pinned);
-	list_for_each_entry_safe(a, n, &m->areas, node) {
-		depopulate(m, a, a->start, a->end);
-		list_del(&a->node);
-		kfree(a);
-	}
+	uvm_unmap_all(m);
 	for (int i = 0; i < KERNEL_SLOT; i++)
 		if (m->pml4[i] & PTE_P)
 			free_tables(m, table_va(m->pml4[i]), 3);

@@ -29,6 +29,15 @@
 
 enum uvm_kind { UVM_ANON, UVM_HUGEPAGE, UVM_IO };
 
+/*
+ * What a device mapping keeps alive, as a Linux VMA keeps its file: each
+ * area (and each piece a split makes) holds one reference on obj.
+ */
+struct uvm_owner_ops {
+	void (*get)(void *obj);
+	void (*put)(void *obj);
+};
+
 /* A mapped range, like Linux's vm_area_struct. */
 struct uvm_area {
 	struct list_head node;	/* in uvm::areas, sorted by start */
@@ -36,6 +45,8 @@ struct uvm_area {
 	u32 prot;		/* UVM_READ | UVM_WRITE | UVM_EXEC */
 	enum uvm_kind kind;
 	phys_addr_t io_pa;	/* UVM_IO: physical address mapped at start */
+	const struct uvm_owner_ops *owner_ops;	/* NULL: nothing held */
+	void *owner;		/* UVM_IO: e.g. the device file it came from */
 };
 
 /* One process's address space. */
@@ -49,6 +60,11 @@ struct uvm {
 
 /* New empty address space; NULL when out of memory. */
 struct uvm *uvm_create(void);
+/*
+ * Unmap every area, dropping what they hold (page references, owners). The
+ * process must still be current when an owner's last put can unpin pages.
+ */
+void uvm_unmap_all(struct uvm *m);
 /* Unmap everything and free every page the address space owns. */
 void uvm_destroy(struct uvm *m);
 /* Load m's page tables into CR3 (NULL: the kernel's own). */
@@ -61,6 +77,9 @@ void uvm_activate(struct uvm *m);
  * -EINVAL, -ENOMEM, -EEXIST.
  */
 long uvm_map(struct uvm *m, u64 addr, u64 len, u32 prot, u32 flags, phys_addr_t pa);
+/* uvm_map() of device memory that holds a reference on owner while mapped. */
+long uvm_map_owned(struct uvm *m, u64 addr, u64 len, u32 prot, u32 flags, phys_addr_t pa,
+		   const struct uvm_owner_ops *ops, void *owner);
 /* munmap(): remove [addr, addr + len); holes are fine. 0, -EINVAL or -ENOMEM. */
 int uvm_unmap(struct uvm *m, u64 addr, u64 len);
 /*

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Linux's own speed on the same emulated hardware: Debian's Linux 6.1 kernel boots in QEMU with
 # q35 + intel-iommu (caching mode) + edu, binds edu to vfio-pci and measures VFIO type1
 # map/unmap (bench.c). Compare a figure of ours with these only when both ran with the same

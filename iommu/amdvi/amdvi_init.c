@@ -219,7 +219,7 @@ static struct amdvi_unit *unit_probe(const struct ivrs_unit *iu, int idx)
 	if (!u)
 		return NULL;
 	u->index = idx;
-	snprintf(u->name, sizeof(u->name), "amdvi%d", idx);
+	snprintf(u->name, sizeof(u->name), "amdvi%u", (u8)idx);
 	u->segment = iu->segment;
 	u->devid = iu->devid;
 	u->cap_off = iu->cap_offset;

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * VT-d driver internals: unit, domain and device state, the root/context
- * entry and invalidation descriptor formats, and what vtd_*.c share.
- * Layouts: VT-d spec 4.1 ch. 9.1-9.3 (entries), 6.5.2 (descriptors).
- *
- * Locks, in this order: vtd_ctx_lock (context entries, DIDs, which devices a
- * domain has) -> vtd_domain.pt_lock (its page tables) and
- * vtd_unit.inv_lock (the unit's invalidation interface and counters).
+ * VT-d driver internals: unit, domain and device state, root/context entry
+ * and descriptor formats (spec 4.1 ch. 9.1-9.3, 6.5.2), what vtd_*.c share.
+ * Lock order: vtd_ctx_lock -> vtd_domain.pt_lock and vtd_unit.inv_lock.
+ */
+
+/*
+ * vtd_ctx_lock: context entries, DIDs, which devices a domain has;
+ * vtd_domain.pt_lock: its page tables; vtd_unit.inv_lock: the unit's
+ * invalidation interface and counters.
  */
 #ifndef IOMMU_VTD_VTD_H
 #define IOMMU_VTD_VTD_H
@@ -110,7 +112,7 @@ struct vtd_qi {
 struct vtd_unit {
 	struct iommu_device iommu;	/* registered with iommu.c */
 	int idx;			/* index in vtd_units[] */
-	char name[8];			/* "dmar0" */
+	char name[12];			/* "dmar0" */
 	const struct dmar_unit *drhd;
 	phys_addr_t base;
 	volatile u8 *regs;
@@ -184,24 +186,41 @@ extern struct iommu_ops vtd_iommu_ops;
 extern const struct dmar_table *vtd_dmar;
 extern spinlock_t vtd_ctx_lock;
 
+/*
+ * Register access. Hosted tests build the driver against a software unit
+ * (tests/host/vtd_hw.c) that sees every access, as hardware would.
+ */
+u64 vtd_hw_read(const struct vtd_unit *u, u32 off, int bytes);
+void vtd_hw_write(struct vtd_unit *u, u32 off, u64 v, int bytes);
+
 static inline u32 vtd_readl(const struct vtd_unit *u, u32 off)
 {
+	if (!IS_ENABLED(CONFIG_KERNEL))
+		return (u32)vtd_hw_read(u, off, 4);
 	return mmio_read32(u->regs + off);
 }
 
 static inline u64 vtd_readq(const struct vtd_unit *u, u32 off)
 {
+	if (!IS_ENABLED(CONFIG_KERNEL))
+		return vtd_hw_read(u, off, 8);
 	return mmio_read64(u->regs + off);
 }
 
 static inline void vtd_writel(struct vtd_unit *u, u32 off, u32 v)
 {
-	mmio_write32(u->regs + off, v);
+	if (!IS_ENABLED(CONFIG_KERNEL))
+		vtd_hw_write(u, off, v, 4);
+	else
+		mmio_write32(u->regs + off, v);
 }
 
 static inline void vtd_writeq(struct vtd_unit *u, u32 off, u64 v)
 {
-	mmio_write64(u->regs + off, v);
+	if (!IS_ENABLED(CONFIG_KERNEL))
+		vtd_hw_write(u, off, v, 8);
+	else
+		mmio_write64(u->regs + off, v);
 }
 
 static inline struct vtd_domain *to_vtd_domain(struct iommu_domain *d)
@@ -279,9 +298,9 @@ int vtd_qi_disable(struct vtd_unit *u);
 void vtd_qi_free(struct vtd_unit *u);
 /*
  * Submit n descriptors plus a wait descriptor with a fresh sequence number
- * and wait for its status write. On a queue error the bad descriptor is
- * replaced, the queue restarted and -EIO returned. 0, -EINVAL, -EIO,
- * -ETIMEDOUT.
+ * and wait for its status write. On a queue error the rest of the batch,
+ * from the bad descriptor on, is replaced by its wait, the queue restarted
+ * and drained, and -EIO returned. 0, -EINVAL, -EIO, -ETIMEDOUT.
  */
 int vtd_qi_submit(struct vtd_unit *u, const struct vtd_desc *d, int n);
 

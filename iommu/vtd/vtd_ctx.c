@@ -5,6 +5,7 @@
  * set rule. Layouts: VT-d spec 4.1 ch. 9.1, 9.3; rules ch. 6.5.3, 6.1.
  */
 #include "iommu/vtd/vtd.h"
+#include "arch/x86/console.h"
 #include "arch/x86/mm.h"
 #include "lib/bitmap.h"
 #include "lib/errno.h"
@@ -102,8 +103,12 @@ static struct vtd_dev *alias_attached(const struct vtd_dev *vd)
 	return NULL;
 }
 
-/* Make the entry not present and flush what the unit cached for it. */
-static void ctx_clear(struct vtd_dev *vd, u64 *ce)
+/*
+ * Make the entry not present and flush what the unit cached for it. When
+ * that flush fails, a global one is tried; the result says whether the old
+ * DID's caches are known to be clean (else the DID must never be reused).
+ */
+static int ctx_clear(struct vtd_dev *vd, u64 *ce)
 {
 	struct vtd_unit *u = vd->unit;
 	u16 did = (u16)FIELD_GET(VTD_CTX_DID, ce[1]);
@@ -118,7 +123,10 @@ static void ctx_clear(struct vtd_dev *vd, u64 *ce)
 	vtd_batch_iotlb(u, &b, VTD_GRAN_DOMAIN, did, 0, 0, false);
 	if (vd->ats)
 		vtd_batch_devtlb(&b, vtd_dev_sid(vd), vd->ats_qdep, 0, 52);
-	vtd_batch_run(u, &b);
+	if (!vtd_batch_run(u, &b) || !vtd_flush_all(u))
+		return 0;
+	printk("vtd: %s: DID %u could not be flushed: it is never reused\n", u->name, did);
+	return -EIO;
 }
 
 /* Write a not-present entry as present for dom, then what CM/RWBF require. */
@@ -180,6 +188,7 @@ static int ctx_attach_locked(struct vtd_dev *vd, struct vtd_domain *dom)
 	struct vtd_dev *sib = alias_attached(vd);
 	bool new_did = false;
 	u16 did = 0;
+	bool clean = true;
 	u64 *ce;
 	int ret;
 
@@ -196,12 +205,12 @@ static int ctx_attach_locked(struct vtd_dev *vd, struct vtd_domain *dom)
 	}
 	ce = vtd_ctx_entry(u, vd->bus, vd->devfn);
 	if (!sib && ce && (ce[0] & VTD_CTX_P))
-		ctx_clear(vd, ce);
+		clean = ctx_clear(vd, ce) == 0;
 	if (!sib && dom)
 		ctx_set(vd, ce, dom, did);
 	if (old) {
 		list_del(&vd->dom_node);
-		if (--old->ndevs[u->idx] == 0)
+		if (--old->ndevs[u->idx] == 0 && clean)
 			vtd_did_free(u, old->did[u->idx]);
 	}
 	if (dom) {

@@ -252,7 +252,15 @@ static void vtd_domain_free(struct iommu_domain *d)
 	}
 	if (!list_empty(&dom->deferred)) {
 		struct iommu_iotlb_gather g;
+		int ret = 0;
 
+		/* their invalidation failed: free them only after one that succeeds */
+		for (int i = 0; i < vtd_nunits; i++)
+			ret = ret ? ret : vtd_flush_all(vtd_units[i]);
+		if (ret) {
+			printk("vtd: no flush completes: the domain's tables are never freed\n");
+			return;
+		}
 		iommu_iotlb_gather_init(&g);
 		splice_tail(&dom->deferred, &g.freelist);
 		vtd_pgtable_free_gathered(&dom->pt, &g);

@@ -24,46 +24,6 @@ struct vtd_options vtd_opt = { .qi = -1, .superpages = true, .ats = true };
 struct vtd_unit *vtd_units[VTD_MAX_UNITS];
 int vtd_nunits;
 const struct dmar_table *vtd_dmar;
-u64 vtd_clflush_lines;
-
-/* --- memory for vtd_pgtable.c --- */
-
-void *vtd_table_alloc(phys_addr_t *pa)
-{
-	void *p = failpoint_hit() ? NULL : page_alloc_va(0);
-
-	if (p)
-		*pa = virt_to_phys(p);
-	return p;
-}
-
-void vtd_table_free(phys_addr_t pa)
-{
-	vtd_trace(NULL, VTD_EV_TABLE_FREE, 0, 0, 0, pa, 0);
-	pmm_free(pa, 0);
-}
-
-void *vtd_table_va(phys_addr_t pa)
-{
-	return phys_to_virt(pa);
-}
-
-phys_addr_t vtd_table_pa(const void *va)
-{
-	return virt_to_phys(va);
-}
-
-void vtd_cache_flush(const void *p, size_t len)
-{
-	uintptr_t a = (uintptr_t)p & ~63UL, end = (uintptr_t)p + len;
-
-	mfence();
-	for (; a < end; a += 64) {
-		clflush((const void *)a);
-		vtd_clflush_lines++;
-	}
-	mfence();
-}
 
 /* --- registers --- */
 
@@ -209,6 +169,7 @@ static int vtd_unit_caps(struct vtd_unit *u)
 static int vtd_unit_probe(const struct dmar_unit *du)
 {
 	struct vtd_unit *u;
+	u64 window;
 	int ret;
 
 	if (vtd_nunits >= VTD_MAX_UNITS)
@@ -221,8 +182,16 @@ static int vtd_unit_probe(const struct dmar_unit *du)
 	u->base = du->base;
 	u->segment = du->segment;
 	snprintf(u->name, sizeof(u->name), "dmar%u", du->index);
-	u->regs = ioremap(du->base, max(du->reg_size, (u64)PAGE_SIZE));
-	ret = vtd_unit_caps(u);
+	window = max(du->reg_size, (u64)PAGE_SIZE);
+	u->regs = ioremap(du->base, window);
+	ret = u->regs ? vtd_unit_caps(u) : -ENOMEM;
+	if (!ret && (u->fro + (u64)u->nfr * VTD_FRCD_SIZE > window || u->iro + 16 > window)) {
+		/* odd CAP/ECAP values must not send the driver outside the mapping */
+		printk("# vtd: %s: fault records at %#x (x%u) or IOTLB registers at %#x lie "
+		       "outside its %#llx-byte register window\n", u->name, u->fro, u->nfr,
+		       u->iro, (unsigned long long)window);
+		ret = -ENODEV;
+	}
 	if (!ret) {
 		vtd_print_caps(u);
 		ret = vtd_ctx_init(u);

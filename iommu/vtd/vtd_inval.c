@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * VT-d invalidation front end: batches of context-cache, IOTLB and
- * device-TLB invalidations in descriptor form, run through the queue or
- * the CCMD/IOTLB registers, with counters and an event trace for tests.
- * Layouts: VT-d spec 4.1 ch. 6.5 (6.5.1 registers, 6.5.2 descriptors).
+ * VT-d invalidation front end: batches of context-cache, IOTLB and device-TLB
+ * invalidations as descriptors, run through the queue or the CCMD/IOTLB
+ * registers (spec 4.1 ch. 6.5), with counters and an event trace for tests.
  */
 #include "iommu/vtd/vtd.h"
 #include "arch/x86/console.h"

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * VT-d second-level page tables: map/unmap with 4K/2M/1G leaves, lookup,
- * freeing of emptied tables after the flush, and the PSI range encoder.
- * Pure logic (memory through vtd_table_*), so it also builds hosted.
- * Layouts: VT-d spec 4.1 ch. 9.8; walk rules ch. 3.7.
+ * VT-d second-level page tables (spec 4.1 ch. 9.8, 3.7): map/unmap with
+ * 4K/2M/1G leaves, lookup, emptied tables freed after the flush, the PSI
+ * encoder. Pure logic (memory through vtd_table_*), so it builds hosted.
  */
 #include "iommu/vtd/vtd_pgtable.h"
 #include "lib/errno.h"

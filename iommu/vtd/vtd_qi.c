@@ -75,18 +75,22 @@ static void qi_kick(struct vtd_unit *u)
 }
 
 /*
- * An IQE stopped the queue at IQH: put the batch's wait descriptor in the
- * bad slot, clear the error and restart, so the queue drains and stays
- * usable. Writing IQT again restarts implementations (QEMU) that fetch
- * only on a tail write.
+ * An IQE stopped the queue at IQH, inside the batch just submitted: every
+ * slot from there up to the batch's wait descriptor gets a copy of that
+ * wait, so nothing else of the batch can stop the queue again (a second
+ * bad descriptor would otherwise raise an IQE nobody waits for, and the
+ * next submission would inherit it). Then the error is cleared and the
+ * queue restarted; writing IQT again restarts implementations (QEMU) that
+ * fetch only on a tail write.
  */
 static void qi_recover_iqe(struct vtd_unit *u, const struct vtd_desc *wait)
 {
-	u32 bad = qi_head(u);
+	u32 bad = qi_head(u), last = (u->qi.tail - 1) & (VTD_QI_SIZE - 1);
 
 	printk("vtd: %s: invalidation queue error at descriptor %u (%#llx %#llx)\n", u->name,
 	       bad, (unsigned long long)u->qi.ring[bad].lo, (unsigned long long)u->qi.ring[bad].hi);
-	u->qi.ring[bad] = *wait;
+	for (u32 i = bad, n = 0; i != last && n < VTD_QI_SIZE; i = (i + 1) & (VTD_QI_SIZE - 1), n++)
+		u->qi.ring[i] = *wait;
 	mfence();
 	vtd_writel(u, VTD_FSTS_REG, VTD_FSTS_IQE);
 	qi_kick(u);
@@ -122,7 +126,8 @@ int vtd_qi_submit(struct vtd_unit *u, const struct vtd_desc *d, int n)
 	fsts = vtd_readl(u, VTD_FSTS_REG);
 	if (fsts & VTD_FSTS_IQE) {
 		qi_recover_iqe(u, &wait);
-		poll_timeout(*q->status == seq, VTD_TIMEOUT_US);
+		/* the batch is over when the queue has fetched all of it */
+		poll_timeout(*q->status == seq && qi_head(u) == q->tail, VTD_TIMEOUT_US);
 		return -EIO;
 	}
 	if (fsts & (VTD_FSTS_ITE | VTD_FSTS_ICE)) {

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Write the hand-made seed inputs of the ioctl fuzz target (tests/fuzz/ioctl_fuzz.c)
 into tests/fuzz/corpus/ioctl/seed-*: short sequences that reach each handler's
 success path (map, copy, mock domains, accesses, HWPTs, the VFIO compat

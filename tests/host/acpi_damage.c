@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * acpi suite (hosted): every fixture DMAR and IVRS damaged every way a dump
- * can be (cut at every length, length field too long or short, checksum
- * wrong, subtable lengths 0..3 or overrunning, random bytes) must be
- * rejected with a clear error, never read out of bounds (ASan).
+ * can be (cut, length fields wrong, checksum, subtable lengths, random bytes)
+ * is rejected with a clear error, never read out of bounds (ASan).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -40,8 +40,6 @@ bool model_log_event(struct amdvi_unit *u, u64 w0, u64 w1);
 /* Commands of opcode op executed so far. */
 int model_count(struct amdvi_unit *u, int op);
 
-/* Hosted platform knobs (amdvi_host.c). */
-void host_pages_fail_after(long n);
-long host_pages_live(void);
+#include "tests/host/kernel_stubs.h"
 
 #endif

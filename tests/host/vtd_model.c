@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "iommu/vtd/vtd.h"
 #include "tests/host/vtd_model.h"
 
 #define MAX_PAGES 8192
@@ -82,6 +83,7 @@ void vtd_table_free(phys_addr_t pa)
 {
 	struct mpage *p = page_of_pa(pa);
 
+	vtd_trace(NULL, VTD_EV_TABLE_FREE, 0, 0, 0, pa, 0);
 	memset(p->cpu, 0x6b, 4096);	/* poison, as the kernel allocator does */
 	memset(p->mem, 0x6b, sizeof(p->mem));
 	p->used = false;
@@ -93,12 +95,22 @@ void *vtd_table_va(phys_addr_t pa)
 	return page_of_pa(pa)->cpu;
 }
 
-phys_addr_t vtd_table_pa(const void *va)
+/* The model page holding va, NULL when it is not a table page. */
+static struct mpage *page_of_va(const void *va)
 {
 	for (int i = 0; i < MAX_PAGES; i++)
 		if (pages[i].used && pages[i].cpu == (const u64 *)((uintptr_t)va & ~4095UL))
-			return MODEL_PA_BASE + ((u64)i << 12) + ((uintptr_t)va & 4095);
-	abort();
+			return &pages[i];
+	return NULL;
+}
+
+phys_addr_t vtd_table_pa(const void *va)
+{
+	struct mpage *pg = page_of_va(va);
+
+	if (!pg)
+		abort();
+	return MODEL_PA_BASE + ((u64)(pg - pages) << 12) + ((uintptr_t)va & 4095);
 }
 
 void vtd_cache_flush(const void *p, size_t len)
@@ -106,10 +118,12 @@ void vtd_cache_flush(const void *p, size_t len)
 	uintptr_t a = (uintptr_t)p & ~(uintptr_t)(LINE - 1), end = (uintptr_t)p + len;
 
 	for (; a < end; a += LINE) {
-		struct mpage *pg = page_of_pa(vtd_table_pa((void *)a));
+		struct mpage *pg = page_of_va((const void *)a);
 		size_t off = a & 4095;
 
-		memcpy((u8 *)pg->mem + off, (u8 *)pg->cpu + off, LINE);
+		/* root and context tables are not modelled: only counted */
+		if (pg)
+			memcpy((u8 *)pg->mem + off, (u8 *)pg->cpu + off, LINE);
 		flushed_lines++;
 	}
 }

@@ -5,6 +5,7 @@
  * EFAULT at every pointer, reserved fields, exact return values, VFIO.
  */
 #include "tests/kernel/core_util.h"
+#include "tests/user/iommufd_cmds.h"
 
 #define PG PAGE_SIZE
 
@@ -14,19 +15,8 @@ static const struct abi_ioctl {
 	unsigned int nr;
 	u32 size, min;
 } abi_ioctls[] = {
-#define A(n, s, last) { #n, n, sizeof(struct s), offsetofend(struct s, last) }
-	A(IOMMU_DESTROY, iommu_destroy, id),
-	A(IOMMU_IOAS_ALLOC, iommu_ioas_alloc, out_ioas_id),
-	A(IOMMU_IOAS_ALLOW_IOVAS, iommu_ioas_allow_iovas, allowed_iovas),
-	A(IOMMU_IOAS_COPY, iommu_ioas_copy, src_iova),
-	A(IOMMU_IOAS_IOVA_RANGES, iommu_ioas_iova_ranges, out_iova_alignment),
-	A(IOMMU_IOAS_MAP, iommu_ioas_map, iova),
-	A(IOMMU_IOAS_UNMAP, iommu_ioas_unmap, length),
-	A(IOMMU_OPTION, iommu_option, val64),
-	A(IOMMU_VFIO_IOAS, iommu_vfio_ioas, __reserved),
-	A(IOMMU_HWPT_ALLOC, iommu_hwpt_alloc, __reserved),
-	A(IOMMU_GET_HW_INFO, iommu_hw_info, __reserved),
-	A(IOMMU_TEST_CMD, iommu_test_cmd, last),
+#define A(n, s, last) { #n, n, sizeof(struct s), offsetofend(struct s, last) },
+	IOMMUFD_CMDS(A)
 #undef A
 };
 

@@ -101,6 +101,9 @@ KTEST_NEEDS(dma, test_dma_core_ioas_map_reaches_device, NEEDS)
 	for (u32 i = 0; i + 1 < num; i++)
 		msi_hole |= r[i].last < 0xfee00000ULL && r[i + 1].start > 0xfeefffffULL;
 	report(msi_hole, "the device's MSI window is not usable IOVA");
+	report(ret == 0 && num && r[num - 1].last == c.d.dev->domain->geometry.aperture_end,
+	       "IOVA ranges end where the %s page table does (%#llx)", c.d.dev->ops->name,
+	       (unsigned long long)c.d.dev->domain->geometry.aperture_end);
 	buf = t_buf(2 * PAGE_SIZE);
 	core_edu_load(&c, ioas, buf + PAGE_SIZE, 91);
 	memset(buf, 0, PAGE_SIZE);
@@ -161,4 +164,150 @@ KTEST_NEEDS(dma, test_dma_core_hwpt_replace_cuts_off_old_ioas, NEEDS)
 	t_buf_free(buf, 2 * PAGE_SIZE);
 out:
 	core_edu_close(&c);
+}
+
+/*
+ * Two devices bound to one /dev/iommu, each attached to its own IOAS: the
+ * same IOVA reaches each device's own page only, and an IOVA mapped only in
+ * the other's IOAS reaches nothing.
+ */
+KTEST_NEEDS(dma, test_dma_core_two_ioas_isolate_two_devices, NEEDS | KT_NEED_TWO_EDU)
+{
+	struct core_edu a, b;
+	u32 ioas_a, ioas_b, pt;
+	int own_fd;
+	u8 *buf;
+
+	if (core_edu_open(&a, 0))
+		goto out_a;
+	if (core_edu_open(&b, 1))
+		goto out_b;
+	/* b's DEVICE object on a's context, so both live in one /dev/iommu */
+	iommufd_device_unbind(b.idev);
+	b.idev = iommufd_device_bind(a.ictx, b.d.dev, &b.dev_id);
+	if (IS_ERR(b.idev)) {
+		b.idev = NULL;
+		report(false, "both devices bound to one /dev/iommu");
+		goto out_b;
+	}
+	ioas_a = pt = t_ioas(a.fd);
+	report(iommufd_device_attach(a.idev, &pt) == 0, "device A attached to IOAS %u", ioas_a);
+	ioas_b = pt = t_ioas(a.fd);
+	report(iommufd_device_attach(b.idev, &pt) == 0, "device B attached to IOAS %u", ioas_b);
+	report(a.d.dev->domain != b.d.dev->domain, "two hardware page tables");
+	buf = t_buf(4 * PAGE_SIZE);
+	own_fd = b.fd;
+	b.fd = a.fd;	/* its IOAS lives in a's /dev/iommu */
+	core_edu_load(&b, ioas_b, buf + 3 * PAGE_SIZE, 93);
+	b.fd = own_fd;
+	memset(buf, 0x11, 3 * PAGE_SIZE);
+	t_map_fixed(a.fd, ioas_a, buf, PAGE_SIZE, IOVA);
+	t_map_fixed(a.fd, ioas_b, buf + PAGE_SIZE, PAGE_SIZE, IOVA);
+	t_map_fixed(a.fd, ioas_a, buf + 2 * PAGE_SIZE, PAGE_SIZE, IOVA + PAGE_SIZE);
+	edu_dma_from_dev(&b.edu, IOVA, 0, 256);
+	report(dma_check(buf + PAGE_SIZE, 256, 93) && buf[0] == 0x11 && buf[255] == 0x11,
+	       "B's DMA to the shared IOVA lands in B's page, not A's");
+	dma_expect_page_fault(&b.d, IOVA + PAGE_SIZE, IOMMU_FAULT_ACCESS_WRITE);
+	edu_dma_from_dev(&b.edu, IOVA + PAGE_SIZE, 0, 256);
+	dma_fault_seen(&b.d, "B's DMA to an IOVA only A's IOAS maps faults", false);
+	report(buf[2 * PAGE_SIZE] == 0x11 && buf[2 * PAGE_SIZE + 255] == 0x11,
+	       "and leaves A's memory as it was");
+	iommufd_device_detach(b.idev);
+	iommufd_device_detach(a.idev);
+	t_unmap(a.fd, ioas_a, IOVA, 2 * PAGE_SIZE, NULL);
+	t_unmap(a.fd, ioas_b, IOVA, PAGE_SIZE, NULL);
+	t_buf_free(buf, 4 * PAGE_SIZE);
+out_b:
+	core_edu_close(&b);
+out_a:
+	core_edu_close(&a);
+}
+
+/* The unity (identity) ranges firmware gave dev: RMRRs on VT-d, IVMDs on AMD-Vi. */
+static int direct_regions(struct iommu_dev *dev, struct list_head *head)
+{
+	struct iommu_resv_region *r, *n;
+	int count = 0;
+
+	iommu_get_resv_regions(dev, head);
+	list_for_each_entry_safe(r, n, head, list) {
+		if (r->type == IOMMU_RESV_DIRECT) {
+			count++;
+			continue;
+		}
+		list_del(&r->list);
+		kfree(r);
+	}
+	return count;
+}
+
+/* Is [start, start + len) identity-mapped in d, first, middle and last page? */
+static bool identity_mapped(struct iommu_domain *d, u64 start, u64 len)
+{
+	u64 at[3] = { start, start + (len / 2 & ~0xfffULL), start + len - PAGE_SIZE };
+
+	for (int i = 0; i < 3; i++)
+		if (iommu_iova_to_phys(d, at[i] + 0x10) != at[i] + 0x10)
+			return false;
+	return true;
+}
+
+/*
+ * Every device the firmware gave unity ranges: attached through the core to
+ * a fresh IOAS, its HWPT maps them 1:1, the IOAS leaves them out of its
+ * usable ranges and refuses a user map over them. Any driver; QEMU builds no
+ * RMRR or IVMD, so there the vtd and amdvi suites add one to a copy of the
+ * live table instead (test_vtd_rmrr_synthesized_in_live_dmar_reserved_in_ioas,
+ * test_amdvi_unity_range_from_fixture_ivmd).
+ */
+KTEST_NEEDS(dma, test_dma_firmware_unity_ranges_stay_mapped, KT_NEED_IOMMU)
+{
+	struct iommu_dev *dev;
+	int devices = 0;
+
+	for (int k = 0; (dev = iommu_dev_get(k)); k++) {
+		struct iommufd_device *idev;
+		struct iommu_resv_region *r;
+		u32 dev_id, ioas, pt, num;
+		struct iommu_iova_range rg[16];
+		LIST_HEAD(head);
+		u8 *ubuf;
+		int fd;
+
+		if (!dev->ops || !direct_regions(dev, &head))
+			continue;
+		devices++;
+		fd = t_open();
+		iommufd_ctx_get(t_ctx(fd));
+		idev = iommufd_device_bind(t_ctx(fd), dev, &dev_id);
+		ioas = pt = t_ioas(fd);
+		if (IS_ERR(idev) || iommufd_device_attach(idev, &pt)) {
+			report(false, "%s bound and attached to an IOAS", dev->name);
+			goto next;
+		}
+		ubuf = t_buf(PAGE_SIZE);
+		list_for_each_entry(r, &head, list) {
+			bool left_out = true;
+
+			num = ARRAY_SIZE(rg);
+			t_ranges(fd, ioas, rg, &num, NULL);
+			for (u32 i = 0; i < num; i++)
+				left_out &= rg[i].last < r->start || rg[i].start >= r->start + r->length;
+			report(identity_mapped(dev->domain, r->start, r->length) && left_out &&
+			       t_map_fixed(fd, ioas, ubuf, PAGE_SIZE, r->start) == -EINVAL,
+			       "%s: [%#llx, +%#zx) mapped 1:1, not usable IOVA, user map refused",
+			       dev->name, (unsigned long long)r->start, r->length);
+		}
+		t_buf_free(ubuf, PAGE_SIZE);
+		iommufd_device_detach(idev);
+next:
+		if (!IS_ERR(idev))
+			iommufd_device_unbind(idev);
+		iommufd_ctx_put(t_ctx(fd));
+		t_close(fd);
+		iommu_put_resv_regions(&head);
+	}
+	if (!devices)
+		report_skip("the firmware gave no device a unity range (RMRR/IVMD); QEMU builds "
+			    "none (the vtd and amdvi suites add one to a copy of the live table)");
 }

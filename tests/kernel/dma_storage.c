@@ -50,6 +50,35 @@ static bool printable(const char *s)
 	return true;
 }
 
+static void unmap_queues(struct dma_dev *d)
+{
+	dma_unmap(d, IOVA_Q, PAGE_SIZE);
+	dma_unmap(d, IOVA_Q + PAGE_SIZE, PAGE_SIZE);
+}
+
+/* Admin queues in q's first two pages, mapped at IOVA_Q; the controller enabled. */
+static int nvme_up(struct nvme_ctrl *c, struct dma_dev *d, struct dma_buf *q)
+{
+	int ret;
+
+	dma_map(d, IOVA_Q, q->pa, PAGE_SIZE, IOMMU_READ);			/* SQ */
+	dma_map(d, IOVA_Q + PAGE_SIZE, q->pa + PAGE_SIZE, PAGE_SIZE, IOMMU_WRITE | IOMMU_READ);
+	ret = nvme_init(c, d->pdev);
+	report(ret == 0, "NVMe %s disabled and ready for setup (%d)", d->pdev->name, ret);
+	ret = ret ? ret : nvme_enable(c, q->va, IOVA_Q, q->va + PAGE_SIZE, IOVA_Q + PAGE_SIZE);
+	report(ret == 0, "admin queues at IOVAs, controller enabled (%d)", ret);
+	if (ret)
+		unmap_queues(d);
+	return ret;
+}
+
+/* After a successful nvme_up(). */
+static void nvme_down(struct nvme_ctrl *c, struct dma_dev *d)
+{
+	nvme_disable(c);
+	unmap_queues(d);
+}
+
 KTEST_NEEDS(dma, test_dma_nvme_identify_controller, KT_NEED_IOMMU | KT_NEED_NVME)
 {
 	struct pci_dev *p = find_class(NVME_CLASS);
@@ -65,15 +94,9 @@ KTEST_NEEDS(dma, test_dma_nvme_identify_controller, KT_NEED_IOMMU | KT_NEED_NVME
 	if (dma_buf_alloc(&b, 2))
 		goto out;
 	id = b.va + 2 * PAGE_SIZE;
-	dma_map(&d, IOVA_Q, b.pa, PAGE_SIZE, IOMMU_READ);			/* SQ */
-	dma_map(&d, IOVA_Q + PAGE_SIZE, b.pa + PAGE_SIZE, PAGE_SIZE, IOMMU_WRITE | IOMMU_READ);
 	dma_map(&d, IOVA_DATA, b.pa + 2 * PAGE_SIZE, PAGE_SIZE, IOMMU_WRITE);
-	ret = nvme_init(&c, p);
-	report(ret == 0, "NVMe %s disabled and ready for setup (%d)", p->name, ret);
-	ret = ret ? ret : nvme_enable(&c, b.va, IOVA_Q, b.va + PAGE_SIZE, IOVA_Q + PAGE_SIZE);
-	report(ret == 0, "admin queues at IOVAs, controller enabled (%d)", ret);
-	if (ret)
-		goto unmap;
+	if (nvme_up(&c, &d, &b))
+		goto unmap_data;
 	ret = nvme_identify(&c, NVME_CNS_CTRL, 0, IOVA_DATA);
 	report(ret == 0, "Identify Controller completes (%d, status %#x)", ret, c.last_status);
 	id_string(sn, id + 4, 20, false);
@@ -86,12 +109,82 @@ KTEST_NEEDS(dma, test_dma_nvme_identify_controller, KT_NEED_IOMMU | KT_NEED_NVME
 	dma_fault_seen(&d, "Identify into an unmapped IOVA faults", false);
 	/* QEMU 7.2 completes it with success: the fault is the only evidence */
 	report_info("the command returned %d, status %#x", ret, c.last_status);
-	nvme_disable(&c);
-unmap:
-	dma_unmap(&d, IOVA_Q, PAGE_SIZE);
-	dma_unmap(&d, IOVA_Q + PAGE_SIZE, PAGE_SIZE);
+	nvme_down(&c, &d);
+unmap_data:
 	dma_unmap(&d, IOVA_DATA, PAGE_SIZE);
 	dma_buf_free(&b);
+out:
+	dma_dev_close(&d);
+}
+
+/*
+ * Many ranges mapped, half moved elsewhere, then a DMA into every one of
+ * them (the edu's 100 ms transfers allow only a sample in
+ * test_dma_many_ranges; an NVMe Identify takes microseconds).
+ */
+KTEST_NEEDS(dma, test_dma_nvme_identify_into_each_of_many_ranges, KT_NEED_IOMMU | KT_NEED_NVME)
+{
+	enum { N = 32 };
+	struct pci_dev *p = find_class(NVME_CLASS);
+	struct nvme_ctrl c;
+	struct dma_dev d;
+	struct dma_buf q, b;
+	u64 iova[N];
+	long tables = -1;
+	int bad = 0, landed = 0;
+
+	if (dma_dev_open(&d, p))
+		return;
+	if (dma_buf_alloc(&q, 1))
+		goto out;
+	if (dma_buf_alloc(&b, 6))	/* 64 pages: range i owns pages 2i, 2i + 1 */
+		goto out_q;
+	if (d.dom->ops->table_pages)
+		tables = d.dom->ops->table_pages(d.dom);
+	if (nvme_up(&c, &d, &q))
+		goto free;
+	for (int i = 0; i < N; i++) {
+		/* scattered, some crossing 2M boundaries */
+		iova[i] = 0x2000000 + (u64)i * 0x5f000 + (i % 5) * PAGE_SIZE;
+		bad += iommu_map(d.dom, iova[i], b.pa + 2 * i * PAGE_SIZE,
+				 (1 + i % 2) * PAGE_SIZE, IOMMU_WRITE) != 0;
+	}
+	for (int i = 1; i < N; i += 2) {
+		bad += iommu_unmap(d.dom, iova[i], 2 * PAGE_SIZE) != 2 * PAGE_SIZE;
+		iova[i] += 0x4000000;
+		bad += iommu_map(d.dom, iova[i], b.pa + 2 * i * PAGE_SIZE, 2 * PAGE_SIZE,
+				 IOMMU_WRITE) != 0;
+	}
+	report(bad == 0, "%d ranges mapped, half moved elsewhere", N);
+	memset(b.va, 0, b.size);
+	for (int i = 0; i < N; i++)
+		bad += nvme_identify(&c, NVME_CNS_CTRL, 0, iova[i] + (i % 2) * PAGE_SIZE) != 0;
+	for (int i = 0; i < N; i++) {
+		u8 *pg = b.va + (2 * i + i % 2) * PAGE_SIZE;
+
+		landed += *(u16 *)pg == p->vendor;
+		bad += !mem_is_zero(b.va + (2 * i + 1 - i % 2) * PAGE_SIZE, PAGE_SIZE);
+	}
+	report(bad == 0 && landed == N, "Identify into each of the %d ranges lands in its own "
+	       "page and nowhere else (%d landed)", N, landed);
+	memset(b.va, 0, b.size);
+	dma_expect_page_fault(&d, iova[1] - 0x4000000, IOMMU_FAULT_ACCESS_WRITE);
+	nvme_identify(&c, NVME_CNS_CTRL, 0, iova[1] - 0x4000000);
+	dma_fault_seen(&d, "Identify into a range's old place faults", false);
+	report(mem_is_zero(b.va, b.size), "and writes nothing");
+	for (int i = 0; i < N; i++)
+		bad += iommu_unmap(d.dom, iova[i], (1 + i % 2) * PAGE_SIZE) !=
+		       (1 + i % 2) * PAGE_SIZE;
+	report(bad == 0, "all ranges unmapped");
+	nvme_down(&c, &d);
+free:
+	if (tables >= 0)
+		report(d.dom->ops->table_pages(d.dom) == tables,
+		       "emptied table pages were freed (%ld held, %ld before)",
+		       d.dom->ops->table_pages(d.dom), tables);
+	dma_buf_free(&b);
+out_q:
+	dma_buf_free(&q);
 out:
 	dma_dev_close(&d);
 }

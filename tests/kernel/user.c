@@ -4,6 +4,7 @@
  * and ring-3 programs that exit or die (the kernel must carry on and get
  * every page back). The Linux-style programs themselves are tests/user/.
  */
+#include "arch/x86/cpu.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
 #include "arch/x86/tsc.h"
@@ -94,6 +95,47 @@ KTEST(user, test_user_uvm_huge_over_old_table)
 	       (long)UBASE, "huge page over a now-empty page table");
 	report(m->table_pages == tables - 1, "the empty page table was freed (%llu -> %llu)",
 	       (unsigned long long)tables, (unsigned long long)m->table_pages);
+	uvm_destroy(m);
+}
+
+static int owner_refs;
+
+static void owner_get(void *obj)
+{
+	(*(int *)obj)++;
+}
+
+static void owner_put(void *obj)
+{
+	(*(int *)obj)--;
+}
+
+static const struct uvm_owner_ops owner_ops = { .get = owner_get, .put = owner_put };
+
+/* A device mapping holds its owner once per piece, until the last piece goes. */
+KTEST(user, test_user_uvm_device_mapping_holds_owner)
+{
+	struct uvm *m = uvm_create();
+	u64 io = 0xfee00000;
+
+	owner_refs = 0;
+	report(uvm_map_owned(m, UBASE, 4 * PAGE_SIZE, UVM_READ | UVM_WRITE, UVM_FIXED | UVM_MMIO,
+			     io, &owner_ops, &owner_refs) == (long)UBASE && owner_refs == 1,
+	       "mapped: one reference");
+	report(uvm_unmap(m, UBASE + PAGE_SIZE, PAGE_SIZE) == 0 && owner_refs == 2,
+	       "a hole punched in it: two pieces, two references (%d)", owner_refs);
+	report(uvm_protect(m, UBASE + 3 * PAGE_SIZE, PAGE_SIZE, UVM_READ) == 0 &&
+	       owner_refs == 3, "mprotect of its last page splits again (%d)", owner_refs);
+	report(uvm_find(m, UBASE + 2 * PAGE_SIZE)->io_pa == io + 2 * PAGE_SIZE,
+	       "each piece maps its own part of the device memory");
+	report(uvm_unmap(m, UBASE, PAGE_SIZE) == 0 && owner_refs == 2, "first piece gone (%d)",
+	       owner_refs);
+	report(uvm_map(m, UBASE + 2 * PAGE_SIZE, PAGE_SIZE, UVM_READ, UVM_FIXED, 0) ==
+	       (long)(UBASE + 2 * PAGE_SIZE) && owner_refs == 1,
+	       "MAP_FIXED over a piece drops its reference (%d)", owner_refs);
+	uvm_unmap_all(m);
+	report(owner_refs == 0 && !uvm_find(m, UBASE + 3 * PAGE_SIZE),
+	       "unmap_all drops the rest (%d)", owner_refs);
 	uvm_destroy(m);
 }
 
@@ -246,6 +288,160 @@ KTEST(user, test_user_runaway_program_stopped)
 	report(time_ns() - t0 >= 300 * 1000000ULL && time_ns() - t0 < 5000 * 1000000ULL,
 	       "after about 300 ms (%llu ms)", (unsigned long long)((time_ns() - t0) / 1000000));
 	report(pmm_free_pages() == free0, "every page came back");
+}
+
+/*
+ * /dev/testos-crash: a file whose ioctl crashes the kernel (a bug in a
+ * syscall, simulated). how: VEC_UD or VEC_PF; held: the file reference
+ * sim_ioctl took, which the crash takes with it.
+ */
+static struct {
+	int how;
+	struct sim_file *held;
+} crash;
+
+/* An address the compiler cannot see through. */
+static void *test_ptr(uintptr_t v)
+{
+	__asm__("" : "+r"(v));
+	return (void *)v;
+}
+
+static long crash_ioctl(struct sim_file *f, unsigned int cmd, u64 arg)
+{
+	crash.held = f;
+	if (crash.how == VEC_UD)
+		__asm__ __volatile__("ud2");
+	return *(volatile long *)test_ptr(8);	/* NULL + 8: #PF */
+}
+
+static const struct sim_file_ops crash_fops = { .name = "testos-crash", .ioctl = crash_ioctl };
+static struct sim_node crash_node = { .path = "/dev/testos-crash", .ops = &crash_fops };
+
+/*
+ * A kernel exception inside a syscall ends the program as PROC_KERNEL_CRASH
+ * with a dump, and the kernel is back in its own context, with the process's
+ * stack, address space and files gone; the next program runs normally.
+ */
+KTEST(user, test_user_kernel_crash_in_syscall_contained)
+{
+	static const int hows[] = { VEC_UD, VEC_PF };
+	const struct user_prog *up = user_prog_find("crash_syscall");
+	const struct user_prog *ok = user_prog_find("exit_status");
+	u64 free0 = pmm_free_pages();
+	long files = sim_live_files();
+	bool irq = irqs_enabled();
+	struct proc p;
+
+	if (!up || !ok || sim_register_node(&crash_node)) {
+		report(false, "helpers linked in, /dev/testos-crash registered");
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(hows); i++) {
+		memset(&crash, 0, sizeof(crash));
+		crash.how = hows[i];
+		memset(&p, 0, sizeof(p));
+		report_prefix_push(hows[i] == VEC_UD ? "#UD" : "#PF");
+		report(user_prog_run_plain(up, &p) == 0, "program starts");
+		report(p.end == PROC_KERNEL_CRASH && p.status == hows[i],
+		       "ended as a kernel crash with vector %d (end %d, status %d)", hows[i], p.end,
+		       p.status);
+		report(!proc_current() && read_cr3() == kpt_root() && irqs_enabled() == irq,
+		       "back in the kernel context, interrupts as before");
+		/* what the crashed call held is lost with it: exactly its file reference */
+		report(crash.held && sim_live_files() == files + 1,
+		       "only the crashed call's file reference is left (%ld files, was %ld)",
+		       sim_live_files(), files);
+		if (crash.held)
+			sim_fput(crash.held);
+		report(sim_live_files() == files, "its last put releases the file");
+		report(pmm_free_pages() == free0, "stack and address space came back");
+		report_prefix_pop();
+	}
+	sim_unregister_node(&crash_node);
+	memset(&p, 0, sizeof(p));
+	report(user_prog_run_plain(ok, &p) == 0 && p.end == PROC_EXITED && p.status == 42,
+	       "the next program runs and exits normally");
+}
+
+/*
+ * For the SMAP/SMEP tests: skip without the feature; else check its CR4 bit
+ * and switch to an address space whose page at UBASE starts with "ret".
+ * NULL when the test cannot go on.
+ */
+static struct uvm *smx_enter(bool has, const char *name, int cr4_bit)
+{
+	static const u8 ret = 0xc3;
+	struct uvm *m;
+
+	if (!has) {
+		report_skip("the CPU has no %s (QEMU: -cpu max)", name);
+		return NULL;
+	}
+	report(read_cr4() & (1UL << cr4_bit), "CR4.%s is on", name);
+	m = uvm_create();
+	if (!m || uvm_map(m, UBASE, PAGE_SIZE, UVM_READ | UVM_WRITE | UVM_EXEC, UVM_FIXED, 0) !=
+		  (long)UBASE || uvm_write(m, UBASE, &ret, 1)) {
+		report(false, "user page mapped");
+		uvm_destroy(m);
+		return NULL;
+	}
+	uvm_activate(m);
+	return m;
+}
+
+static void smx_leave(struct uvm *m)
+{
+	uvm_activate(NULL);
+	uvm_destroy(m);
+}
+
+static void kernel_reads_user(void *arg)
+{
+	*(u8 *)arg = *(volatile u8 *)(uintptr_t)UBASE;
+}
+
+static void kernel_runs_user(void *arg)
+{
+	((void (*)(void))(uintptr_t)UBASE)();
+}
+
+/* SMAP: the kernel touches user pages only inside the user-copy window. */
+KTEST(user, test_user_smap_blocks_stray_kernel_access)
+{
+	struct uvm *m = smx_enter(cpu_feat.smap, "SMAP", 21);
+	struct trap_info ti;
+	u8 b = 0;
+	int r;
+
+	if (!m)
+		return;
+	r = trap_call(kernel_reads_user, &b, &ti, false);
+	report(r == VEC_PF + 1 && ti.cr2 == UBASE && !(ti.error & 4),
+	       "a plain kernel read of a user page faults (vector %d, cr2 %#llx)", r - 1,
+	       (unsigned long long)ti.cr2);
+	user_access_begin();
+	r = trap_call(kernel_reads_user, &b, &ti, false);
+	user_access_end();
+	report(r == 0 && b == 0xc3, "inside user_access_begin/end it reads (%#x)", b);
+	report(!(read_rflags() & (1UL << 18)), "EFLAGS.AC is clear again");
+	smx_leave(m);
+}
+
+/* SMEP: the kernel never runs code from a user page. */
+KTEST(user, test_user_smep_blocks_kernel_running_user_code)
+{
+	struct uvm *m = smx_enter(cpu_feat.smep, "SMEP", 20);
+	struct trap_info ti;
+	int r;
+
+	if (!m)
+		return;
+	r = trap_call(kernel_runs_user, NULL, &ti, false);
+	report(r == VEC_PF + 1 && (ti.error & 0x10) && ti.rip == UBASE,
+	       "a kernel call into a user page faults on the fetch (vector %d, error %#llx)",
+	       r - 1, (unsigned long long)ti.error);
+	smx_leave(m);
 }
 
 /*

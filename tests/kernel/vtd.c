@@ -8,7 +8,9 @@
 #include "arch/x86/pci.h"
 #include "iommu/vtd/vtd.h"
 #include "lib/bitmap.h"
+#include "lib/err.h"
 #include "lib/errno.h"
+#include "lib/failpoint.h"
 #include "lib/string.h"
 #include "tests/kernel/dma_util.h"
 #include "tests/kernel/vtd_util.h"
@@ -29,6 +31,18 @@ static long inval_errors(void)
 
 /* Any failed invalidation fails the test that caused it. */
 KTEST_COUNTER(vtd_inval_errors, inval_errors);
+
+static long dids_used(void)
+{
+	long n = 0;
+
+	for (int i = 0; i < vtd_nunits; i++)
+		n += (long)bitmap_weight(vtd_units[i]->dids, vtd_units[i]->ndoms);
+	return n;
+}
+
+/* Domain ids back where they were after every test (as amdvi_domain_ids). */
+KTEST_COUNTER(vtd_domain_ids, dids_used);
 
 KTEST_NEEDS(vtd, test_vtd_units_enabled, KT_NEED_VTD)
 {
@@ -594,4 +608,70 @@ KTEST(vtd, test_vtd_invalidation_method_choice)
 		report(vtd_choose_inval(rows[i].ver, rows[i].ecap, rows[i].want) == rows[i].expect,
 		       "VER %#x, QI %d, vtd_qi=%d -> %d", rows[i].ver, (int)(rows[i].ecap >> 1),
 		       rows[i].want, rows[i].expect);
+}
+
+/* One round of what a DMA user does; every step may fail cleanly. */
+static void life_cycle(struct dma_edu *e, struct dma_buf *b)
+{
+	struct iommu_domain *d = iommu_domain_alloc_paging(e->d.dev);
+
+	if (IS_ERR(d))
+		return;
+	if (!iommu_attach_device(d, e->d.dev)) {
+		iommu_map(d, 0x40000000, b->pa, PAGE_SIZE, RW);
+		iommu_map(d, 0x40200000, b->pa, SZ_2M, RW);
+		iommu_unmap(d, 0x40000000, PAGE_SIZE);
+		iommu_unmap(d, 0x40200000, SZ_2M);
+		iommu_detach_device(d, e->d.dev);
+	}
+	iommu_domain_free(d);
+}
+
+/*
+ * Fail the n-th allocation or hardware wait for n = 1, 2, ... (as
+ * test_amdvi_failure_at_every_site): no crash, no hang, DIDs and table
+ * pages back (the runner checks free pages), and the unit still works. The
+ * failed invalidations are counted as errors; they are injected, so the
+ * count is put back at the end.
+ */
+KTEST_NEEDS(vtd, test_vtd_failure_at_every_site, NEEDS)
+{
+	u64 errors[VTD_MAX_UNITS];
+	struct vtd_unit *u;
+	struct dma_edu e;
+	struct dma_buf b;
+	long dids;
+	int n, fired = 0;
+
+	if (dma_edu_open(&e, 0))
+		return;
+	u = vtd_unit_of(&e.d);
+	if (dma_buf_alloc(&b, 9))
+		goto out;
+	for (int i = 0; i < vtd_nunits; i++)
+		errors[i] = vtd_units[i]->st.errors;
+	iommu_attach_device(vtd_iommu_ops.blocked_domain, e.d.dev);
+	dids = dids_used();
+	for (n = 1; n < 200; n++) {
+		bool f;
+
+		failpoint_arm((unsigned long)n);
+		life_cycle(&e, &b);
+		f = failpoint_fired();
+		failpoint_arm(0);
+		if (!f)
+			break;
+		fired++;
+		iommu_attach_device(vtd_iommu_ops.blocked_domain, e.d.dev);
+	}
+	report(n < 200 && fired == n - 1, "%d sites failed one at a time, then a clean round", fired);
+	report(dids_used() == dids, "domain ids back to %ld (%ld)", dids, dids_used());
+	report(vtd_flush_all(u) == 0 && !(vtd_readl(u, VTD_FSTS_REG) & VTD_FSTS_IQE),
+	       "the unit still works");
+	for (int i = 0; i < vtd_nunits; i++)
+		vtd_units[i]->st.errors = errors[i];
+	iommu_attach_device(e.d.dom, e.d.dev);
+	dma_buf_free(&b);
+out:
+	dma_edu_close(&e);
 }

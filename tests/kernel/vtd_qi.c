@@ -95,6 +95,42 @@ KTEST_NEEDS(vtd-qi, test_vtd_qi_error_at_any_batch_position_recovers, KT_NEED_VT
 	       "queue drained and usable");
 }
 
+/*
+ * Two bad descriptors in one batch: recovering from the first must not let
+ * the hardware stop again on the second with nobody waiting for it (the
+ * next, good, submission would then inherit the error).
+ */
+KTEST_NEEDS(vtd-qi, test_vtd_qi_two_errors_in_one_batch_recover, KT_NEED_VTD)
+{
+	struct vtd_unit *u = qi_unit();
+	struct vtd_desc d[8];
+	int bad = 0, n = 0;
+
+	if (!u)
+		return;
+	for (int p1 = 0; p1 < 8; p1++) {
+		for (int p2 = p1 + 1; p2 < 8; p2++, n++) {
+			int ret, next;
+
+			for (int i = 0; i < 8; i++)
+				d[i] = harmless();
+			d[p1].lo = d[p2].lo = 0xf;
+			d[p1].hi = d[p2].hi = 0;
+			ret = vtd_qi_submit(u, d, 8);
+			next = vtd_qi_submit(u, d, p1);
+			if (ret != -EIO || next != 0 ||
+			    (vtd_readl(u, VTD_FSTS_REG) & VTD_FSTS_IQE) ||
+			    iq_index(u, VTD_IQH_REG) != iq_index(u, VTD_IQT_REG)) {
+				bad++;
+				report_info("bad at %d and %d: submit %d, next %d, FSTS %#x", p1,
+					    p2, ret, next, vtd_readl(u, VTD_FSTS_REG));
+			}
+		}
+	}
+	report(bad == 0, "%d batches with two bad descriptors: each -EIO, then the queue "
+	       "is idle, error-free and the next submission succeeds", n);
+}
+
 KTEST_NEEDS(vtd-qi, test_vtd_queued_mode_uses_no_registers, KT_NEED_VTD | KT_NEED_EDU)
 {
 	struct vtd_unit *u;

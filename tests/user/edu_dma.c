@@ -269,6 +269,31 @@ TEST(test_edu_detach_blocks_dma)
 	munmap(buf, PAGE_SZ);
 }
 
+/*
+ * A BAR mapping holds its device file, as a Linux VMA holds its file: after
+ * close() the device stays bound, attached and bus-mastering until munmap.
+ */
+TEST(test_edu_bar_mapping_keeps_device_file)
+{
+	struct edu e = edu_open();
+	uint8_t *buf = buffer(2 * PAGE_SZ, 0);
+	uint64_t iova = IOVA;
+	uint32_t devid;
+
+	pattern(buf, XFER, 0x5a);
+	ASSERT_EQ(0, ioas_map(e.iommufd, e.ioas, buf, 2 * PAGE_SZ, &iova, MAP_FIXED_RW));
+	ASSERT_EQ(0, close(e.dfd));
+	EXPECT_EQ(0x010000ed, rd32(&e, EDU_ID));
+	ASSERT_EQ(0, edu_dma(&e, IOVA, XFER, 0));
+	ASSERT_EQ(0, edu_dma(&e, IOVA + PAGE_SZ, XFER, 1));
+	EXPECT_EQ(0, memcmp(buf, buf + PAGE_SZ, XFER));
+	/* the mapping was the last reference: now the edu is free to bind again */
+	ASSERT_EQ(0, munmap((void *)e.bar, e.bar_size));
+	EXPECT_GE(vfio_open_pci(e.iommufd, EDU_VENDOR, EDU_DEVICE, 0, &devid), 0);
+	EXPECT_EQ(0, close(e.iommufd));
+	munmap(buf, 2 * PAGE_SZ);
+}
+
 /* A bad fault array is EFAULT and the faults stay queued for the next call. */
 TEST(test_edu_fault_ioctl_efault_keeps_queue)
 {

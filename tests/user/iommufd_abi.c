@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <linux/vfio.h>
+#include "iommufd_cmds.h"
 #include "iommufd_utils.h"
 
 #define BAD_PTR test_ptr(8)
@@ -20,19 +21,8 @@ static const struct cmd {
 	unsigned long num;
 	size_t size, min;
 } cmds[] = {
-#define CMD(n, t, last) { #n, n, sizeof(struct t), offsetofend(struct t, last) }
-	CMD(IOMMU_DESTROY, iommu_destroy, id),
-	CMD(IOMMU_IOAS_ALLOC, iommu_ioas_alloc, out_ioas_id),
-	CMD(IOMMU_IOAS_ALLOW_IOVAS, iommu_ioas_allow_iovas, allowed_iovas),
-	CMD(IOMMU_IOAS_COPY, iommu_ioas_copy, src_iova),
-	CMD(IOMMU_IOAS_IOVA_RANGES, iommu_ioas_iova_ranges, out_iova_alignment),
-	CMD(IOMMU_IOAS_MAP, iommu_ioas_map, iova),
-	CMD(IOMMU_IOAS_UNMAP, iommu_ioas_unmap, length),
-	CMD(IOMMU_OPTION, iommu_option, val64),
-	CMD(IOMMU_VFIO_IOAS, iommu_vfio_ioas, __reserved),
-	CMD(IOMMU_HWPT_ALLOC, iommu_hwpt_alloc, __reserved),
-	CMD(IOMMU_GET_HW_INFO, iommu_hw_info, __reserved),
-	CMD(IOMMU_TEST_CMD, iommu_test_cmd, last),
+#define CMD(n, t, last) { #n, n, sizeof(struct t), offsetofend(struct t, last) },
+	IOMMUFD_CMDS(CMD)
 #undef CMD
 };
 
@@ -359,6 +349,7 @@ TEST(test_readonly_struct_efault_changes_nothing)
 	struct iommu_ioas_alloc *alloc = (void *)ro;
 	struct iommu_ioas_map *map = (void *)(ro + 64);
 	struct iommu_ioas_unmap *unmap = (void *)(ro + 128);
+	struct iommu_ioas_iova_ranges *ranges = (void *)(ro + 192);
 	uint64_t iova = IOVA;
 
 	ASSERT_NE(MAP_FAILED, (void *)ro);
@@ -370,6 +361,7 @@ TEST(test_readonly_struct_efault_changes_nothing)
 	*unmap = (struct iommu_ioas_unmap){
 		.size = sizeof(*unmap), .ioas_id = ioas, .iova = IOVA, .length = PAGE_SZ,
 	};
+	*ranges = (struct iommu_ioas_iova_ranges){ .size = sizeof(*ranges), .ioas_id = ioas };
 	ASSERT_EQ(0, mprotect(ro, PAGE_SZ, PROT_READ));
 
 	EXPECT_ERRNO(EFAULT, ioctl(fd, IOMMU_IOAS_ALLOC, alloc));
@@ -378,6 +370,7 @@ TEST(test_readonly_struct_efault_changes_nothing)
 	EXPECT_ERRNO(ENOENT, ioas_unmap(fd, ioas, IOVA, PAGE_SZ, NULL));
 	ASSERT_EQ(0, ioas_map(fd, ioas, mem, PAGE_SZ, &iova, MAP_FIXED_RW));
 	EXPECT_ERRNO(EFAULT, ioctl(fd, IOMMU_IOAS_UNMAP, unmap));
+	EXPECT_ERRNO(EFAULT, ioctl(fd, IOMMU_IOAS_IOVA_RANGES, ranges));
 	EXPECT_EQ(0, ioas_unmap(fd, ioas, IOVA, PAGE_SZ, NULL));
 	munmap(ro, PAGE_SZ);
 	munmap(mem, PAGE_SZ);
@@ -470,6 +463,50 @@ TEST(test_access_rw_pointer_efault)
 	EXPECT_EQ(0, close((int)acc.create_access.out_access_fd));
 	close(fd);
 	munmap(mem, PAGE_SZ);
+}
+
+/* ACCESS_PAGES compares what it pinned with the user's pages at uptr. */
+TEST(test_access_pages_pointer_efault_pins_nothing)
+{
+	int fd = iommufd_open();
+	uint32_t ioas = ioas_alloc(fd);
+	uint8_t *mem = map_anon(2 * PAGE_SZ, PROT_READ | PROT_WRITE, 0);
+	uint8_t *ro = map_anon(PAGE_SZ, PROT_READ | PROT_WRITE, 0);
+	uint64_t iova = IOVA;
+	struct iommu_test_cmd acc = {
+		.size = sizeof(acc), .op = IOMMU_TEST_OP_CREATE_ACCESS, .id = ioas,
+		.create_access = { .flags = MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES },
+	};
+	struct iommu_test_cmd pages = {
+		.size = sizeof(pages), .op = IOMMU_TEST_OP_ACCESS_PAGES,
+		.access_pages = { .iova = IOVA, .length = 2 * PAGE_SZ },
+	};
+
+	ASSERT_NE(MAP_FAILED, (void *)ro);
+	ASSERT_EQ(0, ioas_map(fd, ioas, mem, 2 * PAGE_SZ, &iova, MAP_FIXED_RW));
+	ASSERT_EQ(0, ioctl(fd, IOMMU_TEST_CMD, &acc));
+	test_defer_close((int)acc.create_access.out_access_fd);
+	pages.id = acc.create_access.out_access_fd;
+	/* no domain: only the access pins, so the refs show exactly what it holds */
+	EXPECT_EQ(0, check_refs(fd, mem, 2 * PAGE_SZ, 0));
+	pages.access_pages.uptr = (uintptr_t)BAD_PAGE;
+	EXPECT_ERRNO(EFAULT, ioctl(fd, IOMMU_TEST_CMD, &pages));
+	pages.access_pages.uptr = (uintptr_t)KERNEL_PTR;
+	EXPECT_ERRNO(EFAULT, ioctl(fd, IOMMU_TEST_CMD, &pages));
+	EXPECT_EQ(0, check_refs(fd, mem, 2 * PAGE_SZ, 0));
+	/* the reply cannot be written: the pins are undone */
+	pages.access_pages.uptr = (uintptr_t)mem;
+	memcpy(ro, &pages, sizeof(pages));
+	ASSERT_EQ(0, mprotect(ro, PAGE_SZ, PROT_READ));
+	EXPECT_ERRNO(EFAULT, ioctl(fd, IOMMU_TEST_CMD, ro));
+	EXPECT_EQ(0, check_refs(fd, mem, 2 * PAGE_SZ, 0));
+	ASSERT_EQ(0, ioctl(fd, IOMMU_TEST_CMD, &pages));
+	EXPECT_EQ(0, check_refs(fd, mem, 2 * PAGE_SZ, 1));
+	EXPECT_EQ(0, close((int)acc.create_access.out_access_fd));
+	EXPECT_EQ(0, check_refs(fd, mem, 2 * PAGE_SZ, 0));
+	close(fd);
+	munmap(mem, 2 * PAGE_SZ);
+	munmap(ro, PAGE_SZ);
 }
 
 /* The VFIO type1 container ioctls /dev/iommu also answers. */

@@ -1,33 +1,31 @@
 // SPDX-License-Identifier: MIT
 /*
  * Ring-3 garbage test: random /dev/iommu ioctls (numbers, sizes, field
- * values, pointers into good, read-only, unmapped and kernel memory). The
- * kernel must answer each with an errno or a result and never crash or leak.
+ * values, pointers into good, read-only, unmapped and kernel memory) and
+ * random system calls. The kernel must answer each with an errno or a
+ * result and never crash or leak.
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include "iommufd_cmds.h"
 #include "iommufd_utils.h"
 
 #define ROUNDS 4000
 #define REOPEN 500
+#define SYSCALLS 3000
+#define SCRATCH_PAGES 16
+#ifndef MAP_GROWSDOWN
+#define MAP_GROWSDOWN 0x0100	/* Linux's; the ring-3 libc has no stacks that grow */
+#endif
 
 static const struct {
 	unsigned long num;
 	uint32_t size;
 } cmds[] = {
-#define CMD(n, t) { n, sizeof(struct t) }
-	CMD(IOMMU_DESTROY, iommu_destroy),
-	CMD(IOMMU_IOAS_ALLOC, iommu_ioas_alloc),
-	CMD(IOMMU_IOAS_ALLOW_IOVAS, iommu_ioas_allow_iovas),
-	CMD(IOMMU_IOAS_COPY, iommu_ioas_copy),
-	CMD(IOMMU_IOAS_IOVA_RANGES, iommu_ioas_iova_ranges),
-	CMD(IOMMU_IOAS_MAP, iommu_ioas_map),
-	CMD(IOMMU_IOAS_UNMAP, iommu_ioas_unmap),
-	CMD(IOMMU_OPTION, iommu_option),
-	CMD(IOMMU_VFIO_IOAS, iommu_vfio_ioas),
-	CMD(IOMMU_HWPT_ALLOC, iommu_hwpt_alloc),
-	CMD(IOMMU_GET_HW_INFO, iommu_hw_info),
-	CMD(IOMMU_TEST_CMD, iommu_test_cmd),
+#define CMD(n, t, last) { n, sizeof(struct t) },
+	IOMMUFD_CMDS(CMD)
 #undef CMD
 };
 
@@ -147,6 +145,130 @@ TEST(test_random_ioctls_never_crash)
 	/* the garbage reached the handlers, not only the size checks */
 	EXPECT_GT(succeeded, 0);
 	EXPECT_GT(by_errno[ENOENT] + by_errno[EOPNOTSUPP], 0);
+}
+
+/* Arguments for the system-call garbage: none may hurt the program itself. */
+struct sysfuzz {
+	struct targets t;
+	uint8_t *scratch;	/* the only memory mmap/munmap/mprotect may touch */
+	int fd;			/* an iommufd */
+};
+
+/* A descriptor: ours, closed, never opened or nonsense; never stdio. */
+static long any_fd(const struct sysfuzz *z)
+{
+	static const long fds[] = { -1, 77, 1023, 1L << 31, -100 };
+
+	return rnd() % 2 ? z->fd : fds[rnd() % 5];
+}
+
+/* An address for the memory calls: in scratch, or one no one can map. */
+static long mm_addr(const struct sysfuzz *z)
+{
+	switch (rnd() % 6) {
+	case 0: return (long)0xffff800000000000ULL;
+	case 1: return (long)(UINT64_MAX - PAGE_SZ + 1);
+	case 2: return (long)(uintptr_t)z->scratch + 1;
+	default: return (long)(uintptr_t)z->scratch + (long)(rnd() % SCRATCH_PAGES) * PAGE_SZ;
+	}
+}
+
+static long mm_len(void)
+{
+	switch (rnd() % 8) {
+	case 0: return 0;
+	case 1: return (long)(rnd() % 5000);
+	case 2: return -1;
+	default: return (long)(1 + rnd() % 4) * PAGE_SZ;
+	}
+}
+
+static long any_val(const struct sysfuzz *z)
+{
+	return (long)value(&z->t);
+}
+
+/* One random call; returns what it returned. */
+static long one_syscall(const struct sysfuzz *z)
+{
+	long a = any_val(z), b = any_val(z), r;
+	int flags = (int)rnd();
+
+	switch (rnd() % 14) {
+	case 0: return syscall(SYS_read, any_fd(z), a, rnd() % 64);
+	case 1: return syscall(SYS_write, any_fd(z), a, rnd() % 64);
+	case 2: return syscall(SYS_pread64, any_fd(z), a, rnd() % 64, b);
+	case 3: return syscall(SYS_pwrite64, any_fd(z), a, rnd() % 64, b);
+	case 4: return syscall(SYS_ioctl, any_fd(z), (long)rnd(), a);
+	case 5: return syscall(SYS_clock_gettime, (long)(rnd() % 12) - 1, a);
+	case 6: return syscall(SYS_getrlimit, (long)(rnd() % 20), a);
+	case 7: return syscall(SYS_prlimit64, rnd() % 2 ? 0L : (long)rnd() % 100000, (long)(rnd() % 20),
+			       0L, a);
+	case 8:	/* no O_CREAT: nothing may appear on a Linux disk */
+		r = syscall(SYS_openat, rnd() % 2 ? (long)AT_FDCWD : any_fd(z),
+			    rnd() % 2 ? (long)(uintptr_t)"/dev/iommu" : a,
+			    (long)(flags & (O_ACCMODE | O_CLOEXEC | O_NONBLOCK)), 0L);
+		if (r >= 0)
+			close((int)r);
+		return r;
+	case 9: {
+		long len = mm_len();
+
+		if (rnd() % 4 == 0)	/* fixed maps only into scratch */
+			flags |= MAP_FIXED;
+		else
+			flags &= ~(MAP_FIXED | MAP_FIXED_NOREPLACE);
+		if (rnd() % 16)
+			flags &= ~MAP_HUGETLB;
+		r = syscall(SYS_mmap, mm_addr(z), len, (long)(rnd() % 8),
+			    (long)(flags & ~MAP_GROWSDOWN), rnd() % 2 ? -1L : any_fd(z),
+			    (long)(rnd() % 3) * (long)PAGE_SZ);
+		if (r != -1 && !(flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)))
+			munmap((void *)r, (flags & MAP_HUGETLB) ? HUGE_SZ : (size_t)len);
+		return r;
+	}
+	case 10: return syscall(SYS_munmap, mm_addr(z), mm_len());
+	case 11: return syscall(SYS_mprotect, mm_addr(z), mm_len(), (long)(rnd() % 16));
+	case 12: return syscall(SYS_getpid);
+	default: return syscall(400 + (long)(rnd() % 600), a, b, a, b, a, b);	/* no such call */
+	}
+}
+
+/* Every answer is a result or -1 with an errno; the program carries on unharmed. */
+TEST(test_random_syscalls_never_crash)
+{
+	struct sysfuzz z;
+	int failed = 0, bad_errno = 0;
+	pid_t pid = getpid();
+
+	rng = (getenv("KTEST_SEED") ? strtoull(getenv("KTEST_SEED"), NULL, 0) : 1) ^ 0x5ca1ab1e;
+	TH_LOG("seed %llu, %d calls", (unsigned long long)rng, SYSCALLS);
+	z.t.good = map_anon(8 * PAGE_SZ, PROT_READ | PROT_WRITE, 0);
+	z.t.ro = map_anon(PAGE_SZ, PROT_READ, 0);
+	z.t.hole = map_anon(PAGE_SZ, PROT_READ, 0);
+	z.scratch = map_anon(SCRATCH_PAGES * PAGE_SZ, PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(MAP_FAILED, (void *)z.t.good);
+	ASSERT_NE(MAP_FAILED, (void *)z.t.ro);
+	ASSERT_NE(MAP_FAILED, (void *)z.scratch);
+	ASSERT_EQ(0, munmap(z.t.hole, PAGE_SZ));
+	z.fd = iommufd_open();
+	for (int i = 0; i < SYSCALLS; i++) {
+		errno = 0;
+		if (one_syscall(&z) == -1) {
+			failed++;
+			bad_errno += errno <= 0 || errno >= 4096;
+		}
+	}
+	TH_LOG("%d of %d calls failed", failed, SYSCALLS);
+	EXPECT_EQ(0, bad_errno);
+	EXPECT_GT(failed, 0);
+	/* the process is whole: its pid, its memory, its iommufd */
+	EXPECT_EQ(pid, getpid());
+	z.t.good[0] = 1;
+	EXPECT_EQ(1, z.t.good[0]);
+	EXPECT_EQ(0, check_refs(z.fd, z.t.good, 8 * PAGE_SZ, 0));
+	EXPECT_EQ(0, close(z.fd));
+	munmap(z.scratch, SCRATCH_PAGES * PAGE_SZ);
 }
 
 TEST_HARNESS_MAIN

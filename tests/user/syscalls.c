@@ -57,6 +57,20 @@ TEST(test_open_missing_enoent)
 	EXPECT_ERRNO(EFAULT, open(BAD_PTR, O_RDWR));
 }
 
+/* A relative path needs a directory fd: a file is ENOTDIR, a closed fd EBADF. */
+TEST(test_openat_dirfd_rules)
+{
+	int fd = open("/dev/iommu", O_RDWR);
+
+	EXPECT_ERRNO(EBADF, openat(77, "dev/iommu", O_RDWR));
+	EXPECT_ERRNO(ENOTDIR, openat(STDOUT_FILENO, "dev/iommu", O_RDWR));
+	if (fd < 0)
+		SKIP("no /dev/iommu to use as a non-directory fd");
+	EXPECT_ERRNO(ENOTDIR, openat(fd, "dev/iommu", O_RDWR));
+	EXPECT_ERRNO(ENOTDIR, openat(fd, "x", O_RDONLY));
+	EXPECT_EQ(0, close(fd));
+}
+
 TEST(test_getpid_stable)
 {
 	pid_t a = getpid();
@@ -213,6 +227,9 @@ TEST(test_rlimit_memlock_roundtrip)
 	r.rlim_cur = 1;
 	EXPECT_ERRNO(EINVAL, setrlimit(RLIMIT_MEMLOCK, &r));
 	EXPECT_ERRNO(EFAULT, getrlimit(RLIMIT_MEMLOCK, BAD_PTR));
+	EXPECT_ERRNO(EFAULT, setrlimit(RLIMIT_MEMLOCK, BAD_PTR));
+	ASSERT_EQ(0, getrlimit(RLIMIT_MEMLOCK, &r));
+	EXPECT_EQ(old.rlim_cur, r.rlim_cur);
 }
 
 TEST_HARNESS_MAIN

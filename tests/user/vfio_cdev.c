@@ -130,6 +130,9 @@ TEST(test_attach_detach)
 	/* attaching again replaces, here with the same automatic HWPT */
 	ASSERT_EQ(0, vfio_attach(d.dfd, d.ioas, &hwpt2));
 	EXPECT_EQ(hwpt, hwpt2);
+	EXPECT_ERRNO(EFAULT, ioctl(d.dfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, NULL));
+	EXPECT_ERRNO(EFAULT, ioctl(d.dfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, BAD_PAGE));
+	EXPECT_ERRNO(EBUSY, destroy(d.iommufd, d.ioas));	/* still attached */
 	EXPECT_EQ(0, vfio_detach(d.dfd));
 	EXPECT_EQ(0, vfio_detach(d.dfd));
 	EXPECT_EQ(0, destroy(d.iommufd, d.ioas));
@@ -188,6 +191,10 @@ TEST(test_config_space_access)
 	ASSERT_EQ(0, vfio_config_read(d.dfd, 0x10, &bar0, 4));
 	EXPECT_EQ(orig, bar0);
 	EXPECT_ERRNO(EFAULT, pread(d.dfd, BAD_PAGE, 4, (off_t)cfg.offset));
+	/* a bad buffer writes nothing: bus mastering stays off */
+	EXPECT_ERRNO(EFAULT, pwrite(d.dfd, BAD_PAGE, 2, (off_t)(cfg.offset + PCI_COMMAND_REG)));
+	ASSERT_EQ(0, vfio_config_read(d.dfd, PCI_COMMAND_REG, &cmd, 2));
+	EXPECT_FALSE(cmd & PCI_COMMAND_MASTER);
 	EXPECT_ERRNO(EINVAL, pread(d.dfd, id, 4, (off_t)(cfg.offset + cfg.size)));
 	EXPECT_ERRNO(EINVAL, pread(d.dfd, id, 4, (off_t)VFIO_PCI_VGA_REGION_INDEX << 40));
 	dev_close(&d);
@@ -222,7 +229,8 @@ TEST(test_bar_mmap_rules)
 	void *p;
 
 	find_mmio_bar(&d, &r);
-	p = mmap(NULL, r.size, PROT_READ | PROT_WRITE, MAP_SHARED, d.dfd, (off_t)r.offset);
+	p = test_defer_munmap(mmap(NULL, r.size, PROT_READ | PROT_WRITE, MAP_SHARED, d.dfd,
+				   (off_t)r.offset), r.size);
 	ASSERT_NE(MAP_FAILED, p);
 	EXPECT_EQ(0, munmap(p, r.size));
 	/* past the BAR, private, or huge: refused */
@@ -265,6 +273,46 @@ TEST(test_fault_ioctl_arguments)
 	q.argsz = sizeof(q);
 	EXPECT_ERRNO(ENOTTY, ioctl(d.iommufd, VFIO_DEVICE_TESTOS_GET_FAULTS, &q));
 	dev_close(&d);
+}
+
+/* Garbage on a device fd: every answer an errno or a result, the device still works. */
+TEST(test_random_device_ioctls)
+{
+	static const unsigned long nums[] = {
+		VFIO_DEVICE_BIND_IOMMUFD, VFIO_DEVICE_ATTACH_IOMMUFD_PT,
+		VFIO_DEVICE_DETACH_IOMMUFD_PT, VFIO_DEVICE_GET_INFO,
+		VFIO_DEVICE_GET_REGION_INFO, VFIO_DEVICE_TESTOS_GET_FAULTS,
+		VFIO_DEVICE_RESET, VFIO_GET_API_VERSION,
+	};
+	struct dev d = dev_bound();
+	uint8_t *ro = map_anon(PAGE_SZ, PROT_READ, 0);
+	uint64_t rng = 0x9e3779b97f4a7c15ULL, buf[16];
+	uint32_t hwpt;
+	int answered = 0;
+
+	ASSERT_NE(MAP_FAILED, (void *)ro);
+	for (int i = 0; i < 600; i++) {
+		unsigned long num = nums[(rng >> 33) % 8];
+		void *arg = buf;
+
+		for (int w = 0; w < 16; w++) {
+			rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+			buf[w] = w == 0 ? (rng >> 32) % 64 : rng >> (rng % 64);
+		}
+		buf[1] &= rng & 1 ? 0xffffffffffffULL : 0xf;	/* small ids, fds and flags too */
+		if (rng % 7 == 0)
+			arg = rng % 2 ? (void *)ro : test_ptr(0x1000 + rng % 0x1000);
+		if (rng % 11 == 0)
+			num ^= 1UL << (rng % 32);
+		answered += ioctl(d.dfd, num, arg) >= 0 || (errno > 0 && errno < 4096);
+	}
+	EXPECT_EQ(600, answered);
+	/* still the same bound device: detach, attach, info */
+	EXPECT_EQ(0, vfio_detach(d.dfd));
+	EXPECT_EQ(0, vfio_attach(d.dfd, d.ioas, &hwpt));
+	EXPECT_EQ(0, vfio_detach(d.dfd));
+	dev_close(&d);
+	munmap(ro, PAGE_SZ);
 }
 
 TEST_HARNESS_MAIN

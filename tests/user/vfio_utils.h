@@ -121,7 +121,7 @@ static inline int vfio_open_any(void)
 	SKIP("no /dev/vfio/devices/vfioN (no IOMMU translates a PCI device)");
 }
 
-/* Map a BAR region of a bound device; MAP_FAILED on failure. */
+/* Map a BAR region of a bound device until the test ends; MAP_FAILED on failure. */
 static inline void *vfio_map_bar(int dfd, uint32_t bar, size_t *size)
 {
 	struct vfio_region_info r;
@@ -129,7 +129,8 @@ static inline void *vfio_map_bar(int dfd, uint32_t bar, size_t *size)
 	if (vfio_region(dfd, bar, &r) || !(r.flags & VFIO_REGION_INFO_FLAG_MMAP))
 		return MAP_FAILED;
 	*size = r.size;
-	return mmap(NULL, r.size, PROT_READ | PROT_WRITE, MAP_SHARED, dfd, (off_t)r.offset);
+	return test_defer_munmap(mmap(NULL, r.size, PROT_READ | PROT_WRITE, MAP_SHARED, dfd,
+				      (off_t)r.offset), r.size);
 }
 
 /* Faults since the last call (our ioctl): how many were written to out, or -1. */

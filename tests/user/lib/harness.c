@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include "harness.h"
 
@@ -21,7 +22,11 @@ static struct {
 	int failures;
 	int skipped;
 	char skip_reason[160];
-	int deferred[MAX_DEFERRED];
+	struct {
+		int fd;		/* to close, or -1 */
+		void *addr;	/* to munmap (fd -1) */
+		size_t len;
+	} deferred[MAX_DEFERRED];
 	int ndeferred;
 } cur;
 
@@ -72,8 +77,18 @@ int test_failures(void)
 int test_defer_close(int fd)
 {
 	if (fd >= 0 && cur.ndeferred < MAX_DEFERRED)
-		cur.deferred[cur.ndeferred++] = fd;
+		cur.deferred[cur.ndeferred++].fd = fd;
 	return fd;
+}
+
+void *test_defer_munmap(void *addr, size_t len)
+{
+	if (addr != MAP_FAILED && cur.ndeferred < MAX_DEFERRED) {
+		cur.deferred[cur.ndeferred].fd = -1;
+		cur.deferred[cur.ndeferred].addr = addr;
+		cur.deferred[cur.ndeferred++].len = len;
+	}
+	return addr;
 }
 
 /* Run one test: 0 pass, 1 fail, 2 skip. */
@@ -83,9 +98,14 @@ static int run_one(const struct test_case *t)
 	cur.skipped = 0;
 	if (!setjmp(cur.env))
 		t->fn();
-	/* last opened, first closed; fds the test closed itself just fail */
-	while (cur.ndeferred > 0)
-		close(cur.deferred[--cur.ndeferred]);
+	/* last opened, first closed; what the test closed itself just fails */
+	while (cur.ndeferred > 0) {
+		cur.ndeferred--;
+		if (cur.deferred[cur.ndeferred].fd >= 0)
+			close(cur.deferred[cur.ndeferred].fd);
+		else
+			munmap(cur.deferred[cur.ndeferred].addr, cur.deferred[cur.ndeferred].len);
+	}
 	return cur.failures ? 1 : cur.skipped ? 2 : 0;
 }
 

@@ -8,6 +8,7 @@
 #define TESTS_USER_HARNESS_H
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,6 +41,11 @@ int test_failures(void);
  * Returns fd.
  */
 int test_defer_close(int fd);
+/*
+ * munmap [addr, addr + len) when the running test ends: a device mapping
+ * left behind keeps its device file, and so the device, bound. Returns addr.
+ */
+void *test_defer_munmap(void *addr, size_t len);
 /* Runs every TEST() in source order, prints KTAP; returns the exit status. */
 int test_harness_main(int argc, char **argv);
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The kernel services the AMD-Vi driver files use, for the hosted test-amdvi
- * program: page allocation (counted, failable), printk, deadlines, interrupt
- * masking. Physical addresses are the host pointers (amdvi_pa/amdvi_va).
+ * The kernel services the driver files use in hosted tests (test-amdvi,
+ * test-vtd): page allocation (counted, failable), printk, deadlines (real or
+ * virtual time), interrupt masking. Physical addresses are host pointers.
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -13,7 +13,8 @@
 #include "arch/x86/console.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/tsc.h"
-#include "tests/host/amdvi_model.h"
+#include "lib/spinlock.h"
+#include "tests/host/kernel_stubs.h"
 #include "tests/ktest.h"
 
 static long pages_live;
@@ -81,14 +82,24 @@ static u64 now_us(void)
 	return (u64)ts.tv_sec * 1000000ULL + (u64)ts.tv_nsec / 1000;
 }
 
+static u64 poll_step, virtual_us;
+
+void host_poll_step_us(u64 us)
+{
+	poll_step = us;
+}
+
 deadline_t deadline_in_us(u64 us)
 {
-	return now_us() + us;
+	return (poll_step ? virtual_us : now_us()) + us;
 }
 
 bool deadline_passed(deadline_t d)
 {
-	return now_us() >= d;
+	if (!poll_step)
+		return now_us() >= d;
+	virtual_us += poll_step;
+	return virtual_us >= d;
 }
 
 unsigned long arch_irq_save(void)

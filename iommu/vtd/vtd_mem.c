@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The kernel's memory for VT-d page tables (the vtd_table_* hooks of
+ * vtd_pgtable.h): page allocator, direct map, clflush. Hosted tests link
+ * tests/host/vtd_model.c instead.
+ */
+#include "iommu/vtd/vtd.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/mm.h"
+#include "lib/failpoint.h"
+
+u64 vtd_clflush_lines;
+
+void *vtd_table_alloc(phys_addr_t *pa)
+{
+	void *p = failpoint_hit() ? NULL : page_alloc_va(0);
+
+	if (p)
+		*pa = virt_to_phys(p);
+	return p;
+}
+
+void vtd_table_free(phys_addr_t pa)
+{
+	vtd_trace(NULL, VTD_EV_TABLE_FREE, 0, 0, 0, pa, 0);
+	pmm_free(pa, 0);
+}
+
+void *vtd_table_va(phys_addr_t pa)
+{
+	return phys_to_virt(pa);
+}
+
+phys_addr_t vtd_table_pa(const void *va)
+{
+	return virt_to_phys(va);
+}
+
+void vtd_cache_flush(const void *p, size_t len)
+{
+	uintptr_t a = (uintptr_t)p & ~63UL, end = (uintptr_t)p + len;
+
+	mfence();
+	for (; a < end; a += 64) {
+		clflush((const void *)a);
+		vtd_clflush_lines++;
+	}
+	mfence();
+}

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The software VT-d unit behind vtd_hw_read/vtd_hw_write (vtd_hw.h), from
+ * the spec (VT-d 4.1 ch. 6.5, 7.1-7.3, 10/11.4): registers and their side
+ * effects, the invalidation queue and registers, fault recording.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tests/host/platform_stubs.h"
+#include "tests/host/vtd_hw.h"
+
+#define HW_MAX 8
+#define GCMD_ONESHOT (VTD_GCMD_SRTP | VTD_GCMD_WBF | VTD_GCMD_SIRTP | VTD_GCMD_SFL)
+
+static struct vtd_hw *units[HW_MAX];
+static int nunits;
+
+struct vtd_hw *vtd_hw_new(phys_addr_t base, u32 ver, u64 cap, u64 ecap)
+{
+	struct vtd_hw *hw = calloc(1, sizeof(*hw));
+
+	if (!hw || nunits == HW_MAX)
+		abort();
+	hw->base = base;
+	memcpy(hw->regs + VTD_VER_REG, &ver, 4);
+	memcpy(hw->regs + VTD_CAP_REG, &cap, 8);
+	memcpy(hw->regs + VTD_ECAP_REG, &ecap, 8);
+	/* decoded here from the spec's bit positions, not with the driver's decoder */
+	hw->fro = (u32)((cap >> 24) & 0x3ff) * 16;
+	hw->nfr = (u32)((cap >> 40) & 0xff) + 1;
+	hw->mamv = (u32)((cap >> 48) & 0x3f);
+	hw->iro = (u32)((ecap >> 8) & 0x3ff) * 16;
+	host_mmio_add(base, hw->regs, sizeof(hw->regs));
+	units[nunits++] = hw;
+	return hw;
+}
+
+void vtd_hw_reset(void)
+{
+	for (int i = 0; i < nunits; i++)
+		free(units[i]);
+	nunits = 0;
+	host_mmio_reset();
+}
+
+struct vtd_hw *vtd_hw_of(const struct vtd_unit *u)
+{
+	for (int i = 0; i < nunits; i++)
+		if ((const volatile u8 *)units[i]->regs == u->regs)
+			return units[i];
+	abort();	/* the driver touched registers it never mapped */
+}
+
+int vtd_hw_count_since(const struct vtd_hw *hw, int from, int type, int did)
+{
+	int n = 0;
+
+	for (int i = from; i < hw->nlog; i++)
+		n += hw->log[i].type == type && !hw->log[i].aborted &&
+		     (did < 0 || hw->log[i].did == did);
+	return n;
+}
+
+static u64 reg(const struct vtd_hw *hw, u32 off, int bytes)
+{
+	u64 v = 0;
+
+	memcpy(&v, hw->regs + off, (size_t)bytes);
+	return v;
+}
+
+static void set_reg(struct vtd_hw *hw, u32 off, u64 v, int bytes)
+{
+	memcpy(hw->regs + off, &v, (size_t)bytes);
+}
+
+static void violation(struct vtd_hw *hw, const char *what)
+{
+	hw->violations++;
+	hw->violation = what;
+	printf("    # vtd_hw %#llx: %s\n", (unsigned long long)hw->base, what);
+}
+
+static void log_op(struct vtd_hw *hw, struct vtd_hw_op op)
+{
+	if (hw->nlog < VTD_HW_LOG)
+		hw->log[hw->nlog++] = op;
+	else if (!hw->lost++)
+		violation(hw, "the model's log is full (raise VTD_HW_LOG): counts are wrong");
+}
+
+static bool fault_pending(const struct vtd_hw *hw)
+{
+	for (u32 i = 0; i < hw->nfr; i++)
+		if (reg(hw, hw->fro + i * VTD_FRCD_SIZE + 8, 8) & VTD_FRCD_F)
+			return true;
+	return false;
+}
+
+/* The fault event: an MSI to FEDATA's vector, or IP when masked (7.3). */
+static void fault_event(struct vtd_hw *hw);
+
+/* --- the invalidation queue (6.5.2) --- */
+
+/* One descriptor; false: invalid (IQE). */
+static bool qi_one(struct vtd_hw *hw, const struct vtd_desc *d)
+{
+	struct vtd_hw_op op = { .type = (u8)(d->lo & VTD_DESC_TYPE) };
+
+	op.gran = (u8)FIELD_GET(VTD_DESC_G, d->lo);
+	switch (op.type) {
+	case VTD_DESC_CC:
+		if (d->hi || !op.gran)
+			return false;
+		op.did = (u16)FIELD_GET(VTD_CC_DID, d->lo);
+		op.sid = (u16)FIELD_GET(VTD_CC_SID, d->lo);
+		break;
+	case VTD_DESC_IOTLB:
+		op.did = (u16)FIELD_GET(VTD_IOTLB_DID_D, d->lo);
+		op.am = (u8)FIELD_GET(VTD_IOTLB_AM_D, d->hi);
+		op.ih = d->hi & VTD_IOTLB_IH_D;
+		op.addr = d->hi & VTD_IOTLB_ADDR_D;
+		if (!op.gran)
+			return false;
+		/* PSI: AM within MAMV, address aligned to the 2^AM-page block */
+		if (op.gran == VTD_GRAN_PAGE &&
+		    (op.am > hw->mamv || ((op.addr >> 12) & ((1ULL << op.am) - 1))))
+			return false;
+		break;
+	case VTD_DESC_DEVTLB:
+		op.sid = (u16)FIELD_GET(VTD_DEVTLB_SID, d->lo);
+		op.addr = d->hi & VTD_DEVTLB_ADDR;
+		break;
+	case VTD_DESC_IEC:
+		break;
+	case VTD_DESC_WAIT:
+		if (d->lo & VTD_WAIT_SW) {
+			u32 data = (u32)FIELD_GET(VTD_WAIT_SDATA, d->lo);
+
+			/* a late status write must never look like a newer one */
+			hw->status_not_newer += hw->last_status && data <= hw->last_status;
+			hw->last_status = data;
+			memcpy((void *)(uintptr_t)(d->hi & VTD_WAIT_SADDR), &data, 4);
+		}
+		if (d->lo & VTD_WAIT_IF)
+			set_reg(hw, VTD_ICS_REG, VTD_ICS_IWC, 4);
+		break;
+	default:
+		return false;
+	}
+	log_op(hw, op);
+	return true;
+}
+
+/* Fetch and run descriptors from IQH to IQT, stopping on an error. */
+static void qi_run(struct vtd_hw *hw)
+{
+	u64 iqa = reg(hw, VTD_IQA_REG, 8);
+	u32 size = 256u << FIELD_GET(VTD_IQA_QS, iqa);
+	const struct vtd_desc *ring = (const void *)(uintptr_t)(iqa & ~0xfffULL);
+	u32 head = (u32)FIELD_GET(VTD_IQ_INDEX, hw->iqh);
+	u32 tail = (u32)FIELD_GET(VTD_IQ_INDEX, reg(hw, VTD_IQT_REG, 8));
+
+	if (!(hw->gsts & VTD_GSTS_QIES) || hw->stuck || (hw->fsts & (VTD_FSTS_IQE | VTD_FSTS_ITE)))
+		return;
+	if (tail >= size) {
+		violation(hw, "IQT beyond the queue");
+		return;
+	}
+	while (head != tail) {
+		const struct vtd_desc *d = &ring[head];
+
+		if ((d->lo & VTD_DESC_TYPE) == VTD_DESC_DEVTLB && hw->ite_devtlb &&
+		    --hw->ite_devtlb == 0) {
+			/*
+			 * Invalidation time-out (6.5.2.10): ITE is set, the wait
+			 * descriptors pending are aborted (no status write), and
+			 * fetching stops until software clears ITE.
+			 */
+			hw->fsts |= VTD_FSTS_ITE;
+			do {
+				struct vtd_hw_op op = { .type = (u8)(ring[head].lo & VTD_DESC_TYPE),
+							.aborted = true };
+				bool wait = op.type == VTD_DESC_WAIT;
+
+				log_op(hw, op);
+				head = (head + 1) % size;
+				if (wait)
+					break;
+			} while (head != tail);
+			break;
+		}
+		if (!qi_one(hw, d)) {
+			hw->fsts |= VTD_FSTS_IQE;	/* IQH stays at the bad descriptor */
+			break;
+		}
+		head = (head + 1) % size;
+	}
+	hw->iqh = FIELD_PREP(VTD_IQ_INDEX, head);
+}
+
+/* --- registers --- */
+
+static void gcmd(struct vtd_hw *hw, u32 v)
+{
+	u32 was = hw->gsts & VTD_GCMD_PERSIST;
+	u32 changed = ((v ^ was) & VTD_GCMD_PERSIST) | (v & GCMD_ONESHOT);
+
+	/* 11.4.4: one field per write; the others must be written as they are */
+	if (__builtin_popcount(changed) > 1)
+		violation(hw, "GCMD write changes more than one field");
+	if (v & VTD_GCMD_SRTP) {
+		hw->rta = reg(hw, VTD_RTADDR_REG, 8);
+		hw->gsts |= VTD_GSTS_RTPS;
+		hw->srtp++;
+	}
+	if (v & VTD_GCMD_WBF)
+		hw->wbf++;	/* done at once: WBFS reads 0 */
+	if (v & VTD_GCMD_SIRTP)
+		hw->gsts |= VTD_GSTS_IRTPS;
+	if ((v & VTD_GCMD_QIE) && !(hw->gsts & VTD_GSTS_QIES)) {
+		hw->iqh = 0;	/* 10.4.22: IQH is reset when QI is enabled */
+		if (reg(hw, VTD_IQT_REG, 8))
+			violation(hw, "QI enabled with IQT not 0");
+		hw->gsts |= VTD_GSTS_QIES;
+	} else if (!(v & VTD_GCMD_QIE) && (hw->gsts & VTD_GSTS_QIES)) {
+		if (FIELD_GET(VTD_IQ_INDEX, hw->iqh) !=
+		    FIELD_GET(VTD_IQ_INDEX, reg(hw, VTD_IQT_REG, 8)))
+			violation(hw, "QI disabled with descriptors pending");
+		hw->gsts &= ~VTD_GSTS_QIES;
+	}
+	if ((v & VTD_GCMD_TE) && !(hw->gsts & VTD_GSTS_TES) && !(hw->gsts & VTD_GSTS_RTPS))
+		violation(hw, "translation enabled before a root table was set");
+	hw->te_offs += !(v & VTD_GCMD_TE) && (hw->gsts & VTD_GSTS_TES);
+	hw->gsts = (hw->gsts & ~(VTD_GSTS_TES | VTD_GSTS_IRES | VTD_GSTS_CFIS)) |
+		   (v & (VTD_GCMD_TE | VTD_GCMD_IRE | VTD_GCMD_CFI));
+}
+
+/* VT-d 6.0 removed register-based invalidation (6.5.1). */
+static bool regs_gone(struct vtd_hw *hw)
+{
+	u32 ver = (u32)reg(hw, VTD_VER_REG, 4);
+
+	if (((ver >> 4) & 0xf) < 6)
+		return false;
+	violation(hw, "register invalidation on a VT-d 6+ unit");
+	return true;
+}
+
+static void ccmd(struct vtd_hw *hw, u64 v)
+{
+	struct vtd_hw_op op = { .type = VTD_DESC_CC, .reg = true };
+
+	if (!(v & VTD_CCMD_ICC) || hw->stuck || regs_gone(hw))
+		return;
+	if (hw->gsts & VTD_GSTS_QIES) {
+		violation(hw, "context command register used while QI is on");
+		return;	/* ignored: ICC stays set */
+	}
+	op.gran = (u8)FIELD_GET(VTD_CCMD_CIRG, v);
+	op.did = (u16)FIELD_GET(VTD_CCMD_DID, v);
+	op.sid = (u16)FIELD_GET(VTD_CCMD_SID, v);
+	log_op(hw, op);
+	v &= ~(VTD_CCMD_ICC | VTD_CCMD_CAIG);
+	set_reg(hw, VTD_CCMD_REG, v | FIELD_PREP(VTD_CCMD_CAIG, op.gran), 8);
+}
+
+static void iotlb_reg(struct vtd_hw *hw, u64 v)
+{
+	u64 iva = reg(hw, hw->iro + VTD_IVA_OFF, 8);
+	struct vtd_hw_op op = { .type = VTD_DESC_IOTLB, .reg = true };
+	u64 aig;
+
+	if (!(v & VTD_IOTLB_IVT) || hw->stuck || regs_gone(hw))
+		return;
+	if (hw->gsts & VTD_GSTS_QIES) {
+		violation(hw, "IOTLB register used while QI is on");
+		return;
+	}
+	op.gran = (u8)FIELD_GET(VTD_IOTLB_IIRG, v);
+	op.did = (u16)FIELD_GET(VTD_IOTLB_DID, v);
+	op.am = (u8)FIELD_GET(VTD_IVA_AM, iva);
+	op.ih = iva & VTD_IVA_IH;
+	op.addr = iva & VTD_IVA_ADDR;
+	aig = op.gran;
+	if (op.gran == VTD_GRAN_PAGE &&
+	    (op.am > hw->mamv || ((op.addr >> 12) & ((1ULL << op.am) - 1))))
+		aig = 0;	/* not performed */
+	else
+		log_op(hw, op);
+	v &= ~(VTD_IOTLB_IVT | VTD_IOTLB_IAIG);
+	set_reg(hw, hw->iro + VTD_IOTLB_OFF, v | FIELD_PREP(VTD_IOTLB_IAIG, aig), 8);
+}
+
+u64 vtd_hw_read(const struct vtd_unit *u, u32 off, int bytes)
+{
+	struct vtd_hw *hw = vtd_hw_of(u);
+
+	switch (off) {
+	case VTD_GSTS_REG:
+		return hw->gsts;
+	case VTD_FSTS_REG:
+		return hw->fsts | (fault_pending(hw) ? VTD_FSTS_PPF : 0);
+	case VTD_IQH_REG:
+		return hw->iqh;
+	}
+	if (off + (u32)bytes > sizeof(hw->regs))
+		abort();
+	return reg(hw, off, bytes);
+}
+
+void vtd_hw_write(struct vtd_unit *u, u32 off, u64 v, int bytes)
+{
+	struct vtd_hw *hw = vtd_hw_of(u);
+
+	if (off >= hw->fro && off < hw->fro + hw->nfr * VTD_FRCD_SIZE) {
+		/* fault records are read-only but for F, write 1 to clear (at byte 15) */
+		u32 in = (off - hw->fro) % VTD_FRCD_SIZE;
+		u32 f_off = off - in + 8;
+
+		if ((in == 12 && bytes == 4 && (v & BIT(31))) ||
+		    (in == 8 && bytes == 8 && (v & VTD_FRCD_F)))
+			set_reg(hw, f_off, reg(hw, f_off, 8) & ~VTD_FRCD_F, 8);
+		else if (in != 12 && in != 8)
+			violation(hw, "write to a read-only fault record field");
+		return;
+	}
+	switch (off) {
+	case VTD_VER_REG:
+	case VTD_CAP_REG:
+	case VTD_ECAP_REG:
+	case VTD_GSTS_REG:
+	case VTD_IQH_REG:
+		violation(hw, "write to a read-only register");
+		return;
+	case VTD_GCMD_REG:
+		gcmd(hw, (u32)v);
+		return;
+	case VTD_FSTS_REG:
+		hw->fsts &= ~((u32)v & VTD_FSTS_W1C);
+		qi_run(hw);	/* fetching resumes once IQE/ITE are clear */
+		return;
+	case VTD_FECTL_REG:
+		set_reg(hw, off, (reg(hw, off, 4) & VTD_FECTL_IP) | (v & VTD_FECTL_IM), 4);
+		if (!(v & VTD_FECTL_IM) && (reg(hw, off, 4) & VTD_FECTL_IP))
+			fault_event(hw);
+		return;
+	}
+	set_reg(hw, off, v, bytes);
+	if (off == VTD_CCMD_REG)
+		ccmd(hw, v);
+	else if (off == hw->iro + VTD_IOTLB_OFF)
+		iotlb_reg(hw, v);
+	else if (off == VTD_IQT_REG)
+		qi_run(hw);
+}
+
+/* --- faults (7.1-7.3) --- */
+
+static void fault_event(struct vtd_hw *hw)
+{
+	u32 data = (u32)reg(hw, VTD_FEDATA_REG, 4);
+
+	if (reg(hw, VTD_FECTL_REG, 4) & VTD_FECTL_IM) {
+		set_reg(hw, VTD_FECTL_REG, reg(hw, VTD_FECTL_REG, 4) | VTD_FECTL_IP, 4);
+		return;
+	}
+	set_reg(hw, VTD_FECTL_REG, reg(hw, VTD_FECTL_REG, 4) & ~VTD_FECTL_IP, 4);
+	hw->msis++;
+	host_msi(data);
+}
+
+bool vtd_hw_fault(struct vtd_hw *hw, u16 sid, u64 addr, u8 reason, bool write)
+{
+	u32 off = hw->fro + hw->fr_next * VTD_FRCD_SIZE;
+	bool first = !fault_pending(hw);
+
+	if (hw->fsts & VTD_FSTS_PFO)
+		return false;	/* overflowed: nothing recorded until PFO is cleared */
+	if (reg(hw, off + 8, 8) & VTD_FRCD_F) {
+		hw->fsts |= VTD_FSTS_PFO;
+		fault_event(hw);
+		return false;
+	}
+	set_reg(hw, off, addr & VTD_FRCD_FI, 8);
+	set_reg(hw, off + 8, VTD_FRCD_F | (write ? 0 : VTD_FRCD_T) |
+		FIELD_PREP(VTD_FRCD_FR, reason) | sid, 8);
+	if (first)
+		hw->fsts = (hw->fsts & ~VTD_FSTS_FRI) | FIELD_PREP(VTD_FSTS_FRI, hw->fr_next);
+	hw->fr_next = (hw->fr_next + 1) % hw->nfr;
+	fault_event(hw);
+	return true;
+}
