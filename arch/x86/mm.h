@@ -56,6 +56,11 @@ void pmm_free(phys_addr_t pa, unsigned int order);
 /* Extra references (pins) on any page of an allocated block. */
 void page_get(phys_addr_t pa);
 void page_put(phys_addr_t pa);
+/* n references at once, all on the block holding pa. */
+void page_get_many(phys_addr_t pa, unsigned long n);
+void page_put_many(phys_addr_t pa, unsigned long n);
+/* Pages from pa to the end of its allocated block. */
+unsigned long page_block_pages_from(phys_addr_t pa);
 int page_refcount(phys_addr_t pa);
 bool pmm_is_ram(phys_addr_t pa);
 u64 pmm_free_pages(void);

@@ -194,17 +194,42 @@ static void release_block(u64 pfn)
 
 void page_get(phys_addr_t pa)
 {
-	struct page *h = checked_head(pa, "page_get");
-
-	__atomic_fetch_add(&h->refcount, 1, __ATOMIC_RELAXED);
+	page_get_many(pa, 1);
 }
 
 void page_put(phys_addr_t pa)
 {
-	struct page *h = checked_head(pa, "page_put");
+	page_put_many(pa, 1);
+}
 
-	if (__atomic_sub_fetch(&h->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+/* n references on the block holding pa (one per 4K page pinned, say). */
+void page_get_many(phys_addr_t pa, unsigned long n)
+{
+	struct page *h = checked_head(pa, "page_get");
+
+	__atomic_fetch_add(&h->refcount, (u32)n, __ATOMIC_RELAXED);
+}
+
+void page_put_many(phys_addr_t pa, unsigned long n)
+{
+	struct page *h = checked_head(pa, "page_put");
+	u32 old = __atomic_fetch_sub(&h->refcount, (u32)n, __ATOMIC_ACQ_REL);
+
+	if (old < n)
+		panic("page_put: %#llx dropped %lu references, held %u",
+		      (unsigned long long)pa, n, old);
+	if (old == n)
 		release_block((u64)(h - pages));
+}
+
+/* How many pages from pa on belong to pa's allocated block (pins group by it). */
+unsigned long page_block_pages_from(phys_addr_t pa)
+{
+	u64 pfn = pa >> PAGE_SHIFT;
+	u64 head = head_pfn(pfn);
+
+	checked_head(pa, "page_block_pages_from");
+	return (unsigned long)(head + (1ULL << pfn_page(pfn)->order) - pfn);
 }
 
 int page_refcount(phys_addr_t pa)

@@ -429,8 +429,9 @@ int uvm_pin(struct uvm *m, u64 va, size_t npages, bool write, phys_addr_t *pa)
 	if (check_mul_overflow((u64)npages, PAGE_SIZE, &len) ||
 	    check_add_overflow(va, len, &end) || end > USER_MAX)
 		return -EFAULT;
-	for (i = 0; i < npages; i++) {
+	for (i = 0; i < npages;) {
 		u64 v = va + i * PAGE_SIZE;
+		size_t n = 1;
 
 		if (!a || v >= a->end)
 			a = uvm_find(m, v);
@@ -439,7 +440,13 @@ int uvm_pin(struct uvm *m, u64 va, size_t npages, bool write, phys_addr_t *pa)
 		pa[i] = translate(m, v);
 		if (!pa[i])
 			goto fault;
-		page_get(pa[i]);
+		/* a 2 MiB page: one walk and one reference update for all of it */
+		if (a->kind == UVM_HUGEPAGE)
+			n = min_t(size_t, npages - i, (HPAGE_SIZE - (v & (HPAGE_SIZE - 1))) / PAGE_SIZE);
+		for (size_t k = 1; k < n; k++)
+			pa[i + k] = pa[i] + k * PAGE_SIZE;
+		page_get_many(pa[i], n);
+		i += n;
 	}
 	m->pinned += npages;
 	pinned_total += npages;
@@ -465,8 +472,14 @@ void uvm_unpin(struct uvm *m, const phys_addr_t *pa, size_t npages)
 {
 	if (WARN_ON(npages > m->pinned))
 		npages = m->pinned;
-	for (size_t i = 0; i < npages; i++)
-		page_put(pa[i]);
+	/* consecutive pages of one block (a 2 MiB page) drop their pins at once */
+	for (size_t i = 0, n; i < npages; i += n) {
+		size_t room = page_block_pages_from(pa[i]);
+
+		for (n = 1; i + n < npages && n < room && pa[i + n] == pa[i] + n * PAGE_SIZE; n++)
+			;
+		page_put_many(pa[i], n);
+	}
 	m->pinned -= npages;
 	pinned_total -= npages;
 }
