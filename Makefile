@@ -51,6 +51,7 @@ arch-x86 += arch/x86/kmalloc.o
 arch-x86 += arch/x86/acpi.o
 arch-x86 += arch/x86/pci.o
 arch-x86 += arch/x86/lapic.o
+arch-x86 += arch/x86/ioapic.o
 arch-x86 += arch/x86/tsc.o
 arch-x86 += arch/x86/fwcfg.o
 arch-x86 += arch/x86/watchdog.o
@@ -95,11 +96,13 @@ core += core/selftest.o
 
 # the driver interface, the self-test mock, the fault API
 iommu += iommu/iommu.o
+iommu += iommu/irq_remap.o
 mock += iommu/mock/mock.o
 iommu-hw += iommu/fault.o
 # the kernel's binding of drivers to the machine (ACPI, PCI)
 iommu-kernel += iommu/acpi_live.o
 iommu-kernel += iommu/iommu_init.o
+iommu-kernel += iommu/irq_line.o
 
 # ACPI DMAR/IVRS parsers and capability-register decoders (kernel, tools, tests)
 acpi += iommu/acpitab.o
@@ -118,6 +121,7 @@ vtd += iommu/vtd/vtd_pgtable.o
 vtd += iommu/vtd/vtd_inval.o
 vtd += iommu/vtd/vtd_qi.o
 vtd += iommu/vtd/vtd_fault.o
+vtd += iommu/vtd/vtd_irq.o
 vtd-kernel += iommu/vtd/vtd_mem.o
 
 amdvi += iommu/amdvi/amdvi_pgtable.o
@@ -180,6 +184,8 @@ suites-kernel += tests/kernel/dma_util.o
 suites-kernel += tests/kernel/dma_edu.o
 suites-kernel += tests/kernel/dma_storage.o
 suites-kernel += tests/kernel/dma_core.o
+suites-kernel += tests/kernel/irq_util.o
+suites-kernel += tests/kernel/irq.o
 suites-kernel += tests/kernel/vtd_util.o
 suites-kernel += tests/kernel/vtd.o
 suites-kernel += tests/kernel/vtd_qi.o

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * ACPI discovery: walk the root table found from the boot handoff, map and
- * checksum every table, and decode MADT (CPUs, IOAPIC), MCFG (ECAM) and
- * FADT (PM timer). Lengths are checked before every access.
+ * checksum every table, and decode MADT (CPUs, IOAPICs, ISA overrides),
+ * MCFG (ECAM) and FADT (PM timer). Lengths are checked before every access.
  * Layouts: ACPI 6.5 sections 5.2.5-5.2.12; PCI Firmware spec (MCFG).
  */
 #include "arch/x86/acpi.h"
@@ -70,6 +70,38 @@ const struct acpi_header *acpi_find(const char *sig, int instance)
 	return NULL;
 }
 
+/* Entry 1: id at 2, address at 4, GSI base at 8. */
+static void madt_ioapic(const u8 *p)
+{
+	struct acpi_ioapic *io;
+
+	if (acpi.nioapics >= ACPI_MAX_IOAPICS) {
+		printk("# acpi: more than %d IOAPICs in the MADT, the rest ignored\n",
+		       ACPI_MAX_IOAPICS);
+		return;
+	}
+	io = &acpi.ioapics[acpi.nioapics++];
+	io->id = p[2];
+	memcpy(&io->addr, p + 4, 4);
+	memcpy(&io->gsi_base, p + 8, 4);
+	if (!acpi.ioapic_base)
+		acpi.ioapic_base = io->addr;
+}
+
+/* Entry 2: bus at 2, source IRQ at 3, GSI at 4, flags at 8. */
+static void madt_iso(const u8 *p)
+{
+	struct acpi_iso *o;
+
+	if (acpi.niso >= ACPI_MAX_ISO)
+		return;
+	o = &acpi.isos[acpi.niso++];
+	o->bus = p[2];
+	o->source = p[3];
+	memcpy(&o->gsi, p + 4, 4);
+	memcpy(&o->flags, p + 8, 2);
+}
+
 static void parse_madt(const struct acpi_header *h)
 {
 	const u8 *p = (const u8 *)h + 44, *end = (const u8 *)h + h->length;
@@ -79,12 +111,10 @@ static void parse_madt(const struct acpi_header *h)
 			acpi.lapic_ids[acpi.ncpus++] = p[3];	/* enabled or online-capable */
 		else if (p[0] == 9 && p[1] >= 16 && (p[8] & 3) && acpi.ncpus < ACPI_MAX_CPUS)
 			memcpy(&acpi.lapic_ids[acpi.ncpus++], p + 4, 4);	/* x2APIC */
-		else if (p[0] == 1 && p[1] >= 12 && !acpi.ioapic_base) {
-			u32 a;
-
-			memcpy(&a, p + 4, 4);
-			acpi.ioapic_base = a;
-		}
+		else if (p[0] == 1 && p[1] >= 12)
+			madt_ioapic(p);
+		else if (p[0] == 2 && p[1] >= 10)
+			madt_iso(p);
 		p += p[1];
 	}
 }

@@ -12,6 +12,8 @@
 #define ACPI_MAX_TABLES 64
 #define ACPI_MAX_CPUS 64
 #define ACPI_MAX_ECAM 8
+#define ACPI_MAX_IOAPICS 8
+#define ACPI_MAX_ISO 16
 
 struct acpi_header {
 	char sig[4];
@@ -33,6 +35,24 @@ struct acpi_table {
 	const struct acpi_header *hdr;	/* mapped, whole table */
 };
 
+/* MADT entry 1: one I/O APIC. */
+struct acpi_ioapic {
+	u8 id;				/* the handle DMAR and IVRS scopes use */
+	u32 addr;			/* register base */
+	u32 gsi_base;			/* first global system interrupt of its pins */
+};
+
+/* MADT entry 2: an ISA IRQ wired to another GSI, or with other polarity/trigger. */
+struct acpi_iso {
+	u8 bus;				/* 0: ISA */
+	u8 source;			/* ISA IRQ */
+	u32 gsi;
+	u16 flags;			/* MPS INTI flags: polarity 1:0, trigger 3:2 */
+};
+
+#define ACPI_INTI_POLARITY	0x3	/* 0 bus default, 1 high, 3 low */
+#define ACPI_INTI_TRIGGER	0xc	/* 0 bus default, 4 edge, 0xc level */
+
 struct ecam_region {
 	phys_addr_t base;
 	u16 segment;
@@ -49,7 +69,11 @@ struct acpi_info {
 	/* MADT */
 	u32 lapic_ids[ACPI_MAX_CPUS];
 	int ncpus;
-	phys_addr_t ioapic_base;
+	phys_addr_t ioapic_base;	/* the first IOAPIC's */
+	struct acpi_ioapic ioapics[ACPI_MAX_IOAPICS];
+	int nioapics;
+	struct acpi_iso isos[ACPI_MAX_ISO];
+	int niso;
 	/* MCFG */
 	struct ecam_region ecam[ACPI_MAX_ECAM];
 	int necam;

@@ -89,6 +89,11 @@ void lapic_eoi(void)
 		lapic_write(LAPIC_EOI, 0);
 }
 
+bool lapic_x2apic_mode(void)
+{
+	return on && x2;
+}
+
 u32 lapic_id(void)
 {
 	if (!on)

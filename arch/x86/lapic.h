@@ -12,6 +12,8 @@ void lapic_init(void);
 bool lapic_enabled(void);
 void lapic_eoi(void);
 u32 lapic_id(void);
+/* Whether the local APIC runs in x2APIC mode (32-bit destinations). */
+bool lapic_x2apic_mode(void);
 /* Compatibility-format MSI targeting this CPU with a fixed vector. */
 u64 msi_addr(u32 apic_id);
 u32 msi_data(int vector);

@@ -129,6 +129,7 @@ static void rig_down(void)
 		struct vtd_unit *u = vtd_units[i];
 
 		vtd_fault_fini(u);
+		vtd_ir_stop(u);
 		vtd_qi_free(u);
 		vtd_ctx_fini(u);
 		iommu_device_unregister(&u->iommu);
@@ -136,6 +137,7 @@ static void rig_down(void)
 		vtd_units[i] = NULL;
 	}
 	vtd_nunits = 0;
+	irq_remap_unregister(&vtd_irq_remap_ops);
 	vtd_dmar = NULL;
 	vtd_iommu_ops.identity_domain = NULL;
 	vtd_hw_reset();
