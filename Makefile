@@ -130,6 +130,7 @@ amdvi += iommu/amdvi/amdvi_event.o
 amdvi += iommu/amdvi/amdvi_devtab.o
 amdvi += iommu/amdvi/amdvi_init.o
 amdvi += iommu/amdvi/amdvi_domain.o
+amdvi += iommu/amdvi/amdvi_irq.o
 
 # the syscall stub: fd table and /dev/iommu (both builds), ring 3's system
 # calls and VFIO device files (kernel), the LD_PRELOAD front (hosted)
@@ -222,10 +223,12 @@ suites-caps-host += tests/host/caps_fixtures.o
 suites-amdvi-host += tests/host/hostutil.o
 suites-amdvi-host += tests/host/live_tables.o
 suites-amdvi-host += tests/host/amdvi_model.o
+suites-amdvi-host += tests/host/amdvi_rig.o
 suites-amdvi-host += tests/host/amdvi_ring.o
 suites-amdvi-host += tests/host/amdvi_events.o
 suites-amdvi-host += tests/host/amdvi_ivmd.o
 suites-amdvi-host += tests/host/amdvi_units.o
+suites-amdvi-host += tests/host/amdvi_irq.o
 
 suites-vtd-host += tests/host/hostutil.o
 suites-vtd-host += tests/host/live_tables.o

@@ -83,6 +83,8 @@ struct irq_remap_ops {
 	int (*compat_blocked)(const struct irq_source *src);
 	/* Entries handed out and not freed (inherited ones not counted): the leak check. */
 	long (*live)(void);
+	/* Remapping found not to deliver: covers() false from now on, for every source. */
+	void (*off)(void);
 };
 
 /* The active driver's ops (NULL: no remapping). One driver at a time. */
@@ -164,7 +166,11 @@ int irq_line_wait(struct irq_line *l, u64 seen, u64 timeout_us);
 /* An IOAPIC line's end of interrupt (level pins, by the entry's vector field). */
 void irq_line_eoi(struct irq_line *l);
 
-/* Boot: report what remapping the kernel runs with (after iommu_init). */
+/*
+ * Boot, after iommu_init: check that remapped interrupts arrive (the PIT
+ * through an IOAPIC; remapping that drops them is switched off) and report
+ * what remapping the kernel runs with.
+ */
 void irq_remap_report(void);
 
 #endif

@@ -507,6 +507,12 @@ static long vtd_ir_live(void)
 	return n;
 }
 
+static void vtd_ir_off(void)
+{
+	for (int i = 0; i < vtd_nunits; i++)
+		vtd_ir_stop(vtd_units[i]);
+}
+
 const struct irq_remap_ops vtd_irq_remap_ops = {
 	.name = "vtd",
 	.covers = vtd_ir_covers,
@@ -517,4 +523,5 @@ const struct irq_remap_ops vtd_irq_remap_ops = {
 	.bypass = vtd_ir_bypass,
 	.compat_blocked = vtd_ir_compat_blocked,
 	.live = vtd_ir_live,
+	.off = vtd_ir_off,
 };

@@ -238,7 +238,9 @@ static void ioapic_pit(bool control)
 		udelay(5000);
 		c = l.count;
 		udelay(20000);
-		report(l.count == c, "and stop with the PIT: they were its ticks");
+		/* a busy host may deliver the mode change's one last edge late */
+		report(l.count <= c + 1, "and stop with the PIT: they were its ticks (%llu, "
+		       "then %llu)", (unsigned long long)c, (unsigned long long)l.count);
 	}
 	irq_line_free(&l);
 	irq_mode_end(&src, bypassed);
