@@ -210,8 +210,11 @@ static int copy_old_entries(struct vtd_unit *u, u64 old_irta)
 {
 	u32 n = 1u << (FIELD_GET(VTD_IRTA_S, old_irta) + 1), copied = 0;
 	bool old_eime = old_irta & VTD_IRTA_EIME;
-	const u64 *old = memremap(old_irta & VTD_IRTA_ADDR, (size_t)n * 16);
+	const u64 *old = (old_irta & VTD_IRTA_ADDR) ?
+			 memremap(old_irta & VTD_IRTA_ADDR, (size_t)n * 16) : NULL;
 
+	if (!(old_irta & VTD_IRTA_ADDR))
+		return 0;	/* on with no table: nothing to keep */
 	if (!old)
 		return -ENOMEM;
 	for (u32 i = 0; i < n && i < u->ir.entries; i++) {
