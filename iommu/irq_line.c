@@ -303,12 +303,36 @@ static void selftest(const struct irq_remap_ops *ops)
 	irq_remap_unregister(ops);
 }
 
+/*
+ * Every IOAPIC must be behind a remapping unit (a DMAR scope, an IVRS
+ * special entry or ivrs_ioapic=), as Linux requires: QEMU's amd-iommu
+ * with intremap=off leaves its IOAPIC out of IVRS, and the unit then drops
+ * every remapped interrupt.
+ */
+static bool ioapics_covered(const struct irq_remap_ops *ops)
+{
+	for (int i = 0; i < ioapic_count; i++) {
+		struct irq_source s = { .kind = IRQ_SRC_IOAPIC, .id = ioapics[i].id };
+
+		if (!ops->covers(&s)) {
+			printk("# irq: IOAPIC %u is behind no %s remapping unit: remapping "
+			       "switched off\n", ioapics[i].id, ops->name);
+			return false;
+		}
+	}
+	return true;
+}
+
 void irq_remap_report(void)
 {
 	const struct irq_remap_ops *ops = irq_remap_ops();
 
-	if (ops)
+	if (ops && !ioapics_covered(ops)) {
+		ops->off();
+		irq_remap_unregister(ops);
+	} else if (ops) {
 		selftest(ops);
+	}
 	ops = irq_remap_ops();
 	printk("# irq: %d IOAPIC(s); interrupt remapping %s%s\n", ioapic_count,
 	       ops ? "by " : "off", ops ? ops->name : "");
