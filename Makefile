@@ -138,6 +138,7 @@ sim += ioctl-sim/fdtable.o
 sim += ioctl-sim/ioctl.o
 sim-kernel += ioctl-sim/syscall.o
 sim-kernel += ioctl-sim/vfio_dev.o
+sim-kernel += ioctl-sim/eventfd.o
 sim-preload += ioctl-sim/preload.o
 
 # the devices the tests make DMA
