@@ -105,8 +105,6 @@ static const struct sim_file_ops eventfd_fops = {
 int sim_eventfd_create(u64 initval, int flags)
 {
 	struct eventfd *e;
-	struct sim_file *f;
-	int fd;
 
 	if (flags & ~(EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC))
 		return -EINVAL;
@@ -117,18 +115,7 @@ int sim_eventfd_create(u64 initval, int flags)
 		return -ENOMEM;
 	e->count = initval;
 	e->flags = flags;
-	f = sim_file_alloc(&eventfd_fops, e);
-	if (!f) {
-		kfree(e);
-		return -ENOMEM;
-	}
-	fd = sim_fd_reserve();
-	if (fd < 0) {
-		sim_fput(f);
-		return fd;
-	}
-	sim_fd_install(fd, f);
-	return fd;
+	return sim_fd_new(&eventfd_fops, e);
 }
 
 void sim_eventfd_signal(struct sim_file *f)

@@ -69,6 +69,8 @@ struct sim_file *sim_file_alloc(const struct sim_file_ops *ops, void *private_da
 int sim_fd_reserve(void);
 void sim_fd_install(int fd, struct sim_file *f);
 void sim_fd_unreserve(int fd);
+/* A new file with ops on the lowest free fd; on failure private_data is freed. */
+int sim_fd_new(const struct sim_file_ops *ops, void *private_data);
 
 /* A reference on fd's file (NULL: -EBADF); drop it with sim_fput(). */
 struct sim_file *sim_fget(int fd);

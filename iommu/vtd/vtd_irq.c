@@ -309,8 +309,11 @@ int vtd_ir_start(struct vtd_unit *u)
 	if (ir->found_on)
 		s = max(s, (unsigned int)FIELD_GET(VTD_IRTA_S, ir->found_irta));
 	ret = table_alloc(u, min(s, (unsigned int)VTD_IRT_MAX_S));
-	if (ret)
+	if (ret) {
+		if (ir->found_on)	/* not ours to keep on: remappable interrupts stop */
+			vtd_gcmd(u, 0, VTD_GCMD_IRE, VTD_GSTS_IRES, false);
 		return ret;
+	}
 	if (ir->found_on) {
 		copied = copy_old_entries(u, ir->found_irta);
 		if (copied < 0) {

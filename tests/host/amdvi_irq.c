@@ -404,3 +404,47 @@ KTEST(amdvi-ir, test_amdvi_ir_failure_at_every_site)
 out:
 	ir_down();
 }
+
+/* Keeping a previous owner's tables failed at each allocation: no leak, no crash. */
+KTEST(amdvi-ir, test_amdvi_ir_takeover_failure_at_every_site)
+{
+	struct amdvi_unit *u;
+	u64 *dt = NULL;
+	u32 *irt = NULL;
+	long pages;
+	int n, fired = 0;
+
+	if (!ir_up("", false, 0))
+		goto out;
+	u = amdvi_rig->u[2];
+	dt = page_alloc_va(9);
+	irt = page_alloc_va(0);
+	for (u32 id = 0; id < 4; id++) {
+		dt[4 * (0x2100 + id)] = AMDVI_DTE0_V;
+		dt[4 * (0x2100 + id) + 2] = AMDVI_DTE2_IV | FIELD_PREP(AMDVI_DTE2_INTTABLEN, 2ULL) |
+					    amdvi_pa(irt) |
+					    FIELD_PREP(AMDVI_DTE2_INTCTL, (u64)AMDVI_INTCTL_REMAP);
+	}
+	irt[1] = AMDVI_IRTE_REMAPEN | 0x40 << 16;
+	pages = host_pages_live();
+	for (n = 1; n < 50; n++) {
+		bool f;
+
+		amdvi_ir_fini(u);
+		failpoint_arm((unsigned long)n);
+		amdvi_ir_init(u, AMDVI_CTRL_IOMMU_EN, amdvi_pa(dt) | 0x1ff);
+		f = failpoint_fired();
+		failpoint_arm(0);
+		if (!f)
+			break;
+		fired++;
+	}
+	report(n < 50 && fired == n - 1 && u->ir_inherited == 4,
+	       "%d sites failed one at a time; then 4 tables of 1 entry kept", fired);
+	amdvi_ir_fini(u);
+	report(host_pages_live() == pages, "every table given back");
+out:
+	page_free_va(dt, 9);
+	page_free_va(irt, 0);
+	ir_down();
+}

@@ -368,7 +368,7 @@ static void left_remapping_on(struct vtd_hw *hw)
 	irta = (u64)(uintptr_t)fw_table | 8;
 	memcpy(hw->regs + VTD_IRTA_REG, &irta, 8);
 	hw->irta = irta;
-	hw->gsts = VTD_GSTS_IRES | VTD_GSTS_IRTPS;
+	hw->gsts |= VTD_GSTS_IRES | VTD_GSTS_IRTPS;
 }
 
 /*
@@ -442,4 +442,59 @@ KTEST(vtd-ir, test_vtd_ir_failure_at_every_site)
 	       fired);
 out:
 	ir_down();
+}
+
+/*
+ * The start path failed at each allocation and wait in turn, fresh and with
+ * remapping found on: an error, remapping off, no table left; past the last
+ * site it starts.
+ */
+KTEST(vtd-ir, test_vtd_ir_start_failure_at_every_site)
+{
+	for (int found = 0; found < 2; found++) {
+		struct vtd_unit *u;
+		struct vtd_hw *hw;
+		long pages;
+		int n, fired = 0, bad = 0;
+
+		if (!ir_up("", false, 0, NULL))
+			break;
+		u = vtd_units[1];
+		hw = vtd_rig->hw[1];
+		host_poll_step_us(1000);
+		for (n = 1; n < 50; n++) {
+			int ret;
+			bool f;
+
+			vtd_ir_stop(u);
+			if (found)
+				left_remapping_on(hw);
+			pages = host_pages_live();
+			failpoint_arm((unsigned long)n);
+			ret = vtd_ir_start(u);
+			f = failpoint_fired();
+			failpoint_arm(0);
+			if (!f) {
+				report(ret == 0 && u->ir.on, "%s: past the last site it starts",
+				       found ? "found on" : "fresh");
+				break;
+			}
+			fired++;
+			if (!ret || u->ir.irt || (hw->gsts & VTD_GSTS_IRES) ||
+			    host_pages_live() != pages) {
+				report_info("site %d: ret %d table %p IRES %d pages %+ld", n, ret,
+					    (void *)u->ir.irt, !!(hw->gsts & VTD_GSTS_IRES),
+					    host_pages_live() - pages);
+				bad++;
+			}
+		}
+		host_poll_step_us(0);
+		report(n < 50 && fired == n - 1 && !bad, "%s: %d sites failed one at a time: an "
+		       "error, remapping off, no table kept", found ? "found on" : "fresh", fired);
+		vtd_ir_release_inherited(u);
+		ir_down();
+	}
+	if (fw_table)
+		page_free_va(fw_table, 1);
+	fw_table = NULL;
 }
