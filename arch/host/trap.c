@@ -47,7 +47,7 @@ u32 lapic_id(void)
 	return 0;
 }
 
-bool lapic_x2apic_mode(void)
+bool lapic_x2apic(void)
 {
 	return x2apic;
 }

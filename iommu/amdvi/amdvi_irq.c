@@ -358,7 +358,7 @@ static int keep_old_tables(struct amdvi_unit *u, u64 found_ctrl, u64 found_devta
 
 u64 amdvi_ir_init(struct amdvi_unit *u, u64 found_ctrl, u64 found_devtab)
 {
-	bool x2 = lapic_x2apic_mode();
+	bool x2 = lapic_x2apic();
 
 	spin_lock_init(&u->ir_lock);
 	if (!u->irts.next)

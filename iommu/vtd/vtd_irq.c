@@ -104,7 +104,7 @@ static struct vtd_unit *unit_of_source(const struct irq_source *src, u8 *svt, u1
 
 static bool x2apic_mode(void)
 {
-	return lapic_x2apic_mode();
+	return lapic_x2apic();
 }
 
 /*
