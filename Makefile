@@ -634,3 +634,8 @@ clean:
 
 # (not in build/linux-vfio: make bench's Debian files, where conf-hooks.d is a folder)
 -include $(shell find $(BUILD) -path $(BUILD)/linux-vfio -prune -o -name '*.d' -type f -print 2>/dev/null)
+
+# --- Linux as the reference (not part of make check; long) -------------------
+# Linux's fault-injection files (fail-nth, debugfs fail*) in libiommufd-host.so
+$(HB)/libiommufd-host.so: $(HB)/pic/ioctl-sim/fault_inject.o
+$(HB)/test-abi-preload: $(HB)/san/tests/host/fault_inject_preload.o
