@@ -639,3 +639,14 @@ clean:
 # Linux's fault-injection files (fail-nth, debugfs fail*) in libiommufd-host.so
 $(HB)/libiommufd-host.so: $(HB)/pic/ioctl-sim/fault_inject.o
 $(HB)/test-abi-preload: $(HB)/san/tests/host/fault_inject_preload.o
+.PHONY: linux-selftest linux-oracle
+
+# Linux 6.12's own iommufd selftest, unmodified, against libiommufd-host.so (scripts/linux-selftest)
+linux-selftest: host
+	@[ "$(SKIP_DEPS)" = 1 ] || scripts/deps linux
+	$(PYTHON) scripts/linux-selftest
+
+# Linux 6.12 built once (cached outside git) as the oracle for tests/user (scripts/linux-oracle)
+linux-oracle: host kernel
+	@[ "$(SKIP_DEPS)" = 1 ] || scripts/deps linux
+	$(PYTHON) scripts/linux-oracle
