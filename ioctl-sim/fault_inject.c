@@ -8,7 +8,10 @@
  * fail_page_alloc and fail_iommufd hold the knobs Linux 6.12 has there, with
  * its defaults, formats and parsing. Our sites are one set (core, ID tables,
  * drivers: Linux's slab, page and iommufd sites alike), so the knobs are kept
- * and read back but select nothing. Same code in the kernel and hosted.
+ * and read back but select nothing. One difference: Linux counts per task,
+ * our fail point per process (kernel: per kernel), so one thread's fail-nth
+ * also fails sites other threads pass. Freestanding code, linked into
+ * libiommufd-host.so today; the kernel's stub can register the same nodes.
  */
 #include "ioctl-sim/fault_inject.h"
 #include "core/platform.h"
