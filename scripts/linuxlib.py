@@ -140,6 +140,54 @@ def build_selftest(tree, outdir, cc=("gcc",), extra=(), log=None):
     return out
 
 
+class HugePages:
+    """with HugePages(): vm.nr_hugepages raised to LINUX_SELFTEST_HUGEPAGES
+    (default 80: 160 MiB) for the selftest's MAP_HUGETLB tests, as root, and
+    put back after; 0 (or not root) leaves the machine alone."""
+    PATH = "/proc/sys/vm/nr_hugepages"
+
+    def __enter__(self):
+        self.old = None
+        want = int(os.environ.get("LINUX_SELFTEST_HUGEPAGES", "80"))
+        try:
+            old = int(open(self.PATH).read())
+            if want <= old:
+                return self
+            with open(self.PATH, "w") as f:
+                f.write(str(want))
+            self.old = old
+            say("[linux] vm.nr_hugepages %d -> %s for the MAP_HUGETLB tests (restored after)"
+                % (old, open(self.PATH).read().strip()))
+        except OSError as e:
+            say("[linux] cannot reserve huge pages (%s): the MAP_HUGETLB tests will fail "
+                "with MAP_FAILED" % e.strerror)
+        return self
+
+    def __exit__(self, *exc):
+        if self.old is not None:
+            with open(self.PATH, "w") as f:
+                f.write(str(self.old))
+
+
+def run_hosted(exe, lib, log, timeout, verbose=False):
+    """exe with LD_PRELOAD=lib, its output to log (and stdout when verbose):
+    (output, exit status; 124 after timeout seconds)."""
+    out = []
+    with open(log, "w") as f:
+        f.write("# LD_PRELOAD=%s %s\n" % (lib, exe))
+        f.flush()
+        p = subprocess.Popen(["timeout", str(timeout), exe], stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, env=dict(os.environ, LD_PRELOAD=lib),
+                             cwd=os.path.dirname(exe), stdin=subprocess.DEVNULL)
+        for raw in p.stdout:
+            line = raw.decode("utf-8", "replace")
+            f.write(line)
+            out.append(line)
+            if verbose:
+                sys.stdout.write(line)
+    return "".join(out), p.wait()
+
+
 # --- kselftest (TAP 13) output ---------------------------------------------
 
 RESULT_RE = re.compile(r"^(ok|not ok) (\d+) (\S+)(?: # (SKIP|XFAIL|XPASS)\b ?(.*))?")
