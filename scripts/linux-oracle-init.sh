@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/busybox sh
 # SPDX-License-Identifier: MIT
 # /init of make linux-oracle's initramfs (scripts/linux-oracle), busybox only:
 # mounts what the programs need, reserves huge pages, binds every edu
@@ -14,6 +14,8 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmpfs /tmp
+echo "oracle:x:1000:1000:oracle:/tmp:/bin/sh" > /etc/passwd
+echo "oracle:x:1000:" > /etc/group
 echo 80 > /proc/sys/vm/nr_hugepages
 echo "=== oracle: linux $(uname -r), hugepages $(cat /proc/sys/vm/nr_hugepages)"
 for d in /sys/bus/pci/devices/*; do
@@ -31,8 +33,7 @@ for p in $oracle_progs; do
 	unset IFS
 	echo "=== oracle: begin $p"
 	case "$p" in
-	user-*) cd /tmp && timeout 600 setpriv --reuid 1000 --regid 1000 --clear-groups \
-			"/oracle/$p" 2>&1 ;;
+	user-*) cd /tmp && timeout 600 su -p -s /bin/sh oracle -c "/oracle/$p" 2>&1 ;;
 	*) cd /oracle && timeout 1200 "/oracle/$p" 2>&1 ;;
 	esac
 	echo "=== oracle: end $p rc=$?"
