@@ -37,8 +37,21 @@ SELFTEST_PATHS = ["Makefile", "Kbuild", "Kconfig", "scripts", "include/uapi",
                   "drivers/iommu/iommufd/iommufd_test.h"]
 
 
+_tee = []
+
+
 def say(msg):
+    """Print msg, and append it to the transcript tee() named."""
     print(msg, flush=True)
+    for f in _tee:
+        f.write(msg + "\n")
+        f.flush()
+
+
+def tee(path):
+    """From now on say() also writes to path (a fresh file): the run's transcript."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    _tee.append(open(path, "w"))
 
 
 def run(cmd, log=None, **kw):
