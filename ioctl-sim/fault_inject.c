@@ -14,7 +14,7 @@
  * libiommufd-host.so today; the kernel's stub can register the same nodes.
  */
 #include "ioctl-sim/fault_inject.h"
-#include "core/platform.h"
+#include "lib/platform.h"
 #include "lib/errno.h"
 #include "lib/failpoint.h"
 #include "lib/printf.h"

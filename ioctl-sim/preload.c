@@ -21,7 +21,8 @@
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include "core/platform.h"
+#include "lib/platform.h"
+#include "arch/host/host.h"
 #include "ioctl-sim/fault_inject.h"
 #include "ioctl-sim/sim.h"
 
@@ -100,7 +101,7 @@ static const struct sim_fd_allocator placeholders = {
 static void __attribute__((constructor)) preload_init(void)
 {
 	sim_set_fd_allocator(&placeholders);
-	sim_host_use_rlimit();
+	host_use_rlimit();
 	fault_inject_register();
 }
 
