@@ -387,11 +387,12 @@ HOST_TESTS += $(HB)/test-bench-iommufd
 # the report tools (scripts/ktaplib.py) against good and broken logs
 HOST_TESTS += $(HB)/test-ktap
 
-.PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb fuzz fuzz-run fuzz-targets soak
-all: kernel iso host
+.PHONY: all kernel iso netboot host check run bench clean deps qemu qemu-gdb fuzz fuzz-run fuzz-targets soak lava
+all: kernel iso netboot host
 
 kernel: $(BUILD)/iommu-testos.elf $(BUILD)/iommu-testos-pvh.elf
 iso: $(BUILD)/iommu-testos.iso
+netboot: $(BUILD)/netboot/boot/grub/grub.cfg
 host: $(HOST_TESTS) $(HOST_TOOLS) $(HOST_LIBS) $(USER_HOST_PROGS)
 
 $(KB)/%.o: %.c
@@ -429,6 +430,22 @@ $(BUILD)/iommu-testos.iso: $(BUILD)/iommu-testos.elf boot/grub.cfg
 	$(Q)cp boot/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
 	$(Q)grub-mkrescue -o $@ $(BUILD)/iso >$(BUILD)/grub-mkrescue.log 2>&1 || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# The TFTP tree for PXE/iPXE (BIOS: boot/grub/i386-pc/core.0) and UEFI network
+# boot (boot/grub/x86_64-efi/core.efi): the ISO's grub.cfg and kernel at the
+# same paths (debug info stripped: it only slows TFTP). check-menu compares
+# the menus of both media.
+$(BUILD)/netboot/boot/grub/grub.cfg: $(BUILD)/iommu-testos.elf boot/grub.cfg scripts/check-menu $(BUILD)/iommu-testos.iso
+	@$(if $(Q),echo "  NETBOOT $(BUILD)/netboot")
+	@rm -rf $(BUILD)/netboot && mkdir -p $(BUILD)/netboot/boot
+	$(Q)grub-mknetdir --net-directory=$(BUILD)/netboot --subdir=boot/grub \
+		-d /usr/lib/grub/i386-pc >$(BUILD)/grub-mknetdir.log 2>&1 && \
+		grub-mknetdir --net-directory=$(BUILD)/netboot --subdir=boot/grub \
+		-d /usr/lib/grub/x86_64-efi >>$(BUILD)/grub-mknetdir.log 2>&1 || \
+		{ cat $(BUILD)/grub-mknetdir.log; exit 1; }
+	$(Q)objcopy --strip-debug $(BUILD)/iommu-testos.elf $(BUILD)/netboot/boot/iommu-testos.elf
+	$(Q)cp boot/grub.cfg $@
+	$(Q)$(PYTHON) scripts/check-menu boot/grub.cfg $(BUILD)/iommu-testos.iso $(BUILD)/netboot
 
 $(UB)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -604,6 +621,12 @@ $(KB)/tests/kernel/vtd_fixtures.o: tests/fixtures/acpi/real/hp-compaq-dc7800-sff
 
 check:
 	$(PYTHON) scripts/check
+
+# the QEMU LAVA jobs run by LAVA's own dispatcher, offline (scripts/lava; root)
+lava:
+	@[ "$(SKIP_DEPS)" = 1 ] || scripts/deps lava
+	$(MAKE) kernel iso
+	$(PYTHON) scripts/lava
 
 # SOAK_LOOPS=N SOAK_SEED=S: see scripts/soak
 soak:
