@@ -387,6 +387,9 @@ HOST_TESTS += $(HB)/test-bench-iommufd
 # the report tools (scripts/ktaplib.py) against good and broken logs
 HOST_TESTS += $(HB)/test-ktap
 
+# the LAVA jobs of lab/jobs/ through LAVA's own validation and test monitor
+HOST_TESTS += $(HB)/test-lava
+
 .PHONY: all kernel iso netboot host check run bench clean deps qemu qemu-gdb fuzz fuzz-run fuzz-targets soak lava
 all: kernel iso netboot host
 
@@ -498,10 +501,16 @@ $(HB)/test-user-%: $(HB)/user-% $(HOST_LIBS)
 	$(Q)printf '#!/bin/sh\n# tests/user/%s.c on Linux, /dev/iommu from libiommufd-host.so,\n# with the 8 MiB memlock limit Linux gives by default\nulimit -S -l 8192 2>/dev/null\nd=$$(dirname "$$0")\nLD_PRELOAD="$$d/libiommufd-host.so" exec "$$d/user-%s" "$$@"\n' $* $* > $@
 	$(Q)chmod +x $@
 
-$(HB)/test-ktap: tests/host/ktap_selftest.py scripts/ktaplib.py
+$(HB)/test-ktap: tests/host/ktap_selftest.py scripts/ktaplib.py scripts/ktapreport.py scripts/junit.xsd
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)printf '#!/bin/sh\n# scripts/ktaplib.py against good and broken logs\nexec $(PYTHON) "$$(dirname "$$0")/../../tests/host/ktap_selftest.py"\n' > $@
+	$(Q)chmod +x $@
+
+$(HB)/test-lava: tests/host/lava_selftest.py scripts/lavalib.py scripts/ktaplib.py
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)printf '#!/bin/sh\n# lab/jobs/*.yaml through LAVA'"'"'s validation and test monitor\nexec $(PYTHON) "$$(dirname "$$0")/../../tests/host/lava_selftest.py"\n' > $@
 	$(Q)chmod +x $@
 
 $(HB)/test-lib: $(host-lib-test-srcs)
@@ -624,7 +633,7 @@ check:
 
 # the QEMU LAVA jobs run by LAVA's own dispatcher, offline (scripts/lava; root)
 lava:
-	@[ "$(SKIP_DEPS)" = 1 ] || scripts/deps lava
+	@[ "$(SKIP_DEPS)" = 1 ] || scripts/deps
 	$(MAKE) kernel iso
 	$(PYTHON) scripts/lava
 

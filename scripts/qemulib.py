@@ -91,7 +91,8 @@ def command(sec, image=None, append="", accel="tcg", gdb=False):
     if boot in NET_BOOTFILES:
         # QEMU's own DHCP+TFTP server; SeaBIOS boots through the NIC's iPXE
         # ROM, OVMF through its network stack; GRUB then fetches the rest
-        cmd += ["-netdev", "user,id=n0,tftp=%s,bootfile=%s" % (image, NET_BOOTFILES[boot]),
+        bootfile = sec.get("bootfile", NET_BOOTFILES[boot])
+        cmd += ["-netdev", "user,id=n0,tftp=%s,bootfile=%s" % (image, bootfile),
                 "-device", "e1000,netdev=n0,bootindex=0"]
         image = ""
     else:
