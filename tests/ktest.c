@@ -7,6 +7,7 @@
 #include "tests/ktest.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "lib/warn.h"
 
 extern const struct ktest __start_ktest_cases[] __attribute__((weak));
 extern const struct ktest __stop_ktest_cases[] __attribute__((weak));
@@ -205,6 +206,21 @@ const struct ktest *ktest_find(const char *name)
 			return t;
 	return NULL;
 }
+
+static long expected_warnings;
+
+void ktest_expect_warnings(long n)
+{
+	expected_warnings += n;
+}
+
+/* Warnings a test did not announce: refcount misuse, core invariants. */
+static long unexpected_warnings(void)
+{
+	return (long)plat_warn_count() - expected_warnings;
+}
+
+KTEST_COUNTER(warnings, unexpected_warnings);
 
 static int read_counters(long *v)
 {

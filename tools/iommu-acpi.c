@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: MIT
+/*
+ * iommu-acpi [--json] FILE...: decode DMAR and IVRS tables dumped from any
+ * machine (binary tables, or acpidump's text output) with the kernel's own
+ * parsers. Exit 0 when every table is valid, 1 when any was rejected.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tools/acpi_report.h"
+
+#define MAX_FILE (16u << 20)
+#define MAX_TABLES 16
+
+struct found {
+	char sig[5];
+	unsigned char *bytes;
+	size_t len;
+};
+
+/* Read a whole file (at most MAX_FILE bytes), NUL-terminated; NULL with errno set. */
+static unsigned char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = NULL, *nb;
+	size_t cap = 0, n;
+
+	if (!f)
+		return NULL;
+	*len = 0;
+	do {
+		if (*len + 1 >= cap) {
+			cap = cap ? cap * 2 : 65536;
+			nb = cap > 2 * (size_t)MAX_FILE ? NULL : realloc(buf, cap);
+			if (!nb) {
+				errno = cap > 2 * (size_t)MAX_FILE ? EFBIG : ENOMEM;
+				goto fail;
+			}
+			buf = nb;
+		}
+		n = fread(buf + *len, 1, cap - *len - 1, f);
+		*len += n;
+	} while (n && *len <= MAX_FILE);
+	if (ferror(f) || *len > MAX_FILE) {
+		errno = ferror(f) ? EIO : EFBIG;
+		goto fail;
+	}
+	fclose(f);
+	buf[*len] = 0;		/* text parsing may look one byte ahead */
+	return buf;
+fail:
+	fclose(f);
+	free(buf);
+	return NULL;
+}
+
+/* Parse one acpidump data line "  0010: 01 02 ...  ascii"; bytes appended to t. */
+static int hex_line(const char *s, struct found *t, size_t cap)
+{
+	char *end;
+	int n = 0;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	strtoul(s, &end, 16);
+	if (end == s || *end != ':')
+		return -1;
+	s = end + 1;
+	/* bytes are " HH"; the ASCII column starts after two spaces */
+	while (s[0] == ' ' && isxdigit((unsigned char)s[1]) && isxdigit((unsigned char)s[2]) &&
+	       (s[3] == ' ' || s[3] == '\n' || s[3] == '\r' || s[3] == 0) && n < 16) {
+		char hex[3] = { s[1], s[2], 0 };
+
+		if (t->len < cap)
+			t->bytes[t->len++] = (unsigned char)strtoul(hex, NULL, 16);
+		s += 3;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Find the DMAR and IVRS tables in acpidump text ("DMAR @ 0x..." then hex
+ * lines). Returns how many were found (each malloc'ed), at most max.
+ */
+static int acpidump_extract(const char *text, struct found *out, int max)
+{
+	const char *line = text;
+	struct found *cur = NULL;
+	int n = 0;
+
+	for (; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : line + strlen(line)) {
+		const char *p = line;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (isalnum((unsigned char)p[0]) && !strncmp(p + 4, " @ 0x", 5)) {
+			cur = NULL;
+			if ((!strncmp(p, "DMAR", 4) || !strncmp(p, "IVRS", 4)) && n < max) {
+				cur = &out[n++];
+				memcpy(cur->sig, p, 4);
+				cur->sig[4] = 0;
+				cur->len = 0;
+				cur->bytes = malloc(1u << 20);
+				if (!cur->bytes) {
+					n--;
+					cur = NULL;
+				}
+			}
+			continue;
+		}
+		if (cur && hex_line(line, cur, 1u << 20) < 0 && *p && *p != '\n' && *p != '\r')
+			cur = NULL;	/* some other text: the table has ended */
+	}
+	return n;
+}
+
+/* Report a file that holds no table we know. */
+static void report_not_table(const struct report_opts *o, const char *path,
+			     const char *sig, const char *why)
+{
+	if (o->json) {
+		struct jo j;
+
+		jo_init(&j, stdout);
+		jo_obj(&j);
+		jo_kstr(&j, "file", path);
+		if (sig)
+			jo_kstr(&j, "signature", sig);
+		else {
+			jo_key(&j, "signature");
+			jo_null(&j);
+		}
+		jo_kbool(&j, "valid", false);
+		jo_key(&j, "errors");
+		jo_arr(&j);
+		jo_str(&j, why);
+		jo_arr_end(&j);
+		jo_obj_end(&j);
+	} else {
+		printf("%s: error: %s\n", path, why);
+	}
+}
+
+/* Decode every table in one file; returns true when all were valid. */
+static bool do_file(const struct report_opts *o, const char *path)
+{
+	struct found tabs[MAX_TABLES];
+	unsigned char *buf;
+	size_t len;
+	bool ok = true;
+	int n;
+
+	buf = read_file(path, &len);
+	if (!buf) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "cannot read: %s", strerror(errno));
+		report_not_table(o, path, NULL, why);
+		return false;
+	}
+	if (len >= 4 && (!memcmp(buf, "DMAR", 4) || !memcmp(buf, "IVRS", 4))) {
+		ok = report_table(o, path, buf, len);
+		free(buf);
+		return ok;
+	}
+	n = acpidump_extract((const char *)buf, tabs, MAX_TABLES);
+	if (!n) {
+		char sig[5] = { 0 }, why[160];
+		bool is_sig = len >= 36;
+
+		for (int i = 0; i < 4 && is_sig; i++)
+			is_sig = isupper(buf[i]) || isdigit(buf[i]);
+		memcpy(sig, buf, is_sig ? 4 : 0);
+		snprintf(why, sizeof(why), is_sig ?
+			 "signature \"%s\" is not DMAR or IVRS" :
+			 "no DMAR or IVRS table: neither a binary table nor acpidump output%s", sig);
+		report_not_table(o, path, is_sig ? sig : NULL, why);
+		free(buf);
+		return false;
+	}
+	for (int i = 0; i < n; i++) {
+		ok &= report_table(o, path, tabs[i].bytes, tabs[i].len);
+		free(tabs[i].bytes);
+	}
+	free(buf);
+	return ok;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: iommu-acpi [--json] FILE...\n"
+		"Decode ACPI DMAR (Intel VT-d) and IVRS (AMD-Vi) tables: binary tables\n"
+		"(/sys/firmware/acpi/tables/DMAR, acpidump -b) or acpidump text output.\n"
+		"--json prints one JSON object per table, one per line.\n"
+		"Exit status: 0 every table valid, 1 some table rejected or unreadable, 2 usage.\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct report_opts o = { 0 };
+	bool ok = true;
+	int nfiles = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			o.json = true;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return 0;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "iommu-acpi: unknown option %s\n", argv[i]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	for (int i = 1; i < argc; i++) {
+		if (argv[i][0] == '-' && argv[i][1])
+			continue;
+		nfiles++;
+		ok &= do_file(&o, argv[i]);
+	}
+	if (!nfiles) {
+		usage(stderr);
+		return 2;
+	}
+	return ok ? 0 : 1;
+}
