@@ -2,7 +2,8 @@
 /*
  * AMD-Vi driver internals: the unit, domain and device structures and the
  * prototypes of each part (pgtable, devtab, cmd, event, init), grouped by file.
- * Lock order: amdvi_domain.lock -> amdvi_unit.cmd_lock -> amdvi_unit.evt_lock.
+ * Lock order: amdvi_domain.lock -> amdvi_unit.cmd_lock -> amdvi_unit.evt_lock;
+ * amdvi_unit.ir_lock is never held across a command (it guards tables and bitmaps).
  */
 #ifndef IOMMU_AMDVI_AMDVI_H
 #define IOMMU_AMDVI_AMDVI_H
@@ -281,7 +282,7 @@ struct amdvi_unit {
 	bool taken_over;		/* found enabled at init */
 	bool enabled;
 
-	/* interrupt remapping (amdvi_irq.c); ir_lock protects irts and their entries */
+	/* interrupt remapping (amdvi_irq.c); ir_lock protects irts and their bitmaps */
 	bool ir_on;			/* devices' interrupts are remapped */
 	bool ga;			/* 128-bit entries (CONTROL.GAEn) */
 	bool xt;			/* x2APIC destinations (CONTROL.XTEn) */

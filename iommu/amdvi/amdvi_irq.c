@@ -443,26 +443,23 @@ static int amdvi_ir_alloc(const struct irq_source *src, struct irq_remap_entry *
 	u = unit_of_source(src, &devid);
 	if (!u || !u->ir_on)
 		return -ENODEV;
+	spin_lock(&u->ir_lock);
 	t = irt_of(u, devid);
 	if (!t) {
 		struct amdvi_dev *ad = amdvi_dev_of_devid(u, devid);
 
 		t = irt_new(u, ad ? ad->devid : devid);
-		if (!t)
-			return -ENOMEM;
 		fresh = true;
 	}
-	i = bitmap_find_next_zero(t->used, AMDVI_IRT_ENTRIES, 0);
-	if (i >= AMDVI_IRT_ENTRIES || failpoint_hit()) {
-		ret = -ENOSPC;
-		goto err;
-	}
-	if (fresh) {
+	i = t ? bitmap_find_next_zero(t->used, AMDVI_IRT_ENTRIES, 0) : AMDVI_IRT_ENTRIES;
+	ret = !t ? -ENOMEM : i >= AMDVI_IRT_ENTRIES || failpoint_hit() ? -ENOSPC : 0;
+	if (!ret)
+		bitmap_set_bit(t->used, i);
+	spin_unlock(&u->ir_lock);
+	if (!ret && fresh)
 		ret = irt_attach(u, t->devid);	/* IV=1, every entry still blocked */
-		if (ret)
-			goto err;
-	}
-	bitmap_set_bit(t->used, i);
+	if (ret)
+		goto err;
 	e->src = *src;
 	e->unit = u;
 	e->priv = t;
@@ -470,12 +467,14 @@ static int amdvi_ir_alloc(const struct irq_source *src, struct irq_remap_entry *
 	e->live = true;
 	return 0;
 err:
-	if (fresh) {
+	if (t && fresh) {
 		t->bypassed = true;
 		irt_attach(u, t->devid);	/* never leave a DTE pointing at a freed table */
+		spin_lock(&u->ir_lock);
 		irt_del(t);
+		spin_unlock(&u->ir_lock);
 	}
-	return ret;
+	return ret;	/* a table that was there keeps its bitmap: nothing was set */
 }
 
 static int amdvi_ir_set(struct irq_remap_entry *e, const struct irq_target *t, struct irq_msg *msg)
@@ -514,18 +513,24 @@ static void amdvi_ir_free(struct irq_remap_entry *e)
 {
 	struct amdvi_irt *irt = e->priv;
 	struct amdvi_unit *u = e->unit;
+	bool empty;
 
 	if (!e->live)
 		return;
 	amdvi_ir_clear(e);
-	bitmap_clear_bit(irt->used, e->index);
 	e->live = false;
-	if (!irt_empty(irt))
-		return;
-	irt->bypassed = true;
-	if (irt_attach(u, irt->devid))
-		return;	/* the unit may still read it: keep the table */
-	irt_del(irt);
+	spin_lock(&u->ir_lock);
+	bitmap_clear_bit(irt->used, e->index);
+	empty = irt_empty(irt);
+	if (empty)
+		irt->bypassed = true;
+	spin_unlock(&u->ir_lock);
+	if (!empty || irt_attach(u, irt->devid))
+		return;	/* in use, or the unit may still read it: keep the table */
+	spin_lock(&u->ir_lock);
+	if (irt_empty(irt))
+		irt_del(irt);
+	spin_unlock(&u->ir_lock);
 }
 
 /* Per requester ID: IV = 0 lets its interrupts pass unremapped. */
