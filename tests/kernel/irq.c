@@ -7,12 +7,14 @@
 #include "tests/kernel/irq_util.h"
 #include "arch/x86/ioapic.h"
 #include "arch/x86/lapic.h"
+#include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
 #include "lib/errno.h"
 #include "lib/failpoint.h"
 #include "lib/string.h"
+#include "testdev/nvme.h"
 #include "tests/ktest.h"
 
 #define NEEDS (KT_NEED_EDU | KT_NEED_KERNEL)
@@ -428,4 +430,56 @@ KTEST_NEEDS(irq, test_irq_failure_at_every_site, NEEDS)
 	irq_edu_close(&x);
 	report(irq_vectors_used() == vec0 && (!ops || ops->live() == ent0),
 	       "vectors and entries back where they were");
+}
+
+/* The NVMe (class 01:08:02) to test MSI-X with, or NULL. */
+static struct pci_dev *nvme_dev(void)
+{
+	for (int i = 0; i < pci_ndevs; i++)
+		if (((u32)pci_devs[i].class << 16 | pci_devs[i].subclass << 8 |
+		     pci_devs[i].progif) == NVME_CLASS)
+			return &pci_devs[i];
+	return NULL;
+}
+
+/*
+ * MSI-X: the NVMe admin completion queue interrupts on vector 0. With its
+ * entry 0 remapped, an Identify's completion arrives on the line's vector.
+ */
+KTEST_NEEDS(irq, test_irq_msix_nvme_admin_completion, KT_NEED_IOMMU | KT_NEED_NVME)
+{
+	struct irq_line l = { .how = IRQ_LINE_NONE };
+	struct pci_dev *p = nvme_dev();
+	struct nvme_ctrl c;
+	struct dma_dev d;
+	struct dma_buf b;
+	int ret;
+
+	if (dma_dev_open(&d, p))
+		return;
+	if (dma_buf_alloc(&b, 2))
+		goto out;
+	dma_map(&d, DMA_IOVA_A, b.pa, PAGE_SIZE, IOMMU_READ);		/* SQ */
+	dma_map(&d, DMA_IOVA_A + PAGE_SIZE, b.pa + PAGE_SIZE, PAGE_SIZE, IOMMU_READ | IOMMU_WRITE);
+	dma_map(&d, DMA_IOVA_B, b.pa + 2 * PAGE_SIZE, PAGE_SIZE, IOMMU_WRITE);	/* data */
+	ret = irq_line_msix(&l, p, 0, 0);
+	report(ret == 0, "MSI-X entry 0 of %s (table of %u) on vector %d, %s (%d)", p->name,
+	       p->msix_n, l.vector, l.remapped ? "remapped" : "direct", ret);
+	ret = ret ? ret : nvme_init(&c, p);
+	ret = ret ? ret : nvme_enable(&c, b.va, DMA_IOVA_A, b.va + PAGE_SIZE, DMA_IOVA_A + PAGE_SIZE);
+	report(ret == 0, "controller enabled with the admin queues at IOVAs (%d)", ret);
+	if (!ret) {
+		ret = nvme_identify(&c, NVME_CNS_CTRL, 0, DMA_IOVA_B);
+		report(ret == 0 && irq_line_wait(&l, 0, IRQ_WAIT_US) == 0,
+		       "Identify completes and its completion interrupt arrives (%llu)",
+		       (unsigned long long)l.count);
+		nvme_disable(&c);
+	}
+	irq_line_free(&l);
+	pci_msix_disable(p);
+	dma_unmap(&d, DMA_IOVA_A, 2 * PAGE_SIZE);
+	dma_unmap(&d, DMA_IOVA_B, PAGE_SIZE);
+	dma_buf_free(&b);
+out:
+	dma_dev_close(&d);
 }

@@ -112,6 +112,46 @@ out:
 }
 
 /*
+ * The IOAPIC's source-id (the DMAR scope of IOAPIC n) is checked like a
+ * device's: its entry with another requester ID refuses the PIT's ticks.
+ */
+KTEST_NEEDS(irq-vtd, test_irq_vtd_ioapic_source_id_checked, KT_NEED_VTD)
+{
+	struct irq_line l = { .how = IRQ_LINE_NONE };
+	struct vtd_unit *u;
+	u64 *e, good, c;
+
+	if (irq_line_isa(&l, 0, 0) || !l.remapped) {
+		report_skip("the PIT's IOAPIC pin is not remapped here");
+		goto out;
+	}
+	u = l.ire.unit;
+	e = &u->ir.irt[2 * l.ire.index];
+	good = e[1];
+	report(FIELD_GET(VTD_IRTE_SVT, good) == VTD_SVT_SID,
+	       "IOAPIC %u: entry %u verifies source-id %04x", l.src.id, l.ire.index,
+	       (u16)FIELD_GET(VTD_IRTE_SID, good));
+	pit_periodic(IRQ_PIT_HZ);
+	report(poll_timeout(l.count >= 2, 1000000) == 0, "the PIT's ticks arrive");
+	e[1] = (good & ~VTD_IRTE_SID) | ((good + 1) & VTD_IRTE_SID);
+	vtd_iec_flush(u, false, (u16)l.ire.index);
+	udelay(2000);
+	c = l.count;
+	udelay(20000);
+	pit_periodic(0);
+	if (l.count > c + 1 && running_under_qemu())
+		report_skip("QEMU 7.2 sends IOAPIC interrupts without a requester ID "
+			    "(stl_le_phys): it cannot check an IOAPIC's source-id");
+	else
+		report(l.count <= c + 1, "with source-id %04x they stay away (%llu)",
+		       (u16)FIELD_GET(VTD_IRTE_SID, e[1]), (unsigned long long)(l.count - c));
+	e[1] = good;
+	vtd_iec_flush(u, false, (u16)l.ire.index);
+out:
+	irq_line_free(&l);
+}
+
+/*
  * Issue 11 item 5 on the live unit. Stage 1 plays the firmware: its own
  * table with entries for the edu's MSI and for the edu's INTx pin, IRTA
  * switched to it, remapping on; an MSI waits in the CPU (interrupts off)
