@@ -230,8 +230,12 @@ suites-vtd-host += tests/host/vtd_units.o
 
 suites-preload-host += tests/host/preload_exec.o
 suites-preload-host += tests/host/abi_preload.o
+suites-preload-host += tests/host/abi_preload_ioas.o
+suites-preload-host += tests/host/abi_preload_domain.o
+suites-preload-host += tests/host/abi_preload_vfio.o
 
 # benchmarks (make bench): kernel suites, the hosted core, a ring-3 program
+bench-kernel += bench/kernel/bench_costs.o
 bench-kernel += bench/kernel/bench_vtd.o
 bench-kernel += bench/kernel/bench_amdvi.o
 bench-kernel += bench/kernel/bench_user.o
