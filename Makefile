@@ -189,6 +189,9 @@ suites-kernel += tests/kernel/vtd_fixtures.o
 suites-kernel += tests/kernel/amdvi.o
 suites-kernel += tests/kernel/amdvi_hw.o
 suites-kernel += tests/kernel/core_env.o
+suites-kernel += tests/kernel/soak_model.o
+suites-kernel += tests/kernel/soak_ops.o
+suites-kernel += tests/kernel/soak_dma.o
 suites-kernel += tests/kernel/soak_engine.o
 suites-kernel += tests/kernel/soak.o
 

@@ -135,6 +135,11 @@ int t_option(int fd, u32 option, u16 op, u32 object, u64 *val)
 	return ioctl_option(fd, option, op, object, val);
 }
 
+int t_hwpt_alloc(int fd, u32 idev, u32 pt, u32 flags, u32 *id)
+{
+	return ioctl_hwpt_alloc(fd, idev, pt, flags, id);
+}
+
 int t_mock_domain(int fd, u32 pt, u32 *stdev, u32 *hwpt, u32 *idev)
 {
 	return test_cmd_mock_domain(fd, pt, stdev, hwpt, idev);
