@@ -79,7 +79,6 @@ struct soak {
 	struct soak_stats st;
 };
 
-
 /* --- small helpers ---------------------------------------------------------- */
 
 static inline u64 rnd(struct soak *s, u64 n)
