@@ -4,9 +4,9 @@
  * benchmark: each fills its struct here and returns 0 or -errno; outputs
  * are written only on success. They go through IOMMUFD_IOCTL(fd, nr, arg),
  * which returns the ioctl's result or -errno: Linux programs (ring 3, the
- * LD_PRELOAD suite) get libc's ioctl() below; the core suites define it
- * over ioctl-sim's sim_ioctl() before including this (core_util.h), and
- * bring the kernel's errno values.
+ * LD_PRELOAD suite) get libc's ioctl() below; the core suites
+ * (tests/kernel/core_util.c) and the hosted bench define it over
+ * ioctl-sim's sim_ioctl() before including this, and bring lib/errno.h.
  */
 #ifndef TESTS_USER_LIB_IOMMUFD_CALLS_H
 #define TESTS_USER_LIB_IOMMUFD_CALLS_H
