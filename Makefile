@@ -318,9 +318,11 @@ iommu-acpi-srcs += $(host-acpi-srcs)
 iommu-acpi-srcs += iommu/tools/iommu-acpi.c
 iommu-acpi-srcs += iommu/tools/acpi_report.c
 iommu-acpi-srcs += iommu/tools/jsonout.c
+iommu-acpi-srcs += iommu/tools/sanitize.c
 iommu-caps-srcs += $(host-acpi-srcs)
 iommu-caps-srcs += iommu/tools/iommu-caps.c
 iommu-caps-srcs += iommu/tools/jsonout.c
+iommu-caps-srcs += iommu/tools/sanitize.c
 HOST_TOOLS := $(HB)/iommu-acpi $(HB)/iommu-caps
 HOST_TESTS += $(HB)/test-acpi $(HB)/test-caps
 
@@ -552,10 +554,12 @@ $(HB)/test-caps: $(host-caps-test-srcs) $(HB)/lib-string-extras.o
 	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-caps-test-srcs) $(HB)/lib-string-extras.o
 
 $(HB)/iommu-acpi: $(iommu-acpi-srcs)
+	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(iommu-acpi-srcs)
 
 $(HB)/iommu-caps: $(iommu-caps-srcs)
+	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(iommu-caps-srcs)
 

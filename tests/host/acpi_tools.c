@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "iommu/tools/tools.h"
 #include "tests/host/hostutil.h"
 #include "tests/host/tblbuild.h"
 #include "tests/ktest.h"
@@ -33,13 +34,19 @@ static bool temp_file(char *path, const void *data, size_t len)
 	return ok;
 }
 
-/* Run cmd (from the repository top); exit status, stdout in *out. */
+/*
+ * Run cmd (from the repository top); exit status, stdout in *out. A
+ * sanitizer report (the tools exit TOOL_EXIT_SANITIZER, sanitize.c) fails
+ * the test here, whatever status the caller expected.
+ */
 static int run(const char *cmd, char **out)
 {
 	int st = host_run(cmd, out);
 
 	if (!*out)
 		*out = strdup("");
+	if (st == TOOL_EXIT_SANITIZER)
+		report(false, "no sanitizer report from: %s", cmd);
 	return st;
 }
 
@@ -239,6 +246,7 @@ KTEST(acpi-tools, test_acpi_tools_iommu_caps_inputs_and_exit)
 	} c[] = {
 		{ "vtd d2008c40660462 f050da", 0, "SLLPS              37:34  2M,1G" },
 		{ "vtd 0xd2008c40660462 0xf050da 1:0", 0, "VER 1:0" },
+		{ "vtd 0XD2008C40660462 0Xf050DA", 0, "CAP 0x00d2008c40660462" },
 		{ "--json vtd d2008c40660462 f050da", 0, "\"superpages\":[\"2M\",\"1G\"]" },
 		{ "--json vtd DMAR: dmar1: reg_base_addr fed91000 ver 1:0 cap d2008c40660462 ecap f050da", 0,
 		  "\"reg_base\":4275638272" },
@@ -270,4 +278,124 @@ KTEST(acpi-tools, test_acpi_tools_iommu_caps_inputs_and_exit)
 		       c[i].out ? ", prints " : "", c[i].out ? c[i].out : "", st);
 		free(out);
 	}
+}
+
+/* Issue 10 item 8: a value is all hex digits (0x optional) or the input is rejected. */
+KTEST(acpi-tools, test_acpi_tools_iommu_caps_rejects_trailing_garbage)
+{
+	static const struct {
+		const char *args;
+		const char *why;	/* expected on stderr */
+	} c[] = {
+		{ "vtd 'cap 12zz ecap f050da'", "CAP value \"12zz\" is not a hex number" },
+		{ "vtd 'cap ecap f'", "CAP value \"ecap\" is not a hex number" },
+		{ "vtd 'DMAR: dmar0: reg_base_addr fed90000 ver 1:0 cap d2008c40660462 ecap f050da,'",
+		  "ECAP value \"f050da,\"" },
+		{ "vtd 'reg_base_addr fed9000g cap d2008c40660462 ecap f050da'",
+		  "reg_base_addr value \"fed9000g\"" },
+		{ "vtd 'ver 1:0x cap d2008c40660462 ecap f050da'", "VER value \"1:0x\"" },
+		{ "vtd d2008c40660462 f050da 16:0", "VER value \"16:0\"" },
+		{ "vtd d2008c40660462 f050da :1", "VER value \":1\"" },
+		{ "vtd 12zz f050da", "CAP value \"12zz\"" },
+		{ "vtd d2008c40660462 0xf050da0x", "ECAP value \"0xf050da0x\"" },
+		{ "vtd d2008c40660462 f050da 1:0 1", "expected CAP ECAP [VER], got 4 values" },
+		{ "vtd 'cap 1 ecap 2 cap 3'", "\"cap\" appears twice" },
+		{ "vtd 'cap 1 ver 1:0'", "needs both \"cap\" and \"ecap\"" },
+		{ "vtd 'ecap 2 cap'", "CAP has no value" },
+		{ "vtd 0x 1", "CAP value \"0x\"" },
+		{ "amdvi 0x12zz", "EFR value \"0x12zz\"" },
+		{ "amdvi 0x1 0x2 0x3", "expected EFR [EFR2], got 3 values" },
+		{ "amdvi 11112222333344445", "EFR value \"11112222333344445\"" },
+		{ "amdvi 'AMD-Vi: Extended features (0x12zz): PPR'", "EFR value \"0x12zz\"" },
+		{ "amdvi 'AMD-Vi: Extended features (0x12, 0x3g)'", "EFR2 value \"0x3g\"" },
+		{ "amdvi 'AMD-Vi: Extended features (0x12,)'", "an empty value" },
+		{ "amdvi 'AMD-Vi: Extended features (0x12, 0x3'", "no closing parenthesis" },
+	};
+	char cmd[2048], *out;
+	int st;
+
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		snprintf(cmd, sizeof(cmd), NOLEAK CAPS_TOOL " %s 2>&1 >/dev/null", c[i].args);
+		st = run(cmd, &out);
+		report(st == TOOL_EXIT_REJECTED && strstr(out, c[i].why),
+		       "iommu-caps %s: exit 1 saying %s (got %d: %s)", c[i].args, c[i].why, st, out);
+		free(out);
+	}
+	/* longer than the 1023 characters the tool joins: rejected, never cut and decoded */
+	snprintf(cmd, sizeof(cmd), NOLEAK CAPS_TOOL " amdvi 0x1%01100d 2>&1 >/dev/null", 0);
+	st = run(cmd, &out);
+	report(st == TOOL_EXIT_REJECTED && strstr(out, "longer than 1023 characters"),
+	       "a 1103-character value: exit 1, too long (got %d)", st);
+	free(out);
+}
+
+/* The sanitized tools carry exitcode=70 (sanitize.c), so a crash is never "rejected". */
+KTEST(acpi-tools, test_acpi_tools_sanitizer_exit_status)
+{
+	static const char *const tools[] = { ACPI_TOOL, CAPS_TOOL };
+	char cmd[256], *out;
+
+	for (size_t i = 0; i < ARRAY_SIZE(tools); i++) {
+		snprintf(cmd, sizeof(cmd), "ASAN_OPTIONS=help=1 %s --help 2>&1", tools[i]);
+		run(cmd, &out);
+		report(strstr(out, "exit status if the tool found an error (Current Value: 70)") != NULL,
+		       "%s: a sanitizer report exits %d", tools[i], TOOL_EXIT_SANITIZER);
+		free(out);
+	}
+}
+
+/*
+ * Issue 10 item 1: acpidump text whose last line is shorter than " @ 0x",
+ * in files just under the 64 KiB and 128 KiB read buffers, was read past
+ * its end. Each size with each short last line, alone and after a DMAR.
+ */
+KTEST(acpi-tools, test_acpi_tools_iommu_acpi_short_last_line)
+{
+	static const size_t sizes[] = { 65533, 65534, 131069, 131070, 65535, 65536 };
+	static const char *const last[] = { "A", "AB", "ABC", "DMAR", "DMAR @" };
+	size_t dl;
+	u8 *d = host_read(host_path("tests/fixtures/acpi/qemu/intel-iommu-default.bin"), &dl);
+
+	for (int with_dmar = 0; with_dmar < 2 && d; with_dmar++) {
+		int bad = 0, runs = 0;
+
+		for (size_t si = 0; si < ARRAY_SIZE(sizes); si++) {
+			for (size_t li = 0; li < ARRAY_SIZE(last); li++) {
+				char *text = NULL, path[64], cmd[128], *out;
+				size_t tl = 0, ll = strlen(last[li]);
+				FILE *f = open_memstream(&text, &tl);
+				bool ok;
+				int st;
+
+				if (with_dmar)
+					acpidump_block(f, "DMAR", d, dl);
+				/* other text up to the size, then the short line without '\n' */
+				for (fflush(f); tl + ll < sizes[si]; fflush(f))
+					fputs(sizes[si] - tl - ll >= 6 ? "    :\n" : "\n", f);
+				fputs(last[li], f);
+				fclose(f);
+				if (tl != sizes[si] || !temp_file(path, text, tl)) {
+					report(false, "%zu-byte file written (%zu)", sizes[si], tl);
+					free(text);
+					continue;
+				}
+				snprintf(cmd, sizeof(cmd), ACPI_TOOL " %s", path);
+				st = run(cmd, &out);
+				ok = with_dmar ? st == 0 && strstr(out, ": valid\n") :
+						 st == 1 && strstr(out, "error: no DMAR or IVRS table");
+				if (!ok && bad++ < 3)
+					report(false, "%zu bytes ending in \"%s\": exit %d, %s", sizes[si],
+					       last[li], st, out);
+				runs++;
+				free(out);
+				free(text);
+				unlink(path);
+			}
+		}
+		report(!bad && runs == ARRAY_SIZE(sizes) * ARRAY_SIZE(last),
+		       "%d files ending in a short line%s: %s, no read past the end",
+		       runs, with_dmar ? " after a DMAR" : "",
+		       with_dmar ? "the DMAR decoded" : "rejected with a clear error");
+	}
+	free(d);
 }
