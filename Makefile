@@ -326,6 +326,25 @@ iommu-caps-srcs += iommu/tools/sanitize.c
 HOST_TOOLS := $(HB)/iommu-acpi $(HB)/iommu-caps
 HOST_TESTS += $(HB)/test-acpi $(HB)/test-caps
 
+# the tools' whole input path in-process: fuzz targets, and test-tools
+# replaying their corpora (tests/fuzz/tool_replay.c)
+tool-fuzz-srcs += $(host-acpi-srcs)
+tool-fuzz-srcs += iommu/tools/iommu-acpi.c
+tool-fuzz-srcs += iommu/tools/acpi_report.c
+tool-fuzz-srcs += iommu/tools/iommu-caps.c
+tool-fuzz-srcs += iommu/tools/jsonout.c
+tool-fuzz-srcs += tests/fuzz/toolrun.c
+tool-fuzz-srcs += tests/fuzz/acpi_tool_fuzz.c
+tool-fuzz-srcs += tests/fuzz/caps_tool_fuzz.c
+host-tools-test-srcs += $(tool-fuzz-srcs)
+host-tools-test-srcs += tests/ktest.c
+host-tools-test-srcs += tests/host/env.c
+host-tools-test-srcs += tests/host/main.c
+host-tools-test-srcs += tests/host/hostutil.c
+host-tools-test-srcs += tests/fuzz/replay.c
+host-tools-test-srcs += tests/fuzz/tool_replay.c
+HOST_TESTS += $(HB)/test-tools
+
 # AMD-Vi pure parts and the ring/log against a software unit (issue 6)
 host-amdvi-test-srcs += lib/alloc_host.c
 host-amdvi-test-srcs += lib/failpoint.c
@@ -553,6 +572,10 @@ $(HB)/test-caps: $(host-caps-test-srcs) $(HB)/lib-string-extras.o
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-caps-test-srcs) $(HB)/lib-string-extras.o
 
+$(HB)/test-tools: $(host-tools-test-srcs) $(HB)/lib-string-extras.o
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-tools-test-srcs) $(HB)/lib-string-extras.o
+
 $(HB)/iommu-acpi: $(iommu-acpi-srcs)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
@@ -570,8 +593,16 @@ FUZZTIME ?= 30
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -I. $(HOST_INC) -DCONFIG_KERNEL=0 -DCONFIG_DEBUG=1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_TARGETS := $(BUILD)/fuzz/acpi-fuzz $(BUILD)/fuzz/ioctl-fuzz
+FUZZ_TARGETS += $(BUILD)/fuzz/acpi-tool-fuzz $(BUILD)/fuzz/caps-tool-fuzz
 
 $(BUILD)/fuzz/acpi-fuzz: tests/fuzz/acpi_fuzz.c $(host-acpi-srcs)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^
+
+# the tools' whole input path (tests/fuzz/*_tool_fuzz.c); one target per tool
+$(BUILD)/fuzz/acpi-tool-fuzz $(BUILD)/fuzz/caps-tool-fuzz: $(BUILD)/fuzz/%-tool-fuzz: \
+		tests/fuzz/%_tool_fuzz.c $(filter-out tests/fuzz/%_tool_fuzz.c,$(tool-fuzz-srcs))
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZCC  $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^

@@ -22,7 +22,7 @@ size_t iommu_acpi_read_chunk = 65536;
 struct found {
 	char sig[5];
 	unsigned char *bytes;
-	size_t len;
+	size_t len, cap;	/* cap grows up to MAX_TABLE */
 };
 
 /* Read a whole file (at most MAX_FILE bytes); NULL with errno set. */
@@ -80,6 +80,19 @@ static void next_line(const unsigned char *text, size_t len, size_t *pos, char *
 	line[n] = 0;
 }
 
+/* Room for more bytes of a table; false at MAX_TABLE or without memory. */
+static bool grow(struct found *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 4096;
+	unsigned char *nb = cap > MAX_TABLE ? NULL : realloc(t->bytes, cap);
+
+	if (!nb)
+		return false;
+	t->bytes = nb;
+	t->cap = cap;
+	return true;
+}
+
 /*
  * Parse one acpidump data line "  0010: 01 02 ...  ascii" whose offset must
  * be where the table has got to; bytes appended to t. Returns how many, or
@@ -104,8 +117,9 @@ static int hex_line(const char *s, struct found *t)
 	       (s[3] == ' ' || s[3] == 0) && n < 16) {
 		char hex[3] = { s[1], s[2], 0 };
 
-		if (t->len < MAX_TABLE)
-			t->bytes[t->len++] = (unsigned char)strtoul(hex, NULL, 16);
+		if (t->len == t->cap && !grow(t))
+			return -1;
+		t->bytes[t->len++] = (unsigned char)strtoul(hex, NULL, 16);
 		s += 3;
 		n++;
 	}
@@ -139,14 +153,9 @@ static int acpidump_extract(const unsigned char *text, size_t len, struct found 
 		if (table_start(p)) {
 			cur = NULL;
 			if ((!strncmp(p, "DMAR", 4) || !strncmp(p, "IVRS", 4)) && n < max) {
-				cur = &out[n];
+				cur = &out[n++];
+				*cur = (struct found){ .bytes = NULL };
 				memcpy(cur->sig, p, 4);
-				cur->sig[4] = 0;
-				cur->len = 0;
-				cur->bytes = malloc(MAX_TABLE);
-				n += cur->bytes != NULL;
-				if (!cur->bytes)
-					cur = NULL;
 			}
 			continue;
 		}
@@ -223,7 +232,13 @@ static bool do_file(const struct report_opts *o, const char *path)
 		return false;
 	}
 	for (int i = 0; i < n; i++) {
-		ok &= report_table(o, path, tabs[i].bytes, tabs[i].len);
+		if (tabs[i].len < 4 || memcmp(tabs[i].bytes, tabs[i].sig, 4)) {
+			report_not_table(o, path, tabs[i].sig,
+					 "acpidump block's data does not start with its signature");
+			ok = false;
+		} else {
+			ok &= report_table(o, path, tabs[i].bytes, tabs[i].len);
+		}
 		free(tabs[i].bytes);
 	}
 	free(buf);
