@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * iommu-acpi [--json] FILE...: decode DMAR and IVRS tables dumped from any
+ * iommu-acpi [--json] FILE... | --rules: decode DMAR and IVRS tables dumped from any
  * machine (binary tables, or acpidump's text output) with the kernel's own
  * parsers. Exit 0 when every table is valid, 1 when any was rejected.
  */
@@ -248,10 +248,11 @@ static bool do_file(const struct report_opts *o, const char *path)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: iommu-acpi [--json] FILE...\n"
+		"usage: iommu-acpi [--json] FILE...   or   iommu-acpi --rules\n"
 		"Decode ACPI DMAR (Intel VT-d) and IVRS (AMD-Vi) tables: binary tables\n"
 		"(/sys/firmware/acpi/tables/DMAR, acpidump -b) or acpidump text output.\n"
-		"--json prints one JSON object per table, one per line.\n"
+		"--json prints one JSON object per table, one per line. Each error and\n"
+		"warning ends with the [rule] that found it; --rules lists them all.\n"
 		"Exit status: 0 every table valid, 1 some table rejected or unreadable, 2 usage.\n");
 }
 
@@ -266,6 +267,9 @@ int iommu_acpi_main(int argc, char **argv)
 			o.json = true;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
+			return TOOL_EXIT_OK;
+		} else if (!strcmp(argv[i], "--rules")) {
+			report_rules();
 			return TOOL_EXIT_OK;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			fprintf(stderr, "iommu-acpi: unknown option %s\n", argv[i]);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "iommu/dmar.h"
+#include "iommu/ivrs.h"
 #include "iommu/tools/tools.h"
 #include "tests/host/hostutil.h"
 #include "tests/host/tblbuild.h"
@@ -398,4 +400,30 @@ KTEST(acpi-tools, test_acpi_tools_iommu_acpi_short_last_line)
 		       with_dmar ? "the DMAR decoded" : "rejected with a clear error");
 	}
 	free(d);
+}
+
+/* --rules lists every rule of both tables; a finding carries its rule in JSON. */
+KTEST(acpi-tools, test_acpi_tools_iommu_acpi_rules)
+{
+	char *out;
+	int st = run(ACPI_TOOL " --rules", &out), lines = 0, missing = 0;
+
+	for (char *p = out; (p = strchr(p, '\n')); p++)
+		lines++;
+	for (int i = 0; i < dmar_nrules + ivrs_nrules; i++) {
+		const struct acpirule *r = i < dmar_nrules ? &dmar_rules[i] : &ivrs_rules[i - dmar_nrules];
+		char want[64];
+
+		snprintf(want, sizeof(want), "\n%-24s %-7s ", r->id,
+			 r->level == ACPITAB_ERR ? "error" : "warning");
+		missing += !strstr(out, want);
+	}
+	report(st == 0 && lines == 1 + dmar_nrules + ivrs_nrules && !missing,
+	       "--rules: exit 0, a header and one line per rule (%d lines, %d missing)", lines, missing);
+	free(out);
+	st = run(ACPI_TOOL " --json tests/fixtures/acpi/real/lenovo-thinkpad-e15-gen2.dmar.bin", &out);
+	report(st == 0 && strstr(out, "\"rules\":[\"dmar.drhd.base0\"]") &&
+	       strstr(out, "(Linux ignores the whole DMAR) [dmar.drhd.base0]\""),
+	       "E15's base-0 DRHD: the warning ends with its rule, listed under \"rules\"");
+	free(out);
 }

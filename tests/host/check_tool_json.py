@@ -53,9 +53,14 @@ def check_acpi(manifest, out):
     objs = objects(out)
     for o in objs:
         for k, t in (("file", str), ("signature", str), ("valid", bool), ("errors", list),
-                     ("warnings", list), ("units", list), ("reserved", list)):
+                     ("warnings", list), ("units", list), ("reserved", list), ("rules", list)):
             if not isinstance(o.get(k), t):
                 bad("%s: key %s missing or not %s" % (o.get("file"), k, t.__name__))
+        # each rule listed ends one of the messages, and the other way round
+        tagged = [m.rsplit(" [", 1)[1][:-1] for m in o.get("errors", []) + o.get("warnings", [])
+                  if m.endswith("]") and " [" in m]
+        if sorted(tagged) != sorted(o.get("rules", [])):
+            bad("%s: rules %s, messages end with %s" % (o.get("file"), o.get("rules"), tagged))
         name = o.get("file", "").split("tests/fixtures/acpi/")[-1]
         r = want.get(name)
         if r is None:
