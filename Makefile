@@ -26,168 +26,238 @@ COMMON_CFLAGS := -std=gnu11 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 KCFLAGS := $(COMMON_CFLAGS) -O2 -ffreestanding -fno-builtin -nostdlib \
 	-mno-red-zone -mcmodel=kernel -mgeneral-regs-only -fno-pic -fno-pie \
 	-fno-stack-protector -fno-tree-loop-distribute-patterns \
-	-fno-asynchronous-unwind-tables -Ilib/uapi -Icore/include/uapi \
+	-fno-asynchronous-unwind-tables -Iinclude/uapi \
 	-DIOMMU_TESTOS_VERSION=\"$(VERSION)\" -DCONFIG_KERNEL=1
 KASFLAGS := -g -MD -MP -I. -D__ASSEMBLY__
 KLDFLAGS := -Wl,--no-warn-rwx-segments -Wl,--build-id=none -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	-T linker.ld
 
-HCFLAGS := $(COMMON_CFLAGS) -O1 -DCONFIG_KERNEL=0
+HCFLAGS := $(COMMON_CFLAGS) -O1 -DCONFIG_KERNEL=0 -Iinclude/uapi
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 
-# --- kernel objects, one per line -------------------------------------------
-boot-objs += boot/boot.o
-boot-objs += boot/bootinfo.o
+# --- components: each file is named once, here; the programs below are
+# made of these lists, built in as many flavours as they need
+boot += boot/boot.o
+boot += boot/bootinfo.o
 
-arch-objs += arch/x86/entry.o
-arch-objs += arch/x86/main.o
-arch-objs += arch/x86/console.o
-arch-objs += arch/x86/cmdline.o
-arch-objs += arch/x86/cpu.o
-arch-objs += arch/x86/trap.o
-arch-objs += arch/x86/pmm.o
-arch-objs += arch/x86/kpt.o
-arch-objs += arch/x86/kmalloc.o
-arch-objs += arch/x86/acpi.o
-arch-objs += arch/x86/pci.o
-arch-objs += arch/x86/lapic.o
-arch-objs += arch/x86/tsc.o
-arch-objs += arch/x86/fwcfg.o
-arch-objs += arch/x86/watchdog.o
-arch-objs += arch/x86/core_platform.o
-arch-objs += arch/x86/uvm.o
-arch-objs += arch/x86/proc.o
-arch-objs += arch/x86/uaccess.o
+arch-x86 += arch/x86/entry.o
+arch-x86 += arch/x86/console.o
+arch-x86 += arch/x86/cmdline.o
+arch-x86 += arch/x86/cpu.o
+arch-x86 += arch/x86/trap.o
+arch-x86 += arch/x86/pmm.o
+arch-x86 += arch/x86/kpt.o
+arch-x86 += arch/x86/kmalloc.o
+arch-x86 += arch/x86/acpi.o
+arch-x86 += arch/x86/pci.o
+arch-x86 += arch/x86/lapic.o
+arch-x86 += arch/x86/tsc.o
+arch-x86 += arch/x86/fwcfg.o
+arch-x86 += arch/x86/watchdog.o
+arch-x86 += arch/x86/platform.o
+arch-x86 += arch/x86/uvm.o
+arch-x86 += arch/x86/proc.o
+arch-x86 += arch/x86/uaccess.o
 
-lib-objs += lib/setjmp.o
-lib-objs += lib/string.o
-lib-objs += lib/strutil.o
-lib-objs += lib/printf.o
-lib-objs += lib/bitmap.o
-lib-objs += lib/itree.o
-lib-objs += lib/idtable.o
-lib-objs += lib/failpoint.o
+# the hosted twin of arch/x86 (an archive: a program takes what it calls)
+arch-host += arch/host/kmalloc.o
+arch-host += arch/host/platform.o
+arch-host += arch/host/pmm.o
+arch-host += arch/host/kpt.o
+arch-host += arch/host/console.o
+arch-host += arch/host/tsc.o
+arch-host += arch/host/trap.o
+arch-host += arch/host/pci.o
+arch-host += arch/host/boot.o
 
-iommu-objs += iommu/iommu.o
-iommu-objs += iommu/mock/mock.o
+# lib-libc: what a C library provides too (hosted programs use libc's)
+lib-asm += lib/setjmp.o
+lib-libc += lib/string.o
+lib-libc += lib/printf.o
+lib += lib/strutil.o
+lib += lib/bitmap.o
+lib += lib/itree.o
+lib += lib/idtable.o
+lib += lib/failpoint.o
+lib += lib/refcount.o
 
-# --- the iommufd core and the syscall stub (kernel and hosted) ---------------
-core-objs += core/main.o
-core-objs += core/ioas.o
-core-objs += core/io_pagetable.o
-core-objs += core/pages.o
-core-objs += core/device.o
-core-objs += core/hw_pagetable.o
-core-objs += core/access.o
-core-objs += core/vfio_compat.o
-core-objs += core/selftest.o
+# the iommufd core
+core += core/main.o
+core += core/ioas.o
+core += core/io_pagetable.o
+core += core/pages.o
+core += core/account.o
+core += core/device.o
+core += core/hw_pagetable.o
+core += core/access.o
+core += core/vfio_compat.o
+core += core/selftest.o
 
-sim-objs += ioctl-sim/fdtable.o
-sim-objs += ioctl-sim/ioctl.o
-sim-objs += ioctl-sim/account.o
+# the driver interface, the self-test mock, the fault API
+iommu += iommu/iommu.o
+mock += iommu/mock/mock.o
+iommu-hw += iommu/fault.o
+# the kernel's binding of drivers to the machine (ACPI, PCI)
+iommu-kernel += iommu/acpi_live.o
+iommu-kernel += iommu/iommu_init.o
 
-# ACPI DMAR/IVRS parsers and capability-register decoders (kernel and hosted)
-acpi-objs += iommu/acpitab.o
-acpi-objs += iommu/dmar.o
-acpi-objs += iommu/dmar_match.o
-acpi-objs += iommu/dmar_rules.o
-acpi-objs += iommu/ivrs.o
-acpi-objs += iommu/ivrs_match.o
-acpi-objs += iommu/ivrs_rules.o
-acpi-objs += iommu/regfield.o
-acpi-objs += iommu/vtd/vtd_caps.o
-acpi-objs += iommu/amdvi/amdvi_caps.o
-iommu-objs += $(acpi-objs)
-iommu-objs += iommu/acpi_live.o
+# ACPI DMAR/IVRS parsers and capability-register decoders (kernel, tools, tests)
+acpi += iommu/acpitab.o
+acpi += iommu/dmar.o
+acpi += iommu/dmar_match.o
+acpi += iommu/dmar_rules.o
+acpi += iommu/ivrs.o
+acpi += iommu/ivrs_match.o
+acpi += iommu/ivrs_rules.o
+acpi += iommu/regfield.o
+acpi += iommu/vtd/vtd_caps.o
+acpi += iommu/amdvi/amdvi_caps.o
 
-# AMD-Vi driver (issue 6)
-amdvi-objs += iommu/amdvi/amdvi_pgtable.o
-amdvi-objs += iommu/amdvi/amdvi_cmd.o
-amdvi-objs += iommu/amdvi/amdvi_event.o
-amdvi-objs += iommu/amdvi/amdvi_devtab.o
-amdvi-objs += iommu/amdvi/amdvi_init.o
-amdvi-objs += iommu/amdvi/amdvi_domain.o
-iommu-objs += $(amdvi-objs)
-# VT-d driver, fault API, DMA initiators (issue 5)
-iommu-objs += iommu/fault.o
-iommu-objs += iommu/iommu_init.o
-iommu-objs += iommu/vtd/vtd_init.o
-iommu-objs += iommu/vtd/vtd_ctx.o
-iommu-objs += iommu/vtd/vtd_domain.o
-iommu-objs += iommu/vtd/vtd_pgtable.o
-iommu-objs += iommu/vtd/vtd_inval.o
-iommu-objs += iommu/vtd/vtd_qi.o
-iommu-objs += iommu/vtd/vtd_mem.o
-iommu-objs += iommu/vtd/vtd_fault.o
-drivers-objs += drivers/edu.o
-drivers-objs += drivers/nvme.o
-drivers-objs += drivers/ahci.o
+vtd += iommu/vtd/vtd_init.o
+vtd += iommu/vtd/vtd_ctx.o
+vtd += iommu/vtd/vtd_domain.o
+vtd += iommu/vtd/vtd_pgtable.o
+vtd += iommu/vtd/vtd_inval.o
+vtd += iommu/vtd/vtd_qi.o
+vtd += iommu/vtd/vtd_fault.o
+vtd-kernel += iommu/vtd/vtd_mem.o
 
-# the syscall stub (kernel only)
-sim-kobjs += ioctl-sim/syscall.o
-sim-kobjs += ioctl-sim/vfio_dev.o
+amdvi += iommu/amdvi/amdvi_pgtable.o
+amdvi += iommu/amdvi/amdvi_cmd.o
+amdvi += iommu/amdvi/amdvi_event.o
+amdvi += iommu/amdvi/amdvi_devtab.o
+amdvi += iommu/amdvi/amdvi_init.o
+amdvi += iommu/amdvi/amdvi_domain.o
 
-# suites built into the kernel (lib_* also build hosted)
-ktest-objs += tests/ktest.o
-ktest-objs += tests/kernel/env.o
-ktest-objs += tests/kernel/platform.o
-ktest-objs += tests/kernel/platform_bootinfo.o
-ktest-objs += tests/kernel/runner_selftest.o
-ktest-objs += tests/kernel/lib_string.o
-ktest-objs += tests/kernel/lib_printf.o
-ktest-objs += tests/kernel/lib_bitmap.o
-ktest-objs += tests/kernel/lib_list.o
-ktest-objs += tests/kernel/acpi_live.o
-ktest-objs += tests/kernel/user.o
-ktest-objs += tests/kernel/user_run.o
-ktest-objs += tests/kernel/iommu_env.o
-ktest-objs += tests/kernel/dma_util.o
-ktest-objs += tests/kernel/dma_edu.o
-ktest-objs += tests/kernel/dma_storage.o
-ktest-objs += tests/kernel/dma_core.o
-ktest-objs += tests/kernel/vtd_util.o
-ktest-objs += tests/kernel/vtd.o
-ktest-objs += tests/kernel/vtd_qi.o
-ktest-objs += tests/kernel/vtd_fault.o
-ktest-objs += tests/kernel/vtd_rmrr.o
-ktest-objs += tests/kernel/vtd_fixtures.o
-ktest-objs += tests/kernel/bench_vtd.o
-ktest-objs += tests/kernel/bench_amdvi.o
-ktest-objs += tests/kernel/bench_user.o
-ktest-objs += tests/kernel/lib_itree.o
-ktest-objs += tests/kernel/lib_idtable.o
-ktest-objs += tests/kernel/amdvi_pgtable.o
-ktest-objs += tests/kernel/amdvi_encode.o
-ktest-objs += tests/kernel/amdvi.o
-ktest-objs += tests/kernel/amdvi_hw.o
+# the syscall stub: fd table and /dev/iommu (both builds), ring 3's system
+# calls and VFIO device files (kernel), the LD_PRELOAD front (hosted)
+sim += ioctl-sim/fdtable.o
+sim += ioctl-sim/ioctl.o
+sim-kernel += ioctl-sim/syscall.o
+sim-kernel += ioctl-sim/vfio_dev.o
+sim-preload += ioctl-sim/preload.o
 
-ktest-objs += tests/kernel/core_env.o
-# soak suite (make soak; one short run in make check)
-ktest-objs += tests/kernel/soak_engine.o
-ktest-objs += tests/kernel/soak.o
-ktest-objs += $(core-test-objs)
+# the devices the tests make DMA
+testdev += testdev/edu.o
+testdev += testdev/nvme.o
+testdev += testdev/ahci.o
 
-# core/abi/fault-inject suites: built into the kernel and into build/host/test-core
-core-test-objs += tests/kernel/core_util.o
-core-test-objs += tests/kernel/core_objects.o
-core-test-objs += tests/kernel/core_iopt.o
-core-test-objs += tests/kernel/core_domains.o
-core-test-objs += tests/kernel/core_access.o
-core-test-objs += tests/kernel/core_iommu.o
-core-test-objs += tests/kernel/abi_ioctl.o
-core-test-objs += tests/kernel/fault_inject.o
+init += init/main.o
 
-# hosted-only parts of test-core (environment, threads)
-host-core-test-objs += tests/host/core_env.o
-host-core-test-objs += tests/host/core_threads.o
-# the ioctl fuzz target's corpus replay (make fuzz-run fuzzes it)
-host-core-test-objs += tests/fuzz/ioctl_fuzz.o
-host-core-test-objs += tests/fuzz/ioctl_replay.o
-host-core-test-objs += tests/fuzz/replay.o
-host-core-test-objs += tests/host/hostutil.o
+# the test runner and its two environments
+runner += tests/ktest.o
+runner-kernel += tests/kernel/env.o
+runner-host += tests/host/env.o
+runner-host += tests/host/main.o
 
+# suites that build both ways
+suites-lib += tests/kernel/lib_string.o
+suites-lib += tests/kernel/lib_printf.o
+suites-lib += tests/kernel/lib_bitmap.o
+suites-lib += tests/kernel/lib_list.o
+suites-lib += tests/kernel/lib_itree.o
+suites-lib += tests/kernel/lib_idtable.o
+suites-lib += tests/kernel/platform_bootinfo.o
+# core, abi and fault-inject suites (kernel and build/host/test-core)
+suites-core += tests/kernel/core_util.o
+suites-core += tests/kernel/core_objects.o
+suites-core += tests/kernel/core_iopt.o
+suites-core += tests/kernel/core_domains.o
+suites-core += tests/kernel/core_access.o
+suites-core += tests/kernel/core_iommu.o
+suites-core += tests/kernel/abi_ioctl.o
+suites-core += tests/kernel/fault_inject.o
+# AMD-Vi table encoders (kernel and build/host/test-amdvi)
+suites-amdvi += tests/kernel/amdvi_pgtable.o
+suites-amdvi += tests/kernel/amdvi_encode.o
 
-# --- ring-3 programs (tests/user/) --------------------------------------------
+# kernel-only suites
+suites-kernel += tests/kernel/platform.o
+suites-kernel += tests/kernel/runner_selftest.o
+suites-kernel += tests/kernel/acpi_live.o
+suites-kernel += tests/kernel/user.o
+suites-kernel += tests/kernel/user_run.o
+suites-kernel += tests/kernel/iommu_env.o
+suites-kernel += tests/kernel/dma_util.o
+suites-kernel += tests/kernel/dma_edu.o
+suites-kernel += tests/kernel/dma_storage.o
+suites-kernel += tests/kernel/dma_core.o
+suites-kernel += tests/kernel/vtd_util.o
+suites-kernel += tests/kernel/vtd.o
+suites-kernel += tests/kernel/vtd_qi.o
+suites-kernel += tests/kernel/vtd_fault.o
+suites-kernel += tests/kernel/vtd_rmrr.o
+suites-kernel += tests/kernel/vtd_fixtures.o
+suites-kernel += tests/kernel/amdvi.o
+suites-kernel += tests/kernel/amdvi_hw.o
+suites-kernel += tests/kernel/core_env.o
+suites-kernel += tests/kernel/soak_engine.o
+suites-kernel += tests/kernel/soak.o
+
+# hosted-only suites, one list per test program
+suites-core-host += tests/host/core_env.o
+suites-core-host += tests/host/core_threads.o
+suites-core-host += tests/host/hostutil.o
+suites-core-host += tests/fuzz/ioctl_fuzz.o
+suites-core-host += tests/fuzz/ioctl_replay.o
+suites-core-host += tests/fuzz/replay.o
+
+suites-acpi-host += tests/host/hostutil.o
+suites-acpi-host += tests/host/acpi_manifest.o
+suites-acpi-host += tests/host/acpi_damage.o
+suites-acpi-host += tests/host/acpi_dmar.o
+suites-acpi-host += tests/host/acpi_ivrs.o
+suites-acpi-host += tests/host/acpi_rules.o
+suites-acpi-host += tests/host/acpi_tools.o
+suites-acpi-host += tests/fuzz/acpi_fuzz.o
+suites-acpi-host += tests/fuzz/acpi_replay.o
+suites-acpi-host += tests/fuzz/replay.o
+
+suites-caps-host += tests/host/hostutil.o
+suites-caps-host += tests/host/caps_fixtures.o
+
+# the tools' whole input path in-process: their fuzz targets' corpora replayed
+suites-tools-host += tests/host/hostutil.o
+suites-tools-host += tests/fuzz/replay.o
+suites-tools-host += tests/fuzz/tool_replay.o
+
+suites-amdvi-host += tests/host/hostutil.o
+suites-amdvi-host += tests/host/live_tables.o
+suites-amdvi-host += tests/host/amdvi_model.o
+suites-amdvi-host += tests/host/amdvi_ring.o
+suites-amdvi-host += tests/host/amdvi_events.o
+suites-amdvi-host += tests/host/amdvi_ivmd.o
+suites-amdvi-host += tests/host/amdvi_units.o
+
+suites-vtd-host += tests/host/hostutil.o
+suites-vtd-host += tests/host/live_tables.o
+suites-vtd-host += tests/host/vtd_model.o
+suites-vtd-host += tests/host/vtd_pgtable.o
+suites-vtd-host += tests/host/vtd_hw.o
+suites-vtd-host += tests/host/vtd_units.o
+
+suites-preload-host += tests/host/preload_exec.o
+suites-preload-host += tests/host/abi_preload.o
+
+# benchmarks (make bench): kernel suites, the hosted core, a ring-3 program
+bench-kernel += bench/kernel/bench_vtd.o
+bench-kernel += bench/kernel/bench_amdvi.o
+bench-kernel += bench/kernel/bench_user.o
+bench-host += bench/host/bench_iommufd.o
+
+# the host tools for people; sanitize.c only in their own sanitized builds
+tool-acpi += tools/iommu-acpi.o
+tool-acpi += tools/acpi_report.o
+tool-acpi += tools/jsonout.o
+tool-caps += tools/iommu-caps.o
+tool-caps += tools/jsonout.o
+tool-san += tools/sanitize.o
+# each tool's fuzz target (tests/fuzz/*_tool_fuzz.c) runs it in-process
+tool-fuzz += tests/fuzz/toolrun.o
+tool-fuzz += tests/fuzz/acpi_tool_fuzz.o
+tool-fuzz += tests/fuzz/caps_tool_fuzz.o
+
+# --- ring-3 programs (tests/user/, bench/user/) ------------------------------
 # Each program in user-progs is linked into the kernel and runs as the test
 # test_user_<name>; user-helpers are linked in for kernel tests to run.
 # make also builds every program as a Linux executable: build/host/user-<name>.
@@ -206,7 +276,7 @@ user-hosted += iommufd_abi
 user-hosted += iommufd_map
 user-hosted += pin_limit
 
-# make bench's ring-3 program (tests/user/bench_map.c): linked in for the
+# make bench's ring-3 program (bench/user/bench_map.c): linked in for the
 # bench suite, and built small (-DBENCH_QUICK) as a user test make check runs
 user-progs += bench_map_quick
 user-helpers += bench_map
@@ -219,204 +289,121 @@ user-helpers += spin
 user-helpers += exit_live
 user-helpers += crash_syscall
 
-user-lib-objs += tests/user/lib/crt0.o
-user-lib-objs += lib/setjmp.o
-user-lib-objs += tests/user/lib/syscall.o
-user-lib-objs += tests/user/lib/stdio.o
-user-lib-objs += tests/user/lib/stdlib.o
-user-lib-objs += tests/user/lib/harness.o
-user-lib-objs += lib/string.o
-user-lib-objs += lib/printf.o
+user-lib += tests/user/lib/crt0.o
+user-lib += lib/setjmp.o
+user-lib += tests/user/lib/syscall.o
+user-lib += tests/user/lib/stdio.o
+user-lib += tests/user/lib/stdlib.o
+user-lib += tests/user/lib/harness.o
+user-lib += lib/string.o
+user-lib += lib/printf.o
+# where ring-3 program sources live
+user-dirs := tests/user tests/user/helpers bench/user
 
+# --- the programs, as lists of components ------------------------------------
+kernel-objs := $(addprefix $(KB)/,$(boot) $(arch-x86) $(lib-asm) $(lib-libc) $(lib) \
+	$(core) $(iommu) $(mock) $(iommu-hw) $(iommu-kernel) $(acpi) $(vtd) $(vtd-kernel) \
+	$(amdvi) $(sim) $(sim-kernel) $(testdev) $(init) $(runner) $(runner-kernel) \
+	$(suites-lib) $(suites-core) $(suites-amdvi) $(suites-kernel) $(bench-kernel))
+kernel-objs += $(patsubst %,$(KB)/tests/user/%.prog.o,$(user-progs) $(user-helpers))
+
+# the core behind /dev/iommu, hosted (test-core, the LD_PRELOAD library, bench, fuzz)
+host-core := $(lib) $(iommu) $(mock) $(core) $(sim)
+# a whole driver against software units (test-vtd, test-amdvi)
+host-driver := boot/bootinfo.o $(lib) arch/x86/cmdline.o $(iommu) $(mock) $(iommu-hw) $(acpi)
+
+# --- hosted programs: the same objects in flavours ---------------------------
+# san: ASan+UBSan (tests, tools); ubsan: UBSan only, for test-lib, which
+# links our own string functions in place of libc's; pic: the LD_PRELOAD
+# library; opt: make bench
+CFLAGS.san := $(SAN)
+CFLAGS.ubsan := -fsanitize=undefined -fno-sanitize-recover=all -fno-builtin \
+	-fno-tree-loop-distribute-patterns
+CFLAGS.pic := -O2 -fPIC
+CFLAGS.opt := -O2
+LDFLAGS.san := $(SAN)
+LDFLAGS.ubsan := -fsanitize=undefined
+LDFLAGS.pic := -shared
+LDFLAGS.opt :=
+HOST_FLAVOURS := san ubsan pic opt
+
+define host-flavour
+$(HB)/$(1)/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	@$$(if $$(Q),echo "  HOSTCC  $$< ($(1))")
+	$$(Q)$$(HOSTCC) $$(HCFLAGS) $$(CFLAGS.$(1)) -c $$< -o $$@
+
+$(HB)/$(1)/libarch-host.a: $$(addprefix $(HB)/$(1)/,$$(arch-host))
+	@$$(if $$(Q),echo "  AR      $$@")
+	$$(Q)rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach f,$(HOST_FLAVOURS),$(eval $(call host-flavour,$(f))))
+
+# $(call host-program,OUTPUT,FLAVOUR,COMPONENTS,LIBRARIES): the program links
+# the flavour's objects of every component, then the hosted platform
+define host-program
+$(1): $$(addprefix $(HB)/$(2)/,$(3)) $(HB)/$(2)/libarch-host.a
+	@mkdir -p $$(dir $$@)
+	@$$(if $$(Q),echo "  HOSTLD  $$@")
+	$$(Q)$$(HOSTCC) $$(LDFLAGS.$(2)) -o $$@ $$(filter %.o,$$^) $(HB)/$(2)/libarch-host.a $(4)
+HOST_PROGRAMS += $(1)
+endef
+
+$(eval $(call host-program,$(HB)/test-lib,ubsan,$(lib-libc) $(lib) boot/bootinfo.o \
+	$(runner) $(runner-host) $(suites-lib)))
+$(eval $(call host-program,$(HB)/test-core,san,$(host-core) $(runner) $(runner-host) \
+	$(suites-core) $(suites-core-host),-lpthread))
+$(eval $(call host-program,$(HB)/test-acpi,san,$(acpi) lib/strutil.o lib/failpoint.o \
+	$(runner) $(runner-host) $(suites-acpi-host)))
+$(eval $(call host-program,$(HB)/test-caps,san,$(acpi) lib/strutil.o lib/failpoint.o \
+	$(runner) $(runner-host) $(suites-caps-host)))
+$(eval $(call host-program,$(HB)/test-amdvi,san,$(host-driver) $(amdvi) $(runner) \
+	$(runner-host) $(suites-amdvi) $(suites-amdvi-host)))
+$(eval $(call host-program,$(HB)/test-vtd,san,$(host-driver) $(vtd) $(runner) \
+	$(runner-host) $(suites-vtd-host),-lpthread))
+# a Linux-style program: libc calls only, served by libiommufd-host.so
+$(eval $(call host-program,$(HB)/test-abi-preload,san,lib/strutil.o lib/failpoint.o \
+	$(runner) $(runner-host) $(suites-preload-host)))
+$(eval $(call host-program,$(HB)/test-tools,san,$(acpi) lib/strutil.o lib/failpoint.o \
+	$(sort $(tool-acpi) $(tool-caps)) $(tool-fuzz) $(runner) $(runner-host) $(suites-tools-host)))
+$(eval $(call host-program,$(HB)/iommu-acpi,san,$(acpi) $(tool-acpi) $(tool-san)))
+$(eval $(call host-program,$(HB)/iommu-caps,san,$(acpi) $(tool-caps) $(tool-san)))
+$(eval $(call host-program,$(HB)/libiommufd-host.so,pic,$(host-core) $(sim-preload),-ldl -lpthread))
+# make bench: optimized; make check runs the sanitized build once, small
+$(eval $(call host-program,$(HB)/bench-iommufd,opt,$(host-core) $(bench-host),-lpthread -lm))
+$(eval $(call host-program,$(HB)/san/bench-iommufd,san,$(host-core) $(bench-host),-lpthread -lm))
+
+$(HB)/test-acpi: $(HB)/iommu-acpi $(HB)/iommu-caps
+$(HB)/test-abi-preload: | $(HB)/libiommufd-host.so
+$(KB)/tests/kernel/vtd_fixtures.o: tests/fixtures/acpi/real/hp-compaq-dc7800-sff.dmar.bin
+
+# --- ring-3 programs ---------------------------------------------------------
 UB      := $(BUILD)/user
 GCC_INC := $(shell $(CC) -print-file-name=include)
 UCFLAGS := $(COMMON_CFLAGS) -O2 -ffreestanding -nostdinc -isystem tests/user/lib/include \
-	-isystem $(GCC_INC) -Itests/user/lib -Ilib/uapi -Icore/include/uapi -fno-pie \
+	-isystem $(GCC_INC) -Itests/user/lib -Iinclude/uapi -fno-pie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns
 ULDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack \
 	-Wl,-T,tests/user/lib/user.ld
 # hosted (glibc) builds of the same sources
 UHCFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare \
-	-Wno-missing-field-initializers -Itests/user/lib -Icore/include/uapi
+	-Wno-missing-field-initializers -Itests/user/lib -Iinclude/uapi
 
-user-prog-kobjs := $(patsubst %,$(KB)/tests/user/%.prog.o,$(user-progs) $(user-helpers))
-USER_HOST_PROGS := $(patsubst %,$(HB)/user-%,$(user-progs)) \
+USER_HOST_PROGS := $(patsubst %,$(HB)/user-%,$(user-progs) bench_map) \
 	$(patsubst %,$(HB)/test-user-%,$(user-hosted))
 
-USER_HOST_PROGS += $(HB)/user-bench_map
-
-kernel-objs := $(addprefix $(KB)/,$(boot-objs) $(arch-objs) $(lib-objs) $(iommu-objs) \
-	$(drivers-objs) $(core-objs) $(sim-objs) $(sim-kobjs) $(ktest-objs)) $(user-prog-kobjs)
-
-# --- hosted unit tests --------------------------------------------------------
-# test-lib links our lib/ (string functions replace libc's in that program),
-# so it runs under UBSan only; everything else also gets ASan.
-host-lib-test-srcs += lib/string.c
-host-lib-test-srcs += lib/strutil.c
-host-lib-test-srcs += lib/printf.c
-host-lib-test-srcs += lib/bitmap.c
-host-lib-test-srcs += lib/itree.c
-host-lib-test-srcs += lib/idtable.c
-host-lib-test-srcs += lib/failpoint.c
-host-lib-test-srcs += lib/alloc_host.c
-host-lib-test-srcs += tests/ktest.c
-host-lib-test-srcs += tests/host/env.c
-host-lib-test-srcs += tests/host/main.c
-host-lib-test-srcs += tests/kernel/lib_string.c
-host-lib-test-srcs += tests/kernel/lib_printf.c
-host-lib-test-srcs += tests/kernel/lib_bitmap.c
-host-lib-test-srcs += tests/kernel/lib_list.c
-host-lib-test-srcs += tests/kernel/platform_bootinfo.c
-host-lib-test-srcs += boot/bootinfo.c
-host-lib-test-srcs += tests/kernel/lib_itree.c
-host-lib-test-srcs += tests/kernel/lib_idtable.c
-
-# The core, stub and mock hosted: three flavours of the same objects
-# (san: ASan+UBSan for tests, pic: the LD_PRELOAD library, opt: make bench).
-HOST_INC := -Icore/include/uapi
-host-core-objs += lib/itree.o
-host-core-objs += lib/idtable.o
-host-core-objs += lib/failpoint.o
-host-core-objs += lib/strutil.o
-host-core-objs += lib/alloc_host.o
-host-core-objs += iommu/iommu.o
-host-core-objs += iommu/mock/mock.o
-host-core-objs += $(core-objs)
-host-core-objs += $(sim-objs)
-host-core-objs += ioctl-sim/host_platform.o
-
-host-runner-objs += tests/ktest.o
-host-runner-objs += tests/host/env.o
-host-runner-objs += tests/host/main.o
-
-HOST_TESTS := $(HB)/test-lib
-HOST_TESTS += $(HB)/test-core
-HOST_TESTS += $(HB)/test-abi-preload
+HOST_TESTS := $(filter $(HB)/test-%,$(HOST_PROGRAMS)) $(HB)/test-bench-iommufd $(HB)/test-ktap \
+	$(HB)/test-layers $(HB)/test-lava
+HOST_TOOLS := $(HB)/iommu-acpi $(HB)/iommu-caps
 HOST_LIBS := $(HB)/libiommufd-host.so
 
-# ACPI/caps: parsers + tests under ASan/UBSan, and the tools for people.
-# They use libc's string functions, plus lib/strutil.c's non-libc helpers.
-host-acpi-srcs := $(acpi-objs:.o=.c)
-host-acpi-test-srcs += $(host-acpi-srcs)
-host-acpi-test-srcs += tests/ktest.c
-host-acpi-test-srcs += tests/host/env.c
-host-acpi-test-srcs += tests/host/main.c
-host-acpi-test-srcs += tests/host/hostutil.c
-host-acpi-test-srcs += tests/host/acpi_manifest.c
-host-acpi-test-srcs += tests/host/acpi_damage.c
-host-acpi-test-srcs += tests/host/acpi_dmar.c
-host-acpi-test-srcs += tests/host/acpi_ivrs.c
-host-acpi-test-srcs += tests/host/acpi_rules.c
-host-acpi-test-srcs += tests/host/acpi_tools.c
-host-acpi-test-srcs += tests/fuzz/acpi_fuzz.c
-host-acpi-test-srcs += tests/fuzz/acpi_replay.c
-host-acpi-test-srcs += tests/fuzz/replay.c
-host-caps-test-srcs += $(host-acpi-srcs)
-host-caps-test-srcs += tests/ktest.c
-host-caps-test-srcs += tests/host/env.c
-host-caps-test-srcs += tests/host/main.c
-host-caps-test-srcs += tests/host/hostutil.c
-host-caps-test-srcs += tests/host/caps_fixtures.c
-iommu-acpi-srcs += $(host-acpi-srcs)
-iommu-acpi-srcs += iommu/tools/iommu-acpi.c
-iommu-acpi-srcs += iommu/tools/acpi_report.c
-iommu-acpi-srcs += iommu/tools/jsonout.c
-iommu-acpi-srcs += iommu/tools/sanitize.c
-iommu-caps-srcs += $(host-acpi-srcs)
-iommu-caps-srcs += iommu/tools/iommu-caps.c
-iommu-caps-srcs += iommu/tools/jsonout.c
-iommu-caps-srcs += iommu/tools/sanitize.c
-HOST_TOOLS := $(HB)/iommu-acpi $(HB)/iommu-caps
-HOST_TESTS += $(HB)/test-acpi $(HB)/test-caps
-
-# the tools' whole input path in-process: fuzz targets, and test-tools
-# replaying their corpora (tests/fuzz/tool_replay.c)
-tool-fuzz-srcs += $(host-acpi-srcs)
-tool-fuzz-srcs += iommu/tools/iommu-acpi.c
-tool-fuzz-srcs += iommu/tools/acpi_report.c
-tool-fuzz-srcs += iommu/tools/iommu-caps.c
-tool-fuzz-srcs += iommu/tools/jsonout.c
-tool-fuzz-srcs += tests/fuzz/toolrun.c
-tool-fuzz-srcs += tests/fuzz/acpi_tool_fuzz.c
-tool-fuzz-srcs += tests/fuzz/caps_tool_fuzz.c
-host-tools-test-srcs += $(tool-fuzz-srcs)
-host-tools-test-srcs += tests/ktest.c
-host-tools-test-srcs += tests/host/env.c
-host-tools-test-srcs += tests/host/main.c
-host-tools-test-srcs += tests/host/hostutil.c
-host-tools-test-srcs += tests/fuzz/replay.c
-host-tools-test-srcs += tests/fuzz/tool_replay.c
-HOST_TESTS += $(HB)/test-tools
-
-# AMD-Vi pure parts and the ring/log against a software unit (issue 6)
-host-amdvi-test-srcs += lib/alloc_host.c
-host-amdvi-test-srcs += lib/failpoint.c
-host-amdvi-test-srcs += tests/ktest.c
-host-amdvi-test-srcs += tests/host/env.c
-host-amdvi-test-srcs += tests/host/main.c
-host-amdvi-test-srcs += iommu/iommu.c
-host-amdvi-test-srcs += iommu/fault.c
-host-amdvi-test-srcs += iommu/amdvi/amdvi_pgtable.c
-host-amdvi-test-srcs += iommu/amdvi/amdvi_cmd.c
-host-amdvi-test-srcs += iommu/amdvi/amdvi_event.c
-host-amdvi-test-srcs += iommu/amdvi/amdvi_devtab.c
-host-amdvi-test-srcs += tests/host/kernel_stubs.c
-host-amdvi-test-srcs += tests/host/amdvi_model.c
-host-amdvi-test-srcs += tests/kernel/amdvi_pgtable.c
-host-amdvi-test-srcs += tests/kernel/amdvi_encode.c
-host-amdvi-test-srcs += tests/host/amdvi_ring.c
-host-amdvi-test-srcs += tests/host/amdvi_events.c
-host-amdvi-test-srcs += tests/host/amdvi_ivmd.c
-host-amdvi-test-srcs += tests/host/hostutil.c
-host-amdvi-test-srcs += tests/host/platform_stubs.c
-host-amdvi-test-srcs += arch/x86/cmdline.c
-host-amdvi-test-srcs += tests/host/amdvi_units.c
-host-amdvi-test-srcs += $(host-acpi-srcs)
-host-amdvi-test-srcs += lib/bitmap.c
-host-amdvi-test-srcs += iommu/amdvi/amdvi_init.c
-host-amdvi-test-srcs += iommu/amdvi/amdvi_domain.c
-HOST_TESTS += $(HB)/test-amdvi
-
-# VT-d page tables and PSI encoder against a memory model, and the whole
-# driver against software units built from real DMAR/CAP data (issue 5)
-host-vtd-test-srcs += lib/alloc_host.c
-host-vtd-test-srcs += lib/bitmap.c
-host-vtd-test-srcs += lib/failpoint.c
-host-vtd-test-srcs += tests/ktest.c
-host-vtd-test-srcs += tests/host/env.c
-host-vtd-test-srcs += tests/host/main.c
-host-vtd-test-srcs += tests/host/hostutil.c
-host-vtd-test-srcs += tests/host/kernel_stubs.c
-host-vtd-test-srcs += tests/host/platform_stubs.c
-host-vtd-test-srcs += arch/x86/cmdline.c
-host-vtd-test-srcs += $(host-acpi-srcs)
-host-vtd-test-srcs += iommu/iommu.c
-host-vtd-test-srcs += iommu/fault.c
-host-vtd-test-srcs += iommu/vtd/vtd_init.c
-host-vtd-test-srcs += iommu/vtd/vtd_ctx.c
-host-vtd-test-srcs += iommu/vtd/vtd_domain.c
-host-vtd-test-srcs += iommu/vtd/vtd_inval.c
-host-vtd-test-srcs += iommu/vtd/vtd_qi.c
-host-vtd-test-srcs += iommu/vtd/vtd_fault.c
-host-vtd-test-srcs += iommu/vtd/vtd_pgtable.c
-host-vtd-test-srcs += tests/host/vtd_model.c
-host-vtd-test-srcs += tests/host/vtd_pgtable.c
-host-vtd-test-srcs += tests/host/vtd_hw.c
-host-vtd-test-srcs += tests/host/vtd_units.c
-HOST_TESTS += $(HB)/test-vtd
-
-# make bench's hosted core benchmark, one small round (tests/host/bench_iommufd.c --quick)
-HOST_TESTS += $(HB)/test-bench-iommufd
-
-# the report tools (scripts/ktaplib.py) against good and broken logs
-HOST_TESTS += $(HB)/test-ktap
-
-.PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb fuzz fuzz-run fuzz-targets soak
-all: kernel iso host
+.PHONY: all kernel iso netboot host check run bench clean deps qemu qemu-gdb fuzz fuzz-run fuzz-targets soak lava
+all: kernel iso netboot host
 
 kernel: $(BUILD)/iommu-testos.elf $(BUILD)/iommu-testos-pvh.elf
 iso: $(BUILD)/iommu-testos.iso
-host: $(HOST_TESTS) $(HOST_TOOLS) $(HOST_LIBS) $(USER_HOST_PROGS)
+netboot: $(BUILD)/netboot/boot/grub/grub.cfg
+host: $(HOST_TESTS) $(HOST_TOOLS) $(HOST_LIBS) $(USER_HOST_PROGS) $(HB)/bench-iommufd
 
 $(KB)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -454,6 +441,22 @@ $(BUILD)/iommu-testos.iso: $(BUILD)/iommu-testos.elf boot/grub.cfg
 	$(Q)grub-mkrescue -o $@ $(BUILD)/iso >$(BUILD)/grub-mkrescue.log 2>&1 || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
+# The TFTP tree for PXE/iPXE (BIOS: boot/grub/i386-pc/core.0) and UEFI network
+# boot (boot/grub/x86_64-efi/core.efi): the ISO's grub.cfg and kernel at the
+# same paths (debug info stripped: it only slows TFTP). check-menu compares
+# the menus of both media.
+$(BUILD)/netboot/boot/grub/grub.cfg: $(BUILD)/iommu-testos.elf boot/grub.cfg scripts/check-menu $(BUILD)/iommu-testos.iso
+	@$(if $(Q),echo "  NETBOOT $(BUILD)/netboot")
+	@rm -rf $(BUILD)/netboot && mkdir -p $(BUILD)/netboot/boot
+	$(Q)grub-mknetdir --net-directory=$(BUILD)/netboot --subdir=boot/grub \
+		-d /usr/lib/grub/i386-pc >$(BUILD)/grub-mknetdir.log 2>&1 && \
+		grub-mknetdir --net-directory=$(BUILD)/netboot --subdir=boot/grub \
+		-d /usr/lib/grub/x86_64-efi >>$(BUILD)/grub-mknetdir.log 2>&1 || \
+		{ cat $(BUILD)/grub-mknetdir.log; exit 1; }
+	$(Q)objcopy --strip-debug $(BUILD)/iommu-testos.elf $(BUILD)/netboot/boot/iommu-testos.elf
+	$(Q)cp boot/grub.cfg $@
+	$(Q)$(PYTHON) scripts/check-menu boot/grub.cfg $(BUILD)/iommu-testos.iso $(BUILD)/netboot
+
 $(UB)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  UCC     $<")
@@ -466,17 +469,22 @@ $(UB)/%.o: %.S
 
 .PRECIOUS: $(UB)/%.o $(UB)/%.elf
 
-$(UB)/libuser.a: $(addprefix $(UB)/,$(user-lib-objs))
+$(UB)/libuser.a: $(addprefix $(UB)/,$(user-lib))
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(UB)/%.elf: $(UB)/tests/user/%.o $(UB)/libuser.a tests/user/lib/user.ld
-	@$(if $(Q),echo "  ULD     $@")
-	$(Q)$(CC) $(ULDFLAGS) -o $@ $< $(UB)/libuser.a
+# a program's ELF and its Linux build, from whichever of user-dirs has it
+define user-dir
+$(UB)/%.elf: $(UB)/$(1)/%.o $(UB)/libuser.a tests/user/lib/user.ld
+	@$$(if $$(Q),echo "  ULD     $$@")
+	$$(Q)$$(CC) $$(ULDFLAGS) -o $$@ $$< $(UB)/libuser.a
 
-$(UB)/%.elf: $(UB)/tests/user/helpers/%.o $(UB)/libuser.a tests/user/lib/user.ld
-	@$(if $(Q),echo "  ULD     $@")
-	$(Q)$(CC) $(ULDFLAGS) -o $@ $< $(UB)/libuser.a
+$(HB)/user-%: $(1)/%.c tests/user/lib/harness.c $$(wildcard tests/user/lib/*.h)
+	@mkdir -p $$(dir $$@)
+	@$$(if $$(Q),echo "  HOSTCC  $$@")
+	$$(Q)$$(HOSTCC) $$(UHCFLAGS) -o $$@ $$< tests/user/lib/harness.c
+endef
+$(foreach d,$(user-dirs),$(eval $(call user-dir,$(d))))
 
 # the program's ELF embedded in the kernel, with its test_user_<name>
 $(KB)/tests/user/%.prog.o: tests/kernel/user_prog.c $(UB)/%.elf
@@ -485,17 +493,12 @@ $(KB)/tests/user/%.prog.o: tests/kernel/user_prog.c $(UB)/%.elf
 	$(Q)$(CC) $(KCFLAGS) -DPROG=$* -DPROG_ELF=\"$(UB)/$*.elf\" \
 		$(if $(filter $*,$(user-helpers)),-DPROG_HELPER) -c $< -o $@
 
-$(HB)/user-%: tests/user/%.c tests/user/lib/harness.c tests/user/lib/harness.h
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOSTCC) $(UHCFLAGS) -o $@ $< tests/user/lib/harness.c
-
-$(UB)/tests/user/bench_map_quick.o: tests/user/bench_map.c
+$(UB)/bench/user/bench_map_quick.o: bench/user/bench_map.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  UCC     $< (quick)")
 	$(Q)$(CC) $(UCFLAGS) -DBENCH_QUICK -c $< -o $@
 
-$(HB)/user-bench_map_quick: tests/user/bench_map.c tests/user/lib/harness.c tests/user/lib/harness.h
+$(HB)/user-bench_map_quick: bench/user/bench_map.c tests/user/lib/harness.c $(wildcard tests/user/lib/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $@")
 	$(Q)$(HOSTCC) $(UHCFLAGS) -DBENCH_QUICK -o $@ $< tests/user/lib/harness.c
@@ -505,120 +508,59 @@ $(HB)/test-user-%: $(HB)/user-% $(HOST_LIBS)
 	$(Q)printf '#!/bin/sh\n# tests/user/%s.c on Linux, /dev/iommu from libiommufd-host.so,\n# with the 8 MiB memlock limit Linux gives by default\nulimit -S -l 8192 2>/dev/null\nd=$$(dirname "$$0")\nLD_PRELOAD="$$d/libiommufd-host.so" exec "$$d/user-%s" "$$@"\n' $* $* > $@
 	$(Q)chmod +x $@
 
-$(HB)/test-ktap: tests/host/ktap_selftest.py scripts/ktaplib.py
+$(HB)/test-ktap: tests/host/ktap_selftest.py scripts/ktaplib.py scripts/ktapreport.py scripts/junit.xsd
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)printf '#!/bin/sh\n# scripts/ktaplib.py against good and broken logs\nexec $(PYTHON) "$$(dirname "$$0")/../../tests/host/ktap_selftest.py"\n' > $@
 	$(Q)chmod +x $@
 
-$(HB)/test-lib: $(host-lib-test-srcs)
+$(HB)/test-lava: tests/host/lava_selftest.py scripts/lavalib.py scripts/ktaplib.py
 	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOSTCC) $(HCFLAGS) -fsanitize=undefined -fno-sanitize-recover=all \
-		-fno-builtin -fno-tree-loop-distribute-patterns -o $@ $(host-lib-test-srcs)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)printf '#!/bin/sh\n# lab/jobs/*.yaml through LAVA'"'"'s validation and test monitor\nexec $(PYTHON) "$$(dirname "$$0")/../../tests/host/lava_selftest.py"\n' > $@
+	$(Q)chmod +x $@
 
-$(HB)/san/%.o: %.c
+# the layers of docs/DESIGN.md over the sources and the built objects
+$(HB)/test-layers: scripts/check-layers
 	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  HOSTCC  $<")
-	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) $(HOST_INC) -c $< -o $@
-
-$(HB)/pic/%.o: %.c
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  HOSTCC  $< (pic)")
-	$(Q)$(HOSTCC) $(HCFLAGS) -O2 -fPIC $(HOST_INC) -c $< -o $@
-
-$(HB)/opt/%.o: %.c
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  HOSTCC  $< (opt)")
-	$(Q)$(HOSTCC) $(HCFLAGS) -O2 $(HOST_INC) -c $< -o $@
-
-$(HB)/test-core: $(addprefix $(HB)/san/,$(host-core-objs) $(host-runner-objs) \
-		$(core-test-objs) $(host-core-test-objs))
-	@$(if $(Q),echo "  HOSTLD  $@")
-	$(Q)$(HOSTCC) $(SAN) -o $@ $^ -lpthread
-
-# A Linux-style program: libc calls only, served by libiommufd-host.so.
-$(HB)/test-abi-preload: $(addprefix $(HB)/san/,$(host-runner-objs) lib/strutil.o \
-		tests/host/preload_exec.o tests/host/abi_preload.o) | $(HB)/libiommufd-host.so
-	@$(if $(Q),echo "  HOSTLD  $@")
-	$(Q)$(HOSTCC) $(SAN) -o $@ $^
-
-# make bench: optimized, no sanitizers; make check runs the sanitized build
-# once, small (--quick), to see that it still runs
-$(HB)/bench-iommufd: $(addprefix $(HB)/opt/,$(host-core-objs) tests/host/bench_iommufd.o)
-	@$(if $(Q),echo "  HOSTLD  $@")
-	$(Q)$(HOSTCC) -o $@ $^ -lpthread -lm
-
-$(HB)/san/bench-iommufd: $(addprefix $(HB)/san/,$(host-core-objs) tests/host/bench_iommufd.o)
-	@$(if $(Q),echo "  HOSTLD  $@")
-	$(Q)$(HOSTCC) $(SAN) -o $@ $^ -lpthread -lm
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)printf '#!/bin/sh\n# scripts/check-layers: includes and calls follow docs/DESIGN.md\nexec $(PYTHON) "$$(dirname "$$0")/../../scripts/check-layers"\n' > $@
+	$(Q)chmod +x $@
 
 $(HB)/test-bench-iommufd: $(HB)/san/bench-iommufd
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)printf '#!/bin/sh\n# make bench'"'"'s hosted core benchmark, one small round\nexec "$$(dirname "$$0")/san/bench-iommufd" --quick\n' > $@
 	$(Q)chmod +x $@
 
-$(HB)/libiommufd-host.so: $(addprefix $(HB)/pic/,$(host-core-objs) ioctl-sim/preload.o)
-	@$(if $(Q),echo "  HOSTLD  $@")
-	$(Q)$(HOSTCC) -shared -o $@ $^ -ldl -lpthread
-
-# lib/strutil.c holds the non-libc string helpers (glob_match, strlcpy, mem_is_zero)
-$(HB)/lib-string-extras.o: lib/strutil.c
-	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -c $< -o $@
-
-$(HB)/test-acpi: $(host-acpi-test-srcs) $(HB)/lib-string-extras.o $(HOST_TOOLS)
-	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-acpi-test-srcs) $(HB)/lib-string-extras.o
-
-$(HB)/test-caps: $(host-caps-test-srcs) $(HB)/lib-string-extras.o
-	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-caps-test-srcs) $(HB)/lib-string-extras.o
-
-$(HB)/test-tools: $(host-tools-test-srcs) $(HB)/lib-string-extras.o
-	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-tools-test-srcs) $(HB)/lib-string-extras.o
-
-$(HB)/iommu-acpi: $(iommu-acpi-srcs)
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(iommu-acpi-srcs)
-
-$(HB)/iommu-caps: $(iommu-caps-srcs)
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(iommu-caps-srcs)
-
-# libFuzzer targets (not in `all`; make check replays their corpora hosted).
+# --- libFuzzer targets (not in `all`; make check replays their corpora hosted)
 # scripts/fuzz checks for clang's libFuzzer first and says what to install.
 FUZZ_CC ?= clang
 FUZZTIME ?= 30
-FUZZ_CFLAGS := -std=gnu11 -g -O1 -I. $(HOST_INC) -DCONFIG_KERNEL=0 -DCONFIG_DEBUG=1 \
+FB := $(BUILD)/fuzz
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -I. -Iinclude/uapi -DCONFIG_KERNEL=0 -DCONFIG_DEBUG=1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_TARGETS := $(BUILD)/fuzz/acpi-fuzz $(BUILD)/fuzz/ioctl-fuzz
-FUZZ_TARGETS += $(BUILD)/fuzz/acpi-tool-fuzz $(BUILD)/fuzz/caps-tool-fuzz
+FUZZ_TARGETS := $(FB)/acpi-fuzz $(FB)/ioctl-fuzz $(FB)/acpi-tool-fuzz $(FB)/caps-tool-fuzz
 
-$(BUILD)/fuzz/acpi-fuzz: tests/fuzz/acpi_fuzz.c $(host-acpi-srcs)
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  FUZZCC  $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^
-
-# the tools' whole input path (tests/fuzz/*_tool_fuzz.c); one target per tool
-$(BUILD)/fuzz/acpi-tool-fuzz $(BUILD)/fuzz/caps-tool-fuzz: $(BUILD)/fuzz/%-tool-fuzz: \
-		tests/fuzz/%_tool_fuzz.c $(filter-out tests/fuzz/%_tool_fuzz.c,$(tool-fuzz-srcs))
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  FUZZCC  $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^
-
-$(BUILD)/fuzz/obj/%.o: %.c
+$(FB)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZCC  $<")
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MD -MP -c $< -o $@
 
-# the /dev/iommu ioctl ABI against the hosted core and mock (tests/fuzz/ioctl_fuzz.c)
-$(BUILD)/fuzz/ioctl-fuzz: $(addprefix $(BUILD)/fuzz/obj/,$(host-core-objs) tests/fuzz/ioctl_fuzz.o)
-	@$(if $(Q),echo "  FUZZLD  $@")
-	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ -lpthread
+$(FB)/libarch-host.a: $(addprefix $(FB)/obj/,$(arch-host))
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# $(call fuzz-target,NAME,COMPONENTS,LIBRARIES)
+define fuzz-target
+$(FB)/$(1): $$(addprefix $(FB)/obj/,$(2)) $(FB)/libarch-host.a
+	@$$(if $$(Q),echo "  FUZZLD  $$@")
+	$$(Q)$$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $$@ $$^ $(3)
+endef
+$(eval $(call fuzz-target,acpi-fuzz,$(acpi) tests/fuzz/acpi_fuzz.o))
+$(eval $(call fuzz-target,ioctl-fuzz,$(host-core) tests/fuzz/ioctl_fuzz.o,-lpthread))
+$(eval $(call fuzz-target,acpi-tool-fuzz,$(acpi) $(tool-acpi) tests/fuzz/toolrun.o \
+	tests/fuzz/acpi_tool_fuzz.o))
+$(eval $(call fuzz-target,caps-tool-fuzz,$(acpi) $(tool-caps) tests/fuzz/toolrun.o \
+	tests/fuzz/caps_tool_fuzz.o))
 
 fuzz-targets: $(FUZZ_TARGETS)
 
@@ -629,19 +571,14 @@ fuzz:
 fuzz-run:
 	FUZZTIME=$(FUZZTIME) $(PYTHON) scripts/fuzz
 
-$(HB)/test-amdvi: $(host-amdvi-test-srcs) $(HB)/lib-string-extras.o
-	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-amdvi-test-srcs) $(HB)/lib-string-extras.o
-
-$(HB)/test-vtd: $(host-vtd-test-srcs) $(HB)/lib-string-extras.o
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOSTCC) $(HCFLAGS) $(SAN) -o $@ $(host-vtd-test-srcs) $(HB)/lib-string-extras.o
-
-$(KB)/tests/kernel/vtd_fixtures.o: tests/fixtures/acpi/real/hp-compaq-dc7800-sff.dmar.bin
-
 check:
 	$(PYTHON) scripts/check
+
+# the QEMU LAVA jobs run by LAVA's own dispatcher, offline (scripts/lava; root)
+lava:
+	@[ "$(SKIP_DEPS)" = 1 ] || scripts/deps
+	$(MAKE) kernel iso netboot
+	$(PYTHON) scripts/lava
 
 # SOAK_LOOPS=N SOAK_SEED=S: see scripts/soak
 soak:

@@ -50,8 +50,8 @@ struct iopt_pages {
 	u64 uptr;			/* user address of page 0, page aligned */
 	unsigned long npages;
 	bool writable;
-	u8 account_mode;		/* enum plat_account_mode */
-	struct plat_account *account;
+	u8 account_mode;		/* enum iommufd_account_mode */
+	struct iommufd_account *account;
 
 	struct plat_mutex mutex;
 	unsigned long npinned;		/* pages pinned by this object */
@@ -134,7 +134,7 @@ static inline bool iopt_area_contig_done(struct iopt_area_contig_iter *iter)
 
 /* pages.c: the pinning layer. */
 struct iopt_pages *iopt_alloc_pages(u64 uptr, unsigned long length, bool writable,
-				    enum plat_account_mode mode);
+				    enum iommufd_account_mode mode);
 void iopt_put_pages(struct iopt_pages *pages);
 int iopt_area_fill_domains(struct iopt_area *area, struct iopt_pages *pages);
 void iopt_area_unfill_domains(struct iopt_area *area, struct iopt_pages *pages);

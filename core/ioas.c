@@ -287,7 +287,7 @@ int iommufd_option_rlimit_mode(struct iommu_option *cmd, struct iommufd_ctx *ict
 	if (cmd->object_id)
 		return -EOPNOTSUPP;
 	if (cmd->op == IOMMU_OPTION_OP_GET) {
-		cmd->val64 = ictx->account_mode == PLAT_ACCOUNT_MM;
+		cmd->val64 = ictx->account_mode == IOMMUFD_ACCOUNT_MM;
 		return 0;
 	}
 	if (cmd->op != IOMMU_OPTION_OP_SET)
@@ -298,9 +298,9 @@ int iommufd_option_rlimit_mode(struct iommu_option *cmd, struct iommufd_ctx *ict
 	if (!idtab_empty(&ictx->objects))
 		ret = -EBUSY;
 	else if (cmd->val64 == 0)
-		ictx->account_mode = PLAT_ACCOUNT_USER;
+		ictx->account_mode = IOMMUFD_ACCOUNT_USER;
 	else if (cmd->val64 == 1)
-		ictx->account_mode = PLAT_ACCOUNT_MM;
+		ictx->account_mode = IOMMUFD_ACCOUNT_MM;
 	else
 		ret = -EINVAL;
 	plat_mutex_unlock(&ictx->lock);

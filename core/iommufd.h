@@ -116,4 +116,53 @@ unsigned int iommufd_page_pins(phys_addr_t pa);
  */
 u64 iommufd_test_digest(struct iommufd_ctx *ictx);
 
+/*
+ * ---- accounting of pinned pages against a memlock-style limit (account.c) ----
+ * Linux charges per user (RLIMIT_MEMLOCK, locked_vm) or per process
+ * (pinned_vm); an account is whichever the mode names for the caller.
+ */
+enum iommufd_account_mode {
+	IOMMUFD_ACCOUNT_USER,
+	IOMMUFD_ACCOUNT_MM,
+};
+
+struct iommufd_account;
+
+/* The current caller's account for mode, with a reference held. */
+struct iommufd_account *iommufd_account_get(enum iommufd_account_mode mode);
+void iommufd_account_put(struct iommufd_account *a);
+/* Charge npages; -ENOMEM (nothing charged) past the limit. */
+int iommufd_account_charge(struct iommufd_account *a, unsigned long npages);
+void iommufd_account_uncharge(struct iommufd_account *a, unsigned long npages);
+unsigned long iommufd_account_charged(const struct iommufd_account *a);
+/* Test hook: the limit in pages for every account (ULONG_MAX: unlimited). */
+void iommufd_set_memlock_limit(unsigned long pages);
+
+/*
+ * ---- anonymous file descriptors (IOMMU_TEST_OP_CREATE_ACCESS) ----
+ * The fd layer above the core (ioctl-sim) installs these ops when it opens
+ * /dev/iommu, like Linux's get_unused_fd / fd_install / put_unused_fd.
+ */
+struct iommufd_anon_ops {
+	const char *name;
+	void (*release)(void *priv);	/* last close */
+};
+
+struct iommufd_fd_ops {
+	/* Reserve an fd number: fd >= 0 or -EMFILE / -ENOMEM. */
+	int (*reserve)(void);
+	/* Make fd live: from now on close(fd) calls ops->release(priv). */
+	void (*install)(int fd, const struct iommufd_anon_ops *ops, void *priv);
+	/* Give back a reserved fd that was never installed. */
+	void (*unreserve)(int fd);
+	/*
+	 * priv of fd when it was installed with ops, with a reference held
+	 * (put it with put(*ref)); NULL when fd is something else.
+	 */
+	void *(*get)(int fd, const struct iommufd_anon_ops *ops, void **ref);
+	void (*put)(void *ref);
+};
+
+void iommufd_set_fd_ops(const struct iommufd_fd_ops *ops);
+
 #endif

@@ -10,9 +10,9 @@
 #ifndef CORE_IOMMUFD_PRIVATE_H
 #define CORE_IOMMUFD_PRIVATE_H
 
-#include "core/include/uapi/iommufd.h"
+#include <linux/iommufd.h>
 #include "core/iommufd.h"
-#include "core/platform.h"
+#include "lib/platform.h"
 #include "iommu/iommu.h"
 #include "lib/alloc.h"
 #include "lib/err.h"
@@ -91,7 +91,7 @@ struct iommufd_ctx {
 	struct idtab objects;		/* id -> object (IDTAB_ZERO until finalized) */
 	struct iommufd_ioas *vfio_ioas;	/* the VFIO compatibility IOAS */
 	refcount_t refs;
-	u8 account_mode;		/* enum plat_account_mode for new maps */
+	u8 account_mode;		/* enum iommufd_account_mode for new maps */
 };
 
 
@@ -130,6 +130,8 @@ static inline void iommufd_object_put_and_try_destroy(struct iommufd_ctx *ictx,
 
 int iommufd_ucmd_respond(struct iommufd_ucmd *ucmd, size_t cmd_len);
 void iommufd_test_free_object(struct iommufd_object *obj);
+/* The fd layer's anonymous fds (NULL until one installs them). */
+extern const struct iommufd_fd_ops *iommufd_fd_ops;
 
 /* ---- io_pagetable (io_pagetable.c) ---- */
 

@@ -34,6 +34,13 @@ long iommufd_live_objects(void)
 }
 
 /* A new context with one reference (the caller's: usually the open file). */
+const struct iommufd_fd_ops *iommufd_fd_ops;
+
+void iommufd_set_fd_ops(const struct iommufd_fd_ops *ops)
+{
+	__atomic_store_n(&iommufd_fd_ops, ops, __ATOMIC_RELEASE);
+}
+
 struct iommufd_ctx *iommufd_ctx_alloc(void)
 {
 	struct iommufd_ctx *ictx = iommufd_alloc(sizeof(*ictx));
@@ -43,7 +50,7 @@ struct iommufd_ctx *iommufd_ctx_alloc(void)
 	plat_mutex_init(&ictx->lock);
 	idtab_init(&ictx->objects);
 	refcount_set(&ictx->refs, 1);
-	ictx->account_mode = PLAT_ACCOUNT_USER;
+	ictx->account_mode = IOMMUFD_ACCOUNT_USER;
 	return ictx;
 }
 

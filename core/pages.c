@@ -83,7 +83,7 @@ static int pin_map_update(const phys_addr_t *pas, unsigned long n, int delta)
  * yet. EINVAL for an empty or absurd length, EOVERFLOW when it wraps.
  */
 struct iopt_pages *iopt_alloc_pages(u64 uptr, unsigned long length, bool writable,
-				    enum plat_account_mode mode)
+				    enum iommufd_account_mode mode)
 {
 	struct iopt_pages *pages;
 	u64 end, end_page;
@@ -101,7 +101,7 @@ struct iopt_pages *iopt_alloc_pages(u64 uptr, unsigned long length, bool writabl
 	pages->npages = ((end_page & PAGE_MASK) - pages->uptr) / PAGE_SIZE;
 	pages->writable = writable;
 	pages->account_mode = (u8)mode;
-	pages->account = plat_account_get(mode);
+	pages->account = iommufd_account_get(mode);
 	plat_mutex_init(&pages->mutex);
 	idtab_init(&pages->pins);
 	return pages;
@@ -114,7 +114,7 @@ void iopt_put_pages(struct iopt_pages *pages)
 	if (pages->npinned || !itree_empty(&pages->domains_itree) ||
 	    !itree_empty(&pages->access_itree) || !idtab_empty(&pages->pins))
 		plat_warn("iopt_put_pages: freed with %lu pages pinned", pages->npinned);
-	plat_account_put(pages->account);
+	iommufd_account_put(pages->account);
 	idtab_destroy(&pages->pins);
 	plat_mutex_destroy(&pages->mutex);
 	kfree(pages);
@@ -156,7 +156,7 @@ static void unpin_now(struct iopt_pages *pages, unsigned long first, unsigned lo
 			kfree(c);
 		}
 		pages->npinned -= n;
-		plat_account_uncharge(pages->account, n);
+		iommufd_account_uncharge(pages->account, n);
 		idx += n;
 	}
 }
@@ -167,7 +167,7 @@ static int pin_now(struct iopt_pages *pages, unsigned long first, unsigned long 
 	unsigned long idx = first;
 	int ret;
 
-	ret = plat_account_charge(pages->account, last - first + 1);
+	ret = iommufd_account_charge(pages->account, last - first + 1);
 	if (ret)
 		return ret;
 	while (idx <= last) {
@@ -205,7 +205,7 @@ static int pin_now(struct iopt_pages *pages, unsigned long first, unsigned long 
 	}
 	return 0;
 err:
-	plat_account_uncharge(pages->account, last - idx + 1);
+	iommufd_account_uncharge(pages->account, last - idx + 1);
 	if (idx > first)
 		unpin_now(pages, first, idx - 1);
 	return ret;

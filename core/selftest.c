@@ -5,8 +5,7 @@
  * their own fds), plus the state digest the failure-injection tests use.
  */
 #include "core/io_pagetable.h"
-#include "core/include/uapi/iommufd_test.h"
-#include "iommu/mock/mock.h"
+#include <iommufd_test.h>
 
 /* The object MOCK_DOMAIN makes: a mock device bound and attached for user space. */
 struct selftest_obj {
@@ -21,7 +20,7 @@ void iommufd_selftest_destroy(struct iommufd_object *obj)
 
 	iommufd_device_detach(sobj->idev);
 	iommufd_device_unbind(sobj->idev);
-	mock_dev_destroy(sobj->mock_dev);
+	iommu_selftest_ops()->dev_destroy(sobj->mock_dev);
 }
 
 /* MOCK_DOMAIN(_FLAGS): a new mock device attached to the IOAS or HWPT cmd->id. */
@@ -36,7 +35,7 @@ static int test_mock_domain(struct iommufd_ucmd *ucmd, struct iommu_test_cmd *cm
 	sobj = iommufd_object_alloc(ucmd->ictx, sobj, IOMMUFD_OBJ_SELFTEST);
 	if (IS_ERR(sobj))
 		return (int)PTR_ERR(sobj);
-	sobj->mock_dev = mock_dev_create(dev_flags);
+	sobj->mock_dev = iommu_selftest_ops()->dev_create(dev_flags);
 	if (IS_ERR(sobj->mock_dev)) {
 		ret = (int)PTR_ERR(sobj->mock_dev);
 		goto out_sobj;
@@ -62,7 +61,7 @@ out_detach:
 out_unbind:
 	iommufd_device_unbind(sobj->idev);
 out_mdev:
-	mock_dev_destroy(sobj->mock_dev);
+	iommu_selftest_ops()->dev_destroy(sobj->mock_dev);
 out_sobj:
 	iommufd_object_abort(ucmd->ictx, &sobj->obj);
 	return ret;
@@ -110,33 +109,34 @@ static int test_add_reserved(struct iommufd_ucmd *ucmd, u32 id, u64 start, u64 l
 static int test_md_check_map(struct iommufd_ucmd *ucmd, u32 id, u64 iova, u64 length,
 			     u64 uptr)
 {
+	const struct iommu_selftest_ops *mock = iommu_selftest_ops();
 	struct iommufd_hwpt_paging *hwpt;
 	struct iommufd_object *obj;
 	u64 end, prev_flags = 0;
 	int ret = 0;
 
-	if ((iova | length | uptr) % MOCK_IO_PAGE_SIZE || check_add_overflow(uptr, length, &end))
+	if ((iova | length | uptr) % mock->io_page_size || check_add_overflow(uptr, length, &end))
 		return -EINVAL;
 	obj = iommufd_get_object(ucmd->ictx, id, IOMMUFD_OBJ_HWPT_PAGING);
 	if (IS_ERR(obj))
 		return (int)PTR_ERR(obj);
 	hwpt = container_of(obj, struct iommufd_hwpt_paging, obj);
-	if (!mock_domain_is_mock(hwpt->domain)) {
+	if (!mock->owns_domain(hwpt->domain)) {
 		ret = -EINVAL;
 		goto out_put;
 	}
-	for (u64 off = 0; off < length; off += MOCK_IO_PAGE_SIZE) {
+	for (u64 off = 0; off < length; off += mock->io_page_size) {
 		phys_addr_t want, got;
 		u64 flags;
 
 		ret = plat_user_to_phys(uptr + off, &want);
 		if (ret)
 			break;
-		if (mock_domain_lookup(hwpt->domain, iova + off, &got, &flags) || got != want) {
+		if (mock->domain_lookup(hwpt->domain, iova + off, &got, &flags) || got != want) {
 			ret = -EINVAL;
 			break;
 		}
-		if (off && !!(flags & MOCK_PFN_START_IOVA) != !!(prev_flags & MOCK_PFN_LAST_IOVA)) {
+		if (off && !!(flags & IOMMU_SELFTEST_PFN_START) != !!(prev_flags & IOMMU_SELFTEST_PFN_LAST)) {
 			ret = -EINVAL;
 			break;
 		}
@@ -210,7 +210,7 @@ static void test_access_release(void *priv)
 	kfree(sta);
 }
 
-static const struct plat_anon_ops test_access_fops = {
+static const struct iommufd_anon_ops test_access_fops = {
 	.name = "[iommufd_test_staccess]",
 	.release = test_access_release,
 };
@@ -226,8 +226,11 @@ static const struct iommufd_access_ops test_access_ops_pin = {
 
 static struct selftest_access *access_get(int fd, void **ref)
 {
-	struct selftest_access *sta = plat_anon_fd_get(fd, &test_access_fops, ref);
+	struct selftest_access *sta;
 
+	if (!iommufd_fd_ops)
+		return ERR_PTR(-EBADF);
+	sta = iommufd_fd_ops->get(fd, &test_access_fops, ref);
 	return sta ? sta : ERR_PTR(-EBADFD);
 }
 
@@ -240,12 +243,14 @@ static int test_create_access(struct iommufd_ucmd *ucmd, struct iommu_test_cmd *
 
 	if (flags & ~MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES)
 		return -EOPNOTSUPP;
+	if (!iommufd_fd_ops)
+		return -EOPNOTSUPP;	/* no fd layer to hand out the access's fd */
 	sta = iommufd_alloc(sizeof(*sta));
 	if (!sta)
 		return -ENOMEM;
 	INIT_LIST_HEAD(&sta->items);
 	plat_mutex_init(&sta->lock);
-	fd = plat_anon_fd_reserve();
+	fd = iommufd_fd_ops->reserve();
 	if (fd < 0) {
 		ret = fd;
 		goto out_free;
@@ -265,12 +270,12 @@ static int test_create_access(struct iommufd_ucmd *ucmd, struct iommu_test_cmd *
 	if (ret)
 		goto out_destroy;
 	sta->access = access;
-	plat_anon_fd_install(fd, &test_access_fops, sta);
+	iommufd_fd_ops->install(fd, &test_access_fops, sta);
 	return 0;
 out_destroy:
 	iommufd_access_destroy(access);
 out_unreserve:
-	plat_anon_fd_unreserve(fd);
+	iommufd_fd_ops->unreserve(fd);
 out_free:
 	plat_mutex_destroy(&sta->lock);
 	kfree(sta);
@@ -298,7 +303,7 @@ static int test_access_item_destroy(int fd, unsigned int item_id)
 		}
 	}
 	plat_mutex_unlock(&sta->lock);
-	plat_anon_fd_put(ref);
+	iommufd_fd_ops->put(ref);
 	return ret;
 }
 
@@ -383,7 +388,7 @@ out_unlock:
 	plat_mutex_unlock(&sta->lock);
 	kfree(pas);
 out_put:
-	plat_anon_fd_put(ref);
+	iommufd_fd_ops->put(ref);
 	return ret;
 }
 
@@ -419,7 +424,7 @@ static int test_access_rw(struct iommufd_ucmd *ucmd, struct iommu_test_cmd *cmd)
 out_free:
 	kfree(tmp);
 out_put:
-	plat_anon_fd_put(ref);
+	iommufd_fd_ops->put(ref);
 	return ret;
 }
 
@@ -433,7 +438,7 @@ static int test_access_replace_ioas(u32 fd, u32 ioas_id)
 	if (IS_ERR(sta))
 		return (int)PTR_ERR(sta);
 	ret = iommufd_access_replace(sta->access, ioas_id);
-	plat_anon_fd_put(ref);
+	iommufd_fd_ops->put(ref);
 	return ret;
 }
 
@@ -526,9 +531,10 @@ u64 iommufd_test_digest(struct iommufd_ctx *ictx)
 		if (obj->type == IOMMUFD_OBJ_HWPT_PAGING) {
 			struct iommu_domain *d =
 				container_of(obj, struct iommufd_hwpt_paging, obj)->domain;
+			const struct iommu_selftest_ops *mock = iommu_selftest_ops();
 
-			if (mock_domain_is_mock(d))
-				h = mix(mix(h, mock_domain_digest(d)), mock_domain_entries(d));
+			if (mock->owns_domain(d))
+				h = mix(mix(h, mock->domain_digest(d)), mock->domain_entries(d));
 		}
 	}
 	h = mix(h, ictx->objects.count);

@@ -5,7 +5,7 @@
  * rules are Linux's vfio_compat.c (type1 vs type1v2 unmap differences).
  */
 #include "core/io_pagetable.h"
-#include "core/include/uapi/vfio.h"
+#include <linux/vfio.h>
 
 /* The compatibility IOAS, referenced, or ERR_PTR(-ENODEV) when there is none. */
 static struct iommufd_ioas *get_compat_ioas(struct iommufd_ctx *ictx)

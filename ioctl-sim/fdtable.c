@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * fd tables, files and device nodes of the syscall stub, and the anonymous
- * fds core/platform.h promises (CREATE_ACCESS). Files are refcounted so an
+ * fds the core asks for through struct iommufd_fd_ops (CREATE_ACCESS). Files are refcounted so an
  * ioctl in flight keeps its file alive while another thread closes the fd.
  */
 #include "ioctl-sim/sim.h"
-#include "core/platform.h"
+#include "core/iommufd.h"
 #include "lib/alloc.h"
 #include "lib/errno.h"
 #include "lib/idtable.h"
@@ -290,10 +290,10 @@ long sim_live_files(void)
 	return __atomic_load_n(&live_files, __ATOMIC_RELAXED);
 }
 
-/* ---- anonymous fds for core/ (core/platform.h) ---- */
+/* ---- anonymous fds for core/ (struct iommufd_fd_ops, core/iommufd.h) ---- */
 
 struct anon_file {
-	const struct plat_anon_ops *ops;
+	const struct iommufd_anon_ops *ops;
 	void *priv;
 };
 
@@ -314,7 +314,7 @@ static const struct sim_file_ops anon_fops = {
  * The file is made at reserve time, so install cannot fail; until then it
  * sits in the table with no ops, which every lookup treats as absent.
  */
-int plat_anon_fd_reserve(void)
+static int anon_fd_reserve(void)
 {
 	struct anon_file *a = kzalloc(sizeof(*a));
 	struct sim_file *f = a ? sim_file_alloc(NULL, a) : NULL;
@@ -333,7 +333,7 @@ int plat_anon_fd_reserve(void)
 	return fd;
 }
 
-void plat_anon_fd_install(int fd, const struct plat_anon_ops *ops, void *priv)
+static void anon_fd_install(int fd, const struct iommufd_anon_ops *ops, void *priv)
 {
 	struct sim_fdtable *t = cur();
 	struct sim_file *f;
@@ -348,7 +348,7 @@ void plat_anon_fd_install(int fd, const struct plat_anon_ops *ops, void *priv)
 	spin_unlock(&t->lock);
 }
 
-void plat_anon_fd_unreserve(int fd)
+static void anon_fd_unreserve(int fd)
 {
 	struct sim_fdtable *t = cur();
 	struct sim_file *f;
@@ -361,7 +361,7 @@ void plat_anon_fd_unreserve(int fd)
 	free_file(f);
 }
 
-void *plat_anon_fd_get(int fd, const struct plat_anon_ops *ops, void **ref)
+static void *anon_fd_get(int fd, const struct iommufd_anon_ops *ops, void **ref)
 {
 	struct sim_file *f = sim_fget(fd);
 	struct anon_file *a;
@@ -377,7 +377,15 @@ void *plat_anon_fd_get(int fd, const struct plat_anon_ops *ops, void **ref)
 	return a->priv;
 }
 
-void plat_anon_fd_put(void *ref)
+static void anon_fd_put(void *ref)
 {
 	sim_fput(ref);
 }
+
+const struct iommufd_fd_ops sim_iommufd_fd_ops = {
+	.reserve = anon_fd_reserve,
+	.install = anon_fd_install,
+	.unreserve = anon_fd_unreserve,
+	.get = anon_fd_get,
+	.put = anon_fd_put,
+};

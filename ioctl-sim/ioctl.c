@@ -6,9 +6,9 @@
  */
 #include "ioctl-sim/sim.h"
 #include "core/iommufd.h"
-#include "core/platform.h"
-#include "core/include/uapi/iommufd.h"
-#include "core/include/uapi/iommufd_test.h"
+#include "lib/platform.h"
+#include <linux/iommufd.h>
+#include <iommufd_test.h>
 #include "lib/err.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -127,6 +127,7 @@ static long iommufd_fops_ioctl(struct sim_file *f, unsigned int cmd, u64 arg)
 
 static int iommufd_fops_open(struct sim_file *f, struct sim_node *node)
 {
+	iommufd_set_fd_ops(&sim_iommufd_fd_ops);	/* CREATE_ACCESS hands out fds */
 	f->private_data = iommufd_ctx_alloc();
 	return f->private_data ? 0 : -ENOMEM;
 }

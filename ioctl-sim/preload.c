@@ -11,7 +11,8 @@
 #include <stdarg.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
-#include "core/platform.h"
+#include "lib/platform.h"
+#include "arch/host/host.h"
 #include "ioctl-sim/sim.h"
 
 
@@ -63,7 +64,7 @@ static const struct sim_fd_allocator placeholders = {
 static void __attribute__((constructor)) preload_init(void)
 {
 	sim_set_fd_allocator(&placeholders);
-	sim_host_use_rlimit();
+	host_use_rlimit();
 }
 
 /* The fortified entry points have no prototype outside bits/fcntl2.h. */

@@ -82,11 +82,6 @@ struct sim_fd_allocator {
 	void (*free)(int fd);		/* the number is no longer ours */
 };
 void sim_set_fd_allocator(const struct sim_fd_allocator *a);
-/*
- * Hosted only: pins count against the process's RLIMIT_MEMLOCK, as on Linux
- * for a process without CAP_IPC_LOCK (libiommufd-host.so turns this on).
- */
-void sim_host_use_rlimit(void);
 
 /* fd tables: one per process (ring 3); the default one serves hosted programs. */
 struct sim_fdtable;
@@ -101,6 +96,9 @@ long sim_live_files(void);
 
 /* /dev/iommu: the file ops, and the context behind an iommufd fd. */
 extern const struct sim_file_ops iommufd_fops;
+/* Anonymous fds for the core; installed when /dev/iommu is first opened. */
+struct iommufd_fd_ops;
+extern const struct iommufd_fd_ops sim_iommufd_fd_ops;
 struct iommufd_ctx;
 /*
  * The context of iommufd fd, with a context reference (iommufd_ctx_put()),

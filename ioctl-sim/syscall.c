@@ -2,7 +2,7 @@
 /*
  * The syscall stub: Linux x86-64 syscall numbers and semantics (errors as
  * -errno) for ring-3 test programs, dispatched from a table as xv6 does.
- * Numbers and flags: lib/uapi/asm/ (from Linux syscall_64.tbl and its uapi).
+ * Numbers and flags: include/uapi/asm/ (from Linux syscall_64.tbl and its uapi).
  */
 #include "arch/x86/console.h"
 #include "arch/x86/mm.h"
@@ -11,6 +11,7 @@
 #include "arch/x86/uaccess.h"
 #include "arch/x86/x86.h"
 #include "ioctl-sim/sim.h"
+#include "ioctl-sim/syscall.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include <asm/mman.h>
@@ -372,7 +373,7 @@ static void unknown_syscall(u64 nr)
 		       seen == UNKNOWN_SHOWN ? " (no more of these)" : "");
 }
 
-void syscall_dispatch(struct trap_frame *tf)
+static void syscall_dispatch(struct trap_frame *tf)
 {
 	u64 nr = tf->rax;
 	u64 arg[6] = { tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9 };
@@ -387,7 +388,7 @@ void syscall_dispatch(struct trap_frame *tf)
 	irq_disable();
 }
 
-int syscall_prepare(struct proc *p)
+static int syscall_prepare(struct proc *p)
 {
 	struct sim_fdtable *t = sim_fdtable_alloc();
 
@@ -398,11 +399,22 @@ int syscall_prepare(struct proc *p)
 	return 0;
 }
 
-void syscall_release(struct proc *p)
+static void syscall_release(struct proc *p)
 {
 	if (!p->files)
 		return;
 	sim_fdtable_free(p->files);
 	sim_fdtable_set_current(NULL);
 	p->files = NULL;
+}
+
+static const struct proc_syscall_ops syscall_ops = {
+	.dispatch = syscall_dispatch,
+	.prepare = syscall_prepare,
+	.release = syscall_release,
+};
+
+void syscall_init(void)
+{
+	proc_set_syscall_ops(&syscall_ops);
 }

@@ -2,7 +2,7 @@
 /*
  * VFIO cdev device files /dev/vfio/devices/vfioN: Linux's device ioctls (bind,
  * attach, info, regions), BAR mmap, config/BAR pread/pwrite, our fault ioctl.
- * Layouts: core/include/uapi/vfio.h; semantics as Linux vfio-pci 6.12.
+ * Layouts: include/uapi/linux/vfio.h; semantics as Linux vfio-pci 6.12.
  */
 #include "ioctl-sim/vfio_dev.h"
 #include "arch/x86/console.h"
@@ -11,7 +11,7 @@
 #include "arch/x86/uaccess.h"
 #include "arch/x86/x86.h"
 #include "core/iommufd.h"
-#include "core/include/uapi/vfio.h"
+#include <linux/vfio.h>
 #include "iommu/iommu.h"
 #include "iommu/iommu_init.h"
 #include "ioctl-sim/sim.h"

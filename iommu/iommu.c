@@ -5,6 +5,7 @@
  * reserved regions. No hardware knowledge; builds in the kernel and hosted.
  */
 #include "iommu/iommu.h"
+#include "iommu/mock/mock.h"
 #include "lib/alloc.h"
 #include "lib/bitops.h"
 #include "lib/err.h"
@@ -257,4 +258,9 @@ void iommu_put_resv_regions(struct list_head *head)
 		list_del(&r->list);
 		kfree(r);
 	}
+}
+
+const struct iommu_selftest_ops *iommu_selftest_ops(void)
+{
+	return &mock_selftest_ops;
 }

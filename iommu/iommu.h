@@ -314,4 +314,30 @@ void iommu_fault_owner_del(struct iommu_fault_owner *o);
 /* Poll every unit now: pending records reach their owners (or count as unexpected). */
 void iommu_fault_poll(void);
 
+/*
+ * The self-test IOMMU (iommu/mock/) as IOMMU_TEST_CMD (core/selftest.c)
+ * sees it: mock devices made on demand, and a look into the domains it made.
+ */
+#define IOMMU_SELFTEST_PFN_START	(1ULL << 60)	/* first IO page of a map_pages() call */
+#define IOMMU_SELFTEST_PFN_LAST		(1ULL << 61)	/* last IO page of a map_pages() call */
+#define IOMMU_SELFTEST_PFN_HUGE		(1ULL << 62)	/* mapped by a huge-IOVA device's domain */
+
+struct iommu_selftest_ops {
+	unsigned long io_page_size;	/* the granule of domain_lookup() */
+	/* A mock device (MOCK_FLAGS_DEVICE_* flags); ERR_PTR(-EINVAL/-ENOMEM). */
+	struct iommu_dev *(*dev_create)(u32 dev_flags);
+	void (*dev_destroy)(struct iommu_dev *dev);
+	/* Whether d is one of this driver's domains (only those may be looked into). */
+	bool (*owns_domain)(const struct iommu_domain *d);
+	/* The entry for the IO page holding iova: pa of that byte and IOMMU_SELFTEST_PFN_* flags. */
+	int (*domain_lookup)(struct iommu_domain *d, unsigned long iova, phys_addr_t *pa,
+			     u64 *flags);
+	/* Entries (IO pages) mapped, and a hash of every (iova, entry) pair. */
+	unsigned long (*domain_entries)(struct iommu_domain *d);
+	u64 (*domain_digest)(struct iommu_domain *d);
+};
+
+/* The self-test driver's ops (the mock's, iommu/mock/mock.c). */
+const struct iommu_selftest_ops *iommu_selftest_ops(void);
+
 #endif

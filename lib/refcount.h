@@ -14,7 +14,7 @@ typedef struct {
 
 #define REFCOUNT_SATURATED (INT_MIN / 2)
 
-/* Called on misuse; the kernel and the hosted build each provide one. */
+/* Called on misuse (lib/refcount.c): a warning the test runner counts. */
 void refcount_bad(refcount_t *r, const char *what);
 
 static inline void refcount_set(refcount_t *r, int n)

@@ -7,6 +7,7 @@
 #include "tests/ktest.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "lib/warn.h"
 
 extern const struct ktest __start_ktest_cases[] __attribute__((weak));
 extern const struct ktest __stop_ktest_cases[] __attribute__((weak));
@@ -206,6 +207,21 @@ const struct ktest *ktest_find(const char *name)
 	return NULL;
 }
 
+static long expected_warnings;
+
+void ktest_expect_warnings(long n)
+{
+	expected_warnings += n;
+}
+
+/* Warnings a test did not announce: refcount misuse, core invariants. */
+static long unexpected_warnings(void)
+{
+	return (long)plat_warn_count() - expected_warnings;
+}
+
+KTEST_COUNTER(warnings, unexpected_warnings);
+
 static int read_counters(long *v)
 {
 	int n = 0;
@@ -348,9 +364,14 @@ static void run_suite(const struct ktest **sel, int from, int to, int idx,
 		 to - from);
 	for (int i = from; i < to; i++) {
 		const struct ktest *t = sel[i];
-		u64 t0 = ktest_env_ns();
-		int r = ktest_run_one(t);
-		u64 ms = (ktest_env_ns() - t0) / 1000000;
+		u64 t0, ms;
+		int r;
+
+		/* names the running test in a log cut off by a hang or a reboot */
+		kt_print(IND "# start: %s\n", t->name);
+		t0 = ktest_env_ns();
+		r = ktest_run_one(t);
+		ms = (ktest_env_ns() - t0) / 1000000;
 
 		if (cur.verbose)
 			kt_print(IND "# %s: %d checks, %llu ms\n", t->name, cur.checks,

@@ -69,6 +69,12 @@ void report_prefix_pop(void);
 /* Failures recorded so far in the running test. */
 int report_failures(void);
 
+/*
+ * The running test provokes n warnings (lib/warn.h) on purpose; any other
+ * warning fails the test during which it was printed.
+ */
+void ktest_expect_warnings(long n);
+
 /* Deterministic per-run random numbers from the seed= option. */
 u64 ktest_rand(void);
 u64 ktest_seed(void);

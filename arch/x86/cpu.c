@@ -107,20 +107,6 @@ void cpu_load_tables(int id)
 		: "rax", "memory");
 }
 
-unsigned long arch_irq_save(void)
-{
-	unsigned long f = read_rflags();
-
-	irq_disable();
-	return f;
-}
-
-void arch_irq_restore(unsigned long flags)
-{
-	if (flags & (1UL << 9))
-		irq_enable();
-}
-
 void cpu_set_kernel_stack(int id, u64 rsp0)
 {
 	tables[id].tss.rsp[0] = rsp0;

@@ -94,7 +94,7 @@ isr_stub_table:
 /*
  * syscall from ring 3 (LSTAR): RCX = user RIP, R11 = user RFLAGS, IF is
  * masked by SFMASK. Builds a struct trap_frame (vector VEC_SYSCALL) on the
- * process's kernel stack, so syscall_dispatch() sees the same layout as a
+ * process's kernel stack, so proc_syscall() sees the same layout as a
  * trap, then returns with sysret (iretq if the RIP is not canonical).
  * Offsets: struct percpu in proc.h (0x08 kernel stack, 0x10 user rsp).
  */
@@ -113,7 +113,7 @@ syscall_entry:
 	PUSH_REGS
 	cld
 	movq %rsp, %rdi
-	call syscall_dispatch
+	call proc_syscall
 	cli
 	movq 0x88(%rsp), %rcx		/* sysret #GPs in ring 0 on a non-canonical RIP */
 	shrq $47, %rcx

@@ -59,6 +59,21 @@ static struct percpu cpu0 = { .self = &cpu0 };
 static int last_pid;
 static u64 time_limit_s;	/* cmdline user_timeout= (seconds) */
 
+static const struct proc_syscall_ops *syscall_ops;
+
+void proc_set_syscall_ops(const struct proc_syscall_ops *ops)
+{
+	syscall_ops = ops;
+}
+
+void proc_syscall(struct trap_frame *tf)
+{
+	if (syscall_ops)
+		syscall_ops->dispatch(tf);
+	else
+		tf->rax = (u64)-ENOSYS;
+}
+
 void syscall_entry(void);
 __noreturn void user_enter(struct trap_frame *tf);
 
@@ -278,7 +293,7 @@ int proc_run(struct proc *p, const void *image, size_t size)
 	if (ret)
 		goto out;
 	c->current = p;
-	ret = syscall_prepare(p);
+	ret = syscall_ops ? syscall_ops->prepare(p) : 0;
 	if (ret) {
 		c->current = NULL;
 		goto out;
@@ -306,7 +321,8 @@ int proc_run(struct proc *p, const void *image, size_t size)
 	 * charged to it, and a device mapping holds its file
 	 */
 	uvm_unmap_all(p->uvm);
-	syscall_release(p);
+	if (syscall_ops)
+		syscall_ops->release(p);
 	uvm_activate(NULL);
 	c->current = NULL;
 	c->kstack_top = 0;

@@ -60,7 +60,7 @@ struct proc *proc_current(void);
 
 /*
  * Load the ELF image (static x86-64 executable), run it to its end and
- * release everything it had: open files (syscall_release()), address
+ * release everything it had: open files (the syscall layer's release), address
  * space, kernel stack. Fill p->name/out first. Returns 0 when the program ran (see
  * p->end, p->status), -errno when it could not be started.
  */
@@ -69,12 +69,21 @@ int proc_run(struct proc *p, const void *image, size_t size);
 /* End the current process with status (exit/exit_group); never returns. */
 __noreturn void proc_exit(int status);
 
-/* Implemented by the syscall layer (ioctl-sim/syscall.c): */
-/* every syscall from entry.S; the result goes to tf->rax */
-void syscall_dispatch(struct trap_frame *tf);
-/* give p its own fd table before it runs: 0 or -ENOMEM */
-int syscall_prepare(struct proc *p);
-/* close every file p still has open (p is still current) */
-void syscall_release(struct proc *p);
+/*
+ * The system-call layer above (ioctl-sim/syscall.c) installs these before a
+ * process runs; without them every system call is ENOSYS.
+ */
+struct proc_syscall_ops {
+	/* every syscall from entry.S; the result goes to tf->rax */
+	void (*dispatch)(struct trap_frame *tf);
+	/* give p what it needs before it runs (its fd table): 0 or -errno */
+	int (*prepare)(struct proc *p);
+	/* close every file p still has open (p is still current) */
+	void (*release)(struct proc *p);
+};
+
+void proc_set_syscall_ops(const struct proc_syscall_ops *ops);
+/* entry.S's syscall handler: dispatches through the installed ops. */
+void proc_syscall(struct trap_frame *tf);
 
 #endif

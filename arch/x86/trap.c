@@ -11,6 +11,7 @@
 #include "arch/x86/mm.h"
 #include "arch/x86/x86.h"
 #include "lib/errno.h"
+#include "lib/spinlock.h"
 #include "lib/string.h"
 
 #define MAX_RECOVERY 8
@@ -309,4 +310,19 @@ int trap_call(void (*fn)(void *), void *arg, struct trap_info *info, bool dump)
 	if (irq_on)
 		irq_enable();
 	return ret;
+}
+
+/* lib/spinlock.h's interrupt masking for locks that handlers take too. */
+unsigned long arch_irq_save(void)
+{
+	unsigned long f = read_rflags();
+
+	irq_disable();
+	return f;
+}
+
+void arch_irq_restore(unsigned long flags)
+{
+	if (flags & (1UL << 9))
+		irq_enable();
 }

@@ -34,7 +34,7 @@ bool kernel_ram_range(u64 va, u64 len);
 bool kernel_image_range(u64 va, u64 len);
 /*
  * Copy n bytes; 0 or -EFAULT. A failed copy_from_user leaves the bytes it
- * could not read zeroed. Same prototypes as core/platform.h declares.
+ * could not read zeroed. Same prototypes as lib/platform.h declares.
  */
 int copy_from_user(void *dst, u64 usrc, size_t n);
 int copy_to_user(u64 udst, const void *src, size_t n);

@@ -382,3 +382,13 @@ unsigned long mock_unmap_calls(void)
 {
 	return __atomic_load_n(&unmap_calls, __ATOMIC_RELAXED);
 }
+
+const struct iommu_selftest_ops mock_selftest_ops = {
+	.io_page_size = MOCK_IO_PAGE_SIZE,
+	.dev_create = mock_dev_create,
+	.dev_destroy = mock_dev_destroy,
+	.owns_domain = mock_domain_is_mock,
+	.domain_lookup = mock_domain_lookup,
+	.domain_entries = mock_domain_entries,
+	.domain_digest = mock_domain_digest,
+};

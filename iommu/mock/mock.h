@@ -2,21 +2,22 @@
 /*
  * The mock IOMMU: a domain driver with Linux's self-test semantics (IO page
  * 2 KiB, aperture [16 MiB, 2 GiB - 1], START/LAST marks per map call) and
- * mock devices. Used by core/selftest.c; no hardware, builds both ways.
+ * mock devices. core/selftest.c reaches it through struct iommu_selftest_ops
+ * (iommu/iommu.h); tests may look closer here. No hardware, builds both ways.
  */
 #ifndef IOMMU_MOCK_MOCK_H
 #define IOMMU_MOCK_MOCK_H
 
 #include "iommu/iommu.h"
-#include "core/include/uapi/iommufd_test.h"
+#include <iommufd_test.h>
 
 #define MOCK_IO_PAGE_SIZE	2048UL
 #define MOCK_HUGE_PAGE_SIZE	(512 * MOCK_IO_PAGE_SIZE)
 
 /* Flags of a domain entry: first/last IO page of one map_pages() call. */
-#define MOCK_PFN_START_IOVA	(1ULL << 60)
-#define MOCK_PFN_LAST_IOVA	(1ULL << 61)
-#define MOCK_PFN_HUGE_IOVA	(1ULL << 62)
+#define MOCK_PFN_START_IOVA	IOMMU_SELFTEST_PFN_START
+#define MOCK_PFN_LAST_IOVA	IOMMU_SELFTEST_PFN_LAST
+#define MOCK_PFN_HUGE_IOVA	IOMMU_SELFTEST_PFN_HUGE
 
 /* A mock device (MOCK_FLAGS_DEVICE_* flags); ERR_PTR(-EINVAL/-ENOMEM). */
 struct iommu_dev *mock_dev_create(u32 dev_flags);
@@ -33,6 +34,9 @@ int mock_domain_lookup(struct iommu_domain *d, unsigned long iova, phys_addr_t *
 /* Entries (IO pages) mapped, and a hash of every (iova, entry) pair. */
 unsigned long mock_domain_entries(struct iommu_domain *d);
 u64 mock_domain_digest(struct iommu_domain *d);
+
+/* What iommu_selftest_ops() hands the core. */
+extern const struct iommu_selftest_ops mock_selftest_ops;
 
 /* Counters for the leak check and for tests. */
 long mock_live_domains(void);

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include "iommu/tools/tools.h"
+#include "tools/tools.h"
 #include "tests/fuzz/toolrun.h"
 
 #define MAX_ARGS 12

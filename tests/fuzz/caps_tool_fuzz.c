@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "iommu/tools/tools.h"
+#include "tools/tools.h"
 #include "tests/fuzz/toolrun.h"
 
 #define MAX_ARGS 16

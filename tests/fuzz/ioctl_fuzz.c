@@ -10,10 +10,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "core/iommufd.h"
-#include "core/platform.h"
-#include "core/include/uapi/iommufd.h"
-#include "core/include/uapi/iommufd_test.h"
-#include "core/include/uapi/vfio.h"
+#include "lib/platform.h"
+#include <linux/iommufd.h>
+#include <iommufd_test.h>
+#include <linux/vfio.h>
 #include "iommu/mock/mock.h"
 #include "ioctl-sim/sim.h"
 #include "lib/alloc.h"
@@ -281,10 +281,10 @@ struct counts {
 
 static void counts(struct counts *c)
 {
-	struct plat_account *a = plat_account_get(PLAT_ACCOUNT_USER);
+	struct iommufd_account *a = iommufd_account_get(IOMMUFD_ACCOUNT_USER);
 
-	c->charged = (long)plat_account_charged(a);
-	plat_account_put(a);
+	c->charged = (long)iommufd_account_charged(a);
+	iommufd_account_put(a);
 	c->objects = iommufd_live_objects();
 	c->pins = iommufd_pinned_pages();
 	c->files = sim_live_files();
@@ -305,7 +305,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!F.buf)
 		setup();
 	counts(&before);
-	plat_set_memlock_limit(MEMLOCK_PAGES);
+	iommufd_set_memlock_limit(MEMLOCK_PAGES);
 	F.nids = F.nfiles = 0;
 	fd = sim_open("/dev/iommu", 2);
 	must(fd >= 0, "open /dev/iommu", fd, 0);
@@ -317,7 +317,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int i = 0; i < F.nfiles; i++)
 		sim_close(F.files[i]);
 	must(sim_close(fd) == 0, "close /dev/iommu", 0, 0);
-	plat_set_memlock_limit(ULONG_MAX);
+	iommufd_set_memlock_limit(ULONG_MAX);
 	counts(&after);
 	must(after.objects == before.objects, "live objects after close", before.objects,
 	     after.objects);

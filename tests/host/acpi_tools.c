@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include "iommu/dmar.h"
 #include "iommu/ivrs.h"
-#include "iommu/tools/tools.h"
+#include "tools/tools.h"
 #include "tests/host/hostutil.h"
 #include "tests/host/tblbuild.h"
 #include "tests/ktest.h"

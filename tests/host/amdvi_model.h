@@ -40,6 +40,6 @@ bool model_log_event(struct amdvi_unit *u, u64 w0, u64 w1);
 /* Commands of opcode op executed so far. */
 int model_count(struct amdvi_unit *u, int op);
 
-#include "tests/host/kernel_stubs.h"
+#include "arch/host/host.h"
 
 #endif

@@ -12,7 +12,8 @@
 #include "lib/err.h"
 #include "tests/host/amdvi_model.h"
 #include "tests/host/hostutil.h"
-#include "tests/host/platform_stubs.h"
+#include "arch/host/host.h"
+#include "tests/host/live_tables.h"
 #include "tests/ktest.h"
 
 #define RW (IOMMU_READ | IOMMU_WRITE)

@@ -8,7 +8,6 @@
 #include <time.h>
 #include <unistd.h>
 #include "tests/ktest.h"
-#include "lib/refcount.h"
 
 void ktest_env_write(const char *s, size_t n)
 {
@@ -40,8 +39,9 @@ u64 ktest_env_ns(void)
 	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
 }
 
-/* Programs that link lib/alloc_host.c get the heap leak check. */
+/* Programs that use the hosted heap or page allocator get their leak checks. */
 u64 kmalloc_live(void) __attribute__((weak));
+long host_pages_live(void) __attribute__((weak));
 
 static long heap_objects(void)
 {
@@ -50,10 +50,9 @@ static long heap_objects(void)
 
 KTEST_COUNTER(heap_objects, heap_objects);
 
-static int refcount_errors;
-
-void refcount_bad(refcount_t *r, const char *what)
+static long pages(void)
 {
-	refcount_errors++;
-	fprintf(stdout, "    # refcount %p: %s\n", (void *)r, what);
+	return host_pages_live ? host_pages_live() : 0;
 }
+
+KTEST_COUNTER(host_pages, pages);

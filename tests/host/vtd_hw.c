@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "tests/host/platform_stubs.h"
+#include "arch/host/host.h"
+#include "tests/host/live_tables.h"
 #include "tests/host/vtd_hw.h"
 
 #define HW_MAX 8

@@ -2,7 +2,7 @@
 /*
  * A software VT-d remapping unit for hosted tests of the whole driver:
  * registers with the spec's side effects, the invalidation queue and
- * registers, fault recording (the platform is platform_stubs.h).
+ * registers, fault recording (the platform is arch/host/host.h).
  */
 #ifndef TESTS_HOST_VTD_HW_H
 #define TESTS_HOST_VTD_HW_H

@@ -5,7 +5,7 @@
  * EFAULT at every pointer, reserved fields, exact return values, VFIO.
  */
 #include "tests/kernel/core_util.h"
-#include "tests/user/iommufd_cmds.h"
+#include "tests/user/lib/iommufd_cmds.h"
 
 #define PG PAGE_SIZE
 

@@ -6,7 +6,7 @@
  */
 #include "arch/x86/acpi.h"
 #include "arch/x86/pci.h"
-#include "drivers/edu.h"
+#include "testdev/edu.h"
 #include "iommu/amdvi/amdvi.h"
 #include "iommu/amdvi/amdvi_caps.h"
 #include "iommu/iommu_init.h"

@@ -7,7 +7,7 @@
 #include "arch/x86/acpi.h"
 #include "arch/x86/pci.h"
 #include "arch/x86/tsc.h"
-#include "drivers/edu.h"
+#include "testdev/edu.h"
 #include "iommu/acpi_live.h"
 #include "iommu/amdvi/amdvi.h"
 #include "iommu/iommu_init.h"

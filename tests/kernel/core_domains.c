@@ -215,14 +215,14 @@ KTEST(core, test_core_pin_accounting_limit)
 	u64 mode = 1, iova = 0;
 
 	t_mock_domain(fd, ioas, &stdev, &hwpt, NULL);
-	plat_set_memlock_limit(8);
+	iommufd_set_memlock_limit(8);
 	report(t_map(fd, ioas, buf, 16 * PG, &iova, 0) == -ENOMEM &&
 	       iommufd_pinned_pages() == 0 && t_charged() == 0,
 	       "16 pages past an 8-page limit -> ENOMEM, nothing pinned or charged");
 	report(t_map(fd, ioas, buf, 8 * PG, &iova, 0) == 0 && t_charged() == 8,
 	       "8 pages fit and are charged");
 	report(t_map(fd, ioas, buf + 8 * PG, PG, &iova, 0) == -ENOMEM, "the ninth does not");
-	plat_set_memlock_limit(ULONG_MAX);
+	iommufd_set_memlock_limit(ULONG_MAX);
 	t_close(fd);
 	report(t_charged() == 0, "close uncharges");
 	fd = t_open();

@@ -127,7 +127,7 @@ KTEST(core, test_core_release_reports_refcount_bug)
 	iommufd_object_finalize(ictx, &stuck->obj);
 	iommufd_object_finalize(ictx, &fine->obj);
 	refcount_inc(&stuck->obj.users);	/* a user nobody will ever drop */
-	t_expect_warnings(1);
+	ktest_expect_warnings(1);
 	iommufd_ctx_put(ictx);
 	report(plat_warn_count() == warnings + 1, "the stuck pass is reported, the loop ends");
 	report(iommufd_live_objects() == 1, "only the stuck object is left (%ld)",

@@ -317,10 +317,10 @@ int t_memory_limit(int fd, u32 limit)
 
 unsigned long t_charged(void)
 {
-	struct plat_account *a = plat_account_get(PLAT_ACCOUNT_USER);
-	unsigned long n = plat_account_charged(a);
+	struct iommufd_account *a = iommufd_account_get(IOMMUFD_ACCOUNT_USER);
+	unsigned long n = iommufd_account_charged(a);
 
-	plat_account_put(a);
+	iommufd_account_put(a);
 	return n;
 }
 
@@ -349,19 +349,6 @@ static long count_mock_violations(void)
 	return mock_violations();
 }
 
-static long expected_warnings;
-
-void t_expect_warnings(long n)
-{
-	expected_warnings += n;
-}
-
-/* Warnings a test did not announce with t_expect_warnings(). */
-static long count_warnings(void)
-{
-	return (long)plat_warn_count() - expected_warnings;
-}
-
 static long count_files(void)
 {
 	return sim_live_files();
@@ -378,5 +365,4 @@ KTEST_COUNTER(iommufd_charged_pages, count_charged);
 KTEST_COUNTER(mock_domains, count_mock_domains);
 KTEST_COUNTER(mock_devices, count_mock_devs);
 KTEST_COUNTER(mock_contract_violations, count_mock_violations);
-KTEST_COUNTER(iommufd_warnings, count_warnings);
 KTEST_COUNTER(sim_open_files, count_files);

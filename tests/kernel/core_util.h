@@ -8,10 +8,10 @@
 #define TESTS_KERNEL_CORE_UTIL_H
 
 #include "core/iommufd.h"
-#include "core/platform.h"
-#include "core/include/uapi/iommufd.h"
-#include "core/include/uapi/iommufd_test.h"
-#include "core/include/uapi/vfio.h"
+#include "lib/platform.h"
+#include <linux/iommufd.h>
+#include <iommufd_test.h>
+#include <linux/vfio.h>
 #include "ioctl-sim/sim.h"
 #include "lib/err.h"
 #include "lib/errno.h"
@@ -66,7 +66,5 @@ int t_memory_limit(int fd, u32 limit);
 
 /* Pins charged to the current per-user account. */
 unsigned long t_charged(void);
-/* The running test provokes n core warnings on purpose. */
-void t_expect_warnings(long n);
 
 #endif

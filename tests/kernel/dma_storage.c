@@ -6,8 +6,8 @@
  */
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
-#include "drivers/ahci.h"
-#include "drivers/nvme.h"
+#include "testdev/ahci.h"
+#include "testdev/nvme.h"
 #include "lib/string.h"
 #include "tests/kernel/dma_util.h"
 #include "tests/ktest.h"

@@ -2,12 +2,12 @@
 /*
  * IOMMU-neutral helpers for DMA tests: a device (edu, NVMe, AHCI) with its
  * iommu_dev and a paging domain, DMA buffers, patterns, expected faults.
- * Only iommu.h, drivers/ and arch/ are used: any IOMMU driver runs these.
+ * Only iommu.h, testdev/ and arch/ are used: any IOMMU driver runs these.
  */
 #ifndef TESTS_KERNEL_DMA_UTIL_H
 #define TESTS_KERNEL_DMA_UTIL_H
 
-#include "drivers/edu.h"
+#include "testdev/edu.h"
 #include "iommu/iommu.h"
 
 struct pci_dev;

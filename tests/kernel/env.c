@@ -99,8 +99,3 @@ static long heap_objects(void)
 
 KTEST_COUNTER(free_pages, free_pages);
 KTEST_COUNTER(heap_objects, heap_objects);
-
-void refcount_bad(refcount_t *r, const char *what)
-{
-	printk("refcount %p: %s\n", (void *)r, what);
-}

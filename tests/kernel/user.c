@@ -11,7 +11,7 @@
 #include "arch/x86/uaccess.h"
 #include "arch/x86/x86.h"
 #include "core/iommufd.h"
-#include "drivers/edu.h"
+#include "testdev/edu.h"
 #include "iommu/iommu.h"
 #include "iommu/iommu_init.h"
 #include "ioctl-sim/sim.h"

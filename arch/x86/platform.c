@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+/*
+ * lib/platform.h in the kernel: spinning locks that report a deadlock
+ * instead of hanging, and user memory: the running ring-3 process's, or with
+ * none a kernel address (direct map, or the image). Copies: uaccess.c.
+ */
+#include "arch/x86/console.h"
+#include "arch/x86/mm.h"
+#include "arch/x86/proc.h"
+#include "arch/x86/uaccess.h"
+#include "lib/platform.h"
+#include "lib/errno.h"
+#include "lib/spinlock.h"
+#include "lib/string.h"
+
+#define LOCK_SPINS	(1UL << 30)	/* seconds of spinning: a deadlock, not contention */
+
+struct kmutex {
+	int locked;
+};
+
+struct krwsem {
+	spinlock_t guard;
+	int readers;
+	bool writer;
+};
+
+_Static_assert(sizeof(struct kmutex) <= sizeof(struct plat_mutex), "plat_mutex too small");
+_Static_assert(sizeof(struct krwsem) <= sizeof(struct plat_rwsem), "plat_rwsem too small");
+
+void plat_mutex_init(struct plat_mutex *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void plat_mutex_destroy(struct plat_mutex *m)
+{
+	if (((struct kmutex *)m)->locked)
+		plat_warn("plat_mutex_destroy: %p is locked", (void *)m);
+}
+
+void plat_mutex_lock(struct plat_mutex *m)
+{
+	struct kmutex *k = (struct kmutex *)m;
+
+	for (unsigned long spins = 0; spins < LOCK_SPINS; spins++) {
+		if (!__atomic_exchange_n(&k->locked, 1, __ATOMIC_ACQUIRE))
+			return;
+		__builtin_ia32_pause();
+	}
+	panic("plat_mutex_lock: %p never became free (deadlock)", (void *)m);
+}
+
+void plat_mutex_unlock(struct plat_mutex *m)
+{
+	__atomic_store_n(&((struct kmutex *)m)->locked, 0, __ATOMIC_RELEASE);
+}
+
+void plat_rwsem_init(struct plat_rwsem *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void plat_rwsem_destroy(struct plat_rwsem *s)
+{
+	struct krwsem *k = (struct krwsem *)s;
+
+	if (k->readers || k->writer)
+		plat_warn("plat_rwsem_destroy: %p is held", (void *)s);
+}
+
+/* Take the semaphore for reading (write false) or writing, or panic on deadlock. */
+static void down(struct plat_rwsem *s, bool write)
+{
+	struct krwsem *k = (struct krwsem *)s;
+
+	for (unsigned long spins = 0; spins < LOCK_SPINS; spins++) {
+		bool ok;
+
+		spin_lock(&k->guard);
+		ok = !k->writer && (!write || !k->readers);
+		if (ok && write)
+			k->writer = true;
+		else if (ok)
+			k->readers++;
+		spin_unlock(&k->guard);
+		if (ok)
+			return;
+		__builtin_ia32_pause();
+	}
+	panic("plat_down_%s: %p never became free (deadlock)", write ? "write" : "read",
+	      (void *)s);
+}
+
+void plat_down_read(struct plat_rwsem *s)
+{
+	down(s, false);
+}
+
+void plat_down_write(struct plat_rwsem *s)
+{
+	down(s, true);
+}
+
+void plat_up_read(struct plat_rwsem *s)
+{
+	struct krwsem *k = (struct krwsem *)s;
+
+	spin_lock(&k->guard);
+	k->readers--;
+	spin_unlock(&k->guard);
+}
+
+void plat_up_write(struct plat_rwsem *s)
+{
+	struct krwsem *k = (struct krwsem *)s;
+
+	spin_lock(&k->guard);
+	k->writer = false;
+	spin_unlock(&k->guard);
+}
+
+void plat_yield(void)
+{
+	__builtin_ia32_pause();
+}
+
+/*
+ * A process's pages come from its page tables (uvm_pin). With no process,
+ * only allocated direct-map RAM can be pinned: page_get needs a live page.
+ */
+int plat_pin_user_pages(u64 uva, unsigned long npages, bool write, phys_addr_t *pas)
+{
+	struct proc *p = proc_current();
+	u64 bytes;
+
+	if (p) {
+		int ret = uvm_pin(p->uvm, uva, npages, write, pas);
+
+		return ret == -EINVAL ? -EFAULT : ret;
+	}
+	if (uva % PAGE_SIZE || check_mul_overflow((u64)npages, (u64)PAGE_SIZE, &bytes) ||
+	    !kernel_ram_range(uva, bytes))
+		return -EFAULT;
+	for (unsigned long i = 0; i < npages; i++)
+		if (page_refcount(uva - DIRECT_MAP_BASE + i * PAGE_SIZE) <= 0)
+			return -EFAULT;
+	for (unsigned long i = 0; i < npages; i++) {
+		pas[i] = uva - DIRECT_MAP_BASE + i * PAGE_SIZE;
+		page_get(pas[i]);
+	}
+	return 0;
+}
+
+void plat_unpin_pages(const phys_addr_t *pas, unsigned long npages)
+{
+	struct proc *p = proc_current();
+
+	if (p) {
+		uvm_unpin(p->uvm, pas, npages);
+		return;
+	}
+	for (unsigned long i = 0; i < npages; i++)
+		page_put(pas[i]);
+}
+
+void *plat_phys_to_virt(phys_addr_t pa)
+{
+	return phys_to_virt(pa);
+}
+
+int plat_user_to_phys(u64 uva, phys_addr_t *pa)
+{
+	struct proc *p = proc_current();
+
+	if (p)
+		return uvm_user_to_phys(p->uvm, uva, pa);
+	if (kernel_ram_range(uva, 1))
+		*pa = uva - DIRECT_MAP_BASE;
+	else if (kernel_image_range(uva, 1))
+		*pa = uva - KERNEL_VMA;
+	else
+		return -EFAULT;
+	return 0;
+}
+
+bool plat_capable_sys_resource(void)
+{
+	return true;
+}
+
+unsigned long plat_memlock_limit(void)
+{
+	struct proc *p = proc_current();
+
+	return p ? p->uvm->memlock_limit : ULONG_MAX;
+}
+
+static unsigned long warnings;
+
+void plat_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	__atomic_fetch_add(&warnings, 1, __ATOMIC_RELAXED);
+	printk("iommufd WARNING: ");
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+	printk("\n");
+}
+
+unsigned long plat_warn_count(void)
+{
+	return __atomic_load_n(&warnings, __ATOMIC_RELAXED);
+}

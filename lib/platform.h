@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The environment the core runs in: locks, user memory (copies, pins), the
+ * caller's memlock limit and loud warnings. Part of the seam below lib/ and
+ * core/, implemented twice: arch/x86/platform.c (kernel) and
+ * arch/host/platform.c (hosted library and tests).
+ */
+#ifndef LIB_PLATFORM_H
+#define LIB_PLATFORM_H
+
+#include "lib/compiler.h"
+#include "lib/warn.h"
+
+#define PAGE_SHIFT	12
+#define PAGE_SIZE	4096UL
+#define PAGE_MASK	(~(PAGE_SIZE - 1))
+
+/*
+ * --- locks (may sleep hosted; spin in the kernel). Opaque storage; an
+ * all-zero lock is initialized and unlocked, so static locks need no init.
+ */
+
+struct plat_mutex {
+	u64 opaque[8];
+} __aligned(8);
+
+struct plat_rwsem {
+	u64 opaque[8];
+} __aligned(8);
+
+void plat_mutex_init(struct plat_mutex *m);
+void plat_mutex_destroy(struct plat_mutex *m);
+void plat_mutex_lock(struct plat_mutex *m);
+void plat_mutex_unlock(struct plat_mutex *m);
+
+void plat_rwsem_init(struct plat_rwsem *s);
+void plat_rwsem_destroy(struct plat_rwsem *s);
+void plat_down_read(struct plat_rwsem *s);
+void plat_up_read(struct plat_rwsem *s);
+void plat_down_write(struct plat_rwsem *s);
+void plat_up_write(struct plat_rwsem *s);
+
+/* Let other threads run while busy-waiting for a count to drop. */
+void plat_yield(void);
+
+/*
+ * --- user memory ---
+ * User addresses are opaque u64 values of the caller's address space: the
+ * process's own memory hosted; in the kernel today kernel virtual addresses
+ * of direct-mapped memory, later the current ring-3 process's.
+ */
+
+/* Copy n bytes; 0 or -EFAULT (then the destination may be partly written). */
+int copy_from_user(void *dst, u64 usrc, size_t n);
+int copy_to_user(u64 udst, const void *src, size_t n);
+
+/*
+ * Pin npages pages from the page-aligned user address uva (write: the device
+ * may write to them) and take one pin reference on each; pas[i] receives the
+ * physical address of page i. All or nothing: 0, or -EFAULT when a page is
+ * not mapped (or not writable when write is set), -ENOMEM.
+ */
+int plat_pin_user_pages(u64 uva, unsigned long npages, bool write, phys_addr_t *pas);
+/* Drop one pin reference on each page. */
+void plat_unpin_pages(const phys_addr_t *pas, unsigned long npages);
+/* A CPU pointer to the byte at pa of a pinned page. */
+void *plat_phys_to_virt(phys_addr_t pa);
+/* Physical address behind uva without pinning (self-test checks); 0 or -EFAULT. */
+int plat_user_to_phys(u64 uva, phys_addr_t *pa);
+
+/*
+ * The caller's own limit in pages, checked as well: RLIMIT_MEMLOCK of the
+ * running ring-3 process in the kernel, and of the process under
+ * libiommufd-host.so; ULONG_MAX otherwise (no process, hosted unit tests).
+ */
+unsigned long plat_memlock_limit(void);
+/* CAP_SYS_RESOURCE: may set IOMMU_OPTION_RLIMIT_MODE. */
+bool plat_capable_sys_resource(void);
+
+/* --- diagnostics: plat_warn(), plat_warn_count() (lib/warn.h) --- */
+
+#endif

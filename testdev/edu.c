@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+/*
+ * QEMU edu driver: identify, then DMA between RAM and the device buffer,
+ * polled with a time-out. No IOMMU knowledge: callers pass bus addresses.
+ * Registers: QEMU docs/specs/edu.rst (and hw/misc/edu.c).
+ */
+#include "testdev/edu.h"
+#include "arch/x86/pci.h"
+#include "arch/x86/tsc.h"
+#include "arch/x86/x86.h"
+#include "lib/errno.h"
+
+#define EDU_ID		0x00	/* RO: 0x010000ed */
+#define EDU_LIVE	0x04	/* RW: reads back ~value */
+#define EDU_DMA_SRC	0x80
+#define EDU_DMA_DST	0x88
+#define EDU_DMA_CNT	0x90
+#define EDU_DMA_CMD	0x98
+#define EDU_CMD_START	0x1	/* start; reads 1 while the transfer runs */
+#define EDU_CMD_TO_RAM	0x2	/* direction: device buffer -> RAM */
+#define EDU_BUF_BASE	0x40000	/* the buffer's address in the device's space */
+#define EDU_ID_MAGIC	0xed
+
+int edu_init(struct edu *e, struct pci_dev *pdev)
+{
+	volatile u8 *m = pci_map_bar(pdev, 0);
+
+	if (!m)
+		return -ENODEV;
+	if ((mmio_read32(m + EDU_ID) & 0xff) != EDU_ID_MAGIC)
+		return -ENODEV;
+	mmio_write32(m + EDU_LIVE, 0x12345678);
+	if (mmio_read32(m + EDU_LIVE) != ~0x12345678u)
+		return -EIO;
+	e->pdev = pdev;
+	e->mmio = m;
+	if (!e->dma_mask)
+		e->dma_mask = EDU_DEFAULT_DMA_MASK;
+	e->dmas = 0;
+	pci_set_master(pdev, true);
+	return 0;
+}
+
+void edu_fini(struct edu *e)
+{
+	if (e->pdev)
+		pci_set_master(e->pdev, false);
+}
+
+static bool edu_idle(struct edu *e)
+{
+	return !(mmio_read32(e->mmio + EDU_DMA_CMD) & EDU_CMD_START);
+}
+
+int edu_dma(struct edu *e, u64 addr, u32 off, u32 len, bool to_ram)
+{
+	u64 buf = EDU_BUF_BASE + off;
+
+	if (!len || off > EDU_MAX_XFER || len > EDU_MAX_XFER - off)
+		return -EINVAL;
+	if (addr > e->dma_mask || len - 1 > e->dma_mask - addr)
+		return -ERANGE;
+	if (!edu_idle(e))
+		return -EBUSY;
+	mmio_write64(e->mmio + EDU_DMA_SRC, to_ram ? buf : addr);
+	mmio_write64(e->mmio + EDU_DMA_DST, to_ram ? addr : buf);
+	mmio_write64(e->mmio + EDU_DMA_CNT, len);
+	mmio_write64(e->mmio + EDU_DMA_CMD, EDU_CMD_START | (to_ram ? EDU_CMD_TO_RAM : 0));
+	e->dmas++;
+	return poll_timeout(edu_idle(e), EDU_DMA_TIMEOUT_US);
+}
