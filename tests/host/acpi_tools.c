@@ -52,8 +52,12 @@ static int run(const char *cmd, char **out)
 	return st;
 }
 
-/* Save JSON output and have the Python checker compare it with a table. */
-static void checker(const char *kind, const char *table, const char *json, int expect_n)
+/*
+ * Save JSON output and have the Python checker compare it with a table;
+ * status is the worst exit status of the tool runs that printed it.
+ */
+static void checker(const char *kind, const char *table, const char *json, int status,
+		    int expect_n)
 {
 	char path[64], cmd[512], *out, want[32];
 
@@ -61,7 +65,7 @@ static void checker(const char *kind, const char *table, const char *json, int e
 		report(false, "temporary file written");
 		return;
 	}
-	snprintf(cmd, sizeof(cmd), CHECKER " %s %s %s", kind, table, path);
+	snprintf(cmd, sizeof(cmd), CHECKER " %s %s %s %d", kind, table, path, status);
 	run(cmd, &out);
 	snprintf(want, sizeof(want), "OK %d\n", expect_n);
 	report(!strcmp(out, want), "%s JSON matches %s: %s", kind, table, out);
@@ -100,7 +104,7 @@ KTEST(acpi-tools, test_acpi_tools_iommu_acpi_fixtures)
 	fclose(f);
 	st = run(cmd, &out);
 	report(st == 0, "--json: exit status 0");
-	checker("acpi", "tests/fixtures/acpi/MANIFEST.tsv", out, m ? m->nrows : 0);
+	checker("acpi", "tests/fixtures/acpi/MANIFEST.tsv", out, st, m ? m->nrows : 0);
 	free(out);
 	free(cmd);
 	tsv_free(m);
@@ -206,9 +210,11 @@ static void caps_rows(const char *kind, const char *tsvrel)
 	char *all = NULL, cmd[512], *out;
 	size_t cap = 0;
 	FILE *f = open_memstream(&all, &cap);
-	int bad = 0;
+	int bad = 0, worst = 0;
 
 	for (int r = 0; t && r < t->nrows; r++) {
+		int st;
+
 		const char *efr2 = tsv_get(t, r, "efr2");
 		char sep[32] = "";
 
@@ -222,13 +228,16 @@ static void caps_rows(const char *kind, const char *tsvrel)
 			snprintf(cmd, sizeof(cmd), NOLEAK CAPS_TOOL " --json amdvi 'AMD-Vi: Extended features (%s%s): %s'",
 				 tsv_get(t, r, "efr"), sep, tsv_get(t, r, "linux_flags"));
 		}
-		bad += run(cmd, &out) != 0;
+		st = run(cmd, &out);
+		bad += st != 0;
+		worst = st == TOOL_EXIT_SANITIZER || worst == TOOL_EXIT_SANITIZER ? TOOL_EXIT_SANITIZER :
+			st > worst ? st : worst;
 		fputs(out, f);
 		free(out);
 	}
 	fclose(f);
 	report(!bad, "%s: every pasted boot line decoded with exit 0 (%d failed)", kind, bad);
-	checker(kind, tsvrel, all, t ? t->nrows : 0);
+	checker(kind, tsvrel, all, worst, t ? t->nrows : 0);
 	free(all);
 	tsv_free(t);
 }

@@ -5,9 +5,12 @@
 Called by tests/host/acpi_tools.c; prints one line per problem and a last
 line "OK <n>" (n objects checked) or "BAD <n problems>".
 
-  check_tool_json.py acpi MANIFEST.tsv OUT.json   (iommu-acpi --json over fixtures)
-  check_tool_json.py vtd vtd-caps.tsv OUT.json     (one iommu-caps object per TSV row)
-  check_tool_json.py amdvi amdvi-efr.tsv OUT.json
+  check_tool_json.py acpi MANIFEST.tsv OUT.json STATUS   (iommu-acpi --json over fixtures)
+  check_tool_json.py vtd vtd-caps.tsv OUT.json STATUS     (one iommu-caps object per TSV row)
+  check_tool_json.py amdvi amdvi-efr.tsv OUT.json STATUS
+
+STATUS is the tools' exit status (the worst of the runs): it must be 0, since
+every fixture is valid; 70 is named as what it is, a sanitizer report.
 """
 import csv
 import json
@@ -142,8 +145,15 @@ def check_caps(kind, tsv, out):
     return len(objs)
 
 
+SANITIZER_EXIT = 70  # tools/tools.h TOOL_EXIT_SANITIZER
+
+
 def main():
-    kind, table, out = sys.argv[1:4]
+    kind, table, out, status = sys.argv[1:5]
+    if int(status) == SANITIZER_EXIT:
+        bad("the tool exited %d: a sanitizer report, not a result" % SANITIZER_EXIT)
+    elif int(status) != 0:
+        bad("the tool exited %s on fixtures that are all valid" % status)
     n = check_acpi(table, out) if kind == "acpi" else check_caps(kind, table, out)
     print("BAD %d" % len(problems) if problems else "OK %d" % n)
 
