@@ -358,12 +358,13 @@ KTEST(acpi-tools, test_acpi_tools_sanitizer_exit_status)
 /*
  * Issue 10 item 1: acpidump text whose last line is shorter than " @ 0x",
  * in files just under the 64 KiB and 128 KiB read buffers, was read past
- * its end. Each size with each short last line, alone and after a DMAR.
+ * its end. The issue's sizes with short last lines, alone and after a DMAR
+ * (every buffer boundary and line is replayed in-process by test-tools).
  */
 KTEST(acpi-tools, test_acpi_tools_iommu_acpi_short_last_line)
 {
-	static const size_t sizes[] = { 65533, 65534, 131069, 131070, 65535, 65536 };
-	static const char *const last[] = { "A", "AB", "ABC", "DMAR", "DMAR @" };
+	static const size_t sizes[] = { 65533, 65534, 131069, 131070 };
+	static const char *const last[] = { "A", "ABC" };
 	size_t dl;
 	u8 *d = host_read(host_path("tests/fixtures/acpi/qemu/intel-iommu-default.bin"), &dl);
 
