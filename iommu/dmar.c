@@ -45,7 +45,6 @@ static int store_scope(struct dmar_ctx *c, u32 p, u8 slen)
 	struct dmar_scope *s;
 	u8 type = c->b[p];
 	u8 nhops = (u8)((slen - 6) / 2);
-
 	unsigned int hop;
 
 	if (type == 0 || type >= DMAR_SCOPE_NTYPES || dmar_scope_path_bad(c->b + p, slen, &hop))
