@@ -136,6 +136,7 @@ sim += ioctl-sim/ioctl.o
 sim-kernel += ioctl-sim/syscall.o
 sim-kernel += ioctl-sim/vfio_dev.o
 sim-preload += ioctl-sim/preload.o
+sim-preload += ioctl-sim/fault_inject.o
 
 # the devices the tests make DMA
 testdev += testdev/edu.o
@@ -238,6 +239,7 @@ suites-vtd-host += tests/host/vtd_units.o
 
 suites-preload-host += tests/host/preload_exec.o
 suites-preload-host += tests/host/abi_preload.o
+suites-preload-host += tests/host/fault_inject_preload.o
 
 # benchmarks (make bench): kernel suites, the hosted core, a ring-3 program
 bench-kernel += bench/kernel/bench_vtd.o
@@ -609,3 +611,16 @@ clean:
 
 # (not in build/linux-vfio: make bench's Debian files, where conf-hooks.d is a folder)
 -include $(shell find $(BUILD) -path $(BUILD)/linux-vfio -prune -o -name '*.d' -type f -print 2>/dev/null)
+
+# --- Linux as the reference (not part of make check; long) -------------------
+.PHONY: linux-selftest linux-oracle
+
+# Linux 6.12's own iommufd selftest, unmodified, against libiommufd-host.so (scripts/linux-selftest)
+linux-selftest: host
+	@[ "$(SKIP_DEPS)" = 1 ] || scripts/deps linux
+	$(PYTHON) scripts/linux-selftest
+
+# Linux 6.12 built once (cached outside git) as the oracle for tests/user (scripts/linux-oracle)
+linux-oracle: host kernel
+	@[ "$(SKIP_DEPS)" = 1 ] || scripts/deps linux
+	$(PYTHON) scripts/linux-oracle
