@@ -108,8 +108,10 @@ iommu-kernel += iommu/irq_line.o
 acpi += iommu/acpitab.o
 acpi += iommu/dmar.o
 acpi += iommu/dmar_match.o
+acpi += iommu/dmar_rules.o
 acpi += iommu/ivrs.o
 acpi += iommu/ivrs_match.o
+acpi += iommu/ivrs_rules.o
 acpi += iommu/regfield.o
 acpi += iommu/vtd/vtd_caps.o
 acpi += iommu/amdvi/amdvi_caps.o
@@ -200,6 +202,9 @@ suites-kernel += tests/kernel/vtd_fixtures.o
 suites-kernel += tests/kernel/amdvi.o
 suites-kernel += tests/kernel/amdvi_hw.o
 suites-kernel += tests/kernel/core_env.o
+suites-kernel += tests/kernel/soak_model.o
+suites-kernel += tests/kernel/soak_ops.o
+suites-kernel += tests/kernel/soak_dma.o
 suites-kernel += tests/kernel/soak_engine.o
 suites-kernel += tests/kernel/soak.o
 
@@ -216,6 +221,7 @@ suites-acpi-host += tests/host/acpi_manifest.o
 suites-acpi-host += tests/host/acpi_damage.o
 suites-acpi-host += tests/host/acpi_dmar.o
 suites-acpi-host += tests/host/acpi_ivrs.o
+suites-acpi-host += tests/host/acpi_rules.o
 suites-acpi-host += tests/host/acpi_tools.o
 suites-acpi-host += tests/fuzz/acpi_fuzz.o
 suites-acpi-host += tests/fuzz/acpi_replay.o
@@ -223,6 +229,11 @@ suites-acpi-host += tests/fuzz/replay.o
 
 suites-caps-host += tests/host/hostutil.o
 suites-caps-host += tests/host/caps_fixtures.o
+
+# the tools' whole input path in-process: their fuzz targets' corpora replayed
+suites-tools-host += tests/host/hostutil.o
+suites-tools-host += tests/fuzz/replay.o
+suites-tools-host += tests/fuzz/tool_replay.o
 
 suites-amdvi-host += tests/host/hostutil.o
 suites-amdvi-host += tests/host/live_tables.o
@@ -245,20 +256,29 @@ suites-vtd-host += tests/host/vtd_irq.o
 
 suites-preload-host += tests/host/preload_exec.o
 suites-preload-host += tests/host/abi_preload.o
+suites-preload-host += tests/host/abi_preload_ioas.o
+suites-preload-host += tests/host/abi_preload_domain.o
+suites-preload-host += tests/host/abi_preload_vfio.o
 suites-preload-host += tests/host/fault_inject_preload.o
 
 # benchmarks (make bench): kernel suites, the hosted core, a ring-3 program
+bench-kernel += bench/kernel/bench_costs.o
 bench-kernel += bench/kernel/bench_vtd.o
 bench-kernel += bench/kernel/bench_amdvi.o
 bench-kernel += bench/kernel/bench_user.o
 bench-host += bench/host/bench_iommufd.o
 
-# the host tools for people
+# the host tools for people; sanitize.c only in their own sanitized builds
 tool-acpi += tools/iommu-acpi.o
 tool-acpi += tools/acpi_report.o
 tool-acpi += tools/jsonout.o
 tool-caps += tools/iommu-caps.o
 tool-caps += tools/jsonout.o
+tool-san += tools/sanitize.o
+# each tool's fuzz target (tests/fuzz/*_tool_fuzz.c) runs it in-process
+tool-fuzz += tests/fuzz/toolrun.o
+tool-fuzz += tests/fuzz/acpi_tool_fuzz.o
+tool-fuzz += tests/fuzz/caps_tool_fuzz.o
 
 # --- ring-3 programs (tests/user/, bench/user/) ------------------------------
 # Each program in user-progs is linked into the kernel and runs as the test
@@ -367,8 +387,10 @@ $(eval $(call host-program,$(HB)/test-vtd,san,$(host-driver) $(vtd) $(runner) \
 # a Linux-style program: libc calls only, served by libiommufd-host.so
 $(eval $(call host-program,$(HB)/test-abi-preload,san,lib/strutil.o lib/failpoint.o \
 	$(runner) $(runner-host) $(suites-preload-host)))
-$(eval $(call host-program,$(HB)/iommu-acpi,san,$(acpi) $(tool-acpi)))
-$(eval $(call host-program,$(HB)/iommu-caps,san,$(acpi) $(tool-caps)))
+$(eval $(call host-program,$(HB)/test-tools,san,$(acpi) lib/strutil.o lib/failpoint.o \
+	$(sort $(tool-acpi) $(tool-caps)) $(tool-fuzz) $(runner) $(runner-host) $(suites-tools-host)))
+$(eval $(call host-program,$(HB)/iommu-acpi,san,$(acpi) $(tool-acpi) $(tool-san)))
+$(eval $(call host-program,$(HB)/iommu-caps,san,$(acpi) $(tool-caps) $(tool-san)))
 $(eval $(call host-program,$(HB)/libiommufd-host.so,pic,$(host-core) $(sim-preload),-ldl -lpthread))
 # make bench: optimized; make check runs the sanitized build once, small
 $(eval $(call host-program,$(HB)/bench-iommufd,opt,$(host-core) $(bench-host),-lpthread -lm))
@@ -540,7 +562,7 @@ FUZZTIME ?= 30
 FB := $(BUILD)/fuzz
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -I. -Iinclude/uapi -DCONFIG_KERNEL=0 -DCONFIG_DEBUG=1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_TARGETS := $(FB)/acpi-fuzz $(FB)/ioctl-fuzz
+FUZZ_TARGETS := $(FB)/acpi-fuzz $(FB)/ioctl-fuzz $(FB)/acpi-tool-fuzz $(FB)/caps-tool-fuzz
 
 $(FB)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -558,6 +580,10 @@ $(FB)/$(1): $$(addprefix $(FB)/obj/,$(2)) $(FB)/libarch-host.a
 endef
 $(eval $(call fuzz-target,acpi-fuzz,$(acpi) tests/fuzz/acpi_fuzz.o))
 $(eval $(call fuzz-target,ioctl-fuzz,$(host-core) tests/fuzz/ioctl_fuzz.o,-lpthread))
+$(eval $(call fuzz-target,acpi-tool-fuzz,$(acpi) $(tool-acpi) tests/fuzz/toolrun.o \
+	tests/fuzz/acpi_tool_fuzz.o))
+$(eval $(call fuzz-target,caps-tool-fuzz,$(acpi) $(tool-caps) tests/fuzz/toolrun.o \
+	tests/fuzz/caps_tool_fuzz.o))
 
 fuzz-targets: $(FUZZ_TARGETS)
 
