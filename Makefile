@@ -89,6 +89,7 @@ core += core/pages.o
 core += core/account.o
 core += core/device.o
 core += core/hw_pagetable.o
+core += core/fault.o
 core += core/access.o
 core += core/vfio_compat.o
 core += core/selftest.o

@@ -100,6 +100,9 @@ struct iopt_pages *iopt_alloc_pages(u64 uptr, unsigned long length, bool writabl
 	pages->uptr = uptr & PAGE_MASK;
 	pages->npages = ((end_page & PAGE_MASK) - pages->uptr) / PAGE_SIZE;
 	pages->writable = writable;
+	/* as Linux: a caller with CAP_IPC_LOCK pins without being charged */
+	if (plat_capable(PLAT_CAP_IPC_LOCK))
+		mode = IOMMUFD_ACCOUNT_NONE;
 	pages->account_mode = (u8)mode;
 	pages->account = iommufd_account_get(mode);
 	plat_mutex_init(&pages->mutex);

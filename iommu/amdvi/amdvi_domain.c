@@ -9,6 +9,7 @@
 #include "arch/x86/pci.h"
 #include "iommu/amdvi/amdvi.h"
 #include "iommu/amdvi/amdvi_caps.h"
+#include <linux/iommufd.h>
 #include "iommu/ivrs.h"
 #include "lib/alloc.h"
 #include "lib/bitmap.h"
@@ -633,6 +634,24 @@ static void amdvi_get_resv_regions(struct iommu_dev *dev, struct list_head *head
 		amdvi_ivmd_ranges(amdvi_ivrs, ids, amdvi_dev_devids(ad, ids), add_direct, head);
 }
 
+/* Linux's struct iommu_hw_info_amd (IOMMU_HW_INFO_TYPE_AMD): EFR and EFR2 of the unit. */
+static int amdvi_hw_info(struct iommu_dev *dev, void *data, u32 *length, u32 *type)
+{
+	struct amdvi_dev *ad = dev->iommu_priv;
+	struct iommu_hw_info_amd info = { 0 };
+
+	if (*type != IOMMU_HW_INFO_TYPE_DEFAULT && *type != IOMMU_HW_INFO_TYPE_AMD)
+		return -EOPNOTSUPP;
+	if (ad) {
+		info.efr = ad->unit->efr;
+		info.efr2 = ad->unit->efr2;
+	}
+	memcpy(data, &info, min(*length, (u32)sizeof(info)));
+	*length = sizeof(info);
+	*type = IOMMU_HW_INFO_TYPE_AMD;
+	return 0;
+}
+
 static bool amdvi_capable(struct iommu_dev *dev, int cap)
 {
 	/* IOMMU_CACHE sets FC in the PTE: the access is forced snooped */
@@ -645,6 +664,7 @@ const struct iommu_ops amdvi_ops = {
 	.blocked_domain = &amdvi_blocked.domain,
 	.identity_domain = &amdvi_identity.domain,
 	.get_resv_regions = amdvi_get_resv_regions,
+	.hw_info = amdvi_hw_info,
 	.capable = amdvi_capable,
 	.probe_device = amdvi_probe_device,
 };
