@@ -66,6 +66,10 @@ static const struct fuzz_ioctl table[] = {
 	{ IOMMU_VFIO_IOAS, S(iommu_vfio_ioas), 0, { O(iommu_vfio_ioas, ioas_id) } },
 	{ IOMMU_HWPT_ALLOC, S(iommu_hwpt_alloc), 0, { O(iommu_hwpt_alloc, out_hwpt_id) } },
 	{ IOMMU_GET_HW_INFO, S(iommu_hw_info), 0, { 0 } },
+	{ IOMMU_HWPT_SET_DIRTY_TRACKING, S(iommu_hwpt_set_dirty_tracking), 0, { 0 } },
+	{ IOMMU_HWPT_GET_DIRTY_BITMAP, S(iommu_hwpt_get_dirty_bitmap), 0, { 0 } },
+	{ IOMMU_HWPT_INVALIDATE, S(iommu_hwpt_invalidate), 0, { 0 } },
+	{ IOMMU_FAULT_QUEUE_ALLOC, S(iommu_fault_alloc), 0, { O(iommu_fault_alloc, out_fault_id) } },
 	{ IOMMU_TEST_CMD, S(iommu_test_cmd), 0, { 0 } },	/* outputs: see one_call() */
 	{ IOMMU_TEST_CMD, S(iommu_test_cmd), 0, { 0 } },
 	{ VFIO_GET_API_VERSION, 0, ARG_VALUE, { 0 } },
@@ -243,10 +247,16 @@ static void one_call(int fd, struct iommufd_ctx *ictx, struct input *in)
 			nr == IOMMU_TEST_CMD ? s.test.op : 0, r);
 	must(r >= 0 ? nr == VFIO_GET_API_VERSION || nr == VFIO_CHECK_EXTENSION || !r :
 		      is_errno(r), "an ioctl returned neither 0 nor -errno", (long)nr, r);
-	/* an unmap may fail after a partial change, as Linux's does (a flipped number too) */
-	if (r < 0 && nr != IOMMU_IOAS_UNMAP && nr != VFIO_IOMMU_UNMAP_DMA)
+	/*
+	 * an unmap may fail after a partial change, as Linux's does (a flipped
+	 * number too); and as on Linux a reply that cannot be written back is
+	 * EFAULT after the work
+	 */
+	if (r < 0 && r != -EFAULT && nr != IOMMU_IOAS_UNMAP && nr != VFIO_IOMMU_UNMAP_DMA)
 		must(iommufd_test_digest(ictx) == digest, "a failed ioctl changed the state",
 		     (long)nr, r);
+	if (!r && nr == IOMMU_FAULT_QUEUE_ALLOC && F.nfiles < MAX_CALLS)
+		F.files[F.nfiles++] = (int)((struct iommu_fault_alloc *)s.b)->out_fault_fd;
 	if (r || t->flags & ARG_VALUE)
 		return;
 	for (int i = 0; i < 3 && t->out[i]; i++) {
