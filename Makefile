@@ -163,6 +163,7 @@ suites-core += tests/kernel/core_util.o
 suites-core += tests/kernel/core_objects.o
 suites-core += tests/kernel/core_iopt.o
 suites-core += tests/kernel/core_domains.o
+suites-core += tests/kernel/core_hwpt.o
 suites-core += tests/kernel/core_access.o
 suites-core += tests/kernel/core_iommu.o
 suites-core += tests/kernel/abi_ioctl.o

@@ -985,7 +985,8 @@ void iopt_remove_access(struct io_pagetable *iopt, struct iommufd_access *access
 
 struct dirty_window {
 	struct iommu_dirty_bitmap dirty;
-	u8 *bits;
+	u8 *bits;			/* DIRTY_WINDOW bytes the driver's bits go to */
+	u8 *user;			/* the user's bytes of the window */
 	unsigned long base;		/* IOVA of bit 0 of the user's bitmap */
 	unsigned long first, last;	/* bit range this window holds */
 	unsigned long page_shift;
@@ -1027,23 +1028,26 @@ static int dirty_read_range(struct io_pagetable *iopt, struct iommu_domain *doma
 	return iopt_area_contig_done(&iter) ? 0 : -EINVAL;
 }
 
-/* OR the window's bytes into the user's bitmap. */
-static int dirty_flush_window(struct dirty_window *w, u64 udata, size_t nbytes)
+/*
+ * The user's bytes of this window, read and written back unchanged before
+ * the driver clears anything (Linux pins them writable first): a bitmap the
+ * caller cannot write is EFAULT with every dirty bit still recorded.
+ */
+static int dirty_load_window(struct dirty_window *w, u64 udata, size_t nbytes)
 {
-	u8 user[64];
 	u64 at = udata + w->first / 8;
 
-	for (size_t off = 0; off < nbytes; off += sizeof(user)) {
-		size_t n = min(sizeof(user), nbytes - off);
-
-		if (copy_from_user(user, at + off, n))
-			return -EFAULT;
-		for (size_t i = 0; i < n; i++)
-			user[i] |= w->bits[off + i];
-		if (copy_to_user(at + off, user, n))
-			return -EFAULT;
-	}
+	if (copy_from_user(w->user, at, nbytes) || copy_to_user(at, w->user, nbytes))
+		return -EFAULT;
 	return 0;
+}
+
+/* OR the window's bits into the user's bytes. */
+static int dirty_flush_window(struct dirty_window *w, u64 udata, size_t nbytes)
+{
+	for (size_t i = 0; i < nbytes; i++)
+		w->user[i] |= w->bits[i];
+	return copy_to_user(udata + w->first / 8, w->user, nbytes) ? -EFAULT : 0;
 }
 
 /* The range checks of Linux's iommufd_check_iova_range(). */
@@ -1089,22 +1093,28 @@ int iopt_read_and_clear_dirty_data(struct io_pagetable *iopt, struct iommu_domai
 	w.page_shift = __builtin_ctzll(bitmap->page_size);
 	w.base = bitmap->iova;
 	nbits = ((last - bitmap->iova) >> w.page_shift) + 1;
-	w.bits = iommufd_alloc(DIRTY_WINDOW);
+	w.bits = iommufd_alloc(2 * DIRTY_WINDOW);
 	if (!w.bits)
 		return -ENOMEM;
+	w.user = w.bits + DIRTY_WINDOW;
 	plat_down_read(&iopt->iova_rwsem);
 	for (w.first = 0; w.first < nbits && !ret; w.first += DIRTY_WINDOW * 8) {
 		unsigned long wlast_iova;
+		size_t nbytes;
 
 		w.last = min(nbits - 1, w.first + DIRTY_WINDOW * 8 - 1);
 		wlast_iova = w.last == nbits - 1 ? last :
 			     w.base + ((w.last + 1) << w.page_shift) - 1;
+		nbytes = (w.last - w.first) / 8 + 1;
 		memset(w.bits, 0, DIRTY_WINDOW);
-		ret = dirty_read_range(iopt, domain, w.base + (w.first << w.page_shift),
-				       wlast_iova, flags & IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR ?
-				       IOMMU_DIRTY_NO_CLEAR : 0, &w.dirty);
+		ret = dirty_load_window(&w, bitmap->data, nbytes);
 		if (!ret)
-			ret = dirty_flush_window(&w, bitmap->data, (w.last - w.first) / 8 + 1);
+			ret = dirty_read_range(iopt, domain, w.base + (w.first << w.page_shift),
+					       wlast_iova,
+					       flags & IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR ?
+					       IOMMU_DIRTY_NO_CLEAR : 0, &w.dirty);
+		if (!ret)
+			ret = dirty_flush_window(&w, bitmap->data, nbytes);
 	}
 	plat_up_read(&iopt->iova_rwsem);
 	kfree(w.bits);
