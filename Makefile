@@ -192,6 +192,9 @@ suites-kernel += tests/kernel/vtd_fixtures.o
 suites-kernel += tests/kernel/amdvi.o
 suites-kernel += tests/kernel/amdvi_hw.o
 suites-kernel += tests/kernel/core_env.o
+suites-kernel += tests/kernel/soak_model.o
+suites-kernel += tests/kernel/soak_ops.o
+suites-kernel += tests/kernel/soak_dma.o
 suites-kernel += tests/kernel/soak_engine.o
 suites-kernel += tests/kernel/soak.o
 
@@ -233,9 +236,13 @@ suites-vtd-host += tests/host/vtd_units.o
 
 suites-preload-host += tests/host/preload_exec.o
 suites-preload-host += tests/host/abi_preload.o
+suites-preload-host += tests/host/abi_preload_ioas.o
+suites-preload-host += tests/host/abi_preload_domain.o
+suites-preload-host += tests/host/abi_preload_vfio.o
 suites-preload-host += tests/host/fault_inject_preload.o
 
 # benchmarks (make bench): kernel suites, the hosted core, a ring-3 program
+bench-kernel += bench/kernel/bench_costs.o
 bench-kernel += bench/kernel/bench_vtd.o
 bench-kernel += bench/kernel/bench_amdvi.o
 bench-kernel += bench/kernel/bench_user.o
