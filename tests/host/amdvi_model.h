@@ -39,6 +39,8 @@ void model_run(struct amdvi_unit *u);
 bool model_log_event(struct amdvi_unit *u, u64 w0, u64 w1);
 /* Commands of opcode op executed so far. */
 int model_count(struct amdvi_unit *u, int op);
+/* A DMA of devid at iova walked as the unit would (A/D updates included): 0 or -EFAULT. */
+int model_dma(struct amdvi_unit *u, u16 devid, u64 iova, bool write, phys_addr_t *pa);
 
 #include "arch/host/host.h"
 

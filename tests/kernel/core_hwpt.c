@@ -61,7 +61,7 @@ KTEST(core, test_core_hwpt_nested_and_invalidate)
 	struct iommu_hwpt_selftest data = { .iotlb = IOMMU_TEST_IOTLB_DEFAULT };
 	struct iommu_hwpt_invalidate_selftest reqs[3] = { { 0, 0 }, { 0, 2 }, { 0, 9 } };
 	struct { struct iommu_hwpt_selftest d; u32 tail; } big = { data, 1 };
-	u32 parent, nested, n;
+	u32 parent = 0, nested = 0, n;
 	struct hw h;
 
 	hw_setup(&h, 0);
@@ -116,7 +116,7 @@ static int fault_setup(struct hw *h, u32 *fault_id, u32 *nested)
 {
 	struct iommu_hwpt_selftest data = { .iotlb = IOMMU_TEST_IOTLB_DEFAULT };
 	struct iommu_fault_alloc fa = { .size = sizeof(fa) };
-	u32 parent, pt;
+	u32 parent = 0, pt;
 
 	hw_setup(h, 0);
 	hwpt(h, h->ioas, IOMMU_HWPT_ALLOC_NEST_PARENT, 0, NULL, 0, 0, &parent);
@@ -137,7 +137,7 @@ KTEST(core, test_core_fault_queue)
 	struct iommu_fault_alloc fa = { .size = sizeof(fa), .flags = 1 };
 	long invalid0 = iommufd_fault_responses(IOMMUFD_PAGE_RESP_INVALID);
 	long ok0 = iommufd_fault_responses(IOMMUFD_PAGE_RESP_SUCCESS);
-	u32 fault_id, nested;
+	u32 fault_id = 0, nested = 0;
 	struct hw h;
 	int ffd;
 
@@ -182,7 +182,7 @@ KTEST(core, test_core_fault_queue_close_answers)
 {
 	long invalid0 = iommufd_fault_responses(IOMMUFD_PAGE_RESP_INVALID);
 	struct iommu_hwpt_pgfault msg;
-	u32 fault_id, nested;
+	u32 fault_id = 0, nested = 0;
 	struct hw h;
 	int ffd = fault_setup(&h, &fault_id, &nested);
 
@@ -201,7 +201,7 @@ KTEST(core, test_core_fault_unqueued_answered)
 {
 	long invalid0 = iommufd_fault_responses(IOMMUFD_PAGE_RESP_INVALID);
 	struct iommu_hwpt_pgfault msg;
-	u32 fault_id, nested, pt;
+	u32 fault_id = 0, nested = 0, pt;
 	struct hw h;
 	int ffd = fault_setup(&h, &fault_id, &nested);
 
@@ -253,7 +253,7 @@ KTEST(core, test_core_dirty_tracking_rules)
 	const u64 len = 64 * MOCK_PAGE_SIZE;
 	u8 *buf = t_buf(len), *bitmap = t_buf(PG);
 	u64 marks = 0x8000000000000081ULL, nr = 0;
-	u32 dirty_hwpt;
+	u32 dirty_hwpt = 0;
 	struct hw h;
 
 	hw_setup(&h, 0);
