@@ -269,6 +269,8 @@ int iommufd_ioas_unmap(struct iommufd_ucmd *ucmd)
 		ret = -EOVERFLOW;
 	} else {
 		ret = iopt_unmap_iova(&ioas->iopt, cmd->iova, cmd->length, &unmapped);
+		if (!ret && !unmapped)
+			ret = -ENOENT;
 	}
 	if (ret)
 		goto out_put;
@@ -292,7 +294,7 @@ int iommufd_option_rlimit_mode(struct iommu_option *cmd, struct iommufd_ctx *ict
 	}
 	if (cmd->op != IOMMU_OPTION_OP_SET)
 		return -EOPNOTSUPP;
-	if (!plat_capable_sys_resource())
+	if (!plat_capable(PLAT_CAP_SYS_RESOURCE))
 		return -EPERM;
 	plat_mutex_lock(&ictx->lock);
 	if (!idtab_empty(&ictx->objects))

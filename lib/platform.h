@@ -74,8 +74,16 @@ int plat_user_to_phys(u64 uva, phys_addr_t *pa);
  * libiommufd-host.so; ULONG_MAX otherwise (no process, hosted unit tests).
  */
 unsigned long plat_memlock_limit(void);
-/* CAP_SYS_RESOURCE: may set IOMMU_OPTION_RLIMIT_MODE. */
-bool plat_capable_sys_resource(void);
+/*
+ * Whether the caller has a Linux capability (Linux's numbers). The model:
+ * a ring-3 process of the kernel has none; the kernel's own callers (no
+ * process) have all but CAP_IPC_LOCK, so their pins are accounted; a
+ * program under libiommufd-host.so has its real effective set (capget),
+ * the hosted unit tests the kernel's.
+ */
+#define PLAT_CAP_IPC_LOCK	14	/* pins are not charged to any account */
+#define PLAT_CAP_SYS_RESOURCE	24	/* may set IOMMU_OPTION_RLIMIT_MODE */
+bool plat_capable(int cap);
 
 /* --- diagnostics: plat_warn(), plat_warn_count() (lib/warn.h) --- */
 

@@ -184,9 +184,10 @@ int plat_user_to_phys(u64 uva, phys_addr_t *pa)
 	return 0;
 }
 
-bool plat_capable_sys_resource(void)
+/* Ring-3 processes run without capabilities (as the oracle's uid 1000). */
+bool plat_capable(int cap)
 {
-	return true;
+	return !proc_current() && cap != PLAT_CAP_IPC_LOCK;
 }
 
 unsigned long plat_memlock_limit(void)

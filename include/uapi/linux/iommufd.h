@@ -213,9 +213,30 @@ struct iommu_hw_info_vtd {
 	__aligned_u64 ecap_reg;
 };
 
+/*
+ * GET_HW_INFO data for AMD-Vi: the unit's Extended Feature registers (MMIO
+ * 0x30 and 0x1a0). Linux's struct iommu_hw_info_amd and type 4 (upstream,
+ * after 6.12; 6.12 itself reports AMD-Vi as IOMMU_HW_INFO_TYPE_NONE).
+ */
+struct iommu_hw_info_amd {
+	__aligned_u64 efr;
+	__aligned_u64 efr2;
+};
+
 enum iommu_hw_info_type {
 	IOMMU_HW_INFO_TYPE_NONE = 0,
+	IOMMU_HW_INFO_TYPE_DEFAULT = 0,		/* as input: the driver's own type */
 	IOMMU_HW_INFO_TYPE_INTEL_VTD = 1,
+	IOMMU_HW_INFO_TYPE_AMD = 4,
+};
+
+/*
+ * flags of struct iommu_hw_info (upstream, after 6.12): INPUT_TYPE makes
+ * in_data_type (the same field as out_data_type) the type asked for; a
+ * type the IOMMU cannot report is EOPNOTSUPP.
+ */
+enum iommufd_hw_info_flags {
+	IOMMU_HW_INFO_FLAG_INPUT_TYPE = 1 << 0,
 };
 
 enum iommufd_hw_capabilities {
@@ -229,17 +250,16 @@ struct iommu_hw_info {
 	__u32 dev_id;
 	__u32 data_len;
 	__aligned_u64 data_uptr;
-	__u32 out_data_type;
+	union {
+		__u32 in_data_type;
+		__u32 out_data_type;
+	};
 	__u8 out_max_pasid_log2;
 	__u8 __reserved[3];
 	__aligned_u64 out_capabilities;
 };
 #define IOMMU_GET_HW_INFO _IO(IOMMUFD_TYPE, IOMMUFD_CMD_GET_HW_INFO)
 
-/*
- * The 6.7-6.11 ioctls below are defined so programs compile; this
- * implementation answers them as a kernel without them does (ENOTTY).
- */
 enum iommufd_hwpt_set_dirty_tracking_flags {
 	IOMMU_HWPT_DIRTY_TRACKING_ENABLE = 1,
 };
