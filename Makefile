@@ -119,6 +119,7 @@ acpi += iommu/amdvi/amdvi_caps.o
 
 vtd += iommu/vtd/vtd_init.o
 vtd += iommu/vtd/vtd_ctx.o
+vtd += iommu/vtd/vtd_pasid.o
 vtd += iommu/vtd/vtd_domain.o
 vtd += iommu/vtd/vtd_pgtable.o
 vtd += iommu/vtd/vtd_inval.o

@@ -104,6 +104,12 @@ static struct mpage *page_of_va(const void *va)
 	return NULL;
 }
 
+/* Root, context and PASID tables come from arch/host's allocator: addresses are pointers. */
+void *vtd_phys_va(phys_addr_t pa)
+{
+	return (void *)(uintptr_t)pa;
+}
+
 phys_addr_t vtd_table_pa(const void *va)
 {
 	struct mpage *pg = page_of_va(va);
