@@ -253,9 +253,11 @@ suites-vtd-host += tests/host/live_tables.o
 suites-vtd-host += tests/host/vtd_model.o
 suites-vtd-host += tests/host/vtd_pgtable.o
 suites-vtd-host += tests/host/vtd_hw.o
+suites-vtd-host += tests/host/vtd_walk.o
 suites-vtd-host += tests/host/vtd_rig.o
 suites-vtd-host += tests/host/vtd_units.o
 suites-vtd-host += tests/host/vtd_irq.o
+suites-vtd-host += tests/host/vtd_sm.o
 
 suites-preload-host += tests/host/preload_exec.o
 suites-preload-host += tests/host/abi_preload.o

@@ -106,7 +106,7 @@ static int vtd_set_dev_pasid(struct iommu_domain *d, struct iommu_dev *dev, u32 
 	if (dev->ops != &vtd_iommu_ops || !vd)
 		return -EINVAL;
 	if (vtd_pasid_domain(vd, pasid) != (old ? to_vtd_domain(old) : NULL))
-		return -EINVAL;	/* the caller's idea of the PASID is not the driver's */
+		return old ? -EINVAL : -EBUSY;	/* not what the caller thinks is there */
 	return vtd_pasid_attach(vd, pasid, to_vtd_domain(d));
 }
 

@@ -92,10 +92,14 @@ void vtd_pasid_dir_free(u64 *dir, u8 pdts)
 	unsigned int order;
 	u8 p;
 
-	for (u32 i = 0; i < entries; i++)
-		if (dir[i] & VTD_PDE_P)
-			page_free_va(vtd_phys_va(dir[i] & VTD_PDE_PTP), 0);
+	for (u32 i = 0; i < entries; i++) {
+		if (!(dir[i] & VTD_PDE_P))
+			continue;
+		vtd_trace(NULL, VTD_EV_TABLE_FREE, 0, 0, 0, dir[i] & VTD_PDE_PTP, 0);
+		page_free_va(vtd_phys_va(dir[i] & VTD_PDE_PTP), 0);
+	}
 	vtd_pasid_dir_geometry(pdts + 13, &order, &p);
+	vtd_trace(NULL, VTD_EV_TABLE_FREE, 0, 0, 0, virt_to_phys(dir), 0);
 	page_free_va(dir, order);
 }
 

@@ -168,3 +168,26 @@ u64 model_hw_lookup(const struct vtd_pgtable *pt, u64 iova, size_t *pgsize)
 	}
 	return 0;
 }
+
+u64 *model_mem(phys_addr_t pa, bool coherent)
+{
+	u64 i = (pa - MODEL_PA_BASE) >> 12;
+
+	if (pa < MODEL_PA_BASE || pa >= MODEL_PA_BASE + ((u64)MAX_PAGES << 12))
+		return (u64 *)(uintptr_t)(pa & ~7ULL);
+	if (!pages[i].used)
+		return NULL;
+	return coherent ? &pages[i].cpu[(pa & 4095) / 8] : &pages[i].mem[(pa & 4095) / 8];
+}
+
+void model_mem_or(phys_addr_t pa, u64 bits)
+{
+	u64 *m = model_mem(pa, false), i = (pa - MODEL_PA_BASE) >> 12;
+
+	if (!m)
+		return;
+	__atomic_fetch_or(m, bits, __ATOMIC_SEQ_CST);
+	/* A/D updates snoop (ECAP.SMPWCS): the CPU sees them without a flush */
+	if (pa >= MODEL_PA_BASE && i < MAX_PAGES)
+		__atomic_fetch_or(&pages[i].cpu[(pa & 4095) / 8], bits, __ATOMIC_SEQ_CST);
+}

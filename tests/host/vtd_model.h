@@ -27,5 +27,14 @@ long model_dirty_lines(void);
  */
 #define MODEL_WALK_BAD (~0ULL)
 u64 model_hw_lookup(const struct vtd_pgtable *pt, u64 iova, size_t *pgsize);
+/*
+ * The qword at pa as a walker reads it: a table page's memory view (or,
+ * for a coherent walker, what the CPU wrote), NULL for a model address
+ * that is not an allocated table page (freed, or never one), else host
+ * memory (root, context and PASID tables are pointers).
+ */
+u64 *model_mem(phys_addr_t pa, bool coherent);
+/* A walker's atomic update of the qword at pa (A/D bits): memory and the CPU's view. */
+void model_mem_or(phys_addr_t pa, u64 bits);
 
 #endif

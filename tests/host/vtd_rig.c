@@ -17,8 +17,8 @@
 const struct vtd_rig_dev vtd_rig_devs[VTD_RIG_NDEV] = {
 	[BR40] = { "0000:40:02.0", 0x40, 2, 0, -1, 0, true },	/* bridge scope of dmar0 */
 	[NIC] = { "0000:41:00.0", 0x41, 0, 0, BR40, 0, false, true },	/* below it, ATSR */
-	[EP40] = { "0000:40:05.0", 0x40, 5, 0, -1, 0 },		/* endpoint scope of dmar0 */
-	[EP80] = { "0000:80:05.0", 0x80, 5, 0, -1, 1 },		/* dmar1 */
+	[EP40] = { "0000:40:05.0", 0x40, 5, 0, -1, 0, .pasid = true },	/* endpoint scope of dmar0 */
+	[EP80] = { "0000:80:05.0", 0x80, 5, 0, -1, 1, .pasid = true },	/* dmar1 */
 	[EPC0] = { "0000:c0:05.0", 0xc0, 5, 0, -1, 2 },		/* dmar2 */
 	[SATA] = { "0000:00:1f.2", 0x00, 0x1f, 2, -1, 3 },	/* INCLUDE_PCI_ALL dmar3 */
 	[USB] = { "0000:00:1d.0", 0x00, 0x1d, 0, -1, 3 },	/* RMRRs */
@@ -68,6 +68,13 @@ bool vtd_rig_up_as(u32 ver, u64 cap, u64 ecap, const char *cmdline,
 		if (vtd_rig_devs[i].ats) {
 			p->ecap_ats = 0x100;
 			vtd_rig->cfg[i][0x104] = 2;	/* invalidate queue depth */
+		}
+		if (vtd_rig_devs[i].pasid) {
+			/* PCIe PASID capability (ID 0x1b, version 1) with 20-bit PASIDs */
+			u32 hdr = 0x1b | 1u << 16;
+
+			memcpy(&vtd_rig->cfg[i][0x100], &hdr, 4);
+			vtd_rig->cfg[i][0x105] = 20;
 		}
 		d->name = vtd_rig_devs[i].name;
 		d->rid = pci_bdf(p);

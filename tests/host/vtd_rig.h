@@ -20,6 +20,14 @@
 #define ECAP_CORE2	0x1000ULL
 #define CAP_SKX		0x8d2078c106f0466ULL	/* Xeon Scalable */
 #define ECAP_SKX	0xf020dfULL		/* as E5, and C=1 */
+/* scalable mode: VT-d 6.0 Xeon (Sapphire Rapids class): SMTS, FLTS, SLTS, NEST, SLADS, C=1 */
+#define CAP_SPR		0x9ed008c40780466ULL
+#define ECAP_SPR	0x3ee9e86f050dfULL
+/* ... its ECAP with PASID (bit 40) set too: synthetic, the public value has none */
+#define ECAP_SPR_PASID	(ECAP_SPR | BIT_ULL(40))
+/* Meteor Lake (VT-d 7.0 laptop): SMTS, FLTS, SLTS; no NEST, no SLADS; C=0 */
+#define CAP_MTL		0xc9de008cee690462ULL
+#define ECAP_MTL	0x12ca9a00f0ef5eULL
 
 /* The R820's PCI functions the tests use, and the unit each belongs to. */
 enum { BR40, NIC, EP40, EP80, EPC0, SATA, USB, VTD_RIG_NDEV };
@@ -29,6 +37,7 @@ struct vtd_rig_dev {
 	u8 bus, dev, fn;
 	int parent, unit;
 	bool bridge, ats;
+	bool pasid;		/* a PCIe PASID capability (20 bits): PASIDs in scalable mode */
 };
 
 struct vtd_rig {
