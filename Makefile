@@ -258,6 +258,7 @@ suites-vtd-host += tests/host/vtd_rig.o
 suites-vtd-host += tests/host/vtd_units.o
 suites-vtd-host += tests/host/vtd_irq.o
 suites-vtd-host += tests/host/vtd_sm.o
+suites-vtd-host += tests/host/vtd_stage1.o
 
 suites-preload-host += tests/host/preload_exec.o
 suites-preload-host += tests/host/abi_preload.o

@@ -605,11 +605,12 @@ static void vtd_nested_free(struct iommu_domain *d)
 }
 
 /*
- * A nested domain over parent from IOMMU_HWPT_DATA_VTD_S1, Linux's checks
- * in Linux's order: data of another type EOPNOTSUPP; a parent of another
- * driver or not a nest parent EINVAL; then the copy's rules (length,
- * reserved). The address width and flags are checked on attach against
- * the unit (5-level needs FL5LP, SRE needs SRS, EAFE needs EAFS).
+ * A nested domain over parent from IOMMU_HWPT_DATA_VTD_S1, Linux 6.12's
+ * checks in its order: data of another type EOPNOTSUPP; a parent of
+ * another driver or not a nest parent EINVAL; then the copy's rules
+ * (length). As in Linux, flags and __reserved are not checked here and the
+ * address width (48, or 57 with FL5LP), SRE (SRS) and EAFE (EAFS) only on
+ * attach, against the unit: EINVAL there.
  */
 static struct iommu_domain *nested_alloc(struct iommu_domain *parent,
 					 const struct iommu_user_data *data)
@@ -626,18 +627,13 @@ static struct iommu_domain *nested_alloc(struct iommu_domain *parent,
 					  data, IOMMU_HWPT_DATA_VTD_S1);
 	if (ret)
 		return ERR_PTR(ret);
-	if (s1.__reserved || (s1.flags & ~(u64)(IOMMU_VTD_S1_SRE | IOMMU_VTD_S1_EAFE |
-						IOMMU_VTD_S1_WPE)))
-		return ERR_PTR(-EOPNOTSUPP);
-	if ((s1.addr_width != 48 && s1.addr_width != 57) || (s1.pgtbl_addr & 0xfff))
-		return ERR_PTR(-EINVAL);
 	dom = domain_new();
 	if (!dom)
 		return ERR_PTR(-ENOMEM);
 	dom->parent = p;
 	dom->s1_pgtbl = s1.pgtbl_addr;
 	dom->s1_flags = (u32)s1.flags;
-	dom->s1_levels = s1.addr_width == 57 ? 5 : 4;
+	dom->s1_levels = s1.addr_width == 57 ? 5 : s1.addr_width == 48 ? 4 : 0;
 	dom->domain.type = IOMMU_DOMAIN_NESTED;
 	dom->domain.ops = &vtd_nested_ops;
 	dom->domain.iommu = parent->iommu;

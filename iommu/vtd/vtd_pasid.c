@@ -158,7 +158,8 @@ int vtd_pe_check(const struct vtd_unit *u, const struct vtd_domain *dom)
 	case IOMMU_DOMAIN_IDENTITY:
 		return vtd_ecap_pt(u->ecap) ? 0 : -EOPNOTSUPP;
 	case IOMMU_DOMAIN_NESTED:
-		if (!u->nest || (dom->s1_levels == 5 && !vtd_cap(u->cap, VTD_CAP_FL5LP)) ||
+		if (!u->nest || !dom->s1_levels ||
+		    (dom->s1_levels == 5 && !vtd_cap(u->cap, VTD_CAP_FL5LP)) ||
 		    ((dom->s1_flags & IOMMU_VTD_S1_SRE) && !vtd_ecap(u->ecap, VTD_ECAP_SRS)) ||
 		    ((dom->s1_flags & IOMMU_VTD_S1_EAFE) && !vtd_ecap(u->ecap, VTD_ECAP_EAFS)))
 			return -EINVAL;

@@ -57,7 +57,8 @@ struct vtd_hw_tlbe {
 	u32 pasid;		/* first stage, nested, pass-through */
 	u64 iova, size;		/* the page the translation covers */
 	phys_addr_t pa;
-	bool r, w, x;		/* what the walk allowed */
+	bool r, w;		/* what the walk allowed */
+	bool dirty;		/* walked for a write: D is set (a write without it walks again) */
 };
 
 struct vtd_hw {

@@ -164,3 +164,90 @@ struct iommu_domain *vtd_rig_attach_new(int dev)
 	return d;
 }
 
+
+/* --- scalable mode (vtd-sm, vtd-stage1) --- */
+
+bool vtd_rig_sm_up(u64 cap, u64 ecap, const char *cmdline)
+{
+	if (!vtd_rig_up(0x60, cap, ecap, cmdline))
+		return false;
+	for (int i = 0; i < vtd_nunits; i++)
+		if (!vtd_units[i]->sm) {
+			report(false, "%s in scalable mode", vtd_units[i]->name);
+			return false;
+		}
+	return true;
+}
+
+struct vtd_hw *vtd_rig_hw_of(int dev)
+{
+	return vtd_rig->hw[vtd_rig_devs[dev].unit];
+}
+
+u16 vtd_rig_sid_of(int dev)
+{
+	return vtd_dev_sid(vtd_rig_vd_of(dev));
+}
+
+/* A DMA of dev (pasid < 0: none) as its unit translates it. */
+struct vtd_hw_xlate vtd_rig_dma(int dev, long pasid, u64 iova, bool write)
+{
+	return vtd_hw_rw(vtd_rig_hw_of(dev), vtd_rig_sid_of(dev), pasid, iova, write);
+}
+
+bool vtd_rig_lands(int dev, long pasid, u64 iova, bool write, phys_addr_t pa)
+{
+	struct vtd_hw_xlate x = vtd_rig_dma(dev, pasid, iova, write);
+
+	return x.ok && x.pa == pa;
+}
+
+/* Blocked with this reason, and recorded (then drained, so records never run out). */
+bool vtd_rig_faults(int dev, long pasid, u64 iova, bool write, u8 reason)
+{
+	struct iommu_fault_match any = { .flags = IOMMU_FAULT_MATCH_ANY_SID |
+						  IOMMU_FAULT_MATCH_ANY_ADDR };
+	struct vtd_hw_xlate x;
+
+	iommu_fault_expect_match(&any);
+	x = vtd_rig_dma(dev, pasid, iova, write);
+	iommu_fault_expect_done();
+	if (x.ok || x.reason != reason)
+		report_info("DMA %#llx pasid %ld: %s, reason %#x (want %#x)",
+			    (unsigned long long)iova, pasid, x.ok ? "translated" : "blocked",
+			    x.reason, reason);
+	return !x.ok && x.reason == reason && x.recorded;
+}
+
+u64 *vtd_rig_pasid_entry(int dev, u32 pasid)
+{
+	return vtd_pasid_entry(vtd_rig_ctx_of(dev), pasid);
+}
+
+bool vtd_rig_trace_has(u32 seq, const struct vtd_rig_want *w, int n)
+{
+	struct vtd_ev_rec ev[128];
+	int got = vtd_trace_since(seq, ev, 128), k = 0;
+
+	for (int i = 0; i < got && k < n; i++)
+		if (ev[i].ev == w[k].ev && (w[k].did < 0 || ev[i].did == w[k].did) &&
+		    (w[k].pasid < 0 || ev[i].pasid == w[k].pasid))
+			k++;
+	if (k < n) {
+		report_info("trace: wanted event %d (type %d) not found in order; saw:", k, w[k].ev);
+		for (int i = 0; i < got; i++)
+			report_info("  ev %d gran %u did %u sid %04x pasid %u", ev[i].ev, ev[i].gran,
+				    ev[i].did, ev[i].sid, ev[i].pasid);
+	}
+	return k == n;
+}
+
+int vtd_rig_count_ev(u32 seq, int type)
+{
+	struct vtd_ev_rec ev[128];
+	int got = vtd_trace_since(seq, ev, 128), n = 0;
+
+	for (int i = 0; i < got; i++)
+		n += ev[i].ev == type;
+	return n;
+}

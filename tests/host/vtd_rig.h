@@ -69,4 +69,27 @@ const struct vtd_hw_op *vtd_rig_last_op(const struct vtd_hw *hw, int type);
 /* A new paging domain attached to device dev (reports a failure). */
 struct iommu_domain *vtd_rig_attach_new(int dev);
 
+/* Scalable mode: the rig up (VT-d 6.0) with these registers, every unit in scalable mode. */
+bool vtd_rig_sm_up(u64 cap, u64 ecap, const char *cmdline);
+struct vtd_hw *vtd_rig_hw_of(int dev);
+u16 vtd_rig_sid_of(int dev);
+/* A DMA of device dev (pasid < 0: without PASID) as its unit translates it. */
+struct vtd_hw_xlate vtd_rig_dma(int dev, long pasid, u64 iova, bool write);
+/* ... translated to pa. */
+bool vtd_rig_lands(int dev, long pasid, u64 iova, bool write, phys_addr_t pa);
+/* ... blocked with this reason and recorded (the record drained). */
+bool vtd_rig_faults(int dev, long pasid, u64 iova, bool write, u8 reason);
+/* The PASID entry of dev's pasid, NULL if none. */
+u64 *vtd_rig_pasid_entry(int dev, u32 pasid);
+
+/* A trace event wanted: type, DID (-1: any), PASID (-1: any). */
+struct vtd_rig_want {
+	int ev, did;
+	long pasid;
+};
+
+/* Do the driver's events since seq contain w[0..n) in order? (Prints them when not.) */
+bool vtd_rig_trace_has(u32 seq, const struct vtd_rig_want *w, int n);
+int vtd_rig_count_ev(u32 seq, int type);
+
 #endif

@@ -27,97 +27,6 @@
 #define RW (IOMMU_READ | IOMMU_WRITE)
 #define SZ_2M (2ULL << 20)
 
-static bool sm_up(u64 cap, u64 ecap, const char *cmdline)
-{
-	if (!vtd_rig_up(0x60, cap, ecap, cmdline))
-		return false;
-	for (int i = 0; i < vtd_nunits; i++)
-		if (!vtd_units[i]->sm) {
-			report(false, "%s in scalable mode", vtd_units[i]->name);
-			return false;
-		}
-	return true;
-}
-
-static struct vtd_hw *hw_of(int dev)
-{
-	return vtd_rig->hw[vtd_rig_devs[dev].unit];
-}
-
-static u16 sid_of(int dev)
-{
-	return vtd_dev_sid(vtd_rig_vd_of(dev));
-}
-
-/* A DMA of dev (pasid < 0: none) as its unit translates it. */
-static struct vtd_hw_xlate dma(int dev, long pasid, u64 iova, bool write)
-{
-	return vtd_hw_rw(hw_of(dev), sid_of(dev), pasid, iova, write);
-}
-
-static bool lands(int dev, long pasid, u64 iova, bool write, phys_addr_t pa)
-{
-	struct vtd_hw_xlate x = dma(dev, pasid, iova, write);
-
-	return x.ok && x.pa == pa;
-}
-
-/* Blocked with this reason, and recorded (then drained, so records never run out). */
-static bool faults(int dev, long pasid, u64 iova, bool write, u8 reason)
-{
-	struct iommu_fault_match any = { .flags = IOMMU_FAULT_MATCH_ANY_SID |
-						  IOMMU_FAULT_MATCH_ANY_ADDR };
-	struct vtd_hw_xlate x;
-
-	iommu_fault_expect_match(&any);
-	x = dma(dev, pasid, iova, write);
-	iommu_fault_expect_done();
-	if (x.ok || x.reason != reason)
-		report_info("DMA %#llx pasid %ld: %s, reason %#x (want %#x)",
-			    (unsigned long long)iova, pasid, x.ok ? "translated" : "blocked",
-			    x.reason, reason);
-	return !x.ok && x.reason == reason && x.recorded;
-}
-
-static u64 *pasid_entry(int dev, u32 pasid)
-{
-	return vtd_pasid_entry(vtd_rig_ctx_of(dev), pasid);
-}
-
-/* Events since seq, in order: ev[i] with did[i] (-1: any) and pasid[i] (-1: any). */
-struct want {
-	int ev, did;
-	long pasid;
-};
-
-static bool trace_has(u32 seq, const struct want *w, int n)
-{
-	struct vtd_ev_rec ev[128];
-	int got = vtd_trace_since(seq, ev, 128), k = 0;
-
-	for (int i = 0; i < got && k < n; i++)
-		if (ev[i].ev == w[k].ev && (w[k].did < 0 || ev[i].did == w[k].did) &&
-		    (w[k].pasid < 0 || ev[i].pasid == w[k].pasid))
-			k++;
-	if (k < n) {
-		report_info("trace: wanted event %d (type %d) not found in order; saw:", k, w[k].ev);
-		for (int i = 0; i < got; i++)
-			report_info("  ev %d gran %u did %u sid %04x pasid %u", ev[i].ev, ev[i].gran,
-				    ev[i].did, ev[i].sid, ev[i].pasid);
-	}
-	return k == n;
-}
-
-static int count_ev(u32 seq, int type)
-{
-	struct vtd_ev_rec ev[128];
-	int got = vtd_trace_since(seq, ev, 128), n = 0;
-
-	for (int i = 0; i < got; i++)
-		n += ev[i].ev == type;
-	return n;
-}
-
 KTEST(vtd-sm, test_vtd_sm_tables_and_dma_through_rid_pasid)
 {
 	struct iommu_domain *d = NULL;
@@ -127,11 +36,11 @@ KTEST(vtd-sm, test_vtd_sm_tables_and_dma_through_rid_pasid)
 	unsigned int order;
 	u8 pdts;
 
-	if (!sm_up(CAP_SPR, ECAP_SPR_PASID, ""))
+	if (!vtd_rig_sm_up(CAP_SPR, ECAP_SPR_PASID, ""))
 		goto out;
 	u = vtd_units[0];
-	rta = hw_of(EP40)->rta;
-	report(vtd_hw_sm(hw_of(EP40)) && (rta & VTD_RTADDR_RTA) == u->root_pa,
+	rta = vtd_rig_hw_of(EP40)->rta;
+	report(vtd_hw_sm(vtd_rig_hw_of(EP40)) && (rta & VTD_RTADDR_RTA) == u->root_pa,
 	       "RTADDR.TTM = scalable, latched with our root by SRTP");
 	report(u->qi.dw && (vtd_readq(u, VTD_IQA_REG) & VTD_IQA_DW) && u->pasid_bits == 20 &&
 	       u->ss && u->fs && u->nest && u->ssads,
@@ -151,7 +60,7 @@ KTEST(vtd-sm, test_vtd_sm_tables_and_dma_through_rid_pasid)
 	       "RID_PASID 0, upper half 0");
 	vtd_pasid_dir_geometry(0, &order, &pdts);
 	report(order == 0 && pdts == 0, "a device without PASIDs: the smallest directory, one page");
-	pe = pasid_entry(EP40, 0);
+	pe = vtd_rig_pasid_entry(EP40, 0);
 	report(pe && (pe[0] & VTD_PE_P) && FIELD_GET(VTD_PE_PGTT, pe[0]) == VTD_PGTT_SS &&
 	       (pe[0] & VTD_PE_SSPTPTR) == dom->pt.root &&
 	       FIELD_GET(VTD_PE_AW, pe[0]) == (u64)dom->pt.levels - 2 &&
@@ -161,20 +70,20 @@ KTEST(vtd-sm, test_vtd_sm_tables_and_dma_through_rid_pasid)
 	report(iommu_map(d, 0x100000, 0x7000000, 0x2000, RW) == 0 &&
 	       iommu_map(d, 0x200000, 0x7200000, 0x1000, IOMMU_READ) == 0,
 	       "8 KiB read-write and 4 KiB read-only mapped");
-	report(lands(EP40, -1, 0x101234, true, 0x7001234) && lands(EP40, -1, 0x200010, false,
+	report(vtd_rig_lands(EP40, -1, 0x101234, true, 0x7001234) && vtd_rig_lands(EP40, -1, 0x200010, false,
 									 0x7200010),
 	       "DMA without PASID translates through RID_PASID's second stage");
-	report(dma(EP40, -1, 0x101234, true).did == dom->did[0], "tagged with the entry's DID");
-	report(faults(EP40, -1, 0x200010, true, 0x85) && faults(EP40, -1, 0x300000, false, 0x86),
+	report(vtd_rig_dma(EP40, -1, 0x101234, true).did == dom->did[0], "tagged with the entry's DID");
+	report(vtd_rig_faults(EP40, -1, 0x200010, true, 0x85) && vtd_rig_faults(EP40, -1, 0x300000, false, 0x86),
 	       "a write to the read-only page: 0x85; a read of nothing: 0x86 (scalable-mode codes)");
 	iommu_unmap(d, 0x100000, 0x2000);
-	report(faults(EP40, -1, 0x101234, true, 0x85), "after the unmap: no stale translation");
+	report(vtd_rig_faults(EP40, -1, 0x101234, true, 0x85), "after the unmap: no stale translation");
 	iommu_unmap(d, 0x200000, 0x1000);
-	report(vtd_hw_count(hw_of(EP40), VTD_DESC_IOTLB, dom->did[0]) >= 2,
+	report(vtd_hw_count(vtd_rig_hw_of(EP40), VTD_DESC_IOTLB, dom->did[0]) >= 2,
 	       "unmaps flush the IOTLB with the PASID entry's DID");
 	iommu_detach_device(d, &vtd_rig->dev[EP40]);
 	report(!(ce[0] & VTD_SMCTX_P), "the last detach clears the context entry");
-	report(faults(EP40, -1, 0x100000, false, 0x41), "then DMA faults 0x41 (context not present)");
+	report(vtd_rig_faults(EP40, -1, 0x100000, false, 0x41), "then DMA faults 0x41 (context not present)");
 	report(vtd_rig_violations() == 0, "no rule of the programming model broken");
 out:
 	if (d)
@@ -194,7 +103,7 @@ KTEST(vtd-sm, test_vtd_sm_replace_clear_flush_set)
 	u32 seq;
 	int nlog;
 
-	if (!sm_up(CAP_SPR, ECAP_SPR_PASID, ""))
+	if (!vtd_rig_sm_up(CAP_SPR, ECAP_SPR_PASID, ""))
 		goto out;
 	a = vtd_rig_attach_new(EP40);
 	b = iommu_domain_alloc_paging(&vtd_rig->dev[EP40]);
@@ -202,25 +111,25 @@ KTEST(vtd-sm, test_vtd_sm_replace_clear_flush_set)
 		goto out;
 	iommu_map(a, 0x100000, 0x7000000, 0x1000, RW);
 	iommu_map(b, 0x200000, 0x8000000, 0x1000, RW);
-	report(lands(EP40, -1, 0x100000, false, 0x7000000) &&
-	       vtd_hw_tlb_find(hw_of(EP40), -1, -1, 0x100000), "DMA through A, now cached");
+	report(vtd_rig_lands(EP40, -1, 0x100000, false, 0x7000000) &&
+	       vtd_hw_tlb_find(vtd_rig_hw_of(EP40), -1, -1, 0x100000), "DMA through A, now cached");
 	did_a = to_vtd_domain(a)->did[0];
 	seq = vtd_trace_seq();
-	nlog = hw_of(EP40)->nlog;
+	nlog = vtd_rig_hw_of(EP40)->nlog;
 	report(iommu_attach_device(b, &vtd_rig->dev[EP40]) == 0, "replace A with B");
 	did_b = to_vtd_domain(b)->did[0];
 	report(did_a != did_b, "B has its own DID (%u; A %u)", did_b, did_a);
-	report(trace_has(seq, (const struct want[]){
+	report(vtd_rig_trace_has(seq, (const struct vtd_rig_want[]){
 		{ VTD_EV_PE_CLEAR, did_a, 0 }, { VTD_EV_PC, did_a, 0 },
 		{ VTD_EV_IOTLB, did_a, -1 }, { VTD_EV_WAIT, -1, -1 }, { VTD_EV_PE_SET, did_b, 0 },
 	}, 5), "entry cleared, PASID cache and IOTLB of A's DID, wait, then B's entry");
-	report(vtd_hw_count_since(hw_of(EP40), nlog, VTD_DESC_PC, did_a) == 1 &&
-	       vtd_rig_last_op(hw_of(EP40), VTD_DESC_PC)->gran == VTD_PC_PASID_SEL &&
-	       vtd_rig_last_op(hw_of(EP40), VTD_DESC_PC)->wide,
+	report(vtd_hw_count_since(vtd_rig_hw_of(EP40), nlog, VTD_DESC_PC, did_a) == 1 &&
+	       vtd_rig_last_op(vtd_rig_hw_of(EP40), VTD_DESC_PC)->gran == VTD_PC_PASID_SEL &&
+	       vtd_rig_last_op(vtd_rig_hw_of(EP40), VTD_DESC_PC)->wide,
 	       "the unit ran one PASID-selective PASID-cache invalidation, a 256-bit descriptor");
-	report(faults(EP40, -1, 0x100000, false, 0x86) && lands(EP40, -1, 0x200000, true, 0x8000000),
+	report(vtd_rig_faults(EP40, -1, 0x100000, false, 0x86) && vtd_rig_lands(EP40, -1, 0x200000, true, 0x8000000),
 	       "A's mapping is gone from every cache; B's works");
-	report(count_ev(seq, VTD_EV_CTX_CLEAR) == 0 && count_ev(seq, VTD_EV_CTX_SET) == 0,
+	report(vtd_rig_count_ev(seq, VTD_EV_CTX_CLEAR) == 0 && vtd_rig_count_ev(seq, VTD_EV_CTX_SET) == 0,
 	       "the context entry was left alone");
 	iommu_unmap(a, 0x100000, 0x1000);
 	iommu_unmap(b, 0x200000, 0x1000);
@@ -247,7 +156,7 @@ KTEST(vtd-sm, test_vtd_sm_pasid_attach_replace_detach)
 	u16 did_b;
 	u32 seq;
 
-	if (!sm_up(CAP_SPR, ECAP_SPR_PASID, ""))
+	if (!vtd_rig_sm_up(CAP_SPR, ECAP_SPR_PASID, ""))
 		goto out;
 	dev = &vtd_rig->dev[EP80];
 	vd = vtd_rig_vd_of(EP80);
@@ -262,15 +171,15 @@ KTEST(vtd-sm, test_vtd_sm_pasid_attach_replace_detach)
 	iommu_map(c, 0x100000, 0x9000000, 0x1000, RW);
 	report(iommu_attach_device_pasid(b, dev, 5) == 0, "PASID 5 attached to B");
 	did_b = to_vtd_domain(b)->did[1];
-	report(lands(EP80, -1, 0x100000, true, 0x7000000) && lands(EP80, 5, 0x100000, true,
+	report(vtd_rig_lands(EP80, -1, 0x100000, true, 0x7000000) && vtd_rig_lands(EP80, 5, 0x100000, true,
 								     0x8000000),
 	       "the same IOVA: without PASID to A's page, with PASID 5 to B's");
-	report(FIELD_GET(VTD_PE_DID, pasid_entry(EP80, 5)[1]) == did_b &&
+	report(FIELD_GET(VTD_PE_DID, vtd_rig_pasid_entry(EP80, 5)[1]) == did_b &&
 	       did_b != to_vtd_domain(a)->did[1], "PASID 5's entry carries B's DID %u", did_b);
-	report(faults(EP80, 6, 0x100000, false, 0x59), "PASID 6 (same table, no entry): 0x59");
-	report(faults(EP80, 0x1000, 0x100000, false, 0x51),
+	report(vtd_rig_faults(EP80, 6, 0x100000, false, 0x59), "PASID 6 (same table, no entry): 0x59");
+	report(vtd_rig_faults(EP80, 0x1000, 0x100000, false, 0x51),
 	       "PASID 0x1000 (no PASID table there): 0x51");
-	report(faults(EPC0, 5, 0x100000, false, 0x41) || faults(EPC0, 5, 0x100000, false, 0x45),
+	report(vtd_rig_faults(EPC0, 5, 0x100000, false, 0x41) || vtd_rig_faults(EPC0, 5, 0x100000, false, 0x45),
 	       "a device without PASIDs: a request with PASID faults");
 	report(iommu_attach_device_pasid(b, dev, 1u << 20) == -EINVAL &&
 	       iommu_attach_device_pasid(b, dev, 0) == -EINVAL &&
@@ -279,21 +188,21 @@ KTEST(vtd-sm, test_vtd_sm_pasid_attach_replace_detach)
 	report(iommu_attach_device_pasid(c, dev, 5) == -EBUSY,
 	       "attach over an attached PASID: EBUSY (replace says what it replaces)");
 	seq = vtd_trace_seq();
-	report(iommu_replace_device_pasid(c, dev, 5, b) == 0 && lands(EP80, 5, 0x100000, false,
+	report(iommu_replace_device_pasid(c, dev, 5, b) == 0 && vtd_rig_lands(EP80, 5, 0x100000, false,
 									 0x9000000),
 	       "replace B by C on PASID 5: DMA with PASID 5 reaches C's page");
-	report(trace_has(seq, (const struct want[]){
+	report(vtd_rig_trace_has(seq, (const struct vtd_rig_want[]){
 		{ VTD_EV_PE_CLEAR, did_b, 5 }, { VTD_EV_PC, did_b, 5 }, { VTD_EV_IOTLB, did_b, -1 },
 		{ VTD_EV_WAIT, -1, -1 }, { VTD_EV_PE_SET, to_vtd_domain(c)->did[1], 5 },
 	}, 5), "PASID 5's entry cleared, its PASID cache and B's IOTLB flushed, then C's set");
-	report(lands(EP80, -1, 0x100000, false, 0x7000000), "the RID still reaches A");
+	report(vtd_rig_lands(EP80, -1, 0x100000, false, 0x7000000), "the RID still reaches A");
 	iommu_detach_device(a, dev);
-	report((vtd_rig_ctx_of(EP80)[0] & VTD_SMCTX_P) && faults(EP80, -1, 0x100000, false, 0x59) &&
-	       lands(EP80, 5, 0x100000, false, 0x9000000),
+	report((vtd_rig_ctx_of(EP80)[0] & VTD_SMCTX_P) && vtd_rig_faults(EP80, -1, 0x100000, false, 0x59) &&
+	       vtd_rig_lands(EP80, 5, 0x100000, false, 0x9000000),
 	       "RID detached: context entry stays for PASID 5; DMA without PASID faults 0x59");
 	seq = vtd_trace_seq();
 	iommu_detach_device_pasid(c, dev, 5);
-	report(trace_has(seq, (const struct want[]){
+	report(vtd_rig_trace_has(seq, (const struct vtd_rig_want[]){
 		{ VTD_EV_PE_CLEAR, -1, 5 }, { VTD_EV_PC, -1, 5 }, { VTD_EV_WAIT, -1, -1 },
 		{ VTD_EV_CTX_CLEAR, -1, -1 }, { VTD_EV_CC, -1, -1 }, { VTD_EV_WAIT, -1, -1 },
 		{ VTD_EV_TABLE_FREE, -1, -1 },

@@ -492,7 +492,7 @@ struct vtd_hw_xlate vtd_hw_dma(struct vtd_hw *hw, const struct vtd_hw_req *r)
 		if (hit->valid && hit->did == te.did && hit->pgtt == te.pgtt &&
 		    (te.pgtt == VTD_PGTT_SS || hit->pasid == pasid) &&
 		    r->addr >= hit->iova && r->addr - hit->iova < hit->size &&
-		    (r->write ? hit->w : hit->r)) {
+		    (r->write ? hit->w && hit->dirty : hit->r)) {
 			hw->hits++;
 			x.hit = true;
 			x.pa = hit->pa + (r->addr - hit->iova);
@@ -520,6 +520,7 @@ struct vtd_hw_xlate vtd_hw_dma(struct vtd_hw *hw, const struct vtd_hw_req *r)
 	te.pa = w.pa & ~(w.size - 1);
 	te.r = w.r;
 	te.w = w.w;
+	te.dirty = r->write;
 	tlb_fill(hw, &te);
 	x.pa = w.pa;
 	return x;
