@@ -19,6 +19,15 @@ struct mpage {
 };
 
 static struct mpage pages[MAX_PAGES];
+/* The last lines written back, with the trace sequence number of the moment. */
+#define FLUSH_LOG 512
+static struct {
+	uintptr_t line;
+	u32 seq;
+	u8 data[LINE];		/* what the line held when written back */
+} flush_log[FLUSH_LOG];
+static u32 flush_next;
+
 static long npages, flushed_lines;
 static int fail_nth;
 
@@ -31,6 +40,7 @@ void model_reset(void)
 	}
 	npages = flushed_lines = 0;
 	fail_nth = 0;
+	flush_next = 0;
 }
 
 long model_pages(void)
@@ -119,6 +129,35 @@ phys_addr_t vtd_table_pa(const void *va)
 	return MODEL_PA_BASE + ((u64)(pg - pages) << 12) + ((uintptr_t)va & 4095);
 }
 
+static int flush_last(const void *p)
+{
+	uintptr_t line = (uintptr_t)p & ~(uintptr_t)(LINE - 1);
+
+	for (u32 i = flush_next; i-- > 0 && flush_next - i <= FLUSH_LOG;)
+		if (flush_log[i % FLUSH_LOG].line == line)
+			return (int)(i % FLUSH_LOG);
+	return -1;
+}
+
+long model_flush_seq(const void *p)
+{
+	int i = flush_last(p);
+
+	return i < 0 ? -1 : flush_log[i].seq;
+}
+
+bool model_flushed_as_is(const void *p, size_t len)
+{
+	for (uintptr_t a = (uintptr_t)p & ~(uintptr_t)(LINE - 1); a < (uintptr_t)p + len;
+	     a += LINE) {
+		int i = flush_last((const void *)a);
+
+		if (i < 0 || memcmp(flush_log[i].data, (const void *)a, LINE))
+			return false;
+	}
+	return true;
+}
+
 void vtd_cache_flush(const void *p, size_t len)
 {
 	uintptr_t a = (uintptr_t)p & ~(uintptr_t)(LINE - 1), end = (uintptr_t)p + len;
@@ -126,6 +165,10 @@ void vtd_cache_flush(const void *p, size_t len)
 	for (; a < end; a += LINE) {
 		struct mpage *pg = page_of_va((const void *)a);
 		size_t off = a & 4095;
+
+		flush_log[flush_next % FLUSH_LOG].line = a;
+		flush_log[flush_next % FLUSH_LOG].seq = vtd_trace_seq();
+		memcpy(flush_log[flush_next++ % FLUSH_LOG].data, (const void *)a, LINE);
 
 		/* root and context tables are not modelled: only counted */
 		if (pg)
