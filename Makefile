@@ -259,6 +259,9 @@ suites-vtd-host += tests/host/vtd_units.o
 suites-vtd-host += tests/host/vtd_irq.o
 suites-vtd-host += tests/host/vtd_sm.o
 suites-vtd-host += tests/host/vtd_stage1.o
+suites-vtd-host += tests/host/vtd_abi.o
+suites-vtd-host += tests/kernel/core_util.o
+suites-vtd-host += tests/host/core_env.o
 
 suites-preload-host += tests/host/preload_exec.o
 suites-preload-host += tests/host/abi_preload.o
@@ -388,7 +391,7 @@ $(eval $(call host-program,$(HB)/test-caps,san,$(acpi) lib/strutil.o lib/failpoi
 	$(runner) $(runner-host) $(suites-caps-host)))
 $(eval $(call host-program,$(HB)/test-amdvi,san,$(host-driver) $(amdvi) $(runner) \
 	$(runner-host) $(suites-amdvi) $(suites-amdvi-host)))
-$(eval $(call host-program,$(HB)/test-vtd,san,$(host-driver) $(vtd) $(runner) \
+$(eval $(call host-program,$(HB)/test-vtd,san,$(host-driver) $(vtd) $(core) $(sim) $(runner) \
 	$(runner-host) $(suites-vtd-host),-lpthread))
 # a Linux-style program: libc calls only, served by libiommufd-host.so
 $(eval $(call host-program,$(HB)/test-abi-preload,san,lib/strutil.o lib/failpoint.o \

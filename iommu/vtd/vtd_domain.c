@@ -474,7 +474,8 @@ static void record_dirty(void *priv, u64 iova, u64 len)
 {
 	struct dirty_rec *r = priv;
 
-	r->dirty->record(r->dirty, iova, len);
+	if (r->dirty->record)
+		r->dirty->record(r->dirty, iova, len);
 	r->first = r->any ? min(r->first, iova) : iova;
 	r->last = r->any ? max(r->last, iova + len - 1) : iova + len - 1;
 	r->any = true;
@@ -492,7 +493,8 @@ static int vtd_read_and_clear_dirty(struct iommu_domain *d, unsigned long iova, 
 	bool clear = !(flags & IOMMU_DIRTY_NO_CLEAR);
 	struct dirty_rec r = { .dirty = dirty };
 
-	if (!dom->dirty_tracking && dirty)
+	/* a bitmap without record() only clears (the core does so before tracking starts) */
+	if (!dom->dirty_tracking && dirty->record)
 		return -EINVAL;
 	spin_lock(&dom->pt_lock);
 	vtd_pgtable_read_dirty(&dom->pt, iova, size, clear, record_dirty, &r);

@@ -357,18 +357,18 @@ static void vtd_get_resv_regions(struct iommu_dev *dev, struct list_head *head)
 		vtd_rmrr_resv(vtd_dmar, &vd->path, head);
 }
 
-/* Linux's struct iommu_hw_info_vtd and IOMMU_HW_INFO_TYPE_INTEL_VTD. */
-struct vtd_hw_info {
-	u32 flags;
-	u32 __reserved;
-	u64 cap_reg;
-	u64 ecap_reg;
-};
-
+/*
+ * IOMMU_GET_HW_INFO: Linux's struct iommu_hw_info_vtd, with the erratum
+ * flag Linux 6.12 sets on every unit (read-only mappings in a nested
+ * parent may not be honoured on affected parts).
+ */
 static int vtd_hw_info(struct iommu_dev *dev, void *data, u32 *length, u32 *type)
 {
 	struct vtd_dev *vd = dev->iommu_priv;
-	struct vtd_hw_info info = { 0, 0, vd->unit->cap, vd->unit->ecap };
+	struct iommu_hw_info_vtd info = {
+		.flags = IOMMU_HW_INFO_VTD_ERRATA_772415_SPR17,
+		.cap_reg = vd->unit->cap, .ecap_reg = vd->unit->ecap,
+	};
 
 	if (*type != IOMMU_HW_INFO_TYPE_DEFAULT && *type != IOMMU_HW_INFO_TYPE_INTEL_VTD)
 		return -EOPNOTSUPP;
