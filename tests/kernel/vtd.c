@@ -15,6 +15,7 @@
 #include "tests/kernel/dma_util.h"
 #include "tests/kernel/vtd_util.h"
 #include "tests/ktest.h"
+#include <linux/iommufd.h>
 
 #define RW (IOMMU_READ | IOMMU_WRITE)
 #define SZ_2M (2UL << 20)
@@ -617,6 +618,44 @@ KTEST_NEEDS(vtd, test_vtd_takeover_of_enabled_unit, NEEDS)
 	vtd_pgtable_destroy(&pt);
 out:
 	dma_buf_free(&b);
+	dma_edu_close(&e);
+}
+
+/*
+ * What the unit does not offer is refused, as Linux refuses it: nest
+ * parents without NEST, dirty tracking without SSADS (or in legacy mode),
+ * PASIDs on a device without them. QEMU 7.2 offers none of the three.
+ */
+KTEST_NEEDS(vtd, test_vtd_scalable_features_refused_where_absent, NEEDS)
+{
+	struct iommu_domain *d;
+	struct dma_edu e;
+	struct vtd_unit *u;
+
+	if (dma_edu_open(&e, 0))
+		return;
+	u = vtd_unit_of(&e.d);
+	d = vtd_domain_alloc_user(e.d.dev, IOMMU_HWPT_ALLOC_NEST_PARENT, NULL, NULL);
+	report(u->sm && u->nest ? !IS_ERR(d) : PTR_ERR(d) == -EOPNOTSUPP,
+	       "nest parent: %s (scalable mode %d, NEST %d)", IS_ERR(d) ? "EOPNOTSUPP" : "made",
+	       u->sm, u->nest);
+	if (!IS_ERR(d))
+		iommu_domain_free(d);
+	d = vtd_domain_alloc_user(e.d.dev, IOMMU_HWPT_ALLOC_DIRTY_TRACKING, NULL, NULL);
+	report(u->sm && u->ssads ? !IS_ERR(d) : PTR_ERR(d) == -EOPNOTSUPP,
+	       "dirty tracking: %s (SSADS %d)", IS_ERR(d) ? "EOPNOTSUPP" : "made", u->ssads);
+	if (!IS_ERR(d))
+		iommu_domain_free(d);
+	report(to_vtd_domain(e.d.dom)->pt.fmt == (u->sm && u->fs && (vtd_opt.fs || !u->ss) ?
+						  VTD_FMT_FS : VTD_FMT_SS),
+	       "paging domains: %s stage (FLTS %d, vtd_fs=%d)",
+	       to_vtd_domain(e.d.dom)->pt.fmt == VTD_FMT_FS ? "first" : "second", u->fs,
+	       vtd_opt.fs);
+	if (e.d.dev->max_pasids)
+		report_info("this edu has PASIDs (%u): not QEMU's", e.d.dev->max_pasids);
+	else
+		report(iommu_attach_device_pasid(e.d.dom, e.d.dev, 1) == -EINVAL,
+		       "edu has no PASID capability: PASID attach EINVAL");
 	dma_edu_close(&e);
 }
 
