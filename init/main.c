@@ -6,7 +6,7 @@
  * ends the run with a status the lab can read.
  */
 #include "arch/x86/acpi.h"
-#include "arch/x86/cmdline.h"
+#include "boot/cmdline.h"
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/ioapic.h"

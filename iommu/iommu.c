@@ -5,7 +5,6 @@
  * reserved regions. No hardware knowledge; builds in the kernel and hosted.
  */
 #include "iommu/iommu.h"
-#include "iommu/mock/mock.h"
 #include "lib/alloc.h"
 #include "lib/bitops.h"
 #include "lib/err.h"
@@ -260,7 +259,12 @@ void iommu_put_resv_regions(struct list_head *head)
 	}
 }
 
+extern const struct iommu_selftest_ops *const __start_iommu_selftest[] __attribute__((weak));
+extern const struct iommu_selftest_ops *const __stop_iommu_selftest[] __attribute__((weak));
+
 const struct iommu_selftest_ops *iommu_selftest_ops(void)
 {
-	return &mock_selftest_ops;
+	const struct iommu_selftest_ops *const *first = __start_iommu_selftest;
+
+	return first != __stop_iommu_selftest ? *first : NULL;
 }

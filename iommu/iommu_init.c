@@ -8,7 +8,7 @@
 #include "iommu/iommu.h"
 #include "iommu/acpi_live.h"
 #include "arch/x86/acpi.h"
-#include "arch/x86/cmdline.h"
+#include "boot/cmdline.h"
 #include "arch/x86/console.h"
 #include "arch/x86/pci.h"
 #include "lib/alloc.h"

@@ -44,6 +44,11 @@ static phys_addr_t early_alloc(size_t bytes)
 	return pa;
 }
 
+void *phys_to_virt(phys_addr_t pa)
+{
+	return (void *)(uintptr_t)(pa + DIRECT_MAP_BASE);
+}
+
 phys_addr_t virt_to_phys(const void *va)
 {
 	u64 v = (u64)(uintptr_t)va;

@@ -5,7 +5,7 @@
  * any fault. Layouts: ELF-64 (System V gABI); SDM vol. 3 5.8.8 (SYSCALL).
  */
 #include "arch/x86/proc.h"
-#include "arch/x86/cmdline.h"
+#include "boot/cmdline.h"
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/lapic.h"

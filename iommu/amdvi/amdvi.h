@@ -19,19 +19,15 @@
 
 struct ivrs_table;
 
-/* Physical <-> virtual for table memory; hosted tests use identity. */
+/* Physical <-> virtual for table memory (hosted, arch/host: identity). */
 static inline void *amdvi_va(phys_addr_t pa)
 {
-	if (IS_ENABLED(CONFIG_KERNEL))
-		return phys_to_virt(pa);
-	return (void *)(uintptr_t)pa;
+	return phys_to_virt(pa);
 }
 
 static inline phys_addr_t amdvi_pa(const void *va)
 {
-	if (IS_ENABLED(CONFIG_KERNEL))
-		return virt_to_phys(va);
-	return (phys_addr_t)(uintptr_t)va;
+	return virt_to_phys(va);
 }
 
 /* ---- amdvi_pgtable.c: host (v1) I/O page tables, no hardware access ---- */

@@ -4,7 +4,7 @@
  * device probe (IVRS aliases, ATS), attach through DTEs, map/unmap with the
  * flush before any table page is freed, IVMD unity ranges, reserved regions.
  */
-#include "arch/x86/cmdline.h"
+#include "boot/cmdline.h"
 #include "arch/x86/console.h"
 #include "arch/x86/pci.h"
 #include "iommu/amdvi/amdvi.h"

@@ -383,7 +383,7 @@ unsigned long mock_unmap_calls(void)
 	return __atomic_load_n(&unmap_calls, __ATOMIC_RELAXED);
 }
 
-const struct iommu_selftest_ops mock_selftest_ops = {
+static const struct iommu_selftest_ops mock_selftest_ops = {
 	.io_page_size = MOCK_IO_PAGE_SIZE,
 	.dev_create = mock_dev_create,
 	.dev_destroy = mock_dev_destroy,
@@ -392,3 +392,5 @@ const struct iommu_selftest_ops mock_selftest_ops = {
 	.domain_entries = mock_domain_entries,
 	.domain_digest = mock_domain_digest,
 };
+
+IOMMU_SELFTEST_DRIVER(mock_selftest_ops);

@@ -215,40 +215,31 @@ extern const struct dmar_table *vtd_dmar;
 extern spinlock_t vtd_ctx_lock;
 
 /*
- * Register access. Hosted tests build the driver against a software unit
- * (tests/host/vtd_hw.c) that sees every access, as hardware would.
+ * Register access: the driver's hardware seam. The kernel reads and writes
+ * the unit's MMIO window (vtd_mem.c); hosted tests put a software unit
+ * behind it (tests/host/vtd_hw.c) that sees every access, as hardware would.
  */
 u64 vtd_hw_read(const struct vtd_unit *u, u32 off, int bytes);
 void vtd_hw_write(struct vtd_unit *u, u32 off, u64 v, int bytes);
 
 static inline u32 vtd_readl(const struct vtd_unit *u, u32 off)
 {
-	if (!IS_ENABLED(CONFIG_KERNEL))
-		return (u32)vtd_hw_read(u, off, 4);
-	return mmio_read32(u->regs + off);
+	return (u32)vtd_hw_read(u, off, 4);
 }
 
 static inline u64 vtd_readq(const struct vtd_unit *u, u32 off)
 {
-	if (!IS_ENABLED(CONFIG_KERNEL))
-		return vtd_hw_read(u, off, 8);
-	return mmio_read64(u->regs + off);
+	return vtd_hw_read(u, off, 8);
 }
 
 static inline void vtd_writel(struct vtd_unit *u, u32 off, u32 v)
 {
-	if (!IS_ENABLED(CONFIG_KERNEL))
-		vtd_hw_write(u, off, v, 4);
-	else
-		mmio_write32(u->regs + off, v);
+	vtd_hw_write(u, off, v, 4);
 }
 
 static inline void vtd_writeq(struct vtd_unit *u, u32 off, u64 v)
 {
-	if (!IS_ENABLED(CONFIG_KERNEL))
-		vtd_hw_write(u, off, v, 8);
-	else
-		mmio_write64(u->regs + off, v);
+	vtd_hw_write(u, off, v, 8);
 }
 
 static inline struct vtd_domain *to_vtd_domain(struct iommu_domain *d)

@@ -8,7 +8,7 @@
 #include "iommu/vtd/vtd_caps.h"
 #include "iommu/acpi_live.h"
 #include "arch/x86/acpi.h"
-#include "arch/x86/cmdline.h"
+#include "boot/cmdline.h"
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/mm.h"

@@ -7,7 +7,7 @@
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
 #include "arch/x86/trap.h"
-#include "arch/x86/cmdline.h"
+#include "boot/cmdline.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/watchdog.h"
 #include "tests/kernel/env.h"
