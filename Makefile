@@ -171,6 +171,7 @@ suites-amdvi += tests/kernel/amdvi_encode.o
 
 # kernel-only suites
 suites-kernel += tests/kernel/platform.o
+suites-kernel += tests/kernel/platform_lapic.o
 suites-kernel += tests/kernel/runner_selftest.o
 suites-kernel += tests/kernel/acpi_live.o
 suites-kernel += tests/kernel/user.o

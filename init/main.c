@@ -72,6 +72,8 @@ static void print_boot_summary(void)
 	printk("# cpu: %s, phys bits %u, nx %d, 1G pages %d, x2apic %d, tsc %llu MHz\n",
 	       cpu_feat.vendor, cpu_feat.phys_bits, cpu_feat.nx, cpu_feat.pdpe1gb,
 	       cpu_feat.x2apic, (unsigned long long)(tsc_hz() / 1000000));
+	printk("# lapic: %s, boot CPU APIC ID %u; MADT: %d processors, %d enabled\n",
+	       lapic_mode_str(), lapic_id(), acpi.madt.ncpus, acpi.madt.nenabled);
 }
 
 void boot_main(u32 magic, u32 info)

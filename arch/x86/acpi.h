@@ -10,7 +10,7 @@
 #include "lib/types.h"
 
 #define ACPI_MAX_TABLES 64
-#define ACPI_MAX_CPUS 64
+#define ACPI_MAX_CPUS 1024
 #define ACPI_MAX_ECAM 8
 
 struct acpi_header {
@@ -33,6 +33,31 @@ struct acpi_table {
 	const struct acpi_header *hdr;	/* mapped, whole table */
 };
 
+/* A processor of the MADT (Local APIC or Local x2APIC entry). */
+struct acpi_cpu {
+	u32 apic_id;
+	u32 uid;		/* ACPI processor UID */
+	u8 type;		/* MADT_LAPIC or MADT_X2APIC: the entry it came from */
+	bool enabled;		/* flags bit 0: usable now */
+	bool online_capable;	/* flags bit 1: not enabled, may be hot-added */
+};
+
+#define MADT_LAPIC	0
+#define MADT_IOAPIC	1
+#define MADT_X2APIC	9
+
+/* What madt_parse() found; cpus/max given by the caller. */
+struct madt_info {
+	struct acpi_cpu *cpus;
+	int max;
+	int ncpus;		/* entries kept in cpus[] */
+	int nenabled;		/* of which enabled */
+	int dropped;		/* usable entries not kept: invalid or duplicate ID, table full */
+	bool truncated;		/* an entry's length ran past the table or was < 2 */
+	u32 lapic_addr;		/* the 32-bit Local APIC address of the header */
+	phys_addr_t ioapic_base;	/* first IOAPIC */
+};
+
 struct ecam_region {
 	phys_addr_t base;
 	u16 segment;
@@ -47,8 +72,9 @@ struct acpi_info {
 	struct acpi_table tables[ACPI_MAX_TABLES];
 	int ntables;
 	/* MADT */
-	u32 lapic_ids[ACPI_MAX_CPUS];
+	struct acpi_cpu cpus[ACPI_MAX_CPUS];
 	int ncpus;
+	struct madt_info madt;
 	phys_addr_t ioapic_base;
 	/* MCFG */
 	struct ecam_region ecam[ACPI_MAX_ECAM];
@@ -64,6 +90,11 @@ extern struct acpi_info acpi;
 void acpi_init(void);
 /* The instance-th table with this signature (mapped), or NULL. */
 const struct acpi_header *acpi_find(const char *sig, int instance);
+/*
+ * Decode a whole MADT (header included) of len bytes into m: every usable
+ * processor (enabled or online-capable) once, by APIC ID; never reads past len.
+ */
+void madt_parse(const void *tbl, size_t len, struct madt_info *m);
 /* Byte sum of a table == 0. */
 bool acpi_checksum_ok(const void *p, size_t len);
 
