@@ -58,6 +58,8 @@ arch-x86 += arch/x86/platform.o
 arch-x86 += arch/x86/uvm.o
 arch-x86 += arch/x86/proc.o
 arch-x86 += arch/x86/uaccess.o
+arch-x86 += arch/x86/smp.o
+arch-x86 += arch/x86/trampoline.o
 
 # the hosted twin of arch/x86 (an archive: a program takes what it calls)
 arch-host += arch/host/kmalloc.o
@@ -80,6 +82,7 @@ lib += lib/itree.o
 lib += lib/idtable.o
 lib += lib/failpoint.o
 lib += lib/refcount.o
+lib += lib/lockdep.o
 
 # the iommufd core
 core += core/main.o
@@ -155,6 +158,7 @@ suites-lib += tests/kernel/lib_bitmap.o
 suites-lib += tests/kernel/lib_list.o
 suites-lib += tests/kernel/lib_itree.o
 suites-lib += tests/kernel/lib_idtable.o
+suites-lib += tests/kernel/lib_lockdep.o
 suites-lib += tests/kernel/platform_bootinfo.o
 # core, abi and fault-inject suites (kernel and build/host/test-core)
 suites-core += tests/kernel/core_util.o
@@ -192,6 +196,7 @@ suites-kernel += tests/kernel/amdvi_hw.o
 suites-kernel += tests/kernel/core_env.o
 suites-kernel += tests/kernel/soak_engine.o
 suites-kernel += tests/kernel/soak.o
+suites-kernel += tests/kernel/smp.o
 
 # hosted-only suites, one list per test program
 suites-core-host += tests/host/core_env.o
@@ -341,16 +346,16 @@ $(eval $(call host-program,$(HB)/test-lib,ubsan,$(lib-libc) $(lib) boot/bootinfo
 	$(runner) $(runner-host) $(suites-lib)))
 $(eval $(call host-program,$(HB)/test-core,san,$(host-core) $(runner) $(runner-host) \
 	$(suites-core) $(suites-core-host),-lpthread))
-$(eval $(call host-program,$(HB)/test-acpi,san,$(acpi) lib/strutil.o lib/failpoint.o \
+$(eval $(call host-program,$(HB)/test-acpi,san,$(acpi) lib/strutil.o lib/failpoint.o lib/lockdep.o \
 	$(runner) $(runner-host) $(suites-acpi-host)))
-$(eval $(call host-program,$(HB)/test-caps,san,$(acpi) lib/strutil.o lib/failpoint.o \
+$(eval $(call host-program,$(HB)/test-caps,san,$(acpi) lib/strutil.o lib/failpoint.o lib/lockdep.o \
 	$(runner) $(runner-host) $(suites-caps-host)))
 $(eval $(call host-program,$(HB)/test-amdvi,san,$(host-driver) $(amdvi) $(runner) \
 	$(runner-host) $(suites-amdvi) $(suites-amdvi-host)))
 $(eval $(call host-program,$(HB)/test-vtd,san,$(host-driver) $(vtd) $(runner) \
 	$(runner-host) $(suites-vtd-host),-lpthread))
 # a Linux-style program: libc calls only, served by libiommufd-host.so
-$(eval $(call host-program,$(HB)/test-abi-preload,san,lib/strutil.o lib/failpoint.o \
+$(eval $(call host-program,$(HB)/test-abi-preload,san,lib/strutil.o lib/failpoint.o lib/lockdep.o \
 	$(runner) $(runner-host) $(suites-preload-host)))
 $(eval $(call host-program,$(HB)/iommu-acpi,san,$(acpi) $(tool-acpi)))
 $(eval $(call host-program,$(HB)/iommu-caps,san,$(acpi) $(tool-caps)))

@@ -12,7 +12,9 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
+#include "arch/x86/percpu.h"
 #include "arch/x86/proc.h"
+#include "arch/x86/smp.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/watchdog.h"
@@ -81,16 +83,18 @@ void boot_main(u32 magic, u32 info)
 	struct ktest_opts opts = { 0 };
 	struct ktest_totals tot;
 
+	percpu_init_boot();
 	serial_init();
 	console_write("\n", 1);
 	cpu_detect();
-	cpu_load_tables(0);
+	cpu_load_tables(cpu_tables_boot());
 	idt_init();
 	bootinfo_parse(magic, info);
 	if (boot_info.loader == BOOT_NONE)
 		panic("boot_main: unknown boot magic %#x", magic);
 	mm_init();
-	cpu_set_kernel_stack(0, 0);
+	cpu_set_kernel_stack(0);
+	cpu_setup_features();
 	proc_init();
 	set_exit_mode();
 	if (boot_info.vga_text && !cmdline_flag("novga"))
@@ -102,6 +106,7 @@ void boot_main(u32 magic, u32 info)
 	watchdog_init();
 	pci_init();
 	print_boot_summary();
+	smp_init();		/* every other CPU: up and idle, or reported */
 	iommu_init();		/* IOMMU driver by ACPI or iommu=, PCI devices bound */
 	syscall_init();		/* ring 3's system calls, onto ioctl-sim */
 	vfio_dev_init();	/* /dev/vfio/devices/vfioN for ring 3 */
