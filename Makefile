@@ -197,6 +197,7 @@ suites-kernel += tests/kernel/core_env.o
 suites-kernel += tests/kernel/soak_engine.o
 suites-kernel += tests/kernel/soak.o
 suites-kernel += tests/kernel/smp.o
+suites-kernel += tests/kernel/smp_stress.o
 
 # hosted-only suites, one list per test program
 suites-core-host += tests/host/core_env.o

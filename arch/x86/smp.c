@@ -50,6 +50,19 @@ void ap_start64(void);
 void ap_main(struct percpu *c);
 
 static struct percpu boot_cpu = { .self = &boot_cpu };
+
+/* A diagnostic line: inside a test under its prefix, else as "# ..." of its own. */
+static void __printf(1, 2) note(const char *fmt, ...)
+{
+	const char *old = console_set_line_prefix(NULL);
+	va_list ap;
+
+	console_set_line_prefix(old ? old : "# ");
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+	console_set_line_prefix(old);
+}
 static struct percpu *cpus[NR_CPUS];
 static u32 apic_ids[NR_CPUS];
 static volatile int state[NR_CPUS];
@@ -170,8 +183,16 @@ int smp_call(const struct cpumask *m, void (*fn)(void *arg, int cpu), void *arg,
 		__atomic_add_fetch(&c->call_seq, 1, __ATOMIC_RELEASE);
 		lapic_send_ipi(apic_ids[i], VEC_SMP_CALL);
 	}
-	if (cpumask_test(m, self))
-		fn(arg, self);
+	if (cpumask_test(m, self)) {
+		/* the caller's share too under a recovery point: the others must still be waited for */
+		struct percpu *c = cpus[self];
+
+		c->call_fn = fn;
+		c->call_arg = arg;
+		if (trap_call(run_call, c, NULL, true))
+			ret = -EFAULT;
+		c->call_fn = NULL;
+	}
 	d = deadline_in_us(timeout_ms * 1000);
 	for (int i = 0; i < nslots; i++) {
 		struct percpu *c = cpus[i];
@@ -180,7 +201,7 @@ int smp_call(const struct cpumask *m, void (*fn)(void *arg, int cpu), void *arg,
 			continue;
 		if (poll_timeout(__atomic_load_n(&c->done_seq, __ATOMIC_ACQUIRE) == c->call_seq,
 				 deadline_passed(d) ? 1000 : (timeout_ms + 1) * 1000)) {
-			printk("smp: CPU %d (APIC ID %#x) did not finish its call in %llu ms; its registers:\n",
+			note("smp: CPU %d (APIC ID %#x) did not finish its call in %llu ms; its registers:\n",
 			       i, apic_ids[i], (unsigned long long)timeout_ms);
 			smp_dump_cpu(i);
 			state[i] = CPU_STUCK;
@@ -240,10 +261,10 @@ bool smp_dump_cpu(int cpu)
 		return false;
 	ok = nmi_request(cpu, NMI_DUMP);
 	if (!ok) {
-		printk("smp: CPU %d (APIC ID %#x) did not answer the NMI\n", cpu, apic_ids[cpu]);
+		note("smp: CPU %d (APIC ID %#x) did not answer the NMI\n", cpu, apic_ids[cpu]);
 		return false;
 	}
-	printk("CPU %d (APIC ID %#x):\n", cpu, apic_ids[cpu]);
+	note("CPU %d (APIC ID %#x):\n", cpu, apic_ids[cpu]);
 	trap_dump_regs(&c->nmi_frame, c->nmi_cr2, c->nmi_cr3);
 	__atomic_store_n(&c->nmi_state, NMI_IDLE, __ATOMIC_RELEASE);
 	return true;
@@ -253,7 +274,7 @@ void smp_dump_others(const char *why)
 {
 	for (int i = 0; i < nslots; i++)
 		if (i != smp_cpu_id() && (state[i] == CPU_ONLINE || state[i] == CPU_STUCK)) {
-			printk("# %s: registers of CPU %d\n", why, i);
+			note("%s: registers of CPU %d\n", why, i);
 			smp_dump_cpu(i);
 		}
 }
@@ -355,7 +376,7 @@ int smp_cpu_start(int i, u64 timeout_ms, bool hang)
 	r = alloc_cpu(i);
 	if (r) {
 		state[i] = CPU_FAILED;
-		printk("# smp: CPU %d (APIC ID %#x): no memory for its stacks; left out\n", i, id);
+		note("smp: CPU %d (APIC ID %#x): no memory for its stacks; left out\n", i, id);
 		return r;
 	}
 	write_trampoline(cpus[i]);
@@ -372,7 +393,7 @@ int smp_cpu_start(int i, u64 timeout_ms, bool hang)
 	if (!r)
 		r = poll_timeout(READ_ONCE(state[i]) == CPU_ONLINE, timeout_ms * 1000);
 	if (r) {
-		printk("# smp: CPU %d (APIC ID %#x) did not come up (%s, %d); left out\n", i, id,
+		note("smp: CPU %d (APIC ID %#x) did not come up (%s, %d); left out\n", i, id,
 		       READ_ONCE(d->alive) ? "ran the trampoline, never reported" : "never ran",
 		       r);
 		lapic_send_init(id);	/* stop whatever it is doing; it waits for a SIPI */
@@ -408,7 +429,7 @@ void ap_main(struct percpu *c)
 	cpu_setup_features();
 	lapic_init_ap();
 	if (lapic_id() != c->apic_id)
-		printk("# smp: CPU %d reports APIC ID %#x, the MADT said %#x\n", c->cpu,
+		note("smp: CPU %d reports APIC ID %#x, the MADT said %#x\n", c->cpu,
 		       lapic_id(), c->apic_id);
 	watchdog_cpu_start();
 	while (plant_hang)	/* a test's dead CPU: ran, never reports */
@@ -433,7 +454,7 @@ static void collect(void)
 		if (!a->enabled || a->apic_id == self)
 			continue;
 		if (a->apic_id > lapic_max_dest()) {
-			printk("# smp: APIC ID %#x needs x2APIC (the APIC runs in xAPIC mode); left out\n",
+			note("smp: APIC ID %#x needs x2APIC (the APIC runs in xAPIC mode); left out\n",
 			       a->apic_id);
 			left_out++;
 			continue;
@@ -446,7 +467,7 @@ static void collect(void)
 		state[nslots++] = CPU_OFFLINE;
 	}
 	if (left_out)
-		printk("# smp: %d enabled CPUs of the MADT cannot be run\n", left_out);
+		note("smp: %d enabled CPUs of the MADT cannot be run\n", left_out);
 }
 
 void smp_init(void)
@@ -458,7 +479,7 @@ void smp_init(void)
 	irq_register(VEC_SMP_CALL, call_ipi, NULL);
 	tramp_pa = find_tramp_page();
 	if (nslots > 1 && !tramp_pa)
-		printk("# smp: no usable page below 1 MiB for the trampoline\n");
+		note("smp: no usable page below 1 MiB for the trampoline\n");
 	for (int i = 1; i < nslots; i++) {
 		if ((u64)up >= max || !tramp_pa)
 			continue;
@@ -467,6 +488,6 @@ void smp_init(void)
 		else
 			up++;
 	}
-	printk("# smp: %d of %d CPUs up, %d did not come up, %d not started (maxcpus=%llu)\n",
+	note("smp: %d of %d CPUs up, %d did not come up, %d not started (maxcpus=%llu)\n",
 	       up, nslots, failed, nslots - up - failed, (unsigned long long)max);
 }

@@ -288,3 +288,16 @@ KTEST(smp, test_smp_runner_counters_and_failpoint_are_exact)
 	       "every site passed was counted (%lu)", failpoint_count());
 	failpoint_arm(0);
 }
+
+/*
+ * Booted alone with watchdog=2 and two CPUs by make check: the boot CPU
+ * hangs with interrupts off, so its own tick never runs; another CPU's
+ * tick must see the deadline pass, dump both CPUs by NMI and end the run.
+ */
+KTEST_FULL(selftest-hang-smp, test_selftest_hangs_irqs_off, 0, KT_NODEFAULT)
+{
+	report(smp_cpus_online() >= 2, "a second CPU to notice (%d online)", smp_cpus_online());
+	irq_disable();
+	for (;;)
+		cpu_relax();
+}
