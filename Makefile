@@ -242,6 +242,7 @@ suites-preload-host += tests/host/abi_preload.o
 bench-kernel += bench/kernel/bench_vtd.o
 bench-kernel += bench/kernel/bench_amdvi.o
 bench-kernel += bench/kernel/bench_user.o
+bench-kernel += bench/kernel/bench_smp.o
 bench-host += bench/host/bench_iommufd.o
 
 # the host tools for people
