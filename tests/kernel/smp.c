@@ -48,6 +48,17 @@ static void who_am_i(void *arg, int cpu)
 	__atomic_fetch_add(&w->ran, 1, __ATOMIC_RELAXED);
 }
 
+/* The highest-numbered online CPU. */
+static int last_online(void)
+{
+	int last = 0;
+
+	for (int i = 0; i < smp_cpu_slots(); i++)
+		if (smp_cpu_state(i) == CPU_ONLINE)
+			last = i;
+	return last;
+}
+
 static int need_cpus(int n)
 {
 	if (smp_cpus_online() >= n)
@@ -56,15 +67,26 @@ static int need_cpus(int n)
 	return -1;
 }
 
+/* Enabled CPUs of the MADT the APIC mode can address (IDs above 255 need x2APIC). */
+static int addressable(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < acpi.madt.ncpus; i++)
+		n += acpi.madt.cpus[i].enabled && acpi.madt.cpus[i].apic_id <= lapic_max_dest();
+	return n;
+}
+
 KTEST(smp, test_smp_every_enabled_cpu_came_up)
 {
 	u64 max = cmdline_get_u64("maxcpus", NR_CPUS);
-	int want = (int)min((u64)acpi.madt.nenabled, max), n = smp_cpu_slots(), distinct = 1;
+	int want = (int)min((u64)addressable(), max), n = smp_cpu_slots(), distinct = 1;
 	struct cpumask all;
 
-	report_info("%d CPUs online of %d enabled in the MADT (maxcpus=%llu)", smp_cpus_online(),
-		    acpi.madt.nenabled, (unsigned long long)max);
-	report(smp_cpus_online() == want, "%d CPUs online, as the MADT and maxcpus= say (%d)",
+	report_info("%d CPUs online of %d enabled in the MADT, %d of them addressable in %s mode (maxcpus=%llu)",
+		    smp_cpus_online(), acpi.madt.nenabled, addressable(),
+		    lapic_x2apic() ? "x2APIC" : "xAPIC", (unsigned long long)max);
+	report(smp_cpus_online() == want, "%d CPUs online, as the MADT, the APIC mode and maxcpus= say (%d)",
 	       smp_cpus_online(), want);
 	memset(seen, 0, sizeof(seen));
 	smp_mask_online(&all, true);
@@ -115,7 +137,7 @@ KTEST(smp, test_smp_call_reaches_exactly_the_mask)
 
 	if (need_cpus(2))
 		return;
-	last = smp_cpu_slots() - 1;
+	last = last_online();
 	memset(hits, 0, sizeof(hits));
 	cpumask_set(&m, last);
 	report(smp_call(&m, count_on, hits, CALL_MS) == 0, "a call on CPU %d alone", last);
@@ -165,7 +187,7 @@ static void spin_irqs_off(void *arg, int cpu)
 /* A CPU that does not finish is dumped by NMI and left out; parking and restarting brings it back. */
 KTEST(smp, test_smp_stuck_cpu_dumped_and_restarted)
 {
-	int cpu = smp_cpu_slots() - 1, ret;
+	int cpu = last_online(), ret;
 	struct cpumask m = { 0 };
 	u64 t0;
 
@@ -190,7 +212,7 @@ KTEST(smp, test_smp_stuck_cpu_dumped_and_restarted)
 /* A CPU that runs the trampoline but never reports must not hang the boot CPU. */
 KTEST(smp, test_smp_cpu_that_never_comes_up_is_left_out)
 {
-	int cpu = smp_cpu_slots() - 1, ret;
+	int cpu = last_online(), ret;
 	u64 t0;
 
 	if (need_cpus(2))
