@@ -23,6 +23,7 @@
 #include "iommu/iommu_init.h"
 #include "ioctl-sim/syscall.h"
 #include "ioctl-sim/vfio_dev.h"
+#include "lib/lockdep.h"
 #include "lib/string.h"
 #include "tests/kernel/env.h"
 #include "tests/ktest.h"
@@ -78,6 +79,11 @@ static void print_boot_summary(void)
 	       lapic_mode_str(), lapic_id(), acpi.madt.ncpus, acpi.madt.nenabled);
 }
 
+static void print_edge(const char *held, const char *then, void *ctx)
+{
+	printk("# lockdep: %s -> %s\n", held, then);
+}
+
 void boot_main(u32 magic, u32 info)
 {
 	struct ktest_opts opts = { 0 };
@@ -115,6 +121,10 @@ void boot_main(u32 magic, u32 info)
 	opts.seed = rdtsc() & 0xffffffffULL;
 	cmdline_for_each(opt_word, &opts);
 	tot = ktest_run_all(&opts);
+	if (cmdline_flag("lockdep_edges"))
+		lockdep_for_each_edge(print_edge, NULL);
+	printk("# lockdep: %d lock classes, %d orders seen, %lu inversions\n", lockdep_classes(),
+	       lockdep_edges(), lockdep_inversions());
 	if (opts.list)
 		machine_exit(EXIT_PASS);
 	machine_exit(tot.failed ? EXIT_FAIL : EXIT_PASS);

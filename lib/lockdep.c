@@ -235,3 +235,14 @@ int lockdep_edges(void)
 {
 	return __atomic_load_n(&nedges, __ATOMIC_RELAXED);
 }
+
+void lockdep_for_each_edge(void (*fn)(const char *held, const char *then, void *ctx), void *ctx)
+{
+	int n = lockdep_classes();
+	char b1[20], b2[20];
+
+	for (int a = 0; a < n; a++)
+		for (int b = 0; b < n; b++)
+			if (test_bit(after[a], b))
+				fn(cname((u16)a, b1), cname((u16)b, b2), ctx);
+}

@@ -43,6 +43,9 @@ void lockdep_set_depth(int depth);
 int lockdep_classes(void);
 int lockdep_edges(void);
 
+/* Every recorded order "held, then took" (class names). */
+void lockdep_for_each_edge(void (*fn)(const char *held, const char *then, void *ctx), void *ctx);
+
 /* The seam: this context's record (arch/x86: per CPU; arch/host: per thread). */
 struct lockdep_ctx *arch_lockdep_ctx(void);
 
