@@ -47,6 +47,7 @@ struct stress {
 	unsigned int iters;
 	struct lane lane[NR_CPUS];
 	volatile int workers_left;
+	volatile bool edu_done;		/* mappers go on at least until the edu is done */
 	/* the shared IOAS */
 	int fd;
 	u32 ioas, hwpt;
@@ -171,12 +172,24 @@ static void ioas_cycle(struct stress *s, struct lane *l, int cpu)
 	l->ops++;
 }
 
-/* The edu copies a fresh pattern from SRC to DST through the IOAS, until the mappers are done. */
+/* Keep going: this CPU's share, and then until the DMA on CPU 0 is done too. */
+static bool more(struct stress *s, unsigned int i, unsigned int share)
+{
+	return i < share || (s->edu_pages && !READ_ONCE(s->edu_done));
+}
+
+/*
+ * The edu copies a fresh pattern from SRC to DST (its mapped pages), at
+ * least 4 times per loop, while the others map and unmap (each copy is two
+ * of QEMU's 100 ms transfers), then until they are done.
+ */
 static void edu_loop(struct stress *s, struct lane *l)
 {
 	u8 *src = s->edu_pages, *dst = src + PG;
 
-	while (READ_ONCE(s->workers_left) > 0 || !l->ops) {
+	while (l->ops < 4 * (int)ktest_loops() || READ_ONCE(s->workers_left) > 0) {
+		if (l->ops == 4 * (int)ktest_loops())
+			s->edu_done = true;
 		u32 seed = (u32)rnd(l);
 
 		dma_fill(src, DMA_XFER, seed);
@@ -188,13 +201,14 @@ static void edu_loop(struct stress *s, struct lane *l)
 			bad(l, "edu copy %d: wrong bytes at DST", l->ops);
 		l->ops++;
 	}
+	s->edu_done = true;
 }
 
 /* NVMe Identify into a page mapped at a random IOVA of its own domain, over and over. */
 static void nvme_loop(struct stress *s, struct lane *l, struct dma_dev *d, struct nvme_ctrl *c,
 		      struct dma_buf *b)
 {
-	for (unsigned int i = 0; i < s->iters * 4; i++) {
+	for (unsigned int i = 0; more(s, i, s->iters * 4); i++) {
 		u64 iova = 0x100000ULL + (rnd(l) % 512) * PG;
 
 		memset(b->va + 2 * PG, 0, PG);
@@ -232,7 +246,7 @@ static void shared_ioas_fn(void *arg, int cpu)
 	if (cpu == 1 && x->nvme)
 		nvme_loop(s, l, &x->nd, &x->nc, &x->nb);
 	else
-		for (unsigned int i = 0; i < s->iters; i++)
+		for (unsigned int i = 0; more(s, i, s->iters); i++)
 			ioas_cycle(s, l, cpu);
 	__atomic_sub_fetch(&s->workers_left, 1, __ATOMIC_RELEASE);
 }
@@ -407,15 +421,22 @@ static void own_ctx_fn(void *arg, int cpu)
 {
 	struct stress *s = arg;
 	struct lane *l = &s->lane[cpu];
-	int fd = t_open();
-	u32 ioas = fd >= 0 ? t_ioas(fd) : 0, stdev, hwpt, idev;
-	u8 *buf = t_buf(WIN_PAGES * PG);
+	int fd;
+	u32 ioas, stdev, hwpt, idev;
+	u8 *buf;
 
+	if (cpu == 0 && s->edu_pages) {
+		edu_loop(s, l);
+		return;
+	}
+	fd = t_open();
+	ioas = fd >= 0 ? t_ioas(fd) : 0;
+	buf = t_buf(WIN_PAGES * PG);
 	if (fd < 0 || !ioas || !buf || t_mock_domain(fd, ioas, &stdev, &hwpt, &idev)) {
 		bad(l, "context, IOAS, buffer and mock domain");
 		goto out;
 	}
-	for (unsigned int i = 0; i < s->iters * 8; i++) {
+	for (unsigned int i = 0; more(s, i, s->iters * 8); i++) {
 		u64 off = rnd(l) % WIN_PAGES, n = 1 + rnd(l) % min(16ULL, WIN_PAGES - off);
 		u64 iova = MOCK_APERTURE_START + (rnd(l) % 1024) * PG, unmapped = 0;
 		int r = t_map_fixed(fd, ioas, buf + off * PG, n * PG, iova);
@@ -439,14 +460,31 @@ out:
 	__atomic_sub_fetch(&s->workers_left, 1, __ATOMIC_RELEASE);
 }
 
+/* With an edu, CPU 0 has it copy through its own domain meanwhile. */
 KTEST(smp, test_smp_separate_contexts_map_unmap)
 {
 	struct stress *s = need_smp() ? NULL : stress_new(20);
+	struct dma_edu e;
+	struct dma_buf b;
+	const char *why;
+	bool edu = pci_find(EDU_VENDOR, EDU_DEVICE, 0) && ktest_env_has(KT_NEED_IOMMU, &why);
 
 	if (!s)
 		return;
+	if (edu && dma_edu_setup(&e, &b, 1) == 0) {
+		dma_map(&e.d, IOVA_SRC, b.pa, PG, IOMMU_READ);
+		dma_map(&e.d, IOVA_DST, b.pa + PG, PG, IOMMU_READ | IOMMU_WRITE);
+		s->edu = e.edu;
+		s->edu_pages = b.va;
+		report_info("CPU 0: edu copies through its own domain; the others in their contexts");
+	}
 	run_all(s, own_ctx_fn, s);
-	stress_judge(s, "map/check/unmap cycles in their own context");
+	stress_judge(s, "operations (edu copies on CPU 0, or map/check/unmap)");
+	if (s->edu_pages) {
+		dma_unmap(&e.d, IOVA_SRC, PG);
+		dma_unmap(&e.d, IOVA_DST, PG);
+		dma_edu_teardown(&e, &b);
+	}
 	kfree(s);
 }
 
