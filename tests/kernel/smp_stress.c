@@ -140,36 +140,68 @@ static int run_all(struct stress *s, void (*fn)(void *, int), void *arg)
 
 /* --- several CPUs map and unmap in one IOAS while the edu and NVMe DMA --- */
 
-/* Map a random run of this CPU's window, check the device's view, unmap, check again. */
-static void ioas_cycle(struct stress *s, struct lane *l, int cpu)
-{
-	u64 off = rnd(l) % WIN_PAGES, n = 1 + rnd(l) % min(16ULL, WIN_PAGES - off);
-	u64 iova = IOVA_WIN(cpu) + off * PG, len = n * PG, unmapped = 0;
-	const u8 *va = s->buf[cpu] + off * PG;
-	int r = t_map_fixed(s->fd, s->ioas, va, len, iova);
+#define SLOTS	8			/* runs of WIN_PAGES / SLOTS pages, each mapped or not */
+#define SLOT_PG	(WIN_PAGES / SLOTS)
 
-	if (r) {
-		bad(l, "IOAS_MAP %#llx+%#llx: %d", (unsigned long long)iova,
-		    (unsigned long long)len, r);
-		return;
-	}
+/* Whether IOVA iova..+n pages translates to va's pages (mapped) or to nothing. */
+static bool device_sees(struct stress *s, u64 iova, const u8 *va, u64 n, bool mapped)
+{
 	for (u64 j = 0; j < n; j++) {
 		phys_addr_t pa = 0;
 
-		plat_user_to_phys((u64)(uintptr_t)va + j * PG, &pa);
+		if (mapped)
+			plat_user_to_phys((u64)(uintptr_t)va + j * PG, &pa);
 		if (iommu_iova_to_phys(s->dom, iova + j * PG) != pa)
-			bad(l, "IOVA %#llx does not translate to its page",
-			    (unsigned long long)(iova + j * PG));
+			return false;
 	}
-	r = t_unmap(s->fd, s->ioas, iova, len, &unmapped);
-	if (r || unmapped != len)
-		bad(l, "IOAS_UNMAP %#llx+%#llx: %d, %llu bytes", (unsigned long long)iova,
-		    (unsigned long long)len, r, (unsigned long long)unmapped);
-	for (u64 j = 0; j < n; j++)
-		if (iommu_iova_to_phys(s->dom, iova + j * PG))
-			bad(l, "IOVA %#llx still translates after the unmap",
-			    (unsigned long long)(iova + j * PG));
+	return true;
+}
+
+/*
+ * Flip a random slot of this CPU's window: map it (a random run inside it)
+ * or unmap it, and check the device's view of that slot. Up to SLOTS areas
+ * of each CPU live in the IOAS at once, so its trees hold many nodes.
+ */
+static void ioas_cycle(struct stress *s, struct lane *l, int cpu, u8 *len_of)
+{
+	int k = (int)(rnd(l) % SLOTS);
+	u64 iova = IOVA_WIN(cpu) + (u64)k * SLOT_PG * PG, unmapped = 0;
+	const u8 *va = s->buf[cpu] + (u64)k * SLOT_PG * PG;
+	u64 n = len_of[k] ? len_of[k] : 1 + rnd(l) % SLOT_PG;
+	int r;
+
+	if (!len_of[k]) {
+		r = t_map_fixed(s->fd, s->ioas, va, n * PG, iova);
+		if (r)
+			bad(l, "IOAS_MAP %#llx+%llu pages: %d", (unsigned long long)iova,
+			    (unsigned long long)n, r);
+		else if (!device_sees(s, iova, va, n, true))
+			bad(l, "IOVA %#llx+%llu pages do not translate to their pages",
+			    (unsigned long long)iova, (unsigned long long)n);
+		len_of[k] = r ? 0 : (u8)n;
+	} else {
+		r = t_unmap(s->fd, s->ioas, iova, n * PG, &unmapped);
+		if (r || unmapped != n * PG)
+			bad(l, "IOAS_UNMAP %#llx+%llu pages: %d, %llu bytes", (unsigned long long)iova,
+			    (unsigned long long)n, r, (unsigned long long)unmapped);
+		else if (!device_sees(s, iova, va, n, false))
+			bad(l, "IOVA %#llx+%llu pages still translate after the unmap",
+			    (unsigned long long)iova, (unsigned long long)n);
+		len_of[k] = 0;
+	}
 	l->ops++;
+}
+
+/* Unmap what this CPU still has mapped. */
+static void ioas_drain(struct stress *s, struct lane *l, int cpu, u8 *len_of)
+{
+	for (int k = 0; k < SLOTS; k++) {
+		u64 iova = IOVA_WIN(cpu) + (u64)k * SLOT_PG * PG, unmapped = 0;
+
+		if (len_of[k] && t_unmap(s->fd, s->ioas, iova, len_of[k] * PG, &unmapped))
+			bad(l, "final IOAS_UNMAP %#llx", (unsigned long long)iova);
+		len_of[k] = 0;
+	}
 }
 
 /* Keep going: this CPU's share, and then until the DMA on CPU 0 is done too. */
@@ -245,9 +277,13 @@ static void shared_ioas_fn(void *arg, int cpu)
 	}
 	if (cpu == 1 && x->nvme)
 		nvme_loop(s, l, &x->nd, &x->nc, &x->nb);
-	else
+	else {
+		u8 len_of[SLOTS] = { 0 };
+
 		for (unsigned int i = 0; more(s, i, s->iters); i++)
-			ioas_cycle(s, l, cpu);
+			ioas_cycle(s, l, cpu, len_of);
+		ioas_drain(s, l, cpu, len_of);
+	}
 	__atomic_sub_fetch(&s->workers_left, 1, __ATOMIC_RELEASE);
 }
 
