@@ -9,6 +9,7 @@
 #include "arch/x86/cmdline.h"
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/ioapic.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
@@ -21,6 +22,7 @@
 #include "arch/x86/x86.h"
 #include "boot/bootinfo.h"
 #include "iommu/iommu_init.h"
+#include "iommu/irq_remap.h"
 #include "ioctl-sim/syscall.h"
 #include "ioctl-sim/vfio_dev.h"
 #include "lib/lockdep.h"
@@ -107,6 +109,7 @@ void boot_main(u32 magic, u32 info)
 		console_enable_vga(ioremap(0xb8000, 80 * 25 * 2));
 	acpi_init();
 	lapic_init();
+	ioapic_init();		/* every pin masked until a line is requested */
 	irq_enable();
 	tsc_calibrate();
 	watchdog_init();
@@ -114,6 +117,7 @@ void boot_main(u32 magic, u32 info)
 	print_boot_summary();
 	smp_init();		/* every other CPU: up and idle, or reported */
 	iommu_init();		/* IOMMU driver by ACPI or iommu=, PCI devices bound */
+	irq_remap_report();
 	syscall_init();		/* ring 3's system calls, onto ioctl-sim */
 	vfio_dev_init();	/* /dev/vfio/devices/vfioN for ring 3 */
 	iommu_test_env_init();

@@ -14,8 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
-#include <linux/iommufd.h>
-#include "tests/ktest.h"
+#include "tests/host/abi_preload.h"
 
 /* The text of fd read at offset 0 ("" on error). */
 static const char *pread_text(int fd, char *buf, size_t size)
@@ -31,33 +30,12 @@ static ssize_t pwrite_text(int fd, const char *s)
 	return pwrite(fd, s, strlen(s), 0);
 }
 
-static int ioas_alloc(int fd)
-{
-	struct iommu_ioas_alloc a = { .size = sizeof(a) };
-
-	return ioctl(fd, IOMMU_IOAS_ALLOC, &a) ? errno : 0;
-}
-
 static int open_fail_nth(void)
 {
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/fail-nth", gettid());
 	return open(path, O_RDWR);
-}
-
-static uint32_t ioas_alloc_id(int fd)
-{
-	struct iommu_ioas_alloc a = { .size = sizeof(a) };
-
-	return ioctl(fd, IOMMU_IOAS_ALLOC, &a) ? 0 : a.out_ioas_id;
-}
-
-static void destroy(int fd, uint32_t id)
-{
-	struct iommu_destroy d = { .size = sizeof(d), .id = id };
-
-	ioctl(fd, IOMMU_DESTROY, &d);
 }
 
 /*
@@ -74,11 +52,11 @@ KTEST(abi-preload, test_preload_fail_nth_fails_exactly_the_nth_site)
 
 	report(nth >= 0, "open /proc/self/task/<tid>/fail-nth O_RDWR");
 	report(!strcmp(pread_text(nth, buf, sizeof(buf)), "0\n"), "unarmed it reads \"0\\n\"");
-	destroy(fd, ioas_alloc_id(fd));
+	ioctl_destroy(fd, ioas_alloc(fd));
 	report(pwrite_text(nth, "1000") == 4, "write \"1000\" -> 4 bytes taken");
-	id = ioas_alloc_id(fd);
+	id = ioas_alloc(fd);
 	report(id != 0, "IOAS_ALLOC with the failure 1000 sites away succeeds");
-	destroy(fd, id);
+	ioctl_destroy(fd, id);
 	left = strtoul(pread_text(nth, buf, sizeof(buf)), NULL, 10);
 	sites = 1000 - left;
 	report(left > 0 && left < 1000, "it counted the IOAS_ALLOC's sites: %lu left", left);
@@ -87,17 +65,17 @@ KTEST(abi-preload, test_preload_fail_nth_fails_exactly_the_nth_site)
 
 		snprintf(val, sizeof(val), "%lu", n);
 		pwrite_text(nth, val);
-		report(ioas_alloc(fd) == ENOMEM, "armed at %lu of %lu sites: IOAS_ALLOC -> ENOMEM",
-		       n, sites);
+		report(ioctl_ioas_alloc(fd, &id) == -ENOMEM,
+		       "armed at %lu of %lu sites: IOAS_ALLOC -> ENOMEM", n, sites);
 		report(!strcmp(pread_text(nth, buf, sizeof(buf)), "0\n"),
 		       "armed at %lu: fired, reads \"0\\n\"", n);
 	}
 	snprintf(buf, sizeof(buf), "%lu", sites + 1);
 	pwrite_text(nth, buf);
-	id = ioas_alloc_id(fd);
+	id = ioas_alloc(fd);
 	report(id != 0, "armed one site past them: IOAS_ALLOC succeeds");
 	report(!strcmp(pread_text(nth, buf, sizeof(buf)), "1\n"), "and 1 site is left");
-	destroy(fd, id);
+	ioctl_destroy(fd, id);
 	report(pwrite_text(nth, "0") == 1 && !strcmp(pread_text(nth, buf, sizeof(buf)), "0\n"),
 	       "\"0\" disarms");
 	close(fd);
