@@ -394,7 +394,7 @@ $(eval $(call host-program,$(HB)/test-vtd,san,$(host-driver) $(vtd) $(runner) \
 # a Linux-style program: libc calls only, served by libiommufd-host.so
 $(eval $(call host-program,$(HB)/test-abi-preload,san,lib/strutil.o lib/failpoint.o lib/lockdep.o \
 	$(runner) $(runner-host) $(suites-preload-host)))
-$(eval $(call host-program,$(HB)/test-tools,san,$(acpi) lib/strutil.o lib/failpoint.o \
+$(eval $(call host-program,$(HB)/test-tools,san,$(acpi) lib/strutil.o lib/failpoint.o lib/lockdep.o \
 	$(sort $(tool-acpi) $(tool-caps)) $(tool-fuzz) $(runner) $(runner-host) $(suites-tools-host)))
 $(eval $(call host-program,$(HB)/iommu-acpi,san,$(acpi) $(tool-acpi) $(tool-san)))
 $(eval $(call host-program,$(HB)/iommu-caps,san,$(acpi) $(tool-caps) $(tool-san)))
