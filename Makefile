@@ -60,6 +60,8 @@ arch-x86 += arch/x86/platform.o
 arch-x86 += arch/x86/uvm.o
 arch-x86 += arch/x86/proc.o
 arch-x86 += arch/x86/uaccess.o
+arch-x86 += arch/x86/smp.o
+arch-x86 += arch/x86/trampoline.o
 
 # the hosted twin of arch/x86 (an archive: a program takes what it calls)
 arch-host += arch/host/kmalloc.o
@@ -82,6 +84,7 @@ lib += lib/itree.o
 lib += lib/idtable.o
 lib += lib/failpoint.o
 lib += lib/refcount.o
+lib += lib/lockdep.o
 
 # the iommufd core
 core += core/main.o
@@ -166,6 +169,7 @@ suites-lib += tests/kernel/lib_bitmap.o
 suites-lib += tests/kernel/lib_list.o
 suites-lib += tests/kernel/lib_itree.o
 suites-lib += tests/kernel/lib_idtable.o
+suites-lib += tests/kernel/lib_lockdep.o
 suites-lib += tests/kernel/platform_bootinfo.o
 # core, abi and fault-inject suites (kernel and build/host/test-core)
 suites-core += tests/kernel/core_util.o
@@ -209,6 +213,8 @@ suites-kernel += tests/kernel/soak_ops.o
 suites-kernel += tests/kernel/soak_dma.o
 suites-kernel += tests/kernel/soak_engine.o
 suites-kernel += tests/kernel/soak.o
+suites-kernel += tests/kernel/smp.o
+suites-kernel += tests/kernel/smp_stress.o
 
 # hosted-only suites, one list per test program; corpus replay of fuzz targets
 fuzz-replay += tests/fuzz/replay.o
@@ -263,6 +269,7 @@ bench-kernel += bench/kernel/bench_costs.o
 bench-kernel += bench/kernel/bench_vtd.o
 bench-kernel += bench/kernel/bench_amdvi.o
 bench-kernel += bench/kernel/bench_user.o
+bench-kernel += bench/kernel/bench_smp.o
 bench-host += bench/host/bench_iommufd.o
 
 # the host tools for people; sanitize.c only in their own sanitized builds
@@ -343,7 +350,7 @@ CFLAGS.san := $(SAN)
 CFLAGS.ubsan := -fsanitize=undefined -fno-sanitize-recover=all -fno-builtin \
 	-fno-tree-loop-distribute-patterns
 CFLAGS.pic := -O2 -fPIC
-CFLAGS.opt := -O2
+CFLAGS.opt := -O2 -DCONFIG_LOCKDEP=0
 LDFLAGS.san := $(SAN)
 LDFLAGS.ubsan := -fsanitize=undefined
 LDFLAGS.pic := -shared

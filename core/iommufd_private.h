@@ -3,9 +3,11 @@
  * The iommufd core's structures and internal prototypes, grouped by object.
  * Names follow Linux's drivers/iommu/iommufd/iommufd_private.h.
  *
- * Lock order: ioas->mutex -> iopt domains_rwsem -> iopt iova_rwsem ->
- * pages->mutex -> pin map lock; ictx->lock is taken alone (never while
- * calling out), access->ioas_lock before ioas->mutex.
+ * Lock order (lib/lockdep.c checks it in every test build; docs/DESIGN.md
+ * has the whole kernel's): selftest sta->lock -> access->ioas_lock ->
+ * idev->lock -> ioas->mutex -> ictx->lock -> iopt domains_rwsem -> iopt
+ * iova_rwsem -> pages->mutex -> pin map lock -> the driver's locks (map,
+ * unmap, flush) -> the heap and page allocator.
  */
 #ifndef CORE_IOMMUFD_PRIVATE_H
 #define CORE_IOMMUFD_PRIVATE_H

@@ -13,7 +13,9 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
+#include "arch/x86/percpu.h"
 #include "arch/x86/proc.h"
+#include "arch/x86/smp.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/watchdog.h"
@@ -23,6 +25,7 @@
 #include "iommu/irq_remap.h"
 #include "ioctl-sim/syscall.h"
 #include "ioctl-sim/vfio_dev.h"
+#include "lib/lockdep.h"
 #include "lib/string.h"
 #include "tests/kernel/env.h"
 #include "tests/ktest.h"
@@ -78,21 +81,28 @@ static void print_boot_summary(void)
 	       lapic_mode_str(), lapic_id(), acpi.madt.ncpus, acpi.madt.nenabled);
 }
 
+static void print_edge(const char *held, const char *then, void *ctx)
+{
+	printk("# lockdep: %s -> %s\n", held, then);
+}
+
 void boot_main(u32 magic, u32 info)
 {
 	struct ktest_opts opts = { 0 };
 	struct ktest_totals tot;
 
+	percpu_init_boot();
 	serial_init();
 	console_write("\n", 1);
 	cpu_detect();
-	cpu_load_tables(0);
+	cpu_load_tables(cpu_tables_boot());
 	idt_init();
 	bootinfo_parse(magic, info);
 	if (boot_info.loader == BOOT_NONE)
 		panic("boot_main: unknown boot magic %#x", magic);
 	mm_init();
-	cpu_set_kernel_stack(0, 0);
+	cpu_set_kernel_stack(0);
+	cpu_setup_features();
 	proc_init();
 	set_exit_mode();
 	if (boot_info.vga_text && !cmdline_flag("novga"))
@@ -105,6 +115,7 @@ void boot_main(u32 magic, u32 info)
 	watchdog_init();
 	pci_init();
 	print_boot_summary();
+	smp_init();		/* every other CPU: up and idle, or reported */
 	iommu_init();		/* IOMMU driver by ACPI or iommu=, PCI devices bound */
 	irq_remap_report();
 	syscall_init();		/* ring 3's system calls, onto ioctl-sim */
@@ -114,6 +125,10 @@ void boot_main(u32 magic, u32 info)
 	opts.seed = rdtsc() & 0xffffffffULL;
 	cmdline_for_each(opt_word, &opts);
 	tot = ktest_run_all(&opts);
+	if (cmdline_flag("lockdep_edges"))
+		lockdep_for_each_edge(print_edge, NULL);
+	printk("# lockdep: %d lock classes, %d orders seen, %lu inversions\n", lockdep_classes(),
+	       lockdep_edges(), lockdep_inversions());
 	if (opts.list)
 		machine_exit(EXIT_PASS);
 	machine_exit(tot.failed ? EXIT_FAIL : EXIT_PASS);

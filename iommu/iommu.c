@@ -14,7 +14,7 @@
 
 static LIST_HEAD(units);
 static LIST_HEAD(devices);
-static spinlock_t registry_lock = SPINLOCK_INIT;
+static DEFINE_SPINLOCK(registry_lock);
 
 void iommu_device_register(struct iommu_device *iommu)
 {

@@ -9,6 +9,7 @@
 #define LIB_PLATFORM_H
 
 #include "lib/compiler.h"
+#include "lib/spinlock.h"
 #include "lib/warn.h"
 
 #define PAGE_SHIFT	12
@@ -18,22 +19,28 @@
 /*
  * --- locks (may sleep hosted; spin in the kernel). Opaque storage; an
  * all-zero lock is initialized and unlocked, so static locks need no init.
+ * Both kinds are checked by the lock-order checker (lib/lockdep.h): name is
+ * the class, set by the init macros; a static lock is a class of its own.
  */
 
 struct plat_mutex {
-	u64 opaque[8];
+	u64 opaque[7];
+	const char *name;
 } __aligned(8);
 
 struct plat_rwsem {
-	u64 opaque[8];
+	u64 opaque[7];
+	const char *name;
 } __aligned(8);
 
-void plat_mutex_init(struct plat_mutex *m);
+void plat_mutex_init_class(struct plat_mutex *m, const char *name);
+#define plat_mutex_init(m) plat_mutex_init_class(m, LOCK_CLASS(m))
 void plat_mutex_destroy(struct plat_mutex *m);
 void plat_mutex_lock(struct plat_mutex *m);
 void plat_mutex_unlock(struct plat_mutex *m);
 
-void plat_rwsem_init(struct plat_rwsem *s);
+void plat_rwsem_init_class(struct plat_rwsem *s, const char *name);
+#define plat_rwsem_init(s) plat_rwsem_init_class(s, LOCK_CLASS(s))
 void plat_rwsem_destroy(struct plat_rwsem *s);
 void plat_down_read(struct plat_rwsem *s);
 void plat_up_read(struct plat_rwsem *s);

@@ -7,6 +7,7 @@ the serial log under build/logs/, and maps QEMU's exit status to a result.
 """
 import configparser
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -78,7 +79,92 @@ def unmet_needs(sec):
     """Why this machine cannot run the configuration (needs = kvm), or ""."""
     if "kvm" in sec.get("needs", "").split() and not kvm_usable():
         return "needs /dev/kvm (QEMU 7.2 has x2APIC and EIM only under KVM)"
+    if sec.get("emulator") == "bochs" and not shutil.which("bochs"):
+        return "needs Bochs (scripts/deps installs bochs bochsbios bochs-term)"
     return ""
+
+
+BOCHS_RC = """megs: %(megs)d
+cpu: model=bx_generic, count=%(smp)s, ips=%(ips)s
+cpuid: %(cpuid)s
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
+ata0-master: type=cdrom, path=%(iso)s, status=inserted
+boot: cdrom
+com1: enabled=1, mode=file, dev=%(com1)s
+display_library: rfb, options="timeout=0"
+log: %(blog)s
+info: action=ignore
+panic: action=fatal
+clock: sync=none, time0=local
+"""
+
+
+def bochs_prepare(name, sec, append):
+    """A GRUB ISO whose one entry boots the ELF with the command line, and a bochsrc."""
+    d = os.path.join(BUILD, "bochs", name)
+    iso_root = os.path.join(d, "iso")
+    os.makedirs(os.path.join(iso_root, "boot", "grub"), exist_ok=True)
+    shutil.copy(image_for("elf"), os.path.join(iso_root, "boot", "iommu-testos.elf"))
+    args = " ".join(a for a in (sec.get("append", ""), append, "exit=halt") if a)
+    with open(os.path.join(iso_root, "boot", "grub", "grub.cfg"), "w") as f:
+        f.write("set timeout=0\nmenuentry \"%s\" {\n\tmultiboot2 /boot/iommu-testos.elf %s\n"
+                "\tboot\n}\n" % (name, args))
+    iso = os.path.join(d, "boot.iso")
+    subprocess.run(["grub-mkrescue", "-o", iso, iso_root], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=True)
+    com1 = os.path.join(d, "com1.txt")
+    if os.path.exists(com1):
+        os.remove(com1)
+    rc = os.path.join(d, "bochsrc")
+    megs = int(sec.get("memory", "512M").rstrip("M"))
+    with open(rc, "w") as f:
+        f.write(BOCHS_RC % {"megs": megs, "smp": sec.get("smp", "1"),
+                            "ips": sec.get("ips", "100000000"),
+                            "cpuid": sec.get("cpuid", "x86_64=1, apic=x2apic"),
+                            "iso": iso, "com1": com1, "blog": os.path.join(d, "bochs.log")})
+    with open(os.path.join(d, "cmds"), "w") as f:
+        f.write("c\n")	# Debian's Bochs has the debugger: continue at once
+    return rc, com1, os.path.join(d, "cmds")
+
+
+def bochs_run(name, sec, append, timeout, live, log, out):
+    """Boot under Bochs; it has no isa-debug-exit: the report's last line ends the run."""
+    rc, com1, cmds = bochs_prepare(name, sec, append)
+    cmd = ["bochs", "-q", "-f", rc, "-rc", cmds]
+    errlog = log[:-4] + ".stderr"
+    t0 = time.time()
+    status, code, seen = "timeout", None, 0
+    with open(log, "wb") as f, open(errlog, "wb") as ferr:
+        f.write(("# bochs: %s\n# bochs stderr: %s\n" %
+                 (" ".join(cmd), os.path.relpath(errlog, TOP))).encode())
+        p = subprocess.Popen(cmd, stdout=ferr, stderr=subprocess.STDOUT,
+                             stdin=subprocess.DEVNULL)
+        while time.time() - t0 < timeout:
+            time.sleep(0.5)
+            data = open(com1, "rb").read() if os.path.exists(com1) else b""
+            if len(data) > seen:
+                f.write(data[seen:])
+                f.flush()
+                if live:
+                    out.write(data[seen:].decode("utf-8", "replace"))
+                    out.flush()
+                seen = len(data)
+            tail = data[-4096:]
+            m = re.search(rb"# iommu-testos: (\d+) passed, (\d+) failed", tail)
+            if b"# iommu-testos: crashed" in tail:
+                status, code = "crash", EXIT_CRASH
+            elif m:
+                status = "fail" if int(m.group(2)) else "pass"
+                code = EXIT_FAIL if int(m.group(2)) else EXIT_PASS
+            elif p.poll() is not None:
+                status, code = "error", p.returncode
+            if status != "timeout":
+                break
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    return Run(name, status, code, time.time() - t0, log, cmd, "bochs")
 
 
 def command(sec, image=None, append="", accel="tcg", gdb=False):
@@ -137,6 +223,11 @@ class Run:
 def run(name, sec, image=None, append="", accel=None, timeout=None,
         live=False, log=None, gdb=False, out=sys.stdout):
     """Boot once; stream the serial log to `out` when live."""
+    if sec.get("emulator") == "bochs":
+        timeout = float(timeout or sec.get("timeout", "180"))
+        os.makedirs(os.path.join(BUILD, "logs"), exist_ok=True)
+        return bochs_run(name, sec, append, timeout, live,
+                         log or os.path.join(BUILD, "logs", name + ".log"), out)
     accel = accel or sec.get("accel") or os.environ.get("IOMMU_TESTOS_ACCEL", "tcg")
     if accel.startswith("kvm") and not kvm_usable():
         accel = "tcg"

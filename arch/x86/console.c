@@ -5,6 +5,7 @@
  */
 #include "arch/x86/console.h"
 #include "arch/x86/x86.h"
+#include "arch/x86/smp.h"
 #include "arch/x86/trap.h"
 #include "lib/printf.h"
 #include "lib/spinlock.h"
@@ -12,7 +13,8 @@
 
 #define COM1 0x3f8
 
-static spinlock_t console_lock = SPINLOCK_INIT;
+static DEFINE_SPINLOCK(console_lock);
+static volatile bool emergency;	/* a crash report: a stuck CPU may hold the lock */
 static const char *line_prefix;
 static bool at_line_start = true;
 static enum exit_mode exit_mode = EXIT_AUTO;
@@ -71,16 +73,44 @@ static void put_raw(char c)
 		vga_putc(c);
 }
 
+/* The console lock, or after a bounded wait none in an emergency; true when held. */
+static bool console_lock_get(unsigned long *f)
+{
+	*f = arch_irq_save();
+	if (!READ_ONCE(emergency)) {
+		spin_lock(&console_lock);
+		return true;
+	}
+	for (long i = 0; i < 20000000; i++) {
+		if (spin_trylock(&console_lock))
+			return true;
+		cpu_relax();
+	}
+	return false;
+}
+
+static void console_lock_put(bool held, unsigned long f)
+{
+	if (held)
+		spin_unlock(&console_lock);
+	arch_irq_restore(f);
+}
+
+void console_emergency(void)
+{
+	emergency = true;
+}
+
 void console_write(const char *s, size_t n)
 {
 	unsigned long f;
+	bool held = console_lock_get(&f);
 
-	spin_lock_irqsave(&console_lock, f);
 	for (size_t i = 0; i < n; i++) {
 		put_raw(s[i]);
 		at_line_start = s[i] == '\n';
 	}
-	spin_unlock_irqrestore(&console_lock, f);
+	console_lock_put(held, f);
 }
 
 const char *console_set_line_prefix(const char *prefix)
@@ -104,11 +134,11 @@ static void printk_putc(void *ctx, char c)
 int vprintk(const char *fmt, va_list ap)
 {
 	unsigned long f;
+	bool held = console_lock_get(&f);
 	int n;
 
-	spin_lock_irqsave(&console_lock, f);
 	n = vformat(printk_putc, NULL, fmt, ap);
-	spin_unlock_irqrestore(&console_lock, f);
+	console_lock_put(held, f);
 	return n;
 }
 
@@ -145,6 +175,7 @@ bool running_under_qemu(void)
 __noreturn void machine_exit(int code)
 {
 	irq_disable();
+	smp_stop_others();
 	if (exit_mode == EXIT_AUTO)
 		exit_mode = running_under_qemu() ? EXIT_QEMU : EXIT_HALT;
 	if (exit_mode == EXIT_QEMU)
@@ -167,6 +198,7 @@ __noreturn void panic(const char *fmt, ...)
 	va_list ap;
 
 	irq_disable();
+	console_emergency();
 	console_set_line_prefix(NULL);
 	if (nested++) {
 		console_write("\npanic while panicking\n", 23);
@@ -178,6 +210,7 @@ __noreturn void panic(const char *fmt, ...)
 	va_end(ap);
 	printk("\n");
 	trap_dump_here();
+	smp_dump_others("the panic");
 	printk("# iommu-testos: crashed\n");
 	machine_exit(EXIT_CRASH);
 }

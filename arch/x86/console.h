@@ -28,6 +28,8 @@ void console_write(const char *s, size_t n);
 /* Returns the previous prefix so callers can nest. */
 const char *console_set_line_prefix(const char *prefix);
 void console_enable_vga(void *text_base);
+/* From now on printk waits for the console lock only so long (crash reports). */
+void console_emergency(void);
 
 int printk(const char *fmt, ...) __printf(1, 2);
 int vprintk(const char *fmt, va_list ap);

@@ -290,7 +290,7 @@ struct amdvi_unit {
 	u64 *devtab;
 	unsigned int devtab_order;
 
-	/* command ring; cmd_lock protects the ring, sem_seq, stats.cmds */
+	/* command ring; cmd_lock protects the ring, sem_seq, stats.cmds (after domain->lock) */
 	spinlock_t cmd_lock;
 	u8 *cmdbuf;
 	unsigned int cmd_len_log2;
@@ -299,7 +299,7 @@ struct amdvi_unit {
 	u64 sem_seq;			/* last sequence number queued */
 	u32 wait_timeout_us;
 
-	/* event log; evt_lock protects head and the history */
+	/* event log; evt_lock protects head and the history (before fault.c's fault_lock) */
 	spinlock_t evt_lock;
 	u8 *evtlog;
 	unsigned int evt_len_log2;

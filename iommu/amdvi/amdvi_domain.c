@@ -26,7 +26,7 @@
 #define PCI_ATS_ENABLE	BIT(15)
 
 static DECLARE_BITMAP(domids, AMDVI_DEVTAB_ENTRIES);
-static spinlock_t domid_lock = SPINLOCK_INIT;
+static DEFINE_SPINLOCK(domid_lock);
 static long domids_used;
 
 long amdvi_domids_used(void)

@@ -167,7 +167,8 @@ struct vtd_unit {
 	int fault_vector;		/* fault event MSI vector, <= 0 none */
 	u64 fault_irqs;			/* fault events delivered */
 	bool took_over;			/* translation was on when we found it */
-	spinlock_t inv_lock;		/* protects qi, the CCMD/IOTLB/GCMD registers, st */
+	/* protects qi, the CCMD/IOTLB/GCMD registers, st; order: vtd_ctx_lock -> inv_lock */
+	spinlock_t inv_lock;
 	struct vtd_stats st;
 	struct vtd_ir ir;		/* interrupt remapping (vtd_irq.c) */
 };
@@ -175,7 +176,7 @@ struct vtd_unit {
 /* A paging, identity or blocked domain as this driver keeps it. */
 struct vtd_domain {
 	struct iommu_domain domain;
-	spinlock_t pt_lock;		/* protects pt */
+	spinlock_t pt_lock;		/* protects pt; taken alone (allocator below) */
 	struct vtd_pgtable pt;		/* paging domains only */
 	u16 did[VTD_MAX_UNITS];		/* per unit, valid while ndevs[u] > 0 */
 	u16 ndevs[VTD_MAX_UNITS];	/* devices attached through unit u */

@@ -176,6 +176,7 @@ static int vtd_unit_probe(const struct dmar_unit *du)
 	u = kzalloc(sizeof(*u));
 	if (!u)
 		return -ENOMEM;
+	spin_lock_init(&u->inv_lock);
 	u->idx = vtd_nunits;
 	u->drhd = du;
 	u->base = du->base;

@@ -139,7 +139,7 @@ static void run(struct amdvi_unit *u, int max)
 }
 
 /* The unit executes from whichever thread pokes it: one at a time. */
-static spinlock_t model_lock = SPINLOCK_INIT;
+static DEFINE_SPINLOCK(model_lock);
 
 static void run_locked(struct amdvi_unit *u, int max)
 {
