@@ -62,6 +62,7 @@ arch-x86 += arch/x86/uaccess.o
 # the hosted twin of arch/x86 (an archive: a program takes what it calls)
 arch-host += arch/host/kmalloc.o
 arch-host += arch/host/platform.o
+arch-host += arch/host/fileview.o
 arch-host += arch/host/pmm.o
 arch-host += arch/host/kpt.o
 arch-host += arch/host/console.o
@@ -239,6 +240,7 @@ suites-preload-host += tests/host/abi_preload.o
 suites-preload-host += tests/host/abi_preload_ioas.o
 suites-preload-host += tests/host/abi_preload_domain.o
 suites-preload-host += tests/host/abi_preload_vfio.o
+suites-preload-host += tests/host/abi_preload_file.o
 suites-preload-host += tests/host/fault_inject_preload.o
 
 # benchmarks (make bench): kernel suites, the hosted core, a ring-3 program

@@ -164,6 +164,11 @@ void iopt_destroy_table(struct io_pagetable *iopt);
 int iopt_map_user_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
 			unsigned long *iova, u64 uptr, unsigned long length,
 			int iommu_prot, unsigned int flags);
+int iopt_map_file_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
+			unsigned long *iova, int fd, u64 start, unsigned long length,
+			int iommu_prot, unsigned int flags);
+/* Whether every area of iopt maps a file (IOMMU_IOAS_CHANGE_PROCESS). */
+bool iopt_all_file_areas(struct io_pagetable *iopt);
 int iopt_map_pages(struct io_pagetable *iopt, struct list_head *pages_list,
 		   unsigned long length, unsigned long *dst_iova, int iommu_prot,
 		   unsigned int flags);

@@ -30,6 +30,8 @@
 	X(IOMMU_HWPT_GET_DIRTY_BITMAP, iommu_hwpt_get_dirty_bitmap, data) \
 	X(IOMMU_HWPT_INVALIDATE, iommu_hwpt_invalidate, __reserved)	\
 	X(IOMMU_FAULT_QUEUE_ALLOC, iommu_fault_alloc, out_fault_fd)	\
+	X(IOMMU_IOAS_MAP_FILE, iommu_ioas_map_file, iova)		\
+	X(IOMMU_IOAS_CHANGE_PROCESS, iommu_ioas_change_process, __reserved) \
 	X(IOMMU_TEST_CMD, iommu_test_cmd, last)
 
 struct iommufd_cmd {
