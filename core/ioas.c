@@ -177,6 +177,19 @@ static int conv_iommu_prot(u32 map_flags)
 #define IOAS_MAP_FLAGS \
 	(IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)
 
+/* The argument checks IOAS_MAP and IOAS_MAP_FILE share, in Linux's order. */
+static int map_args_check(u32 flags, u64 iova, u64 length)
+{
+	if (flags & ~IOAS_MAP_FLAGS)
+		return -EOPNOTSUPP;
+	if (iova >= ULONG_MAX || length >= ULONG_MAX)
+		return -EOVERFLOW;
+	/* an area nobody may read or write is refused (bug class 10) */
+	if (!(flags & (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)))
+		return -EINVAL;
+	return 0;
+}
+
 int iommufd_ioas_map(struct iommufd_ucmd *ucmd)
 {
 	struct iommu_ioas_map *cmd = ucmd->cmd;
@@ -185,13 +198,11 @@ int iommufd_ioas_map(struct iommufd_ucmd *ucmd)
 	unsigned int flags = 0;
 	int ret;
 
-	if ((cmd->flags & ~IOAS_MAP_FLAGS) || cmd->__reserved)
+	if (cmd->__reserved)
 		return -EOPNOTSUPP;
-	if (cmd->iova >= ULONG_MAX || cmd->length >= ULONG_MAX)
-		return -EOVERFLOW;
-	/* an area nobody may read or write is refused (bug class 10) */
-	if (!(cmd->flags & (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)))
-		return -EINVAL;
+	ret = map_args_check(cmd->flags, cmd->iova, cmd->length);
+	if (ret)
+		return ret;
 	ioas = iommufd_get_ioas(ucmd->ictx, cmd->ioas_id);
 	if (IS_ERR(ioas))
 		return (int)PTR_ERR(ioas);
@@ -214,14 +225,10 @@ int iommufd_ioas_map_file(struct iommufd_ucmd *ucmd)
 	struct iommu_ioas_map_file *cmd = ucmd->cmd;
 	unsigned long iova = cmd->iova;
 	struct iommufd_ioas *ioas;
-	int ret;
+	int ret = map_args_check(cmd->flags, cmd->iova, cmd->length);
 
-	if (cmd->flags & ~IOAS_MAP_FLAGS)
-		return -EOPNOTSUPP;
-	if (cmd->iova >= ULONG_MAX || cmd->length >= ULONG_MAX)
-		return -EOVERFLOW;
-	if (!(cmd->flags & (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)))
-		return -EINVAL;
+	if (ret)
+		return ret;
 	ioas = iommufd_get_ioas(ucmd->ictx, cmd->ioas_id);
 	if (IS_ERR(ioas))
 		return (int)PTR_ERR(ioas);
