@@ -51,6 +51,7 @@ arch-x86 += arch/x86/kmalloc.o
 arch-x86 += arch/x86/acpi.o
 arch-x86 += arch/x86/pci.o
 arch-x86 += arch/x86/lapic.o
+arch-x86 += arch/x86/ioapic.o
 arch-x86 += arch/x86/tsc.o
 arch-x86 += arch/x86/fwcfg.o
 arch-x86 += arch/x86/watchdog.o
@@ -97,18 +98,22 @@ core += core/selftest.o
 
 # the driver interface, the self-test mock, the fault API
 iommu += iommu/iommu.o
+iommu += iommu/irq_remap.o
 mock += iommu/mock/mock.o
 iommu-hw += iommu/fault.o
 # the kernel's binding of drivers to the machine (ACPI, PCI)
 iommu-kernel += iommu/acpi_live.o
 iommu-kernel += iommu/iommu_init.o
+iommu-kernel += iommu/irq_line.o
 
 # ACPI DMAR/IVRS parsers and capability-register decoders (kernel, tools, tests)
 acpi += iommu/acpitab.o
 acpi += iommu/dmar.o
 acpi += iommu/dmar_match.o
+acpi += iommu/dmar_rules.o
 acpi += iommu/ivrs.o
 acpi += iommu/ivrs_match.o
+acpi += iommu/ivrs_rules.o
 acpi += iommu/regfield.o
 acpi += iommu/vtd/vtd_caps.o
 acpi += iommu/amdvi/amdvi_caps.o
@@ -120,6 +125,7 @@ vtd += iommu/vtd/vtd_pgtable.o
 vtd += iommu/vtd/vtd_inval.o
 vtd += iommu/vtd/vtd_qi.o
 vtd += iommu/vtd/vtd_fault.o
+vtd += iommu/vtd/vtd_irq.o
 vtd-kernel += iommu/vtd/vtd_mem.o
 
 amdvi += iommu/amdvi/amdvi_pgtable.o
@@ -128,6 +134,7 @@ amdvi += iommu/amdvi/amdvi_event.o
 amdvi += iommu/amdvi/amdvi_devtab.o
 amdvi += iommu/amdvi/amdvi_init.o
 amdvi += iommu/amdvi/amdvi_domain.o
+amdvi += iommu/amdvi/amdvi_irq.o
 
 # the syscall stub: fd table and /dev/iommu (both builds), ring 3's system
 # calls and VFIO device files (kernel), the LD_PRELOAD front (hosted)
@@ -135,6 +142,7 @@ sim += ioctl-sim/fdtable.o
 sim += ioctl-sim/ioctl.o
 sim-kernel += ioctl-sim/syscall.o
 sim-kernel += ioctl-sim/vfio_dev.o
+sim-kernel += ioctl-sim/eventfd.o
 sim-preload += ioctl-sim/preload.o
 sim-preload += ioctl-sim/fault_inject.o
 
@@ -175,6 +183,7 @@ suites-amdvi += tests/kernel/amdvi_encode.o
 
 # kernel-only suites
 suites-kernel += tests/kernel/platform.o
+suites-kernel += tests/kernel/platform_lapic.o
 suites-kernel += tests/kernel/runner_selftest.o
 suites-kernel += tests/kernel/acpi_live.o
 suites-kernel += tests/kernel/user.o
@@ -184,6 +193,9 @@ suites-kernel += tests/kernel/dma_util.o
 suites-kernel += tests/kernel/dma_edu.o
 suites-kernel += tests/kernel/dma_storage.o
 suites-kernel += tests/kernel/dma_core.o
+suites-kernel += tests/kernel/irq_util.o
+suites-kernel += tests/kernel/irq.o
+suites-kernel += tests/kernel/irq_hw.o
 suites-kernel += tests/kernel/vtd_util.o
 suites-kernel += tests/kernel/vtd.o
 suites-kernel += tests/kernel/vtd_qi.o
@@ -212,6 +224,7 @@ suites-acpi-host += tests/host/acpi_manifest.o
 suites-acpi-host += tests/host/acpi_damage.o
 suites-acpi-host += tests/host/acpi_dmar.o
 suites-acpi-host += tests/host/acpi_ivrs.o
+suites-acpi-host += tests/host/acpi_rules.o
 suites-acpi-host += tests/host/acpi_tools.o
 suites-acpi-host += tests/fuzz/acpi_fuzz.o
 suites-acpi-host += tests/fuzz/acpi_replay.o
@@ -220,20 +233,29 @@ suites-acpi-host += tests/fuzz/replay.o
 suites-caps-host += tests/host/hostutil.o
 suites-caps-host += tests/host/caps_fixtures.o
 
+# the tools' whole input path in-process: their fuzz targets' corpora replayed
+suites-tools-host += tests/host/hostutil.o
+suites-tools-host += tests/fuzz/replay.o
+suites-tools-host += tests/fuzz/tool_replay.o
+
 suites-amdvi-host += tests/host/hostutil.o
 suites-amdvi-host += tests/host/live_tables.o
 suites-amdvi-host += tests/host/amdvi_model.o
+suites-amdvi-host += tests/host/amdvi_rig.o
 suites-amdvi-host += tests/host/amdvi_ring.o
 suites-amdvi-host += tests/host/amdvi_events.o
 suites-amdvi-host += tests/host/amdvi_ivmd.o
 suites-amdvi-host += tests/host/amdvi_units.o
+suites-amdvi-host += tests/host/amdvi_irq.o
 
 suites-vtd-host += tests/host/hostutil.o
 suites-vtd-host += tests/host/live_tables.o
 suites-vtd-host += tests/host/vtd_model.o
 suites-vtd-host += tests/host/vtd_pgtable.o
 suites-vtd-host += tests/host/vtd_hw.o
+suites-vtd-host += tests/host/vtd_rig.o
 suites-vtd-host += tests/host/vtd_units.o
+suites-vtd-host += tests/host/vtd_irq.o
 
 suites-preload-host += tests/host/preload_exec.o
 suites-preload-host += tests/host/abi_preload.o
@@ -250,12 +272,17 @@ bench-kernel += bench/kernel/bench_amdvi.o
 bench-kernel += bench/kernel/bench_user.o
 bench-host += bench/host/bench_iommufd.o
 
-# the host tools for people
+# the host tools for people; sanitize.c only in their own sanitized builds
 tool-acpi += tools/iommu-acpi.o
 tool-acpi += tools/acpi_report.o
 tool-acpi += tools/jsonout.o
 tool-caps += tools/iommu-caps.o
 tool-caps += tools/jsonout.o
+tool-san += tools/sanitize.o
+# each tool's fuzz target (tests/fuzz/*_tool_fuzz.c) runs it in-process
+tool-fuzz += tests/fuzz/toolrun.o
+tool-fuzz += tests/fuzz/acpi_tool_fuzz.o
+tool-fuzz += tests/fuzz/caps_tool_fuzz.o
 
 # --- ring-3 programs (tests/user/, bench/user/) ------------------------------
 # Each program in user-progs is linked into the kernel and runs as the test
@@ -364,8 +391,10 @@ $(eval $(call host-program,$(HB)/test-vtd,san,$(host-driver) $(vtd) $(runner) \
 # a Linux-style program: libc calls only, served by libiommufd-host.so
 $(eval $(call host-program,$(HB)/test-abi-preload,san,lib/strutil.o lib/failpoint.o \
 	$(runner) $(runner-host) $(suites-preload-host)))
-$(eval $(call host-program,$(HB)/iommu-acpi,san,$(acpi) $(tool-acpi)))
-$(eval $(call host-program,$(HB)/iommu-caps,san,$(acpi) $(tool-caps)))
+$(eval $(call host-program,$(HB)/test-tools,san,$(acpi) lib/strutil.o lib/failpoint.o \
+	$(sort $(tool-acpi) $(tool-caps)) $(tool-fuzz) $(runner) $(runner-host) $(suites-tools-host)))
+$(eval $(call host-program,$(HB)/iommu-acpi,san,$(acpi) $(tool-acpi) $(tool-san)))
+$(eval $(call host-program,$(HB)/iommu-caps,san,$(acpi) $(tool-caps) $(tool-san)))
 $(eval $(call host-program,$(HB)/libiommufd-host.so,pic,$(host-core) $(sim-preload),-ldl -lpthread))
 # make bench: optimized; make check runs the sanitized build once, small
 $(eval $(call host-program,$(HB)/bench-iommufd,opt,$(host-core) $(bench-host),-lpthread -lm))
@@ -537,7 +566,7 @@ FUZZTIME ?= 30
 FB := $(BUILD)/fuzz
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -I. -Iinclude/uapi -DCONFIG_KERNEL=0 -DCONFIG_DEBUG=1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_TARGETS := $(FB)/acpi-fuzz $(FB)/ioctl-fuzz
+FUZZ_TARGETS := $(FB)/acpi-fuzz $(FB)/ioctl-fuzz $(FB)/acpi-tool-fuzz $(FB)/caps-tool-fuzz
 
 $(FB)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -555,6 +584,10 @@ $(FB)/$(1): $$(addprefix $(FB)/obj/,$(2)) $(FB)/libarch-host.a
 endef
 $(eval $(call fuzz-target,acpi-fuzz,$(acpi) tests/fuzz/acpi_fuzz.o))
 $(eval $(call fuzz-target,ioctl-fuzz,$(host-core) tests/fuzz/ioctl_fuzz.o,-lpthread))
+$(eval $(call fuzz-target,acpi-tool-fuzz,$(acpi) $(tool-acpi) tests/fuzz/toolrun.o \
+	tests/fuzz/acpi_tool_fuzz.o))
+$(eval $(call fuzz-target,caps-tool-fuzz,$(acpi) $(tool-caps) tests/fuzz/toolrun.o \
+	tests/fuzz/caps_tool_fuzz.o))
 
 fuzz-targets: $(FUZZ_TARGETS)
 

@@ -9,6 +9,7 @@
 #include "arch/x86/cmdline.h"
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/ioapic.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
@@ -19,6 +20,7 @@
 #include "arch/x86/x86.h"
 #include "boot/bootinfo.h"
 #include "iommu/iommu_init.h"
+#include "iommu/irq_remap.h"
 #include "ioctl-sim/syscall.h"
 #include "ioctl-sim/vfio_dev.h"
 #include "lib/string.h"
@@ -72,6 +74,8 @@ static void print_boot_summary(void)
 	printk("# cpu: %s, phys bits %u, nx %d, 1G pages %d, x2apic %d, tsc %llu MHz\n",
 	       cpu_feat.vendor, cpu_feat.phys_bits, cpu_feat.nx, cpu_feat.pdpe1gb,
 	       cpu_feat.x2apic, (unsigned long long)(tsc_hz() / 1000000));
+	printk("# lapic: %s, boot CPU APIC ID %u; MADT: %d processors, %d enabled\n",
+	       lapic_mode_str(), lapic_id(), acpi.madt.ncpus, acpi.madt.nenabled);
 }
 
 void boot_main(u32 magic, u32 info)
@@ -95,12 +99,14 @@ void boot_main(u32 magic, u32 info)
 		console_enable_vga(ioremap(0xb8000, 80 * 25 * 2));
 	acpi_init();
 	lapic_init();
+	ioapic_init();		/* every pin masked until a line is requested */
 	irq_enable();
 	tsc_calibrate();
 	watchdog_init();
 	pci_init();
 	print_boot_summary();
 	iommu_init();		/* IOMMU driver by ACPI or iommu=, PCI devices bound */
+	irq_remap_report();
 	syscall_init();		/* ring 3's system calls, onto ioctl-sim */
 	vfio_dev_init();	/* /dev/vfio/devices/vfioN for ring 3 */
 	iommu_test_env_init();
