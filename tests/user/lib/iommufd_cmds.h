@@ -48,6 +48,16 @@ static const struct iommufd_cmd iommufd_cmds[] = { IOMMUFD_CMDS(IOMMUFD_CMD_ENTR
 #define IOMMUFD_NCMDS (sizeof(iommufd_cmds) / sizeof(iommufd_cmds[0]))
 
 /*
+ * Commands newer than Linux 6.12 (upstream's MAP_FILE, CHANGE_PROCESS): a
+ * 6.12 kernel answers them ENOTTY whatever the size, and checks of the size
+ * rules expect that there.
+ */
+static inline int iommufd_cmd_after_6_12(unsigned int nr)
+{
+	return nr == IOMMU_IOAS_MAP_FILE || nr == IOMMU_IOAS_CHANGE_PROCESS;
+}
+
+/*
  * The fd a successful call of nr handed out in its struct at cmd, or -1: a
  * caller walking every command closes it (a fault queue's fd holds the
  * context open).
