@@ -66,6 +66,7 @@ arch-x86 += arch/x86/trampoline.o
 # the hosted twin of arch/x86 (an archive: a program takes what it calls)
 arch-host += arch/host/kmalloc.o
 arch-host += arch/host/platform.o
+arch-host += arch/host/fileview.o
 arch-host += arch/host/pmm.o
 arch-host += arch/host/kpt.o
 arch-host += arch/host/console.o
@@ -94,6 +95,7 @@ core += core/pages.o
 core += core/account.o
 core += core/device.o
 core += core/hw_pagetable.o
+core += core/fault.o
 core += core/access.o
 core += core/vfio_compat.o
 core += core/selftest.o
@@ -176,6 +178,7 @@ suites-core += tests/kernel/core_util.o
 suites-core += tests/kernel/core_objects.o
 suites-core += tests/kernel/core_iopt.o
 suites-core += tests/kernel/core_domains.o
+suites-core += tests/kernel/core_hwpt.o
 suites-core += tests/kernel/core_access.o
 suites-core += tests/kernel/core_iommu.o
 suites-core += tests/kernel/abi_ioctl.o
@@ -262,6 +265,7 @@ suites-preload-host += tests/host/abi_preload.o
 suites-preload-host += tests/host/abi_preload_ioas.o
 suites-preload-host += tests/host/abi_preload_domain.o
 suites-preload-host += tests/host/abi_preload_vfio.o
+suites-preload-host += tests/host/abi_preload_file.o
 suites-preload-host += tests/host/fault_inject_preload.o
 
 # benchmarks (make bench): kernel suites, the hosted core, a ring-3 program

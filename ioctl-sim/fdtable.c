@@ -270,12 +270,14 @@ long sim_rw(int fd, u64 ubuf, size_t n, u64 off, bool write, bool positioned)
 		ret = -EBADF;
 	else if (!(write ? f->ops->write : f->ops->read))
 		ret = -EINVAL;
+	else if (f->ops->nonseekable && positioned)
+		ret = -ESPIPE;
 	else if ((s64)off < 0 || (s64)n < 0)
 		ret = -EINVAL;
 	else
 		ret = write ? f->ops->write(f, ubuf, n, positioned ? off : f->pos) :
 			      f->ops->read(f, ubuf, n, positioned ? off : f->pos);
-	if (ret > 0 && !positioned)
+	if (ret > 0 && !positioned && !f->ops->nonseekable)
 		f->pos += (u64)ret;
 	sim_fput(f);
 	return ret;
@@ -360,9 +362,31 @@ static void anon_release(struct sim_file *f)
 	kfree(a);
 }
 
+/* The core's files do not seek: the position is neither used nor moved. */
+static long anon_rw(struct sim_file *f, u64 ubuf, size_t n, bool write)
+{
+	struct anon_file *a = f->private_data;
+	long (*op)(void *priv, u64 ubuf, size_t n) = write ? a->ops->write : a->ops->read;
+
+	return op ? op(a->priv, ubuf, n) : -EINVAL;
+}
+
+static long anon_read(struct sim_file *f, u64 ubuf, size_t n, u64 off)
+{
+	return anon_rw(f, ubuf, n, false);
+}
+
+static long anon_write(struct sim_file *f, u64 ubuf, size_t n, u64 off)
+{
+	return anon_rw(f, ubuf, n, true);
+}
+
 static const struct sim_file_ops anon_fops = {
 	.name = "anon",
 	.release = anon_release,
+	.read = anon_read,
+	.write = anon_write,
+	.nonseekable = true,
 };
 
 /*

@@ -30,6 +30,8 @@ struct sim_file_ops {
 	unsigned int (*poll)(struct sim_file *f);
 	/* The last reference went away (every fd closed, every get put). */
 	void (*release)(struct sim_file *f);
+	/* pread/pwrite are ESPIPE and read/write ignore the position (Linux's nonseekable_open). */
+	bool nonseekable;
 };
 
 /* An open file: shared by the fds that name it and by sim_fget() holders. */

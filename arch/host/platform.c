@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include "lib/platform.h"
@@ -198,12 +199,28 @@ int plat_user_to_phys(u64 uva, phys_addr_t *pa)
 	return 0;
 }
 
-bool plat_capable_sys_resource(void)
-{
-	return true;	/* the self-tests run as root on Linux */
-}
+static bool memlock_rlimit;	/* host_use_rlimit() was called: a real program's library */
 
-static bool memlock_rlimit;	/* host_use_rlimit() was called */
+/*
+ * Under the preload: CAP_SYS_RESOURCE always (the accounting mode is this
+ * process's own state in the library: there is no one else's limit to
+ * escape), anything else as the process's effective set says (capget), so
+ * a program that drops CAP_IPC_LOCK is accounted as on Linux. Without the
+ * preload (hosted unit tests): the kernel's model.
+ */
+bool plat_capable(int cap)
+{
+	struct { u32 version; int pid; } hdr = { 0x20080522, 0 };	/* _LINUX_CAPABILITY_VERSION_3 */
+	struct { u32 effective, permitted, inheritable; } data[2];
+
+	if (!memlock_rlimit)
+		return cap != PLAT_CAP_IPC_LOCK;
+	if (cap == PLAT_CAP_SYS_RESOURCE)
+		return true;
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	return data[cap / 32].effective & (1U << (cap % 32));
+}
 static unsigned long memlock_env = ULONG_MAX;	/* IOMMUFD_MEMLOCK_LIMIT, in pages */
 
 void host_use_rlimit(void)

@@ -203,9 +203,20 @@ int plat_user_to_phys(u64 uva, phys_addr_t *pa)
 	return 0;
 }
 
-bool plat_capable_sys_resource(void)
+/* No memfds in this kernel's ring 3: no fd names a file IOAS_MAP_FILE can map. */
+int plat_file_view(int fd, u64 start, u64 length, bool write, u64 *uva, void **ref)
 {
-	return true;
+	return -EBADF;
+}
+
+void plat_file_view_put(void *ref)
+{
+}
+
+/* Ring-3 processes run without capabilities (as the oracle's uid 1000). */
+bool plat_capable(int cap)
+{
+	return !proc_current() && cap != PLAT_CAP_IPC_LOCK;
 }
 
 unsigned long plat_memlock_limit(void)

@@ -93,6 +93,9 @@ void amdvi_pgtable_free_list(struct list_head *freelist);
 phys_addr_t amdvi_pgtable_iova_to_phys(struct amdvi_pgtable *pt, u64 iova);
 /* Size of the leaf mapping iova, 0 when unmapped; *level its level. */
 u64 amdvi_pgtable_leaf(struct amdvi_pgtable *pt, u64 iova, int *level);
+/* Leaves of [iova, last] with the D bit: fn() each, clear D unless keep; returns leaves cleared. */
+u64 amdvi_pgtable_dirty(struct amdvi_pgtable *pt, u64 iova, u64 last, bool keep,
+			void (*fn)(void *ctx, u64 iova, u64 size), void *ctx);
 
 /* ---- amdvi_cmd.c: commands and the command ring ---- */
 
@@ -415,6 +418,7 @@ struct amdvi_domain {
 	u32 ats_devs;			/* attached devices with ATS on */
 	struct list_head devs;		/* amdvi_dev.domain_node */
 	struct list_head zombie_node;	/* freed, ID not yet flushed */
+	bool dirty_tracking;		/* DTEs ask the unit to set D bits (HAD) */
 };
 
 /* Per-device state (iommu_dev.iommu_priv). */

@@ -18,6 +18,7 @@
 #define MOCK_PFN_START_IOVA	IOMMU_SELFTEST_PFN_START
 #define MOCK_PFN_LAST_IOVA	IOMMU_SELFTEST_PFN_LAST
 #define MOCK_PFN_HUGE_IOVA	IOMMU_SELFTEST_PFN_HUGE
+#define MOCK_PFN_DIRTY_IOVA	(1ULL << 59)	/* written since the last read-and-clear */
 
 /* A mock device (MOCK_FLAGS_DEVICE_* flags); ERR_PTR(-EINVAL/-ENOMEM). */
 struct iommu_dev *mock_dev_create(u32 dev_flags);
