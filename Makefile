@@ -42,6 +42,11 @@ boot += boot/bootinfo.o
 
 arch-x86 += arch/x86/entry.o
 arch-x86 += arch/x86/console.o
+arch-x86 += arch/x86/consetup.o
+arch-x86 += arch/x86/conscfg.o
+arch-x86 += arch/x86/uart.o
+arch-x86 += arch/x86/screen.o
+arch-x86 += arch/x86/font8x8.o
 arch-x86 += arch/x86/cmdline.o
 arch-x86 += arch/x86/cpu.o
 arch-x86 += arch/x86/trap.o
@@ -80,6 +85,7 @@ lib += lib/itree.o
 lib += lib/idtable.o
 lib += lib/failpoint.o
 lib += lib/refcount.o
+lib += lib/json.o
 
 # the iommufd core
 core += core/main.o
@@ -110,6 +116,9 @@ acpi += iommu/ivrs_match.o
 acpi += iommu/regfield.o
 acpi += iommu/vtd/vtd_caps.o
 acpi += iommu/amdvi/amdvi_caps.o
+# the same, as JSON (iommu-acpi/iommu-caps --json, the bring-up line); needs lib/json.o
+acpi-json += iommu/regfield_json.o
+acpi-json += iommu/acpi_json.o
 
 vtd += iommu/vtd/vtd_init.o
 vtd += iommu/vtd/vtd_ctx.o
@@ -289,7 +298,7 @@ user-dirs := tests/user tests/user/helpers bench/user
 
 # --- the programs, as lists of components ------------------------------------
 kernel-objs := $(addprefix $(KB)/,$(boot) $(arch-x86) $(lib-asm) $(lib-libc) $(lib) \
-	$(core) $(iommu) $(mock) $(iommu-hw) $(iommu-kernel) $(acpi) $(vtd) $(vtd-kernel) \
+	$(core) $(iommu) $(mock) $(iommu-hw) $(iommu-kernel) $(acpi) $(acpi-json) $(vtd) $(vtd-kernel) \
 	$(amdvi) $(sim) $(sim-kernel) $(testdev) $(init) $(runner) $(runner-kernel) \
 	$(suites-lib) $(suites-core) $(suites-amdvi) $(suites-kernel) $(bench-kernel))
 kernel-objs += $(patsubst %,$(KB)/tests/user/%.prog.o,$(user-progs) $(user-helpers))
@@ -351,8 +360,8 @@ $(eval $(call host-program,$(HB)/test-vtd,san,$(host-driver) $(vtd) $(runner) \
 # a Linux-style program: libc calls only, served by libiommufd-host.so
 $(eval $(call host-program,$(HB)/test-abi-preload,san,lib/strutil.o lib/failpoint.o \
 	$(runner) $(runner-host) $(suites-preload-host)))
-$(eval $(call host-program,$(HB)/iommu-acpi,san,$(acpi) $(tool-acpi)))
-$(eval $(call host-program,$(HB)/iommu-caps,san,$(acpi) $(tool-caps)))
+$(eval $(call host-program,$(HB)/iommu-acpi,san,$(acpi) $(acpi-json) lib/json.o $(tool-acpi)))
+$(eval $(call host-program,$(HB)/iommu-caps,san,$(acpi) $(acpi-json) lib/json.o $(tool-caps)))
 $(eval $(call host-program,$(HB)/libiommufd-host.so,pic,$(host-core) $(sim-preload),-ldl -lpthread))
 # make bench: optimized; make check runs the sanitized build once, small
 $(eval $(call host-program,$(HB)/bench-iommufd,opt,$(host-core) $(bench-host),-lpthread -lm))
