@@ -9,6 +9,7 @@
 #include "arch/x86/cmdline.h"
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/fwcfg.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
@@ -79,26 +80,24 @@ void boot_main(u32 magic, u32 info)
 	struct ktest_opts opts = { 0 };
 	struct ktest_totals tot;
 
-	serial_init();
-	console_write("\n", 1);
 	cpu_detect();
 	cpu_load_tables(0);
 	idt_init();
 	bootinfo_parse(magic, info);
 	if (boot_info.loader == BOOT_NONE)
 		panic("boot_main: unknown boot magic %#x", magic);
+	fwcfg_append_cmdline();	/* QEMU runs of fixed media (ISO, netboot) add words */
 	mm_init();
 	cpu_set_kernel_stack(0, 0);
 	proc_init();
 	set_exit_mode();
-	if (boot_info.vga_text && !cmdline_flag("novga"))
-		console_enable_vga(ioremap(0xb8000, 80 * 25 * 2));
 	acpi_init();
 	lapic_init();
 	irq_enable();
 	tsc_calibrate();
 	watchdog_init();
 	pci_init();
+	console_setup();	/* until here printk output waited in a buffer */
 	print_boot_summary();
 	iommu_init();		/* IOMMU driver by ACPI or iommu=, PCI devices bound */
 	syscall_init();		/* ring 3's system calls, onto ioctl-sim */
