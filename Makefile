@@ -47,6 +47,8 @@ arch-x86 += arch/x86/conscfg.o
 arch-x86 += arch/x86/uart.o
 arch-x86 += arch/x86/screen.o
 arch-x86 += arch/x86/font8x8.o
+arch-x86 += arch/x86/smbios.o
+arch-x86 += arch/x86/smbios_live.o
 arch-x86 += arch/x86/cmdline.o
 arch-x86 += arch/x86/cpu.o
 arch-x86 += arch/x86/trap.o
@@ -63,6 +65,9 @@ arch-x86 += arch/x86/platform.o
 arch-x86 += arch/x86/uvm.o
 arch-x86 += arch/x86/proc.o
 arch-x86 += arch/x86/uaccess.o
+
+# the parts of arch/x86 that only parse and draw into memory (test-lib runs them hosted)
+arch-pure := arch/x86/conscfg.o arch/x86/screen.o arch/x86/font8x8.o arch/x86/smbios.o
 
 # the hosted twin of arch/x86 (an archive: a program takes what it calls)
 arch-host += arch/host/kmalloc.o
@@ -106,6 +111,7 @@ iommu-hw += iommu/fault.o
 # the kernel's binding of drivers to the machine (ACPI, PCI)
 iommu-kernel += iommu/acpi_live.o
 iommu-kernel += iommu/iommu_init.o
+iommu-kernel += iommu/bringup.o
 
 # ACPI DMAR/IVRS parsers and capability-register decoders (kernel, tools, tests)
 acpi += iommu/acpitab.o
@@ -150,6 +156,7 @@ testdev += testdev/nvme.o
 testdev += testdev/ahci.o
 
 init += init/main.o
+init += init/bringup.o
 
 # the test runner and its two environments
 runner += tests/ktest.o
@@ -165,6 +172,10 @@ suites-lib += tests/kernel/lib_list.o
 suites-lib += tests/kernel/lib_itree.o
 suites-lib += tests/kernel/lib_idtable.o
 suites-lib += tests/kernel/platform_bootinfo.o
+suites-lib += tests/kernel/platform_console.o
+suites-lib += tests/kernel/platform_screen.o
+suites-lib += tests/kernel/platform_smbios.o
+suites-lib += tests/kernel/lib_json.o
 # core, abi and fault-inject suites (kernel and build/host/test-core)
 suites-core += tests/kernel/core_util.o
 suites-core += tests/kernel/core_objects.o
@@ -346,7 +357,7 @@ HOST_PROGRAMS += $(1)
 endef
 
 $(eval $(call host-program,$(HB)/test-lib,ubsan,$(lib-libc) $(lib) boot/bootinfo.o \
-	$(runner) $(runner-host) $(suites-lib)))
+	$(arch-pure) $(runner) $(runner-host) $(suites-lib)))
 $(eval $(call host-program,$(HB)/test-core,san,$(host-core) $(runner) $(runner-host) \
 	$(suites-core) $(suites-core-host),-lpthread))
 $(eval $(call host-program,$(HB)/test-acpi,san,$(acpi) lib/strutil.o lib/failpoint.o \
@@ -391,8 +402,19 @@ HOST_TESTS := $(filter $(HB)/test-%,$(HOST_PROGRAMS)) $(HB)/test-bench-iommufd $
 HOST_TOOLS := $(HB)/iommu-acpi $(HB)/iommu-caps
 HOST_LIBS := $(HB)/libiommufd-host.so
 
-.PHONY: all kernel iso netboot host check run bench clean deps qemu qemu-gdb fuzz fuzz-run fuzz-targets soak lava
-all: kernel iso netboot host
+# ACPI tables the QEMU configurations inject with -acpitable (SPCRs naming a
+# console), compiled from their source by iasl (acpica-tools)
+ACPI_TABLES := $(patsubst tests/fixtures/acpi/spcr/%.asl,$(BUILD)/acpi/%.aml,\
+	$(wildcard tests/fixtures/acpi/spcr/*.asl))
+
+.PHONY: all kernel iso netboot host acpi-tables check run bench clean deps qemu qemu-gdb fuzz fuzz-run fuzz-targets soak lava
+all: kernel iso netboot host acpi-tables
+acpi-tables: $(ACPI_TABLES)
+
+$(BUILD)/acpi/%.aml: tests/fixtures/acpi/spcr/%.asl
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  IASL    $<")
+	$(Q)iasl -p $(BUILD)/acpi/$* $< >$(BUILD)/acpi/$*.log 2>&1 || { cat $(BUILD)/acpi/$*.log; exit 1; }
 
 kernel: $(BUILD)/iommu-testos.elf $(BUILD)/iommu-testos-pvh.elf
 iso: $(BUILD)/iommu-testos.iso
@@ -502,7 +524,8 @@ $(HB)/test-user-%: $(HB)/user-% $(HOST_LIBS)
 	$(Q)printf '#!/bin/sh\n# tests/user/%s.c on Linux, /dev/iommu from libiommufd-host.so,\n# with the 8 MiB memlock limit Linux gives by default\nulimit -S -l 8192 2>/dev/null\nd=$$(dirname "$$0")\nLD_PRELOAD="$$d/libiommufd-host.so" exec "$$d/user-%s" "$$@"\n' $* $* > $@
 	$(Q)chmod +x $@
 
-$(HB)/test-ktap: tests/host/ktap_selftest.py scripts/ktaplib.py scripts/ktapreport.py scripts/junit.xsd
+$(HB)/test-ktap: tests/host/ktap_selftest.py scripts/ktaplib.py scripts/ktapreport.py scripts/junit.xsd \
+		scripts/bringuplib.py scripts/screenlib.py $(HB)/iommu-acpi
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)printf '#!/bin/sh\n# scripts/ktaplib.py against good and broken logs\nexec $(PYTHON) "$$(dirname "$$0")/../../tests/host/ktap_selftest.py"\n' > $@

@@ -14,11 +14,13 @@
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
 #include "arch/x86/proc.h"
+#include "arch/x86/smbios.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/watchdog.h"
 #include "arch/x86/x86.h"
 #include "boot/bootinfo.h"
+#include "init/bringup.h"
 #include "iommu/iommu_init.h"
 #include "ioctl-sim/syscall.h"
 #include "ioctl-sim/vfio_dev.h"
@@ -53,6 +55,7 @@ static void opt_word(const char *w, size_t n, void *ctx)
 
 static void print_boot_summary(void)
 {
+	const struct smbios_info *sm = smbios_get();
 	u64 usable = 0;
 
 	printk("# iommu-testos %s: booted by %s%s%s%s\n", IOMMU_TESTOS_VERSION,
@@ -60,6 +63,9 @@ static void print_boot_summary(void)
 	       boot_info.loader_name, boot_info.loader_name[0] ? ")" : "");
 	if (boot_info.efi)
 		printk("# firmware: UEFI\n");
+	printk("# machine: %s %s, firmware %s %s (%s)%s%s\n", sm->vendor, sm->product,
+	       sm->bios_vendor, sm->bios_version, sm->bios_date, sm->error[0] ? "; SMBIOS: " : "",
+	       sm->error);
 	printk("# cmdline: %s\n", boot_info.cmdline);
 	for (int i = 0; i < boot_info.nmmap; i++) {
 		const struct mem_region *r = &boot_info.mmap[i];
@@ -98,11 +104,13 @@ void boot_main(u32 magic, u32 info)
 	watchdog_init();
 	pci_init();
 	console_setup();	/* until here printk output waited in a buffer */
+	smbios_init();
 	print_boot_summary();
 	iommu_init();		/* IOMMU driver by ACPI or iommu=, PCI devices bound */
 	syscall_init();		/* ring 3's system calls, onto ioctl-sim */
 	vfio_dev_init();	/* /dev/vfio/devices/vfioN for ring 3 */
 	iommu_test_env_init();
+	bringup_report();	/* "# bringup: {...}", before the tests */
 
 	opts.seed = rdtsc() & 0xffffffffULL;
 	cmdline_for_each(opt_word, &opts);

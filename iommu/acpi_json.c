@@ -66,47 +66,65 @@ static void json_scopes(struct json *j, const struct dmar_table *t, const char *
 	json_arr_end(j);
 }
 
+void dmar_unit_json(struct json *j, const struct dmar_table *t, const struct dmar_unit *u)
+{
+	json_ku64(j, "index", u->index);
+	json_ku64(j, "base", u->base);
+	json_ku64(j, "segment", u->segment);
+	json_ku64(j, "flags", u->flags);
+	json_kbool(j, "include_pci_all", u->include_all);
+	json_kbool(j, "usable", u->usable);
+	json_ku64(j, "reg_size", u->reg_size);
+	json_key(j, "proximity");
+	if (u->proximity < 0)
+		json_null(j);
+	else
+		json_u64(j, (u64)u->proximity);
+	json_scopes(j, t, "scopes", u->first_scope, u->nscopes);
+}
+
 static void json_dmar_units(struct json *j, const struct dmar_table *t)
 {
 	json_key(j, "units");
 	json_arr(j);
 	for (int i = 0; i < t->nunits; i++) {
-		const struct dmar_unit *u = &t->units[i];
-
 		json_obj(j);
-		json_ku64(j, "index", u->index);
-		json_ku64(j, "base", u->base);
-		json_ku64(j, "segment", u->segment);
-		json_ku64(j, "flags", u->flags);
-		json_kbool(j, "include_pci_all", u->include_all);
-		json_kbool(j, "usable", u->usable);
-		json_ku64(j, "reg_size", u->reg_size);
-		json_key(j, "proximity");
-		if (u->proximity < 0)
-			json_null(j);
-		else
-			json_u64(j, (u64)u->proximity);
-		json_scopes(j, t, "scopes", u->first_scope, u->nscopes);
+		dmar_unit_json(j, t, &t->units[i]);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
 }
 
 /* ATSR, SATC, SIDP: segment, one flag, scopes. */
-static void json_scoped(struct json *j, const struct dmar_table *t, const char *key, const struct dmar_atsr *a,
-			int n, const char *flag_key)
+void dmar_scoped_json(struct json *j, const struct dmar_table *t, const struct dmar_atsr *a,
+		      const char *flag_key)
+{
+	json_ku64(j, "segment", a->segment);
+	if (flag_key)
+		json_kbool(j, flag_key, a->flags & 1);
+	json_scopes(j, t, "scopes", a->first_scope, a->nscopes);
+}
+
+static void json_scoped(struct json *j, const struct dmar_table *t, const char *key,
+			const struct dmar_atsr *a, int n, const char *flag_key)
 {
 	json_key(j, key);
 	json_arr(j);
 	for (int i = 0; i < n; i++) {
 		json_obj(j);
-		json_ku64(j, "segment", a[i].segment);
-		if (flag_key)
-			json_kbool(j, flag_key, a[i].flags & 1);
-		json_scopes(j, t, "scopes", a[i].first_scope, a[i].nscopes);
+		dmar_scoped_json(j, t, &a[i], flag_key);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
+}
+
+void dmar_rmrr_json(struct json *j, const struct dmar_table *t, const struct dmar_rmrr *r)
+{
+	json_kstr(j, "kind", "rmrr");
+	json_ku64(j, "start", r->base);
+	json_ku64(j, "end", r->end);
+	json_ku64(j, "segment", r->segment);
+	json_scopes(j, t, "devices", r->first_scope, r->nscopes);
 }
 
 static void json_dmar_rest(struct json *j, const struct dmar_table *t)
@@ -115,11 +133,7 @@ static void json_dmar_rest(struct json *j, const struct dmar_table *t)
 	json_arr(j);
 	for (int i = 0; i < t->nrmrr; i++) {
 		json_obj(j);
-		json_kstr(j, "kind", "rmrr");
-		json_ku64(j, "start", t->rmrr[i].base);
-		json_ku64(j, "end", t->rmrr[i].end);
-		json_ku64(j, "segment", t->rmrr[i].segment);
-		json_scopes(j, t, "devices", t->rmrr[i].first_scope, t->rmrr[i].nscopes);
+		dmar_rmrr_json(j, t, &t->rmrr[i]);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -235,13 +249,11 @@ static void json_ivrs_devices(struct json *j, const struct ivrs_table *t,
 	json_arr_end(j);
 }
 
-static void json_ivrs_unit(struct json *j, const struct ivrs_table *t,
-			   const struct ivrs_unit *u)
+void ivrs_unit_json(struct json *j, const struct ivrs_table *t, const struct ivrs_unit *u)
 {
 	char bdf[16];
 
 	ivrs_devid_str(u->devid, bdf, sizeof(bdf));
-	json_obj(j);
 	json_ku64(j, "index", u->index);
 	json_ku64(j, "base", u->base);
 	json_ku64(j, "segment", u->segment);
@@ -270,7 +282,6 @@ static void json_ivrs_unit(struct json *j, const struct ivrs_table *t,
 		json_null(j);
 	json_kbool(j, "usable", u->usable);
 	json_ivrs_devices(j, t, u);
-	json_obj_end(j);
 }
 
 void ivrs_json(struct json *j, const struct ivrs_table *t)
@@ -305,27 +316,33 @@ void ivrs_json(struct json *j, const struct ivrs_table *t)
 	json_arr_end(j);
 	json_key(j, "units");
 	json_arr(j);
-	for (int i = 0; i < t->nunits; i++)
-		json_ivrs_unit(j, t, &t->units[i]);
+	for (int i = 0; i < t->nunits; i++) {
+		json_obj(j);
+		ivrs_unit_json(j, t, &t->units[i]);
+		json_obj_end(j);
+	}
 	json_arr_end(j);
 	json_key(j, "reserved");
 	json_arr(j);
 	for (int i = 0; i < t->nivmd; i++) {
-		const struct ivrs_ivmd *m = &t->ivmd[i];
-
 		json_obj(j);
-		json_kstr(j, "kind", "ivmd");
-		json_ku64(j, "type", m->type);
-		json_ku64(j, "start", m->start);
-		json_ku64(j, "end", m->end);
-		json_ku64(j, "first_devid", m->first);
-		json_ku64(j, "last_devid", m->last);
-		json_ku64(j, "flags", m->flags);
-		json_kbool(j, "unity", m->flags & IVRS_IVMD_UNITY);
-		json_kbool(j, "read", m->flags & IVRS_IVMD_IR);
-		json_kbool(j, "write", m->flags & IVRS_IVMD_IW);
-		json_kbool(j, "exclusion", m->flags & IVRS_IVMD_EXCL);
+		ivrs_ivmd_json(j, &t->ivmd[i]);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
+}
+
+void ivrs_ivmd_json(struct json *j, const struct ivrs_ivmd *m)
+{
+	json_kstr(j, "kind", "ivmd");
+	json_ku64(j, "type", m->type);
+	json_ku64(j, "start", m->start);
+	json_ku64(j, "end", m->end);
+	json_ku64(j, "first_devid", m->first);
+	json_ku64(j, "last_devid", m->last);
+	json_ku64(j, "flags", m->flags);
+	json_kbool(j, "unity", m->flags & IVRS_IVMD_UNITY);
+	json_kbool(j, "read", m->flags & IVRS_IVMD_IR);
+	json_kbool(j, "write", m->flags & IVRS_IVMD_IW);
+	json_kbool(j, "exclusion", m->flags & IVRS_IVMD_EXCL);
 }

@@ -14,6 +14,14 @@ struct json;
 
 void dmar_json(struct json *j, const struct dmar_table *t);
 void ivrs_json(struct json *j, const struct ivrs_table *t);
+/* One unit's members, as in the tables' "units" arrays (scopes/devices included). */
+void dmar_unit_json(struct json *j, const struct dmar_table *t, const struct dmar_unit *u);
+void ivrs_unit_json(struct json *j, const struct ivrs_table *t, const struct ivrs_unit *u);
+/* One entry's members, as in "reserved", "atsr"/"satc" (flag_key: the flag's name). */
+void dmar_rmrr_json(struct json *j, const struct dmar_table *t, const struct dmar_rmrr *r);
+void dmar_scoped_json(struct json *j, const struct dmar_table *t, const struct dmar_atsr *a,
+		      const char *flag_key);
+void ivrs_ivmd_json(struct json *j, const struct ivrs_ivmd *m);
 
 /* "all", "select", "alias", "alias target", "extended" ("?" out of range). */
 const char *ivrs_range_kind_str(unsigned int kind);

@@ -121,14 +121,15 @@ static bool is_digits(const char *s)
 static int parse_ttys(char **f, int nf, struct con_spec *o, char *why, size_t n)
 {
 	u64 num;
+	int ret;
 
 	if (!is_digits(f[0] + 4) || strlen(f[0]) > 6 || !parse_num(f[0] + 4, &num) || num > 31)
 		return refuse(why, n, -EINVAL, "\"%s\" is not ttyS0 to ttyS31", f[0]);
 	if (nf > 2)
 		return refuse(why, n, -EINVAL, "%s takes one option (BAUD[n8]), got %d", f[0], nf - 1);
 	o->baud = CON_BAUD_DEFAULT;
-	if (nf == 2 && parse_baud(f[1], o->clock, &o->baud, why, n))
-		return -EINVAL;
+	if (nf == 2 && (ret = parse_baud(f[1], o->clock, &o->baud, why, n)))
+		return ret;
 	if (num < CON_LEGACY_PORTS) {
 		o->kind = CON_UART;
 		o->space = UART_IO;
@@ -145,7 +146,7 @@ static int parse_ttys(char **f, int nf, struct con_spec *o, char *why, size_t n)
 static int parse_uart(char **f, int nf, struct con_spec *o, char *why, size_t n)
 {
 	static const char *const spaces[] = { "io", "mmio", "mmio32" };
-	int sp = -1;
+	int sp = -1, ret;
 
 	if (nf < 3 || nf > 4)
 		return refuse(why, n, -EINVAL, "%s wants io|mmio|mmio32,ADDR[,BAUD]", f[0]);
@@ -163,8 +164,8 @@ static int parse_uart(char **f, int nf, struct con_spec *o, char *why, size_t n)
 	if (sp != UART_IO && (o->addr >> 52 || (sp == UART_MMIO32 && (o->addr & 3))))
 		return refuse(why, n, -EINVAL, "MMIO address %#llx is not a %s physical address",
 			      (unsigned long long)o->addr, sp == UART_MMIO32 ? "4-byte aligned" : "valid");
-	if (nf == 4 && parse_baud(f[3], o->clock, &o->baud, why, n))
-		return -EINVAL;
+	if (nf == 4 && (ret = parse_baud(f[3], o->clock, &o->baud, why, n)))
+		return ret;
 	o->kind = CON_UART;
 	o->space = (u8)sp;
 	snprintf(o->name, sizeof(o->name), "uart,%s,%#llx", spaces[sp], (unsigned long long)o->addr);
@@ -216,7 +217,7 @@ static bool parse_bdf(const char *s, u16 *seg, u16 *bdf)
 /* pciserial[,force],[SEG:]BUS:DEV.FN[,BAUD] (Linux's earlyprintk=pciserial). */
 static int parse_pciserial(char **f, int nf, struct con_spec *o, char *why, size_t n)
 {
-	int k = 1;
+	int k = 1, ret;
 
 	if (k < nf && !strcmp(f[k], "force")) {
 		o->force = true;
@@ -227,8 +228,8 @@ static int parse_pciserial(char **f, int nf, struct con_spec *o, char *why, size
 	if (!parse_bdf(f[k], &o->seg, &o->bdf))
 		return refuse(why, n, -EINVAL, "\"%s\" is not [SEG:]BUS:DEV.FN in hex", f[k]);
 	o->baud = CON_BAUD_DEFAULT;
-	if (k + 1 < nf && parse_baud(f[k + 1], o->clock, &o->baud, why, n))
-		return -EINVAL;
+	if (k + 1 < nf && (ret = parse_baud(f[k + 1], o->clock, &o->baud, why, n)))
+		return ret;
 	o->kind = CON_PCI_BDF;
 	o->vendor = o->device = 0xffff;
 	snprintf(o->name, sizeof(o->name), "pciserial,%04x:%02x:%02x.%u", o->seg, o->bdf >> 8,
