@@ -117,8 +117,10 @@ iommu-kernel += iommu/bringup.o
 acpi += iommu/acpitab.o
 acpi += iommu/dmar.o
 acpi += iommu/dmar_match.o
+acpi += iommu/dmar_rules.o
 acpi += iommu/ivrs.o
 acpi += iommu/ivrs_match.o
+acpi += iommu/ivrs_rules.o
 acpi += iommu/regfield.o
 acpi += iommu/vtd/vtd_caps.o
 acpi += iommu/amdvi/amdvi_caps.o
@@ -149,6 +151,7 @@ sim += ioctl-sim/ioctl.o
 sim-kernel += ioctl-sim/syscall.o
 sim-kernel += ioctl-sim/vfio_dev.o
 sim-preload += ioctl-sim/preload.o
+sim-preload += ioctl-sim/fault_inject.o
 
 # the devices the tests make DMA
 testdev += testdev/edu.o
@@ -209,6 +212,9 @@ suites-kernel += tests/kernel/vtd_fixtures.o
 suites-kernel += tests/kernel/amdvi.o
 suites-kernel += tests/kernel/amdvi_hw.o
 suites-kernel += tests/kernel/core_env.o
+suites-kernel += tests/kernel/soak_model.o
+suites-kernel += tests/kernel/soak_ops.o
+suites-kernel += tests/kernel/soak_dma.o
 suites-kernel += tests/kernel/soak_engine.o
 suites-kernel += tests/kernel/soak.o
 
@@ -225,6 +231,7 @@ suites-acpi-host += tests/host/acpi_manifest.o
 suites-acpi-host += tests/host/acpi_damage.o
 suites-acpi-host += tests/host/acpi_dmar.o
 suites-acpi-host += tests/host/acpi_ivrs.o
+suites-acpi-host += tests/host/acpi_rules.o
 suites-acpi-host += tests/host/acpi_tools.o
 suites-acpi-host += tests/fuzz/acpi_fuzz.o
 suites-acpi-host += tests/fuzz/acpi_replay.o
@@ -232,6 +239,11 @@ suites-acpi-host += tests/fuzz/replay.o
 
 suites-caps-host += tests/host/hostutil.o
 suites-caps-host += tests/host/caps_fixtures.o
+
+# the tools' whole input path in-process: their fuzz targets' corpora replayed
+suites-tools-host += tests/host/hostutil.o
+suites-tools-host += tests/fuzz/replay.o
+suites-tools-host += tests/fuzz/tool_replay.o
 
 suites-amdvi-host += tests/host/hostutil.o
 suites-amdvi-host += tests/host/live_tables.o
@@ -250,19 +262,31 @@ suites-vtd-host += tests/host/vtd_units.o
 
 suites-preload-host += tests/host/preload_exec.o
 suites-preload-host += tests/host/abi_preload.o
+suites-preload-host += tests/host/abi_preload_ioas.o
+suites-preload-host += tests/host/abi_preload_domain.o
+suites-preload-host += tests/host/abi_preload_vfio.o
+suites-preload-host += tests/host/fault_inject_preload.o
 
 # benchmarks (make bench): kernel suites, the hosted core, a ring-3 program
+bench-kernel += bench/kernel/bench_costs.o
 bench-kernel += bench/kernel/bench_vtd.o
 bench-kernel += bench/kernel/bench_amdvi.o
 bench-kernel += bench/kernel/bench_user.o
 bench-host += bench/host/bench_iommufd.o
 
-# the host tools for people
+# the host tools for people; sanitize.c only in their own sanitized builds
+# their JSON: the writer and the table/register emitters the kernel shares
+tool-json := tools/jsonout.o lib/json.o $(acpi-json)
 tool-acpi += tools/iommu-acpi.o
 tool-acpi += tools/acpi_report.o
-tool-acpi += tools/jsonout.o
+tool-acpi += $(tool-json)
 tool-caps += tools/iommu-caps.o
-tool-caps += tools/jsonout.o
+tool-caps += $(tool-json)
+tool-san += tools/sanitize.o
+# each tool's fuzz target (tests/fuzz/*_tool_fuzz.c) runs it in-process
+tool-fuzz += tests/fuzz/toolrun.o
+tool-fuzz += tests/fuzz/acpi_tool_fuzz.o
+tool-fuzz += tests/fuzz/caps_tool_fuzz.o
 
 # --- ring-3 programs (tests/user/, bench/user/) ------------------------------
 # Each program in user-progs is linked into the kernel and runs as the test
@@ -371,8 +395,10 @@ $(eval $(call host-program,$(HB)/test-vtd,san,$(host-driver) $(vtd) $(runner) \
 # a Linux-style program: libc calls only, served by libiommufd-host.so
 $(eval $(call host-program,$(HB)/test-abi-preload,san,lib/strutil.o lib/failpoint.o \
 	$(runner) $(runner-host) $(suites-preload-host)))
-$(eval $(call host-program,$(HB)/iommu-acpi,san,$(acpi) $(acpi-json) lib/json.o $(tool-acpi)))
-$(eval $(call host-program,$(HB)/iommu-caps,san,$(acpi) $(acpi-json) lib/json.o $(tool-caps)))
+$(eval $(call host-program,$(HB)/test-tools,san,$(acpi) lib/strutil.o lib/failpoint.o \
+	$(sort $(tool-acpi) $(tool-caps)) $(tool-fuzz) $(runner) $(runner-host) $(suites-tools-host)))
+$(eval $(call host-program,$(HB)/iommu-acpi,san,$(acpi) $(tool-acpi) $(tool-san)))
+$(eval $(call host-program,$(HB)/iommu-caps,san,$(acpi) $(tool-caps) $(tool-san)))
 $(eval $(call host-program,$(HB)/libiommufd-host.so,pic,$(host-core) $(sim-preload),-ldl -lpthread))
 # make bench: optimized; make check runs the sanitized build once, small
 $(eval $(call host-program,$(HB)/bench-iommufd,opt,$(host-core) $(bench-host),-lpthread -lm))
@@ -556,7 +582,7 @@ FUZZTIME ?= 30
 FB := $(BUILD)/fuzz
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -I. -Iinclude/uapi -DCONFIG_KERNEL=0 -DCONFIG_DEBUG=1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_TARGETS := $(FB)/acpi-fuzz $(FB)/ioctl-fuzz
+FUZZ_TARGETS := $(FB)/acpi-fuzz $(FB)/ioctl-fuzz $(FB)/acpi-tool-fuzz $(FB)/caps-tool-fuzz
 
 $(FB)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -574,6 +600,10 @@ $(FB)/$(1): $$(addprefix $(FB)/obj/,$(2)) $(FB)/libarch-host.a
 endef
 $(eval $(call fuzz-target,acpi-fuzz,$(acpi) tests/fuzz/acpi_fuzz.o))
 $(eval $(call fuzz-target,ioctl-fuzz,$(host-core) tests/fuzz/ioctl_fuzz.o,-lpthread))
+$(eval $(call fuzz-target,acpi-tool-fuzz,$(acpi) $(tool-acpi) tests/fuzz/toolrun.o \
+	tests/fuzz/acpi_tool_fuzz.o))
+$(eval $(call fuzz-target,caps-tool-fuzz,$(acpi) $(tool-caps) tests/fuzz/toolrun.o \
+	tests/fuzz/caps_tool_fuzz.o))
 
 fuzz-targets: $(FUZZ_TARGETS)
 
@@ -622,3 +652,16 @@ clean:
 
 # (not in build/linux-vfio: make bench's Debian files, where conf-hooks.d is a folder)
 -include $(shell find $(BUILD) -path $(BUILD)/linux-vfio -prune -o -name '*.d' -type f -print 2>/dev/null)
+
+# --- Linux as the reference (not part of make check; long) -------------------
+.PHONY: linux-selftest linux-oracle
+
+# Linux 6.12's own iommufd selftest, unmodified, against libiommufd-host.so (scripts/linux-selftest)
+linux-selftest: host
+	@[ "$(SKIP_DEPS)" = 1 ] || scripts/deps linux
+	$(PYTHON) scripts/linux-selftest
+
+# Linux 6.12 built once (cached outside git) as the oracle for tests/user (scripts/linux-oracle)
+linux-oracle: host kernel
+	@[ "$(SKIP_DEPS)" = 1 ] || scripts/deps linux
+	$(PYTHON) scripts/linux-oracle

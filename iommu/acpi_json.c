@@ -22,6 +22,13 @@ static void json_log(struct json *j, const struct acpitab_log *log)
 			json_str(j, "(more messages did not fit and were dropped)");
 		json_arr_end(j);
 	}
+	/* the rules (dmar_rules.c, ivrs_rules.c) the messages came from, in order */
+	json_key(j, "rules");
+	json_arr(j);
+	for (int i = 0; i < log->n; i++)
+		if (log->msg[i].rule)
+			json_str(j, log->msg[i].rule);
+	json_arr_end(j);
 }
 
 static void json_header(struct json *j, const struct acpitab_hdr *h, bool valid,

@@ -36,3 +36,11 @@ bool failpoint_fired(void)
 {
 	return __atomic_load_n(&fired, __ATOMIC_SEQ_CST);
 }
+
+unsigned long failpoint_remaining(void)
+{
+	unsigned long at = __atomic_load_n(&armed_at, __ATOMIC_SEQ_CST);
+	unsigned long n = __atomic_load_n(&passed, __ATOMIC_SEQ_CST);
+
+	return at && n < at ? at - n : 0;
+}

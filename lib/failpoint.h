@@ -17,5 +17,7 @@ bool failpoint_hit(void);
 unsigned long failpoint_count(void);
 /* Whether the armed failure has been delivered since the last arm. */
 bool failpoint_fired(void);
+/* Sites still to pass before the armed failure, counting it (Linux's fail-nth); 0 once fired or disarmed. */
+unsigned long failpoint_remaining(void);
 
 #endif

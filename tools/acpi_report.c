@@ -192,3 +192,34 @@ bool report_table(const struct report_opts *o, const char *path,
 	}
 	return dmar.valid;
 }
+
+static void print_rules(const struct acpirule *rules, int n)
+{
+	static const char *const kinds[] = {
+		[ACPIRULE_RSVD] = "reserved bits 0x%llx", [ACPIRULE_MIN] = "at least %llu",
+		[ACPIRULE_MAX] = "at most %llu", [ACPIRULE_ALIGN] = "aligned to 0x%llx",
+	};
+
+	for (int i = 0; i < n; i++) {
+		const struct acpirule *r = &rules[i];
+		char what[96] = "";
+
+		if (r->kind != ACPIRULE_CHECK) {
+			int k = snprintf(what, sizeof(what), "%s (bytes +%u..%u): ", r->what, r->off,
+					 r->off + r->size - 1);
+
+			snprintf(what + k, sizeof(what) - k, kinds[r->kind], (unsigned long long)r->arg);
+		} else {
+			snprintf(what, sizeof(what), "%s", r->what);
+		}
+		printf("%-24s %-7s %s%s%s\n", r->id, r->level == ACPITAB_ERR ? "error" : "warning",
+		       what, *what && r->why ? "; " : "", r->why ? r->why : "");
+	}
+}
+
+void report_rules(void)
+{
+	printf("%-24s %-7s %s\n", "rule", "level", "what it bounds; the spec, or what Linux does");
+	print_rules(dmar_rules, dmar_nrules);
+	print_rules(ivrs_rules, ivrs_nrules);
+}
