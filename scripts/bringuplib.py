@@ -88,10 +88,20 @@ def extract_acpi(obj, outdir):
     return paths
 
 
+_tool_cache = {}
+
+
 def tool_json(data):
-    """iommu-acpi --json of these bytes, without its "file" key (None: no tool)."""
+    """iommu-acpi --json of these bytes, without its "file" key (None: no tool).
+    Runs share tables (every q35 VT-d run has the same DMAR): one tool run each."""
     if not os.access(IOMMU_ACPI, os.X_OK):
         return None
+    if data not in _tool_cache:
+        _tool_cache[data] = _run_tool(data)
+    return _tool_cache[data]
+
+
+def _run_tool(data):
     with tempfile.NamedTemporaryFile(suffix=".bin") as f:
         f.write(data)
         f.flush()

@@ -123,7 +123,7 @@ void console_replay(void)
  * Nothing chosen yet and something must be seen (panic): COM1 as it
  * always was, then what was printed so far.
  */
-static void console_emergency(void)
+static void console_fallback_com1(void)
 {
 	static struct uart com1 = { UART_IO, 0x3f8, NULL, CON_BAUD_DEFAULT, UART_CLOCK_DEFAULT };
 
@@ -238,7 +238,7 @@ __noreturn void panic(const char *fmt, ...)
 	va_list ap;
 
 	irq_disable();
-	console_emergency();
+	console_fallback_com1();
 	console_set_line_prefix(NULL);
 	if (nested++) {
 		console_write("\npanic while panicking\n", 23);
