@@ -196,6 +196,7 @@ suites-amdvi += tests/kernel/amdvi_encode.o
 suites-kernel += tests/kernel/platform.o
 suites-kernel += tests/kernel/runner_selftest.o
 suites-kernel += tests/kernel/acpi_live.o
+suites-kernel += tests/kernel/bringup_live.o
 suites-kernel += tests/kernel/user.o
 suites-kernel += tests/kernel/user_run.o
 suites-kernel += tests/kernel/iommu_env.o
