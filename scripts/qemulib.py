@@ -206,6 +206,10 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
             if qmp and summary is None and SUMMARY_RE.search(buf):
                 summary = SUMMARY_RE.search(buf)
                 screen = check_screen(qmp, log[:-4] + ".ppm", summary.group(0).decode().strip())
+                try:
+                    p.wait(timeout=10)  # check_screen quit QEMU over QMP
+                except subprocess.TimeoutExpired:
+                    p.kill()            # it could not: do not wait for the timeout
             if not gdb and time.time() - t0 > timeout:
                 p.kill()
                 p.wait()
