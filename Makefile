@@ -58,6 +58,7 @@ arch-x86 += arch/x86/kmalloc.o
 arch-x86 += arch/x86/acpi.o
 arch-x86 += arch/x86/pci.o
 arch-x86 += arch/x86/lapic.o
+arch-x86 += arch/x86/ioapic.o
 arch-x86 += arch/x86/tsc.o
 arch-x86 += arch/x86/fwcfg.o
 arch-x86 += arch/x86/watchdog.o
@@ -106,12 +107,14 @@ core += core/selftest.o
 
 # the driver interface, the self-test mock, the fault API
 iommu += iommu/iommu.o
+iommu += iommu/irq_remap.o
 mock += iommu/mock/mock.o
 iommu-hw += iommu/fault.o
 # the kernel's binding of drivers to the machine (ACPI, PCI)
 iommu-kernel += iommu/acpi_live.o
 iommu-kernel += iommu/iommu_init.o
 iommu-kernel += iommu/bringup.o
+iommu-kernel += iommu/irq_line.o
 
 # ACPI DMAR/IVRS parsers and capability-register decoders (kernel, tools, tests)
 acpi += iommu/acpitab.o
@@ -135,6 +138,7 @@ vtd += iommu/vtd/vtd_pgtable.o
 vtd += iommu/vtd/vtd_inval.o
 vtd += iommu/vtd/vtd_qi.o
 vtd += iommu/vtd/vtd_fault.o
+vtd += iommu/vtd/vtd_irq.o
 vtd-kernel += iommu/vtd/vtd_mem.o
 
 amdvi += iommu/amdvi/amdvi_pgtable.o
@@ -143,6 +147,7 @@ amdvi += iommu/amdvi/amdvi_event.o
 amdvi += iommu/amdvi/amdvi_devtab.o
 amdvi += iommu/amdvi/amdvi_init.o
 amdvi += iommu/amdvi/amdvi_domain.o
+amdvi += iommu/amdvi/amdvi_irq.o
 
 # the syscall stub: fd table and /dev/iommu (both builds), ring 3's system
 # calls and VFIO device files (kernel), the LD_PRELOAD front (hosted)
@@ -150,6 +155,7 @@ sim += ioctl-sim/fdtable.o
 sim += ioctl-sim/ioctl.o
 sim-kernel += ioctl-sim/syscall.o
 sim-kernel += ioctl-sim/vfio_dev.o
+sim-kernel += ioctl-sim/eventfd.o
 sim-preload += ioctl-sim/preload.o
 sim-preload += ioctl-sim/fault_inject.o
 
@@ -194,6 +200,7 @@ suites-amdvi += tests/kernel/amdvi_encode.o
 
 # kernel-only suites
 suites-kernel += tests/kernel/platform.o
+suites-kernel += tests/kernel/platform_lapic.o
 suites-kernel += tests/kernel/runner_selftest.o
 suites-kernel += tests/kernel/acpi_live.o
 suites-kernel += tests/kernel/bringup_live.o
@@ -204,6 +211,9 @@ suites-kernel += tests/kernel/dma_util.o
 suites-kernel += tests/kernel/dma_edu.o
 suites-kernel += tests/kernel/dma_storage.o
 suites-kernel += tests/kernel/dma_core.o
+suites-kernel += tests/kernel/irq_util.o
+suites-kernel += tests/kernel/irq.o
+suites-kernel += tests/kernel/irq_hw.o
 suites-kernel += tests/kernel/vtd_util.o
 suites-kernel += tests/kernel/vtd.o
 suites-kernel += tests/kernel/vtd_qi.o
@@ -249,17 +259,21 @@ suites-tools-host += tests/fuzz/tool_replay.o
 suites-amdvi-host += tests/host/hostutil.o
 suites-amdvi-host += tests/host/live_tables.o
 suites-amdvi-host += tests/host/amdvi_model.o
+suites-amdvi-host += tests/host/amdvi_rig.o
 suites-amdvi-host += tests/host/amdvi_ring.o
 suites-amdvi-host += tests/host/amdvi_events.o
 suites-amdvi-host += tests/host/amdvi_ivmd.o
 suites-amdvi-host += tests/host/amdvi_units.o
+suites-amdvi-host += tests/host/amdvi_irq.o
 
 suites-vtd-host += tests/host/hostutil.o
 suites-vtd-host += tests/host/live_tables.o
 suites-vtd-host += tests/host/vtd_model.o
 suites-vtd-host += tests/host/vtd_pgtable.o
 suites-vtd-host += tests/host/vtd_hw.o
+suites-vtd-host += tests/host/vtd_rig.o
 suites-vtd-host += tests/host/vtd_units.o
+suites-vtd-host += tests/host/vtd_irq.o
 
 suites-preload-host += tests/host/preload_exec.o
 suites-preload-host += tests/host/abi_preload.o

@@ -10,6 +10,7 @@
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/fwcfg.h"
+#include "arch/x86/ioapic.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
@@ -22,6 +23,7 @@
 #include "boot/bootinfo.h"
 #include "init/bringup.h"
 #include "iommu/iommu_init.h"
+#include "iommu/irq_remap.h"
 #include "ioctl-sim/syscall.h"
 #include "ioctl-sim/vfio_dev.h"
 #include "lib/string.h"
@@ -79,6 +81,8 @@ static void print_boot_summary(void)
 	printk("# cpu: %s, phys bits %u, nx %d, 1G pages %d, x2apic %d, tsc %llu MHz\n",
 	       cpu_feat.vendor, cpu_feat.phys_bits, cpu_feat.nx, cpu_feat.pdpe1gb,
 	       cpu_feat.x2apic, (unsigned long long)(tsc_hz() / 1000000));
+	printk("# lapic: %s, boot CPU APIC ID %u; MADT: %d processors, %d enabled\n",
+	       lapic_mode_str(), lapic_id(), acpi.madt.ncpus, acpi.madt.nenabled);
 }
 
 void boot_main(u32 magic, u32 info)
@@ -99,6 +103,7 @@ void boot_main(u32 magic, u32 info)
 	set_exit_mode();
 	acpi_init();
 	lapic_init();
+	ioapic_init();		/* every pin masked until a line is requested */
 	irq_enable();
 	tsc_calibrate();
 	watchdog_init();
@@ -107,6 +112,7 @@ void boot_main(u32 magic, u32 info)
 	smbios_init();
 	print_boot_summary();
 	iommu_init();		/* IOMMU driver by ACPI or iommu=, PCI devices bound */
+	irq_remap_report();
 	syscall_init();		/* ring 3's system calls, onto ioctl-sim */
 	vfio_dev_init();	/* /dev/vfio/devices/vfioN for ring 3 */
 	iommu_test_env_init();

@@ -141,6 +141,24 @@ bool sim_fd_is_ours(int fd)
 	return ours;
 }
 
+int sim_fd_new(const struct sim_file_ops *ops, void *private_data)
+{
+	struct sim_file *f = sim_file_alloc(ops, private_data);
+	int fd;
+
+	if (!f) {
+		kfree(private_data);
+		return -ENOMEM;
+	}
+	fd = sim_fd_reserve();
+	if (fd < 0) {
+		free_file(f);
+		return fd;
+	}
+	sim_fd_install(fd, f);
+	return fd;
+}
+
 int sim_fd_reserve(void)
 {
 	struct sim_fdtable *t = cur();
@@ -346,20 +364,8 @@ static const struct sim_file_ops anon_fops = {
 static int anon_fd_reserve(void)
 {
 	struct anon_file *a = kzalloc(sizeof(*a));
-	struct sim_file *f = a ? sim_file_alloc(NULL, a) : NULL;
-	int fd;
 
-	if (!f) {
-		kfree(a);
-		return -ENOMEM;
-	}
-	fd = sim_fd_reserve();
-	if (fd < 0) {
-		free_file(f);
-		return fd;
-	}
-	sim_fd_install(fd, f);
-	return fd;
+	return a ? sim_fd_new(NULL, a) : -ENOMEM;
 }
 
 static void anon_fd_install(int fd, const struct iommufd_anon_ops *ops, void *priv)

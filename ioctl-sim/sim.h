@@ -26,6 +26,8 @@ struct sim_file_ops {
 	long (*write)(struct sim_file *f, u64 ubuf, size_t n, u64 off);
 	/* mmap of [off, off + len): the physical (MMIO) address mapped there, 0 or -errno. */
 	int (*mmap)(struct sim_file *f, u64 off, u64 len, phys_addr_t *pa);
+	/* Which of POLLIN/POLLOUT would not block now (NULL: both). */
+	unsigned int (*poll)(struct sim_file *f);
 	/* The last reference went away (every fd closed, every get put). */
 	void (*release)(struct sim_file *f);
 };
@@ -69,6 +71,8 @@ struct sim_file *sim_file_alloc(const struct sim_file_ops *ops, void *private_da
 int sim_fd_reserve(void);
 void sim_fd_install(int fd, struct sim_file *f);
 void sim_fd_unreserve(int fd);
+/* A new file with ops on the lowest free fd; on failure private_data is freed. */
+int sim_fd_new(const struct sim_file_ops *ops, void *private_data);
 
 /* A reference on fd's file (NULL: -EBADF); drop it with sim_fput(). */
 struct sim_file *sim_fget(int fd);
@@ -96,6 +100,14 @@ struct sim_fdtable *sim_fdtable_current(void);
 /* Open files in all tables (leak check). */
 long sim_live_files(void);
 
+/*
+ * eventfd (eventfd.c, kernel): a 64-bit counter file. create: an fd with
+ * initval and Linux's EFD_* flags (-EINVAL for others). signal: add one,
+ * from any context (interrupt handlers). is: whether f is one.
+ */
+int sim_eventfd_create(u64 initval, int flags);
+void sim_eventfd_signal(struct sim_file *f);
+bool sim_file_is_eventfd(const struct sim_file *f);
 /* /dev/iommu: the file ops, and the context behind an iommufd fd. */
 extern const struct sim_file_ops iommufd_fops;
 /* Anonymous fds for the core; installed when /dev/iommu is first opened. */

@@ -28,6 +28,14 @@
 #define RLIM_NLIMITS		16
 #define RLIM_INFINITY		(~0ULL)
 #define UNKNOWN_SHOWN		3	/* unknown syscalls named per process */
+/* poll: events, and how long an infinite wait may last (never a hang) */
+#define POLLIN			0x001
+#define POLLOUT			0x004
+#define POLLERR			0x008
+#define POLLHUP			0x010
+#define POLLNVAL		0x020
+#define POLL_MAX_FDS		64
+#define POLL_FOREVER_MS		60000ULL
 
 struct linux_timespec {
 	s64 tv_sec, tv_nsec;
@@ -35,6 +43,11 @@ struct linux_timespec {
 
 struct linux_rlimit {
 	u64 rlim_cur, rlim_max;
+};
+
+struct linux_pollfd {
+	s32 fd;
+	s16 events, revents;
 };
 
 typedef long (*syscall_fn)(const u64 *arg);
@@ -239,6 +252,60 @@ static long sys_mprotect(const u64 *arg)
 	return uvm_protect(cur()->uvm, arg[0], arg[1], (u32)arg[2]);
 }
 
+static long sys_eventfd2(const u64 *arg)
+{
+	return sim_eventfd_create((u32)arg[0], (int)arg[1]);
+}
+
+static long sys_eventfd(const u64 *arg)
+{
+	return sim_eventfd_create((u32)arg[0], 0);
+}
+
+/* What each fd would do now; how many have something. Files without poll: both ways. */
+static int poll_scan(struct linux_pollfd *p, u32 n)
+{
+	int ready = 0;
+
+	for (u32 i = 0; i < n; i++) {
+		struct sim_file *f;
+		unsigned int mask;
+
+		p[i].revents = 0;
+		if (p[i].fd < 0)
+			continue;
+		if (stdio_open(p[i].fd)) {
+			mask = POLLIN | POLLOUT;	/* input at end of file, output always */
+		} else if (!(f = fget(p[i].fd))) {
+			mask = POLLNVAL;
+		} else {
+			mask = f->ops->poll ? f->ops->poll(f) : POLLIN | POLLOUT;
+			sim_fput(f);
+		}
+		p[i].revents = (s16)(mask & ((u16)p[i].events | POLLERR | POLLHUP | POLLNVAL));
+		ready += p[i].revents != 0;
+	}
+	return ready;
+}
+
+static long sys_poll(const u64 *arg)
+{
+	struct linux_pollfd p[POLL_MAX_FDS];
+	u32 n = (u32)arg[1];
+	s32 ms = (s32)arg[2];
+	u64 deadline = time_ns() + (ms < 0 ? POLL_FOREVER_MS : (u64)ms) * 1000000ULL;
+	int ready = 0;
+
+	if (n > POLL_MAX_FDS)
+		return -EINVAL;
+	if (n && copy_from_user(p, arg[0], n * sizeof(p[0])))
+		return -EFAULT;
+	sim_wait_until((ready = poll_scan(p, n)) > 0, deadline);
+	if (n && copy_to_user(arg[0], p, n * sizeof(p[0])))
+		return -EFAULT;
+	return ready;
+}
+
 static long sys_getpid(const u64 *arg)
 {
 	return cur()->pid;
@@ -328,6 +395,7 @@ static const syscall_fn syscalls[] = {
 	[__NR_write]		= sys_write,
 	[__NR_open]		= sys_open,
 	[__NR_close]		= sys_close,
+	[__NR_poll]		= sys_poll,
 	[__NR_mmap]		= sys_mmap,
 	[__NR_mprotect]		= sys_mprotect,
 	[__NR_munmap]		= sys_munmap,
@@ -341,6 +409,8 @@ static const syscall_fn syscalls[] = {
 	[__NR_clock_gettime]	= sys_clock_gettime,
 	[__NR_exit_group]	= sys_exit,
 	[__NR_openat]		= sys_openat,
+	[__NR_eventfd]		= sys_eventfd,
+	[__NR_eventfd2]		= sys_eventfd2,
 	[__NR_prlimit64]		= sys_prlimit64,
 };
 

@@ -124,6 +124,7 @@ enum iommu_fault_kind {
 	IOMMU_FAULT_KIND_TABLE,		/* malformed or unreadable translation structure */
 	IOMMU_FAULT_KIND_OVERFLOW,	/* the unit's fault log overflowed: faults were lost */
 	IOMMU_FAULT_KIND_OTHER,
+	IOMMU_FAULT_KIND_INTR,		/* an interrupt blocked by remapping (addr: entry index) */
 };
 
 /* Access type of a fault, and in a match. */
@@ -184,6 +185,8 @@ struct iommu_device {
 	 * do). Tests that check fault records skip with this reason instead.
 	 */
 	const char *no_fault_log;
+	/* The same for interrupts remapping blocked (NULL: they are recorded). */
+	const char *no_intr_fault_log;
 	struct list_head node;	/* in the global unit list */
 };
 

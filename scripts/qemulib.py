@@ -98,6 +98,13 @@ def image_takes_append(boot):
     return boot in ("elf", "pvh")
 
 
+def unmet_needs(sec):
+    """Why this machine cannot run the configuration (needs = kvm), or ""."""
+    if "kvm" in sec.get("needs", "").split() and not kvm_usable():
+        return "needs /dev/kvm (QEMU 7.2 has x2APIC and EIM only under KVM)"
+    return ""
+
+
 def command(sec, image=None, append="", accel="tcg", gdb=False):
     """The qemu-system-x86_64 argument list for a config section."""
     boot = sec.get("boot", "elf")
@@ -160,8 +167,8 @@ class Run:
 def run(name, sec, image=None, append="", accel=None, timeout=None,
         live=False, log=None, gdb=False, out=sys.stdout):
     """Boot once; stream the serial log to `out` when live."""
-    accel = accel or os.environ.get("IOMMU_TESTOS_ACCEL", "tcg")
-    if accel == "kvm" and not kvm_usable():
+    accel = accel or sec.get("accel") or os.environ.get("IOMMU_TESTOS_ACCEL", "tcg")
+    if accel.startswith("kvm") and not kvm_usable():
         accel = "tcg"
     timeout = float(timeout or sec.get("timeout", "180"))
     os.makedirs(os.path.join(BUILD, "logs"), exist_ok=True)
@@ -228,7 +235,7 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
             if status == "error":
                 f.write(err)
             # KVM on nested/paravirtual hosts can fail where TCG works
-            if accel == "kvm" and b"KVM internal error" in buf + err:
+            if accel.startswith("kvm") and b"KVM internal error" in buf + err:
                 f.write(b"\n# qemu: KVM failed, retrying with TCG\n")
                 return run(name, sec, image, append, "tcg", timeout, live, log, gdb, out)
     return Run(name, status, code, time.time() - t0, log, cmd, accel, screen)

@@ -34,6 +34,8 @@ void host_mmio_reset(void);
 
 /* trap.c: deliver an MSI: the handler irq_alloc_vector() put on this vector runs. */
 void host_msi(u32 data);
+/* trap.c: the local APIC's mode lapic_x2apic() reports (default xAPIC). */
+void host_set_x2apic(bool on);
 
 /*
  * platform.c: pins count against the process's RLIMIT_MEMLOCK, as on

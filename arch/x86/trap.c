@@ -105,6 +105,15 @@ int irq_alloc_vector(irq_handler_t fn, void *ctx)
 	return -ENOSPC;
 }
 
+long irq_vectors_used(void)
+{
+	long n = 0;
+
+	for (int v = VEC_FIRST_IRQ; v < VEC_SPURIOUS; v++)
+		n += READ_ONCE(irqs[v].fn) != NULL;
+	return n;
+}
+
 u64 irq_count(int vector)
 {
 	return vector >= 0 && vector < 256 ? READ_ONCE(irqs[vector].count) : 0;

@@ -49,7 +49,10 @@ int irq_register(int vector, irq_handler_t fn, void *ctx);
 void irq_unregister(int vector);
 /* Allocate a free vector and register fn on it; returns the vector or -ENOSPC. */
 int irq_alloc_vector(irq_handler_t fn, void *ctx);
+/* Interrupts taken on vector since it was registered (counted with or without a handler). */
 u64 irq_count(int vector);
+/* Vectors with a handler (leak check). */
+long irq_vectors_used(void);
 
 /*
  * Call fn(arg); if it raises a CPU exception, print the dump (when verbose)

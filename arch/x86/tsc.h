@@ -44,6 +44,9 @@ bool deadline_passed(deadline_t d);
 		__r;                                                       \
 	})
 
+/* PIT channel 0 as an interrupt source (ISA IRQ 0) at about hz; 0 stops it. */
+void pit_periodic(u32 hz);
+
 /* Second clock sources, for checking the TSC. Return 0 when absent. */
 u64 pmtimer_ns(void);
 bool pmtimer_present(void);

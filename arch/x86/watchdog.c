@@ -18,6 +18,7 @@
 #define TICK_MS		100
 
 static int vector = -1;
+static u32 per_tick;
 static volatile u64 ticks;
 static volatile u64 deadline_ns;	/* 0: disarmed */
 static const char *volatile armed_for;
@@ -46,8 +47,6 @@ static void tick(struct trap_frame *tf, void *ctx)
 
 void watchdog_init(void)
 {
-	u32 per_tick;
-
 	if (!lapic_enabled())
 		return;
 	lapic_write_reg(TIMER_DIV, 0x3);	/* divide by 16 */
@@ -59,8 +58,14 @@ void watchdog_init(void)
 	if (!per_tick)
 		return;
 	vector = irq_alloc_vector(tick, NULL);
+	watchdog_cpu_start();
+}
+
+void watchdog_cpu_start(void)
+{
 	if (vector < 0)
 		return;
+	lapic_write_reg(TIMER_DIV, 0x3);
 	lapic_write_reg(LVT_TIMER, (u32)vector | LVT_PERIODIC);
 	lapic_write_reg(TIMER_INIT, per_tick);
 }

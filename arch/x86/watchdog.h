@@ -12,6 +12,8 @@
 typedef void (*watchdog_fn)(struct trap_frame *tf, const char *what);
 
 void watchdog_init(void);
+/* Start this CPU's tick (after its APIC was enabled or re-enabled). */
+void watchdog_cpu_start(void);
 bool watchdog_running(void);
 /* Fire after ms: call fn (NULL: dump and end the run as crashed). */
 void watchdog_arm(u64 ms, const char *what, watchdog_fn fn);

@@ -377,6 +377,7 @@ static void dte_for(struct amdvi_domain *d, struct amdvi_dev *ad, u64 dte[4])
 	default:
 		amdvi_dte_blocked(dte, ad->ivrs_bits);
 	}
+	dte[2] |= amdvi_ir_dte2(ad->unit, ad->devid);	/* its interrupts stay remapped */
 }
 
 static void account_attach(struct amdvi_domain *d, struct amdvi_dev *ad, bool on)
@@ -414,6 +415,14 @@ static int write_dtes(struct amdvi_dev *ad, const u64 dte[4])
 	int n = amdvi_dev_devids(ad, ids);
 
 	return amdvi_dte_set_many(ad->unit, ids, n, dte);
+}
+
+int amdvi_dev_refresh(struct amdvi_dev *ad)
+{
+	u64 dte[4];
+
+	dte_for(ad->domain ? ad->domain : &amdvi_blocked, ad, dte);
+	return write_dtes(ad, dte);
 }
 
 static int amdvi_attach_dev(struct iommu_domain *dom, struct iommu_dev *dev)
@@ -499,6 +508,17 @@ static void ats_setup(struct amdvi_dev *ad, struct pci_dev *p, u32 ivrs_ext)
 }
 
 static LIST_HEAD(amdvi_devs);
+
+struct amdvi_dev *amdvi_dev_of_devid(struct amdvi_unit *u, u16 devid)
+{
+	struct amdvi_dev *o;
+
+	list_for_each_entry(o, &amdvi_devs, node)
+		if (o->unit == u && (o->devid == devid || o->alias == devid ||
+				     (o->has_qalias && o->qalias == devid)))
+			return o;
+	return NULL;
+}
 
 /* Does another probed device (one that can do DMA) use devid on unit u? */
 static struct amdvi_dev *devid_owner(struct amdvi_unit *u, u16 devid)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The software AMD-Vi unit behind the register hooks of struct amdvi_unit:
- * executes commands from the ring, stores COMPLETION_WAIT data, logs events.
- * Only what the driver's ring and log code needs; no translation.
+ * executes commands from the ring, stores COMPLETION_WAIT data, logs events,
+ * remaps interrupts (spec 2.2.5) through caches; no DMA translation.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -72,9 +72,27 @@ static bool cmd_legal(const u64 c[2])
 		return !(c[1] & GENMASK_ULL(11, 1));
 	case AMDVI_CMD_INV_IOMMU_ALL:
 		return !(c[0] & GENMASK_ULL(59, 0)) && !c[1];
+	case AMDVI_CMD_INV_INTR_TABLE:
+		return !(c[0] & GENMASK_ULL(59, 16)) && !c[1];
 	default:
 		return false;
 	}
+}
+
+/* The caches an invalidation command drops (spec 2.4.2, 2.4.5, 2.4.8). */
+static void cache_inval(struct amdvi_model *m, const u64 c[2])
+{
+	u64 op = FIELD_GET(AMDVI_CMD_OPCODE, c[0]);
+	u16 devid = (u16)FIELD_GET(AMDVI_CMD_DEVID, c[0]);
+
+	for (size_t i = 0; i < ARRAY_SIZE(m->dte_cache); i++)
+		if (op == AMDVI_CMD_INV_IOMMU_ALL ||
+		    (op == AMDVI_CMD_INV_DEVTAB_ENTRY && m->dte_cache[i].devid == devid))
+			m->dte_cache[i].valid = false;
+	for (size_t i = 0; i < ARRAY_SIZE(m->irte_cache); i++)
+		if (op == AMDVI_CMD_INV_IOMMU_ALL ||
+		    (op == AMDVI_CMD_INV_INTR_TABLE && m->irte_cache[i].devid == devid))
+			m->irte_cache[i].valid = false;
 }
 
 /* Execute up to max commands (-1: all). */
@@ -107,6 +125,8 @@ static void run(struct amdvi_unit *u, int max)
 		} else if (FIELD_GET(AMDVI_CMD_OPCODE, c[0]) == AMDVI_CMD_COMPLETION_WAIT &&
 			   (c[0] & AMDVI_CW_S) && !m->no_store) {
 			*(u64 *)(uintptr_t)(c[0] & AMDVI_CW_ADDR) = c[1];
+		} else {
+			cache_inval(m, c);
 		}
 		if (m->nexec < MODEL_EXEC_LOG) {
 			m->exec[m->nexec][0] = c[0];
@@ -142,6 +162,8 @@ static void on_write(struct amdvi_unit *u, u32 off, u64 v)
 		set_status(m, 0, v & AMDVI_STS_W1C);
 		break;
 	case AMDVI_CONTROL:
+		m->iommu_disables += (m->last_ctrl & AMDVI_CTRL_IOMMU_EN) && !(v & AMDVI_CTRL_IOMMU_EN);
+		m->last_ctrl = v;
 		set_status(m, (v & AMDVI_CTRL_EVTLOG_EN) ? AMDVI_STS_EVT_RUN : 0,
 			   (v & AMDVI_CTRL_EVTLOG_EN) ? 0 : AMDVI_STS_EVT_RUN);
 		/* CmdBufEn 0 -> 1 restarts fetching at the head */
@@ -215,4 +237,106 @@ void model_unit_destroy(struct amdvi_unit *u)
 	amdvi_cmd_fini(u);
 	kfree(u->model);
 	kfree(u);
+}
+
+/* --- interrupt remapping (spec 2.2.5) --- */
+
+static const u64 *cached_dte(struct amdvi_model *m, u16 devid)
+{
+	const u64 *mem = (const u64 *)(uintptr_t)(reg(m, AMDVI_DEVTAB_BASE) & AMDVI_BASE_ADDR);
+	u32 slot;
+
+	for (size_t i = 0; i < ARRAY_SIZE(m->dte_cache); i++)
+		if (m->dte_cache[i].valid && m->dte_cache[i].devid == devid)
+			return m->dte_cache[i].dte;
+	slot = m->cache_next++ % ARRAY_SIZE(m->dte_cache);
+	m->dte_cache[slot].valid = true;
+	m->dte_cache[slot].devid = devid;
+	memcpy(m->dte_cache[slot].dte, mem + 4 * (size_t)devid, 32);
+	return m->dte_cache[slot].dte;
+}
+
+static const u64 *cached_irte(struct amdvi_model *m, u16 devid, u16 index, u64 table, bool ga)
+{
+	u32 slot;
+
+	for (size_t i = 0; i < ARRAY_SIZE(m->irte_cache); i++)
+		if (m->irte_cache[i].valid && m->irte_cache[i].devid == devid &&
+		    m->irte_cache[i].index == index)
+			return m->irte_cache[i].raw;
+	slot = m->cache_next++ % ARRAY_SIZE(m->irte_cache);
+	m->irte_cache[slot].valid = true;
+	m->irte_cache[slot].devid = devid;
+	m->irte_cache[slot].index = index;
+	if (ga) {
+		memcpy(m->irte_cache[slot].raw, (const u64 *)(uintptr_t)table + 2 * index, 16);
+	} else {
+		m->irte_cache[slot].raw[0] = ((const u32 *)(uintptr_t)table)[index];
+		m->irte_cache[slot].raw[1] = 0;
+	}
+	return m->irte_cache[slot].raw;
+}
+
+/* Target abort; an IO_PAGE_FAULT with I=1 unless suppressed. */
+static struct model_intr blocked(struct amdvi_unit *u, u16 devid, const u64 *dte, u64 addr,
+				 u16 flags, bool suppress)
+{
+	struct amdvi_model *m = u->model;
+	struct model_intr r = { .delivered = false };
+
+	if (suppress || (dte && (dte[1] & AMDVI_DTE1_SA)))
+		return r;
+	r.flags = flags | AMDVI_EVF_I;
+	m->intr_events++;
+	model_log_event(u, FIELD_PREP(AMDVI_EVT_CODE, (u64)AMDVI_EVT_IO_PAGE_FAULT) |
+			FIELD_PREP(AMDVI_EVT_FLAGS, (u64)r.flags) |
+			FIELD_PREP(AMDVI_EVT_DOMID, dte ? dte[1] & AMDVI_DTE1_DOMID : 0) | devid, addr);
+	return r;
+}
+
+struct model_intr model_interrupt(struct amdvi_unit *u, u16 devid, u64 addr, u32 data)
+{
+	struct amdvi_model *m = u->model;
+	u64 ctrl = reg(m, AMDVI_CONTROL);
+	struct model_intr r = { .delivered = true, .vector = (u8)data,
+				.dest = (u32)((addr >> 12) & 0xff) };
+	bool ga = ctrl & AMDVI_CTRL_GA_EN, xt = ctrl & AMDVI_CTRL_XT_EN;
+	const u64 *dte, *e;
+	u32 index = data & AMDVI_MSI_INDEX, len;
+
+	if (!(ctrl & AMDVI_CTRL_IOMMU_EN))
+		return r;			/* untranslated: as sent */
+	dte = cached_dte(m, devid);
+	if (!(dte[0] & AMDVI_DTE0_V) || !(dte[2] & AMDVI_DTE2_IV))
+		return r;			/* no interrupt map: as sent */
+	if ((data >> 8 & 7) > 1)
+		return blocked(u, devid, dte, addr, 0, true);	/* NMI/INIT/...: no pass bits here */
+	switch (FIELD_GET(AMDVI_DTE2_INTCTL, dte[2])) {
+	case AMDVI_INTCTL_PASS:
+		return r;
+	case AMDVI_INTCTL_REMAP:
+		break;
+	default:				/* abort, or reserved */
+		return blocked(u, devid, dte, addr, 0, false);
+	}
+	len = 1u << FIELD_GET(AMDVI_DTE2_INTTABLEN, dte[2]);
+	if (index >= len)
+		return blocked(u, devid, dte, addr, 0, false);
+	e = cached_irte(m, devid, (u16)index, dte[2] & AMDVI_DTE2_INTTAB, ga);
+	if (!(e[0] & AMDVI_IRTE_REMAPEN))
+		return blocked(u, devid, dte, addr, 0, e[0] & AMDVI_IRTE_SUPIOPF);
+	if ((e[0] & AMDVI_IRTE_GUEST) || FIELD_GET(AMDVI_IRTE_INTTYPE, e[0]) > 1 ||
+	    (!ga && (e[0] & AMDVI_IRTE_RSVD)) ||
+	    (ga && ((e[0] & AMDVI_GA_RSVD_LO) || (e[1] & AMDVI_GA_RSVD_HI))))
+		return blocked(u, devid, dte, addr, AMDVI_EVF_RZ, false);
+	if (!ga) {
+		r.vector = (u8)FIELD_GET(AMDVI_IRTE_VECTOR, e[0]);
+		r.dest = (u32)FIELD_GET(AMDVI_IRTE_DEST, e[0]);
+		return r;
+	}
+	r.vector = (u8)FIELD_GET(AMDVI_GA_VECTOR, e[1]);
+	r.dest = (u32)(FIELD_GET(AMDVI_GA_DEST_LO, e[0]) | FIELD_GET(AMDVI_GA_DEST_HI, e[1]) << 24);
+	if (!xt && r.dest > 0xff)
+		return blocked(u, devid, dte, addr, AMDVI_EVF_RZ, false);	/* 8 bits without XTEn */
+	return r;
 }

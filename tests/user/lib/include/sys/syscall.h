@@ -9,6 +9,7 @@
 #define SYS_write		__NR_write
 #define SYS_open		__NR_open
 #define SYS_close		__NR_close
+#define SYS_poll		__NR_poll
 #define SYS_mmap		__NR_mmap
 #define SYS_mprotect		__NR_mprotect
 #define SYS_munmap		__NR_munmap
@@ -23,5 +24,6 @@
 #define SYS_exit_group		__NR_exit_group
 #define SYS_openat		__NR_openat
 #define SYS_prlimit64		__NR_prlimit64
+#define SYS_eventfd2		__NR_eventfd2
 
 #endif
