@@ -16,6 +16,27 @@ void json_init(struct json *j, json_sink put, void *ctx)
 	j->first[0] = true;
 }
 
+static void buf_sink(void *ctx, const char *s, size_t n)
+{
+	struct json_buf *b = ctx;
+
+	if (b->used + n >= b->size) {
+		b->lost += n;
+		return;
+	}
+	memcpy(b->mem + b->used, s, n);
+	b->used += n;
+	b->mem[b->used] = 0;
+}
+
+void json_init_buf(struct json *j, struct json_buf *b, char *mem, size_t size)
+{
+	*b = (struct json_buf){ mem, size, 0, 0 };
+	if (size)
+		mem[0] = 0;
+	json_init(j, buf_sink, b);
+}
+
 static void out(struct json *j, const char *s, size_t n)
 {
 	j->put(j->ctx, s, n);

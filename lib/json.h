@@ -24,6 +24,15 @@ struct json {
 };
 
 void json_init(struct json *j, json_sink put, void *ctx);
+
+/* A buffer to write into, kept NUL-terminated; what does not fit is counted in lost. */
+struct json_buf {
+	char *mem;
+	size_t size, used, lost;
+};
+
+/* Start j writing into b's size bytes at mem. */
+void json_init_buf(struct json *j, struct json_buf *b, char *mem, size_t size);
 void json_obj(struct json *j);		/* { */
 void json_obj_end(struct json *j);	/* } */
 void json_arr(struct json *j);		/* [ */

@@ -8,23 +8,11 @@
 #include "tests/ktest.h"
 
 static char out[512];
-static size_t used;
-
-static void sink(void *ctx, const char *s, size_t n)
-{
-	(void)ctx;
-	if (used + n < sizeof(out)) {
-		memcpy(out + used, s, n);
-		used += n;
-		out[used] = 0;
-	}
-}
+static struct json_buf buf;
 
 static void start(struct json *j)
 {
-	used = 0;
-	out[0] = 0;
-	json_init(j, sink, NULL);
+	json_init_buf(j, &buf, out, sizeof(out));
 }
 
 KTEST(lib, test_lib_json_nesting)
@@ -47,6 +35,10 @@ KTEST(lib, test_lib_json_nesting)
 	report(!strcmp(out, "{\"a\":18446744073709551615,\"b\":[-5,true,null,{}],\"c\":\"\"}"),
 	       "commas only between members: %s", out);
 	report(j.bytes == strlen(out) && j.depth == 0, "bytes counted, back at depth 0");
+	json_init_buf(&j, &buf, out, 8);
+	json_str(&j, "0123456789");
+	report(!strcmp(out, "\"012345") && buf.lost == 5,
+	       "a buffer too small keeps its NUL and counts what it lost (%zu)", buf.lost);
 }
 
 KTEST(lib, test_lib_json_escapes)
