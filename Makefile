@@ -44,6 +44,13 @@ boot += boot/cmdline.o
 
 arch-x86 += arch/x86/entry.o
 arch-x86 += arch/x86/console.o
+arch-x86 += arch/x86/consetup.o
+arch-x86 += arch/x86/conscfg.o
+arch-x86 += arch/x86/uart.o
+arch-x86 += arch/x86/screen.o
+arch-x86 += arch/x86/font8x8.o
+arch-x86 += arch/x86/smbios.o
+arch-x86 += arch/x86/smbios_live.o
 arch-x86 += arch/x86/cpu.o
 arch-x86 += arch/x86/trap.o
 arch-x86 += arch/x86/pmm.o
@@ -62,6 +69,9 @@ arch-x86 += arch/x86/proc.o
 arch-x86 += arch/x86/uaccess.o
 arch-x86 += arch/x86/smp.o
 arch-x86 += arch/x86/trampoline.o
+
+# the parts of arch/x86 that only parse and draw into memory (test-lib runs them hosted)
+arch-pure := arch/x86/conscfg.o arch/x86/screen.o arch/x86/font8x8.o arch/x86/smbios.o
 
 # the hosted twin of arch/x86 (an archive: a program takes what it calls)
 arch-host += arch/host/kmalloc.o
@@ -86,6 +96,7 @@ lib += lib/idtable.o
 lib += lib/failpoint.o
 lib += lib/refcount.o
 lib += lib/lockdep.o
+lib += lib/json.o
 
 # the iommufd core
 core += core/main.o
@@ -108,6 +119,7 @@ iommu-hw += iommu/fault.o
 # the kernel's binding of drivers to the machine (ACPI, PCI)
 iommu-kernel += iommu/acpi_live.o
 iommu-kernel += iommu/iommu_init.o
+iommu-kernel += iommu/bringup.o
 iommu-kernel += iommu/irq_line.o
 
 # ACPI DMAR/IVRS parsers and capability-register decoders (kernel, tools, tests)
@@ -121,6 +133,9 @@ acpi += iommu/ivrs_rules.o
 acpi += iommu/regfield.o
 acpi += iommu/vtd/vtd_caps.o
 acpi += iommu/amdvi/amdvi_caps.o
+# the same, as JSON (iommu-acpi/iommu-caps --json, the bring-up line); needs lib/json.o
+acpi-json += iommu/regfield_json.o
+acpi-json += iommu/acpi_json.o
 
 vtd += iommu/vtd/vtd_init.o
 vtd += iommu/vtd/vtd_ctx.o
@@ -156,6 +171,7 @@ testdev += testdev/nvme.o
 testdev += testdev/ahci.o
 
 init += init/main.o
+init += init/bringup.o
 
 # the test runner and its two environments
 runner += tests/ktest.o
@@ -173,6 +189,10 @@ suites-lib += tests/kernel/lib_itree.o
 suites-lib += tests/kernel/lib_idtable.o
 suites-lib += tests/kernel/lib_lockdep.o
 suites-lib += tests/kernel/platform_bootinfo.o
+suites-lib += tests/kernel/platform_console.o
+suites-lib += tests/kernel/platform_screen.o
+suites-lib += tests/kernel/platform_smbios.o
+suites-lib += tests/kernel/lib_json.o
 # core, abi and fault-inject suites (kernel and build/host/test-core)
 suites-core += tests/kernel/core_util.o
 suites-core += tests/kernel/core_objects.o
@@ -192,6 +212,7 @@ suites-kernel += tests/kernel/platform.o
 suites-kernel += tests/kernel/platform_lapic.o
 suites-kernel += tests/kernel/runner_selftest.o
 suites-kernel += tests/kernel/acpi_live.o
+suites-kernel += tests/kernel/bringup_live.o
 suites-kernel += tests/kernel/user.o
 suites-kernel += tests/kernel/user_run.o
 suites-kernel += tests/kernel/iommu_env.o
@@ -278,6 +299,7 @@ bench-host += bench/host/bench_iommufd.o
 
 # the host tools for people; sanitize.c only in their own sanitized builds
 tool-common += tools/jsonout.o
+tool-common += $(acpi-json)
 tool-acpi += tools/iommu-acpi.o
 tool-acpi += tools/acpi_report.o
 tool-caps += tools/iommu-caps.o
@@ -331,7 +353,7 @@ user-dirs := tests/user tests/user/helpers bench/user
 
 # --- the programs, as lists of components ------------------------------------
 kernel-objs := $(addprefix $(KB)/,$(boot-asm) $(boot) $(arch-x86) $(lib-asm) $(lib-libc) $(lib) \
-	$(core) $(iommu) $(mock) $(iommu-hw) $(iommu-kernel) $(acpi) $(vtd) $(vtd-kernel) \
+	$(core) $(iommu) $(mock) $(iommu-hw) $(iommu-kernel) $(acpi) $(acpi-json) $(vtd) $(vtd-kernel) \
 	$(amdvi) $(sim) $(sim-kernel) $(testdev) $(init) $(runner) $(runner-kernel) \
 	$(suites-lib) $(suites-core) $(suites-amdvi) $(suites-kernel) $(bench-kernel))
 kernel-objs += $(patsubst %,$(KB)/tests/user/%.prog.o,$(user-progs) $(user-helpers))
@@ -386,7 +408,7 @@ $(if $(filter fuzz,$(2)),,HOST_PROGRAMS += $(1))
 endef
 
 $(eval $(call host-program,$(HB)/test-lib,ubsan,$(lib-libc) $(lib) $(boot) \
-	$(runner) $(runner-host) $(suites-lib)))
+	$(arch-pure) $(runner) $(runner-host) $(suites-lib)))
 $(eval $(call host-program,$(HB)/test-core,san,$(host-core) $(runner) $(runner-host) \
 	$(suites-core) $(suites-core-host) $(fuzz-replay),-lpthread))
 $(eval $(call host-program,$(HB)/test-acpi,san,$(acpi) $(lib) \
@@ -403,8 +425,8 @@ $(eval $(call host-program,$(HB)/test-abi-preload,san,$(lib) \
 $(eval $(call host-program,$(HB)/test-tools,san,$(acpi) $(lib) $(tool-common) $(tool-acpi) \
 	$(tool-caps) $(tool-fuzz-run) $(tool-fuzz-acpi) $(tool-fuzz-caps) $(runner) $(runner-host) \
 	$(suites-tools-host) $(fuzz-replay)))
-$(eval $(call host-program,$(HB)/iommu-acpi,san,$(acpi) $(tool-common) $(tool-acpi) $(tool-san)))
-$(eval $(call host-program,$(HB)/iommu-caps,san,$(acpi) $(tool-common) $(tool-caps) $(tool-san)))
+$(eval $(call host-program,$(HB)/iommu-acpi,san,$(acpi) $(lib) $(tool-common) $(tool-acpi) $(tool-san)))
+$(eval $(call host-program,$(HB)/iommu-caps,san,$(acpi) $(lib) $(tool-common) $(tool-caps) $(tool-san)))
 $(eval $(call host-program,$(HB)/libiommufd-host.so,pic,$(host-core) $(sim-preload),-ldl -lpthread))
 # make bench: optimized; make check runs the sanitized build once, small
 $(eval $(call host-program,$(HB)/bench-iommufd,opt,$(host-core) $(bench-host),-lpthread -lm))
@@ -434,8 +456,19 @@ HOST_TESTS := $(filter $(HB)/test-%,$(HOST_PROGRAMS)) $(HB)/test-bench-iommufd $
 HOST_TOOLS := $(HB)/iommu-acpi $(HB)/iommu-caps
 HOST_LIBS := $(HB)/libiommufd-host.so
 
-.PHONY: all kernel iso netboot host check run bench clean deps qemu qemu-gdb fuzz fuzz-run fuzz-targets soak lava
-all: kernel iso netboot host
+# ACPI tables the QEMU configurations inject with -acpitable (SPCRs naming a
+# console), compiled from their source by iasl (acpica-tools)
+ACPI_TABLES := $(patsubst tests/fixtures/acpi/spcr/%.asl,$(BUILD)/acpi/%.aml,\
+	$(wildcard tests/fixtures/acpi/spcr/*.asl))
+
+.PHONY: all kernel iso netboot host acpi-tables check run bench clean deps qemu qemu-gdb fuzz fuzz-run fuzz-targets soak lava
+all: kernel iso netboot host acpi-tables
+acpi-tables: $(ACPI_TABLES)
+
+$(BUILD)/acpi/%.aml: tests/fixtures/acpi/spcr/%.asl
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  IASL    $<")
+	$(Q)iasl -p $(BUILD)/acpi/$* $< >$(BUILD)/acpi/$*.log 2>&1 || { cat $(BUILD)/acpi/$*.log; exit 1; }
 
 kernel: $(BUILD)/iommu-testos.elf $(BUILD)/iommu-testos-pvh.elf
 iso: $(BUILD)/iommu-testos.iso
@@ -546,7 +579,8 @@ $(HB)/test-user-%: $(HB)/user-% $(HOST_LIBS)
 	$(Q)printf '#!/bin/sh\n# tests/user/%s.c on Linux, /dev/iommu from libiommufd-host.so,\n# with the 8 MiB memlock limit Linux gives by default\nulimit -S -l 8192 2>/dev/null\nd=$$(dirname "$$0")\nLD_PRELOAD="$$d/libiommufd-host.so" exec "$$d/user-%s" "$$@"\n' $* $* > $@
 	$(Q)chmod +x $@
 
-$(HB)/test-ktap: tests/host/ktap_selftest.py scripts/ktaplib.py scripts/ktapreport.py scripts/junit.xsd
+$(HB)/test-ktap: tests/host/ktap_selftest.py scripts/ktaplib.py scripts/ktapreport.py scripts/junit.xsd \
+		scripts/bringuplib.py scripts/screenlib.py $(HB)/iommu-acpi
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)printf '#!/bin/sh\n# scripts/ktaplib.py against good and broken logs\nexec $(PYTHON) "$$(dirname "$$0")/../../tests/host/ktap_selftest.py"\n' > $@
@@ -576,9 +610,9 @@ FUZZTIME ?= 30
 FB := $(BUILD)/fuzz
 $(eval $(call host-program,$(FB)/acpi-fuzz,fuzz,$(acpi) $(fuzz-acpi)))
 $(eval $(call host-program,$(FB)/ioctl-fuzz,fuzz,$(host-core) $(fuzz-ioctl),-lpthread))
-$(eval $(call host-program,$(FB)/acpi-tool-fuzz,fuzz,$(acpi) $(tool-common) $(tool-acpi) \
+$(eval $(call host-program,$(FB)/acpi-tool-fuzz,fuzz,$(acpi) $(lib) $(tool-common) $(tool-acpi) \
 	$(tool-fuzz-run) $(tool-fuzz-acpi)))
-$(eval $(call host-program,$(FB)/caps-tool-fuzz,fuzz,$(acpi) $(tool-common) $(tool-caps) \
+$(eval $(call host-program,$(FB)/caps-tool-fuzz,fuzz,$(acpi) $(lib) $(tool-common) $(tool-caps) \
 	$(tool-fuzz-run) $(tool-fuzz-caps)))
 FUZZ_TARGETS := $(FB)/acpi-fuzz $(FB)/ioctl-fuzz $(FB)/acpi-tool-fuzz $(FB)/caps-tool-fuzz
 

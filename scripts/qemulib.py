@@ -11,7 +11,10 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+
+from screenlib import check_screen
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
@@ -34,8 +37,19 @@ def load_configs(path=None):
 PCI_IDS = {
     "edu": "1234:11e8", "nvme": "1b36:0010", "pcie-root-port": "1b36:000c",
     "pci-bridge": "1b36:0001", "pcie-pci-bridge": "1b36:000e", "ich9-ahci": "8086:2922", "amd-iommu": "1022:0010",
-    "pci-testdev": "1b36:0005", "virtio-net-pci": "1af4:1041",
+    "pci-testdev": "1b36:0005", "virtio-net-pci": "1af4:1041", "pci-serial": "1b36:0002",
 }
+
+# Where a configuration's report comes out (key `console`): COM1 (the
+# default), COM2 with COM1 present but going nowhere, or a chardev named con0
+# that the configuration's own -device (a pci-serial card) uses, with no COM1.
+CONSOLES = {
+    "com1": ["-serial", "stdio"],
+    "com2": ["-serial", "null", "-serial", "stdio"],
+    "chardev": ["-serial", "none", "-chardev", "stdio,id=con0"],
+}
+# the closing line at the top level (a ring-3 program's own is indented)
+SUMMARY_RE = re.compile(rb"(?m)^# iommu-testos: (\d+) passed, (\d+) failed, (\d+) skipped\r?$")
 
 
 def expected_pci(extra):
@@ -73,6 +87,15 @@ def ovmf():
 
 def kvm_usable():
     return os.access("/dev/kvm", os.R_OK | os.W_OK)
+
+
+def append_words(sec, append):
+    return " ".join(a for a in (sec.get("append", ""), append) if a)
+
+
+def image_takes_append(boot):
+    """-kernel boots take -append; the GRUB media get the words through fw_cfg."""
+    return boot in ("elf", "pvh")
 
 
 def unmet_needs(sec):
@@ -174,13 +197,18 @@ def command(sec, image=None, append="", accel="tcg", gdb=False):
     cmd = ["qemu-system-x86_64", "-machine", sec.get("machine", "q35"),
            "-accel", accel, "-m", sec.get("memory", "512M"),
            "-smp", sec.get("smp", "1"), "-cpu", sec.get("cpu", "max"),
-           "-display", "none", "-serial", "stdio", "-monitor", "none",
-           "-no-reboot",
+           "-display", "none"] + CONSOLES[sec.get("console", "com1")] + [
+           "-monitor", "none", "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     cmd += sec.get("extra_params", "").split()
     pci = expected_pci(sec.get("extra_params", ""))
     if pci:
         cmd += ["-fw_cfg", "name=opt/iommu-testos/pci-expect,string=" + " ".join(pci)]
+    if append_words(sec, append) and not image_takes_append(boot):
+        # GRUB's menu fixes the command line of the ISO and netboot: the kernel
+        # adds these words from fw_cfg (fwcfg_append_cmdline)
+        cmd += ["-fw_cfg", "name=opt/iommu-testos/append,string=" +
+                append_words(sec, append).replace(",", ",,")]
     if boot in NET_BOOTFILES:
         # QEMU's own DHCP+TFTP server; SeaBIOS boots through the NIC's iPXE
         # ROM, OVMF through its network stack; GRUB then fetches the rest
@@ -199,9 +227,8 @@ def command(sec, image=None, append="", accel="tcg", gdb=False):
             cmd += ["-cdrom", image]
     elif image:
         cmd += ["-kernel", image]
-        args = " ".join(a for a in (sec.get("append", ""), append) if a)
-        if args:
-            cmd += ["-append", args]
+        if append_words(sec, append):
+            cmd += ["-append", append_words(sec, append)]
     if boot.endswith("uefi"):
         fw = ovmf()
         if not fw:
@@ -213,11 +240,13 @@ def command(sec, image=None, append="", accel="tcg", gdb=False):
 
 
 class Run:
-    """Result of one boot: status is pass, fail, crash, timeout or error."""
+    """Result of one boot: status is pass, fail, crash, timeout or error;
+    screen is the framebuffer check's problem (None: fine or not asked)."""
 
-    def __init__(self, name, status, code, seconds, log, cmd, accel):
+    def __init__(self, name, status, code, seconds, log, cmd, accel, screen=None):
         self.name, self.status, self.code = name, status, code
         self.seconds, self.log, self.cmd, self.accel = seconds, log, cmd, accel
+        self.screen = screen
 
 
 def run(name, sec, image=None, append="", accel=None, timeout=None,
@@ -235,8 +264,14 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
     os.makedirs(os.path.join(BUILD, "logs"), exist_ok=True)
     log = log or os.path.join(BUILD, "logs", name + ".log")
     cmd = command(sec, image, append, accel, gdb)
+    qmp = None
+    if sec.get("screendump"):
+        # the kernel halts after its closing line (exit=halt) so the screen can be
+        # read; a short path: unix socket names are limited to 108 bytes
+        qmp = os.path.join(tempfile.mkdtemp(prefix="iommu-testos-"), "qmp")
+        cmd += ["-qmp", "unix:%s,server=on,wait=off" % qmp]
     t0 = time.time()
-    status, code = "error", None
+    status, code, screen, summary = "error", None, None, None
     # QEMU's own messages (vIOMMU warnings on purposeful faults...) go to a
     # file of their own: mixed into the serial stream they break KTAP lines
     errlog = log[:-4] + ".stderr" if log.endswith(".log") else log + ".stderr"
@@ -265,12 +300,24 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
                 break
             else:
                 time.sleep(0.02)
+            if qmp and summary is None and SUMMARY_RE.search(buf):
+                summary = SUMMARY_RE.search(buf)
+                screen = check_screen(qmp, log[:-4] + ".ppm", summary.group(0).decode().strip())
+                try:
+                    p.wait(timeout=10)  # check_screen quit QEMU over QMP
+                except subprocess.TimeoutExpired:
+                    p.kill()            # it could not: do not wait for the timeout
             if not gdb and time.time() - t0 > timeout:
                 p.kill()
                 p.wait()
                 status = "timeout"
                 break
-        if status != "timeout":
+        if qmp:
+            shutil.rmtree(os.path.dirname(qmp), ignore_errors=True)
+        if summary is not None and p.returncode == 0:
+            # quit over QMP after the screendump: the closing line says how it went
+            status, code = "pass" if summary.group(2) == b"0" else "fail", 0
+        elif status != "timeout":
             code = p.returncode
             status = RESULTS.get(code, "error")
             with open(errlog, "rb") as e:
@@ -281,7 +328,7 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
             if accel.startswith("kvm") and b"KVM internal error" in buf + err:
                 f.write(b"\n# qemu: KVM failed, retrying with TCG\n")
                 return run(name, sec, image, append, "tcg", timeout, live, log, gdb, out)
-    return Run(name, status, code, time.time() - t0, log, cmd, accel)
+    return Run(name, status, code, time.time() - t0, log, cmd, accel, screen)
 
 
 def qemu_missing():

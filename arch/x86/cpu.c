@@ -50,6 +50,16 @@ void cpu_tables_free(struct cpu_tables *t)
 		page_free_va(t, TABLES_ORDER);
 }
 
+/* CPUID 1 EAX: the extended fields count for families 6 and 15 (SDM vol. 2 CPUID). */
+static void cpu_signature(u32 eax)
+{
+	u32 fam = (eax >> 8) & 0xf, model = (eax >> 4) & 0xf;
+
+	cpu_feat.stepping = eax & 0xf;
+	cpu_feat.family = fam == 0xf ? fam + ((eax >> 20) & 0xff) : fam;
+	cpu_feat.model = fam == 0x6 || fam == 0xf ? model | ((eax >> 16) & 0xf) << 4 : model;
+}
+
 void cpu_detect(void)
 {
 	u32 a, b, c, d, max_ext, max_basic;
@@ -59,6 +69,7 @@ void cpu_detect(void)
 	memcpy(cpu_feat.vendor + 4, &d, 4);
 	memcpy(cpu_feat.vendor + 8, &c, 4);
 	cpuid(1, 0, &a, &b, &c, &d);
+	cpu_signature(a);
 	cpu_feat.x2apic = c & (1u << 21);
 	cpu_feat.clflush = d & (1u << 19);
 	b = 0;
@@ -79,6 +90,10 @@ void cpu_detect(void)
 	}
 	cpu_feat.phys_bits = 36;
 	cpu_feat.virt_bits = 48;
+	for (u32 leaf = 0; max_ext >= 0x80000004 && leaf < 3; leaf++) {
+		cpuid(0x80000002 + leaf, 0, &a, &b, &c, &d);
+		memcpy(cpu_feat.brand + 16 * leaf, (u32[4]){ a, b, c, d }, 16);
+	}
 	if (max_ext >= 0x80000008) {
 		cpuid(0x80000008, 0, &a, &b, &c, &d);
 		cpu_feat.phys_bits = a & 0xff;

@@ -23,6 +23,8 @@ struct cpu_features {
 	bool smep, smap;	/* the kernel may not run (SMEP) or touch (SMAP) user pages */
 	u32 phys_bits, virt_bits;
 	char vendor[13];
+	u32 family, model, stepping;	/* display values from CPUID 1 */
+	char brand[49];			/* CPUID 0x80000002-4, "" when absent */
 };
 
 extern struct cpu_features cpu_feat;
