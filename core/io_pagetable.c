@@ -313,23 +313,15 @@ out_unlock_domains:
 	return ret;
 }
 
-/*
- * Map length bytes of user memory at uptr to *iova (chosen when flags has
- * IOPT_ALLOC_IOVA). With domains attached the pages are pinned and loaded
- * into each; without, only a lazy reference is kept.
- */
-int iopt_map_user_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
-			unsigned long *iova, u64 uptr, unsigned long length,
-			int iommu_prot, unsigned int flags)
+/* Map a new pages object (its reference passes to the areas on success). */
+static int iopt_map_common(struct io_pagetable *iopt, struct iopt_pages *pages,
+			   unsigned long *iova, u64 uptr, unsigned long length,
+			   int iommu_prot, unsigned int flags)
 {
-	struct iopt_pages_list elm = { 0 };
+	struct iopt_pages_list elm = { .pages = pages };
 	LIST_HEAD(pages_list);
 	int ret;
 
-	elm.pages = iopt_alloc_pages(uptr, length, iommu_prot & IOMMU_WRITE,
-				     ictx->account_mode);
-	if (IS_ERR(elm.pages))
-		return (int)PTR_ERR(elm.pages);
 	elm.start_byte = uptr - elm.pages->uptr;
 	elm.length = length;
 	list_add(&elm.next, &pages_list);
@@ -342,6 +334,61 @@ int iopt_map_user_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
 			iopt_put_pages(elm.pages);
 	}
 	return ret;
+}
+
+/*
+ * Map length bytes of user memory at uptr to *iova (chosen when flags has
+ * IOPT_ALLOC_IOVA). With domains attached the pages are pinned and loaded
+ * into each; without, only a lazy reference is kept.
+ */
+int iopt_map_user_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
+			unsigned long *iova, u64 uptr, unsigned long length,
+			int iommu_prot, unsigned int flags)
+{
+	struct iopt_pages *pages = iopt_alloc_pages(uptr, length, iommu_prot & IOMMU_WRITE,
+						    ictx->account_mode);
+
+	if (IS_ERR(pages))
+		return (int)PTR_ERR(pages);
+	return iopt_map_common(iopt, pages, iova, uptr, length, iommu_prot, flags);
+}
+
+/*
+ * IOAS_MAP_FILE: the same for bytes [start, start + length) of the file
+ * behind fd, pinned where the platform shows them (plat_file_view()).
+ */
+int iopt_map_file_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
+			unsigned long *iova, int fd, u64 start, unsigned long length,
+			int iommu_prot, unsigned int flags)
+{
+	struct iopt_pages *pages;
+	void *ref;
+	u64 uptr;
+	int ret;
+
+	ret = plat_file_view(fd, start, length, iommu_prot & IOMMU_WRITE, &uptr, &ref);
+	if (ret)
+		return ret;
+	pages = iopt_alloc_pages(uptr, length, iommu_prot & IOMMU_WRITE, ictx->account_mode);
+	if (IS_ERR(pages)) {
+		plat_file_view_put(ref);
+		return (int)PTR_ERR(pages);
+	}
+	pages->file_ref = ref;
+	return iopt_map_common(iopt, pages, iova, uptr, length, iommu_prot, flags);
+}
+
+bool iopt_all_file_areas(struct io_pagetable *iopt)
+{
+	struct iopt_area *area;
+	bool all = true;
+
+	plat_down_read(&iopt->iova_rwsem);
+	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area && all;
+	     area = iopt_area_iter_next(area, 0, ULONG_MAX))
+		all = area->pages && area->pages->file_ref;
+	plat_up_read(&iopt->iova_rwsem);
+	return all;
 }
 
 /* References to the pages behind [iova, iova + length); ENOENT on any gap. */

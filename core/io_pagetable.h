@@ -52,6 +52,7 @@ struct iopt_pages {
 	bool writable;
 	u8 account_mode;		/* enum iommufd_account_mode */
 	struct iommufd_account *account;
+	void *file_ref;			/* IOAS_MAP_FILE: plat_file_view()'s reference */
 
 	struct plat_mutex mutex;
 	unsigned long npinned;		/* pages pinned by this object */

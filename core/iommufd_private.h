@@ -3,9 +3,11 @@
  * The iommufd core's structures and internal prototypes, grouped by object.
  * Names follow Linux's drivers/iommu/iommufd/iommufd_private.h.
  *
- * Lock order: ioas->mutex -> iopt domains_rwsem -> iopt iova_rwsem ->
- * pages->mutex -> pin map lock; ictx->lock is taken alone (never while
- * calling out), access->ioas_lock before ioas->mutex.
+ * Lock order (lib/lockdep.c checks it in every test build; docs/DESIGN.md
+ * has the whole kernel's): selftest sta->lock -> access->ioas_lock ->
+ * idev->lock -> ioas->mutex -> ictx->lock -> iopt domains_rwsem -> iopt
+ * iova_rwsem -> pages->mutex -> pin map lock -> the driver's locks (map,
+ * unmap, flush) -> the heap and page allocator.
  */
 #ifndef CORE_IOMMUFD_PRIVATE_H
 #define CORE_IOMMUFD_PRIVATE_H
@@ -164,6 +166,11 @@ void iopt_destroy_table(struct io_pagetable *iopt);
 int iopt_map_user_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
 			unsigned long *iova, u64 uptr, unsigned long length,
 			int iommu_prot, unsigned int flags);
+int iopt_map_file_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
+			unsigned long *iova, int fd, u64 start, unsigned long length,
+			int iommu_prot, unsigned int flags);
+/* Whether every area of iopt maps a file (IOMMU_IOAS_CHANGE_PROCESS). */
+bool iopt_all_file_areas(struct io_pagetable *iopt);
 int iopt_map_pages(struct io_pagetable *iopt, struct list_head *pages_list,
 		   unsigned long length, unsigned long *dst_iova, int iommu_prot,
 		   unsigned int flags);

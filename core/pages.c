@@ -118,6 +118,8 @@ void iopt_put_pages(struct iopt_pages *pages)
 	    !itree_empty(&pages->access_itree) || !idtab_empty(&pages->pins))
 		plat_warn("iopt_put_pages: freed with %lu pages pinned", pages->npinned);
 	iommufd_account_put(pages->account);
+	if (pages->file_ref)
+		plat_file_view_put(pages->file_ref);
 	idtab_destroy(&pages->pins);
 	plat_mutex_destroy(&pages->mutex);
 	kfree(pages);

@@ -30,6 +30,8 @@ static int test_mock_domain(struct iommufd_ucmd *ucmd, struct iommu_test_cmd *cm
 	struct selftest_obj *sobj;
 	int ret;
 
+	if (!iommu_selftest_ops())
+		return -EOPNOTSUPP;	/* no self-test driver linked in */
 	if (cmd->op == IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS)
 		dev_flags = cmd->mock_domain_flags.dev_flags;
 	sobj = iommufd_object_alloc(ucmd->ictx, sobj, IOMMUFD_OBJ_SELFTEST);
@@ -134,6 +136,8 @@ static int test_md_check_map(struct iommufd_ucmd *ucmd, u32 id, u64 iova, u64 le
 	u64 end, prev_flags = 0;
 	int ret = 0;
 
+	if (!mock)
+		return -EOPNOTSUPP;
 	if ((iova | length | uptr) % mock->io_page_size || check_add_overflow(uptr, length, &end))
 		return -EINVAL;
 	obj = get_md_domain(ucmd, id, &domain);
@@ -645,7 +649,7 @@ u64 iommufd_test_digest(struct iommufd_ctx *ictx)
 				container_of(obj, struct iommufd_hw_pagetable, obj)->domain;
 			const struct iommu_selftest_ops *mock = iommu_selftest_ops();
 
-			if (mock->owns_domain(d))
+			if (mock && mock->owns_domain(d))
 				h = mix(mix(h, mock->domain_digest(d)), mock->domain_entries(d));
 		}
 	}

@@ -496,7 +496,6 @@ static int syscall_prepare(struct proc *p)
 	if (!t)
 		return -ENOMEM;
 	p->files = t;
-	sim_fdtable_set_current(t);
 	return 0;
 }
 
@@ -505,7 +504,6 @@ static void syscall_release(struct proc *p)
 	if (!p->files)
 		return;
 	sim_fdtable_free(p->files);
-	sim_fdtable_set_current(NULL);
 	p->files = NULL;
 }
 
@@ -515,7 +513,16 @@ static const struct proc_syscall_ops syscall_ops = {
 	.release = syscall_release,
 };
 
+/* The fd table of the process running on this CPU. */
+static struct sim_fdtable *proc_files(void)
+{
+	struct proc *p = proc_current();
+
+	return p ? p->files : NULL;
+}
+
 void syscall_init(void)
 {
+	sim_fdtable_set_finder(proc_files);
 	proc_set_syscall_ops(&syscall_ops);
 }

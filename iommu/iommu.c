@@ -5,7 +5,6 @@
  * reserved regions. No hardware knowledge; builds in the kernel and hosted.
  */
 #include "iommu/iommu.h"
-#include "iommu/mock/mock.h"
 #include "lib/alloc.h"
 #include "lib/bitops.h"
 #include "lib/err.h"
@@ -16,7 +15,7 @@
 
 static LIST_HEAD(units);
 static LIST_HEAD(devices);
-static spinlock_t registry_lock = SPINLOCK_INIT;
+static DEFINE_SPINLOCK(registry_lock);
 
 void iommu_device_register(struct iommu_device *iommu)
 {
@@ -335,7 +334,12 @@ int iommu_report_page_request(struct iommu_dev *dev, const struct iommu_page_req
 	return d->iopf_handler(d, dev, req);
 }
 
+extern const struct iommu_selftest_ops *const __start_iommu_selftest[] __attribute__((weak));
+extern const struct iommu_selftest_ops *const __stop_iommu_selftest[] __attribute__((weak));
+
 const struct iommu_selftest_ops *iommu_selftest_ops(void)
 {
-	return &mock_selftest_ops;
+	const struct iommu_selftest_ops *const *first = __start_iommu_selftest;
+
+	return first != __stop_iommu_selftest ? *first : NULL;
 }

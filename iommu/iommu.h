@@ -483,7 +483,15 @@ struct iommu_selftest_ops {
 	bool (*owns_dev)(const struct iommu_dev *dev);
 };
 
-/* The self-test driver's ops (the mock's, iommu/mock/mock.c). */
+/*
+ * A self-test driver registers its ops in a linker section, so the driver
+ * interface names no driver; iommu_selftest_ops() finds them (NULL: none
+ * linked in, and IOMMU_TEST_CMD's mock ops answer EOPNOTSUPP).
+ */
+#define IOMMU_SELFTEST_DRIVER(ops)						\
+	static const struct iommu_selftest_ops *const __iommu_selftest_##ops	\
+		__used __section("iommu_selftest") __aligned(8) = &(ops)
+
 const struct iommu_selftest_ops *iommu_selftest_ops(void);
 
 #endif

@@ -17,14 +17,17 @@
 #include "lib/platform.h"
 #include "lib/errno.h"
 #include "lib/failpoint.h"
+#include "lib/lockdep.h"
 #include "arch/host/host.h"
 
-_Static_assert(sizeof(pthread_mutex_t) <= sizeof(struct plat_mutex), "plat_mutex too small");
-_Static_assert(sizeof(pthread_rwlock_t) <= sizeof(struct plat_rwsem), "plat_rwsem too small");
 
-void plat_mutex_init(struct plat_mutex *m)
+_Static_assert(sizeof(pthread_mutex_t) <= sizeof(((struct plat_mutex *)0)->opaque), "mutex");
+_Static_assert(sizeof(pthread_rwlock_t) <= sizeof(((struct plat_rwsem *)0)->opaque), "rwsem");
+
+void plat_mutex_init_class(struct plat_mutex *m, const char *name)
 {
 	pthread_mutex_init((pthread_mutex_t *)m, NULL);
+	m->name = name;
 }
 
 void plat_mutex_destroy(struct plat_mutex *m)
@@ -34,17 +37,20 @@ void plat_mutex_destroy(struct plat_mutex *m)
 
 void plat_mutex_lock(struct plat_mutex *m)
 {
+	lockdep_acquire(m, m->name, true);
 	pthread_mutex_lock((pthread_mutex_t *)m);
 }
 
 void plat_mutex_unlock(struct plat_mutex *m)
 {
+	lockdep_release(m);
 	pthread_mutex_unlock((pthread_mutex_t *)m);
 }
 
-void plat_rwsem_init(struct plat_rwsem *s)
+void plat_rwsem_init_class(struct plat_rwsem *s, const char *name)
 {
 	pthread_rwlock_init((pthread_rwlock_t *)s, NULL);
+	s->name = name;
 }
 
 void plat_rwsem_destroy(struct plat_rwsem *s)
@@ -54,21 +60,25 @@ void plat_rwsem_destroy(struct plat_rwsem *s)
 
 void plat_down_read(struct plat_rwsem *s)
 {
+	lockdep_acquire(s, s->name, true);
 	pthread_rwlock_rdlock((pthread_rwlock_t *)s);
 }
 
 void plat_up_read(struct plat_rwsem *s)
 {
+	lockdep_release(s);
 	pthread_rwlock_unlock((pthread_rwlock_t *)s);
 }
 
 void plat_down_write(struct plat_rwsem *s)
 {
+	lockdep_acquire(s, s->name, true);
 	pthread_rwlock_wrlock((pthread_rwlock_t *)s);
 }
 
 void plat_up_write(struct plat_rwsem *s)
 {
+	lockdep_release(s);
 	pthread_rwlock_unlock((pthread_rwlock_t *)s);
 }
 

@@ -19,19 +19,15 @@
 
 struct ivrs_table;
 
-/* Physical <-> virtual for table memory; hosted tests use identity. */
+/* Physical <-> virtual for table memory (hosted, arch/host: identity). */
 static inline void *amdvi_va(phys_addr_t pa)
 {
-	if (IS_ENABLED(CONFIG_KERNEL))
-		return phys_to_virt(pa);
-	return (void *)(uintptr_t)pa;
+	return phys_to_virt(pa);
 }
 
 static inline phys_addr_t amdvi_pa(const void *va)
 {
-	if (IS_ENABLED(CONFIG_KERNEL))
-		return virt_to_phys(va);
-	return (phys_addr_t)(uintptr_t)va;
+	return virt_to_phys(va);
 }
 
 /* ---- amdvi_pgtable.c: host (v1) I/O page tables, no hardware access ---- */
@@ -297,7 +293,7 @@ struct amdvi_unit {
 	u64 *devtab;
 	unsigned int devtab_order;
 
-	/* command ring; cmd_lock protects the ring, sem_seq, stats.cmds */
+	/* command ring; cmd_lock protects the ring, sem_seq, stats.cmds (after domain->lock) */
 	spinlock_t cmd_lock;
 	u8 *cmdbuf;
 	unsigned int cmd_len_log2;
@@ -306,7 +302,7 @@ struct amdvi_unit {
 	u64 sem_seq;			/* last sequence number queued */
 	u32 wait_timeout_us;
 
-	/* event log; evt_lock protects head and the history */
+	/* event log; evt_lock protects head and the history (before fault.c's fault_lock) */
 	spinlock_t evt_lock;
 	u8 *evtlog;
 	unsigned int evt_len_log2;

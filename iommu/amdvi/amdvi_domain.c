@@ -4,7 +4,7 @@
  * device probe (IVRS aliases, ATS), attach through DTEs, map/unmap with the
  * flush before any table page is freed, IVMD unity ranges, reserved regions.
  */
-#include "arch/x86/cmdline.h"
+#include "boot/cmdline.h"
 #include "arch/x86/console.h"
 #include "arch/x86/pci.h"
 #include "iommu/amdvi/amdvi.h"
@@ -27,7 +27,7 @@
 #define PCI_ATS_ENABLE	BIT(15)
 
 static DECLARE_BITMAP(domids, AMDVI_DEVTAB_ENTRIES);
-static spinlock_t domid_lock = SPINLOCK_INIT;
+static DEFINE_SPINLOCK(domid_lock);
 static long domids_used;
 
 long amdvi_domids_used(void)

@@ -608,7 +608,7 @@ unsigned long mock_unmap_calls(void)
 	return __atomic_load_n(&unmap_calls, __ATOMIC_RELAXED);
 }
 
-const struct iommu_selftest_ops mock_selftest_ops = {
+static const struct iommu_selftest_ops mock_selftest_ops = {
 	.io_page_size = MOCK_IO_PAGE_SIZE,
 	.dev_create = mock_dev_create,
 	.dev_destroy = mock_dev_destroy,
@@ -621,3 +621,5 @@ const struct iommu_selftest_ops mock_selftest_ops = {
 	.nested_iotlb = mock_nested_iotlb,
 	.owns_dev = mock_dev_is_mock,
 };
+
+IOMMU_SELFTEST_DRIVER(mock_selftest_ops);

@@ -36,9 +36,6 @@ int mock_domain_lookup(struct iommu_domain *d, unsigned long iova, phys_addr_t *
 unsigned long mock_domain_entries(struct iommu_domain *d);
 u64 mock_domain_digest(struct iommu_domain *d);
 
-/* What iommu_selftest_ops() hands the core. */
-extern const struct iommu_selftest_ops mock_selftest_ops;
-
 /* Counters for the leak check and for tests. */
 long mock_live_domains(void);
 long mock_live_devs(void);

@@ -238,7 +238,7 @@ static int ctx_prepare(struct vtd_dev *vd, struct vtd_domain *dom, u16 *did, boo
 	return ret;
 }
 
-spinlock_t vtd_ctx_lock = SPINLOCK_INIT;
+DEFINE_SPINLOCK(vtd_ctx_lock);
 
 /* Put attachment a on dom's books with did. */
 static void att_link(struct vtd_att *a, struct vtd_domain *dom, u16 did)

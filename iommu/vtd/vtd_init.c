@@ -9,7 +9,7 @@
 #include <linux/iommufd.h>
 #include "iommu/acpi_live.h"
 #include "arch/x86/acpi.h"
-#include "arch/x86/cmdline.h"
+#include "boot/cmdline.h"
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/mm.h"
@@ -214,6 +214,7 @@ static int vtd_unit_probe(const struct dmar_unit *du)
 	u = kzalloc(sizeof(*u));
 	if (!u)
 		return -ENOMEM;
+	spin_lock_init(&u->inv_lock);
 	u->idx = vtd_nunits;
 	u->drhd = du;
 	u->base = du->base;

@@ -68,7 +68,7 @@ static const unsigned int picks[] = {
 	VFIO_IOMMU_MAP_DMA, VFIO_IOMMU_UNMAP_DMA,
 	/* the 6.7-6.12 ioctls, after the corpus's order */
 	IOMMU_HWPT_SET_DIRTY_TRACKING, IOMMU_HWPT_GET_DIRTY_BITMAP, IOMMU_HWPT_INVALIDATE,
-	IOMMU_FAULT_QUEUE_ALLOC,
+	IOMMU_FAULT_QUEUE_ALLOC, IOMMU_IOAS_MAP_FILE, IOMMU_IOAS_CHANGE_PROCESS,
 };
 
 /* The table entry of a pick. */

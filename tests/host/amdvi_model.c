@@ -143,7 +143,7 @@ static void run(struct amdvi_unit *u, int max)
 }
 
 /* The unit executes from whichever thread pokes it: one at a time. */
-static spinlock_t model_lock = SPINLOCK_INIT;
+static DEFINE_SPINLOCK(model_lock);
 
 static void run_locked(struct amdvi_unit *u, int max)
 {
@@ -241,6 +241,46 @@ void model_unit_destroy(struct amdvi_unit *u)
 	amdvi_cmd_fini(u);
 	kfree(u->model);
 	kfree(u);
+}
+
+/*
+ * One DMA of devid to iova through the unit's DTE and host page table, as
+ * the hardware walks it: 0 and *pa, or -EFAULT where it would log a fault.
+ * DTE.HAD bit 7 asks for A updates, HAD 11b for D too on a write, which
+ * the unit makes only with EFR.HDSup; the D bit goes into the leaf entry
+ * the walk ends at (for a run of next-level-7 entries, the one indexed).
+ */
+int model_dma(struct amdvi_unit *u, u16 devid, u64 iova, bool write, phys_addr_t *pa)
+{
+	const u64 *dte = u->devtab + 4 * devid;
+	int levels = (int)FIELD_GET(AMDVI_DTE0_MODE, dte[0]);
+	u64 had = FIELD_GET(AMDVI_DTE0_HAD, dte[0]);
+	u64 perm = write ? AMDVI_PTE_IW : AMDVI_PTE_IR;
+	u64 *t = amdvi_va(dte[0] & AMDVI_DTE0_PT_ROOT);
+
+	if (!(dte[0] & AMDVI_DTE0_V) || !(dte[0] & AMDVI_DTE0_TV) || !levels ||
+	    !(dte[0] & (write ? AMDVI_DTE0_IW : AMDVI_DTE0_IR)))
+		return -EFAULT;
+	for (int l = levels; l >= 1; l--) {
+		u64 *p = &t[(iova >> (12 + 9 * (l - 1))) & (AMDVI_PT_ENTRIES - 1)];
+		u64 pte = *p, next = FIELD_GET(AMDVI_PTE_NEXT, pte), size;
+
+		if (!(pte & AMDVI_PTE_PR) || !(pte & perm))
+			return -EFAULT;
+		if (next != 0 && next != AMDVI_PTE_NEXT_SIZE) {
+			t = amdvi_va(pte & AMDVI_PTE_ADDR);
+			continue;
+		}
+		size = amdvi_pte_leaf_size(pte, l);
+		if (had & 1)
+			pte |= AMDVI_PTE_A;
+		if (write && had == 3 && amdvi_efr(u->efr, AMDVI_EFR_HDSUP))
+			pte |= AMDVI_PTE_D;
+		*p = pte;
+		*pa = ((pte & AMDVI_PTE_ADDR) & ~(size - 1)) | (iova & (size - 1));
+		return 0;
+	}
+	return -EFAULT;
 }
 
 /* --- interrupt remapping (spec 2.2.5) --- */
@@ -343,44 +383,4 @@ struct model_intr model_interrupt(struct amdvi_unit *u, u16 devid, u64 addr, u32
 	if (!xt && r.dest > 0xff)
 		return blocked(u, devid, dte, addr, AMDVI_EVF_RZ, false);	/* 8 bits without XTEn */
 	return r;
-}
-
-/*
- * One DMA of devid to iova through the unit's DTE and host page table, as
- * the hardware walks it: 0 and *pa, or -EFAULT where it would log a fault.
- * DTE.HAD bit 7 asks for A updates, HAD 11b for D too on a write, which
- * the unit makes only with EFR.HDSup; the D bit goes into the leaf entry
- * the walk ends at (for a run of next-level-7 entries, the one indexed).
- */
-int model_dma(struct amdvi_unit *u, u16 devid, u64 iova, bool write, phys_addr_t *pa)
-{
-	const u64 *dte = u->devtab + 4 * devid;
-	int levels = (int)FIELD_GET(AMDVI_DTE0_MODE, dte[0]);
-	u64 had = FIELD_GET(AMDVI_DTE0_HAD, dte[0]);
-	u64 perm = write ? AMDVI_PTE_IW : AMDVI_PTE_IR;
-	u64 *t = amdvi_va(dte[0] & AMDVI_DTE0_PT_ROOT);
-
-	if (!(dte[0] & AMDVI_DTE0_V) || !(dte[0] & AMDVI_DTE0_TV) || !levels ||
-	    !(dte[0] & (write ? AMDVI_DTE0_IW : AMDVI_DTE0_IR)))
-		return -EFAULT;
-	for (int l = levels; l >= 1; l--) {
-		u64 *p = &t[(iova >> (12 + 9 * (l - 1))) & (AMDVI_PT_ENTRIES - 1)];
-		u64 pte = *p, next = FIELD_GET(AMDVI_PTE_NEXT, pte), size;
-
-		if (!(pte & AMDVI_PTE_PR) || !(pte & perm))
-			return -EFAULT;
-		if (next != 0 && next != AMDVI_PTE_NEXT_SIZE) {
-			t = amdvi_va(pte & AMDVI_PTE_ADDR);
-			continue;
-		}
-		size = amdvi_pte_leaf_size(pte, l);
-		if (had & 1)
-			pte |= AMDVI_PTE_A;
-		if (write && had == 3 && amdvi_efr(u->efr, AMDVI_EFR_HDSUP))
-			pte |= AMDVI_PTE_D;
-		*p = pte;
-		*pa = ((pte & AMDVI_PTE_ADDR) & ~(size - 1)) | (iova & (size - 1));
-		return 0;
-	}
-	return -EFAULT;
 }

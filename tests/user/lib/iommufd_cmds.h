@@ -30,6 +30,8 @@
 	X(IOMMU_HWPT_GET_DIRTY_BITMAP, iommu_hwpt_get_dirty_bitmap, data) \
 	X(IOMMU_HWPT_INVALIDATE, iommu_hwpt_invalidate, __reserved)	\
 	X(IOMMU_FAULT_QUEUE_ALLOC, iommu_fault_alloc, out_fault_fd)	\
+	X(IOMMU_IOAS_MAP_FILE, iommu_ioas_map_file, iova)		\
+	X(IOMMU_IOAS_CHANGE_PROCESS, iommu_ioas_change_process, __reserved) \
 	X(IOMMU_TEST_CMD, iommu_test_cmd, last)
 
 struct iommufd_cmd {
@@ -44,6 +46,16 @@ struct iommufd_cmd {
 
 static const struct iommufd_cmd iommufd_cmds[] = { IOMMUFD_CMDS(IOMMUFD_CMD_ENTRY) };
 #define IOMMUFD_NCMDS (sizeof(iommufd_cmds) / sizeof(iommufd_cmds[0]))
+
+/*
+ * Commands newer than Linux 6.12 (upstream's MAP_FILE, CHANGE_PROCESS): a
+ * 6.12 kernel answers them ENOTTY whatever the size, and checks of the size
+ * rules expect that there.
+ */
+static inline int iommufd_cmd_after_6_12(unsigned int nr)
+{
+	return nr == IOMMU_IOAS_MAP_FILE || nr == IOMMU_IOAS_CHANGE_PROCESS;
+}
 
 /*
  * The fd a successful call of nr handed out in its struct at cmd, or -1: a
