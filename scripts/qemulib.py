@@ -132,7 +132,7 @@ def bochs_prepare(name, sec, append):
     args = " ".join(a for a in (sec.get("append", ""), append, "exit=halt") if a)
     with open(os.path.join(iso_root, "boot", "grub", "grub.cfg"), "w") as f:
         f.write("set timeout=0\nmenuentry \"%s\" {\n\tmultiboot2 /boot/iommu-testos.elf %s\n"
-                "\tboot\n}\n" % (name, args))
+                "\tset gfxpayload=text\n\tboot\n}\n" % (name, args))
     iso = os.path.join(d, "boot.iso")
     subprocess.run(["grub-mkrescue", "-o", iso, iso_root], stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, check=True)
