@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * VT-d driver internals: unit, domain and device state, root/context entry
- * and descriptor formats (spec 4.1 ch. 9.1-9.3, 6.5.2), what vtd_*.c share.
- * Lock order: vtd_ctx_lock -> vtd_domain.pt_lock and vtd_unit.inv_lock.
+ * VT-d driver internals: unit, domain and device state, root, context and
+ * PASID entry and descriptor formats, legacy and scalable mode (spec 4.1
+ * ch. 9.1-9.6, 6.5.2), what vtd_*.c share.
+ * Lock order: vtd_ctx_lock -> vtd_unit.inv_lock; vtd_domain.pt_lock alone.
  */
 
 /*
- * vtd_ctx_lock: context entries, DIDs, which devices a domain has;
+ * vtd_ctx_lock: context and PASID entries, DIDs, the attachments (RID and
+ * PASIDs) of every domain, nested domains' lists on their parents;
  * vtd_domain.pt_lock: its page tables; vtd_unit.inv_lock: the unit's
  * invalidation interface and counters.
  */

@@ -16,7 +16,7 @@
 
 const struct vtd_rig_dev vtd_rig_devs[VTD_RIG_NDEV] = {
 	[BR40] = { "0000:40:02.0", 0x40, 2, 0, -1, 0, true },	/* bridge scope of dmar0 */
-	[NIC] = { "0000:41:00.0", 0x41, 0, 0, BR40, 0, false, true },	/* below it, ATSR */
+	[NIC] = { "0000:41:00.0", 0x41, 0, 0, BR40, 0, false, true, true },	/* below it, ATSR */
 	[EP40] = { "0000:40:05.0", 0x40, 5, 0, -1, 0, .pasid = true },	/* endpoint scope of dmar0 */
 	[EP80] = { "0000:80:05.0", 0x80, 5, 0, -1, 1, .pasid = true },	/* dmar1 */
 	[EPC0] = { "0000:c0:05.0", 0xc0, 5, 0, -1, 2 },		/* dmar2 */

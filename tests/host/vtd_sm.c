@@ -557,3 +557,58 @@ out:
 		iommu_domain_free(y);
 	vtd_rig_down();
 }
+
+/*
+ * Device-TLBs in scalable mode (the ATS device under the R820's bridge,
+ * with PASIDs): the context entry allows translated requests (DTE); a
+ * PASID's changes flush its PASID-based device-TLB, the RID's the plain
+ * one, each after the IOTLB and before the wait.
+ */
+KTEST(vtd-sm, test_vtd_sm_device_tlb_per_pasid)
+{
+	struct iommu_dev *dev;
+	struct iommu_domain *a = NULL, *b = NULL;
+	const struct vtd_hw_op *op;
+	struct vtd_hw *hw;
+	u32 seq;
+	int n;
+
+	if (!vtd_rig_sm_up(CAP_SPR, ECAP_SPR_PASID, ""))
+		goto out;
+	dev = &vtd_rig->dev[NIC];
+	hw = vtd_rig_hw_of(NIC);
+	a = vtd_rig_attach_new(NIC);
+	b = iommu_domain_alloc_paging(dev);
+	if (!a || IS_ERR(b) || iommu_attach_device_pasid(b, dev, 3))
+		goto out;
+	report(vtd_rig_vd_of(NIC)->ats && (vtd_rig_ctx_of(NIC)[0] & VTD_SMCTX_DTE),
+	       "ATS on, the context entry's DTE set");
+	iommu_map(b, 0x100000, 0x7000000, 0x2000, RW);
+	n = hw->nlog;
+	iommu_unmap(b, 0x100000, 0x2000);
+	op = vtd_rig_last_op(hw, VTD_DESC_PDEVTLB);
+	report(vtd_hw_count_since(hw, n, VTD_DESC_PDEVTLB, -1) == 1 && op->pasid == 3 &&
+	       op->sid == vtd_rig_sid_of(NIC) && vtd_hw_count_since(hw, n, VTD_DESC_DEVTLB, -1) == 0,
+	       "an unmap in PASID 3's domain: one PASID-based device-TLB invalidation, PASID 3");
+	seq = vtd_trace_seq();
+	iommu_detach_device_pasid(b, dev, 3);
+	report(vtd_rig_trace_has(seq, (const struct vtd_rig_want[]){
+		{ VTD_EV_PE_CLEAR, -1, 3 }, { VTD_EV_PC, -1, 3 }, { VTD_EV_IOTLB, -1, -1 },
+		{ VTD_EV_PDEVTLB, -1, 3 }, { VTD_EV_WAIT, -1, -1 } }, 5),
+	       "PASID 3's entry goes: PASID cache, IOTLB, its device-TLB, wait");
+	seq = vtd_trace_seq();
+	iommu_detach_device(a, dev);
+	report(vtd_rig_trace_has(seq, (const struct vtd_rig_want[]){
+		{ VTD_EV_PE_CLEAR, -1, 0 }, { VTD_EV_PC, -1, 0 }, { VTD_EV_IOTLB, -1, -1 },
+		{ VTD_EV_DEVTLB, -1, -1 }, { VTD_EV_WAIT, -1, -1 }, { VTD_EV_CTX_CLEAR, -1, -1 },
+		{ VTD_EV_CC, -1, -1 }, { VTD_EV_DEVTLB, -1, -1 }, { VTD_EV_WAIT, -1, -1 } }, 9),
+	       "RID_PASID's goes with the device's (RID) device-TLB; then the context entry, "
+	       "again with it");
+	report(vtd_rig_violations() == 0, "no rule of the programming model broken");
+out:
+	if (a)
+		iommu_domain_free(a);
+	if (b && !IS_ERR(b))
+		iommu_domain_free(b);
+	vtd_rig_down();
+}
