@@ -288,6 +288,7 @@ struct amdvi_unit {
 	spinlock_t ir_lock;
 	struct list_head irts;		/* struct amdvi_irt, one per requester ID */
 	u32 ir_inherited;		/* entries kept from a previous owner */
+	bool ir_takeover_failed;	/* tables found not kept: unit left as found */
 
 	/* device table */
 	u64 *devtab;

@@ -369,9 +369,14 @@ u64 amdvi_ir_init(struct amdvi_unit *u, u64 found_ctrl, u64 found_devtab)
 	if (x2 && !u->xt)
 		printk("# %s: x2APIC mode without XTSup/GASup: 8-bit destinations only\n",
 		       u->name);
-	if (u->ir_on && (found_ctrl & AMDVI_CTRL_IOMMU_EN) &&
-	    keep_old_tables(u, found_ctrl, found_devtab) < 0)
-		printk("# %s: the interrupt tables found could not be kept\n", u->name);
+	u->ir_takeover_failed = u->ir_on && (found_ctrl & AMDVI_CTRL_IOMMU_EN) &&
+				keep_old_tables(u, found_ctrl, found_devtab) < 0;
+	if (u->ir_takeover_failed) {
+		/* the caller leaves the device table found in place: nothing is lost */
+		printk("# %s: the interrupt tables found could not be kept: unit left as found\n",
+		       u->name);
+		return 0;
+	}
 	if (!u->ir_on)
 		return 0;
 	printk("# %s: interrupt remapping on: %s entries%s\n", u->name,

@@ -203,6 +203,7 @@ struct vtd_ir {
 	bool cfi_works;			/* GSTS.CFIS follows GCMD.CFI */
 	bool found_on;			/* IRE was set when we came */
 	u64 found_irta;			/* ... with this IRTA */
+	bool takeover_failed;		/* left as found: remapping not ours */
 	spinlock_t lock;
 };
 

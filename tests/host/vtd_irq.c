@@ -445,9 +445,10 @@ out:
 }
 
 /*
- * The start path failed at each allocation and wait in turn, fresh and with
- * remapping found on: an error, remapping off, no table left; past the last
- * site it starts.
+ * The start path failed at each allocation and wait in turn. Fresh: an
+ * error, remapping off, no table left. Found on (a failed takeover): an
+ * error and the unit as found, IRE on with the firmware's table latched and
+ * its message delivering, never switched off. Past the last site it starts.
  */
 KTEST(vtd-ir, test_vtd_ir_start_failure_at_every_site)
 {
@@ -480,17 +481,23 @@ KTEST(vtd-ir, test_vtd_ir_start_failure_at_every_site)
 				break;
 			}
 			fired++;
-			if (!ret || u->ir.irt || (hw->gsts & VTD_GSTS_IRES) ||
+			if (!ret || u->ir.irt || u->ir.on || !!(hw->gsts & VTD_GSTS_IRES) != found ||
+			    (found && (hw->irta != ((u64)(uintptr_t)fw_table | 8) ||
+				       !u->ir.takeover_failed ||
+				       !arrives(vtd_hw_interrupt(hw, 0x402c, vtd_ir_msi_addr(5), 0x55),
+						2, 0x55))) ||
 			    host_pages_live() != pages) {
-				report_info("site %d: ret %d table %p IRES %d pages %+ld", n, ret,
-					    (void *)u->ir.irt, !!(hw->gsts & VTD_GSTS_IRES),
-					    host_pages_live() - pages);
+				report_info("site %d: ret %d table %p IRES %d IRTA %#llx pages %+ld", n,
+					    ret, (void *)u->ir.irt, !!(hw->gsts & VTD_GSTS_IRES),
+					    (unsigned long long)hw->irta, host_pages_live() - pages);
 				bad++;
 			}
 		}
 		host_poll_step_us(0);
 		report(n < 50 && fired == n - 1 && !bad, "%s: %d sites failed one at a time: an "
-		       "error, remapping off, no table kept", found ? "found on" : "fresh", fired);
+		       "error, no table kept, %s", found ? "found on" : "fresh", fired,
+		       found ? "the unit as found (IRE on, the firmware's table delivering)" :
+			       "remapping off");
 		vtd_ir_release_inherited(u);
 		ir_down();
 	}
