@@ -249,6 +249,13 @@ void irq_line_eoi(struct irq_line *l)
 		ioapic_eoi(l->gsi);
 }
 
+static const char *dropped_why;
+
+const char *irq_remap_dropped(void)
+{
+	return dropped_why;
+}
+
 /* The PIT at 1 kHz for up to 50 ms: did a tick arrive on the line? */
 static bool pit_probe(struct irq_line *l)
 {
@@ -299,6 +306,7 @@ static void selftest(const struct irq_remap_ops *ops)
 	}
 	printk("# irq: remapped interrupts do not arrive, unremapped ones do: %s remapping "
 	       "switched off (QEMU's amd-iommu without intremap=on behaves so)\n", ops->name);
+	dropped_why = "remapped PIT ticks did not arrive, unremapped ones did";
 	ops->off();
 	irq_remap_unregister(ops);
 }
@@ -328,6 +336,7 @@ void irq_remap_report(void)
 	const struct irq_remap_ops *ops = irq_remap_ops();
 
 	if (ops && !ioapics_covered(ops)) {
+		dropped_why = "an IOAPIC is behind no remapping unit";
 		ops->off();
 		irq_remap_unregister(ops);
 	} else if (ops) {

@@ -172,5 +172,7 @@ void irq_line_eoi(struct irq_line *l);
  * what remapping the kernel runs with.
  */
 void irq_remap_report(void);
+/* Why the boot checks switched remapping off (NULL: they did not). */
+const char *irq_remap_dropped(void);
 
 #endif

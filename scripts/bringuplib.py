@@ -312,6 +312,16 @@ def _check_consoles(obj, sec):
     return p
 
 
+def _check_intremap(obj, sec):
+    """The remapping the kernel ended up with is the one the configuration expects."""
+    if "intremap" not in sec:
+        return []
+    have = obj.get("interrupt_remapping") or "off"
+    if have != sec["intremap"]:
+        return ["interrupt remapping %s, the configuration expects %s" % (have, sec["intremap"])]
+    return []
+
+
 def injected_tables(extra):
     """{path: bytes} of every -acpitable file=... (paths relative to the tree)."""
     out = {}
@@ -341,7 +351,7 @@ def check(text, sec, expected_ids):
         return _check_raw(obj, injected) + _check_cpu_memory(obj, sec)
     return (p + _check_raw(obj, injected) + _check_iommus(obj, extra, injected) +
             _check_pci(obj, expected_ids) + _check_machine(obj, sec) +
-            _check_cpu_memory(obj, sec) + _check_consoles(obj, sec))
+            _check_cpu_memory(obj, sec) + _check_consoles(obj, sec) + _check_intremap(obj, sec))
 
 
 def expected_lines(text, sec):

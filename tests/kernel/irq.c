@@ -31,6 +31,40 @@
 		fn(true);                                                     \
 	}
 
+/*
+ * The configuration says which remapping the kernel must end up with
+ * (expect_intremap=, from scripts/qemu.cfg): a driver that could not set
+ * it up, or boot checks that dropped it, fail here rather than turning
+ * every remapped test into a skip.
+ */
+KTEST_NEEDS(irq, test_irq_remapping_as_configured, KT_NEED_KERNEL)
+{
+	const struct irq_remap_ops *ops = irq_remap_ops();
+	const char *have = ops ? ops->name : "off", *want;
+	struct pci_dev *edu;
+	char buf[16];
+
+	want = irq_expected_remap(buf, sizeof(buf));
+	if (!want) {
+		report_skip("no expect_intremap= given (not a configured QEMU run)");
+		return;
+	}
+	report(!strcmp(have, want), "interrupt remapping by %s, the configuration expects %s%s%s",
+	       have, want, irq_remap_dropped() ? "; dropped at boot: " : "",
+	       irq_remap_dropped() ?: "");
+	for (int i = 0; ops && i < ioapic_count; i++) {
+		struct irq_source s = { .kind = IRQ_SRC_IOAPIC, .id = ioapics[i].id };
+
+		report(ops->covers(&s), "IOAPIC %u is remapped", ioapics[i].id);
+	}
+	for (int n = 0; ops && (edu = pci_find(EDU_VENDOR, EDU_DEVICE, n)); n++) {
+		struct irq_source s;
+
+		irq_source_pci(&s, edu);
+		report(ops->covers(&s), "edu %s is remapped", edu->name);
+	}
+}
+
 /* One edu and its MSI line, remapped or (control) with remapping bypassed. */
 struct run {
 	struct irq_edu x;

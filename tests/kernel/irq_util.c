@@ -10,6 +10,7 @@
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/x86.h"
+#include "boot/cmdline.h"
 #include "iommu/iommu_init.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -110,12 +111,28 @@ bool irq_edu_blocked(struct irq_edu *x, const struct irq_line *also)
 	return x->l.count == seen && (!also || also->count == seen2);
 }
 
+const char *irq_expected_remap(char *buf, size_t n)
+{
+	return cmdline_get("expect_intremap", buf, n) ? buf : NULL;
+}
+
 bool irq_need_remap(const struct irq_source *src)
 {
+	const char *why = irq_remap_dropped() ?: irq_remap_ops() ? "its unit has remapping off" :
+			  "no remapping driver";
+	const char *want;
+	char buf[16];
+
 	if (irq_remap_covers(src))
 		return true;
-	report_skip("no interrupt remapping covers this source (%s)",
-		    irq_remap_ops() ? "its unit has remapping off" : "no remapping driver");
+	want = irq_expected_remap(buf, sizeof(buf));
+	if (want && strcmp(want, "off")) {
+		/* a driver that cannot remap must not pass as a machine without remapping */
+		report(false, "expect_intremap=%s, yet no remapping covers this source (%s)", want,
+		       why);
+		return false;
+	}
+	report_skip("no interrupt remapping covers this source (%s)", why);
 	return false;
 }
 

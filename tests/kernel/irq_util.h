@@ -33,9 +33,11 @@ bool irq_edu_fire(struct irq_edu *x);
 /* Raise one interrupt; true when nothing arrived on any of the lines within IRQ_QUIET_US. */
 bool irq_edu_blocked(struct irq_edu *x, const struct irq_line *also);
 
+/* The remapping the configuration expects (expect_intremap=), or NULL when not said. */
+const char *irq_expected_remap(char *buf, size_t n);
 /*
  * Tests that need remapping: true when it covers src; else a skip with
- * the reason. Controls: remapping bypassed for src (false: skip reported).
+ * the reason, or a failure when the configuration expects remapping. Controls: remapping bypassed for src (false: skip reported).
  */
 bool irq_need_remap(const struct irq_source *src);
 bool irq_control_begin(const struct irq_source *src);
