@@ -43,7 +43,11 @@ int irq_source_ioapic(struct irq_source *s, u32 gsi)
 static void line_irq(struct trap_frame *tf, void *ctx)
 {
 	struct irq_line *l = ctx;
+	u32 me = lapic_id();
 
+	l->last_apic = me;
+	if (me != l->tgt.dest)
+		l->wrong_dest++;	/* misdelivered: the test checks it */
 	l->count++;
 	if (l->fn)
 		l->fn(l, l->ctx);
@@ -84,6 +88,8 @@ static int line_setup(struct irq_line *l, bool level, unsigned int flags)
 
 	l->vector = -1;
 	l->count = 0;
+	l->wrong_dest = 0;
+	l->last_apic = ~0u;
 	v = failpoint_hit() ? -ENOSPC : irq_alloc_vector(line_irq, l);
 	if (v < 0)
 		return v;

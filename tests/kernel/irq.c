@@ -9,6 +9,7 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
+#include "arch/x86/smp.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
 #include "lib/errno.h"
@@ -109,13 +110,60 @@ static void msi_delivered(bool control)
 		report(ok == FIRES && r.x.l.count == FIRES,
 		       "%d raised, %llu taken on vector %d (none lost, none twice)", FIRES,
 		       (unsigned long long)r.x.l.count, r.x.l.vector);
-		report(irq_count(r.x.l.vector) == FIRES && r.x.l.tgt.dest == lapic_id(),
-		       "the CPU counted them on that vector, destination APIC %u", r.x.l.tgt.dest);
+		report(irq_count(r.x.l.vector) == FIRES && r.x.l.last_apic == lapic_id() &&
+		       r.x.l.wrong_dest == 0, "taken on vector %d by APIC %u, the destination, "
+		       "%llu elsewhere", r.x.l.vector, r.x.l.last_apic,
+		       (unsigned long long)r.x.l.wrong_dest);
 	}
 	run_end(&r);
 }
 
 IRQ_TEST(test_irq_msi_delivered, msi_delivered, NEEDS)
+
+/*
+ * The line moved to every online CPU in turn (its entry rewritten, or the
+ * device reprogrammed in the control): each interrupt is taken by that
+ * CPU, on the new vector, and by no other. One CPU: only the boot CPU's
+ * APIC ID is checked (smp-vtd and smp-amdvi run this on four).
+ */
+static void msi_every_cpu(bool control)
+{
+	int ncpu = 0, bad = 0;
+	struct run r;
+
+	if (!run_begin(&r, 0, control))
+		goto out;
+	for (int cpu = 0; cpu < smp_cpu_slots(); cpu++) {
+		u32 apic = smp_cpu_apic_id(cpu);
+		u64 vec_before;
+		bool ok;
+
+		if (smp_cpu_state(cpu) != CPU_ONLINE)
+			continue;
+		ncpu++;
+		if (irq_line_retarget(&r.x.l, -1, apic)) {
+			report(false, "retarget to CPU %d (APIC %u)", cpu, apic);
+			bad++;
+			continue;
+		}
+		vec_before = irq_count(r.x.l.vector);
+		ok = irq_edu_fire(&r.x) && r.x.l.last_apic == apic && r.x.l.wrong_dest == 0 &&
+		     irq_count(r.x.l.vector) == vec_before + 1;
+		if (!ok)
+			report(false, "CPU %d: vector %d, destination APIC %u: taken by APIC %u "
+			       "(%llu misdelivered)", cpu, r.x.l.vector, apic, r.x.l.last_apic,
+			       (unsigned long long)r.x.l.wrong_dest);
+		bad += !ok;
+	}
+	report(ncpu >= 1 && !bad, "%d online CPU(s): each interrupt taken by the CPU its %s names, "
+	       "on its vector", ncpu, control ? "message" : "entry");
+	if (ncpu == 1)
+		report_info("one CPU online: no other destination to try here");
+out:
+	run_end(&r);
+}
+
+IRQ_TEST(test_irq_msi_destination_every_cpu, msi_every_cpu, NEEDS)
 
 /*
  * The line moves to another vector: through remapping its entry is
