@@ -76,11 +76,26 @@ void vtd_ir_pci_sid(const struct pci_dev *d, u8 *svt, u16 *sid)
 	}
 }
 
+/*
+ * Behind a PCIe-to-PCI bridge with more buses below it, the bridge's
+ * alias (secondary bus, 00.0) verified exactly where the unit reads a bus
+ * range wrongly (QEMU 7.2), as Linux verifies a topology alias: the
+ * bridge takes ownership of what it forwards, so that is the ID it sends.
+ */
+void vtd_ir_sid_quirk(const struct vtd_unit *u, u8 *svt, u16 *sid)
+{
+	if (u->qemu_svt_bus_quirk && *svt == VTD_SVT_BUS && (*sid >> 8) != (*sid & 0xff)) {
+		*svt = VTD_SVT_SID;
+		*sid &= 0xff00;
+	}
+}
+
 /* The unit a source's interrupts go through, and how it is checked. */
 static struct vtd_unit *unit_of_source(const struct irq_source *src, u8 *svt, u16 *sid)
 {
 	const struct dmar_unit *du = NULL;
 	struct dmar_dev_path path;
+	struct vtd_unit *u;
 
 	if (!vtd_dmar)
 		return NULL;
@@ -99,7 +114,10 @@ static struct vtd_unit *unit_of_source(const struct irq_source *src, u8 *svt, u1
 		du = dmar_unit_for_special(vtd_dmar, DMAR_SCOPE_HPET, src->id, sid);
 		break;
 	}
-	return vtd_unit_of_drhd(du);
+	u = vtd_unit_of_drhd(du);
+	if (u)
+		vtd_ir_sid_quirk(u, svt, sid);
+	return u;
 }
 
 static bool x2apic_mode(void)

@@ -270,6 +270,61 @@ out:
 	ir_down();
 }
 
+/*
+ * Two devices the unit sees as one devid (ff:01.0 and ff:02.0, both behind
+ * the IVRS alias 00:14.4) share one interrupt table, as on Linux: each gets
+ * its own entry, a rewrite of either device's DTEs keeps the other's
+ * interrupts remapped, and the table goes only with the last entry.
+ */
+KTEST(amdvi-ir, test_amdvi_ir_alias_shares_one_table)
+{
+	static struct pci_dev sp;
+	static struct iommu_dev sd = { .name = "0000:ff:02.0", .rid = 0xff10 };
+	struct irq_remap_entry ea = { 0 }, eb = { 0 };
+	struct irq_msg ma, mb;
+	struct irq_source sa, sb;
+	struct amdvi_unit *u;
+	u16 alias = amdvi_rig_devs[ALIASED].alias;
+
+	if (!ir_up("", false, 0))
+		goto out;
+	sp = amdvi_rig->pdev[ALIASED];
+	sp.dev = 2;
+	sd.bus_priv = &sp;
+	sd.dma_mask = ~0ULL;
+	iommu_dev_register(&sd);
+	report(amdvi_probe_device(&sd) == 0 && sd.iommu_priv &&
+	       ((struct amdvi_dev *)sd.iommu_priv)->alias == alias,
+	       "a second device behind the alias %04x probed", alias);
+	sa = pci_src(ALIASED);
+	sb = (struct irq_source){ .kind = IRQ_SRC_PCI, .rid = 0xff10, .pdev = &sp };
+	u = unit_of(ALIASED);
+	if (!entry_for(&sa, &ea, 1, 0x41, &ma) || !entry_for(&sb, &eb, 2, 0x42, &mb))
+		goto free;
+	report(ea.priv == eb.priv && ea.index != eb.index &&
+	       ((struct amdvi_irt *)ea.priv)->devid == alias,
+	       "one table, kept for %04x, entries %u and %u", alias, ea.index, eb.index);
+	report(arrives(send(u, alias, &ma), 1, 0x41) && arrives(send(u, alias, &mb), 2, 0x42),
+	       "each device's message through the alias reaches its own APIC and vector");
+	report(amdvi_dev_refresh(sd.iommu_priv) == 0 &&
+	       amdvi_dev_refresh(amdvi_rig_dev(ALIASED)) == 0 &&
+	       arrives(send(u, alias, &ma), 1, 0x41) && arrives(send(u, alias, &mb), 2, 0x42),
+	       "rewriting either device's DTEs keeps both remapped");
+	amdvi_irq_remap_ops.free(&ea);
+	report((amdvi_dte_ptr(u, alias)[2] & AMDVI_DTE2_IV) && arrives(send(u, alias, &mb), 2, 0x42),
+	       "the first entry freed: the table stays for the second");
+	amdvi_irq_remap_ops.free(&eb);
+	report(!(amdvi_dte_ptr(u, alias)[2] & AMDVI_DTE2_IV) && amdvi_irq_remap_ops.live() == 0,
+	       "the last one freed: table detached and gone");
+free:
+	amdvi_irq_remap_ops.free(&ea);
+	amdvi_irq_remap_ops.free(&eb);
+	amdvi_release_device(&sd);
+	iommu_dev_unregister(&sd);
+out:
+	ir_down();
+}
+
 /* IOAPICs by IVRS special entries, and the ivrs_ioapic= overrides (both syntaxes). */
 KTEST(amdvi-ir, test_amdvi_ir_ioapic_devids_and_overrides)
 {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "arch/host/host.h"
+#include "arch/x86/console.h"
 #include "arch/x86/mm.h"
 #include "iommu/irq_remap.h"
 #include "iommu/vtd/vtd.h"
@@ -236,6 +237,9 @@ KTEST(vtd-ir, test_vtd_ir_source_id_rules_and_bus_ranges)
 		{ 3, 9, 4, VTD_SVT_SID, 0x00f0 },	/* behind a conventional bridge */
 	};
 	struct pci_dev *parents[4] = { &rp, &p2p, &pci, &conv };
+	static struct vtd_unit quirk;
+	u8 want_svt;
+	u16 want_sid;
 	struct irq_remap_entry e;
 	struct irq_msg msg;
 	struct irq_source s;
@@ -251,7 +255,21 @@ KTEST(vtd-ir, test_vtd_ir_source_id_rules_and_bus_ranges)
 		vtd_ir_pci_sid(&d[i], &svt, &sid);
 		report(svt == rows[i].svt && sid == rows[i].sid, "%02x:%02x.0: SVT %u SID %04x",
 		       rows[i].bus, rows[i].dev, svt, sid);
+		/* QEMU 7.2's swapped bus range: a range of several buses becomes the alias */
+		quirk.qemu_svt_bus_quirk = true;
+		vtd_ir_sid_quirk(&quirk, &svt, &sid);
+		want_svt = rows[i].svt == VTD_SVT_BUS && (rows[i].sid >> 8) != (rows[i].sid & 0xff) ?
+			   VTD_SVT_SID : rows[i].svt;
+		want_sid = want_svt != rows[i].svt ? rows[i].sid & 0xff00 : rows[i].sid;
+		report(svt == want_svt && sid == want_sid, "  on a unit with QEMU's quirk: SVT %u "
+		       "SID %04x", svt, sid);
+		quirk.qemu_svt_bus_quirk = false;
+		vtd_ir_pci_sid(&d[i], &svt, &sid);
+		vtd_ir_sid_quirk(&quirk, &svt, &sid);
+		report(svt == rows[i].svt && sid == rows[i].sid, "  without it: unchanged");
 	}
+	report(!running_under_qemu(), "the software unit has no QEMU quirk: SVT 2 ranges are "
+	       "checked below");
 	/* on the unit: the R820 NIC behind 40:02.0 made a PCIe-to-PCI bridge */
 	if (!ir_up("", false, 0, NULL))
 		goto out;

@@ -33,6 +33,29 @@ static bool edu_remapped(struct irq_edu *x)
 	return irq_need_remap(&s) && !irq_edu_msi(x, 0);
 }
 
+/*
+ * What an entry for p's MSIs must verify, from the requester ID its
+ * requests carry (p's own, or an alias after bridges) and where p sits:
+ * its own ID, or a conventional bridge's (one of p's bridges has it), each
+ * exactly; else a PCIe-to-PCI bridge's alias (its secondary bus, 00.0),
+ * verified by the buses from the alias's to p's, or, where the unit reads
+ * bus ranges swapped and that range is more than one bus, the alias exactly.
+ */
+static void expected_sid(const struct vtd_unit *u, const struct pci_dev *p, u8 *svt, u16 *sid)
+{
+	u16 rid = pci_dma_source_id(p);
+	bool exact = rid == pci_bdf(p);
+
+	for (const struct pci_dev *b = p->parent; b && !exact; b = b->parent)
+		exact = pci_bdf(b) == rid;
+	*svt = VTD_SVT_SID;
+	*sid = rid;
+	if (exact || (u->qemu_svt_bus_quirk && (rid >> 8) != p->bus))
+		return;
+	*svt = VTD_SVT_BUS;
+	*sid = (u16)((rid & 0xff00) | p->bus);
+}
+
 /* Every change of an entry: the store, then its index-selective IEC, then a wait. */
 KTEST_NEEDS(irq-vtd, test_irq_vtd_table_and_entry_invalidation, VTD_NEEDS)
 {
@@ -41,21 +64,31 @@ KTEST_NEEDS(irq-vtd, test_irq_vtd_table_and_entry_invalidation, VTD_NEEDS)
 	};
 	struct irq_edu x;
 	struct vtd_unit *u;
-	u64 iec;
+	u64 iec, *e;
 	u32 seq;
+	u16 sid;
+	u8 svt;
 
 	if (!edu_remapped(&x))
 		goto out;
 	u = x.l.ire.unit;
+	e = &u->ir.irt[2 * x.l.ire.index];
 	report(u->ir.on && (vtd_readq(u, VTD_IRTA_REG) & VTD_IRTA_ADDR) == u->ir.irt_pa &&
 	       (vtd_readl(u, VTD_GSTS_REG) & VTD_GSTS_IRES),
 	       "IRTA holds our table (%u entries), IRE set", u->ir.entries);
-	report((u->ir.irt[2 * x.l.ire.index] & VTD_IRTE_P) &&
-	       FIELD_GET(VTD_IRTE_V, u->ir.irt[2 * x.l.ire.index]) == (u64)x.l.vector &&
-	       FIELD_GET(VTD_IRTE_SVT, u->ir.irt[2 * x.l.ire.index + 1]) == VTD_SVT_SID &&
-	       FIELD_GET(VTD_IRTE_SID, u->ir.irt[2 * x.l.ire.index + 1]) == x.l.src.rid,
-	       "entry %u: present, vector %d, source-id %04x verified", x.l.ire.index, x.l.vector,
-	       x.l.src.rid);
+	expected_sid(u, x.e.d.pdev, &svt, &sid);
+	report((e[0] & VTD_IRTE_P) && FIELD_GET(VTD_IRTE_V, e[0]) == (u64)x.l.vector &&
+	       (u->ir.eime ? FIELD_GET(VTD_IRTE_DST, e[0]) :
+			     FIELD_GET(VTD_IRTE_DST_XAPIC, e[0])) == lapic_id(),
+	       "entry %u: present, vector %d, destination APIC %u", x.l.ire.index, x.l.vector,
+	       lapic_id());
+	report(FIELD_GET(VTD_IRTE_SVT, e[1]) == svt && FIELD_GET(VTD_IRTE_SQ, e[1]) == 0 &&
+	       FIELD_GET(VTD_IRTE_SID, e[1]) == sid,
+	       "%s (requests as %04x): verifies SVT %u SID %04x, SQ 0 (entry: SVT %llu SID %04llx "
+	       "SQ %llu)", x.e.d.pdev->name, pci_dma_source_id(x.e.d.pdev), svt, sid,
+	       (unsigned long long)FIELD_GET(VTD_IRTE_SVT, e[1]),
+	       (unsigned long long)FIELD_GET(VTD_IRTE_SID, e[1]),
+	       (unsigned long long)FIELD_GET(VTD_IRTE_SQ, e[1]));
 	iec = u->st.iec_index;
 	seq = vtd_trace_seq();
 	report(irq_line_retarget(&x.l, -1, x.l.tgt.dest) == 0 && u->st.iec_index == iec + 1,
@@ -65,6 +98,42 @@ KTEST_NEEDS(irq-vtd, test_irq_vtd_table_and_entry_invalidation, VTD_NEEDS)
 	report(irq_edu_fire(&x), "and the interrupt arrives on the new vector");
 out:
 	irq_edu_close(&x);
+}
+
+/*
+ * Every edu's entry verifies what its requests carry (expected_sid: its
+ * own ID on the root bus or behind a root port, a bus range behind a
+ * PCIe-to-PCI bridge, the bridge's alias on QEMU with more buses below),
+ * and its MSIs arrive through it: topology and vtd-bridges place them so.
+ */
+KTEST_NEEDS(irq-vtd, test_irq_vtd_source_id_of_every_edu, VTD_NEEDS)
+{
+	struct irq_edu x;
+	int n;
+
+	for (n = 0; pci_find(EDU_VENDOR, EDU_DEVICE, n); n++) {
+		struct irq_source s;
+		struct vtd_unit *u;
+		u64 *e;
+		u16 sid;
+		u8 svt;
+
+		if (irq_edu_open_nodma(&x, n))
+			continue;
+		irq_source_pci(&s, x.e.d.pdev);
+		if (!irq_need_remap(&s) || irq_edu_msi(&x, 0)) {
+			irq_edu_close(&x);
+			break;
+		}
+		u = x.l.ire.unit;
+		e = &u->ir.irt[2 * x.l.ire.index];
+		expected_sid(u, x.e.d.pdev, &svt, &sid);
+		report(FIELD_GET(VTD_IRTE_SVT, e[1]) == svt && FIELD_GET(VTD_IRTE_SID, e[1]) == sid &&
+		       irq_edu_fire(&x), "%s (requests as %04x): SVT %u SID %04x, and its MSI "
+		       "arrives", x.e.d.pdev->name, s.rid, svt, sid);
+		irq_edu_close(&x);
+	}
+	report(n > 0, "%d edu(s)", n);
 }
 
 /*

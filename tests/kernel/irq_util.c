@@ -39,10 +39,10 @@ void irq_edu_ack(struct irq_line *l, void *ctx)
 	edu_irq_ack(&x->e.edu, EDU_IRQ_FACT | EDU_IRQ_DMA);
 }
 
-int irq_edu_open(struct irq_edu *x, int n)
+static int edu_open(struct irq_edu *x, int n, bool dma)
 {
 	struct pci_dev *pdev = pci_find(EDU_VENDOR, EDU_DEVICE, n);
-	struct iommu_dev *dev = pdev ? iommu_dev_of_pci(pdev) : NULL;
+	struct iommu_dev *dev = pdev && dma ? iommu_dev_of_pci(pdev) : NULL;
 	int ret;
 
 	memset(x, 0, sizeof(*x));
@@ -62,6 +62,27 @@ int irq_edu_open(struct irq_edu *x, int n)
 	x->e.d.pdev = pdev;
 	x->translated = x->e.d.dom != NULL;
 	return 0;
+}
+
+int irq_edu_open(struct irq_edu *x, int n)
+{
+	return edu_open(x, n, true);
+}
+
+int irq_edu_open_nodma(struct irq_edu *x, int n)
+{
+	return edu_open(x, n, false);
+}
+
+int irq_edu_alias_pair(void)
+{
+	struct pci_dev *a, *b;
+
+	for (int i = 0; (a = pci_find(EDU_VENDOR, EDU_DEVICE, i)); i++)
+		for (int k = i + 1; (b = pci_find(EDU_VENDOR, EDU_DEVICE, k)); k++)
+			if (pci_dma_source_id(a) == pci_dma_source_id(b))
+				return i << 8 | k;
+	return -1;
 }
 
 void irq_edu_close(struct irq_edu *x)

@@ -24,6 +24,10 @@ struct irq_edu {
 /* The n-th edu, initialised (and attached to a new domain when translated); skip-reports. */
 int irq_edu_open(struct irq_edu *x, int n);
 void irq_edu_close(struct irq_edu *x);
+/* The same without a DMA domain (interrupts only: a device sharing another's alias). */
+int irq_edu_open_nodma(struct irq_edu *x, int n);
+/* Two edus whose requests carry one requester ID (an alias): first << 8 | second, or -1. */
+int irq_edu_alias_pair(void);
 /* Line handler that acknowledges every edu interrupt (ctx: the irq_edu). */
 void irq_edu_ack(struct irq_line *l, void *ctx);
 /* Its MSI as a line (handler acknowledges); reports the result. */
