@@ -30,6 +30,7 @@ VTD_CAP_AW48 = 0x00d2008c222f0606
 VTD_CAP_CM = 1 << 7
 VTD_ECAP_TCG = 0xf00f4a
 VTD_ECAP_DT = 1 << 2
+VTD_ECAP_IR, VTD_ECAP_EIM, VTD_ECAP_MHMV = 1 << 3, 1 << 4, 0xf << 20
 VTD_ECAP_SM = 0x480080000000        # SRS, SMTS, SLTS: x-scalable-mode=on
 VTD_ECAP_PASID = 1 << 40             # ... and x-pasid-mode=on (PSS 0: 1-bit PASIDs)
 AMDVI_EFR = 0x29d3
@@ -135,6 +136,10 @@ def vtd_expected(props):
     ecap = VTD_ECAP_TCG
     if props.get("device-iotlb") == "on":
         ecap |= VTD_ECAP_DT
+    if props.get("eim") == "on" and props.get("x-buggy-eim") == "on":
+        ecap |= VTD_ECAP_EIM        # TCG: EIM only with x-buggy-eim
+    if props.get("intremap") == "off":
+        ecap &= ~(VTD_ECAP_IR | VTD_ECAP_MHMV)   # no handle mask without remapping
     if props.get("x-scalable-mode") == "on":
         ecap |= VTD_ECAP_SM
         if props.get("x-pasid-mode") == "on":

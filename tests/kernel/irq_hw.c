@@ -76,6 +76,10 @@ KTEST_NEEDS(irq-vtd, test_irq_vtd_table_and_entry_invalidation, VTD_NEEDS)
 	report(u->ir.on && (vtd_readq(u, VTD_IRTA_REG) & VTD_IRTA_ADDR) == u->ir.irt_pa &&
 	       (vtd_readl(u, VTD_GSTS_REG) & VTD_GSTS_IRES),
 	       "IRTA holds our table (%u entries), IRE set", u->ir.entries);
+	report(u->ir.eime == (lapic_x2apic() && vtd_ecap_eim(u->ecap)) &&
+	       !!(vtd_readq(u, VTD_IRTA_REG) & VTD_IRTA_EIME) == u->ir.eime,
+	       "IRTA.EIME %d: APIC in %s mode, ECAP.EIM %d", u->ir.eime,
+	       lapic_x2apic() ? "x2APIC" : "xAPIC", !!vtd_ecap_eim(u->ecap));
 	expected_sid(u, x.e.d.pdev, &svt, &sid);
 	report((e[0] & VTD_IRTE_P) && FIELD_GET(VTD_IRTE_V, e[0]) == (u64)x.l.vector &&
 	       (u->ir.eime ? FIELD_GET(VTD_IRTE_DST, e[0]) :
@@ -123,7 +127,7 @@ KTEST_NEEDS(irq-vtd, test_irq_vtd_source_id_of_every_edu, VTD_NEEDS)
 		irq_source_pci(&s, x.e.d.pdev);
 		if (!irq_need_remap(&s) || irq_edu_msi(&x, 0)) {
 			irq_edu_close(&x);
-			break;
+			return;	/* skipped or failed, reported */
 		}
 		u = x.l.ire.unit;
 		e = &u->ir.irt[2 * x.l.ire.index];
