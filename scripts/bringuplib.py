@@ -182,7 +182,8 @@ def _check_raw(obj, injected):
     return p
 
 
-def _check_iommus(obj, extra, injected):
+def _check_iommus(obj, extra, injected, staged=False):
+    """staged: a first stage (fwstage=ir) played the firmware and left remapping on."""
     p = []
     units = obj.get("iommus", [])
     vtd = [_props(d)[1] for d in _options(extra, "-device") if d.split(",")[0] == "intel-iommu"]
@@ -206,8 +207,12 @@ def _check_iommus(obj, extra, injected):
                 p.append("dmar CAP decodes to MGAW %r" % (u.get("cap_decoded") or {}).get("mgaw"))
         if u.get("kind") == "amdvi" and u.get("efr_mmio") != AMDVI_EFR:
             p.append("amdvi EFR %#x, the facts sheet says %#x" % (u.get("efr_mmio", 0), AMDVI_EFR))
-        if st.get("translation") or st.get("queued_invalidation") or st.get("interrupt_remapping"):
+        left_on = st.get("translation") or st.get("queued_invalidation") or \
+            st.get("interrupt_remapping")
+        if left_on and not staged:
             p.append("%s: QEMU's firmware left translation, QI or IR on?" % u.get("name"))
+        if staged and not left_on:
+            p.append("%s: fwstage=ir left neither translation nor IR on" % u.get("name"))
         if any(v is True for v in (st.get("fault_status") or {}).values()):
             p.append("%s: a fault status bit is set at boot" % u.get("name"))
     if (vtd or amd) and any(f.get("unit") is None and not f.get("bridge")
@@ -354,7 +359,7 @@ def check(text, sec, expected_ids):
     if sec.get("emulator") == "bochs":
         # not QEMU: no SMBIOS strings, IOMMU or devices of QEMU's to compare with
         return _check_raw(obj, injected) + _check_cpu_memory(obj, sec)
-    return (p + _check_raw(obj, injected) + _check_iommus(obj, extra, injected) +
+    return (p + _check_raw(obj, injected) + _check_iommus(obj, extra, injected, "fwstage=ir" in sec.get("append", "").split()) +
             _check_pci(obj, expected_ids) + _check_machine(obj, sec) +
             _check_cpu_memory(obj, sec) + _check_consoles(obj, sec) + _check_intremap(obj, sec))
 

@@ -5,6 +5,7 @@
  * order, source-id bus ranges) and takeover of remapping left on.
  */
 #include "tests/kernel/irq_util.h"
+#include "tests/kernel/fwstage.h"
 #include "tests/kernel/vtd_util.h"
 #include "arch/x86/console.h"
 #include "arch/x86/ioapic.h"
@@ -31,6 +32,36 @@ static bool edu_remapped(struct irq_edu *x)
 		return false;
 	irq_source_pci(&s, x->e.d.pdev);
 	return irq_need_remap(&s) && !irq_edu_msi(x, 0);
+}
+
+/*
+ * Issue 11 item 5 at boot (vtd-ir-takeover): a first stage left remapping on
+ * with its own table, QI on, the RTC ticking and a level interrupt pending;
+ * the boot path's driver took it over, kept the 3 present entries at their
+ * indices and said so in the boot log (the configuration's expect_lines).
+ */
+KTEST_NEEDS(irq-vtd, test_irq_vtd_takeover_at_boot_from_first_stage, VTD_NEEDS)
+{
+	struct vtd_unit *u = vtd_units[0];
+
+	if (!fwstage_report("vtd"))
+		return;
+	report(u->ir.found_on && u->ir.on && !u->ir.takeover_failed &&
+	       (vtd_readq(u, VTD_IRTA_REG) & VTD_IRTA_ADDR) == u->ir.irt_pa &&
+	       (vtd_readl(u, VTD_GSTS_REG) & VTD_GSTS_IRES),
+	       "found on, our table live at IRTA, IRE still set");
+}
+
+/* The same on AMD-Vi (amdvi-ir-takeover): two interrupt tables kept, 3 entries. */
+KTEST_NEEDS(irq-amdvi, test_irq_amdvi_takeover_at_boot_from_first_stage, AMD_NEEDS)
+{
+	struct amdvi_unit *u = amdvi_units[0];
+
+	if (!fwstage_report("amdvi"))
+		return;
+	report(u->taken_over && u->ir_on && !u->ir_takeover_failed &&
+	       (amdvi_readq(u, AMDVI_CONTROL) & AMDVI_CTRL_IOMMU_EN),
+	       "taken over with the unit kept on");
 }
 
 /*
