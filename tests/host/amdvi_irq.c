@@ -370,6 +370,62 @@ KTEST(amdvi-ir, test_amdvi_ir_ioapic_devids_and_overrides)
 }
 
 /*
+ * HPETs by the IVRS special entry (the rig's HPET 0 sends as 00:14.0, the
+ * devid IOAPIC 128 uses too) and by ivrs_hpet= in both syntaxes; an HPET
+ * MSI through its entry arrives, and where the HPET shares the IOAPIC's
+ * devid both use one interrupt table with entries of their own.
+ */
+KTEST(amdvi-ir, test_amdvi_ir_hpet_devids_overrides_and_shared_table)
+{
+	static const struct {
+		const char *cmdline;
+		u8 id;
+		u16 devid;
+		int unit;
+	} rows[] = {
+		{ "", 0, 0x00a0, 3 },
+		{ "ivrs_hpet=0@0000:00:14.2", 0, 0x00a2, 3 },
+		{ "ivrs_hpet[5]=20:01.5", 5, 0x200d, 2 },
+	};
+	struct irq_remap_entry e, eio;
+	struct irq_msg msg, mio;
+
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		struct amdvi_unit *u = NULL;
+		struct irq_source s = { .kind = IRQ_SRC_HPET, .id = rows[i].id };
+		u16 devid = 0;
+		int ret;
+
+		if (!ir_up(rows[i].cmdline, false, 0))
+			break;
+		ret = amdvi_special_devid(IVRS_SPECIAL_HPET, rows[i].id, &devid, &u);
+		report(ret == 0 && devid == rows[i].devid && u == amdvi_rig->u[rows[i].unit],
+		       "%s HPET %u -> devid %04x on unit %d", rows[i].cmdline, rows[i].id, devid,
+		       u ? u->index : -1);
+		if (u && entry_for(&s, &e, 3, 0x31, &msg)) {
+			report(arrives(send(u, devid, &msg), 3, 0x31) &&
+			       !arrives(send(u, devid ^ 1, &msg), 3, 0x31),
+			       "its MSI (index %u) is remapped from %04x only", msg.data, devid);
+			if (!rows[i].cmdline[0] &&
+			    entry_for(&(struct irq_source){ .kind = IRQ_SRC_IOAPIC, .id = 128 },
+				      &eio, 0, 0x32, &mio)) {
+				report(eio.priv == e.priv && eio.index != e.index &&
+				       arrives(send(u, devid, &mio), 0, 0x32) &&
+				       arrives(send(u, devid, &msg), 3, 0x31),
+				       "IOAPIC 128 on the same devid: one table, entries %u and %u",
+				       e.index, eio.index);
+				amdvi_irq_remap_ops.free(&eio);
+			}
+			amdvi_irq_remap_ops.free(&e);
+		}
+		ir_down();
+	}
+	report(amdvi_special_devid(IVRS_SPECIAL_HPET, 9, &(u16){ 0 },
+				   &(struct amdvi_unit *){ NULL }) == -ENODEV,
+	       "an HPET nobody names: -ENODEV");
+}
+
+/*
  * Takeover: a previous owner left the unit translating with 32-bit
  * interrupt tables. The driver keeps the unit on, copies the tables into
  * 128-bit ones at the same indices, and the old messages still arrive.

@@ -15,7 +15,9 @@
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/x86.h"
+#include "iommu/acpi_live.h"
 #include "iommu/amdvi/amdvi.h"
+#include "iommu/ivrs.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "tests/ktest.h"
@@ -169,6 +171,48 @@ KTEST_NEEDS(irq-vtd, test_irq_vtd_source_id_of_every_edu, VTD_NEEDS)
 		irq_edu_close(&x);
 	}
 	report(n > 0, "%d edu(s)", n);
+}
+
+/*
+ * The HPET's source-id (issue 11: DMAR HPET scope). Remapped exactly when
+ * a DMAR scope names the HPET block the ACPI HPET table describes, with
+ * that scope's source-id, SVT 1 and SQ 3 (the function number not checked,
+ * as Linux: HPETs send with a wrong one). QEMU's DMAR names none: refused.
+ */
+KTEST_NEEDS(irq-vtd, test_irq_vtd_hpet_source_from_dmar_scope, KT_NEED_VTD)
+{
+	const struct irq_remap_ops *ops = irq_remap_ops();
+	int n = irq_hpet_number();
+	struct irq_remap_entry e = { 0 };
+	struct irq_source s = { .kind = IRQ_SRC_HPET };
+	const struct dmar_unit *du;
+	struct irq_msg msg;
+	u16 sid = 0;
+	u64 *irte;
+
+	if (n < 0 || !ops) {
+		report_skip("%s", n < 0 ? "no ACPI HPET table" : "no remapping");
+		return;
+	}
+	s.id = (u8)n;
+	du = dmar_unit_for_special(dmar_live(), DMAR_SCOPE_HPET, (u8)n, &sid);
+	report(ops->covers(&s) == (du != NULL), "HPET %d: %s", n,
+	       du ? "a DMAR scope names it" : "no DMAR scope names it: not remapped");
+	if (!du) {
+		report(ops->alloc(&s, &e) == -ENODEV, "an entry for it is refused (-ENODEV)");
+		return;
+	}
+	if (ops->alloc(&s, &e) || ops->set(&e, &(struct irq_target){ .dest = lapic_id(),
+							  .vector = 0x50 }, &msg)) {
+		report(false, "an entry for HPET %d", n);
+		ops->free(&e);
+		return;
+	}
+	irte = &((struct vtd_unit *)e.unit)->ir.irt[2 * e.index];
+	report(FIELD_GET(VTD_IRTE_SVT, irte[1]) == VTD_SVT_SID &&
+	       FIELD_GET(VTD_IRTE_SQ, irte[1]) == 3 && FIELD_GET(VTD_IRTE_SID, irte[1]) == sid,
+	       "entry %u verifies source-id %04x, SQ 3", e.index, sid);
+	ops->free(&e);
 }
 
 /*
@@ -463,4 +507,52 @@ out:
 		page_free_va(dt, 9);
 	if (irt)
 		page_free_va(irt, 0);
+}
+
+/*
+ * The HPET's devid (issue 11: IVRS special device HPET, ivrs_hpet=): QEMU's
+ * IVRS names none, so it is not remapped unless ivrs_hpet= gives one
+ * (amdvi-ir gives 00:14.0, the IOAPIC's devid): then its entries share the
+ * IOAPIC's interrupt table, each with an index of its own.
+ */
+KTEST_NEEDS(irq-amdvi, test_irq_amdvi_hpet_devid_and_shared_table, KT_NEED_AMDVI)
+{
+	const struct irq_remap_ops *ops = irq_remap_ops();
+	struct irq_remap_entry e = { 0 }, eio = { 0 };
+	struct irq_source s = { .kind = IRQ_SRC_HPET }, io = { .kind = IRQ_SRC_IOAPIC };
+	struct irq_target t = { .dest = lapic_id(), .vector = 0x50 };
+	int n = irq_hpet_number(), ret;
+	struct amdvi_unit *u = NULL, *uio = NULL;
+	u16 devid = 0, devid_io = 0;
+	struct irq_msg msg;
+
+	if (n < 0 || !ops || !ioapic_count) {
+		report_skip("%s", n < 0 ? "no ACPI HPET table" : "no remapping or IOAPIC");
+		return;
+	}
+	s.id = (u8)n;
+	io.id = ioapics[0].id;
+	ret = amdvi_special_devid(IVRS_SPECIAL_HPET, (u8)n, &devid, &u);
+	if (ret)
+		report(!ops->covers(&s), "HPET %d: no devid (IVRS names none, no ivrs_hpet=): "
+		       "not remapped", n);
+	else
+		report(ops->covers(&s), "HPET %d sends as %04x: remapped", n, devid);
+	if (ret) {
+		report(ops->alloc(&s, &e) == -ENODEV, "an entry for it is refused (-ENODEV)");
+		return;
+	}
+	ret = ops->alloc(&s, &e);
+	ret = ret ? ret : ops->set(&e, &t, &msg);
+	report(!ret && ((struct amdvi_irt *)e.priv)->devid == devid,
+	       "entry %u in the table of %04x (%d)", e.index, devid, ret);
+	if (!ret && !amdvi_special_devid(IVRS_SPECIAL_IOAPIC, io.id, &devid_io, &uio) &&
+	    devid_io == devid && uio == u) {
+		ret = ops->alloc(&io, &eio);
+		report(!ret && eio.priv == e.priv && eio.index != e.index,
+		       "IOAPIC %u sends as %04x too: one table, entries %u and %u", io.id, devid,
+		       e.index, eio.index);
+		ops->free(&eio);
+	}
+	ops->free(&e);
 }

@@ -5,6 +5,7 @@
  * the leak counters of interrupt lines and vectors.
  */
 #include "tests/kernel/irq_util.h"
+#include "arch/x86/acpi.h"
 #include "arch/x86/ioapic.h"
 #include "arch/x86/pci.h"
 #include "arch/x86/trap.h"
@@ -275,4 +276,16 @@ int irq_edu_intx_gsi(struct irq_edu *x)
 	pci_write16(x->e.d.pdev, PCI_COMMAND,
 		    pci_read16(x->e.d.pdev, PCI_COMMAND) | PCI_CMD_INTX_DISABLE);
 	return found;
+}
+
+/* ACPI HPET: header, event timer block ID (4), base address (12), then the HPET number. */
+#define ACPI_HPET_NUMBER	52
+
+int irq_hpet_number(void)
+{
+	const struct acpi_header *h = acpi_find("HPET", 0);
+
+	if (!h || h->length <= ACPI_HPET_NUMBER)
+		return -1;
+	return ((const u8 *)h)[ACPI_HPET_NUMBER];
 }

@@ -56,6 +56,9 @@ struct iommu_device *irq_unit_of(const struct irq_source *src);
 void irq_expect_fault(const struct irq_source *src);
 void irq_fault_check(const struct irq_source *src, const char *what);
 
+/* The number of the HPET block the ACPI HPET table describes, or -1 without one. */
+int irq_hpet_number(void);
+
 /*
  * The GSI the edu's INTx reaches on the IOAPIC, found by raising INTx
  * with every PCI GSI (16-23) programmed direct; -1 when none answered.
