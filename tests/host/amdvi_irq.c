@@ -325,15 +325,18 @@ out:
 	ir_down();
 }
 
+/* A special device (IOAPIC, HPET) under a command line: its devid and unit. */
+struct special_row {
+	const char *cmdline;
+	u8 id;
+	u16 devid;
+	int unit;
+};
+
 /* IOAPICs by IVRS special entries, and the ivrs_ioapic= overrides (both syntaxes). */
 KTEST(amdvi-ir, test_amdvi_ir_ioapic_devids_and_overrides)
 {
-	static const struct {
-		const char *cmdline;
-		u8 id;
-		u16 devid;
-		int unit;
-	} rows[] = {
+	static const struct special_row rows[] = {
 		{ "", 129, 0x6001, 0 },
 		{ "", 130, 0x4001, 1 },
 		{ "", 128, 0x00a0, 3 },
@@ -377,12 +380,7 @@ KTEST(amdvi-ir, test_amdvi_ir_ioapic_devids_and_overrides)
  */
 KTEST(amdvi-ir, test_amdvi_ir_hpet_devids_overrides_and_shared_table)
 {
-	static const struct {
-		const char *cmdline;
-		u8 id;
-		u16 devid;
-		int unit;
-	} rows[] = {
+	static const struct special_row rows[] = {
 		{ "", 0, 0x00a0, 3 },
 		{ "ivrs_hpet=0@0000:00:14.2", 0, 0x00a2, 3 },
 		{ "ivrs_hpet[5]=20:01.5", 5, 0x200d, 2 },
