@@ -476,8 +476,9 @@ static bool unit_hdsup(const struct amdvi_unit *u)
 
 /*
  * Turn D-bit updates on or off in the DTE of every attached device (a
- * device attached later gets it from dte_for()). -EIO when a DTE flush
- * fails; the flag then stays as it was.
+ * device attached later gets it from dte_for()). When a DTE flush fails
+ * the flag and every DTE go back to what they were and the error returns
+ * (a rollback flush failing too is reported).
  */
 static int amdvi_set_dirty_tracking(struct iommu_domain *dom, bool enable)
 {
@@ -501,7 +502,8 @@ static int amdvi_set_dirty_tracking(struct iommu_domain *dom, bool enable)
 		d->dirty_tracking = !enable;
 		list_for_each_entry(ad, &d->devs, domain_node) {
 			dte_for(d, ad, dte);
-			write_dtes(ad, dte);
+			if (write_dtes(ad, dte))
+				printk("amdvi: %s: DTE rollback not flushed\n", ad->unit->name);
 		}
 	}
 out_unlock:
