@@ -587,6 +587,11 @@ extern const struct irq_remap_ops vtd_irq_remap_ops;
 extern struct vtd_domain vtd_blocked_domain, vtd_identity_domain;
 struct iommu_domain *vtd_domain_alloc_paging(struct iommu_dev *dev);
 /*
+ * Can unit u walk paging domain dom's tables (made for another unit,
+ * perhaps)? 0 or -EINVAL, as Linux's paging_domain_compatible.
+ */
+int vtd_paging_check(const struct vtd_unit *u, const struct vtd_domain *dom);
+/*
  * RMRRs of table t that cover vd: identity-mapped into dom (before vd may
  * use it; ranges already mapped are left alone). 0 or the map error.
  */

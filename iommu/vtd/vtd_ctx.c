@@ -226,11 +226,8 @@ static int ctx_prepare(struct vtd_dev *vd, struct vtd_domain *dom, u16 *did, boo
 		return -EOPNOTSUPP;
 	if (dom->domain.type != IOMMU_DOMAIN_IDENTITY && dom->domain.type != IOMMU_DOMAIN_PAGING)
 		return -EINVAL;	/* nested domains need scalable mode */
-	if (dom->domain.type == IOMMU_DOMAIN_PAGING &&
-	    (dom->pt.fmt != VTD_FMT_SS || !(u->level_mask & BIT(dom->pt.levels))))
-		return -EINVAL;	/* the unit cannot walk these tables */
-	if (dom->domain.dirty_ops)
-		return -EINVAL;	/* dirty bits need scalable mode's SSADE (as Linux) */
+	if (dom->domain.type == IOMMU_DOMAIN_PAGING && vtd_paging_check(u, dom))
+		return -EINVAL;	/* the unit cannot walk these tables (or track dirty bits) */
 	ret = did_get(u, dom, did, new_did);
 	if (ret)
 		return ret;

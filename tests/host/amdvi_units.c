@@ -326,3 +326,54 @@ out:
 		iommu_domain_free(dom);
 	amdvi_rig_down();
 }
+
+/*
+ * A domain attached through several IOMMUs must suit each one (Linux 6.12's
+ * amd_iommu_attach_device): a dirty-tracking domain made on a unit with
+ * HDSup (EPYC registers) is refused (EINVAL) by a device behind one
+ * without (the Threadripper's own); a plain domain of the first unit
+ * attaches there; a table deeper than the unit walks is refused too.
+ */
+KTEST(amdvi-units, test_amdvi_units_attach_checks_each_unit)
+{
+	struct iommu_domain *dirty = NULL, *plain = NULL;
+	struct amdvi_domain *was;
+	struct amdvi_unit *nic;
+	u64 dte[4];
+
+	if (!amdvi_rig_up())
+		goto out;
+	nic = amdvi_rig->u[amdvi_rig_devs[NIC].unit];
+	unit_efr(amdvi_rig_devs[GPU].unit, EFR_EPYC_SNP);
+	dirty = amdvi_ops.domain_alloc_user(&amdvi_rig->dev[GPU], IOMMU_HWPT_ALLOC_DIRTY_TRACKING,
+					    NULL, NULL);
+	plain = amdvi_ops.domain_alloc_paging(&amdvi_rig->dev[GPU]);
+	if (IS_ERR(dirty) || IS_ERR(plain)) {
+		report(false, "two domains on IOMMU 0");
+		dirty = IS_ERR(dirty) ? NULL : dirty;
+		plain = IS_ERR(plain) ? NULL : plain;
+		goto out;
+	}
+	memcpy(dte, amdvi_dte_ptr(nic, amdvi_rig_devs[NIC].bdf), sizeof(dte));
+	was = amdvi_rig_dev(NIC)->domain;
+	report(iommu_attach_device(dirty, &amdvi_rig->dev[NIC]) == -EINVAL &&
+	       !memcmp(dte, amdvi_dte_ptr(nic, amdvi_rig_devs[NIC].bdf), sizeof(dte)) &&
+	       amdvi_rig_dev(NIC)->domain == was,
+	       "dirty-tracking domain to a device behind a unit without HDSup: EINVAL, DTE as it was");
+	report(iommu_attach_device(dirty, &amdvi_rig->dev[GPU]) == 0,
+	       "... while its own unit takes it");
+	report(iommu_attach_device(plain, &amdvi_rig->dev[NIC]) == 0,
+	       "a plain domain of the same unit attaches there");
+	iommu_detach_device(plain, &amdvi_rig->dev[NIC]);
+	iommu_detach_device(dirty, &amdvi_rig->dev[GPU]);
+	nic->max_levels = to_amdvi_domain(plain)->pt.levels - 1;
+	report(iommu_attach_device(plain, &amdvi_rig->dev[NIC]) == -EINVAL,
+	       "a unit walking fewer levels than the table has: EINVAL");
+	nic->max_levels = amdvi_efr_max_levels(nic->efr);
+out:
+	if (dirty)
+		iommu_domain_free(dirty);
+	if (plain)
+		iommu_domain_free(plain);
+	amdvi_rig_down();
+}
