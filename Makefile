@@ -226,6 +226,7 @@ suites-kernel += tests/kernel/dma_core.o
 suites-kernel += tests/kernel/irq_util.o
 suites-kernel += tests/kernel/irq.o
 suites-kernel += tests/kernel/irq_hw.o
+suites-kernel += tests/kernel/fwstage.o
 suites-kernel += tests/kernel/vtd_util.o
 suites-kernel += tests/kernel/vtd.o
 suites-kernel += tests/kernel/vtd_qi.o

@@ -380,7 +380,7 @@ static void dte_for(struct amdvi_domain *d, struct amdvi_dev *ad, u64 dte[4])
 	default:
 		amdvi_dte_blocked(dte, ad->ivrs_bits);
 	}
-	dte[2] |= amdvi_ir_dte2(ad->unit, ad->devid);	/* its interrupts stay remapped */
+	dte[2] |= amdvi_ir_dte2(ad->unit, ad->alias);	/* the table of the devid the unit sees */
 }
 
 static void account_attach(struct amdvi_domain *d, struct amdvi_dev *ad, bool on)
@@ -637,6 +637,41 @@ struct amdvi_dev *amdvi_dev_of_devid(struct amdvi_unit *u, u16 devid)
 				     (o->has_qalias && o->qalias == devid)))
 			return o;
 	return NULL;
+}
+
+int amdvi_alias_refresh(struct amdvi_unit *u, u16 alias)
+{
+	struct amdvi_dev *o;
+	int n = 0, ret = 0;
+
+	list_for_each_entry(o, &amdvi_devs, node) {
+		if (o->unit == u && o->alias == alias) {
+			ret = ret ? ret : amdvi_dev_refresh(o);
+			n++;
+		}
+	}
+	return ret ? ret : n;
+}
+
+int amdvi_alias_devids(struct amdvi_unit *u, u16 alias, u16 *ids, int max)
+{
+	struct amdvi_dev *o;
+	int n = 0;
+
+	list_for_each_entry(o, &amdvi_devs, node) {
+		u16 own[3];
+		int k = o->unit == u && o->alias == alias ? amdvi_dev_devids(o, own) : 0;
+
+		for (int i = 0; i < k; i++) {
+			bool seen = false;
+
+			for (int m = 0; m < n; m++)
+				seen |= ids[m] == own[i];
+			if (!seen && n < max)
+				ids[n++] = own[i];
+		}
+	}
+	return n;
 }
 
 /* Does another probed device (one that can do DMA) use devid on unit u? */

@@ -203,6 +203,7 @@ struct vtd_ir {
 	bool cfi_works;			/* GSTS.CFIS follows GCMD.CFI */
 	bool found_on;			/* IRE was set when we came */
 	u64 found_irta;			/* ... with this IRTA */
+	bool takeover_failed;		/* left as found: remapping not ours */
 	spinlock_t lock;
 };
 
@@ -265,6 +266,13 @@ struct vtd_unit {
 	 * adds one (device-selective) to the flush table 25 asks for.
 	 */
 	bool qemu_pt_quirk;
+	/*
+	 * QEMU 7.2 checks an IRTE's bus range (SVT 2) with start and end
+	 * swapped (vtd_irte_get: bus_max = SID 15:8): a range of more than one
+	 * bus refuses every bus. Such entries verify the PCIe-to-PCI bridge's
+	 * alias exactly (SVT 1, SID = secondary bus, 00.0) instead.
+	 */
+	bool qemu_svt_bus_quirk;
 	/* protects qi, the CCMD/IOTLB/GCMD registers, st; order: vtd_ctx_lock -> inv_lock */
 	spinlock_t inv_lock;
 	struct vtd_stats st;
@@ -564,6 +572,8 @@ struct vtd_irte_cfg {
 int vtd_irte_encode(const struct vtd_irte_cfg *c, bool eime, u64 irte[2]);
 /* Source validation for a PCI function's MSIs, Linux's set_msi_sid rules. */
 void vtd_ir_pci_sid(const struct pci_dev *d, u8 *svt, u16 *sid);
+/* The same made exact where the unit has qemu_svt_bus_quirk. */
+void vtd_ir_sid_quirk(const struct vtd_unit *u, u8 *svt, u16 *sid);
 /* The remappable-format MSI address naming entry index. */
 u64 vtd_ir_msi_addr(u32 index);
 /*
