@@ -288,6 +288,7 @@ suites-vtd-host += tests/host/vtd_irq.o
 suites-vtd-host += tests/host/vtd_sm.o
 suites-vtd-host += tests/host/vtd_stage1.o
 suites-vtd-host += tests/host/vtd_abi.o
+suites-vtd-host += tests/host/vtd_mixed.o
 suites-vtd-host += tests/kernel/core_util.o
 suites-vtd-host += tests/host/core_env.o
 

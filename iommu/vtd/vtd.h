@@ -434,7 +434,11 @@ int vtd_ctx_attach(struct vtd_dev *vd, struct vtd_domain *dom);
 int vtd_pasid_attach(struct vtd_dev *vd, u32 pasid, struct vtd_domain *dom);
 /* The domain vd's pasid translates through (0: the RID's), NULL if none. */
 struct vtd_domain *vtd_pasid_domain(struct vtd_dev *vd, u32 pasid);
-/* Set or clear SSADE in every PASID entry using dom's tables, with their flushes. */
+/*
+ * Set or clear SSADE in every PASID entry using dom's tables, with their
+ * flushes. 0, or the flush error with the entries and dom->dirty_tracking
+ * as they were.
+ */
 int vtd_domain_set_ssade(struct vtd_domain *dom, bool on);
 /* Device-TLB flush for vd's pasid (0: the RID) of 2^order pages at addr, if it has ATS. */
 void vtd_batch_dev_flush(struct vtd_dev *vd, struct vtd_batch *b, u32 pasid, u64 addr,
@@ -592,6 +596,11 @@ extern const struct irq_remap_ops vtd_irq_remap_ops;
 /* vtd_domain.c */
 extern struct vtd_domain vtd_blocked_domain, vtd_identity_domain;
 struct iommu_domain *vtd_domain_alloc_paging(struct iommu_dev *dev);
+/*
+ * Can unit u walk paging domain dom's tables (made for another unit,
+ * perhaps)? 0 or -EINVAL, as Linux's paging_domain_compatible.
+ */
+int vtd_paging_check(const struct vtd_unit *u, const struct vtd_domain *dom);
 /*
  * RMRRs of table t that cover vd: identity-mapped into dom (before vd may
  * use it; ranges already mapped are left alone). 0 or the map error.
