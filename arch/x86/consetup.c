@@ -223,11 +223,15 @@ static void add_screen(void)
 	a->screen = true;
 	a->source = "loader";
 	if (b->addr) {
-		buf = kmalloc(fbtext_buf_size(&f));
+		/* checked before mapping: a bad tag must not use up the MMIO windows */
+		bool ok = fb_format_ok(&f) && !((b->addr + (u64)b->pitch * b->height) >> 52);
+
+		buf = ok ? kmalloc(fbtext_buf_size(&f)) : NULL;
 		if (!buf || fbtext_init(&fbtext, ioremap(b->addr, (size_t)b->pitch * b->height),
 					&f, buf)) {
-			note("screen: framebuffer %ux%u, %u bpp, not drawn (%s)", b->width, b->height,
-			     b->bpp, buf ? "pixel format not supported" : "no memory");
+			note("screen: framebuffer %ux%u, %u bpp, pitch %u at %#llx, not drawn (%s)",
+			     b->width, b->height, b->bpp, b->pitch, (unsigned long long)b->addr,
+			     ok ? "no memory" : "layout not supported");
 			kfree(buf);
 			return;
 		}
