@@ -156,15 +156,21 @@ void console_fallback(void)
 {
 	static struct uart com1 = { UART_IO, 0x3f8, NULL, CON_BAUD_DEFAULT, UART_CLOCK_DEFAULT };
 
+	bool serial = false;
+
 	if (started)
 		return;
-	/* a console registered mid-setup may be what faulted: COM1 alone */
-	nconsoles = 0;
-	uart_setup(&com1);
-	console_register("ttyS0", CONSOLE_SERIAL, uart_putc, &com1);
+	/* UARTs console_setup() registered so far answered its probe: keep them */
+	for (int i = 0; i < nconsoles; i++)
+		serial |= !!(consoles[i].flags & CONSOLE_SERIAL);
+	if (!serial) {
+		uart_setup(&com1);
+		console_register("ttyS0", CONSOLE_SERIAL, uart_putc, &com1);
+	}
 	console_start();
 	console_replay();
-	printk("# console: ttyS0: io 0x3f8, 115200 8N1 (a crash before the consoles were chosen)\n");
+	printk("# console: a crash before the consoles were chosen%s\n",
+	       serial ? "" : ": ttyS0, io 0x3f8, 115200 8N1");
 }
 
 void console_write_to(unsigned int flags, const char *s, size_t n)

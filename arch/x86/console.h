@@ -36,7 +36,8 @@ int console_register(const char *name, unsigned int flags, void (*putc)(void *pr
 void console_start(void);
 /*
  * A crash before console_setup() chose the consoles (panic, an unexpected
- * exception): COM1 alone, then what was printed so far. Nothing once started.
+ * exception): the UARTs it registered so far, else COM1, then what was
+ * printed so far. Nothing once started.
  */
 void console_fallback(void);
 /* Write what was printed before console_start(), once. */
