@@ -151,6 +151,11 @@ def bochs_prepare(name, sec, append):
     os.makedirs(os.path.join(iso_root, "boot", "grub"), exist_ok=True)
     shutil.copy(image_for("elf"), os.path.join(iso_root, "boot", "iommu-testos.elf"))
     args = " ".join(a for a in (sec.get("append", ""), append, "exit=halt") if a)
+    # gfxpayload=text as boot/grub.cfg on BIOS: asked for a VBE mode under
+    # Bochs's BIOS, Debian's GRUB 2.06 dies itself before entering any
+    # multiboot2 kernel with a framebuffer tag (its heap check "free magic is
+    # broken at 0x54445352", the RSDT at 0xfff0000, printed through a hook
+    # already gone: a triple fault)
     with open(os.path.join(iso_root, "boot", "grub", "grub.cfg"), "w") as f:
         f.write("set timeout=0\nmenuentry \"%s\" {\n\tmultiboot2 /boot/iommu-testos.elf %s\n"
                 "\tset gfxpayload=text\n\tboot\n}\n" % (name, args))

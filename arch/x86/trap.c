@@ -236,6 +236,11 @@ void trap_dump_here(void)
 	console_set_line_prefix(old);
 }
 
+void trap_selftest_gp(void)
+{
+	(void)*(volatile u64 *)0x8000000000000000ULL;	/* non-canonical: #GP */
+}
+
 __noreturn void trap_triple_fault(void)
 {
 	struct {
@@ -283,6 +288,7 @@ static void exception(struct trap_frame *tf)
 		klongjmp(&r->jb, (int)tf->vector + 1);
 	}
 	console_emergency();
+	console_fallback();	/* before console_setup(): printk would only buffer */
 	console_set_line_prefix(prev_prefix);
 	printk("\n# unexpected exception on CPU %d, no recovery point\n", smp_cpu_id());
 	trap_dump(tf);

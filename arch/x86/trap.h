@@ -74,6 +74,8 @@ void trap_dump_regs(const struct trap_frame *tf, u64 cr2, u64 cr3);
 /* Dump the caller's registers and stack (for panic). */
 void trap_dump_here(void);
 __noreturn void trap_triple_fault(void);
+/* A general-protection fault on purpose (selftest_early_fault). */
+void trap_selftest_gp(void);
 void stack_walk(u64 rbp, int max);
 /* Function containing addr (kernel text), with the offset into it; NULL if unknown. */
 const char *ksym_lookup(u64 addr, u64 *offset);
