@@ -9,6 +9,7 @@
 #include "lib/alloc.h"
 #include "lib/errno.h"
 #include "lib/idtable.h"
+#include "lib/printf.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
 
@@ -19,6 +20,8 @@ struct sim_fdtable {
 
 #define SIM_FD_MIN 3			/* 0-2 are the console */
 #define SIM_FD_MAX 0x7fffffff
+#define SIM_O_ACCMODE	3
+#define SIM_O_DIRECTORY	0200000		/* Linux x86-64's O_DIRECTORY */
 
 static struct sim_fdtable default_table;
 /* The running process's table (per CPU in the kernel), installed by the syscall layer. */
@@ -78,6 +81,97 @@ static struct sim_node *find_node(const char *path)
 	spin_unlock(&nodes_lock);
 	return found;
 }
+
+/* dir's child named by path (one level below it), as a pointer and length; NULL if none. */
+static const char *child_of(const char *dir, const char *path, size_t *len, bool *is_dir)
+{
+	size_t dl = strlen(dir);
+	const char *c, *slash;
+
+	if (strncmp(path, dir, dl) || path[dl] != '/' || !path[dl + 1])
+		return NULL;
+	c = path + dl + 1;
+	slash = strchr(c, '/');
+	*len = slash ? (size_t)(slash - c) : strlen(c);
+	*is_dir = slash != NULL;
+	return c;
+}
+
+/*
+ * Node i of all nodes (the built-in ones first, then in registration
+ * order); NULL past the last. nodes_lock held.
+ */
+static struct sim_node *node_at(unsigned long i)
+{
+	struct sim_node *n;
+
+	if (i < ARRAY_SIZE(builtin_nodes))
+		return &builtin_nodes[i];
+	i -= ARRAY_SIZE(builtin_nodes);
+	list_for_each_entry(n, &nodes, list)
+		if (!i--)
+			return n;
+	return NULL;
+}
+
+/* Whether a node before index i already gave dir the child c (len bytes). nodes_lock held. */
+static bool child_seen(const char *dir, unsigned long i, const char *c, size_t len)
+{
+	for (unsigned long j = 0; j < i; j++) {
+		const char *o;
+		size_t olen;
+		bool d;
+
+		o = child_of(dir, node_at(j)->path, &olen, &d);
+		if (o && olen == len && !strncmp(o, c, len))
+			return true;
+	}
+	return false;
+}
+
+bool sim_dir_entry(const char *dir, unsigned long idx, char *name, size_t len, bool *is_dir)
+{
+	static const char *const dots[] = { ".", "..", };
+	struct sim_node *n;
+	bool found = false;
+
+	*is_dir = true;
+	if (idx < ARRAY_SIZE(dots)) {
+		snprintf(name, len, "%s", dots[idx]);
+		return true;
+	}
+	idx -= ARRAY_SIZE(dots);
+	spin_lock(&nodes_lock);
+	for (unsigned long i = 0; !found && (n = node_at(i)); i++) {
+		size_t cl;
+		const char *c = child_of(dir, n->path, &cl, is_dir);
+
+		if (!c || child_seen(dir, i, c, cl) || idx--)
+			continue;
+		*is_dir |= n->ops == &sim_dir_fops;
+		snprintf(name, len, "%.*s", (int)cl, c);
+		found = true;
+	}
+	spin_unlock(&nodes_lock);
+	return found;
+}
+
+static int dir_open(struct sim_file *f, struct sim_node *node)
+{
+	return (f->flags & SIM_O_ACCMODE) ? -EISDIR : 0;
+}
+
+static long dir_rw(struct sim_file *f, u64 ubuf, size_t n, u64 off)
+{
+	return -EISDIR;
+}
+
+const struct sim_file_ops sim_dir_fops = {
+	.name = "directory",
+	.open = dir_open,
+	.read = dir_rw,
+	.write = dir_rw,
+};
 
 struct sim_file *sim_file_alloc(const struct sim_file_ops *ops, void *private_data)
 {
@@ -218,6 +312,8 @@ int sim_open(const char *path, int flags)
 
 	if (!node)
 		return -ENOENT;
+	if ((flags & SIM_O_DIRECTORY) && node->ops != &sim_dir_fops)
+		return -ENOTDIR;
 	f = sim_file_alloc(node->ops, NULL);
 	if (!f)
 		return -ENOMEM;

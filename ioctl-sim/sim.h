@@ -57,7 +57,23 @@ int sim_register_node(struct sim_node *node);
 void sim_unregister_node(struct sim_node *node);
 
 /*
+ * A directory is a node with these ops: opened read-only (EISDIR for
+ * writing) it lists the nodes registered below its path (sim_dir_entry);
+ * reads and writes are EISDIR. Only registered directories exist, so a
+ * hosted program's own /dev or /sys is never shadowed.
+ */
+extern const struct sim_file_ops sim_dir_fops;
+/*
+ * Entry idx of directory dir: ".", "..", then each name one level below
+ * dir among the registered nodes, in registration order. The name is
+ * copied (NUL-terminated, cut to len); *is_dir says whether it is a
+ * directory. false past the last entry.
+ */
+bool sim_dir_entry(const char *dir, unsigned long idx, char *name, size_t len, bool *is_dir);
+
+/*
  * Calls on the current fd table. open: fd or -ENOENT (no such node),
+ * -ENOTDIR (O_DIRECTORY on a file), -EISDIR (a directory for writing),
  * -EMFILE, -ENOMEM or the node's -errno. ioctl/close: -EBADF for fds the
  * table does not hold.
  */

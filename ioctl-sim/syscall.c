@@ -13,6 +13,7 @@
 #include "ioctl-sim/sim.h"
 #include "ioctl-sim/syscall.h"
 #include "lib/errno.h"
+#include "lib/printf.h"
 #include "lib/string.h"
 #include <asm/mman.h>
 #include <asm/unistd.h>
@@ -21,6 +22,7 @@
 #define AT_FDCWD		(-100)
 #define O_ACCMODE		3
 #define O_RDONLY		0
+#define O_DIRECTORY		0200000
 #define PATH_LEN		255
 #define CLOCK_REALTIME		0
 #define CLOCK_BOOTTIME		7
@@ -131,12 +133,32 @@ static long sys_pwrite64(const u64 *arg)
 	return file_rw(fd, arg[1], arg[2], arg[3], true, true);
 }
 
-/* Paths are absolute or relative to "/", the only working directory. */
-static long sys_openat(const u64 *arg)
+/* The directory node fd is open on (its path), or NULL: not one of our directories. */
+static const char *dir_path(int fd, struct sim_file **ref)
 {
-	int dirfd = (int)arg[0];
-	char path[PATH_LEN + 1] = "/";
-	long n = strncpy_from_user(path + 1, arg[1], PATH_LEN);
+	struct sim_file *f = fget(fd);
+
+	if (f && f->ops == &sim_dir_fops && f->node) {
+		*ref = f;
+		return f->node->path;
+	}
+	if (f)
+		sim_fput(f);
+	return NULL;
+}
+
+/*
+ * The node path of a user path: absolute, or relative to "/" (the only
+ * working directory) or to dirfd's directory; trailing slashes dropped,
+ * after which only a directory will do (O_DIRECTORY is added to *flags).
+ */
+static long resolve_path(int dirfd, u64 upath, char *path, int *flags)
+{
+	char rel[PATH_LEN + 1];
+	struct sim_file *ref = NULL;
+	const char *dir = "";
+	long n = strncpy_from_user(rel, upath, PATH_LEN);
+	size_t len;
 
 	if (n < 0)
 		return n;
@@ -144,9 +166,31 @@ static long sys_openat(const u64 *arg)
 		return -ENAMETOOLONG;
 	if (n == 0)
 		return -ENOENT;
-	if (path[1] != '/' && dirfd != AT_FDCWD)
-		return (dirfd > 2 && sim_fd_is_ours(dirfd)) || stdio_open(dirfd) ? -ENOTDIR : -EBADF;
-	return sim_open(path[1] == '/' ? path + 1 : path, (int)arg[2]);
+	if (rel[0] != '/' && dirfd != AT_FDCWD) {
+		dir = dir_path(dirfd, &ref);
+		if (!dir)
+			return (dirfd > 2 && sim_fd_is_ours(dirfd)) || stdio_open(dirfd) ? -ENOTDIR :
+											    -EBADF;
+	}
+	len = (size_t)snprintf(path, PATH_LEN + 1, "%s%s%s", dir, rel[0] == '/' ? "" : "/", rel);
+	if (ref)
+		sim_fput(ref);
+	if (len > PATH_LEN)
+		return -ENAMETOOLONG;
+	while (len > 1 && path[len - 1] == '/') {
+		path[--len] = '\0';
+		*flags |= O_DIRECTORY;
+	}
+	return 0;
+}
+
+static long sys_openat(const u64 *arg)
+{
+	char path[PATH_LEN + 1];
+	int flags = (int)arg[2];
+	long ret = resolve_path((int)arg[0], arg[1], path, &flags);
+
+	return ret ? ret : sim_open(path, flags);
 }
 
 static long sys_open(const u64 *arg)
