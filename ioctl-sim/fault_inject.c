@@ -156,6 +156,7 @@ static const struct sim_file_ops fail_nth_fops = {
 	.name = "fail-nth",
 	.read = fail_nth_read,
 	.write = fail_nth_write,
+	.mode = 0100644,	/* S_IFREG */
 };
 
 /* --- debugfs knobs (fs/debugfs/file.c, fs/libfs.c simple_attr_*) --- */
@@ -202,6 +203,7 @@ static const struct sim_file_ops knob_fops = {
 	.name = "debugfs-knob",
 	.read = knob_read,
 	.write = knob_write,
+	.mode = 0100600,	/* S_IFREG */
 };
 
 /* --- nodes --- */

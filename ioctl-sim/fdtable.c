@@ -8,6 +8,7 @@
 #include "core/iommufd.h"
 #include "lib/alloc.h"
 #include "lib/errno.h"
+#include "lib/failpoint.h"
 #include "lib/idtable.h"
 #include "lib/printf.h"
 #include "lib/spinlock.h"
@@ -171,6 +172,7 @@ const struct sim_file_ops sim_dir_fops = {
 	.open = dir_open,
 	.read = dir_rw,
 	.write = dir_rw,
+	.mode = 0040755,	/* S_IFDIR */
 };
 
 struct sim_file *sim_file_alloc(const struct sim_file_ops *ops, void *private_data)
@@ -402,6 +404,49 @@ int sim_close(int fd)
 	return close_in(cur(), fd);
 }
 
+int sim_dup(int fd, int newfd, bool exact)
+{
+	struct sim_fdtable *t = cur();
+	struct sim_file *f, *old = NULL;
+	unsigned long n = (unsigned long)newfd;
+	void *raw = NULL;
+	int ret;
+
+	if (fd_allocator)
+		return -EINVAL;		/* hosted: the process's own numbers are libc's */
+	if (newfd < 0 || (exact && newfd < SIM_FD_MIN))
+		return -EBADF;
+	f = sim_fget(fd);
+	if (!f)
+		return -EBADF;
+	if (exact && fd == newfd) {
+		sim_fput(f);
+		return newfd;
+	}
+	spin_lock(&t->lock);
+	if (exact) {
+		ret = idtab_store(&t->fds, n, f, &raw);
+		/* a number being installed (Linux: a racing open) is not taken over */
+		if (!ret && raw && !live_file(raw)) {
+			idtab_store(&t->fds, n, raw, NULL);
+			ret = -EBUSY;
+		}
+		old = ret ? NULL : raw;
+	} else {
+		ret = idtab_alloc(&t->fds, f, max(n, (unsigned long)SIM_FD_MIN), SIM_FD_MAX, &n);
+		if (ret == -EBUSY)
+			ret = -EMFILE;
+	}
+	spin_unlock(&t->lock);
+	if (ret) {
+		sim_fput(f);
+		return ret;
+	}
+	if (old)
+		sim_fput(old);
+	return (int)n;	/* the table holds the reference sim_fget took */
+}
+
 void sim_set_fd_allocator(const struct sim_fd_allocator *a)
 {
 	fd_allocator = a;
@@ -409,10 +454,38 @@ void sim_set_fd_allocator(const struct sim_fd_allocator *a)
 
 struct sim_fdtable *sim_fdtable_alloc(void)
 {
-	struct sim_fdtable *t = kzalloc(sizeof(struct sim_fdtable));
+	struct sim_fdtable *t = failpoint_hit() ? NULL : kzalloc(sizeof(struct sim_fdtable));
 
 	if (t)
 		spin_lock_init(&t->lock);
+	return t;
+}
+
+struct sim_fdtable *sim_fdtable_dup(struct sim_fdtable *src)
+{
+	struct sim_fdtable *t = sim_fdtable_alloc();
+	unsigned long fd;
+	void *e;
+	int ret = 0;
+
+	if (!t)
+		return NULL;
+	spin_lock(&src->lock);
+	idtab_for_each(&src->fds, fd, e) {
+		struct sim_file *f = live_file(e);
+
+		if (!f)
+			continue;	/* an anonymous fd not yet installed stays the parent's */
+		ret = idtab_store(&t->fds, fd, f, NULL);
+		if (ret)
+			break;
+		refcount_inc(&f->refs);
+	}
+	spin_unlock(&src->lock);
+	if (ret) {
+		sim_fdtable_free(t);
+		return NULL;
+	}
 	return t;
 }
 

@@ -642,6 +642,7 @@ static const struct sim_file_ops vfio_fops = {
 	.write = vfio_fops_write,
 	.mmap = vfio_fops_mmap,
 	.release = vfio_fops_release,
+	.mode = 0020666,	/* S_IFCHR */
 };
 
 /*
