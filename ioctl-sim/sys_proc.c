@@ -34,7 +34,6 @@
 #define GRND_RANDOM		2
 #define GRND_INSECURE		4
 #define ROBUST_LIST_HEAD_SIZE	24
-#define USER_ID			1000	/* proc.c's: every process runs as uid/gid 1000 */
 #define LINUX_CAPABILITY_VERSION_3 0x20080522
 
 struct linux_timespec {
@@ -309,12 +308,12 @@ long sys_getppid(const u64 *arg)
 
 long sys_getuid(const u64 *arg)
 {
-	return USER_ID;
+	return proc_uid(cur());
 }
 
 long sys_getgid(const u64 *arg)
 {
-	return USER_ID;
+	return proc_uid(cur());
 }
 
 /* setpgid(pid, pgid): the caller or a child of its, into a group of the run. */
@@ -471,7 +470,8 @@ long sys_setrlimit(const u64 *arg)
 
 /*
  * capget/capset: ring-3 processes have no capabilities (lib/platform.h's
- * model), so every set reads empty and capset may only keep them empty.
+ * model), root ones all (Linux's 41, CAP_LAST_CAP 40); a set reads as it is
+ * and capset may only keep it.
  */
 static long cap_header(u64 uhdr)
 {
@@ -486,27 +486,38 @@ static long cap_header(u64 uhdr)
 	return hdr[1] && (int)hdr[1] != cur()->pid ? -ESRCH : 0;
 }
 
+/* struct __user_cap_data_struct[2]: effective, permitted, inheritable, twice. */
+static void cap_sets(u32 data[6])
+{
+	bool all = cur()->root;
+
+	memset(data, 0, 6 * sizeof(u32));
+	for (int i = 0; i < 2 && all; i++) {
+		data[i * 3] = i ? 0x1ff : 0xffffffff;		/* effective */
+		data[i * 3 + 1] = data[i * 3];			/* permitted */
+	}
+}
+
 long sys_capget(const u64 *arg)
 {
-	static const u32 none[6];
+	u32 data[6];
 	long ret = cap_header(arg[0]);
 
 	if (ret || !arg[1])
 		return ret;
-	return copy_to_user(arg[1], none, sizeof(none)) ? -EFAULT : 0;
+	cap_sets(data);
+	return copy_to_user(arg[1], data, sizeof(data)) ? -EFAULT : 0;
 }
 
 long sys_capset(const u64 *arg)
 {
-	u32 data[6];
+	u32 data[6], have[6];
 	long ret = cap_header(arg[0]);
 
 	if (ret)
 		return ret;
 	if (copy_from_user(data, arg[1], sizeof(data)))
 		return -EFAULT;
-	for (int i = 0; i < 6; i++)
-		if (data[i])
-			return -EPERM;
-	return 0;
+	cap_sets(have);
+	return memcmp(data, have, sizeof(data)) ? -EPERM : 0;
 }

@@ -296,7 +296,38 @@ static void file_put(void *f)
 
 static const struct uvm_owner_ops file_owner = { .get = file_get, .put = file_put };
 
-/* mmap of a file: its ops say which device memory backs [off, off + len). */
+/*
+ * MAP_PRIVATE of a file that reads: fresh memory filled with its bytes from
+ * off (zeros past its end), which is what a private mapping shows until the
+ * file changes (ours never do) and stays the process's own when written.
+ */
+static long map_private_copy(struct sim_file *f, u64 addr, u64 len, u32 prot, u32 uflags,
+			     u64 off)
+{
+	struct uvm *m = cur()->uvm;
+	long va = uvm_map(m, addr, len, prot | PROT_READ | PROT_WRITE, uflags, 0);
+	long ret = 0;
+
+	if (va < 0)
+		return va;
+	for (u64 done = 0; done < len; done += (u64)ret) {
+		ret = f->ops->read(f, (u64)va + done, len - done, off + done);
+		if (ret <= 0)
+			break;
+	}
+	if (ret >= 0 && (prot & (PROT_READ | PROT_WRITE)) != (PROT_READ | PROT_WRITE))
+		ret = uvm_protect(m, (u64)va, len, prot);
+	if (ret < 0) {
+		uvm_unmap(m, (u64)va, len);
+		return ret;
+	}
+	return va;
+}
+
+/*
+ * mmap of a file: device memory its ops name for [off, off + len) (shared
+ * mappings), or a copy of its bytes (private ones of a file without mmap).
+ */
 static long mmap_file(u64 addr, u64 len, u32 prot, u32 flags, u32 uflags, int fd, u64 off)
 {
 	struct sim_file *f = fget(fd);
@@ -305,6 +336,13 @@ static long mmap_file(u64 addr, u64 len, u32 prot, u32 flags, u32 uflags, int fd
 
 	if (!f)
 		return -EBADF;
+	if (!f->ops->mmap && f->ops->read && (flags & MAP_TYPE) == MAP_PRIVATE &&
+	    !(flags & MAP_HUGETLB)) {
+		ret = (f->flags & O_ACCMODE) == 1 /* O_WRONLY */ ? -EACCES :
+		      map_private_copy(f, addr, len, prot, uflags, off);
+		sim_fput(f);
+		return ret;
+	}
 	if (!f->ops->mmap)
 		ret = -ENODEV;
 	else if ((flags & MAP_HUGETLB) || (flags & MAP_TYPE) != MAP_SHARED)
@@ -344,6 +382,9 @@ static long sys_mmap(const u64 *arg)
 			return -EINVAL;	/* only 2 MiB pages */
 		uflags |= UVM_HUGE;
 	}
+	/* shared anonymous memory stays shared with the children fork makes */
+	if ((flags & MAP_TYPE) != MAP_PRIVATE)
+		uflags |= UVM_SHARED;
 	return uvm_map(cur()->uvm, addr, len, prot, uflags, 0);
 }
 
@@ -775,6 +816,26 @@ static void syscall_release(struct proc *p)
 	p->files = NULL;
 }
 
+/* /proc/self/exe: the program's image, to read and to map privately (no exec here). */
+static long exe_read(struct sim_file *f, u64 ubuf, size_t n, u64 off)
+{
+	size_t size;
+	const u8 *image = proc_image(&size);
+
+	if (!image || off >= size)
+		return 0;
+	n = min(n, size - (size_t)off);
+	return copy_to_user(ubuf, image + off, n) ? -EFAULT : (long)n;
+}
+
+static const struct sim_file_ops exe_fops = {
+	.name = "exe",
+	.read = exe_read,
+	.mode = 0100755,	/* S_IFREG */
+};
+
+static struct sim_node exe_node = { .path = "/proc/self/exe", .ops = &exe_fops };
+
 /* fork: the child's table names the parent's files under the same numbers. */
 static int syscall_fork(struct proc *child, struct proc *parent)
 {
@@ -800,7 +861,7 @@ static struct sim_fdtable *proc_files(void)
 void syscall_init(void)
 {
 	sim_fdtable_set_finder(proc_files);
-	if (fault_inject_register())
-		printk("syscall: the fault-injection files are registered already\n");
+	if (fault_inject_register() || sim_register_node(&exe_node))
+		printk("syscall: the /proc and debugfs files are registered already\n");
 	proc_set_syscall_ops(&syscall_ops);
 }

@@ -190,6 +190,19 @@ def bochs_run(name, sec, append, timeout, live, log, out):
     return Run(name, status, code, time.time() - t0, log, cmd, "bochs")
 
 
+def fw_prog(spec):
+    """The -fw_cfg options that hand program PATH[:ARGS] to suite=user-fwcfg."""
+    path, _, args = spec.partition(":")
+    name = os.path.basename(path)
+    if not os.path.isfile(path) or len(name) > 30:
+        raise SystemExit("scripts/qemu: --prog %s: no such file (or a name over 30 bytes)" % path)
+    opts = ["-fw_cfg", "name=opt/iommu-testos/prog/%s,file=%s" % (name, path.replace(",", ",,"))]
+    if args:
+        opts += ["-fw_cfg", "name=opt/iommu-testos/args/%s,string=%s" % (
+            name, args.replace(",", ",,"))]
+    return opts
+
+
 def command(sec, image=None, append="", accel="tcg", gdb=False):
     """The qemu-system-x86_64 argument list for a config section."""
     boot = sec.get("boot", "elf")
@@ -201,6 +214,8 @@ def command(sec, image=None, append="", accel="tcg", gdb=False):
            "-monitor", "none", "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     cmd += sec.get("extra_params", "").split()
+    for spec in sec.get("fw_progs", "").splitlines():
+        cmd += fw_prog(spec)
     pci = expected_pci(sec.get("extra_params", ""))
     if pci:
         cmd += ["-fw_cfg", "name=opt/iommu-testos/pci-expect,string=" + " ".join(pci)]

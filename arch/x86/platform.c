@@ -234,10 +234,12 @@ void plat_file_view_put(void *ref)
 {
 }
 
-/* Ring-3 processes run without capabilities (as the oracle's uid 1000). */
+/* Ring-3 processes run without capabilities (as the oracle's uid 1000), root ones with all. */
 bool plat_capable(int cap)
 {
-	return !proc_current() && cap != PLAT_CAP_IPC_LOCK;
+	struct proc *p = proc_current();
+
+	return p ? p->root : cap != PLAT_CAP_IPC_LOCK;
 }
 
 unsigned long plat_memlock_limit(void)

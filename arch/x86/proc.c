@@ -84,7 +84,6 @@ struct elf64_phdr {
 #define AT_CLKTCK	17
 #define AT_SECURE	23
 #define AT_RANDOM	25
-#define USER_ID		1000	/* every process: uid/gid 1000, no capabilities */
 
 static int last_pid;
 static u64 time_limit_s;	/* cmdline user_timeout= (seconds) */
@@ -373,7 +372,8 @@ static int load_elf(struct proc *p, const u8 *img, size_t size, struct elf_info 
 	return 0;
 }
 
-#define STACK_STRINGS	1024	/* bytes of argv[0], environment strings, AT_RANDOM */
+#define STACK_STRINGS	2048	/* bytes of argument and environment strings, AT_RANDOM */
+#define MAX_ARGS	16
 #define MAX_ENV		8
 #define NAUXV		13
 
@@ -398,9 +398,11 @@ static u64 push_string(struct proc *p, u64 *sp, u64 floor, const char *s)
 static int setup_stack(struct proc *p, const struct elf_info *ei, u64 *rsp)
 {
 	u64 sp = USER_STACK_TOP, floor = USER_STACK_TOP - STACK_STRINGS, rnd;
-	u64 words[4 + MAX_ENV + 2 * NAUXV];
+	u64 words[3 + MAX_ARGS + MAX_ENV + 2 * NAUXV];
+	const char *const one[] = { p->name ? p->name : "a.out", NULL };
+	const char *const *argv = p->argv ? p->argv : one;
 	u8 random[16];
-	int n = 0, nenv = 0;
+	int n = 0, nenv = 0, argc = 0;
 	long r;
 
 	r = uvm_map(p->uvm, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
@@ -409,8 +411,17 @@ static int setup_stack(struct proc *p, const struct elf_info *ei, u64 *rsp)
 		return (int)r;
 	proc_random(random, sizeof(random));
 	rnd = push_bytes(p, &sp, floor, random, sizeof(random));
-	words[n++] = 1;					/* argc */
-	words[n++] = push_string(p, &sp, floor, p->name ? p->name : "a.out");
+	if (!rnd)
+		return -E2BIG;
+	n++;						/* argc, below */
+	for (; argv[argc]; argc++) {
+		if (argc == MAX_ARGS)
+			return -E2BIG;
+		words[n] = push_string(p, &sp, floor, argv[argc]);
+		if (!words[n++])
+			return -E2BIG;
+	}
+	words[0] = (u64)argc;
 	words[n++] = 0;
 	for (; p->envp && p->envp[nenv] && nenv < MAX_ENV; nenv++) {
 		words[n] = push_string(p, &sp, floor, p->envp[nenv]);
@@ -423,8 +434,8 @@ static int setup_stack(struct proc *p, const struct elf_info *ei, u64 *rsp)
 			{ AT_PAGESZ, PAGE_SIZE }, { AT_PHDR, ei->phdr },
 			{ AT_PHENT, sizeof(struct elf64_phdr) }, { AT_PHNUM, ei->phnum },
 			{ AT_ENTRY, ei->entry }, { AT_RANDOM, rnd }, { AT_CLKTCK, 100 },
-			{ AT_HWCAP, 0 }, { AT_UID, USER_ID }, { AT_EUID, USER_ID },
-			{ AT_GID, USER_ID }, { AT_EGID, USER_ID }, { AT_SECURE, 0 },
+			{ AT_HWCAP, 0 }, { AT_UID, proc_uid(p) }, { AT_EUID, proc_uid(p) },
+			{ AT_GID, proc_uid(p) }, { AT_EGID, proc_uid(p) }, { AT_SECURE, 0 },
 		};
 
 		for (int i = 0; i < NAUXV; i++) {
@@ -436,8 +447,6 @@ static int setup_stack(struct proc *p, const struct elf_info *ei, u64 *rsp)
 	}
 	words[n++] = AT_NULL;
 	words[n++] = 0;
-	if (!words[1] || !rnd)
-		return -E2BIG;
 	sp = ALIGN_DOWN(sp, 16) - (n % 2) * 8;	/* rsp 16-aligned at argc */
 	sp -= (u64)n * 8;
 	uvm_write(p->uvm, sp, words, (size_t)n * 8);

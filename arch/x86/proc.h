@@ -60,8 +60,10 @@ struct proc_job;
  */
 struct proc {
 	/* set by proc_run's caller; children inherit them */
-	const char *name;		/* argv[0] */
+	const char *name;		/* its name (argv[0] unless argv says) */
+	const char *const *argv;	/* the arguments, NULL-terminated; NULL: just name */
 	const char *const *envp;	/* environment strings, NULL-terminated (or NULL) */
+	bool root;			/* uid 0 with every capability, as Linux's selftests run */
 	u64 time_limit_ms;		/* whole run; 0: the default (cmdline user_timeout=, 60 s) */
 	proc_out_fn out;		/* stdout/stderr sink (console when NULL) */
 	void *out_ctx;
@@ -122,6 +124,14 @@ struct proc_job {
 	int crashed;			/* vector + 1 of a kernel crash in a syscall */
 	int nprocs;			/* processes allocated and not freed (the first included) */
 };
+
+/* Every process runs as this uid and gid, with no capabilities, unless it is root. */
+#define PROC_USER_ID	1000
+/* Its uid (and gid): 0 for root. */
+static inline u32 proc_uid(const struct proc *p)
+{
+	return p->root ? 0 : PROC_USER_ID;
+}
 
 /* Ring 3's exception hook and time limit (once, on the boot CPU). */
 void proc_init(void);

@@ -15,7 +15,7 @@
 #define USER_MAX	0x00007ffffffff000ULL	/* end of the lowest half, minus a guard */
 #define USER_MMAP_BASE	0x0000100000000000ULL	/* mmap without a hint starts here */
 #define USER_STACK_TOP	0x00007fffff000000ULL
-#define USER_STACK_SIZE	(64 * 1024UL)
+#define USER_STACK_SIZE	(256 * 1024UL)
 
 /* Area protection: the mmap PROT_* values. */
 #define UVM_READ	0x1

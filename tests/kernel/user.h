@@ -14,6 +14,8 @@
 struct user_prog {
 	const char *name;
 	const u8 *image, *end;	/* the static ELF executable */
+	const char *const *argv;	/* its arguments (NULL: none but its name) */
+	bool root;		/* runs as root (uid 0, every capability) */
 };
 
 /* Find a linked program by name, NULL if absent. */

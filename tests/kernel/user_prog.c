@@ -21,7 +21,7 @@ __asm__(".pushsection .rodata.user_elf, \"a\"\n"
 extern const u8 prog_image[], prog_image_end[];
 
 static const struct user_prog prog __used __section("user_progs") __aligned(8) = {
-	STR(PROG), prog_image, prog_image_end
+	STR(PROG), prog_image, prog_image_end, NULL, false
 };
 
 #ifndef PROG_HELPER

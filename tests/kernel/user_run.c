@@ -6,6 +6,9 @@
  */
 #include "tests/kernel/user.h"
 #include "arch/x86/console.h"
+#include "arch/x86/fwcfg.h"
+#include "arch/x86/mm.h"
+#include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
@@ -19,7 +22,7 @@ struct prog_out {
 	char line[LINE];
 	size_t len;
 	bool quiet;	/* parse only, print nothing (the judge's own test) */
-	bool ktap;	/* the program printed its KTAP header */
+	bool ktap;	/* the program printed its KTAP header (or kselftest's TAP 13 one) */
 	int plan;	/* N of its "1..N", -1 before that */
 	int results;	/* its top-level result lines so far */
 	int failed;	/* of which "not ok" */
@@ -39,7 +42,7 @@ static void out_line(struct prog_out *n)
 	const char *l = n->line;
 
 	n->line[n->len] = 0;
-	if (!strncmp(l, "KTAP version", 12))
+	if (!strncmp(l, "KTAP version", 12) || !strcmp(l, "TAP version 13"))
 		n->ktap = true;
 	else if (!strncmp(l, "1..", 3) && n->plan < 0)
 		n->plan = (int)strtoull(l + 3, NULL, 10);
@@ -79,6 +82,20 @@ static void out_write(void *ctx, const char *s, size_t len)
 	}
 }
 
+/* The system calls the run tried that the kernel lacks (ENOSYS), with counts. */
+static void report_enosys(const struct proc *p)
+{
+	char line[160];
+	size_t len = 0;
+
+	for (int i = 0; i < PROC_ENOSYS_NRS && p->enosys[i].count; i++)
+		len += (size_t)snprintf(line + len, sizeof(line) - min(len, sizeof(line)),
+					" %u (x%u)", p->enosys[i].nr, p->enosys[i].count);
+	if (len)
+		report_info("%s: system calls answered ENOSYS:%s%s", p->name, line,
+			    p->enosys_more ? " and more" : "");
+}
+
 static int run(const struct user_prog *up, struct proc *p, struct prog_out *n)
 {
 	/* the line prefix is the console's: quiet runs (several CPUs at once) leave it */
@@ -94,6 +111,8 @@ static int run(const struct user_prog *up, struct proc *p, struct prog_out *n)
 	p->time_limit_ms = limit;
 	p->envp = envp;
 	p->name = up->name;
+	p->argv = up->argv;
+	p->root = up->root;
 	p->out = out_write;
 	p->out_ctx = n;
 	p->dump_prefix = DIAG;
@@ -101,6 +120,8 @@ static int run(const struct user_prog *up, struct proc *p, struct prog_out *n)
 	out_write(n, NULL, 0);
 	if (!n->quiet)
 		console_set_line_prefix(old);
+	if (!ret && !n->quiet)
+		report_enosys(p);
 	return ret;
 }
 
@@ -128,6 +149,8 @@ static const char *verdict(const struct proc *p, const struct prog_out *n, bool 
 	else if (p->end == PROC_TIMEOUT)
 		snprintf(buf, len, "ran out of time at %#llx (see its dump)",
 			 (unsigned long long)p->fault.rip);
+	else if (p->end == PROC_SIGNALED)
+		snprintf(buf, len, "killed by signal %d", p->status);
 	else if (p->end == PROC_KERNEL_CRASH)
 		snprintf(buf, len, "the kernel took exception %d in one of its syscalls",
 			 p->status);
@@ -212,6 +235,12 @@ static const struct {
 	{ "complete, then a fault", "KTAP version 1\n1..1\nok 1 a\n", PROC_FAULTED, 0, 'f' },
 	{ "complete, then out of time", "KTAP version 1\n1..1\nok 1 a\n", PROC_TIMEOUT, 0, 'f' },
 	{ "kernel crash in a syscall", "KTAP version 1\n1..1\n", PROC_KERNEL_CRASH, 14, 'f' },
+	{ "complete, then killed by a signal", "KTAP version 1\n1..1\nok 1 a\n", PROC_SIGNALED,
+	  6, 'f' },
+	{ "kselftest's TAP 13, all passed", "TAP version 13\n1..2\n# RUN x\nok 1 a\nok 2 b\n"
+	  "# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0 error:0\n", PROC_EXITED, 0, 'p' },
+	{ "kselftest's TAP 13, one failed", "TAP version 13\n1..2\nok 1 a\nnot ok 2 b\n",
+	  PROC_EXITED, 1, 'f' },
 };
 
 /* The runner's verdicts: a program passes only with a whole, clean report and status 0. */
@@ -229,4 +258,88 @@ KTEST(user, test_user_runner_judges_programs)
 		report(got == judge_cases[i].want, "%s -> %c (got %c)", judge_cases[i].what,
 		       judge_cases[i].want, got);
 	}
+}
+
+/* --- programs QEMU hands over (scripts/qemu --prog) ---------------------- */
+
+#define FWCFG_PROG	"opt/iommu-testos/prog/"	/* the static ELF executables */
+#define FWCFG_ARGS	"opt/iommu-testos/args/"	/* their arguments, by spaces */
+#define MAX_FW_ARGS	15
+
+/* Split s at spaces into argv[1..] after name; the count, or -E2BIG. */
+static int split_args(char *s, const char *name, const char **argv)
+{
+	int n = 0;
+
+	argv[n++] = name;
+	while (*s) {
+		while (*s == ' ' || *s == '\n')
+			*s++ = '\0';
+		if (!*s)
+			break;
+		if (n == MAX_FW_ARGS)
+			return -E2BIG;
+		argv[n++] = s;
+		while (*s && *s != ' ' && *s != '\n')
+			s++;
+	}
+	argv[n] = NULL;
+	return n;
+}
+
+/* Load fw_cfg file path (size bytes) and run it as program name, judged as a linked one. */
+static void run_fwcfg(const char *name, const char *path, u32 size)
+{
+	unsigned int order = 0;
+	char args_path[64], args[256];
+	const char *argv[MAX_FW_ARGS + 1];
+	struct user_prog up = { name, NULL, NULL, argv, true };
+	u8 *image;
+
+	while ((PAGE_SIZE << order) < size && order < PMM_MAX_ORDER)
+		order++;
+	snprintf(args_path, sizeof(args_path), FWCFG_ARGS "%s", name);
+	if (fwcfg_read_file(args_path, args, sizeof(args)) < 0)
+		args[0] = '\0';
+	report_info("%s (%u bytes, from fw_cfg) as root, with%s%s", name, size,
+		    args[0] ? " " : "out", args[0] ? args : " arguments");
+	if (split_args(args, name, argv) < 0) {
+		report(false, "%s: more than %d arguments", name, MAX_FW_ARGS - 1);
+		return;
+	}
+	image = (PAGE_SIZE << order) >= size ? page_alloc_va(order) : NULL;
+	if (!image) {
+		report(false, "%s: no room for its %u bytes", name, size);
+		return;
+	}
+	if (fwcfg_read_raw(path, image, size) != (long)size) {
+		report(false, "%s: fw_cfg gave less than its %u bytes", name, size);
+	} else {
+		up.image = image;
+		up.end = image + size;
+		user_prog_run_test(&up);
+	}
+	page_free_va(image, order);
+}
+
+/*
+ * Every program QEMU hands over by fw_cfg (Linux's own selftest, linked
+ * statically elsewhere: make linux-selftest-ring3), run and judged like
+ * the linked ones. Only when named (suite=user-fwcfg).
+ */
+KTEST_FULL(user-fwcfg, test_user_fwcfg_programs, KT_NEED_KERNEL, KT_NODEFAULT)
+{
+	size_t plen = strlen(FWCFG_PROG);
+	char name[56];
+	int found = 0;
+	u32 size;
+
+	for (u32 i = 0; fwcfg_file_at(i, name, &size); i++) {
+		if (strncmp(name, FWCFG_PROG, plen) || !name[plen])
+			continue;
+		found++;
+		run_fwcfg(name + plen, name, size);
+	}
+	if (!found)
+		report_skip("no program handed over by fw_cfg (scripts/qemu --prog)");
 }
