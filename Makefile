@@ -672,8 +672,9 @@ clean:
 # --- Linux as the reference (not part of make check; long) -------------------
 .PHONY: linux-selftest linux-oracle
 
-# Linux 6.12's own iommufd selftest, unmodified, against libiommufd-host.so (scripts/linux-selftest)
-linux-selftest: host
+# Linux 6.12's own iommufd selftest, unmodified, against libiommufd-host.so and,
+# linked statically, in ring 3 of our kernel under QEMU (scripts/linux-selftest)
+linux-selftest: host kernel
 	@[ "$(SKIP_DEPS)" = 1 ] || scripts/deps linux
 	$(PYTHON) scripts/linux-selftest
 
