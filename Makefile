@@ -319,6 +319,9 @@ tool-fuzz-caps += tests/fuzz/caps_tool_fuzz.o
 # test_user_<name>; user-helpers are linked in for kernel tests to run.
 # make also builds every program as a Linux executable: build/host/user-<name>.
 user-progs += syscalls
+user-progs += proc
+# ...whose test is in the proc suite, which runs only where it is named (suite=proc)
+user-progs-proc += proc
 user-progs += iommufd_abi
 user-progs += iommufd_map
 user-progs += pin_limit
@@ -329,6 +332,7 @@ user-progs += iommufd_fuzz
 # device-free programs that make check also runs hosted, against
 # libiommufd-host.so (LD_PRELOAD): build/host/test-user-<name>
 user-hosted += syscalls
+user-hosted += proc
 user-hosted += iommufd_abi
 user-hosted += iommufd_map
 user-hosted += pin_limit
@@ -345,12 +349,19 @@ user-helpers += fault_priv
 user-helpers += spin
 user-helpers += exit_live
 user-helpers += crash_syscall
+user-helpers += fork_life
+user-helpers += fork_sweep
+user-helpers += fork_many
+user-helpers += orphans
+user-helpers += bad_sigreturn
+user-helpers += wait_spin
 
 # ring 3's small libc, over lib/'s string and print functions
 user-lib += tests/user/lib/crt0.o
 user-lib += tests/user/lib/syscall.o
 user-lib += tests/user/lib/stdio.o
 user-lib += tests/user/lib/stdlib.o
+user-lib += tests/user/lib/process.o
 user-lib += tests/user/lib/harness.o
 user-lib += $(lib-asm) $(lib-libc)
 # where ring-3 program sources live
@@ -577,7 +588,8 @@ $(KB)/tests/user/%.prog.o: tests/kernel/user_prog.c $(UB)/%.elf
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  EMBED   $*")
 	$(Q)$(CC) $(KCFLAGS) -DPROG=$* -DPROG_ELF=\"$(UB)/$*.elf\" \
-		$(if $(filter $*,$(user-helpers)),-DPROG_HELPER) -c $< -o $@
+		$(if $(filter $*,$(user-helpers)),-DPROG_HELPER) \
+		$(if $(filter $*,$(user-progs-proc)),-DPROG_SUITE=proc) -c $< -o $@
 
 $(HB)/test-user-%: $(HB)/user-% $(HOST_LIBS)
 	@$(if $(Q),echo "  GEN     $@")

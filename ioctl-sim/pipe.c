@@ -16,6 +16,7 @@
 #include "lib/alloc.h"
 #include "lib/errno.h"
 #include "lib/failpoint.h"
+#include <asm/signal.h>
 
 #define PIPE_SIZE	8192
 #define O_NONBLOCK	04000
@@ -24,7 +25,6 @@
 #define POLLOUT		0x004
 #define POLLERR		0x008
 #define POLLHUP		0x010
-#define SIGPIPE		13
 
 struct pipe {
 	u32 head, len;		/* bytes [head, head + len) of buf, wrapping */

@@ -15,6 +15,7 @@
 #include "ioctl-sim/syscall.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+#include <asm/signal.h>
 
 #define CLOCK_BOOTTIME		7
 #define TIMER_ABSTIME		1
@@ -72,12 +73,12 @@ static long do_clone(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tl
 
 long sys_fork(const u64 *arg)
 {
-	return do_clone(17 /* SIGCHLD */, 0, 0, 0, 0);
+	return do_clone(SIGCHLD, 0, 0, 0, 0);
 }
 
 long sys_vfork(const u64 *arg)
 {
-	return do_clone(0x4000 | 0x100 | 17 /* CLONE_VFORK | CLONE_VM | SIGCHLD */, 0, 0, 0, 0);
+	return do_clone(0x4000 | 0x100 | SIGCHLD /* CLONE_VFORK | CLONE_VM */, 0, 0, 0, 0);
 }
 
 /* x86-64 order: flags, newsp, parent_tid, child_tid, tls. */
@@ -119,7 +120,7 @@ static long thread_kill(int tgid, int tid, int sig)
 	if (!q || q->zombie || (tgid != -1 && tgid != tid))
 		return -ESRCH;
 	if (sig)
-		proc_signal(q, sig, -6 /* SI_TKILL */, cur()->pid);
+		proc_signal(q, sig, SI_TKILL, cur()->pid);
 	return 0;
 }
 

@@ -21,6 +21,7 @@
 #include "lib/errno.h"
 #include "lib/failpoint.h"
 #include "lib/string.h"
+#include <asm/signal.h>
 
 #define KSTACK_ORDER	2		/* 16 KiB per process */
 #define KSTACK_SIZE	(PAGE_SIZE << KSTACK_ORDER)
@@ -31,8 +32,6 @@
 #define STUCK_MS	10000		/* killed processes not gone by then: a crash */
 #define TIME_LIMIT_S	60		/* default run time of one program */
 #define MAX_PROCS	64		/* processes of one run at once (fork: EAGAIN) */
-#define SIGKILL		9
-#define SIGCHLD		17
 #define WNOHANG		1
 #define WUNTRACED	2
 #define WALL		0x40000000
@@ -152,14 +151,20 @@ void proc_random(void *buf, size_t n)
 	}
 }
 
+/* Before the kernel speaks of p: its pending output out, the run's line prefix on. */
+static const char *note_begin(struct proc *p)
+{
+	if (p->out)
+		p->out(p->out_ctx, NULL, 0);
+	return console_set_line_prefix(p->job->init->dump_prefix ? p->job->init->dump_prefix :
+					  "# ");
+}
+
 /* The register dump of p's end (interrupted at tf), with its prefix. */
 static void dump_end(struct proc *p, struct trap_frame *tf, const char *what)
 {
-	const char *old;
+	const char *old = note_begin(p);
 
-	if (p->out)
-		p->out(p->out_ctx, NULL, 0);
-	old = console_set_line_prefix(p->job->init->dump_prefix ? p->job->init->dump_prefix : "# ");
 	printk("process %d (%s) killed: %s\n", p->pid, p->name, what);
 	trap_dump(tf);
 	console_set_line_prefix(old);
@@ -181,9 +186,10 @@ static void kill_others(struct proc_job *job, struct proc *except)
 	struct proc *q;
 
 	list_for_each_entry(q, &job->procs, node) {
-		if (q == except || q->zombie)
+		if (q == except || q->zombie || q->doomed)
 			continue;
-		proc_signal(q, SIGKILL, 0x80 /* SI_KERNEL */, 0);
+		q->doomed = true;
+		proc_signal(q, SIGKILL, SI_KERNEL, 0);
 		if (q != job->init)
 			job->init->killed++;
 	}
@@ -258,15 +264,23 @@ static void user_trap(struct trap_frame *tf)
 		panic("user_trap: exception from ring 3 with no process");
 	sig = proc_trap_signal(tf->vector);
 	if (proc_signal_catchable(p, sig)) {
-		proc_signal(p, sig, 0x80 /* SI_KERNEL */, 0);
+		proc_signal(p, sig, SI_KERNEL, 0);
 		proc_return_to_user(tf);
 		return;
 	}
-	dump_end(p, tf, "exception in ring 3");
 	if (p == p->job->init) {
+		dump_end(p, tf, "exception in ring 3");
 		p->fault = *tf;
 		p->fault_cr2 = read_cr2();
 		set_end(p->job, PROC_FAULTED, sig);
+	} else {
+		/* a child's death is its parent's business (wait4): one line, as Linux logs it */
+		const char *old = note_begin(p);
+
+		printk("process %d (%s) killed by signal %d: exception %llu at ip %#llx, cr2 %#llx\n",
+		       p->pid, p->name, sig, (unsigned long long)tf->vector,
+		       (unsigned long long)tf->rip, (unsigned long long)read_cr2());
+		console_set_line_prefix(old);
 	}
 	do_exit(p, sig);
 }

@@ -85,6 +85,7 @@ struct proc {
 	struct proc_job *job;
 	struct list_head node;		/* in job->procs */
 	bool zombie;			/* exited, not yet reaped */
+	bool doomed;			/* the run's end killed it (counted once) */
 	int wstatus;			/* zombie: wait4's status word */
 	/* resources */
 	struct uvm *uvm;		/* its address space */

@@ -20,6 +20,7 @@
 #include "arch/x86/x86.h"
 #include "lib/lockdep.h"
 #include "lib/string.h"
+#include <asm/signal.h>
 
 #define KSTACK_SIZE	(PAGE_SIZE << 2)	/* proc.c's KSTACK_ORDER */
 #define TICK_NS		100000000ULL		/* the watchdog tick: 10 Hz */
@@ -103,7 +104,7 @@ static u64 timers(struct proc_job *job, u64 now)
 			continue;
 		if (q->sig->alarm_ns && q->sig->alarm_ns <= now) {
 			q->sig->alarm_ns = 0;
-			proc_signal(q, 14 /* SIGALRM */, 0x80 /* SI_KERNEL */, 0);
+			proc_signal(q, SIGALRM, SI_KERNEL, 0);
 		}
 		if (q->sig->alarm_ns)
 			next = min(next, q->sig->alarm_ns);

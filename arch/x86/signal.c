@@ -16,33 +16,10 @@
 #include "lib/errno.h"
 #include "lib/failpoint.h"
 #include "lib/string.h"
+#include <asm/signal.h>
 
-#define SIGILL		4
-#define SIGTRAP		5
-#define SIGBUS		7
-#define SIGFPE		8
-#define SIGKILL		9
-#define SIGSEGV		11
-#define SIGCHLD		17
-#define SIGCONT		18
-#define SIGSTOP		19
-#define SIGTSTP		20
-#define SIGTTIN		21
-#define SIGTTOU		22
-#define SIGURG		23
-#define SIGWINCH	28
 #define SIG_DFL		0
 #define SIG_IGN		1
-#define SA_SIGINFO	0x00000004
-#define SA_RESTORER	0x04000000
-#define SA_ONSTACK	0x08000000
-#define SA_RESTART	0x10000000
-#define SA_NODEFER	0x40000000
-#define SA_RESETHAND	0x80000000
-#define SIG_BLOCK	0
-#define SIG_UNBLOCK	1
-#define SIG_SETMASK	2
-#define SI_USER		0
 #define UC_SIGCONTEXT_SS 0x2
 #define RED_ZONE	128
 /* the flags sigreturn takes from user space (Linux's FIX_EFLAGS) */
@@ -98,6 +75,11 @@ struct rt_sigframe {
 _Static_assert(sizeof(struct sigcontext) == 256, "sigcontext");
 _Static_assert(sizeof(struct siginfo) == 128, "siginfo");
 _Static_assert(offsetof(struct ucontext, uc_mcontext) == 40, "ucontext");
+
+static bool canonical(u64 va)
+{
+	return (u64)((s64)(va << 16) >> 16) == va;
+}
 
 static bool valid(int sig)
 {
@@ -331,6 +313,9 @@ long proc_sigreturn(struct trap_frame *tf)
 	/* the handler's ret took pretcode: the frame starts 8 below rsp */
 	if (copy_from_user(&uc, tf->rsp - 8 + offsetof(struct rt_sigframe, uc), sizeof(uc)) ||
 	    (sc->fpstate && copy_from_user(fpu, sc->fpstate, sizeof(fpu))))
+		proc_exit_signal(SIGSEGV);
+	/* iretq to a non-canonical rip faults in the kernel: Linux's result, SIGSEGV, now */
+	if (!canonical(sc->rip))
 		proc_exit_signal(SIGSEGV);
 	*tf = (struct trap_frame){
 		.r15 = sc->r15, .r14 = sc->r14, .r13 = sc->r13, .r12 = sc->r12, .r11 = sc->r11,

@@ -8,6 +8,10 @@
 #include "arch/x86/console.h"
 #include "arch/x86/fwcfg.h"
 #include "arch/x86/mm.h"
+#include "arch/x86/tsc.h"
+#include "core/iommufd.h"
+#include "ioctl-sim/sim.h"
+#include "lib/alloc.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -27,6 +31,8 @@ struct prog_out {
 	int results;	/* its top-level result lines so far */
 	int failed;	/* of which "not ok" */
 	int skipped;	/* of which "ok ... # SKIP" */
+	struct user_sample *samples;	/* counts read at "# sample N" lines */
+	int nsamples;
 };
 
 const struct user_prog *user_prog_find(const char *name)
@@ -37,11 +43,59 @@ const struct user_prog *user_prog_find(const char *name)
 	return NULL;
 }
 
+void user_sample_take(struct user_sample *s)
+{
+	*s = (struct user_sample){
+		.taken = true,
+		.free_pages = (long)pmm_free_pages(),
+		.heap_objects = (long)kmalloc_live(),
+		.files = sim_live_files(),
+		.user_pins = (long)uvm_pinned_total(),
+		.iommufd_pins = iommufd_pinned_pages(),
+		.iommufd_objects = iommufd_live_objects(),
+	};
+}
+
+bool user_sample_same(const struct user_sample *a, const struct user_sample *b, char *why,
+		      size_t len)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} f[] = {
+		{ "free pages", offsetof(struct user_sample, free_pages) },
+		{ "heap objects", offsetof(struct user_sample, heap_objects) },
+		{ "open files", offsetof(struct user_sample, files) },
+		{ "user pins", offsetof(struct user_sample, user_pins) },
+		{ "iommufd pins", offsetof(struct user_sample, iommufd_pins) },
+		{ "iommufd objects", offsetof(struct user_sample, iommufd_objects) },
+	};
+
+	if (!a->taken || !b->taken) {
+		snprintf(why, len, "a sample was not taken");
+		return false;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++) {
+		long x = *(const long *)((const u8 *)a + f[i].off);
+		long y = *(const long *)((const u8 *)b + f[i].off);
+
+		if (x != y) {
+			snprintf(why, len, "%s %ld, then %ld", f[i].name, x, y);
+			return false;
+		}
+	}
+	snprintf(why, len, "the same counts");
+	return true;
+}
+
 static void out_line(struct prog_out *n)
 {
 	const char *l = n->line;
+	int k;
 
 	n->line[n->len] = 0;
+	if (!strncmp(l, "# sample ", 9) && (k = (int)strtoull(l + 9, NULL, 10)) < n->nsamples)
+		user_sample_take(&n->samples[k]);
 	if (!strncmp(l, "KTAP version", 12) || !strcmp(l, "TAP version 13"))
 		n->ktap = true;
 	else if (!strncmp(l, "1..", 3) && n->plan < 0)
@@ -171,7 +225,12 @@ static const char *verdict(const struct proc *p, const struct prog_out *n, bool 
 
 void user_prog_run_test(const struct user_prog *up)
 {
-	struct prog_out n = { .plan = -1 };
+	user_prog_run_test_sampled(up, NULL, 0);
+}
+
+void user_prog_run_test_sampled(const struct user_prog *up, struct user_sample *s, int ns)
+{
+	struct prog_out n = { .plan = -1, .samples = s, .nsamples = ns };
 	struct proc p = { 0 };
 	int ret = run(up, &p, &n);
 	const char *why;
@@ -264,6 +323,7 @@ KTEST(user, test_user_runner_judges_programs)
 
 #define FWCFG_PROG	"opt/iommu-testos/prog/"	/* the static ELF executables */
 #define FWCFG_ARGS	"opt/iommu-testos/args/"	/* their arguments, by spaces */
+#define FWCFG_NOTE	"opt/iommu-testos/prog-note"	/* why one the run wanted is missing */
 #define MAX_FW_ARGS	15
 
 /* Split s at spaces into argv[1..] after name; the count, or -E2BIG. */
@@ -294,6 +354,7 @@ static void run_fwcfg(const char *name, const char *path, u32 size)
 	char args_path[64], args[256];
 	const char *argv[MAX_FW_ARGS + 1];
 	struct user_prog up = { name, NULL, NULL, argv, true };
+	u64 t0, t1;
 	u8 *image;
 
 	while ((PAGE_SIZE << order) < size && order < PMM_MAX_ORDER)
@@ -312,12 +373,17 @@ static void run_fwcfg(const char *name, const char *path, u32 size)
 		report(false, "%s: no room for its %u bytes", name, size);
 		return;
 	}
+	t0 = time_ns();
 	if (fwcfg_read_raw(path, image, size) != (long)size) {
 		report(false, "%s: fw_cfg gave less than its %u bytes", name, size);
 	} else {
 		up.image = image;
 		up.end = image + size;
+		t1 = time_ns();
 		user_prog_run_test(&up);
+		report_info("%s: loaded in %llu ms, ran %llu ms", name,
+			    (unsigned long long)((t1 - t0) / 1000000),
+			    (unsigned long long)((time_ns() - t1) / 1000000));
 	}
 	page_free_va(image, order);
 }
@@ -340,6 +406,14 @@ KTEST_FULL(user-fwcfg, test_user_fwcfg_programs, KT_NEED_KERNEL, KT_NODEFAULT)
 		found++;
 		run_fwcfg(name + plen, name, size);
 	}
-	if (!found)
-		report_skip("no program handed over by fw_cfg (scripts/qemu --prog)");
+	if (!found) {
+		char note[200];
+
+		if (fwcfg_read_file(FWCFG_NOTE, note, sizeof(note)) > 0)
+			report_skip("%s", note);
+		else
+			report_skip("no program handed over by fw_cfg (scripts/qemu --prog)");
+	} else if (fwcfg_read_file(FWCFG_NOTE, name, sizeof(name)) > 0) {
+		report_info("some programs were not handed over: see opt/iommu-testos/prog-note");
+	}
 }
