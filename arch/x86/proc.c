@@ -670,6 +670,9 @@ long proc_fork(struct trap_frame *tf, u64 flags, u64 parent_tid, u64 child_tid, 
 		return -EINVAL;		/* threads and the like: not here */
 	if (p->job->nprocs >= MAX_PROCS)
 		return -EAGAIN;
+	/* being killed (the run ends, say): a child now would escape it, as Linux refuses */
+	if (proc_signal_fatal(p))
+		return -EINTR;
 	q = fork_copy(p, tf, flags, tls);
 	if (!q)
 		return -ENOMEM;
@@ -725,7 +728,7 @@ long proc_wait(int pid, int *wstatus, int options)
 		q = wait_ready(p, pid, &found);
 		if (q || !found || (options & WNOHANG) || proc_signal_pending())
 			break;
-		proc_idle(0);
+		proc_idle(~0ULL);	/* a child's end is progress: no spinning for it */
 	}
 	irq_enable();
 	if (!found)

@@ -211,6 +211,8 @@ void proc_yield(void);
 
 /* Post sig (1..64) to q from pid (0: the kernel), with siginfo code. */
 void proc_signal(struct proc *q, int sig, int code, int from_pid);
+/* Whether p has SIGKILL pending (it ends at its next return to ring 3). */
+bool proc_signal_fatal(const struct proc *p);
 /* Whether the current process has a signal to act on (interrupts a wait). */
 bool proc_signal_pending(void);
 /* rt_sigaction: 0, -EINVAL. */

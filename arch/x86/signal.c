@@ -120,6 +120,11 @@ bool proc_signal_pending(void)
 	return p && ready(p->sig);
 }
 
+bool proc_signal_fatal(const struct proc *p)
+{
+	return p->sig->pending & BIT(SIGKILL);
+}
+
 bool proc_signal_catchable(const struct proc *p, int sig)
 {
 	u64 h = p->sig->action[sig - 1].handler;

@@ -162,4 +162,43 @@ TEST(test_orphan_reaped_by_the_first_process)
 	sample(8);
 }
 
+/*
+ * Pinned private memory stays the parent's at fork (Linux copies pinned
+ * pages for the child): the domain still maps the parent's pages, and the
+ * child's writes go to its own copies.
+ */
+TEST(test_pinned_pages_stay_with_the_parent)
+{
+	char *buf = mmap(NULL, MB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t iova = MOCK_APERTURE_START;
+	uint32_t ioas, stdev, hwpt, idev;
+	int fd = open("/dev/iommu", O_RDWR), st = -1;
+	pid_t pid;
+
+	ASSERT_NE(MAP_FAILED, buf);
+	ASSERT_NE(-1, fd);
+	memset(buf, 'p', MB);
+	ASSERT_EQ(0, ioctl_ioas_alloc(fd, &ioas));
+	ASSERT_EQ(0, test_cmd_mock_domain(fd, ioas, &stdev, &hwpt, &idev));
+	ASSERT_EQ(0, ioctl_ioas_map(fd, ioas, buf, MB, &iova, IOMMU_IOAS_MAP_FIXED_IOVA |
+				    IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE));
+	fflush(stdout);
+	pid = fork();
+	ASSERT_NE(-1, pid);
+	if (!pid) {
+		/* the child's pages are copies: not the ones the domain maps */
+		int copy = test_cmd_check_map(fd, hwpt, iova, buf, MB) != 0;
+
+		memset(buf, 'c', MB);
+		_exit(copy && buf[0] == 'c' ? 0 : 1);
+	}
+	EXPECT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_EQ(0, st);
+	EXPECT_EQ('p', buf[0]);
+	EXPECT_EQ('p', buf[MB - 1]);
+	EXPECT_EQ(0, test_cmd_check_map(fd, hwpt, iova, buf, MB));
+	close(fd);
+	munmap(buf, MB);
+}
+
 TEST_HARNESS_MAIN
