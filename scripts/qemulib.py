@@ -216,6 +216,40 @@ def bochs_run(name, sec, append, timeout, live, log, out):
     return Run(name, status, code, time.time() - t0, log, cmd, "bochs")
 
 
+def linux_selftest_progs(specs):
+    """fw_cfg options for a configuration's linux_selftest = NAME[:ARGS], ...:
+    Linux's selftest programs as make linux-selftest links them statically
+    (linuxlib.STATIC_DIR); where they are not built, a note that says so,
+    which suite=user-fwcfg gives as its reason to skip."""
+    import linuxlib
+    opts, missing = [], []
+    for spec in filter(None, (x.strip() for x in specs.split(","))):
+        name, _, args = spec.partition(":")
+        path = os.path.join(linuxlib.STATIC_DIR, name)
+        if os.path.isfile(path):
+            opts += fw_prog(path + (":" + args if args else ""))
+        else:
+            missing.append(name)
+    if missing:
+        opts += ["-fw_cfg", "name=opt/iommu-testos/prog-note,string=Linux's %s not built "
+                 "static in %s (make linux-selftest builds it once)" % (
+                     " and ".join(missing), linuxlib.STATIC_DIR.replace(",", ",,"))]
+    return opts
+
+
+def fw_prog(spec):
+    """The -fw_cfg options that hand program PATH[:ARGS] to suite=user-fwcfg."""
+    path, _, args = spec.partition(":")
+    name = os.path.basename(path)
+    if not os.path.isfile(path) or len(name) > 30:
+        raise SystemExit("scripts/qemu: --prog %s: no such file (or a name over 30 bytes)" % path)
+    opts = ["-fw_cfg", "name=opt/iommu-testos/prog/%s,file=%s" % (name, path.replace(",", ",,"))]
+    if args:
+        opts += ["-fw_cfg", "name=opt/iommu-testos/args/%s,string=%s" % (
+            name, args.replace(",", ",,"))]
+    return opts
+
+
 def command(sec, image=None, append="", accel="tcg", gdb=False):
     """The qemu-system-x86_64 argument list for a config section."""
     boot = sec.get("boot", "elf")
@@ -227,6 +261,9 @@ def command(sec, image=None, append="", accel="tcg", gdb=False):
            "-monitor", "none", "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     cmd += sec.get("extra_params", "").split()
+    for spec in sec.get("fw_progs", "").splitlines():
+        cmd += fw_prog(spec)
+    cmd += linux_selftest_progs(sec.get("linux_selftest", ""))
     pci = expected_pci(sec.get("extra_params", ""))
     if pci:
         cmd += ["-fw_cfg", "name=opt/iommu-testos/pci-expect,string=" + " ".join(pci)]

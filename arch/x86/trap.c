@@ -35,6 +35,7 @@ static struct {
 
 /* Hook for traps from ring 3 (set by the user-mode code). */
 void (*user_trap_hook)(struct trap_frame *tf);
+bool (*user_return_hook)(struct trap_frame *tf);
 
 static const char *const exc_names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -315,6 +316,9 @@ void trap_dispatch(struct trap_frame *tf)
 	else
 		__atomic_fetch_add(&strays, 1, __ATOMIC_RELAXED);
 	lapic_eoi();
+	/* an interrupt of ring 3 returns there through the ring-3 layer (switches, signals) */
+	if ((tf->cs & 3) && user_return_hook)
+		user_return_hook(tf);
 }
 
 int trap_call(void (*fn)(void *), void *arg, struct trap_info *info, bool dump)

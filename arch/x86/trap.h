@@ -68,6 +68,8 @@ int trap_call(void (*fn)(void *), void *arg, struct trap_info *info, bool dump);
 void trap_dispatch(struct trap_frame *tf);
 /* Set by the ring-3 layer: handles exceptions raised in user mode. */
 extern void (*user_trap_hook)(struct trap_frame *tf);
+/* Set by the ring-3 layer: runs after an interrupt of ring 3, before the return there. */
+extern bool (*user_return_hook)(struct trap_frame *tf);
 void trap_dump(const struct trap_frame *tf);
 /* The same with CR2/CR3 as saved elsewhere (another CPU's, by NMI). */
 void trap_dump_regs(const struct trap_frame *tf, u64 cr2, u64 cr3);
