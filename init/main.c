@@ -119,6 +119,8 @@ void boot_main(u32 magic, u32 info)
 	tsc_calibrate();
 	watchdog_init();
 	pci_init();
+	if (cmdline_flag("selftest_early_fault"))
+		trap_selftest_gp();	/* make check: a crash before the consoles must be seen */
 	console_setup();	/* until here printk output waited in a buffer */
 	smbios_init();
 	print_boot_summary();

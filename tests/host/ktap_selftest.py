@@ -90,6 +90,13 @@ CASES += [
      "cut off by a reboot (a new report starts) while test_lib_b (suite lib)"),
     ("cut_between_tests_names_the_last_finished", STARTED.split("    # start: test_lib_b")[0],
      None, "after test_lib_a (suite lib)"),
+    # the machine died while writing a result line: no result, and no made-up test name
+    ("cut_mid_result_line_names_the_running_test", HUNG + "    ok 2 test_li", None,
+     "cut off (no closing line: the machine hung or rebooted?) while test_lib_b (suite lib)"),
+    # serial line noise (a UART reset's NUL, bytes not UTF-8, a terminal escape, a
+    # stray empty line) loses no result and breaks no suite apart
+    ("line_noise_is_not_ktap", edit("    ok 2 test_lib_b", "\x00\ufffd    ok 2 test_lib_b").replace(
+        "    ok 1 test_user_prog", "\x1b[2J\x1b[H\n\n    ok 1 test_user_prog"), (2, 0, 1), ""),
 ]
 
 
