@@ -165,6 +165,14 @@ def bringup_checks():
     log = open(BRINGUP_LOG).read()
     line = bringuplib.line(log)
     out = [("bringup_real_log_matches_its_configuration", bringup_problems(log))]
+    # the same one-CPU run described other ways QEMU and the kernel accept
+    for name, sec in (("maxcpus_0_runs_the_boot_cpu", {"append": "maxcpus=0"}),
+                      ("smp_as_a_topology", {"smp": "sockets=1,cores=1,threads=1"})):
+        try:
+            probs = bringup_problems(log, **sec)
+        except ValueError as e:
+            probs = ["checker failed: %s" % e]
+        out.append(("bringup_" + name, probs))
     # each fact, planted wrong, must be caught
     plants = [
         ("aw_bits_48_needs_another_cap", {"extra_params": VTD["extra_params"].replace(
