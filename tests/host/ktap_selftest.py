@@ -233,6 +233,23 @@ def bringup_checks():
     return out
 
 
+def qemu_tool_checks():
+    """(name, problems) of scripts/qemu's command line: --print-cmd shows what a run uses."""
+    qemu = [sys.executable, os.path.join(TOP, "scripts", "qemu"), "smp-vtd", "--print-cmd"]
+    out = []
+    for name, more, want in (("print_cmd_has_the_configuration_accel", [],
+                              [" -accel tcg,thread=multi ", " -smp 4 "]),
+                             ("accel_tcg_keeps_its_options", ["--accel", "tcg"],
+                              [" -accel tcg,thread=multi "]),
+                             ("smp_replaces_the_configuration_cpus",
+                              ["--smp", "5,sockets=5"], [" -smp 5,sockets=5 "])):
+        r = subprocess.run(qemu + more, capture_output=True, text=True)
+        ok = r.returncode == 0 and all(w in r.stdout for w in want)
+        out.append(("qemu_" + name, [] if ok else
+                    ["status %d, %r" % (r.returncode, (r.stdout + r.stderr)[:160])]))
+    return out
+
+
 def write_ppm(path, w, h, rows):
     """A screen of w x h pixels with rows[r] drawn on text row r as the kernel draws."""
     glyphs = screenlib.font()
@@ -310,7 +327,8 @@ def main():
     n = 0
     failed = 0
     print("KTAP version 1")
-    extra = junit_checks() + summary_checks() + bringup_checks() + screen_checks()
+    extra = junit_checks() + summary_checks() + bringup_checks() + screen_checks() + \
+        qemu_tool_checks()
     print("1..%d" % (len(CASES) + len(VERDICTS) + len(extra)))
     for name, log, counts, err in CASES:
         n += 1
