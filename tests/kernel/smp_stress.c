@@ -46,6 +46,7 @@ struct stress {
 	u64 seed;
 	unsigned int iters;
 	struct lane lane[NR_CPUS];
+	int crash_cpu;			/* a test's CPU that crashes in its first map (-1: none) */
 	volatile int workers_left;
 	volatile bool edu_done;		/* mappers go on at least until the edu is done */
 	/* the shared IOAS */
@@ -89,6 +90,7 @@ static struct stress *stress_new(unsigned int iters)
 		return NULL;
 	}
 	s->seed = ktest_seed();
+	s->crash_cpu = -1;
 	s->iters = iters * ktest_loops();
 	for (int i = 0; i < NR_CPUS; i++)
 		s->lane[i].rng = s->seed ^ ((u64)(i + 1) * 0x632be59bd9b4e019ULL);
@@ -126,14 +128,49 @@ static int need_smp(void)
 	return -1;
 }
 
+struct share {
+	struct stress *s;
+	void (*fn)(void *arg, int cpu);
+	void *arg;
+	int cpu;
+};
+
+static void run_share(void *p)
+{
+	struct share *sh = p;
+
+	sh->fn(sh->arg, sh->cpu);
+}
+
+/*
+ * One CPU's share under a recovery point of its own: a crash is that CPU's
+ * failure, and the others still learn that it is done (CPU 0's edu loop
+ * waits for the workers, the workers for the edu).
+ */
+static void guarded(void *p, int cpu)
+{
+	struct share sh = *(struct share *)p;
+	int v;
+
+	sh.cpu = cpu;
+	v = trap_call(run_share, &sh, NULL, true);
+	if (v)
+		bad(&sh.s->lane[cpu], "crashed (vector %d, its dump above)", v - 1);
+	if (cpu == 0)
+		sh.s->edu_done = true;
+	else
+		__atomic_sub_fetch(&sh.s->workers_left, 1, __ATOMIC_RELEASE);
+}
+
 static int run_all(struct stress *s, void (*fn)(void *, int), void *arg)
 {
+	struct share sh = { s, fn, arg, 0 };
 	struct cpumask m;
 	int r;
 
 	smp_mask_online(&m, true);
 	s->workers_left = smp_cpus_online() - 1;
-	r = smp_call(&m, fn, arg, CALL_MS);
+	r = smp_call(&m, guarded, &sh, CALL_MS);
 	report(r == 0, "every CPU finished within %d s (%d)", CALL_MS / 1000, r);
 	return r;
 }
@@ -169,6 +206,9 @@ static void ioas_cycle(struct stress *s, struct lane *l, int cpu, u8 *len_of)
 	const u8 *va = s->buf[cpu] + (u64)k * SLOT_PG * PG;
 	u64 n = len_of[k] ? len_of[k] : 1 + rnd(l) % SLOT_PG;
 	int r;
+
+	if (cpu == s->crash_cpu)
+		__asm__ __volatile__("ud2");
 
 	if (!len_of[k]) {
 		r = t_map_fixed(s->fd, s->ioas, va, n * PG, iova);
@@ -284,13 +324,14 @@ static void shared_ioas_fn(void *arg, int cpu)
 			ioas_cycle(s, l, cpu, len_of);
 		ioas_drain(s, l, cpu, len_of);
 	}
-	__atomic_sub_fetch(&s->workers_left, 1, __ATOMIC_RELEASE);
 }
 
-KTEST_NEEDS(smp, test_smp_one_ioas_map_unmap_with_edu_and_nvme_dma, NEEDS)
+/* The one-IOAS race, iters per CPU, crash_cpu crashing; judge says what came of it. */
+static void one_ioas_race(unsigned int iters, int crash_cpu,
+			  void (*judge)(struct stress *s, int ret))
 {
 	struct shared_ctx *x = kzalloc(sizeof(*x));
-	struct stress *s = need_smp() || !x ? NULL : stress_new(60);
+	struct stress *s = need_smp() || !x ? NULL : stress_new(iters);
 	struct pci_dev *edu = pci_find(EDU_VENDOR, EDU_DEVICE, 0);
 	struct iommufd_ctx *ictx;
 	struct iommufd_device *idev = NULL;
@@ -329,8 +370,8 @@ KTEST_NEEDS(smp, test_smp_one_ioas_map_unmap_with_edu_and_nvme_dma, NEEDS)
 	report_info("CPU 0: edu copies through the IOAS; %s; the others map and unmap in it",
 		    x->nvme ? "CPU 1: NVMe Identify into its own domain on the same unit" :
 			      "no NVMe");
-	run_all(s, shared_ioas_fn, x);
-	stress_judge(s, "operations");
+	s->crash_cpu = crash_cpu;
+	judge(s, run_all(s, shared_ioas_fn, x));
 	if (x->nvme) {
 		dma_nvme_down(&x->nc, &x->nd);
 		dma_buf_free(&x->nb);
@@ -352,6 +393,43 @@ out_fd:
 out:
 	kfree(s);
 	kfree(x);
+}
+
+static void judge_ops(struct stress *s, int ret)
+{
+	stress_judge(s, "operations");
+}
+
+KTEST_NEEDS(smp, test_smp_one_ioas_map_unmap_with_edu_and_nvme_dma, NEEDS)
+{
+	one_ioas_race(60, -1, judge_ops);
+}
+
+/* The crashing CPU alone is failed: the others, and the edu waiting for them, end. */
+static void judge_crash(struct stress *s, int ret)
+{
+	int crash = s->crash_cpu;
+
+	for (int i = 0; i < smp_cpu_slots(); i++) {
+		struct lane *l = &s->lane[i];
+
+		if (i == crash)
+			report(l->bad == 1 && !strncmp(l->why, "crashed (vector 6", 17),
+			       "CPU %d crashed and is failed: %s", i, l->why);
+		else if (smp_cpu_state(i) == CPU_ONLINE)
+			report(!l->bad, "CPU %d finished its share: %d operations, %d wrong%s%s", i,
+			       l->ops, l->bad, l->bad ? ": first " : "", l->why);
+	}
+}
+
+KTEST_NEEDS(smp, test_smp_race_ends_when_a_cpu_crashes, NEEDS)
+{
+	int last = 0;
+
+	for (int i = 0; i < smp_cpu_slots(); i++)
+		if (smp_cpu_state(i) == CPU_ONLINE)
+			last = i;
+	one_ioas_race(4, last, judge_crash);
 }
 
 /*
@@ -764,7 +842,6 @@ out:
 		t_buf_free(buf, WIN_PAGES * PG);
 	if (fd >= 0)
 		t_close(fd);
-	__atomic_sub_fetch(&s->workers_left, 1, __ATOMIC_RELEASE);
 }
 
 /* With an edu, CPU 0 has it copy through its own domain meanwhile. */
