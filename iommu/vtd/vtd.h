@@ -221,7 +221,13 @@ struct vtd_unit {
 	int levels;			/* depth of new domains */
 	unsigned int mgaw;		/* bits */
 	u64 pgsizes;			/* 4K, plus SLLPS sizes */
-	bool coherent;			/* ECAP.C, unless forced off */
+	bool coherent;			/* ECAP.C, unless forced off: root, context, PASID tables */
+	/*
+	 * Paging-structure walks snoop (11.4.3): ECAP.C in legacy mode; in
+	 * scalable mode ECAP.SMPWCS (PASID entries then set PWSNP), whatever
+	 * ECAP.C says. Unless forced off.
+	 */
+	bool pt_coherent;
 	bool rwbf;			/* CAP.RWBF, or forced */
 	bool cm;			/* CAP.CM */
 	bool psi;			/* CAP.PSI */
@@ -314,6 +320,7 @@ struct vtd_dev {
 	unsigned int pasid_bits;	/* PASIDs it may use: min(its PASID capability, the unit's) */
 	bool ats;			/* ATS enabled: device-TLB flushes needed */
 	u8 ats_qdep;
+	u16 pfsid;			/* device-TLB descriptors' PFSID: its PF's SID with ECAP.DIT, else 0 */
 	struct dmar_dev_path path;
 };
 
@@ -439,7 +446,8 @@ struct vtd_batch {
 void vtd_batch_cc(struct vtd_batch *b, int gran, u16 did, u16 sid);
 void vtd_batch_iotlb(struct vtd_unit *u, struct vtd_batch *b, int gran, u16 did,
 		     u64 addr, unsigned int am, bool ih);
-void vtd_batch_devtlb(struct vtd_batch *b, u16 sid, u8 qdep, u64 addr, unsigned int order);
+void vtd_batch_devtlb(struct vtd_batch *b, u16 sid, u16 pfsid, u8 qdep, u64 addr,
+		      unsigned int order);
 /* Scalable mode: PASID cache (VTD_PC_*), for did and pasid. */
 void vtd_batch_pc(struct vtd_batch *b, int gran, u16 did, u32 pasid);
 /* PASID-based IOTLB (first-stage and pass-through entries): VTD_P_GRAN_*. */
@@ -449,7 +457,7 @@ void vtd_batch_piotlb(struct vtd_batch *b, int gran, u16 did, u32 pasid, u64 add
 void vtd_batch_piotlb_range(struct vtd_unit *u, struct vtd_batch *b, u16 did, u32 pasid,
 			    u64 start, u64 last, bool ih);
 /* PASID-based device-TLB: 2^order pages from addr (order 52: everything). */
-void vtd_batch_pdevtlb(struct vtd_batch *b, u16 sid, u8 qdep, u32 pasid, u64 addr,
+void vtd_batch_pdevtlb(struct vtd_batch *b, u16 sid, u16 pfsid, u8 qdep, u32 pasid, u64 addr,
 		       unsigned int order);
 /* Interrupt entry cache: everything, or 2^im entries from index. */
 void vtd_batch_iec(struct vtd_batch *b, bool global, u16 index, unsigned int im);

@@ -133,9 +133,9 @@ void vtd_batch_dev_flush(struct vtd_dev *vd, struct vtd_batch *b, u32 pasid, u64
 	if (!vd->ats)
 		return;
 	if (pasid)
-		vtd_batch_pdevtlb(b, vtd_dev_sid(vd), vd->ats_qdep, pasid, addr, order);
+		vtd_batch_pdevtlb(b, vtd_dev_sid(vd), vd->pfsid, vd->ats_qdep, pasid, addr, order);
 	else
-		vtd_batch_devtlb(b, vtd_dev_sid(vd), vd->ats_qdep, addr, order);
+		vtd_batch_devtlb(b, vtd_dev_sid(vd), vd->pfsid, vd->ats_qdep, addr, order);
 }
 
 /*
@@ -229,6 +229,8 @@ static int ctx_prepare(struct vtd_dev *vd, struct vtd_domain *dom, u16 *did, boo
 	if (dom->domain.type == IOMMU_DOMAIN_PAGING &&
 	    (dom->pt.fmt != VTD_FMT_SS || !(u->level_mask & BIT(dom->pt.levels))))
 		return -EINVAL;	/* the unit cannot walk these tables */
+	if (dom->domain.dirty_ops)
+		return -EINVAL;	/* dirty bits need scalable mode's SSADE (as Linux) */
 	ret = did_get(u, dom, did, new_did);
 	if (ret)
 		return ret;
@@ -282,7 +284,7 @@ static int ctx_attach_locked(struct vtd_dev *vd, struct vtd_domain *dom)
 		ret = ctx_prepare(vd, dom, &did, &new_did);
 		if (ret)
 			return ret;
-		if (dom->domain.type == IOMMU_DOMAIN_PAGING && !u->coherent)
+		if (dom->domain.type == IOMMU_DOMAIN_PAGING && !u->pt_coherent)
 			vtd_pgtable_set_flush(&dom->pt);
 	}
 	ce = vtd_ctx_entry(u, vd->bus, vd->devfn);
@@ -518,7 +520,7 @@ static int sm_attach_locked(struct vtd_dev *vd, u32 pasid, struct vtd_domain *do
 		ret = sm_prepare(vd, pasid, dom, ce, &p);
 		if (ret)
 			return ret;
-		if (!u->coherent) {
+		if (!u->pt_coherent) {
 			if (dom->domain.type == IOMMU_DOMAIN_PAGING)
 				vtd_pgtable_set_flush(&dom->pt);
 			if (dom->parent)
@@ -619,10 +621,12 @@ static int refresh_entries(struct vtd_domain *dom)
 	int ret = 0;
 
 	list_for_each_entry(a, &dom->devs, dom_node) {
-		u64 *ce = vtd_ctx_entry(a->vd->unit, a->vd->bus, a->vd->devfn);
-		u64 *pe = vtd_pasid_entry(ce, a->pasid), val[8];
+		u64 *ce = vtd_ctx_entry(a->vd->unit, a->vd->bus, a->vd->devfn), *pe, val[8];
 		int r;
 
+		if (!a->vd->unit->sm)
+			continue;	/* a legacy context entry has no PASID entry (refused on attach) */
+		pe = vtd_pasid_entry(ce, a->pasid);
 		if (!pe || !(pe[0] & VTD_PE_P))
 			continue;	/* an alias's books: its sibling's entry is the same */
 		vtd_pe_build(a->vd->unit, dom, dom->did[a->vd->unit->idx], val);

@@ -259,7 +259,10 @@ static size_t vtd_unmap_pages(struct iommu_domain *d, unsigned long iova, size_t
 	return n;
 }
 
-/* CM=1: not-present -> present changes are invalidated too (RWBF: the write buffer). */
+/*
+ * CM=1: not-present -> present changes are invalidated too (RWBF: the write
+ * buffer). The map may have linked new tables: not a leaf-only flush (IH 0).
+ */
 static int vtd_iotlb_sync_map(struct iommu_domain *d, unsigned long iova, size_t size)
 {
 	struct vtd_domain *dom = to_vtd_domain(d);
@@ -270,7 +273,7 @@ static int vtd_iotlb_sync_map(struct iommu_domain *d, unsigned long iova, size_t
 		if (on_unit(dom, i) && vtd_units[i]->cm)
 			cm = true;
 	if (cm)
-		ret = domain_flush(dom, iova, iova + size - 1, true, false);
+		ret = domain_flush(dom, iova, iova + size - 1, false, false);
 	spin_lock(&vtd_ctx_lock);
 	for (int i = 0; i < vtd_nunits; i++) {
 		if (on_unit(dom, i) && !vtd_units[i]->cm) {
@@ -415,7 +418,8 @@ static struct vtd_domain *domain_new(void)
  * A paging domain for dev's unit: second-stage tables, or first-stage ones
  * where the unit translates first stage in scalable mode and vtd_fs=1 asks
  * for them (or it has no second stage). First stage takes canonical IOVAs
- * only: the aperture is the lower half of 48 (or 57) bits.
+ * only: the aperture is the lower half of 48 (or 57) bits, or less where
+ * MGAW is narrower.
  */
 static struct iommu_domain *paging_alloc(struct vtd_unit *u, bool fs)
 {
@@ -427,12 +431,13 @@ static struct iommu_domain *paging_alloc(struct vtd_unit *u, bool fs)
 	if (!dom)
 		return ERR_PTR(-ENOMEM);
 	if (vtd_pgtable_init_fmt(&dom->pt, fs ? VTD_FMT_FS : VTD_FMT_SS, levels, pgsizes,
-				 !u->coherent)) {
+				 !u->pt_coherent)) {
 		kfree(dom);
 		return ERR_PTR(-ENOMEM);
 	}
 	dom->pt.snoop = !fs && vtd_ecap_sc(u->ecap) ? VTD_PTE_SNP : 0;
-	width = fs ? dom->pt.width : min(dom->pt.width, u->mgaw);
+	/* the unit blocks any request above 2^MGAW, whatever the tables translate (11.4.2) */
+	width = min(dom->pt.width, u->mgaw);
 	dom->domain.type = IOMMU_DOMAIN_PAGING;
 	dom->domain.ops = &vtd_paging_ops;
 	dom->domain.pgsize_bitmap = pgsizes;

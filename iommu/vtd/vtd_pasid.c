@@ -172,8 +172,11 @@ int vtd_pe_check(const struct vtd_unit *u, const struct vtd_domain *dom)
 	default:
 		return -EINVAL;
 	}
-	/* second stage: the unit walks this depth, and updates A/D if asked */
+	/*
+	 * second stage: the unit walks this depth, and a domain made for dirty
+	 * tracking only where it can update A/D (tracking may start later)
+	 */
 	if (!u->ss || !(u->level_mask & BIT(ss->pt.levels)))
 		return -EINVAL;
-	return ss->dirty_tracking && !u->ssads ? -EINVAL : 0;
+	return ss->domain.dirty_ops && !u->ssads ? -EINVAL : 0;
 }
