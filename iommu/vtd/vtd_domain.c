@@ -448,6 +448,30 @@ static struct iommu_domain *paging_alloc(struct vtd_unit *u, bool fs)
 	return &dom->domain;
 }
 
+/*
+ * A paging domain's tables are made for the unit it was allocated on
+ * (paging_alloc); another unit may differ (real machines mix generations
+ * and graphics units). Reading them it must take their format and depth,
+ * every leaf size they may hold (SLLPS; first stage FL1GP), the snoop bit
+ * in their leaves (ECAP.SC; reserved without it in legacy mode), the
+ * whole aperture below its MGAW (above it the unit blocks) and, for a
+ * domain made for dirty tracking, A/D updates (scalable mode, SSADS).
+ */
+int vtd_paging_check(const struct vtd_unit *u, const struct vtd_domain *dom)
+{
+	const struct vtd_pgtable *pt = &dom->pt;
+	bool fs = pt->fmt == VTD_FMT_FS;
+	bool walks = fs ? u->sm && u->fs && (pt->levels == 4 || vtd_cap(u->cap, VTD_CAP_FL5LP)) :
+			  (!u->sm || u->ss) && (u->level_mask & BIT(pt->levels));
+
+	if (!walks || (pt->pgsizes & ~(fs ? u->fs_pgsizes : u->pgsizes)))
+		return -EINVAL;
+	if ((pt->snoop && !vtd_ecap_sc(u->ecap)) ||
+	    (u->mgaw < 64 && dom->domain.geometry.aperture_end >> u->mgaw))
+		return -EINVAL;
+	return dom->domain.dirty_ops && !(u->sm && u->ssads) ? -EINVAL : 0;
+}
+
 struct iommu_domain *vtd_domain_alloc_paging(struct iommu_dev *dev)
 {
 	struct vtd_dev *vd = dev->iommu_priv;

@@ -211,6 +211,7 @@ static int vtd_unit_caps(struct vtd_unit *u)
 		       "scalable mode invalidates through the queue only");
 	vtd_unit_sm_caps(u);
 	u->qemu_pt_quirk = u->sm && running_under_qemu();
+	u->qemu_svt_bus_quirk = running_under_qemu();
 	return 0;
 }
 

@@ -18,6 +18,7 @@ sys.path.insert(0, os.path.join(TOP, "scripts"))
 import bringuplib  # noqa: E402
 import ktaplib  # noqa: E402
 import ktapreport  # noqa: E402
+import qemulib  # noqa: E402
 import runlib  # noqa: E402
 import screenlib  # noqa: E402
 
@@ -89,6 +90,13 @@ CASES += [
      "cut off by a reboot (a new report starts) while test_lib_b (suite lib)"),
     ("cut_between_tests_names_the_last_finished", STARTED.split("    # start: test_lib_b")[0],
      None, "after test_lib_a (suite lib)"),
+    # the machine died while writing a result line: no result, and no made-up test name
+    ("cut_mid_result_line_names_the_running_test", HUNG + "    ok 2 test_li", None,
+     "cut off (no closing line: the machine hung or rebooted?) while test_lib_b (suite lib)"),
+    # serial line noise (a UART reset's NUL, bytes not UTF-8, a terminal escape, a
+    # stray empty line) loses no result and breaks no suite apart
+    ("line_noise_is_not_ktap", edit("    ok 2 test_lib_b", "\x00\ufffd    ok 2 test_lib_b").replace(
+        "    ok 1 test_user_prog", "\x1b[2J\x1b[H\n\n    ok 1 test_user_prog"), (2, 0, 1), ""),
 ]
 
 
@@ -187,6 +195,7 @@ def bringup_checks():
         ("uefi_boot", {"boot": "iso-uefi"}, "boot firmware"),
         ("more_memory", {"memory": "1G"}, "usable memory"),
         ("no_iommu", {"extra_params": "-device edu"}, "units at QEMU's IOMMU bases"),
+        ("remapping_expected_off", {"intremap": "off"}, "the configuration expects off"),
     ]
     for name, sec, want in plants:
         probs = bringup_problems(log, **sec)
@@ -226,6 +235,17 @@ def bringup_checks():
         out.append(("ktap_bringup_fails_without_the_line",
                     [] if r.returncode == 1 and "no '# bringup:'" in r.stderr else
                     ["status %d %r" % (r.returncode, r.stderr)]))
+    # a configuration must say which interrupt remapping it expects, and it goes to the kernel
+    cfgs = [({"extra_params": VTD["extra_params"]}, "no intremap key"),
+            (dict(VTD, intremap="amdvi"), "intremap = amdvi with intel-iommu"),
+            ({"extra_params": "-device edu", "intremap": "vtd"}, "without an IOMMU device")]
+    out.append(("qemu_cfg_intremap_key_is_required_and_checked",
+                ["%r: %r" % (c, qemulib.intremap_problem(c)) for c, want in cfgs
+                 if want not in qemulib.intremap_problem(c)] +
+                ([] if qemulib.intremap_problem(dict(VTD, intremap="vtd")) == "" else ["vtd"])))
+    out.append(("qemu_cfg_intremap_reaches_the_kernel",
+                [] if "expect_intremap=vtd" in qemulib.append_words(dict(VTD, intremap="vtd"), "")
+                else ["not in the command line"]))
     rep = ktaplib.parse(log)
     out.append(("bringup_line_is_not_a_boot_line_for_people",
                 [] if rep.preamble and not any("bringup" in ln for ln in rep.preamble)

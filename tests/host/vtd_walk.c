@@ -148,11 +148,18 @@ static u8 fr(bool sm, u8 legacy, u8 scalable)
 	return sm ? scalable : legacy;
 }
 
-/* Second-stage entry bits a unit without these features reserves (9.8). */
-static bool ss_reserved(const struct vtd_hw *hw, u64 e, int level)
+/*
+ * Second-stage entry bits a unit without these features reserves (9.8):
+ * large pages beyond SLLPS; in legacy mode a leaf's SNP without snoop
+ * control (ECAP.SC), as QEMU enforces it too.
+ */
+static bool ss_reserved(const struct vtd_hw *hw, bool sm, u64 e, int level)
 {
 	u64 cap = regq(hw, VTD_CAP_REG), sllps = (cap >> 34) & 0xf;
+	bool leaf = level == 1 || (e & VTD_PTE_PS);
 
+	if (leaf && (e & VTD_PTE_SNP) && !sm && !(regq(hw, VTD_ECAP_REG) & BIT_ULL(7)))
+		return true;
 	if (!(e & VTD_PTE_PS) || level == 1)
 		return false;
 	return level > 3 || !(sllps & (1u << (level - 2)));
@@ -184,7 +191,7 @@ static bool ss_walk(struct vtd_hw *hw, bool sm, bool coh, phys_addr_t root, int 
 			return false;
 		}
 		e = *p;
-		if ((e & (VTD_PTE_R | VTD_PTE_W)) && ss_reserved(hw, e, l)) {
+		if ((e & (VTD_PTE_R | VTD_PTE_W)) && ss_reserved(hw, sm, e, l)) {
 			o->reason = fr(sm, 0xc, 0x7a);
 			return false;
 		}

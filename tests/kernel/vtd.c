@@ -42,6 +42,22 @@ static long dids_used(void)
 	return n;
 }
 
+/* Every driver event has a name for the trace a failed order check prints (IEC, IRTE too). */
+KTEST_NEEDS(vtd, test_vtd_trace_events_all_named, KT_NEED_KERNEL)
+{
+	int unnamed = 0;
+
+	for (int ev = 0; ev < VTD_EV_NEV; ev++) {
+		if (!strcmp(vtd_ev_name(ev), "?")) {
+			report_info("event %d has no name", ev);
+			unnamed++;
+		}
+	}
+	report(!unnamed && !strcmp(vtd_ev_name(VTD_EV_IEC), "iec") &&
+	       !strcmp(vtd_ev_name(VTD_EV_IRTE), "irte"), "%d events, %d without a name",
+	       VTD_EV_NEV, unnamed);
+}
+
 /* Domain ids back where they were after every test (as amdvi_domain_ids). */
 KTEST_COUNTER(vtd_domain_ids, dids_used);
 
