@@ -216,6 +216,16 @@ def bochs_run(name, sec, append, timeout, live, log, out):
     return Run(name, status, code, time.time() - t0, log, cmd, "bochs")
 
 
+def accel_for(sec, accel=None):
+    """-accel of a run: the one asked for (with the configuration's options when it names
+    the same accelerator: tcg,thread=multi stays), else the configuration's, else the
+    environment's."""
+    own = sec.get("accel")
+    if accel and own and own.split(",")[0] == accel:
+        return own
+    return accel or own or os.environ.get("IOMMU_TESTOS_ACCEL", "tcg")
+
+
 def linux_selftest_progs(specs):
     """fw_cfg options for a configuration's linux_selftest = NAME[:ARGS], ...:
     Linux's selftest programs as make linux-selftest links them statically
@@ -320,7 +330,7 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
         os.makedirs(os.path.join(BUILD, "logs"), exist_ok=True)
         return bochs_run(name, sec, append, timeout, live,
                          log or os.path.join(BUILD, "logs", name + ".log"), out)
-    accel = accel or sec.get("accel") or os.environ.get("IOMMU_TESTOS_ACCEL", "tcg")
+    accel = accel_for(sec, accel)
     if accel.startswith("kvm") and not kvm_usable():
         accel = "tcg"
     timeout = float(timeout or sec.get("timeout", "180"))

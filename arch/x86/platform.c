@@ -90,7 +90,10 @@ static void down(struct plat_rwsem *s, bool write)
 {
 	struct krwsem *k = (struct krwsem *)s;
 
-	lockdep_acquire(s, s->name, true);
+	if (write)
+		lockdep_acquire(s, s->name, true);
+	else
+		lockdep_acquire_read(s, s->name);
 	for (unsigned long spins = 0; spins < LOCK_SPINS; spins++) {
 		bool ok;
 
