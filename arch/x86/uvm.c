@@ -198,6 +198,35 @@ static void insert_area(struct uvm *m, struct uvm_area *n)
 	list_add_tail(&n->node, &m->areas);
 }
 
+/* Whether b can continue a: memory of the same kind and protection, nothing held. */
+static bool mergeable(const struct uvm_area *a, const struct uvm_area *b)
+{
+	return a->end == b->start && a->kind == b->kind && a->kind != UVM_IO &&
+	       a->prot == b->prot && !a->owner_ops && !b->owner_ops;
+}
+
+/*
+ * Fold n (just inserted) into a neighbour it continues, as Linux merges
+ * VMAs: a range mapped a page at a time stays one area, so finding an
+ * address does not grow with the number of mmap calls that made it.
+ */
+static void merge_area(struct uvm *m, struct uvm_area *n)
+{
+	struct uvm_area *prev = list_entry(n->node.prev, struct uvm_area, node);
+	struct uvm_area *next = list_next_entry(n, node);
+
+	if (&next->node != &m->areas && mergeable(n, next)) {
+		n->end = next->end;
+		list_del(&next->node);
+		kfree(next);
+	}
+	if (&prev->node != &m->areas && mergeable(prev, n)) {
+		prev->end = n->end;
+		list_del(&n->node);
+		kfree(n);
+	}
+}
+
 struct uvm_area *uvm_find(struct uvm *m, u64 va)
 {
 	struct uvm_area *a;
@@ -269,6 +298,7 @@ long uvm_map_owned(struct uvm *m, u64 addr, u64 len, u32 prot, u32 flags, phys_a
 	a->owner = owner;
 	owner_get(a);
 	insert_area(m, a);
+	merge_area(m, a);
 	return (long)addr;
 }
 
