@@ -25,6 +25,9 @@ struct iopt_area {
 	bool prevent_access;		/* unmap in progress: no new access pins */
 	bool storage;			/* pages are mapped into the iopt's domains */
 	unsigned int num_accesses;	/* access pins on this area */
+	/* an unmap's batch: its pages (area->pages is NULL then) and the next area */
+	struct iopt_pages *unmap_pages;
+	struct iopt_area *unmap_next;
 };
 
 /* A range of IOVA that may not be mapped (domain aperture, resv region, test). */
@@ -53,6 +56,7 @@ struct iopt_pages {
 	u8 account_mode;		/* enum iommufd_account_mode */
 	struct iommufd_account *account;
 
+	struct list_head list;		/* in pages.c's list of every pages object */
 	struct plat_mutex mutex;
 	unsigned long npinned;		/* pages pinned by this object */
 	struct idtab pins;		/* chunk of PINS_PER_CHUNK pages -> struct pin_chunk */
@@ -138,6 +142,10 @@ struct iopt_pages *iopt_alloc_pages(u64 uptr, unsigned long length, bool writabl
 void iopt_put_pages(struct iopt_pages *pages);
 int iopt_area_fill_domains(struct iopt_area *area, struct iopt_pages *pages);
 void iopt_area_unfill_domains(struct iopt_area *area, struct iopt_pages *pages);
+/* The same in two halves around the caller's iommu_iotlb_sync() of each domain's gather. */
+void iopt_area_unmap_domains_fast(struct iopt_area *area, struct iopt_pages *pages,
+				  struct iommu_iotlb_gather *gathers);
+void iopt_area_unfill_done(struct iopt_area *area, struct iopt_pages *pages);
 int iopt_area_fill_domain(struct iopt_area *area, struct iommu_domain *domain);
 void iopt_area_unfill_domain(struct iopt_area *area, struct iopt_pages *pages,
 			     struct iommu_domain *domain);
