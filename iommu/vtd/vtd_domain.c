@@ -150,11 +150,55 @@ static size_t vtd_unmap_pages(struct iommu_domain *d, unsigned long iova, size_t
 	return n;
 }
 
+/*
+ * Move a list of table pages without list_del: the nodes live in the pages,
+ * and list poison values would read as present entries to a stale walker.
+ */
+static void splice_tail(struct list_head *from, struct list_head *to)
+{
+	if (list_empty(from))
+		return;
+	from->next->prev = to->prev;
+	to->prev->next = from->next;
+	from->prev->next = to;
+	to->prev = from->prev;
+	INIT_LIST_HEAD(from);
+}
+
+/*
+ * Tables a large page replaced (vtd_pgtable_map) may sit in a walker's
+ * paging-structure cache: a domain-wide invalidation (not leaf-only), then
+ * they are freed; if it fails they wait with the other deferred pages.
+ * Rare: only where a large page goes over tables earlier unmaps kept.
+ */
+static int flush_stale_tables(struct vtd_domain *dom)
+{
+	struct list_head stale;
+	int ret;
+
+	spin_lock(&dom->pt_lock);
+	vtd_pgtable_take_stale(&dom->pt, &stale);
+	spin_unlock(&dom->pt_lock);
+	if (list_empty(&stale))
+		return 0;
+	ret = vtd_domain_flush(dom, 0, (1ULL << vtd_pgtable_width(dom->pt.levels)) - 1, false);
+	spin_lock(&dom->pt_lock);
+	if (ret)
+		splice_tail(&stale, &dom->deferred);
+	else
+		vtd_pgtable_free_list(&dom->pt, &stale);
+	spin_unlock(&dom->pt_lock);
+	return ret;
+}
+
 /* CM=1: not-present -> present changes are invalidated too (RWBF: the write buffer). */
 static int vtd_iotlb_sync_map(struct iommu_domain *d, unsigned long iova, size_t size)
 {
 	struct vtd_domain *dom = to_vtd_domain(d);
-	int ret = 0;
+	int ret = flush_stale_tables(dom);
+
+	if (ret)
+		return ret;
 
 	spin_lock(&vtd_ctx_lock);
 	for (int i = 0; i < vtd_nunits; i++) {
@@ -175,21 +219,6 @@ static int vtd_iotlb_sync_map(struct iommu_domain *d, unsigned long iova, size_t
 }
 
 /*
- * Move a list of table pages without list_del: the nodes live in the pages,
- * and list poison values would read as present entries to a stale walker.
- */
-static void splice_tail(struct list_head *from, struct list_head *to)
-{
-	if (list_empty(from))
-		return;
-	from->next->prev = to->prev;
-	to->prev->next = from->next;
-	from->prev->next = to;
-	to->prev = from->prev;
-	INIT_LIST_HEAD(from);
-}
-
-/*
  * The unmap is done only here: invalidate the gathered range on every unit,
  * wait, and only then free the emptied table pages. If the invalidation
  * failed the pages are not freed (a leak the tests report, never a
@@ -200,6 +229,7 @@ static void vtd_iotlb_sync(struct iommu_domain *d, struct iommu_iotlb_gather *g)
 	struct vtd_domain *dom = to_vtd_domain(d);
 	bool tables = !list_empty(&g->freelist);
 
+	flush_stale_tables(dom);	/* a failed map's leftovers, if any */
 	if (g->start <= g->end &&
 	    vtd_domain_flush(dom, g->start, g->end, !tables)) {
 		printk("vtd: invalidation failed: emptied table pages kept until the domain is freed\n");

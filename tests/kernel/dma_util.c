@@ -232,3 +232,20 @@ bool dma_edu_high_iova(struct dma_edu *e)
 	e->edu.dma_mask = ok ? ~0ULL : EDU_DEFAULT_DMA_MASK;
 	return ok;
 }
+
+void dma_remap_reuses_tables(struct iommu_domain *dom, const u64 *iova, int n, phys_addr_t pa,
+			     int prot, long tables)
+{
+	long now;
+	int bad = 0;
+
+	for (int i = 0; i < n; i++)
+		bad += iommu_map(dom, iova[i], pa + 2 * (u64)i * PAGE_SIZE,
+				 (1 + i % 2) * PAGE_SIZE, prot) != 0;
+	now = dom->ops->table_pages(dom);
+	for (int i = 0; i < n; i++)
+		bad += iommu_unmap(dom, iova[i], (1 + i % 2) * PAGE_SIZE) != (1 + i % 2) * PAGE_SIZE;
+	report(bad == 0 && now == tables,
+	       "the same ranges mapped again hold the same %ld table pages (%ld): emptied ones "
+	       "were kept for reuse or freed", tables, now);
+}
