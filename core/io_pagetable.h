@@ -9,6 +9,7 @@
 
 #include "core/iommufd_private.h"
 
+struct pin_chunk;
 /*
  * An area is one IOAS_MAP (or COPY) result: the IOVA range [node.start,
  * node.last] backed by a byte range of an iopt_pages. Areas never overlap.
@@ -60,6 +61,7 @@ struct iopt_pages {
 	struct plat_mutex mutex;
 	unsigned long npinned;		/* pages pinned by this object */
 	struct idtab pins;		/* chunk of PINS_PER_CHUNK pages -> struct pin_chunk */
+	struct pin_chunk *small;	/* or, for a few pages, their pins in this allocation */
 	struct itree_root domains_itree;	/* struct iopt_area.pages_node */
 	struct itree_root access_itree;	/* struct iopt_pages_access.node */
 };

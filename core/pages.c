@@ -7,6 +7,12 @@
 #include "core/io_pagetable.h"
 
 #define PINS_PER_CHUNK 512UL
+/*
+ * A pages object of at most this many pages keeps its pins inside its own
+ * allocation (pages->small): a 4K map allocates nothing to pin, and the
+ * 4K map/unmap pair no longer makes and frees a slab page each time.
+ */
+#define PINS_INLINE 4UL
 
 /* Physical addresses of pinned pages; an unpinned slot holds 0. */
 struct pin_chunk {
@@ -53,7 +59,10 @@ unsigned int iommufd_page_pins(phys_addr_t pa)
 		unsigned long idx;
 
 		plat_mutex_lock(&pages->mutex);
-		if (pages->npinned)
+		if (pages->small)
+			for (unsigned long i = 0; i < pages->npages; i++)
+				n += pages->small->pa[i] == pa;
+		else if (pages->npinned)
 			idtab_for_each(&pages->pins, idx, c)
 				for (unsigned long i = 0; i < chunk_slots(pages); i++)
 					n += c->pa[i] == pa;
@@ -77,18 +86,24 @@ struct iopt_pages *iopt_alloc_pages(u64 uptr, unsigned long length, bool writabl
 {
 	struct iopt_pages *pages;
 	u64 end, end_page;
+	unsigned long npages;
+	size_t small;
 
 	if (length == 0 || length > ULONG_MAX - PAGE_SIZE)
 		return ERR_PTR(-EINVAL);
 	if (check_add_overflow(uptr, (u64)length, &end) ||
 	    check_add_overflow(end, (u64)PAGE_SIZE - 1, &end_page))
 		return ERR_PTR(-EOVERFLOW);
-	pages = iommufd_alloc(sizeof(*pages));
+	npages = ((end_page & PAGE_MASK) - (uptr & PAGE_MASK)) / PAGE_SIZE;
+	small = npages <= PINS_INLINE ? sizeof(struct pin_chunk) + npages * sizeof(phys_addr_t) : 0;
+	pages = iommufd_alloc(sizeof(*pages) + small);
 	if (!pages)
 		return ERR_PTR(-ENOMEM);
+	if (small)
+		pages->small = (struct pin_chunk *)(pages + 1);
 	refcount_set(&pages->kref, 1);
 	pages->uptr = uptr & PAGE_MASK;
-	pages->npages = ((end_page & PAGE_MASK) - pages->uptr) / PAGE_SIZE;
+	pages->npages = npages;
 	pages->writable = writable;
 	pages->account_mode = (u8)mode;
 	pages->account = iommufd_account_get(mode);
@@ -121,9 +136,41 @@ static unsigned long chunk_slots(const struct iopt_pages *pages)
 	return min(pages->npages, PINS_PER_CHUNK);
 }
 
+/* The chunk holding page index's pin (NULL: none of its pages is pinned). */
+static struct pin_chunk *chunk_load(const struct iopt_pages *pages, unsigned long index)
+{
+	if (pages->small)
+		return pages->small->npinned ? pages->small : NULL;
+	return idtab_load(&pages->pins, index / PINS_PER_CHUNK);
+}
+
+/* A chunk for page index, none being there yet; NULL: -ENOMEM. */
+static struct pin_chunk *chunk_new(struct iopt_pages *pages, unsigned long index)
+{
+	struct pin_chunk *c;
+
+	if (pages->small)
+		return pages->small;
+	c = iommufd_alloc(sizeof(*c) + chunk_slots(pages) * sizeof(c->pa[0]));
+	if (c && idtab_store(&pages->pins, index / PINS_PER_CHUNK, c, NULL)) {
+		kfree(c);
+		c = NULL;
+	}
+	return c;
+}
+
+/* The chunk of page index holds no pin any more. */
+static void chunk_free(struct iopt_pages *pages, unsigned long index, struct pin_chunk *c)
+{
+	if (c == pages->small)
+		return;
+	idtab_erase(&pages->pins, index / PINS_PER_CHUNK);
+	kfree(c);
+}
+
 phys_addr_t iopt_pages_pa(struct iopt_pages *pages, unsigned long index)
 {
-	struct pin_chunk *c = idtab_load(&pages->pins, index / PINS_PER_CHUNK);
+	struct pin_chunk *c = chunk_load(pages, index);
 
 	return c ? c->pa[index % PINS_PER_CHUNK] : 0;
 }
@@ -136,7 +183,7 @@ static void unpin_now(struct iopt_pages *pages, unsigned long first, unsigned lo
 	while (idx <= last) {
 		unsigned long off = idx % PINS_PER_CHUNK;
 		unsigned long n = min(last - idx + 1, PINS_PER_CHUNK - off);
-		struct pin_chunk *c = idtab_load(&pages->pins, idx / PINS_PER_CHUNK);
+		struct pin_chunk *c = chunk_load(pages, idx);
 
 		if (!c) {
 			plat_warn("iopt_pages: unpin of a page never pinned");
@@ -147,10 +194,8 @@ static void unpin_now(struct iopt_pages *pages, unsigned long first, unsigned lo
 		count_pins(-(long)n);
 		memset(&c->pa[off], 0, n * sizeof(c->pa[0]));
 		c->npinned -= n;
-		if (!c->npinned) {
-			idtab_erase(&pages->pins, idx / PINS_PER_CHUNK);
-			kfree(c);
-		}
+		if (!c->npinned)
+			chunk_free(pages, idx, c);
 		pages->npinned -= n;
 		iommufd_account_uncharge(pages->account, n);
 		idx += n;
@@ -169,14 +214,13 @@ static int pin_now(struct iopt_pages *pages, unsigned long first, unsigned long 
 	while (idx <= last) {
 		unsigned long off = idx % PINS_PER_CHUNK;
 		unsigned long n = min(last - idx + 1, PINS_PER_CHUNK - off);
-		struct pin_chunk *c = idtab_load(&pages->pins, idx / PINS_PER_CHUNK);
+		struct pin_chunk *c = chunk_load(pages, idx);
 		bool new_chunk = !c;
 
 		if (new_chunk) {
-			c = iommufd_alloc(sizeof(*c) + chunk_slots(pages) * sizeof(c->pa[0]));
-			ret = c ? idtab_store(&pages->pins, idx / PINS_PER_CHUNK, c, NULL) : -ENOMEM;
-			if (ret) {
-				kfree(c);
+			c = chunk_new(pages, idx);
+			if (!c) {
+				ret = -ENOMEM;
 				goto err;
 			}
 		}
@@ -184,10 +228,8 @@ static int pin_now(struct iopt_pages *pages, unsigned long first, unsigned long 
 					  &c->pa[off]);
 		if (ret) {
 			memset(&c->pa[off], 0, n * sizeof(c->pa[0]));
-			if (new_chunk) {
-				idtab_erase(&pages->pins, idx / PINS_PER_CHUNK);
-				kfree(c);
-			}
+			if (new_chunk)
+				chunk_free(pages, idx, c);
 			goto err;
 		}
 		c->npinned += n;
@@ -258,7 +300,7 @@ static unsigned long run_end(struct iopt_pages *pages, unsigned long idx, phys_a
 	unsigned long n = 1;
 
 	while (n < max) {
-		const struct pin_chunk *c = idtab_load(&pages->pins, (idx + n) / PINS_PER_CHUNK);
+		const struct pin_chunk *c = chunk_load(pages, idx + n);
 		unsigned long off = (idx + n) % PINS_PER_CHUNK;
 		unsigned long lim = min(max - n, PINS_PER_CHUNK - off), k;
 

@@ -106,6 +106,7 @@ struct vtd_qi {
 	struct vtd_desc *ring;	/* VTD_QI_SIZE descriptors */
 	phys_addr_t ring_pa;
 	u32 tail;		/* next free slot */
+	u32 head_seen;		/* IQH as last read, or as a completed wait proves it */
 	volatile u32 *status;	/* wait descriptors write their sequence number here */
 	phys_addr_t status_pa;
 	u32 seq;		/* last sequence number used; never 0 */

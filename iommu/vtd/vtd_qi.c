@@ -16,10 +16,17 @@ static u32 qi_head(struct vtd_unit *u)
 	return (u32)FIELD_GET(VTD_IQ_INDEX, vtd_readq(u, VTD_IQH_REG));
 }
 
-/* Free slots, keeping one empty so head == tail means idle. */
+/* Free slots as far as head_seen tells, keeping one empty so head == tail means idle. */
+static u32 qi_room(const struct vtd_unit *u)
+{
+	return (u->qi.head_seen - u->qi.tail - 1) & (VTD_QI_SIZE - 1);
+}
+
+/* The same with IQH read again. */
 static u32 qi_free_slots(struct vtd_unit *u)
 {
-	return (qi_head(u) - u->qi.tail - 1) & (VTD_QI_SIZE - 1);
+	u->qi.head_seen = qi_head(u);
+	return qi_room(u);
 }
 
 int vtd_qi_enable(struct vtd_unit *u)
@@ -37,6 +44,7 @@ int vtd_qi_enable(struct vtd_unit *u)
 		q->status_pa = virt_to_phys((void *)q->status);
 	}
 	q->tail = 0;
+	q->head_seen = 0;
 	vtd_writeq(u, VTD_IQT_REG, 0);
 	vtd_writeq(u, VTD_IQA_REG, q->ring_pa | VTD_QI_QS);
 	return vtd_gcmd(u, VTD_GCMD_QIE, 0, VTD_GSTS_QIES, true);
@@ -105,7 +113,8 @@ int vtd_qi_submit(struct vtd_unit *u, const struct vtd_desc *d, int n)
 
 	if (n < 0 || n + 1 >= (int)VTD_QI_SIZE || !q->ring)
 		return -EINVAL;
-	if (poll_timeout(qi_free_slots(u) >= (u32)n + 1, VTD_TIMEOUT_US))
+	/* every wait we saw complete freed the ring up to it: IQH is read only when that is not enough */
+	if (qi_room(u) < (u32)n + 1 && poll_timeout(qi_free_slots(u) >= (u32)n + 1, VTD_TIMEOUT_US))
 		return -ETIMEDOUT;
 	seq = ++q->seq ? q->seq : ++q->seq;	/* 0 is what a fresh status page holds */
 	wait.lo = VTD_DESC_WAIT | VTD_WAIT_SW | FIELD_PREP(VTD_WAIT_SDATA, seq);
@@ -116,13 +125,16 @@ int vtd_qi_submit(struct vtd_unit *u, const struct vtd_desc *d, int n)
 	qi_kick(u);
 	if (failpoint_hit())
 		return -ETIMEDOUT;	/* as if the wait never came back */
-	ret = poll_timeout(*q->status == seq ||
+	ret = *q->status == seq ? 0 :
+	      poll_timeout(*q->status == seq ||
 			   (vtd_readl(u, VTD_FSTS_REG) & (VTD_FSTS_IQE | VTD_FSTS_ITE | VTD_FSTS_ICE)),
 			   VTD_TIMEOUT_US);
 	if (ret)
 		return ret;
-	if (*q->status == seq)
+	if (*q->status == seq) {
+		q->head_seen = q->tail;	/* the unit fetched everything up to our wait */
 		return 0;
+	}
 	fsts = vtd_readl(u, VTD_FSTS_REG);
 	if (fsts & VTD_FSTS_IQE) {
 		qi_recover_iqe(u, &wait);
