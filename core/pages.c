@@ -263,6 +263,9 @@ static int pin_range(struct iopt_pages *pages, unsigned long first, unsigned lon
 	unsigned long failed_at = 0;
 	int ret = 0;
 
+	/* nobody else uses the pages (one map's own): all of it is a hole */
+	if (itree_empty(&pages->domains_itree) && itree_empty(&pages->access_itree))
+		return pin_now(pages, first, last);
 	for_each_unused_span(&span, pages, first, last) {
 		ret = pin_now(pages, span.start, span.last);
 		if (ret) {
@@ -285,6 +288,10 @@ static void unpin_range(struct iopt_pages *pages, unsigned long first, unsigned 
 {
 	struct itree_span span;
 
+	if (itree_empty(&pages->domains_itree) && itree_empty(&pages->access_itree)) {
+		unpin_now(pages, first, last);
+		return;
+	}
 	for_each_unused_span(&span, pages, first, last)
 		unpin_now(pages, span.start, span.last);
 }

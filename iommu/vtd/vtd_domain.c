@@ -177,6 +177,9 @@ static int flush_stale_tables(struct vtd_domain *dom)
 	struct list_head stale;
 	int ret;
 
+	/* unlocked look first: a map's own stale tables are seen by its own sync */
+	if (list_empty(&dom->pt.stale))
+		return 0;
 	spin_lock(&dom->pt_lock);
 	vtd_pgtable_take_stale(&dom->pt, &stale);
 	spin_unlock(&dom->pt_lock);

@@ -264,7 +264,7 @@ struct unmap_walk {
 /* Unmap from w->iova inside table t at level; false when stopped early. */
 static bool unmap_level(struct vtd_pgtable *pt, u64 *t, int level, struct unmap_walk *w)
 {
-	unsigned int i = pt_index(w->iova, level), first = i;
+	unsigned int i = pt_index(w->iova, level), first = VTD_PT_ENTRIES, last = 0;
 	u64 sz = 1ULL << VTD_LEVEL_SHIFT(level);
 	bool go = true;
 
@@ -279,6 +279,8 @@ static bool unmap_level(struct vtd_pgtable *pt, u64 *t, int level, struct unmap_
 		}
 		if (pte_leaf(e, level)) {
 			WRITE_ONCE(t[i], 0);
+			first = min(first, i);
+			last = i;
 			iommu_iotlb_gather_add_range(w->gather, w->iova, sz);
 			w->gather->pgsize = max(w->gather->pgsize, (size_t)sz);
 			w->iova += sz;
@@ -295,10 +297,14 @@ static bool unmap_level(struct vtd_pgtable *pt, u64 *t, int level, struct unmap_
 		go = unmap_level(pt, child, level - 1, w);
 		if (whole && go) {
 			WRITE_ONCE(t[i], 0);
+			first = min(first, i);
+			last = i;
 			list_add_tail((struct list_head *)child, &w->gather->freelist);
 		}
 	}
-	flush_entries(pt, &t[first], i - first);
+	/* write back only the entries cleared here, not the ones walked through */
+	if (first <= last)
+		flush_entries(pt, &t[first], last - first + 1);
 	return go;
 }
 

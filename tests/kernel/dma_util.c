@@ -6,7 +6,9 @@
 #include "tests/kernel/dma_util.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
+#include "iommu/amdvi/amdvi.h"
 #include "iommu/iommu_init.h"
+#include "iommu/vtd/vtd.h"
 #include "lib/err.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -248,4 +250,21 @@ void dma_remap_reuses_tables(struct iommu_domain *dom, const u64 *iova, int n, p
 	report(bad == 0 && now == tables,
 	       "the same ranges mapped again hold the same %ld table pages (%ld): emptied ones "
 	       "were kept for reuse or freed", tables, now);
+}
+
+long dma_iotlb_invalidations(struct dma_dev *d, bool *map_flushes)
+{
+	if (d->dev->ops == &vtd_iommu_ops) {
+		struct vtd_unit *u = ((struct vtd_dev *)d->dev->iommu_priv)->unit;
+
+		*map_flushes = u->cm;
+		return (long)(u->st.iotlb_global + u->st.iotlb_dsi + u->st.iotlb_psi);
+	}
+	if (d->dev->ops == &amdvi_ops) {
+		struct amdvi_unit *u = ((struct amdvi_dev *)d->dev->iommu_priv)->unit;
+
+		*map_flushes = u->np_cache;
+		return (long)u->stats.cmds[AMDVI_CMD_INV_IOMMU_PAGES];
+	}
+	return -1;
 }
