@@ -105,6 +105,9 @@ struct iopt_pages *iopt_alloc_pages(u64 uptr, unsigned long length, bool writabl
 	pages->uptr = uptr & PAGE_MASK;
 	pages->npages = npages;
 	pages->writable = writable;
+	/* as Linux: a caller with CAP_IPC_LOCK pins without being charged */
+	if (plat_capable(PLAT_CAP_IPC_LOCK))
+		mode = IOMMUFD_ACCOUNT_NONE;
 	pages->account_mode = (u8)mode;
 	pages->account = iommufd_account_get(mode);
 	plat_mutex_init(&pages->mutex);
@@ -126,6 +129,8 @@ void iopt_put_pages(struct iopt_pages *pages)
 	list_del(&pages->list);
 	plat_mutex_unlock(&pages_list_lock);
 	iommufd_account_put(pages->account);
+	if (pages->file_ref)
+		plat_file_view_put(pages->file_ref);
 	idtab_destroy(&pages->pins);
 	plat_mutex_destroy(&pages->mutex);
 	kfree(pages);
@@ -324,16 +329,17 @@ static unsigned long run_end(struct iopt_pages *pages, unsigned long idx, phys_a
 
 /*
  * Map area into domain from the pinned pages: one iommu_map_nosync() per
- * physically contiguous run, cut at the batch limit, and at every page
- * when large pages are off; then one caching-mode invalidation for the
- * whole area. On failure nothing of area stays in domain.
+ * physically contiguous run (as Linux's batches), and at every page when
+ * large pages are off; then one caching-mode invalidation for the whole
+ * area. On failure nothing of area stays in domain.
  */
 static int area_map_domain(struct iopt_area *area, struct iopt_pages *pages,
 			   struct iommu_domain *domain)
 {
 	unsigned long iova = iopt_area_iova(area), left = iopt_area_length(area);
 	unsigned long idx = iopt_area_index(area), off = area->page_offset, done = 0;
-	unsigned long max_run = max_t(unsigned long, iommufd_test_memory_limit / 12, 1);
+	/* as Linux's batches: a run is cut only by a PFN gap or a u32 page count */
+	unsigned long max_run = U32_MAX;
 	int ret = 0;
 
 	if (area->iopt->disable_large_pages)

@@ -30,6 +30,8 @@ struct sim_file_ops {
 	unsigned int (*poll)(struct sim_file *f);
 	/* The last reference went away (every fd closed, every get put). */
 	void (*release)(struct sim_file *f);
+	/* pread/pwrite are ESPIPE and read/write ignore the position (Linux's nonseekable_open). */
+	bool nonseekable;
 };
 
 /* An open file: shared by the fds that name it and by sim_fget() holders. */
@@ -94,8 +96,12 @@ struct sim_fdtable;
 struct sim_fdtable *sim_fdtable_alloc(void);
 /* Close every fd of t and free it. */
 void sim_fdtable_free(struct sim_fdtable *t);
-/* Calls above use t from now on (NULL: the default table). */
-void sim_fdtable_set_current(struct sim_fdtable *t);
+/*
+ * Where the calls above find the caller's table: fn returns the running
+ * process's (NULL, or no fn: the default table). The kernel's syscall layer
+ * installs one that looks at this CPU's process.
+ */
+void sim_fdtable_set_finder(struct sim_fdtable *(*fn)(void));
 struct sim_fdtable *sim_fdtable_current(void);
 /* Open files in all tables (leak check). */
 long sim_live_files(void);

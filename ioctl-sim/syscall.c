@@ -394,6 +394,50 @@ static long sys_setrlimit(const u64 *arg)
 	return arg[1] ? sys_prlimit64(a) : -EFAULT;
 }
 
+#define LINUX_CAPABILITY_VERSION_3 0x20080522
+
+/*
+ * capget/capset: ring-3 processes have no capabilities (lib/platform.h's
+ * model), so every set reads empty and capset may only keep them empty.
+ */
+static long cap_header(u64 uhdr)
+{
+	u32 hdr[2];
+
+	if (copy_from_user(hdr, uhdr, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr[0] != LINUX_CAPABILITY_VERSION_3) {
+		hdr[0] = LINUX_CAPABILITY_VERSION_3;
+		return copy_to_user(uhdr, hdr, sizeof(hdr[0])) ? -EFAULT : -EINVAL;
+	}
+	return hdr[1] && (int)hdr[1] != cur()->pid ? -ESRCH : 0;
+}
+
+static long sys_capget(const u64 *arg)
+{
+	static const u32 none[6];
+	long ret = cap_header(arg[0]);
+
+	if (ret || !arg[1])
+		return ret;
+	return copy_to_user(arg[1], none, sizeof(none)) ? -EFAULT : 0;
+}
+
+static long sys_capset(const u64 *arg)
+{
+	u32 data[6];
+	long ret = cap_header(arg[0]);
+
+	if (ret)
+		return ret;
+	if (copy_from_user(data, arg[1], sizeof(data)))
+		return -EFAULT;
+	for (int i = 0; i < 6; i++)
+		if (data[i])
+			return -EPERM;
+	return 0;
+}
+
 static const syscall_fn syscalls[] = {
 	[__NR_read]		= sys_read,
 	[__NR_write]		= sys_write,
@@ -409,6 +453,8 @@ static const syscall_fn syscalls[] = {
 	[__NR_getpid]		= sys_getpid,
 	[__NR_exit]		= sys_exit,
 	[__NR_getrlimit]		= sys_getrlimit,
+	[__NR_capget]		= sys_capget,
+	[__NR_capset]		= sys_capset,
 	[__NR_setrlimit]		= sys_setrlimit,
 	[__NR_clock_gettime]	= sys_clock_gettime,
 	[__NR_exit_group]	= sys_exit,
@@ -454,7 +500,6 @@ static int syscall_prepare(struct proc *p)
 	if (!t)
 		return -ENOMEM;
 	p->files = t;
-	sim_fdtable_set_current(t);
 	return 0;
 }
 
@@ -463,7 +508,6 @@ static void syscall_release(struct proc *p)
 	if (!p->files)
 		return;
 	sim_fdtable_free(p->files);
-	sim_fdtable_set_current(NULL);
 	p->files = NULL;
 }
 
@@ -508,8 +552,17 @@ static const struct proc_syscall_ops syscall_ops = {
 	.release = syscall_release,
 };
 
+/* The fd table of the process running on this CPU. */
+static struct sim_fdtable *proc_files(void)
+{
+	struct proc *p = proc_current();
+
+	return p ? p->files : NULL;
+}
+
 void syscall_init(void)
 {
+	sim_fdtable_set_finder(proc_files);
 	proc_set_syscall_ops(&syscall_ops);
 	if (sim_register_node(&pagemap_node))
 		printk("syscall: /proc/self/pagemap not registered\n");

@@ -61,25 +61,33 @@ static void __printf(1, 2) kt_print(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* One diagnostic line with the prefix stack: "    # [a: b: ]msg". */
+/*
+ * One diagnostic line with the prefix stack: "    # [a: b: ]msg", written
+ * at once so lines from several CPUs (smp tests) do not interleave.
+ */
 static void diag(const char *tag, const char *fmt, va_list ap)
 {
-	char msg[400];
+	char line[512];
+	size_t n = (size_t)snprintf(line, sizeof(line), IND "# %s", tag);
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	kt_print(IND "# %s", tag);
-	for (int i = 0; i < cur.nprefix; i++)
-		kt_print("%s: ", cur.prefix[i]);
-	kt_print("%s\n", msg);
+	for (int i = 0; i < cur.nprefix && i < MAX_PREFIX && n < sizeof(line); i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s: ", cur.prefix[i]);
+	if (n < sizeof(line))
+		n += (size_t)vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	if (n >= sizeof(line) - 1)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	ktest_env_write(line, n);
 }
 
+/* report() and report_checks() may run on several CPUs or threads at once. */
 void report(bool pass, const char *fmt, ...)
 {
 	va_list ap;
 
-	cur.checks++;
+	__atomic_fetch_add(&cur.checks, 1, __ATOMIC_RELAXED);
 	if (!pass)
-		cur.failures++;
+		__atomic_fetch_add(&cur.failures, 1, __ATOMIC_RELAXED);
 	if (pass && !cur.verbose)
 		return;
 	va_start(ap, fmt);
@@ -121,13 +129,18 @@ void report_prefix_pop(void)
 
 int report_failures(void)
 {
-	return cur.failures;
+	return __atomic_load_n(&cur.failures, __ATOMIC_RELAXED);
+}
+
+int report_checks(void)
+{
+	return __atomic_load_n(&cur.checks, __ATOMIC_RELAXED);
 }
 
 u64 ktest_rand(void)
 {
-	/* splitmix64: good enough spread, trivially repeatable from the seed */
-	u64 z = (cur.rng += 0x9e3779b97f4a7c15ULL);
+	/* splitmix64: good enough spread, trivially repeatable from the seed (on one CPU) */
+	u64 z = __atomic_add_fetch(&cur.rng, 0x9e3779b97f4a7c15ULL, __ATOMIC_RELAXED);
 
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;

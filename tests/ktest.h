@@ -66,8 +66,9 @@ void report_info(const char *fmt, ...) __printf(1, 2);
 void report_skip(const char *fmt, ...) __printf(1, 2);
 void report_prefix_push(const char *prefix);
 void report_prefix_pop(void);
-/* Failures recorded so far in the running test. */
+/* Failures and checks recorded so far in the running test (any CPU). */
 int report_failures(void);
+int report_checks(void);
 
 /*
  * The running test provokes n warnings (lib/warn.h) on purpose; any other

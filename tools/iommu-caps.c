@@ -183,53 +183,6 @@ static bool parse_amdvi(char *line, struct input *in)
 	return true;
 }
 
-static void json_value(struct jo *j, const struct regfield *f, u64 v)
-{
-	u64 elems[8];
-	int n;
-
-	switch (f->kind) {
-	case RF_LIST:
-		n = regfield_list(f, v, elems, 8);
-		jo_arr(j);
-		for (int i = 0; i < n && i < 8; i++) {
-			char s[16];
-
-			if (f->xform == RF_X_SLLPS) {
-				regfield_list_elem_str(f, elems[i], s, sizeof(s));
-				jo_str(j, s);
-			} else {
-				jo_u64(j, elems[i]);
-			}
-		}
-		jo_arr_end(j);
-		break;
-	case RF_NUM:
-		jo_u64(j, regfield_value(f, v));
-		break;
-	default:
-		if (f->hi == f->lo)
-			jo_bool(j, regfield_raw(f, v));
-		else
-			jo_u64(j, regfield_raw(f, v));
-	}
-}
-
-static void json_reg(struct jo *j, const struct regfield_reg *r, u64 v, bool present)
-{
-	for (int i = 0; i < r->nrows; i++) {
-		const struct regfield *f = &r->rows[i];
-
-		if (!f->key || f->kind == RF_RESERVED)
-			continue;
-		jo_key(j, f->key);
-		if (present)
-			json_value(j, f, v);
-		else
-			jo_null(j);
-	}
-}
-
 static void text_reg(const struct regfield_reg *r, u64 v)
 {
 	printf("%s 0x%016llx\n", r->name, (unsigned long long)v);
@@ -306,8 +259,8 @@ static void output(bool json, bool vtd, const struct input *in, const struct reg
 		if (in->has_base)
 			jo_ku64(&j, "reg_base", in->base);
 	}
-	json_reg(&j, r0, in->v[0], true);
-	json_reg(&j, r1, in->v[1], in->has[1]);
+	regfield_json(&j, r0, in->v[0], true);
+	regfield_json(&j, r1, in->v[1], in->has[1]);
 	if (!vtd) {
 		amdvi_efr_linux_words(in->v[0], words, sizeof(words));
 		jo_kstr(&j, "linux_words_recomputed", words);

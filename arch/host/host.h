@@ -21,7 +21,7 @@ long host_pages_live(void);
  */
 void host_poll_step_us(u64 us);
 
-/* boot.c: the kernel command line arch/x86/cmdline.c reads (boot_info.cmdline). */
+/* boot.c: the kernel command line boot/cmdline.c reads (boot_info.cmdline). */
 void host_set_cmdline(const char *line);
 
 /* pci.c: pci_find_bdf() looks here; config space is pci_dev.cfg (4 KiB, may be NULL). */

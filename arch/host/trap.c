@@ -62,6 +62,13 @@ u32 msi_data(int vector)
 	return (u32)vector;
 }
 
+struct lockdep_ctx *arch_lockdep_ctx(void)
+{
+	static __thread struct lockdep_ctx ctx;
+
+	return &ctx;
+}
+
 unsigned long arch_irq_save(void)
 {
 	return 0;

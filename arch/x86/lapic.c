@@ -6,7 +6,7 @@
  * rules: Intel SDM vol. 3, chapters 11.4-11.6 and 11.12 (x2APIC).
  */
 #include "arch/x86/lapic.h"
-#include "arch/x86/cmdline.h"
+#include "boot/cmdline.h"
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/mm.h"

@@ -13,6 +13,7 @@
 #include "lib/bitops.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
+#include "lib/spinlock.h"
 #include "lib/string.h"
 
 struct pci_dev pci_devs[PCI_MAX_DEVS];
@@ -24,14 +25,23 @@ static u32 cf8_addr(const struct pci_dev *d, u16 off)
 	       (off & 0xfc);
 }
 
+/* The 0xcf8 address and the 0xcfc data access are one operation across CPUs. */
+static DEFINE_SPINLOCK(cf8_lock);
+
 u32 pci_read32(const struct pci_dev *d, u16 off)
 {
+	unsigned long f;
+	u32 v;
+
 	if (d->ecam)
 		return mmio_read32(d->cfg + off);
 	if (off >= 256)
 		return 0xffffffff;
+	spin_lock_irqsave(&cf8_lock, f);
 	outl(0xcf8, cf8_addr(d, off));
-	return inl(0xcfc);
+	v = inl(0xcfc);
+	spin_unlock_irqrestore(&cf8_lock, f);
+	return v;
 }
 
 u16 pci_read16(const struct pci_dev *d, u16 off)
@@ -50,32 +60,44 @@ u8 pci_read8(const struct pci_dev *d, u16 off)
 
 void pci_write32(const struct pci_dev *d, u16 off, u32 v)
 {
+	unsigned long f;
+
 	if (d->ecam) {
 		mmio_write32(d->cfg + off, v);
 		return;
 	}
+	spin_lock_irqsave(&cf8_lock, f);
 	outl(0xcf8, cf8_addr(d, off));
 	outl(0xcfc, v);
+	spin_unlock_irqrestore(&cf8_lock, f);
 }
 
 void pci_write16(const struct pci_dev *d, u16 off, u16 v)
 {
+	unsigned long f;
+
 	if (d->ecam) {
 		mmio_write16(d->cfg + off, v);
 		return;
 	}
+	spin_lock_irqsave(&cf8_lock, f);
 	outl(0xcf8, cf8_addr(d, off));
 	outw((u16)(0xcfc + (off & 2)), v);
+	spin_unlock_irqrestore(&cf8_lock, f);
 }
 
 void pci_write8(const struct pci_dev *d, u16 off, u8 v)
 {
+	unsigned long f;
+
 	if (d->ecam) {
 		mmio_write8(d->cfg + off, v);
 		return;
 	}
+	spin_lock_irqsave(&cf8_lock, f);
 	outl(0xcf8, cf8_addr(d, off));
 	outb((u16)(0xcfc + (off & 3)), v);
+	spin_unlock_irqrestore(&cf8_lock, f);
 }
 
 static const struct ecam_region *ecam_for(u16 seg, u8 bus)

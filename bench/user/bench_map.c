@@ -16,7 +16,7 @@
 #include <time.h>
 #include "vfio_utils.h"
 
-#ifdef BENCH_QUICK		/* make check: one small round, to see that it still runs */
+#ifdef QUICK		/* make check: one small round, to see that it still runs */
 #define N_PAIRS		20
 #define N_WARM		2
 #define REPS_D		1
@@ -361,7 +361,7 @@ TEST(test_bench_vfio_type1_map_unmap)
 	big("b_4k_scattered", 0, 1);
 	big("c_2m", 1, 0);
 	result("done", 1, 1, "bool");
-#ifdef BENCH_QUICK
+#ifdef QUICK
 	TH_LOG("INFO a quick round (make check): no figure above means anything");
 #endif
 }

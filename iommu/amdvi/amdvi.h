@@ -19,19 +19,15 @@
 
 struct ivrs_table;
 
-/* Physical <-> virtual for table memory; hosted tests use identity. */
+/* Physical <-> virtual for table memory (hosted, arch/host: identity). */
 static inline void *amdvi_va(phys_addr_t pa)
 {
-	if (IS_ENABLED(CONFIG_KERNEL))
-		return phys_to_virt(pa);
-	return (void *)(uintptr_t)pa;
+	return phys_to_virt(pa);
 }
 
 static inline phys_addr_t amdvi_pa(const void *va)
 {
-	if (IS_ENABLED(CONFIG_KERNEL))
-		return virt_to_phys(va);
-	return (phys_addr_t)(uintptr_t)va;
+	return virt_to_phys(va);
 }
 
 /* ---- amdvi_pgtable.c: host (v1) I/O page tables, no hardware access ---- */
@@ -97,6 +93,9 @@ void amdvi_pgtable_free_list(struct list_head *freelist);
 phys_addr_t amdvi_pgtable_iova_to_phys(struct amdvi_pgtable *pt, u64 iova);
 /* Size of the leaf mapping iova, 0 when unmapped; *level its level. */
 u64 amdvi_pgtable_leaf(struct amdvi_pgtable *pt, u64 iova, int *level);
+/* Leaves of [iova, last] with the D bit: fn() each, clear D unless keep; returns leaves cleared. */
+u64 amdvi_pgtable_dirty(struct amdvi_pgtable *pt, u64 iova, u64 last, bool keep,
+			void (*fn)(void *ctx, u64 iova, u64 size), void *ctx);
 
 /* ---- amdvi_cmd.c: commands and the command ring ---- */
 
@@ -294,7 +293,7 @@ struct amdvi_unit {
 	u64 *devtab;
 	unsigned int devtab_order;
 
-	/* command ring; cmd_lock protects the ring, sem_seq, stats.cmds */
+	/* command ring; cmd_lock protects the ring, sem_seq, stats.cmds (after domain->lock) */
 	spinlock_t cmd_lock;
 	u8 *cmdbuf;
 	unsigned int cmd_len_log2;
@@ -303,7 +302,7 @@ struct amdvi_unit {
 	u64 sem_seq;			/* last sequence number queued */
 	u32 wait_timeout_us;
 
-	/* event log; evt_lock protects head and the history */
+	/* event log; evt_lock protects head and the history (before fault.c's fault_lock) */
 	spinlock_t evt_lock;
 	u8 *evtlog;
 	unsigned int evt_len_log2;
@@ -419,6 +418,7 @@ struct amdvi_domain {
 	u32 ats_devs;			/* attached devices with ATS on */
 	struct list_head devs;		/* amdvi_dev.domain_node */
 	struct list_head zombie_node;	/* freed, ID not yet flushed */
+	bool dirty_tracking;		/* DTEs ask the unit to set D bits (HAD) */
 };
 
 /* Per-device state (iommu_dev.iommu_priv). */

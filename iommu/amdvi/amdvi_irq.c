@@ -8,7 +8,7 @@
 #include "iommu/amdvi/amdvi.h"
 #include "iommu/amdvi/amdvi_caps.h"
 #include "iommu/ivrs.h"
-#include "arch/x86/cmdline.h"
+#include "boot/cmdline.h"
 #include "arch/x86/console.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/pci.h"

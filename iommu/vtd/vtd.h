@@ -168,7 +168,8 @@ struct vtd_unit {
 	int fault_vector;		/* fault event MSI vector, <= 0 none */
 	u64 fault_irqs;			/* fault events delivered */
 	bool took_over;			/* translation was on when we found it */
-	spinlock_t inv_lock;		/* protects qi, the CCMD/IOTLB/GCMD registers, st */
+	/* protects qi, the CCMD/IOTLB/GCMD registers, st; order: vtd_ctx_lock -> inv_lock */
+	spinlock_t inv_lock;
 	struct vtd_stats st;
 	struct vtd_ir ir;		/* interrupt remapping (vtd_irq.c) */
 };
@@ -176,7 +177,7 @@ struct vtd_unit {
 /* A paging, identity or blocked domain as this driver keeps it. */
 struct vtd_domain {
 	struct iommu_domain domain;
-	spinlock_t pt_lock;		/* protects pt */
+	spinlock_t pt_lock;		/* protects pt; taken alone (allocator below) */
 	struct vtd_pgtable pt;		/* paging domains only */
 	u16 did[VTD_MAX_UNITS];		/* per unit, valid while ndevs[u] > 0 */
 	u16 ndevs[VTD_MAX_UNITS];	/* devices attached through unit u */
@@ -216,40 +217,31 @@ extern const struct dmar_table *vtd_dmar;
 extern spinlock_t vtd_ctx_lock;
 
 /*
- * Register access. Hosted tests build the driver against a software unit
- * (tests/host/vtd_hw.c) that sees every access, as hardware would.
+ * Register access: the driver's hardware seam. The kernel reads and writes
+ * the unit's MMIO window (vtd_mem.c); hosted tests put a software unit
+ * behind it (tests/host/vtd_hw.c) that sees every access, as hardware would.
  */
 u64 vtd_hw_read(const struct vtd_unit *u, u32 off, int bytes);
 void vtd_hw_write(struct vtd_unit *u, u32 off, u64 v, int bytes);
 
 static inline u32 vtd_readl(const struct vtd_unit *u, u32 off)
 {
-	if (!IS_ENABLED(CONFIG_KERNEL))
-		return (u32)vtd_hw_read(u, off, 4);
-	return mmio_read32(u->regs + off);
+	return (u32)vtd_hw_read(u, off, 4);
 }
 
 static inline u64 vtd_readq(const struct vtd_unit *u, u32 off)
 {
-	if (!IS_ENABLED(CONFIG_KERNEL))
-		return vtd_hw_read(u, off, 8);
-	return mmio_read64(u->regs + off);
+	return vtd_hw_read(u, off, 8);
 }
 
 static inline void vtd_writel(struct vtd_unit *u, u32 off, u32 v)
 {
-	if (!IS_ENABLED(CONFIG_KERNEL))
-		vtd_hw_write(u, off, v, 4);
-	else
-		mmio_write32(u->regs + off, v);
+	vtd_hw_write(u, off, v, 4);
 }
 
 static inline void vtd_writeq(struct vtd_unit *u, u32 off, u64 v)
 {
-	if (!IS_ENABLED(CONFIG_KERNEL))
-		vtd_hw_write(u, off, v, 8);
-	else
-		mmio_write64(u->regs + off, v);
+	vtd_hw_write(u, off, v, 8);
 }
 
 static inline struct vtd_domain *to_vtd_domain(struct iommu_domain *d)

@@ -8,6 +8,7 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/trap.h"
 #include "lib/errno.h"
+#include "lib/spinlock.h"
 #include "lib/string.h"
 
 static const struct {
@@ -85,11 +86,16 @@ void vtd_fault_decode(struct vtd_unit *u, u64 lo, u64 hi, struct iommu_fault_rec
  * then the overflow. Each register is cleared after it is read, so a fault
  * recorded meanwhile is seen on the next poll, never lost.
  */
+static DEFINE_SPINLOCK(vtd_fault_lock);	/* one CPU walks the records at a time */
+
 void vtd_poll_faults(struct iommu_device *iommu)
 {
 	struct vtd_unit *u = container_of(iommu, struct vtd_unit, iommu);
-	u32 fsts = vtd_readl(u, VTD_FSTS_REG);
-	u32 idx = (u32)FIELD_GET(VTD_FSTS_FRI, fsts);
+	u32 fsts, idx;
+
+	spin_lock(&vtd_fault_lock);
+	fsts = vtd_readl(u, VTD_FSTS_REG);
+	idx = (u32)FIELD_GET(VTD_FSTS_FRI, fsts);
 
 	for (u32 n = 0; (fsts & VTD_FSTS_PPF) && n < u->nfr; n++, idx = (idx + 1) % u->nfr) {
 		u32 off = u->fro + idx * VTD_FRCD_SIZE;
@@ -113,6 +119,7 @@ void vtd_poll_faults(struct iommu_device *iommu)
 		vtd_writel(u, VTD_FSTS_REG, VTD_FSTS_PFO);
 		iommu_fault_report(&f);
 	}
+	spin_unlock(&vtd_fault_lock);
 }
 
 /* The interrupt only counts: faults are read in thread context (iommu_fault_drain). */

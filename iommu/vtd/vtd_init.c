@@ -6,9 +6,10 @@
  */
 #include "iommu/vtd/vtd.h"
 #include "iommu/vtd/vtd_caps.h"
+#include <linux/iommufd.h>
 #include "iommu/acpi_live.h"
 #include "arch/x86/acpi.h"
-#include "arch/x86/cmdline.h"
+#include "boot/cmdline.h"
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/mm.h"
@@ -176,6 +177,7 @@ static int vtd_unit_probe(const struct dmar_unit *du)
 	u = kzalloc(sizeof(*u));
 	if (!u)
 		return -ENOMEM;
+	spin_lock_init(&u->inv_lock);
 	u->idx = vtd_nunits;
 	u->drhd = du;
 	u->base = du->base;
@@ -310,9 +312,11 @@ static int vtd_hw_info(struct iommu_dev *dev, void *data, u32 *length, u32 *type
 	struct vtd_dev *vd = dev->iommu_priv;
 	struct vtd_hw_info info = { 0, 0, vd->unit->cap, vd->unit->ecap };
 
+	if (*type != IOMMU_HW_INFO_TYPE_DEFAULT && *type != IOMMU_HW_INFO_TYPE_INTEL_VTD)
+		return -EOPNOTSUPP;
 	memcpy(data, &info, min(*length, (u32)sizeof(info)));
 	*length = sizeof(info);
-	*type = 1;
+	*type = IOMMU_HW_INFO_TYPE_INTEL_VTD;
 	return 0;
 }
 

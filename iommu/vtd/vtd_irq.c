@@ -6,7 +6,7 @@
  * Layouts: VT-d spec 4.1 ch. 5.1 (remapping), 9.10 (IRTE), 6.5.2.7 (IEC).
  */
 #include "iommu/vtd/vtd.h"
-#include "arch/x86/cmdline.h"
+#include "boot/cmdline.h"
 #include "arch/x86/console.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/mm.h"

@@ -2,12 +2,16 @@
 /*
  * The software AMD-Vi unit behind the register hooks of struct amdvi_unit:
  * executes commands from the ring, stores COMPLETION_WAIT data, logs events,
- * remaps interrupts (spec 2.2.5) through caches; no DMA translation.
+ * remaps interrupts (spec 2.2.5) through caches, and walks the host page
+ * table for a DMA (model_dma) with the A/D updates of HDSup and DTE.HAD
+ * (spec 2.2.2, 2.2.7.4), which QEMU 7.2 lacks.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "lib/alloc.h"
 #include "tests/host/amdvi_model.h"
+#include "iommu/amdvi/amdvi_caps.h"
+#include "lib/errno.h"
 
 static u64 reg(struct amdvi_model *m, u32 off)
 {
@@ -139,7 +143,7 @@ static void run(struct amdvi_unit *u, int max)
 }
 
 /* The unit executes from whichever thread pokes it: one at a time. */
-static spinlock_t model_lock = SPINLOCK_INIT;
+static DEFINE_SPINLOCK(model_lock);
 
 static void run_locked(struct amdvi_unit *u, int max)
 {
@@ -237,6 +241,46 @@ void model_unit_destroy(struct amdvi_unit *u)
 	amdvi_cmd_fini(u);
 	kfree(u->model);
 	kfree(u);
+}
+
+/*
+ * One DMA of devid to iova through the unit's DTE and host page table, as
+ * the hardware walks it: 0 and *pa, or -EFAULT where it would log a fault.
+ * DTE.HAD bit 7 asks for A updates, HAD 11b for D too on a write, which
+ * the unit makes only with EFR.HDSup; the D bit goes into the leaf entry
+ * the walk ends at (for a run of next-level-7 entries, the one indexed).
+ */
+int model_dma(struct amdvi_unit *u, u16 devid, u64 iova, bool write, phys_addr_t *pa)
+{
+	const u64 *dte = u->devtab + 4 * devid;
+	int levels = (int)FIELD_GET(AMDVI_DTE0_MODE, dte[0]);
+	u64 had = FIELD_GET(AMDVI_DTE0_HAD, dte[0]);
+	u64 perm = write ? AMDVI_PTE_IW : AMDVI_PTE_IR;
+	u64 *t = amdvi_va(dte[0] & AMDVI_DTE0_PT_ROOT);
+
+	if (!(dte[0] & AMDVI_DTE0_V) || !(dte[0] & AMDVI_DTE0_TV) || !levels ||
+	    !(dte[0] & (write ? AMDVI_DTE0_IW : AMDVI_DTE0_IR)))
+		return -EFAULT;
+	for (int l = levels; l >= 1; l--) {
+		u64 *p = &t[(iova >> (12 + 9 * (l - 1))) & (AMDVI_PT_ENTRIES - 1)];
+		u64 pte = *p, next = FIELD_GET(AMDVI_PTE_NEXT, pte), size;
+
+		if (!(pte & AMDVI_PTE_PR) || !(pte & perm))
+			return -EFAULT;
+		if (next != 0 && next != AMDVI_PTE_NEXT_SIZE) {
+			t = amdvi_va(pte & AMDVI_PTE_ADDR);
+			continue;
+		}
+		size = amdvi_pte_leaf_size(pte, l);
+		if (had & 1)
+			pte |= AMDVI_PTE_A;
+		if (write && had == 3 && amdvi_efr(u->efr, AMDVI_EFR_HDSUP))
+			pte |= AMDVI_PTE_D;
+		*p = pte;
+		*pa = ((pte & AMDVI_PTE_ADDR) & ~(size - 1)) | (iova & (size - 1));
+		return 0;
+	}
+	return -EFAULT;
 }
 
 /* --- interrupt remapping (spec 2.2.5) --- */

@@ -68,6 +68,8 @@ bool model_log_event(struct amdvi_unit *u, u64 w0, u64 w1);
 struct model_intr model_interrupt(struct amdvi_unit *u, u16 devid, u64 addr, u32 data);
 /* Commands of opcode op executed so far. */
 int model_count(struct amdvi_unit *u, int op);
+/* A DMA of devid at iova walked as the unit would (A/D updates included): 0 or -EFAULT. */
+int model_dma(struct amdvi_unit *u, u16 devid, u64 iova, bool write, phys_addr_t *pa);
 
 #include "arch/host/host.h"
 

@@ -10,6 +10,8 @@
 #include "iommu/amdvi/amdvi_caps.h"
 #include "iommu/ivrs.h"
 #include "lib/err.h"
+#include "lib/errno.h"
+#include <linux/iommufd.h>
 #include "tests/host/amdvi_model.h"
 #include "tests/host/amdvi_rig.h"
 #include "tests/host/hostutil.h"
@@ -108,5 +110,113 @@ KTEST(amdvi-units, test_amdvi_units_threadripper_domain_across_units)
 out:
 	if (d)
 		iommu_domain_free(&d->domain);
+	amdvi_rig_down();
+}
+
+/* What read_and_clear_dirty reported, as IOVA runs. */
+struct dirty_log {
+	struct iommu_dirty_bitmap dirty;
+	u64 iova[8], len[8];
+	int n;
+};
+
+static void log_dirty(struct iommu_dirty_bitmap *dirty, unsigned long iova, unsigned long len)
+{
+	struct dirty_log *l = container_of(dirty, struct dirty_log, dirty);
+
+	if (l->n < 8) {
+		l->iova[l->n] = iova;
+		l->len[l->n] = len;
+	}
+	l->n++;
+}
+
+/*
+ * Dirty tracking against the software unit (QEMU 7.2 sets no D bits): only
+ * a unit with HDSup offers it; tracking puts HAD in the DTE, a DMA write
+ * through the model marks the leaf dirty, reading reports and clears it and
+ * invalidates the domain, NO_CLEAR keeps it.
+ */
+KTEST(amdvi-units, test_amdvi_units_dirty_tracking_model)
+{
+	const struct iommu_ops *ops = &amdvi_ops;
+	struct dirty_log log = { .dirty.record = log_dirty };
+	struct iommu_domain *dom = NULL;
+	struct amdvi_unit *u;
+	phys_addr_t pa;
+	u64 efr;
+	int m;
+
+	if (!amdvi_rig_up())
+		goto out;
+	u = amdvi_rig->u[amdvi_rig_devs[GPU].unit];
+	efr = u->efr;
+	u->efr &= ~BIT_ULL(52);		/* HDSup */
+	report(!ops->capable(&amdvi_rig->dev[GPU], IOMMU_CAP_DIRTY_TRACKING) &&
+	       PTR_ERR(ops->domain_alloc_user(&amdvi_rig->dev[GPU], IOMMU_HWPT_ALLOC_DIRTY_TRACKING,
+					      NULL, NULL)) == -EOPNOTSUPP,
+	       "a unit without HDSup: no dirty tracking, the HWPT flag -> EOPNOTSUPP");
+	u->efr |= BIT_ULL(52);
+	report(ops->capable(&amdvi_rig->dev[GPU], IOMMU_CAP_DIRTY_TRACKING) &&
+	       PTR_ERR(ops->domain_alloc_user(&amdvi_rig->dev[GPU], IOMMU_HWPT_ALLOC_NEST_PARENT,
+					      NULL, NULL)) == -EOPNOTSUPP,
+	       "with HDSup it is offered; nesting is not");
+	dom = ops->domain_alloc_user(&amdvi_rig->dev[GPU], IOMMU_HWPT_ALLOC_DIRTY_TRACKING, NULL, NULL);
+	if (IS_ERR(dom)) {
+		report(false, "a dirty-tracking domain: %ld", PTR_ERR(dom));
+		dom = NULL;
+		goto out;
+	}
+	report(iommu_attach_device(dom, &amdvi_rig->dev[GPU]) == 0 &&
+	       iommu_map(dom, 0x200000, 0x7000000, 0x4000, RW) == 0 &&
+	       iommu_map(dom, 0x204000, 0x9000000, 0x1000, RW) == 0 &&
+	       iommu_map(dom, 0x400000, 0x8000000, 0x200000, RW) == 0,
+	       "attached; 16 KiB, 4 KiB and 2 MiB mapped");
+	report(model_dma(u, amdvi_rig_devs[GPU].bdf, 0x201000, true, &pa) == 0 && pa == 0x7001000 &&
+	       !(amdvi_dte_ptr(u, amdvi_rig_devs[GPU].bdf)[0] & AMDVI_DTE0_HAD),
+	       "a write translates; tracking is off, so the DTE has no HAD");
+	log.n = 0;
+	report(dom->dirty_ops->read_and_clear_dirty(dom, 0x200000, 0x400000, 0, &log.dirty) ==
+	       -EINVAL, "reading while not tracking -> EINVAL");
+	m = amdvi_rig_mark(amdvi_rig_devs[GPU].unit);
+	report(dom->dirty_ops->set_dirty_tracking(dom, true) == 0 &&
+	       FIELD_GET(AMDVI_DTE0_HAD, amdvi_dte_ptr(u, amdvi_rig_devs[GPU].bdf)[0]) == 3 &&
+	       amdvi_rig_ran(amdvi_rig_devs[GPU].unit, m, AMDVI_CMD_INV_DEVTAB_ENTRY, amdvi_rig_devs[GPU].bdf) == 1,
+	       "tracking on: DTE.HAD = 11b, the DTE flushed");
+	model_dma(u, amdvi_rig_devs[GPU].bdf, 0x202010, true, &pa);
+	model_dma(u, amdvi_rig_devs[GPU].bdf, 0x204000, false, &pa);
+	model_dma(u, amdvi_rig_devs[GPU].bdf, 0x4abc00, true, &pa);
+	log.n = 0;
+	report(dom->dirty_ops->read_and_clear_dirty(dom, 0x200000, 0x400000,
+						    IOMMU_DIRTY_NO_CLEAR, &log.dirty) == 0 &&
+	       log.n == 2 && log.iova[0] == 0x200000 && log.len[0] == 0x4000 &&
+	       log.iova[1] == 0x400000 && log.len[1] == 0x200000,
+	       "dirty: the 16 KiB page (a next-level-7 run, D in its third entry) and the "
+	       "2 MiB page");
+	report(amdvi_pgtable_leaf(&to_amdvi_domain(dom)->pt, 0x203000, NULL) == 0x4000,
+	       "(the 16 KiB really is one next-level-7 page)");
+	m = amdvi_rig_mark(amdvi_rig_devs[GPU].unit);
+	log.n = 0;
+	report(dom->dirty_ops->read_and_clear_dirty(dom, 0x200000, 0x400000, 0, &log.dirty) == 0 &&
+	       log.n == 2 && amdvi_rig_ran(amdvi_rig_devs[GPU].unit, m, AMDVI_CMD_INV_IOMMU_PAGES,
+				  to_amdvi_domain(dom)->id) == 1,
+	       "NO_CLEAR kept them; a clearing read reports them and flushes the IOTLB");
+	log.n = 0;
+	report(dom->dirty_ops->read_and_clear_dirty(dom, 0x200000, 0x400000, 0, &log.dirty) == 0 &&
+	       log.n == 0, "then nothing is dirty");
+	report(dom->dirty_ops->set_dirty_tracking(dom, false) == 0 &&
+	       !(amdvi_dte_ptr(u, amdvi_rig_devs[GPU].bdf)[0] & AMDVI_DTE0_HAD),
+	       "tracking off: HAD cleared in the DTE");
+	model_dma(u, amdvi_rig_devs[GPU].bdf, 0x201000, true, &pa);
+	report(dom->dirty_ops->read_and_clear_dirty(dom, 0x200000, 0x400000, 0, &log.dirty) ==
+	       -EINVAL || log.n == 0, "no D bits are set while it is off");
+	iommu_unmap(dom, 0x200000, 0x5000);
+	iommu_unmap(dom, 0x400000, 0x200000);
+	iommu_detach_device(dom, &amdvi_rig->dev[GPU]);
+	u->efr = efr;
+	report(model_of(u)->illegal == 0, "no illegal command");
+out:
+	if (dom)
+		iommu_domain_free(dom);
 	amdvi_rig_down();
 }

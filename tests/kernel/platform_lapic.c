@@ -6,7 +6,7 @@
  * and Local x2APIC entries (sparse and above-255 IDs) from built tables.
  */
 #include "arch/x86/acpi.h"
-#include "arch/x86/cmdline.h"
+#include "boot/cmdline.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/trap.h"

@@ -24,6 +24,8 @@
 #define __NR_getpid		39
 #define __NR_exit		60
 #define __NR_getrlimit		97
+#define __NR_capget		125
+#define __NR_capset		126
 #define __NR_setrlimit		160
 #define __NR_clock_gettime	228
 #define __NR_exit_group		231

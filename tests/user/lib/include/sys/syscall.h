@@ -19,6 +19,8 @@
 #define SYS_getpid		__NR_getpid
 #define SYS_exit		__NR_exit
 #define SYS_getrlimit		__NR_getrlimit
+#define SYS_capget		__NR_capget
+#define SYS_capset		__NR_capset
 #define SYS_setrlimit		__NR_setrlimit
 #define SYS_clock_gettime	__NR_clock_gettime
 #define SYS_exit_group		__NR_exit_group
