@@ -141,6 +141,7 @@ acpi-json += iommu/acpi_json.o
 
 vtd += iommu/vtd/vtd_init.o
 vtd += iommu/vtd/vtd_ctx.o
+vtd += iommu/vtd/vtd_pasid.o
 vtd += iommu/vtd/vtd_domain.o
 vtd += iommu/vtd/vtd_pgtable.o
 vtd += iommu/vtd/vtd_inval.o
@@ -279,9 +280,15 @@ suites-amdvi-host += tests/host/amdvi_irq.o
 suites-vtd-host += tests/host/vtd_model.o
 suites-vtd-host += tests/host/vtd_pgtable.o
 suites-vtd-host += tests/host/vtd_hw.o
+suites-vtd-host += tests/host/vtd_walk.o
 suites-vtd-host += tests/host/vtd_rig.o
 suites-vtd-host += tests/host/vtd_units.o
 suites-vtd-host += tests/host/vtd_irq.o
+suites-vtd-host += tests/host/vtd_sm.o
+suites-vtd-host += tests/host/vtd_stage1.o
+suites-vtd-host += tests/host/vtd_abi.o
+suites-vtd-host += tests/kernel/core_util.o
+suites-vtd-host += tests/host/core_env.o
 
 suites-preload-host += tests/host/preload_exec.o
 suites-preload-host += tests/host/abi_preload.o
@@ -419,7 +426,7 @@ $(eval $(call host-program,$(HB)/test-caps,san,$(acpi) $(lib) \
 	$(runner) $(runner-host) $(suites-caps-host)))
 $(eval $(call host-program,$(HB)/test-amdvi,san,$(host-driver) $(amdvi) $(runner) \
 	$(runner-host) $(suites-amdvi) $(suites-amdvi-host)))
-$(eval $(call host-program,$(HB)/test-vtd,san,$(host-driver) $(vtd) $(runner) \
+$(eval $(call host-program,$(HB)/test-vtd,san,$(host-driver) $(vtd) $(core) $(sim) $(runner) \
 	$(runner-host) $(suites-vtd-host),-lpthread))
 # a Linux-style program: libc calls only, served by libiommufd-host.so
 $(eval $(call host-program,$(HB)/test-abi-preload,san,$(lib) \

@@ -120,39 +120,73 @@ static long vfio_bind(struct vfio_file *vf, u64 arg)
 	return 0;
 }
 
-/* Attach to an IOAS or HWPT; on an attached device Linux replaces. */
+/*
+ * The tail a flag adds to an ioctl struct (Linux: argsz must cover it, then
+ * it is copied in): 0, -EINVAL, -EFAULT.
+ */
+static int copy_tail(void *k, size_t have, size_t need, u64 arg)
+{
+	if (*(u32 *)k < need)
+		return -EINVAL;
+	return copy_from_user((u8 *)k + have, arg + have, need - have) ? -EFAULT : 0;
+}
+
+/*
+ * Attach to an IOAS or HWPT; on an attached device Linux replaces. With
+ * VFIO_DEVICE_ATTACH_PASID the same for one PASID (Linux 6.15).
+ */
 static long vfio_attach(struct vfio_file *vf, u64 arg)
 {
+	size_t minsz = offsetofend(struct vfio_device_attach_iommufd_pt, pt_id);
 	u64 upt = arg + offsetof(struct vfio_device_attach_iommufd_pt, pt_id);
-	struct vfio_device_attach_iommufd_pt a;
-	long ret = copy_in(&a, offsetofend(struct vfio_device_attach_iommufd_pt, pt_id), arg);
+	struct vfio_device_attach_iommufd_pt a = { .pasid = 0 };
+	long ret = copy_in(&a, minsz, arg);
+	bool pasid;
 
 	if (ret)
 		return ret;
-	if (a.flags)
+	if (a.flags & ~VFIO_DEVICE_ATTACH_PASID)
 		return -EINVAL;
+	pasid = a.flags & VFIO_DEVICE_ATTACH_PASID;
+	if (pasid && (ret = copy_tail(&a, minsz,
+				      offsetofend(struct vfio_device_attach_iommufd_pt, pasid), arg)))
+		return ret;
 	/* the reply must fit before anything changes: write pt_id back as it is */
 	if (copy_to_user(upt, &a.pt_id, sizeof(a.pt_id)))
 		return -EFAULT;
-	if (vf->attached)
+	if (pasid && iommufd_device_pasid_attached(vf->idev, a.pasid))
+		ret = iommufd_device_replace_pasid(vf->idev, a.pasid, &a.pt_id);
+	else if (pasid)
+		ret = iommufd_device_attach_pasid(vf->idev, a.pasid, &a.pt_id);
+	else if (vf->attached)
 		ret = iommufd_device_replace(vf->idev, &a.pt_id);
 	else
 		ret = iommufd_device_attach(vf->idev, &a.pt_id);
 	if (ret)
 		return ret;
-	vf->attached = true;
+	if (!pasid)
+		vf->attached = true;
 	return copy_to_user(upt, &a.pt_id, sizeof(a.pt_id)) ? -EFAULT : 0;
 }
 
+/* Detach the device, or with VFIO_DEVICE_DETACH_PASID one PASID of it (not attached: nothing). */
 static long vfio_detach(struct vfio_file *vf, u64 arg)
 {
-	struct vfio_device_detach_iommufd_pt d;
-	long ret = copy_in(&d, offsetofend(struct vfio_device_detach_iommufd_pt, flags), arg);
+	size_t minsz = offsetofend(struct vfio_device_detach_iommufd_pt, flags);
+	struct vfio_device_detach_iommufd_pt d = { .pasid = 0 };
+	long ret = copy_in(&d, minsz, arg);
 
 	if (ret)
 		return ret;
-	if (d.flags)
+	if (d.flags & ~VFIO_DEVICE_DETACH_PASID)
 		return -EINVAL;
+	if (d.flags & VFIO_DEVICE_DETACH_PASID) {
+		ret = copy_tail(&d, minsz, offsetofend(struct vfio_device_detach_iommufd_pt, pasid),
+				arg);
+		if (!ret)
+			iommufd_device_detach_pasid(vf->idev, d.pasid);
+		return ret;
+	}
 	if (vf->attached)
 		iommufd_device_detach(vf->idev);
 	vf->attached = false;

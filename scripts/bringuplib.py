@@ -31,6 +31,7 @@ VTD_CAP_CM = 1 << 7
 VTD_ECAP_TCG = 0xf00f4a
 VTD_ECAP_DT = 1 << 2
 VTD_ECAP_SM = 0x480080000000        # SRS, SMTS, SLTS: x-scalable-mode=on
+VTD_ECAP_PASID = 1 << 40             # ... and x-pasid-mode=on (PSS 0: 1-bit PASIDs)
 AMDVI_EFR = 0x29d3
 # QEMU's SMBIOS type 1 product per machine, and each firmware's type 0 vendor
 PRODUCTS = {"q35": "Standard PC (Q35 + ICH9, 2009)", "pc": "Standard PC (i440FX + PIIX, 1996)"}
@@ -136,6 +137,8 @@ def vtd_expected(props):
         ecap |= VTD_ECAP_DT
     if props.get("x-scalable-mode") == "on":
         ecap |= VTD_ECAP_SM
+        if props.get("x-pasid-mode") == "on":
+            ecap |= VTD_ECAP_PASID
     return cap, ecap
 
 

@@ -101,6 +101,59 @@ TEST(test_device_object_in_iommufd)
 	dev_close(&d);
 }
 
+/*
+ * PASID attach (Linux 6.15's flags): argsz must cover pasid; a device
+ * without PASIDs refuses every PASID with EINVAL; one with PASIDs takes a
+ * PASID into an IOAS, replaces it on a second attach, and detaches it
+ * (a PASID not attached: nothing). A kernel without PASID attach answers
+ * the flags with EINVAL: the rest is skipped.
+ */
+TEST(test_attach_pasid)
+{
+	struct dev d = dev_bound();
+	struct vfio_device_attach_iommufd_pt a = { .argsz = sizeof(a), .pt_id = d.ioas,
+						   .flags = VFIO_DEVICE_ATTACH_PASID, .pasid = 1 };
+	struct vfio_device_detach_iommufd_pt dt = { .argsz = sizeof(dt),
+						    .flags = VFIO_DEVICE_DETACH_PASID, .pasid = 1 };
+	struct iommu_hw_info info = { .size = sizeof(info), .dev_id = d.devid };
+	uint32_t hwpt = 0;
+
+	ASSERT_EQ(0, ioctl(d.iommufd, IOMMU_GET_HW_INFO, &info));
+	if (ioctl(d.dfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &dt)) {
+		EXPECT_EQ(EINVAL, errno);
+		dev_close(&d);
+		SKIP("no PASID attach in this kernel (Linux before 6.15)");
+		return;
+	}
+	dt.argsz = offsetof(struct vfio_device_detach_iommufd_pt, pasid);
+	EXPECT_ERRNO(EINVAL, ioctl(d.dfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &dt));
+	a.argsz = offsetof(struct vfio_device_attach_iommufd_pt, pasid);
+	EXPECT_ERRNO(EINVAL, ioctl(d.dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a));
+	a.argsz = sizeof(a);
+	a.pasid = 0;
+	EXPECT_ERRNO(EINVAL, ioctl(d.dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a));
+	a.pasid = 1;
+	if (!info.out_max_pasid_log2) {
+		EXPECT_ERRNO(EINVAL, ioctl(d.dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a));
+		dev_close(&d);
+		SKIP("this device has no PASIDs (max_pasid_log2 0): attach refused as it must be");
+		return;
+	}
+	a.pasid = 1u << info.out_max_pasid_log2;
+	EXPECT_ERRNO(EINVAL, ioctl(d.dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a));
+	a.pasid = 1;
+	ASSERT_EQ(0, ioctl(d.dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a));
+	hwpt = a.pt_id;
+	EXPECT_NE(d.ioas, hwpt);
+	EXPECT_ERRNO(EBUSY, destroy(d.iommufd, d.ioas));
+	a.pt_id = d.ioas;
+	EXPECT_EQ(0, ioctl(d.dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a));	/* replaces */
+	EXPECT_EQ(hwpt, a.pt_id);
+	EXPECT_EQ(0, ioctl(d.dfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &dt));
+	EXPECT_EQ(0, destroy(d.iommufd, d.ioas));
+	dev_close(&d);
+}
+
 TEST(test_attach_detach)
 {
 	struct dev d = dev_bound();
@@ -109,7 +162,7 @@ TEST(test_attach_detach)
 	uint32_t hwpt = 0, hwpt2 = 0;
 
 	EXPECT_ERRNO(EFAULT, ioctl(d.dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, NULL));
-	a.flags = 1;
+	a.flags = 1u << 1;	/* after VFIO_DEVICE_ATTACH_PASID: unknown */
 	EXPECT_ERRNO(EINVAL, ioctl(d.dfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a));
 	a.flags = 0;
 	a.argsz = 4;

@@ -220,17 +220,26 @@ struct vfio_device_bind_iommufd {
 };
 #define VFIO_DEVICE_BIND_IOMMUFD	_IO(VFIO_TYPE, VFIO_BASE + 18)
 
-/* Attach to an IOAS or HWPT; pt_id returns the HWPT actually attached. */
+/*
+ * Attach to an IOAS or HWPT; pt_id returns the HWPT actually attached.
+ * With VFIO_DEVICE_ATTACH_PASID (Linux 6.15's PASID attach; argsz must
+ * then cover pasid) PASID pasid of the device is attached, or replaced
+ * when attached already.
+ */
 struct vfio_device_attach_iommufd_pt {
 	__u32 argsz;
 	__u32 flags;
+#define VFIO_DEVICE_ATTACH_PASID	(1 << 0)
 	__u32 pt_id;
+	__u32 pasid;
 };
 #define VFIO_DEVICE_ATTACH_IOMMUFD_PT	_IO(VFIO_TYPE, VFIO_BASE + 19)
 
 struct vfio_device_detach_iommufd_pt {
 	__u32 argsz;
 	__u32 flags;
+#define VFIO_DEVICE_DETACH_PASID	(1 << 0)
+	__u32 pasid;
 };
 #define VFIO_DEVICE_DETACH_IOMMUFD_PT	_IO(VFIO_TYPE, VFIO_BASE + 20)
 
@@ -305,9 +314,11 @@ VFIO_UAPI_CHECK(vfio_region_info, offset, 24);
 VFIO_UAPI_SIZE(vfio_device_bind_iommufd, 16);
 VFIO_UAPI_CHECK(vfio_device_bind_iommufd, iommufd, 8);
 VFIO_UAPI_CHECK(vfio_device_bind_iommufd, out_devid, 12);
-VFIO_UAPI_SIZE(vfio_device_attach_iommufd_pt, 12);
+VFIO_UAPI_SIZE(vfio_device_attach_iommufd_pt, 16);
 VFIO_UAPI_CHECK(vfio_device_attach_iommufd_pt, pt_id, 8);
-VFIO_UAPI_SIZE(vfio_device_detach_iommufd_pt, 8);
+VFIO_UAPI_CHECK(vfio_device_attach_iommufd_pt, pasid, 12);
+VFIO_UAPI_SIZE(vfio_device_detach_iommufd_pt, 12);
+VFIO_UAPI_CHECK(vfio_device_detach_iommufd_pt, pasid, 8);
 VFIO_UAPI_SIZE(vfio_device_testos_fault, 24);
 VFIO_UAPI_SIZE(vfio_device_testos_faults, 32);
 VFIO_UAPI_CHECK(vfio_device_testos_faults, faults, 24);
