@@ -8,6 +8,7 @@
  * "# RESULT name value unit" lines. The same source runs on Linux 6.12
  * (scripts/bench-compare) and on this kernel.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -22,12 +23,16 @@
 #define REPS_D		1
 #define BIG		(4UL << 20)
 #define N_SYSCALLS	20
+#define SCALE_AREAS	{ 16, 64, 256 }
+#define N_SCALE		10
 #else
 #define N_PAIRS		20000
 #define N_WARM		200
 #define REPS_D		20
 #define BIG		(1UL << 30)
 #define N_SYSCALLS	20000
+#define SCALE_AREAS	{ 1000, 64000, 1000000 }	/* type1's default dma_entry_limit is 65535 */
+#define N_SCALE		2000
 #endif
 #define N_D		256
 #define EDU_VENDOR	0x1234
@@ -340,6 +345,50 @@ static void big(const char *tag, int huge, int scatter)
 	munmap(p, BIG);
 }
 
+/*
+ * (e) Scale: a 4 KiB map+unmap pair at a fresh IOVA while the IOAS holds
+ * 1K, 64K and 1M other 4 KiB areas (one page mapped at consecutive IOVAs),
+ * e_<n>_areas_pair_us; growing with n no faster than log n is the aim.
+ * A kernel that refuses more areas (Linux 6.1's type1 stops at its
+ * dma_entry_limit) reports the levels it reached.
+ */
+static void scale(void)
+{
+	static const long levels[] = SCALE_AREAS;
+	const uint64_t base = 1ULL << 36, probe = 1ULL << 35;
+	uint8_t *p = buffer(PAGE_SZ, 0);
+	uint64_t unmapped = 0;
+	long have = 0;
+	char name[64];
+
+	ASSERT_TRUE(p != NULL);
+	for (size_t l = 0; l < sizeof(levels) / sizeof(levels[0]); l++) {
+		uint64_t t0;
+
+		for (; have < levels[l]; have++)
+			if (map_dma(p, base + (uint64_t)have * PAGE_SZ, PAGE_SZ))
+				break;
+		if (have < levels[l]) {
+			TH_LOG("INFO scale: %ld areas mapped, the next refused (errno %d)", have, errno);
+			break;
+		}
+		t0 = now_ns();
+		for (int i = 0; i < N_SCALE; i++) {
+			ASSERT_EQ(0, map_dma(p, probe, PAGE_SZ));
+			ASSERT_EQ(0, unmap_dma(probe, PAGE_SZ, NULL));
+		}
+		snprintf(name, sizeof(name), "e_%ld%s_areas_pair_us",
+			 levels[l] >= 1000000 ? levels[l] / 1000000 : levels[l] >= 1000 ?
+			 levels[l] / 1000 : levels[l],
+			 levels[l] >= 1000000 ? "m" : levels[l] >= 1000 ? "k" : "");
+		result(name, now_ns() - t0, (uint64_t)N_SCALE * 1000, "us");
+	}
+	if (have)
+		ASSERT_EQ(0, unmap_dma(base, (uint64_t)have * PAGE_SZ, &unmapped));
+	ASSERT_EQ((uint64_t)have * PAGE_SZ, unmapped);
+	munmap(p, PAGE_SZ);
+}
+
 /* The floor of every figure: one system call round trip from ring 3. */
 static void syscall_floor(void)
 {
@@ -360,6 +409,7 @@ TEST(test_bench_vfio_type1_map_unmap)
 	big("b_4k", 0, 0);
 	big("b_4k_scattered", 0, 1);
 	big("c_2m", 1, 0);
+	scale();
 	result("done", 1, 1, "bool");
 #ifdef QUICK
 	TH_LOG("INFO a quick round (make check): no figure above means anything");
