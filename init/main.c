@@ -159,6 +159,8 @@ void boot_main(u32 magic, u32 info)
 	if (boot_info.loader == BOOT_NONE)
 		panic("boot_main: unknown boot magic %#x", magic);
 	fwcfg_append_cmdline();	/* QEMU runs of fixed media (ISO, netboot) add words */
+	if (cmdline_get("lockdep", line, sizeof(line)) && !strcmp(line, "0"))
+		lockdep_disable();	/* no lock is held yet */
 	mm_init();
 	stage("mm");
 	cpu_set_kernel_stack(0);

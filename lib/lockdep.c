@@ -30,6 +30,7 @@ static int nedges;
 static unsigned long inversions;
 static volatile int graph_locked;
 static bool full_noted;
+static bool off;		/* lockdep=0: benchmarks, as production kernels run */
 
 static bool test_bit(const u64 *w, int b)
 {
@@ -176,12 +177,17 @@ static void add_edge(u16 held, u16 c)
 	}
 }
 
+void lockdep_disable(void)
+{
+	__atomic_store_n(&off, true, __ATOMIC_RELAXED);
+}
+
 void lockdep_acquire(const void *lock, const char *name, bool check)
 {
 	struct lockdep_ctx *ctx;
 	u16 c;
 
-	if (!CONFIG_LOCKDEP)
+	if (!CONFIG_LOCKDEP || __atomic_load_n(&off, __ATOMIC_RELAXED))
 		return;
 	ctx = arch_lockdep_ctx();
 	if (!ctx)
@@ -213,7 +219,7 @@ void lockdep_release(const void *lock)
 	struct lockdep_ctx *ctx;
 	int top;
 
-	if (!CONFIG_LOCKDEP)
+	if (!CONFIG_LOCKDEP || __atomic_load_n(&off, __ATOMIC_RELAXED))
 		return;
 	ctx = arch_lockdep_ctx();
 	if (!ctx || ctx->depth <= 0)

@@ -34,6 +34,11 @@ struct lockdep_ctx {
  */
 void lockdep_acquire(const void *lock, const char *name, bool check);
 void lockdep_release(const void *lock);
+/*
+ * Stop checking for good (the kernel's lockdep=0, at boot before any lock
+ * is held): 20% of a 4K map/unmap pair's instructions are lockdep's.
+ */
+void lockdep_disable(void);
 /* Inversions (and recursive acquisitions) reported since start. */
 unsigned long lockdep_inversions(void);
 /* Held-lock depth of this context; trap recovery puts it back. */
