@@ -234,9 +234,8 @@ void page_get_many(phys_addr_t pa, unsigned long n)
 	__atomic_fetch_add(&h->refcount, (u32)n, __ATOMIC_RELAXED);
 }
 
-void page_put_many(phys_addr_t pa, unsigned long n)
+static void put_refs(struct page *h, phys_addr_t pa, unsigned long n)
 {
-	struct page *h = checked_head(pa, "page_put");
 	u32 old = __atomic_fetch_sub(&h->refcount, (u32)n, __ATOMIC_ACQ_REL);
 
 	if (old < n)
@@ -246,14 +245,21 @@ void page_put_many(phys_addr_t pa, unsigned long n)
 		release_block((u64)(h - pages));
 }
 
-/* How many pages from pa on belong to pa's allocated block (pins group by it). */
-unsigned long page_block_pages_from(phys_addr_t pa)
+void page_put_many(phys_addr_t pa, unsigned long n)
 {
-	u64 pfn = pa >> PAGE_SHIFT;
-	u64 head = head_pfn(pfn);
+	put_refs(checked_head(pa, "page_put"), pa, n);
+}
 
-	checked_head(pa, "page_block_pages_from");
-	return (unsigned long)(head + (1ULL << pfn_page(pfn)->order) - pfn);
+unsigned long page_put_run(const phys_addr_t *pa, unsigned long n)
+{
+	struct page *h = checked_head(pa[0], "page_put");
+	unsigned long room = (unsigned long)((u64)(h - pages) + (1ULL << h->order) -
+					     (pa[0] >> PAGE_SHIFT)), k;
+
+	for (k = 1; k < n && k < room && pa[k] == pa[0] + k * PAGE_SIZE; k++)
+		;
+	put_refs(h, pa[0], k);
+	return k;
 }
 
 int page_refcount(phys_addr_t pa)

@@ -448,6 +448,22 @@ int uvm_write(struct uvm *m, u64 va, const void *src, size_t n)
 	return 0;
 }
 
+/*
+ * Pin up to max present 4K pages from va on that share va's page table
+ * (one walk, then the entries in a row); how many, 0 when va is absent.
+ */
+static size_t pin_pte_run(struct uvm *m, u64 va, size_t max, phys_addr_t *pa)
+{
+	u64 *pte = walk(m, va, 1, false);
+	size_t n = 0, left = 512 - pt_index(va, 1);	/* entries of a table */
+
+	for (max = min(max, left); pte && n < max && (pte[n] & PTE_P); n++) {
+		pa[n] = pte[n] & PTE_ADDR;
+		page_get(pa[n]);
+	}
+	return n;
+}
+
 int uvm_pin(struct uvm *m, u64 va, size_t npages, bool write, phys_addr_t *pa)
 {
 	struct uvm_area *a = NULL;
@@ -467,12 +483,20 @@ int uvm_pin(struct uvm *m, u64 va, size_t npages, bool write, phys_addr_t *pa)
 			a = uvm_find(m, v);
 		if (!a || a->kind == UVM_IO || !a->prot || (write && !(a->prot & UVM_WRITE)))
 			goto fault;
+		if (a->kind != UVM_HUGEPAGE) {
+			/* 4K pages: one walk for the rest of this page table and the area */
+			n = pin_pte_run(m, v, min_t(size_t, npages - i, (a->end - v) / PAGE_SIZE),
+					&pa[i]);
+			if (!n)
+				goto fault;
+			i += n;
+			continue;
+		}
 		pa[i] = translate(m, v);
 		if (!pa[i])
 			goto fault;
 		/* a 2 MiB page: one walk and one reference update for all of it */
-		if (a->kind == UVM_HUGEPAGE)
-			n = min_t(size_t, npages - i, (HPAGE_SIZE - (v & (HPAGE_SIZE - 1))) / PAGE_SIZE);
+		n = min_t(size_t, npages - i, (HPAGE_SIZE - (v & (HPAGE_SIZE - 1))) / PAGE_SIZE);
 		for (size_t k = 1; k < n; k++)
 			pa[i + k] = pa[i] + k * PAGE_SIZE;
 		page_get_many(pa[i], n);
@@ -503,13 +527,8 @@ void uvm_unpin(struct uvm *m, const phys_addr_t *pa, size_t npages)
 	if (WARN_ON(npages > m->pinned))
 		npages = m->pinned;
 	/* consecutive pages of one block (a 2 MiB page) drop their pins at once */
-	for (size_t i = 0, n; i < npages; i += n) {
-		size_t room = page_block_pages_from(pa[i]);
-
-		for (n = 1; i + n < npages && n < room && pa[i + n] == pa[i] + n * PAGE_SIZE; n++)
-			;
-		page_put_many(pa[i], n);
-	}
+	for (size_t i = 0; i < npages;)
+		i += page_put_run(&pa[i], npages - i);
 	m->pinned -= npages;
 	__atomic_sub_fetch(&pinned_total, npages, __ATOMIC_RELAXED);
 }

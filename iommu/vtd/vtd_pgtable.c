@@ -310,7 +310,8 @@ struct unmap_walk {
 static bool unmap_level(struct vtd_pgtable *pt, u64 *t, int level, struct unmap_walk *w)
 {
 	unsigned int i = pt_index(w->iova, level), first = VTD_PT_ENTRIES, last = 0;
-	u64 sz = 1ULL << VTD_LEVEL_SHIFT(level);
+	u64 sz = 1ULL << VTD_LEVEL_SHIFT(level), leaves_from = 0;
+	size_t leaves = 0;	/* the leaves cleared here: one IOVA run, gathered once */
 	bool go = true;
 
 	for (; i < VTD_PT_ENTRIES && w->iova <= w->last && go; i++) {
@@ -326,8 +327,8 @@ static bool unmap_level(struct vtd_pgtable *pt, u64 *t, int level, struct unmap_
 			WRITE_ONCE(t[i], 0);
 			first = min(first, i);
 			last = i;
-			iommu_iotlb_gather_add_range(w->gather, w->iova, sz);
-			w->gather->pgsize = max(w->gather->pgsize, (size_t)sz);
+			if (!leaves++)
+				leaves_from = w->iova;
 			w->iova += sz;
 			w->done += sz;
 			continue;
@@ -346,6 +347,10 @@ static bool unmap_level(struct vtd_pgtable *pt, u64 *t, int level, struct unmap_
 			last = i;
 			list_add_tail((struct list_head *)child, &w->gather->freelist);
 		}
+	}
+	if (leaves) {
+		iommu_iotlb_gather_add_range(w->gather, leaves_from, leaves * sz);
+		w->gather->pgsize = max(w->gather->pgsize, (size_t)sz);
 	}
 	/* write back only the entries cleared here, not the ones walked through */
 	if (first <= last)
