@@ -226,6 +226,7 @@ suites-kernel += tests/kernel/dma_core.o
 suites-kernel += tests/kernel/irq_util.o
 suites-kernel += tests/kernel/irq.o
 suites-kernel += tests/kernel/irq_hw.o
+suites-kernel += tests/kernel/fwstage.o
 suites-kernel += tests/kernel/vtd_util.o
 suites-kernel += tests/kernel/vtd.o
 suites-kernel += tests/kernel/vtd_qi.o
@@ -287,6 +288,7 @@ suites-vtd-host += tests/host/vtd_irq.o
 suites-vtd-host += tests/host/vtd_sm.o
 suites-vtd-host += tests/host/vtd_stage1.o
 suites-vtd-host += tests/host/vtd_abi.o
+suites-vtd-host += tests/host/vtd_mixed.o
 suites-vtd-host += tests/kernel/core_util.o
 suites-vtd-host += tests/host/core_env.o
 

@@ -32,6 +32,7 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "tests/kernel/env.h"
+#include "tests/kernel/fwstage.h"
 #include "tests/ktest.h"
 #include "testdev/edu.h"
 
@@ -185,7 +186,9 @@ void boot_main(u32 magic, u32 info)
 	stage("console");
 	smp_init();		/* every other CPU: up and idle, or reported */
 	stage("smp");
+	fwstage_run();		/* fwstage=ir: a firmware that left interrupt remapping on */
 	iommu_init();		/* IOMMU driver by ACPI or iommu=, PCI devices bound */
+	fwstage_after();
 	irq_remap_report();
 	stage("iommu");
 	syscall_init();		/* ring 3's system calls, onto ioctl-sim */

@@ -30,6 +30,7 @@ VTD_CAP_AW48 = 0x00d2008c222f0606
 VTD_CAP_CM = 1 << 7
 VTD_ECAP_TCG = 0xf00f4a
 VTD_ECAP_DT = 1 << 2
+VTD_ECAP_IR, VTD_ECAP_EIM, VTD_ECAP_MHMV = 1 << 3, 1 << 4, 0xf << 20
 VTD_ECAP_SM = 0x480080000000        # SRS, SMTS, SLTS: x-scalable-mode=on
 VTD_ECAP_PASID = 1 << 40             # ... and x-pasid-mode=on (PSS 0: 1-bit PASIDs)
 AMDVI_EFR = 0x29d3
@@ -135,6 +136,10 @@ def vtd_expected(props):
     ecap = VTD_ECAP_TCG
     if props.get("device-iotlb") == "on":
         ecap |= VTD_ECAP_DT
+    if props.get("eim") == "on" and props.get("x-buggy-eim") == "on":
+        ecap |= VTD_ECAP_EIM        # TCG: EIM only with x-buggy-eim
+    if props.get("intremap") == "off":
+        ecap &= ~(VTD_ECAP_IR | VTD_ECAP_MHMV)   # no handle mask without remapping
     if props.get("x-scalable-mode") == "on":
         ecap |= VTD_ECAP_SM
         if props.get("x-pasid-mode") == "on":
@@ -177,7 +182,8 @@ def _check_raw(obj, injected):
     return p
 
 
-def _check_iommus(obj, extra, injected):
+def _check_iommus(obj, extra, injected, staged=False):
+    """staged: a first stage (fwstage=ir) played the firmware and left remapping on."""
     p = []
     units = obj.get("iommus", [])
     vtd = [_props(d)[1] for d in _options(extra, "-device") if d.split(",")[0] == "intel-iommu"]
@@ -201,8 +207,12 @@ def _check_iommus(obj, extra, injected):
                 p.append("dmar CAP decodes to MGAW %r" % (u.get("cap_decoded") or {}).get("mgaw"))
         if u.get("kind") == "amdvi" and u.get("efr_mmio") != AMDVI_EFR:
             p.append("amdvi EFR %#x, the facts sheet says %#x" % (u.get("efr_mmio", 0), AMDVI_EFR))
-        if st.get("translation") or st.get("queued_invalidation") or st.get("interrupt_remapping"):
+        left_on = st.get("translation") or st.get("queued_invalidation") or \
+            st.get("interrupt_remapping")
+        if left_on and not staged:
             p.append("%s: QEMU's firmware left translation, QI or IR on?" % u.get("name"))
+        if staged and not left_on:
+            p.append("%s: fwstage=ir left neither translation nor IR on" % u.get("name"))
         if any(v is True for v in (st.get("fault_status") or {}).values()):
             p.append("%s: a fault status bit is set at boot" % u.get("name"))
     if (vtd or amd) and any(f.get("unit") is None and not f.get("bridge")
@@ -312,6 +322,16 @@ def _check_consoles(obj, sec):
     return p
 
 
+def _check_intremap(obj, sec):
+    """The remapping the kernel ended up with is the one the configuration expects."""
+    if "intremap" not in sec:
+        return []
+    have = obj.get("interrupt_remapping") or "off"
+    if have != sec["intremap"]:
+        return ["interrupt remapping %s, the configuration expects %s" % (have, sec["intremap"])]
+    return []
+
+
 def injected_tables(extra):
     """{path: bytes} of every -acpitable file=... (paths relative to the tree)."""
     out = {}
@@ -339,9 +359,9 @@ def check(text, sec, expected_ids):
     if sec.get("emulator") == "bochs":
         # not QEMU: no SMBIOS strings, IOMMU or devices of QEMU's to compare with
         return _check_raw(obj, injected) + _check_cpu_memory(obj, sec)
-    return (p + _check_raw(obj, injected) + _check_iommus(obj, extra, injected) +
+    return (p + _check_raw(obj, injected) + _check_iommus(obj, extra, injected, "fwstage=ir" in sec.get("append", "").split()) +
             _check_pci(obj, expected_ids) + _check_machine(obj, sec) +
-            _check_cpu_memory(obj, sec) + _check_consoles(obj, sec))
+            _check_cpu_memory(obj, sec) + _check_consoles(obj, sec) + _check_intremap(obj, sec))
 
 
 def expected_lines(text, sec):

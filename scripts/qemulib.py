@@ -90,7 +90,28 @@ def kvm_usable():
 
 
 def append_words(sec, append):
-    return " ".join(a for a in (sec.get("append", ""), append) if a)
+    """The configuration's words, its expected interrupt remapping (key intremap), and append."""
+    expect = "expect_intremap=" + sec["intremap"] if sec.get("intremap") else ""
+    return " ".join(a for a in (sec.get("append", ""), expect, append) if a)
+
+
+IOMMU_MODELS = ("intel-iommu", "amd-iommu")
+INTREMAP_VALUES = {"intel-iommu": ("vtd", "off"), "amd-iommu": ("amdvi", "off")}
+
+
+def intremap_problem(sec):
+    """Why the section's intremap key is missing or impossible for its IOMMU, or ""."""
+    models = [d.split(",")[0] for d in sec.get("extra_params", "").split()
+              if d.split(",")[0] in IOMMU_MODELS]
+    want = sec.get("intremap")
+    if not models:
+        return "intremap = %s without an IOMMU device" % want if want not in (None, "off") else ""
+    if want is None:
+        return "no intremap key: say which interrupt remapping the kernel must end up with"
+    if want not in INTREMAP_VALUES[models[0]]:
+        return "intremap = %s with %s (one of %s)" % (want, models[0],
+                                                      ", ".join(INTREMAP_VALUES[models[0]]))
+    return ""
 
 
 def image_takes_append(boot):

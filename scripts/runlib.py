@@ -165,6 +165,11 @@ def config_names(cfgs, group, tag="qemu"):
                 say("[%s] %-22s no such configuration in scripts/qemu.cfg" % (tag, n))
                 rows.append(Row(n, 0, 1, 0, 0.0, "no such configuration"))
         names = [n for n in cfgs.sections() if n in only.split(",")]
+    for n in names:
+        why = qemulib.intremap_problem(cfgs[n])
+        if why:
+            say("[%s] %-22s scripts/qemu.cfg: %s" % (tag, n, why))
+            rows.append(Row(n + ":intremap", 0, 1, 0, 0.0, why[:60]))
     return names, rows
 
 

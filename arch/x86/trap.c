@@ -75,6 +75,8 @@ void idt_init(void)
 	idt_load();
 }
 
+static u64 strays;	/* interrupts on vectors without a handler */
+
 int irq_register(int vector, irq_handler_t fn, void *ctx)
 {
 	if (vector < VEC_FIRST_IRQ || vector >= VEC_SPURIOUS)
@@ -109,6 +111,11 @@ long irq_vectors_used(void)
 	for (int v = VEC_FIRST_IRQ; v < VEC_SPURIOUS; v++)
 		n += READ_ONCE(irqs[v].fn) != NULL;
 	return n;
+}
+
+u64 irq_strays(void)
+{
+	return READ_ONCE(strays);
 }
 
 u64 irq_count(int vector)
@@ -299,6 +306,8 @@ void trap_dispatch(struct trap_frame *tf)
 	__atomic_fetch_add(&irqs[v].count, 1, __ATOMIC_RELAXED);
 	if (irqs[v].fn)
 		irqs[v].fn(tf, irqs[v].ctx);
+	else
+		__atomic_fetch_add(&strays, 1, __ATOMIC_RELAXED);
 	lapic_eoi();
 }
 

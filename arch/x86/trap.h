@@ -53,6 +53,8 @@ void irq_unregister(int vector);
 int irq_alloc_vector(irq_handler_t fn, void *ctx);
 /* Interrupts taken on vector since it was registered (counted with or without a handler). */
 u64 irq_count(int vector);
+/* Interrupts taken on vectors without a handler (stray or misdelivered). */
+u64 irq_strays(void);
 /* Vectors with a handler (leak check). */
 long irq_vectors_used(void);
 

@@ -204,6 +204,7 @@ struct vtd_ir {
 	bool cfi_works;			/* GSTS.CFIS follows GCMD.CFI */
 	bool found_on;			/* IRE was set when we came */
 	u64 found_irta;			/* ... with this IRTA */
+	bool takeover_failed;		/* left as found: remapping not ours */
 	spinlock_t lock;
 };
 
@@ -222,7 +223,13 @@ struct vtd_unit {
 	int levels;			/* depth of new domains */
 	unsigned int mgaw;		/* bits */
 	u64 pgsizes;			/* 4K, plus SLLPS sizes */
-	bool coherent;			/* ECAP.C, unless forced off */
+	bool coherent;			/* ECAP.C, unless forced off: root, context, PASID tables */
+	/*
+	 * Paging-structure walks snoop (11.4.3): ECAP.C in legacy mode; in
+	 * scalable mode ECAP.SMPWCS (PASID entries then set PWSNP), whatever
+	 * ECAP.C says. Unless forced off.
+	 */
+	bool pt_coherent;
 	bool rwbf;			/* CAP.RWBF, or forced */
 	bool cm;			/* CAP.CM */
 	bool psi;			/* CAP.PSI */
@@ -260,6 +267,13 @@ struct vtd_unit {
 	 * adds one (device-selective) to the flush table 25 asks for.
 	 */
 	bool qemu_pt_quirk;
+	/*
+	 * QEMU 7.2 checks an IRTE's bus range (SVT 2) with start and end
+	 * swapped (vtd_irte_get: bus_max = SID 15:8): a range of more than one
+	 * bus refuses every bus. Such entries verify the PCIe-to-PCI bridge's
+	 * alias exactly (SVT 1, SID = secondary bus, 00.0) instead.
+	 */
+	bool qemu_svt_bus_quirk;
 	/* protects qi, the CCMD/IOTLB/GCMD registers, st; order: vtd_ctx_lock -> inv_lock */
 	spinlock_t inv_lock;
 	struct vtd_stats st;
@@ -315,6 +329,7 @@ struct vtd_dev {
 	unsigned int pasid_bits;	/* PASIDs it may use: min(its PASID capability, the unit's) */
 	bool ats;			/* ATS enabled: device-TLB flushes needed */
 	u8 ats_qdep;
+	u16 pfsid;			/* device-TLB descriptors' PFSID: its PF's SID with ECAP.DIT, else 0 */
 	struct dmar_dev_path path;
 };
 
@@ -420,7 +435,11 @@ int vtd_ctx_attach(struct vtd_dev *vd, struct vtd_domain *dom);
 int vtd_pasid_attach(struct vtd_dev *vd, u32 pasid, struct vtd_domain *dom);
 /* The domain vd's pasid translates through (0: the RID's), NULL if none. */
 struct vtd_domain *vtd_pasid_domain(struct vtd_dev *vd, u32 pasid);
-/* Set or clear SSADE in every PASID entry using dom's tables, with their flushes. */
+/*
+ * Set or clear SSADE in every PASID entry using dom's tables, with their
+ * flushes. 0, or the flush error with the entries and dom->dirty_tracking
+ * as they were.
+ */
 int vtd_domain_set_ssade(struct vtd_domain *dom, bool on);
 /* Device-TLB flush for vd's pasid (0: the RID) of 2^order pages at addr, if it has ATS. */
 void vtd_batch_dev_flush(struct vtd_dev *vd, struct vtd_batch *b, u32 pasid, u64 addr,
@@ -440,7 +459,8 @@ struct vtd_batch {
 void vtd_batch_cc(struct vtd_batch *b, int gran, u16 did, u16 sid);
 void vtd_batch_iotlb(struct vtd_unit *u, struct vtd_batch *b, int gran, u16 did,
 		     u64 addr, unsigned int am, bool ih);
-void vtd_batch_devtlb(struct vtd_batch *b, u16 sid, u8 qdep, u64 addr, unsigned int order);
+void vtd_batch_devtlb(struct vtd_batch *b, u16 sid, u16 pfsid, u8 qdep, u64 addr,
+		      unsigned int order);
 /* Scalable mode: PASID cache (VTD_PC_*), for did and pasid. */
 void vtd_batch_pc(struct vtd_batch *b, int gran, u16 did, u32 pasid);
 /* PASID-based IOTLB (first-stage and pass-through entries): VTD_P_GRAN_*. */
@@ -450,7 +470,7 @@ void vtd_batch_piotlb(struct vtd_batch *b, int gran, u16 did, u32 pasid, u64 add
 void vtd_batch_piotlb_range(struct vtd_unit *u, struct vtd_batch *b, u16 did, u32 pasid,
 			    u64 start, u64 last, bool ih);
 /* PASID-based device-TLB: 2^order pages from addr (order 52: everything). */
-void vtd_batch_pdevtlb(struct vtd_batch *b, u16 sid, u8 qdep, u32 pasid, u64 addr,
+void vtd_batch_pdevtlb(struct vtd_batch *b, u16 sid, u16 pfsid, u8 qdep, u32 pasid, u64 addr,
 		       unsigned int order);
 /* Interrupt entry cache: everything, or 2^im entries from index. */
 void vtd_batch_iec(struct vtd_batch *b, bool global, u16 index, unsigned int im);
@@ -553,6 +573,8 @@ struct vtd_irte_cfg {
 int vtd_irte_encode(const struct vtd_irte_cfg *c, bool eime, u64 irte[2]);
 /* Source validation for a PCI function's MSIs, Linux's set_msi_sid rules. */
 void vtd_ir_pci_sid(const struct pci_dev *d, u8 *svt, u16 *sid);
+/* The same made exact where the unit has qemu_svt_bus_quirk. */
+void vtd_ir_sid_quirk(const struct vtd_unit *u, u8 *svt, u16 *sid);
 /* The remappable-format MSI address naming entry index. */
 u64 vtd_ir_msi_addr(u32 index);
 /*
@@ -575,6 +597,11 @@ extern const struct irq_remap_ops vtd_irq_remap_ops;
 /* vtd_domain.c */
 extern struct vtd_domain vtd_blocked_domain, vtd_identity_domain;
 struct iommu_domain *vtd_domain_alloc_paging(struct iommu_dev *dev);
+/*
+ * Can unit u walk paging domain dom's tables (made for another unit,
+ * perhaps)? 0 or -EINVAL, as Linux's paging_domain_compatible.
+ */
+int vtd_paging_check(const struct vtd_unit *u, const struct vtd_domain *dom);
 /*
  * RMRRs of table t that cover vd: identity-mapped into dom (before vd may
  * use it; ranges already mapped are left alone). 0 or the map error.

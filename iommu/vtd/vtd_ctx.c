@@ -133,9 +133,9 @@ void vtd_batch_dev_flush(struct vtd_dev *vd, struct vtd_batch *b, u32 pasid, u64
 	if (!vd->ats)
 		return;
 	if (pasid)
-		vtd_batch_pdevtlb(b, vtd_dev_sid(vd), vd->ats_qdep, pasid, addr, order);
+		vtd_batch_pdevtlb(b, vtd_dev_sid(vd), vd->pfsid, vd->ats_qdep, pasid, addr, order);
 	else
-		vtd_batch_devtlb(b, vtd_dev_sid(vd), vd->ats_qdep, addr, order);
+		vtd_batch_devtlb(b, vtd_dev_sid(vd), vd->pfsid, vd->ats_qdep, addr, order);
 }
 
 /*
@@ -226,9 +226,8 @@ static int ctx_prepare(struct vtd_dev *vd, struct vtd_domain *dom, u16 *did, boo
 		return -EOPNOTSUPP;
 	if (dom->domain.type != IOMMU_DOMAIN_IDENTITY && dom->domain.type != IOMMU_DOMAIN_PAGING)
 		return -EINVAL;	/* nested domains need scalable mode */
-	if (dom->domain.type == IOMMU_DOMAIN_PAGING &&
-	    (dom->pt.fmt != VTD_FMT_SS || !(u->level_mask & BIT(dom->pt.levels))))
-		return -EINVAL;	/* the unit cannot walk these tables */
+	if (dom->domain.type == IOMMU_DOMAIN_PAGING && vtd_paging_check(u, dom))
+		return -EINVAL;	/* the unit cannot walk these tables (or track dirty bits) */
 	ret = did_get(u, dom, did, new_did);
 	if (ret)
 		return ret;
@@ -282,7 +281,7 @@ static int ctx_attach_locked(struct vtd_dev *vd, struct vtd_domain *dom)
 		ret = ctx_prepare(vd, dom, &did, &new_did);
 		if (ret)
 			return ret;
-		if (dom->domain.type == IOMMU_DOMAIN_PAGING && !u->coherent)
+		if (dom->domain.type == IOMMU_DOMAIN_PAGING && !u->pt_coherent)
 			vtd_pgtable_set_flush(&dom->pt);
 	}
 	ce = vtd_ctx_entry(u, vd->bus, vd->devfn);
@@ -518,7 +517,7 @@ static int sm_attach_locked(struct vtd_dev *vd, u32 pasid, struct vtd_domain *do
 		ret = sm_prepare(vd, pasid, dom, ce, &p);
 		if (ret)
 			return ret;
-		if (!u->coherent) {
+		if (!u->pt_coherent) {
 			if (dom->domain.type == IOMMU_DOMAIN_PAGING)
 				vtd_pgtable_set_flush(&dom->pt);
 			if (dom->parent)
@@ -593,36 +592,43 @@ struct vtd_domain *vtd_pasid_domain(struct vtd_dev *vd, u32 pasid)
 /*
  * A present PASID entry rewritten in place (SSADE): the new first qword,
  * then table 25's sequence for a changed entry: PASID cache, IOTLB by DID
- * (second stage), device-TLB. vtd_ctx_lock held.
+ * (second stage), device-TLB. vtd_ctx_lock held. 0 or the first error.
  */
 static int pe_modify(struct vtd_att *a, u64 *pe, const u64 *val)
 {
 	struct vtd_unit *u = a->vd->unit;
 	u16 did = (u16)FIELD_GET(VTD_PE_DID, pe[1]);
 	struct vtd_batch b = { .n = 0 };
+	int ret, wbf;
 
 	WRITE_ONCE(pe[0], val[0] | VTD_PE_P);
 	flush_if_needed(u, pe, 64);
 	vtd_trace_pasid(u, VTD_EV_PE_CHANGE, (u8)FIELD_GET(VTD_PE_PGTT, val[0]), did,
 			vtd_dev_sid(a->vd), 0, 0, a->pasid);
-	vtd_flush_write_buffer(u);
+	wbf = vtd_flush_write_buffer(u);
 	vtd_batch_pc(&b, VTD_PC_PASID_SEL, did, a->pasid);
 	vtd_batch_iotlb(u, &b, VTD_GRAN_DOMAIN, did, 0, 0, false);
 	vtd_batch_dev_flush(a->vd, &b, a->pasid, 0, 52);
-	return vtd_batch_run(u, &b);
+	ret = vtd_batch_run(u, &b);
+	return wbf ? wbf : ret;
 }
 
-/* Rewrite the entries of every attachment of dom (a nest parent: of its children too). */
+/*
+ * Rewrite the entries of every attachment of dom to what dom's state says
+ * now; every entry is written even after a failed flush. 0 or the first error.
+ */
 static int refresh_entries(struct vtd_domain *dom)
 {
 	struct vtd_att *a;
 	int ret = 0;
 
 	list_for_each_entry(a, &dom->devs, dom_node) {
-		u64 *ce = vtd_ctx_entry(a->vd->unit, a->vd->bus, a->vd->devfn);
-		u64 *pe = vtd_pasid_entry(ce, a->pasid), val[8];
+		u64 *ce = vtd_ctx_entry(a->vd->unit, a->vd->bus, a->vd->devfn), *pe, val[8];
 		int r;
 
+		if (!a->vd->unit->sm)
+			continue;	/* a legacy context entry has no PASID entry (refused on attach) */
+		pe = vtd_pasid_entry(ce, a->pasid);
 		if (!pe || !(pe[0] & VTD_PE_P))
 			continue;	/* an alias's books: its sibling's entry is the same */
 		vtd_pe_build(a->vd->unit, dom, dom->did[a->vd->unit->idx], val);
@@ -634,18 +640,37 @@ static int refresh_entries(struct vtd_domain *dom)
 	return ret;
 }
 
-int vtd_domain_set_ssade(struct vtd_domain *dom, bool on)
+/* ... of dom and, a nest parent, of the nested domains over it. */
+static int refresh_tree(struct vtd_domain *dom)
 {
 	struct vtd_domain *c;
-	int ret;
+	int ret = refresh_entries(dom);
 
-	spin_lock(&vtd_ctx_lock);
-	dom->dirty_tracking = on;
-	ret = refresh_entries(dom);
 	list_for_each_entry(c, &dom->children, child_node) {
 		int r = refresh_entries(c);
 
 		ret = ret ? ret : r;
+	}
+	return ret;
+}
+
+/*
+ * As Linux's intel_iommu_set_dirty_tracking: when a flush fails, the flag
+ * and every entry go back to what they were (the rollback's flushes
+ * normally succeed; if one fails too, it is reported) and the error returns.
+ */
+int vtd_domain_set_ssade(struct vtd_domain *dom, bool on)
+{
+	int ret;
+
+	spin_lock(&vtd_ctx_lock);
+	dom->dirty_tracking = on;
+	ret = refresh_tree(dom);
+	if (ret) {
+		dom->dirty_tracking = !on;
+		if (refresh_tree(dom))
+			printk("vtd: SSADE rollback not flushed: the unit may still %s D bits\n",
+			       on ? "set" : "not set");
 	}
 	spin_unlock(&vtd_ctx_lock);
 	return ret;

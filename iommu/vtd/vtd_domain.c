@@ -304,7 +304,10 @@ static int flush_stale_tables(struct vtd_domain *dom)
 	return ret;
 }
 
-/* CM=1: not-present -> present changes are invalidated too (RWBF: the write buffer). */
+/*
+ * CM=1: not-present -> present changes are invalidated too (RWBF: the write
+ * buffer). The map may have linked new tables: not a leaf-only flush (IH 0).
+ */
 static int vtd_iotlb_sync_map(struct iommu_domain *d, unsigned long iova, size_t size)
 {
 	struct vtd_domain *dom = to_vtd_domain(d);
@@ -317,7 +320,7 @@ static int vtd_iotlb_sync_map(struct iommu_domain *d, unsigned long iova, size_t
 		if (on_unit(dom, i) && vtd_units[i]->cm)
 			cm = true;
 	if (cm)
-		ret = domain_flush(dom, iova, iova + size - 1, true, false);
+		ret = domain_flush(dom, iova, iova + size - 1, false, false);
 	spin_lock(&vtd_ctx_lock);
 	for (int i = 0; i < vtd_nunits; i++) {
 		if (on_unit(dom, i) && !vtd_units[i]->cm) {
@@ -448,7 +451,8 @@ static struct vtd_domain *domain_new(void)
  * A paging domain for dev's unit: second-stage tables, or first-stage ones
  * where the unit translates first stage in scalable mode and vtd_fs=1 asks
  * for them (or it has no second stage). First stage takes canonical IOVAs
- * only: the aperture is the lower half of 48 (or 57) bits.
+ * only: the aperture is the lower half of 48 (or 57) bits, or less where
+ * MGAW is narrower.
  */
 static struct iommu_domain *paging_alloc(struct vtd_unit *u, bool fs)
 {
@@ -460,12 +464,13 @@ static struct iommu_domain *paging_alloc(struct vtd_unit *u, bool fs)
 	if (!dom)
 		return ERR_PTR(-ENOMEM);
 	if (vtd_pgtable_init_fmt(&dom->pt, fs ? VTD_FMT_FS : VTD_FMT_SS, levels, pgsizes,
-				 !u->coherent)) {
+				 !u->pt_coherent)) {
 		kfree(dom);
 		return ERR_PTR(-ENOMEM);
 	}
 	dom->pt.snoop = !fs && vtd_ecap_sc(u->ecap) ? VTD_PTE_SNP : 0;
-	width = fs ? dom->pt.width : min(dom->pt.width, u->mgaw);
+	/* the unit blocks any request above 2^MGAW, whatever the tables translate (11.4.2) */
+	width = min(dom->pt.width, u->mgaw);
 	dom->domain.type = IOMMU_DOMAIN_PAGING;
 	dom->domain.ops = &vtd_paging_ops;
 	dom->domain.pgsize_bitmap = pgsizes;
@@ -474,6 +479,30 @@ static struct iommu_domain *paging_alloc(struct vtd_unit *u, bool fs)
 	dom->domain.geometry.force_aperture = true;
 	dom->domain.iommu = &u->iommu;
 	return &dom->domain;
+}
+
+/*
+ * A paging domain's tables are made for the unit it was allocated on
+ * (paging_alloc); another unit may differ (real machines mix generations
+ * and graphics units). Reading them it must take their format and depth,
+ * every leaf size they may hold (SLLPS; first stage FL1GP), the snoop bit
+ * in their leaves (ECAP.SC; reserved without it in legacy mode), the
+ * whole aperture below its MGAW (above it the unit blocks) and, for a
+ * domain made for dirty tracking, A/D updates (scalable mode, SSADS).
+ */
+int vtd_paging_check(const struct vtd_unit *u, const struct vtd_domain *dom)
+{
+	const struct vtd_pgtable *pt = &dom->pt;
+	bool fs = pt->fmt == VTD_FMT_FS;
+	bool walks = fs ? u->sm && u->fs && (pt->levels == 4 || vtd_cap(u->cap, VTD_CAP_FL5LP)) :
+			  (!u->sm || u->ss) && (u->level_mask & BIT(pt->levels));
+
+	if (!walks || (pt->pgsizes & ~(fs ? u->fs_pgsizes : u->pgsizes)))
+		return -EINVAL;
+	if ((pt->snoop && !vtd_ecap_sc(u->ecap)) ||
+	    (u->mgaw < 64 && dom->domain.geometry.aperture_end >> u->mgaw))
+		return -EINVAL;
+	return dom->domain.dirty_ops && !(u->sm && u->ssads) ? -EINVAL : 0;
 }
 
 struct iommu_domain *vtd_domain_alloc_paging(struct iommu_dev *dev)

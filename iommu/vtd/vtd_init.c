@@ -96,6 +96,13 @@ int vtd_unit_start(struct vtd_unit *u)
 		printk("# vtd: %s found enabled (GSTS %#x): taking over, translation stays on\n",
 		       u->name, gsts);
 	ret = vtd_quiesce(u, gsts);
+	if (!ret && (gsts & VTD_GSTS_TES) &&
+	    FIELD_GET(VTD_RTADDR_TTM, vtd_readq(u, VTD_RTADDR_REG)) != (u->sm ? 1 : 0)) {
+		/* RTADDR.TTM may change only with translation off (11.4.5; Linux's kdump path) */
+		printk("# vtd: %s: its root table is in %s mode: translation off to switch to %s\n",
+		       u->name, u->sm ? "legacy" : "scalable", u->sm ? "scalable" : "legacy");
+		ret = vtd_gcmd(u, 0, VTD_GCMD_TE, VTD_GSTS_TES, false);
+	}
 	if (ret)
 		return ret;
 	/* with TE kept on, DMA is blocked by the empty table, never untranslated */
@@ -129,7 +136,9 @@ static void vtd_print_caps(struct vtd_unit *u)
 		printk("# vtd: %s warning: %s\n", u->name, w.msg[i]);
 	printk("# vtd: %s uses %d-level tables (%u-bit MGAW), %s invalidation, %s, %s%s\n",
 	       u->name, u->levels, u->mgaw, u->inv == VTD_INV_QI ? "queued" : "register",
-	       u->coherent ? "coherent" : "clflush table writes", u->cm ? "caching mode, " : "",
+	       u->coherent && u->pt_coherent ? "coherent" : !u->coherent && !u->pt_coherent ?
+	       "clflush table writes" : u->coherent ? "clflush page-table writes (SMPWCS=0)" :
+	       "clflush root/context/PASID writes (C=0)", u->cm ? "caching mode, " : "",
 	       u->rwbf ? "write-buffer flush" : "no write-buffer flush");
 	if (u->sm)
 		printk("# vtd: %s in scalable mode: PASID tables (%u-bit PASIDs), 256-bit "
@@ -160,6 +169,8 @@ static void vtd_unit_sm_caps(struct vtd_unit *u)
 	/* a unit that cannot translate second stage gets first-stage domains */
 	if (u->sm && !u->ss && !u->fs)
 		u->sm = false;
+	u->pt_coherent = (u->sm ? vtd_ecap(u->ecap, VTD_ECAP_SMPWCS) :
+			  vtd_ecap_coherent(u->ecap)) && !vtd_opt.noncoherent;
 }
 
 /* Decode what the driver decides from CAP/ECAP/VER; -ENODEV if unusable. */
@@ -200,6 +211,7 @@ static int vtd_unit_caps(struct vtd_unit *u)
 		       "scalable mode invalidates through the queue only");
 	vtd_unit_sm_caps(u);
 	u->qemu_pt_quirk = u->sm && running_under_qemu();
+	u->qemu_svt_bus_quirk = running_under_qemu();
 	return 0;
 }
 
@@ -285,6 +297,8 @@ static void vtd_enable_ats(struct vtd_dev *vd)
 	pci_write16(pdev, cap + 6, 1u << 15);	/* enable, smallest translation unit 4K */
 	vd->ats = true;
 	vd->ats_qdep = qdep;
+	/* no virtual functions here: a device is its own PF (reserved, 0, without DIT) */
+	vd->pfsid = vtd_ecap(vd->unit->ecap, VTD_ECAP_DIT) ? vtd_dev_sid(vd) : 0;
 }
 
 /*

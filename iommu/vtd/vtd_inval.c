@@ -83,7 +83,15 @@ void vtd_batch_iotlb(struct vtd_unit *u, struct vtd_batch *b, int gran, u16 did,
 		     (ih ? VTD_IOTLB_IH_D : 0));
 }
 
-void vtd_batch_devtlb(struct vtd_batch *b, u16 sid, u8 qdep, u64 addr, unsigned int order)
+/* PFSID's two fields, the same in both device-TLB descriptors (6.5.2.5, 6.5.2.6). */
+static u64 pfsid_bits(u16 pfsid)
+{
+	return FIELD_PREP(VTD_DEVTLB_PFSID_LO, pfsid & 0xf) |
+	       FIELD_PREP(VTD_DEVTLB_PFSID_HI, (u64)(pfsid >> 4));
+}
+
+void vtd_batch_devtlb(struct vtd_batch *b, u16 sid, u16 pfsid, u8 qdep, u64 addr,
+		      unsigned int order)
 {
 	u64 hi = addr & VTD_DEVTLB_ADDR;
 
@@ -92,7 +100,7 @@ void vtd_batch_devtlb(struct vtd_batch *b, u16 sid, u8 qdep, u64 addr, unsigned 
 		hi |= ((1ULL << (order - 1)) - 1) << 12;
 		hi |= VTD_DEVTLB_S;
 	}
-	batch_add(b, VTD_DESC_DEVTLB | FIELD_PREP(VTD_DEVTLB_SID, sid) |
+	batch_add(b, VTD_DESC_DEVTLB | FIELD_PREP(VTD_DEVTLB_SID, sid) | pfsid_bits(pfsid) |
 		     FIELD_PREP(VTD_DEVTLB_MIP, qdep < 32 ? qdep : 0), hi);
 }
 
@@ -125,7 +133,7 @@ void vtd_batch_piotlb_range(struct vtd_unit *u, struct vtd_batch *b, u16 did, u3
 		vtd_batch_piotlb(b, VTD_P_GRAN_PAGE, did, pasid, base << 12, (unsigned int)am, ih);
 }
 
-void vtd_batch_pdevtlb(struct vtd_batch *b, u16 sid, u8 qdep, u32 pasid, u64 addr,
+void vtd_batch_pdevtlb(struct vtd_batch *b, u16 sid, u16 pfsid, u8 qdep, u32 pasid, u64 addr,
 		       unsigned int order)
 {
 	u64 hi = addr & VTD_DEVTLB_ADDR;
@@ -135,7 +143,7 @@ void vtd_batch_pdevtlb(struct vtd_batch *b, u16 sid, u8 qdep, u32 pasid, u64 add
 		hi |= ((1ULL << (order - 1)) - 1) << 12;
 		hi |= VTD_PDEVTLB_S;
 	}
-	batch_add(b, VTD_DESC_PDEVTLB | FIELD_PREP(VTD_PDEVTLB_SID, sid) |
+	batch_add(b, VTD_DESC_PDEVTLB | FIELD_PREP(VTD_PDEVTLB_SID, sid) | pfsid_bits(pfsid) |
 		     FIELD_PREP(VTD_P_PASID, (u64)pasid) |
 		     ((u64)(qdep < 32 ? qdep : 0) << 4), hi);
 }

@@ -152,8 +152,6 @@ int vtd_pe_build(const struct vtd_unit *u, const struct vtd_domain *dom, u16 did
 /* Checks a domain passes before a PASID entry may point at it on u. */
 int vtd_pe_check(const struct vtd_unit *u, const struct vtd_domain *dom)
 {
-	const struct vtd_domain *ss = dom->domain.type == IOMMU_DOMAIN_NESTED ? dom->parent : dom;
-
 	switch (dom->domain.type) {
 	case IOMMU_DOMAIN_IDENTITY:
 		return vtd_ecap_pt(u->ecap) ? 0 : -EOPNOTSUPP;
@@ -163,17 +161,11 @@ int vtd_pe_check(const struct vtd_unit *u, const struct vtd_domain *dom)
 		    ((dom->s1_flags & IOMMU_VTD_S1_SRE) && !vtd_ecap(u->ecap, VTD_ECAP_SRS)) ||
 		    ((dom->s1_flags & IOMMU_VTD_S1_EAFE) && !vtd_ecap(u->ecap, VTD_ECAP_EAFS)))
 			return -EINVAL;
-		break;
+		/* the second stage it nests over: that parent's tables on this unit */
+		return vtd_paging_check(u, dom->parent);
 	case IOMMU_DOMAIN_PAGING:
-		if (dom->pt.fmt == VTD_FMT_FS)
-			return u->fs && (dom->pt.levels == 4 || vtd_cap(u->cap, VTD_CAP_FL5LP)) ?
-			       0 : -EINVAL;
-		break;
+		return vtd_paging_check(u, dom);
 	default:
 		return -EINVAL;
 	}
-	/* second stage: the unit walks this depth, and updates A/D if asked */
-	if (!u->ss || !(u->level_mask & BIT(ss->pt.levels)))
-		return -EINVAL;
-	return ss->dirty_tracking && !u->ssads ? -EINVAL : 0;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Helpers for hosted tests: find the repository from the test binary
- * (build/host/test-*), read fixtures, parse TSV manifests, run the tools.
+ * (build/host/test-*), read fixtures, parse TSV manifests, run the tools,
+ * sweep a fail point over an operation.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "lib/failpoint.h"
 #include "tests/host/hostutil.h"
 #include "tests/ktest.h"
 
@@ -192,4 +194,25 @@ int host_run(const char *cmd, char **out)
 	*out = buf;
 	st = pclose(p);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int host_failpoint_sweep(long (*op)(void *ctx), bool (*intact)(void *ctx, long ret), void *ctx,
+			 int *fired, long *last)
+{
+	int bad = 0;
+
+	*fired = 0;
+	for (unsigned long n = 1; n < 1000; n++) {
+		bool f;
+
+		failpoint_arm(n);
+		*last = op(ctx);
+		f = failpoint_fired();
+		failpoint_arm(0);
+		if (!f)
+			return bad;
+		(*fired)++;
+		bad += !intact(ctx, *last);
+	}
+	return bad + 1;	/* never got through: that is a failure too */
 }

@@ -18,6 +18,7 @@ sys.path.insert(0, os.path.join(TOP, "scripts"))
 import bringuplib  # noqa: E402
 import ktaplib  # noqa: E402
 import ktapreport  # noqa: E402
+import qemulib  # noqa: E402
 import runlib  # noqa: E402
 import screenlib  # noqa: E402
 
@@ -179,6 +180,7 @@ def bringup_checks():
         ("uefi_boot", {"boot": "iso-uefi"}, "boot firmware"),
         ("more_memory", {"memory": "1G"}, "usable memory"),
         ("no_iommu", {"extra_params": "-device edu"}, "units at QEMU's IOMMU bases"),
+        ("remapping_expected_off", {"intremap": "off"}, "the configuration expects off"),
     ]
     for name, sec, want in plants:
         probs = bringup_problems(log, **sec)
@@ -218,6 +220,17 @@ def bringup_checks():
         out.append(("ktap_bringup_fails_without_the_line",
                     [] if r.returncode == 1 and "no '# bringup:'" in r.stderr else
                     ["status %d %r" % (r.returncode, r.stderr)]))
+    # a configuration must say which interrupt remapping it expects, and it goes to the kernel
+    cfgs = [({"extra_params": VTD["extra_params"]}, "no intremap key"),
+            (dict(VTD, intremap="amdvi"), "intremap = amdvi with intel-iommu"),
+            ({"extra_params": "-device edu", "intremap": "vtd"}, "without an IOMMU device")]
+    out.append(("qemu_cfg_intremap_key_is_required_and_checked",
+                ["%r: %r" % (c, qemulib.intremap_problem(c)) for c, want in cfgs
+                 if want not in qemulib.intremap_problem(c)] +
+                ([] if qemulib.intremap_problem(dict(VTD, intremap="vtd")) == "" else ["vtd"])))
+    out.append(("qemu_cfg_intremap_reaches_the_kernel",
+                [] if "expect_intremap=vtd" in qemulib.append_words(dict(VTD, intremap="vtd"), "")
+                else ["not in the command line"]))
     rep = ktaplib.parse(log)
     out.append(("bringup_line_is_not_a_boot_line_for_people",
                 [] if rep.preamble and not any("bringup" in ln for ln in rep.preamble)

@@ -14,6 +14,7 @@
 #include "lib/alloc.h"
 #include "lib/failpoint.h"
 #include "iommu/vtd/vtd.h"
+#include "tests/host/hostutil.h"
 #include "tests/host/vtd_hw.h"
 #include "tests/host/vtd_rig.h"
 #include "tests/kernel/core_util.h"
@@ -231,6 +232,127 @@ out:
 	env_close(&v);
 	if (buf)
 		t_buf_free(buf, 16 * PSZ);
+}
+
+/* What a SET_DIRTY_TRACKING sweep works on, and the PASID entries it watches. */
+struct dirty_sweep {
+	int fd;
+	struct iommu_hwpt_set_dirty_tracking set;
+	struct vtd_domain *dom;
+	u64 pa;			/* the page a DMA write to 0x102000 reaches */
+	u64 before[3][8];
+};
+
+static const int sweep_dev[3] = { EP80, EP80, EP40 };
+static const u32 sweep_pasid[3] = { 0, 7, 0 };
+
+static void pe_snapshot(u64 (*out)[8])
+{
+	for (int i = 0; i < 3; i++)
+		memcpy(out[i], vtd_rig_pasid_entry(sweep_dev[i], sweep_pasid[i]), sizeof(out[i]));
+}
+
+static long dirty_set(void *ctx)
+{
+	struct dirty_sweep *w = ctx;
+
+	return t_ioctl(w->fd, IOMMU_HWPT_SET_DIRTY_TRACKING, &w->set);
+}
+
+/* A failed SET_DIRTY_TRACKING: an error, entries and flag as before; turning it on, no D set. */
+static bool dirty_intact(void *ctx, long ret)
+{
+	struct dirty_sweep *w = ctx;
+	bool enable = w->set.flags & IOMMU_HWPT_DIRTY_TRACKING_ENABLE;
+	u64 after[3][8];
+	size_t sz;
+
+	pe_snapshot(after);
+	if (!ret || w->dom->dirty_tracking == enable || memcmp(w->before, after, sizeof(after)))
+		return false;
+	return !enable || (vtd_rig_lands(EP80, -1, 0x102000, true, w->pa) &&
+			   !(vtd_pgtable_lookup(&w->dom->pt, 0x102000, &sz) & VTD_PTE_D));
+}
+
+/* SET_DIRTY_TRACKING swept over its fail-point sites: failed runs that changed anything. */
+static int dirty_sweep(int fd, u32 hwpt, bool enable, u64 pa, int *fired, long *last)
+{
+	struct dirty_sweep w = {
+		.fd = fd, .dom = to_vtd_domain(t_domain(fd, hwpt)), .pa = pa,
+		.set = { .size = sizeof(w.set), .hwpt_id = hwpt,
+			 .flags = enable ? IOMMU_HWPT_DIRTY_TRACKING_ENABLE : 0 },
+	};
+
+	pe_snapshot(w.before);
+	return host_failpoint_sweep(dirty_set, dirty_intact, &w, fired, last);
+}
+
+/*
+ * A failed change leaves nothing half-programmed (as class 24): SET_DIRTY_TRACKING
+ * whose PASID-entry flush fails (each fail point in turn) rolls back as
+ * Linux's intel_iommu_set_dirty_tracking does: every PASID entry of the
+ * domain (RID_PASID and PASID 7 on dmar1, a nested child's on dmar0) and
+ * the domain's flag as they were, the ioctl returns the error, a DMA
+ * write sets no D bit. Both ways: turning it on and turning it off.
+ */
+KTEST(vtd-abi, test_vtd_abi_dirty_tracking_flush_failure_rolls_back)
+{
+	struct iommu_hwpt_vtd_s1 s1 = { .pgtbl_addr = GPA_T, .addr_width = 48 };
+	struct iommufd_device *idev40 = NULL;
+	u32 ioas, parent, nest, pt, dev40;
+	int fired, bad;
+	u8 *buf = NULL;
+	struct env v;
+	long last;
+
+	if (!env_open(&v, CAP_SPR, ECAP_SPR_PASID, EP80))
+		goto out;
+	idev40 = iommufd_device_bind(t_ctx(v.fd), &vtd_rig->dev[EP40], &dev40);
+	if (IS_ERR(idev40)) {
+		report(false, "%s bound", vtd_rig->dev[EP40].name);
+		idev40 = NULL;
+		goto out;
+	}
+	ioas = t_ioas(v.fd);
+	buf = t_buf(4 * PSZ);
+	report(t_map_fixed(v.fd, ioas, buf, 4 * PSZ, 0x100000) == 0 &&
+	       hwpt_alloc(v.fd, v.dev, ioas, IOMMU_HWPT_ALLOC_NEST_PARENT |
+			  IOMMU_HWPT_ALLOC_DIRTY_TRACKING, 0, NULL, 0, &parent) == 0 &&
+	       hwpt_alloc(v.fd, v.dev, parent, 0, IOMMU_HWPT_DATA_VTD_S1, &s1, sizeof(s1),
+			  &nest) == 0, "a dirty-tracking nest parent %u and a nested HWPT %u on it",
+	       parent, nest);
+	pt = parent;
+	report(iommufd_device_attach(v.idev, &pt) == 0 &&
+	       iommufd_device_attach_pasid(v.idev, 7, &pt) == 0 &&
+	       iommufd_device_attach(idev40, &nest) == 0,
+	       "the parent on dmar1's RID and PASID 7, the nested HWPT on dmar0's device");
+	bad = dirty_sweep(v.fd, parent, true, U(buf) + 2 * PSZ, &fired, &last);
+	report(fired > 0 && bad == 0, "turning tracking on failed at each of its %d sites: every "
+	       "PASID entry and the domain's flag as before, the error returned, a DMA write sets "
+	       "no D bit", fired);
+	report(last == 0 && (vtd_rig_pasid_entry(EP80, 0)[0] & VTD_PE_SSADE) &&
+	       (vtd_rig_pasid_entry(EP80, 7)[0] & VTD_PE_SSADE) &&
+	       (vtd_rig_pasid_entry(EP40, 0)[0] & VTD_PE_SSADE), "then it succeeds: SSADE in all three");
+	vtd_rig_lands(EP80, -1, 0x101000, true, U(buf) + PSZ);
+	bad = dirty_sweep(v.fd, parent, false, 0, &fired, &last);
+	report(fired > 0 && bad == 0, "turning it off failed at each of its %d sites: SSADE and "
+	       "the flag kept, the error returned", fired);
+	report(last == 0 && !(vtd_rig_pasid_entry(EP80, 0)[0] & VTD_PE_SSADE) &&
+	       !(vtd_rig_pasid_entry(EP40, 0)[0] & VTD_PE_SSADE), "then it succeeds: SSADE off");
+	iommufd_device_detach(idev40);
+	iommufd_device_detach_pasid(v.idev, 7);
+	iommufd_device_detach(v.idev);
+	report(t_destroy(v.fd, nest) == 0 && t_destroy(v.fd, parent) == 0, "HWPTs destroyed");
+	t_unmap(v.fd, ioas, 0x100000, 4 * PSZ, NULL);
+	for (int i = 0; i < vtd_nunits; i++)
+		vtd_units[i]->st.injected = 0;
+	report(vtd_rig_violations() == 0, "no rule of the programming model broken");
+out:
+	if (idev40)
+		iommufd_device_unbind(idev40);
+	env_close(&v);
+	if (buf)
+		t_buf_free(buf, 4 * PSZ);
 }
 
 /*

@@ -112,6 +112,21 @@ static bool psi_ok(const struct vtd_hw *hw, const struct vtd_hw_op *op)
 }
 
 /*
+ * PFSID of a device-TLB descriptor (6.5.2.5, 6.5.2.6: bits 15:12 and
+ * 63:52 of either type): with ECAP.DIT the SID of the device's physical
+ * function (the rig has no virtual functions: its own), else reserved, 0.
+ */
+static void pfsid_check(struct vtd_hw *hw, const struct vtd_hw_op *op, u64 lo)
+{
+	u16 pfsid = (u16)(((lo >> 12) & 0xf) | ((lo >> 52) & 0xfff) << 4);
+	bool dit = reg(hw, VTD_ECAP_REG, 8) & BIT_ULL(41);
+
+	if (pfsid != (dit ? op->sid : 0))
+		violation(hw, dit ? "device-TLB invalidation without the PFSID that ECAP.DIT needs" :
+			  "device-TLB invalidation with PFSID set (reserved without ECAP.DIT)");
+}
+
+/*
  * One descriptor (d: two qwords, four when wide); false: invalid (IQE).
  * The PASID-granular types exist only while the root table is in
  * scalable mode; a 256-bit descriptor's upper half is 0 in every type here.
@@ -155,6 +170,7 @@ static bool qi_one(struct vtd_hw *hw, const u64 *d, bool wide)
 		op.sid = (u16)FIELD_GET(VTD_PDEVTLB_SID, dd.lo);
 		op.pasid = (u32)FIELD_GET(VTD_P_PASID, dd.lo);
 		op.addr = dd.hi & VTD_DEVTLB_ADDR;
+		pfsid_check(hw, &op, dd.lo);
 		break;
 	case VTD_DESC_IOTLB:
 		op.did = (u16)FIELD_GET(VTD_IOTLB_DID_D, dd.lo);
@@ -169,6 +185,7 @@ static bool qi_one(struct vtd_hw *hw, const u64 *d, bool wide)
 	case VTD_DESC_DEVTLB:
 		op.sid = (u16)FIELD_GET(VTD_DEVTLB_SID, dd.lo);
 		op.addr = dd.hi & VTD_DEVTLB_ADDR;
+		pfsid_check(hw, &op, dd.lo);
 		break;
 	case VTD_DESC_IEC:
 		if ((dd.lo & (GENMASK_ULL(26, 5) | GENMASK_ULL(63, 48))) || dd.hi)
@@ -275,7 +292,13 @@ static void gcmd(struct vtd_hw *hw, u32 v)
 	if (__builtin_popcount(changed) > 1)
 		violation(hw, "GCMD write changes more than one field");
 	if (v & VTD_GCMD_SRTP) {
-		hw->rta = reg(hw, VTD_RTADDR_REG, 8);
+		u64 rta = reg(hw, VTD_RTADDR_REG, 8);
+
+		/* 11.4.5: the table mode changes only while translation is off */
+		if ((hw->gsts & VTD_GSTS_TES) &&
+		    FIELD_GET(VTD_RTADDR_TTM, rta) != FIELD_GET(VTD_RTADDR_TTM, hw->rta))
+			violation(hw, "RTADDR.TTM changed while translation is enabled");
+		hw->rta = rta;
 		hw->gsts |= VTD_GSTS_RTPS;
 		hw->srtp++;
 	}

@@ -26,16 +26,13 @@ const struct vtd_rig_dev vtd_rig_devs[VTD_RIG_NDEV] = {
 
 struct vtd_rig *vtd_rig;
 
-/*
- * Units at the R820's DRHD bases with these registers, set up further by
- * pre (may be NULL) as firmware left them; the driver starts them and
- * probes the devices.
- */
-bool vtd_rig_up_as(u32 ver, u64 cap, u64 ecap, const char *cmdline,
-		      void (*pre)(struct vtd_hw *hw))
+/* Units at the R820's DRHD bases, unit i with cap[i] and ecap[i]; see vtd_rig_up_as. */
+static bool rig_up(u32 ver, const u64 *cap, const u64 *ecap, const char *cmdline,
+		   void (*pre)(struct vtd_hw *hw))
 {
 	size_t len;
 	u8 *b = host_fixture("real/dell-poweredge-r820.dmar.bin", &len);
+	int ret;
 
 	vtd_rig = calloc(1, sizeof(*vtd_rig));
 	if (!b || !vtd_rig || dmar_parse(b, len, &vtd_rig->t) || vtd_rig->t.nunits != VTD_RIG_UNITS) {
@@ -45,15 +42,16 @@ bool vtd_rig_up_as(u32 ver, u64 cap, u64 ecap, const char *cmdline,
 	}
 	free(b);
 	for (int i = 0; i < VTD_RIG_UNITS; i++) {
-		vtd_rig->hw[i] = vtd_hw_new(vtd_rig->t.units[i].base, ver, cap, ecap);
+		vtd_rig->hw[i] = vtd_hw_new(vtd_rig->t.units[i].base, ver, cap[i], ecap[i]);
 		if (pre)
 			pre(vtd_rig->hw[i]);
 	}
 	host_dmar = &vtd_rig->t;
 	host_set_cmdline(cmdline);
 	model_reset();
-	report(vtd_init() == 0 && vtd_nunits == VTD_RIG_UNITS, "the driver starts %d units (%d)",
-	       VTD_RIG_UNITS, vtd_nunits);
+	ret = vtd_init();
+	report(ret == 0 && vtd_nunits == VTD_RIG_UNITS, "the driver starts %d units (%d, %d)",
+	       VTD_RIG_UNITS, vtd_nunits, ret);
 	for (int i = 0; i < VTD_RIG_NDEV; i++) {
 		struct pci_dev *p = &vtd_rig->pdev[i];
 		struct iommu_dev *d = &vtd_rig->dev[i];
@@ -85,6 +83,24 @@ bool vtd_rig_up_as(u32 ver, u64 cap, u64 ecap, const char *cmdline,
 			report(false, "%s probed", d->name);
 	}
 	return vtd_nunits == VTD_RIG_UNITS;
+}
+
+bool vtd_rig_up_as(u32 ver, u64 cap, u64 ecap, const char *cmdline,
+		   void (*pre)(struct vtd_hw *hw))
+{
+	u64 caps[VTD_RIG_UNITS], ecaps[VTD_RIG_UNITS];
+
+	for (int i = 0; i < VTD_RIG_UNITS; i++) {
+		caps[i] = cap;
+		ecaps[i] = ecap;
+	}
+	return rig_up(ver, caps, ecaps, cmdline, pre);
+}
+
+bool vtd_rig_up_mixed(u32 ver, const u64 cap[VTD_RIG_UNITS], const u64 ecap[VTD_RIG_UNITS],
+		      const char *cmdline)
+{
+	return rig_up(ver, cap, ecap, cmdline, NULL);
 }
 
 bool vtd_rig_up(u32 ver, u64 cap, u64 ecap, const char *cmdline)

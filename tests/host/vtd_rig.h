@@ -59,6 +59,9 @@ extern struct vtd_rig *vtd_rig;
 bool vtd_rig_up_as(u32 ver, u64 cap, u64 ecap, const char *cmdline,
 		   void (*pre)(struct vtd_hw *hw));
 bool vtd_rig_up(u32 ver, u64 cap, u64 ecap, const char *cmdline);
+/* ... each unit with its own registers (a machine mixing unit kinds). */
+bool vtd_rig_up_mixed(u32 ver, const u64 cap[VTD_RIG_UNITS], const u64 ecap[VTD_RIG_UNITS],
+		      const char *cmdline);
 void vtd_rig_down(void);
 struct vtd_dev *vtd_rig_vd_of(int i);
 u64 *vtd_rig_ctx_of(int i);

@@ -485,10 +485,17 @@ out:
  * translation on, sets our root with TTM, and empties context cache, PASID
  * cache and IOTLB globally: nothing of the old translations survives.
  */
-static void left_sm(struct vtd_hw *hw)
+/* A root table latched by SRTP and still in RTADDR, as an owner leaves it. */
+static void left_root(struct vtd_hw *hw, u64 rta)
 {
 	hw->gsts = VTD_GSTS_TES | VTD_GSTS_RTPS;
-	hw->rta = 0x12345000 | FIELD_PREP(VTD_RTADDR_TTM, 1);
+	hw->rta = rta;
+	memcpy(hw->regs + VTD_RTADDR_REG, &rta, 8);
+}
+
+static void left_sm(struct vtd_hw *hw)
+{
+	left_root(hw, 0x12345000 | FIELD_PREP(VTD_RTADDR_TTM, 1));
 	hw->cc[0] = (struct vtd_hw_cce){ .valid = true, .sid = 0x4028 };
 	hw->pc[0] = (struct vtd_hw_pce){ .valid = true, .sid = 0x4028 };
 	hw->tlb[0] = (struct vtd_hw_tlbe){ .valid = true, .pgtt = VTD_PGTT_SS, .did = 0,
@@ -515,6 +522,175 @@ KTEST(vtd-sm, test_vtd_sm_takeover_empties_every_cache)
 	       "the old owner's mapping is not used: the device faults until attached");
 	report(vtd_rig_violations() == 0, "no rule of the programming model broken");
 out:
+	vtd_rig_down();
+}
+
+static void left_legacy(struct vtd_hw *hw)
+{
+	left_root(hw, 0x12345000);
+}
+
+/*
+ * Bug class 45 across modes: the table mode (RTADDR.TTM) may change only
+ * while translation is off, so a root found on in the other mode (legacy
+ * under a scalable-mode driver, or scalable under vtd_sm=off) costs one
+ * TE off before our root goes in; the same mode never does (above).
+ */
+KTEST(vtd-sm, test_vtd_sm_takeover_across_table_modes)
+{
+	static const struct {
+		const char *cmdline;
+		void (*left)(struct vtd_hw *hw);
+		bool sm;
+		u8 reason;
+	} rows[] = {
+		{ "", left_legacy, true, 0x41 },
+		{ "vtd_sm=off", left_sm, false, 0x2 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		struct vtd_hw *hw;
+
+		if (!vtd_rig_up_as(0x60, CAP_SPR, ECAP_SPR_PASID, rows[i].cmdline, rows[i].left))
+			goto next;
+		hw = vtd_rig_hw_of(EP40);
+		report(vtd_units[0]->took_over && vtd_units[0]->sm == rows[i].sm &&
+		       vtd_hw_sm(hw) == rows[i].sm && (hw->gsts & VTD_GSTS_TES) && hw->te_offs == 1,
+		       "%s root found on, %s driver: translation off once, then on with our root",
+		       rows[i].sm ? "legacy" : "scalable", rows[i].sm ? "scalable-mode" : "legacy");
+		report(vtd_rig_faults(EP40, -1, 0x100000, false, rows[i].reason) &&
+		       vtd_rig_violations() == 0,
+		       "TTM never changed under translation; the device faults until attached");
+next:
+		vtd_rig_down();
+	}
+}
+
+/*
+ * Which units take a domain made for dirty tracking (as Linux's
+ * prepare_domain_attach_device): only scalable-mode ones with SSADS, even
+ * before tracking starts, since turning it on writes SSADE into every
+ * PASID entry using the tables (a legacy context entry has none) and
+ * nested children carry their parent's. dmar1 legacy, dmar2 without SSADS.
+ */
+static void mixed_units(struct vtd_hw *hw)
+{
+	u64 ecap = ECAP_SPR_PASID;
+
+	if (hw == vtd_rig->hw[1])
+		ecap &= ~BIT_ULL(43);	/* SMTS */
+	else if (hw == vtd_rig->hw[2])
+		ecap &= ~BIT_ULL(45);	/* SLADS */
+	memcpy(hw->regs + VTD_ECAP_REG, &ecap, 8);
+}
+
+/* Attach d to dev; detached again if that worked. Returns what attach returned. */
+static int attach_probe(struct iommu_domain *d, int dev)
+{
+	int ret = iommu_attach_device(d, &vtd_rig->dev[dev]);
+
+	if (!ret)
+		iommu_detach_device(d, &vtd_rig->dev[dev]);
+	return ret;
+}
+
+KTEST(vtd-sm, test_vtd_sm_dirty_tracking_domains_only_where_ssads)
+{
+	struct iommu_hwpt_vtd_s1 s1 = { .pgtbl_addr = 0x10000000, .addr_width = 48 };
+	struct iommu_user_data data = { .type = IOMMU_HWPT_DATA_VTD_S1,
+					.uptr = (u64)(uintptr_t)&s1, .len = sizeof(s1) };
+	struct iommu_domain *d = NULL, *p = NULL, *n = NULL;
+	struct iommu_dev *dev;
+
+	if (!vtd_rig_up_as(0x60, CAP_SPR, ECAP_SPR_PASID, "", mixed_units))
+		goto out;
+	dev = &vtd_rig->dev[EP40];
+	report(vtd_units[0]->sm && !vtd_units[1]->sm && vtd_units[2]->sm && !vtd_units[2]->ssads,
+	       "dmar0 scalable with SSADS, dmar1 legacy, dmar2 scalable without SSADS");
+	d = vtd_domain_alloc_user(dev, IOMMU_HWPT_ALLOC_DIRTY_TRACKING, NULL, NULL);
+	p = vtd_domain_alloc_user(dev, IOMMU_HWPT_ALLOC_NEST_PARENT |
+				  IOMMU_HWPT_ALLOC_DIRTY_TRACKING, NULL, NULL);
+	n = IS_ERR(p) ? p : vtd_domain_alloc_user(dev, 0, p, &data);
+	if (IS_ERR(d) || IS_ERR(n)) {
+		report(false, "dirty-tracking domains and a nested one allocated through dmar0");
+		goto out;
+	}
+	report(attach_probe(d, EP80) == -EINVAL && attach_probe(d, EPC0) == -EINVAL &&
+	       attach_probe(n, EPC0) == -EINVAL,
+	       "refused (EINVAL) by the legacy unit, by the one without SSADS, and so is a "
+	       "nested domain over a dirty-tracking parent");
+	report(iommu_attach_device(d, dev) == 0 && d->dirty_ops->set_dirty_tracking(d, true) == 0 &&
+	       (vtd_rig_pasid_entry(EP40, 0)[0] & VTD_PE_SSADE), "dmar0 takes it: SSADE set");
+	d->dirty_ops->set_dirty_tracking(d, false);
+	iommu_detach_device(d, dev);
+	report(vtd_rig_violations() == 0, "no rule of the programming model broken");
+out:
+	if (n && !IS_ERR(n))
+		iommu_domain_free(n);
+	if (p && !IS_ERR(p))
+		iommu_domain_free(p);
+	if (d && !IS_ERR(d))
+		iommu_domain_free(d);
+	vtd_rig_down();
+}
+
+/*
+ * Bug class 43 in scalable mode: paging structures are walked coherently
+ * only with ECAP.SMPWCS (and PWSNP in the PASID entry), whatever ECAP.C
+ * says about the root, context and PASID tables. Sapphire Rapids' unit
+ * without SMPWCS (synthetic): table stores must be written back.
+ */
+KTEST(vtd-sm, test_vtd_sm_page_walks_snoop_only_with_smpwcs)
+{
+	struct iommu_domain *d = NULL;
+
+	if (!vtd_rig_sm_up(CAP_SPR, ECAP_SPR_PASID & ~BIT_ULL(48), ""))
+		goto out;
+	d = vtd_rig_attach_new(EP40);
+	if (!d)
+		goto out;
+	report(vtd_units[0]->coherent && to_vtd_domain(d)->pt.flush &&
+	       !(vtd_rig_pasid_entry(EP40, 0)[1] & VTD_PE_PWSNP),
+	       "ECAP.C=1, SMPWCS=0: the domain writes back its table stores; PWSNP clear");
+	report(iommu_map(d, 0x100000, 0x7000000, 0x1000, RW) == 0 &&
+	       vtd_rig_lands(EP40, -1, 0x100010, true, 0x7000010) && model_dirty_lines() == 0,
+	       "a walker reading memory only finds the new mapping");
+	iommu_unmap(d, 0x100000, 0x1000);
+	iommu_detach_device(d, &vtd_rig->dev[EP40]);
+	report(vtd_rig_violations() == 0, "no rule of the programming model broken");
+out:
+	if (d)
+		iommu_domain_free(d);
+	vtd_rig_down();
+}
+
+/*
+ * Caching mode (CM=1: not-present entries may be cached, also in the
+ * paging-structure caches): a map that links new tables is flushed
+ * without the leaf-only hint (IH 0), or a cached not-present non-leaf
+ * entry could survive.
+ */
+KTEST(vtd-sm, test_vtd_sm_caching_mode_map_flush_not_leaf_only)
+{
+	const struct vtd_hw_op *op;
+	struct iommu_domain *d = NULL;
+	int n;
+
+	if (!vtd_rig_sm_up(CAP_SPR | BIT_ULL(7), ECAP_SPR_PASID, ""))
+		goto out;
+	d = vtd_rig_attach_new(EP40);
+	if (!d)
+		goto out;
+	n = vtd_rig_hw_of(EP40)->nlog;
+	report(iommu_map(d, 0x40000000, 0x7000000, 0x1000, RW) == 0, "a map needing new tables");
+	op = vtd_rig_last_op(vtd_rig_hw_of(EP40), VTD_DESC_IOTLB);
+	report(vtd_hw_count_since(vtd_rig_hw_of(EP40), n, VTD_DESC_IOTLB, to_vtd_domain(d)->did[0]) == 1 &&
+	       op && !op->ih, "CM=1: one IOTLB flush of the domain's DID, IH clear");
+	iommu_unmap(d, 0x40000000, 0x1000);
+	iommu_detach_device(d, &vtd_rig->dev[EP40]);
+out:
+	if (d)
+		iommu_domain_free(d);
 	vtd_rig_down();
 }
 

@@ -146,6 +146,41 @@ out:
 	vtd_rig_down();
 }
 
+/*
+ * A unit blocks every request above 2^MGAW (11.4.2), whatever the tables
+ * could translate: Meteor Lake's 42-bit MGAW bounds a first-stage domain
+ * below the 47 bits its four levels take.
+ */
+KTEST(vtd-stage1, test_vtd_stage1_aperture_within_mgaw)
+{
+	struct iommu_domain *d = NULL;
+	u64 top = 1ULL << 42;
+	int ret;
+
+	if (!vtd_rig_sm_up(CAP_MTL, ECAP_MTL, "vtd_fs=1"))
+		goto out;
+	d = vtd_rig_attach_new(EP40);
+	if (!d)
+		goto out;
+	report(to_vtd_domain(d)->pt.fmt == VTD_FMT_FS && d->geometry.aperture_end == top - 1,
+	       "first stage on a 42-bit MGAW unit: aperture ends at 2^42 - 1 (%#llx)",
+	       (unsigned long long)d->geometry.aperture_end);
+	ret = iommu_map(d, top, 0x7000000, 0x1000, RW);
+	report(ret == -ERANGE, "a map at 2^42 is refused: ERANGE (%d)", ret);
+	if (!ret)
+		iommu_unmap(d, top, 0x1000);
+	report(vtd_rig_faults(EP40, -1, top, false, 0x83), "the unit would block it anyway: 0x83");
+	report(iommu_map(d, top - 0x1000, 0x7000000, 0x1000, RW) == 0 &&
+	       vtd_rig_lands(EP40, -1, top - 0x1000 + 8, true, 0x7000008),
+	       "the last page below it translates");
+	iommu_unmap(d, top - 0x1000, 0x1000);
+	iommu_detach_device(d, dev_of(EP40));
+out:
+	if (d)
+		iommu_domain_free(d);
+	vtd_rig_down();
+}
+
 /* The guest's first-stage tables: four model pages at GPA_TABLES, mapped by the parent. */
 #define GPA_TABLES	0x10000000ULL
 #define GPA_DATA	0x20000000ULL

@@ -25,10 +25,27 @@ bool vtd_hw_sm(const struct vtd_hw *hw)
 	return FIELD_GET(VTD_RTADDR_TTM, hw->rta) == 1;
 }
 
-/* A table qword as this unit's walker reads it: coherent (ECAP.C) or from memory only. */
-static u64 *tmem(const struct vtd_hw *hw, phys_addr_t pa)
+/* A paging-structure qword as this unit's walker reads it: coherent, or from memory only. */
+static u64 *tmem(phys_addr_t pa, bool coh)
 {
-	return model_mem(pa, regq(hw, VTD_ECAP_REG) & 1);
+	return model_mem(pa, coh);
+}
+
+/*
+ * Whether paging-structure reads snoop (11.4.3): ECAP.C in legacy mode; in
+ * scalable mode ECAP.SMPWCS, and only for a PASID entry with PWSNP set.
+ */
+static bool walk_coherent(const struct vtd_hw *hw, bool sm, const u64 *pe)
+{
+	u64 ecap = regq(hw, VTD_ECAP_REG);
+
+	return sm ? (ecap & BIT_ULL(48)) && (pe[1] & VTD_PE_PWSNP) : ecap & 1;
+}
+
+/* The input address a request may carry: below 2^MGAW (11.4.2), else 0x4 (0x83). */
+static bool within_mgaw(const struct vtd_hw *hw, u64 addr)
+{
+	return !(addr >> (((regq(hw, VTD_CAP_REG) >> 16) & 0x3f) + 1));
 }
 
 /* --- caches --- */
@@ -131,11 +148,18 @@ static u8 fr(bool sm, u8 legacy, u8 scalable)
 	return sm ? scalable : legacy;
 }
 
-/* Second-stage entry bits a unit without these features reserves (9.8). */
-static bool ss_reserved(const struct vtd_hw *hw, u64 e, int level)
+/*
+ * Second-stage entry bits a unit without these features reserves (9.8):
+ * large pages beyond SLLPS; in legacy mode a leaf's SNP without snoop
+ * control (ECAP.SC), as QEMU enforces it too.
+ */
+static bool ss_reserved(const struct vtd_hw *hw, bool sm, u64 e, int level)
 {
 	u64 cap = regq(hw, VTD_CAP_REG), sllps = (cap >> 34) & 0xf;
+	bool leaf = level == 1 || (e & VTD_PTE_PS);
 
+	if (leaf && (e & VTD_PTE_SNP) && !sm && !(regq(hw, VTD_ECAP_REG) & BIT_ULL(7)))
+		return true;
 	if (!(e & VTD_PTE_PS) || level == 1)
 		return false;
 	return level > 3 || !(sllps & (1u << (level - 2)));
@@ -147,7 +171,7 @@ static bool ss_reserved(const struct vtd_hw *hw, u64 e, int level)
  * With ad (PASID entry SSADE) A is set in every entry used, D in the leaf
  * of a write.
  */
-static bool ss_walk(struct vtd_hw *hw, bool sm, phys_addr_t root, int levels, u64 addr,
+static bool ss_walk(struct vtd_hw *hw, bool sm, bool coh, phys_addr_t root, int levels, u64 addr,
 		    bool write, bool ad, struct walk *o)
 {
 	phys_addr_t t = root;
@@ -159,7 +183,7 @@ static bool ss_walk(struct vtd_hw *hw, bool sm, phys_addr_t root, int levels, u6
 	}
 	for (int l = levels; l >= 1; l--) {
 		phys_addr_t ea = t + 8 * ((addr >> (12 + 9 * (l - 1))) & 511);
-		u64 *p = tmem(hw, ea), e;
+		u64 *p = tmem(ea, coh), e;
 		bool leaf;
 
 		if (!p) {
@@ -167,7 +191,7 @@ static bool ss_walk(struct vtd_hw *hw, bool sm, phys_addr_t root, int levels, u6
 			return false;
 		}
 		e = *p;
-		if ((e & (VTD_PTE_R | VTD_PTE_W)) && ss_reserved(hw, e, l)) {
+		if ((e & (VTD_PTE_R | VTD_PTE_W)) && ss_reserved(hw, sm, e, l)) {
 			o->reason = fr(sm, 0xc, 0x7a);
 			return false;
 		}
@@ -200,6 +224,7 @@ struct fs_ctx {
 	phys_addr_t ss_root;
 	int ss_levels;
 	bool ssade;
+	bool coh;		/* paging-structure reads snoop */
 };
 
 /* A first-stage structure's address: itself, or in nested mode through the second stage. */
@@ -212,7 +237,7 @@ static bool fs_table(struct vtd_hw *hw, const struct fs_ctx *c, u64 gpa, bool ro
 	*writable = true;
 	if (!c->nested)
 		return true;
-	if (!ss_walk(hw, true, c->ss_root, c->ss_levels, gpa, false, c->ssade, &s)) {
+	if (!ss_walk(hw, true, c->coh, c->ss_root, c->ss_levels, gpa, false, c->ssade, &s)) {
 		*reason = s.reason == 0x83 ? 0x74 : root ? 0x75 : 0x76;
 		return false;
 	}
@@ -259,7 +284,7 @@ static bool fs_walk(struct vtd_hw *hw, const struct fs_ctx *c, struct walk *o)
 
 		if (!fs_table(hw, c, t, l == levels, &tpa, &tw, &o->reason))
 			return false;
-		p = tmem(hw, tpa + 8 * idx);
+		p = tmem(tpa + 8 * idx, c->coh);
 		if (!p) {
 			o->reason = l == levels ? 0x73 : 0x70;
 			return false;
@@ -311,7 +336,7 @@ static bool fs_walk(struct vtd_hw *hw, const struct fs_ctx *c, struct walk *o)
 	if (c->nested) {
 		struct walk s;
 
-		if (!ss_walk(hw, true, c->ss_root, c->ss_levels, gpa, r->write, c->ssade, &s)) {
+		if (!ss_walk(hw, true, c->coh, c->ss_root, c->ss_levels, gpa, r->write, c->ssade, &s)) {
 			o->reason = s.reason;
 			return false;
 		}
@@ -443,7 +468,7 @@ static struct vtd_hw_xlate blocked(struct vtd_hw *hw, const struct vtd_hw_req *r
 struct vtd_hw_xlate vtd_hw_dma(struct vtd_hw *hw, const struct vtd_hw_req *r)
 {
 	struct vtd_hw_xlate x = { .ok = true, .pa = r->addr };
-	bool sm = vtd_hw_sm(hw), fpd = false, ok;
+	bool sm = vtd_hw_sm(hw), fpd = false, ok, coh;
 	struct vtd_hw_tlbe te = { .valid = true };
 	const struct vtd_hw_tlbe *hit;
 	u64 ce[4], pe[8];
@@ -499,17 +524,20 @@ struct vtd_hw_xlate vtd_hw_dma(struct vtd_hw *hw, const struct vtd_hw_req *r)
 			return x;
 		}
 	}
+	coh = walk_coherent(hw, sm, pe);
+	if (te.pgtt != VTD_PGTT_PT && !within_mgaw(hw, r->addr))
+		return blocked(hw, r, fr(sm, 0x4, 0x83), fpd);
 	if (te.pgtt == VTD_PGTT_PT) {
 		w = (struct walk){ .pa = r->addr & ~0xfffULL, .size = 4096, .r = true, .w = true };
 		ok = true;
 	} else if (te.pgtt == VTD_PGTT_SS) {
-		ok = ss_walk(hw, sm, pe[0] & VTD_PE_SSPTPTR, (int)FIELD_GET(VTD_PE_AW, pe[0]) + 2,
+		ok = ss_walk(hw, sm, coh, pe[0] & VTD_PE_SSPTPTR, (int)FIELD_GET(VTD_PE_AW, pe[0]) + 2,
 			     r->addr, r->write, pe[0] & VTD_PE_SSADE, &w);
 	} else {
 		struct fs_ctx c = { .r = r, .pe = pe, .nested = te.pgtt == VTD_PGTT_NESTED,
 				    .ss_root = pe[0] & VTD_PE_SSPTPTR,
 				    .ss_levels = (int)FIELD_GET(VTD_PE_AW, pe[0]) + 2,
-				    .ssade = pe[0] & VTD_PE_SSADE };
+				    .ssade = pe[0] & VTD_PE_SSADE, .coh = coh };
 
 		ok = fs_walk(hw, &c, &w);
 	}

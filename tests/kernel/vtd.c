@@ -42,6 +42,22 @@ static long dids_used(void)
 	return n;
 }
 
+/* Every driver event has a name for the trace a failed order check prints (IEC, IRTE too). */
+KTEST_NEEDS(vtd, test_vtd_trace_events_all_named, KT_NEED_KERNEL)
+{
+	int unnamed = 0;
+
+	for (int ev = 0; ev < VTD_EV_NEV; ev++) {
+		if (!strcmp(vtd_ev_name(ev), "?")) {
+			report_info("event %d has no name", ev);
+			unnamed++;
+		}
+	}
+	report(!unnamed && !strcmp(vtd_ev_name(VTD_EV_IEC), "iec") &&
+	       !strcmp(vtd_ev_name(VTD_EV_IRTE), "irte"), "%d events, %d without a name",
+	       VTD_EV_NEV, unnamed);
+}
+
 /* Domain ids back where they were after every test (as amdvi_domain_ids). */
 KTEST_COUNTER(vtd_domain_ids, dids_used);
 
@@ -461,8 +477,9 @@ KTEST_NEEDS(vtd, test_vtd_noncoherent_unit_flushes_table_writes, NEEDS)
 	if (dma_edu_open(&e, 0))
 		return;
 	u = vtd_unit_of(&e.d);
-	if (u->coherent) {
-		report_skip("%s is coherent (ECAP.C=1); boot with vtd_noncoherent=1", u->name);
+	if (u->pt_coherent) {
+		report_skip("%s's page walks snoop (%s); boot with vtd_noncoherent=1", u->name,
+			    u->sm ? "ECAP.SMPWCS=1" : "ECAP.C=1");
 		goto out;
 	}
 	report(to_vtd_domain(e.d.dom)->pt.flush, "the domain flushes its table stores");
@@ -568,14 +585,37 @@ KTEST_NEEDS(vtd, test_vtd_device_tlb_invalidation_with_ats, KT_NEED_VTD)
 	report(vd->unit->st.devtlb == devtlb + 1, "unmap invalidates the device-TLB once");
 	devtlb = vd->unit->st.devtlb;
 	dma_dev_close(&d);
-	report(vd->unit->st.devtlb == devtlb + 1, "detach invalidates it too");
+	/* scalable mode: RID_PASID's entry goes, then the context entry (table 25: each) */
+	report(vd->unit->st.devtlb == devtlb + (vd->unit->sm ? 2 : 1),
+	       "detach invalidates it too%s", vd->unit->sm ?
+	       ": for the PASID entry and for the context entry" : "");
 }
 
 /*
- * A previous owner left translation on with its own tables. Model that on
- * the live unit (foreign root table, a mapping the edu can use), then run
- * the boot path's takeover: it must keep DMA blocked-or-ours throughout
- * and leave no translation from the old tables behind.
+ * The foreign owner's entry for vd in scalable mode (its own mode: the
+ * mode changes only with translation off): the context entry in its half
+ * of the bus, a one-page PASID directory and RID_PASID's second-stage
+ * entry with DID 1. Returns the root entry's slot.
+ */
+static int foreign_sm_entry(struct vtd_unit *u, struct vtd_dev *vd, u64 *ctx, u64 *dir, u64 *pt0,
+			    phys_addr_t ss_root)
+{
+	pt0[1] = FIELD_PREP(VTD_PE_DID, 1);
+	pt0[0] = ss_root | FIELD_PREP(VTD_PE_AW, u->levels - 2) |
+		 FIELD_PREP(VTD_PE_PGTT, VTD_PGTT_SS) | VTD_PE_P;
+	dir[0] = virt_to_phys(pt0) | VTD_PDE_P;
+	ctx[(vd->devfn % 128) * 4] = virt_to_phys(dir) | VTD_SMCTX_P;
+	vtd_cache_flush(dir, PAGE_SIZE);
+	vtd_cache_flush(pt0, PAGE_SIZE);
+	return vd->bus * 2 + vd->devfn / 128;
+}
+
+/*
+ * A previous owner left translation on with its own tables, in the unit's
+ * mode. Model that on the live unit (foreign root table, a mapping the edu
+ * can use), then run the boot path's takeover: it must keep DMA
+ * blocked-or-ours throughout and leave no translation from the old tables
+ * behind.
  */
 KTEST_NEEDS(vtd, test_vtd_takeover_of_enabled_unit, NEEDS)
 {
@@ -584,26 +624,41 @@ KTEST_NEEDS(vtd, test_vtd_takeover_of_enabled_unit, NEEDS)
 	struct vtd_pgtable pt;
 	struct dma_buf b;
 	struct vtd_dev *vd;
-	u64 *root, *ctx;
+	u64 *root, *ctx, *dir = NULL, *pt0 = NULL;
 	size_t mapped;
+	int slot;
 
 	if (dma_edu_open(&e, 0))
 		return;
 	u = vtd_unit_of(&e.d);
 	vd = e.d.dev->iommu_priv;
-	if (dma_buf_alloc(&b, 1) || vtd_pgtable_init(&pt, u->levels, PAGE_SIZE, !u->coherent))
+	if (dma_buf_alloc(&b, 1) || vtd_pgtable_init(&pt, u->levels, PAGE_SIZE, !u->pt_coherent))
 		goto out;
 	dma_edu_load(&e, &b, DMA_IOVA_A, 64, 71);
 	memset(b.va, 0, 2 * PAGE_SIZE);
 	root = page_alloc_va(0);
 	ctx = page_alloc_va(0);
+	if (u->sm) {
+		dir = page_alloc_va(0);
+		pt0 = page_alloc_va(0);
+	}
+	if (!root || !ctx || (u->sm && (!dir || !pt0))) {
+		report(false, "memory for the foreign tables");
+		goto out_tables;
+	}
 	vtd_pgtable_map(&pt, DMA_IOVA_HOLE, b.pa, PAGE_SIZE, 1, RW, &mapped);
-	ctx[vd->devfn * 2 + 1] = FIELD_PREP(VTD_CTX_AW, u->levels - 2) | FIELD_PREP(VTD_CTX_DID, 1);
-	ctx[vd->devfn * 2] = pt.root | VTD_CTX_P;
-	root[vd->bus * 2] = virt_to_phys(ctx) | VTD_ROOT_P;
+	if (u->sm) {
+		slot = foreign_sm_entry(u, vd, ctx, dir, pt0, pt.root);
+	} else {
+		ctx[vd->devfn * 2 + 1] = FIELD_PREP(VTD_CTX_AW, u->levels - 2) |
+					 FIELD_PREP(VTD_CTX_DID, 1);
+		ctx[vd->devfn * 2] = pt.root | VTD_CTX_P;
+		slot = vd->bus * 2;
+	}
+	root[slot] = virt_to_phys(ctx) | VTD_ROOT_P;
 	vtd_cache_flush(root, PAGE_SIZE);
 	vtd_cache_flush(ctx, PAGE_SIZE);
-	vtd_writeq(u, VTD_RTADDR_REG, virt_to_phys(root));
+	vtd_writeq(u, VTD_RTADDR_REG, virt_to_phys(root) | FIELD_PREP(VTD_RTADDR_TTM, u->sm));
 	vtd_gcmd(u, VTD_GCMD_SRTP, 0, VTD_GSTS_RTPS, true);
 	vtd_flush_all(u);
 	edu_dma_from_dev(&e.edu, DMA_IOVA_HOLE, 0, 64);
@@ -622,8 +677,15 @@ KTEST_NEEDS(vtd, test_vtd_takeover_of_enabled_unit, NEEDS)
 	edu_dma_from_dev(&e.edu, DMA_IOVA_B, 0, 64);
 	report(dma_check(b.va + PAGE_SIZE, 64, 71), "our own mappings work afterwards");
 	dma_unmap(&e.d, DMA_IOVA_B, PAGE_SIZE);
-	page_free_va(root, 0);
-	page_free_va(ctx, 0);
+out_tables:
+	if (root)
+		page_free_va(root, 0);
+	if (ctx)
+		page_free_va(ctx, 0);
+	if (dir)
+		page_free_va(dir, 0);
+	if (pt0)
+		page_free_va(pt0, 0);
 	vtd_pgtable_destroy(&pt);
 out:
 	dma_buf_free(&b);

@@ -90,7 +90,7 @@ static const char *const ev_names[VTD_EV_NEV] = {
 	[VTD_EV_PE_SET] = "pasid-set", [VTD_EV_PE_CHANGE] = "pasid-change",
 };
 
-static const char *ev_name(int ev)
+const char *vtd_ev_name(int ev)
 {
 	return ev >= 0 && ev < VTD_EV_NEV && ev_names[ev] ? ev_names[ev] : "?";
 }
@@ -106,10 +106,10 @@ bool vtd_trace_expect(u32 from, const struct vtd_ev_want *want, int n)
 	if (k == n)
 		return true;
 	report_info("trace: wanted event %d (%s) not found in order; saw:", k,
-		    ev_name(want[k].ev));
+		    vtd_ev_name(want[k].ev));
 	for (int i = 0; i < got; i++)
 		report_info("  %s gran %u did %u sid %04x pasid %u addr %#llx am %u",
-			    ev_name(ev[i].ev), ev[i].gran, ev[i].did, ev[i].sid, ev[i].pasid,
+			    vtd_ev_name(ev[i].ev), ev[i].gran, ev[i].did, ev[i].sid, ev[i].pasid,
 			    (unsigned long long)ev[i].addr, ev[i].am);
 	return false;
 }

@@ -54,5 +54,7 @@ int vtd_want_rid_clear(const struct vtd_unit *u, u16 did, u16 sid, struct vtd_ev
  * may come between)? Prints the trace when they do not.
  */
 bool vtd_trace_expect(u32 from, const struct vtd_ev_want *want, int n);
+/* The name a trace line gives event ev ("?" for one without a name). */
+const char *vtd_ev_name(int ev);
 
 #endif
