@@ -310,8 +310,8 @@ struct unmap_walk {
 static bool unmap_level(struct vtd_pgtable *pt, u64 *t, int level, struct unmap_walk *w)
 {
 	unsigned int i = pt_index(w->iova, level), first = VTD_PT_ENTRIES, last = 0;
-	u64 sz = 1ULL << VTD_LEVEL_SHIFT(level), leaves_from = 0;
-	size_t leaves = 0;	/* the leaves cleared here: one IOVA run, gathered once */
+	/* the leaves cleared here are gathered once, [leaves_from, leaves_to) */
+	u64 sz = 1ULL << VTD_LEVEL_SHIFT(level), leaves_from = 0, leaves_to = 0;
 	bool go = true;
 
 	for (; i < VTD_PT_ENTRIES && w->iova <= w->last && go; i++) {
@@ -327,10 +327,11 @@ static bool unmap_level(struct vtd_pgtable *pt, u64 *t, int level, struct unmap_
 			WRITE_ONCE(t[i], 0);
 			first = min(first, i);
 			last = i;
-			if (!leaves++)
+			if (leaves_to == leaves_from)
 				leaves_from = w->iova;
 			w->iova += sz;
 			w->done += sz;
+			leaves_to = w->iova;	/* tables between leaves add their own */
 			continue;
 		}
 		/*
@@ -348,8 +349,8 @@ static bool unmap_level(struct vtd_pgtable *pt, u64 *t, int level, struct unmap_
 			list_add_tail((struct list_head *)child, &w->gather->freelist);
 		}
 	}
-	if (leaves) {
-		iommu_iotlb_gather_add_range(w->gather, leaves_from, leaves * sz);
+	if (leaves_to != leaves_from) {
+		iommu_iotlb_gather_add_range(w->gather, leaves_from, leaves_to - leaves_from);
 		w->gather->pgsize = max(w->gather->pgsize, (size_t)sz);
 	}
 	/* write back only the entries cleared here, not the ones walked through */

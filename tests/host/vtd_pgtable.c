@@ -141,6 +141,33 @@ KTEST(vtd-pgtable, test_vtd_pgtable_superpage_after_4k_unmap)
 	vtd_pgtable_destroy(&pt);
 }
 
+/*
+ * One unmap over a 2M leaf, a table of 4K leaves, then a 2M leaf: the
+ * gathered range (what the IOTLB invalidation covers) spans all three.
+ * The level-2 leaves are gathered once per table, around the table
+ * between them.
+ */
+KTEST(vtd-pgtable, test_vtd_pgtable_unmap_gathers_every_leaf)
+{
+	struct vtd_pgtable pt;
+	struct iommu_iotlb_gather g;
+	size_t mapped;
+
+	model_reset();
+	vtd_pgtable_init(&pt, 3, ALL_SIZES, true);
+	vtd_pgtable_map(&pt, 0, 0x40000000, SZ_2M, 1, RW, &mapped);
+	vtd_pgtable_map(&pt, SZ_2M, 0x50000000, SZ_4K, 512, RW, &mapped);
+	vtd_pgtable_map(&pt, 2 * SZ_2M, 0x60000000, SZ_2M, 1, RW, &mapped);
+	iommu_iotlb_gather_init(&g);
+	report(vtd_pgtable_unmap(&pt, 0, SZ_4K, 3 * 512, &g) == 3 * SZ_2M,
+	       "2M leaf, 512 4K leaves, 2M leaf: all 6M unmapped");
+	report(g.start == 0 && g.end == 3 * SZ_2M - 1,
+	       "the gather covers [0, 6M): [%#lx, %#lx]", g.start, g.end);
+	report(g.pgsize == SZ_2M, "its largest page is 2M (%#zx)", g.pgsize);
+	vtd_pgtable_free_gathered(&pt, &g);
+	vtd_pgtable_destroy(&pt);
+}
+
 KTEST(vtd-pgtable, test_vtd_pgtable_unmap_inside_superpage)
 {
 	struct vtd_pgtable pt;
