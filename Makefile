@@ -66,6 +66,8 @@ arch-x86 += arch/x86/watchdog.o
 arch-x86 += arch/x86/platform.o
 arch-x86 += arch/x86/uvm.o
 arch-x86 += arch/x86/proc.o
+arch-x86 += arch/x86/sched.o
+arch-x86 += arch/x86/signal.o
 arch-x86 += arch/x86/uaccess.o
 arch-x86 += arch/x86/smp.o
 arch-x86 += arch/x86/trampoline.o
@@ -163,6 +165,9 @@ amdvi += iommu/amdvi/amdvi_irq.o
 sim += ioctl-sim/fdtable.o
 sim += ioctl-sim/ioctl.o
 sim-kernel += ioctl-sim/syscall.o
+sim-kernel += ioctl-sim/sys_proc.o
+sim-kernel += ioctl-sim/pipe.o
+sim-kernel += ioctl-sim/fault_inject.o
 sim-kernel += ioctl-sim/vfio_dev.o
 sim-kernel += ioctl-sim/eventfd.o
 sim-preload += ioctl-sim/preload.o
@@ -325,6 +330,9 @@ tool-fuzz-caps += tests/fuzz/caps_tool_fuzz.o
 # test_user_<name>; user-helpers are linked in for kernel tests to run.
 # make also builds every program as a Linux executable: build/host/user-<name>.
 user-progs += syscalls
+user-progs += proc
+# ...whose test is in the proc suite, which runs only where it is named (suite=proc)
+user-progs-proc += proc
 user-progs += iommufd_abi
 user-progs += iommufd_map
 user-progs += pin_limit
@@ -335,6 +343,7 @@ user-progs += iommufd_fuzz
 # device-free programs that make check also runs hosted, against
 # libiommufd-host.so (LD_PRELOAD): build/host/test-user-<name>
 user-hosted += syscalls
+user-hosted += proc
 user-hosted += iommufd_abi
 user-hosted += iommufd_map
 user-hosted += pin_limit
@@ -351,12 +360,19 @@ user-helpers += fault_priv
 user-helpers += spin
 user-helpers += exit_live
 user-helpers += crash_syscall
+user-helpers += fork_life
+user-helpers += fork_sweep
+user-helpers += fork_many
+user-helpers += orphans
+user-helpers += bad_sigreturn
+user-helpers += wait_spin
 
 # ring 3's small libc, over lib/'s string and print functions
 user-lib += tests/user/lib/crt0.o
 user-lib += tests/user/lib/syscall.o
 user-lib += tests/user/lib/stdio.o
 user-lib += tests/user/lib/stdlib.o
+user-lib += tests/user/lib/process.o
 user-lib += tests/user/lib/harness.o
 user-lib += $(lib-asm) $(lib-libc)
 # where ring-3 program sources live
@@ -583,7 +599,8 @@ $(KB)/tests/user/%.prog.o: tests/kernel/user_prog.c $(UB)/%.elf
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  EMBED   $*")
 	$(Q)$(CC) $(KCFLAGS) -DPROG=$* -DPROG_ELF=\"$(UB)/$*.elf\" \
-		$(if $(filter $*,$(user-helpers)),-DPROG_HELPER) -c $< -o $@
+		$(if $(filter $*,$(user-helpers)),-DPROG_HELPER) \
+		$(if $(filter $*,$(user-progs-proc)),-DPROG_SUITE=proc) -c $< -o $@
 
 $(HB)/test-user-%: $(HB)/user-% $(HOST_LIBS)
 	@$(if $(Q),echo "  GEN     $@")
@@ -678,8 +695,9 @@ clean:
 # --- Linux as the reference (not part of make check; long) -------------------
 .PHONY: linux-selftest linux-oracle
 
-# Linux 6.12's own iommufd selftest, unmodified, against libiommufd-host.so (scripts/linux-selftest)
-linux-selftest: host
+# Linux 6.12's own iommufd selftest, unmodified, against libiommufd-host.so and,
+# linked statically, in ring 3 of our kernel under QEMU (scripts/linux-selftest)
+linux-selftest: host kernel
 	@[ "$(SKIP_DEPS)" = 1 ] || scripts/deps linux
 	$(PYTHON) scripts/linux-selftest
 

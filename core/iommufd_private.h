@@ -21,6 +21,7 @@
 #include "lib/errno.h"
 #include "lib/failpoint.h"
 #include "lib/idtable.h"
+#include "lib/lockdep.h"
 #include "lib/itree.h"
 #include "lib/list.h"
 #include "lib/refcount.h"

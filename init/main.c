@@ -180,6 +180,8 @@ void boot_main(u32 magic, u32 info)
 	watchdog_init();
 	pci_init();
 	stage("pci");
+	if (cmdline_flag("selftest_early_fault"))
+		trap_selftest_gp();	/* make check: a crash before the consoles must be seen */
 	console_setup();	/* until here printk output waited in a buffer */
 	smbios_init();
 	print_boot_summary();

@@ -29,6 +29,8 @@
 #define MAX_NODES	32
 #define FAULT_QUEUE	32
 #define CMD_USER_BITS	(PCI_CMD_IO | PCI_CMD_MEM | PCI_CMD_MASTER | PCI_CMD_INTX_DISABLE)
+#define VBARS		7	/* BAR0-5 and the expansion ROM (0x30) */
+#define PCI_ROM_ADDRESS	0x30
 
 /* One device node. */
 struct vfio_node {
@@ -50,6 +52,7 @@ struct vfio_file {
 	struct iommufd_ctx *ictx;	/* bound: a context reference */
 	struct iommufd_device *idev;
 	bool attached;
+	u32 vbar[VBARS];		/* the BAR registers as user space wrote them (vfio-pci's vconfig) */
 	struct iommu_fault_owner owner;
 	struct iommu_fault_record faults[FAULT_QUEUE];
 	u32 head, queued, lost;
@@ -65,6 +68,11 @@ struct vfio_file {
 
 static struct vfio_node nodes[MAX_NODES];
 static int nnodes;
+/* the folders above the nodes, as devtmpfs makes them: open(2) sees directories */
+static struct sim_node dir_nodes[] = {
+	{ .path = "/dev/vfio", .ops = &sim_dir_fops },
+	{ .path = "/dev/vfio/devices", .ops = &sim_dir_fops },
+};
 
 static void fault_queue(struct iommu_fault_owner *o, const struct iommu_fault_record *f)
 {
@@ -114,6 +122,10 @@ static long vfio_bind(struct vfio_file *vf, u64 arg)
 	vf->ictx = ictx;
 	vf->idev = idev;
 	vf->vn->bound = vf;
+	/* as vfio-pci's vconfig, made when the device opens (for a cdev: at bind) */
+	for (int i = 0; i < VBARS - 1; i++)
+		vf->vbar[i] = pci_read32(vf->vn->pdev, (u16)(PCI_BAR0 + 4 * i));
+	vf->vbar[VBARS - 1] = 0;
 	vf->owner.segment = vf->vn->dev->segment;
 	vf->owner.source_id = vf->vn->dev->rid;
 	vf->owner.fn = fault_queue;
@@ -569,33 +581,77 @@ static long vfio_fops_ioctl(struct sim_file *f, unsigned int cmd, u64 arg)
 {
 	struct vfio_file *vf = f->private_data;
 
-	for (size_t i = 0; i < ARRAY_SIZE(vfio_ioctls); i++) {
-		if (vfio_ioctls[i].cmd != cmd)
-			continue;
-		/* until it is bound, the device does nothing but bind (Linux: EINVAL) */
-		if (!vf->idev && cmd != VFIO_DEVICE_BIND_IOMMUFD)
-			return -EINVAL;
-		return vfio_ioctls[i].fn(vf, arg);
-	}
+	/* until it is bound, the device does nothing but bind: Linux's EINVAL, known or not */
+	if (!vf->idev && cmd != VFIO_DEVICE_BIND_IOMMUFD)
+		return -EINVAL;
+	for (size_t i = 0; i < ARRAY_SIZE(vfio_ioctls); i++)
+		if (vfio_ioctls[i].cmd == cmd)
+			return vfio_ioctls[i].fn(vf, arg);
 	return -ENOIOCTLCMD;
 }
 
-/* Config space: reads see the device; writes reach only PCI_COMMAND's user bits. */
-static long config_rw(struct pci_dev *p, u64 ubuf, size_t n, u64 pos, bool write)
+/* The flag bits vfio-pci gives a BAR (vfio_generate_bar_flags). */
+static u32 bar_flags(const struct pci_bar *b)
 {
+	if (b->io)
+		return 0x1;			/* PCI_BASE_ADDRESS_SPACE_IO */
+	return (b->prefetch ? 0x8 : 0) | (b->is64 ? 0x4 : 0);
+}
+
+/*
+ * BAR register i (6: the ROM) as vfio-pci shows it (vfio_bar_fixup): what
+ * user space wrote, cut to the BAR's size, with the BAR's own flag bits,
+ * so writing all ones reads back the size mask while the device's BAR never
+ * moves. An unimplemented BAR, and the ROM (none is offered), read 0.
+ */
+static u32 vbar_value(const struct vfio_file *vf, int i)
+{
+	const struct pci_bar *b = vf->vn->pdev->bar;
+
+	if (i == VBARS - 1)
+		return 0;
+	if (i > 0 && b[i - 1].is64 && b[i - 1].size)
+		return vf->vbar[i] & (u32)(~(b[i - 1].size - 1) >> 32);
+	if (!b[i].size)
+		return 0;
+	return (vf->vbar[i] & (u32)~(b[i].size - 1)) | bar_flags(&b[i]);
+}
+
+/* The virtual BAR register holding config byte off; -1 for other bytes. */
+static int vbar_index(u16 off)
+{
+	if (off >= PCI_BAR0 && off < PCI_BAR0 + 4 * (VBARS - 1))
+		return (off - PCI_BAR0) / 4;
+	if (off >= PCI_ROM_ADDRESS && off < PCI_ROM_ADDRESS + 4)
+		return VBARS - 1;
+	return -1;
+}
+
+/*
+ * Config space: reads see the device, but for the BARs (virtual, as
+ * vfio-pci's); writes reach the virtual BARs and PCI_COMMAND's user bits.
+ */
+static long config_rw(struct vfio_file *vf, u64 ubuf, size_t n, u64 pos, bool write)
+{
+	struct pci_dev *p = vf->vn->pdev;
+
 	for (size_t i = 0; i < n; i++) {
 		u16 off = (u16)(pos + i);
+		int vb = vbar_index(off);
 		u8 b;
 
 		if (!write) {
-			b = pci_read8(p, off);
+			b = vb < 0 ? pci_read8(p, off) : (u8)(vbar_value(vf, vb) >> (8 * (off & 3)));
 			if (copy_to_user(ubuf + i, &b, 1))
 				return i ? (long)i : -EFAULT;
 			continue;
 		}
 		if (copy_from_user(&b, ubuf + i, 1))
 			return i ? (long)i : -EFAULT;
-		if (off == PCI_COMMAND || off == PCI_COMMAND + 1) {
+		if (vb >= 0) {
+			vf->vbar[vb] &= ~(0xffu << (8 * (off & 3)));
+			vf->vbar[vb] |= (u32)b << (8 * (off & 3));
+		} else if (off == PCI_COMMAND || off == PCI_COMMAND + 1) {
 			u16 cmd = pci_read16(p, PCI_COMMAND);
 			u16 mask = (u16)(off == PCI_COMMAND ? 0x00ff : 0xff00) & CMD_USER_BITS;
 			u16 v = off == PCI_COMMAND ? b : (u16)(b << 8);
@@ -653,11 +709,12 @@ static long vfio_rw(struct sim_file *f, u64 ubuf, size_t n, u64 off, bool write)
 		size = p->bar[idx].size;
 	else
 		return -EINVAL;
+	/* vfio-pci: config access past its end is EFAULT, a BAR's is EINVAL or cut short */
+	if (idx == VFIO_PCI_CONFIG_REGION_INDEX)
+		return pos >= size || n > size - pos ? -EFAULT : config_rw(vf, ubuf, n, pos, write);
 	if (pos >= size)
 		return -EINVAL;
 	n = min_t(u64, n, size - pos);
-	if (idx == VFIO_PCI_CONFIG_REGION_INDEX)
-		return config_rw(p, ubuf, n, pos, write);
 	return bar_rw(p, (int)idx, ubuf, n, pos, write);
 }
 
@@ -735,6 +792,7 @@ static const struct sim_file_ops vfio_fops = {
 	.write = vfio_fops_write,
 	.mmap = vfio_fops_mmap,
 	.release = vfio_fops_release,
+	.mode = 0020666,	/* S_IFCHR */
 };
 
 /*
@@ -766,6 +824,8 @@ void vfio_dev_init(void)
 		if (sim_register_node(&vn->node) == 0)
 			nnodes++;
 	}
+	for (size_t i = 0; nnodes && i < ARRAY_SIZE(dir_nodes); i++)
+		sim_register_node(&dir_nodes[i]);
 	if (nnodes)
 		printk("# vfio: %d PCI functions as /dev/vfio/devices/vfio0..%d\n", nnodes,
 		       nnodes - 1);

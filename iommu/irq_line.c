@@ -262,13 +262,17 @@ const char *irq_remap_dropped(void)
 	return dropped_why;
 }
 
-/* The PIT at 1 kHz for up to 50 ms: did a tick arrive on the line? */
+/*
+ * The PIT at 1 kHz: did a tick arrive on the line? A working line ticks
+ * within 1 ms; a loaded host can stall a TCG guest for far longer, and a
+ * wrong "silent" switches remapping off, so the wait is a generous second.
+ */
 static bool pit_probe(struct irq_line *l)
 {
 	bool ok;
 
 	pit_periodic(1000);
-	ok = poll_timeout(l->count > 0, 50000) == 0;
+	ok = poll_timeout(l->count > 0, 1000000) == 0;
 	pit_periodic(0);
 	return ok;
 }

@@ -7,23 +7,18 @@
 #include "lib/string.h"
 
 /*
- * Eight bytes a step, then the tail: under QEMU's TCG every iteration of a
- * rep string instruction is an instruction of its own (zeroing a 4 KiB page
- * with movsb/stosb took 4096 of them), and hardware is as fast either way.
+ * rep movs/stos: fast on modern CPUs. Whole quadwords first, then the odd
+ * bytes: QEMU's TCG runs string instructions one iteration at a time, so a
+ * page copied or cleared by quadwords is eight times fewer of them.
  */
-#define STRING_QWORDS_FROM 64
-
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *d = dst;
+	size_t q = n / 8;
 
-	if (n >= STRING_QWORDS_FROM) {
-		size_t q = n / 8;
-
-		__asm__ __volatile__("rep movsq" : "+D"(d), "+S"(src), "+c"(q) : : "memory");
-		n %= 8;
-	}
-	__asm__ __volatile__("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	n %= 8;
+	__asm__ __volatile__("rep movsq\n\tmovq %3, %%rcx\n\trep movsb"
+			     : "+D"(d), "+S"(src), "+c"(q) : "r"(n) : "memory");
 	return dst;
 }
 
@@ -44,15 +39,12 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
+	size_t q = n / 8;
 
-	if (n >= STRING_QWORDS_FROM) {
-		size_t q = n / 8;
-
-		__asm__ __volatile__("rep stosq" : "+D"(d), "+c"(q)
-				     : "a"(0x0101010101010101ULL * (unsigned char)c) : "memory");
-		n %= 8;
-	}
-	__asm__ __volatile__("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	n %= 8;
+	__asm__ __volatile__("rep stosq\n\tmovq %2, %%rcx\n\trep stosb"
+			     : "+D"(d), "+c"(q) : "r"(n), "a"((u64)(u8)c * 0x0101010101010101ULL)
+			     : "memory");
 	return dst;
 }
 

@@ -281,11 +281,25 @@ def _size(s):
     return int(s[:-1]) * units[s[-1]] if s[-1] in units else int(s) << 20
 
 
+def smp_cpus(spec):
+    """The CPUs QEMU starts with for -smp spec: the count, else the topology's product."""
+    words = spec.split(",")
+    if words[0].isdigit():
+        return int(words[0])
+    kv = dict(w.split("=", 1) for w in words if "=" in w)
+    if kv.get("cpus", "").isdigit():
+        return int(kv["cpus"])
+    n = 1
+    for k in ("sockets", "dies", "clusters", "cores", "threads"):
+        n *= int(kv.get(k, "1"))
+    return n
+
+
 def _check_cpu_memory(obj, sec):
     p = []
     cpu, mem = obj.get("cpu") or {}, obj.get("memory") or {}
-    # -smp N plus the CPUs cold-plugged with -device ...-x86_64-cpu
-    smp = int(sec.get("smp", "1").split(",")[0]) + \
+    # -smp N (or its topology's product) plus the CPUs cold-plugged with -device ...-x86_64-cpu
+    smp = smp_cpus(sec.get("smp", "1")) + \
         len(re.findall(r"-device [\w-]+-x86_64-cpu\b", sec.get("extra_params", "")))
     if cpu.get("count") != smp:
         p.append("CPU count %r, QEMU has -smp %d" % (cpu.get("count"), smp))
@@ -294,7 +308,8 @@ def _check_cpu_memory(obj, sec):
     if sec.get("emulator") != "bochs" and sec.get("cpu", "max") == "max" and cpu.get("x2apic"):
         p.append("x2APIC reported under TCG's -cpu max, which has none")
     m = re.search(r"\bmaxcpus=(\d+)", sec.get("append", ""))
-    want_online = min(smp, int(m.group(1))) if m else smp
+    # maxcpus=0 still runs the boot CPU
+    want_online = min(smp, max(1, int(m.group(1)))) if m else smp
     if cpu.get("online") != want_online:
         p.append("%r CPUs online, %d expected" % (cpu.get("online"), want_online))
     if cpu.get("apic_mode") != ("x2apic" if cpu.get("x2apic") and "x2apic=off" not in

@@ -151,6 +151,11 @@ def bochs_prepare(name, sec, append):
     os.makedirs(os.path.join(iso_root, "boot", "grub"), exist_ok=True)
     shutil.copy(image_for("elf"), os.path.join(iso_root, "boot", "iommu-testos.elf"))
     args = " ".join(a for a in (sec.get("append", ""), append, "exit=halt") if a)
+    # gfxpayload=text as boot/grub.cfg on BIOS: asked for a VBE mode under
+    # Bochs's BIOS, Debian's GRUB 2.06 dies itself before entering any
+    # multiboot2 kernel with a framebuffer tag (its heap check "free magic is
+    # broken at 0x54445352", the RSDT at 0xfff0000, printed through a hook
+    # already gone: a triple fault)
     with open(os.path.join(iso_root, "boot", "grub", "grub.cfg"), "w") as f:
         f.write("set timeout=0\nmenuentry \"%s\" {\n\tmultiboot2 /boot/iommu-testos.elf %s\n"
                 "\tset gfxpayload=text\n\tboot\n}\n" % (name, args))
@@ -211,6 +216,50 @@ def bochs_run(name, sec, append, timeout, live, log, out):
     return Run(name, status, code, time.time() - t0, log, cmd, "bochs")
 
 
+def accel_for(sec, accel=None):
+    """-accel of a run: the one asked for (with the configuration's options when it names
+    the same accelerator: tcg,thread=multi stays), else the configuration's, else the
+    environment's."""
+    own = sec.get("accel")
+    if accel and own and own.split(",")[0] == accel:
+        return own
+    return accel or own or os.environ.get("IOMMU_TESTOS_ACCEL", "tcg")
+
+
+def linux_selftest_progs(specs):
+    """fw_cfg options for a configuration's linux_selftest = NAME[:ARGS], ...:
+    Linux's selftest programs as make linux-selftest links them statically
+    (linuxlib.STATIC_DIR); where they are not built, a note that says so,
+    which suite=user-fwcfg gives as its reason to skip."""
+    import linuxlib
+    opts, missing = [], []
+    for spec in filter(None, (x.strip() for x in specs.split(","))):
+        name, _, args = spec.partition(":")
+        path = os.path.join(linuxlib.STATIC_DIR, name)
+        if os.path.isfile(path):
+            opts += fw_prog(path + (":" + args if args else ""))
+        else:
+            missing.append(name)
+    if missing:
+        opts += ["-fw_cfg", "name=opt/iommu-testos/prog-note,string=Linux's %s not built "
+                 "static in %s (make linux-selftest builds it once)" % (
+                     " and ".join(missing), linuxlib.STATIC_DIR.replace(",", ",,"))]
+    return opts
+
+
+def fw_prog(spec):
+    """The -fw_cfg options that hand program PATH[:ARGS] to suite=user-fwcfg."""
+    path, _, args = spec.partition(":")
+    name = os.path.basename(path)
+    if not os.path.isfile(path) or len(name) > 30:
+        raise SystemExit("scripts/qemu: --prog %s: no such file (or a name over 30 bytes)" % path)
+    opts = ["-fw_cfg", "name=opt/iommu-testos/prog/%s,file=%s" % (name, path.replace(",", ",,"))]
+    if args:
+        opts += ["-fw_cfg", "name=opt/iommu-testos/args/%s,string=%s" % (
+            name, args.replace(",", ",,"))]
+    return opts
+
+
 def command(sec, image=None, append="", accel="tcg", gdb=False):
     """The qemu-system-x86_64 argument list for a config section."""
     boot = sec.get("boot", "elf")
@@ -222,6 +271,9 @@ def command(sec, image=None, append="", accel="tcg", gdb=False):
            "-monitor", "none", "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     cmd += sec.get("extra_params", "").split()
+    for spec in sec.get("fw_progs", "").splitlines():
+        cmd += fw_prog(spec)
+    cmd += linux_selftest_progs(sec.get("linux_selftest", ""))
     pci = expected_pci(sec.get("extra_params", ""))
     if pci:
         cmd += ["-fw_cfg", "name=opt/iommu-testos/pci-expect,string=" + " ".join(pci)]
@@ -278,7 +330,7 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
         os.makedirs(os.path.join(BUILD, "logs"), exist_ok=True)
         return bochs_run(name, sec, append, timeout, live,
                          log or os.path.join(BUILD, "logs", name + ".log"), out)
-    accel = accel or sec.get("accel") or os.environ.get("IOMMU_TESTOS_ACCEL", "tcg")
+    accel = accel_for(sec, accel)
     if accel.startswith("kvm") and not kvm_usable():
         accel = "tcg"
     timeout = float(timeout or sec.get("timeout", "180"))

@@ -96,7 +96,7 @@ def run_qemu(name, sec, verbose, out=None):
     # the bring-up line against what QEMU was started with, the lines the
     # configuration expects, and the framebuffer as QEMU shows it
     more = []
-    if r.status != "error":
+    if r.status != "error" and sec.get("bringup") != "no":
         more = bringuplib.check(text, sec, qemulib.expected_pci(sec.get("extra_params", "")))
     more += bringuplib.expected_lines(text, sec) + ([r.screen] if r.screen else [])
     if expect == "fail":
@@ -116,7 +116,9 @@ def run_qemu(name, sec, verbose, out=None):
     if expect != "pass":
         row = Row(name, 1 if good and not more else 0, 0 if good and not more else 1, 0,
                   r.seconds, "%s as expected" % expect if good and not more else
-                  more[0] if good else "expected a %s run, got %s" % (expect, r.status))
+                  more[0] if good else "expected a %s run, got %s%s" % (
+                      expect, r.status, " without a register dump on the console"
+                      if expect == r.status == "crash" else ""))
         if more:
             show_failures(name, ktaplib.Report(), more, r.log)
         return row, rep

@@ -60,7 +60,7 @@ void plat_rwsem_destroy(struct plat_rwsem *s)
 
 void plat_down_read(struct plat_rwsem *s)
 {
-	lockdep_acquire(s, s->name, true);
+	lockdep_acquire_read(s, s->name);
 	pthread_rwlock_rdlock((pthread_rwlock_t *)s);
 }
 
@@ -163,7 +163,22 @@ static int probe_pages(u64 uva, unsigned long npages, bool write)
 	return 0;
 }
 
-int plat_pin_user_pages(u64 uva, unsigned long npages, bool write, phys_addr_t *pas)
+/* One process, one address space: no mm to keep. */
+void *plat_mm_get(void)
+{
+	return NULL;
+}
+
+void plat_mm_put(void *mm)
+{
+}
+
+bool plat_mm_is_current(void *mm)
+{
+	return true;
+}
+
+int plat_pin_user_pages(void *mm, u64 uva, unsigned long npages, bool write, phys_addr_t *pas)
 {
 	u64 bytes, end;
 	int ret;
@@ -179,7 +194,7 @@ int plat_pin_user_pages(u64 uva, unsigned long npages, bool write, phys_addr_t *
 	return 0;
 }
 
-void plat_unpin_pages(const phys_addr_t *pas, unsigned long npages)
+void plat_unpin_pages(void *mm, const phys_addr_t *pas, unsigned long npages)
 {
 	/* the core keeps the pin counts; the process's pages need nothing */
 }

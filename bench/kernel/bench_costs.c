@@ -99,7 +99,7 @@ static void pin_floor(void)
 			bad += uvm_pin(m, (u64)va + (u64)i * PAGE_SIZE, 1, true, &pa[i]) != 0;
 		t1 = time_ns();
 		for (int i = 0; i < FLOOR_PAGES && !bad; i++)
-			uvm_unpin(m, &pa[i], 1);
+			uvm_unpin(&pa[i], 1);
 		tpin += t1 - t0;
 		tunpin += time_ns() - t1;
 		if (bad)

@@ -125,12 +125,24 @@ bool irq_edu_fire(struct irq_edu *x)
 
 bool irq_edu_blocked(struct irq_edu *x, const struct irq_line *also)
 {
-	u64 seen = x->l.count, seen2 = also ? also->count : 0;
+	u64 seen = x->l.count, seen2 = also ? also->count : 0, strays = irq_strays();
+	bool none;
 
 	edu_irq_raise(&x->e.edu, EDU_IRQ_FACT);
 	udelay(IRQ_QUIET_US);
 	edu_irq_ack(&x->e.edu, EDU_IRQ_FACT);
-	return x->l.count == seen && (!also || also->count == seen2);
+	/* nor anywhere else: a blocked interrupt must not land on another vector */
+	none = irq_strays() == strays;
+	if (!none)
+		report_info("%llu interrupt(s) on vectors without a handler meanwhile",
+			    (unsigned long long)(irq_strays() - strays));
+	return x->l.count == seen && (!also || also->count == seen2) && none;
+}
+
+bool irq_line_settled(const struct irq_line *l, u64 want)
+{
+	udelay(IRQ_QUIET_US);
+	return l->count == want;
 }
 
 const char *irq_expected_remap(char *buf, size_t n)

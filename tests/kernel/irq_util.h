@@ -34,8 +34,16 @@ void irq_edu_ack(struct irq_line *l, void *ctx);
 int irq_edu_msi(struct irq_edu *x, unsigned int flags);
 /* Raise one interrupt; true when exactly one more arrived on its line in time. */
 bool irq_edu_fire(struct irq_edu *x);
-/* Raise one interrupt; true when nothing arrived on any of the lines within IRQ_QUIET_US. */
+/*
+ * Raise one interrupt; true when nothing arrived within IRQ_QUIET_US on the
+ * lines, nor on any vector without a handler.
+ */
 bool irq_edu_blocked(struct irq_edu *x, const struct irq_line *also);
+/*
+ * After the last raise: true when, IRQ_QUIET_US later, the line has taken
+ * exactly want (a duplicate later than irq_edu_fire's window counts).
+ */
+bool irq_line_settled(const struct irq_line *l, u64 want);
 
 /* The remapping the configuration expects (expect_intremap=), or NULL when not said. */
 const char *irq_expected_remap(char *buf, size_t n);

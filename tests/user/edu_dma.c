@@ -126,7 +126,7 @@ static void need_fault_records(struct edu *e)
 {
 	struct vfio_device_testos_faults q = { .argsz = sizeof(q) };
 
-	ASSERT_EQ(0, ioctl(e->dfd, VFIO_DEVICE_TESTOS_GET_FAULTS, &q));
+	ASSERT_EQ(0, vfio_faults_ioctl(e->dfd, &q));
 	if (q.out_flags & VFIO_TESTOS_FAULTS_UNRECORDED)
 		SKIP("this device's IOMMU records no DMA faults (memory checks passed)");
 }

@@ -285,6 +285,18 @@ struct vfio_device_testos_faults {
 #define VFIO_TESTOS_FAULTS_UNRECORDED	(1u << 0)
 #define VFIO_DEVICE_TESTOS_GET_FAULTS	_IO(VFIO_TYPE, VFIO_BASE + 90)
 
+/*
+ * ---- Where iommu-testos's device files deliberately differ from vfio-pci ----
+ * Config space: the BARs are virtual as vfio-pci's (writing all ones reads
+ * back the size mask with the BAR's flag bits; the device never moves), but
+ * no expansion ROM is offered (0x30 reads 0), and of the other registers
+ * only PCI_COMMAND's I/O, memory, bus-master and INTx-disable bits take
+ * writes (vfio-pci lets some capability registers through too). INTx is not
+ * offered (VFIO_DEVICE_GET_IRQ_INFO: count 0). Everything else a program can
+ * see (unbound files EINVAL to all but BIND, config access past the end
+ * EFAULT, /dev/vfio/devices a directory) is as Linux 6.12.
+ */
+
 #ifndef __cplusplus
 #define VFIO_UAPI_CHECK(t, f, off) \
 	_Static_assert(__builtin_offsetof(struct t, f) == (off), #t "." #f)
