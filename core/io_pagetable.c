@@ -437,6 +437,54 @@ err_free:
 	return ret;
 }
 
+/* Domains an unmap invalidates together; beyond that, one invalidation per area. */
+#define IOPT_UNMAP_GATHERS 8
+
+/* The areas one unmap call has taken out of the IOAS, not yet unmapped. */
+struct unmap_batch {
+	struct iopt_area *head, **tail;
+	unsigned long bytes;		/* of the areas finished so far */
+	struct iommu_iotlb_gather g[IOPT_UNMAP_GATHERS];
+};
+
+/*
+ * Unmap the batch's areas from every domain, each domain's IOTLB
+ * invalidated once for all of them (unmapping 256 areas in one call costs
+ * one invalidation, not 256), and only then unpin and free them.
+ * domains_rwsem held for read, iova_rwsem not held.
+ */
+static void unmap_batch_finish(struct io_pagetable *iopt, struct unmap_batch *b)
+{
+	bool together = iopt->ndomains <= IOPT_UNMAP_GATHERS;
+	struct iopt_area *area, *next;
+
+	if (!b->head)
+		return;
+	for (unsigned int i = 0; together && i < iopt->ndomains; i++)
+		iommu_iotlb_gather_init(&b->g[i]);
+	for (area = b->head; area; area = area->unmap_next) {
+		if (together)
+			iopt_area_unmap_domains_fast(area, area->unmap_pages, b->g);
+		else
+			iopt_area_unfill_domains(area, area->unmap_pages);
+	}
+	for (unsigned int i = 0; together && i < iopt->ndomains; i++)
+		iommu_iotlb_sync(iopt->domains[i], &b->g[i]);
+	for (area = b->head; area; area = next) {
+		struct iopt_pages *pages = area->unmap_pages;
+
+		next = area->unmap_next;
+		if (together)
+			iopt_area_unfill_done(area, pages);
+		b->bytes += iopt_area_length(area);
+		area->unmap_pages = NULL;
+		iopt_abort_area(area);
+		iopt_put_pages(pages);
+	}
+	b->head = NULL;
+	b->tail = &b->head;
+}
+
 /*
  * Unmap every area inside [start, last], in IOVA order. An area that sticks
  * out of the range stops the walk with ENOENT (areas before it stay
@@ -448,18 +496,18 @@ err_free:
 static int iopt_unmap_iova_range(struct io_pagetable *iopt, unsigned long start,
 				 unsigned long last, unsigned long *unmapped)
 {
-	unsigned long unmapped_bytes = 0;
-	struct iopt_area *area;
+	struct unmap_batch b = { .head = NULL, .tail = &b.head, .bytes = 0 };
+	struct iopt_area *area, *next;
 	int ret = 0;
 
 again:
 	plat_down_read(&iopt->domains_rwsem);
 	plat_down_write(&iopt->iova_rwsem);
-	while ((area = iopt_area_iter_first(iopt, start, last))) {
+	for (area = iopt_area_iter_first(iopt, start, last); area; area = next) {
 		unsigned long area_last = iopt_area_last_iova(area);
 		unsigned long area_first = iopt_area_iova(area);
-		struct iopt_pages *pages;
 
+		next = iopt_area_iter_next(area, start, last);
 		if (!area->pages) {	/* being mapped by a racing ioctl */
 			ret = -EBUSY;
 			goto out_unlock;
@@ -472,6 +520,7 @@ again:
 			start = area_first;
 			area->prevent_access = true;
 			plat_up_write(&iopt->iova_rwsem);
+			unmap_batch_finish(iopt, &b);
 			plat_up_read(&iopt->domains_rwsem);
 			iommufd_access_notify_unmap(iopt, area_first, iopt_area_length(area));
 			/* the old pointer may be stale now: look again (bug class 9) */
@@ -488,23 +537,20 @@ again:
 			goto again;
 		}
 		lockdep_assert_held_write(&iopt->iova_rwsem);	/* one unmapper takes it */
-		pages = area->pages;
+		/* out of reach of every other path (pages NULL), still holding its IOVA */
+		area->unmap_pages = area->pages;
 		area->pages = NULL;
-		plat_up_write(&iopt->iova_rwsem);
-
-		iopt_area_unfill_domains(area, pages);
-		iopt_abort_area(area);
-		iopt_put_pages(pages);
-		unmapped_bytes += area_last - area_first + 1;
-
-		plat_down_write(&iopt->iova_rwsem);
+		area->unmap_next = NULL;
+		*b.tail = area;
+		b.tail = &area->unmap_next;
 	}
 out_unlock:
 	plat_up_write(&iopt->iova_rwsem);
+	unmap_batch_finish(iopt, &b);
 	plat_up_read(&iopt->domains_rwsem);
 out_report:
 	if (unmapped)
-		*unmapped = unmapped_bytes;
+		*unmapped = b.bytes;
 	return ret;
 }
 

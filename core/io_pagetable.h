@@ -9,6 +9,7 @@
 
 #include "core/iommufd_private.h"
 
+struct pin_chunk;
 /*
  * An area is one IOAS_MAP (or COPY) result: the IOVA range [node.start,
  * node.last] backed by a byte range of an iopt_pages. Areas never overlap.
@@ -25,6 +26,9 @@ struct iopt_area {
 	bool prevent_access;		/* unmap in progress: no new access pins */
 	bool storage;			/* pages are mapped into the iopt's domains */
 	unsigned int num_accesses;	/* access pins on this area */
+	/* an unmap's batch: its pages (area->pages is NULL then) and the next area */
+	struct iopt_pages *unmap_pages;
+	struct iopt_area *unmap_next;
 };
 
 /* A range of IOVA that may not be mapped (domain aperture, resv region, test). */
@@ -55,9 +59,11 @@ struct iopt_pages {
 	void *file_ref;			/* IOAS_MAP_FILE: plat_file_view()'s reference */
 	void *source_mm;		/* plat_mm_get() of the mapper: where pins come from */
 
+	struct list_head list;		/* in pages.c's list of every pages object */
 	struct plat_mutex mutex;
 	unsigned long npinned;		/* pages pinned by this object */
 	struct idtab pins;		/* chunk of PINS_PER_CHUNK pages -> struct pin_chunk */
+	struct pin_chunk *small;	/* or, for a few pages, their pins in this allocation */
 	struct itree_root domains_itree;	/* struct iopt_area.pages_node */
 	struct itree_root access_itree;	/* struct iopt_pages_access.node */
 };
@@ -148,6 +154,10 @@ struct iopt_pages *iopt_alloc_pages(u64 uptr, unsigned long length, bool writabl
 void iopt_put_pages(struct iopt_pages *pages);
 int iopt_area_fill_domains(struct iopt_area *area, struct iopt_pages *pages);
 void iopt_area_unfill_domains(struct iopt_area *area, struct iopt_pages *pages);
+/* The same in two halves around the caller's iommu_iotlb_sync() of each domain's gather. */
+void iopt_area_unmap_domains_fast(struct iopt_area *area, struct iopt_pages *pages,
+				  struct iommu_iotlb_gather *gathers);
+void iopt_area_unfill_done(struct iopt_area *area, struct iopt_pages *pages);
 int iopt_area_fill_domain(struct iopt_area *area, struct iommu_domain *domain);
 void iopt_area_unfill_domain(struct iopt_area *area, struct iopt_pages *pages,
 			     struct iommu_domain *domain);

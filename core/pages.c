@@ -7,6 +7,12 @@
 #include "core/io_pagetable.h"
 
 #define PINS_PER_CHUNK 512UL
+/*
+ * A pages object of at most this many pages keeps its pins inside its own
+ * allocation (pages->small): a 4K map allocates nothing to pin, and the
+ * 4K map/unmap pair no longer makes and frees a slab page each time.
+ */
+#define PINS_INLINE 4UL
 
 /* Physical addresses of pinned pages; an unpinned slot holds 0. */
 struct pin_chunk {
@@ -22,9 +28,14 @@ struct iopt_pages_access {
 
 unsigned long iommufd_test_memory_limit = 65536;
 
-/* Every pin the core holds, by pfn, across all contexts (MD_CHECK_REFS). */
-static struct plat_mutex pin_map_lock;
-static struct idtab pin_map;
+/*
+ * Every pages object, for iommufd_page_pins(). Pin counts per page are
+ * found by looking through the objects' pins when a test asks (rare), so
+ * pinning and unpinning keep no global per-page state (a 1 GiB map used to
+ * spend most of its time updating a per-pfn table).
+ */
+static struct plat_mutex pages_list_lock;
+static LIST_HEAD(pages_list);
 static long pinned_pages;
 
 long iommufd_pinned_pages(void)
@@ -32,50 +43,38 @@ long iommufd_pinned_pages(void)
 	return __atomic_load_n(&pinned_pages, __ATOMIC_RELAXED);
 }
 
+static unsigned long chunk_slots(const struct iopt_pages *pages);
+
 unsigned int iommufd_page_pins(phys_addr_t pa)
 {
-	void *e;
+	struct iopt_pages *pages;
+	unsigned int n = 0;
 
-	plat_mutex_lock(&pin_map_lock);
-	e = idtab_load(&pin_map, pa >> PAGE_SHIFT);
-	plat_mutex_unlock(&pin_map_lock);
-	return e ? (unsigned int)((uintptr_t)e >> 1) : 0;
+	pa &= PAGE_MASK;
+	if (!pa)
+		return 0;	/* what an unpinned slot holds */
+	plat_mutex_lock(&pages_list_lock);
+	list_for_each_entry(pages, &pages_list, list) {
+		struct pin_chunk *c;
+		unsigned long idx;
+
+		plat_mutex_lock(&pages->mutex);
+		if (pages->small)
+			for (unsigned long i = 0; i < pages->npages; i++)
+				n += pages->small->pa[i] == pa;
+		else if (pages->npinned)
+			idtab_for_each(&pages->pins, idx, c)
+				for (unsigned long i = 0; i < chunk_slots(pages); i++)
+					n += c->pa[i] == pa;
+		plat_mutex_unlock(&pages->mutex);
+	}
+	plat_mutex_unlock(&pages_list_lock);
+	return n;
 }
 
-/* Add delta (+1/-1) to the pin count of each page; all or nothing. */
-static int pin_map_update(const phys_addr_t *pas, unsigned long n, int delta)
+static void count_pins(long delta)
 {
-	unsigned long i;
-	int ret = 0;
-
-	plat_mutex_lock(&pin_map_lock);
-	for (i = 0; i < n; i++) {
-		unsigned long key = pas[i] >> PAGE_SHIFT;
-		uintptr_t c = (uintptr_t)idtab_load(&pin_map, key) >> 1;
-
-		if (delta < 0 && !c) {
-			plat_warn("iommufd: unpin of page %#llx that is not pinned",
-				  (unsigned long long)pas[i]);
-			continue;
-		}
-		c += delta;
-		ret = idtab_store(&pin_map, key, c ? (void *)((c << 1) | 1) : NULL, NULL);
-		if (ret)
-			break;
-	}
-	if (ret) {
-		/* only increments allocate: undo the ones done */
-		while (i--) {
-			unsigned long key = pas[i] >> PAGE_SHIFT;
-			uintptr_t c = ((uintptr_t)idtab_load(&pin_map, key) >> 1) - 1;
-
-			idtab_store(&pin_map, key, c ? (void *)((c << 1) | 1) : NULL, NULL);
-		}
-	}
-	plat_mutex_unlock(&pin_map_lock);
-	if (!ret)
-		__atomic_fetch_add(&pinned_pages, delta * (long)n, __ATOMIC_RELAXED);
-	return ret;
+	__atomic_fetch_add(&pinned_pages, delta, __ATOMIC_RELAXED);
 }
 
 /*
@@ -87,18 +86,24 @@ struct iopt_pages *iopt_alloc_pages(u64 uptr, unsigned long length, bool writabl
 {
 	struct iopt_pages *pages;
 	u64 end, end_page;
+	unsigned long npages;
+	size_t small;
 
 	if (length == 0 || length > ULONG_MAX - PAGE_SIZE)
 		return ERR_PTR(-EINVAL);
 	if (check_add_overflow(uptr, (u64)length, &end) ||
 	    check_add_overflow(end, (u64)PAGE_SIZE - 1, &end_page))
 		return ERR_PTR(-EOVERFLOW);
-	pages = iommufd_alloc(sizeof(*pages));
+	npages = ((end_page & PAGE_MASK) - (uptr & PAGE_MASK)) / PAGE_SIZE;
+	small = npages <= PINS_INLINE ? sizeof(struct pin_chunk) + npages * sizeof(phys_addr_t) : 0;
+	pages = iommufd_alloc(sizeof(*pages) + small);
 	if (!pages)
 		return ERR_PTR(-ENOMEM);
+	if (small)
+		pages->small = (struct pin_chunk *)(pages + 1);
 	refcount_set(&pages->kref, 1);
 	pages->uptr = uptr & PAGE_MASK;
-	pages->npages = ((end_page & PAGE_MASK) - pages->uptr) / PAGE_SIZE;
+	pages->npages = npages;
 	pages->writable = writable;
 	/* as Linux: a caller with CAP_IPC_LOCK pins without being charged */
 	if (plat_capable(PLAT_CAP_IPC_LOCK))
@@ -108,6 +113,9 @@ struct iopt_pages *iopt_alloc_pages(u64 uptr, unsigned long length, bool writabl
 	pages->source_mm = plat_mm_get();
 	plat_mutex_init(&pages->mutex);
 	idtab_init(&pages->pins);
+	plat_mutex_lock(&pages_list_lock);
+	list_add(&pages->list, &pages_list);
+	plat_mutex_unlock(&pages_list_lock);
 	return pages;
 }
 
@@ -118,6 +126,9 @@ void iopt_put_pages(struct iopt_pages *pages)
 	if (pages->npinned || !itree_empty(&pages->domains_itree) ||
 	    !itree_empty(&pages->access_itree) || !idtab_empty(&pages->pins))
 		plat_warn("iopt_put_pages: freed with %lu pages pinned", pages->npinned);
+	plat_mutex_lock(&pages_list_lock);
+	list_del(&pages->list);
+	plat_mutex_unlock(&pages_list_lock);
 	iommufd_account_put(pages->account);
 	if (pages->file_ref)
 		plat_file_view_put(pages->file_ref);
@@ -132,9 +143,41 @@ static unsigned long chunk_slots(const struct iopt_pages *pages)
 	return min(pages->npages, PINS_PER_CHUNK);
 }
 
+/* The chunk holding page index's pin (NULL: none of its pages is pinned). */
+static struct pin_chunk *chunk_load(const struct iopt_pages *pages, unsigned long index)
+{
+	if (pages->small)
+		return pages->small->npinned ? pages->small : NULL;
+	return idtab_load(&pages->pins, index / PINS_PER_CHUNK);
+}
+
+/* A chunk for page index, none being there yet; NULL: -ENOMEM. */
+static struct pin_chunk *chunk_new(struct iopt_pages *pages, unsigned long index)
+{
+	struct pin_chunk *c;
+
+	if (pages->small)
+		return pages->small;
+	c = iommufd_alloc(sizeof(*c) + chunk_slots(pages) * sizeof(c->pa[0]));
+	if (c && idtab_store(&pages->pins, index / PINS_PER_CHUNK, c, NULL)) {
+		kfree(c);
+		c = NULL;
+	}
+	return c;
+}
+
+/* The chunk of page index holds no pin any more. */
+static void chunk_free(struct iopt_pages *pages, unsigned long index, struct pin_chunk *c)
+{
+	if (c == pages->small)
+		return;
+	idtab_erase(&pages->pins, index / PINS_PER_CHUNK);
+	kfree(c);
+}
+
 phys_addr_t iopt_pages_pa(struct iopt_pages *pages, unsigned long index)
 {
-	struct pin_chunk *c = idtab_load(&pages->pins, index / PINS_PER_CHUNK);
+	struct pin_chunk *c = chunk_load(pages, index);
 
 	return c ? c->pa[index % PINS_PER_CHUNK] : 0;
 }
@@ -147,21 +190,19 @@ static void unpin_now(struct iopt_pages *pages, unsigned long first, unsigned lo
 	while (idx <= last) {
 		unsigned long off = idx % PINS_PER_CHUNK;
 		unsigned long n = min(last - idx + 1, PINS_PER_CHUNK - off);
-		struct pin_chunk *c = idtab_load(&pages->pins, idx / PINS_PER_CHUNK);
+		struct pin_chunk *c = chunk_load(pages, idx);
 
 		if (!c) {
 			plat_warn("iopt_pages: unpin of a page never pinned");
 			idx += n;
 			continue;
 		}
-		pin_map_update(&c->pa[off], n, -1);
 		plat_unpin_pages(pages->source_mm, &c->pa[off], n);
+		count_pins(-(long)n);
 		memset(&c->pa[off], 0, n * sizeof(c->pa[0]));
 		c->npinned -= n;
-		if (!c->npinned) {
-			idtab_erase(&pages->pins, idx / PINS_PER_CHUNK);
-			kfree(c);
-		}
+		if (!c->npinned)
+			chunk_free(pages, idx, c);
 		pages->npinned -= n;
 		iommufd_account_uncharge(pages->account, n);
 		idx += n;
@@ -180,34 +221,27 @@ static int pin_now(struct iopt_pages *pages, unsigned long first, unsigned long 
 	while (idx <= last) {
 		unsigned long off = idx % PINS_PER_CHUNK;
 		unsigned long n = min(last - idx + 1, PINS_PER_CHUNK - off);
-		struct pin_chunk *c = idtab_load(&pages->pins, idx / PINS_PER_CHUNK);
+		struct pin_chunk *c = chunk_load(pages, idx);
 		bool new_chunk = !c;
 
 		if (new_chunk) {
-			c = iommufd_alloc(sizeof(*c) + chunk_slots(pages) * sizeof(c->pa[0]));
-			ret = c ? idtab_store(&pages->pins, idx / PINS_PER_CHUNK, c, NULL) : -ENOMEM;
-			if (ret) {
-				kfree(c);
+			c = chunk_new(pages, idx);
+			if (!c) {
+				ret = -ENOMEM;
 				goto err;
 			}
 		}
 		ret = plat_pin_user_pages(pages->source_mm, pages->uptr + idx * PAGE_SIZE, n,
 					  pages->writable, &c->pa[off]);
-		if (!ret) {
-			ret = pin_map_update(&c->pa[off], n, 1);
-			if (ret)
-				plat_unpin_pages(pages->source_mm, &c->pa[off], n);
-		}
 		if (ret) {
 			memset(&c->pa[off], 0, n * sizeof(c->pa[0]));
-			if (new_chunk) {
-				idtab_erase(&pages->pins, idx / PINS_PER_CHUNK);
-				kfree(c);
-			}
+			if (new_chunk)
+				chunk_free(pages, idx, c);
 			goto err;
 		}
 		c->npinned += n;
 		pages->npinned += n;
+		count_pins((long)n);
 		idx += n;
 	}
 	return 0;
@@ -236,6 +270,9 @@ static int pin_range(struct iopt_pages *pages, unsigned long first, unsigned lon
 	unsigned long failed_at = 0;
 	int ret = 0;
 
+	/* nobody else uses the pages (one map's own): all of it is a hole */
+	if (itree_empty(&pages->domains_itree) && itree_empty(&pages->access_itree))
+		return pin_now(pages, first, last);
 	for_each_unused_span(&span, pages, first, last) {
 		ret = pin_now(pages, span.start, span.last);
 		if (ret) {
@@ -258,14 +295,45 @@ static void unpin_range(struct iopt_pages *pages, unsigned long first, unsigned 
 {
 	struct itree_span span;
 
+	if (itree_empty(&pages->domains_itree) && itree_empty(&pages->access_itree)) {
+		unpin_now(pages, first, last);
+		return;
+	}
 	for_each_unused_span(&span, pages, first, last)
 		unpin_now(pages, span.start, span.last);
 }
 
 /*
- * Map area into domain from the pinned pages: one iommu_map() per
+ * The end of the physically contiguous run of pinned pages starting at
+ * index idx (pa its address), at most max pages: scans each chunk's array
+ * once instead of looking every page up.
+ */
+static unsigned long run_end(struct iopt_pages *pages, unsigned long idx, phys_addr_t pa,
+			     unsigned long max)
+{
+	unsigned long n = 1;
+
+	while (n < max) {
+		const struct pin_chunk *c = chunk_load(pages, idx + n);
+		unsigned long off = (idx + n) % PINS_PER_CHUNK;
+		unsigned long lim = min(max - n, PINS_PER_CHUNK - off), k;
+
+		if (!c)
+			break;
+		for (k = 0; k < lim && c->pa[off + k] == pa + (n + k) * PAGE_SIZE; k++)
+			;
+		n += k;
+		if (k < lim)
+			break;
+	}
+	return n;
+}
+
+/*
+ * Map area into domain from the pinned pages: one iommu_map_nosync() per
  * physically contiguous run (as Linux's batches), and at every page when
- * large pages are off. On failure nothing of area stays in domain.
+ * large pages are off; then one caching-mode invalidation for the whole
+ * area. On failure nothing of area stays in domain.
  */
 static int area_map_domain(struct iopt_area *area, struct iopt_pages *pages,
 			   struct iommu_domain *domain)
@@ -273,30 +341,30 @@ static int area_map_domain(struct iopt_area *area, struct iopt_pages *pages,
 	unsigned long iova = iopt_area_iova(area), left = iopt_area_length(area);
 	unsigned long idx = iopt_area_index(area), off = area->page_offset, done = 0;
 	/* as Linux's batches: a run is cut only by a PFN gap or a u32 page count */
-	unsigned long max_run = (unsigned long)U32_MAX * PAGE_SIZE;
-	int ret;
+	unsigned long max_run = U32_MAX;
+	int ret = 0;
 
 	if (area->iopt->disable_large_pages)
-		max_run = PAGE_SIZE;
+		max_run = 1;
 	while (left) {
-		phys_addr_t pa = iopt_pages_pa(pages, idx++) + off;
-		unsigned long run = min(PAGE_SIZE - off, left);
+		phys_addr_t pa = iopt_pages_pa(pages, idx);
+		unsigned long pages_left = (off + left + PAGE_SIZE - 1) / PAGE_SIZE;
+		unsigned long n = run_end(pages, idx, pa, min(max_run, pages_left));
+		unsigned long run = min(n * PAGE_SIZE - off, left);
 
+		ret = iommu_map_nosync(domain, iova + done, pa + off, run, area->iommu_prot);
+		if (ret)
+			break;
 		off = 0;
-		while (run < left && run < max_run && iopt_pages_pa(pages, idx) == pa + run) {
-			run += min(PAGE_SIZE, left - run);
-			idx++;
-		}
-		ret = iommu_map(domain, iova + done, pa, run, area->iommu_prot);
-		if (ret) {
-			if (done)
-				iommu_unmap(domain, iova, done);
-			return ret;
-		}
+		idx += n;
 		done += run;
 		left -= run;
 	}
-	return 0;
+	if (!ret)
+		ret = iommu_sync_map(domain, iova, done);
+	if (ret && done)
+		iommu_unmap(domain, iova, done);
+	return ret;
 }
 
 /* Remove area from one domain; every IOPTE goes and is flushed before return. */
@@ -340,6 +408,39 @@ err_unmap:
 out_unlock:
 	plat_mutex_unlock(&pages->mutex);
 	return ret;
+}
+
+/*
+ * First half of iopt_area_unfill_domains(): area's IOPTEs leave every
+ * domain into gathers[i] (one per domain, nothing invalidated yet). The
+ * pages stay pinned until iopt_area_unfill_done(), after the caller's
+ * iommu_iotlb_sync() of every gather.
+ */
+void iopt_area_unmap_domains_fast(struct iopt_area *area, struct iopt_pages *pages,
+				  struct iommu_iotlb_gather *gathers)
+{
+	struct io_pagetable *iopt = area->iopt;
+	size_t len = iopt_area_length(area);
+
+	plat_mutex_lock(&pages->mutex);
+	if (area->storage)
+		for (unsigned int i = 0; i < iopt->ndomains; i++)
+			if (iommu_unmap_fast(iopt->domains[i], iopt_area_iova(area), len,
+					     &gathers[i]) != len)
+				plat_warn("iopt_area_unmap_domains_fast: domain unmapped less than the area");
+	plat_mutex_unlock(&pages->mutex);
+}
+
+/* Second half: the invalidation is done; unpin what nobody else holds. */
+void iopt_area_unfill_done(struct iopt_area *area, struct iopt_pages *pages)
+{
+	plat_mutex_lock(&pages->mutex);
+	if (area->storage) {
+		itree_remove(&pages->domains_itree, &area->pages_node);
+		area->storage = false;
+		unpin_range(pages, iopt_area_index(area), iopt_area_last_index(area));
+	}
+	plat_mutex_unlock(&pages->mutex);
 }
 
 /* Undo iopt_area_fill_domains(): out of every domain, unpinned where unused. */

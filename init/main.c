@@ -29,10 +29,12 @@
 #include "ioctl-sim/syscall.h"
 #include "ioctl-sim/vfio_dev.h"
 #include "lib/lockdep.h"
+#include "lib/printf.h"
 #include "lib/string.h"
 #include "tests/kernel/env.h"
 #include "tests/kernel/fwstage.h"
 #include "tests/ktest.h"
+#include "testdev/edu.h"
 
 #ifndef IOMMU_TESTOS_VERSION
 #define IOMMU_TESTOS_VERSION "unknown"
@@ -94,11 +96,62 @@ static void print_edge(const char *held, const char *then, void *ctx)
 	printk("# lockdep: %s -> %s\n", held, then);
 }
 
+/*
+ * Where a run's time goes: the TSC at the end of each boot stage. Under
+ * QEMU (and most firmware) the TSC counts from reset, so the first
+ * stage's value is the time before the kernel ran (firmware, loader).
+ */
+#define MAX_STAGES 16
+static struct {
+	const char *name;
+	u64 tsc;
+} stages[MAX_STAGES];
+static int nstages;
+
+static void stage(const char *name)
+{
+	if (nstages < MAX_STAGES) {
+		stages[nstages].name = name;
+		stages[nstages].tsc = rdtsc();
+		nstages++;
+	}
+}
+
+/* TSC ticks as "ms.d" (after tsc_calibrate). */
+static const char *ms(u64 ticks, char *buf, size_t n)
+{
+	u64 tenths = ticks / (tsc_hz() / 10000);	/* TSCs run at MHz, not kHz */
+
+	snprintf(buf, n, "%llu.%llu", (unsigned long long)(tenths / 10),
+		 (unsigned long long)(tenths % 10));
+	return buf;
+}
+
+/* "# time: boot ..." (one line: scripts/bench reads it). */
+static void print_boot_times(void)
+{
+	char line[400], b[24];
+	size_t len;
+
+	len = (size_t)snprintf(line, sizeof(line), "# time: before the kernel %s ms,",
+			       ms(stages[0].tsc, b, sizeof(b)));
+	len += (size_t)snprintf(line + len, sizeof(line) - len, " boot %s ms:",
+				ms(stages[nstages - 1].tsc - stages[0].tsc, b, sizeof(b)));
+	for (int i = 1; i < nstages && len < sizeof(line); i++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " %s %s", stages[i].name,
+					ms(stages[i].tsc - stages[i - 1].tsc, b, sizeof(b)));
+	printk("%s\n", line);
+}
+
 void boot_main(u32 magic, u32 info)
 {
 	struct ktest_opts opts = { 0 };
 	struct ktest_totals tot;
+	char line[24];
+	unsigned long dmas;
+	u64 t0, dma_ns;
 
+	stage("entry");
 	percpu_init_boot();
 	cpu_detect();
 	cpu_load_tables(cpu_tables_boot());
@@ -107,36 +160,54 @@ void boot_main(u32 magic, u32 info)
 	if (boot_info.loader == BOOT_NONE)
 		panic("boot_main: unknown boot magic %#x", magic);
 	fwcfg_append_cmdline();	/* QEMU runs of fixed media (ISO, netboot) add words */
+	if (cmdline_get("lockdep", line, sizeof(line)) && !strcmp(line, "0"))
+		lockdep_disable();	/* no lock is held yet */
 	mm_init();
+	stage("mm");
 	cpu_set_kernel_stack(0);
 	cpu_setup_features();
 	proc_init();
 	set_exit_mode();
+	stage("cpu");
 	acpi_init();
+	stage("acpi");
 	lapic_init();
 	ioapic_init();		/* every pin masked until a line is requested */
 	irq_enable();
+	stage("apic");
 	tsc_calibrate();
+	stage("tsc");
 	watchdog_init();
 	pci_init();
+	stage("pci");
 	if (cmdline_flag("selftest_early_fault"))
 		trap_selftest_gp();	/* make check: a crash before the consoles must be seen */
 	console_setup();	/* until here printk output waited in a buffer */
 	smbios_init();
 	print_boot_summary();
+	stage("console");
 	smp_init();		/* every other CPU: up and idle, or reported */
+	stage("smp");
 	fwstage_run();		/* fwstage=ir: a firmware that left interrupt remapping on */
 	iommu_init();		/* IOMMU driver by ACPI or iommu=, PCI devices bound */
 	fwstage_after();
 	irq_remap_report();
+	stage("iommu");
 	syscall_init();		/* ring 3's system calls, onto ioctl-sim */
 	vfio_dev_init();	/* /dev/vfio/devices/vfioN for ring 3 */
 	iommu_test_env_init();
 	bringup_report();	/* "# bringup: {...}", before the tests */
+	stage("report");
+	print_boot_times();
 
 	opts.seed = rdtsc() & 0xffffffffULL;
 	cmdline_for_each(opt_word, &opts);
+	t0 = rdtsc();
 	tot = ktest_run_all(&opts);
+	edu_dma_totals(&dmas, &dma_ns);
+	/* QEMU 7.2's edu ends a DMA 100 ms (its virtual clock) after it starts */
+	printk("# time: tests %s ms, of which %llu ms waiting for %lu edu DMAs\n",
+	       ms(rdtsc() - t0, line, sizeof(line)), (unsigned long long)(dma_ns / 1000000), dmas);
 	if (cmdline_flag("lockdep_edges"))
 		lockdep_for_each_edge(print_edge, NULL);
 	printk("# lockdep: %d lock classes, %d orders seen, %lu inversions\n", lockdep_classes(),

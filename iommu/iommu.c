@@ -209,8 +209,8 @@ size_t iommu_pgsize(unsigned long pgsize_bitmap, unsigned long iova,
 	return pgsize;
 }
 
-int iommu_map(struct iommu_domain *d, unsigned long iova, phys_addr_t paddr,
-	      size_t size, int prot)
+int iommu_map_nosync(struct iommu_domain *d, unsigned long iova, phys_addr_t paddr,
+		     size_t size, int prot)
 {
 	unsigned long start = iova;
 	size_t left = size, min_page;
@@ -241,21 +241,32 @@ int iommu_map(struct iommu_domain *d, unsigned long iova, phys_addr_t paddr,
 			break;
 		}
 	}
-	if (ret) {
-		if (iova > start)
-			iommu_unmap(d, start, iova - start);
-		return ret;
-	}
-	if (d->ops->iotlb_sync_map)
-		ret = d->ops->iotlb_sync_map(d, start, size);
-	if (ret)
-		iommu_unmap(d, start, size);
+	if (ret && iova > start)
+		iommu_unmap(d, start, iova - start);
 	return ret;
 }
 
-size_t iommu_unmap(struct iommu_domain *d, unsigned long iova, size_t size)
+int iommu_sync_map(struct iommu_domain *d, unsigned long iova, size_t size)
 {
-	struct iommu_iotlb_gather g;
+	return d->ops->iotlb_sync_map ? d->ops->iotlb_sync_map(d, iova, size) : 0;
+}
+
+int iommu_map(struct iommu_domain *d, unsigned long iova, phys_addr_t paddr,
+	      size_t size, int prot)
+{
+	int ret = iommu_map_nosync(d, iova, paddr, size, prot);
+
+	if (ret)
+		return ret;
+	ret = iommu_sync_map(d, iova, size);
+	if (ret)
+		iommu_unmap(d, iova, size);
+	return ret;
+}
+
+size_t iommu_unmap_fast(struct iommu_domain *d, unsigned long iova, size_t size,
+			struct iommu_iotlb_gather *g)
+{
 	size_t done = 0, min_page;
 
 	if (!d->pgsize_bitmap || !size)
@@ -263,19 +274,35 @@ size_t iommu_unmap(struct iommu_domain *d, unsigned long iova, size_t size)
 	min_page = 1UL << ffs64_idx(d->pgsize_bitmap);
 	if (!IS_ALIGNED(iova | size, min_page))
 		return 0;
-	iommu_iotlb_gather_init(&g);
 	while (done < size) {
 		size_t count, pgsize, n;
 
 		pgsize = iommu_pgsize(d->pgsize_bitmap, iova + done, iova + done, size - done,
 				      &count);
-		n = d->ops->unmap_pages(d, iova + done, pgsize, count, &g);
+		n = d->ops->unmap_pages(d, iova + done, pgsize, count, g);
 		if (!n)
 			break;
 		done += n;
 	}
+	return done;
+}
+
+void iommu_iotlb_sync(struct iommu_domain *d, struct iommu_iotlb_gather *g)
+{
 	if (d->ops->iotlb_sync)
-		d->ops->iotlb_sync(d, &g);
+		d->ops->iotlb_sync(d, g);
+}
+
+size_t iommu_unmap(struct iommu_domain *d, unsigned long iova, size_t size)
+{
+	struct iommu_iotlb_gather g;
+	size_t done;
+
+	if (!d->pgsize_bitmap || !size)
+		return 0;
+	iommu_iotlb_gather_init(&g);
+	done = iommu_unmap_fast(d, iova, size, &g);
+	iommu_iotlb_sync(d, &g);
 	return done;
 }
 

@@ -352,8 +352,24 @@ void iommu_detach_device(struct iommu_domain *d, struct iommu_dev *dev);
  */
 int iommu_map(struct iommu_domain *d, unsigned long iova, phys_addr_t paddr,
 	      size_t size, int prot);
+/*
+ * iommu_map() without the caching-mode invalidation: a caller that maps
+ * many runs calls iommu_sync_map() once over all of them before the
+ * mapping may be used (one invalidation per call, not per run).
+ */
+int iommu_map_nosync(struct iommu_domain *d, unsigned long iova, phys_addr_t paddr,
+		     size_t size, int prot);
+int iommu_sync_map(struct iommu_domain *d, unsigned long iova, size_t size);
 /* Unmap and invalidate; returns bytes unmapped. Done means flushed. */
 size_t iommu_unmap(struct iommu_domain *d, unsigned long iova, size_t size);
+/*
+ * Unmap into gather (iommu_iotlb_gather_init() first) without flushing:
+ * nothing unmapped is done, and no page behind it may be reused, until
+ * iommu_iotlb_sync() has invalidated the whole gathered range.
+ */
+size_t iommu_unmap_fast(struct iommu_domain *d, unsigned long iova, size_t size,
+			struct iommu_iotlb_gather *gather);
+void iommu_iotlb_sync(struct iommu_domain *d, struct iommu_iotlb_gather *gather);
 phys_addr_t iommu_iova_to_phys(struct iommu_domain *d, dma_addr_t iova);
 /* Largest page size usable at iova/paddr for size bytes. */
 size_t iommu_pgsize(unsigned long pgsize_bitmap, unsigned long iova,

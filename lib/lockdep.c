@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * The lock-order checker (see lockdep.h): a table of classes, a graph of
- * "held A, then took B" edges as a bitmap, and a depth-first search for
- * the reverse path whenever a new edge appears. The graph has its own
- * raw lock, taken with interrupts off and never checked itself.
+ * The lock-order checker (see lockdep.h): a table of classes found through
+ * a lock-free hash of their keys (every lock taken looks its class up), a
+ * graph of "held A, then took B" edges as a bitmap, and a depth-first
+ * search for the reverse path whenever a new edge appears. The graph has
+ * its own raw lock, taken with interrupts off and never checked itself.
  */
 #include "lib/lockdep.h"
 #include "lib/spinlock.h"
@@ -12,6 +13,7 @@
 #define MAX_CLASSES	512
 #define WORDS		(MAX_CLASSES / 64)
 #define NO_CLASS	0xffff
+#define HASH_SLOTS	(2 * MAX_CLASSES)	/* never more than half full */
 
 struct lock_class {
 	const void *key;	/* the name, or the lock itself for an unnamed one */
@@ -20,12 +22,15 @@ struct lock_class {
 
 static struct lock_class classes[MAX_CLASSES];
 static int nclasses;
+static const void *hash_key[HASH_SLOTS];	/* published last: a reader sees hash_cls set */
+static u16 hash_cls[HASH_SLOTS];
 static u64 after[MAX_CLASSES][WORDS];	/* after[a] bit b: b was taken holding a */
 static u64 reported[MAX_CLASSES][WORDS];
 static int nedges;
 static unsigned long inversions;
 static volatile int graph_locked;
 static bool full_noted;
+static bool off;		/* lockdep=0: benchmarks, as production kernels run */
 
 static bool test_bit(const u64 *w, int b)
 {
@@ -52,24 +57,48 @@ static void graph_unlock(unsigned long f)
 	arch_irq_restore(f);
 }
 
+static unsigned int hash_slot(const void *key)
+{
+	u64 k = (u64)(uintptr_t)key;
+
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	return (unsigned int)(k & (HASH_SLOTS - 1));
+}
+
+/* The class of key from the hash, NO_CLASS when it has none yet; no lock. */
+static u16 hash_find(const void *key)
+{
+	for (unsigned int i = hash_slot(key);; i = (i + 1) & (HASH_SLOTS - 1)) {
+		const void *k = __atomic_load_n(&hash_key[i], __ATOMIC_ACQUIRE);
+
+		if (k == key)
+			return hash_cls[i];
+		if (!k)
+			return NO_CLASS;
+	}
+}
+
 /* The class of key, made on first sight; NO_CLASS when the table is full. */
 static u16 class_of(const void *key, const char *name)
 {
-	int n = __atomic_load_n(&nclasses, __ATOMIC_ACQUIRE);
 	unsigned long f;
-	u16 c = NO_CLASS;
+	unsigned int i;
+	u16 c = hash_find(key);
 
-	for (int i = 0; i < n; i++)
-		if (classes[i].key == key)
-			return (u16)i;
+	if (c != NO_CLASS)
+		return c;
 	f = graph_lock();
-	for (int i = 0; i < nclasses && c == NO_CLASS; i++)
-		if (classes[i].key == key)
-			c = (u16)i;
+	c = hash_find(key);	/* another context may have made it meanwhile */
 	if (c == NO_CLASS && nclasses < MAX_CLASSES) {
 		classes[nclasses].key = key;
 		classes[nclasses].name = name;
 		c = (u16)nclasses;
+		for (i = hash_slot(key); hash_key[i]; i = (i + 1) & (HASH_SLOTS - 1))
+			;
+		hash_cls[i] = c;
+		__atomic_store_n(&hash_key[i], key, __ATOMIC_RELEASE);
 		__atomic_store_n(&nclasses, nclasses + 1, __ATOMIC_RELEASE);
 	}
 	graph_unlock(f);
@@ -148,12 +177,17 @@ static void add_edge(u16 held, u16 c)
 	}
 }
 
+void lockdep_disable(void)
+{
+	__atomic_store_n(&off, true, __ATOMIC_RELAXED);
+}
+
 static void acquire(const void *lock, const char *name, bool check, bool shared)
 {
 	struct lockdep_ctx *ctx;
 	u16 c;
 
-	if (!CONFIG_LOCKDEP)
+	if (!CONFIG_LOCKDEP || __atomic_load_n(&off, __ATOMIC_RELAXED))
 		return;
 	ctx = arch_lockdep_ctx();
 	if (!ctx)
@@ -196,7 +230,7 @@ void lockdep_release(const void *lock)
 	struct lockdep_ctx *ctx;
 	int top;
 
-	if (!CONFIG_LOCKDEP)
+	if (!CONFIG_LOCKDEP || __atomic_load_n(&off, __ATOMIC_RELAXED))
 		return;
 	ctx = arch_lockdep_ctx();
 	if (!ctx || ctx->depth <= 0)
@@ -224,7 +258,7 @@ void lockdep_check_held(const void *lock, bool write, const char *where)
 	char b[20];
 	int i;
 
-	if (!ctx || ctx->depth > LOCKDEP_DEPTH)
+	if (!ctx || ctx->depth > LOCKDEP_DEPTH || __atomic_load_n(&off, __ATOMIC_RELAXED))
 		return;		/* not checked, or not all tracked */
 	for (i = ctx->depth - 1; i >= 0 && ctx->lock[i] != lock; i--)
 		;

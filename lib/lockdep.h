@@ -40,6 +40,11 @@ void lockdep_acquire(const void *lock, const char *name, bool check);
 void lockdep_acquire_read(const void *lock, const char *name);
 void lockdep_release(const void *lock);
 /*
+ * Stop checking for good (the kernel's lockdep=0, at boot before any lock
+ * is held): 20% of a 4K map/unmap pair's instructions are lockdep's.
+ */
+void lockdep_disable(void);
+/*
  * Warn (failing the running test) unless this context holds lock; for
  * _write, holds it exclusively (a reader where a writer is needed).
  * Nothing is checked beyond LOCKDEP_DEPTH held locks or without CONFIG_LOCKDEP.

@@ -3,6 +3,7 @@
  * Freestanding string and memory functions for the kernel and ring-3 programs.
  * The hosted library uses libc's; the hosted lib test links these in to test them.
  */
+#define LIB_STRING_IMPL	/* the definitions, not the inlining macros */
 #include "lib/string.h"
 
 /*

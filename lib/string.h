@@ -27,4 +27,14 @@ size_t strlcpy(char *dst, const char *src, size_t size);
 bool mem_is_zero(const void *s, size_t n);
 bool glob_match(const char *pat, const char *str);
 
+/*
+ * The kernel builds with -fno-builtin: without these every fill or copy of
+ * a struct is a call. GCC inlines the small ones of a known size and calls
+ * the functions above for the rest (lib/string.c defines them: not there).
+ */
+#if CONFIG_KERNEL && !defined(LIB_STRING_IMPL)
+#define memcpy(...)	__builtin_memcpy(__VA_ARGS__)
+#define memset(...)	__builtin_memset(__VA_ARGS__)
+#endif
+
 #endif

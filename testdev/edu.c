@@ -56,9 +56,20 @@ static bool edu_idle(struct edu *e)
 	return !(mmio_read32(e->mmio + EDU_DMA_CMD) & EDU_CMD_START);
 }
 
+/* Every edu's DMAs and the time spent waiting for them (where a run's time goes). */
+static unsigned long dmas_total;
+static u64 wait_ns_total;
+
+void edu_dma_totals(unsigned long *n, u64 *wait_ns)
+{
+	*n = __atomic_load_n(&dmas_total, __ATOMIC_RELAXED);
+	*wait_ns = __atomic_load_n(&wait_ns_total, __ATOMIC_RELAXED);
+}
+
 int edu_dma(struct edu *e, u64 addr, u32 off, u32 len, bool to_ram)
 {
-	u64 buf = EDU_BUF_BASE + off;
+	u64 buf = EDU_BUF_BASE + off, t0;
+	int ret;
 
 	if (!len || off > EDU_MAX_XFER || len > EDU_MAX_XFER - off)
 		return -EINVAL;
@@ -71,7 +82,11 @@ int edu_dma(struct edu *e, u64 addr, u32 off, u32 len, bool to_ram)
 	mmio_write64(e->mmio + EDU_DMA_CNT, len);
 	mmio_write64(e->mmio + EDU_DMA_CMD, EDU_CMD_START | (to_ram ? EDU_CMD_TO_RAM : 0));
 	e->dmas++;
-	return poll_timeout(edu_idle(e), EDU_DMA_TIMEOUT_US);
+	t0 = time_ns();
+	ret = poll_timeout(edu_idle(e), EDU_DMA_TIMEOUT_US);
+	__atomic_fetch_add(&dmas_total, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&wait_ns_total, time_ns() - t0, __ATOMIC_RELAXED);
+	return ret;
 }
 
 void edu_irq_raise(struct edu *e, u32 bits)

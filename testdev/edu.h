@@ -39,6 +39,8 @@ void edu_fini(struct edu *e);
  * dma_mask), -EBUSY (a transfer still running), -ETIMEDOUT.
  */
 int edu_dma(struct edu *e, u64 addr, u32 off, u32 len, bool to_ram);
+/* DMAs run by every edu so far and the time spent waiting for them to end. */
+void edu_dma_totals(unsigned long *n, u64 *wait_ns);
 
 /* Interrupt status bits (irq_status register). */
 #define EDU_IRQ_FACT	0x1

@@ -372,6 +372,7 @@ static void run_suite(const struct ktest **sel, int from, int to, int idx,
 {
 	struct ktest_totals st = { 0, 0, 0 };
 	const char *suite = sel[from]->suite;
+	u64 start = ktest_env_ns();
 
 	kt_print(IND "KTAP version 1\n" IND "# Subtest: %s\n" IND "1..%d\n", suite,
 		 to - from);
@@ -403,6 +404,9 @@ static void run_suite(const struct ktest **sel, int from, int to, int idx,
 	}
 	kt_print(IND "# %s: pass:%d fail:%d skip:%d total:%d\n", suite, st.passed,
 		 st.failed, st.skipped, to - from);
+	/* where a run's time goes (make bench reads it) */
+	kt_print(IND "# time: suite %s %llu ms\n", suite,
+		 (unsigned long long)((ktest_env_ns() - start) / 1000000));
 	if (st.failed)
 		kt_print("not ok %d %s\n", idx, suite);
 	else if (!st.passed && st.skipped)

@@ -57,8 +57,11 @@ void page_put(phys_addr_t pa);
 /* n references at once, all on the block holding pa. */
 void page_get_many(phys_addr_t pa, unsigned long n);
 void page_put_many(phys_addr_t pa, unsigned long n);
-/* Pages from pa to the end of its allocated block. */
-unsigned long page_block_pages_from(phys_addr_t pa);
+/*
+ * One reference off each of pa[0], pa[1]... (at most n) while they are
+ * consecutive pages of pa[0]'s block: one block lookup; how many it took.
+ */
+unsigned long page_put_run(const phys_addr_t *pa, unsigned long n);
 int page_refcount(phys_addr_t pa);
 bool pmm_is_ram(phys_addr_t pa);
 u64 pmm_free_pages(void);

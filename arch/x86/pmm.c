@@ -3,10 +3,12 @@
  * Physical page allocator: a binary buddy allocator over the boot memory map,
  * with a struct page per frame holding the reference count used for pinning.
  * Blocks come back zeroed; freed pages are poisoned to catch stale users.
+ * The free lists link struct pages, not the free frames themselves: boot
+ * writes nothing into free RAM (under QEMU each first write to a fresh
+ * 2 MiB of guest RAM makes the host allocate and zero it: 1.6 s per GiB).
  */
 #include "arch/x86/mm.h"
 #include "arch/x86/console.h"
-#include "lib/list.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
 
@@ -17,16 +19,19 @@
 #define PG_SLAB		0x10	/* kmalloc slab page */
 #define POISON_FREE	0x6b
 
+#define NO_PFN		0xffffffffU
+
 struct page {
 	u32 refcount;	/* on the head page of an allocated block */
 	u8 order;	/* block order, on every page of the block */
 	u8 flags;
 	u16 slab_class;	/* kmalloc size class for PG_SLAB pages */
+	u32 next, prev;	/* PG_FREE heads: the free list of their order (NO_PFN ends it) */
 };
 
 static struct page *pages;
 static u64 max_pfn;
-static struct list_head free_area[PMM_MAX_ORDER + 1];
+static u32 free_head[PMM_MAX_ORDER + 1];	/* first free block of each order */
 static u64 nr_free, nr_total;
 static u64 fail_countdown;
 static DEFINE_SPINLOCK(pmm_lock);
@@ -36,9 +41,27 @@ static struct page *pfn_page(u64 pfn)
 	return &pages[pfn];
 }
 
-static struct list_head *pfn_node(u64 pfn)
+static void free_list_add(u64 pfn, unsigned int order)
 {
-	return phys_to_virt(pfn << PAGE_SHIFT);
+	struct page *p = pfn_page(pfn);
+
+	p->prev = NO_PFN;
+	p->next = free_head[order];
+	if (p->next != NO_PFN)
+		pfn_page(p->next)->prev = (u32)pfn;
+	free_head[order] = (u32)pfn;
+}
+
+static void free_list_del(u64 pfn, unsigned int order)
+{
+	struct page *p = pfn_page(pfn);
+
+	if (p->prev != NO_PFN)
+		pfn_page(p->prev)->next = p->next;
+	else
+		free_head[order] = p->next;
+	if (p->next != NO_PFN)
+		pfn_page(p->next)->prev = p->prev;
 }
 
 static void free_block_locked(u64 pfn, unsigned int order)
@@ -52,19 +75,20 @@ static void free_block_locked(u64 pfn, unsigned int order)
 		b = pfn_page(buddy);
 		if (!(b->flags & PG_FREE) || b->order != order)
 			break;
-		list_del(pfn_node(buddy));
+		free_list_del(buddy, order);
 		b->flags &= (u8)~PG_FREE;
 		pfn = min(pfn, buddy);
 		order++;
 	}
 	pfn_page(pfn)->flags |= PG_FREE;
 	pfn_page(pfn)->order = (u8)order;
-	list_add(pfn_node(pfn), &free_area[order]);
+	free_list_add(pfn, order);
 }
 
 /* Hand the RAM frames [start, end) to the allocator. */
 void pmm_add_range(u64 start_pfn, u64 end_pfn)
 {
+	end_pfn = min(end_pfn, max_pfn);
 	for (u64 p = start_pfn; p < end_pfn; p++)
 		pages[p].flags |= PG_RAM;
 	while (start_pfn < end_pfn) {
@@ -90,10 +114,10 @@ void pmm_mark_ram(u64 start_pfn, u64 end_pfn)
 void pmm_setup(struct page *array, u64 npfn)
 {
 	pages = array;
-	max_pfn = npfn;
+	max_pfn = min(npfn, (u64)NO_PFN);	/* the free lists hold 32-bit pfns: 16 TiB */
 	memset(pages, 0, npfn * sizeof(*pages));
 	for (int i = 0; i <= PMM_MAX_ORDER; i++)
-		INIT_LIST_HEAD(&free_area[i]);
+		free_head[i] = NO_PFN;
 }
 
 size_t pmm_page_struct_size(void)
@@ -124,20 +148,20 @@ phys_addr_t pmm_alloc_flags(unsigned int order, unsigned int flags)
 		spin_unlock_irqrestore(&pmm_lock, irqf);
 		return 0;
 	}
-	for (o = order; o <= PMM_MAX_ORDER && list_empty(&free_area[o]); o++)
+	for (o = order; o <= PMM_MAX_ORDER && free_head[o] == NO_PFN; o++)
 		;
 	if (o > PMM_MAX_ORDER) {
 		spin_unlock_irqrestore(&pmm_lock, irqf);
 		return 0;
 	}
-	pfn = ((u64)(uintptr_t)free_area[o].next - DIRECT_MAP_BASE) >> PAGE_SHIFT;
-	list_del(pfn_node(pfn));
+	pfn = free_head[o];
+	free_list_del(pfn, o);
 	pfn_page(pfn)->flags &= (u8)~PG_FREE;
 	while (o > order) {	/* split: return the upper halves */
 		o--;
 		pfn_page(pfn + (1ULL << o))->flags |= PG_FREE;
 		pfn_page(pfn + (1ULL << o))->order = (u8)o;
-		list_add(pfn_node(pfn + (1ULL << o)), &free_area[o]);
+		free_list_add(pfn + (1ULL << o), o);
 	}
 	for (u64 i = 0; i < (1ULL << order); i++) {
 		pfn_page(pfn + i)->order = (u8)order;
@@ -210,9 +234,8 @@ void page_get_many(phys_addr_t pa, unsigned long n)
 	__atomic_fetch_add(&h->refcount, (u32)n, __ATOMIC_RELAXED);
 }
 
-void page_put_many(phys_addr_t pa, unsigned long n)
+static void put_refs(struct page *h, phys_addr_t pa, unsigned long n)
 {
-	struct page *h = checked_head(pa, "page_put");
 	u32 old = __atomic_fetch_sub(&h->refcount, (u32)n, __ATOMIC_ACQ_REL);
 
 	if (old < n)
@@ -222,14 +245,21 @@ void page_put_many(phys_addr_t pa, unsigned long n)
 		release_block((u64)(h - pages));
 }
 
-/* How many pages from pa on belong to pa's allocated block (pins group by it). */
-unsigned long page_block_pages_from(phys_addr_t pa)
+void page_put_many(phys_addr_t pa, unsigned long n)
 {
-	u64 pfn = pa >> PAGE_SHIFT;
-	u64 head = head_pfn(pfn);
+	put_refs(checked_head(pa, "page_put"), pa, n);
+}
 
-	checked_head(pa, "page_block_pages_from");
-	return (unsigned long)(head + (1ULL << pfn_page(pfn)->order) - pfn);
+unsigned long page_put_run(const phys_addr_t *pa, unsigned long n)
+{
+	struct page *h = checked_head(pa[0], "page_put");
+	unsigned long room = (unsigned long)((u64)(h - pages) + (1ULL << h->order) -
+					     (pa[0] >> PAGE_SHIFT)), k;
+
+	for (k = 1; k < n && k < room && pa[k] == pa[0] + k * PAGE_SIZE; k++)
+		;
+	put_refs(h, pa[0], k);
+	return k;
 }
 
 int page_refcount(phys_addr_t pa)

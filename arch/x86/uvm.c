@@ -202,6 +202,35 @@ static void insert_area(struct uvm *m, struct uvm_area *n)
 	list_add_tail(&n->node, &m->areas);
 }
 
+/* Whether b can continue a: memory of the same kind and protection, nothing held. */
+static bool mergeable(const struct uvm_area *a, const struct uvm_area *b)
+{
+	return a->end == b->start && a->kind == b->kind && a->kind != UVM_IO &&
+	       a->prot == b->prot && !a->owner_ops && !b->owner_ops;
+}
+
+/*
+ * Fold n (just inserted) into a neighbour it continues, as Linux merges
+ * VMAs: a range mapped a page at a time stays one area, so finding an
+ * address does not grow with the number of mmap calls that made it.
+ */
+static void merge_area(struct uvm *m, struct uvm_area *n)
+{
+	struct uvm_area *prev = list_entry(n->node.prev, struct uvm_area, node);
+	struct uvm_area *next = list_next_entry(n, node);
+
+	if (&next->node != &m->areas && mergeable(n, next)) {
+		n->end = next->end;
+		list_del(&next->node);
+		kfree(next);
+	}
+	if (&prev->node != &m->areas && mergeable(prev, n)) {
+		prev->end = n->end;
+		list_del(&n->node);
+		kfree(n);
+	}
+}
+
 struct uvm_area *uvm_find(struct uvm *m, u64 va)
 {
 	struct uvm_area *a;
@@ -274,6 +303,7 @@ long uvm_map_owned(struct uvm *m, u64 addr, u64 len, u32 prot, u32 flags, phys_a
 	a->owner = owner;
 	owner_get(a);
 	insert_area(m, a);
+	merge_area(m, a);
 	return (long)addr;
 }
 
@@ -423,6 +453,22 @@ int uvm_write(struct uvm *m, u64 va, const void *src, size_t n)
 	return 0;
 }
 
+/*
+ * Pin up to max present 4K pages from va on that share va's page table
+ * (one walk, then the entries in a row); how many, 0 when va is absent.
+ */
+static size_t pin_pte_run(struct uvm *m, u64 va, size_t max, phys_addr_t *pa)
+{
+	u64 *pte = walk(m, va, 1, false);
+	size_t n = 0, left = 512 - pt_index(va, 1);	/* entries of a table */
+
+	for (max = min(max, left); pte && n < max && (pte[n] & PTE_P); n++) {
+		pa[n] = pte[n] & PTE_ADDR;
+		page_get(pa[n]);
+	}
+	return n;
+}
+
 int uvm_pin(struct uvm *m, u64 va, size_t npages, bool write, phys_addr_t *pa)
 {
 	struct uvm_area *a = NULL;
@@ -442,12 +488,20 @@ int uvm_pin(struct uvm *m, u64 va, size_t npages, bool write, phys_addr_t *pa)
 			a = uvm_find(m, v);
 		if (!a || a->kind == UVM_IO || !a->prot || (write && !(a->prot & UVM_WRITE)))
 			goto fault;
+		if (a->kind != UVM_HUGEPAGE) {
+			/* 4K pages: one walk for the rest of this page table and the area */
+			n = pin_pte_run(m, v, min_t(size_t, npages - i, (a->end - v) / PAGE_SIZE),
+					&pa[i]);
+			if (!n)
+				goto fault;
+			i += n;
+			continue;
+		}
 		pa[i] = translate(m, v);
 		if (!pa[i])
 			goto fault;
 		/* a 2 MiB page: one walk and one reference update for all of it */
-		if (a->kind == UVM_HUGEPAGE)
-			n = min_t(size_t, npages - i, (HPAGE_SIZE - (v & (HPAGE_SIZE - 1))) / PAGE_SIZE);
+		n = min_t(size_t, npages - i, (HPAGE_SIZE - (v & (HPAGE_SIZE - 1))) / PAGE_SIZE);
 		for (size_t k = 1; k < n; k++)
 			pa[i + k] = pa[i] + k * PAGE_SIZE;
 		page_get_many(pa[i], n);
@@ -477,13 +531,8 @@ void uvm_unpin(const phys_addr_t *pa, size_t npages)
 	if (WARN_ON(npages > uvm_pinned_total()))
 		npages = uvm_pinned_total();
 	/* consecutive pages of one block (a 2 MiB page) drop their pins at once */
-	for (size_t i = 0, n; i < npages; i += n) {
-		size_t room = page_block_pages_from(pa[i]);
-
-		for (n = 1; i + n < npages && n < room && pa[i + n] == pa[i] + n * PAGE_SIZE; n++)
-			;
-		page_put_many(pa[i], n);
-	}
+	for (size_t i = 0; i < npages;)
+		i += page_put_run(&pa[i], npages - i);
 	__atomic_sub_fetch(&pinned_total, npages, __ATOMIC_RELAXED);
 }
 

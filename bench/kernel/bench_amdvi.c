@@ -2,7 +2,8 @@
 /*
  * bench suite, AMD-Vi part (not run by default: suite=bench): time per map
  * and unmap and what each costs in commands and completion waits, for 4K
- * pages, 64K next-level-7 pages, 2M and 1G leaves.
+ * pages, 64K next-level-7 pages, 2M and 1G leaves; the floors (one
+ * register read, one INVALIDATE_IOMMU_PAGES and COMPLETION_WAIT, one pin).
  */
 #include "arch/x86/mm.h"
 #include "bench/kernel/bench_costs.h"
@@ -33,5 +34,27 @@ KTEST_FULL(bench, test_bench_amdvi_map_unmap_costs, KT_NEED_AMDVI | KT_NEED_EDU,
 		    e.d.dom->pgsize_bitmap);
 	c.unit = u;
 	bench_map_unmap(e.d.dom, &c);
+	dma_edu_close(&e);
+}
+
+static void floor_reg_read(void *unit)
+{
+	amdvi_readq(unit, AMDVI_STATUS);
+}
+
+static int floor_inval(void *unit, struct iommu_domain *dom, u64 iova)
+{
+	return amdvi_flush_pages(unit, to_amdvi_domain(dom)->id, iova, iova + PAGE_SIZE - 1, false);
+}
+
+KTEST_FULL(bench, test_bench_amdvi_floors, KT_NEED_AMDVI | KT_NEED_EDU, KT_NODEFAULT)
+{
+	struct bench_floor_ops ops = { .reg_read = floor_reg_read, .inval = floor_inval };
+	struct dma_edu e;
+
+	if (dma_edu_open(&e, 0))
+		return;
+	ops.unit = ((struct amdvi_dev *)e.d.dev->iommu_priv)->unit;
+	bench_floors(e.d.dom, &ops);
 	dma_edu_close(&e);
 }

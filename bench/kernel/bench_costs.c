@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * The driver benchmarks' map/unmap run (bench_costs.h): time and driver
- * counters around n maps and n unmaps of each page size.
+ * counters around n maps and n unmaps of each page size; the floors.
  */
+#include "arch/x86/mm.h"
 #include "arch/x86/tsc.h"
+#include "arch/x86/uvm.h"
 #include "bench/kernel/bench_costs.h"
 #include "lib/printf.h"
 #include "tests/ktest.h"
@@ -58,4 +60,69 @@ void bench_map_unmap(struct iommu_domain *dom, const struct bench_counters *c)
 		show(c, "unmap", sizes[i], n, &mapped, &unmapped);
 		report(bad == 0, "%d maps and unmaps of %zu KiB", n, sizes[i] >> 10);
 	}
+}
+
+#define FLOOR_N		2000	/* register reads and invalidations timed */
+#define FLOOR_PAGES	256	/* pages pinned one call each, FLOOR_REPS times */
+#define FLOOR_REPS	8
+
+/* "RESULT name value us" of ns nanoseconds over n operations, three decimals. */
+static void result_us(const char *name, u64 ns, u64 n)
+{
+	u64 milli = ns / n;	/* ns per op = thousandths of a microsecond */
+
+	report_info("RESULT %s %llu.%03llu us", name, (unsigned long long)(milli / 1000),
+		    (unsigned long long)(milli % 1000));
+}
+
+/*
+ * One 4 KiB user page pinned (and unpinned) per call, as the core pins
+ * a process's page: a fresh address space, FLOOR_PAGES pages of it.
+ */
+static void pin_floor(void)
+{
+	static phys_addr_t pa[FLOOR_PAGES];
+	struct uvm *m = uvm_create();
+	u64 tpin = 0, tunpin = 0;
+	long va = m ? uvm_map(m, 0, FLOOR_PAGES * PAGE_SIZE, UVM_READ | UVM_WRITE, 0, 0) : -1;
+	int bad = 0;
+
+	if (va < 0) {
+		report(false, "an address space of %d pages to pin", FLOOR_PAGES);
+		uvm_destroy(m);
+		return;
+	}
+	for (int r = 0; r < FLOOR_REPS; r++) {
+		u64 t0 = time_ns(), t1;
+
+		for (int i = 0; i < FLOOR_PAGES; i++)
+			bad += uvm_pin(m, (u64)va + (u64)i * PAGE_SIZE, 1, true, &pa[i]) != 0;
+		t1 = time_ns();
+		for (int i = 0; i < FLOOR_PAGES && !bad; i++)
+			uvm_unpin(&pa[i], 1);
+		tpin += t1 - t0;
+		tunpin += time_ns() - t1;
+		if (bad)
+			break;
+	}
+	report(bad == 0, "%d single-page pins and unpins", FLOOR_PAGES * FLOOR_REPS);
+	result_us("floor_pin4k_us", tpin, FLOOR_PAGES * FLOOR_REPS);
+	result_us("floor_unpin4k_us", tunpin, FLOOR_PAGES * FLOOR_REPS);
+	uvm_destroy(m);
+}
+
+void bench_floors(struct iommu_domain *dom, const struct bench_floor_ops *ops)
+{
+	u64 t0 = time_ns(), t1;
+	int bad = 0;
+
+	for (int i = 0; i < FLOOR_N; i++)
+		ops->reg_read(ops->unit);
+	t1 = time_ns();
+	result_us("floor_reg_read_us", t1 - t0, FLOOR_N);
+	for (int i = 0; i < FLOOR_N; i++)
+		bad += ops->inval(ops->unit, dom, (1ULL << 32) + (u64)(i % 512) * PAGE_SIZE) != 0;
+	result_us("floor_inv_us", time_ns() - t1, FLOOR_N);
+	report(bad == 0, "%d single-page invalidations, each waited for", FLOOR_N);
+	pin_floor();
 }

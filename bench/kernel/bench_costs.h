@@ -2,7 +2,8 @@
 /*
  * The driver benchmarks' common run (bench_vtd.c, bench_amdvi.c): maps then
  * unmaps of each page size on a domain, timed, with what each op cost in
- * the driver's own counters.
+ * the driver's own counters; and the floors every figure is measured
+ * against (one register read, one invalidation round trip, one page pin).
  */
 #ifndef BENCH_KERNEL_BENCH_COSTS_H
 #define BENCH_KERNEL_BENCH_COSTS_H
@@ -24,5 +25,20 @@ struct bench_counters {
  * unmap succeeded.
  */
 void bench_map_unmap(struct iommu_domain *dom, const struct bench_counters *c);
+
+/* A driver's floors: one register read, one IOTLB invalidation and its wait (0 or -errno). */
+struct bench_floor_ops {
+	void (*reg_read)(void *unit);
+	int (*inval)(void *unit, struct iommu_domain *dom, u64 iova);
+	void *unit;
+};
+
+/*
+ * Print the floors as RESULT lines (floor_reg_read_us, floor_inv_us,
+ * floor_pin4k_us, and floor_unpin4k_us beside the pin), checking every
+ * invalidation and pin succeeded. scripts/bench-compare prints each figure
+ * as a multiple of the floors it cannot go below.
+ */
+void bench_floors(struct iommu_domain *dom, const struct bench_floor_ops *ops);
 
 #endif

@@ -2,7 +2,8 @@
 /*
  * bench suite, VT-d part (not run by default: suite=bench): time per map
  * and unmap, and what each costs in invalidations, waits and cache-line
- * flushes, for 4K pages, 64K runs, 2M and 1G leaves.
+ * flushes, for 4K pages, 64K runs, 2M and 1G leaves; the floors (one
+ * register read, one queued invalidation and its wait, one page pin).
  */
 #include "arch/x86/mm.h"
 #include "bench/kernel/bench_costs.h"
@@ -36,5 +37,28 @@ KTEST_FULL(bench, test_bench_vtd_map_unmap_costs, KT_NEED_VTD | KT_NEED_EDU, KT_
 		    u->inv == VTD_INV_QI ? "queued" : "register", u->cm, u->coherent);
 	c.unit = u;
 	bench_map_unmap(e.d.dom, &c);
+	dma_edu_close(&e);
+}
+
+static void floor_reg_read(void *unit)
+{
+	vtd_readl(unit, VTD_FSTS_REG);
+}
+
+/* What an unmap of one page waits for: its IOTLB invalidation and the wait descriptor. */
+static int floor_inval(void *unit, struct iommu_domain *dom, u64 iova)
+{
+	return vtd_domain_flush(to_vtd_domain(dom), iova, iova + PAGE_SIZE - 1, true);
+}
+
+KTEST_FULL(bench, test_bench_vtd_floors, KT_NEED_VTD | KT_NEED_EDU, KT_NODEFAULT)
+{
+	struct bench_floor_ops ops = { .reg_read = floor_reg_read, .inval = floor_inval };
+	struct dma_edu e;
+
+	if (dma_edu_open(&e, 0))
+		return;
+	ops.unit = vtd_unit_of(&e.d);
+	bench_floors(e.d.dom, &ops);
 	dma_edu_close(&e);
 }

@@ -10,6 +10,8 @@
 #   busybox-static packages once). Work files go to $WORK (default build/linux-vfio).
 # Output: RESULT lines on stdout; the full guest console in $WORK/logs/.
 # `BENCH_LINUX=1 make bench` runs this beside our own figures (scripts/bench).
+# PREPARE_ONLY=1: build vmlinux and initramfs.cpio.gz in $WORK and stop (scripts/bench-compare
+# boots them itself, on the QEMU flags of our bench-vfio configuration).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 WORK=${WORK:-$HERE/../../build/linux-vfio}
@@ -54,6 +56,7 @@ for m in drivers/vfio/vfio.ko drivers/vfio/vfio_iommu_type1.ko drivers/vfio/vfio
     cp "$f" rootfs/lib/modules/
 done
 (cd rootfs && find . | cpio -o -H newc --quiet | gzip -1) > initramfs.cpio.gz
+[ -z "${PREPARE_ONLY:-}" ] || exit 0
 
 if [ "$ACCEL" = tcg ]; then
     MACH="q35,accel=tcg,kernel-irqchip=split"; CPU="max"

@@ -2,11 +2,18 @@
 /*
  * make bench, ring 3: VFIO type1 MAP_DMA/UNMAP_DMA through /dev/iommu's
  * compat container with the edu attached, the figures of Linux's own
- * bench/linux-vfio/bench.c, printed as "# RESULT name value unit" lines.
+ * bench/linux-vfio/bench.c (same names, same work: the physically
+ * contiguous runs of each buffer are counted through /proc/self/pagemap,
+ * and a scattered 1 GiB has every page its own run), printed as
+ * "# RESULT name value unit" lines. The same source runs on Linux 6.12
+ * (scripts/bench-compare) and on this kernel.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include "vfio_utils.h"
 
@@ -15,11 +22,17 @@
 #define N_WARM		2
 #define REPS_D		1
 #define BIG		(4UL << 20)
+#define N_SYSCALLS	20
+#define SCALE_AREAS	{ 16, 64, 256 }
+#define N_SCALE		10
 #else
 #define N_PAIRS		20000
 #define N_WARM		200
 #define REPS_D		20
 #define BIG		(1UL << 30)
+#define N_SYSCALLS	20000
+#define SCALE_AREAS	{ 1000, 64000, 1000000 }	/* type1's default dma_entry_limit is 65535 */
+#define N_SCALE		2000
 #endif
 #define N_D		256
 #define EDU_VENDOR	0x1234
@@ -231,10 +244,82 @@ static void distinct(void)
 	munmap(p, N_D * PAGE_SZ);
 }
 
-/* (b)/(c) BIG bytes of 4 KiB or 2 MiB pages: one MAP_DMA, one UNMAP_DMA. */
-static void big(const char *tag, int huge)
+/*
+ * Physically contiguous runs of [p, p + len), from /proc/self/pagemap
+ * (Linux: as root); -1 when it cannot be read.
+ */
+static long phys_runs(const uint8_t *p, size_t len)
 {
-	uint8_t *p = buffer(BIG, huge ? MAP_HUGETLB : 0);
+	static uint64_t ent[512];
+	uint64_t prev = 0;
+	long runs = 0;
+	int pm = open("/proc/self/pagemap", O_RDONLY);
+
+	if (pm < 0)
+		return -1;
+	for (size_t i = 0; i < len / PAGE_SZ; i += 512) {
+		size_t n = len / PAGE_SZ - i < 512 ? len / PAGE_SZ - i : 512;
+		off_t off = (off_t)(((uintptr_t)p / PAGE_SZ + i) * 8);
+
+		if (pread(pm, ent, n * 8, off) != (ssize_t)(n * 8)) {
+			runs = -1;
+			break;
+		}
+		for (size_t j = 0; j < n; j++) {
+			uint64_t pfn = ent[j] & ((1ULL << 55) - 1);
+
+			if (!(ent[j] >> 63) || !pfn) {
+				close(pm);
+				return -1;
+			}
+			runs += i + j == 0 || pfn != prev + 1;
+			prev = pfn;
+		}
+	}
+	close(pm);
+	return runs;
+}
+
+/*
+ * len bytes whose every page is its own physical run. A kernel that pages
+ * in on first touch (Linux) gets that from touching the pages top-down, as
+ * bench/linux-vfio/bench.c does; one that allocates at mmap time (ours)
+ * from mapping them one at a time, top-down, into a hole.
+ */
+static uint8_t *scattered(size_t len)
+{
+	uint8_t *p = map_anon(len, PROT_READ | PROT_WRITE, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_NOHUGEPAGE
+	madvise(p, len, MADV_NOHUGEPAGE);
+#endif
+	for (size_t off = len; off; off -= PAGE_SZ)
+		memset(p + off - PAGE_SZ, 0x11, PAGE_SZ);
+	if (phys_runs(p, len) == (long)(len / PAGE_SZ))
+		return p;
+	munmap(p, len);
+	for (size_t off = len; off; off -= PAGE_SZ) {
+		void *q = mmap(p + off - PAGE_SZ, PAGE_SZ, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+		if (q != p + off - PAGE_SZ) {
+			if (q != MAP_FAILED)
+				munmap(q, PAGE_SZ);
+			if (off < len)
+				munmap(p + off, len - off);
+			return NULL;
+		}
+		memset(q, 0x11, PAGE_SZ);
+	}
+	return p;
+}
+
+/* (b)/(c) BIG bytes of 4 KiB pages (contiguous as given, or scattered) or 2 MiB pages. */
+static void big(const char *tag, int huge, int scatter)
+{
+	uint8_t *p = scatter ? scattered(BIG) : buffer(BIG, huge ? MAP_HUGETLB : 0);
 	uint64_t t0, t1, t2, unmapped = 0;
 	char name[64];
 
@@ -243,6 +328,8 @@ static void big(const char *tag, int huge)
 		       huge ? "2 MiB" : "4 KiB");
 		return;
 	}
+	snprintf(name, sizeof(name), "%s_phys_runs", tag);
+	result(name, (uint64_t)phys_runs(p, BIG), 1, "runs");
 	t0 = now_ns();
 	ASSERT_EQ(0, map_dma(p, 0x40000000, BIG));
 	t1 = now_ns();
@@ -253,17 +340,77 @@ static void big(const char *tag, int huge)
 	result(name, t1 - t0, 1000000, "ms");
 	snprintf(name, sizeof(name), "%s_1g_unmap_ms", tag);
 	result(name, t2 - t1, 1000000, "ms");
+	snprintf(name, sizeof(name), "%s_1g_map_GiB_per_s", tag);
+	result(name, (uint64_t)BIG * 1000000000ULL >> 30, t1 - t0, "GiB/s");
 	munmap(p, BIG);
+}
+
+/*
+ * (e) Scale: a 4 KiB map+unmap pair at a fresh IOVA while the IOAS holds
+ * 1K, 64K and 1M other 4 KiB areas (one page mapped at consecutive IOVAs),
+ * e_<n>_areas_pair_us; growing with n no faster than log n is the aim.
+ * A kernel that refuses more areas (Linux 6.1's type1 stops at its
+ * dma_entry_limit) reports the levels it reached.
+ */
+static void scale(void)
+{
+	static const long levels[] = SCALE_AREAS;
+	const uint64_t base = 1ULL << 36, probe = 1ULL << 35;
+	uint8_t *p = buffer(PAGE_SZ, 0);
+	uint64_t unmapped = 0;
+	long have = 0;
+	char name[64];
+
+	ASSERT_TRUE(p != NULL);
+	for (size_t l = 0; l < sizeof(levels) / sizeof(levels[0]); l++) {
+		uint64_t t0;
+
+		for (; have < levels[l]; have++)
+			if (map_dma(p, base + (uint64_t)have * PAGE_SZ, PAGE_SZ))
+				break;
+		if (have < levels[l]) {
+			TH_LOG("INFO scale: %ld areas mapped, the next refused (errno %d)", have, errno);
+			break;
+		}
+		t0 = now_ns();
+		for (int i = 0; i < N_SCALE; i++) {
+			ASSERT_EQ(0, map_dma(p, probe, PAGE_SZ));
+			ASSERT_EQ(0, unmap_dma(probe, PAGE_SZ, NULL));
+		}
+		snprintf(name, sizeof(name), "e_%ld%s_areas_pair_us",
+			 levels[l] >= 1000000 ? levels[l] / 1000000 : levels[l] >= 1000 ?
+			 levels[l] / 1000 : levels[l],
+			 levels[l] >= 1000000 ? "m" : levels[l] >= 1000 ? "k" : "");
+		result(name, now_ns() - t0, (uint64_t)N_SCALE * 1000, "us");
+	}
+	if (have)
+		ASSERT_EQ(0, unmap_dma(base, (uint64_t)have * PAGE_SZ, &unmapped));
+	ASSERT_EQ((uint64_t)have * PAGE_SZ, unmapped);
+	munmap(p, PAGE_SZ);
+}
+
+/* The floor of every figure: one system call round trip from ring 3. */
+static void syscall_floor(void)
+{
+	uint64_t t0 = now_ns();
+
+	for (int i = 0; i < N_SYSCALLS; i++)
+		syscall(SYS_getpid);
+	result("floor_syscall_us", now_ns() - t0, (uint64_t)N_SYSCALLS * 1000, "us");
 }
 
 TEST(test_bench_vfio_type1_map_unmap)
 {
 	setup();
 	dma_check();
+	syscall_floor();
 	pairs();
 	distinct();
-	big("b_4k", 0);
-	big("c_2m", 1);
+	big("b_4k", 0, 0);
+	big("b_4k_scattered", 0, 1);
+	big("c_2m", 1, 0);
+	scale();
+	result("done", 1, 1, "bool");
 #ifdef QUICK
 	TH_LOG("INFO a quick round (make check): no figure above means anything");
 #endif

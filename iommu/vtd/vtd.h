@@ -178,6 +178,7 @@ struct vtd_qi {
 	u32 size;		/* descriptors in the ring: 256, or 128 of 256 bits */
 	bool dw;		/* 256-bit descriptors (IQA.DW, scalable mode) */
 	u32 tail;		/* next free slot */
+	u32 head_seen;		/* IQH as last read, or as a completed wait proves it */
 	volatile u32 *status;	/* wait descriptors write their sequence number here */
 	phys_addr_t status_pa;
 	u32 seq;		/* last sequence number used; never 0 */

@@ -213,11 +213,12 @@ static int domain_flush(struct vtd_domain *dom, u64 start, u64 last, bool ih, bo
 	spin_lock(&vtd_ctx_lock);	/* the units and devices dom is attached through */
 	for (int i = 0; i < vtd_nunits; i++) {
 		struct vtd_unit *u = vtd_units[i];
-		struct vtd_batch b = { .n = 0 };
+		struct vtd_batch b;	/* not zeroed whole: 256 bytes per flush */
 		int r;
 
 		if (!on_unit(dom, i))
 			continue;
+		b.n = 0;
 		flush_on_unit(u, &b, dom, start, last, ih, devtlb, &ret);
 		r = b.n ? vtd_batch_run(u, &b) : 0;
 		ret = ret ? ret : r;
@@ -260,6 +261,50 @@ static size_t vtd_unmap_pages(struct iommu_domain *d, unsigned long iova, size_t
 }
 
 /*
+ * Move a list of table pages without list_del: the nodes live in the pages,
+ * and list poison values would read as present entries to a stale walker.
+ */
+static void splice_tail(struct list_head *from, struct list_head *to)
+{
+	if (list_empty(from))
+		return;
+	from->next->prev = to->prev;
+	to->prev->next = from->next;
+	from->prev->next = to;
+	to->prev = from->prev;
+	INIT_LIST_HEAD(from);
+}
+
+/*
+ * Tables a large page replaced (vtd_pgtable_map) may sit in a walker's
+ * paging-structure cache: a domain-wide invalidation (not leaf-only), then
+ * they are freed; if it fails they wait with the other deferred pages.
+ * Rare: only where a large page goes over tables earlier unmaps kept.
+ */
+static int flush_stale_tables(struct vtd_domain *dom)
+{
+	struct list_head stale;
+	int ret;
+
+	/* unlocked look first: a map's own stale tables are seen by its own sync */
+	if (list_empty(&dom->pt.stale))
+		return 0;
+	spin_lock(&dom->pt_lock);
+	vtd_pgtable_take_stale(&dom->pt, &stale);
+	spin_unlock(&dom->pt_lock);
+	if (list_empty(&stale))
+		return 0;
+	ret = vtd_domain_flush(dom, 0, (1ULL << vtd_pgtable_width(dom->pt.levels)) - 1, false);
+	spin_lock(&dom->pt_lock);
+	if (ret)
+		splice_tail(&stale, &dom->deferred);
+	else
+		vtd_pgtable_free_list(&dom->pt, &stale);
+	spin_unlock(&dom->pt_lock);
+	return ret;
+}
+
+/*
  * CM=1: not-present -> present changes are invalidated too (RWBF: the write
  * buffer). The map may have linked new tables: not a leaf-only flush (IH 0).
  */
@@ -267,8 +312,10 @@ static int vtd_iotlb_sync_map(struct iommu_domain *d, unsigned long iova, size_t
 {
 	struct vtd_domain *dom = to_vtd_domain(d);
 	bool cm = false;
-	int ret = 0;
+	int ret = flush_stale_tables(dom);
 
+	if (ret)
+		return ret;
 	for (int i = 0; i < vtd_nunits; i++)
 		if (on_unit(dom, i) && vtd_units[i]->cm)
 			cm = true;
@@ -287,21 +334,6 @@ static int vtd_iotlb_sync_map(struct iommu_domain *d, unsigned long iova, size_t
 }
 
 /*
- * Move a list of table pages without list_del: the nodes live in the pages,
- * and list poison values would read as present entries to a stale walker.
- */
-static void splice_tail(struct list_head *from, struct list_head *to)
-{
-	if (list_empty(from))
-		return;
-	from->next->prev = to->prev;
-	to->prev->next = from->next;
-	from->prev->next = to;
-	to->prev = from->prev;
-	INIT_LIST_HEAD(from);
-}
-
-/*
  * The unmap is done only here: invalidate the gathered range on every unit,
  * wait, and only then free the emptied table pages. If the invalidation
  * failed the pages are not freed (a leak the tests report, never a
@@ -312,6 +344,7 @@ static void vtd_iotlb_sync(struct iommu_domain *d, struct iommu_iotlb_gather *g)
 	struct vtd_domain *dom = to_vtd_domain(d);
 	bool tables = !list_empty(&g->freelist);
 
+	flush_stale_tables(dom);	/* a failed map's leftovers, if any */
 	if (g->start <= g->end &&
 	    vtd_domain_flush(dom, g->start, g->end, !tables)) {
 		printk("vtd: invalidation failed: emptied table pages kept until the domain is freed\n");

@@ -2,7 +2,8 @@
 /*
  * VT-d page tables, second stage (spec 4.1 ch. 9.8, 3.7) and first stage
  * (9.7, 3.6): map/unmap with 4K/2M/1G leaves, lookup, second-stage dirty
- * bits, emptied tables freed after the flush, the PSI encoder. Pure logic
+ * bits, tables an unmap clears whole freed after the flush (others kept for
+ * the next map), the PSI encoder. Pure logic
  * (memory through vtd_table_*), so it builds hosted.
  */
 #include "iommu/vtd/vtd_pgtable.h"
@@ -120,6 +121,7 @@ int vtd_pgtable_init_fmt(struct vtd_pgtable *pt, enum vtd_pt_fmt fmt, int levels
 	pt->snoop = 0;
 	pt->flush = flush;
 	pt->ntables = 0;
+	INIT_LIST_HEAD(&pt->stale);
 	return table_new(pt, &pt->root) ? 0 : -ENOMEM;
 }
 
@@ -140,6 +142,10 @@ static void free_tree(struct vtd_pgtable *pt, phys_addr_t pa, int level)
 
 void vtd_pgtable_destroy(struct vtd_pgtable *pt)
 {
+	struct list_head stale;
+
+	vtd_pgtable_take_stale(pt, &stale);
+	vtd_pgtable_free_list(pt, &stale);
 	if (pt->root)
 		free_tree(pt, pt->root, pt->levels);
 	pt->root = 0;
@@ -211,6 +217,47 @@ static int walk_alloc(struct vtd_pgtable *pt, u64 iova, int level, u64 **out)
 	return 0;
 }
 
+/* Whether the tables below entry e of a table at 'level' map nothing at all. */
+static bool subtree_empty(u64 e, int level)
+{
+	const u64 *t = tva(e & VTD_PTE_ADDR);
+
+	for (int i = 0; i < VTD_PT_ENTRIES; i++) {
+		if (!t[i])
+			continue;
+		if (level == 2 || pte_leaf(t[i], level - 1) || !subtree_empty(t[i], level - 1))
+			return false;
+	}
+	return true;
+}
+
+/* Put the tables below e (children first) on pt->stale; they stay intact until freed. */
+static void make_stale(struct vtd_pgtable *pt, u64 e, int level)
+{
+	u64 *t = tva(e & VTD_PTE_ADDR);
+
+	for (int i = 0; level > 2 && i < VTD_PT_ENTRIES; i++)
+		if (t[i])
+			make_stale(pt, t[i], level - 1);
+	list_add_tail((struct list_head *)t, &pt->stale);
+}
+
+/*
+ * The slot of a large page at 'level' holds a table: take it (to
+ * pt->stale) when it maps nothing, so the large page can go there. A
+ * walker may have cached it: it is freed only after a full invalidation.
+ */
+static bool replace_empty_table(struct vtd_pgtable *pt, u64 *slot, int level)
+{
+	u64 e = *slot;
+
+	if (level == 1 || !pte_present(pt, e) || pte_leaf(e, level) || !subtree_empty(e, level))
+		return false;
+	WRITE_ONCE(*slot, 0);
+	make_stale(pt, e, level);
+	return true;
+}
+
 int vtd_pgtable_map(struct vtd_pgtable *pt, u64 iova, phys_addr_t pa, size_t pgsize,
 		    size_t count, int prot, size_t *mapped)
 {
@@ -237,7 +284,7 @@ int vtd_pgtable_map(struct vtd_pgtable *pt, u64 iova, phys_addr_t pa, size_t pgs
 		i = pt_index(iova, level);
 		n = min(count, (size_t)(VTD_PT_ENTRIES - i));
 		for (k = 0; k < n; k++) {
-			if (t[i + k])
+			if (t[i + k] && !replace_empty_table(pt, &t[i + k], level))
 				break;
 			WRITE_ONCE(t[i + k], (pa + k * pgsize) | bits);
 		}
@@ -252,14 +299,6 @@ int vtd_pgtable_map(struct vtd_pgtable *pt, u64 iova, phys_addr_t pa, size_t pgs
 	return 0;
 }
 
-static bool table_empty(const u64 *t)
-{
-	for (int i = 0; i < VTD_PT_ENTRIES; i++)
-		if (t[i])
-			return false;
-	return true;
-}
-
 struct unmap_walk {
 	u64 iova;		/* next address to unmap */
 	u64 last;		/* last address requested */
@@ -270,13 +309,15 @@ struct unmap_walk {
 /* Unmap from w->iova inside table t at level; false when stopped early. */
 static bool unmap_level(struct vtd_pgtable *pt, u64 *t, int level, struct unmap_walk *w)
 {
-	unsigned int i = pt_index(w->iova, level), first = i;
-	u64 sz = 1ULL << VTD_LEVEL_SHIFT(level);
+	unsigned int i = pt_index(w->iova, level), first = VTD_PT_ENTRIES, last = 0;
+	/* the leaves cleared here are gathered once, [leaves_from, leaves_to) */
+	u64 sz = 1ULL << VTD_LEVEL_SHIFT(level), leaves_from = 0, leaves_to = 0;
 	bool go = true;
 
 	for (; i < VTD_PT_ENTRIES && w->iova <= w->last && go; i++) {
 		u64 e = t[i];
 		u64 *child;
+		bool whole;
 
 		if (!pte_present(pt, e) || (pte_leaf(e, level) && (w->iova & (sz - 1)))) {
 			go = false;
@@ -284,20 +325,37 @@ static bool unmap_level(struct vtd_pgtable *pt, u64 *t, int level, struct unmap_
 		}
 		if (pte_leaf(e, level)) {
 			WRITE_ONCE(t[i], 0);
-			iommu_iotlb_gather_add_range(w->gather, w->iova, sz);
-			w->gather->pgsize = max(w->gather->pgsize, (size_t)sz);
+			first = min(first, i);
+			last = i;
+			if (leaves_to == leaves_from)
+				leaves_from = w->iova;
 			w->iova += sz;
 			w->done += sz;
+			leaves_to = w->iova;	/* tables between leaves add their own */
 			continue;
 		}
+		/*
+		 * A table goes only when this unmap clears all it translates (as
+		 * Linux's driver does): no scan for emptiness, and the tables a
+		 * 4K map/unmap pair needs stay for the next map.
+		 */
+		whole = !(w->iova & (sz - 1)) && w->last - w->iova >= sz - 1;
 		child = tva(e & VTD_PTE_ADDR);
 		go = unmap_level(pt, child, level - 1, w);
-		if (table_empty(child)) {
+		if (whole && go) {
 			WRITE_ONCE(t[i], 0);
+			first = min(first, i);
+			last = i;
 			list_add_tail((struct list_head *)child, &w->gather->freelist);
 		}
 	}
-	flush_entries(pt, &t[first], i - first);
+	if (leaves_to != leaves_from) {
+		iommu_iotlb_gather_add_range(w->gather, leaves_from, leaves_to - leaves_from);
+		w->gather->pgsize = max(w->gather->pgsize, (size_t)sz);
+	}
+	/* write back only the entries cleared here, not the ones walked through */
+	if (first <= last)
+		flush_entries(pt, &t[first], last - first + 1);
 	return go;
 }
 
@@ -315,18 +373,36 @@ size_t vtd_pgtable_unmap(struct vtd_pgtable *pt, u64 iova, size_t pgsize, size_t
 	return w.done;
 }
 
-int vtd_pgtable_free_gathered(struct vtd_pgtable *pt, struct iommu_iotlb_gather *gather)
+int vtd_pgtable_free_list(struct vtd_pgtable *pt, struct list_head *list)
 {
 	struct list_head *n, *next;
 	int freed = 0;
 
-	for (n = gather->freelist.next; n != &gather->freelist; n = next) {
+	for (n = list->next; n != list; n = next) {
 		next = n->next;
 		list_del(n);
 		table_put(pt, vtd_table_pa(n));
 		freed++;
 	}
 	return freed;
+}
+
+int vtd_pgtable_free_gathered(struct vtd_pgtable *pt, struct iommu_iotlb_gather *gather)
+{
+	return vtd_pgtable_free_list(pt, &gather->freelist);
+}
+
+/* list_splice without poisoning: the nodes live in the table pages (see above). */
+void vtd_pgtable_take_stale(struct vtd_pgtable *pt, struct list_head *list)
+{
+	INIT_LIST_HEAD(list);
+	if (list_empty(&pt->stale))
+		return;
+	list->next = pt->stale.next;
+	list->prev = pt->stale.prev;
+	list->next->prev = list;
+	list->prev->next = list;
+	INIT_LIST_HEAD(&pt->stale);
 }
 
 u64 vtd_pgtable_lookup(const struct vtd_pgtable *pt, u64 iova, size_t *pgsize)

@@ -50,6 +50,7 @@ struct vtd_pgtable {
 	u64 snoop;		/* VTD_PTE_SNP when IOMMU_CACHE maps snooped, else 0 */
 	bool flush;		/* clflush every store: the walker is not coherent */
 	long ntables;		/* table pages held, root included */
+	struct list_head stale;	/* empty tables a large page replaced: free after a flush */
 };
 
 /*
@@ -81,6 +82,9 @@ void vtd_pgtable_set_flush(struct vtd_pgtable *pt);
  * Map count pages of pgsize at iova -> pa with IOMMU_READ/WRITE prot.
  * *mapped: bytes mapped, also on failure. 0, -EINVAL (size/alignment/prot),
  * -ERANGE (beyond the width), -EEXIST (something is mapped there), -ENOMEM.
+ * A large page may replace tables that map nothing (kept by earlier
+ * unmaps): they go to pt->stale, and the caller must invalidate (not
+ * leaf-only) before vtd_pgtable_free_stale() frees them.
  */
 int vtd_pgtable_map(struct vtd_pgtable *pt, u64 iova, phys_addr_t pa, size_t pgsize,
 		    size_t count, int prot, size_t *mapped);
@@ -88,14 +92,20 @@ int vtd_pgtable_map(struct vtd_pgtable *pt, u64 iova, phys_addr_t pa, size_t pgs
  * Unmap leaves from iova up to pgsize * count bytes, stopping at the first
  * hole or at a large page that does not start at the address reached (it is
  * never split). A large page starting there goes whole, so the result may
- * exceed the request. Unmapped ranges and emptied table pages go to gather;
- * table pages are freed only by vtd_pgtable_free_gathered after the flush.
+ * exceed the request. Unmapped ranges go to gather, and so do the table
+ * pages of every range the unmap cleared whole; tables a partial unmap
+ * leaves empty stay for the next map (vtd_pgtable_destroy frees them).
+ * Table pages are freed only by vtd_pgtable_free_gathered after the flush.
  * Returns bytes unmapped.
  */
 size_t vtd_pgtable_unmap(struct vtd_pgtable *pt, u64 iova, size_t pgsize, size_t count,
 			 struct iommu_iotlb_gather *gather);
 /* Free the table pages an unmap gathered (call only after the invalidation completed). */
 int vtd_pgtable_free_gathered(struct vtd_pgtable *pt, struct iommu_iotlb_gather *gather);
+/* Move pt->stale's tables to list (caller holds what guards pt), to free after a flush. */
+void vtd_pgtable_take_stale(struct vtd_pgtable *pt, struct list_head *list);
+/* Free a list of table pages (taken from a gather or from pt->stale) after the flush. */
+int vtd_pgtable_free_list(struct vtd_pgtable *pt, struct list_head *list);
 /* Leaf entry for iova and its page size; 0 when unmapped. */
 u64 vtd_pgtable_lookup(const struct vtd_pgtable *pt, u64 iova, size_t *pgsize);
 /* Physical address iova translates to, 0 when unmapped. */

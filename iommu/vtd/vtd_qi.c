@@ -26,10 +26,17 @@ static u32 qi_head(struct vtd_unit *u)
 	return (u32)((vtd_readq(u, VTD_IQH_REG) & VTD_IQ_INDEX) >> qi_shift(u));
 }
 
-/* Free slots, keeping one empty so head == tail means idle. */
+/* Free slots as far as head_seen tells, keeping one empty so head == tail means idle. */
+static u32 qi_room(const struct vtd_unit *u)
+{
+	return (u->qi.head_seen - u->qi.tail - 1) & (u->qi.size - 1);
+}
+
+/* The same with IQH read again. */
 static u32 qi_free_slots(struct vtd_unit *u)
 {
-	return (qi_head(u) - u->qi.tail - 1) & (u->qi.size - 1);
+	u->qi.head_seen = qi_head(u);
+	return qi_room(u);
 }
 
 /* Slot i of the ring: two qwords, or four with 256-bit descriptors. */
@@ -60,6 +67,7 @@ int vtd_qi_enable(struct vtd_unit *u)
 	q->dw = u->sm;
 	q->size = q->dw ? VTD_QI_SIZE / 2 : VTD_QI_SIZE;
 	q->tail = 0;
+	q->head_seen = 0;
 	vtd_writeq(u, VTD_IQT_REG, 0);
 	vtd_writeq(u, VTD_IQA_REG, q->ring_pa | VTD_QI_QS | (q->dw ? VTD_IQA_DW : 0));
 	return vtd_gcmd(u, VTD_GCMD_QIE, 0, VTD_GSTS_QIES, true);
@@ -139,7 +147,8 @@ int vtd_qi_submit(struct vtd_unit *u, const struct vtd_desc *d, int n)
 
 	if (n < 0 || n + 1 >= (int)q->size || !q->ring)
 		return -EINVAL;
-	if (poll_timeout(qi_free_slots(u) >= (u32)n + 1, VTD_TIMEOUT_US))
+	/* every wait we saw complete freed the ring up to it: IQH is read only when that is not enough */
+	if (qi_room(u) < (u32)n + 1 && poll_timeout(qi_free_slots(u) >= (u32)n + 1, VTD_TIMEOUT_US))
 		return -ETIMEDOUT;
 	seq = ++q->seq ? q->seq : ++q->seq;	/* 0 is what a fresh status page holds */
 	wait.lo = VTD_DESC_WAIT | VTD_WAIT_SW | FIELD_PREP(VTD_WAIT_SDATA, seq);
@@ -150,13 +159,16 @@ int vtd_qi_submit(struct vtd_unit *u, const struct vtd_desc *d, int n)
 	qi_kick(u);
 	if (failpoint_hit())
 		return -ETIMEDOUT;	/* as if the wait never came back */
-	ret = poll_timeout(*q->status == seq ||
+	ret = *q->status == seq ? 0 :
+	      poll_timeout(*q->status == seq ||
 			   (vtd_readl(u, VTD_FSTS_REG) & (VTD_FSTS_IQE | VTD_FSTS_ITE | VTD_FSTS_ICE)),
 			   VTD_TIMEOUT_US);
 	if (ret)
 		return ret;
-	if (*q->status == seq)
+	if (*q->status == seq) {
+		q->head_seen = q->tail;	/* the unit fetched everything up to our wait */
 		return 0;
+	}
 	fsts = vtd_readl(u, VTD_FSTS_REG);
 	if (fsts & VTD_FSTS_IQE) {
 		qi_recover_iqe(u, &wait);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Hosted tests of the VT-d page tables and PSI encoder against the memory
- * model (tests/host/vtd_model.c): translations, large pages, freeing after
- * the flush, allocation failure, and what a non-coherent walker sees.
+ * model (tests/host/vtd_model.c): translations, large pages, tables kept
+ * for the next map or freed after the flush, allocation failure, and what
+ * a non-coherent walker sees.
  */
 #include <stdlib.h>
 #include "tests/host/vtd_model.h"
@@ -68,13 +69,19 @@ KTEST(vtd-pgtable, test_vtd_pgtable_map_4k_2m_1g)
 	       hw_maps(&pt, 0x80000000, 0x40000000, SZ_1G), "the walker sees all three in memory");
 	report(vtd_pgtable_iova_to_phys(&pt, 0x3000) == 0, "unmapped neighbour translates to 0");
 	report(unmap_sync(&pt, 0x1000, SZ_4K, 2, &freed) == 2 * SZ_4K, "4K pages unmapped");
-	report(freed == 2, "their level-1 and level-2 tables freed (%d)", freed);
-	report(unmap_sync(&pt, 0x40200000, SZ_2M, 1, &freed) == SZ_2M && freed == 1,
-	       "2M page unmapped, its level-2 table freed");
+	report(freed == 0, "their level-1 and level-2 tables stay for the next map (%d freed)",
+	       freed);
+	report(unmap_sync(&pt, 0x40200000, SZ_2M, 1, &freed) == SZ_2M && freed == 0,
+	       "2M page unmapped, its level-2 table kept");
 	report(unmap_sync(&pt, 0x80000000, SZ_1G, 1, &freed) == SZ_1G && freed == 0,
 	       "1G page unmapped from the root table");
-	report(pt.ntables == 1 && model_pages() == 1, "only the root is left");
+	report(pt.ntables == 4 && model_pages() == 4, "root and the three kept tables are left");
+	report(vtd_pgtable_map(&pt, 0, 0x10000000, SZ_4K, 512, RW, &mapped) == 0 &&
+	       pt.ntables == 4, "512 4K pages map into the kept level-1 table");
+	report(unmap_sync(&pt, 0, SZ_4K, 512, &freed) == SZ_2M && freed == 1 && pt.ntables == 3,
+	       "an unmap that clears a whole table frees it (after the flush)");
 	vtd_pgtable_destroy(&pt);
+	report(model_pages() == 0, "destroy frees every table");
 }
 
 KTEST(vtd-pgtable, test_vtd_pgtable_map_rejects_bad_requests)
@@ -102,7 +109,8 @@ KTEST(vtd-pgtable, test_vtd_pgtable_map_rejects_bad_requests)
 	       "2M over a live level-1 table -> EEXIST");
 	report(vtd_pgtable_iova_to_phys(&pt, 0x201000) == 0x1001000, "the old mapping is intact");
 	report(unmap_sync(&pt, 0x1fe000, SZ_4K, 6, &freed) == 6 * SZ_4K, "all 6 pages unmapped");
-	report(pt.ntables == 1, "tables freed");
+	report(pt.ntables == 4 && freed == 0, "their three tables kept for the next map (%ld)",
+	       pt.ntables);
 	vtd_pgtable_destroy(&pt);
 }
 
@@ -130,6 +138,33 @@ KTEST(vtd-pgtable, test_vtd_pgtable_superpage_after_4k_unmap)
 	       "old level-1 table freed after the flush");
 	report(hw_maps(&pt, 0x1ff000, 0x201ff000, SZ_2M), "still the large page afterwards");
 	report(vtd_pgtable_iova_to_phys(&pt, 0x200000) == 0x30000000, "the neighbour is intact");
+	vtd_pgtable_destroy(&pt);
+}
+
+/*
+ * One unmap over a 2M leaf, a table of 4K leaves, then a 2M leaf: the
+ * gathered range (what the IOTLB invalidation covers) spans all three.
+ * The level-2 leaves are gathered once per table, around the table
+ * between them.
+ */
+KTEST(vtd-pgtable, test_vtd_pgtable_unmap_gathers_every_leaf)
+{
+	struct vtd_pgtable pt;
+	struct iommu_iotlb_gather g;
+	size_t mapped;
+
+	model_reset();
+	vtd_pgtable_init(&pt, 3, ALL_SIZES, true);
+	vtd_pgtable_map(&pt, 0, 0x40000000, SZ_2M, 1, RW, &mapped);
+	vtd_pgtable_map(&pt, SZ_2M, 0x50000000, SZ_4K, 512, RW, &mapped);
+	vtd_pgtable_map(&pt, 2 * SZ_2M, 0x60000000, SZ_2M, 1, RW, &mapped);
+	iommu_iotlb_gather_init(&g);
+	report(vtd_pgtable_unmap(&pt, 0, SZ_4K, 3 * 512, &g) == 3 * SZ_2M,
+	       "2M leaf, 512 4K leaves, 2M leaf: all 6M unmapped");
+	report(g.start == 0 && g.end == 3 * SZ_2M - 1,
+	       "the gather covers [0, 6M): [%#lx, %#lx]", g.start, g.end);
+	report(g.pgsize == SZ_2M, "its largest page is 2M (%#zx)", g.pgsize);
+	vtd_pgtable_free_gathered(&pt, &g);
 	vtd_pgtable_destroy(&pt);
 }
 
@@ -200,7 +235,12 @@ KTEST(vtd-pgtable, test_vtd_pgtable_enomem_leaves_tree_unchanged)
 	report(vtd_pgtable_map(&pt, 0x8000000000ULL, 0x1000, SZ_4K, 1, RW, &mapped) == 0 &&
 	       pt.ntables == 4, "the same map succeeds afterwards with 3 new tables");
 	unmap_sync(&pt, 0x8000000000ULL, SZ_4K, 1, &freed);
-	report(freed == 3 && pt.ntables == 1, "and its unmap frees all three");
+	report(freed == 0 && pt.ntables == 4, "and its unmap keeps all three");
+	model_fail_nth(1);
+	report(vtd_pgtable_map(&pt, 0x8000000000ULL, 0x1000, SZ_4K, 1, RW, &mapped) == 0,
+	       "the next map there allocates nothing (it would have failed)");
+	model_fail_nth(0);
+	unmap_sync(&pt, 0x8000000000ULL, SZ_4K, 1, &freed);
 	vtd_pgtable_destroy(&pt);
 }
 
@@ -259,7 +299,8 @@ KTEST(vtd-pgtable, test_vtd_pgtable_levels_and_widths)
 		ok &= hw_maps(&pt, top, 0x1000, SZ_4K);
 		ok &= pt.ntables == rows[i].levels;
 		ok &= vtd_pgtable_map(&pt, top + SZ_4K, 0x1000, SZ_4K, 1, RW, &mapped) == -ERANGE;
-		ok &= unmap_sync(&pt, top, SZ_4K, 1, &freed) == SZ_4K && freed == rows[i].levels - 1;
+		ok &= unmap_sync(&pt, top, SZ_4K, 1, &freed) == SZ_4K && freed == 0;
+		ok &= pt.ntables == rows[i].levels;
 		vtd_pgtable_destroy(&pt);
 		report(ok, "%d levels: the last 4K below 2^%u maps through %d tables", rows[i].levels,
 		       rows[i].width, rows[i].levels);
@@ -305,8 +346,49 @@ KTEST(vtd-pgtable, test_vtd_pgtable_random_against_model)
 	for (int s = 0; s < SLOTS; s++)
 		if (m[s].n)
 			unmap_sync(&pt, m[s].iova, m[s].sz, m[s].n, &freed);
-	report(pt.ntables == 1 && model_dirty_lines() == 0,
-	       "after unmapping everything only the root is left, all written back");
+	{
+		struct list_head stale;	/* what a caller frees after its flush */
+
+		vtd_pgtable_take_stale(&pt, &stale);
+		vtd_pgtable_free_list(&pt, &stale);
+	}
+	report(model_dirty_lines() == 0, "after unmapping everything all is written back");
+	/* a 1G page goes over whatever tables the slot kept: they map nothing now */
+	for (int s = 0; s < SLOTS; s++) {
+		size_t mapped;
+
+		bad += vtd_pgtable_map(&pt, (u64)s << 36, 0, SZ_1G, 1, RW, &mapped) != 0;
+		bad += !hw_maps(&pt, ((u64)s << 36) + SZ_2M, SZ_2M, SZ_1G);
+	}
+	report(bad == 0, "a 1G page maps over every slot's kept tables (%d wrong)", bad);
+	vtd_pgtable_destroy(&pt);
+	report(model_pages() == 0, "destroy frees every table, replaced ones too");
+}
+
+KTEST(vtd-pgtable, test_vtd_pgtable_large_page_replaces_kept_table)
+{
+	struct vtd_pgtable pt;
+	struct list_head stale;
+	size_t mapped;
+	long before;
+	int freed;
+
+	model_reset();
+	vtd_pgtable_init(&pt, 3, ALL_SIZES, true);
+	vtd_pgtable_map(&pt, 0x5000, 0x1000, SZ_4K, 1, RW, &mapped);
+	vtd_pgtable_map(&pt, 0x200000, 0x2000, SZ_4K, 1, RW, &mapped);
+	unmap_sync(&pt, 0x5000, SZ_4K, 1, &freed);
+	before = model_pages();
+	report(vtd_pgtable_map(&pt, 0, 0x40000000, SZ_2M, 1, RW, &mapped) == 0,
+	       "a 2M page maps where an emptied level-1 table was kept");
+	report(hw_maps(&pt, 0x5000, 0x40005000, SZ_2M), "the walker sees the large page");
+	report(model_pages() == before, "the replaced table is not freed before a flush");
+	report(vtd_pgtable_map(&pt, 0x200000, 0x40000000, SZ_2M, 1, RW, &mapped) == -EEXIST,
+	       "a table that still maps a page is never replaced (EEXIST)");
+	report(vtd_pgtable_iova_to_phys(&pt, 0x200000) == 0x2000, "and that page stays");
+	vtd_pgtable_take_stale(&pt, &stale);
+	report(vtd_pgtable_free_list(&pt, &stale) == 1 && model_pages() == before - 1,
+	       "the replaced table is freed once the caller has flushed");
 	vtd_pgtable_destroy(&pt);
 }
 

@@ -365,3 +365,69 @@ KTEST_NEEDS(dma, test_dma_core_ir_only_unit_refuses_attach, KT_NEED_EDU)
 	iommufd_ctx_put(ictx);
 	t_close(fd);
 }
+
+/*
+ * The IOTLB invalidations each ioctl costs, counted at the unit: a map none
+ * (one under caching mode / NpCache, however many runs it has), an unmap
+ * one, and an unmap of 256 separately mapped pages one as well.
+ */
+KTEST_NEEDS(dma, test_dma_core_one_invalidation_per_call, NEEDS)
+{
+	enum { N = 256 };
+	struct core_edu c;
+	bool map_flushes;
+	long before;
+	u32 ioas, pt;
+	int per_map, bad = 0;
+	u8 *buf;
+
+	if (core_edu_open(&c, 0))
+		goto out;
+	if (dma_iotlb_invalidations(&c.d, &map_flushes) < 0) {
+		report_skip("no invalidation counter for %s", c.d.dev->ops->name);
+		goto out;
+	}
+	per_map = map_flushes ? 1 : 0;
+	ioas = pt = t_ioas(c.fd);
+	if (iommufd_device_attach(c.idev, &pt)) {
+		report(false, "attach to the IOAS");
+		goto out;
+	}
+	buf = t_buf(N * PAGE_SIZE);
+	before = dma_iotlb_invalidations(&c.d, &map_flushes);
+	bad += t_map_fixed(c.fd, ioas, buf, PAGE_SIZE, IOVA) != 0;
+	report(!bad && dma_iotlb_invalidations(&c.d, &map_flushes) - before == per_map,
+	       "a 4K map: %ld invalidations (%d)", dma_iotlb_invalidations(&c.d, &map_flushes) -
+	       before, per_map);
+	before = dma_iotlb_invalidations(&c.d, &map_flushes);
+	bad += t_unmap(c.fd, ioas, IOVA, PAGE_SIZE, NULL) != 0;
+	report(!bad && dma_iotlb_invalidations(&c.d, &map_flushes) - before == 1,
+	       "a 4K unmap: one invalidation");
+	before = dma_iotlb_invalidations(&c.d, &map_flushes);
+	for (int i = 0; i < N; i++)
+		bad += t_map_fixed(c.fd, ioas, buf + i * PAGE_SIZE, PAGE_SIZE,
+				   IOVA + (u64)i * PAGE_SIZE) != 0;
+	report(!bad && dma_iotlb_invalidations(&c.d, &map_flushes) - before == N * per_map,
+	       "%d separate 4K maps: %ld invalidations (%d)", N,
+	       dma_iotlb_invalidations(&c.d, &map_flushes) - before, N * per_map);
+	before = dma_iotlb_invalidations(&c.d, &map_flushes);
+	bad += t_unmap(c.fd, ioas, IOVA, N * PAGE_SIZE, NULL) != 0;
+	report(!bad && dma_iotlb_invalidations(&c.d, &map_flushes) - before == 1,
+	       "one unmap of the %d pages: one invalidation (%ld)", N,
+	       dma_iotlb_invalidations(&c.d, &map_flushes) - before);
+	/* large pages off: a run ends at every page, still one map call */
+	bad += t_option(c.fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_SET, ioas, &(u64){ 0 }) != 0;
+	before = dma_iotlb_invalidations(&c.d, &map_flushes);
+	bad += t_map_fixed(c.fd, ioas, buf, N * PAGE_SIZE, IOVA) != 0;
+	report(!bad && dma_iotlb_invalidations(&c.d, &map_flushes) - before == per_map,
+	       "a map of %d one-page runs: %ld invalidations (%d)", N,
+	       dma_iotlb_invalidations(&c.d, &map_flushes) - before, per_map);
+	before = dma_iotlb_invalidations(&c.d, &map_flushes);
+	bad += t_unmap(c.fd, ioas, IOVA, N * PAGE_SIZE, NULL) != 0;
+	report(!bad && dma_iotlb_invalidations(&c.d, &map_flushes) - before == 1,
+	       "and its unmap: one invalidation");
+	iommufd_device_detach(c.idev);
+	t_buf_free(buf, N * PAGE_SIZE);
+out:
+	core_edu_close(&c);
+}

@@ -6,7 +6,9 @@
 #include "tests/kernel/dma_util.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
+#include "iommu/amdvi/amdvi.h"
 #include "iommu/iommu_init.h"
+#include "iommu/vtd/vtd.h"
 #include "lib/err.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -235,6 +237,40 @@ bool dma_edu_high_iova(struct dma_edu *e)
 	known = ok;
 	e->edu.dma_mask = ok ? ~0ULL : EDU_DEFAULT_DMA_MASK;
 	return ok;
+}
+
+void dma_remap_reuses_tables(struct iommu_domain *dom, const u64 *iova, int n, phys_addr_t pa,
+			     int prot, long tables)
+{
+	long now;
+	int bad = 0;
+
+	for (int i = 0; i < n; i++)
+		bad += iommu_map(dom, iova[i], pa + 2 * (u64)i * PAGE_SIZE,
+				 (1 + i % 2) * PAGE_SIZE, prot) != 0;
+	now = dom->ops->table_pages(dom);
+	for (int i = 0; i < n; i++)
+		bad += iommu_unmap(dom, iova[i], (1 + i % 2) * PAGE_SIZE) != (1 + i % 2) * PAGE_SIZE;
+	report(bad == 0 && now == tables,
+	       "the same ranges mapped again hold the same %ld table pages (%ld): emptied ones "
+	       "were kept for reuse or freed", tables, now);
+}
+
+long dma_iotlb_invalidations(struct dma_dev *d, bool *map_flushes)
+{
+	if (d->dev->ops == &vtd_iommu_ops) {
+		struct vtd_unit *u = ((struct vtd_dev *)d->dev->iommu_priv)->unit;
+
+		*map_flushes = u->cm;
+		return (long)(u->st.iotlb_global + u->st.iotlb_dsi + u->st.iotlb_psi);
+	}
+	if (d->dev->ops == &amdvi_ops) {
+		struct amdvi_unit *u = ((struct amdvi_dev *)d->dev->iommu_priv)->unit;
+
+		*map_flushes = u->np_cache;
+		return (long)u->stats.cmds[AMDVI_CMD_INV_IOMMU_PAGES];
+	}
+	return -1;
 }
 
 struct pci_dev *dma_find_class(u32 cls)

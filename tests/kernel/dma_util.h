@@ -50,6 +50,23 @@ void dma_edu_close(struct dma_edu *e);
 int dma_edu_setup(struct dma_edu *e, struct dma_buf *b, unsigned int order);
 void dma_edu_teardown(struct dma_edu *e, struct dma_buf *b);
 
+/*
+ * Ranges i = 0..n-1 of (1 + i % 2) pages at iova[i] -> pa + 2 i pages, all
+ * unmapped now, held tables table pages when mapped: map them again and
+ * unmap them, reporting that the second time needs no more table pages
+ * (emptied tables were kept for reuse or freed, never leaked or grown).
+ */
+void dma_remap_reuses_tables(struct iommu_domain *dom, const u64 *iova, int n, phys_addr_t pa,
+			     int prot, long tables);
+
+/*
+ * IOTLB invalidations the unit behind d has issued so far (VT-d IOTLB
+ * descriptors or register invalidations, AMD-Vi INVALIDATE_IOMMU_PAGES),
+ * and in *map_flushes whether a map needs one too (VT-d caching mode,
+ * AMD-Vi NpCache). -1 for a driver the tests cannot count.
+ */
+long dma_iotlb_invalidations(struct dma_dev *d, bool *map_flushes);
+
 int dma_buf_alloc(struct dma_buf *b, unsigned int order);
 void dma_buf_free(struct dma_buf *b);
 
