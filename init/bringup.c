@@ -14,6 +14,7 @@
 #include "boot/bootinfo.h"
 #include "init/bringup.h"
 #include "iommu/bringup.h"
+#include "iommu/iommu.h"
 #include "iommu/iommu_init.h"
 #include "iommu/irq_remap.h"
 #include "lib/json.h"
@@ -221,6 +222,31 @@ static void fact_iommu_driver(struct json *j)
 		json_null(j);
 }
 
+static void count_translating(struct iommu_device *iommu, void *ctx)
+{
+	*(u64 *)ctx += !iommu->no_dma;
+}
+
+/* Units translating DMA, and why none does where a driver runs (IR-only units). */
+static void fact_dma_translation(struct json *j)
+{
+	u64 n = 0;
+
+	if (!iommu_driver_name()) {
+		json_null(j);
+		return;
+	}
+	iommu_for_each_unit(count_translating, &n);
+	json_obj(j);
+	json_ku64(j, "units", n);
+	json_key(j, "why_not");
+	if (iommu_no_dma_reason())
+		json_str(j, iommu_no_dma_reason());
+	else
+		json_null(j);
+	json_obj_end(j);
+}
+
 /*
  * Every fact of the report, in output order: rows with the same section
  * form one object. Add a fact with one row here and a function in its layer.
@@ -258,6 +284,7 @@ static const struct bringup_fact {
 	{ NULL, "acpi_tables", fact_acpi_tables },
 	{ NULL, "iommu_driver", fact_iommu_driver },
 	{ NULL, "interrupt_remapping", fact_irq_remap },
+	{ NULL, "dma_translation", fact_dma_translation },
 	{ NULL, "iommus", iommu_bringup_units },
 	{ NULL, "pci", iommu_bringup_pci },
 	{ NULL, "ranges", iommu_bringup_ranges },

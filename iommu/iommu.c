@@ -84,6 +84,19 @@ void iommu_for_each_unit(void (*fn)(struct iommu_device *iommu, void *ctx), void
 		fn(u, ctx);
 }
 
+const char *iommu_no_dma_reason(void)
+{
+	struct iommu_device *u;
+	const char *why = NULL;
+
+	list_for_each_entry(u, &units, node) {
+		if (!u->no_dma)
+			return NULL;
+		why = why ? why : u->no_dma;
+	}
+	return why;
+}
+
 struct iommu_domain *iommu_domain_alloc_paging(struct iommu_dev *dev)
 {
 	struct iommu_domain *d;

@@ -297,6 +297,11 @@ struct iommu_device {
 	const char *no_fault_log;
 	/* The same for interrupts remapping blocked (NULL: they are recorded). */
 	const char *no_intr_fault_log;
+	/*
+	 * Why the unit translates no DMA (NULL: it does): in use for
+	 * interrupt remapping only, it claims no device.
+	 */
+	const char *no_dma;
 	struct list_head node;	/* in the global unit list */
 };
 
@@ -328,6 +333,11 @@ void iommu_dev_unregister(struct iommu_dev *dev);
 struct iommu_dev *iommu_dev_get(int n);
 struct iommu_dev *iommu_dev_find(const char *name);
 void iommu_for_each_unit(void (*fn)(struct iommu_device *iommu, void *ctx), void *ctx);
+/*
+ * Units are registered yet none translates DMA: the first one's no_dma
+ * reason ("dmar0: ..."); NULL when some unit translates or none is there.
+ */
+const char *iommu_no_dma_reason(void);
 
 struct iommu_domain *iommu_domain_alloc_paging(struct iommu_dev *dev);
 void iommu_domain_free(struct iommu_domain *d);

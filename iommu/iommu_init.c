@@ -103,6 +103,8 @@ static void bind_pci(void)
 	}
 	if (active)
 		printk("# iommu: %d of %d PCI functions translated\n", claimed, n);
+	if (active && iommu_no_dma_reason())
+		printk("# iommu: no DMA translation (%s)\n", iommu_no_dma_reason());
 }
 
 struct iommu_dev *iommu_dev_of_pci(struct pci_dev *pdev)

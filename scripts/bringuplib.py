@@ -28,6 +28,7 @@ VTD_BASE, AMDVI_BASE = 0xfed90000, 0xfed80000
 VTD_CAP = 0x00d2008c22260206
 VTD_CAP_AW48 = 0x00d2008c222f0606
 VTD_CAP_CM = 1 << 7
+VTD_CAP_SAGAW = 0x1f << 8             # 0 with dma-translation=off: interrupt remapping only
 VTD_ECAP_TCG = 0xf00f4a
 VTD_ECAP_DT = 1 << 2
 VTD_ECAP_IR, VTD_ECAP_EIM, VTD_ECAP_MHMV = 1 << 3, 1 << 4, 0xf << 20
@@ -133,6 +134,8 @@ def vtd_expected(props):
     cap = VTD_CAP_AW48 if props.get("aw-bits") == "48" else VTD_CAP
     if props.get("caching-mode") == "on":
         cap |= VTD_CAP_CM
+    if props.get("dma-translation") == "off":
+        cap &= ~VTD_CAP_SAGAW
     ecap = VTD_ECAP_TCG
     if props.get("device-iotlb") == "on":
         ecap |= VTD_ECAP_DT
@@ -205,6 +208,11 @@ def _check_iommus(obj, extra, injected, staged=False):
             if (u.get("cap_decoded") or {}).get("mgaw") != (48 if vtd[0].get("aw-bits") == "48"
                                                             else 39):
                 p.append("dmar CAP decodes to MGAW %r" % (u.get("cap_decoded") or {}).get("mgaw"))
+            ir_only = vtd[0].get("dma-translation") == "off"
+            units_on = (obj.get("dma_translation") or {}).get("units")
+            if ir_only != (units_on == 0):
+                p.append("dma_translation %r with dma-translation=%s" %
+                         (obj.get("dma_translation"), "off" if ir_only else "on"))
         if u.get("kind") == "amdvi" and u.get("efr_mmio") != AMDVI_EFR:
             p.append("amdvi EFR %#x, the facts sheet says %#x" % (u.get("efr_mmio", 0), AMDVI_EFR))
         left_on = st.get("translation") or st.get("queued_invalidation") or \

@@ -12,7 +12,7 @@
 /* What a test needs from the machine; the environment answers ktest_env_has(). */
 enum {
 	KT_NEED_EDU = (1u << 0),	/* QEMU edu device present */
-	KT_NEED_IOMMU = (1u << 1),	/* some hardware IOMMU driver is active */
+	KT_NEED_IOMMU = (1u << 1),	/* a hardware IOMMU translates DMA (not IR only) */
 	KT_NEED_VTD = (1u << 2),	/* Intel VT-d active */
 	KT_NEED_AMDVI = (1u << 3),	/* AMD-Vi active */
 	KT_NEED_NVME = (1u << 4),

@@ -261,6 +261,14 @@ struct vtd_unit {
 	u64 fault_irqs;			/* fault events delivered */
 	bool took_over;			/* translation was on when we found it */
 	/*
+	 * No address width to translate with (CAP.SAGAW offers no 3-, 4- or
+	 * 5-level table; QEMU dma-translation=off): as Linux's ignored DRHD
+	 * the unit translates nothing (TE off, no root table, no device
+	 * claimed) and is used for interrupt remapping only.
+	 */
+	bool ir_only;
+	char no_dma[112];		/* iommu.no_dma for such a unit */
+	/*
 	 * QEMU 7.2 leaves a device on its pass-through fast path until a
 	 * context-cache invalidation, also in scalable mode where the
 	 * PASID entry says pass-through: a RID_PASID entry leaving PGTT=PT

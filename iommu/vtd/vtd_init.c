@@ -119,6 +119,33 @@ int vtd_unit_start(struct vtd_unit *u)
 	return ret;
 }
 
+/*
+ * A unit kept for interrupt remapping only (vtd_unit.ir_only): translation
+ * off as Linux leaves an ignored DRHD, PMRs off, our queue, our IRT.
+ */
+static int vtd_ir_only_start(struct vtd_unit *u)
+{
+	u32 gsts = vtd_readl(u, VTD_GSTS_REG);
+	int ret = vtd_quiesce(u, gsts);
+
+	if (!ret && (gsts & VTD_GSTS_TES))
+		ret = vtd_gcmd(u, 0, VTD_GCMD_TE, VTD_GSTS_TES, false);
+	if (!ret)
+		ret = vtd_qi_enable(u);
+	if (ret)
+		return ret;
+	if (vtd_fault_init(u))
+		printk("# vtd: %s: no fault interrupt vector, faults are polled only\n", u->name);
+	ret = vtd_ir_start(u);
+	if (ret == -EOPNOTSUPP) {
+		/* nothing of the unit would be used: leave it as it was */
+		vtd_fault_fini(u);
+		if (!vtd_qi_disable(u))
+			vtd_qi_free(u);
+	}
+	return ret;
+}
+
 static void vtd_print_caps(struct vtd_unit *u)
 {
 	struct regfield_warnings w = { .n = 0 };
@@ -134,6 +161,10 @@ static void vtd_print_caps(struct vtd_unit *u)
 	vtd_caps_check(u->cap, u->ecap, u->ver, &w);
 	for (int i = 0; i < w.n; i++)
 		printk("# vtd: %s warning: %s\n", u->name, w.msg[i]);
+	if (u->ir_only) {
+		printk("# vtd: %s\n", u->no_dma);
+		return;
+	}
 	printk("# vtd: %s uses %d-level tables (%u-bit MGAW), %s invalidation, %s, %s%s\n",
 	       u->name, u->levels, u->mgaw, u->inv == VTD_INV_QI ? "queued" : "register",
 	       u->coherent && u->pt_coherent ? "coherent" : !u->coherent && !u->pt_coherent ?
@@ -202,14 +233,25 @@ static int vtd_unit_caps(struct vtd_unit *u)
 	inv = vtd_choose_inval(u->ver, u->ecap,
 			       vtd_ecap_smts(u->ecap) && vtd_opt.sm && vtd_ecap_qi(u->ecap) ?
 			       1 : vtd_opt.qi);
-	if (u->levels < 0 || inv < 0)
+	if (inv < 0)
 		return -ENODEV;
 	u->inv = (enum vtd_inv_mode)inv;
+	if (u->levels < 0) {
+		/* Linux's alloc_iommu: no address width, no DMA translation */
+		if (!vtd_ecap_ir(u->ecap) || u->inv != VTD_INV_QI)
+			return -ENODEV;	/* and nothing else to use it for */
+		u->ir_only = true;
+		snprintf(u->no_dma, sizeof(u->no_dma),
+			 "%s: CAP.SAGAW %#llx offers no table depth: interrupt remapping only, "
+			 "no DMA translation",
+			 u->name, (unsigned long long)vtd_cap(u->cap, VTD_CAP_SAGAW));
+	}
 	if (vtd_opt.qi == 0 && u->inv == VTD_INV_QI)
 		printk("# vtd: %s: %s; using the queue\n", u->name,
 		       vtd_ver_major(u->ver) >= 6 ? "VT-d 6.x has no register invalidation" :
 		       "scalable mode invalidates through the queue only");
 	vtd_unit_sm_caps(u);
+	u->sm = u->sm && !u->ir_only;	/* no root table, 128-bit descriptors */
 	u->qemu_pt_quirk = u->sm && running_under_qemu();
 	u->qemu_svt_bus_quirk = running_under_qemu();
 	return 0;
@@ -244,26 +286,31 @@ static int vtd_unit_probe(const struct dmar_unit *du)
 	}
 	if (!ret) {
 		vtd_print_caps(u);
-		ret = vtd_ctx_init(u);
+		ret = u->ir_only ? vtd_ir_only_start(u) : vtd_ctx_init(u);
 	}
-	if (ret) {
+	if (ret == -EOPNOTSUPP && u->ir_only)
+		printk("# vtd: %s: interrupt remapping unavailable or off: nothing to use\n",
+		       u->name);
+	if (ret && (!u->ir_only || ret == -EOPNOTSUPP)) {
 		printk("# vtd: %s at %#llx not used (%d)\n", u->name,
 		       (unsigned long long)du->base, ret);
 		vtd_ctx_fini(u);
 		kfree(u);
 		return ret;
 	}
-	ret = vtd_unit_start(u);
+	if (!u->ir_only)
+		ret = vtd_unit_start(u);
 	if (ret) {
 		/* the unit may point at our tables already: keep them, never reuse them */
 		printk("# vtd: %s failed to start (%d); its tables stay allocated\n", u->name, ret);
 		return ret;
 	}
-	if (vtd_fault_init(u))
+	if (!u->ir_only && vtd_fault_init(u))
 		printk("# vtd: %s: no fault interrupt vector, faults are polled only\n", u->name);
-	ret = vtd_ir_start(u);
+	ret = u->ir_only ? 0 : vtd_ir_start(u);
 	if (ret && ret != -EOPNOTSUPP)
 		printk("# vtd: %s: interrupt remapping off (%d)\n", u->name, ret);
+	u->iommu.no_dma = u->ir_only ? u->no_dma : NULL;
 	if (running_under_qemu())
 		u->iommu.no_intr_fault_log =
 			"QEMU 7.2 drops a blocked interrupt without a fault record";
@@ -329,8 +376,8 @@ static int vtd_probe_device(struct iommu_dev *dev)
 	if (!pdev || dmar_dev_path(pdev, &path))
 		return -ENODEV;
 	u = vtd_unit_of_drhd(dmar_unit_for_dev(vtd_dmar, &path));
-	if (!u)
-		return -ENODEV;
+	if (!u || u->ir_only)
+		return -ENODEV;	/* IR-only: its DMA goes untranslated, as Linux's dummy */
 	vd = kzalloc(sizeof(*vd));
 	/* context tables live as long as the unit: made here, not by a test's attach */
 	if (!vd || vtd_ctx_table(u, (u8)(dev->rid >> 8))) {
@@ -422,7 +469,7 @@ struct iommu_ops vtd_iommu_ops = {
 
 /*
  * Start every usable unit of this machine's DMAR. Returns 0 when at least
- * one unit translates, -ENODEV without DMAR or units, -EINVAL for a rejected
+ * one unit is in use (translating, or remapping interrupts only), -ENODEV without DMAR or units, -EINVAL for a rejected
  * table (acpi_live printed why).
  */
 int vtd_init(void)
@@ -451,7 +498,7 @@ int vtd_init(void)
 			irq_remap_register(&vtd_irq_remap_ops);
 	vtd_iommu_ops.identity_domain = &vtd_identity_domain.domain;
 	for (int i = 0; i < vtd_nunits; i++)
-		if (!vtd_ecap_pt(vtd_units[i]->ecap))
+		if (!vtd_units[i]->ir_only && !vtd_ecap_pt(vtd_units[i]->ecap))
 			vtd_iommu_ops.identity_domain = NULL;	/* pass-through needs ECAP.PT */
 	return 0;
 }

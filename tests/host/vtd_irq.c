@@ -12,6 +12,7 @@
 #include "iommu/irq_remap.h"
 #include "iommu/vtd/vtd.h"
 #include "lib/bitmap.h"
+#include "lib/err.h"
 #include "lib/errno.h"
 #include "lib/failpoint.h"
 #include "tests/host/vtd_hw.h"
@@ -100,6 +101,67 @@ KTEST(vtd-ir, test_vtd_ir_started_with_its_table)
 		goto out;
 	report(!vtd_units[0]->ir.on && !(vtd_readl(vtd_units[0], VTD_GSTS_REG) & VTD_GSTS_IRES) &&
 	       !irq_remap_ops(), "intremap=off: remapping stays off");
+out:
+	ir_down();
+}
+
+/*
+ * A unit with CAP.SAGAW=0 (no table depth; QEMU's dma-translation=off) is
+ * kept for interrupt remapping only, as Linux keeps such a DRHD: TE and
+ * the root table stay off, its devices are claimed by no unit (ENODEV),
+ * their interrupts are remapped; the other units translate as before.
+ */
+KTEST(vtd-ir, test_vtd_ir_only_unit_without_address_width)
+{
+	u64 cap[VTD_RIG_UNITS] = { CAP_E5 & ~GENMASK_ULL(12, 8), CAP_E5, CAP_E5, CAP_E5 };
+	u64 ecap[VTD_RIG_UNITS] = { ECAP_E5, ECAP_E5, ECAP_E5, ECAP_E5 };
+	struct iommu_dev *dev;
+	struct iommu_domain *dom;
+	struct irq_remap_entry e;
+	struct irq_source s;
+	struct irq_msg msg;
+	struct vtd_unit *u;
+	u32 gsts;
+
+	if (!vtd_rig_up_mixed(0x10, cap, ecap, ""))
+		goto out;
+	u = vtd_units[0];
+	gsts = vtd_readl(u, VTD_GSTS_REG);
+	report(u->ir_only && !vtd_units[1]->ir_only && u->iommu.no_dma &&
+	       strstr(u->iommu.no_dma, "interrupt remapping only"),
+	       "dmar0 is interrupt remapping only, dmar1 is not (%s)", u->iommu.no_dma);
+	report(!(gsts & (VTD_GSTS_TES | VTD_GSTS_RTPS)) && !u->root &&
+	       (gsts & (VTD_GSTS_QIES | VTD_GSTS_IRES)) == (VTD_GSTS_QIES | VTD_GSTS_IRES) &&
+	       u->ir.on, "dmar0: translation and root table off, queue and remapping on (GSTS %#x)",
+	       gsts);
+	report(vtd_readl(vtd_units[1], VTD_GSTS_REG) & VTD_GSTS_TES, "dmar1 translates");
+	dev = &vtd_rig->dev[EP40];
+	report(!dev->iommu_priv && vtd_iommu_ops.probe_device(dev) == -ENODEV && !dev->iommu_priv,
+	       "%s behind dmar0: probe refused with ENODEV, no per-device state", dev->name);
+	dom = iommu_domain_alloc_paging(dev);
+	report(PTR_ERR(dom) == -ENODEV, "a paging domain for it fails with ENODEV (%ld)",
+	       IS_ERR(dom) ? PTR_ERR(dom) : 0L);
+	report(vtd_rig_vd_of(EP80) && !iommu_no_dma_reason(),
+	       "%s behind dmar1 is claimed; DMA translation is not off as a whole",
+	       vtd_rig->dev[EP80].name);
+	report(vtd_iommu_ops.identity_domain, "the IR-only unit does not withdraw pass-through");
+	s = pci_src(EP40);
+	if (entry_for(&s, &e, 3, 0x41, &msg)) {
+		report(e.unit == u && arrives(vtd_hw_interrupt(hw_of(&e), s.rid, msg.addr, msg.data),
+					      3, 0x41), "%04x's MSI remapped by dmar0", s.rid);
+		vtd_irq_remap_ops.free(&e);
+	}
+	report(vtd_rig_violations() == 0, "no rule of the programming model broken");
+	vtd_rig_down();
+	/* every unit without an address width: the driver runs for remapping alone */
+	for (int i = 0; i < VTD_RIG_UNITS; i++)
+		cap[i] = cap[0];
+	if (!vtd_rig_up_mixed(0x10, cap, ecap, ""))
+		goto out;
+	report(iommu_no_dma_reason() && strstr(iommu_no_dma_reason(), "dmar") &&
+	       irq_remap_ops() == &vtd_irq_remap_ops,
+	       "no unit translates (%s); remapping by vtd", iommu_no_dma_reason());
+	report(vtd_rig_violations() == 0, "no rule of the programming model broken");
 out:
 	ir_down();
 }

@@ -79,7 +79,9 @@ static bool rig_up(u32 ver, const u64 *cap, const u64 *ecap, const char *cmdline
 		d->bus_priv = p;
 		d->dma_mask = ~0ULL;
 		iommu_dev_register(d);
-		if (!vtd_rig_devs[i].bridge && vtd_iommu_ops.probe_device(d))
+		/* a unit kept for interrupt remapping only claims no device */
+		if (!vtd_rig_devs[i].bridge && vtd_iommu_ops.probe_device(d) &&
+		    !(vtd_rig_devs[i].unit < vtd_nunits && vtd_units[vtd_rig_devs[i].unit]->ir_only))
 			report(false, "%s probed", d->name);
 	}
 	return vtd_nunits == VTD_RIG_UNITS;

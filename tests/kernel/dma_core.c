@@ -328,6 +328,45 @@ next:
 }
 
 /*
+ * A unit kept for interrupt remapping only (CAP.SAGAW=0, vtd-ir-only)
+ * claims no device: binding an edu behind it and a paging domain for it
+ * fail with ENODEV, as for a device no IOMMU covers.
+ */
+KTEST_NEEDS(dma, test_dma_core_ir_only_unit_refuses_attach, KT_NEED_EDU)
+{
+	const char *why = iommu_no_dma_reason();
+	struct pci_dev *p = pci_find(EDU_VENDOR, EDU_DEVICE, 0);
+	struct iommu_dev *dev = iommu_dev_of_pci(p);
+	struct iommufd_device *idev;
+	struct iommu_domain *dom;
+	struct iommufd_ctx *ictx;
+	u32 id = 0;
+	int fd;
+
+	if (!why || !dev) {
+		report_skip("no unit here remaps interrupts only (vtd-ir-only has one)");
+		return;
+	}
+	report(!dev->ops && !dev->iommu && !dev->iommu_priv, "%s claimed by no unit (%s)",
+	       p->name, why);
+	fd = t_open();
+	ictx = t_ctx(fd);
+	iommufd_ctx_get(ictx);
+	idev = iommufd_device_bind(ictx, dev, &id);
+	report(PTR_ERR(idev) == -ENODEV, "binding it to /dev/iommu fails with ENODEV (%ld)",
+	       IS_ERR(idev) ? PTR_ERR(idev) : 0L);
+	if (!IS_ERR(idev))
+		iommufd_device_unbind(idev);
+	dom = iommu_domain_alloc_paging(dev);
+	report(PTR_ERR(dom) == -ENODEV, "a paging domain for it fails with ENODEV (%ld)",
+	       IS_ERR(dom) ? PTR_ERR(dom) : 0L);
+	if (!IS_ERR(dom))
+		iommu_domain_free(dom);
+	iommufd_ctx_put(ictx);
+	t_close(fd);
+}
+
+/*
  * The IOTLB invalidations each ioctl costs, counted at the unit: a map none
  * (one under caching mode / NpCache, however many runs it has), an unmap
  * one, and an unmap of 256 separately mapped pages one as well.

@@ -23,7 +23,10 @@ int dma_dev_open(struct dma_dev *d, struct pci_dev *pdev)
 	d->pdev = pdev;
 	d->dev = iommu_dev_of_pci(pdev);
 	if (!d->dev || !d->dev->ops) {
-		report_skip("%s is not translated by an IOMMU", pdev->name);
+		const char *why = iommu_no_dma_reason();
+
+		report_skip("%s is not translated by an IOMMU%s%s", pdev->name, why ? ": " : "",
+			    why ? why : "");
 		return -ENODEV;
 	}
 	d->dom = iommu_domain_alloc_paging(d->dev);

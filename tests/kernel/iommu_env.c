@@ -33,8 +33,9 @@ static bool iommu_env_has(unsigned int need, const char **why)
 {
 	switch (need) {
 	case KT_NEED_IOMMU:
-		*why = "no hardware IOMMU driver is running";
-		return iommu_driver_name() != NULL;
+		*why = iommu_driver_name() && iommu_no_dma_reason() ? iommu_no_dma_reason() :
+		       "no hardware IOMMU driver is running";
+		return iommu_driver_name() != NULL && !iommu_no_dma_reason();
 	case KT_NEED_VTD:
 		*why = "Intel VT-d is not the active IOMMU";
 		return driver_is("vtd");
