@@ -156,6 +156,7 @@ suites-lib += tests/kernel/lib_list.o
 suites-lib += tests/kernel/lib_itree.o
 suites-lib += tests/kernel/lib_idtable.o
 suites-lib += tests/kernel/platform_bootinfo.o
+suites-lib += tests/kernel/runner_checks.o
 # core, abi and fault-inject suites (kernel and build/host/test-core)
 suites-core += tests/kernel/core_util.o
 suites-core += tests/kernel/core_objects.o

@@ -3,12 +3,16 @@
  * libiommufd-host.so: LD_PRELOAD it and an unmodified Linux program's
  * open("/dev/iommu"), ioctl and close on such fds are served by the core;
  * every other call goes to libc. Our fds are real eventfds as placeholders.
+ * A warning of the core (lib/warn.h) fails the program: its harness reads
+ * iommufd_host_warnings() after each test, and the exit status turns to 1.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 #include "lib/platform.h"
@@ -61,10 +65,33 @@ static const struct sim_fd_allocator placeholders = {
 	.free = placeholder_free,
 };
 
+/* Warnings the core printed in this process (for tests/user/lib/harness.c). */
+unsigned long iommufd_host_warnings(void);
+
+unsigned long iommufd_host_warnings(void)
+{
+	return plat_warn_count();
+}
+
+/* A program that ends well after the core warned still fails. */
+static void warned_exit(int status, void *arg)
+{
+	unsigned long n = plat_warn_count();
+
+	if (!n)
+		return;
+	fflush(NULL);
+	fprintf(stderr, "libiommufd-host.so: %lu warning(s) from the core (above): exit status 1\n",
+		n);
+	if (!status)
+		_exit(1);
+}
+
 static void __attribute__((constructor)) preload_init(void)
 {
 	sim_set_fd_allocator(&placeholders);
 	host_use_rlimit();
+	on_exit(warned_exit, NULL);
 }
 
 /* The fortified entry points have no prototype outside bits/fcntl2.h. */

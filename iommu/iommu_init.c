@@ -13,6 +13,7 @@
 #include "arch/x86/pci.h"
 #include "lib/alloc.h"
 #include "lib/string.h"
+#include "lib/warn.h"
 
 static const struct iommu_driver_entry {
 	const char *name;	/* iommu= value */
@@ -57,7 +58,7 @@ static void start_driver(void)
 			printk("# iommu: %s driver started\n", d->name);
 			return;
 		}
-		printk("# iommu: %s driver not started (%d)\n", d->name, ret);
+		plat_warn("iommu: %s driver not started (%d)", d->name, ret);
 	}
 	printk("# iommu: no hardware IOMMU driver running\n");
 }

@@ -222,6 +222,9 @@ static long unexpected_warnings(void)
 
 KTEST_COUNTER(warnings, unexpected_warnings);
 
+/* Warnings before the first test (boot, driver start): the first test fails. */
+static long early_warnings;
+
 static int read_counters(long *v)
 {
 	int n = 0;
@@ -261,8 +264,15 @@ static int run_one(const struct ktest *t)
 	n = read_counters(before);
 	crash = ktest_env_protected_call(t->fn);
 	cur.nprefix = 0;
-	if (crash) {
+	if (crash)
 		report(false, "test crashed (trap vector %d), see the dump above", crash - 1);
+	/* a test that checked nothing and did not skip proves nothing */
+	if (!cur.checks && !cur.skipped)
+		report(false, "the test made no checks (report() never called, no skip)");
+	if (early_warnings) {
+		report(false, "%ld warning(s) before the first test (boot, driver start: above)",
+		       early_warnings);
+		early_warnings = 0;
 	}
 	ktest_env_after_test(t);
 	read_counters(after);
@@ -285,9 +295,13 @@ int ktest_run_one(const struct ktest *t)
 	__typeof__(cur) saved = cur;
 	int r;
 
+	long warned = unexpected_warnings();
+
 	depth++;
 	r = run_one(t);
 	if (depth > 1) {
+		/* a nested test's warnings were its own (it failed for them) */
+		expected_warnings += unexpected_warnings() - warned;
 		saved.verbose = cur.verbose;
 		saved.rng = cur.rng;
 		cur = saved;
@@ -410,6 +424,7 @@ struct ktest_totals ktest_run_all(const struct ktest_opts *o)
 			kt_print("%s %s\n", sel[i]->suite, sel[i]->name);
 		return tot;
 	}
+	early_warnings = unexpected_warnings();
 	kt_print("\nKTAP version 1\n1..%u\n", nsuites * cur.loops);
 	kt_print("# seed=%llu loops=%u tests=%d\n", (unsigned long long)cur.seed,
 		 cur.loops, n);

@@ -217,7 +217,7 @@ void plat_warn(const char *fmt, ...)
 	va_list ap;
 
 	__atomic_fetch_add(&warnings, 1, __ATOMIC_RELAXED);
-	fprintf(stderr, "    # iommufd WARNING: ");
+	fprintf(stderr, "    # WARNING: ");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

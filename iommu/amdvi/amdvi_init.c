@@ -17,6 +17,7 @@
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "lib/warn.h"
 
 #define STOP_TIMEOUT_US	100000
 
@@ -118,7 +119,7 @@ int amdvi_unit_enable(struct amdvi_unit *u)
 		       (unsigned long long)amdvi_readq(u, AMDVI_CONTROL));
 	}
 	if (unit_quiesce(u))
-		printk("# %s: did not stop within %d us\n", u->name, STOP_TIMEOUT_US);
+		plat_warn("%s: did not stop within %d us", u->name, STOP_TIMEOUT_US);
 	if ((!u->devtab && (ret = amdvi_devtab_init(u))) ||
 	    (!u->cmdbuf && (ret = amdvi_cmd_init(u))) ||
 	    (!u->evtlog && (ret = amdvi_event_init(u))))
@@ -299,7 +300,7 @@ int amdvi_init(void)
 			continue;
 		ret = amdvi_unit_enable(u);
 		if (ret) {
-			printk("# %s: not enabled: %d\n", u->name, ret);
+			plat_warn("%s: not enabled: %d", u->name, ret);
 			kfree(u);
 			continue;
 		}

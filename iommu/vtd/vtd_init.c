@@ -19,6 +19,7 @@
 #include "lib/failpoint.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "lib/warn.h"
 
 struct vtd_options vtd_opt = { .qi = -1, .superpages = true, .ats = true };
 struct vtd_unit *vtd_units[VTD_MAX_UNITS];
@@ -197,8 +198,8 @@ static int vtd_unit_probe(const struct dmar_unit *du)
 		ret = vtd_ctx_init(u);
 	}
 	if (ret) {
-		printk("# vtd: %s at %#llx not used (%d)\n", u->name,
-		       (unsigned long long)du->base, ret);
+		plat_warn("vtd: %s at %#llx not used (%d)", u->name,
+			  (unsigned long long)du->base, ret);
 		vtd_ctx_fini(u);
 		kfree(u);
 		return ret;
@@ -206,7 +207,7 @@ static int vtd_unit_probe(const struct dmar_unit *du)
 	ret = vtd_unit_start(u);
 	if (ret) {
 		/* the unit may point at our tables already: keep them, never reuse them */
-		printk("# vtd: %s failed to start (%d); its tables stay allocated\n", u->name, ret);
+		plat_warn("vtd: %s failed to start (%d); its tables stay allocated", u->name, ret);
 		return ret;
 	}
 	if (vtd_fault_init(u))
