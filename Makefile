@@ -62,6 +62,7 @@ arch-x86 += arch/x86/uaccess.o
 # the hosted twin of arch/x86 (an archive: a program takes what it calls)
 arch-host += arch/host/kmalloc.o
 arch-host += arch/host/platform.o
+arch-host += arch/host/umem.o
 arch-host += arch/host/pmm.o
 arch-host += arch/host/kpt.o
 arch-host += arch/host/console.o
@@ -379,7 +380,7 @@ USER_HOST_PROGS := $(patsubst %,$(HB)/user-%,$(user-progs) bench_map) \
 	$(patsubst %,$(HB)/test-user-%,$(user-hosted))
 
 HOST_TESTS := $(filter $(HB)/test-%,$(HOST_PROGRAMS)) $(HB)/test-bench-iommufd $(HB)/test-ktap \
-	$(HB)/test-layers
+	$(HB)/test-layers $(HB)/test-failpoints
 HOST_TOOLS := $(HB)/iommu-acpi $(HB)/iommu-caps
 HOST_LIBS := $(HB)/libiommufd-host.so
 
@@ -488,6 +489,13 @@ $(HB)/test-layers: scripts/check-layers
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)printf '#!/bin/sh\n# scripts/check-layers: includes and calls follow docs/DESIGN.md\nexec $(PYTHON) "$$(dirname "$$0")/../../scripts/check-layers"\n' > $@
+	$(Q)chmod +x $@
+
+# every allocation and hardware wait behind a fail point (lib/failpoint.h)
+$(HB)/test-failpoints: scripts/check-failpoints
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)printf '#!/bin/sh\n# scripts/check-failpoints: every allocation and wait can be made to fail\nexec $(PYTHON) "$$(dirname "$$0")/../../scripts/check-failpoints"\n' > $@
 	$(Q)chmod +x $@
 
 $(HB)/test-bench-iommufd: $(HB)/san/bench-iommufd

@@ -8,6 +8,7 @@
 #include "core/iommufd.h"
 #include "lib/alloc.h"
 #include "lib/errno.h"
+#include "lib/failpoint.h"
 #include "lib/idtable.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
@@ -78,7 +79,7 @@ static struct sim_node *find_node(const char *path)
 
 struct sim_file *sim_file_alloc(const struct sim_file_ops *ops, void *private_data)
 {
-	struct sim_file *f = kzalloc(sizeof(*f));
+	struct sim_file *f = failable(kzalloc(sizeof(*f)));
 
 	if (!f)
 		return NULL;
@@ -257,7 +258,7 @@ void sim_set_fd_allocator(const struct sim_fd_allocator *a)
 
 struct sim_fdtable *sim_fdtable_alloc(void)
 {
-	return kzalloc(sizeof(struct sim_fdtable));
+	return failable(kzalloc(sizeof(struct sim_fdtable)));
 }
 
 void sim_fdtable_free(struct sim_fdtable *t)
@@ -316,7 +317,7 @@ static const struct sim_file_ops anon_fops = {
  */
 static int anon_fd_reserve(void)
 {
-	struct anon_file *a = kzalloc(sizeof(*a));
+	struct anon_file *a = failable(kzalloc(sizeof(*a)));
 	struct sim_file *f = a ? sim_file_alloc(NULL, a) : NULL;
 	int fd;
 

@@ -18,6 +18,7 @@
 #include "lib/alloc.h"
 #include "lib/err.h"
 #include "lib/errno.h"
+#include "lib/failpoint.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
@@ -373,7 +374,7 @@ static int vfio_fops_mmap(struct sim_file *f, u64 off, u64 len, phys_addr_t *pa)
 
 static int vfio_fops_open(struct sim_file *f, struct sim_node *node)
 {
-	struct vfio_file *vf = kzalloc(sizeof(*vf));
+	struct vfio_file *vf = failable(kzalloc(sizeof(*vf)));
 
 	if (!vf)
 		return -ENOMEM;

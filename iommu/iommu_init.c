@@ -12,6 +12,7 @@
 #include "arch/x86/console.h"
 #include "arch/x86/pci.h"
 #include "lib/alloc.h"
+#include "lib/failpoint.h"
 #include "lib/string.h"
 #include "lib/warn.h"
 
@@ -87,7 +88,7 @@ static void bind_pci(void)
 
 		if (pdev->is_bridge)
 			continue;
-		c.dev = kzalloc(sizeof(*c.dev));
+		c.dev = failable(kzalloc(sizeof(*c.dev)));
 		if (!c.dev)
 			break;
 		c.dev->name = pdev->name;

@@ -19,7 +19,7 @@ struct pci_dev;
 /* QEMU's default dma_mask property: 28 bits; IOVAs above it wrap. */
 #define EDU_DEFAULT_DMA_MASK 0x0fffffffULL
 /* The DMA fires 100 ms of virtual time after the command. */
-#define EDU_DMA_TIMEOUT_US 2000000
+#define EDU_DMA_TIMEOUT_US 10000000
 
 struct edu {
 	struct pci_dev *pdev;

@@ -14,6 +14,7 @@
 #include "arch/x86/uaccess.h"
 #include "arch/x86/x86.h"
 #include "lib/errno.h"
+#include "lib/failpoint.h"
 #include "lib/string.h"
 
 #define KSTACK_ORDER	2		/* 16 KiB per process */
@@ -283,7 +284,7 @@ int proc_run(struct proc *p, const void *image, size_t size)
 		return -EBUSY;
 	p->pid = ++last_pid;
 	p->uvm = uvm_create();
-	p->kstack = page_alloc_va(KSTACK_ORDER);
+	p->kstack = failable(page_alloc_va(KSTACK_ORDER));
 	ret = -ENOMEM;
 	if (!p->uvm || !p->kstack)
 		goto out;

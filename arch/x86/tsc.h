@@ -6,6 +6,7 @@
 #ifndef ARCH_X86_TSC_H
 #define ARCH_X86_TSC_H
 
+#include "lib/failpoint.h"
 #include "lib/types.h"
 
 void tsc_calibrate(void);
@@ -24,13 +25,17 @@ bool deadline_passed(deadline_t d);
 
 /*
  * Poll cond until true or timeout_us elapse; evaluates to 0 or -ETIMEDOUT.
- * Every wait on hardware in the kernel goes through this (no endless loops).
+ * Every wait on hardware in the kernel goes through this (no endless loops,
+ * scripts/check-failpoints), and each passes the fail point: an armed one
+ * times out at once, as if the hardware never answered.
  */
 #define poll_timeout(cond, timeout_us)                                     \
 	({                                                                 \
 		deadline_t __d = deadline_in_us(timeout_us);               \
 		int __r = -ETIMEDOUT;                                      \
 		for (;;) {                                                 \
+			if (failpoint_hit())                               \
+				break;                                     \
 			if (cond) {                                        \
 				__r = 0;                                   \
 				break;                                     \

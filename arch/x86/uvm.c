@@ -10,6 +10,7 @@
 #include "arch/x86/mm.h"
 #include "arch/x86/x86.h"
 #include "lib/errno.h"
+#include "lib/failpoint.h"
 #include "lib/string.h"
 
 #define KERNEL_SLOT	256	/* PML4 entries from here on are the kernel's */
@@ -54,7 +55,7 @@ static u64 *walk(struct uvm *m, u64 va, int level, bool alloc)
 		u64 *e = &table[pt_index(va, l)];
 
 		if (!(*e & PTE_P)) {
-			phys_addr_t pa = alloc ? pmm_alloc(0) : 0;
+			phys_addr_t pa = alloc ? failable(pmm_alloc(0)) : 0;
 
 			if (!pa)
 				return NULL;
@@ -135,7 +136,7 @@ static int populate(struct uvm *m, struct uvm_area *a, u64 from, u64 to)
 		if (a->kind == UVM_IO)
 			pa = a->io_pa + (va - a->start);
 		else
-			pa = pmm_alloc(a->kind == UVM_HUGEPAGE ? HUGE_ORDER : 0);
+			pa = failable(pmm_alloc(a->kind == UVM_HUGEPAGE ? HUGE_ORDER : 0));
 		e = pa ? walk(m, va, level, true) : NULL;
 		if (!e) {
 			if (pa && a->kind != UVM_IO)
@@ -252,7 +253,7 @@ long uvm_map_owned(struct uvm *m, u64 addr, u64 len, u32 prot, u32 flags, phys_a
 		if (!addr)
 			return -ENOMEM;
 	}
-	a = kzalloc(sizeof(*a));
+	a = failable(kzalloc(sizeof(*a)));
 	if (!a)
 		return -ENOMEM;
 	a->start = addr;
@@ -304,7 +305,7 @@ int uvm_unmap(struct uvm *m, u64 addr, u64 len)
 		if (!cut_ok(a, addr) || !cut_ok(a, end))
 			return -EINVAL;
 		if (a->start < addr && a->end > end) {
-			spare = kzalloc(sizeof(*spare));
+			spare = failable(kzalloc(sizeof(*spare)));
 			if (!spare)
 				return -ENOMEM;
 		}
@@ -375,7 +376,7 @@ int uvm_protect(struct uvm *m, u64 addr, u64 len, u32 prot)
 	if (covered < end)
 		return -ENOMEM;
 	for (int i = 0; i < 2; i++)
-		if (!(spare[i] = kzalloc(sizeof(*spare[i]))))
+		if (!(spare[i] = failable(kzalloc(sizeof(*spare[i])))))
 			ret = -ENOMEM;
 	if (ret)
 		goto out;
@@ -491,11 +492,11 @@ u64 uvm_pinned_total(void)
 
 struct uvm *uvm_create(void)
 {
-	struct uvm *m = kzalloc(sizeof(*m));
+	struct uvm *m = failable(kzalloc(sizeof(*m)));
 
 	if (!m)
 		return NULL;
-	m->pml4 = page_alloc_va(0);
+	m->pml4 = failable(page_alloc_va(0));
 	if (!m->pml4) {
 		kfree(m);
 		return NULL;

@@ -220,8 +220,6 @@ int amdvi_cmd_sync(struct amdvi_unit *u)
 	unsigned long flags;
 	int ret;
 
-	if (failpoint_hit())
-		return -ETIMEDOUT;	/* as if the store never came */
 	ret = amdvi_cmd_barrier(u, &seq);
 	if (ret == -ETIMEDOUT)
 		__atomic_add_fetch(&u->stats.wait_timeouts, 1, __ATOMIC_RELAXED);
@@ -323,9 +321,9 @@ int amdvi_cmd_init(struct amdvi_unit *u)
 
 	u->cmd_len_log2 = CMD_LEN_LOG2;
 	u->wait_timeout_us = CMD_WAIT_TIMEOUT_US;
-	u->cmdbuf = page_alloc_va(order);
+	u->cmdbuf = failable(page_alloc_va(order));
 	/* the store target gets a page of its own: nothing else shares it */
-	u->sem = page_alloc_va(0);
+	u->sem = failable(page_alloc_va(0));
 	if (!u->cmdbuf || !u->sem) {
 		amdvi_cmd_fini(u);
 		return -ENOMEM;

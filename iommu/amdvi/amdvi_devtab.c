@@ -7,6 +7,7 @@
 #include "iommu/amdvi/amdvi.h"
 #include "iommu/ivrs.h"
 #include "lib/errno.h"
+#include "lib/failpoint.h"
 #include "lib/string.h"
 
 #define DEVTAB_ORDER	9	/* 65536 entries x 32 bytes = 2 MiB */
@@ -195,7 +196,7 @@ int amdvi_dte_set(struct amdvi_unit *u, u16 devid, const u64 dte[4])
 int amdvi_devtab_init(struct amdvi_unit *u)
 {
 	u->devtab_order = DEVTAB_ORDER;
-	u->devtab = page_alloc_va(DEVTAB_ORDER);
+	u->devtab = failable(page_alloc_va(DEVTAB_ORDER));
 	if (!u->devtab)
 		return -ENOMEM;
 	/* all V=0: untranslated until a device is probed (the spec's default) */

@@ -8,10 +8,11 @@
 #include "arch/x86/tsc.h"
 #include "iommu/amdvi/amdvi.h"
 #include "lib/errno.h"
+#include "lib/failpoint.h"
 #include "lib/string.h"
 
 #define EVT_LEN_LOG2		15	/* 32768 events, 512 KiB */
-#define EVT_RUN_TIMEOUT_US	100000
+#define EVT_RUN_TIMEOUT_US	1000000
 
 /* Per event code: spec name and the neutral fault kind. */
 static const struct {
@@ -234,7 +235,7 @@ int amdvi_event_init(struct amdvi_unit *u)
 {
 	u->evt_alloc_log2 = EVT_LEN_LOG2;
 	u->evt_len_log2 = EVT_LEN_LOG2;
-	u->evtlog = page_alloc_va(amdvi_ring_order(EVT_LEN_LOG2));
+	u->evtlog = failable(page_alloc_va(amdvi_ring_order(EVT_LEN_LOG2)));
 	if (!u->evtlog)
 		return -ENOMEM;
 	memset(u->evtlog, 0, PAGE_SIZE << amdvi_ring_order(EVT_LEN_LOG2));

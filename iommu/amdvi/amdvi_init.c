@@ -15,11 +15,12 @@
 #include "iommu/ivrs.h"
 #include "lib/alloc.h"
 #include "lib/errno.h"
+#include "lib/failpoint.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "lib/warn.h"
 
-#define STOP_TIMEOUT_US	100000
+#define STOP_TIMEOUT_US	1000000
 
 struct amdvi_unit *amdvi_units[AMDVI_MAX_UNITS];
 int amdvi_nunits;
@@ -214,7 +215,7 @@ static void unit_print(struct amdvi_unit *u, const struct ivrs_unit *iu)
 
 static struct amdvi_unit *unit_probe(const struct ivrs_unit *iu, int idx)
 {
-	struct amdvi_unit *u = kzalloc(sizeof(*u));
+	struct amdvi_unit *u = failable(kzalloc(sizeof(*u)));
 	unsigned int va;
 
 	if (!u)

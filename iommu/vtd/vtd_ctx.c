@@ -20,8 +20,8 @@ static void flush_if_needed(const struct vtd_unit *u, const void *p, size_t len)
 int vtd_ctx_init(struct vtd_unit *u)
 {
 	u->ndoms = min(vtd_cap_ndoms(u->cap), 65536u);
-	u->dids = kzalloc(BITS_TO_LONGS(u->ndoms) * sizeof(long));
-	u->root = page_alloc_va(0);
+	u->dids = failable(kzalloc(BITS_TO_LONGS(u->ndoms) * sizeof(long)));
+	u->root = failable(page_alloc_va(0));
 	if (!u->dids || !u->root) {
 		vtd_ctx_fini(u);
 		return -ENOMEM;
@@ -76,7 +76,7 @@ int vtd_ctx_table(struct vtd_unit *u, u8 bus)
 
 	if (u->ctx[bus])
 		return 0;
-	t = failpoint_hit() ? NULL : page_alloc_va(0);
+	t = failable(page_alloc_va(0));
 	if (!t)
 		return -ENOMEM;
 	flush_if_needed(u, t, PAGE_SIZE);

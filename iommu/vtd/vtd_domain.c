@@ -59,7 +59,7 @@ int vtd_rmrr_resv(const struct dmar_table *t, const struct dmar_dev_path *path,
 		const struct dmar_rmrr *m = &t->rmrr[i];
 		struct iommu_resv_region *r;
 
-		if (!dmar_rmrr_applies(t, m, path) || !(r = kzalloc(sizeof(*r))))
+		if (!dmar_rmrr_applies(t, m, path) || !(r = failable(kzalloc(sizeof(*r)))))
 			continue;
 		r->start = ALIGN_DOWN(m->base, PAGE_SIZE);
 		r->length = ALIGN(m->end + 1, PAGE_SIZE) - r->start;
@@ -278,7 +278,7 @@ struct iommu_domain *vtd_domain_alloc_paging(struct iommu_dev *dev)
 
 	if (!u)
 		return ERR_PTR(-ENODEV);
-	dom = failpoint_hit() ? NULL : kzalloc(sizeof(*dom));
+	dom = failable(kzalloc(sizeof(*dom)));
 	if (!dom)
 		return ERR_PTR(-ENOMEM);
 	if (vtd_pgtable_init(&dom->pt, u->levels, u->pgsizes, !u->coherent)) {

@@ -33,8 +33,6 @@ int vtd_gcmd(struct vtd_unit *u, u32 set, u32 clear, u32 status, bool want)
 	u32 cmd = ((vtd_readl(u, VTD_GSTS_REG) & VTD_GCMD_PERSIST) | set) & ~clear;
 
 	vtd_writel(u, VTD_GCMD_REG, cmd);
-	if (failpoint_hit())
-		return -ETIMEDOUT;
 	return poll_timeout(!!(vtd_readl(u, VTD_GSTS_REG) & status) == want, VTD_TIMEOUT_US);
 }
 
@@ -175,7 +173,7 @@ static int vtd_unit_probe(const struct dmar_unit *du)
 
 	if (vtd_nunits >= VTD_MAX_UNITS)
 		return -ENOSPC;
-	u = kzalloc(sizeof(*u));
+	u = failable(kzalloc(sizeof(*u)));
 	if (!u)
 		return -ENOMEM;
 	u->idx = vtd_nunits;
@@ -256,7 +254,7 @@ static int vtd_probe_device(struct iommu_dev *dev)
 	u = unit_of_drhd(dmar_unit_for_dev(vtd_dmar, &path));
 	if (!u)
 		return -ENODEV;
-	vd = kzalloc(sizeof(*vd));
+	vd = failable(kzalloc(sizeof(*vd)));
 	/* context tables live as long as the unit: made here, not by a test's attach */
 	if (!vd || vtd_ctx_table(u, (u8)(dev->rid >> 8))) {
 		kfree(vd);
@@ -280,7 +278,7 @@ static int vtd_probe_device(struct iommu_dev *dev)
 static void vtd_get_resv_regions(struct iommu_dev *dev, struct list_head *head)
 {
 	struct vtd_dev *vd = dev->iommu_priv;
-	struct iommu_resv_region *r = kzalloc(sizeof(*r));
+	struct iommu_resv_region *r = failable(kzalloc(sizeof(*r)));
 
 	if (r) {
 		r->start = 0xfee00000;

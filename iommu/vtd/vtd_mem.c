@@ -13,7 +13,7 @@ u64 vtd_clflush_lines;
 
 void *vtd_table_alloc(phys_addr_t *pa)
 {
-	void *p = failpoint_hit() ? NULL : page_alloc_va(0);
+	void *p = failable(page_alloc_va(0));
 
 	if (p)
 		*pa = virt_to_phys(p);

@@ -570,66 +570,53 @@ out:
 	dma_edu_close(&e);
 }
 
-/* One round of everything a DMA user does; every step may fail cleanly. */
-static void life_cycle(struct dma_edu *e, struct dma_buf *b)
+static struct iommu_domain *sweep_alloc(struct dma_edu *e)
 {
 	struct amdvi_domain *d = amdvi_domain_alloc(adev(&e->d)->unit, 0);
 
-	if (IS_ERR(d))
-		return;
-	if (!iommu_attach_device(&d->domain, e->d.dev)) {
-		iommu_map(&d->domain, 0x40000000, b->pa, PAGE_SIZE, RW);
-		iommu_map(&d->domain, 0x40200000, b->pa, SZ_2M, RW);
-		iommu_unmap(&d->domain, 0x40000000, PAGE_SIZE);
-		iommu_unmap(&d->domain, 0x40200000, SZ_2M);
-		iommu_detach_device(&d->domain, e->d.dev);
-	}
-	iommu_domain_free(&d->domain);
+	return IS_ERR(d) ? (struct iommu_domain *)d : &d->domain;
+}
+
+/* Failed flushes report themselves as faults (the sweep expects any). */
+static long sweep_flush_errors(void)
+{
+	return (long)iommu_fault_total();
+}
+
+static long sweep_state(void)
+{
+	return amdvi_table_pages() * 65536 + amdvi_domids_used();
+}
+
+/* A failed flush leaves freed tables in quarantine until a flush works. */
+static void sweep_settle(struct dma_edu *e)
+{
+	amdvi_quarantine_release(adev(&e->d)->unit);
 }
 
 /*
- * Fail the n-th allocation or hardware wait for n = 1, 2, ...: no crash,
- * and once the unit is flushed again nothing is left behind.
+ * Fail the n-th allocation or hardware wait for n = 1, 2, ...
+ * (dma_sweep_life_cycle): no crash, and once the unit is flushed again
+ * nothing is left behind.
  */
 KTEST_NEEDS(amdvi, test_amdvi_failure_at_every_site, NEEDS)
 {
-	struct iommu_fault_match any = {
-		.flags = IOMMU_FAULT_MATCH_ANY_SID | IOMMU_FAULT_MATCH_ANY_ADDR,
+	static const struct dma_sweep_ops ops = {
+		.alloc = sweep_alloc, .flush_errors = sweep_flush_errors, .state = sweep_state,
+		.settle = sweep_settle,
 	};
 	struct amdvi_unit *u;
 	struct dma_edu e;
 	struct dma_buf b;
-	long pages, ids;
-	int n, fired = 0;
 
 	if (dma_edu_open(&e, 0))
 		return;
 	u = adev(&e.d)->unit;
 	if (dma_buf_alloc(&b, 9))
 		goto out;
-	iommu_attach_device(amdvi_ops.blocked_domain, e.d.dev);
-	pages = amdvi_table_pages();
-	ids = amdvi_domids_used();
-	for (n = 1; n < 200; n++) {
-		bool f;
-
-		iommu_fault_expect_match(&any);	/* failed flushes report themselves */
-		failpoint_arm((unsigned long)n);
-		life_cycle(&e, &b);
-		f = failpoint_fired();
-		failpoint_arm(0);
-		iommu_fault_expect_done();
-		if (!f)
-			break;
-		fired++;
-		iommu_attach_device(amdvi_ops.blocked_domain, e.d.dev);
-		amdvi_quarantine_release(u);
-	}
-	report(n < 200 && fired == n - 1, "%d sites failed one at a time, then a clean round", fired);
-	report(amdvi_table_pages() == pages && amdvi_domids_used() == ids,
-	       "table pages and domain IDs back to where they were");
+	/* domain, ID, tables, and a completion wait behind each change */
+	dma_sweep_life_cycle(&e, &b, &ops, 8);
 	report(amdvi_cmd_sync(u) == 0, "the unit still works");
-	iommu_attach_device(e.d.dom, e.d.dev);
 	dma_buf_free(&b);
 out:
 	dma_edu_close(&e);

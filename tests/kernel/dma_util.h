@@ -93,4 +93,29 @@ bool dma_edu_high_iova(struct dma_edu *e);
 #define DMA_IOVA_HOLE	0x00800000ULL	/* never mapped by any helper */
 #define DMA_XFER	4000u		/* bytes per edu transfer (edu allows 4095) */
 
+/*
+ * A driver's side of dma_sweep_life_cycle(): how it makes a paging domain,
+ * the flush failures it has counted (flushes return no code to the caller)
+ * and what must be back after every round (domain IDs, table pages).
+ */
+struct dma_sweep_ops {
+	struct iommu_domain *(*alloc)(struct dma_edu *e);
+	long (*flush_errors)(void);
+	long (*state)(void);
+	/* after a round: what a failed round may have left for later (quarantine) */
+	void (*settle)(struct dma_edu *e);
+};
+
+/*
+ * Fail the n-th allocation or hardware wait (lib/failpoint.h) of one domain
+ * life cycle (alloc, attach, map 4K and 2M, unmap, detach, free) for
+ * n = 1, 2, ... until a round passes them all: each step must have done
+ * exactly what it returned (a failed one nothing, a successful one all) and
+ * every round gives back every ID and table page; the clean round must
+ * succeed at each step.
+ * At least min_sites must fail. Reports its checks.
+ */
+void dma_sweep_life_cycle(struct dma_edu *e, struct dma_buf *b,
+			  const struct dma_sweep_ops *ops, int min_sites);
+
 #endif

@@ -610,38 +610,32 @@ KTEST(vtd, test_vtd_invalidation_method_choice)
 		       rows[i].want, rows[i].expect);
 }
 
-/* One round of what a DMA user does; every step may fail cleanly. */
-static void life_cycle(struct dma_edu *e, struct dma_buf *b)
+static struct iommu_domain *sweep_alloc(struct dma_edu *e)
 {
-	struct iommu_domain *d = iommu_domain_alloc_paging(e->d.dev);
+	return iommu_domain_alloc_paging(e->d.dev);
+}
 
-	if (IS_ERR(d))
-		return;
-	if (!iommu_attach_device(d, e->d.dev)) {
-		iommu_map(d, 0x40000000, b->pa, PAGE_SIZE, RW);
-		iommu_map(d, 0x40200000, b->pa, SZ_2M, RW);
-		iommu_unmap(d, 0x40000000, PAGE_SIZE);
-		iommu_unmap(d, 0x40200000, SZ_2M);
-		iommu_detach_device(d, e->d.dev);
-	}
-	iommu_domain_free(d);
+static void sweep_settle(struct dma_edu *e)
+{
 }
 
 /*
- * Fail the n-th allocation or hardware wait for n = 1, 2, ... (as
- * test_amdvi_failure_at_every_site): no crash, no hang, DIDs and table
- * pages back (the runner checks free pages), and the unit still works. The
+ * Fail the n-th allocation or hardware wait of a domain's life for n = 1,
+ * 2, ... (dma_sweep_life_cycle; as test_amdvi_failure_at_every_site): no
+ * crash, no hang, DIDs and table pages back, the unit still works. The
  * failed invalidations are counted as errors; they are injected, so the
  * count is put back at the end.
  */
 KTEST_NEEDS(vtd, test_vtd_failure_at_every_site, NEEDS)
 {
+	static const struct dma_sweep_ops ops = {
+		.alloc = sweep_alloc, .flush_errors = inval_errors, .state = dids_used,
+		.settle = sweep_settle,
+	};
 	u64 errors[VTD_MAX_UNITS];
 	struct vtd_unit *u;
 	struct dma_edu e;
 	struct dma_buf b;
-	long dids;
-	int n, fired = 0;
 
 	if (dma_edu_open(&e, 0))
 		return;
@@ -650,27 +644,12 @@ KTEST_NEEDS(vtd, test_vtd_failure_at_every_site, NEEDS)
 		goto out;
 	for (int i = 0; i < vtd_nunits; i++)
 		errors[i] = vtd_units[i]->st.errors;
-	iommu_attach_device(vtd_iommu_ops.blocked_domain, e.d.dev);
-	dids = dids_used();
-	for (n = 1; n < 200; n++) {
-		bool f;
-
-		failpoint_arm((unsigned long)n);
-		life_cycle(&e, &b);
-		f = failpoint_fired();
-		failpoint_arm(0);
-		if (!f)
-			break;
-		fired++;
-		iommu_attach_device(vtd_iommu_ops.blocked_domain, e.d.dev);
-	}
-	report(n < 200 && fired == n - 1, "%d sites failed one at a time, then a clean round", fired);
-	report(dids_used() == dids, "domain ids back to %ld (%ld)", dids, dids_used());
+	/* domain, DID, context, tables, and a wait behind each change */
+	dma_sweep_life_cycle(&e, &b, &ops, 8);
 	report(vtd_flush_all(u) == 0 && !(vtd_readl(u, VTD_FSTS_REG) & VTD_FSTS_IQE),
 	       "the unit still works");
 	for (int i = 0; i < vtd_nunits; i++)
 		vtd_units[i]->st.errors = errors[i];
-	iommu_attach_device(e.d.dom, e.d.dev);
 	dma_buf_free(&b);
 out:
 	dma_edu_close(&e);
