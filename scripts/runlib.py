@@ -249,6 +249,46 @@ def changed_lines(runs):
     return lines
 
 
+def machine():
+    """One line naming where a long run ran: CPU, CPUs, memory, QEMU, load."""
+    model, mem = "?", "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemTotal"):
+                mem = "%.0f GiB" % (int(line.split()[1]) / 1048576)
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    return "%s, %d CPUs, %s RAM, QEMU %s, load %.1f at the end" % (
+        model, os.cpu_count() or 0, mem, qemulib.qemu_version() or "?", load)
+
+
+def write_summary(path, title, command, columns, rows, t0):
+    """A long run's summary file: what ran, where, when, and one row per
+    target or configuration (columns: names; rows: lists of values)."""
+    rev = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=TOP, text=True,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.strip()
+    widths = [max(len(str(c)), *(len(str(r[i])) for r in rows)) for i, c in enumerate(columns)]
+    fmt = "  ".join("%%-%ds" % w if i == 0 else "%%%ds" % w for i, w in enumerate(widths))
+    lines = ["# %s" % title,
+             "date:    %s" % time.strftime("%Y-%m-%d %H:%M:%S %z"),
+             "commit:  %s" % (rev or "?"),
+             "machine: %s" % machine(),
+             "command: %s" % command,
+             "elapsed: %.0f s" % (time.time() - t0), "",
+             fmt % tuple(columns)]
+    lines += [fmt % tuple(r) for r in rows]
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    say("summary: %s" % os.path.relpath(path, TOP))
+
+
 def finish(rows, t0, notes=()):
     """Print the table, the notes and the totals line; the exit status."""
     say(table(rows, time.time() - t0))
