@@ -191,6 +191,7 @@ suites-kernel += tests/kernel/vtd_fixtures.o
 suites-kernel += tests/kernel/amdvi.o
 suites-kernel += tests/kernel/amdvi_hw.o
 suites-kernel += tests/kernel/core_env.o
+suites-kernel += tests/kernel/fault_inject_env.o
 suites-kernel += tests/kernel/soak_engine.o
 suites-kernel += tests/kernel/soak.o
 

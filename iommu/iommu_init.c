@@ -89,8 +89,10 @@ static void bind_pci(void)
 		if (pdev->is_bridge)
 			continue;
 		c.dev = failable(kzalloc(sizeof(*c.dev)));
-		if (!c.dev)
-			break;
+		if (!c.dev) {
+			plat_warn("iommu: no memory for %s: not bound", pdev->name);
+			continue;
+		}
 		c.dev->name = pdev->name;
 		c.dev->segment = pdev->seg;
 		c.dev->rid = pci_dma_source_id(pdev);

@@ -52,7 +52,7 @@ static bool edu_idle(struct edu *e)
 	return !(mmio_read32(e->mmio + EDU_DMA_CMD) & EDU_CMD_START);
 }
 
-int edu_dma(struct edu *e, u64 addr, u32 off, u32 len, bool to_ram)
+int edu_dma_start(struct edu *e, u64 addr, u32 off, u32 len, bool to_ram)
 {
 	u64 buf = EDU_BUF_BASE + off;
 
@@ -67,5 +67,17 @@ int edu_dma(struct edu *e, u64 addr, u32 off, u32 len, bool to_ram)
 	mmio_write64(e->mmio + EDU_DMA_CNT, len);
 	mmio_write64(e->mmio + EDU_DMA_CMD, EDU_CMD_START | (to_ram ? EDU_CMD_TO_RAM : 0));
 	e->dmas++;
+	return 0;
+}
+
+int edu_dma_wait(struct edu *e)
+{
 	return poll_timeout(edu_idle(e), EDU_DMA_TIMEOUT_US);
+}
+
+int edu_dma(struct edu *e, u64 addr, u32 off, u32 len, bool to_ram)
+{
+	int ret = edu_dma_start(e, addr, off, len, to_ram);
+
+	return ret ? ret : edu_dma_wait(e);
 }

@@ -39,6 +39,9 @@ void edu_fini(struct edu *e);
  * dma_mask), -EBUSY (a transfer still running), -ETIMEDOUT.
  */
 int edu_dma(struct edu *e, u64 addr, u32 off, u32 len, bool to_ram);
+/* edu_dma() in two halves: start the transfer; wait until it is done (-ETIMEDOUT). */
+int edu_dma_start(struct edu *e, u64 addr, u32 off, u32 len, bool to_ram);
+int edu_dma_wait(struct edu *e);
 
 /* RAM -> device buffer (the device reads memory). */
 static inline int edu_dma_to_dev(struct edu *e, u64 addr, u32 off, u32 len)

@@ -109,6 +109,23 @@ int vtd_unit_start(struct vtd_unit *u)
 	return ret;
 }
 
+/*
+ * Undo a failed start: translation and the queue off again, as the unit
+ * was before us. 0 when GSTS confirms both are off, so it walks none of
+ * our tables or queue any more; never for a unit found translating.
+ */
+static int vtd_unit_stop(struct vtd_unit *u)
+{
+	if (u->took_over)
+		return -EBUSY;
+	if ((vtd_readl(u, VTD_GSTS_REG) & VTD_GSTS_TES) &&
+	    vtd_gcmd(u, 0, VTD_GCMD_TE, VTD_GSTS_TES, false))
+		return -ETIMEDOUT;
+	if (vtd_qi_disable(u))
+		return -ETIMEDOUT;
+	return vtd_readl(u, VTD_GSTS_REG) & (VTD_GSTS_TES | VTD_GSTS_QIES) ? -EBUSY : 0;
+}
+
 static void vtd_print_caps(struct vtd_unit *u)
 {
 	struct regfield_warnings w = { .n = 0 };
@@ -174,8 +191,11 @@ static int vtd_unit_probe(const struct dmar_unit *du)
 	if (vtd_nunits >= VTD_MAX_UNITS)
 		return -ENOSPC;
 	u = failable(kzalloc(sizeof(*u)));
-	if (!u)
+	if (!u) {
+		plat_warn("vtd: DRHD %u at %#llx not used (%d)", du->index,
+			  (unsigned long long)du->base, -ENOMEM);
 		return -ENOMEM;
+	}
 	u->idx = vtd_nunits;
 	u->drhd = du;
 	u->base = du->base;
@@ -203,9 +223,17 @@ static int vtd_unit_probe(const struct dmar_unit *du)
 		return ret;
 	}
 	ret = vtd_unit_start(u);
+	if (ret && !vtd_unit_stop(u)) {
+		plat_warn("vtd: %s failed to start (%d), stopped again", u->name, ret);
+		vtd_qi_free(u);
+		vtd_ctx_fini(u);
+		kfree(u);
+		return ret;
+	}
 	if (ret) {
-		/* the unit may point at our tables already: keep them, never reuse them */
-		plat_warn("vtd: %s failed to start (%d); its tables stay allocated", u->name, ret);
+		/* the unit may point at our tables still: keep them, never reuse them */
+		plat_warn("vtd: %s failed to start (%d) and did not stop; its tables stay "
+			  "allocated", u->name, ret);
 		return ret;
 	}
 	if (vtd_fault_init(u))

@@ -2,10 +2,12 @@
 /*
  * dma suite: QEMU edu devices DMA through whatever IOMMU drives them, using
  * only iommu.h: bytes land where mapped, unmapped and read-only IOVAs fault
- * with the right source-id, unmap leaves no stale entry, domains isolate.
+ * with the right source-id, unmap leaves no stale entry, domains isolate,
+ * and a DMA racing an unmap lands whole or is blocked, nothing else.
  */
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
+#include "arch/x86/tsc.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "tests/kernel/dma_util.h"
@@ -98,6 +100,72 @@ KTEST_NEEDS(dma, test_dma_unmapped_iova_faults, NEEDS)
 	dma_unmap(&e.d, DMA_IOVA_HOLE - PAGE_SIZE, PAGE_SIZE);
 	dma_unmap(&e.d, DMA_IOVA_HOLE + PAGE_SIZE, PAGE_SIZE);
 	dma_edu_teardown(&e, &b);
+}
+
+#define RACE_ROUNDS 8
+
+/*
+ * A device writing into a page while the CPU unmaps it: the unmap comes at
+ * a different moment of each transfer (the edu fires 100 ms after its
+ * command). Each round ends with the write landed whole before the unmap
+ * (the page holds the device's data, no fault) or blocked after it (the
+ * page as it was, a fault recorded where the unit logs them); the pages
+ * mapped around it never change.
+ */
+KTEST_NEEDS(dma, test_dma_write_racing_unmap_lands_whole_or_faults, NEEDS)
+{
+	const u64 iova = DMA_IOVA_C, at = iova + PAGE_SIZE + 0x100;
+	int landed = 0, blocked = 0, bad = 0;
+	struct dma_buf b, scratch;
+	struct dma_edu e;
+
+	if (dma_edu_open(&e, 0))
+		return;
+	if (dma_buf_alloc(&b, 2))
+		goto out;
+	if (dma_buf_alloc(&scratch, 0))
+		goto out_b;
+	dma_edu_load(&e, &scratch, DMA_IOVA_A, 256, 11);
+	dma_buf_free(&scratch);
+	for (int round = 0; round < RACE_ROUNDS; round++) {
+		bool whole, untouched;
+		int faults;
+
+		memset(b.va, 0x5a, 4 * PAGE_SIZE);
+		/* three mappings, so the unmap takes exactly the middle page */
+		if (dma_map(&e.d, iova, b.pa, PAGE_SIZE, RW) ||
+		    dma_map(&e.d, iova + PAGE_SIZE, b.pa + PAGE_SIZE, PAGE_SIZE, RW) ||
+		    dma_map(&e.d, iova + 2 * PAGE_SIZE, b.pa + 2 * PAGE_SIZE, 2 * PAGE_SIZE, RW))
+			break;
+		dma_expect_page_fault(&e.d, at, IOMMU_FAULT_ACCESS_WRITE);
+		bad += edu_dma_start(&e.edu, at, 0, 256, true) != 0;
+		udelay((u64)round * 25000);
+		bad += iommu_unmap(e.d.dom, iova + PAGE_SIZE, PAGE_SIZE) != PAGE_SIZE;
+		bad += edu_dma_wait(&e.edu) != 0;
+		faults = iommu_fault_expect_done();
+		whole = dma_check(b.va + PAGE_SIZE + 0x100, 256, 11);
+		untouched = all_bytes(b.va + PAGE_SIZE, PAGE_SIZE, 0x5a);
+		if (whole && !faults && all_bytes(b.va + PAGE_SIZE, 0x100, 0x5a))
+			landed++;
+		else if (untouched && (faults || e.d.dev->iommu->no_fault_log))
+			blocked++;
+		else
+			report_info("round %d: data %s, page %s, %d faults", round,
+				    whole ? "landed" : "not landed",
+				    untouched ? "untouched" : "changed", faults);
+		bad += !all_bytes(b.va, PAGE_SIZE, 0x5a) ||
+		       !all_bytes(b.va + 2 * PAGE_SIZE, 2 * PAGE_SIZE, 0x5a);
+		dma_unmap(&e.d, iova, PAGE_SIZE);
+		dma_unmap(&e.d, iova + 2 * PAGE_SIZE, 2 * PAGE_SIZE);
+	}
+	report(landed + blocked == RACE_ROUNDS && !bad,
+	       "%d rounds: %d landed whole before the unmap, %d blocked after it, "
+	       "neighbours untouched (%d other outcomes)", RACE_ROUNDS, landed, blocked,
+	       RACE_ROUNDS - landed - blocked + bad);
+out_b:
+	dma_buf_free(&b);
+out:
+	dma_edu_close(&e);
 }
 
 /*
