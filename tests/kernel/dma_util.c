@@ -247,7 +247,11 @@ static int life_cycle(struct dma_edu *e, struct dma_buf *b, const struct dma_swe
 	static const struct {
 		u64 iova;
 		size_t len;
-	} maps[] = { { 0x40000000, PAGE_SIZE }, { 0x40200000, 2UL << 20 } };
+	} maps[] = {
+		{ 0x40000000, PAGE_SIZE },
+		{ 0x40200000, 2UL << 20 },
+		{ 0x405ff000, 2 * PAGE_SIZE },	/* across a 2M boundary: two page tables */
+	};
 	struct iommu_dev *dev = e->d.dev;
 	struct iommu_domain *old = dev->domain, *d;
 	long errors = ops->flush_errors();

@@ -108,7 +108,8 @@ struct dma_sweep_ops {
 
 /*
  * Fail the n-th allocation or hardware wait (lib/failpoint.h) of one domain
- * life cycle (alloc, attach, map 4K and 2M, unmap, detach, free) for
+ * life cycle (alloc, attach, map 4K, 2M and 8K across two page tables,
+ * unmap, detach, free) for
  * n = 1, 2, ... until a round passes them all: each step must have done
  * exactly what it returned (a failed one nothing, a successful one all) and
  * every round gives back every ID and table page; the clean round must
