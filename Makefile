@@ -135,6 +135,7 @@ sim += ioctl-sim/ioctl.o
 sim-kernel += ioctl-sim/syscall.o
 sim-kernel += ioctl-sim/vfio_dev.o
 sim-preload += ioctl-sim/preload.o
+sim-preload += ioctl-sim/fault_inject.o
 
 # the devices the tests make DMA
 testdev += testdev/edu.o
@@ -192,6 +193,9 @@ suites-kernel += tests/kernel/amdvi.o
 suites-kernel += tests/kernel/amdvi_hw.o
 suites-kernel += tests/kernel/core_env.o
 suites-kernel += tests/kernel/fault_inject_env.o
+suites-kernel += tests/kernel/soak_model.o
+suites-kernel += tests/kernel/soak_ops.o
+suites-kernel += tests/kernel/soak_dma.o
 suites-kernel += tests/kernel/soak_engine.o
 suites-kernel += tests/kernel/soak.o
 
@@ -233,8 +237,13 @@ suites-vtd-host += tests/host/vtd_units.o
 
 suites-preload-host += tests/host/preload_exec.o
 suites-preload-host += tests/host/abi_preload.o
+suites-preload-host += tests/host/abi_preload_ioas.o
+suites-preload-host += tests/host/abi_preload_domain.o
+suites-preload-host += tests/host/abi_preload_vfio.o
+suites-preload-host += tests/host/fault_inject_preload.o
 
 # benchmarks (make bench): kernel suites, the hosted core, a ring-3 program
+bench-kernel += bench/kernel/bench_costs.o
 bench-kernel += bench/kernel/bench_vtd.o
 bench-kernel += bench/kernel/bench_amdvi.o
 bench-kernel += bench/kernel/bench_user.o
@@ -381,15 +390,16 @@ USER_HOST_PROGS := $(patsubst %,$(HB)/user-%,$(user-progs) bench_map) \
 	$(patsubst %,$(HB)/test-user-%,$(user-hosted))
 
 HOST_TESTS := $(filter $(HB)/test-%,$(HOST_PROGRAMS)) $(HB)/test-bench-iommufd $(HB)/test-ktap \
-	$(HB)/test-layers $(HB)/test-failpoints
+	$(HB)/test-layers $(HB)/test-lava $(HB)/test-failpoints
 HOST_TOOLS := $(HB)/iommu-acpi $(HB)/iommu-caps
 HOST_LIBS := $(HB)/libiommufd-host.so
 
-.PHONY: all kernel iso host check run bench clean deps qemu qemu-gdb fuzz fuzz-run fuzz-targets soak
-all: kernel iso host
+.PHONY: all kernel iso netboot host check run bench clean deps qemu qemu-gdb fuzz fuzz-run fuzz-targets soak lava
+all: kernel iso netboot host
 
 kernel: $(BUILD)/iommu-testos.elf $(BUILD)/iommu-testos-pvh.elf
 iso: $(BUILD)/iommu-testos.iso
+netboot: $(BUILD)/netboot/boot/grub/grub.cfg
 host: $(HOST_TESTS) $(HOST_TOOLS) $(HOST_LIBS) $(USER_HOST_PROGS) $(HB)/bench-iommufd
 
 $(KB)/%.o: %.c
@@ -427,6 +437,22 @@ $(BUILD)/iommu-testos.iso: $(BUILD)/iommu-testos.elf boot/grub.cfg
 	$(Q)cp boot/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
 	$(Q)grub-mkrescue -o $@ $(BUILD)/iso >$(BUILD)/grub-mkrescue.log 2>&1 || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# The TFTP tree for PXE/iPXE (BIOS: boot/grub/i386-pc/core.0) and UEFI network
+# boot (boot/grub/x86_64-efi/core.efi): the ISO's grub.cfg and kernel at the
+# same paths (debug info stripped: it only slows TFTP). check-menu compares
+# the menus of both media.
+$(BUILD)/netboot/boot/grub/grub.cfg: $(BUILD)/iommu-testos.elf boot/grub.cfg scripts/check-menu $(BUILD)/iommu-testos.iso
+	@$(if $(Q),echo "  NETBOOT $(BUILD)/netboot")
+	@rm -rf $(BUILD)/netboot && mkdir -p $(BUILD)/netboot/boot
+	$(Q)grub-mknetdir --net-directory=$(BUILD)/netboot --subdir=boot/grub \
+		-d /usr/lib/grub/i386-pc >$(BUILD)/grub-mknetdir.log 2>&1 && \
+		grub-mknetdir --net-directory=$(BUILD)/netboot --subdir=boot/grub \
+		-d /usr/lib/grub/x86_64-efi >>$(BUILD)/grub-mknetdir.log 2>&1 || \
+		{ cat $(BUILD)/grub-mknetdir.log; exit 1; }
+	$(Q)objcopy --strip-debug $(BUILD)/iommu-testos.elf $(BUILD)/netboot/boot/iommu-testos.elf
+	$(Q)cp boot/grub.cfg $@
+	$(Q)$(PYTHON) scripts/check-menu boot/grub.cfg $(BUILD)/iommu-testos.iso $(BUILD)/netboot
 
 $(UB)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -479,10 +505,16 @@ $(HB)/test-user-%: $(HB)/user-% $(HOST_LIBS)
 	$(Q)printf '#!/bin/sh\n# tests/user/%s.c on Linux, /dev/iommu from libiommufd-host.so,\n# with the 8 MiB memlock limit Linux gives by default\nulimit -S -l 8192 2>/dev/null\nd=$$(dirname "$$0")\nLD_PRELOAD="$$d/libiommufd-host.so" exec "$$d/user-%s" "$$@"\n' $* $* > $@
 	$(Q)chmod +x $@
 
-$(HB)/test-ktap: tests/host/ktap_selftest.py scripts/ktaplib.py
+$(HB)/test-ktap: tests/host/ktap_selftest.py scripts/ktaplib.py scripts/ktapreport.py scripts/junit.xsd
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)printf '#!/bin/sh\n# scripts/ktaplib.py against good and broken logs\nexec $(PYTHON) "$$(dirname "$$0")/../../tests/host/ktap_selftest.py"\n' > $@
+	$(Q)chmod +x $@
+
+$(HB)/test-lava: tests/host/lava_selftest.py scripts/lavalib.py scripts/ktaplib.py
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)printf '#!/bin/sh\n# lab/jobs/*.yaml through LAVA'"'"'s validation and test monitor\nexec $(PYTHON) "$$(dirname "$$0")/../../tests/host/lava_selftest.py"\n' > $@
 	$(Q)chmod +x $@
 
 # the layers of docs/DESIGN.md over the sources and the built objects
@@ -542,6 +574,12 @@ fuzz-run:
 check:
 	$(PYTHON) scripts/check
 
+# the QEMU LAVA jobs run by LAVA's own dispatcher, offline (scripts/lava; root)
+lava:
+	@[ "$(SKIP_DEPS)" = 1 ] || scripts/deps
+	$(MAKE) kernel iso netboot
+	$(PYTHON) scripts/lava
+
 # SOAK_LOOPS=N SOAK_SEED=S: see scripts/soak
 soak:
 	$(PYTHON) scripts/soak
@@ -571,3 +609,16 @@ clean:
 
 # (not in build/linux-vfio: make bench's Debian files, where conf-hooks.d is a folder)
 -include $(shell find $(BUILD) -path $(BUILD)/linux-vfio -prune -o -name '*.d' -type f -print 2>/dev/null)
+
+# --- Linux as the reference (not part of make check; long) -------------------
+.PHONY: linux-selftest linux-oracle
+
+# Linux 6.12's own iommufd selftest, unmodified, against libiommufd-host.so (scripts/linux-selftest)
+linux-selftest: host
+	@[ "$(SKIP_DEPS)" = 1 ] || scripts/deps linux
+	$(PYTHON) scripts/linux-selftest
+
+# Linux 6.12 built once (cached outside git) as the oracle for tests/user (scripts/linux-oracle)
+linux-oracle: host kernel
+	@[ "$(SKIP_DEPS)" = 1 ] || scripts/deps linux
+	$(PYTHON) scripts/linux-oracle

@@ -232,6 +232,35 @@ long sim_ioctl(int fd, unsigned int cmd, u64 arg)
 	return ret == -ENOIOCTLCMD ? -ENOTTY : ret;
 }
 
+/*
+ * read/write (positioned: pread/pwrite at off; else at and advancing the
+ * file position) on fd: bytes or -errno, in Linux's order of checks: fd,
+ * access mode of a file opened by path, then the op (none: -EINVAL).
+ */
+long sim_rw(int fd, u64 ubuf, size_t n, u64 off, bool write, bool positioned)
+{
+	struct sim_file *f = sim_fget(fd);
+	int acc;
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	acc = f->flags & 3;	/* O_ACCMODE: 0 read-only, 1 write-only */
+	if (f->node && (write ? acc == 0 : acc == 1))
+		ret = -EBADF;
+	else if (!(write ? f->ops->write : f->ops->read))
+		ret = -EINVAL;
+	else if ((s64)off < 0 || (s64)n < 0)
+		ret = -EINVAL;
+	else
+		ret = write ? f->ops->write(f, ubuf, n, positioned ? off : f->pos) :
+			      f->ops->read(f, ubuf, n, positioned ? off : f->pos);
+	if (ret > 0 && !positioned)
+		f->pos += (u64)ret;
+	sim_fput(f);
+	return ret;
+}
+
 int sim_close(int fd)
 {
 	struct sim_fdtable *t = cur();

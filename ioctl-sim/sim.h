@@ -60,6 +60,8 @@ void sim_unregister_node(struct sim_node *node);
 int sim_open(const char *path, int flags);
 long sim_ioctl(int fd, unsigned int cmd, u64 arg);
 int sim_close(int fd);
+/* read/write/pread/pwrite through the file's ops: bytes or -errno. */
+long sim_rw(int fd, u64 ubuf, size_t n, u64 off, bool write, bool positioned);
 bool sim_fd_is_ours(int fd);
 
 /* Anonymous files (access fds): reserve a number, then install a file. */

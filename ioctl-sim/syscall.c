@@ -76,25 +76,10 @@ static bool stdio_open(int fd)
 	return fd >= 0 && fd <= 2 && !(cur()->stdio_closed & (1u << fd));
 }
 
-/* read/write/pread/pwrite on a file; pos: NULL for the p-variants. */
+/* read/write/pread/pwrite on a file (fds 0-2, the console, are not in the table). */
 static long file_rw(int fd, u64 ubuf, size_t n, u64 off, bool write, bool positioned)
 {
-	struct sim_file *f = fget(fd);
-	long ret;
-
-	if (!f)
-		return -EBADF;
-	if (!(write ? f->ops->write : f->ops->read))
-		ret = -EINVAL;
-	else if ((s64)off < 0 || (s64)n < 0)
-		ret = -EINVAL;
-	else
-		ret = write ? f->ops->write(f, ubuf, n, positioned ? off : f->pos) :
-			      f->ops->read(f, ubuf, n, positioned ? off : f->pos);
-	if (ret > 0 && !positioned)
-		f->pos += (u64)ret;
-	sim_fput(f);
-	return ret;
+	return fd > 2 ? sim_rw(fd, ubuf, n, off, write, positioned) : -EBADF;
 }
 
 static long sys_read(const u64 *arg)

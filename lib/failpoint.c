@@ -43,3 +43,11 @@ unsigned long failpoint_fired_at(void)
 {
 	return __atomic_load_n(&fired, __ATOMIC_SEQ_CST) ? fired_at : 0;
 }
+
+unsigned long failpoint_remaining(void)
+{
+	unsigned long at = __atomic_load_n(&armed_at, __ATOMIC_SEQ_CST);
+	unsigned long n = __atomic_load_n(&passed, __ATOMIC_SEQ_CST);
+
+	return at && n < at ? at - n : 0;
+}

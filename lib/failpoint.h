@@ -17,6 +17,8 @@ bool failpoint_hit(void);
 unsigned long failpoint_count(void);
 /* Whether the armed failure has been delivered since the last arm. */
 bool failpoint_fired(void);
+/* Sites still to pass before the armed failure, counting it (Linux's fail-nth); 0 once fired or disarmed. */
+unsigned long failpoint_remaining(void);
 /* Code address in the function whose site failed since the last arm (0: none). */
 unsigned long failpoint_fired_at(void);
 

@@ -4,14 +4,18 @@
 parse(text) -> Report with the test tree, leaf counts, the "# iommu-testos:"
 summary line, and every structural error found (missing header or plan,
 plan/count mismatch, numbering gaps, a report cut short), also in the reports
-ring-3 programs print as their test's diagnostics. Also writes JUnit XML.
+ring-3 programs print as their test's diagnostics. A report cut off (the
+machine hung or rebooted) names the test that was running. Also writes JUnit XML.
 """
+import os
 import re
 import xml.etree.ElementTree as ET
 
 RESULT_RE = re.compile(r"^(not ok|ok) (\d+)(?: (?:- )?([^#]*?))?\s*(?:#\s*(SKIP|TODO)\b\s*(.*))?$")
 PLAN_RE = re.compile(r"^1\.\.(\d+)")
 SUMMARY_RE = re.compile(r"^# iommu-testos: (\d+) passed, (\d+) failed, (\d+) skipped")
+# tests/ktest.c prints this before each test, so a cut-off log names it
+START_RE = re.compile(r"^\s*# start: (\S+)\s*$")
 INDENT = "    "
 
 
@@ -37,10 +41,30 @@ class Report:
         self.errors = []
         self.summary = None         # (passed, failed, skipped) from the summary line
         self.passed = self.failed = self.skipped = 0
+        self.cutoff = None          # a Cutoff when the closing line never came
+        self.preamble = []          # the "# " boot lines before the header
 
     @property
     def ok(self):
         return not self.errors and self.failed == 0
+
+
+class Cutoff:
+    """Where a report stops short: cause is "cut off" or "reboot"; test is the
+    test that had started and not finished (None between tests), suite its
+    suite, after the last test that finished."""
+
+    def __init__(self, cause, suite, test, after):
+        self.cause, self.suite, self.test, self.after = cause, suite, test, after
+
+    def __str__(self):
+        how = ("report cut off by a reboot (a new report starts)" if self.cause == "reboot"
+               else "report cut off (no closing line: the machine hung or rebooted?)")
+        if self.test:
+            return "%s while %s (suite %s) was running" % (how, self.test, self.suite)
+        if self.after:
+            return "%s after %s (suite %s)" % (how, self.after, self.suite)
+        return "%s before the first test" % how
 
 
 def _block(lines, i, indent, parent, rep, path):
@@ -85,7 +109,9 @@ def _block(lines, i, indent, parent, rep, path):
             parent.plan = int(PLAN_RE.match(body).group(1))
         elif body.startswith("#"):
             m = re.match(r"#\s*Subtest:\s*(\S+)", body)
-            if m:
+            if START_RE.match(body):
+                pass
+            elif m:
                 parent.name = parent.name or m.group(1)
             elif SUMMARY_RE.match(body) and not indent:
                 s = SUMMARY_RE.match(body)
@@ -132,9 +158,11 @@ def parse(text):
     if start is None:
         rep.errors.append("no 'KTAP version 1' line")
         return rep
+    rep.preamble = [ln.strip() for ln in lines[:start] if ln.strip().startswith("# ")][-24:]
     # a console prefix (timestamps, a serial tag) is cut from every later line
     body = [ln[len(prefix):] if prefix and len(ln) >= len(prefix) else ln
             for ln in lines[start:]]
+    body, rebooted = _cut_at_restart(body)
     if not any(PLAN_RE.match(ln) for ln in body[:3]):
         rep.errors.append("top-level plan missing after the header")
     _block(body, 0, "", rep.root, rep, "")
@@ -149,12 +177,44 @@ def parse(text):
         else:
             rep.failed += 1
     if rep.summary is None:
+        rep.cutoff = _where_cut(body, "reboot" if rebooted else "cut off")
+        rep.errors.insert(0, str(rep.cutoff))
         rep.errors.append("no '# iommu-testos: N passed, N failed, N skipped' line")
     elif rep.summary != (rep.passed, rep.failed, rep.skipped):
         rep.errors.append("summary line says %d/%d/%d, results count %d/%d/%d" %
                           (rep.summary + (rep.passed, rep.failed, rep.skipped)))
     _check_nested(rep.root, rep, "")
     return rep
+
+
+def _cut_at_restart(body):
+    """A second top-level header before any closing line: the machine
+    rebooted and booted the image again. Returns (the first report, rebooted)."""
+    for i, ln in enumerate(body[1:], 1):
+        if SUMMARY_RE.match(ln):
+            break
+        if ln.strip() == "KTAP version 1" and not ln.startswith(" "):
+            return body[:i], True
+    return body, False
+
+
+def _where_cut(body, cause):
+    """The Cutoff of a report without its closing line: the last test whose
+    start marker has no result line after it."""
+    suite = running = after = None
+    for ln in body:
+        m = re.match(r"\s*#\s*Subtest:\s*(\S+)", ln)
+        if m and ln.startswith(INDENT) and not ln.startswith(INDENT * 2):
+            suite = m.group(1)
+            continue
+        m = START_RE.match(ln)
+        if m and ln.startswith(INDENT) and not ln.startswith(INDENT * 2):
+            running = m.group(1)
+            continue
+        m = RESULT_RE.match(ln[len(INDENT):]) if ln.startswith(INDENT) else None
+        if m and not ln.startswith(INDENT * 2):
+            after, running = (m.group(3) or "").strip(), None
+    return Cutoff(cause, suite, running, after)
 
 
 def _check_nested(t, rep, path):
@@ -188,26 +248,72 @@ def failures(rep):
 
 
 def junit(reports, path):
-    """reports: list of (config name, Report, seconds)."""
+    """reports: list of (config name, Report, seconds). One testsuite per
+    KTAP suite; a test a cut-off report was running is an <error> case, and
+    invalid KTAP a failed case of a "CONFIG.ktap" suite (scripts/junit.xsd)."""
     suites = ET.Element("testsuites")
     for cfg, rep, secs in reports:
+        cut = rep.cutoff
         for suite in rep.root.subtests:
-            leaves = [t for t in suite.leaves() if t is not suite] or [suite]
-            el = ET.SubElement(suites, "testsuite", name="%s.%s" % (cfg, suite.name),
-                               tests=str(len(leaves)),
-                               failures=str(sum(t.status == "fail" for t in leaves)),
-                               skipped=str(sum(t.status == "skip" for t in leaves)))
-            for t in leaves:
-                tc = ET.SubElement(el, "testcase", classname="%s.%s" % (cfg, suite.name),
-                                   name=t.name)
-                if t.status == "fail":
-                    f = ET.SubElement(tc, "failure", message="failed")
-                    f.text = "\n".join(t.diag)
-                elif t.status == "skip":
-                    ET.SubElement(tc, "skipped", message=t.skip_reason)
+            leaves = [t for t in suite.leaves() if t is not suite]
+            if not leaves and not (cut and cut.test and cut.suite == suite.name):
+                leaves = [suite]
+            el = _junit_suite(suites, "%s.%s" % (cfg, suite.name), leaves)
+            if cut and cut.test and cut.suite == suite.name:
+                _junit_error(el, "%s.%s" % (cfg, suite.name), cut)
+        if cut and cut.test and cut.suite not in [s.name for s in rep.root.subtests]:
+            _junit_error(_junit_suite(suites, "%s.%s" % (cfg, cut.suite), []),
+                         "%s.%s" % (cfg, cut.suite), cut)
         if rep.errors:
             el = ET.SubElement(suites, "testsuite", name="%s.ktap" % cfg, tests="1",
-                               failures="1")
+                               failures="1", errors="0", skipped="0", time="%.3f" % secs)
             tc = ET.SubElement(el, "testcase", classname=cfg, name="ktap_structure")
             ET.SubElement(tc, "failure", message="invalid KTAP").text = "\n".join(rep.errors)
     ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def _junit_suite(parent, name, leaves):
+    el = ET.SubElement(parent, "testsuite", name=name, tests=str(len(leaves)),
+                       failures=str(sum(t.status == "fail" for t in leaves)),
+                       errors="0", skipped=str(sum(t.status == "skip" for t in leaves)))
+    for t in leaves:
+        tc = ET.SubElement(el, "testcase", classname=name, name=t.name)
+        if t.status == "fail":
+            f = ET.SubElement(tc, "failure", message="failed")
+            f.text = "\n".join(t.diag)
+        elif t.status == "skip":
+            ET.SubElement(tc, "skipped", message=t.skip_reason)
+    return el
+
+
+def _junit_error(el, classname, cut):
+    """The test a cut-off report was running, as an error case of its suite."""
+    el.set("tests", str(int(el.get("tests")) + 1))
+    el.set("errors", str(int(el.get("errors")) + 1))
+    tc = ET.SubElement(el, "testcase", classname=classname, name=cut.test)
+    ET.SubElement(tc, "error", message=str(cut), type=cut.cause.replace(" ", "-"))
+
+
+def junit_problems(path, xsd=None):
+    """Why the JUnit file at path is not valid against scripts/junit.xsd, or
+    its suites' counts disagree with their cases; [] when it is good."""
+    from lxml import etree     # python3-lxml (scripts/deps)
+    xsd = xsd or os.path.join(os.path.dirname(os.path.abspath(__file__)), "junit.xsd")
+    schema = etree.XMLSchema(etree.parse(xsd))
+    try:
+        doc = etree.parse(path)
+    except etree.XMLSyntaxError as e:
+        return ["not XML: %s" % e]
+    if not schema.validate(doc):
+        return ["line %d: %s" % (e.line, e.message) for e in schema.error_log][:10]
+    out = []
+    for ts in doc.getroot().iter("testsuite"):
+        cases = ts.findall("testcase")
+        for attr, n in (("tests", len(cases)),
+                        ("failures", sum(c.find("failure") is not None for c in cases)),
+                        ("errors", sum(c.find("error") is not None for c in cases)),
+                        ("skipped", sum(c.find("skipped") is not None for c in cases))):
+            if int(ts.get(attr, "0")) != n:
+                out.append("testsuite %s: %s=%s, its cases say %d" %
+                           (ts.get("name"), attr, ts.get(attr), n))
+    return out

@@ -50,7 +50,14 @@ def expected_pci(extra):
     return ids
 
 
+# GRUB's network images in the netboot tree (make netboot), per firmware
+NET_BOOTFILES = {"net": "boot/grub/i386-pc/core.0",
+                 "net-uefi": "boot/grub/x86_64-efi/core.efi"}
+
+
 def image_for(boot):
+    if boot in NET_BOOTFILES:
+        return os.path.join(BUILD, "netboot")
     if boot == "elf":
         return os.path.join(BUILD, "iommu-testos.elf")
     if boot == "pvh":
@@ -77,12 +84,21 @@ def command(sec, image=None, append="", accel="tcg", gdb=False):
            "-accel", accel, "-m", sec.get("memory", "512M"),
            "-smp", sec.get("smp", "1"), "-cpu", sec.get("cpu", "max"),
            "-display", "none", "-serial", "stdio", "-monitor", "none",
-           "-nic", "none", "-no-reboot",
+           "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     cmd += sec.get("extra_params", "").split()
     pci = expected_pci(sec.get("extra_params", ""))
     if pci:
         cmd += ["-fw_cfg", "name=opt/iommu-testos/pci-expect,string=" + " ".join(pci)]
+    if boot in NET_BOOTFILES:
+        # QEMU's own DHCP+TFTP server; SeaBIOS boots through the NIC's iPXE
+        # ROM, OVMF through its network stack; GRUB then fetches the rest
+        bootfile = sec.get("bootfile", NET_BOOTFILES[boot])
+        cmd += ["-netdev", "user,id=n0,tftp=%s,bootfile=%s" % (image, bootfile),
+                "-device", "e1000,netdev=n0,bootindex=0"]
+        image = ""
+    else:
+        cmd += ["-nic", "none"]
     if image.endswith(".iso"):
         if boot.startswith("usb"):
             # the hybrid ISO dd'ed to a stick: a raw USB disk, not a CD
@@ -90,16 +106,16 @@ def command(sec, image=None, append="", accel="tcg", gdb=False):
                     "-device", "qemu-xhci", "-device", "usb-storage,drive=stick,bootindex=0"]
         else:
             cmd += ["-cdrom", image]
-        if boot.endswith("uefi"):
-            fw = ovmf()
-            if not fw:
-                raise RuntimeError("OVMF not found (apt-get install ovmf)")
-            cmd += ["-bios", fw]
-    else:
+    elif image:
         cmd += ["-kernel", image]
         args = " ".join(a for a in (sec.get("append", ""), append) if a)
         if args:
             cmd += ["-append", args]
+    if boot.endswith("uefi"):
+        fw = ovmf()
+        if not fw:
+            raise RuntimeError("OVMF not found (apt-get install ovmf)")
+        cmd += ["-bios", fw]
     if gdb:
         cmd += ["-s", "-S"]
     return cmd

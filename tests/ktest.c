@@ -378,9 +378,14 @@ static void run_suite(const struct ktest **sel, int from, int to, int idx,
 		 to - from);
 	for (int i = from; i < to; i++) {
 		const struct ktest *t = sel[i];
-		u64 t0 = ktest_env_ns();
-		int r = ktest_run_one(t);
-		u64 ms = (ktest_env_ns() - t0) / 1000000;
+		u64 t0, ms;
+		int r;
+
+		/* names the running test in a log cut off by a hang or a reboot */
+		kt_print(IND "# start: %s\n", t->name);
+		t0 = ktest_env_ns();
+		r = ktest_run_one(t);
+		ms = (ktest_env_ns() - t0) / 1000000;
 
 		if (cur.verbose)
 			kt_print(IND "# %s: %d checks, %llu ms\n", t->name, cur.checks,

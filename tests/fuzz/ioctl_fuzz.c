@@ -19,12 +19,13 @@
 #include "lib/alloc.h"
 #include "lib/err.h"
 #include "lib/errno.h"
+#include "tests/user/lib/iommufd_cmds.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /*
  * Input format, repeated up to MAX_CALLS times:
- *   sel  which ioctl (table below; past its end: a number nobody knows)
+ *   sel  which ioctl (picks below; past twice their count: a number nobody knows)
  *   mode bits 0-1: size field = the struct's (0, 1), + 8*bits 2-3 with a
  *        zero tail (2), or raw from the bytes (3); bit 4: tail not zero;
  *        bit 5: the argument is a bad pointer
@@ -35,7 +36,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_CALLS	48
 #define MAX_IDS		32
 #define NPAGES		16		/* the fuzz-owned user buffer */
-#define ARG_VALUE	1		/* the argument is a number, not a pointer */
 /*
  * Hosted, "user memory" is the whole process, ASan's terabytes of shadow
  * included: reading it makes it resident. Pins stop at a memlock limit as
@@ -44,39 +44,41 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MEMLOCK_PAGES	1024
 #define CHECK_MAX	(64 * PAGE_SIZE)
 
-struct fuzz_ioctl {
-	unsigned int nr;
-	unsigned int size;		/* struct size, 0: no struct */
-	unsigned int flags;
-	unsigned int out[3];		/* offsets of output IDs, 0: none */
+/* The VFIO type1 ioctls on the same fd (size 0: the argument is a number). */
+static const struct iommufd_cmd vfio_cmds[] = {
+	{ "VFIO_GET_API_VERSION", VFIO_GET_API_VERSION, 0, 0 },
+	{ "VFIO_CHECK_EXTENSION", VFIO_CHECK_EXTENSION, 0, 0 },
+	{ "VFIO_SET_IOMMU", VFIO_SET_IOMMU, 0, 0 },
+	{ "VFIO_IOMMU_GET_INFO", VFIO_IOMMU_GET_INFO, sizeof(struct vfio_iommu_type1_info), 0 },
+	{ "VFIO_IOMMU_MAP_DMA", VFIO_IOMMU_MAP_DMA, sizeof(struct vfio_iommu_type1_dma_map), 0 },
+	{ "VFIO_IOMMU_UNMAP_DMA", VFIO_IOMMU_UNMAP_DMA,
+	  sizeof(struct vfio_iommu_type1_dma_unmap), 0 },
 };
 
-#define S(t) sizeof(struct t)
-#define O(t, f) offsetof(struct t, f)
-static const struct fuzz_ioctl table[] = {
-	{ IOMMU_DESTROY, S(iommu_destroy), 0, { 0 } },
-	{ IOMMU_IOAS_ALLOC, S(iommu_ioas_alloc), 0, { O(iommu_ioas_alloc, out_ioas_id) } },
-	{ IOMMU_IOAS_ALLOW_IOVAS, S(iommu_ioas_allow_iovas), 0, { 0 } },
-	{ IOMMU_IOAS_COPY, S(iommu_ioas_copy), 0, { 0 } },
-	{ IOMMU_IOAS_IOVA_RANGES, S(iommu_ioas_iova_ranges), 0, { 0 } },
-	{ IOMMU_IOAS_MAP, S(iommu_ioas_map), 0, { 0 } },
-	{ IOMMU_IOAS_MAP, S(iommu_ioas_map), 0, { 0 } },
-	{ IOMMU_IOAS_UNMAP, S(iommu_ioas_unmap), 0, { 0 } },
-	{ IOMMU_OPTION, S(iommu_option), 0, { 0 } },
-	{ IOMMU_VFIO_IOAS, S(iommu_vfio_ioas), 0, { O(iommu_vfio_ioas, ioas_id) } },
-	{ IOMMU_HWPT_ALLOC, S(iommu_hwpt_alloc), 0, { O(iommu_hwpt_alloc, out_hwpt_id) } },
-	{ IOMMU_GET_HW_INFO, S(iommu_hw_info), 0, { 0 } },
-	{ IOMMU_TEST_CMD, S(iommu_test_cmd), 0, { 0 } },	/* outputs: see one_call() */
-	{ IOMMU_TEST_CMD, S(iommu_test_cmd), 0, { 0 } },
-	{ VFIO_GET_API_VERSION, 0, ARG_VALUE, { 0 } },
-	{ VFIO_CHECK_EXTENSION, 0, ARG_VALUE, { 0 } },
-	{ VFIO_SET_IOMMU, 0, ARG_VALUE, { 0 } },
-	{ VFIO_IOMMU_GET_INFO, S(vfio_iommu_type1_info), 0, { 0 } },
-	{ VFIO_IOMMU_MAP_DMA, S(vfio_iommu_type1_dma_map), 0, { 0 } },
-	{ VFIO_IOMMU_UNMAP_DMA, S(vfio_iommu_type1_dma_unmap), 0, { 0 } },
+/*
+ * What an input's selector byte picks: iommufd_cmds[] in its order with MAP
+ * and TEST_CMD twice (they reach furthest), then vfio_cmds[]. The corpus was
+ * found with this order: keep it.
+ */
+static const unsigned int picks[] = {
+	IOMMU_DESTROY, IOMMU_IOAS_ALLOC, IOMMU_IOAS_ALLOW_IOVAS, IOMMU_IOAS_COPY,
+	IOMMU_IOAS_IOVA_RANGES, IOMMU_IOAS_MAP, IOMMU_IOAS_MAP, IOMMU_IOAS_UNMAP, IOMMU_OPTION,
+	IOMMU_VFIO_IOAS, IOMMU_HWPT_ALLOC, IOMMU_GET_HW_INFO, IOMMU_TEST_CMD, IOMMU_TEST_CMD,
+	VFIO_GET_API_VERSION, VFIO_CHECK_EXTENSION, VFIO_SET_IOMMU, VFIO_IOMMU_GET_INFO,
+	VFIO_IOMMU_MAP_DMA, VFIO_IOMMU_UNMAP_DMA,
 };
-#undef S
-#undef O
+
+/* The table entry of a pick. */
+static const struct iommufd_cmd *cmd_of(unsigned int nr)
+{
+	for (size_t i = 0; i < IOMMUFD_NCMDS; i++)
+		if (iommufd_cmds[i].nr == nr)
+			return &iommufd_cmds[i];
+	for (size_t i = 0; i < ARRAY_SIZE(vfio_cmds); i++)
+		if (vfio_cmds[i].nr == nr)
+			return &vfio_cmds[i];
+	abort();
+}
 
 struct input {
 	const uint8_t *p;
@@ -189,10 +191,13 @@ static void one_call(int fd, struct iommufd_ctx *ictx, struct input *in)
 	static union {
 		uint8_t b[256];
 		uint64_t q[32];
+		struct iommu_ioas_alloc alloc;
+		struct iommu_vfio_ioas vfio_ioas;
+		struct iommu_hwpt_alloc hwpt;
 		struct iommu_test_cmd test;
 	} s;
 	uint8_t sel = byte(in), mode = byte(in), nfix = byte(in) % 8, fix[8][3];
-	const struct fuzz_ioctl *t = &table[sel % ARRAY_SIZE(table)];
+	const struct iommufd_cmd *t = cmd_of(picks[sel % ARRAY_SIZE(picks)]);
 	unsigned int nr = t->nr, size = t->size, user = size;
 	uint64_t arg = (uint64_t)(uintptr_t)&s, digest;
 	long r;
@@ -203,9 +208,9 @@ static void one_call(int fd, struct iommufd_ctx *ictx, struct input *in)
 	memset(&s, 0, sizeof(s));
 	for (unsigned int i = 0; i < (size ? size : 8); i++)
 		s.b[i] = byte(in);
-	if (sel >= 2 * ARRAY_SIZE(table))
+	if (sel >= 2 * ARRAY_SIZE(picks))
 		nr ^= 1u << (sel % 32);		/* a number nobody knows */
-	if (t->flags & ARG_VALUE) {
+	if (!size) {
 		arg = s.b[0] % 8;
 	} else {
 		for (int i = 0; i < nfix; i++)
@@ -247,13 +252,19 @@ static void one_call(int fd, struct iommufd_ctx *ictx, struct input *in)
 	if (r < 0 && nr != IOMMU_IOAS_UNMAP && nr != VFIO_IOMMU_UNMAP_DMA)
 		must(iommufd_test_digest(ictx) == digest, "a failed ioctl changed the state",
 		     (long)nr, r);
-	if (r || t->flags & ARG_VALUE)
+	if (r || !size)
 		return;
-	for (int i = 0; i < 3 && t->out[i]; i++) {
-		uint32_t id;
-
-		memcpy(&id, s.b + t->out[i], sizeof(id));
-		remember(id);
+	/* the IDs a call hands out (flipped numbers too: by the struct that was filled) */
+	switch (t->nr) {
+	case IOMMU_IOAS_ALLOC:
+		remember(s.alloc.out_ioas_id);
+		break;
+	case IOMMU_VFIO_IOAS:
+		remember(s.vfio_ioas.ioas_id);
+		break;
+	case IOMMU_HWPT_ALLOC:
+		remember(s.hwpt.out_hwpt_id);
+		break;
 	}
 	if (nr != IOMMU_TEST_CMD)
 		return;

@@ -4,14 +4,19 @@
 that make check, soak and bench share).
 
 Feeds good and broken KTAP logs to the parser and checks the counts and the
-errors it finds; prints its own KTAP report (run as build/host/test-ktap).
+errors it finds (a hung or rebooted log must name the running test), the
+JUnit XML against scripts/junit.xsd, and the HTML and text summaries; prints
+its own KTAP report (run as build/host/test-ktap).
 """
 import os
+import subprocess
 import sys
+import tempfile
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(TOP, "scripts"))
 import ktaplib  # noqa: E402
+import ktapreport  # noqa: E402
 import runlib  # noqa: E402
 
 GOOD = """\
@@ -69,6 +74,79 @@ CASES = [
 ]
 
 
+# the runner's start markers (tests/ktest.c), then a hang or a reboot in test_lib_b
+STARTED = edit("    ok 1 test_lib_a\n", "    # start: test_lib_a\n    ok 1 test_lib_a\n"
+               "    # start: test_lib_b\n")
+HUNG = STARTED.split("    ok 2 test_lib_b")[0]
+REBOOTED = HUNG + "SeaBIOS (version 1.16.2)\n" + GOOD[GOOD.index("KTAP version 1"):]
+CASES += [
+    ("start_markers_are_not_diagnostics", STARTED, (2, 0, 1), ""),
+    ("hung_log_names_the_running_test", HUNG, None,
+     "cut off (no closing line: the machine hung or rebooted?) while test_lib_b (suite lib)"),
+    ("rebooted_log_names_the_running_test", REBOOTED, None,
+     "cut off by a reboot (a new report starts) while test_lib_b (suite lib)"),
+    ("cut_between_tests_names_the_last_finished", STARTED.split("    # start: test_lib_b")[0],
+     None, "after test_lib_a (suite lib)"),
+]
+
+
+def junit_of(log):
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "junit.xml")
+        ktaplib.junit([("cfg", ktaplib.parse(log), 1.5)], path)
+        return open(path).read(), ktaplib.junit_problems(path)
+
+
+def junit_checks():
+    """(name, problems) of the JUnit writer and its schema check."""
+    out = []
+    for name, log in (("good", GOOD), ("failed", CASES[2][1]), ("hung", HUNG),
+                      ("rebooted", REBOOTED)):
+        xml, probs = junit_of(log)
+        out.append(("junit_valid_for_a_%s_report" % name, probs))
+    xml, _ = junit_of(HUNG)
+    want = '<testcase classname="cfg.lib" name="test_lib_b"><error '
+    out.append(("junit_cut_off_run_is_an_error_of_the_running_test",
+                [] if want in xml else ["no %r in %s" % (want, xml)]))
+    with tempfile.TemporaryDirectory() as d:
+        for name, old, new in (("missing_classname", ' classname="cfg.lib"', ""),
+                               ("wrong_failure_count", 'failures="0"', 'failures="2"'),
+                               ("two_results_in_a_case", "<skipped ",
+                                "<failure>x</failure><skipped ")):
+            path = os.path.join(d, name + ".xml")
+            xml, _ = junit_of(GOOD)
+            assert old in xml, old
+            open(path, "w").write(xml.replace(old, new, 1))
+            out.append(("junit_schema_rejects_" + name,
+                        [] if ktaplib.junit_problems(path) else ["accepted"]))
+    return out
+
+
+def summary_checks():
+    """(name, problems) of the people's summaries: scripts/ktap and its --html."""
+    out = []
+    bad = edit("ok 1 test_lib_a", "# FAIL <script>x</script> & more\n    not ok 1 test_lib_a")
+    page = ktapreport.html_summary([("vtd", ktaplib.parse(bad), 2.0),
+                                    ("amdvi", ktaplib.parse(HUNG), 1.0)])
+    probs = [m for m in ("&lt;script&gt;x&lt;/script&gt; &amp; more", "test_lib_a",
+                         "CUT-OFF", "while test_lib_b (suite lib) was running",
+                         "1: no device") if m not in page]
+    if "<script>" in page:
+        probs.append("a diagnostic's markup reached the page unescaped")
+    out.append(("html_shows_failures_cut_off_and_skips_escaped", probs))
+    with tempfile.TemporaryDirectory() as d:
+        log = os.path.join(d, "hung.log")
+        open(log, "w").write(HUNG)
+        r = subprocess.run([sys.executable, os.path.join(TOP, "scripts", "ktap"),
+                            "--html", os.path.join(d, "s.html"), log],
+                           capture_output=True, text=True)
+        probs = [] if r.returncode == 1 and "CUT OFF" in r.stdout and \
+            "while test_lib_b" in r.stdout and os.path.exists(os.path.join(d, "s.html")) \
+            else ["scripts/ktap on a hung log: status %d, output %r" % (r.returncode, r.stdout)]
+    out.append(("ktap_tool_reports_a_cut_off_log", probs))
+    return out
+
+
 # scripts/check's verdict on one run: (name, log, run status, must the row fail?)
 VERDICTS = [
     ("passing_run_passes", GOOD, "pass", False),
@@ -96,7 +174,8 @@ def main():
     n = 0
     failed = 0
     print("KTAP version 1")
-    print("1..%d" % (len(CASES) + len(VERDICTS)))
+    extra = junit_checks() + summary_checks()
+    print("1..%d" % (len(CASES) + len(VERDICTS) + len(extra)))
     for name, log, counts, err in CASES:
         n += 1
         rep = ktaplib.parse(log)
@@ -118,6 +197,12 @@ def main():
         for p in problems:
             print("# " + p)
         print("%s %d test_check_%s" % ("not ok" if problems else "ok", n, name))
+        failed += bool(problems)
+    for name, problems in extra:
+        n += 1
+        for p in problems:
+            print("# " + p)
+        print("%s %d test_ktap_%s" % ("not ok" if problems else "ok", n, name))
         failed += bool(problems)
     print("# iommu-testos: %d passed, %d failed, 0 skipped" % (n - failed, failed))
     return 1 if failed else 0

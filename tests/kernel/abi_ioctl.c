@@ -9,25 +9,14 @@
 
 #define PG PAGE_SIZE
 
-/* Every ioctl with its struct size and minimum (offsetofend of the 6.2/6.6 last field). */
-static const struct abi_ioctl {
-	const char *name;
-	unsigned int nr;
-	u32 size, min;
-} abi_ioctls[] = {
-#define A(n, s, last) { #n, n, sizeof(struct s), offsetofend(struct s, last) },
-	IOMMUFD_CMDS(A)
-#undef A
-};
-
 /* Class 30: short -> EINVAL; junk tail -> E2BIG; zero tail = exact; nothing written past size. */
 KTEST(abi, test_abi_size_rules_every_ioctl)
 {
 	static u8 cmd[256];
 	int fd = t_open();
 
-	for (size_t i = 0; i < ARRAY_SIZE(abi_ioctls); i++) {
-		const struct abi_ioctl *a = &abi_ioctls[i];
+	for (size_t i = 0; i < ARRAY_SIZE(iommufd_cmds); i++) {
+		const struct iommufd_cmd *a = &iommufd_cmds[i];
 		long exact, padded;
 
 		report_prefix_push(a->name);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Test helpers of core_util.h shared by both builds, and the leak-check
+ * Test helpers of core_util.h shared by both builds (the ioctls are
+ * tests/user/lib/iommufd_calls.h over ioctl-sim), and the leak-check
  * counters of the core: live objects, pins, mock domains and devices,
  * broken driver contracts, core warnings, open simulated files.
  */
@@ -8,6 +9,10 @@
 #include "core/iommufd_private.h"
 #include "iommu/mock/mock.h"
 #include "lib/err.h"
+
+/* tests/user/lib/iommufd_calls.h fills each struct; here through ioctl-sim. */
+#define IOMMUFD_IOCTL(fd, nr, arg) t_ioctl(fd, nr, arg)
+#include "tests/user/lib/iommufd_calls.h"
 
 int t_open(void)
 {
@@ -78,30 +83,21 @@ int t_mock_runs(int fd, u32 hwpt, u64 iova, u64 len)
 
 u32 t_ioas(int fd)
 {
-	struct iommu_ioas_alloc cmd = { .size = sizeof(cmd) };
-	long r = t_ioctl(fd, IOMMU_IOAS_ALLOC, &cmd);
+	u32 id = 0;
+	int r = ioctl_ioas_alloc(fd, &id);
 
 	if (r)
-		report(false, "IOAS_ALLOC: %ld", r);
-	return r ? 0 : cmd.out_ioas_id;
+		report(false, "IOAS_ALLOC: %d", r);
+	return r ? 0 : id;
 }
 
 int t_map(int fd, u32 ioas, const void *buf, u64 len, u64 *iova, u32 flags)
 {
-	struct iommu_ioas_map cmd = {
-		.size = sizeof(cmd), .flags = flags, .ioas_id = ioas,
-		.user_va = U(buf), .length = len, .iova = iova ? *iova : 0,
-	};
-	long r;
-
 	if (flags & T_NO_RW)
-		cmd.flags = flags & ~T_NO_RW;
+		flags &= ~T_NO_RW;
 	else if (!(flags & (IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE)))
-		cmd.flags |= RW;
-	r = t_ioctl(fd, IOMMU_IOAS_MAP, &cmd);
-	if (!r && iova)
-		*iova = cmd.iova;
-	return (int)r;
+		flags |= RW;
+	return ioctl_ioas_map(fd, ioas, buf, len, iova, flags);
 }
 
 int t_map_fixed(int fd, u32 ioas, const void *buf, u64 len, u64 iova)
@@ -109,210 +105,99 @@ int t_map_fixed(int fd, u32 ioas, const void *buf, u64 len, u64 iova)
 	return t_map(fd, ioas, buf, len, &iova, IOMMU_IOAS_MAP_FIXED_IOVA);
 }
 
-int t_unmap(int fd, u32 ioas, u64 iova, u64 len, u64 *unmapped)
-{
-	struct iommu_ioas_unmap cmd = {
-		.size = sizeof(cmd), .ioas_id = ioas, .iova = iova, .length = len,
-	};
-	long r = t_ioctl(fd, IOMMU_IOAS_UNMAP, &cmd);
-
-	if (!r && unmapped)
-		*unmapped = cmd.length;
-	return (int)r;
-}
-
 int t_copy(int fd, u32 dst, u32 src, u64 src_iova, u64 len, u64 *dst_iova, u32 flags)
 {
-	struct iommu_ioas_copy cmd = {
-		.size = sizeof(cmd), .flags = flags ? flags : RW, .dst_ioas_id = dst,
-		.src_ioas_id = src, .length = len, .dst_iova = *dst_iova, .src_iova = src_iova,
-	};
-	long r = t_ioctl(fd, IOMMU_IOAS_COPY, &cmd);
+	return ioctl_ioas_copy(fd, dst, src, src_iova, len, dst_iova, flags ? flags : RW);
+}
 
-	if (!r)
-		*dst_iova = cmd.dst_iova;
-	return (int)r;
+int t_unmap(int fd, u32 ioas, u64 iova, u64 len, u64 *unmapped)
+{
+	return ioctl_ioas_unmap(fd, ioas, iova, len, unmapped);
 }
 
 int t_destroy(int fd, u32 id)
 {
-	struct iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
-
-	return (int)t_ioctl(fd, IOMMU_DESTROY, &cmd);
+	return ioctl_destroy(fd, id);
 }
 
 int t_ranges(int fd, u32 ioas, struct iommu_iova_range *r, u32 *num, u64 *align)
 {
-	struct iommu_ioas_iova_ranges cmd = {
-		.size = sizeof(cmd), .ioas_id = ioas, .num_iovas = *num, .allowed_iovas = U(r),
-	};
-	long ret = t_ioctl(fd, IOMMU_IOAS_IOVA_RANGES, &cmd);
-
-	if (!ret || ret == -EMSGSIZE) {
-		*num = cmd.num_iovas;
-		if (align)
-			*align = cmd.out_iova_alignment;
-	}
-	return (int)ret;
+	return ioctl_ioas_iova_ranges(fd, ioas, r, num, align);
 }
 
 int t_allow(int fd, u32 ioas, const struct iommu_iova_range *r, u32 num)
 {
-	struct iommu_ioas_allow_iovas cmd = {
-		.size = sizeof(cmd), .ioas_id = ioas, .num_iovas = num, .allowed_iovas = U(r),
-	};
-
-	return (int)t_ioctl(fd, IOMMU_IOAS_ALLOW_IOVAS, &cmd);
+	return ioctl_ioas_allow_iovas(fd, ioas, r, num);
 }
 
 int t_option(int fd, u32 option, u16 op, u32 object, u64 *val)
 {
-	struct iommu_option cmd = {
-		.size = sizeof(cmd), .option_id = option, .op = op, .object_id = object,
-		.val64 = *val,
-	};
-	long r = t_ioctl(fd, IOMMU_OPTION, &cmd);
-
-	if (!r)
-		*val = cmd.val64;
-	return (int)r;
+	return ioctl_option(fd, option, op, object, val);
 }
 
-static long test_cmd(int fd, struct iommu_test_cmd *cmd)
+int t_hwpt_alloc(int fd, u32 idev, u32 pt, u32 flags, u32 *id)
 {
-	cmd->size = sizeof(*cmd);
-	return t_ioctl(fd, IOMMU_TEST_CMD, cmd);
-}
-
-int t_mock_domain_flags(int fd, u32 pt, u32 dev_flags, u32 *stdev, u32 *hwpt, u32 *idev)
-{
-	struct iommu_test_cmd cmd = {
-		.op = dev_flags ? IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS : IOMMU_TEST_OP_MOCK_DOMAIN,
-		.id = pt, .mock_domain_flags = { .dev_flags = dev_flags },
-	};
-	long r = test_cmd(fd, &cmd);
-
-	if (!r) {
-		if (stdev)
-			*stdev = cmd.mock_domain.out_stdev_id;
-		if (hwpt)
-			*hwpt = cmd.mock_domain.out_hwpt_id;
-		if (idev)
-			*idev = cmd.mock_domain.out_idev_id;
-	}
-	return (int)r;
+	return ioctl_hwpt_alloc(fd, idev, pt, flags, id);
 }
 
 int t_mock_domain(int fd, u32 pt, u32 *stdev, u32 *hwpt, u32 *idev)
 {
-	return t_mock_domain_flags(fd, pt, 0, stdev, hwpt, idev);
+	return test_cmd_mock_domain(fd, pt, stdev, hwpt, idev);
+}
+
+int t_mock_domain_flags(int fd, u32 pt, u32 dev_flags, u32 *stdev, u32 *hwpt, u32 *idev)
+{
+	return test_cmd_mock_domain_flags(fd, pt, dev_flags, stdev, hwpt, idev);
 }
 
 int t_replace(int fd, u32 stdev, u32 *pt)
 {
-	struct iommu_test_cmd cmd = {
-		.op = IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE, .id = stdev,
-		.mock_domain_replace = { .pt_id = *pt },
-	};
-	long r = test_cmd(fd, &cmd);
-
-	if (!r)
-		*pt = cmd.mock_domain_replace.pt_id;
-	return (int)r;
+	return test_cmd_mock_domain_replace(fd, stdev, pt);
 }
 
 int t_check_map(int fd, u32 hwpt, u64 iova, const void *buf, u64 len)
 {
-	struct iommu_test_cmd cmd = {
-		.op = IOMMU_TEST_OP_MD_CHECK_MAP, .id = hwpt,
-		.check_map = { .iova = iova, .length = len, .uptr = U(buf) },
-	};
-
-	return (int)test_cmd(fd, &cmd);
+	return test_cmd_check_map(fd, hwpt, iova, buf, len);
 }
 
 int t_check_refs(int fd, const void *buf, u64 len, u32 refs)
 {
-	struct iommu_test_cmd cmd = {
-		.op = IOMMU_TEST_OP_MD_CHECK_REFS,
-		.check_refs = { .length = len, .uptr = U(buf), .refs = refs },
-	};
-
-	return (int)test_cmd(fd, &cmd);
+	return test_cmd_check_refs(fd, buf, len, refs);
 }
 
 int t_add_reserved(int fd, u32 ioas, u64 start, u64 len)
 {
-	struct iommu_test_cmd cmd = {
-		.op = IOMMU_TEST_OP_ADD_RESERVED, .id = ioas,
-		.add_reserved = { .start = start, .length = len },
-	};
-
-	return (int)test_cmd(fd, &cmd);
+	return test_cmd_add_reserved(fd, ioas, start, len);
 }
 
 int t_create_access(int fd, u32 ioas, u32 flags, int *afd)
 {
-	struct iommu_test_cmd cmd = {
-		.op = IOMMU_TEST_OP_CREATE_ACCESS, .id = ioas, .create_access = { .flags = flags },
-	};
-	long r = test_cmd(fd, &cmd);
-
-	if (!r)
-		*afd = (int)cmd.create_access.out_access_fd;
-	return (int)r;
+	return test_cmd_create_access(fd, ioas, flags, afd);
 }
 
 int t_access_pages(int fd, int afd, u64 iova, u64 len, const void *uptr, u32 flags, u32 *id)
 {
-	struct iommu_test_cmd cmd = {
-		.op = IOMMU_TEST_OP_ACCESS_PAGES, .id = (u32)afd,
-		.access_pages = { .flags = flags, .iova = iova, .length = len, .uptr = U(uptr) },
-	};
-	long r = test_cmd(fd, &cmd);
-
-	if (!r && id)
-		*id = cmd.access_pages.out_access_pages_id;
-	return (int)r;
+	return test_cmd_access_pages(fd, afd, iova, len, uptr, flags, id);
 }
 
 int t_destroy_access_pages(int fd, int afd, u32 id)
 {
-	struct iommu_test_cmd cmd = {
-		.op = IOMMU_TEST_OP_DESTROY_ACCESS_PAGES, .id = (u32)afd,
-		.destroy_access_pages = { .access_pages_id = id },
-	};
-
-	return (int)test_cmd(fd, &cmd);
+	return test_cmd_destroy_access_pages(fd, afd, id);
 }
 
 int t_access_rw(int fd, int afd, u64 iova, void *buf, u64 len, u32 flags)
 {
-	struct iommu_test_cmd cmd = {
-		.op = IOMMU_TEST_OP_ACCESS_RW, .id = (u32)afd,
-		.access_rw = { .iova = iova, .length = len, .uptr = U(buf), .flags = flags },
-	};
-
-	return (int)test_cmd(fd, &cmd);
+	return test_cmd_access_rw(fd, afd, iova, buf, len, flags);
 }
 
 int t_access_replace(int fd, int afd, u32 ioas)
 {
-	struct iommu_test_cmd cmd = {
-		.op = IOMMU_TEST_OP_ACCESS_REPLACE_IOAS, .id = (u32)afd,
-		.access_replace_ioas = { .ioas_id = ioas },
-	};
-
-	return (int)test_cmd(fd, &cmd);
+	return test_cmd_access_replace_ioas(fd, afd, ioas);
 }
 
 int t_memory_limit(int fd, u32 limit)
 {
-	struct iommu_test_cmd cmd = {
-		.op = IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT, .memory_limit = { .limit = limit },
-	};
-
-	return (int)test_cmd(fd, &cmd);
+	return test_cmd_memory_limit(fd, limit);
 }
 
 unsigned long t_charged(void)

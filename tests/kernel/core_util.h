@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Helpers for the core, abi and fault-inject suites, in the kernel and
- * hosted: /dev/iommu through the syscall stub, user buffers, and one-line
- * wrappers of the ioctls and self-test ops that return 0 or -errno.
+ * hosted: /dev/iommu through the syscall stub, user buffers, and the
+ * ioctls and self-test ops of tests/user/lib/iommufd_calls.h (0 or -errno).
  */
 #ifndef TESTS_KERNEL_CORE_UTIL_H
 #define TESTS_KERNEL_CORE_UTIL_H
@@ -41,15 +41,21 @@ struct iommu_domain *t_domain(int fd, u32 hwpt);
 unsigned long t_mock_entries(int fd, u32 hwpt);
 int t_mock_runs(int fd, u32 hwpt, u64 iova, u64 len);
 
+/* An IOAS (0, and a failed report, if none can be had). */
 u32 t_ioas(int fd);
+/* Map with READABLE | WRITEABLE added unless flags has one (or T_NO_RW). */
 int t_map(int fd, u32 ioas, const void *buf, u64 len, u64 *iova, u32 flags);
 int t_map_fixed(int fd, u32 ioas, const void *buf, u64 len, u64 iova);
-int t_unmap(int fd, u32 ioas, u64 iova, u64 len, u64 *unmapped);
+/* Copy with READABLE | WRITEABLE when flags is 0. */
 int t_copy(int fd, u32 dst, u32 src, u64 src_iova, u64 len, u64 *dst_iova, u32 flags);
+
+/* The other ioctls and self-test ops, as tests/user/lib/iommufd_calls.h has them. */
+int t_unmap(int fd, u32 ioas, u64 iova, u64 len, u64 *unmapped);
 int t_destroy(int fd, u32 id);
 int t_ranges(int fd, u32 ioas, struct iommu_iova_range *r, u32 *num, u64 *align);
 int t_allow(int fd, u32 ioas, const struct iommu_iova_range *r, u32 num);
 int t_option(int fd, u32 option, u16 op, u32 object, u64 *val);
+int t_hwpt_alloc(int fd, u32 idev, u32 pt, u32 flags, u32 *id);
 
 int t_mock_domain(int fd, u32 pt, u32 *stdev, u32 *hwpt, u32 *idev);
 int t_mock_domain_flags(int fd, u32 pt, u32 dev_flags, u32 *stdev, u32 *hwpt, u32 *idev);

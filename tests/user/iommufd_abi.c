@@ -15,19 +15,6 @@
 #define KERNEL_PTR test_ptr(0xffff800000000000UL)
 #define IOVA MOCK_APERTURE_START
 
-/* Every command: number, struct size, and the minimum size (its v1 last field). */
-static const struct cmd {
-	const char *name;
-	unsigned long num;
-	size_t size, min;
-} cmds[] = {
-#define CMD(n, t, last) { #n, n, sizeof(struct t), offsetofend(struct t, last) },
-	IOMMUFD_CMDS(CMD)
-#undef CMD
-};
-
-#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
-
 /* A page-aligned buffer of n pages whose following page is unmapped. */
 static uint8_t *buf_before_hole(size_t n)
 {
@@ -73,20 +60,21 @@ TEST(test_struct_pointer_efault)
 {
 	int fd = iommufd_open();
 
-	for (size_t i = 0; i < NCMDS; i++) {
+	for (size_t i = 0; i < IOMMUFD_NCMDS; i++) {
+		const struct iommufd_cmd *c = &iommufd_cmds[i];
 		int f = test_failures();
 
-		EXPECT_ERRNO(EFAULT, ioctl(fd, cmds[i].num, NULL));
-		EXPECT_ERRNO(EFAULT, ioctl(fd, cmds[i].num, BAD_PTR));
-		EXPECT_ERRNO(EFAULT, ioctl(fd, cmds[i].num, KERNEL_PTR));
+		EXPECT_ERRNO(EFAULT, ioctl(fd, c->nr, NULL));
+		EXPECT_ERRNO(EFAULT, ioctl(fd, c->nr, BAD_PTR));
+		EXPECT_ERRNO(EFAULT, ioctl(fd, c->nr, KERNEL_PTR));
 		if (test_failures() > f)
-			TH_LOG("(that was %s)", cmds[i].name);
+			TH_LOG("(that was %s)", c->name);
 	}
 	close(fd);
 }
 
 /* Issue c with a zeroed struct of size bytes (poison: last byte 0xff); errno or 0. */
-static int try_size(int fd, const struct cmd *c, uint32_t size, int poison)
+static int try_size(int fd, const struct iommufd_cmd *c, uint32_t size, int poison)
 {
 	uint8_t buf[256] = { 0 };
 
@@ -94,20 +82,21 @@ static int try_size(int fd, const struct cmd *c, uint32_t size, int poison)
 	if (poison)
 		buf[size - 1] = 0xff;
 	errno = 0;
-	return ioctl(fd, c->num, buf) ? errno : 0;
+	return ioctl(fd, c->nr, buf) ? errno : 0;
 }
 
 TEST(test_size_below_minimum_einval)
 {
 	int fd = iommufd_open();
 
-	for (size_t i = 0; i < NCMDS; i++) {
+	for (size_t i = 0; i < IOMMUFD_NCMDS; i++) {
+		const struct iommufd_cmd *c = &iommufd_cmds[i];
 		int f = test_failures();
 
-		EXPECT_EQ(EINVAL, try_size(fd, &cmds[i], (uint32_t)cmds[i].min - 1, 0));
-		EXPECT_EQ(EINVAL, try_size(fd, &cmds[i], 0, 0));
+		EXPECT_EQ(EINVAL, try_size(fd, c, c->min - 1, 0));
+		EXPECT_EQ(EINVAL, try_size(fd, c, 0, 0));
 		if (test_failures() > f)
-			TH_LOG("(that was %s)", cmds[i].name);
+			TH_LOG("(that was %s)", c->name);
 	}
 	close(fd);
 }
@@ -116,12 +105,13 @@ TEST(test_size_trailing_nonzero_e2big)
 {
 	int fd = iommufd_open();
 
-	for (size_t i = 0; i < NCMDS; i++) {
+	for (size_t i = 0; i < IOMMUFD_NCMDS; i++) {
+		const struct iommufd_cmd *c = &iommufd_cmds[i];
 		int f = test_failures();
 
-		EXPECT_EQ(E2BIG, try_size(fd, &cmds[i], (uint32_t)cmds[i].size + 8, 1));
+		EXPECT_EQ(E2BIG, try_size(fd, c, c->size + 8, 1));
 		if (test_failures() > f)
-			TH_LOG("(that was %s)", cmds[i].name);
+			TH_LOG("(that was %s)", c->name);
 	}
 	close(fd);
 }

@@ -20,15 +20,6 @@
 #define MAP_GROWSDOWN 0x0100	/* Linux's; the ring-3 libc has no stacks that grow */
 #endif
 
-static const struct {
-	unsigned long num;
-	uint32_t size;
-} cmds[] = {
-#define CMD(n, t, last) { n, sizeof(struct t) },
-	IOMMUFD_CMDS(CMD)
-#undef CMD
-};
-
 static uint64_t rng;
 static int succeeded, by_errno[128];
 
@@ -70,20 +61,20 @@ static void one_call(int fd, const struct targets *t)
 		uint32_t w[64];
 		struct iommu_test_cmd test;
 	} buf;
-	size_t c = rnd() % (sizeof(cmds) / sizeof(cmds[0]));
-	unsigned long cmd = cmds[c].num;
+	const struct iommufd_cmd *c = &iommufd_cmds[rnd() % IOMMUFD_NCMDS];
+	unsigned long cmd = c->nr;
 	uint32_t size;
 
 	for (size_t i = 0; i < 32; i++)
 		buf.q[i] = value(t);
 	/* mostly a zero tail past the struct, else E2BIG answers everything */
 	if (rnd() % 8)
-		memset((uint8_t *)&buf + cmds[c].size, 0, sizeof(buf) - cmds[c].size);
+		memset((uint8_t *)&buf + c->size, 0, sizeof(buf) - c->size);
 	switch (rnd() % 6) {
-	case 0: size = cmds[c].size + 8 * (uint32_t)(rnd() % 4); break;
+	case 0: size = c->size + 8 * (uint32_t)(rnd() % 4); break;
 	case 1: size = (uint32_t)(rnd() % 80); break;
 	case 2: size = (uint32_t)rnd(); break;
-	default: size = cmds[c].size; break;
+	default: size = c->size; break;
 	}
 	if (size > sizeof(buf) && rnd() % 2)
 		size = sizeof(buf);

@@ -11,9 +11,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <fcntl.h>
-#include <linux/iommufd.h>
 #include <linux/vfio.h>
-#include <iommufd_test.h>
+#include "iommufd_calls.h"
 
 #define IOVA MOCK_APERTURE_START
 
@@ -23,36 +22,10 @@ static int fail(const char *what)
 	return 1;
 }
 
-/* A mock domain on ioas; 0 or -1. */
-static int mock(int fd, unsigned int ioas)
+static int map(int fd, uint32_t ioas, void *va, uint64_t len, uint64_t iova)
 {
-	struct iommu_test_cmd cmd = {
-		.size = sizeof(cmd), .op = IOMMU_TEST_OP_MOCK_DOMAIN, .id = ioas,
-	};
-
-	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
-}
-
-static int map(int fd, unsigned int ioas, void *va, unsigned long len, unsigned long iova)
-{
-	struct iommu_ioas_map cmd = {
-		.size = sizeof(cmd),
-		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
-			 IOMMU_IOAS_MAP_WRITEABLE,
-		.ioas_id = ioas, .user_va = (unsigned long)va, .length = len, .iova = iova,
-	};
-
-	return ioctl(fd, IOMMU_IOAS_MAP, &cmd);
-}
-
-static int refs(int fd, void *va, unsigned long len, unsigned int n)
-{
-	struct iommu_test_cmd cmd = {
-		.size = sizeof(cmd), .op = IOMMU_TEST_OP_MD_CHECK_REFS,
-		.check_refs = { .length = len, .uptr = (unsigned long)va, .refs = n },
-	};
-
-	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
+	return ioctl_ioas_map(fd, ioas, va, len, &iova, IOMMU_IOAS_MAP_FIXED_IOVA |
+			      IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE);
 }
 
 /* The edu, if an IOMMU translates it: bound to fd, attached to ioas, master on. */
@@ -97,46 +70,33 @@ static int edu(int fd, unsigned int ioas)
 
 int main(void)
 {
-	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
-	struct iommu_test_cmd acc = {
-		.size = sizeof(acc), .op = IOMMU_TEST_OP_CREATE_ACCESS,
-		.create_access = { .flags = MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES },
-	};
-	struct iommu_test_cmd pages = {
-		.size = sizeof(pages), .op = IOMMU_TEST_OP_ACCESS_PAGES,
-	};
-	int fd = open("/dev/iommu", O_RDWR), fd2 = open("/dev/iommu", O_RDWR);
+	int fd = open("/dev/iommu", O_RDWR), fd2 = open("/dev/iommu", O_RDWR), afd;
 	char *small = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	char *huge = mmap(NULL, 2 << 20, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	uint32_t ioas;
 
 	if (fd < 0 || fd2 < 0 || small == MAP_FAILED || huge == MAP_FAILED)
 		return fail("setup");
 	memset(small, 1, 1 << 20);
-	if (ioctl(fd, IOMMU_IOAS_ALLOC, &alloc) || mock(fd, alloc.out_ioas_id) ||
-	    map(fd, alloc.out_ioas_id, small, 1 << 20, IOVA) ||
-	    map(fd, alloc.out_ioas_id, huge, 2 << 20, IOVA + (4 << 20)))
+	if (ioctl_ioas_alloc(fd, &ioas) || test_cmd_mock_domain(fd, ioas, NULL, NULL, NULL) ||
+	    map(fd, ioas, small, 1 << 20, IOVA) || map(fd, ioas, huge, 2 << 20, IOVA + (4 << 20)))
 		return fail("first context");
-	acc.id = alloc.out_ioas_id;
-	if (ioctl(fd, IOMMU_TEST_CMD, &acc))
+	if (test_cmd_create_access(fd, ioas, MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES, &afd))
 		return fail("create access");
-	pages.id = acc.create_access.out_access_fd;
-	pages.access_pages.iova = IOVA;
-	pages.access_pages.length = 4 * 4096;
-	pages.access_pages.uptr = (unsigned long)small;
-	if (ioctl(fd, IOMMU_TEST_CMD, &pages))
+	if (test_cmd_access_pages(fd, afd, IOVA, 4 * 4096, small, 0, NULL))
 		return fail("access pages");
 	/* the second context maps the same small pages once more */
-	if (ioctl(fd2, IOMMU_IOAS_ALLOC, &alloc) || mock(fd2, alloc.out_ioas_id) ||
-	    map(fd2, alloc.out_ioas_id, small, 1 << 20, IOVA))
+	if (ioctl_ioas_alloc(fd2, &ioas) || test_cmd_mock_domain(fd2, ioas, NULL, NULL, NULL) ||
+	    map(fd2, ioas, small, 1 << 20, IOVA))
 		return fail("second context");
-	if (refs(fd2, small + (8 << 12), 4096, 2) || refs(fd2, huge, 2 << 20, 1))
+	if (test_cmd_check_refs(fd2, small + (8 << 12), 4096, 2) ||
+	    test_cmd_check_refs(fd2, huge, 2 << 20, 1))
 		return fail("pins before exit");
-	if (ioctl(fd2, IOMMU_IOAS_ALLOC, &alloc) || edu(fd2, alloc.out_ioas_id))
+	if (ioctl_ioas_alloc(fd2, &ioas) || edu(fd2, ioas))
 		return fail("edu");
-	printf("leaving fds %d, %d and access fd %u open\n", fd, fd2,
-	       acc.create_access.out_access_fd);
+	printf("leaving fds %d, %d and access fd %d open\n", fd, fd2, afd);
 	fflush(stdout);
 	_exit(0);
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Helpers shared by the ring-3 /dev/iommu test programs, in the spirit of
- * Linux's selftests/iommu/iommufd_utils.h: thin wrappers that return -1 and
- * errno like the ioctls, plus the mock-domain self-test commands.
+ * Linux's selftests/iommu/iommufd_utils.h: the calls of iommufd_calls.h
+ * that return -1 and errno like the ioctls, or assert.
  */
 #ifndef TESTS_USER_LIB_IOMMUFD_UTILS_H
 #define TESTS_USER_LIB_IOMMUFD_UTILS_H
@@ -15,9 +15,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include <linux/iommufd.h>
-#include <iommufd_test.h>
 #include "harness.h"
+#include "iommufd_calls.h"
 
 #define PAGE_SZ 4096UL
 #define HUGE_SZ (2UL << 20)
@@ -33,57 +32,45 @@ static inline int iommufd_open(void)
 	return test_defer_close(fd);
 }
 
+/* A result of iommufd_calls.h as the ioctl gave it: 0, or -1 and errno. */
+static inline int syscall_ret(int r)
+{
+	if (r < 0) {
+		errno = -r;
+		return -1;
+	}
+	return r;
+}
+
 static inline uint32_t ioas_alloc(int fd)
 {
-	struct iommu_ioas_alloc cmd = { .size = sizeof(cmd) };
+	uint32_t id;
 
-	ASSERT_EQ(0, ioctl(fd, IOMMU_IOAS_ALLOC, &cmd));
-	return cmd.out_ioas_id;
+	ASSERT_EQ(0, ioctl_ioas_alloc(fd, &id));
+	return id;
 }
 
 static inline int destroy(int fd, uint32_t id)
 {
-	struct iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
-
-	return ioctl(fd, IOMMU_DESTROY, &cmd);
+	return syscall_ret(ioctl_destroy(fd, id));
 }
 
 /* A mock device attached to ioas (IOMMU_TEST_OP_MOCK_DOMAIN); returns its hwpt. */
 static inline uint32_t mock_domain(int fd, uint32_t ioas, uint32_t *stdev, uint32_t *idev)
 {
-	struct iommu_test_cmd cmd = {
-		.size = sizeof(cmd),
-		.op = IOMMU_TEST_OP_MOCK_DOMAIN,
-		.id = ioas,
-	};
-	int ret = ioctl(fd, IOMMU_TEST_CMD, &cmd);
+	uint32_t hwpt;
+	int ret = test_cmd_mock_domain(fd, ioas, stdev, &hwpt, idev);
 
-	if (ret && errno == ENOTTY)
+	if (ret == -ENOTTY)
 		SKIP("no IOMMU_TEST_CMD (iommufd self-test support)");
 	ASSERT_EQ(0, ret);
-	if (stdev)
-		*stdev = cmd.mock_domain.out_stdev_id;
-	if (idev)
-		*idev = cmd.mock_domain.out_idev_id;
-	return cmd.mock_domain.out_hwpt_id;
+	return hwpt;
 }
 
 static inline int ioas_map(int fd, uint32_t ioas, void *va, uint64_t len, uint64_t *iova,
 			   uint32_t flags)
 {
-	struct iommu_ioas_map cmd = {
-		.size = sizeof(cmd),
-		.flags = flags,
-		.ioas_id = ioas,
-		.user_va = (uintptr_t)va,
-		.length = len,
-		.iova = iova ? *iova : 0,
-	};
-	int ret = ioctl(fd, IOMMU_IOAS_MAP, &cmd);
-
-	if (!ret && iova)
-		*iova = cmd.iova;
-	return ret;
+	return syscall_ret(ioctl_ioas_map(fd, ioas, va, len, iova, flags));
 }
 
 #define MAP_RW (IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE)
@@ -93,42 +80,19 @@ static inline int ioas_map(int fd, uint32_t ioas, void *va, uint64_t len, uint64
 static inline int ioas_unmap(int fd, uint32_t ioas, uint64_t iova, uint64_t len,
 			     uint64_t *unmapped)
 {
-	struct iommu_ioas_unmap cmd = {
-		.size = sizeof(cmd),
-		.ioas_id = ioas,
-		.iova = iova,
-		.length = len,
-	};
-	int ret = ioctl(fd, IOMMU_IOAS_UNMAP, &cmd);
-
-	if (!ret && unmapped)
-		*unmapped = cmd.length;
-	return ret;
+	return syscall_ret(ioctl_ioas_unmap(fd, ioas, iova, len, unmapped));
 }
 
 /* Every page of [va, va + len) pinned exactly refs times by iommufd. */
 static inline int check_refs(int fd, void *va, uint64_t len, uint32_t refs)
 {
-	struct iommu_test_cmd cmd = {
-		.size = sizeof(cmd),
-		.op = IOMMU_TEST_OP_MD_CHECK_REFS,
-		.check_refs = { .length = len, .uptr = (uintptr_t)va, .refs = refs },
-	};
-
-	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
+	return syscall_ret(test_cmd_check_refs(fd, va, len, refs));
 }
 
 /* The mock domain of hwpt maps [iova, iova + len) to the pages of va. */
 static inline int check_map(int fd, uint32_t hwpt, uint64_t iova, void *va, uint64_t len)
 {
-	struct iommu_test_cmd cmd = {
-		.size = sizeof(cmd),
-		.op = IOMMU_TEST_OP_MD_CHECK_MAP,
-		.id = hwpt,
-		.check_map = { .iova = iova, .length = len, .uptr = (uintptr_t)va },
-	};
-
-	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
+	return syscall_ret(test_cmd_check_map(fd, hwpt, iova, va, len));
 }
 
 static inline void *map_anon(size_t len, int prot, int flags)
