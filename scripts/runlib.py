@@ -225,7 +225,10 @@ def distinct_lines(results):
         for key, (status, why) in res.items():
             st = seen.setdefault(key, {"pass": 0, "fail": 0, "skip": 0, "why": ""})
             st[status if status in st else "fail"] += 1
-            st["why"] = st["why"] or why
+            # a test's own reason (where what it needs was there) says more than "needs X"
+            if why and (not st["why"] or (st["why"].startswith("needs ") and
+                                          not why.startswith("needs "))):
+                st["why"] = why
     ran = [k for k, v in seen.items() if v["pass"] or v["fail"]]
     failed = [k for k in ran if seen[k]["fail"]]
     never = sorted(k for k in seen if k not in ran)

@@ -78,20 +78,37 @@ static u64 measure(u64 (*read)(void), u64 count_hz, u64 wrap, bool down, u32 ms)
 			return 0;
 	}
 	s1 = bracketed(read);
-	/* each step between reads is under one wrap, so the sum is exact */
+	/* exact unless the host stopped us for a whole wrap (tsc_agreed() drops such runs) */
 	elapsed += (down ? prev - s1.val : s1.val - prev) & (wrap - 1);
 	if (!elapsed)
 		return 0;
 	return (s1.tsc - s0.tsc) * count_hz / elapsed;	/* < 2^56: no overflow */
 }
 
-static u64 median3(u64 a, u64 b, u64 c)
+#define AGREE_TRIES 16
+
+/*
+ * Measure until two runs in a row agree within 1% and give their mean.
+ * A run the host interrupts for longer than the counter's wrap (55 ms
+ * for the PIT: routine for an emulator on a loaded host) misses a wrap
+ * and reads several times too fast; two such runs rarely agree, and two
+ * undisturbed ones always do. Without agreement: the smallest run, since
+ * a missed wrap only ever makes a run read fast.
+ */
+u64 tsc_agreed(u64 (*run)(void))
 {
-	if ((a <= b && b <= c) || (c <= b && b <= a))
-		return b;
-	if ((b <= a && a <= c) || (c <= a && a <= b))
-		return a;
-	return c;
+	u64 prev = run(), least = prev;
+
+	for (int i = 1; i < AGREE_TRIES; i++) {
+		u64 v = run();
+
+		if (v && prev && (v > prev ? v - prev : prev - v) <= prev / 100)
+			return (v + prev) / 2;
+		if (v && (!least || v < least))
+			least = v;
+		prev = v;
+	}
+	return least;
 }
 
 static u64 pit_measure(void)
@@ -114,15 +131,14 @@ static u64 pm_measure(void)
 				 false, 20) : 0;
 }
 
-/* Median of three 20 ms runs: one disturbed run cannot skew it. */
 u64 tsc_measure_hz_pit(void)
 {
-	return median3(pit_measure(), pit_measure(), pit_measure());
+	return tsc_agreed(pit_measure);
 }
 
 u64 tsc_measure_hz_pmtimer(void)
 {
-	return median3(pm_measure(), pm_measure(), pm_measure());
+	return tsc_agreed(pm_measure);
 }
 
 void tsc_calibrate(void)

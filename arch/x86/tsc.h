@@ -14,6 +14,8 @@ void tsc_calibrate(void);
 u64 tsc_measure_hz_pit(void);
 u64 tsc_measure_hz_pmtimer(void);
 u64 tsc_hz(void);
+/* Calibration runs of run() until two in a row agree within 1% (see tsc.c). */
+u64 tsc_agreed(u64 (*run)(void));
 u64 time_ns(void);
 void udelay(u64 us);
 void mdelay(u64 ms);
