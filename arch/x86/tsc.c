@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * TSC calibration against PIT channel 2 (the one clock every PC has), time
- * in nanoseconds, delays, deadlines, and the ACPI PM timer as a second clock.
+ * TSC calibration against the ACPI PM timer, or PIT channel 2 (the one clock
+ * every PC has) without one; time in nanoseconds, delays, deadlines.
  */
 #include "arch/x86/tsc.h"
 #include "arch/x86/x86.h"
@@ -61,7 +61,10 @@ static u64 pm_read(void)
 
 /*
  * TSC frequency from a free-running counter of count_hz that wraps at
- * 'wrap' and counts down (PIT) or up (PM timer): ticks over >= ms.
+ * 'wrap' and counts down (PIT) or up (PM timer): ticks over >= ms. Exact
+ * unless the host stopped us for longer than a wrap between two reads:
+ * 55 ms for the PIT (on a loaded host a port read alone can take that
+ * long under TCG), 4.7 s for the PM timer.
  */
 static u64 measure(u64 (*read)(void), u64 count_hz, u64 wrap, bool down, u32 ms)
 {
@@ -78,7 +81,6 @@ static u64 measure(u64 (*read)(void), u64 count_hz, u64 wrap, bool down, u32 ms)
 			return 0;
 	}
 	s1 = bracketed(read);
-	/* exact unless the host stopped us for a whole wrap (tsc_agreed() drops such runs) */
 	elapsed += (down ? prev - s1.val : s1.val - prev) & (wrap - 1);
 	if (!elapsed)
 		return 0;
@@ -141,10 +143,13 @@ u64 tsc_measure_hz_pmtimer(void)
 	return tsc_agreed(pm_measure);
 }
 
+/* Against the PM timer where ACPI has one (its wrap is 4.7 s, the PIT's 55 ms). */
 void tsc_calibrate(void)
 {
-	u64 best = tsc_measure_hz_pit();
+	u64 best = pm_port ? tsc_measure_hz_pmtimer() : 0;
 
+	if (!best)
+		best = tsc_measure_hz_pit();
 	if (best)
 		hz = best;
 	ns_per_tick = (1000000000ULL << 32) / hz;

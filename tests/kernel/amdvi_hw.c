@@ -130,7 +130,7 @@ KTEST_NEEDS(amdvi-event, test_amdvi_hw_io_page_fault_event, NEEDS)
 	dte[0] &= ~(AMDVI_DTE0_IR | AMDVI_DTE0_IW);
 	amdvi_dte_set(ad->unit, ad->devid, dte);
 	dma_expect_page_fault(&e.d, DMA_IOVA_HOLE, IOMMU_FAULT_ACCESS_WRITE);
-	edu_dma_from_dev(&e.edu, DMA_IOVA_HOLE, 0, 64);
+	dma_edu_done(edu_dma_from_dev(&e.edu, DMA_IOVA_HOLE, 0, 64));
 	report(iommu_fault_expect_done() >= 1, "IO_PAGE_FAULT reported");
 	report(iommu_fault_records(&f, 1) >= 1 && f.reason == AMDVI_EVT_IO_PAGE_FAULT &&
 	       f.source_id == ad->devid && (f.addr >> 12) == (DMA_IOVA_HOLE >> 12) && f.write,
@@ -220,7 +220,7 @@ KTEST_NEEDS(amdvi, test_amdvi_takeover_of_enabled_unit, NEEDS)
 			dma_edu_load(&e, &b, DMA_IOVA_A, 64, 13);
 			memset(b.va, 0, PAGE_SIZE);
 			dma_map(&e.d, DMA_IOVA_B, b.pa, PAGE_SIZE, RW);
-			edu_dma_from_dev(&e.edu, DMA_IOVA_B, 0, 64);
+			dma_edu_done(edu_dma_from_dev(&e.edu, DMA_IOVA_B, 0, 64));
 			report(dma_check(b.va, 64, 13), "DMA is translated through the new tables");
 			dma_unmap(&e.d, DMA_IOVA_B, PAGE_SIZE);
 			dma_buf_free(&b);
@@ -320,7 +320,7 @@ KTEST_NEEDS(amdvi, test_amdvi_unity_range_from_fixture_ivmd, NEEDS)
 	e.edu.pdev = dev->bus_priv;
 	if (!edu_init(&e.edu, dev->bus_priv)) {
 		e.edu.dma_mask = ~0ULL;
-		edu_dma_from_dev(&e.edu, b.pa + 0x8000, 0, 64);
+		dma_edu_done(edu_dma_from_dev(&e.edu, b.pa + 0x8000, 0, 64));
 		report(dma_check(b.va + 0x8000, 64, 17) && mem_is_zero(b.va, 0x8000),
 		       "the device reaches the unity range 1:1");
 		edu_fini(&e.edu);

@@ -223,7 +223,7 @@ bool dma_edu_high_iova(struct dma_edu *e)
 	memset(b.va, 0, 2 * PAGE_SIZE);
 	dma_map(&e->d, hi, b.pa, PAGE_SIZE, IOMMU_WRITE);
 	dma_map(&e->d, lo, b.pa + PAGE_SIZE, PAGE_SIZE, IOMMU_WRITE);
-	edu_dma_from_dev(&e->edu, hi, 0, 64);
+	dma_edu_done(edu_dma_from_dev(&e->edu, hi, 0, 64));
 	ok = dma_check(b.va, 64, 0x5eed);
 	report_info("edu DMA mask probe: IOVA 4 GiB %s", ok ? "reached as is" :
 		    dma_check(b.va + PAGE_SIZE, 64, 0x5eed) ? "wrapped to 0" : "lost");
@@ -342,4 +342,10 @@ void dma_sweep_life_cycle(struct dma_edu *e, struct dma_buf *b,
 	       "the detach left the domain (%d not; %d failures absorbed)", debris, absorbed);
 	report(changed == 0, "after every round the IDs and table pages are back");
 	iommu_attach_device(e->d.dom, e->d.dev);
+}
+
+void dma_edu_done(int ret)
+{
+	if (ret)
+		report(false, "the edu finished its transfer (%d)", ret);
 }

@@ -57,6 +57,13 @@ void dma_buf_free(struct dma_buf *b);
 void dma_fill(void *p, size_t n, u32 seed);
 bool dma_check(const void *p, size_t n, u32 seed);
 
+/*
+ * The result of an edu transfer (edu_dma_from_dev/to_dev): a transfer the
+ * device did not finish fails the test (a blocked DMA still completes; a
+ * check of untouched memory proves nothing if the DMA never ran).
+ */
+void dma_edu_done(int ret);
+
 /* Map and report failure as a test failure; returns the errno. */
 int dma_map(struct dma_dev *d, u64 iova, phys_addr_t pa, size_t size, int prot);
 /* Unmap; reports a failure unless exactly size bytes went. */

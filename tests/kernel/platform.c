@@ -277,10 +277,11 @@ static bool within_pct(u64 a, u64 b, u64 pct)
 }
 
 /*
- * The TSC calibration (against the PIT) checked against a second clock, the
- * ACPI PM timer: the boot-time figure and a fresh PIT measurement must both
- * agree with the PM timer within 5%. Clock reads are bracketed by rdtsc, so
- * a busy host does not skew them; a few tries absorb a badly disturbed one.
+ * The TSC calibration checked against both clocks: the boot-time figure
+ * (from the PM timer, the PIT without one) and a fresh PIT measurement must
+ * agree with a fresh PM timer measurement within 5%. Clock reads are
+ * bracketed by rdtsc and each measurement repeats until two runs agree
+ * (tsc_agreed()), so a busy host does not skew them.
  */
 KTEST(platform, test_platform_timer_against_pmtimer)
 {
