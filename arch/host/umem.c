@@ -3,11 +3,11 @@
  * lib/platform.h's user memory on Linux: the "user" is this process, reached
  * with process_vm_readv/writev so bad pointers give EFAULT. Pins behave as
  * Linux's: a pinned page outlives the program's own mapping of it until it
- * is unpinned. On its first pin a private page moves into a memfd (same
- * contents, now a shared mapping) and a shared one is aliased by mremap; the
- * "physical address" of a pinned page is where our own alias maps it. A
- * run whose pins are gone stays a while (IDLE_RUNS), so pinning the same
- * buffer again costs no copy or remap.
+ * is unpinned. While pinned, an anonymous private page lives in a memfd
+ * (same contents, mapped shared over it) and a shared one is aliased by
+ * mremap; the "physical address" of a pinned page is where our own alias
+ * maps it. When its last pin goes, a page the program still maps becomes
+ * private anonymous memory again, with what it then holds.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -111,8 +111,6 @@ static int probe_pages(u64 uva, unsigned long npages, bool write)
 	return 0;
 }
 
-#define IDLE_RUNS 64	/* runs with no pin kept for reuse, most recent first */
-
 /*
  * Pages pinned together: the user's pages [uva, uva + npages pages) as they
  * were when pinned, kept alive by our alias of the file behind them.
@@ -123,7 +121,9 @@ struct pin_run {
 	u64 uva;
 	unsigned long npages;
 	char *alias;		/* page i's "physical address" is alias + i pages */
-	bool own_alias;		/* false: alias == uva, not kept alive (stack, huge pages) */
+	bool own_alias;		/* false: alias == uva, not kept alive (stack, files, huge) */
+	bool moved;		/* private pages moved into a memfd: moved back at the end */
+	int prot;		/* the program's protection of them */
 	dev_t dev;		/* the file behind: a memfd, or the user's shared file */
 	ino_t ino;
 	unsigned long pgoff;	/* its page behind page 0 */
@@ -133,13 +133,13 @@ struct pin_run {
 };
 
 static LIST_HEAD(runs);
-static unsigned long idle_runs;
 static pthread_mutex_t runs_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* A mapping of /proc/self/maps. */
 struct vma {
 	u64 start, end;
 	bool r, w, x, shared, huge;
+	bool anon;		/* private memory of no file: mmap'ed or the brk heap */
 	unsigned long pgoff;	/* file page at start */
 	dev_t dev;
 	ino_t ino;
@@ -178,16 +178,20 @@ static int vma_of(u64 va, struct vma *v)
 	for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
 		unsigned long s, e, off, ino;
 		unsigned int maj, mnr;
+		const char *path;
 		char perm[5];
 		int pos = 0;
 
-		if (sscanf(line, "%lx-%lx %4s %lx %x:%x %lu %n", &s, &e, perm, &off, &maj, &mnr, &ino,
+		if (sscanf(line, "%lx-%lx %4s %lx %x:%x %lu%n", &s, &e, perm, &off, &maj, &mnr, &ino,
 			   &pos) < 7 || va < s || va >= e)
 			continue;
+		for (path = line + pos; *path == ' ' || *path == '\t'; path++)
+			;
 		*v = (struct vma){ .start = s, .end = e, .r = perm[0] == 'r', .w = perm[1] == 'w',
 				   .x = perm[2] == 'x', .shared = perm[3] == 's',
 				   .pgoff = off / PAGE_SIZE, .dev = makedev(maj, mnr), .ino = ino };
-		v->huge = pos && !strncmp(line + pos, "/anon_hugepage", 14);
+		v->huge = !strncmp(path, "/anon_hugepage", 14);
+		v->anon = !v->shared && !ino && (*path == '\n' || !*path || !strncmp(path, "[heap]", 6));
 		ret = 0;
 		break;
 	}
@@ -232,10 +236,38 @@ static bool run_holds(struct pin_run *r, unsigned long i, u64 va, u64 pfn)
 	       v.pgoff + (va - v.start) / PAGE_SIZE == r->pgoff + i;
 }
 
+/*
+ * Give the program private anonymous pages again, with what our copy holds,
+ * at the n pages from page i that it still maps from us (a store by
+ * another thread meanwhile is lost, as when they were moved in).
+ */
+static void move_back(struct pin_run *r, unsigned long i, unsigned long n)
+{
+	size_t len = n * PAGE_SIZE;
+	void *at = (void *)(uintptr_t)(r->uva + i * PAGE_SIZE);
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return;	/* they stay shared: same contents, only MADV_DONTNEED differs */
+	memcpy(p, r->alias + i * PAGE_SIZE, len);
+	if (mprotect(p, len, r->prot) ||
+	    mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, at) == MAP_FAILED)
+		munmap(p, len);
+}
+
 static void run_free(struct pin_run *r)
 {
 	list_del(&r->node);
-	idle_runs -= !r->pins;
+	for (unsigned long i = 0, n; r->moved && i < r->npages; i += n + 1) {
+		u64 pfn[PFN_BATCH];
+		unsigned long batch = min(r->npages - i, (unsigned long)PFN_BATCH);
+
+		pfns_of(r->uva + i * PAGE_SIZE, batch, pfn);
+		for (n = 0; n < batch && run_holds(r, i + n, r->uva + (i + n) * PAGE_SIZE, pfn[n]);)
+			n++;
+		if (n)
+			move_back(r, i, n);
+	}
 	if (r->own_alias)
 		munmap(r->alias, r->npages * PAGE_SIZE);
 	free(r->pfn);
@@ -244,7 +276,7 @@ static void run_free(struct pin_run *r)
 
 /*
  * The run whose page the user's page va (at frame pfn, 0: unknown) still
- * is, with its index; NULL: none. Idle runs found stale are dropped.
+ * is, with its index; NULL: none.
  */
 static struct pin_run *run_at(u64 va, u64 pfn, unsigned long *idx)
 {
@@ -258,8 +290,6 @@ static struct pin_run *run_at(u64 va, u64 pfn, unsigned long *idx)
 			list_move(&r->node, &runs);
 			return r;
 		}
-		if (!r->pins)
-			run_free(r);
 	}
 	return NULL;
 }
@@ -278,38 +308,45 @@ static struct pin_run *run_new(u64 uva, unsigned long n)
 	r->uva = uva;
 	r->npages = n;
 	list_add(&r->node, &runs);
-	idle_runs++;
 	return r;
 }
 
 static void run_get(struct pin_run *r, unsigned long i)
 {
-	idle_runs -= !r->pins;
 	r->pins++;
 	r->refs[i]++;
 }
 
-/* Drop a pin; a run left with none stays for reuse, the oldest idle one goes. */
+/* Drop a pin; the last one ends the run. */
 static void run_put(struct pin_run *r, unsigned long i)
 {
-	struct pin_run *old;
-
 	r->refs[i]--;
-	if (--r->pins)
-		return;
-	if (!r->own_alias) {
+	if (!--r->pins)
 		run_free(r);
-		return;
-	}
-	idle_runs++;
-	if (idle_runs <= IDLE_RUNS)
-		return;
-	list_for_each_entry_reverse(old, &runs, node) {
-		if (!old->pins) {
-			run_free(old);
-			return;
-		}
-	}
+}
+
+#define ALIAS_ALIGN (2UL << 20)
+
+/*
+ * Room for an alias of len bytes at an address congruent to uva modulo
+ * 2 MiB, so "physical" pages keep the alignment of the user's (the mock's
+ * large IO pages depend on it, as on a machine whose RAM is contiguous).
+ * Reserved PROT_NONE: the caller maps over it with MAP_FIXED. NULL: none.
+ */
+static char *alias_room(u64 uva, size_t len)
+{
+	size_t span = len + ALIAS_ALIGN;
+	char *p = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	char *a;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	a = p + ((uva - (u64)(uintptr_t)p) & (ALIAS_ALIGN - 1));
+	if (a > p)
+		munmap(p, (size_t)(a - p));
+	if (a + len < p + span)
+		munmap(a + len, (size_t)(p + span - (a + len)));
+	return a;
 }
 
 /*
@@ -329,9 +366,14 @@ static int adopt_private(struct pin_run *r, const struct vma *v)
 		return -ENOMEM;
 	if (ftruncate(fd, (off_t)len) || fstat(fd, &st))
 		goto out;
-	a = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
-	if (a == MAP_FAILED)
+	a = alias_room(r->uva, len);
+	if (!a)
 		goto out;
+	if (mmap(a, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED | MAP_POPULATE, fd, 0) ==
+	    MAP_FAILED) {
+		munmap(a, len);
+		goto out;
+	}
 	ret = vm_copy(a, r->uva, len, false);
 	if (!ret && mmap((void *)(uintptr_t)r->uva, len, prot, MAP_SHARED | MAP_FIXED | MAP_POPULATE,
 			 fd, 0) == MAP_FAILED)
@@ -342,6 +384,8 @@ static int adopt_private(struct pin_run *r, const struct vma *v)
 	}
 	r->alias = a;
 	r->own_alias = true;
+	r->moved = true;
+	r->prot = prot;
 	r->dev = st.st_dev;
 	r->ino = st.st_ino;
 	r->pgoff = 0;
@@ -354,10 +398,15 @@ out:
 static int adopt_shared(struct pin_run *r, const struct vma *v)
 {
 	size_t len = r->npages * PAGE_SIZE;
-	char *a = mremap((void *)(uintptr_t)r->uva, 0, len, MREMAP_MAYMOVE);
+	char *room = alias_room(r->uva, len);
+	char *a = room ? mremap((void *)(uintptr_t)r->uva, 0, len, MREMAP_MAYMOVE | MREMAP_FIXED,
+				room) : MAP_FAILED;
 
-	if (a == MAP_FAILED)
+	if (a == MAP_FAILED) {
+		if (room)
+			munmap(room, len);
 		return -ENOMEM;
+	}
 	for (size_t off = 0; off < len; off += PAGE_SIZE)
 		(void)*(volatile char *)(a + off);	/* present, so its frame shows */
 	r->alias = a;
@@ -370,9 +419,10 @@ static int adopt_shared(struct pin_run *r, const struct vma *v)
 
 /*
  * Pages from va on, up to left (their frames in pfn), that no run holds
- * yet, inside one mapping: a new run for them. The stack we run on and
- * huge pages stay where they are (alias == uva: not kept alive past the
- * user's unmap).
+ * yet, inside one mapping: a new run for them. Only anonymous private
+ * memory and shared mappings are kept alive past the user's unmap; file
+ * pages mapped private (the program's own code and data), huge pages and
+ * the stack we run on stay where they are (alias == uva).
  */
 static struct pin_run *adopt(u64 va, unsigned long left, const u64 *pfn)
 {
@@ -384,12 +434,24 @@ static struct pin_run *adopt(u64 va, unsigned long left, const u64 *pfn)
 
 	if (ret)
 		return ERR_PTR(ret);
-	while (n < left && va + n * PAGE_SIZE < v.end && !run_at(va + n * PAGE_SIZE, pfn[n], &idx))
-		n++;
+	for (;;) {
+		struct vma next;
+
+		while (n < left && va + n * PAGE_SIZE < v.end &&
+		       !run_at(va + n * PAGE_SIZE, pfn[n], &idx))
+			n++;
+		/* private memory split only by earlier runs continues in the next mapping */
+		if (n == left || va + n * PAGE_SIZE != v.end || !v.anon || vma_of(v.end, &next) ||
+		    !next.anon || next.r != v.r || next.w != v.w || next.x != v.x ||
+		    run_at(v.end, pfn[n], &idx))
+			break;
+		v.end = next.end;
+	}
 	r = run_new(va, n);
 	if (!r)
 		return ERR_PTR(-ENOMEM);
-	if (v.huge || ((u64)(uintptr_t)&here >= v.start && (u64)(uintptr_t)&here < v.end)) {
+	if (v.huge || (!v.shared && !v.anon) ||
+	    ((u64)(uintptr_t)&here >= v.start && (u64)(uintptr_t)&here < v.end)) {
 		r->alias = (char *)(uintptr_t)va;
 		return r;
 	}
