@@ -37,12 +37,20 @@ SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # --- components: each file is named once, here; the programs below are
 # made of these lists, built in as many flavours as they need
-boot += boot/boot.o
+# the entry (kernel only), and the loader handoff and command line (both builds)
+boot-asm += boot/boot.o
 boot += boot/bootinfo.o
+boot += boot/cmdline.o
 
 arch-x86 += arch/x86/entry.o
 arch-x86 += arch/x86/console.o
-arch-x86 += arch/x86/cmdline.o
+arch-x86 += arch/x86/consetup.o
+arch-x86 += arch/x86/conscfg.o
+arch-x86 += arch/x86/uart.o
+arch-x86 += arch/x86/screen.o
+arch-x86 += arch/x86/font8x8.o
+arch-x86 += arch/x86/smbios.o
+arch-x86 += arch/x86/smbios_live.o
 arch-x86 += arch/x86/cpu.o
 arch-x86 += arch/x86/trap.o
 arch-x86 += arch/x86/pmm.o
@@ -51,6 +59,7 @@ arch-x86 += arch/x86/kmalloc.o
 arch-x86 += arch/x86/acpi.o
 arch-x86 += arch/x86/pci.o
 arch-x86 += arch/x86/lapic.o
+arch-x86 += arch/x86/ioapic.o
 arch-x86 += arch/x86/tsc.o
 arch-x86 += arch/x86/fwcfg.o
 arch-x86 += arch/x86/watchdog.o
@@ -58,11 +67,17 @@ arch-x86 += arch/x86/platform.o
 arch-x86 += arch/x86/uvm.o
 arch-x86 += arch/x86/proc.o
 arch-x86 += arch/x86/uaccess.o
+arch-x86 += arch/x86/smp.o
+arch-x86 += arch/x86/trampoline.o
+
+# the parts of arch/x86 that only parse and draw into memory (test-lib runs them hosted)
+arch-pure := arch/x86/conscfg.o arch/x86/screen.o arch/x86/font8x8.o arch/x86/smbios.o
 
 # the hosted twin of arch/x86 (an archive: a program takes what it calls)
 arch-host += arch/host/kmalloc.o
 arch-host += arch/host/platform.o
 arch-host += arch/host/umem.o
+arch-host += arch/host/fileview.o
 arch-host += arch/host/pmm.o
 arch-host += arch/host/kpt.o
 arch-host += arch/host/console.o
@@ -81,36 +96,49 @@ lib += lib/itree.o
 lib += lib/idtable.o
 lib += lib/failpoint.o
 lib += lib/refcount.o
+lib += lib/lockdep.o
+lib += lib/json.o
 
 # the iommufd core
 core += core/main.o
 core += core/ioas.o
 core += core/io_pagetable.o
+core += core/iopt_domains.o
+core += core/iopt_dirty.o
 core += core/pages.o
 core += core/account.o
 core += core/device.o
 core += core/hw_pagetable.o
+core += core/fault.o
 core += core/access.o
 core += core/vfio_compat.o
 core += core/selftest.o
 
 # the driver interface, the self-test mock, the fault API
 iommu += iommu/iommu.o
+iommu += iommu/irq_remap.o
 mock += iommu/mock/mock.o
 iommu-hw += iommu/fault.o
 # the kernel's binding of drivers to the machine (ACPI, PCI)
 iommu-kernel += iommu/acpi_live.o
 iommu-kernel += iommu/iommu_init.o
+iommu-kernel += iommu/bringup.o
+iommu-kernel += iommu/irq_line.o
 
 # ACPI DMAR/IVRS parsers and capability-register decoders (kernel, tools, tests)
 acpi += iommu/acpitab.o
 acpi += iommu/dmar.o
 acpi += iommu/dmar_match.o
+acpi += iommu/dmar_rules.o
 acpi += iommu/ivrs.o
 acpi += iommu/ivrs_match.o
+acpi += iommu/ivrs_rules.o
 acpi += iommu/regfield.o
 acpi += iommu/vtd/vtd_caps.o
 acpi += iommu/amdvi/amdvi_caps.o
+# the same, as JSON (iommu-acpi/iommu-caps --json, the bring-up line); needs lib/json.o
+acpi-json += iommu/regfield_json.o
+acpi-json += iommu/acpi_json.o
 
 vtd += iommu/vtd/vtd_init.o
 vtd += iommu/vtd/vtd_ctx.o
@@ -119,6 +147,7 @@ vtd += iommu/vtd/vtd_pgtable.o
 vtd += iommu/vtd/vtd_inval.o
 vtd += iommu/vtd/vtd_qi.o
 vtd += iommu/vtd/vtd_fault.o
+vtd += iommu/vtd/vtd_irq.o
 vtd-kernel += iommu/vtd/vtd_mem.o
 
 amdvi += iommu/amdvi/amdvi_pgtable.o
@@ -127,6 +156,7 @@ amdvi += iommu/amdvi/amdvi_event.o
 amdvi += iommu/amdvi/amdvi_devtab.o
 amdvi += iommu/amdvi/amdvi_init.o
 amdvi += iommu/amdvi/amdvi_domain.o
+amdvi += iommu/amdvi/amdvi_irq.o
 
 # the syscall stub: fd table and /dev/iommu (both builds), ring 3's system
 # calls and VFIO device files (kernel), the LD_PRELOAD front (hosted)
@@ -134,6 +164,7 @@ sim += ioctl-sim/fdtable.o
 sim += ioctl-sim/ioctl.o
 sim-kernel += ioctl-sim/syscall.o
 sim-kernel += ioctl-sim/vfio_dev.o
+sim-kernel += ioctl-sim/eventfd.o
 sim-preload += ioctl-sim/preload.o
 sim-preload += ioctl-sim/fault_inject.o
 
@@ -143,12 +174,14 @@ testdev += testdev/nvme.o
 testdev += testdev/ahci.o
 
 init += init/main.o
+init += init/bringup.o
 
 # the test runner and its two environments
 runner += tests/ktest.o
 runner-kernel += tests/kernel/env.o
 runner-host += tests/host/env.o
 runner-host += tests/host/main.o
+runner-host += tests/host/hostutil.o
 
 # suites that build both ways
 suites-lib += tests/kernel/lib_string.o
@@ -157,13 +190,19 @@ suites-lib += tests/kernel/lib_bitmap.o
 suites-lib += tests/kernel/lib_list.o
 suites-lib += tests/kernel/lib_itree.o
 suites-lib += tests/kernel/lib_idtable.o
+suites-lib += tests/kernel/lib_lockdep.o
 suites-lib += tests/kernel/platform_bootinfo.o
 suites-lib += tests/kernel/runner_checks.o
+suites-lib += tests/kernel/platform_console.o
+suites-lib += tests/kernel/platform_screen.o
+suites-lib += tests/kernel/platform_smbios.o
+suites-lib += tests/kernel/lib_json.o
 # core, abi and fault-inject suites (kernel and build/host/test-core)
 suites-core += tests/kernel/core_util.o
 suites-core += tests/kernel/core_objects.o
 suites-core += tests/kernel/core_iopt.o
 suites-core += tests/kernel/core_domains.o
+suites-core += tests/kernel/core_hwpt.o
 suites-core += tests/kernel/core_access.o
 suites-core += tests/kernel/core_iommu.o
 suites-core += tests/kernel/abi_ioctl.o
@@ -174,8 +213,10 @@ suites-amdvi += tests/kernel/amdvi_encode.o
 
 # kernel-only suites
 suites-kernel += tests/kernel/platform.o
+suites-kernel += tests/kernel/platform_lapic.o
 suites-kernel += tests/kernel/runner_selftest.o
 suites-kernel += tests/kernel/acpi_live.o
+suites-kernel += tests/kernel/bringup_live.o
 suites-kernel += tests/kernel/user.o
 suites-kernel += tests/kernel/user_run.o
 suites-kernel += tests/kernel/iommu_env.o
@@ -183,6 +224,9 @@ suites-kernel += tests/kernel/dma_util.o
 suites-kernel += tests/kernel/dma_edu.o
 suites-kernel += tests/kernel/dma_storage.o
 suites-kernel += tests/kernel/dma_core.o
+suites-kernel += tests/kernel/irq_util.o
+suites-kernel += tests/kernel/irq.o
+suites-kernel += tests/kernel/irq_hw.o
 suites-kernel += tests/kernel/vtd_util.o
 suites-kernel += tests/kernel/vtd.o
 suites-kernel += tests/kernel/vtd_qi.o
@@ -198,48 +242,56 @@ suites-kernel += tests/kernel/soak_ops.o
 suites-kernel += tests/kernel/soak_dma.o
 suites-kernel += tests/kernel/soak_engine.o
 suites-kernel += tests/kernel/soak.o
+suites-kernel += tests/kernel/smp.o
+suites-kernel += tests/kernel/smp_stress.o
 
-# hosted-only suites, one list per test program
+# hosted-only suites, one list per test program; corpus replay of fuzz targets
+fuzz-replay += tests/fuzz/replay.o
+# the fuzz targets' bodies: fuzzed by make fuzz-run, replayed in the tests
+fuzz-ioctl += tests/fuzz/ioctl_fuzz.o
+fuzz-acpi += tests/fuzz/acpi_fuzz.o
+# what a hosted driver test puts in front of the driver (its firmware tables)
+suites-driver-host += tests/host/live_tables.o
 suites-core-host += tests/host/core_env.o
 suites-core-host += tests/host/core_threads.o
-suites-core-host += tests/host/hostutil.o
-suites-core-host += tests/fuzz/ioctl_fuzz.o
+suites-core-host += $(fuzz-ioctl)
 suites-core-host += tests/fuzz/ioctl_replay.o
-suites-core-host += tests/fuzz/replay.o
 
-suites-acpi-host += tests/host/hostutil.o
 suites-acpi-host += tests/host/acpi_manifest.o
 suites-acpi-host += tests/host/acpi_damage.o
 suites-acpi-host += tests/host/acpi_dmar.o
 suites-acpi-host += tests/host/acpi_ivrs.o
+suites-acpi-host += tests/host/acpi_rules.o
 suites-acpi-host += tests/host/acpi_tools.o
-suites-acpi-host += tests/fuzz/acpi_fuzz.o
+suites-acpi-host += $(fuzz-acpi)
 suites-acpi-host += tests/fuzz/acpi_replay.o
-suites-acpi-host += tests/fuzz/replay.o
 
-suites-caps-host += tests/host/hostutil.o
 suites-caps-host += tests/host/caps_fixtures.o
 
-suites-amdvi-host += tests/host/hostutil.o
-suites-amdvi-host += tests/host/live_tables.o
+# the tools' whole input path in-process: their fuzz targets' corpora replayed
+suites-tools-host += tests/fuzz/tool_replay.o
+
 suites-amdvi-host += tests/host/amdvi_model.o
+suites-amdvi-host += tests/host/amdvi_rig.o
 suites-amdvi-host += tests/host/amdvi_ring.o
 suites-amdvi-host += tests/host/amdvi_events.o
 suites-amdvi-host += tests/host/amdvi_ivmd.o
 suites-amdvi-host += tests/host/amdvi_units.o
+suites-amdvi-host += tests/host/amdvi_irq.o
 
-suites-vtd-host += tests/host/hostutil.o
-suites-vtd-host += tests/host/live_tables.o
 suites-vtd-host += tests/host/vtd_model.o
 suites-vtd-host += tests/host/vtd_pgtable.o
 suites-vtd-host += tests/host/vtd_hw.o
+suites-vtd-host += tests/host/vtd_rig.o
 suites-vtd-host += tests/host/vtd_units.o
+suites-vtd-host += tests/host/vtd_irq.o
 
 suites-preload-host += tests/host/preload_exec.o
 suites-preload-host += tests/host/abi_preload.o
 suites-preload-host += tests/host/abi_preload_ioas.o
 suites-preload-host += tests/host/abi_preload_domain.o
 suites-preload-host += tests/host/abi_preload_vfio.o
+suites-preload-host += tests/host/abi_preload_file.o
 suites-preload-host += tests/host/fault_inject_preload.o
 
 # benchmarks (make bench): kernel suites, the hosted core, a ring-3 program
@@ -247,14 +299,20 @@ bench-kernel += bench/kernel/bench_costs.o
 bench-kernel += bench/kernel/bench_vtd.o
 bench-kernel += bench/kernel/bench_amdvi.o
 bench-kernel += bench/kernel/bench_user.o
+bench-kernel += bench/kernel/bench_smp.o
 bench-host += bench/host/bench_iommufd.o
 
-# the host tools for people
+# the host tools for people; sanitize.c only in their own sanitized builds
+tool-common += tools/jsonout.o
+tool-common += $(acpi-json)
 tool-acpi += tools/iommu-acpi.o
 tool-acpi += tools/acpi_report.o
-tool-acpi += tools/jsonout.o
 tool-caps += tools/iommu-caps.o
-tool-caps += tools/jsonout.o
+tool-san += tools/sanitize.o
+# each tool's fuzz target (tests/fuzz/*_tool_fuzz.c) runs it in-process
+tool-fuzz-run += tests/fuzz/toolrun.o
+tool-fuzz-acpi += tests/fuzz/acpi_tool_fuzz.o
+tool-fuzz-caps += tests/fuzz/caps_tool_fuzz.o
 
 # --- ring-3 programs (tests/user/, bench/user/) ------------------------------
 # Each program in user-progs is linked into the kernel and runs as the test
@@ -276,7 +334,7 @@ user-hosted += iommufd_map
 user-hosted += pin_limit
 
 # make bench's ring-3 program (bench/user/bench_map.c): linked in for the
-# bench suite, and built small (-DBENCH_QUICK) as a user test make check runs
+# bench suite, and built small (-DQUICK) as a user test make check runs
 user-progs += bench_map_quick
 user-helpers += bench_map
 
@@ -288,20 +346,19 @@ user-helpers += spin
 user-helpers += exit_live
 user-helpers += crash_syscall
 
+# ring 3's small libc, over lib/'s string and print functions
 user-lib += tests/user/lib/crt0.o
-user-lib += lib/setjmp.o
 user-lib += tests/user/lib/syscall.o
 user-lib += tests/user/lib/stdio.o
 user-lib += tests/user/lib/stdlib.o
 user-lib += tests/user/lib/harness.o
-user-lib += lib/string.o
-user-lib += lib/printf.o
+user-lib += $(lib-asm) $(lib-libc)
 # where ring-3 program sources live
 user-dirs := tests/user tests/user/helpers bench/user
 
 # --- the programs, as lists of components ------------------------------------
-kernel-objs := $(addprefix $(KB)/,$(boot) $(arch-x86) $(lib-asm) $(lib-libc) $(lib) \
-	$(core) $(iommu) $(mock) $(iommu-hw) $(iommu-kernel) $(acpi) $(vtd) $(vtd-kernel) \
+kernel-objs := $(addprefix $(KB)/,$(boot-asm) $(boot) $(arch-x86) $(lib-asm) $(lib-libc) $(lib) \
+	$(core) $(iommu) $(mock) $(iommu-hw) $(iommu-kernel) $(acpi) $(acpi-json) $(vtd) $(vtd-kernel) \
 	$(amdvi) $(sim) $(sim-kernel) $(testdev) $(init) $(runner) $(runner-kernel) \
 	$(suites-lib) $(suites-core) $(suites-amdvi) $(suites-kernel) $(bench-kernel))
 kernel-objs += $(patsubst %,$(KB)/tests/user/%.prog.o,$(user-progs) $(user-helpers))
@@ -309,28 +366,35 @@ kernel-objs += $(patsubst %,$(KB)/tests/user/%.prog.o,$(user-progs) $(user-helpe
 # the core behind /dev/iommu, hosted (test-core, the LD_PRELOAD library, bench, fuzz)
 host-core := $(lib) $(iommu) $(mock) $(core) $(sim)
 # a whole driver against software units (test-vtd, test-amdvi)
-host-driver := boot/bootinfo.o $(lib) arch/x86/cmdline.o $(iommu) $(mock) $(iommu-hw) $(acpi)
+host-driver := $(boot) $(lib) $(iommu) $(mock) $(iommu-hw) $(acpi) $(suites-driver-host)
 
 # --- hosted programs: the same objects in flavours ---------------------------
 # san: ASan+UBSan (tests, tools); ubsan: UBSan only, for test-lib, which
 # links our own string functions in place of libc's; pic: the LD_PRELOAD
-# library; opt: make bench
+# library; opt: make bench; fuzz: clang's libFuzzer targets (make fuzz)
+FUZZ_CC ?= clang
+CC.fuzz := $(FUZZ_CC)
+BASE.fuzz := -std=gnu11 -g -O1 -I. -Iinclude/uapi -DCONFIG_KERNEL=0 -DCONFIG_DEBUG=1 -MD -MP
+CFLAGS.fuzz := -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all
+LDFLAGS.fuzz := -fsanitize=fuzzer,address,undefined
 CFLAGS.san := $(SAN)
 CFLAGS.ubsan := -fsanitize=undefined -fno-sanitize-recover=all -fno-builtin \
 	-fno-tree-loop-distribute-patterns
 CFLAGS.pic := -O2 -fPIC
-CFLAGS.opt := -O2
+CFLAGS.opt := -O2 -DCONFIG_LOCKDEP=0
 LDFLAGS.san := $(SAN)
 LDFLAGS.ubsan := -fsanitize=undefined
 LDFLAGS.pic := -shared
 LDFLAGS.opt :=
-HOST_FLAVOURS := san ubsan pic opt
+HOST_FLAVOURS := san ubsan pic opt fuzz
+cc-of = $(or $(CC.$(1)),$(HOSTCC))
+base-of = $(or $(BASE.$(1)),$(HCFLAGS))
 
 define host-flavour
 $(HB)/$(1)/%.o: %.c
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo "  HOSTCC  $$< ($(1))")
-	$$(Q)$$(HOSTCC) $$(HCFLAGS) $$(CFLAGS.$(1)) -c $$< -o $$@
+	$$(Q)$$(call cc-of,$(1)) $$(call base-of,$(1)) $$(CFLAGS.$(1)) -c $$< -o $$@
 
 $(HB)/$(1)/libarch-host.a: $$(addprefix $(HB)/$(1)/,$$(arch-host))
 	@$$(if $$(Q),echo "  AR      $$@")
@@ -344,27 +408,30 @@ define host-program
 $(1): $$(addprefix $(HB)/$(2)/,$(3)) $(HB)/$(2)/libarch-host.a
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo "  HOSTLD  $$@")
-	$$(Q)$$(HOSTCC) $$(LDFLAGS.$(2)) -o $$@ $$(filter %.o,$$^) $(HB)/$(2)/libarch-host.a $(4)
-HOST_PROGRAMS += $(1)
+	$$(Q)$$(call cc-of,$(2)) $$(LDFLAGS.$(2)) -o $$@ $$(filter %.o,$$^) $(HB)/$(2)/libarch-host.a $(4)
+$(if $(filter fuzz,$(2)),,HOST_PROGRAMS += $(1))
 endef
 
-$(eval $(call host-program,$(HB)/test-lib,ubsan,$(lib-libc) $(lib) boot/bootinfo.o \
-	$(runner) $(runner-host) $(suites-lib)))
+$(eval $(call host-program,$(HB)/test-lib,ubsan,$(lib-libc) $(lib) $(boot) \
+	$(arch-pure) $(runner) $(runner-host) $(suites-lib)))
 $(eval $(call host-program,$(HB)/test-core,san,$(host-core) $(runner) $(runner-host) \
-	$(suites-core) $(suites-core-host),-lpthread))
-$(eval $(call host-program,$(HB)/test-acpi,san,$(acpi) lib/strutil.o lib/failpoint.o \
-	$(runner) $(runner-host) $(suites-acpi-host)))
-$(eval $(call host-program,$(HB)/test-caps,san,$(acpi) lib/strutil.o lib/failpoint.o \
+	$(suites-core) $(suites-core-host) $(fuzz-replay),-lpthread))
+$(eval $(call host-program,$(HB)/test-acpi,san,$(acpi) $(lib) \
+	$(runner) $(runner-host) $(suites-acpi-host) $(fuzz-replay)))
+$(eval $(call host-program,$(HB)/test-caps,san,$(acpi) $(lib) \
 	$(runner) $(runner-host) $(suites-caps-host)))
 $(eval $(call host-program,$(HB)/test-amdvi,san,$(host-driver) $(amdvi) $(runner) \
 	$(runner-host) $(suites-amdvi) $(suites-amdvi-host)))
 $(eval $(call host-program,$(HB)/test-vtd,san,$(host-driver) $(vtd) $(runner) \
 	$(runner-host) $(suites-vtd-host),-lpthread))
 # a Linux-style program: libc calls only, served by libiommufd-host.so
-$(eval $(call host-program,$(HB)/test-abi-preload,san,lib/strutil.o lib/failpoint.o \
+$(eval $(call host-program,$(HB)/test-abi-preload,san,$(lib) \
 	$(runner) $(runner-host) $(suites-preload-host)))
-$(eval $(call host-program,$(HB)/iommu-acpi,san,$(acpi) $(tool-acpi)))
-$(eval $(call host-program,$(HB)/iommu-caps,san,$(acpi) $(tool-caps)))
+$(eval $(call host-program,$(HB)/test-tools,san,$(acpi) $(lib) $(tool-common) $(tool-acpi) \
+	$(tool-caps) $(tool-fuzz-run) $(tool-fuzz-acpi) $(tool-fuzz-caps) $(runner) $(runner-host) \
+	$(suites-tools-host) $(fuzz-replay)))
+$(eval $(call host-program,$(HB)/iommu-acpi,san,$(acpi) $(lib) $(tool-common) $(tool-acpi) $(tool-san)))
+$(eval $(call host-program,$(HB)/iommu-caps,san,$(acpi) $(lib) $(tool-common) $(tool-caps) $(tool-san)))
 $(eval $(call host-program,$(HB)/libiommufd-host.so,pic,$(host-core) $(sim-preload),-ldl -lpthread))
 # make bench: optimized; make check runs the sanitized build once, small
 $(eval $(call host-program,$(HB)/bench-iommufd,opt,$(host-core) $(bench-host),-lpthread -lm))
@@ -394,8 +461,19 @@ HOST_TESTS := $(filter $(HB)/test-%,$(HOST_PROGRAMS)) $(HB)/test-bench-iommufd $
 HOST_TOOLS := $(HB)/iommu-acpi $(HB)/iommu-caps
 HOST_LIBS := $(HB)/libiommufd-host.so
 
-.PHONY: all kernel iso netboot host check run bench clean deps qemu qemu-gdb fuzz fuzz-run fuzz-targets soak lava
-all: kernel iso netboot host
+# ACPI tables the QEMU configurations inject with -acpitable (SPCRs naming a
+# console), compiled from their source by iasl (acpica-tools)
+ACPI_TABLES := $(patsubst tests/fixtures/acpi/spcr/%.asl,$(BUILD)/acpi/%.aml,\
+	$(wildcard tests/fixtures/acpi/spcr/*.asl))
+
+.PHONY: all kernel iso netboot host acpi-tables check run bench clean deps qemu qemu-gdb fuzz fuzz-run fuzz-targets soak lava
+all: kernel iso netboot host acpi-tables
+acpi-tables: $(ACPI_TABLES)
+
+$(BUILD)/acpi/%.aml: tests/fixtures/acpi/spcr/%.asl
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  IASL    $<")
+	$(Q)iasl -p $(BUILD)/acpi/$* $< >$(BUILD)/acpi/$*.log 2>&1 || { cat $(BUILD)/acpi/$*.log; exit 1; }
 
 kernel: $(BUILD)/iommu-testos.elf $(BUILD)/iommu-testos-pvh.elf
 iso: $(BUILD)/iommu-testos.iso
@@ -470,11 +548,22 @@ $(UB)/libuser.a: $(addprefix $(UB)/,$(user-lib))
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-# a program's ELF and its Linux build, from whichever of user-dirs has it
+# a program's ELF and its Linux build, from whichever of user-dirs has it;
+# NAME_quick is NAME.c built with -DQUICK (a short run for make check)
 define user-dir
+$(UB)/$(1)/%_quick.o: $(1)/%.c
+	@mkdir -p $$(dir $$@)
+	@$$(if $$(Q),echo "  UCC     $$< (quick)")
+	$$(Q)$$(CC) $$(UCFLAGS) -DQUICK -c $$< -o $$@
+
 $(UB)/%.elf: $(UB)/$(1)/%.o $(UB)/libuser.a tests/user/lib/user.ld
 	@$$(if $$(Q),echo "  ULD     $$@")
 	$$(Q)$$(CC) $$(ULDFLAGS) -o $$@ $$< $(UB)/libuser.a
+
+$(HB)/user-%_quick: $(1)/%.c tests/user/lib/harness.c $$(wildcard tests/user/lib/*.h)
+	@mkdir -p $$(dir $$@)
+	@$$(if $$(Q),echo "  HOSTCC  $$@")
+	$$(Q)$$(HOSTCC) $$(UHCFLAGS) -DQUICK -o $$@ $$< tests/user/lib/harness.c
 
 $(HB)/user-%: $(1)/%.c tests/user/lib/harness.c $$(wildcard tests/user/lib/*.h)
 	@mkdir -p $$(dir $$@)
@@ -490,22 +579,13 @@ $(KB)/tests/user/%.prog.o: tests/kernel/user_prog.c $(UB)/%.elf
 	$(Q)$(CC) $(KCFLAGS) -DPROG=$* -DPROG_ELF=\"$(UB)/$*.elf\" \
 		$(if $(filter $*,$(user-helpers)),-DPROG_HELPER) -c $< -o $@
 
-$(UB)/bench/user/bench_map_quick.o: bench/user/bench_map.c
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  UCC     $< (quick)")
-	$(Q)$(CC) $(UCFLAGS) -DBENCH_QUICK -c $< -o $@
-
-$(HB)/user-bench_map_quick: bench/user/bench_map.c tests/user/lib/harness.c $(wildcard tests/user/lib/*.h)
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  HOSTCC  $@")
-	$(Q)$(HOSTCC) $(UHCFLAGS) -DBENCH_QUICK -o $@ $< tests/user/lib/harness.c
-
 $(HB)/test-user-%: $(HB)/user-% $(HOST_LIBS)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)printf '#!/bin/sh\n# tests/user/%s.c on Linux, /dev/iommu from libiommufd-host.so,\n# with the 8 MiB memlock limit Linux gives by default\nulimit -S -l 8192 2>/dev/null\nd=$$(dirname "$$0")\nLD_PRELOAD="$$d/libiommufd-host.so" exec "$$d/user-%s" "$$@"\n' $* $* > $@
 	$(Q)chmod +x $@
 
-$(HB)/test-ktap: tests/host/ktap_selftest.py scripts/ktaplib.py scripts/ktapreport.py scripts/junit.xsd
+$(HB)/test-ktap: tests/host/ktap_selftest.py scripts/ktaplib.py scripts/ktapreport.py scripts/junit.xsd \
+		scripts/bringuplib.py scripts/screenlib.py $(HB)/iommu-acpi
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)printf '#!/bin/sh\n# scripts/ktaplib.py against good and broken logs\nexec $(PYTHON) "$$(dirname "$$0")/../../tests/host/ktap_selftest.py"\n' > $@
@@ -536,31 +616,17 @@ $(HB)/test-bench-iommufd: $(HB)/san/bench-iommufd
 	$(Q)printf '#!/bin/sh\n# make bench'"'"'s hosted core benchmark, one small round\nexec "$$(dirname "$$0")/san/bench-iommufd" --quick\n' > $@
 	$(Q)chmod +x $@
 
-# --- libFuzzer targets (not in `all`; make check replays their corpora hosted)
-# scripts/fuzz checks for clang's libFuzzer first and says what to install.
-FUZZ_CC ?= clang
+# --- libFuzzer targets (the fuzz flavour; not in `all`: make check replays
+# their corpora hosted). scripts/fuzz checks for clang's libFuzzer first.
 FUZZTIME ?= 30
 FB := $(BUILD)/fuzz
-FUZZ_CFLAGS := -std=gnu11 -g -O1 -I. -Iinclude/uapi -DCONFIG_KERNEL=0 -DCONFIG_DEBUG=1 \
-	-fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_TARGETS := $(FB)/acpi-fuzz $(FB)/ioctl-fuzz
-
-$(FB)/obj/%.o: %.c
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  FUZZCC  $<")
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MD -MP -c $< -o $@
-
-$(FB)/libarch-host.a: $(addprefix $(FB)/obj/,$(arch-host))
-	$(Q)rm -f $@ && ar rcs $@ $^
-
-# $(call fuzz-target,NAME,COMPONENTS,LIBRARIES)
-define fuzz-target
-$(FB)/$(1): $$(addprefix $(FB)/obj/,$(2)) $(FB)/libarch-host.a
-	@$$(if $$(Q),echo "  FUZZLD  $$@")
-	$$(Q)$$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $$@ $$^ $(3)
-endef
-$(eval $(call fuzz-target,acpi-fuzz,$(acpi) tests/fuzz/acpi_fuzz.o))
-$(eval $(call fuzz-target,ioctl-fuzz,$(host-core) tests/fuzz/ioctl_fuzz.o,-lpthread))
+$(eval $(call host-program,$(FB)/acpi-fuzz,fuzz,$(acpi) $(fuzz-acpi)))
+$(eval $(call host-program,$(FB)/ioctl-fuzz,fuzz,$(host-core) $(fuzz-ioctl),-lpthread))
+$(eval $(call host-program,$(FB)/acpi-tool-fuzz,fuzz,$(acpi) $(lib) $(tool-common) $(tool-acpi) \
+	$(tool-fuzz-run) $(tool-fuzz-acpi)))
+$(eval $(call host-program,$(FB)/caps-tool-fuzz,fuzz,$(acpi) $(lib) $(tool-common) $(tool-caps) \
+	$(tool-fuzz-run) $(tool-fuzz-caps)))
+FUZZ_TARGETS := $(FB)/acpi-fuzz $(FB)/ioctl-fuzz $(FB)/acpi-tool-fuzz $(FB)/caps-tool-fuzz
 
 fuzz-targets: $(FUZZ_TARGETS)
 

@@ -22,11 +22,18 @@ mb2_header:
 	.long 0				/* i386 protected mode */
 	.long mb2_header_end - mb2_header
 	.long -(MB2_MAGIC + 0 + (mb2_header_end - mb2_header))
-	/* information request (optional): cmdline, mmap, ACPI old/new RSDP */
+	/* information request (optional): cmdline, mmap, framebuffer, EFI
+	 * system table, ACPI old/new RSDP */
 	.balign 8
 	.short 1, 1
-	.long 8 + 4 * 4
-	.long 1, 6, 14, 15
+	.long 8 + 6 * 4
+	.long 1, 6, 8, 12, 14, 15
+	/* framebuffer (optional, any mode): UEFI machines have no VGA text;
+	 * grub.cfg keeps BIOS machines in text mode (gfxpayload=text) */
+	.balign 8
+	.short 5, 1
+	.long 20
+	.long 0, 0, 0
 	/* entry address tag: the physical 32-bit entry */
 	.balign 8
 	.short 3, 0

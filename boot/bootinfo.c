@@ -96,6 +96,32 @@ static void parse_mb1(u32 info)
 	}
 }
 
+static u32 rd32(const u8 *p)
+{
+	u32 v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* Tag 8 of type 1: address, pitch, size, depth, then the RGB field layout. */
+static void take_fb(const u8 *tag)
+{
+	struct boot_fb *fb = &bi->fb;
+
+	memcpy(&fb->addr, tag + 8, 8);
+	fb->pitch = rd32(tag + 16);
+	fb->width = rd32(tag + 20);
+	fb->height = rd32(tag + 24);
+	fb->bpp = tag[28];
+	fb->rpos = tag[32];
+	fb->rsize = tag[33];
+	fb->gpos = tag[34];
+	fb->gsize = tag[35];
+	fb->bpos = tag[36];
+	fb->bsize = tag[37];
+}
+
 static void parse_mb2(u32 info)
 {
 	const u8 *base = early_ptr(info);
@@ -135,12 +161,22 @@ static void parse_mb2(u32 info)
 			}
 			break;
 		}
-		case 8:	/* framebuffer: type 2 is EGA text */
+		case 8:	/* framebuffer: type 2 is EGA text, type 1 RGB */
 			if (size >= 30 && tag[29] == 2)
 				bi->vga_text = true;
+			if (size >= 38 && tag[29] == 1)
+				take_fb(tag);
 			break;
-		case 11:
-		case 12:
+		case 11:	/* EFI system table, 32-bit pointer */
+			if (size >= 12)
+				bi->efi_systab = rd32(tag + 8);
+			bi->efi = true;
+			break;
+		case 12:	/* EFI system table, 64-bit pointer */
+			if (size >= 16)
+				memcpy(&bi->efi_systab, tag + 8, 8);
+			bi->efi = true;
+			break;
 		case 17:
 		case 18:
 		case 19:

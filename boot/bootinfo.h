@@ -24,6 +24,14 @@ struct mem_region {
 
 enum boot_loader { BOOT_NONE, BOOT_MB1, BOOT_MB2, BOOT_PVH };
 
+/* A linear RGB framebuffer the loader set up (multiboot2 tag 8, type 1). */
+struct boot_fb {
+	phys_addr_t addr;	/* 0: none */
+	u32 pitch, width, height;
+	u8 bpp;
+	u8 rpos, rsize, gpos, gsize, bpos, bsize;
+};
+
 enum rsdp_source { RSDP_NONE, RSDP_MB2_OLD, RSDP_MB2_NEW, RSDP_PVH, RSDP_BIOS_SCAN };
 
 struct boot_info {
@@ -37,6 +45,8 @@ struct boot_info {
 	enum rsdp_source rsdp_source;
 	bool efi;		/* booted through UEFI (multiboot2 EFI tags) */
 	bool vga_text;		/* 80x25 text buffer at 0xb8000 is usable */
+	struct boot_fb fb;	/* the loader's graphics framebuffer, if any */
+	phys_addr_t efi_systab;	/* EFI system table (multiboot2 tag 11/12), 0 when none */
 };
 
 extern struct boot_info boot_info;

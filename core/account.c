@@ -20,22 +20,28 @@ struct iommufd_account *iommufd_account_get(enum iommufd_account_mode mode)
 {
 	struct iommufd_account *a = &accounts[mode == IOMMUFD_ACCOUNT_MM];
 
+	if (mode == IOMMUFD_ACCOUNT_NONE)
+		return NULL;
 	__atomic_fetch_add(&a->refs, 1, __ATOMIC_RELAXED);
 	return a;
 }
 
 void iommufd_account_put(struct iommufd_account *a)
 {
+	if (!a)
+		return;
 	if (__atomic_sub_fetch(&a->refs, 1, __ATOMIC_RELAXED) < 0)
 		plat_warn("iommufd_account_put: more puts than gets");
 }
 
 int iommufd_account_charge(struct iommufd_account *a, unsigned long npages)
 {
-	unsigned long old = __atomic_load_n(&a->charged, __ATOMIC_RELAXED), new;
-	unsigned long limit = min(__atomic_load_n(&memlock_limit, __ATOMIC_RELAXED),
-				  plat_memlock_limit());
+	unsigned long old, new, limit;
 
+	if (!a)
+		return 0;
+	old = __atomic_load_n(&a->charged, __ATOMIC_RELAXED);
+	limit = min(__atomic_load_n(&memlock_limit, __ATOMIC_RELAXED), plat_memlock_limit());
 	do {
 		if (__builtin_add_overflow(old, npages, &new) || new > limit)
 			return -ENOMEM;
@@ -46,12 +52,16 @@ int iommufd_account_charge(struct iommufd_account *a, unsigned long npages)
 
 void iommufd_account_uncharge(struct iommufd_account *a, unsigned long npages)
 {
+	if (!a)
+		return;
 	if (__atomic_fetch_sub(&a->charged, npages, __ATOMIC_RELAXED) < npages)
 		plat_warn("iommufd_account_uncharge: more pages uncharged than charged");
 }
 
 unsigned long iommufd_account_charged(const struct iommufd_account *a)
 {
+	if (!a)
+		return 0;
 	return __atomic_load_n(&a->charged, __ATOMIC_RELAXED);
 }
 

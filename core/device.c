@@ -96,14 +96,28 @@ struct iommufd_device *iommufd_get_device(struct iommufd_ucmd *ucmd, u32 id)
 			     container_of(obj, struct iommufd_device, obj);
 }
 
+/* The DEVICE object bound to dev, if any (the fault queue's page requests). */
+struct iommufd_device *iommufd_device_of(struct iommu_dev *dev)
+{
+	struct iommufd_device *idev, *found = NULL;
+
+	plat_mutex_lock(&bound_lock);
+	list_for_each_entry(idev, &bound_devices, bound_item)
+		if (idev->dev == dev)
+			found = idev;
+	plat_mutex_unlock(&bound_lock);
+	return found;
+}
+
 /*
  * Point idev at hwpt: the device's reserved regions become reserved IOVA of
- * the IOAS (EADDRINUSE if mapped there, bug class 13), then the driver
- * attaches. Takes a users reference on hwpt. idev->lock and ioas->mutex held.
+ * the IOAS behind it (EADDRINUSE if mapped there, bug class 13), then the
+ * driver attaches. Takes a users reference on hwpt. idev->lock and the
+ * IOAS's mutex held.
  */
-int iommufd_hw_pagetable_attach(struct iommufd_hwpt_paging *hwpt, struct iommufd_device *idev)
+int iommufd_hw_pagetable_attach(struct iommufd_hw_pagetable *hwpt, struct iommufd_device *idev)
 {
-	struct io_pagetable *iopt = &hwpt->ioas->iopt;
+	struct io_pagetable *iopt = &find_hwpt_paging(hwpt)->ioas->iopt;
 	int ret;
 
 	if (idev->hwpt)
@@ -121,22 +135,27 @@ int iommufd_hw_pagetable_attach(struct iommufd_hwpt_paging *hwpt, struct iommufd
 	return 0;
 }
 
-/* Undo iommufd_hw_pagetable_attach(); the caller drops the returned reference. */
-struct iommufd_hwpt_paging *iommufd_hw_pagetable_detach(struct iommufd_device *idev)
+/*
+ * Undo iommufd_hw_pagetable_attach(): page requests of idev still pending
+ * on hwpt's fault queue are answered INVALID. The caller drops the
+ * returned reference.
+ */
+struct iommufd_hw_pagetable *iommufd_hw_pagetable_detach(struct iommufd_device *idev)
 {
-	struct iommufd_hwpt_paging *hwpt = idev->hwpt;
+	struct iommufd_hw_pagetable *hwpt = idev->hwpt;
 
 	iommu_detach_device(hwpt->domain, idev->dev);
-	iopt_remove_reserved_iova(&hwpt->ioas->iopt, idev);
+	iommufd_auto_response_faults(hwpt, idev);
+	iopt_remove_reserved_iova(&find_hwpt_paging(hwpt)->ioas->iopt, idev);
 	idev->hwpt = NULL;
 	return hwpt;
 }
 
-typedef int (*attach_fn)(struct iommufd_device *idev, struct iommufd_hwpt_paging *hwpt,
-			 struct iommufd_hwpt_paging **old);
+typedef int (*attach_fn)(struct iommufd_device *idev, struct iommufd_hw_pagetable *hwpt,
+			 struct iommufd_hw_pagetable **old);
 
-static int do_attach(struct iommufd_device *idev, struct iommufd_hwpt_paging *hwpt,
-		     struct iommufd_hwpt_paging **old)
+static int do_attach(struct iommufd_device *idev, struct iommufd_hw_pagetable *hwpt,
+		     struct iommufd_hw_pagetable **old)
 {
 	*old = NULL;
 	return iommufd_hw_pagetable_attach(hwpt, idev);
@@ -144,12 +163,14 @@ static int do_attach(struct iommufd_device *idev, struct iommufd_hwpt_paging *hw
 
 /*
  * Move idev from its HWPT to hwpt: the new domain takes over in one step
- * and on failure the device stays where it was (bug class 24).
+ * and on failure the device stays where it was (bug class 24). Requests
+ * pending on the old HWPT's fault queue are answered INVALID.
  */
-static int do_replace(struct iommufd_device *idev, struct iommufd_hwpt_paging *hwpt,
-		      struct iommufd_hwpt_paging **old)
+static int do_replace(struct iommufd_device *idev, struct iommufd_hw_pagetable *hwpt,
+		      struct iommufd_hw_pagetable **old)
 {
-	struct iommufd_hwpt_paging *cur = idev->hwpt;
+	struct iommufd_hw_pagetable *cur = idev->hwpt;
+	struct io_pagetable *new_iopt = &find_hwpt_paging(hwpt)->ioas->iopt;
 	bool same_ioas;
 	int ret;
 
@@ -158,20 +179,21 @@ static int do_replace(struct iommufd_device *idev, struct iommufd_hwpt_paging *h
 		return -EINVAL;
 	if (cur == hwpt)
 		return 0;
-	same_ioas = cur->ioas == hwpt->ioas;
+	same_ioas = find_hwpt_paging(cur)->ioas == find_hwpt_paging(hwpt)->ioas;
 	if (!same_ioas) {
-		ret = iopt_table_enforce_dev_resv_regions(&hwpt->ioas->iopt, idev->dev, idev);
+		ret = iopt_table_enforce_dev_resv_regions(new_iopt, idev->dev, idev);
 		if (ret)
 			return ret;
 	}
 	ret = iommu_attach_device(hwpt->domain, idev->dev);
 	if (ret) {
 		if (!same_ioas)
-			iopt_remove_reserved_iova(&hwpt->ioas->iopt, idev);
+			iopt_remove_reserved_iova(new_iopt, idev);
 		return ret;
 	}
+	iommufd_auto_response_faults(cur, idev);
 	if (!same_ioas)
-		iopt_remove_reserved_iova(&cur->ioas->iopt, idev);
+		iopt_remove_reserved_iova(&find_hwpt_paging(cur)->ioas->iopt, idev);
 	idev->hwpt = hwpt;
 	refcount_inc(&hwpt->obj.users);
 	*old = cur;
@@ -184,7 +206,7 @@ static int do_replace(struct iommufd_device *idev, struct iommufd_hwpt_paging *h
  * the search and the publish so two devices cannot race (bug class 22).
  */
 static int auto_get_domain(struct iommufd_device *idev, struct iommufd_ioas *ioas,
-			   u32 *pt_id, attach_fn fn, struct iommufd_hwpt_paging **old)
+			   u32 *pt_id, attach_fn fn, struct iommufd_hw_pagetable **old)
 {
 	struct iommufd_hwpt_paging *hwpt;
 	bool immediate = fn == do_attach;
@@ -194,14 +216,14 @@ static int auto_get_domain(struct iommufd_device *idev, struct iommufd_ioas *ioa
 		return -EINVAL;		/* attach twice, or replace while detached */
 	plat_mutex_lock(&ioas->mutex);
 	list_for_each_entry(hwpt, &ioas->hwpt_list, hwpt_item) {
-		if (!hwpt->auto_domain || !iommufd_lock_obj(&hwpt->obj))
+		if (!hwpt->auto_domain || !iommufd_lock_obj(&hwpt->common.obj))
 			continue;
-		ret = fn(idev, hwpt, old);
-		iommufd_put_object(idev->ictx, &hwpt->obj);
+		ret = fn(idev, &hwpt->common, old);
+		iommufd_put_object(idev->ictx, &hwpt->common.obj);
 		if (ret == -EINVAL)
 			continue;	/* incompatible domain: try the next */
 		if (!ret)
-			*pt_id = hwpt->obj.id;
+			*pt_id = hwpt->common.obj.id;
 		goto out_unlock;
 	}
 	hwpt = iommufd_hwpt_paging_alloc(idev->ictx, ioas, idev, 0, immediate);
@@ -211,15 +233,15 @@ static int auto_get_domain(struct iommufd_device *idev, struct iommufd_ioas *ioa
 	}
 	hwpt->auto_domain = true;
 	if (!immediate) {
-		ret = fn(idev, hwpt, old);
+		ret = fn(idev, &hwpt->common, old);
 		if (ret) {
-			iommufd_object_abort_and_destroy(idev->ictx, &hwpt->obj);
+			iommufd_object_abort_and_destroy(idev->ictx, &hwpt->common.obj);
 			goto out_unlock;
 		}
 	}
-	*pt_id = hwpt->obj.id;
+	*pt_id = hwpt->common.obj.id;
 	list_add_tail(&hwpt->hwpt_item, &ioas->hwpt_list);
-	iommufd_object_finalize(idev->ictx, &hwpt->obj);
+	iommufd_object_finalize(idev->ictx, &hwpt->common.obj);
 	ret = 0;
 out_unlock:
 	plat_mutex_unlock(&ioas->mutex);
@@ -228,8 +250,9 @@ out_unlock:
 
 static int change_pt(struct iommufd_device *idev, u32 *pt_id, attach_fn fn)
 {
-	struct iommufd_hwpt_paging *old = NULL, *hwpt;
+	struct iommufd_hw_pagetable *old = NULL, *hwpt;
 	struct iommufd_object *pt_obj;
+	struct iommufd_ioas *ioas;
 	int ret;
 
 	pt_obj = iommufd_get_object(idev->ictx, *pt_id, IOMMUFD_OBJ_ANY);
@@ -238,10 +261,12 @@ static int change_pt(struct iommufd_device *idev, u32 *pt_id, attach_fn fn)
 	plat_mutex_lock(&idev->lock);
 	switch (pt_obj->type) {
 	case IOMMUFD_OBJ_HWPT_PAGING:
-		hwpt = container_of(pt_obj, struct iommufd_hwpt_paging, obj);
-		plat_mutex_lock(&hwpt->ioas->mutex);
+	case IOMMUFD_OBJ_HWPT_NESTED:
+		hwpt = container_of(pt_obj, struct iommufd_hw_pagetable, obj);
+		ioas = find_hwpt_paging(hwpt)->ioas;
+		plat_mutex_lock(&ioas->mutex);
 		ret = fn(idev, hwpt, &old);
-		plat_mutex_unlock(&hwpt->ioas->mutex);
+		plat_mutex_unlock(&ioas->mutex);
 		break;
 	case IOMMUFD_OBJ_IOAS:
 		ret = auto_get_domain(idev, container_of(pt_obj, struct iommufd_ioas, obj),
@@ -276,14 +301,16 @@ int iommufd_device_replace(struct iommufd_device *idev, u32 *pt_id)
 /* Detach idev (back to blocking DMA); an automatic HWPT may die here. */
 void iommufd_device_detach(struct iommufd_device *idev)
 {
-	struct iommufd_hwpt_paging *hwpt;
+	struct iommufd_hw_pagetable *hwpt;
+	struct iommufd_ioas *ioas;
 
 	plat_mutex_lock(&idev->lock);
 	hwpt = idev->hwpt;
 	if (hwpt) {
-		plat_mutex_lock(&hwpt->ioas->mutex);
+		ioas = find_hwpt_paging(hwpt)->ioas;
+		plat_mutex_lock(&ioas->mutex);
 		iommufd_hw_pagetable_detach(idev);
-		plat_mutex_unlock(&hwpt->ioas->mutex);
+		plat_mutex_unlock(&ioas->mutex);
 	}
 	plat_mutex_unlock(&idev->lock);
 	if (hwpt)
@@ -309,33 +336,44 @@ static int clear_user(u64 udst, size_t n)
 }
 
 /*
- * IOMMU_GET_HW_INFO: the driver's data, truncated to the user's buffer
- * and zero-padded up to data_len; data_len returns the driver's full size.
+ * IOMMU_GET_HW_INFO: the driver's data (of the type asked for with
+ * IOMMU_HW_INFO_FLAG_INPUT_TYPE, else its own), truncated to the user's
+ * buffer and zero-padded up to data_len; data_len returns the driver's full
+ * size, and the capabilities and PASID width come with it.
  */
 int iommufd_get_hw_info(struct iommufd_ucmd *ucmd)
 {
 	struct iommu_hw_info *cmd = ucmd->cmd;
-	u32 len = HW_INFO_MAX, type = IOMMU_HW_INFO_TYPE_NONE, copy_len;
+	u32 len = HW_INFO_MAX, copy_len;
+	const struct iommu_ops *ops;
 	struct iommufd_device *idev;
 	u8 *data;
 	int ret;
 
-	if (cmd->flags || cmd->__reserved[0] || cmd->__reserved[1] || cmd->__reserved[2])
+	if ((cmd->flags & ~IOMMU_HW_INFO_FLAG_INPUT_TYPE) || cmd->__reserved[0] ||
+	    cmd->__reserved[1] || cmd->__reserved[2])
 		return -EOPNOTSUPP;
+	if (!(cmd->flags & IOMMU_HW_INFO_FLAG_INPUT_TYPE))
+		cmd->in_data_type = IOMMU_HW_INFO_TYPE_DEFAULT;
 	idev = iommufd_get_device(ucmd, cmd->dev_id);
 	if (IS_ERR(idev))
 		return (int)PTR_ERR(idev);
+	ops = idev->dev->ops;
 	data = iommufd_alloc(HW_INFO_MAX);
 	if (!data) {
 		ret = -ENOMEM;
 		goto out_put;
 	}
-	if (idev->dev->ops->hw_info) {
-		ret = idev->dev->ops->hw_info(idev->dev, data, &len, &type);
+	if (ops->hw_info) {
+		ret = ops->hw_info(idev->dev, data, &len, &cmd->out_data_type);
 		if (ret)
 			goto out_free;
+	} else if (cmd->in_data_type != IOMMU_HW_INFO_TYPE_DEFAULT) {
+		ret = -EOPNOTSUPP;
+		goto out_free;
 	} else {
 		len = 0;
+		cmd->out_data_type = IOMMU_HW_INFO_TYPE_NONE;
 	}
 	copy_len = min(cmd->data_len, min_t(u32, len, HW_INFO_MAX));
 	if (copy_to_user(cmd->data_uptr, data, copy_len) ||
@@ -344,9 +382,12 @@ int iommufd_get_hw_info(struct iommufd_ucmd *ucmd)
 		goto out_free;
 	}
 	cmd->data_len = len;
-	cmd->out_data_type = type;
-	cmd->out_capabilities = 0;	/* no dirty tracking here */
+	cmd->out_capabilities = 0;
+	if (ops->capable && ops->capable(idev->dev, IOMMU_CAP_DIRTY_TRACKING))
+		cmd->out_capabilities |= IOMMU_HW_CAP_DIRTY_TRACKING;
 	cmd->out_max_pasid_log2 = 0;
+	if (idev->dev->max_pasids)
+		cmd->out_max_pasid_log2 = (u8)(31 - __builtin_clz(idev->dev->max_pasids));
 	ret = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
 out_free:
 	kfree(data);

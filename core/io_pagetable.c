@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The io_pagetable: which IOVA ranges are mapped (areas), reserved or
- * allowed, IOVA allocation, and keeping every attached domain equal to the
- * areas. Pinning lives in pages.c. Rules follow Linux's io_pagetable.c.
+ * allowed, IOVA allocation, map, unmap and cutting areas. Keeping every
+ * attached domain equal to the areas is iopt_domains.c, dirty tracking
+ * iopt_dirty.c, pinning pages.c. Rules follow Linux's io_pagetable.c.
  */
 #include "core/io_pagetable.h"
 
@@ -313,23 +314,15 @@ out_unlock_domains:
 	return ret;
 }
 
-/*
- * Map length bytes of user memory at uptr to *iova (chosen when flags has
- * IOPT_ALLOC_IOVA). With domains attached the pages are pinned and loaded
- * into each; without, only a lazy reference is kept.
- */
-int iopt_map_user_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
-			unsigned long *iova, u64 uptr, unsigned long length,
-			int iommu_prot, unsigned int flags)
+/* Map a new pages object (its reference passes to the areas on success). */
+static int iopt_map_common(struct io_pagetable *iopt, struct iopt_pages *pages,
+			   unsigned long *iova, u64 uptr, unsigned long length,
+			   int iommu_prot, unsigned int flags)
 {
-	struct iopt_pages_list elm = { 0 };
+	struct iopt_pages_list elm = { .pages = pages };
 	LIST_HEAD(pages_list);
 	int ret;
 
-	elm.pages = iopt_alloc_pages(uptr, length, iommu_prot & IOMMU_WRITE,
-				     ictx->account_mode);
-	if (IS_ERR(elm.pages))
-		return (int)PTR_ERR(elm.pages);
 	elm.start_byte = uptr - elm.pages->uptr;
 	elm.length = length;
 	list_add(&elm.next, &pages_list);
@@ -342,6 +335,61 @@ int iopt_map_user_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
 			iopt_put_pages(elm.pages);
 	}
 	return ret;
+}
+
+/*
+ * Map length bytes of user memory at uptr to *iova (chosen when flags has
+ * IOPT_ALLOC_IOVA). With domains attached the pages are pinned and loaded
+ * into each; without, only a lazy reference is kept.
+ */
+int iopt_map_user_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
+			unsigned long *iova, u64 uptr, unsigned long length,
+			int iommu_prot, unsigned int flags)
+{
+	struct iopt_pages *pages = iopt_alloc_pages(uptr, length, iommu_prot & IOMMU_WRITE,
+						    ictx->account_mode);
+
+	if (IS_ERR(pages))
+		return (int)PTR_ERR(pages);
+	return iopt_map_common(iopt, pages, iova, uptr, length, iommu_prot, flags);
+}
+
+/*
+ * IOAS_MAP_FILE: the same for bytes [start, start + length) of the file
+ * behind fd, pinned where the platform shows them (plat_file_view()).
+ */
+int iopt_map_file_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
+			unsigned long *iova, int fd, u64 start, unsigned long length,
+			int iommu_prot, unsigned int flags)
+{
+	struct iopt_pages *pages;
+	void *ref;
+	u64 uptr;
+	int ret;
+
+	ret = plat_file_view(fd, start, length, iommu_prot & IOMMU_WRITE, &uptr, &ref);
+	if (ret)
+		return ret;
+	pages = iopt_alloc_pages(uptr, length, iommu_prot & IOMMU_WRITE, ictx->account_mode);
+	if (IS_ERR(pages)) {
+		plat_file_view_put(ref);
+		return (int)PTR_ERR(pages);
+	}
+	pages->file_ref = ref;
+	return iopt_map_common(iopt, pages, iova, uptr, length, iommu_prot, flags);
+}
+
+bool iopt_all_file_areas(struct io_pagetable *iopt)
+{
+	struct iopt_area *area;
+	bool all = true;
+
+	plat_down_read(&iopt->iova_rwsem);
+	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area && all;
+	     area = iopt_area_iter_next(area, 0, ULONG_MAX))
+		all = area->pages && area->pages->file_ref;
+	plat_up_read(&iopt->iova_rwsem);
+	return all;
 }
 
 /* References to the pages behind [iova, iova + length); ENOENT on any gap. */
@@ -387,7 +435,8 @@ err_free:
 /*
  * Unmap every area inside [start, last], in IOVA order. An area that sticks
  * out of the range stops the walk with ENOENT (areas before it stay
- * unmapped, as in Linux); nothing inside the range is ENOENT too. Accesses
+ * unmapped, as in Linux); nothing inside the range is success with nothing
+ * unmapped (Linux 6.12: IOAS_UNMAP makes that ENOENT, VFIO's unmap 0). Accesses
  * pinning an area are told to unpin first; one that does not gives
  * EDEADLK and the area stays.
  */
@@ -396,7 +445,7 @@ static int iopt_unmap_iova_range(struct io_pagetable *iopt, unsigned long start,
 {
 	unsigned long unmapped_bytes = 0;
 	struct iopt_area *area;
-	int ret = -ENOENT;
+	int ret = 0;
 
 again:
 	plat_down_read(&iopt->domains_rwsem);
@@ -444,8 +493,6 @@ again:
 
 		plat_down_write(&iopt->iova_rwsem);
 	}
-	if (unmapped_bytes)
-		ret = 0;
 out_unlock:
 	plat_up_write(&iopt->iova_rwsem);
 	plat_up_read(&iopt->domains_rwsem);
@@ -470,9 +517,7 @@ int iopt_unmap_iova(struct io_pagetable *iopt, unsigned long iova, unsigned long
 /* Unmap everything; an empty IOAS is success. */
 int iopt_unmap_all(struct io_pagetable *iopt, unsigned long *unmapped)
 {
-	int ret = iopt_unmap_iova_range(iopt, 0, ULONG_MAX, unmapped);
-
-	return ret == -ENOENT ? 0 : ret;
+	return iopt_unmap_iova_range(iopt, 0, ULONG_MAX, unmapped);
 }
 
 /*
@@ -500,8 +545,8 @@ int iopt_set_allow_iova(struct io_pagetable *iopt, struct itree_root *allowed)
 }
 
 /* Reserve [start, last] for owner; EADDRINUSE if mapped or allowed there. iova_rwsem held. */
-static int __iopt_reserve_iova(struct io_pagetable *iopt, unsigned long start,
-			       unsigned long last, void *owner)
+int __iopt_reserve_iova(struct io_pagetable *iopt, unsigned long start,
+			unsigned long last, void *owner)
 {
 	struct iopt_reserved *r;
 
@@ -529,7 +574,7 @@ int iopt_reserve_iova(struct io_pagetable *iopt, unsigned long start, unsigned l
 	return ret;
 }
 
-static void __iopt_remove_reserved_iova(struct io_pagetable *iopt, void *owner)
+void __iopt_remove_reserved_iova(struct io_pagetable *iopt, void *owner)
 {
 	struct itree_node *n, *next;
 
@@ -609,203 +654,6 @@ void iopt_destroy_table(struct io_pagetable *iopt)
 	idtab_destroy(&iopt->access_list);
 	plat_rwsem_destroy(&iopt->iova_rwsem);
 	plat_rwsem_destroy(&iopt->domains_rwsem);
-}
-
-/*
- * Remove domain's copy of the areas before end (NULL: all); the domain is
- * off the list. When it was the last domain the pages are unpinned too.
- */
-static void iopt_unfill_domain(struct io_pagetable *iopt, struct iommu_domain *domain,
-			       struct iopt_area *end)
-{
-	struct iopt_area *area;
-
-	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area != end;
-	     area = iopt_area_iter_next(area, 0, ULONG_MAX)) {
-		if (!area->pages)
-			continue;
-		if (iopt->ndomains)
-			iopt_area_unmap_domain(area, domain);
-		else
-			iopt_area_unfill_domain(area, area->pages, domain);
-	}
-}
-
-/* Load every area into domain; on failure domain is left empty. */
-static int iopt_fill_domain(struct io_pagetable *iopt, struct iommu_domain *domain)
-{
-	struct iopt_area *area;
-	int ret;
-
-	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area;
-	     area = iopt_area_iter_next(area, 0, ULONG_MAX)) {
-		if (!area->pages)
-			continue;
-		ret = iopt_area_fill_domain(area, domain);
-		if (ret) {
-			iopt_unfill_domain(iopt, domain, area);
-			return ret;
-		}
-	}
-	return 0;
-}
-
-/* Whether every area (and access) conforms to a larger IOVA alignment. */
-static int iopt_check_iova_alignment(struct io_pagetable *iopt, unsigned long align)
-{
-	unsigned long mask = align - 1, idx;
-	struct iommufd_access *access;
-	struct iopt_area *area;
-
-	for (area = iopt_area_iter_first(iopt, 0, ULONG_MAX); area;
-	     area = iopt_area_iter_next(area, 0, ULONG_MAX))
-		if ((iopt_area_iova(area) & mask) || (iopt_area_length(area) & mask) ||
-		    (area->page_offset & mask))
-			return -EADDRINUSE;
-	idtab_for_each(&iopt->access_list, idx, access)
-		if (access->iova_alignment > align) {
-			plat_warn("iopt: access needs more alignment than the IOAS");
-			return -EADDRINUSE;
-		}
-	return 0;
-}
-
-/* No domains: no list either, so a failed attach leaves the heap as it was. */
-static void free_domain_list(struct io_pagetable *iopt)
-{
-	kfree(iopt->domains);
-	iopt->domains = NULL;
-	iopt->domains_cap = 0;
-}
-
-static int iopt_reserve_domain_list_slot(struct io_pagetable *iopt)
-{
-	struct iommu_domain **bigger;
-	unsigned int cap;
-
-	if (iopt->ndomains < iopt->domains_cap)
-		return 0;
-	cap = iopt->domains_cap ? iopt->domains_cap * 2 : 4;
-	bigger = iommufd_alloc(cap * sizeof(*bigger));
-	if (!bigger)
-		return -ENOMEM;
-	if (iopt->ndomains)
-		memcpy(bigger, iopt->domains, iopt->ndomains * sizeof(*bigger));
-	kfree(iopt->domains);
-	iopt->domains = bigger;
-	iopt->domains_cap = cap;
-	return 0;
-}
-
-/*
- * Attach domain to the table: reserve what lies outside its aperture, load
- * every area into it, and from now on keep it equal to the table.
- */
-int iopt_table_add_domain(struct io_pagetable *iopt, struct iommu_domain *domain)
-{
-	const struct iommu_domain_geometry *geo = &domain->geometry;
-	unsigned long new_align;
-	int ret;
-
-	plat_down_write(&iopt->domains_rwsem);
-	plat_down_write(&iopt->iova_rwsem);
-	for (unsigned int i = 0; i < iopt->ndomains; i++) {
-		if (iopt->domains[i] == domain) {
-			plat_warn("iopt_table_add_domain: domain added twice");
-			ret = -EEXIST;
-			goto out_unlock;
-		}
-	}
-	/*
-	 * The IO page size sets the IOVA alignment; pages are tracked in
-	 * PAGE_SIZE units, so a domain must take PAGE_SIZE pages.
-	 */
-	new_align = max_t(unsigned long, 1UL << __builtin_ctzl(domain->pgsize_bitmap),
-			  iopt->iova_alignment);
-	if (!domain->pgsize_bitmap || new_align > PAGE_SIZE) {
-		ret = -EINVAL;
-		goto out_unlock;
-	}
-	if (new_align != iopt->iova_alignment) {
-		ret = iopt_check_iova_alignment(iopt, new_align);
-		if (ret)
-			goto out_unlock;
-	}
-	if (geo->aperture_start != 0) {
-		ret = __iopt_reserve_iova(iopt, 0, geo->aperture_start - 1, domain);
-		if (ret)
-			goto out_reserved;
-	}
-	if (geo->aperture_end != ULONG_MAX) {
-		ret = __iopt_reserve_iova(iopt, geo->aperture_end + 1, ULONG_MAX, domain);
-		if (ret)
-			goto out_reserved;
-	}
-	ret = iopt_reserve_domain_list_slot(iopt);
-	if (ret)
-		goto out_reserved;
-	ret = iopt_fill_domain(iopt, domain);
-	if (ret)
-		goto out_reserved;
-	iopt->iova_alignment = new_align;
-	iopt->domains[iopt->ndomains++] = domain;
-	plat_up_write(&iopt->iova_rwsem);
-	plat_up_write(&iopt->domains_rwsem);
-	return 0;
-out_reserved:
-	__iopt_remove_reserved_iova(iopt, domain);
-	if (!iopt->ndomains)
-		free_domain_list(iopt);
-out_unlock:
-	plat_up_write(&iopt->iova_rwsem);
-	plat_up_write(&iopt->domains_rwsem);
-	return ret;
-}
-
-static int iopt_calculate_iova_alignment(struct io_pagetable *iopt)
-{
-	unsigned long align = iopt->disable_large_pages ? PAGE_SIZE : 1, idx;
-	struct iommufd_access *access;
-	int ret;
-
-	for (unsigned int i = 0; i < iopt->ndomains; i++)
-		align = max_t(unsigned long, align,
-			      1UL << __builtin_ctzl(iopt->domains[i]->pgsize_bitmap));
-	idtab_for_each(&iopt->access_list, idx, access)
-		align = max_t(unsigned long, align, access->iova_alignment);
-	if (align > iopt->iova_alignment) {
-		ret = iopt_check_iova_alignment(iopt, align);
-		if (ret)
-			return ret;
-	}
-	iopt->iova_alignment = align;
-	return 0;
-}
-
-void iopt_table_remove_domain(struct io_pagetable *iopt, struct iommu_domain *domain)
-{
-	unsigned int i;
-
-	plat_down_write(&iopt->domains_rwsem);
-	plat_down_write(&iopt->iova_rwsem);
-	for (i = 0; i < iopt->ndomains; i++)
-		if (iopt->domains[i] == domain)
-			break;
-	if (i == iopt->ndomains) {
-		plat_warn("iopt_table_remove_domain: domain not in the table");
-		goto out_unlock;
-	}
-	iopt->domains[i] = iopt->domains[--iopt->ndomains];
-	iopt->domains[iopt->ndomains] = NULL;
-	iopt_unfill_domain(iopt, domain, NULL);
-	if (!iopt->ndomains)
-		free_domain_list(iopt);
-	__iopt_remove_reserved_iova(iopt, domain);
-	if (iopt_calculate_iova_alignment(iopt))
-		plat_warn("iopt_table_remove_domain: alignment cannot shrink");
-out_unlock:
-	plat_up_write(&iopt->iova_rwsem);
-	plat_up_write(&iopt->domains_rwsem);
 }
 
 /*
@@ -904,75 +752,4 @@ out_free:
 	for (size_t i = 0; i < ARRAY_SIZE(spare); i++)
 		kfree(spare[i]);
 	return ret;
-}
-
-void iopt_enable_large_pages(struct io_pagetable *iopt)
-{
-	plat_down_write(&iopt->domains_rwsem);
-	plat_down_write(&iopt->iova_rwsem);
-	WRITE_ONCE(iopt->disable_large_pages, false);
-	if (iopt_calculate_iova_alignment(iopt))
-		plat_warn("iopt_enable_large_pages: alignment grew");
-	plat_up_write(&iopt->iova_rwsem);
-	plat_up_write(&iopt->domains_rwsem);
-}
-
-/* Map in PAGE_SIZE pieces only; refused once domains hold mappings. */
-int iopt_disable_large_pages(struct io_pagetable *iopt)
-{
-	int ret = 0;
-
-	plat_down_write(&iopt->domains_rwsem);
-	plat_down_write(&iopt->iova_rwsem);
-	if (iopt->disable_large_pages)
-		goto out_unlock;
-	if (iopt->ndomains && !itree_empty(&iopt->area_itree)) {
-		ret = -EINVAL;
-		goto out_unlock;
-	}
-	WRITE_ONCE(iopt->disable_large_pages, true);
-	ret = iopt_calculate_iova_alignment(iopt);
-	if (ret)
-		WRITE_ONCE(iopt->disable_large_pages, false);
-out_unlock:
-	plat_up_write(&iopt->iova_rwsem);
-	plat_up_write(&iopt->domains_rwsem);
-	return ret;
-}
-
-/* Register access on the table (its alignment applies from now on). */
-int iopt_add_access(struct io_pagetable *iopt, struct iommufd_access *access)
-{
-	unsigned long id;
-	int ret;
-
-	plat_down_write(&iopt->domains_rwsem);
-	plat_down_write(&iopt->iova_rwsem);
-	ret = idtab_alloc(&iopt->access_list, access, 0, 0xffff, &id);
-	if (ret)
-		goto out_unlock;
-	ret = iopt_calculate_iova_alignment(iopt);
-	if (ret) {
-		idtab_erase(&iopt->access_list, id);
-		goto out_unlock;
-	}
-	access->iopt_access_list_id = (u32)id;
-out_unlock:
-	plat_up_write(&iopt->iova_rwsem);
-	plat_up_write(&iopt->domains_rwsem);
-	return ret;
-}
-
-/* Remove the access by the id it was given here (bug class 6: not a stale one). */
-void iopt_remove_access(struct io_pagetable *iopt, struct iommufd_access *access,
-			u32 iopt_access_list_id)
-{
-	plat_down_write(&iopt->domains_rwsem);
-	plat_down_write(&iopt->iova_rwsem);
-	if (idtab_erase(&iopt->access_list, iopt_access_list_id) != access)
-		plat_warn("iopt_remove_access: id %u is not this access", iopt_access_list_id);
-	if (iopt_calculate_iova_alignment(iopt))
-		plat_warn("iopt_remove_access: alignment cannot shrink");
-	plat_up_write(&iopt->iova_rwsem);
-	plat_up_write(&iopt->domains_rwsem);
 }

@@ -52,6 +52,7 @@ struct iopt_pages {
 	bool writable;
 	u8 account_mode;		/* enum iommufd_account_mode */
 	struct iommufd_account *account;
+	void *file_ref;			/* IOAS_MAP_FILE: plat_file_view()'s reference */
 
 	struct plat_mutex mutex;
 	unsigned long npinned;		/* pages pinned by this object */
@@ -131,6 +132,14 @@ static inline bool iopt_area_contig_done(struct iopt_area_contig_iter *iter)
 #define iopt_for_each_contig_area(iter, area, iopt, iova, last_iova)          \
 	for (area = iopt_area_contig_init(iter, iopt, iova, last_iova); area; \
 	     area = iopt_area_contig_next(iter))
+
+/*
+ * Reserved IOVA with iova_rwsem held (io_pagetable.c): reserve [start, last]
+ * for owner (EADDRINUSE where mapped or allowed), drop every range of owner.
+ */
+int __iopt_reserve_iova(struct io_pagetable *iopt, unsigned long start, unsigned long last,
+			void *owner);
+void __iopt_remove_reserved_iova(struct io_pagetable *iopt, void *owner);
 
 /* pages.c: the pinning layer. */
 struct iopt_pages *iopt_alloc_pages(u64 uptr, unsigned long length, bool writable,

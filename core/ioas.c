@@ -177,6 +177,19 @@ static int conv_iommu_prot(u32 map_flags)
 #define IOAS_MAP_FLAGS \
 	(IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)
 
+/* The argument checks IOAS_MAP and IOAS_MAP_FILE share, in Linux's order. */
+static int map_args_check(u32 flags, u64 iova, u64 length)
+{
+	if (flags & ~IOAS_MAP_FLAGS)
+		return -EOPNOTSUPP;
+	if (iova >= ULONG_MAX || length >= ULONG_MAX)
+		return -EOVERFLOW;
+	/* an area nobody may read or write is refused (bug class 10) */
+	if (!(flags & (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)))
+		return -EINVAL;
+	return 0;
+}
+
 int iommufd_ioas_map(struct iommufd_ucmd *ucmd)
 {
 	struct iommu_ioas_map *cmd = ucmd->cmd;
@@ -185,13 +198,11 @@ int iommufd_ioas_map(struct iommufd_ucmd *ucmd)
 	unsigned int flags = 0;
 	int ret;
 
-	if ((cmd->flags & ~IOAS_MAP_FLAGS) || cmd->__reserved)
+	if (cmd->__reserved)
 		return -EOPNOTSUPP;
-	if (cmd->iova >= ULONG_MAX || cmd->length >= ULONG_MAX)
-		return -EOVERFLOW;
-	/* an area nobody may read or write is refused (bug class 10) */
-	if (!(cmd->flags & (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)))
-		return -EINVAL;
+	ret = map_args_check(cmd->flags, cmd->iova, cmd->length);
+	if (ret)
+		return ret;
 	ioas = iommufd_get_ioas(ucmd->ictx, cmd->ioas_id);
 	if (IS_ERR(ioas))
 		return (int)PTR_ERR(ioas);
@@ -205,6 +216,70 @@ int iommufd_ioas_map(struct iommufd_ucmd *ucmd)
 	ret = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
 out_put:
 	iommufd_put_object(ucmd->ictx, &ioas->obj);
+	return ret;
+}
+
+/* IOMMU_IOAS_MAP_FILE: IOAS_MAP of a memfd range, checks in upstream Linux's order. */
+int iommufd_ioas_map_file(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_ioas_map_file *cmd = ucmd->cmd;
+	unsigned long iova = cmd->iova;
+	struct iommufd_ioas *ioas;
+	int ret = map_args_check(cmd->flags, cmd->iova, cmd->length);
+
+	if (ret)
+		return ret;
+	ioas = iommufd_get_ioas(ucmd->ictx, cmd->ioas_id);
+	if (IS_ERR(ioas))
+		return (int)PTR_ERR(ioas);
+	ret = iopt_map_file_pages(ucmd->ictx, &ioas->iopt, &iova, cmd->fd, cmd->start,
+				  cmd->length, conv_iommu_prot(cmd->flags),
+				  cmd->flags & IOMMU_IOAS_MAP_FIXED_IOVA ? 0 : IOPT_ALLOC_IOVA);
+	if (!ret) {
+		cmd->iova = iova;
+		ret = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+	}
+	iommufd_put_object(ucmd->ictx, &ioas->obj);
+	return ret;
+}
+
+/*
+ * IOMMU_IOAS_CHANGE_PROCESS: only when every area of every IOAS maps a
+ * file (EINVAL otherwise). The accounts here are one per mode for every
+ * process (core/account.c), so the charge already is the caller's.
+ */
+int iommufd_ioas_change_process(struct iommufd_ucmd *ucmd)
+{
+	struct iommu_ioas_change_process *cmd = ucmd->cmd;
+	struct iommufd_ctx *ictx = ucmd->ictx;
+	struct iommufd_object *obj;
+	unsigned long index = 0;
+	unsigned int n;
+	u32 ids[32];
+	int ret = 0;
+
+	if (cmd->__reserved)
+		return -EOPNOTSUPP;
+	do {
+		/* IOAS IDs a batch at a time: ictx->lock is never held while calling out */
+		n = 0;
+		plat_mutex_lock(&ictx->lock);
+		while (n < ARRAY_SIZE(ids) && (obj = idtab_find(&ictx->objects, &index))) {
+			if (obj->type == IOMMUFD_OBJ_IOAS)
+				ids[n++] = (u32)index;
+			index++;
+		}
+		plat_mutex_unlock(&ictx->lock);
+		for (unsigned int i = 0; i < n && !ret; i++) {
+			struct iommufd_ioas *ioas = iommufd_get_ioas(ictx, ids[i]);
+
+			if (IS_ERR(ioas))
+				continue;	/* destroyed meanwhile */
+			if (!iopt_all_file_areas(&ioas->iopt))
+				ret = -EINVAL;
+			iommufd_put_object(ictx, &ioas->obj);
+		}
+	} while (!ret && obj);
 	return ret;
 }
 
@@ -269,6 +344,8 @@ int iommufd_ioas_unmap(struct iommufd_ucmd *ucmd)
 		ret = -EOVERFLOW;
 	} else {
 		ret = iopt_unmap_iova(&ioas->iopt, cmd->iova, cmd->length, &unmapped);
+		if (!ret && !unmapped)
+			ret = -ENOENT;
 	}
 	if (ret)
 		goto out_put;
@@ -292,7 +369,7 @@ int iommufd_option_rlimit_mode(struct iommu_option *cmd, struct iommufd_ctx *ict
 	}
 	if (cmd->op != IOMMU_OPTION_OP_SET)
 		return -EOPNOTSUPP;
-	if (!plat_capable_sys_resource())
+	if (!plat_capable(PLAT_CAP_SYS_RESOURCE))
 		return -EPERM;
 	plat_mutex_lock(&ictx->lock);
 	if (!idtab_empty(&ictx->objects))

@@ -44,6 +44,12 @@ int iommufd_option(struct iommufd_ucmd *ucmd);
 int iommufd_vfio_ioas(struct iommufd_ucmd *ucmd);
 int iommufd_hwpt_alloc(struct iommufd_ucmd *ucmd);
 int iommufd_get_hw_info(struct iommufd_ucmd *ucmd);
+int iommufd_hwpt_set_dirty_tracking(struct iommufd_ucmd *ucmd);
+int iommufd_hwpt_get_dirty_bitmap(struct iommufd_ucmd *ucmd);
+int iommufd_hwpt_invalidate(struct iommufd_ucmd *ucmd);
+int iommufd_fault_alloc(struct iommufd_ucmd *ucmd);
+int iommufd_ioas_map_file(struct iommufd_ucmd *ucmd);
+int iommufd_ioas_change_process(struct iommufd_ucmd *ucmd);
 int iommufd_test(struct iommufd_ucmd *ucmd);
 /*
  * VFIO type1 container ioctls on the same fd (cmd outside iommufd's range):
@@ -107,6 +113,8 @@ int iommufd_access_rw(struct iommufd_access *access, unsigned long iova, void *d
 long iommufd_live_objects(void);
 /* Page pins the core holds (all contexts); each pin counts once. */
 long iommufd_pinned_pages(void);
+/* Page requests answered with code (IOMMUFD_PAGE_RESP_*) since start. */
+long iommufd_fault_responses(u32 code);
 /* Pins the core holds on the page at pa (IOMMU_TEST_OP_MD_CHECK_REFS). */
 unsigned int iommufd_page_pins(phys_addr_t pa);
 /*
@@ -124,11 +132,12 @@ u64 iommufd_test_digest(struct iommufd_ctx *ictx);
 enum iommufd_account_mode {
 	IOMMUFD_ACCOUNT_USER,
 	IOMMUFD_ACCOUNT_MM,
+	IOMMUFD_ACCOUNT_NONE,	/* CAP_IPC_LOCK: nothing is charged (account NULL) */
 };
 
 struct iommufd_account;
 
-/* The current caller's account for mode, with a reference held. */
+/* The current caller's account for mode, with a reference held (NONE: NULL, which every call takes). */
 struct iommufd_account *iommufd_account_get(enum iommufd_account_mode mode);
 void iommufd_account_put(struct iommufd_account *a);
 /* Charge npages; -ENOMEM (nothing charged) past the limit. */
@@ -146,6 +155,12 @@ void iommufd_set_memlock_limit(unsigned long pages);
 struct iommufd_anon_ops {
 	const char *name;
 	void (*release)(void *priv);	/* last close */
+	/*
+	 * read()/write() of n bytes at user address ubuf (may be NULL: EINVAL).
+	 * The files are not seekable: pread/pwrite are ESPIPE.
+	 */
+	long (*read)(void *priv, u64 ubuf, size_t n);
+	long (*write)(void *priv, u64 ubuf, size_t n);
 };
 
 struct iommufd_fd_ops {

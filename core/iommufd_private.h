@@ -3,9 +3,11 @@
  * The iommufd core's structures and internal prototypes, grouped by object.
  * Names follow Linux's drivers/iommu/iommufd/iommufd_private.h.
  *
- * Lock order: ioas->mutex -> iopt domains_rwsem -> iopt iova_rwsem ->
- * pages->mutex -> pin map lock; ictx->lock is taken alone (never while
- * calling out), access->ioas_lock before ioas->mutex.
+ * Lock order (lib/lockdep.c checks it in every test build; docs/DESIGN.md
+ * has the whole kernel's): selftest sta->lock -> access->ioas_lock ->
+ * idev->lock -> ioas->mutex -> ictx->lock -> iopt domains_rwsem -> iopt
+ * iova_rwsem -> pages->mutex -> pin map lock -> the driver's locks (map,
+ * unmap, flush) -> the heap and page allocator.
  */
 #ifndef CORE_IOMMUFD_PRIVATE_H
 #define CORE_IOMMUFD_PRIVATE_H
@@ -44,6 +46,7 @@ struct iommufd_ctx;
 struct iommufd_ioas;
 struct iommufd_device;
 struct iommufd_access;
+struct iommufd_fault;
 
 /* ---- objects (main.c) ---- */
 
@@ -51,7 +54,9 @@ enum iommufd_object_type {
 	IOMMUFD_OBJ_NONE,
 	IOMMUFD_OBJ_ANY = IOMMUFD_OBJ_NONE,
 	IOMMUFD_OBJ_DEVICE,
+	IOMMUFD_OBJ_FAULT,
 	IOMMUFD_OBJ_HWPT_PAGING,
+	IOMMUFD_OBJ_HWPT_NESTED,
 	IOMMUFD_OBJ_IOAS,
 	IOMMUFD_OBJ_ACCESS,
 	IOMMUFD_OBJ_SELFTEST,
@@ -91,10 +96,11 @@ struct iommufd_ctx {
 struct iommufd_object *_iommufd_object_alloc(struct iommufd_ctx *ictx, size_t size,
 					     enum iommufd_object_type type);
 #define BUILD_BUG_ON_ZERO(e) ((int)(sizeof(struct { int : (-!!(e)); })))
-/* Allocate *ptr, whose first member must be its struct iommufd_object obj. */
-#define iommufd_object_alloc(ictx, ptr, type)                                 \
+/* Allocate *ptr, whose first member must be its struct iommufd_object member. */
+#define __iommufd_object_alloc(ictx, ptr, type, member)                       \
 	((__typeof__(ptr))_iommufd_object_alloc(ictx, sizeof(*(ptr)) +        \
-		BUILD_BUG_ON_ZERO(offsetof(__typeof__(*(ptr)), obj) != 0), type))
+		BUILD_BUG_ON_ZERO(offsetof(__typeof__(*(ptr)), member) != 0), type))
+#define iommufd_object_alloc(ictx, ptr, type) __iommufd_object_alloc(ictx, ptr, type, obj)
 void iommufd_object_finalize(struct iommufd_ctx *ictx, struct iommufd_object *obj);
 void iommufd_object_abort(struct iommufd_ctx *ictx, struct iommufd_object *obj);
 void iommufd_object_abort_and_destroy(struct iommufd_ctx *ictx,
@@ -153,6 +159,11 @@ void iopt_destroy_table(struct io_pagetable *iopt);
 int iopt_map_user_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
 			unsigned long *iova, u64 uptr, unsigned long length,
 			int iommu_prot, unsigned int flags);
+int iopt_map_file_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
+			unsigned long *iova, int fd, u64 start, unsigned long length,
+			int iommu_prot, unsigned int flags);
+/* Whether every area of iopt maps a file (IOMMU_IOAS_CHANGE_PROCESS). */
+bool iopt_all_file_areas(struct io_pagetable *iopt);
 int iopt_map_pages(struct io_pagetable *iopt, struct list_head *pages_list,
 		   unsigned long length, unsigned long *dst_iova, int iommu_prot,
 		   unsigned int flags);
@@ -200,13 +211,20 @@ int iommufd_option_rlimit_mode(struct iommu_option *cmd, struct iommufd_ctx *ict
 /* ---- HW_PAGETABLE (hw_pagetable.c) ---- */
 
 /*
- * A hardware page table: an iommu_domain kept equal to its IOAS. An
- * auto_domain one was made by attaching a device to an IOAS and dies with
- * its last device.
+ * A hardware page table: an iommu_domain user space can attach devices to.
+ * A PAGING one is kept equal to its IOAS (an auto_domain one was made by
+ * attaching a device to an IOAS and dies with its last device); a NESTED
+ * one is a user-owned stage 1 on a PAGING parent that was made a
+ * nest_parent. fault, when set, takes the page requests of its devices.
  */
-struct iommufd_hwpt_paging {
+struct iommufd_hw_pagetable {
 	struct iommufd_object obj;
 	struct iommu_domain *domain;
+	struct iommufd_fault *fault;
+};
+
+struct iommufd_hwpt_paging {
+	struct iommufd_hw_pagetable common;
 	struct iommufd_ioas *ioas;
 	struct list_head hwpt_item;	/* in ioas->hwpt_list */
 	bool auto_domain;
@@ -215,12 +233,69 @@ struct iommufd_hwpt_paging {
 	bool in_iopt;			/* domain added to ioas->iopt */
 };
 
+struct iommufd_hwpt_nested {
+	struct iommufd_hw_pagetable common;
+	struct iommufd_hwpt_paging *parent;	/* holds a users reference */
+};
+
+static inline struct iommufd_hwpt_paging *to_hwpt_paging(struct iommufd_hw_pagetable *hwpt)
+{
+	return container_of(hwpt, struct iommufd_hwpt_paging, common);
+}
+
+/* The PAGING HWPT behind hwpt: itself, or a nested one's parent. */
+static inline struct iommufd_hwpt_paging *find_hwpt_paging(struct iommufd_hw_pagetable *hwpt)
+{
+	if (hwpt->obj.type == IOMMUFD_OBJ_HWPT_NESTED)
+		return container_of(hwpt, struct iommufd_hwpt_nested, common)->parent;
+	return to_hwpt_paging(hwpt);
+}
+
 struct iommufd_hwpt_paging *
 iommufd_hwpt_paging_alloc(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas,
 			  struct iommufd_device *idev, u32 flags, bool immediate_attach);
 void iommufd_hwpt_paging_destroy(struct iommufd_object *obj);
 void iommufd_hwpt_paging_abort(struct iommufd_object *obj);
-void iommufd_hw_pagetable_put(struct iommufd_ctx *ictx, struct iommufd_hwpt_paging *hwpt);
+void iommufd_hwpt_nested_destroy(struct iommufd_object *obj);
+void iommufd_hw_pagetable_put(struct iommufd_ctx *ictx, struct iommufd_hw_pagetable *hwpt);
+struct iommufd_hwpt_paging *iommufd_get_hwpt_paging(struct iommufd_ucmd *ucmd, u32 id);
+
+/* ---- FAULT (fault.c) ---- */
+
+/*
+ * A queue of I/O page requests for user space: requests of devices
+ * attached to HWPTs made with this fault_id are read from its fd as
+ * struct iommu_hwpt_pgfault and answered by writing
+ * struct iommu_hwpt_page_response with the cookie read. mutex protects
+ * deliver and response.
+ */
+struct iommufd_fault {
+	struct iommufd_object obj;
+	struct iommufd_ctx *ictx;
+	struct plat_mutex mutex;
+	struct list_head deliver;	/* struct iommufd_fault_group, not read yet */
+	struct idtab response;		/* cookie -> group read and awaiting its answer */
+};
+
+void iommufd_fault_destroy(struct iommufd_object *obj);
+struct iommufd_fault *iommufd_get_fault(struct iommufd_ucmd *ucmd, u32 id);
+int iommufd_fault_iopf_handler(struct iommu_domain *d, struct iommu_dev *dev,
+			       const struct iommu_page_request *req);
+/* Answer INVALID every request of idev still queued or awaiting an answer on hwpt's fault. */
+void iommufd_auto_response_faults(struct iommufd_hw_pagetable *hwpt,
+				  struct iommufd_device *idev);
+void iommufd_device_page_request(struct iommufd_device *idev,
+				 const struct iommu_page_request *req);
+/* The DEVICE object that owns dev in any context (NULL: none); bound_lock inside. */
+struct iommufd_device *iommufd_device_of(struct iommu_dev *dev);
+
+/* ---- dirty tracking (io_pagetable.c) ---- */
+
+int iopt_set_dirty_tracking(struct io_pagetable *iopt, struct iommu_domain *domain,
+			    bool enable);
+int iopt_read_and_clear_dirty_data(struct io_pagetable *iopt, struct iommu_domain *domain,
+				   unsigned long flags,
+				   struct iommu_hwpt_get_dirty_bitmap *bitmap);
 
 /* ---- DEVICE (device.c) ---- */
 
@@ -233,16 +308,16 @@ struct iommufd_device {
 	struct iommufd_ctx *ictx;
 	struct iommu_dev *dev;
 	struct plat_mutex lock;		/* protects hwpt; taken before ioas->mutex */
-	struct iommufd_hwpt_paging *hwpt;
+	struct iommufd_hw_pagetable *hwpt;
 	bool enforce_cache_coherency;
 	struct list_head bound_item;	/* in the list of claimed iommu_devs */
 };
 
 void iommufd_device_destroy(struct iommufd_object *obj);
 struct iommufd_device *iommufd_get_device(struct iommufd_ucmd *ucmd, u32 id);
-int iommufd_hw_pagetable_attach(struct iommufd_hwpt_paging *hwpt,
+int iommufd_hw_pagetable_attach(struct iommufd_hw_pagetable *hwpt,
 				struct iommufd_device *idev);
-struct iommufd_hwpt_paging *iommufd_hw_pagetable_detach(struct iommufd_device *idev);
+struct iommufd_hw_pagetable *iommufd_hw_pagetable_detach(struct iommufd_device *idev);
 
 /* ---- ACCESS (access.c) ---- */
 

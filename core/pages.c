@@ -100,6 +100,9 @@ struct iopt_pages *iopt_alloc_pages(u64 uptr, unsigned long length, bool writabl
 	pages->uptr = uptr & PAGE_MASK;
 	pages->npages = ((end_page & PAGE_MASK) - pages->uptr) / PAGE_SIZE;
 	pages->writable = writable;
+	/* as Linux: a caller with CAP_IPC_LOCK pins without being charged */
+	if (plat_capable(PLAT_CAP_IPC_LOCK))
+		mode = IOMMUFD_ACCOUNT_NONE;
 	pages->account_mode = (u8)mode;
 	pages->account = iommufd_account_get(mode);
 	plat_mutex_init(&pages->mutex);
@@ -115,6 +118,8 @@ void iopt_put_pages(struct iopt_pages *pages)
 	    !itree_empty(&pages->access_itree) || !idtab_empty(&pages->pins))
 		plat_warn("iopt_put_pages: freed with %lu pages pinned", pages->npinned);
 	iommufd_account_put(pages->account);
+	if (pages->file_ref)
+		plat_file_view_put(pages->file_ref);
 	idtab_destroy(&pages->pins);
 	plat_mutex_destroy(&pages->mutex);
 	kfree(pages);
@@ -257,7 +262,7 @@ static void unpin_range(struct iopt_pages *pages, unsigned long first, unsigned 
 
 /*
  * Map area into domain from the pinned pages: one iommu_map() per
- * physically contiguous run, cut at the batch limit, and at every page when
+ * physically contiguous run (as Linux's batches), and at every page when
  * large pages are off. On failure nothing of area stays in domain.
  */
 static int area_map_domain(struct iopt_area *area, struct iopt_pages *pages,
@@ -265,7 +270,8 @@ static int area_map_domain(struct iopt_area *area, struct iopt_pages *pages,
 {
 	unsigned long iova = iopt_area_iova(area), left = iopt_area_length(area);
 	unsigned long idx = iopt_area_index(area), off = area->page_offset, done = 0;
-	unsigned long max_run = max_t(unsigned long, iommufd_test_memory_limit / 12, 1) * PAGE_SIZE;
+	/* as Linux's batches: a run is cut only by a PFN gap or a u32 page count */
+	unsigned long max_run = (unsigned long)U32_MAX * PAGE_SIZE;
 	int ret;
 
 	if (area->iopt->disable_large_pages)

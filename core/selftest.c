@@ -30,6 +30,8 @@ static int test_mock_domain(struct iommufd_ucmd *ucmd, struct iommu_test_cmd *cm
 	struct selftest_obj *sobj;
 	int ret;
 
+	if (!iommu_selftest_ops())
+		return -EOPNOTSUPP;	/* no self-test driver linked in */
 	if (cmd->op == IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS)
 		dev_flags = cmd->mock_domain_flags.dev_flags;
 	sobj = iommufd_object_alloc(ucmd->ictx, sobj, IOMMUFD_OBJ_SELFTEST);
@@ -102,6 +104,25 @@ static int test_add_reserved(struct iommufd_ucmd *ucmd, u32 id, u64 start, u64 l
 }
 
 /*
+ * The mock paging domain of HWPT id, with the object referenced: ENOENT
+ * for no such PAGING HWPT, EINVAL when its domain is not the mock's.
+ */
+static struct iommufd_object *get_md_domain(struct iommufd_ucmd *ucmd, u32 id,
+					    struct iommu_domain **domain)
+{
+	struct iommufd_object *obj = iommufd_get_object(ucmd->ictx, id, IOMMUFD_OBJ_HWPT_PAGING);
+
+	if (IS_ERR(obj))
+		return obj;
+	*domain = container_of(obj, struct iommufd_hw_pagetable, obj)->domain;
+	if (!iommu_selftest_ops()->owns_domain(*domain)) {
+		iommufd_put_object(ucmd->ictx, obj);
+		return ERR_PTR(-EINVAL);
+	}
+	return obj;
+}
+
+/*
  * MD_CHECK_MAP: every IO page of [iova, iova + length) in the mock domain
  * of HWPT id maps the user memory at uptr, and the START/LAST marks of the
  * map calls nest properly (a START only after a LAST, and vice versa).
@@ -110,21 +131,18 @@ static int test_md_check_map(struct iommufd_ucmd *ucmd, u32 id, u64 iova, u64 le
 			     u64 uptr)
 {
 	const struct iommu_selftest_ops *mock = iommu_selftest_ops();
-	struct iommufd_hwpt_paging *hwpt;
 	struct iommufd_object *obj;
+	struct iommu_domain *domain;
 	u64 end, prev_flags = 0;
 	int ret = 0;
 
+	if (!mock)
+		return -EOPNOTSUPP;
 	if ((iova | length | uptr) % mock->io_page_size || check_add_overflow(uptr, length, &end))
 		return -EINVAL;
-	obj = iommufd_get_object(ucmd->ictx, id, IOMMUFD_OBJ_HWPT_PAGING);
+	obj = get_md_domain(ucmd, id, &domain);
 	if (IS_ERR(obj))
 		return (int)PTR_ERR(obj);
-	hwpt = container_of(obj, struct iommufd_hwpt_paging, obj);
-	if (!mock->owns_domain(hwpt->domain)) {
-		ret = -EINVAL;
-		goto out_put;
-	}
 	for (u64 off = 0; off < length; off += mock->io_page_size) {
 		phys_addr_t want, got;
 		u64 flags;
@@ -132,7 +150,7 @@ static int test_md_check_map(struct iommufd_ucmd *ucmd, u32 id, u64 iova, u64 le
 		ret = plat_user_to_phys(uptr + off, &want);
 		if (ret)
 			break;
-		if (mock->domain_lookup(hwpt->domain, iova + off, &got, &flags) || got != want) {
+		if (mock->domain_lookup(domain, iova + off, &got, &flags) || got != want) {
 			ret = -EINVAL;
 			break;
 		}
@@ -142,7 +160,6 @@ static int test_md_check_map(struct iommufd_ucmd *ucmd, u32 id, u64 iova, u64 le
 		}
 		prev_flags = flags;
 	}
-out_put:
 	iommufd_put_object(ucmd->ictx, obj);
 	return ret;
 }
@@ -442,7 +459,99 @@ static int test_access_replace_ioas(u32 fd, u32 ioas_id)
 	return ret;
 }
 
-/* IOMMU_TEST_CMD: ops 1-12 of Linux 6.12; dirty, nesting and IOPF ops are not here. */
+#define TEST_DIRTY_MAX_BITS (16UL * 1024 * 1024 * 8)
+
+/*
+ * DIRTY: the device wrote to every page_size page of [iova, iova + length)
+ * whose bit is set in the user's bitmap at uptr; out_nr_dirty counts the
+ * pages that were mapped. Checks in Linux's order.
+ */
+static int test_dirty(struct iommufd_ucmd *ucmd, struct iommu_test_cmd *cmd)
+{
+	const struct iommu_selftest_ops *mock = iommu_selftest_ops();
+	u64 iova = cmd->dirty.iova, length = cmd->dirty.length, psz = cmd->dirty.page_size;
+	struct iommufd_object *obj;
+	struct iommu_domain *domain;
+	unsigned long max, count = 0;
+	u8 chunk[64];
+	int ret = 0;
+
+	if (!psz || !length || iova % psz || length % psz || !cmd->dirty.uptr)
+		return -EINVAL;
+	max = length / psz;
+	if (max > TEST_DIRTY_MAX_BITS)
+		return -EOVERFLOW;
+	obj = get_md_domain(ucmd, cmd->id, &domain);
+	if (IS_ERR(obj))
+		return (int)PTR_ERR(obj);
+	if (!mock->domain_dirty_tracking(domain)) {
+		ret = -EINVAL;
+		goto out_put;
+	}
+	for (unsigned long i = 0; i < max && !ret; i++) {
+		if (i % (8 * sizeof(chunk)) == 0 &&
+		    copy_from_user(chunk, cmd->dirty.uptr + i / 8,
+				   min(sizeof(chunk), (max - i + 7) / 8))) {
+			ret = -EFAULT;
+			break;
+		}
+		if (!(chunk[(i / 8) % sizeof(chunk)] & (1 << (i % 8))))
+			continue;
+		if (!mock->domain_set_dirty(domain, iova + i * psz))
+			count++;
+	}
+	if (!ret) {
+		cmd->dirty.out_nr_dirty = count;
+		ret = iommufd_ucmd_respond(ucmd, sizeof(*cmd));
+	}
+out_put:
+	iommufd_put_object(ucmd->ictx, obj);
+	return ret;
+}
+
+/* MD_CHECK_IOTLB: entry iotlb_id of the nested mock HWPT id holds want. */
+static int test_md_check_iotlb(struct iommufd_ucmd *ucmd, u32 id, u32 iotlb_id, u32 want)
+{
+	struct iommufd_object *obj = iommufd_get_object(ucmd->ictx, id, IOMMUFD_OBJ_HWPT_NESTED);
+	u32 val;
+	int ret;
+
+	if (IS_ERR(obj))
+		return (int)PTR_ERR(obj);
+	ret = iommu_selftest_ops()->nested_iotlb(
+		container_of(obj, struct iommufd_hw_pagetable, obj)->domain, iotlb_id, &val);
+	if (!ret && val != want)
+		ret = -EINVAL;
+	iommufd_put_object(ucmd->ictx, obj);
+	return ret;
+}
+
+/* TRIGGER_IOPF: a page request from the mock device behind DEVICE dev_id. */
+static int test_trigger_iopf(struct iommufd_ucmd *ucmd, struct iommu_test_cmd *cmd)
+{
+	struct iommu_page_request req = {
+		.flags = IOMMU_PGFAULT_FLAGS_LAST_PAGE,
+		.pasid = cmd->trigger_iopf.pasid,
+		.grpid = cmd->trigger_iopf.grpid,
+		.perm = cmd->trigger_iopf.perm,
+		.addr = cmd->trigger_iopf.addr,
+	};
+	struct iommufd_device *idev = iommufd_get_device(ucmd, cmd->trigger_iopf.dev_id);
+
+	if (IS_ERR(idev))
+		return (int)PTR_ERR(idev);
+	if (!iommu_selftest_ops()->owns_dev(idev->dev)) {
+		iommufd_put_object(ucmd->ictx, &idev->obj);
+		return -EINVAL;
+	}
+	if (req.pasid != IOMMU_NO_PASID)
+		req.flags |= IOMMU_PGFAULT_FLAGS_PASID_VALID;
+	iommufd_device_page_request(idev, &req);
+	iommufd_put_object(ucmd->ictx, &idev->obj);
+	return 0;
+}
+
+/* IOMMU_TEST_CMD: ops 1-15 of Linux 6.12. */
 int iommufd_test(struct iommufd_ucmd *ucmd)
 {
 	struct iommu_test_cmd *cmd = ucmd->cmd;
@@ -473,6 +582,13 @@ int iommufd_test(struct iommufd_ucmd *ucmd)
 	case IOMMU_TEST_OP_DESTROY_ACCESS_PAGES:
 		return test_access_item_destroy((int)cmd->id,
 						cmd->destroy_access_pages.access_pages_id);
+	case IOMMU_TEST_OP_DIRTY:
+		return test_dirty(ucmd, cmd);
+	case IOMMU_TEST_OP_MD_CHECK_IOTLB:
+		return test_md_check_iotlb(ucmd, cmd->id, cmd->check_iotlb.id,
+					   cmd->check_iotlb.iotlb);
+	case IOMMU_TEST_OP_TRIGGER_IOPF:
+		return test_trigger_iopf(ucmd, cmd);
 	case IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT:
 		/* a batch must hold one entry: pfn + count */
 		if (cmd->memory_limit.limit < sizeof(unsigned long) + sizeof(u32))
@@ -530,10 +646,10 @@ u64 iommufd_test_digest(struct iommufd_ctx *ictx)
 			h = ioas_digest(h, container_of(obj, struct iommufd_ioas, obj));
 		if (obj->type == IOMMUFD_OBJ_HWPT_PAGING) {
 			struct iommu_domain *d =
-				container_of(obj, struct iommufd_hwpt_paging, obj)->domain;
+				container_of(obj, struct iommufd_hw_pagetable, obj)->domain;
 			const struct iommu_selftest_ops *mock = iommu_selftest_ops();
 
-			if (mock->owns_domain(d))
+			if (mock && mock->owns_domain(d))
 				h = mix(mix(h, mock->domain_digest(d)), mock->domain_entries(d));
 		}
 	}

@@ -93,9 +93,6 @@ static int vfio_unmap_dma(struct iommufd_ctx *ictx, u64 arg)
 		return -EFAULT;
 	if (unmap.argsz < minsz || (unmap.flags & ~VFIO_DMA_UNMAP_FLAG_ALL))
 		return -EINVAL;
-	/* the reply goes here: a struct that cannot take it is EFAULT before the unmap */
-	if (copy_to_user(arg, &unmap, minsz))
-		return -EFAULT;
 	ioas = get_compat_ioas(ictx);
 	if (IS_ERR(ioas))
 		return (int)PTR_ERR(ioas);

@@ -6,21 +6,29 @@
  * ends the run with a status the lab can read.
  */
 #include "arch/x86/acpi.h"
-#include "arch/x86/cmdline.h"
+#include "boot/cmdline.h"
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/fwcfg.h"
+#include "arch/x86/ioapic.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
+#include "arch/x86/percpu.h"
 #include "arch/x86/proc.h"
+#include "arch/x86/smbios.h"
+#include "arch/x86/smp.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/watchdog.h"
 #include "arch/x86/x86.h"
 #include "boot/bootinfo.h"
+#include "init/bringup.h"
 #include "iommu/iommu_init.h"
+#include "iommu/irq_remap.h"
 #include "ioctl-sim/syscall.h"
 #include "ioctl-sim/vfio_dev.h"
+#include "lib/lockdep.h"
 #include "lib/string.h"
 #include "tests/kernel/env.h"
 #include "tests/ktest.h"
@@ -52,6 +60,7 @@ static void opt_word(const char *w, size_t n, void *ctx)
 
 static void print_boot_summary(void)
 {
+	const struct smbios_info *sm = smbios_get();
 	u64 usable = 0;
 
 	printk("# iommu-testos %s: booted by %s%s%s%s\n", IOMMU_TESTOS_VERSION,
@@ -59,6 +68,9 @@ static void print_boot_summary(void)
 	       boot_info.loader_name, boot_info.loader_name[0] ? ")" : "");
 	if (boot_info.efi)
 		printk("# firmware: UEFI\n");
+	printk("# machine: %s %s, firmware %s %s (%s)%s%s\n", sm->vendor, sm->product,
+	       sm->bios_vendor, sm->bios_version, sm->bios_date, sm->error[0] ? "; SMBIOS: " : "",
+	       sm->error);
 	printk("# cmdline: %s\n", boot_info.cmdline);
 	for (int i = 0; i < boot_info.nmmap; i++) {
 		const struct mem_region *r = &boot_info.mmap[i];
@@ -72,6 +84,13 @@ static void print_boot_summary(void)
 	printk("# cpu: %s, phys bits %u, nx %d, 1G pages %d, x2apic %d, tsc %llu MHz\n",
 	       cpu_feat.vendor, cpu_feat.phys_bits, cpu_feat.nx, cpu_feat.pdpe1gb,
 	       cpu_feat.x2apic, (unsigned long long)(tsc_hz() / 1000000));
+	printk("# lapic: %s, boot CPU APIC ID %u; MADT: %d processors, %d enabled\n",
+	       lapic_mode_str(), lapic_id(), acpi.madt.ncpus, acpi.madt.nenabled);
+}
+
+static void print_edge(const char *held, const char *then, void *ctx)
+{
+	printk("# lockdep: %s -> %s\n", held, then);
 }
 
 void boot_main(u32 magic, u32 info)
@@ -79,35 +98,44 @@ void boot_main(u32 magic, u32 info)
 	struct ktest_opts opts = { 0 };
 	struct ktest_totals tot;
 
-	serial_init();
-	console_write("\n", 1);
+	percpu_init_boot();
 	cpu_detect();
-	cpu_load_tables(0);
+	cpu_load_tables(cpu_tables_boot());
 	idt_init();
 	bootinfo_parse(magic, info);
 	if (boot_info.loader == BOOT_NONE)
 		panic("boot_main: unknown boot magic %#x", magic);
+	fwcfg_append_cmdline();	/* QEMU runs of fixed media (ISO, netboot) add words */
 	mm_init();
-	cpu_set_kernel_stack(0, 0);
+	cpu_set_kernel_stack(0);
+	cpu_setup_features();
 	proc_init();
 	set_exit_mode();
-	if (boot_info.vga_text && !cmdline_flag("novga"))
-		console_enable_vga(ioremap(0xb8000, 80 * 25 * 2));
 	acpi_init();
 	lapic_init();
+	ioapic_init();		/* every pin masked until a line is requested */
 	irq_enable();
 	tsc_calibrate();
 	watchdog_init();
 	pci_init();
+	console_setup();	/* until here printk output waited in a buffer */
+	smbios_init();
 	print_boot_summary();
+	smp_init();		/* every other CPU: up and idle, or reported */
 	iommu_init();		/* IOMMU driver by ACPI or iommu=, PCI devices bound */
+	irq_remap_report();
 	syscall_init();		/* ring 3's system calls, onto ioctl-sim */
 	vfio_dev_init();	/* /dev/vfio/devices/vfioN for ring 3 */
 	iommu_test_env_init();
+	bringup_report();	/* "# bringup: {...}", before the tests */
 
 	opts.seed = rdtsc() & 0xffffffffULL;
 	cmdline_for_each(opt_word, &opts);
 	tot = ktest_run_all(&opts);
+	if (cmdline_flag("lockdep_edges"))
+		lockdep_for_each_edge(print_edge, NULL);
+	printk("# lockdep: %d lock classes, %d orders seen, %lu inversions\n", lockdep_classes(),
+	       lockdep_edges(), lockdep_inversions());
 	if (opts.list)
 		machine_exit(EXIT_PASS);
 	machine_exit(tot.failed ? EXIT_FAIL : EXIT_PASS);

@@ -22,7 +22,8 @@ struct sim_fdtable {
 #define SIM_FD_MAX 0x7fffffff
 
 static struct sim_fdtable default_table;
-static struct sim_fdtable *current_table;
+/* The running process's table (per CPU in the kernel), installed by the syscall layer. */
+static struct sim_fdtable *(*table_of_caller)(void);
 static const struct sim_fd_allocator *fd_allocator;
 static long live_files;
 
@@ -34,7 +35,9 @@ static struct sim_node builtin_nodes[] = {
 
 static struct sim_fdtable *cur(void)
 {
-	return current_table ? current_table : &default_table;
+	struct sim_fdtable *t = table_of_caller ? table_of_caller() : NULL;
+
+	return t ? t : &default_table;
 }
 
 int sim_register_node(struct sim_node *node)
@@ -140,6 +143,24 @@ bool sim_fd_is_ours(int fd)
 	ours = live_file(idtab_load(&t->fds, (unsigned long)fd)) != NULL;
 	spin_unlock(&t->lock);
 	return ours;
+}
+
+int sim_fd_new(const struct sim_file_ops *ops, void *private_data)
+{
+	struct sim_file *f = sim_file_alloc(ops, private_data);
+	int fd;
+
+	if (!f) {
+		kfree(private_data);
+		return -ENOMEM;
+	}
+	fd = sim_fd_reserve();
+	if (fd < 0) {
+		free_file(f);
+		return fd;
+	}
+	sim_fd_install(fd, f);
+	return fd;
 }
 
 int sim_fd_reserve(void)
@@ -250,20 +271,21 @@ long sim_rw(int fd, u64 ubuf, size_t n, u64 off, bool write, bool positioned)
 		ret = -EBADF;
 	else if (!(write ? f->ops->write : f->ops->read))
 		ret = -EINVAL;
+	else if (f->ops->nonseekable && positioned)
+		ret = -ESPIPE;
 	else if ((s64)off < 0 || (s64)n < 0)
 		ret = -EINVAL;
 	else
 		ret = write ? f->ops->write(f, ubuf, n, positioned ? off : f->pos) :
 			      f->ops->read(f, ubuf, n, positioned ? off : f->pos);
-	if (ret > 0 && !positioned)
+	if (ret > 0 && !positioned && !f->ops->nonseekable)
 		f->pos += (u64)ret;
 	sim_fput(f);
 	return ret;
 }
 
-int sim_close(int fd)
+static int close_in(struct sim_fdtable *t, int fd)
 {
-	struct sim_fdtable *t = cur();
 	struct sim_file *f = NULL;
 
 	if (fd < 0)
@@ -280,6 +302,11 @@ int sim_close(int fd)
 	return 0;
 }
 
+int sim_close(int fd)
+{
+	return close_in(cur(), fd);
+}
+
 void sim_set_fd_allocator(const struct sim_fd_allocator *a)
 {
 	fd_allocator = a;
@@ -287,27 +314,28 @@ void sim_set_fd_allocator(const struct sim_fd_allocator *a)
 
 struct sim_fdtable *sim_fdtable_alloc(void)
 {
-	return failable(kzalloc(sizeof(struct sim_fdtable)));
+	struct sim_fdtable *t = failable(kzalloc(sizeof(struct sim_fdtable)));
+
+	if (t)
+		spin_lock_init(&t->lock);
+	return t;
 }
 
 void sim_fdtable_free(struct sim_fdtable *t)
 {
-	struct sim_fdtable *saved = current_table;
 	struct sim_file *f;
 	unsigned long fd;
 
-	current_table = t;
 	idtab_for_each(&t->fds, fd, f)
-		sim_close((int)fd);
-	current_table = saved == t ? NULL : saved;
+		close_in(t, (int)fd);
 	idtab_destroy(&t->fds);
 	if (t != &default_table)
 		kfree(t);
 }
 
-void sim_fdtable_set_current(struct sim_fdtable *t)
+void sim_fdtable_set_finder(struct sim_fdtable *(*fn)(void))
 {
-	current_table = t;
+	table_of_caller = fn;
 }
 
 struct sim_fdtable *sim_fdtable_current(void)
@@ -335,9 +363,31 @@ static void anon_release(struct sim_file *f)
 	kfree(a);
 }
 
+/* The core's files do not seek: the position is neither used nor moved. */
+static long anon_rw(struct sim_file *f, u64 ubuf, size_t n, bool write)
+{
+	struct anon_file *a = f->private_data;
+	long (*op)(void *priv, u64 ubuf, size_t n) = write ? a->ops->write : a->ops->read;
+
+	return op ? op(a->priv, ubuf, n) : -EINVAL;
+}
+
+static long anon_read(struct sim_file *f, u64 ubuf, size_t n, u64 off)
+{
+	return anon_rw(f, ubuf, n, false);
+}
+
+static long anon_write(struct sim_file *f, u64 ubuf, size_t n, u64 off)
+{
+	return anon_rw(f, ubuf, n, true);
+}
+
 static const struct sim_file_ops anon_fops = {
 	.name = "anon",
 	.release = anon_release,
+	.read = anon_read,
+	.write = anon_write,
+	.nonseekable = true,
 };
 
 /*
@@ -347,20 +397,8 @@ static const struct sim_file_ops anon_fops = {
 static int anon_fd_reserve(void)
 {
 	struct anon_file *a = failable(kzalloc(sizeof(*a)));
-	struct sim_file *f = a ? sim_file_alloc(NULL, a) : NULL;
-	int fd;
 
-	if (!f) {
-		kfree(a);
-		return -ENOMEM;
-	}
-	fd = sim_fd_reserve();
-	if (fd < 0) {
-		free_file(f);
-		return fd;
-	}
-	sim_fd_install(fd, f);
-	return fd;
+	return a ? sim_fd_new(NULL, a) : -ENOMEM;
 }
 
 static void anon_fd_install(int fd, const struct iommufd_anon_ops *ops, void *priv)

@@ -18,6 +18,12 @@ union ucmd_buffer {
 	struct iommu_destroy destroy;
 	struct iommu_hw_info info;
 	struct iommu_hwpt_alloc hwpt;
+	struct iommu_hwpt_set_dirty_tracking set_dirty;
+	struct iommu_hwpt_get_dirty_bitmap get_dirty;
+	struct iommu_hwpt_invalidate invalidate;
+	struct iommu_fault_alloc fault;
+	struct iommu_ioas_map_file map_file;
+	struct iommu_ioas_change_process change_process;
 	struct iommu_ioas_alloc alloc;
 	struct iommu_ioas_allow_iovas allow_iovas;
 	struct iommu_ioas_copy ioas_copy;
@@ -46,14 +52,21 @@ struct iommufd_ioctl_op {
 	}
 
 /*
- * Linux 6.2's nine ioctls plus HWPT_ALLOC and GET_HW_INFO (6.6) and the
- * self-test command. The 6.7+ slots (dirty tracking, HWPT_INVALIDATE,
- * FAULT_QUEUE_ALLOC) stay empty: ENOTTY, as a kernel without them says.
+ * Linux 6.12's fifteen ioctls, the self-test command, and two of the later
+ * ones (MAP_FILE, CHANGE_PROCESS); the other later slots stay ENOTTY.
  */
 static const struct iommufd_ioctl_op iommufd_ioctl_ops[] = {
 	IOCTL_OP(IOMMU_DESTROY, iommufd_destroy, struct iommu_destroy, id),
 	IOCTL_OP(IOMMU_GET_HW_INFO, iommufd_get_hw_info, struct iommu_hw_info, __reserved),
+	IOCTL_OP(IOMMU_FAULT_QUEUE_ALLOC, iommufd_fault_alloc, struct iommu_fault_alloc,
+		 out_fault_fd),
 	IOCTL_OP(IOMMU_HWPT_ALLOC, iommufd_hwpt_alloc, struct iommu_hwpt_alloc, __reserved),
+	IOCTL_OP(IOMMU_HWPT_GET_DIRTY_BITMAP, iommufd_hwpt_get_dirty_bitmap,
+		 struct iommu_hwpt_get_dirty_bitmap, data),
+	IOCTL_OP(IOMMU_HWPT_INVALIDATE, iommufd_hwpt_invalidate, struct iommu_hwpt_invalidate,
+		 __reserved),
+	IOCTL_OP(IOMMU_HWPT_SET_DIRTY_TRACKING, iommufd_hwpt_set_dirty_tracking,
+		 struct iommu_hwpt_set_dirty_tracking, __reserved),
 	IOCTL_OP(IOMMU_IOAS_ALLOC, iommufd_ioas_alloc_ioctl, struct iommu_ioas_alloc,
 		 out_ioas_id),
 	IOCTL_OP(IOMMU_IOAS_ALLOW_IOVAS, iommufd_ioas_allow_iovas,
@@ -62,6 +75,9 @@ static const struct iommufd_ioctl_op iommufd_ioctl_ops[] = {
 	IOCTL_OP(IOMMU_IOAS_IOVA_RANGES, iommufd_ioas_iova_ranges,
 		 struct iommu_ioas_iova_ranges, out_iova_alignment),
 	IOCTL_OP(IOMMU_IOAS_MAP, iommufd_ioas_map, struct iommu_ioas_map, iova),
+	IOCTL_OP(IOMMU_IOAS_MAP_FILE, iommufd_ioas_map_file, struct iommu_ioas_map_file, iova),
+	IOCTL_OP(IOMMU_IOAS_CHANGE_PROCESS, iommufd_ioas_change_process,
+		 struct iommu_ioas_change_process, __reserved),
 	IOCTL_OP(IOMMU_IOAS_UNMAP, iommufd_ioas_unmap, struct iommu_ioas_unmap, length),
 	IOCTL_OP(IOMMU_OPTION, iommufd_option, struct iommu_option, val64),
 	IOCTL_OP(IOMMU_VFIO_IOAS, iommufd_vfio_ioas, struct iommu_vfio_ioas, __reserved),
@@ -116,12 +132,7 @@ static long iommufd_fops_ioctl(struct sim_file *f, unsigned int cmd, u64 arg)
 	ret = copy_struct_from_user(&buf, op->size, arg, ucmd.user_size);
 	if (ret)
 		return ret;
-	/*
-	 * The reply goes into these bytes: write them back unchanged first, so
-	 * a read-only struct is EFAULT before any work, never after it.
-	 */
-	if (copy_to_user(arg, &buf, min_t(size_t, ucmd.user_size, op->size)))
-		return -EFAULT;
+	/* as Linux: a reply that cannot be written back is EFAULT after the work */
 	return op->execute(&ucmd);
 }
 

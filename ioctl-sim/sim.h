@@ -26,8 +26,12 @@ struct sim_file_ops {
 	long (*write)(struct sim_file *f, u64 ubuf, size_t n, u64 off);
 	/* mmap of [off, off + len): the physical (MMIO) address mapped there, 0 or -errno. */
 	int (*mmap)(struct sim_file *f, u64 off, u64 len, phys_addr_t *pa);
+	/* Which of POLLIN/POLLOUT would not block now (NULL: both). */
+	unsigned int (*poll)(struct sim_file *f);
 	/* The last reference went away (every fd closed, every get put). */
 	void (*release)(struct sim_file *f);
+	/* pread/pwrite are ESPIPE and read/write ignore the position (Linux's nonseekable_open). */
+	bool nonseekable;
 };
 
 /* An open file: shared by the fds that name it and by sim_fget() holders. */
@@ -69,6 +73,8 @@ struct sim_file *sim_file_alloc(const struct sim_file_ops *ops, void *private_da
 int sim_fd_reserve(void);
 void sim_fd_install(int fd, struct sim_file *f);
 void sim_fd_unreserve(int fd);
+/* A new file with ops on the lowest free fd; on failure private_data is freed. */
+int sim_fd_new(const struct sim_file_ops *ops, void *private_data);
 
 /* A reference on fd's file (NULL: -EBADF); drop it with sim_fput(). */
 struct sim_file *sim_fget(int fd);
@@ -90,12 +96,24 @@ struct sim_fdtable;
 struct sim_fdtable *sim_fdtable_alloc(void);
 /* Close every fd of t and free it. */
 void sim_fdtable_free(struct sim_fdtable *t);
-/* Calls above use t from now on (NULL: the default table). */
-void sim_fdtable_set_current(struct sim_fdtable *t);
+/*
+ * Where the calls above find the caller's table: fn returns the running
+ * process's (NULL, or no fn: the default table). The kernel's syscall layer
+ * installs one that looks at this CPU's process.
+ */
+void sim_fdtable_set_finder(struct sim_fdtable *(*fn)(void));
 struct sim_fdtable *sim_fdtable_current(void);
 /* Open files in all tables (leak check). */
 long sim_live_files(void);
 
+/*
+ * eventfd (eventfd.c, kernel): a 64-bit counter file. create: an fd with
+ * initval and Linux's EFD_* flags (-EINVAL for others). signal: add one,
+ * from any context (interrupt handlers). is: whether f is one.
+ */
+int sim_eventfd_create(u64 initval, int flags);
+void sim_eventfd_signal(struct sim_file *f);
+bool sim_file_is_eventfd(const struct sim_file *f);
 /* /dev/iommu: the file ops, and the context behind an iommufd fd. */
 extern const struct sim_file_ops iommufd_fops;
 /* Anonymous fds for the core; installed when /dev/iommu is first opened. */

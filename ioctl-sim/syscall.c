@@ -28,6 +28,14 @@
 #define RLIM_NLIMITS		16
 #define RLIM_INFINITY		(~0ULL)
 #define UNKNOWN_SHOWN		3	/* unknown syscalls named per process */
+/* poll: events, and how long an infinite wait may last (never a hang) */
+#define POLLIN			0x001
+#define POLLOUT			0x004
+#define POLLERR			0x008
+#define POLLHUP			0x010
+#define POLLNVAL		0x020
+#define POLL_MAX_FDS		64
+#define POLL_FOREVER_MS		60000ULL
 
 struct linux_timespec {
 	s64 tv_sec, tv_nsec;
@@ -35,6 +43,11 @@ struct linux_timespec {
 
 struct linux_rlimit {
 	u64 rlim_cur, rlim_max;
+};
+
+struct linux_pollfd {
+	s32 fd;
+	s16 events, revents;
 };
 
 typedef long (*syscall_fn)(const u64 *arg);
@@ -239,6 +252,60 @@ static long sys_mprotect(const u64 *arg)
 	return uvm_protect(cur()->uvm, arg[0], arg[1], (u32)arg[2]);
 }
 
+static long sys_eventfd2(const u64 *arg)
+{
+	return sim_eventfd_create((u32)arg[0], (int)arg[1]);
+}
+
+static long sys_eventfd(const u64 *arg)
+{
+	return sim_eventfd_create((u32)arg[0], 0);
+}
+
+/* What each fd would do now; how many have something. Files without poll: both ways. */
+static int poll_scan(struct linux_pollfd *p, u32 n)
+{
+	int ready = 0;
+
+	for (u32 i = 0; i < n; i++) {
+		struct sim_file *f;
+		unsigned int mask;
+
+		p[i].revents = 0;
+		if (p[i].fd < 0)
+			continue;
+		if (stdio_open(p[i].fd)) {
+			mask = POLLIN | POLLOUT;	/* input at end of file, output always */
+		} else if (!(f = fget(p[i].fd))) {
+			mask = POLLNVAL;
+		} else {
+			mask = f->ops->poll ? f->ops->poll(f) : POLLIN | POLLOUT;
+			sim_fput(f);
+		}
+		p[i].revents = (s16)(mask & ((u16)p[i].events | POLLERR | POLLHUP | POLLNVAL));
+		ready += p[i].revents != 0;
+	}
+	return ready;
+}
+
+static long sys_poll(const u64 *arg)
+{
+	struct linux_pollfd p[POLL_MAX_FDS];
+	u32 n = (u32)arg[1];
+	s32 ms = (s32)arg[2];
+	u64 deadline = time_ns() + (ms < 0 ? POLL_FOREVER_MS : (u64)ms) * 1000000ULL;
+	int ready = 0;
+
+	if (n > POLL_MAX_FDS)
+		return -EINVAL;
+	if (n && copy_from_user(p, arg[0], n * sizeof(p[0])))
+		return -EFAULT;
+	sim_wait_until((ready = poll_scan(p, n)) > 0, deadline);
+	if (n && copy_to_user(arg[0], p, n * sizeof(p[0])))
+		return -EFAULT;
+	return ready;
+}
+
 static long sys_getpid(const u64 *arg)
 {
 	return cur()->pid;
@@ -323,11 +390,56 @@ static long sys_setrlimit(const u64 *arg)
 	return arg[1] ? sys_prlimit64(a) : -EFAULT;
 }
 
+#define LINUX_CAPABILITY_VERSION_3 0x20080522
+
+/*
+ * capget/capset: ring-3 processes have no capabilities (lib/platform.h's
+ * model), so every set reads empty and capset may only keep them empty.
+ */
+static long cap_header(u64 uhdr)
+{
+	u32 hdr[2];
+
+	if (copy_from_user(hdr, uhdr, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr[0] != LINUX_CAPABILITY_VERSION_3) {
+		hdr[0] = LINUX_CAPABILITY_VERSION_3;
+		return copy_to_user(uhdr, hdr, sizeof(hdr[0])) ? -EFAULT : -EINVAL;
+	}
+	return hdr[1] && (int)hdr[1] != cur()->pid ? -ESRCH : 0;
+}
+
+static long sys_capget(const u64 *arg)
+{
+	static const u32 none[6];
+	long ret = cap_header(arg[0]);
+
+	if (ret || !arg[1])
+		return ret;
+	return copy_to_user(arg[1], none, sizeof(none)) ? -EFAULT : 0;
+}
+
+static long sys_capset(const u64 *arg)
+{
+	u32 data[6];
+	long ret = cap_header(arg[0]);
+
+	if (ret)
+		return ret;
+	if (copy_from_user(data, arg[1], sizeof(data)))
+		return -EFAULT;
+	for (int i = 0; i < 6; i++)
+		if (data[i])
+			return -EPERM;
+	return 0;
+}
+
 static const syscall_fn syscalls[] = {
 	[__NR_read]		= sys_read,
 	[__NR_write]		= sys_write,
 	[__NR_open]		= sys_open,
 	[__NR_close]		= sys_close,
+	[__NR_poll]		= sys_poll,
 	[__NR_mmap]		= sys_mmap,
 	[__NR_mprotect]		= sys_mprotect,
 	[__NR_munmap]		= sys_munmap,
@@ -337,10 +449,14 @@ static const syscall_fn syscalls[] = {
 	[__NR_getpid]		= sys_getpid,
 	[__NR_exit]		= sys_exit,
 	[__NR_getrlimit]		= sys_getrlimit,
+	[__NR_capget]		= sys_capget,
+	[__NR_capset]		= sys_capset,
 	[__NR_setrlimit]		= sys_setrlimit,
 	[__NR_clock_gettime]	= sys_clock_gettime,
 	[__NR_exit_group]	= sys_exit,
 	[__NR_openat]		= sys_openat,
+	[__NR_eventfd]		= sys_eventfd,
+	[__NR_eventfd2]		= sys_eventfd2,
 	[__NR_prlimit64]		= sys_prlimit64,
 };
 
@@ -380,7 +496,6 @@ static int syscall_prepare(struct proc *p)
 	if (!t)
 		return -ENOMEM;
 	p->files = t;
-	sim_fdtable_set_current(t);
 	return 0;
 }
 
@@ -389,7 +504,6 @@ static void syscall_release(struct proc *p)
 	if (!p->files)
 		return;
 	sim_fdtable_free(p->files);
-	sim_fdtable_set_current(NULL);
 	p->files = NULL;
 }
 
@@ -399,7 +513,16 @@ static const struct proc_syscall_ops syscall_ops = {
 	.release = syscall_release,
 };
 
+/* The fd table of the process running on this CPU. */
+static struct sim_fdtable *proc_files(void)
+{
+	struct proc *p = proc_current();
+
+	return p ? p->files : NULL;
+}
+
 void syscall_init(void)
 {
+	sim_fdtable_set_finder(proc_files);
 	proc_set_syscall_ops(&syscall_ops);
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * VFIO cdev device files /dev/vfio/devices/vfioN: Linux's device ioctls (bind,
- * attach, info, regions), BAR mmap, config/BAR pread/pwrite, our fault ioctl.
+ * attach, info, regions, MSI/MSI-X to eventfds), BAR mmap, config/BAR
+ * pread/pwrite, our fault ioctl.
  * Layouts: include/uapi/linux/vfio.h; semantics as Linux vfio-pci 6.12.
  */
 #include "ioctl-sim/vfio_dev.h"
@@ -14,8 +15,10 @@
 #include <linux/vfio.h>
 #include "iommu/iommu.h"
 #include "iommu/iommu_init.h"
+#include "iommu/irq_remap.h"
 #include "ioctl-sim/sim.h"
 #include "lib/alloc.h"
+#include "lib/bitops.h"
 #include "lib/err.h"
 #include "lib/errno.h"
 #include "lib/failpoint.h"
@@ -26,6 +29,7 @@
 #define REGION_MASK	((1ULL << REGION_SHIFT) - 1)
 #define MAX_NODES	32
 #define FAULT_QUEUE	32
+#define MAX_VECTORS	8	/* MSI-X vectors a file may have triggering */
 #define CMD_USER_BITS	(PCI_CMD_IO | PCI_CMD_MEM | PCI_CMD_MASTER | PCI_CMD_INTX_DISABLE)
 
 /* One device node. */
@@ -51,6 +55,12 @@ struct vfio_file {
 	struct iommu_fault_owner owner;
 	struct iommu_fault_record faults[FAULT_QUEUE];
 	u32 head, queued, lost;
+	/* interrupts: one index (MSI or MSI-X) at a time, an eventfd per vector */
+	int irq_index;			/* -1: none enabled */
+	struct vfio_vector {
+		struct irq_line line;	/* how == IRQ_LINE_NONE: not set up */
+		struct sim_file *trigger;	/* the eventfd the handler signals */
+	} vec[MAX_VECTORS];
 };
 
 static struct vfio_node nodes[MAX_NODES];
@@ -160,7 +170,7 @@ static long vfio_get_info(struct vfio_file *vf, u64 arg)
 		return ret;
 	info.flags = VFIO_DEVICE_FLAGS_PCI;
 	info.num_regions = VFIO_PCI_NUM_REGIONS;
-	info.num_irqs = 0;	/* no interrupt ioctls here */
+	info.num_irqs = VFIO_PCI_NUM_IRQS;
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
@@ -200,6 +210,160 @@ static long vfio_region_info(struct vfio_file *vf, u64 arg)
 		r.flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
 	}
 	return copy_to_user(arg, &r, minsz) ? -EFAULT : 0;
+}
+
+/* Vectors an index has on this device (0: not supported here, as INTx). */
+static u32 irq_count(const struct pci_dev *p, u32 index)
+{
+	if (index == VFIO_PCI_MSI_IRQ_INDEX)
+		return p->cap_msi ? 1 : 0;	/* one vector: no multiple message */
+	if (index == VFIO_PCI_MSIX_IRQ_INDEX && p->cap_msix)
+		return min_t(u32, (pci_read16(p, p->cap_msix + 2) & 0x7ff) + 1, MAX_VECTORS);
+	return 0;
+}
+
+static long vfio_irq_info(struct vfio_file *vf, u64 arg)
+{
+	size_t minsz = offsetofend(struct vfio_irq_info, count);
+	struct vfio_irq_info info;
+	long ret = copy_in(&info, minsz, arg);
+
+	if (ret)
+		return ret;
+	if (info.index >= VFIO_PCI_NUM_IRQS)
+		return -EINVAL;
+	info.count = irq_count(vf->vn->pdev, info.index);
+	info.flags = info.count ? VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE : 0;
+	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+}
+
+/* The handler: count it on the vector's eventfd (interrupt context). */
+static void vector_fired(struct irq_line *l, void *ctx)
+{
+	struct vfio_vector *v = ctx;
+
+	if (v->trigger)
+		sim_eventfd_signal(v->trigger);
+}
+
+static void vector_off(struct vfio_vector *v)
+{
+	irq_line_free(&v->line);
+	if (v->trigger)
+		sim_fput(v->trigger);
+	v->trigger = NULL;
+}
+
+static void irqs_off(struct vfio_file *vf)
+{
+	for (int i = 0; i < MAX_VECTORS; i++)
+		vector_off(&vf->vec[i]);
+	if (vf->irq_index == VFIO_PCI_MSIX_IRQ_INDEX)
+		pci_msix_disable(vf->vn->pdev);
+	vf->irq_index = -1;
+}
+
+/* Vector i of index set to signal eventfd fd (-1: off). */
+static long vector_set(struct vfio_file *vf, u32 index, u32 i, s32 fd)
+{
+	struct vfio_vector *v = &vf->vec[i];
+	struct sim_file *f = NULL;
+	long ret = 0;
+
+	if (fd >= 0) {
+		f = sim_fget(fd);
+		if (!sim_file_is_eventfd(f)) {
+			if (f)
+				sim_fput(f);
+			return -EINVAL;
+		}
+	}
+	vector_off(v);
+	if (!f)
+		return 0;
+	v->trigger = f;
+	if (index == VFIO_PCI_MSI_IRQ_INDEX)
+		ret = irq_line_msi(&v->line, vf->vn->pdev, 0);
+	else
+		ret = irq_line_msix(&v->line, vf->vn->pdev, (u16)i, 0);
+	if (ret) {
+		vector_off(v);
+		return ret;
+	}
+	v->line.fn = vector_fired;
+	v->line.ctx = v;
+	return 0;
+}
+
+/*
+ * ACTION_TRIGGER only, as vfio-pci for MSI/MSI-X: DATA_EVENTFD sets the
+ * vectors' eventfds (-1 turns one off), DATA_NONE with count 0 turns the
+ * index off, DATA_NONE or DATA_BOOL with vectors signals them (loopback).
+ */
+static long irq_trigger(struct vfio_file *vf, const struct vfio_irq_set *h, const u8 *data)
+{
+	long ret = 0;
+
+	if ((h->flags & VFIO_IRQ_SET_DATA_NONE) && !h->count) {
+		if (vf->irq_index == (int)h->index)
+			irqs_off(vf);
+		return 0;
+	}
+	if (!(h->flags & VFIO_IRQ_SET_DATA_EVENTFD)) {
+		for (u32 i = 0; i < h->count; i++) {
+			struct vfio_vector *v = &vf->vec[h->start + i];
+
+			if (vf->irq_index == (int)h->index && v->trigger &&
+			    ((h->flags & VFIO_IRQ_SET_DATA_NONE) || data[i]))
+				sim_eventfd_signal(v->trigger);
+		}
+		return 0;
+	}
+	if (vf->irq_index >= 0 && vf->irq_index != (int)h->index)
+		return -EINVAL;	/* MSI and MSI-X are never on together */
+	vf->irq_index = (int)h->index;
+	for (u32 i = 0; i < h->count && !ret; i++) {
+		s32 fd;
+
+		memcpy(&fd, data + 4 * i, 4);
+		ret = vector_set(vf, h->index, h->start + i, fd);
+	}
+	if (ret)
+		irqs_off(vf);	/* all or nothing */
+	return ret;
+}
+
+static long vfio_set_irqs(struct vfio_file *vf, u64 arg)
+{
+	size_t minsz = offsetofend(struct vfio_irq_set, count), dsize = 0;
+	u32 type, action, max;
+	struct vfio_irq_set h;
+	u8 data[4 * MAX_VECTORS];
+	long ret = copy_in(&h, minsz, arg);
+
+	if (ret)
+		return ret;
+	type = h.flags & VFIO_IRQ_SET_DATA_TYPE_MASK;
+	action = h.flags & VFIO_IRQ_SET_ACTION_TYPE_MASK;
+	if ((h.flags & ~(VFIO_IRQ_SET_DATA_TYPE_MASK | VFIO_IRQ_SET_ACTION_TYPE_MASK)) ||
+	    !is_power_of_2(type) || !is_power_of_2(action) ||
+	    h.index >= VFIO_PCI_NUM_IRQS)
+		return -EINVAL;
+	max = irq_count(vf->vn->pdev, h.index);
+	if (h.start >= max || h.count > max - h.start)
+		return -EINVAL;
+	if (type == VFIO_IRQ_SET_DATA_BOOL)
+		dsize = h.count;
+	else if (type == VFIO_IRQ_SET_DATA_EVENTFD)
+		dsize = 4 * (size_t)h.count;
+	if (h.argsz - minsz < dsize)
+		return -EINVAL;
+	if (dsize && copy_from_user(data, arg + minsz, dsize))
+		return -EFAULT;
+	if (action != VFIO_IRQ_SET_ACTION_TRIGGER ||
+	    (h.index != VFIO_PCI_MSI_IRQ_INDEX && h.index != VFIO_PCI_MSIX_IRQ_INDEX))
+		return -ENOTTY;	/* vfio-pci: no mask/unmask for MSI/MSI-X */
+	return irq_trigger(vf, &h, data);
 }
 
 static long vfio_get_faults(struct vfio_file *vf, u64 arg)
@@ -247,6 +411,8 @@ static const struct {
 	{ VFIO_DEVICE_DETACH_IOMMUFD_PT, vfio_detach },
 	{ VFIO_DEVICE_GET_INFO, vfio_get_info },
 	{ VFIO_DEVICE_GET_REGION_INFO, vfio_region_info },
+	{ VFIO_DEVICE_GET_IRQ_INFO, vfio_irq_info },
+	{ VFIO_DEVICE_SET_IRQS, vfio_set_irqs },
 	{ VFIO_DEVICE_TESTOS_GET_FAULTS, vfio_get_faults },
 };
 
@@ -379,6 +545,9 @@ static int vfio_fops_open(struct sim_file *f, struct sim_node *node)
 	if (!vf)
 		return -ENOMEM;
 	vf->vn = node->data;
+	vf->irq_index = -1;
+	for (int i = 0; i < MAX_VECTORS; i++)
+		vf->vec[i].line.how = IRQ_LINE_NONE;
 	vf->saved_cmd = pci_read16(vf->vn->pdev, PCI_COMMAND);
 	/* as Linux's pci_enable_device: decoding on, bus mastering is the user's */
 	pci_write16(vf->vn->pdev, PCI_COMMAND,
@@ -392,7 +561,8 @@ static void vfio_fops_release(struct sim_file *f)
 	struct vfio_file *vf = f->private_data;
 	struct pci_dev *p = vf->vn->pdev;
 
-	/* no more DMA, then let the faults it caused reach this file */
+	/* no more interrupts, no more DMA, then the faults it caused reach this file */
+	irqs_off(vf);
 	pci_set_master(p, false);
 	if (vf->idev) {
 		iommu_fault_poll();

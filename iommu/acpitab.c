@@ -8,10 +8,9 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 
-int acpitab_log(struct acpitab_log *log, enum acpitab_level level,
-		const char *fmt, ...)
+/* The slot for a new message of level, or -1 when it is dropped. */
+static int log_slot(struct acpitab_log *log, enum acpitab_level level)
 {
-	va_list ap;
 	int slot;
 
 	if (level == ACPITAB_ERR)
@@ -27,15 +26,121 @@ int acpitab_log(struct acpitab_log *log, enum acpitab_level level,
 				slot = k;
 		log->dropped++;
 		if (slot < 0)
-			return level;
+			return -1;
 	} else {
 		log->n++;
 	}
 	log->msg[slot].level = (u8)level;
+	log->msg[slot].rule = NULL;
+	return slot;
+}
+
+int acpitab_log(struct acpitab_log *log, enum acpitab_level level,
+		const char *fmt, ...)
+{
+	int slot = log_slot(log, level);
+	va_list ap;
+
+	if (slot < 0)
+		return level;
 	va_start(ap, fmt);
 	vsnprintf(log->msg[slot].text, ACPITAB_MSG_LEN, fmt, ap);
 	va_end(ap);
 	return level;
+}
+
+void acpitab_log_rule(struct acpitab_log *log, const struct acpirule *r,
+		      const char *where, const char *text)
+{
+	int slot = log_slot(log, (enum acpitab_level)r->level);
+	char id[48];
+	size_t room;
+
+	if (slot < 0)
+		return;
+	/* the id always fits: the rest is cut first */
+	snprintf(id, sizeof(id), " [%s]", r->id);
+	room = ACPITAB_MSG_LEN - strlen(id);
+	snprintf(log->msg[slot].text, room, "%s%s%s%s", where, text, r->why ? "; " : "",
+		 r->why ? r->why : "");
+	memcpy(log->msg[slot].text + strlen(log->msg[slot].text), id, strlen(id) + 1);
+	log->msg[slot].rule = r->id;
+}
+
+/* Little-endian field of 1..8 bytes. */
+static u64 field(const u8 *p, u32 off, u32 size)
+{
+	u64 v = 0;
+
+	for (u32 i = size; i-- > 0;)
+		v = v << 8 | p[off + i];
+	return v;
+}
+
+/* Is field rule r broken by p[0, len)? What was found in text. */
+static bool field_broken(const struct acpirule *r, const u8 *p, u32 len, char *text, size_t n)
+{
+	unsigned long long v, a = r->arg;
+
+	if ((u32)r->off + r->size > len)
+		return false;	/* a short structure: its length rule says so */
+	v = field(p, r->off, r->size);
+	switch (r->kind) {
+	case ACPIRULE_RSVD:
+		snprintf(text, n, "%s has reserved bits 0x%llx set", r->what, v & a);
+		return v & a;
+	case ACPIRULE_MIN:
+		snprintf(text, n, "%s %llu is below %llu", r->what, v, a);
+		return v < a;
+	case ACPIRULE_MAX:
+		snprintf(text, n, "%s %llu is above %llu", r->what, v, a);
+		return v > a;
+	case ACPIRULE_ALIGN:
+		snprintf(text, n, "%s 0x%llx is not a multiple of 0x%llx", r->what, v, a);
+		return v & (a - 1);
+	}
+	return false;
+}
+
+int acpirule_apply(const struct acpirule *rules, int n, unsigned int at,
+		   const void *ctx, const u8 *p, u32 len,
+		   void (*report)(const void *ctx, const struct acpirule *r, const char *text))
+{
+	char text[ACPITAB_MSG_LEN];
+	int broken = 0;
+
+	for (int i = 0; i < n; i++) {
+		const struct acpirule *r = &rules[i];
+		bool bad;
+
+		if (r->at != at)
+			continue;
+		text[0] = 0;
+		bad = r->kind == ACPIRULE_CHECK ? r->check(ctx, p, len, text, sizeof(text)) :
+						  field_broken(r, p, len, text, sizeof(text));
+		if (bad) {
+			report(ctx, r, text);
+			broken++;
+		}
+	}
+	return broken;
+}
+
+const struct acpirule *acpirule_find(const struct acpirule *rules, int n, const char *id)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(rules[i].id, id))
+			return &rules[i];
+	return NULL;
+}
+
+bool acpitab_log_has_rule(const struct acpitab_log *log, enum acpitab_level level,
+			  const char *id)
+{
+	for (int k = 0; k < log->n; k++)
+		if (log->msg[k].level == level && log->msg[k].rule && !strcmp(log->msg[k].rule, id))
+			return true;
+	return false;
 }
 
 void acpitab_vlog_sub(struct acpitab_log *log, enum acpitab_level level, int idx,

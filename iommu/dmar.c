@@ -4,21 +4,10 @@
  * checking every length before reading, and builds struct dmar_table.
  * Lookups (which unit, which RMRR) are in dmar_match.c. Layouts: VT-d 4.1 ch. 8.
  */
-#include "iommu/dmar.h"
+#include "iommu/dmar_rules.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
-
-/* Where the parser is: the table, and the structure being read. */
-struct dmar_ctx {
-	const u8 *b;
-	u32 len;		/* table length field, <= bytes given */
-	struct dmar_table *t;
-	int idx;		/* structure number, 0-based */
-	u16 type;
-	u32 off;		/* structure offset */
-	u32 slen;		/* structure length */
-};
 
 static void sub_log(struct dmar_ctx *c, enum acpitab_level lvl,
 		    const char *fmt, ...) __printf(3, 4);
@@ -56,12 +45,10 @@ static int store_scope(struct dmar_ctx *c, u32 p, u8 slen)
 	struct dmar_scope *s;
 	u8 type = c->b[p];
 	u8 nhops = (u8)((slen - 6) / 2);
+	unsigned int hop;
 
-	if (type == 0 || type >= DMAR_SCOPE_NTYPES) {
-		sub_log(c, ACPITAB_WARN, "device scope @0x%x has unknown type %u; skipped",
-			p, type);
-		return 0;
-	}
+	if (type == 0 || type >= DMAR_SCOPE_NTYPES || dmar_scope_path_bad(c->b + p, slen, &hop))
+		return 0;	/* skipped: rules dmar.scope.type, dmar.scope.path */
 	if (nhops > DMAR_MAX_HOPS) {
 		sub_log(c, ACPITAB_ERR, "device scope @0x%x has %u path entries, more than the parser's %d",
 			p, nhops, DMAR_MAX_HOPS);
@@ -79,16 +66,8 @@ static int store_scope(struct dmar_ctx *c, u32 p, u8 slen)
 	s->enum_id = c->b[p + 4];
 	s->bus = c->b[p + 5];
 	s->nhops = nhops;
-	for (u8 i = 0; i < nhops; i++) {
-		u8 dev = c->b[p + 6 + 2 * i], fn = c->b[p + 7 + 2 * i];
-
-		if (dev > 31 || fn > 7) {
-			sub_log(c, ACPITAB_WARN, "device scope @0x%x path entry %u is device %u function %u (max 31.7); scope skipped",
-				p, i, dev, fn);
-			return 0;
-		}
-		s->path[i] = (u8)(dev << 3 | fn);
-	}
+	for (u8 i = 0; i < nhops; i++)
+		s->path[i] = (u8)(c->b[p + 6 + 2 * i] << 3 | c->b[p + 7 + 2 * i]);
 	t->nscopes++;
 	return 0;
 }
@@ -125,26 +104,14 @@ static int parse_scopes(struct dmar_ctx *c, u32 from, u16 *first, u16 *n)
 		c->t->nscope_entries++;
 		if (c->b[p] < DMAR_SCOPE_NTYPES)
 			c->t->scope_count[c->b[p]]++;
+		c->scope_off = p;
+		dmar_rules_apply(c, DMAR_AT_SCOPE, c->b + p, slen);
 		if (!ret)
 			ret = store_scope(c, p, slen);
 		p += slen;
 	}
 	*n = (u16)(c->t->nscopes - *first);
 	return ret;
-}
-
-/* Count scopes of a kind in a stored range. */
-static int count_scopes(const struct dmar_table *t, u16 first, u16 n, bool pci)
-{
-	int k = 0;
-
-	for (u16 i = 0; i < n; i++) {
-		u8 ty = t->scopes[first + i].type;
-
-		if ((ty == DMAR_SCOPE_ENDPOINT || ty == DMAR_SCOPE_BRIDGE) == pci)
-			k++;
-	}
-	return k;
 }
 
 static int parse_drhd(struct dmar_ctx *c)
@@ -166,46 +133,17 @@ static int parse_drhd(struct dmar_ctx *c)
 	u->include_all = u->flags & DMAR_DRHD_INCLUDE_PCI_ALL;
 	u->proximity = -1;
 	u->index = t->nunits;
-	u->usable = true;
-	if (!u->base) {
-		sub_log(c, ACPITAB_WARN, "DRHD register base is 0 (firmware bug seen in real Lenovo tables; Linux disables DMAR remapping for such a table)");
-		u->usable = false;
-	} else if (u->base & 0xfff) {
-		sub_log(c, ACPITAB_WARN, "DRHD register base 0x%llx is not 4 KiB aligned; unit not usable",
-			(unsigned long long)u->base);
-		u->usable = false;
-	}
+	/* a base of 0 or off a page: rules dmar.drhd.base0, dmar.drhd.align */
+	u->usable = u->base && !(u->base & 0xfff);
 	t->nunits++;
-	if (parse_scopes(c, c->off + 16, &u->first_scope, &u->nscopes))
-		return -EINVAL;
-	if (u->include_all && count_scopes(t, u->first_scope, u->nscopes, true))
-		sub_log(c, ACPITAB_WARN, "INCLUDE_PCI_ALL DRHD also lists PCI device scopes; they change nothing");
-	if (!u->include_all && !u->nscopes)
-		sub_log(c, ACPITAB_WARN, "DRHD at 0x%llx has neither INCLUDE_PCI_ALL nor device scopes: it translates nothing",
-			(unsigned long long)u->base);
-	return 0;
+	return parse_scopes(c, c->off + 16, &u->first_scope, &u->nscopes);
 }
 
-/* Bug class 44: inverted, unaligned and empty RMRRs are rejected, not used as-is. */
-static bool rmrr_sane(struct dmar_ctx *c, u64 base, u64 end)
+/* Bug class 44: empty, inverted and unaligned RMRRs are dropped (rules dmar.rmrr.*). */
+static bool rmrr_sane(u64 base, u64 end)
 {
-	unsigned long long b = base, e = end;
-
-	if (!base && !end) {
-		sub_log(c, ACPITAB_WARN, "RMRR is empty (base and end address are 0); rejected");
-		return false;
-	}
-	if (end < base) {
-		sub_log(c, ACPITAB_WARN, "RMRR [0x%llx, 0x%llx] ends before it starts; rejected",
-			b, e);
-		return false;
-	}
-	if ((base & 0xfff) || ((end + 1) & 0xfff)) {
-		sub_log(c, ACPITAB_WARN, "RMRR [0x%llx, 0x%llx] is not 4 KiB aligned (base and end + 1 must be); rejected",
-			b, e);
-		return false;
-	}
-	return true;
+	return !dmar_rmrr_empty(base, end) && !dmar_rmrr_inverted(base, end) &&
+	       !dmar_rmrr_unaligned(base, end);
 }
 
 static int parse_rmrr(struct dmar_ctx *c)
@@ -221,7 +159,7 @@ static int parse_rmrr(struct dmar_ctx *c)
 
 	if (parse_scopes(c, c->off + 24, &r.first_scope, &r.nscopes))
 		return -EINVAL;
-	if (!rmrr_sane(c, r.base, r.end)) {
+	if (!rmrr_sane(r.base, r.end)) {
 		t->nscopes = nscopes_before;	/* drop its scopes with it */
 		return 0;
 	}
@@ -229,9 +167,6 @@ static int parse_rmrr(struct dmar_ctx *c)
 		sub_log(c, ACPITAB_ERR, "more than %d RMRRs (parser limit)", DMAR_MAX_RMRR);
 		return -EINVAL;
 	}
-	if (!r.nscopes)
-		sub_log(c, ACPITAB_WARN, "RMRR [0x%llx, 0x%llx] names no device",
-			(unsigned long long)r.base, (unsigned long long)r.end);
 	t->rmrr[t->nrmrr++] = r;
 	return 0;
 }
@@ -251,13 +186,6 @@ static int parse_scoped(struct dmar_ctx *c, struct dmar_atsr *arr, u16 *n, int m
 		a.flags = 0;
 	if (parse_scopes(c, c->off + 8, &a.first_scope, &a.nscopes))
 		return -EINVAL;
-	for (u16 i = 0; c->type == DMAR_TYPE_ATSR && i < a.nscopes; i++) {
-		u8 ty = c->t->scopes[a.first_scope + i].type;
-
-		if (ty != DMAR_SCOPE_BRIDGE)
-			sub_log(c, ACPITAB_WARN, "ATSR scope %u is a %s, not a root port (bridge)",
-				i, dmar_scope_type_name(ty));
-	}
 	arr[(*n)++] = a;
 	return 0;
 }
@@ -306,12 +234,7 @@ static int parse_andd(struct dmar_ctx *c)
 	a = &t->andd[t->nandd++];
 	a->acpi_dev = b[7];
 	while (len < room && b[8 + len])
-		len++;
-	if (len == room)
-		sub_log(c, ACPITAB_WARN, "ANDD object name is not NUL-terminated within the structure");
-	if (!len)
-		sub_log(c, ACPITAB_WARN, "ANDD for ACPI device %u has an empty object name",
-			a->acpi_dev);
+		len++;		/* unterminated or empty: rules dmar.andd.nul, .empty */
 	for (u32 i = 0; i < len && i < DMAR_ANDD_NAME - 1; i++)
 		a->name[i] = (b[8 + i] >= 0x20 && b[8 + i] < 0x7f) ? (char)b[8 + i] : '?';
 	return 0;
@@ -351,110 +274,47 @@ static bool parse_one(struct dmar_ctx *c)
 		return true;
 	}
 	c->t->count[c->type]++;
+	if (c->order_idx < 0 && c->type < c->order_after) {
+		c->order_idx = c->idx;
+		c->order_type = c->type;
+	} else if (c->order_idx < 0) {
+		c->order_after = c->type;
+	}
 	if (c->slen < dmar_types[c->type].min_len) {
 		sub_log(c, ACPITAB_ERR, "%s length %u is below its minimum %u",
 			dmar_types[c->type].name, c->slen, dmar_types[c->type].min_len);
 		return true;
 	}
 	dmar_types[c->type].parse(c);
+	dmar_rules_apply(c, c->type, c->b + c->off, c->slen);
 	return true;
 }
 
-/* Register windows of two units overlap (or repeat). */
-static void check_units(struct dmar_table *t)
+/* RHSA -> unit proximity (an RHSA naming no unit: rule dmar.rhsa.unit). */
+static void link_rhsa(struct dmar_table *t)
 {
-	for (int i = 0; i < t->nunits; i++) {
-		const struct dmar_unit *a = &t->units[i];
-
-		for (int j = i + 1; j < t->nunits; j++) {
-			const struct dmar_unit *b = &t->units[j];
-
-			if (a->include_all && b->include_all && a->segment == b->segment)
-				acpitab_log(&t->log, ACPITAB_WARN,
-					    "DRHD %d and DRHD %d both have INCLUDE_PCI_ALL for segment %u; the first is used",
-					    i, j, a->segment);
-			if (!a->usable || !b->usable)
-				continue;
-			if (a->base < b->base + b->reg_size && b->base < a->base + a->reg_size)
-				acpitab_log(&t->log, ACPITAB_WARN,
-					    "DRHD %d registers at 0x%llx overlap DRHD %d at 0x%llx",
-					    i, (unsigned long long)a->base, j,
-					    (unsigned long long)b->base);
-		}
-	}
-}
-
-/* RHSA -> unit proximity; ACPI scopes -> ANDD names. */
-static void check_links(struct dmar_table *t)
-{
-	for (int i = 0; i < t->nrhsa; i++) {
-		bool found = false;
-
-		for (int k = 0; k < t->nunits; k++) {
-			if (t->units[k].base == t->rhsa[i].base) {
+	for (int i = 0; i < t->nrhsa; i++)
+		for (int k = 0; k < t->nunits; k++)
+			if (t->units[k].base == t->rhsa[i].base)
 				t->units[k].proximity = t->rhsa[i].proximity;
-				found = true;
-			}
-		}
-		if (!found)
-			acpitab_log(&t->log, ACPITAB_WARN,
-				    "RHSA %d names register base 0x%llx, which no DRHD has",
-				    i, (unsigned long long)t->rhsa[i].base);
-	}
-	for (int i = 0; i < t->nscopes; i++) {
-		bool found = false;
-
-		if (t->scopes[i].type != DMAR_SCOPE_ACPI)
-			continue;
-		for (int k = 0; k < t->nandd; k++)
-			found |= t->andd[k].acpi_dev == t->scopes[i].enum_id;
-		if (!found)
-			acpitab_log(&t->log, ACPITAB_WARN,
-				    "ACPI namespace device %u has a scope but no ANDD names it",
-				    t->scopes[i].enum_id);
-	}
-}
-
-/* Checks across structures, after the walk. */
-static void check_table(struct dmar_table *t)
-{
-	if (!t->count[DMAR_TYPE_DRHD])
-		acpitab_log(&t->log, ACPITAB_ERR,
-			    "no DRHD: the table describes no remapping unit");
-	if (t->haw < 32 || t->haw > 64)
-		acpitab_log(&t->log, ACPITAB_WARN,
-			    "host address width %u bits is outside 32..64", t->haw);
-	check_units(t);
-	check_links(t);
-	for (int i = 0; i < t->nrmrr; i++)
-		for (int j = i + 1; j < t->nrmrr; j++) {
-			const struct dmar_rmrr *a = &t->rmrr[i], *b = &t->rmrr[j];
-
-			if (a->segment != b->segment || a->base > b->end || b->base > a->end)
-				continue;
-			if (a->base == b->base && a->end == b->end)
-				continue;	/* the same region listed for other devices */
-			acpitab_log(&t->log, ACPITAB_WARN,
-				    "RMRR [0x%llx, 0x%llx] overlaps RMRR [0x%llx, 0x%llx]",
-				    (unsigned long long)a->base, (unsigned long long)a->end,
-				    (unsigned long long)b->base, (unsigned long long)b->end);
-		}
 }
 
 int dmar_parse(const void *buf, size_t len, struct dmar_table *t)
 {
-	struct dmar_ctx c = { .b = buf, .t = t };
+	struct dmar_ctx c = { .b = buf, .t = t, .order_idx = -1 };
 
 	memset(t, 0, sizeof(*t));
 	if (acpitab_check_header(buf, len, "DMAR", DMAR_HDR_LEN, &t->hdr,
 				 &t->log, &c.len))
 		return -EINVAL;
-	t->haw = (u8)(c.b[36] + 1);
+	t->haw = (u16)(c.b[36] + 1);
 	t->flags = c.b[37];
+	dmar_rules_apply(&c, DMAR_AT_TABLE, c.b, c.len);
 	for (c.off = DMAR_HDR_LEN; c.off < c.len; c.off += c.slen, c.idx++)
 		if (!parse_one(&c))
 			break;
-	check_table(t);
+	link_rhsa(t);
+	dmar_rules_apply(&c, DMAR_AT_END, c.b, c.len);
 	t->valid = t->log.nerr == 0;
 	return t->valid ? 0 : -EINVAL;
 }

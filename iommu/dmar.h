@@ -112,7 +112,7 @@ struct dmar_andd {
 struct dmar_table {
 	bool valid;		/* no error: the driver may use the table */
 	struct acpitab_hdr hdr;
-	u8 haw;			/* host address width in bits (byte 36 + 1) */
+	u16 haw;		/* host address width in bits (byte 36 + 1) */
 	u8 flags;		/* DMAR_INTR_REMAP ... */
 	u16 count[DMAR_NTYPES];	/* remapping structures found, per type */
 	u16 nunknown;		/* structures of unknown type, skipped */
@@ -156,6 +156,13 @@ struct dmar_dev_path {
 	u8 nhops;		/* 1..DMAR_MAX_HOPS */
 	struct dmar_hop hop[DMAR_MAX_HOPS];
 };
+
+/*
+ * The rules dmar_parse() applies (dmar_rules.c): every bound the VT-d spec
+ * and Linux put on a DMAR's fields and structures, one row each.
+ */
+extern const struct acpirule dmar_rules[];
+extern const int dmar_nrules;
 
 /*
  * Parse and validate the DMAR in buf[0, len). Every length is checked before

@@ -6,12 +6,18 @@
  */
 #include "iommu/iommu.h"
 #include "lib/errno.h"
+#include "lib/spinlock.h"
 #include "lib/string.h"
 
 #define LOG_SIZE 32
 #define UNEXPECTED_KEEP 8
 
-/* Thread context only (see iommu_fault_report), so no lock. */
+/*
+ * Thread context only (see iommu_fault_report); several CPUs report and
+ * drain, so fault_lock protects fs and owners. Lock order: a driver's own
+ * fault/event lock -> fault_lock (drivers report while polling).
+ */
+static DEFINE_SPINLOCK(fault_lock);
 static struct {
 	struct iommu_fault_match exp[IOMMU_FAULT_MAX_EXPECT];
 	int nexp;
@@ -46,7 +52,7 @@ static bool fault_matches(const struct iommu_fault_match *m, const struct iommu_
 	return true;
 }
 
-void iommu_fault_report(const struct iommu_fault_record *f)
+static void report_locked(const struct iommu_fault_record *f)
 {
 	bool expected = false;
 
@@ -75,16 +81,29 @@ void iommu_fault_report(const struct iommu_fault_record *f)
 	fs.nunexp++;
 }
 
+void iommu_fault_report(const struct iommu_fault_record *f)
+{
+	spin_lock(&fault_lock);
+	report_locked(f);
+	spin_unlock(&fault_lock);
+}
+
 int iommu_fault_expect_match(const struct iommu_fault_match *m)
 {
-	if (fs.nexp >= IOMMU_FAULT_MAX_EXPECT)
-		return -ENOSPC;
-	if (fs.nexp == 0) {
-		fs.hits = 0;
-		fs.nlog = 0;
+	int ret = 0;
+
+	spin_lock(&fault_lock);
+	if (fs.nexp >= IOMMU_FAULT_MAX_EXPECT) {
+		ret = -ENOSPC;
+	} else {
+		if (fs.nexp == 0) {
+			fs.hits = 0;
+			fs.nlog = 0;
+		}
+		fs.exp[fs.nexp++] = *m;
 	}
-	fs.exp[fs.nexp++] = *m;
-	return 0;
+	spin_unlock(&fault_lock);
+	return ret;
 }
 
 void iommu_fault_expect(u16 segment, u16 source_id, u64 addr, u32 reason)
@@ -112,20 +131,26 @@ int iommu_fault_expect_done(void)
 	int hits;
 
 	poll_all();
+	spin_lock(&fault_lock);
 	hits = fs.hits;
 	fs.nexp = 0;
 	fs.hits = 0;
+	spin_unlock(&fault_lock);
 	return hits;
 }
 
 void iommu_fault_owner_add(struct iommu_fault_owner *o)
 {
+	spin_lock(&fault_lock);
 	list_add_tail(&o->node, &owners);
+	spin_unlock(&fault_lock);
 }
 
 void iommu_fault_owner_del(struct iommu_fault_owner *o)
 {
+	spin_lock(&fault_lock);
 	list_del(&o->node);
+	spin_unlock(&fault_lock);
 }
 
 void iommu_fault_poll(void)
@@ -138,10 +163,12 @@ int iommu_fault_drain_unexpected(struct iommu_fault_record *out, int max)
 	int n;
 
 	poll_all();
+	spin_lock(&fault_lock);
 	n = fs.nunexp;
 	if (out && max > 0)
 		memcpy(out, fs.unexp, sizeof(*out) * (size_t)min(max, min(n, UNEXPECTED_KEEP)));
 	fs.nunexp = 0;
+	spin_unlock(&fault_lock);
 	return n;
 }
 
@@ -152,9 +179,14 @@ int iommu_fault_drain(void)
 
 int iommu_fault_records(struct iommu_fault_record *out, int max)
 {
+	int n;
+
+	spin_lock(&fault_lock);
+	n = fs.nlog;
 	if (out && max > 0)
-		memcpy(out, fs.log, sizeof(*out) * (size_t)min(max, min(fs.nlog, LOG_SIZE)));
-	return fs.nlog;
+		memcpy(out, fs.log, sizeof(*out) * (size_t)min(max, min(n, LOG_SIZE)));
+	spin_unlock(&fault_lock);
+	return n;
 }
 
 int iommu_fault_expect_active(void)
@@ -164,11 +196,13 @@ int iommu_fault_expect_active(void)
 
 void iommu_fault_expect_reset(void)
 {
+	spin_lock(&fault_lock);
 	fs.nexp = 0;
 	fs.hits = 0;
+	spin_unlock(&fault_lock);
 }
 
 u64 iommu_fault_total(void)
 {
-	return fs.total;
+	return READ_ONCE(fs.total);
 }

@@ -5,17 +5,17 @@
  * reserved regions. No hardware knowledge; builds in the kernel and hosted.
  */
 #include "iommu/iommu.h"
-#include "iommu/mock/mock.h"
 #include "lib/alloc.h"
 #include "lib/bitops.h"
 #include "lib/err.h"
 #include "lib/errno.h"
+#include "lib/platform.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
 
 static LIST_HEAD(units);
 static LIST_HEAD(devices);
-static spinlock_t registry_lock = SPINLOCK_INIT;
+static DEFINE_SPINLOCK(registry_lock);
 
 void iommu_device_register(struct iommu_device *iommu)
 {
@@ -260,7 +260,55 @@ void iommu_put_resv_regions(struct list_head *head)
 	}
 }
 
+int iommu_copy_struct_from_user(void *dst, size_t dst_len, size_t min_len,
+				const struct iommu_user_data *src, u32 type)
+{
+	if (src->type != type || src->len < min_len || src->len > dst_len)
+		return -EINVAL;
+	if (copy_from_user(dst, src->uptr, src->len))
+		return -EFAULT;
+	memset((u8 *)dst + src->len, 0, dst_len - src->len);
+	return 0;
+}
+
+int iommu_copy_struct_from_user_array(void *dst, size_t dst_len, size_t min_len,
+				      const struct iommu_user_data_array *src, u32 type,
+				      u32 index)
+{
+	struct iommu_user_data one = {
+		.type = src->type,
+		.uptr = src->uptr + (u64)src->entry_len * index,
+		.len = src->entry_len,
+	};
+
+	if (!src->entry_num || index >= src->entry_num)
+		return -EINVAL;
+	return iommu_copy_struct_from_user(dst, dst_len, min_len, &one, type);
+}
+
+/*
+ * The domain that takes dev's page request: the attached one, or for a
+ * PASID (nothing is ever attached to a PASID here) the RID's nested domain
+ * when the user owns the PASID table.
+ */
+int iommu_report_page_request(struct iommu_dev *dev, const struct iommu_page_request *req)
+{
+	struct iommu_domain *d = dev->domain;
+
+	if (!d || !d->iopf_handler)
+		return -ENODEV;
+	if (req->pasid != IOMMU_NO_PASID &&
+	    !(dev->ops && dev->ops->user_pasid_table && d->type == IOMMU_DOMAIN_NESTED))
+		return -ENODEV;
+	return d->iopf_handler(d, dev, req);
+}
+
+extern const struct iommu_selftest_ops *const __start_iommu_selftest[] __attribute__((weak));
+extern const struct iommu_selftest_ops *const __stop_iommu_selftest[] __attribute__((weak));
+
 const struct iommu_selftest_ops *iommu_selftest_ops(void)
 {
-	return &mock_selftest_ops;
+	const struct iommu_selftest_ops *const *first = __start_iommu_selftest;
+
+	return first != __stop_iommu_selftest ? *first : NULL;
 }

@@ -61,7 +61,76 @@ enum iommu_domain_type {
 	IOMMU_DOMAIN_BLOCKED,	/* all DMA faults */
 	IOMMU_DOMAIN_IDENTITY,	/* DMA is untranslated */
 	IOMMU_DOMAIN_PAGING,	/* translated through page tables (Linux: UNMANAGED) */
+	IOMMU_DOMAIN_NESTED,	/* a user-owned stage 1 on a paging parent */
 };
+
+/*
+ * Driver data user space passed with IOMMU_HWPT_ALLOC (type is a
+ * IOMMU_HWPT_DATA_* value) or an array of entries with
+ * IOMMU_HWPT_INVALIDATE; uptr is a user address. The driver reports how
+ * many entries it handled in entry_num.
+ */
+struct iommu_user_data {
+	u32 type;
+	u64 uptr;
+	size_t len;
+};
+
+struct iommu_user_data_array {
+	u32 type;
+	u64 uptr;
+	u32 entry_len;
+	u32 entry_num;
+};
+
+/*
+ * Copy user data of len bytes into the driver's dst of dst_len bytes, as
+ * Linux's iommu_copy_struct_from_user(): a type other than type or a
+ * length outside [min_len, dst_len] is EINVAL, a short one is zero-filled.
+ */
+int iommu_copy_struct_from_user(void *dst, size_t dst_len, size_t min_len,
+				const struct iommu_user_data *src, u32 type);
+/* Entry index of an array, with the same rules (entry_len is the length). */
+int iommu_copy_struct_from_user_array(void *dst, size_t dst_len, size_t min_len,
+				      const struct iommu_user_data_array *src, u32 type,
+				      u32 index);
+
+/*
+ * Dirty bits read from a domain go to record(), one call per dirty run of
+ * IOVA; the core turns them into the user's bitmap.
+ */
+struct iommu_dirty_bitmap {
+	void (*record)(struct iommu_dirty_bitmap *dirty, unsigned long iova,
+		       unsigned long length);
+	void *priv;
+};
+
+#define IOMMU_DIRTY_NO_CLEAR	(1 << 0)	/* read without clearing */
+
+struct iommu_dirty_ops {
+	/* Start or stop recording writes (EINVAL: this domain cannot). */
+	int (*set_dirty_tracking)(struct iommu_domain *d, bool enable);
+	/*
+	 * Report the dirty IO pages in [iova, iova + size) and clear them
+	 * unless flags has IOMMU_DIRTY_NO_CLEAR.
+	 */
+	int (*read_and_clear_dirty)(struct iommu_domain *d, unsigned long iova, size_t size,
+				    unsigned long flags, struct iommu_dirty_bitmap *dirty);
+};
+
+/*
+ * One I/O page request (PCI PRI, or the mock's TRIGGER_IOPF) as the core's
+ * fault queue sees it; the fields are those of struct iommu_hwpt_pgfault.
+ */
+struct iommu_page_request {
+	u32 flags;		/* IOMMU_PGFAULT_FLAGS_* (PASID_VALID, LAST_PAGE) */
+	u32 pasid;
+	u32 grpid;
+	u32 perm;		/* IOMMU_PGFAULT_PERM_* */
+	u64 addr;
+};
+
+#define IOMMU_NO_PASID		0
 
 struct iommu_domain_ops {
 	/* Make dev translate through this domain, replacing its current one. */
@@ -89,6 +158,12 @@ struct iommu_domain_ops {
 	 */
 	size_t (*mapped_pgsize)(struct iommu_domain *d, dma_addr_t iova);
 	long (*table_pages)(struct iommu_domain *d);
+	/*
+	 * Nested domains: invalidate the caches of the user's stage 1 as the
+	 * entries of array say; array->entry_num returns the entries done.
+	 */
+	int (*cache_invalidate_user)(struct iommu_domain *d,
+				     struct iommu_user_data_array *array);
 };
 
 /* A domain: drivers embed it in their own struct and use container_of. */
@@ -99,6 +174,15 @@ struct iommu_domain {
 	unsigned long pgsize_bitmap;	/* bit n set: pages of 2^n bytes supported */
 	struct iommu_domain_geometry geometry;
 	struct iommu_device *iommu;	/* unit it was allocated for, NULL if any */
+	const struct iommu_dirty_ops *dirty_ops;	/* NULL: no dirty tracking */
+	/*
+	 * Who takes I/O page requests of devices attached here (installed by
+	 * the core's fault queue; NULL: they are answered INVALID at once).
+	 * Returns 0 when it queued the request, -errno when it did not.
+	 */
+	int (*iopf_handler)(struct iommu_domain *d, struct iommu_dev *dev,
+			    const struct iommu_page_request *req);
+	void *fault_data;
 };
 
 enum iommu_resv_type {
@@ -124,6 +208,7 @@ enum iommu_fault_kind {
 	IOMMU_FAULT_KIND_TABLE,		/* malformed or unreadable translation structure */
 	IOMMU_FAULT_KIND_OVERFLOW,	/* the unit's fault log overflowed: faults were lost */
 	IOMMU_FAULT_KIND_OTHER,
+	IOMMU_FAULT_KIND_INTR,		/* an interrupt blocked by remapping (addr: entry index) */
 };
 
 /* Access type of a fault, and in a match. */
@@ -151,12 +236,22 @@ struct iommu_ops {
 	const char *name;
 	/* A paging domain usable by dev; ERR_PTR on failure. */
 	struct iommu_domain *(*domain_alloc_paging)(struct iommu_dev *dev);
+	/*
+	 * IOMMU_HWPT_ALLOC: a paging domain with IOMMU_HWPT_ALLOC_* flags
+	 * (parent NULL), or a nested one on parent described by user_data.
+	 * May be NULL: then only flag-less paging domains exist.
+	 */
+	struct iommu_domain *(*domain_alloc_user)(struct iommu_dev *dev, u32 flags,
+						  struct iommu_domain *parent,
+						  const struct iommu_user_data *user_data);
 	/* Domains that need no allocation; may be NULL. */
 	struct iommu_domain *blocked_domain;
 	struct iommu_domain *identity_domain;
 	/*
 	 * IOMMU_GET_HW_INFO data: fill up to *length bytes at data with the
 	 * driver's struct (e.g. iommu_hw_info_vtd); set *length and *type.
+	 * On entry *type is the type asked for (IOMMU_HW_INFO_TYPE_DEFAULT:
+	 * the driver's own); one the driver does not have is EOPNOTSUPP.
 	 */
 	int (*hw_info)(struct iommu_dev *dev, void *data, u32 *length, u32 *type);
 	/* Add this device's reserved regions (iommu_resv_region) to head. */
@@ -169,9 +264,16 @@ struct iommu_ops {
 	 * claimed, -ENODEV when not this driver's device. May be NULL.
 	 */
 	int (*probe_device)(struct iommu_dev *dev);
+	/*
+	 * A page request with a PASID for which nothing is attached goes to
+	 * the nested domain of the device's RID (the user owns the PASID
+	 * table), as Linux's user_pasid_table.
+	 */
+	bool user_pasid_table;
 };
 
 #define IOMMU_CAP_CACHE_COHERENCY	1
+#define IOMMU_CAP_DIRTY_TRACKING	2	/* domains may record DMA writes */
 
 /* A hardware IOMMU unit (one DRHD, one AMD IOMMU, or the mock). */
 struct iommu_device {
@@ -184,6 +286,8 @@ struct iommu_device {
 	 * do). Tests that check fault records skip with this reason instead.
 	 */
 	const char *no_fault_log;
+	/* The same for interrupts remapping blocked (NULL: they are recorded). */
+	const char *no_intr_fault_log;
 	struct list_head node;	/* in the global unit list */
 };
 
@@ -201,6 +305,7 @@ struct iommu_dev {
 	void *bus_priv;			/* struct pci_dev * in the kernel, mock data hosted */
 	struct iommu_domain *domain;	/* currently attached, NULL = driver default */
 	u64 dma_mask;			/* highest address the device can emit */
+	u32 max_pasids;			/* PASIDs the device may use (0: none) */
 	struct list_head node;		/* in the global device list */
 };
 
@@ -248,6 +353,14 @@ void iommu_put_resv_regions(struct list_head *head);
  * record of kind IOMMU_FAULT_KIND_OVERFLOW.
  */
 void iommu_fault_report(const struct iommu_fault_record *f);
+
+/*
+ * An I/O page request from dev: handed to the iopf_handler of the domain
+ * that translates it (for a PASID with nothing attached, the RID's nested
+ * domain where the driver has user_pasid_table). -ENODEV when nobody takes
+ * it: the request is then answered INVALID, as Linux does.
+ */
+int iommu_report_page_request(struct iommu_dev *dev, const struct iommu_page_request *req);
 
 /* A fault a test expects. Zero/ANY fields and the flags are wildcards. */
 struct iommu_fault_match {
@@ -335,9 +448,28 @@ struct iommu_selftest_ops {
 	/* Entries (IO pages) mapped, and a hash of every (iova, entry) pair. */
 	unsigned long (*domain_entries)(struct iommu_domain *d);
 	u64 (*domain_digest)(struct iommu_domain *d);
+	/*
+	 * IOMMU_TEST_OP_DIRTY: mark the IO page holding iova written, as the
+	 * hardware would; -ENOENT when nothing is mapped there, -EINVAL when
+	 * the domain is not tracking.
+	 */
+	int (*domain_set_dirty)(struct iommu_domain *d, unsigned long iova);
+	bool (*domain_dirty_tracking)(struct iommu_domain *d);
+	/* MD_CHECK_IOTLB: entry id of a nested mock domain's IOTLB (-EINVAL: none such). */
+	int (*nested_iotlb)(struct iommu_domain *d, unsigned int id, u32 *val);
+	/* Whether dev is a mock device (TRIGGER_IOPF takes only those). */
+	bool (*owns_dev)(const struct iommu_dev *dev);
 };
 
-/* The self-test driver's ops (the mock's, iommu/mock/mock.c). */
+/*
+ * A self-test driver registers its ops in a linker section, so the driver
+ * interface names no driver; iommu_selftest_ops() finds them (NULL: none
+ * linked in, and IOMMU_TEST_CMD's mock ops answer EOPNOTSUPP).
+ */
+#define IOMMU_SELFTEST_DRIVER(ops)						\
+	static const struct iommu_selftest_ops *const __iommu_selftest_##ops	\
+		__used __section("iommu_selftest") __aligned(8) = &(ops)
+
 const struct iommu_selftest_ops *iommu_selftest_ops(void);
 
 #endif

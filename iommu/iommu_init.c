@@ -7,8 +7,9 @@
 #include "iommu/iommu_init.h"
 #include "iommu/iommu.h"
 #include "iommu/acpi_live.h"
+#include "iommu/bringup.h"
 #include "arch/x86/acpi.h"
-#include "arch/x86/cmdline.h"
+#include "boot/cmdline.h"
 #include "arch/x86/console.h"
 #include "arch/x86/pci.h"
 #include "lib/alloc.h"
@@ -116,6 +117,7 @@ struct iommu_dev *iommu_dev_of_pci(struct pci_dev *pdev)
 void iommu_init(void)
 {
 	iommu_acpi_init();	/* DMAR/IVRS parsed once, summary printed */
+	iommu_bringup_snapshot();	/* registers as the firmware left them */
 	start_driver();
 	bind_pci();
 }

@@ -4,31 +4,10 @@
  * held in memory, checking every length before reading. Lookups are in
  * ivrs_match.c. Layouts: AMD IOMMU spec rev 3.x, 5.2 (IVRS).
  */
-#include "iommu/ivrs.h"
+#include "iommu/ivrs_rules.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
-
-/* Where the parser is: the table, the subtable, and per-IOMMU IVHDs. */
-struct ivrs_ctx {
-	const u8 *b;
-	u32 len;
-	struct ivrs_table *t;
-	int idx;		/* subtable number, 0-based */
-	u8 type;
-	u32 off, slen;
-	bool store;		/* second pass: store entries of the IVHD used */
-	u16 unit;		/* unit being stored */
-};
-
-/* A range start (03h, 43h, 47h) waiting for its range end (04h). */
-struct range_start {
-	bool active;
-	u32 at;
-	u8 kind, dte;
-	u16 first, alias;
-	u32 ext;
-};
 
 static void sub_log(struct ivrs_ctx *c, enum acpitab_level lvl,
 		    const char *fmt, ...) __printf(3, 4);
@@ -88,13 +67,8 @@ static int entry_acpihid(struct ivrs_ctx *c, u32 p, u8 uid_len)
 	struct ivrs_acpihid *h;
 	const u8 *e = c->b + p;
 
-	if (c->type != IVRS_TYPE_IVHD_40)
-		sub_log(c, ACPITAB_WARN, "ACPI HID entry @0x%x in an IVHD of type 0x%02x (only 40h defines it)",
-			p, c->type);
-	if (uid_len > IVRS_UID_LEN)
-		sub_log(c, ACPITAB_WARN, "ACPI HID entry @0x%x UID of %u bytes cut to %d",
-			p, uid_len, IVRS_UID_LEN);
-	if (!c->store)
+	/* as Linux: skipped outside IVHD 40h and without a HID (rules ivrs.dev.hid_*) */
+	if (!c->store || c->type != IVRS_TYPE_IVHD_40 || !e[4])
 		return 0;
 	if (t->nacpihid >= IVRS_MAX_ACPIHID) {
 		acpitab_log(&t->log, ACPITAB_ERR, "more than %d ACPI HID devices (parser limit)",
@@ -127,11 +101,8 @@ static int entry_special(struct ivrs_ctx *c, u32 p)
 	const u8 *e = c->b + p;
 	struct ivrs_special *s;
 
-	if (e[7] != IVRS_SPECIAL_IOAPIC && e[7] != IVRS_SPECIAL_HPET)
-		sub_log(c, ACPITAB_WARN, "special device entry @0x%x has unknown variety %u",
-			p, e[7]);
-	if (!c->store)
-		return 0;
+	if (!c->store || !ivrs_variety_known(e[7]))
+		return 0;	/* an unknown variety rejects the table: ivrs.dev.variety */
 	if (t->nspecial >= IVRS_MAX_SPECIAL) {
 		acpitab_log(&t->log, ACPITAB_ERR, "more than %d special devices (parser limit)",
 			    IVRS_MAX_SPECIAL);
@@ -148,19 +119,11 @@ static int entry_special(struct ivrs_ctx *c, u32 p)
 static int entry_range_end(struct ivrs_ctx *c, u32 p, struct range_start *rs)
 {
 	u16 last = acpitab_u16(c->b, p + 1);
+	bool open = rs->active;
 
-	if (!rs->active) {
-		sub_log(c, ACPITAB_WARN, "range end @0x%x without a range start; ignored", p);
-		return 0;
-	}
 	rs->active = false;
-	if (last < rs->first) {
-		sub_log(c, ACPITAB_WARN, "device range @0x%x ends (0x%04x) before it starts (0x%04x); ignored",
-			rs->at, last, rs->first);
-		return 0;
-	}
-	if (!c->store)
-		return 0;
+	if (!open || last < rs->first || !c->store)
+		return 0;	/* ivrs.dev.range_end, ivrs.dev.range_order */
 	return add_range(c, rs->first, last, rs->kind, rs->dte, rs->alias, rs->ext);
 }
 
@@ -173,9 +136,6 @@ static int do_entry(struct ivrs_ctx *c, u32 p, u32 len, struct range_start *rs)
 	u16 alias = len >= 8 ? acpitab_u16(e, 5) : 0;
 	u32 ext = len >= 8 ? acpitab_u32(e, 4) : 0;
 
-	if (rs->active && type != IVRS_DEV_RANGE_END) {
-		sub_log(c, ACPITAB_WARN, "range start @0x%x is not followed by a range end", rs->at);
-	}
 	switch (type) {
 	case IVRS_DEV_PAD4:
 	case IVRS_DEV_PAD8:
@@ -206,9 +166,7 @@ static int do_entry(struct ivrs_ctx *c, u32 p, u32 len, struct range_start *rs)
 	case IVRS_DEV_ACPI_HID:
 		return entry_acpihid(c, p, e[21]);
 	default:
-		sub_log(c, ACPITAB_WARN, "device entry @0x%x has unknown type 0x%02x; skipped (%u bytes)",
-			p, type, len);
-		return 0;
+		return 0;	/* skipped by its length: ivrs.dev.unknown */
 	}
 }
 
@@ -247,12 +205,14 @@ static int walk_entries(struct ivrs_ctx *c, u32 hdr_len)
 			c->t->ndev_entries++;
 			c->t->entry_count[c->b[p]]++;
 		}
+		c->entry_off = p;
+		c->rs = &rs;
+		ivrs_rules_apply(c, IVRS_AT_ENTRY, c->b + p, len);
 		if (do_entry(c, p, len, &rs))
 			return -EINVAL;
 		p += len;
 	}
-	if (rs.active)
-		sub_log(c, ACPITAB_WARN, "range start @0x%x has no range end; ignored", rs.at);
+	c->open_at = rs.active ? rs.at : 0;
 	return 0;
 }
 
@@ -288,6 +248,7 @@ static void parse_ivhd(struct ivrs_ctx *c)
 	h = note_ivhd(c);
 	if (walk_entries(c, c->type == IVRS_TYPE_IVHD_10 ? 24 : 40) || !h)
 		return;
+	ivrs_rules_apply(c, IVRS_AT_IVHD, c->b + c->off, c->slen);
 	h->nentries = (u16)(t->ndev_entries - entries_before);
 	/* One IOMMU may be described by IVHD 10h, 11h and 40h: one unit. */
 	for (k = 0; k < t->nunits; k++)
@@ -303,11 +264,8 @@ static void parse_ivhd(struct ivrs_ctx *c)
 							   .index = (u16)k };
 	}
 	h->unit = (s16)k;
-	if (t->units[k].ivhd_off[slot]) {
-		sub_log(c, ACPITAB_WARN, "IOMMU %04x:%02x:%02x.%u is described twice by IVHD type 0x%02x; the first is used",
-			h->segment, h->devid >> 8, (h->devid >> 3) & 0x1f, h->devid & 7, c->type);
-		return;
-	}
+	if (t->units[k].ivhd_off[slot])
+		return;		/* described twice: the first is used (ivrs.ivhd.twice) */
 	t->units[k].ivhd_off[slot] = c->off;
 	t->units[k].types_seen |= (u8)(1 << slot);
 }
@@ -318,33 +276,17 @@ static void parse_ivmd(struct ivrs_ctx *c)
 	struct ivrs_table *t = c->t;
 	struct ivrs_ivmd m = { .type = c->type, .flags = b[1] };
 	u64 length = acpitab_u64(b, 24);
-	unsigned long long s = acpitab_u64(b, 16), l = length;
 
 	t->nivmd_found++;
-	m.start = s;
+	ivrs_rules_apply(c, IVRS_AT_IVMD, b, c->slen);
+	m.start = acpitab_u64(b, 16);
 	m.first = c->type == IVRS_TYPE_IVMD_ALL ? 0 : acpitab_u16(b, 4);
 	m.last = c->type == IVRS_TYPE_IVMD_ALL ? 0xffff :
 		 c->type == IVRS_TYPE_IVMD_ONE ? m.first : acpitab_u16(b, 6);
-	if (!length) {
-		sub_log(c, ACPITAB_WARN, "IVMD at 0x%llx has length 0; rejected", s);
+	/* dropped: empty, wrapping, unaligned, inverted (rules ivrs.ivmd.*) */
+	if (!length || check_add_overflow(m.start, length - 1, &m.end) ||
+	    ((m.start | length) & 0xfff) || m.last < m.first)
 		return;
-	}
-	if (check_add_overflow(m.start, length - 1, &m.end)) {
-		sub_log(c, ACPITAB_WARN, "IVMD [0x%llx, +0x%llx] wraps past 2^64; rejected", s, l);
-		return;
-	}
-	if ((m.start | length) & 0xfff) {
-		sub_log(c, ACPITAB_WARN, "IVMD [0x%llx, +0x%llx] is not 4 KiB aligned; rejected", s, l);
-		return;
-	}
-	if (m.last < m.first) {
-		sub_log(c, ACPITAB_WARN, "IVMD devid range 0x%04x..0x%04x is inverted; rejected",
-			m.first, m.last);
-		return;
-	}
-	if (!(m.flags & (IVRS_IVMD_UNITY | IVRS_IVMD_EXCL)))
-		sub_log(c, ACPITAB_WARN, "IVMD [0x%llx, +0x%llx] is neither unity nor exclusion range",
-			s, l);
 	if (t->nivmd >= IVRS_MAX_IVMD) {
 		sub_log(c, ACPITAB_ERR, "more than %d IVMDs (parser limit)", IVRS_MAX_IVMD);
 		return;
@@ -435,41 +377,13 @@ static void build_unit(struct ivrs_ctx *c, struct ivrs_unit *u)
 	c->store = false;
 }
 
-/* Unit checks that need every IVHD of the unit: base, alignment. */
-static void check_unit(struct ivrs_ctx *c, const struct ivrs_unit *u)
-{
-	struct acpitab_log *log = &c->t->log;
-	unsigned long long base = u->base;
-
-	for (int s = 0; s < 3; s++) {
-		unsigned long long other;
-
-		if (!u->ivhd_off[s])
-			continue;
-		other = acpitab_u64(c->b, u->ivhd_off[s] + 8);
-		if (other != base)
-			acpitab_log(log, ACPITAB_WARN,
-				    "IOMMU %02x:%02x.%u: %s gives base 0x%llx but IVHD %02xh (used) gives 0x%llx",
-				    u->devid >> 8, (u->devid >> 3) & 0x1f, u->devid & 7,
-				    ivrs_type_name(c->b[u->ivhd_off[s]]), other, u->type, base);
-	}
-	if (!base)
-		acpitab_log(log, ACPITAB_WARN, "IOMMU %02x:%02x.%u has MMIO base 0; unit not usable",
-			    u->devid >> 8, (u->devid >> 3) & 0x1f, u->devid & 7);
-	else if (base & 0x3fff)
-		acpitab_log(log, ACPITAB_WARN,
-			    "IOMMU %02x:%02x.%u MMIO base 0x%llx is not 16 KiB aligned; unit not usable",
-			    u->devid >> 8, (u->devid >> 3) & 0x1f, u->devid & 7, base);
-}
-
+/* Units exist only for IVHDs whose entries all walked cleanly. */
 static void build_units(struct ivrs_ctx *c)
 {
-	/* Units exist only for IVHDs whose entries all walked cleanly. */
-	if (!c->t->nivhd[0] && !c->t->nivhd[1] && !c->t->nivhd[2])
-		acpitab_log(&c->t->log, ACPITAB_ERR, "no IVHD: the table describes no IOMMU");
 	for (int i = 0; i < c->t->nunits; i++) {
 		build_unit(c, &c->t->units[i]);
-		check_unit(c, &c->t->units[i]);
+		c->unit = (u16)i;
+		ivrs_rules_apply(c, IVRS_AT_UNIT, c->b, c->len);
 	}
 }
 
@@ -482,10 +396,12 @@ int ivrs_parse(const void *buf, size_t len, struct ivrs_table *t)
 				 &t->log, &c.len))
 		return -EINVAL;
 	t->ivinfo = acpitab_u32(c.b, 36);
+	ivrs_rules_apply(&c, IVRS_AT_TABLE, c.b, c.len);
 	for (c.off = IVRS_HDR_LEN; c.off < c.len; c.off += c.slen, c.idx++)
 		if (!parse_one(&c))
 			break;
 	build_units(&c);
+	ivrs_rules_apply(&c, IVRS_AT_END, c.b, c.len);
 	t->valid = t->log.nerr == 0;
 	return t->valid ? 0 : -EINVAL;
 }

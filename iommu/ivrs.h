@@ -208,6 +208,13 @@ struct ivrs_dev {
 };
 
 /*
+ * The rules ivrs_parse() applies (ivrs_rules.c): every bound the AMD IOMMU
+ * spec and Linux put on an IVRS's fields, subtables and entries, one row each.
+ */
+extern const struct acpirule ivrs_rules[];
+extern const int ivrs_nrules;
+
+/*
  * Parse and validate the IVRS in buf[0, len). Every length is checked before
  * it is read. Returns 0 when the table is valid, -EINVAL when it was
  * rejected (t->valid false; t->log says why).

@@ -106,4 +106,13 @@ void regfield_warn(struct regfield_warnings *w, const char *fmt, ...) __printf(2
 void regfield_warn_reserved(struct regfield_warnings *w,
 			    const struct regfield_reg *r, u64 v);
 
+struct json;
+/*
+ * Every keyed, non-reserved row of r as "key": value members of the object
+ * j is writing (numbers after their transform, flags as booleans, lists as
+ * arrays; page sizes as "2M"...). present false writes null for each key.
+ * iommu-caps --json and the kernel's bring-up line both use it.
+ */
+void regfield_json(struct json *j, const struct regfield_reg *r, u64 v, bool present);
+
 #endif

@@ -9,6 +9,7 @@
 #define LIB_PLATFORM_H
 
 #include "lib/compiler.h"
+#include "lib/spinlock.h"
 #include "lib/warn.h"
 
 #define PAGE_SHIFT	12
@@ -18,22 +19,28 @@
 /*
  * --- locks (may sleep hosted; spin in the kernel). Opaque storage; an
  * all-zero lock is initialized and unlocked, so static locks need no init.
+ * Both kinds are checked by the lock-order checker (lib/lockdep.h): name is
+ * the class, set by the init macros; a static lock is a class of its own.
  */
 
 struct plat_mutex {
-	u64 opaque[8];
+	u64 opaque[7];
+	const char *name;
 } __aligned(8);
 
 struct plat_rwsem {
-	u64 opaque[8];
+	u64 opaque[7];
+	const char *name;
 } __aligned(8);
 
-void plat_mutex_init(struct plat_mutex *m);
+void plat_mutex_init_class(struct plat_mutex *m, const char *name);
+#define plat_mutex_init(m) plat_mutex_init_class(m, LOCK_CLASS(m))
 void plat_mutex_destroy(struct plat_mutex *m);
 void plat_mutex_lock(struct plat_mutex *m);
 void plat_mutex_unlock(struct plat_mutex *m);
 
-void plat_rwsem_init(struct plat_rwsem *s);
+void plat_rwsem_init_class(struct plat_rwsem *s, const char *name);
+#define plat_rwsem_init(s) plat_rwsem_init_class(s, LOCK_CLASS(s))
 void plat_rwsem_destroy(struct plat_rwsem *s);
 void plat_down_read(struct plat_rwsem *s);
 void plat_up_read(struct plat_rwsem *s);
@@ -69,13 +76,31 @@ void *plat_phys_to_virt(phys_addr_t pa);
 int plat_user_to_phys(u64 uva, phys_addr_t *pa);
 
 /*
+ * IOMMU_IOAS_MAP_FILE: where bytes [start, start + length) of the file
+ * behind the caller's fd are in user memory (*uva; pinned there like any
+ * user page), and a reference for plat_file_view_put(). -EBADF no such
+ * fd (the kernel: always, its ring 3 has no memfds), -EINVAL not a regular
+ * file or past its end, -EPERM write to a file opened read-only.
+ */
+int plat_file_view(int fd, u64 start, u64 length, bool write, u64 *uva, void **ref);
+void plat_file_view_put(void *ref);
+
+/*
  * The caller's own limit in pages, checked as well: RLIMIT_MEMLOCK of the
  * running ring-3 process in the kernel, and of the process under
  * libiommufd-host.so; ULONG_MAX otherwise (no process, hosted unit tests).
  */
 unsigned long plat_memlock_limit(void);
-/* CAP_SYS_RESOURCE: may set IOMMU_OPTION_RLIMIT_MODE. */
-bool plat_capable_sys_resource(void);
+/*
+ * Whether the caller has a Linux capability (Linux's numbers). The model:
+ * a ring-3 process of the kernel has none; the kernel's own callers (no
+ * process) have all but CAP_IPC_LOCK, so their pins are accounted; a
+ * program under libiommufd-host.so has its real effective set (capget),
+ * the hosted unit tests the kernel's.
+ */
+#define PLAT_CAP_IPC_LOCK	14	/* pins are not charged to any account */
+#define PLAT_CAP_SYS_RESOURCE	24	/* may set IOMMU_OPTION_RLIMIT_MODE */
+bool plat_capable(int cap);
 
 /* --- diagnostics: plat_warn(), plat_warn_count() (lib/warn.h) --- */
 

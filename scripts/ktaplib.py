@@ -158,7 +158,9 @@ def parse(text):
     if start is None:
         rep.errors.append("no 'KTAP version 1' line")
         return rep
-    rep.preamble = [ln.strip() for ln in lines[:start] if ln.strip().startswith("# ")][-24:]
+    # boot lines for people: the bring-up JSON is for tools (scripts/ktap --bringup)
+    rep.preamble = [ln.strip() for ln in lines[:start] if ln.strip().startswith("# ") and
+                    not ln.strip().startswith("# bringup: {")][-24:]
     # a console prefix (timestamps, a serial tag) is cut from every later line
     body = [ln[len(prefix):] if prefix and len(ln) >= len(prefix) else ln
             for ln in lines[start:]]

@@ -12,7 +12,10 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+
+from screenlib import check_screen
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
@@ -35,8 +38,19 @@ def load_configs(path=None):
 PCI_IDS = {
     "edu": "1234:11e8", "nvme": "1b36:0010", "pcie-root-port": "1b36:000c",
     "pci-bridge": "1b36:0001", "pcie-pci-bridge": "1b36:000e", "ich9-ahci": "8086:2922", "amd-iommu": "1022:0010",
-    "pci-testdev": "1b36:0005", "virtio-net-pci": "1af4:1041",
+    "pci-testdev": "1b36:0005", "virtio-net-pci": "1af4:1041", "pci-serial": "1b36:0002",
 }
+
+# Where a configuration's report comes out (key `console`): COM1 (the
+# default), COM2 with COM1 present but going nowhere, or a chardev named con0
+# that the configuration's own -device (a pci-serial card) uses, with no COM1.
+CONSOLES = {
+    "com1": ["-serial", "stdio"],
+    "com2": ["-serial", "null", "-serial", "stdio"],
+    "chardev": ["-serial", "none", "-chardev", "stdio,id=con0"],
+}
+# the closing line at the top level (a ring-3 program's own is indented)
+SUMMARY_RE = re.compile(rb"(?m)^# iommu-testos: (\d+) passed, (\d+) failed, (\d+) skipped\r?$")
 
 
 def expected_pci(extra):
@@ -76,6 +90,107 @@ def kvm_usable():
     return os.access("/dev/kvm", os.R_OK | os.W_OK)
 
 
+def append_words(sec, append):
+    return " ".join(a for a in (sec.get("append", ""), append) if a)
+
+
+def image_takes_append(boot):
+    """-kernel boots take -append; the GRUB media get the words through fw_cfg."""
+    return boot in ("elf", "pvh")
+
+
+def unmet_needs(sec):
+    """Why this machine cannot run the configuration (needs = kvm), or ""."""
+    if "kvm" in sec.get("needs", "").split() and not kvm_usable():
+        return "needs /dev/kvm (QEMU 7.2 has x2APIC and EIM only under KVM)"
+    if sec.get("emulator") == "bochs" and not shutil.which("bochs"):
+        return "needs Bochs (scripts/deps installs bochs bochsbios bochs-term)"
+    return ""
+
+
+BOCHS_RC = """megs: %(megs)d
+cpu: model=bx_generic, count=%(smp)s, ips=%(ips)s
+cpuid: %(cpuid)s
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
+ata0-master: type=cdrom, path=%(iso)s, status=inserted
+boot: cdrom
+com1: enabled=1, mode=file, dev=%(com1)s
+display_library: rfb, options="timeout=0"
+log: %(blog)s
+info: action=ignore
+panic: action=fatal
+clock: sync=none, time0=local
+"""
+
+
+def bochs_prepare(name, sec, append):
+    """A GRUB ISO whose one entry boots the ELF with the command line, and a bochsrc."""
+    d = os.path.join(BUILD, "bochs", name)
+    iso_root = os.path.join(d, "iso")
+    os.makedirs(os.path.join(iso_root, "boot", "grub"), exist_ok=True)
+    shutil.copy(image_for("elf"), os.path.join(iso_root, "boot", "iommu-testos.elf"))
+    args = " ".join(a for a in (sec.get("append", ""), append, "exit=halt") if a)
+    with open(os.path.join(iso_root, "boot", "grub", "grub.cfg"), "w") as f:
+        f.write("set timeout=0\nmenuentry \"%s\" {\n\tmultiboot2 /boot/iommu-testos.elf %s\n"
+                "\tset gfxpayload=text\n\tboot\n}\n" % (name, args))
+    iso = os.path.join(d, "boot.iso")
+    subprocess.run(["grub-mkrescue", "-o", iso, iso_root], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=True)
+    com1 = os.path.join(d, "com1.txt")
+    if os.path.exists(com1):
+        os.remove(com1)
+    rc = os.path.join(d, "bochsrc")
+    megs = int(sec.get("memory", "512M").rstrip("M"))
+    with open(rc, "w") as f:
+        f.write(BOCHS_RC % {"megs": megs, "smp": sec.get("smp", "1"),
+                            "ips": sec.get("ips", "100000000"),
+                            "cpuid": sec.get("cpuid", "x86_64=1, apic=x2apic"),
+                            "iso": iso, "com1": com1, "blog": os.path.join(d, "bochs.log")})
+    with open(os.path.join(d, "cmds"), "w") as f:
+        f.write("c\n")	# Debian's Bochs has the debugger: continue at once
+    return rc, com1, os.path.join(d, "cmds")
+
+
+def bochs_run(name, sec, append, timeout, live, log, out):
+    """Boot under Bochs; it has no isa-debug-exit: the report's last line ends the run."""
+    rc, com1, cmds = bochs_prepare(name, sec, append)
+    cmd = ["bochs", "-q", "-f", rc, "-rc", cmds]
+    errlog = log[:-4] + ".stderr"
+    t0 = time.time()
+    status, code, seen = "timeout", None, 0
+    with open(log, "wb") as f, open(errlog, "wb") as ferr:
+        f.write(("# bochs: %s\n# bochs stderr: %s\n" %
+                 (" ".join(cmd), os.path.relpath(errlog, TOP))).encode())
+        p = subprocess.Popen(cmd, stdout=ferr, stderr=subprocess.STDOUT,
+                             stdin=subprocess.DEVNULL)
+        while time.time() - t0 < timeout:
+            time.sleep(0.5)
+            data = open(com1, "rb").read() if os.path.exists(com1) else b""
+            if len(data) > seen:
+                f.write(data[seen:])
+                f.flush()
+                if live:
+                    out.write(data[seen:].decode("utf-8", "replace"))
+                    out.flush()
+                seen = len(data)
+            tail = data[-4096:]
+            m = re.search(rb"# iommu-testos: (\d+) passed, (\d+) failed", tail)
+            if b"# iommu-testos: crashed" in tail:
+                status, code = "crash", EXIT_CRASH
+            elif m:
+                status = "fail" if int(m.group(2)) else "pass"
+                code = EXIT_FAIL if int(m.group(2)) else EXIT_PASS
+            elif p.poll() is not None:
+                status, code = "error", p.returncode
+            if status != "timeout":
+                break
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    return Run(name, status, code, time.time() - t0, log, cmd, "bochs")
+
+
 def command(sec, image=None, append="", accel="tcg", gdb=False):
     """The qemu-system-x86_64 argument list for a config section."""
     boot = sec.get("boot", "elf")
@@ -83,13 +198,18 @@ def command(sec, image=None, append="", accel="tcg", gdb=False):
     cmd = ["qemu-system-x86_64", "-machine", sec.get("machine", "q35"),
            "-accel", accel, "-m", sec.get("memory", "512M"),
            "-smp", sec.get("smp", "1"), "-cpu", sec.get("cpu", "max"),
-           "-display", "none", "-serial", "stdio", "-monitor", "none",
-           "-no-reboot",
+           "-display", "none"] + CONSOLES[sec.get("console", "com1")] + [
+           "-monitor", "none", "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     cmd += sec.get("extra_params", "").split()
     pci = expected_pci(sec.get("extra_params", ""))
     if pci:
         cmd += ["-fw_cfg", "name=opt/iommu-testos/pci-expect,string=" + " ".join(pci)]
+    if append_words(sec, append) and not image_takes_append(boot):
+        # GRUB's menu fixes the command line of the ISO and netboot: the kernel
+        # adds these words from fw_cfg (fwcfg_append_cmdline)
+        cmd += ["-fw_cfg", "name=opt/iommu-testos/append,string=" +
+                append_words(sec, append).replace(",", ",,")]
     if boot in NET_BOOTFILES:
         # QEMU's own DHCP+TFTP server; SeaBIOS boots through the NIC's iPXE
         # ROM, OVMF through its network stack; GRUB then fetches the rest
@@ -108,9 +228,8 @@ def command(sec, image=None, append="", accel="tcg", gdb=False):
             cmd += ["-cdrom", image]
     elif image:
         cmd += ["-kernel", image]
-        args = " ".join(a for a in (sec.get("append", ""), append) if a)
-        if args:
-            cmd += ["-append", args]
+        if append_words(sec, append):
+            cmd += ["-append", append_words(sec, append)]
     if boot.endswith("uefi"):
         fw = ovmf()
         if not fw:
@@ -122,25 +241,38 @@ def command(sec, image=None, append="", accel="tcg", gdb=False):
 
 
 class Run:
-    """Result of one boot: status is pass, fail, crash, timeout or error."""
+    """Result of one boot: status is pass, fail, crash, timeout or error;
+    screen is the framebuffer check's problem (None: fine or not asked)."""
 
-    def __init__(self, name, status, code, seconds, log, cmd, accel):
+    def __init__(self, name, status, code, seconds, log, cmd, accel, screen=None):
         self.name, self.status, self.code = name, status, code
         self.seconds, self.log, self.cmd, self.accel = seconds, log, cmd, accel
+        self.screen = screen
 
 
 def run(name, sec, image=None, append="", accel=None, timeout=None,
         live=False, log=None, gdb=False, out=sys.stdout):
     """Boot once; stream the serial log to `out` when live."""
-    accel = accel or os.environ.get("IOMMU_TESTOS_ACCEL", "tcg")
-    if accel == "kvm" and not kvm_usable():
+    if sec.get("emulator") == "bochs":
+        timeout = float(timeout or sec.get("timeout", "180"))
+        os.makedirs(os.path.join(BUILD, "logs"), exist_ok=True)
+        return bochs_run(name, sec, append, timeout, live,
+                         log or os.path.join(BUILD, "logs", name + ".log"), out)
+    accel = accel or sec.get("accel") or os.environ.get("IOMMU_TESTOS_ACCEL", "tcg")
+    if accel.startswith("kvm") and not kvm_usable():
         accel = "tcg"
     timeout = float(timeout or sec.get("timeout", "180"))
     os.makedirs(os.path.join(BUILD, "logs"), exist_ok=True)
     log = log or os.path.join(BUILD, "logs", name + ".log")
     cmd = command(sec, image, append, accel, gdb)
+    qmp = None
+    if sec.get("screendump"):
+        # the kernel halts after its closing line (exit=halt) so the screen can be
+        # read; a short path: unix socket names are limited to 108 bytes
+        qmp = os.path.join(tempfile.mkdtemp(prefix="iommu-testos-"), "qmp")
+        cmd += ["-qmp", "unix:%s,server=on,wait=off" % qmp]
     t0 = time.time()
-    status, code = "error", None
+    status, code, screen, summary = "error", None, None, None
     # QEMU's own messages (vIOMMU warnings on purposeful faults...) go to a
     # file of their own: mixed into the serial stream they break KTAP lines
     errlog = log[:-4] + ".stderr" if log.endswith(".log") else log + ".stderr"
@@ -169,12 +301,24 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
                 break
             else:
                 time.sleep(0.02)
+            if qmp and summary is None and SUMMARY_RE.search(buf):
+                summary = SUMMARY_RE.search(buf)
+                screen = check_screen(qmp, log[:-4] + ".ppm", summary.group(0).decode().strip())
+                try:
+                    p.wait(timeout=10)  # check_screen quit QEMU over QMP
+                except subprocess.TimeoutExpired:
+                    p.kill()            # it could not: do not wait for the timeout
             if not gdb and time.time() - t0 > timeout:
                 p.kill()
                 p.wait()
                 status = "timeout"
                 break
-        if status != "timeout":
+        if qmp:
+            shutil.rmtree(os.path.dirname(qmp), ignore_errors=True)
+        if summary is not None and p.returncode == 0:
+            # quit over QMP after the screendump: the closing line says how it went
+            status, code = "pass" if summary.group(2) == b"0" else "fail", 0
+        elif status != "timeout":
             code = p.returncode
             status = RESULTS.get(code, "error")
             with open(errlog, "rb") as e:
@@ -182,10 +326,10 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
             if status == "error":
                 f.write(err)
             # KVM on nested/paravirtual hosts can fail where TCG works
-            if accel == "kvm" and b"KVM internal error" in buf + err:
+            if accel.startswith("kvm") and b"KVM internal error" in buf + err:
                 f.write(b"\n# qemu: KVM failed, retrying with TCG\n")
                 return run(name, sec, image, append, "tcg", timeout, live, log, gdb, out)
-    return Run(name, status, code, time.time() - t0, log, cmd, accel)
+    return Run(name, status, code, time.time() - t0, log, cmd, accel, screen)
 
 
 @functools.lru_cache(maxsize=None)

@@ -13,6 +13,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
+import bringuplib  # noqa: E402
 import ktaplib  # noqa: E402
 import qemulib  # noqa: E402
 
@@ -30,9 +31,10 @@ class Row:
         self.seconds, self.note = seconds, note
 
 
-def row_from_report(name, rep, seconds, status, why=""):
+def row_from_report(name, rep, seconds, status, why="", more=()):
+    """A table row from a report; more: problems found beside the KTAP."""
     row = Row(name, rep.passed, rep.failed, rep.skipped, seconds)
-    problems = list(rep.errors)
+    problems = list(rep.errors) + list(more)
     if status not in ("pass", "fail"):
         problems.insert(0, "run ended by %s%s" % (status, ": " + why if why else ""))
     elif status == "fail" and rep.failed == 0:
@@ -90,10 +92,19 @@ def run_qemu(name, sec, verbose, out=None):
         say("  PROBLEM %s: scripts/qemu.cfg: %s" % (name, e))
         return Row(name, 0, 1, 0, 0.0, "scripts/qemu.cfg: no amdvi_event_log statement"), \
             ktaplib.Report()
+    why = qemulib.unmet_needs(sec)
+    if why:
+        return Row(name, 0, 0, 1, 0.0, "skipped: " + why), ktaplib.Report()
     r = qemulib.run(name, sec, live=verbose or out is not None, out=out or sys.stdout)
     text = open(r.log, encoding="utf-8", errors="replace").read()
     rep = ktaplib.parse(text)
     expect = sec.get("expect", "pass")
+    # the bring-up line against what QEMU was started with, the lines the
+    # configuration expects, and the framebuffer as QEMU shows it
+    more = []
+    if r.status != "error":
+        more = bringuplib.check(text, sec, qemulib.expected_pci(sec.get("extra_params", "")))
+    more += bringuplib.expected_lines(text, sec) + ([r.screen] if r.screen else [])
     if expect == "fail":
         # the run must fail, with valid KTAP, each planted failure (expect_failed) failed
         # and nothing else
@@ -116,17 +127,15 @@ def run_qemu(name, sec, verbose, out=None):
     else:
         good = False
     if expect != "pass":
-        row = Row(name, 1 if good else 0, 0 if good else 1, 0, r.seconds,
-                  "%s as expected" % expect if good else
-                  "expected a %s run, got %s" % (expect, r.status))
+        row = Row(name, 1 if good and not more else 0, 0 if good and not more else 1, 0,
+                  r.seconds, "%s as expected" % expect if good and not more else
+                  more[0] if good else "expected a %s run, got %s" % (expect, r.status))
+        if more:
+            show_failures(name, ktaplib.Report(), more, r.log)
         return row, rep
-    row, problems = row_from_report(name, rep, r.seconds, r.status, qemu_error(r))
     if r.status in ("pass", "fail"):
-        extra = qemulib.amdvi_event_log_problems(sec, text, qemulib.qemu_version())
-        if extra:
-            row.failed = max(row.failed, 1)
-            row.note = extra[0] if not problems else row.note
-            problems += extra
+        more += qemulib.amdvi_event_log_problems(sec, text, qemulib.qemu_version())
+    row, problems = row_from_report(name, rep, r.seconds, r.status, qemu_error(r), more)
     show_failures(name, rep, problems, r.log)
     return row, rep
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * QEMU edu driver: identify, then DMA between RAM and the device buffer,
- * polled with a time-out. No IOMMU knowledge: callers pass bus addresses.
+ * QEMU edu driver: identify, DMA between RAM and the device buffer (polled
+ * with a time-out), and its interrupt status bits. No IOMMU knowledge:
+ * callers pass bus addresses.
  * Registers: QEMU docs/specs/edu.rst (and hw/misc/edu.c).
  */
 #include "testdev/edu.h"
@@ -12,6 +13,9 @@
 
 #define EDU_ID		0x00	/* RO: 0x010000ed */
 #define EDU_LIVE	0x04	/* RW: reads back ~value */
+#define EDU_IRQ_STATUS	0x24	/* RO: pending interrupt bits */
+#define EDU_IRQ_RAISE	0x60	/* WO: set bits, interrupt */
+#define EDU_IRQ_ACK	0x64	/* WO: clear bits */
 #define EDU_DMA_SRC	0x80
 #define EDU_DMA_DST	0x88
 #define EDU_DMA_CNT	0x90
@@ -80,4 +84,19 @@ int edu_dma(struct edu *e, u64 addr, u32 off, u32 len, bool to_ram)
 	int ret = edu_dma_start(e, addr, off, len, to_ram);
 
 	return ret ? ret : edu_dma_wait(e);
+}
+
+void edu_irq_raise(struct edu *e, u32 bits)
+{
+	mmio_write32(e->mmio + EDU_IRQ_RAISE, bits);
+}
+
+void edu_irq_ack(struct edu *e, u32 bits)
+{
+	mmio_write32(e->mmio + EDU_IRQ_ACK, bits);
+}
+
+u32 edu_irq_status(struct edu *e)
+{
+	return mmio_read32(e->mmio + EDU_IRQ_STATUS);
 }

@@ -43,6 +43,17 @@ int edu_dma(struct edu *e, u64 addr, u32 off, u32 len, bool to_ram);
 int edu_dma_start(struct edu *e, u64 addr, u32 off, u32 len, bool to_ram);
 int edu_dma_wait(struct edu *e);
 
+/* Interrupt status bits (irq_status register). */
+#define EDU_IRQ_FACT	0x1
+#define EDU_IRQ_DMA	0x100
+/*
+ * Raise interrupt status bits: one MSI per call when MSI is on, else INTx
+ * asserted until every bit is acknowledged. Acknowledge clears bits.
+ */
+void edu_irq_raise(struct edu *e, u32 bits);
+void edu_irq_ack(struct edu *e, u32 bits);
+u32 edu_irq_status(struct edu *e);
+
 /* RAM -> device buffer (the device reads memory). */
 static inline int edu_dma_to_dev(struct edu *e, u64 addr, u32 off, u32 len)
 {

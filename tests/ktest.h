@@ -66,8 +66,9 @@ void report_info(const char *fmt, ...) __printf(1, 2);
 void report_skip(const char *fmt, ...) __printf(1, 2);
 void report_prefix_push(const char *prefix);
 void report_prefix_pop(void);
-/* Failures recorded so far in the running test. */
+/* Failures and checks recorded so far in the running test (any CPU). */
 int report_failures(void);
+int report_checks(void);
 
 /*
  * The running test provokes n warnings (lib/warn.h) on purpose; any other
@@ -87,6 +88,7 @@ struct ktest_opts {
 	const char *tests;	/* comma-separated globs over test names */
 	u64 seed;
 	unsigned int loops;
+	unsigned int boot_warnings;	/* warnings the boot gives on purpose (boot_warnings=) */
 	bool verbose;
 	bool list;		/* only list tests */
 };

@@ -18,4 +18,7 @@ struct report_opts {
 bool report_table(const struct report_opts *o, const char *path,
 		  const unsigned char *buf, size_t len);
 
+/* Print every rule of both parsers: id, level, what it bounds, why (--rules). */
+void report_rules(void);
+
 #endif

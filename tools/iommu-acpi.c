@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * iommu-acpi [--json] FILE...: decode DMAR and IVRS tables dumped from any
+ * iommu-acpi [--json] FILE... | --rules: decode DMAR and IVRS tables dumped from any
  * machine (binary tables, or acpidump's text output) with the kernel's own
  * parsers. Exit 0 when every table is valid, 1 when any was rejected.
  */
@@ -10,17 +10,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tools/acpi_report.h"
+#include "tools/tools.h"
 
 #define MAX_FILE (16u << 20)
 #define MAX_TABLES 16
+#define MAX_TABLE (1u << 20)	/* bytes kept of one table in acpidump text */
+#define LINE_MAX_KEPT 256	/* acpidump lines are 76 characters */
+
+size_t iommu_acpi_read_chunk = 65536;
 
 struct found {
 	char sig[5];
 	unsigned char *bytes;
-	size_t len;
+	size_t len, cap;	/* cap grows up to MAX_TABLE */
 };
 
-/* Read a whole file (at most MAX_FILE bytes), NUL-terminated; NULL with errno set. */
+/* Read a whole file (at most MAX_FILE bytes); NULL with errno set. */
 static unsigned char *read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -31,8 +36,8 @@ static unsigned char *read_file(const char *path, size_t *len)
 		return NULL;
 	*len = 0;
 	do {
-		if (*len + 1 >= cap) {
-			cap = cap ? cap * 2 : 65536;
+		if (*len == cap) {
+			cap = cap ? cap * 2 : (iommu_acpi_read_chunk ? iommu_acpi_read_chunk : 1);
 			nb = cap > 2 * (size_t)MAX_FILE ? NULL : realloc(buf, cap);
 			if (!nb) {
 				errno = cap > 2 * (size_t)MAX_FILE ? EFBIG : ENOMEM;
@@ -40,78 +45,121 @@ static unsigned char *read_file(const char *path, size_t *len)
 			}
 			buf = nb;
 		}
-		n = fread(buf + *len, 1, cap - *len - 1, f);
+		n = fread(buf + *len, 1, cap - *len, f);
 		*len += n;
 	} while (n && *len <= MAX_FILE);
 	if (ferror(f) || *len > MAX_FILE) {
-		errno = ferror(f) ? EIO : EFBIG;
+		errno = ferror(f) ? (errno ? errno : EIO) : EFBIG;
 		goto fail;
 	}
 	fclose(f);
-	buf[*len] = 0;		/* text parsing may look one byte ahead */
-	return buf;
+	return buf ? buf : malloc(1);
 fail:
 	fclose(f);
 	free(buf);
 	return NULL;
 }
 
-/* Parse one acpidump data line "  0010: 01 02 ...  ascii"; bytes appended to t. */
-static int hex_line(const char *s, struct found *t, size_t cap)
+/*
+ * Copy the line at text[*pos] (up to '\n' or len, without "\r\n") into
+ * line[LINE_MAX_KEPT] as a C string, cut if longer; *pos moves past it.
+ * All text parsing below reads only this copy, never the file buffer.
+ */
+static void next_line(const unsigned char *text, size_t len, size_t *pos, char *line)
 {
+	const unsigned char *s = text + *pos;
+	const unsigned char *nl = memchr(s, '\n', len - *pos);
+	size_t n = nl ? (size_t)(nl - s) : len - *pos;
+
+	*pos += n + (nl != NULL);
+	if (n && s[n - 1] == '\r')
+		n--;
+	if (n >= LINE_MAX_KEPT)
+		n = LINE_MAX_KEPT - 1;
+	memcpy(line, s, n);
+	line[n] = 0;
+}
+
+/* Room for more bytes of a table; false at MAX_TABLE or without memory. */
+static bool grow(struct found *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 4096;
+	unsigned char *nb = cap > MAX_TABLE ? NULL : realloc(t->bytes, cap);
+
+	if (!nb)
+		return false;
+	t->bytes = nb;
+	t->cap = cap;
+	return true;
+}
+
+/*
+ * Parse one acpidump data line "  0010: 01 02 ...  ascii" whose offset must
+ * be where the table has got to; bytes appended to t. Returns how many, or
+ * -1 when the line is not the table's next data line.
+ */
+static int hex_line(const char *s, struct found *t)
+{
+	unsigned long off;
 	char *end;
 	int n = 0;
 
 	while (*s == ' ' || *s == '\t')
 		s++;
-	strtoul(s, &end, 16);
-	if (end == s || *end != ':')
+	if (!isxdigit((unsigned char)*s))
+		return -1;
+	off = strtoul(s, &end, 16);
+	if (*end != ':' || off != t->len)
 		return -1;
 	s = end + 1;
 	/* bytes are " HH"; the ASCII column starts after two spaces */
 	while (s[0] == ' ' && isxdigit((unsigned char)s[1]) && isxdigit((unsigned char)s[2]) &&
-	       (s[3] == ' ' || s[3] == '\n' || s[3] == '\r' || s[3] == 0) && n < 16) {
+	       (s[3] == ' ' || s[3] == 0) && n < 16) {
 		char hex[3] = { s[1], s[2], 0 };
 
-		if (t->len < cap)
-			t->bytes[t->len++] = (unsigned char)strtoul(hex, NULL, 16);
+		if (t->len == t->cap && !grow(t))
+			return -1;
+		t->bytes[t->len++] = (unsigned char)strtoul(hex, NULL, 16);
 		s += 3;
 		n++;
 	}
 	return n;
 }
 
+/* "DMAR @ 0x..." (any signature): the line that starts a table in acpidump text. */
+static bool table_start(const char *p)
+{
+	return strnlen(p, 9) == 9 && isalnum((unsigned char)p[0]) && !strncmp(p + 4, " @ 0x", 5);
+}
+
 /*
  * Find the DMAR and IVRS tables in acpidump text ("DMAR @ 0x..." then hex
- * lines). Returns how many were found (each malloc'ed), at most max.
+ * lines) held in text[0, len). Returns how many were found (each malloc'ed),
+ * at most max.
  */
-static int acpidump_extract(const char *text, struct found *out, int max)
+static int acpidump_extract(const unsigned char *text, size_t len, struct found *out, int max)
 {
-	const char *line = text;
 	struct found *cur = NULL;
+	char line[LINE_MAX_KEPT];
+	size_t pos = 0;
 	int n = 0;
 
-	for (; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : line + strlen(line)) {
+	while (pos < len) {
 		const char *p = line;
 
+		next_line(text, len, &pos, line);
 		while (*p == ' ' || *p == '\t')
 			p++;
-		if (isalnum((unsigned char)p[0]) && !strncmp(p + 4, " @ 0x", 5)) {
+		if (table_start(p)) {
 			cur = NULL;
 			if ((!strncmp(p, "DMAR", 4) || !strncmp(p, "IVRS", 4)) && n < max) {
 				cur = &out[n++];
+				*cur = (struct found){ .bytes = NULL };
 				memcpy(cur->sig, p, 4);
-				cur->sig[4] = 0;
-				cur->len = 0;
-				cur->bytes = malloc(1u << 20);
-				if (!cur->bytes) {
-					n--;
-					cur = NULL;
-				}
 			}
 			continue;
 		}
-		if (cur && hex_line(line, cur, 1u << 20) < 0 && *p && *p != '\n' && *p != '\r')
+		if (cur && hex_line(line, cur) < 0 && *p)
 			cur = NULL;	/* some other text: the table has ended */
 	}
 	return n;
@@ -161,12 +209,14 @@ static bool do_file(const struct report_opts *o, const char *path)
 		report_not_table(o, path, NULL, why);
 		return false;
 	}
-	if (len >= 4 && (!memcmp(buf, "DMAR", 4) || !memcmp(buf, "IVRS", 4))) {
+	/* a binary table, unless it is "acpidump -n DMAR" text starting "DMAR @ 0x" */
+	if (len >= 4 && (!memcmp(buf, "DMAR", 4) || !memcmp(buf, "IVRS", 4)) &&
+	    (len < 9 || memcmp(buf + 4, " @ 0x", 5))) {
 		ok = report_table(o, path, buf, len);
 		free(buf);
 		return ok;
 	}
-	n = acpidump_extract((const char *)buf, tabs, MAX_TABLES);
+	n = acpidump_extract(buf, len, tabs, MAX_TABLES);
 	if (!n) {
 		char sig[5] = { 0 }, why[160];
 		bool is_sig = len >= 36;
@@ -182,7 +232,13 @@ static bool do_file(const struct report_opts *o, const char *path)
 		return false;
 	}
 	for (int i = 0; i < n; i++) {
-		ok &= report_table(o, path, tabs[i].bytes, tabs[i].len);
+		if (tabs[i].len < 4 || memcmp(tabs[i].bytes, tabs[i].sig, 4)) {
+			report_not_table(o, path, tabs[i].sig,
+					 "acpidump block's data does not start with its signature");
+			ok = false;
+		} else {
+			ok &= report_table(o, path, tabs[i].bytes, tabs[i].len);
+		}
 		free(tabs[i].bytes);
 	}
 	free(buf);
@@ -192,14 +248,15 @@ static bool do_file(const struct report_opts *o, const char *path)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: iommu-acpi [--json] FILE...\n"
+		"usage: iommu-acpi [--json] FILE...   or   iommu-acpi --rules\n"
 		"Decode ACPI DMAR (Intel VT-d) and IVRS (AMD-Vi) tables: binary tables\n"
 		"(/sys/firmware/acpi/tables/DMAR, acpidump -b) or acpidump text output.\n"
-		"--json prints one JSON object per table, one per line.\n"
+		"--json prints one JSON object per table, one per line. Each error and\n"
+		"warning ends with the [rule] that found it; --rules lists them all.\n"
 		"Exit status: 0 every table valid, 1 some table rejected or unreadable, 2 usage.\n");
 }
 
-int main(int argc, char **argv)
+int iommu_acpi_main(int argc, char **argv)
 {
 	struct report_opts o = { 0 };
 	bool ok = true;
@@ -210,11 +267,14 @@ int main(int argc, char **argv)
 			o.json = true;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
-			return 0;
+			return TOOL_EXIT_OK;
+		} else if (!strcmp(argv[i], "--rules")) {
+			report_rules();
+			return TOOL_EXIT_OK;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			fprintf(stderr, "iommu-acpi: unknown option %s\n", argv[i]);
 			usage(stderr);
-			return 2;
+			return TOOL_EXIT_USAGE;
 		}
 	}
 	for (int i = 1; i < argc; i++) {
@@ -225,7 +285,14 @@ int main(int argc, char **argv)
 	}
 	if (!nfiles) {
 		usage(stderr);
-		return 2;
+		return TOOL_EXIT_USAGE;
 	}
-	return ok ? 0 : 1;
+	fflush(stdout);
+	return ok ? TOOL_EXIT_OK : TOOL_EXIT_REJECTED;
+}
+
+/* Weak: the fuzz target and the replay test link this file with their own main. */
+__attribute__((weak)) int main(int argc, char **argv)
+{
+	return iommu_acpi_main(argc, argv);
 }

@@ -5,12 +5,17 @@
  * drivers' own field tables. Exit 0 decoded, 1 input not understood, 2 usage.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "iommu/amdvi/amdvi_caps.h"
 #include "tools/jsonout.h"
+#include "tools/tools.h"
 #include "iommu/vtd/vtd_caps.h"
+
+#define LINE_MAX_LEN 1024	/* the arguments joined by spaces */
+#define MAX_WORDS 64
 
 struct input {
 	u64 v[2];		/* CAP, ECAP or EFR, EFR2 */
@@ -18,10 +23,24 @@ struct input {
 	int ver_major, ver_minor;	/* -1: not given */
 	bool has_base;
 	u64 base;		/* reg_base_addr of a pasted VT-d line */
+	char err[200];		/* why the input was not understood */
 };
 
-/* Parse hex with or without 0x, up to 16 digits, ending at a non-hex char. */
-static bool parse_hex(const char *s, u64 *out, const char **end)
+static bool fail(struct input *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Record why the input is rejected; returns false for the caller to return. */
+static bool fail(struct input *in, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(in->err, sizeof(in->err), fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+/* A whole value: 1..16 hex digits, 0x optional, nothing before or after. */
+static bool parse_hex(const char *s, u64 *out)
 {
 	int n = 0;
 
@@ -34,130 +53,134 @@ static bool parse_hex(const char *s, u64 *out, const char **end)
 		*out = *out << 4 | (u64)(isdigit((unsigned char)*s) ? *s - '0' :
 					 tolower((unsigned char)*s) - 'a' + 10);
 	}
-	if (end)
-		*end = s;
-	return n > 0;
+	return n > 0 && !*s;
 }
 
-/* The word after keyword kw (as a whole word) in line, or NULL. */
-static const char *after_word(const char *line, const char *kw)
+/* The value tok of the register called name, or a clear error. */
+static bool take_hex(struct input *in, const char *name, const char *tok, u64 *out)
 {
-	size_t n = strlen(kw);
-
-	for (const char *p = strstr(line, kw); p; p = strstr(p + 1, kw)) {
-		bool start = p == line || isspace((unsigned char)p[-1]);
-
-		if (start && isspace((unsigned char)p[n])) {
-			p += n;
-			while (isspace((unsigned char)*p))
-				p++;
-			return p;
-		}
-	}
-	return NULL;
+	if (!tok)
+		return fail(in, "%s has no value", name);
+	if (!parse_hex(tok, out))
+		return fail(in, "%s value \"%s\" is not a hex number (1 to 16 hex digits, 0x optional)",
+			    name, tok);
+	return true;
 }
 
-/* Whole-token hex words of line into the input (CAP ECAP [VER] / EFR [EFR2]). */
-static bool plain_words(const char *line, struct input *in, bool vtd)
+/* VER as Linux prints it: "MAJOR:MINOR", each 0..15 in decimal (VER_REG 7:4, 3:0). */
+static bool take_ver(struct input *in, const char *tok)
 {
-	char buf[512], *save = NULL, *w;
-	int k = 0;
+	const char *colon = tok ? strchr(tok, ':') : NULL;
+	int v[2] = { 0, 0 }, k = 0;
 
-	snprintf(buf, sizeof(buf), "%s", line);
-	for (w = strtok_r(buf, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save), k++) {
-		const char *end;
-		u64 v;
-
-		if (vtd && k == 2 && sscanf(w, "%d:%d", &in->ver_major, &in->ver_minor) == 2)
+	if (!colon)
+		return fail(in, "VER value \"%s\" is not MAJOR:MINOR", tok ? tok : "");
+	for (const char *p = tok; *p; p++) {
+		if (p == colon && k == 0 && p != tok) {
+			k = 1;
 			continue;
-		if (k >= 2 || !parse_hex(w, &v, &end) || *end)
+		}
+		if (!isdigit((unsigned char)*p) || (v[k] = v[k] * 10 + *p - '0') > 15)
+			return fail(in, "VER value \"%s\" is not MAJOR:MINOR with each 0..15", tok);
+	}
+	if (!k || colon[1] == 0)
+		return fail(in, "VER value \"%s\" is not MAJOR:MINOR", tok);
+	in->ver_major = v[0];
+	in->ver_minor = v[1];
+	return true;
+}
+
+/* Cut line into words at any of seps (in place); -1 when there are too many. */
+static int split(char *line, const char *seps, char **w, int max)
+{
+	char *save = NULL;
+	int n = 0;
+
+	for (char *t = strtok_r(line, seps, &save); t; t = strtok_r(NULL, seps, &save)) {
+		if (n == max)
+			return -1;
+		w[n++] = t;
+	}
+	return n;
+}
+
+/* Whole-word hex values of line: CAP ECAP [VER] (VT-d) or EFR [EFR2] (AMD-Vi). */
+static bool plain_words(char *line, struct input *in, bool vtd)
+{
+	static const char *const names[2][2] = { { "EFR", "EFR2" }, { "CAP", "ECAP" } };
+	char *w[MAX_WORDS];
+	int n = split(line, " \t,", w, MAX_WORDS), most = vtd ? 3 : 2;
+
+	if (n < (vtd ? 2 : 1) || n > most)
+		return fail(in, "expected %s, got %d value%s", vtd ? "CAP ECAP [VER]" : "EFR [EFR2]",
+			    n, n == 1 ? "" : "s");
+	for (int k = 0; k < n && k < 2; k++) {
+		if (!take_hex(in, names[vtd][k], w[k], &in->v[k]))
 			return false;
-		in->v[k] = v;
 		in->has[k] = true;
 	}
-	return in->has[0] && (!vtd || in->has[1]);
+	return n < 3 || take_ver(in, w[2]);
 }
 
-static bool parse_vtd(const char *line, struct input *in)
+/* A pasted Linux line: "... reg_base_addr B ver M:m cap C ecap E", each keyword once. */
+static bool parse_vtd(char *line, struct input *in)
 {
-	const char *cap = after_word(line, "cap"), *ecap = after_word(line, "ecap");
-	const char *ver = after_word(line, "ver"), *base = after_word(line, "reg_base_addr");
+	static const char *const kw[] = { "cap", "ecap", "ver", "reg_base_addr" };
+	char copy[LINE_MAX_LEN], *w[MAX_WORDS];
+	int at[4] = { -1, -1, -1, -1 }, n;
 
-	if (!cap && !ecap)
+	snprintf(copy, sizeof(copy), "%s", line);
+	n = split(copy, " \t", w, MAX_WORDS);
+	if (n < 0)
+		return fail(in, "more than %d words", MAX_WORDS);
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < 4; k++) {
+			if (strcmp(w[i], kw[k]))
+				continue;
+			if (at[k] >= 0)
+				return fail(in, "\"%s\" appears twice", kw[k]);
+			at[k] = i + 1;
+		}
+	if (at[0] < 0 && at[1] < 0)
 		return plain_words(line, in, true);
-	if (!cap || !ecap || !parse_hex(cap, &in->v[0], NULL) || !parse_hex(ecap, &in->v[1], NULL))
+	if (at[0] < 0 || at[1] < 0)
+		return fail(in, "a pasted line needs both \"cap\" and \"ecap\"");
+	if (!take_hex(in, "CAP", at[0] < n ? w[at[0]] : NULL, &in->v[0]) ||
+	    !take_hex(in, "ECAP", at[1] < n ? w[at[1]] : NULL, &in->v[1]))
 		return false;
 	in->has[0] = in->has[1] = true;
-	if (ver && sscanf(ver, "%d:%d", &in->ver_major, &in->ver_minor) != 2)
-		in->ver_major = in->ver_minor = -1;
-	in->has_base = base && parse_hex(base, &in->base, NULL);
+	if (at[2] >= 0 && !take_ver(in, at[2] < n ? w[at[2]] : NULL))
+		return false;
+	if (at[3] >= 0 && !take_hex(in, "reg_base_addr", at[3] < n ? w[at[3]] : NULL, &in->base))
+		return false;
+	in->has_base = at[3] >= 0;
 	return true;
 }
 
 /* "AMD-Vi: Extended features (0x206d73ef22254ade, 0x0): PPR ..." or "EFR [EFR2]". */
-static bool parse_amdvi(const char *line, struct input *in)
+static bool parse_amdvi(char *line, struct input *in)
 {
-	const char *p = strstr(line, "features (");
+	char *p = strstr(line, "features ("), *close, *w[3];
+	int n;
 
 	if (!p)
 		return plain_words(line, in, false);
 	p += strlen("features (");
-	if (!parse_hex(p, &in->v[0], &p))
-		return false;
-	in->has[0] = true;
-	if (*p == ',') {
-		while (*++p == ' ')
-			;
-		in->has[1] = parse_hex(p, &in->v[1], &p);
+	close = strchr(p, ')');
+	if (!close)
+		return fail(in, "\"features (\" has no closing parenthesis");
+	*close = 0;
+	if (strstr(p, ",,") || p[0] == ',' || (close > p && close[-1] == ','))
+		return fail(in, "an empty value between the parentheses");
+	n = split(p, " \t,", w, 3);
+	if (n < 1 || n > 2)
+		return fail(in, "expected EFR or EFR, EFR2 between the parentheses");
+	for (int k = 0; k < n; k++) {
+		if (!take_hex(in, k ? "EFR2" : "EFR", w[k], &in->v[k]))
+			return false;
+		in->has[k] = true;
 	}
-	return *p == ')';
-}
-
-static void json_value(struct jo *j, const struct regfield *f, u64 v)
-{
-	u64 elems[8];
-	int n;
-
-	switch (f->kind) {
-	case RF_LIST:
-		n = regfield_list(f, v, elems, 8);
-		jo_arr(j);
-		for (int i = 0; i < n && i < 8; i++) {
-			char s[16];
-
-			if (f->xform == RF_X_SLLPS) {
-				regfield_list_elem_str(f, elems[i], s, sizeof(s));
-				jo_str(j, s);
-			} else {
-				jo_u64(j, elems[i]);
-			}
-		}
-		jo_arr_end(j);
-		break;
-	case RF_NUM:
-		jo_u64(j, regfield_value(f, v));
-		break;
-	default:
-		if (f->hi == f->lo)
-			jo_bool(j, regfield_raw(f, v));
-		else
-			jo_u64(j, regfield_raw(f, v));
-	}
-}
-
-static void json_reg(struct jo *j, const struct regfield_reg *r, u64 v, bool present)
-{
-	for (int i = 0; i < r->nrows; i++) {
-		const struct regfield *f = &r->rows[i];
-
-		if (!f->key || f->kind == RF_RESERVED)
-			continue;
-		jo_key(j, f->key);
-		if (present)
-			json_value(j, f, v);
-		else
-			jo_null(j);
-	}
+	return true;
 }
 
 static void text_reg(const struct regfield_reg *r, u64 v)
@@ -236,8 +259,8 @@ static void output(bool json, bool vtd, const struct input *in, const struct reg
 		if (in->has_base)
 			jo_ku64(&j, "reg_base", in->base);
 	}
-	json_reg(&j, r0, in->v[0], true);
-	json_reg(&j, r1, in->v[1], in->has[1]);
+	regfield_json(&j, r0, in->v[0], true);
+	regfield_json(&j, r1, in->v[1], in->has[1]);
 	if (!vtd) {
 		amdvi_efr_linux_words(in->v[0], words, sizeof(words));
 		jo_kstr(&j, "linux_words_recomputed", words);
@@ -255,37 +278,49 @@ static int usage(FILE *f, int code)
 	fprintf(f,
 		"usage: iommu-caps [--json] vtd CAP ECAP [VER]\n"
 		"       iommu-caps [--json] amdvi EFR [EFR2]\n"
-		"Values are hex (0x optional). A Linux boot line may be pasted whole:\n"
+		"Values are 1 to 16 hex digits (0x optional), VER is MAJOR:MINOR; anything\n"
+		"else is rejected. A Linux boot line may be pasted whole:\n"
 		"  iommu-caps vtd 'DMAR: dmar0: reg_base_addr fed90000 ver 1:0 cap d2008c40660462 ecap f050da'\n"
 		"  iommu-caps amdvi 'AMD-Vi: Extended features (0x206d73ef22254ade, 0x0): PPR X2APIC NX GT IA GA PC GA_vAPIC'\n"
 		"Exit status: 0 decoded (warnings included), 1 values not understood, 2 usage.\n");
 	return code;
 }
 
-int main(int argc, char **argv)
+int iommu_caps_main(int argc, char **argv)
 {
 	struct input in = { .ver_major = -1, .ver_minor = -1 };
 	struct regfield_warnings w = { 0 };
-	char line[1024] = "";
+	char line[LINE_MAX_LEN] = "";
+	size_t len = 0;
 	bool json = false, vtd;
 	int i = 1;
 
 	if (i < argc && (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")))
-		return usage(stdout, 0);
+		return usage(stdout, TOOL_EXIT_OK);
 	if (i < argc && !strcmp(argv[i], "--json")) {
 		json = true;
 		i++;
 	}
 	if (i >= argc || (strcmp(argv[i], "vtd") && strcmp(argv[i], "amdvi")) || i + 1 >= argc)
-		return usage(stderr, 2);
+		return usage(stderr, TOOL_EXIT_USAGE);
 	vtd = !strcmp(argv[i++], "vtd");
-	for (; i < argc; i++)
-		snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s",
-			 line[0] ? " " : "", argv[i]);
+	for (; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+
+		if (len + !!len + n >= sizeof(line)) {
+			fprintf(stderr, "iommu-caps: the values are longer than %zu characters\n",
+				sizeof(line) - 1);
+			return TOOL_EXIT_REJECTED;
+		}
+		if (len)
+			line[len++] = ' ';
+		memcpy(line + len, argv[i], n + 1);
+		len += n;
+	}
 	if (!(vtd ? parse_vtd(line, &in) : parse_amdvi(line, &in))) {
-		fprintf(stderr, "iommu-caps: cannot find %s in \"%s\"\n",
-			vtd ? "CAP and ECAP" : "EFR", line);
-		return 1;
+		fprintf(stderr, "iommu-caps: cannot decode %s: %s\n",
+			vtd ? "CAP and ECAP" : "EFR", in.err);
+		return TOOL_EXIT_REJECTED;
 	}
 	if (vtd)
 		vtd_caps_check(in.v[0], in.v[1], in.ver_major >= 0 ?
@@ -293,5 +328,12 @@ int main(int argc, char **argv)
 	else
 		amdvi_caps_check(in.v[0], in.has[1] ? in.v[1] : 0, &w);
 	output(json, vtd, &in, &w);
-	return 0;
+	fflush(stdout);
+	return TOOL_EXIT_OK;
+}
+
+/* Weak: the fuzz target and the replay test link this file with their own main. */
+__attribute__((weak)) int main(int argc, char **argv)
+{
+	return iommu_caps_main(argc, argv);
 }

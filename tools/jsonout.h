@@ -1,39 +1,30 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Minimal JSON writer for the hosted tools (iommu-acpi, iommu-caps): objects,
- * arrays, strings with escapes, integers, booleans, null. Hosted only (stdio).
+ * The hosted tools' JSON output: lib/json.h writing to a FILE, one
+ * top-level value per line. The jo_ names are the tools' short names for it.
  */
 #ifndef IOMMU_TOOLS_JSONOUT_H
 #define IOMMU_TOOLS_JSONOUT_H
 
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
+#include "lib/json.h"
 
-#define JO_MAX_DEPTH 16
+#define jo json
+#define jo_obj json_obj
+#define jo_obj_end json_obj_end
+#define jo_arr json_arr
+#define jo_arr_end json_arr_end
+#define jo_key json_key
+#define jo_str json_str
+#define jo_u64 json_u64
+#define jo_s64 json_s64
+#define jo_bool json_bool
+#define jo_null json_null
+#define jo_kstr json_kstr
+#define jo_ku64 json_ku64
+#define jo_kbool json_kbool
 
-struct jo {
-	FILE *f;
-	int depth;
-	bool first[JO_MAX_DEPTH];	/* no element written yet at this depth */
-	bool after_key;			/* a key was written: the value needs no comma */
-};
-
-void jo_init(struct jo *j, FILE *f);
-void jo_obj(struct jo *j);		/* { */
-void jo_obj_end(struct jo *j);		/* } */
-void jo_arr(struct jo *j);		/* [ */
-void jo_arr_end(struct jo *j);		/* ] */
-void jo_key(struct jo *j, const char *k);
-void jo_str(struct jo *j, const char *s);
-void jo_u64(struct jo *j, uint64_t v);
-void jo_s64(struct jo *j, int64_t v);
-void jo_bool(struct jo *j, bool v);
-void jo_null(struct jo *j);
-
-/* key + value in one call */
-void jo_kstr(struct jo *j, const char *k, const char *s);
-void jo_ku64(struct jo *j, const char *k, uint64_t v);
-void jo_kbool(struct jo *j, const char *k, bool v);
+/* Start a writer on f. */
+void jo_init(struct json *j, FILE *f);
 
 #endif

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The loader handoff hosted programs run with: boot/bootinfo.c's boot_info,
- * empty but for the command line a test sets (arch/x86/cmdline.c reads it).
+ * empty but for the command line a test sets (boot/cmdline.c reads it).
  */
 #include <stdio.h>
 #include "arch/host/host.h"

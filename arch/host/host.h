@@ -21,7 +21,7 @@ long host_pages_live(void);
  */
 void host_poll_step_us(u64 us);
 
-/* boot.c: the kernel command line arch/x86/cmdline.c reads (boot_info.cmdline). */
+/* boot.c: the kernel command line boot/cmdline.c reads (boot_info.cmdline). */
 void host_set_cmdline(const char *line);
 
 /* pci.c: pci_find_bdf() looks here; config space is pci_dev.cfg (4 KiB, may be NULL). */
@@ -34,6 +34,8 @@ void host_mmio_reset(void);
 
 /* trap.c: deliver an MSI: the handler irq_alloc_vector() put on this vector runs. */
 void host_msi(u32 data);
+/* trap.c: the local APIC's mode lapic_x2apic() reports (default xAPIC). */
+void host_set_x2apic(bool on);
 
 /*
  * platform.c: pins count against the process's RLIMIT_MEMLOCK, as on

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * arch/x86/mm.h's ioremap hosted: a register window is whatever memory a
- * test registered for that physical address (a software IOMMU's registers).
+ * test registered for that physical address (a software IOMMU's registers);
+ * memremap of RAM is the pointer itself.
  */
 #include <stdlib.h>
 #include "arch/host/host.h"
@@ -35,4 +36,10 @@ void *ioremap(phys_addr_t pa, size_t len)
 		if (windows[i].pa == pa && len <= windows[i].len)
 			return windows[i].va;
 	return NULL;
+}
+
+/* Firmware tables hosted: physical addresses are pointers (pmm.c). */
+void *memremap(phys_addr_t pa, size_t len)
+{
+	return (void *)(uintptr_t)pa;
 }

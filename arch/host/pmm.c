@@ -46,6 +46,11 @@ void page_free_va(void *va, unsigned int order)
 	free(va);
 }
 
+void *phys_to_virt(phys_addr_t pa)
+{
+	return (void *)(uintptr_t)pa;
+}
+
 phys_addr_t virt_to_phys(const void *va)
 {
 	return (phys_addr_t)(uintptr_t)va;

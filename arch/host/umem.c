@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -30,11 +31,35 @@
 static pid_t self_pid;
 static int pagemap_fd = -1;
 
+/*
+ * File calls straight to Linux: in the library, open/read/close are the
+ * preload's (ioctl-sim, a layer above this one).
+ */
+static int sys_open(const char *path)
+{
+	return (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+}
+
+static ssize_t sys_read(int fd, void *buf, size_t n)
+{
+	return syscall(SYS_read, fd, buf, n);
+}
+
+static ssize_t sys_pread(int fd, void *buf, size_t n, off_t off)
+{
+	return syscall(SYS_pread64, fd, buf, n, off);
+}
+
+static void sys_close(int fd)
+{
+	syscall(SYS_close, fd);
+}
+
 static void forked_child(void)
 {
 	self_pid = getpid();
 	if (pagemap_fd >= 0)
-		close(pagemap_fd);	/* it reads the parent's page tables */
+		sys_close(pagemap_fd);	/* it reads the parent's page tables */
 	pagemap_fd = -1;
 }
 
@@ -152,7 +177,7 @@ static int vma_of(u64 va, struct vma *v)
 	static size_t cap;
 	size_t len = 0;
 	ssize_t got;
-	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	int fd = sys_open("/proc/self/maps");
 	int ret = -EFAULT;
 
 	if (fd < 0)
@@ -162,18 +187,18 @@ static int vma_of(u64 va, struct vma *v)
 			char *b = failable(realloc(buf, cap * 2 + 65536));
 
 			if (!b) {
-				close(fd);
+				sys_close(fd);
 				return -ENOMEM;
 			}
 			buf = b;
 			cap = cap * 2 + 65536;
 		}
-		got = read(fd, buf + len, cap - len - 1);
+		got = sys_read(fd, buf + len, cap - len - 1);
 		if (got <= 0)
 			break;
 		len += (size_t)got;
 	}
-	close(fd);
+	sys_close(fd);
 	buf[len] = 0;
 	for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
 		unsigned long s, e, off, ino;
@@ -209,9 +234,9 @@ static void pfns_of(u64 va, unsigned long n, u64 *pfn)
 	ssize_t got = -1;
 
 	if (pagemap_fd < 0)
-		pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+		pagemap_fd = sys_open("/proc/self/pagemap");
 	if (pagemap_fd >= 0)
-		got = pread(pagemap_fd, pfn, n * 8, (off_t)(va / PAGE_SIZE * 8));
+		got = sys_pread(pagemap_fd, pfn, n * 8, (off_t)(va / PAGE_SIZE * 8));
 	for (unsigned long i = 0; i < n; i++)
 		pfn[i] = got == (ssize_t)(n * 8) && pfn[i] >> 63 ? pfn[i] & ((1ULL << 55) - 1) : 0;
 }
@@ -390,7 +415,7 @@ static int adopt_private(struct pin_run *r, const struct vma *v)
 	r->ino = st.st_ino;
 	r->pgoff = 0;
 out:
-	close(fd);
+	sys_close(fd);
 	return ret;
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * ACPI discovery: walk the root table found from the boot handoff, map and
- * checksum every table, and decode MADT (CPUs, IOAPIC), MCFG (ECAM) and
- * FADT (PM timer). Lengths are checked before every access.
+ * checksum every table, and decode MADT (CPUs, IOAPICs, ISA overrides),
+ * MCFG (ECAM) and FADT (PM timer). Lengths are checked before every access.
  * Layouts: ACPI 6.5 sections 5.2.5-5.2.12; PCI Firmware spec (MCFG).
  */
 #include "arch/x86/acpi.h"
@@ -70,23 +70,100 @@ const struct acpi_header *acpi_find(const char *sig, int instance)
 	return NULL;
 }
 
+static u32 get32(const u8 *p)
+{
+	u32 v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* Keep one processor entry: valid ID, not seen before, room left. */
+static void madt_add(struct madt_info *m, u8 type, u32 id, u32 uid, u32 flags)
+{
+	bool invalid = type == MADT_LAPIC ? id == 0xff : id == 0xffffffffu;
+
+	if (!(flags & 3))
+		return;		/* neither enabled nor online-capable: not a CPU to use */
+	for (int i = 0; i < m->ncpus; i++)
+		if (m->cpus[i].apic_id == id)
+			invalid = true;
+	if (invalid || m->ncpus >= m->max) {
+		m->dropped++;
+		return;
+	}
+	m->cpus[m->ncpus++] = (struct acpi_cpu){ id, uid, type, flags & 1, !(flags & 1) };
+	if (flags & 1)
+		m->nenabled++;
+}
+
+/* Entry 1: id at 2, address at 4, GSI base at 8. The first one's address is ioapic_base. */
+static void madt_ioapic(struct madt_info *m, const u8 *p)
+{
+	if (!m->ioapic_base)
+		m->ioapic_base = get32(p + 4);
+	if (!m->ioapics || m->nioapics >= m->max_ioapics) {
+		m->dropped_ioapics += m->ioapics != NULL;
+		return;
+	}
+	m->ioapics[m->nioapics++] = (struct acpi_ioapic){ p[2], get32(p + 4), get32(p + 8) };
+}
+
+/* Entry 2: bus at 2, source IRQ at 3, GSI at 4, flags at 8. */
+static void madt_iso(struct madt_info *m, const u8 *p)
+{
+	if (m->isos && m->niso < m->max_isos)
+		m->isos[m->niso++] = (struct acpi_iso){ p[2], p[3], get32(p + 4),
+							(u16)(p[8] | p[9] << 8) };
+}
+
+void madt_parse(const void *tbl, size_t len, struct madt_info *m)
+{
+	const u8 *p, *end = (const u8 *)tbl + len;
+
+	m->ncpus = m->nenabled = m->dropped = m->nioapics = m->niso = 0;
+	m->truncated = false;
+	m->ioapic_base = 0;
+	m->lapic_addr = len >= 40 ? get32((const u8 *)tbl + 36) : 0;
+	if (len < 44)
+		return;
+	for (p = (const u8 *)tbl + 44; p < end; p += p[1]) {
+		if (end - p < 2 || p[1] < 2 || p[1] > end - p) {
+			m->truncated = true;
+			return;
+		}
+		if (p[0] == MADT_LAPIC && p[1] >= 8)
+			madt_add(m, MADT_LAPIC, p[3], p[2], get32(p + 4));
+		else if (p[0] == MADT_X2APIC && p[1] >= 16)
+			madt_add(m, MADT_X2APIC, get32(p + 4), get32(p + 12), get32(p + 8));
+		else if (p[0] == MADT_IOAPIC && p[1] >= 12)
+			madt_ioapic(m, p);
+		else if (p[0] == MADT_ISO && p[1] >= 10)
+			madt_iso(m, p);
+	}
+}
+
 static void parse_madt(const struct acpi_header *h)
 {
-	const u8 *p = (const u8 *)h + 44, *end = (const u8 *)h + h->length;
+	struct madt_info *m = &acpi.madt;
 
-	while (p + 2 <= end && p[1] >= 2 && p + p[1] <= end) {
-		if (p[0] == 0 && p[1] >= 8 && (p[4] & 3) && acpi.ncpus < ACPI_MAX_CPUS)
-			acpi.lapic_ids[acpi.ncpus++] = p[3];	/* enabled or online-capable */
-		else if (p[0] == 9 && p[1] >= 16 && (p[8] & 3) && acpi.ncpus < ACPI_MAX_CPUS)
-			memcpy(&acpi.lapic_ids[acpi.ncpus++], p + 4, 4);	/* x2APIC */
-		else if (p[0] == 1 && p[1] >= 12 && !acpi.ioapic_base) {
-			u32 a;
-
-			memcpy(&a, p + 4, 4);
-			acpi.ioapic_base = a;
-		}
-		p += p[1];
-	}
+	m->cpus = acpi.cpus;
+	m->max = ACPI_MAX_CPUS;
+	m->ioapics = acpi.ioapics;
+	m->max_ioapics = ACPI_MAX_IOAPICS;
+	m->isos = acpi.isos;
+	m->max_isos = ACPI_MAX_ISO;
+	madt_parse(h, h->length, m);
+	acpi.ncpus = m->ncpus;
+	acpi.nioapics = m->nioapics;
+	acpi.niso = m->niso;
+	if (m->dropped_ioapics)
+		printk("# acpi: MADT: more than %d IOAPICs, %d ignored\n", ACPI_MAX_IOAPICS,
+		       m->dropped_ioapics);
+	acpi.ioapic_base = m->ioapic_base;
+	if (m->truncated || m->dropped)
+		printk("# acpi: MADT: %s%d processor entries ignored (invalid or duplicate APIC ID)\n",
+		       m->truncated ? "an entry runs past the table; " : "", m->dropped);
 }
 
 static void parse_mcfg(const struct acpi_header *h)

@@ -1,86 +1,191 @@
 // SPDX-License-Identifier: MIT
 /*
- * COM1 serial console, optional VGA text mirror, printk with a per-line
- * prefix (so output inside a test stays a KTAP diagnostic), panic and exit.
+ * The kernel console: printk with a per-line prefix (so output inside a test
+ * stays a KTAP diagnostic) to every console registered (UARTs, the screen),
+ * kept in a buffer until consetup.c has chosen them; panic and exit.
  */
 #include "arch/x86/console.h"
+#include "arch/x86/uart.h"
 #include "arch/x86/x86.h"
+#include "arch/x86/smp.h"
 #include "arch/x86/trap.h"
+#include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
 
-#define COM1 0x3f8
+#define CONSOLE_MAX	8
+#define EARLY_BUF_SIZE	16384
 
-static spinlock_t console_lock = SPINLOCK_INIT;
+struct console {
+	char name[CONSOLE_NAME_LEN];
+	unsigned int flags;		/* CONSOLE_SERIAL or CONSOLE_SCREEN */
+	void (*putc)(void *priv, char c);
+	void *priv;
+};
+
+static DEFINE_SPINLOCK(console_lock);
+static volatile bool emergency;	/* a crash report: a stuck CPU may hold the lock */
 static const char *line_prefix;
 static bool at_line_start = true;
 static enum exit_mode exit_mode = EXIT_AUTO;
-static volatile u16 *vga;
-static int vga_pos;
+/* console_lock protects these */
+static struct console consoles[CONSOLE_MAX];
+static int nconsoles;
+static bool started;			/* output goes to consoles[], not early[] */
+static unsigned int write_mask = CONSOLE_SERIAL | CONSOLE_SCREEN;
+static char early[EARLY_BUF_SIZE];	/* what was printed before console_start() */
+static size_t early_len, early_lost;
 
-void serial_init(void)
+/* The console lock, or after a bounded wait none in an emergency; true when held. */
+static bool console_lock_get(unsigned long *f)
 {
-	outb(COM1 + 1, 0x00);	/* no interrupts */
-	outb(COM1 + 3, 0x80);	/* DLAB */
-	outb(COM1 + 0, 0x01);	/* divisor 1: 115200 */
-	outb(COM1 + 1, 0x00);
-	outb(COM1 + 3, 0x03);	/* 8N1 */
-	outb(COM1 + 2, 0xc7);	/* FIFO on, cleared */
-	outb(COM1 + 4, 0x03);	/* DTR, RTS */
-}
-
-void serial_putc(char c)
-{
-	/* bounded wait for THR empty: a missing UART must not hang the kernel */
-	for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
+	*f = arch_irq_save();
+	if (!READ_ONCE(emergency)) {
+		spin_lock(&console_lock);
+		return true;
+	}
+	for (long i = 0; i < 20000000; i++) {
+		if (spin_trylock(&console_lock))
+			return true;
 		cpu_relax();
-	outb(COM1, (u8)c);
-}
-
-void console_enable_vga(void *text_base)
-{
-	vga = text_base;
-	vga_pos = 0;
-	for (int i = 0; i < 80 * 25; i++)
-		vga[i] = 0x0700 | ' ';
-}
-
-static void vga_putc(char c)
-{
-	if (c == '\n') {
-		vga_pos += 80 - vga_pos % 80;
-	} else if (c != '\r') {
-		vga[vga_pos++] = 0x0700 | (u8)c;
 	}
-	if (vga_pos >= 80 * 25) {
-		for (int i = 0; i < 80 * 24; i++)
-			vga[i] = vga[i + 80];
-		for (int i = 80 * 24; i < 80 * 25; i++)
-			vga[i] = 0x0700 | ' ';
-		vga_pos -= 80;
-	}
+	return false;
 }
 
+static void console_lock_put(bool held, unsigned long f)
+{
+	if (held)
+		spin_unlock(&console_lock);
+	arch_irq_restore(f);
+}
+
+void console_emergency(void)
+{
+	emergency = true;
+}
+
+int console_register(const char *name, unsigned int flags, void (*putc)(void *, char), void *priv)
+{
+	struct console *c;
+	unsigned long f;
+	bool held;
+
+	held = console_lock_get(&f);
+	if (nconsoles == CONSOLE_MAX) {
+		console_lock_put(held, f);
+		return -ENOSPC;
+	}
+	c = &consoles[nconsoles++];
+	strlcpy(c->name, name, sizeof(c->name));
+	c->flags = flags;
+	c->putc = putc;
+	c->priv = priv;
+	console_lock_put(held, f);
+	return 0;
+}
+
+int console_count(void)
+{
+	return nconsoles;
+}
+
+const char *console_name(int i, unsigned int *flags)
+{
+	if (i < 0 || i >= nconsoles)
+		return NULL;
+	if (flags)
+		*flags = consoles[i].flags;
+	return consoles[i].name;
+}
+
+/* One byte to every console of write_mask, or into early[]. Lock held. */
 static void put_raw(char c)
 {
-	if (c == '\n')
-		serial_putc('\r');
-	serial_putc(c);
-	if (vga)
-		vga_putc(c);
+	if (!started) {
+		if (early_len < sizeof(early))
+			early[early_len++] = c;
+		else
+			early_lost++;
+		return;
+	}
+	for (int i = 0; i < nconsoles; i++) {
+		struct console *k = &consoles[i];
+
+		if (!(k->flags & write_mask))
+			continue;
+		if (c == '\n' && (k->flags & CONSOLE_SERIAL))
+			k->putc(k->priv, '\r');
+		k->putc(k->priv, c);
+	}
 }
 
-void console_write(const char *s, size_t n)
+void console_start(void)
 {
 	unsigned long f;
+	bool held;
 
-	spin_lock_irqsave(&console_lock, f);
+	held = console_lock_get(&f);
+	started = true;
+	/* a fresh line: firmware and GRUB leave the cursor mid-line */
+	put_raw('\n');
+	at_line_start = true;
+	console_lock_put(held, f);
+}
+
+void console_replay(void)
+{
+	unsigned long f;
+	bool held;
+	size_t n;
+
+	held = console_lock_get(&f);
+	n = early_len;
+	early_len = 0;
+	for (size_t i = 0; i < n; i++)
+		put_raw(early[i]);
+	if (n)
+		at_line_start = early[n - 1] == '\n';
+	console_lock_put(held, f);
+	if (early_lost)
+		printk("# console: %zu bytes printed before the consoles were chosen were lost\n",
+		       early_lost);
+}
+
+/*
+ * Nothing chosen yet and something must be seen (panic): COM1 as it
+ * always was, then what was printed so far.
+ */
+static void console_fallback_com1(void)
+{
+	static struct uart com1 = { UART_IO, 0x3f8, NULL, CON_BAUD_DEFAULT, UART_CLOCK_DEFAULT };
+
+	if (started)
+		return;
+	uart_setup(&com1);
+	console_register("ttyS0", CONSOLE_SERIAL, uart_putc, &com1);
+	console_start();
+	console_replay();
+}
+
+void console_write_to(unsigned int flags, const char *s, size_t n)
+{
+	unsigned long f;
+	bool held;
+
+	held = console_lock_get(&f);
+	write_mask = flags;
 	for (size_t i = 0; i < n; i++) {
 		put_raw(s[i]);
 		at_line_start = s[i] == '\n';
 	}
-	spin_unlock_irqrestore(&console_lock, f);
+	write_mask = CONSOLE_SERIAL | CONSOLE_SCREEN;
+	console_lock_put(held, f);
+}
+
+void console_write(const char *s, size_t n)
+{
+	console_write_to(CONSOLE_SERIAL | CONSOLE_SCREEN, s, n);
 }
 
 const char *console_set_line_prefix(const char *prefix)
@@ -104,11 +209,12 @@ static void printk_putc(void *ctx, char c)
 int vprintk(const char *fmt, va_list ap)
 {
 	unsigned long f;
+	bool held;
 	int n;
 
-	spin_lock_irqsave(&console_lock, f);
+	held = console_lock_get(&f);
 	n = vformat(printk_putc, NULL, fmt, ap);
-	spin_unlock_irqrestore(&console_lock, f);
+	console_lock_put(held, f);
 	return n;
 }
 
@@ -145,6 +251,7 @@ bool running_under_qemu(void)
 __noreturn void machine_exit(int code)
 {
 	irq_disable();
+	smp_stop_others();
 	if (exit_mode == EXIT_AUTO)
 		exit_mode = running_under_qemu() ? EXIT_QEMU : EXIT_HALT;
 	if (exit_mode == EXIT_QEMU)
@@ -167,6 +274,8 @@ __noreturn void panic(const char *fmt, ...)
 	va_list ap;
 
 	irq_disable();
+	console_emergency();
+	console_fallback_com1();
 	console_set_line_prefix(NULL);
 	if (nested++) {
 		console_write("\npanic while panicking\n", 23);
@@ -178,6 +287,7 @@ __noreturn void panic(const char *fmt, ...)
 	va_end(ap);
 	printk("\n");
 	trap_dump_here();
+	smp_dump_others("the panic");
 	printk("# iommu-testos: crashed\n");
 	machine_exit(EXIT_CRASH);
 }

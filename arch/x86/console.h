@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Kernel console: COM1 serial (115200 8N1) mirrored to VGA text when the
- * machine has it; printk, panic, and the run's exit (isa-debug-exit/halt/reboot).
+ * Kernel console: printk to every console consetup.c chose (UARTs from SPCR,
+ * console= or COM1, and the screen); panic, and the run's exit
+ * (isa-debug-exit/halt/reboot).
  */
 #ifndef ARCH_X86_CONSOLE_H
 #define ARCH_X86_CONSOLE_H
@@ -20,14 +21,45 @@ enum exit_mode { EXIT_AUTO, EXIT_QEMU, EXIT_HALT, EXIT_REBOOT };
 /* CPUID says hypervisor and fw_cfg answers "QEMU". */
 bool running_under_qemu(void);
 
-void serial_init(void);
-void serial_putc(char c);
+/* Kinds of console: a line goes to both unless console_write_to() says. */
+#define CONSOLE_SERIAL	1u
+#define CONSOLE_SCREEN	2u
+#define CONSOLE_NAME_LEN 48
+
+/* Add a console; putc(priv, c) takes every byte. 0, or -ENOSPC (8 at most). */
+int console_register(const char *name, unsigned int flags, void (*putc)(void *priv, char c),
+		     void *priv);
+/*
+ * Until this, printk output is kept in a buffer (a panic sends it to COM1);
+ * from now on it goes to the registered consoles, from a fresh line.
+ */
+void console_start(void);
+/* Write what was printed before console_start(), once. */
+void console_replay(void);
+/* Registered consoles: the i-th one's name and flags, NULL past the last. */
+int console_count(void);
+const char *console_name(int i, unsigned int *flags);
+
+/*
+ * Choose the consoles (consetup.c): the UART SPCR names, each console= of
+ * the command line, else COM1; and the screen. Then print which, and what
+ * was refused and why, and what was printed before. After pci_init().
+ */
+void console_setup(void);
+struct json;
+/* The consoles in use as a JSON array; the refusals as an array of strings. */
+void console_json(struct json *j);
+void console_notes_json(struct json *j);
+
 /* Raw write: no line prefix. */
 void console_write(const char *s, size_t n);
+/* The same, only to the consoles of kinds flags (CONSOLE_SERIAL...). */
+void console_write_to(unsigned int flags, const char *s, size_t n);
 /* Prefix put before every printk line while set (tests use "    # "). */
 /* Returns the previous prefix so callers can nest. */
 const char *console_set_line_prefix(const char *prefix);
-void console_enable_vga(void *text_base);
+/* From now on printk waits for the console lock only so long (crash reports). */
+void console_emergency(void);
 
 int printk(const char *fmt, ...) __printf(1, 2);
 int vprintk(const char *fmt, va_list ap);

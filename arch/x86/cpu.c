@@ -4,12 +4,15 @@
  * double fault and NMI) and loading them. The IDT itself is in trap.c.
  */
 #include "arch/x86/cpu.h"
+#include "arch/x86/mm.h"
+#include "arch/x86/percpu.h"
 #include "arch/x86/x86.h"
+#include "lib/failpoint.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
 
-#define MAX_CPUS 16
 #define IST_STACK_SIZE 8192
+#define TABLES_ORDER 3		/* struct cpu_tables fits in 32 KiB */
 
 struct tss {
 	u32 reserved0;
@@ -21,14 +24,41 @@ struct tss {
 	u16 iomap_base;
 } __attribute__((packed));
 
-struct percpu_tables {
+struct cpu_tables {
+	u8 ist_stack[2][IST_STACK_SIZE] __attribute__((aligned(16)));
 	u64 gdt[8];
 	struct tss tss;
-	u8 ist_stack[2][IST_STACK_SIZE] __attribute__((aligned(16)));
 };
 
 struct cpu_features cpu_feat;
-static struct percpu_tables tables[MAX_CPUS];
+static struct cpu_tables boot_tables;
+
+struct cpu_tables *cpu_tables_boot(void)
+{
+	return &boot_tables;
+}
+
+struct cpu_tables *cpu_tables_alloc(void)
+{
+	BUILD_BUG_ON(sizeof(struct cpu_tables) > (PAGE_SIZE << TABLES_ORDER));
+	return failable(page_alloc_va(TABLES_ORDER));
+}
+
+void cpu_tables_free(struct cpu_tables *t)
+{
+	if (t && t != &boot_tables)
+		page_free_va(t, TABLES_ORDER);
+}
+
+/* CPUID 1 EAX: the extended fields count for families 6 and 15 (SDM vol. 2 CPUID). */
+static void cpu_signature(u32 eax)
+{
+	u32 fam = (eax >> 8) & 0xf, model = (eax >> 4) & 0xf;
+
+	cpu_feat.stepping = eax & 0xf;
+	cpu_feat.family = fam == 0xf ? fam + ((eax >> 20) & 0xff) : fam;
+	cpu_feat.model = fam == 0x6 || fam == 0xf ? model | ((eax >> 16) & 0xf) << 4 : model;
+}
 
 void cpu_detect(void)
 {
@@ -39,6 +69,7 @@ void cpu_detect(void)
 	memcpy(cpu_feat.vendor + 4, &d, 4);
 	memcpy(cpu_feat.vendor + 8, &c, 4);
 	cpuid(1, 0, &a, &b, &c, &d);
+	cpu_signature(a);
 	cpu_feat.x2apic = c & (1u << 21);
 	cpu_feat.clflush = d & (1u << 19);
 	b = 0;
@@ -59,6 +90,10 @@ void cpu_detect(void)
 	}
 	cpu_feat.phys_bits = 36;
 	cpu_feat.virt_bits = 48;
+	for (u32 leaf = 0; max_ext >= 0x80000004 && leaf < 3; leaf++) {
+		cpuid(0x80000002 + leaf, 0, &a, &b, &c, &d);
+		memcpy(cpu_feat.brand + 16 * leaf, (u32[4]){ a, b, c, d }, 16);
+	}
 	if (max_ext >= 0x80000008) {
 		cpuid(0x80000008, 0, &a, &b, &c, &d);
 		cpu_feat.phys_bits = a & 0xff;
@@ -72,9 +107,8 @@ static u64 seg_desc(u32 flags)
 	return 0x000f00000000ffffULL | ((u64)flags << 40);
 }
 
-void cpu_load_tables(int id)
+void cpu_load_tables(struct cpu_tables *t)
 {
-	struct percpu_tables *t = &tables[id];
 	u64 base = (u64)&t->tss;
 	struct {
 		u16 limit;
@@ -107,7 +141,31 @@ void cpu_load_tables(int id)
 		: "rax", "memory");
 }
 
-void cpu_set_kernel_stack(int id, u64 rsp0)
+void cpu_set_kernel_stack(u64 rsp0)
 {
-	tables[id].tss.rsp[0] = rsp0;
+	this_cpu()->tables->tss.rsp[0] = rsp0;
+}
+
+#define SYSCALL_MASK	0x47700UL	/* TF DF IF IOPL NT AC cleared on entry */
+#define CR0_MP		(1UL << 1)
+#define CR0_EM		(1UL << 2)
+#define CR4_OSFXSR	(1UL << 9)
+#define CR4_OSXMMEXCPT	(1UL << 10)
+#define CR4_SMEP	(1UL << 20)
+#define CR4_SMAP	(1UL << 21)
+
+void syscall_entry(void);
+
+void cpu_setup_features(void)
+{
+	/* sysret takes CS = base + 16, SS = base + 8 with RPL 3 */
+	wrmsr(MSR_STAR, ((u64)(SEL_UCODE32 | 3) << 48) | ((u64)SEL_KCODE << 32));
+	wrmsr(MSR_LSTAR, (u64)(uintptr_t)syscall_entry);
+	wrmsr(MSR_SFMASK, SYSCALL_MASK);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE | (cpu_feat.nx ? EFER_NXE : 0));
+	/* SSE for ring 3; the kernel itself never uses vector registers */
+	write_cr0((read_cr0() & ~CR0_EM) | CR0_MP);
+	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+	/* the kernel never runs user code, and touches user memory only in uaccess.c */
+	write_cr4(read_cr4() | (cpu_feat.smep ? CR4_SMEP : 0) | (cpu_feat.smap ? CR4_SMAP : 0));
 }

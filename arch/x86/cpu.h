@@ -23,14 +23,24 @@ struct cpu_features {
 	bool smep, smap;	/* the kernel may not run (SMEP) or touch (SMAP) user pages */
 	u32 phys_bits, virt_bits;
 	char vendor[13];
+	u32 family, model, stepping;	/* display values from CPUID 1 */
+	char brand[49];			/* CPUID 0x80000002-4, "" when absent */
 };
 
 extern struct cpu_features cpu_feat;
 
+struct cpu_tables;
+
 void cpu_detect(void);
-/* Load this CPU's GDT and TSS; id selects the per-CPU tables. */
-void cpu_load_tables(int id);
-/* Set the ring-0 stack used when an interrupt arrives from ring 3. */
-void cpu_set_kernel_stack(int id, u64 rsp0);
+/* The boot CPU's tables (static), or fresh ones for another CPU (NULL: no memory). */
+struct cpu_tables *cpu_tables_boot(void);
+struct cpu_tables *cpu_tables_alloc(void);
+void cpu_tables_free(struct cpu_tables *t);
+/* Fill and load t as this CPU's GDT and TSS. */
+void cpu_load_tables(struct cpu_tables *t);
+/* Set this CPU's ring-0 stack used when an interrupt arrives from ring 3. */
+void cpu_set_kernel_stack(u64 rsp0);
+/* Control registers and MSRs every CPU needs (SSE, SMEP/SMAP, NX, syscall entry). */
+void cpu_setup_features(void);
 
 #endif

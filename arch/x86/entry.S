@@ -96,7 +96,7 @@ isr_stub_table:
  * masked by SFMASK. Builds a struct trap_frame (vector VEC_SYSCALL) on the
  * process's kernel stack, so proc_syscall() sees the same layout as a
  * trap, then returns with sysret (iretq if the RIP is not canonical).
- * Offsets: struct percpu in proc.h (0x08 kernel stack, 0x10 user rsp).
+ * Offsets: struct percpu in percpu.h (0x08 kernel stack, 0x10 user rsp).
  */
 	.globl syscall_entry
 syscall_entry:

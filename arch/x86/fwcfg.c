@@ -6,6 +6,7 @@
 #include "arch/x86/fwcfg.h"
 #include "arch/x86/console.h"
 #include "arch/x86/x86.h"
+#include "boot/bootinfo.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 
@@ -59,4 +60,17 @@ int fwcfg_read_file(const char *name, char *buf, size_t len)
 		return (int)size;
 	}
 	return -ENOENT;
+}
+
+void fwcfg_append_cmdline(void)
+{
+	size_t have = strlen(boot_info.cmdline);
+	char add[256];
+	int n = fwcfg_read_file("opt/iommu-testos/append", add, sizeof(add));
+
+	if (n <= 0 || have + 1 + (size_t)n >= sizeof(boot_info.cmdline))
+		return;
+	if (have)
+		boot_info.cmdline[have++] = ' ';
+	memcpy(boot_info.cmdline + have, add, (size_t)n + 1);
 }

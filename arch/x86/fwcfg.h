@@ -12,5 +12,11 @@
 bool fwcfg_present(void);
 /* Read the named file into buf (NUL-terminated); bytes read, or -ENOENT. */
 int fwcfg_read_file(const char *name, char *buf, size_t len);
+/*
+ * Append the words of fw_cfg file opt/iommu-testos/append to the command
+ * line: how a test run adds options to media whose command line is fixed in
+ * grub.cfg (the ISO, the netboot tree). Nothing happens outside QEMU.
+ */
+void fwcfg_append_cmdline(void);
 
 #endif

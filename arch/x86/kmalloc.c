@@ -20,7 +20,7 @@ struct slab {
 };
 
 static struct list_head partial[NCLASSES];
-static spinlock_t heap_lock = SPINLOCK_INIT;
+static DEFINE_SPINLOCK(heap_lock);
 static u64 live;
 static bool heap_ready;
 

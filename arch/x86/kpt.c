@@ -9,6 +9,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/x86.h"
 #include "boot/bootinfo.h"
+#include "lib/spinlock.h"
 #include "lib/string.h"
 
 #define IOREMAP_WINDOWS 512	/* 2 MiB windows per attribute: 1 GiB each */
@@ -42,6 +43,11 @@ static phys_addr_t early_alloc(size_t bytes)
 	early_next += bytes;
 	memset(pt_va(pa), 0, bytes);
 	return pa;
+}
+
+void *phys_to_virt(phys_addr_t pa)
+{
+	return (void *)(uintptr_t)(pa + DIRECT_MAP_BASE);
 }
 
 phys_addr_t virt_to_phys(const void *va)
@@ -258,6 +264,8 @@ void mm_init(void)
 	give_free_ram();
 }
 
+static DEFINE_SPINLOCK(remap_lock);	/* the windows: several CPUs map devices */
+
 static void *remap(phys_addr_t pa, size_t len, int kind)
 {
 	phys_addr_t first = ALIGN_DOWN(pa, HPAGE_SIZE);
@@ -265,8 +273,10 @@ static void *remap(phys_addr_t pa, size_t len, int kind)
 	u64 nchunks = (last - first) / HPAGE_SIZE + 1;
 	u64 flags = PTE_P | PTE_W | PTE_PS | (kind == 0 ? PTE_PCD | PTE_PWT : 0) |
 		    (cpu_feat.nx ? PTE_NX : 0);
+	unsigned long f;
 	int slot = -1;
 
+	spin_lock_irqsave(&remap_lock, f);
 	/* reuse an existing run of windows that covers the whole range */
 	for (int i = 0; i + (int)nchunks <= win_used[kind] && slot < 0; i++) {
 		u64 c = 0;
@@ -286,6 +296,7 @@ static void *remap(phys_addr_t pa, size_t len, int kind)
 		}
 		win_used[kind] += (int)nchunks;
 	}
+	spin_unlock_irqrestore(&remap_lock, f);
 	return (void *)(uintptr_t)(IOREMAP_BASE + ((u64)kind << 30) +
 				   (u64)slot * HPAGE_SIZE + (pa - first));
 }

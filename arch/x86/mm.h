@@ -35,10 +35,8 @@
 #define PTE_NX		(1ULL << 63)
 #define PTE_ADDR	0x000ffffffffff000ULL
 
-static inline void *phys_to_virt(phys_addr_t pa)
-{
-	return (void *)(uintptr_t)(pa + DIRECT_MAP_BASE);
-}
+/* The direct-map pointer to physical address pa (hosted: the address itself). */
+void *phys_to_virt(phys_addr_t pa);
 
 /* Physical address of a direct-map or kernel-image pointer. */
 phys_addr_t virt_to_phys(const void *va);
@@ -71,9 +69,6 @@ void pmm_fail_nth(u64 n);
 /* Direct-map pointer helpers. */
 void *page_alloc_va(unsigned int order);
 void page_free_va(void *va, unsigned int order);
-
-/* Kernel heap (lib/alloc.h): slabs up to 2 KiB, pages beyond. */
-u64 kmalloc_live(void);
 
 /*
  * Map physical ranges that are not in the direct map. ioremap is uncached

@@ -10,8 +10,10 @@
 #include "arch/x86/console.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/x86.h"
+#include "lib/bitops.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
+#include "lib/spinlock.h"
 #include "lib/string.h"
 
 struct pci_dev pci_devs[PCI_MAX_DEVS];
@@ -23,14 +25,23 @@ static u32 cf8_addr(const struct pci_dev *d, u16 off)
 	       (off & 0xfc);
 }
 
+/* The 0xcf8 address and the 0xcfc data access are one operation across CPUs. */
+static DEFINE_SPINLOCK(cf8_lock);
+
 u32 pci_read32(const struct pci_dev *d, u16 off)
 {
+	unsigned long f;
+	u32 v;
+
 	if (d->ecam)
 		return mmio_read32(d->cfg + off);
 	if (off >= 256)
 		return 0xffffffff;
+	spin_lock_irqsave(&cf8_lock, f);
 	outl(0xcf8, cf8_addr(d, off));
-	return inl(0xcfc);
+	v = inl(0xcfc);
+	spin_unlock_irqrestore(&cf8_lock, f);
+	return v;
 }
 
 u16 pci_read16(const struct pci_dev *d, u16 off)
@@ -49,32 +60,44 @@ u8 pci_read8(const struct pci_dev *d, u16 off)
 
 void pci_write32(const struct pci_dev *d, u16 off, u32 v)
 {
+	unsigned long f;
+
 	if (d->ecam) {
 		mmio_write32(d->cfg + off, v);
 		return;
 	}
+	spin_lock_irqsave(&cf8_lock, f);
 	outl(0xcf8, cf8_addr(d, off));
 	outl(0xcfc, v);
+	spin_unlock_irqrestore(&cf8_lock, f);
 }
 
 void pci_write16(const struct pci_dev *d, u16 off, u16 v)
 {
+	unsigned long f;
+
 	if (d->ecam) {
 		mmio_write16(d->cfg + off, v);
 		return;
 	}
+	spin_lock_irqsave(&cf8_lock, f);
 	outl(0xcf8, cf8_addr(d, off));
 	outw((u16)(0xcfc + (off & 2)), v);
+	spin_unlock_irqrestore(&cf8_lock, f);
 }
 
 void pci_write8(const struct pci_dev *d, u16 off, u8 v)
 {
+	unsigned long f;
+
 	if (d->ecam) {
 		mmio_write8(d->cfg + off, v);
 		return;
 	}
+	spin_lock_irqsave(&cf8_lock, f);
 	outl(0xcf8, cf8_addr(d, off));
 	outb((u16)(0xcfc + (off & 3)), v);
+	spin_unlock_irqrestore(&cf8_lock, f);
 }
 
 static const struct ecam_region *ecam_for(u16 seg, u8 bus)
@@ -303,6 +326,24 @@ void *pci_map_bar(struct pci_dev *d, int bar)
 	return ioremap(d->bar[bar].base, d->bar[bar].size);
 }
 
+/*
+ * MSI capability (PCI 3.0 6.8.1): control at +2 (enable bit 0, 64-bit bit
+ * 7, per-vector mask bit 8), address at +4 (high dword at +8 when 64-bit),
+ * then data, then the mask bits when per-vector masking is there.
+ */
+static u16 msi_data_off(const struct pci_dev *d, u16 ctrl)
+{
+	return (u16)(d->cap_msi + ((ctrl & PCI_MSI_64BIT) ? 12 : 8));
+}
+
+static void msi_write_msg(struct pci_dev *d, u16 ctrl, u64 addr, u32 data)
+{
+	pci_write32(d, d->cap_msi + 4, (u32)addr);
+	if (ctrl & PCI_MSI_64BIT)
+		pci_write32(d, d->cap_msi + 8, (u32)(addr >> 32));
+	pci_write16(d, msi_data_off(d, ctrl), (u16)data);
+}
+
 int pci_msi_enable(struct pci_dev *d, u64 addr, u32 data)
 {
 	u8 c = d->cap_msi;
@@ -311,15 +352,13 @@ int pci_msi_enable(struct pci_dev *d, u64 addr, u32 data)
 	if (!c)
 		return -ENODEV;
 	ctrl = pci_read16(d, c + 2);
-	pci_write32(d, c + 4, (u32)addr);
-	if (ctrl & (1u << 7)) {	/* 64-bit capable */
-		pci_write32(d, c + 8, (u32)(addr >> 32));
-		pci_write16(d, c + 12, (u16)data);
-	} else {
-		pci_write16(d, c + 8, (u16)data);
-	}
+	/* a new message is never sent half written: off while it changes */
+	pci_write16(d, c + 2, ctrl & ~PCI_MSI_ENABLE);
+	msi_write_msg(d, ctrl, addr, data);
+	if (ctrl & PCI_MSI_PVM)
+		pci_write32(d, msi_data_off(d, ctrl) + 4, 0);	/* vector 0 unmasked */
 	ctrl &= ~(7u << 4);	/* one vector */
-	pci_write16(d, c + 2, ctrl | 1);
+	pci_write16(d, c + 2, ctrl | PCI_MSI_ENABLE);
 	pci_write16(d, PCI_COMMAND, pci_read16(d, PCI_COMMAND) | PCI_CMD_INTX_DISABLE);
 	return 0;
 }
@@ -327,7 +366,109 @@ int pci_msi_enable(struct pci_dev *d, u64 addr, u32 data)
 void pci_msi_disable(struct pci_dev *d)
 {
 	if (d->cap_msi)
-		pci_write16(d, d->cap_msi + 2, pci_read16(d, d->cap_msi + 2) & ~1u);
+		pci_write16(d, d->cap_msi + 2, pci_read16(d, d->cap_msi + 2) & ~PCI_MSI_ENABLE);
+}
+
+int pci_msi_mask(struct pci_dev *d, bool masked)
+{
+	u16 ctrl;
+
+	if (!d->cap_msi)
+		return -ENODEV;
+	ctrl = pci_read16(d, d->cap_msi + 2);
+	if (!(ctrl & PCI_MSI_PVM))
+		return -EOPNOTSUPP;
+	pci_write32(d, msi_data_off(d, ctrl) + 4, masked ? 1 : 0);
+	return 0;
+}
+
+bool pci_msi_read(const struct pci_dev *d, u64 *addr, u32 *data)
+{
+	u16 ctrl;
+
+	if (!d->cap_msi)
+		return false;
+	ctrl = pci_read16(d, d->cap_msi + 2);
+	*addr = pci_read32(d, d->cap_msi + 4);
+	if (ctrl & PCI_MSI_64BIT)
+		*addr |= (u64)pci_read32(d, d->cap_msi + 8) << 32;
+	*data = pci_read16(d, msi_data_off(d, ctrl));
+	return ctrl & PCI_MSI_ENABLE;
+}
+
+/*
+ * MSI-X capability (PCI 3.0 6.8.2): control at +2 (table size - 1 in
+ * 10:0, function mask bit 14, enable bit 15), table BIR/offset at +4;
+ * 16-byte table entries: address low, high, data, vector control (mask).
+ */
+#define MSIX_CTRL_SIZE		0x07ff
+#define MSIX_CTRL_MASKALL	BIT(14)
+#define MSIX_CTRL_ENABLE	BIT(15)
+#define MSIX_ENTRY_SIZE		16
+#define MSIX_ENTRY_CTRL		12
+
+int pci_msix_enable(struct pci_dev *d)
+{
+	u16 ctrl;
+	u32 tbl;
+	int bir;
+
+	if (!d->cap_msix)
+		return -ENODEV;
+	ctrl = pci_read16(d, d->cap_msix + 2);
+	tbl = pci_read32(d, d->cap_msix + 4);
+	bir = (int)(tbl & 7);
+	d->msix_n = (u16)((ctrl & MSIX_CTRL_SIZE) + 1);
+	if (!d->msix_table) {
+		if (bir > 5 || !d->bar[bir].size || d->bar[bir].io ||
+		    (tbl & ~7u) + (u64)d->msix_n * MSIX_ENTRY_SIZE > d->bar[bir].size)
+			return -EINVAL;	/* a table outside its BAR is not touched */
+		pci_enable_mem(d);
+		d->msix_table = ioremap(d->bar[bir].base + (tbl & ~7u),
+					(size_t)d->msix_n * MSIX_ENTRY_SIZE);
+		if (!d->msix_table)
+			return -ENOMEM;
+	}
+	/* every vector masked, then enable under the function mask */
+	pci_write16(d, d->cap_msix + 2, ctrl | MSIX_CTRL_MASKALL);
+	for (u16 i = 0; i < d->msix_n; i++)
+		mmio_write32(d->msix_table + i * MSIX_ENTRY_SIZE + MSIX_ENTRY_CTRL, 1);
+	pci_write16(d, d->cap_msix + 2, ctrl | MSIX_CTRL_MASKALL | MSIX_CTRL_ENABLE);
+	pci_write16(d, d->cap_msix + 2, (ctrl | MSIX_CTRL_ENABLE) & ~MSIX_CTRL_MASKALL);
+	pci_write16(d, PCI_COMMAND, pci_read16(d, PCI_COMMAND) | PCI_CMD_INTX_DISABLE);
+	return d->msix_n;
+}
+
+int pci_msix_mask(struct pci_dev *d, u16 entry, bool masked)
+{
+	if (!d->msix_table || entry >= d->msix_n)
+		return -EINVAL;
+	mmio_write32(d->msix_table + entry * MSIX_ENTRY_SIZE + MSIX_ENTRY_CTRL, masked ? 1 : 0);
+	return 0;
+}
+
+int pci_msix_set(struct pci_dev *d, u16 entry, u64 addr, u32 data)
+{
+	volatile u8 *e;
+
+	if (!d->msix_table || entry >= d->msix_n)
+		return -EINVAL;
+	e = d->msix_table + entry * MSIX_ENTRY_SIZE;
+	mmio_write32(e + MSIX_ENTRY_CTRL, 1);	/* masked while it changes */
+	mmio_write32(e, (u32)addr);
+	mmio_write32(e + 4, (u32)(addr >> 32));
+	mmio_write32(e + 8, data);
+	mmio_write32(e + MSIX_ENTRY_CTRL, 0);
+	return 0;
+}
+
+void pci_msix_disable(struct pci_dev *d)
+{
+	if (!d->cap_msix)
+		return;
+	for (u16 i = 0; d->msix_table && i < d->msix_n; i++)
+		mmio_write32(d->msix_table + i * MSIX_ENTRY_SIZE + MSIX_ENTRY_CTRL, 1);
+	pci_write16(d, d->cap_msix + 2, pci_read16(d, d->cap_msix + 2) & ~MSIX_CTRL_ENABLE);
 }
 
 u16 pci_dma_source_id(const struct pci_dev *d)

@@ -30,6 +30,10 @@
 #define PCI_CAP_PCIE	0x10
 #define PCI_CAP_MSIX	0x11
 #define PCI_EXT_CAP_ATS	0x0f
+/* MSI control word */
+#define PCI_MSI_ENABLE	0x0001
+#define PCI_MSI_64BIT	0x0080
+#define PCI_MSI_PVM	0x0100	/* per-vector masking */
 
 struct pci_bar {
 	phys_addr_t base;
@@ -52,6 +56,8 @@ struct pci_dev {
 	u8 pcie_type;			/* PCIe device/port type */
 	bool ecam;			/* config through ECAM (else port I/O) */
 	volatile u8 *cfg;		/* mapped ECAM config space */
+	volatile u8 *msix_table;	/* mapped by pci_msix_enable() */
+	u16 msix_n;			/* its entries */
 	void *iommu_priv;		/* the IOMMU driver's per-device data */
 	char name[16];			/* "0000:00:03.0" */
 };
@@ -86,6 +92,16 @@ void *pci_map_bar(struct pci_dev *d, int bar);
 /* Program and enable MSI (single vector); -ENODEV without the capability. */
 int pci_msi_enable(struct pci_dev *d, u64 addr, u32 data);
 void pci_msi_disable(struct pci_dev *d);
+/* Mask/unmask vector 0; -EOPNOTSUPP without per-vector masking. */
+int pci_msi_mask(struct pci_dev *d, bool masked);
+/* The message programmed; returns whether MSI is enabled. */
+bool pci_msi_read(const struct pci_dev *d, u64 *addr, u32 *data);
+/* MSI-X on with every entry masked: the table size, -ENODEV or -EINVAL (bad table). */
+int pci_msix_enable(struct pci_dev *d);
+/* Program entry (masked while it changes) and unmask it; -EINVAL out of range. */
+int pci_msix_set(struct pci_dev *d, u16 entry, u64 addr, u32 data);
+int pci_msix_mask(struct pci_dev *d, u16 entry, bool masked);
+void pci_msix_disable(struct pci_dev *d);
 /* The requester ID a device's DMA carries: its own BDF, or a bridge's alias. */
 u16 pci_dma_source_id(const struct pci_dev *d);
 

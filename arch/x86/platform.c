@@ -19,18 +19,20 @@ struct kmutex {
 	int locked;
 };
 
+/* The rwsem's guard is a raw flag: the checker sees the rwsem, not its guard. */
 struct krwsem {
-	spinlock_t guard;
+	int guard;
 	int readers;
 	bool writer;
 };
 
-_Static_assert(sizeof(struct kmutex) <= sizeof(struct plat_mutex), "plat_mutex too small");
-_Static_assert(sizeof(struct krwsem) <= sizeof(struct plat_rwsem), "plat_rwsem too small");
+_Static_assert(sizeof(struct kmutex) <= sizeof(((struct plat_mutex *)0)->opaque), "mutex");
+_Static_assert(sizeof(struct krwsem) <= sizeof(((struct plat_rwsem *)0)->opaque), "rwsem");
 
-void plat_mutex_init(struct plat_mutex *m)
+void plat_mutex_init_class(struct plat_mutex *m, const char *name)
 {
 	memset(m, 0, sizeof(*m));
+	m->name = name;
 }
 
 void plat_mutex_destroy(struct plat_mutex *m)
@@ -43,6 +45,7 @@ void plat_mutex_lock(struct plat_mutex *m)
 {
 	struct kmutex *k = (struct kmutex *)m;
 
+	lockdep_acquire(m, m->name, true);
 	for (unsigned long spins = 0; spins < LOCK_SPINS; spins++) {
 		if (!__atomic_exchange_n(&k->locked, 1, __ATOMIC_ACQUIRE))
 			return;
@@ -53,12 +56,14 @@ void plat_mutex_lock(struct plat_mutex *m)
 
 void plat_mutex_unlock(struct plat_mutex *m)
 {
+	lockdep_release(m);
 	__atomic_store_n(&((struct kmutex *)m)->locked, 0, __ATOMIC_RELEASE);
 }
 
-void plat_rwsem_init(struct plat_rwsem *s)
+void plat_rwsem_init_class(struct plat_rwsem *s, const char *name)
 {
 	memset(s, 0, sizeof(*s));
+	s->name = name;
 }
 
 void plat_rwsem_destroy(struct plat_rwsem *s)
@@ -69,21 +74,33 @@ void plat_rwsem_destroy(struct plat_rwsem *s)
 		plat_warn("plat_rwsem_destroy: %p is held", (void *)s);
 }
 
+static void guard_lock(struct krwsem *k)
+{
+	while (__atomic_exchange_n(&k->guard, 1, __ATOMIC_ACQUIRE))
+		__builtin_ia32_pause();
+}
+
+static void guard_unlock(struct krwsem *k)
+{
+	__atomic_store_n(&k->guard, 0, __ATOMIC_RELEASE);
+}
+
 /* Take the semaphore for reading (write false) or writing, or panic on deadlock. */
 static void down(struct plat_rwsem *s, bool write)
 {
 	struct krwsem *k = (struct krwsem *)s;
 
+	lockdep_acquire(s, s->name, true);
 	for (unsigned long spins = 0; spins < LOCK_SPINS; spins++) {
 		bool ok;
 
-		spin_lock(&k->guard);
+		guard_lock(k);
 		ok = !k->writer && (!write || !k->readers);
 		if (ok && write)
 			k->writer = true;
 		else if (ok)
 			k->readers++;
-		spin_unlock(&k->guard);
+		guard_unlock(k);
 		if (ok)
 			return;
 		__builtin_ia32_pause();
@@ -106,18 +123,20 @@ void plat_up_read(struct plat_rwsem *s)
 {
 	struct krwsem *k = (struct krwsem *)s;
 
-	spin_lock(&k->guard);
+	lockdep_release(s);
+	guard_lock(k);
 	k->readers--;
-	spin_unlock(&k->guard);
+	guard_unlock(k);
 }
 
 void plat_up_write(struct plat_rwsem *s)
 {
 	struct krwsem *k = (struct krwsem *)s;
 
-	spin_lock(&k->guard);
+	lockdep_release(s);
+	guard_lock(k);
 	k->writer = false;
-	spin_unlock(&k->guard);
+	guard_unlock(k);
 }
 
 void plat_yield(void)
@@ -184,9 +203,20 @@ int plat_user_to_phys(u64 uva, phys_addr_t *pa)
 	return 0;
 }
 
-bool plat_capable_sys_resource(void)
+/* No memfds in this kernel's ring 3: no fd names a file IOAS_MAP_FILE can map. */
+int plat_file_view(int fd, u64 start, u64 length, bool write, u64 *uva, void **ref)
 {
-	return true;
+	return -EBADF;
+}
+
+void plat_file_view_put(void *ref)
+{
+}
+
+/* Ring-3 processes run without capabilities (as the oracle's uid 1000). */
+bool plat_capable(int cap)
+{
+	return !proc_current() && cap != PLAT_CAP_IPC_LOCK;
 }
 
 unsigned long plat_memlock_limit(void)

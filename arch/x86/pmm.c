@@ -29,7 +29,7 @@ static u64 max_pfn;
 static struct list_head free_area[PMM_MAX_ORDER + 1];
 static u64 nr_free, nr_total;
 static u64 fail_countdown;
-static spinlock_t pmm_lock = SPINLOCK_INIT;
+static DEFINE_SPINLOCK(pmm_lock);
 
 static struct page *pfn_page(u64 pfn)
 {

@@ -5,12 +5,13 @@
  * any fault. Layouts: ELF-64 (System V gABI); SDM vol. 3 5.8.8 (SYSCALL).
  */
 #include "arch/x86/proc.h"
-#include "arch/x86/cmdline.h"
+#include "boot/cmdline.h"
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/watchdog.h"
 #include "arch/x86/mm.h"
+#include "arch/x86/percpu.h"
 #include "arch/x86/uaccess.h"
 #include "arch/x86/x86.h"
 #include "lib/errno.h"
@@ -21,13 +22,6 @@
 #define KSTACK_SIZE	(PAGE_SIZE << KSTACK_ORDER)
 #define RFLAGS_RSVD1	(1UL << 1)
 #define RFLAGS_IF	(1UL << 9)
-#define SYSCALL_MASK	0x47700UL	/* TF DF IF IOPL NT AC cleared on entry */
-#define CR0_MP		(1UL << 1)
-#define CR0_EM		(1UL << 2)
-#define CR4_OSFXSR	(1UL << 9)
-#define CR4_OSXMMEXCPT	(1UL << 10)
-#define CR4_SMEP	(1UL << 20)
-#define CR4_SMAP	(1UL << 21)
 #define RETRY_MS	100		/* out of time in a syscall: look again */
 #define TIME_LIMIT_S	60		/* default run time of one program */
 
@@ -55,8 +49,6 @@ struct elf64_phdr {
 #define AT_NULL		0
 #define AT_PAGESZ	6
 
-/* Only the boot CPU runs processes; its GS base points here in the kernel. */
-static struct percpu cpu0 = { .self = &cpu0 };
 static int last_pid;
 static u64 time_limit_s;	/* cmdline user_timeout= (seconds) */
 
@@ -75,13 +67,7 @@ void proc_syscall(struct trap_frame *tf)
 		tf->rax = (u64)-ENOSYS;
 }
 
-void syscall_entry(void);
 __noreturn void user_enter(struct trap_frame *tf);
-
-static struct percpu *this_cpu(void)
-{
-	return &cpu0;
-}
 
 struct proc *proc_current(void)
 {
@@ -139,18 +125,6 @@ void proc_init(void)
 	BUILD_BUG_ON(offsetof(struct trap_frame, rip) != 0x88);
 	BUILD_BUG_ON(sizeof(struct trap_frame) != 0xb0);
 
-	wrmsr(MSR_GS_BASE, (u64)(uintptr_t)&cpu0);
-	wrmsr(MSR_KGS_BASE, 0);
-	/* sysret takes CS = base + 16, SS = base + 8 with RPL 3 */
-	wrmsr(MSR_STAR, ((u64)(SEL_UCODE32 | 3) << 48) | ((u64)SEL_KCODE << 32));
-	wrmsr(MSR_LSTAR, (u64)(uintptr_t)syscall_entry);
-	wrmsr(MSR_SFMASK, SYSCALL_MASK);
-	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
-	/* SSE for ring 3; the kernel itself never uses vector registers */
-	write_cr0((read_cr0() & ~CR0_EM) | CR0_MP);
-	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
-	/* the kernel never runs user code, and touches user memory only in uaccess.c */
-	write_cr4(read_cr4() | (cpu_feat.smep ? CR4_SMEP : 0) | (cpu_feat.smap ? CR4_SMAP : 0));
 	user_trap_hook = user_trap;
 	time_limit_s = cmdline_get_u64("user_timeout", TIME_LIMIT_S);
 }
@@ -282,7 +256,7 @@ int proc_run(struct proc *p, const void *image, size_t size)
 
 	if (c->current)
 		return -EBUSY;
-	p->pid = ++last_pid;
+	p->pid = __atomic_add_fetch(&last_pid, 1, __ATOMIC_RELAXED);
 	p->uvm = uvm_create();
 	p->kstack = failable(page_alloc_va(KSTACK_ORDER));
 	ret = -ENOMEM;
@@ -301,7 +275,7 @@ int proc_run(struct proc *p, const void *image, size_t size)
 	}
 
 	c->kstack_top = (u64)(uintptr_t)p->kstack + KSTACK_SIZE;
-	cpu_set_kernel_stack(0, c->kstack_top);
+	cpu_set_kernel_stack(c->kstack_top);
 	uvm_activate(p->uvm);
 	watchdog_save(&test_wd);
 	watchdog_arm(p->time_limit_ms ? p->time_limit_ms : time_limit_s * 1000, p->name,
@@ -327,7 +301,7 @@ int proc_run(struct proc *p, const void *image, size_t size)
 	uvm_activate(NULL);
 	c->current = NULL;
 	c->kstack_top = 0;
-	cpu_set_kernel_stack(0, 0);
+	cpu_set_kernel_stack(0);
 out:
 	uvm_destroy(p->uvm);
 	page_free_va(p->kstack, KSTACK_ORDER);

@@ -12,14 +12,6 @@
 
 #define VEC_SYSCALL	0x100	/* trap_frame.vector of a syscall frame */
 
-/* Per-CPU data at %gs:0 while in the kernel (offsets used by entry.S). */
-struct percpu {
-	struct percpu *self;	/* 0x00 */
-	u64 kstack_top;		/* 0x08: kernel rsp for syscalls from ring 3 */
-	u64 user_rsp;		/* 0x10: user rsp saved at syscall entry */
-	struct proc *current;	/* 0x18: process running on this CPU */
-};
-
 /* How a process ended. */
 enum proc_end {
 	PROC_EXITED,		/* exit()/exit_group(): status is valid */
@@ -50,11 +42,11 @@ struct proc {
 	u8 stdio_closed;		/* bit n: console fd n was closed */
 };
 
-/* Set up syscall/sysret and the per-CPU area (boot CPU). */
+/* Ring 3's exception hook and time limit (once, on the boot CPU). */
 void proc_init(void);
 /*
- * The process running, NULL in plain kernel context. Processes run on the
- * boot CPU only, one at a time, from a kernel test (proc_run).
+ * The process running on this CPU, NULL in plain kernel context. A kernel
+ * test runs a process with proc_run on any CPU, one at a time per CPU.
  */
 struct proc *proc_current(void);
 

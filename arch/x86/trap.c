@@ -9,12 +9,12 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/mm.h"
+#include "arch/x86/percpu.h"
+#include "arch/x86/smp.h"
 #include "arch/x86/x86.h"
 #include "lib/errno.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
-
-#define MAX_RECOVERY 8
 
 struct idt_entry {
 	u16 off_lo, sel;
@@ -22,12 +22,6 @@ struct idt_entry {
 	u16 off_mid;
 	u32 off_hi, zero;
 } __attribute__((packed));
-
-struct recovery {
-	struct jmpbuf jb;
-	struct trap_info *info;
-	bool dump;
-};
 
 extern const u64 isr_stub_table[256];
 extern const struct extable_entry __start_extable[], __stop_extable[];
@@ -38,8 +32,6 @@ static struct {
 	void *ctx;
 	u64 count;
 } irqs[256];
-static struct recovery recovery[MAX_RECOVERY];
-static int nrecovery;
 
 /* Hook for traps from ring 3 (set by the user-mode code). */
 void (*user_trap_hook)(struct trap_frame *tf);
@@ -64,18 +56,23 @@ static void set_gate(int v, u64 handler, int ist, int dpl)
 	idt[v].zero = 0;
 }
 
-void idt_init(void)
+void idt_load(void)
 {
 	struct {
 		u16 limit;
 		u64 base;
 	} __attribute__((packed)) idtr = { sizeof(idt) - 1, (u64)idt };
 
+	__asm__ __volatile__("lidt %0" : : "m"(idtr));
+}
+
+void idt_init(void)
+{
 	for (int v = 0; v < 256; v++)
 		set_gate(v, isr_stub_table[v], 0, 0);
 	idt[VEC_DF].ist = IST_DF;
 	idt[VEC_NMI].ist = IST_NMI;
-	__asm__ __volatile__("lidt %0" : : "m"(idtr));
+	idt_load();
 }
 
 int irq_register(int vector, irq_handler_t fn, void *ctx)
@@ -103,6 +100,15 @@ int irq_alloc_vector(irq_handler_t fn, void *ctx)
 		if (irq_register(v, fn, ctx) == 0)
 			return v;
 	return -ENOSPC;
+}
+
+long irq_vectors_used(void)
+{
+	long n = 0;
+
+	for (int v = VEC_FIRST_IRQ; v < VEC_SPURIOUS; v++)
+		n += READ_ONCE(irqs[v].fn) != NULL;
+	return n;
 }
 
 u64 irq_count(int vector)
@@ -167,6 +173,11 @@ void stack_walk(u64 rbp, int max)
 
 void trap_dump(const struct trap_frame *tf)
 {
+	trap_dump_regs(tf, read_cr2(), read_cr3());
+}
+
+void trap_dump_regs(const struct trap_frame *tf, u64 cr2, u64 cr3)
+{
 	int v = (int)tf->vector;
 	/* outside a test, dump lines are KTAP diagnostics of their own */
 	const char *old = console_set_line_prefix(NULL);
@@ -181,7 +192,7 @@ void trap_dump(const struct trap_frame *tf)
 		print_addr("at", tf->rip);
 	printk("RSP %016llx SS %04llx CR2 %016llx CR3 %016llx\n",
 	       (unsigned long long)tf->rsp, (unsigned long long)tf->ss,
-	       (unsigned long long)read_cr2(), (unsigned long long)read_cr3());
+	       (unsigned long long)cr2, (unsigned long long)cr3);
 	printk("RAX %016llx RBX %016llx RCX %016llx RDX %016llx\n",
 	       (unsigned long long)tf->rax, (unsigned long long)tf->rbx,
 	       (unsigned long long)tf->rcx, (unsigned long long)tf->rdx);
@@ -251,8 +262,8 @@ static void exception(struct trap_frame *tf)
 		user_trap_hook(tf);
 		return;
 	}
-	if (nrecovery > 0 && tf->vector != VEC_DF && tf->vector != 18) {
-		struct recovery *r = &recovery[--nrecovery];
+	if (this_cpu()->nrecovery > 0 && tf->vector != VEC_DF && tf->vector != 18) {
+		struct trap_recovery *r = &this_cpu()->recovery[--this_cpu()->nrecovery];
 
 		if (r->info) {
 			r->info->vector = (int)tf->vector;
@@ -264,9 +275,11 @@ static void exception(struct trap_frame *tf)
 			trap_dump(tf);
 		klongjmp(&r->jb, (int)tf->vector + 1);
 	}
+	console_emergency();
 	console_set_line_prefix(prev_prefix);
-	printk("\n# unexpected exception, no recovery point\n");
+	printk("\n# unexpected exception on CPU %d, no recovery point\n", smp_cpu_id());
 	trap_dump(tf);
+	smp_dump_others("the crash");
 	printk("# iommu-testos: crashed\n");
 	machine_exit(EXIT_CRASH);
 }
@@ -275,13 +288,15 @@ void trap_dispatch(struct trap_frame *tf)
 {
 	int v = (int)tf->vector;
 
+	if (v == VEC_NMI && smp_nmi(tf))
+		return;
 	if (v < VEC_FIRST_IRQ) {
 		exception(tf);
 		return;
 	}
 	if (v == VEC_SPURIOUS)
 		return;
-	irqs[v].count++;
+	__atomic_fetch_add(&irqs[v].count, 1, __ATOMIC_RELAXED);
 	if (irqs[v].fn)
 		irqs[v].fn(tf, irqs[v].ctx);
 	lapic_eoi();
@@ -289,27 +304,34 @@ void trap_dispatch(struct trap_frame *tf)
 
 int trap_call(void (*fn)(void *), void *arg, struct trap_info *info, bool dump)
 {
-	struct recovery *r;
-	int depth = nrecovery, ret;
+	struct percpu *c = this_cpu();
+	struct trap_recovery *r;
+	int depth = c->nrecovery, locks = lockdep_depth(), ret;
 	bool irq_on = irqs_enabled();
 
-	if (nrecovery >= MAX_RECOVERY)
+	if (depth >= MAX_RECOVERY)
 		panic("trap_call: recovery points nested too deep");
-	r = &recovery[nrecovery];
+	r = &c->recovery[depth];
 	r->info = info;
 	r->dump = dump;
 	ret = ksetjmp(&r->jb);
 	if (ret == 0) {
-		nrecovery++;
+		c->nrecovery++;
 		fn(arg);
-		nrecovery = depth;
+		c->nrecovery = depth;
 		return 0;
 	}
-	/* we came back through klongjmp from exception() */
-	nrecovery = depth;
+	/* we came back through klongjmp from exception(): the locks it held stay as they were */
+	c->nrecovery = depth;
+	lockdep_set_depth(locks);
 	if (irq_on)
 		irq_enable();
 	return ret;
+}
+
+struct lockdep_ctx *arch_lockdep_ctx(void)
+{
+	return &this_cpu()->lockdep;
 }
 
 /* lib/spinlock.h's interrupt masking for locks that handlers take too. */

@@ -44,12 +44,17 @@ struct trap_info {
 };
 
 void idt_init(void);
+/* Load the (shared) IDT on this CPU. */
+void idt_load(void);
 /* Register a handler for an interrupt vector (32..254); returns -EBUSY if taken. */
 int irq_register(int vector, irq_handler_t fn, void *ctx);
 void irq_unregister(int vector);
 /* Allocate a free vector and register fn on it; returns the vector or -ENOSPC. */
 int irq_alloc_vector(irq_handler_t fn, void *ctx);
+/* Interrupts taken on vector since it was registered (counted with or without a handler). */
 u64 irq_count(int vector);
+/* Vectors with a handler (leak check). */
+long irq_vectors_used(void);
 
 /*
  * Call fn(arg); if it raises a CPU exception, print the dump (when verbose)
@@ -62,6 +67,8 @@ void trap_dispatch(struct trap_frame *tf);
 /* Set by the ring-3 layer: handles exceptions raised in user mode. */
 extern void (*user_trap_hook)(struct trap_frame *tf);
 void trap_dump(const struct trap_frame *tf);
+/* The same with CR2/CR3 as saved elsewhere (another CPU's, by NMI). */
+void trap_dump_regs(const struct trap_frame *tf, u64 cr2, u64 cr3);
 /* Dump the caller's registers and stack (for panic). */
 void trap_dump_here(void);
 __noreturn void trap_triple_fault(void);

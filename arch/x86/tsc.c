@@ -127,6 +127,24 @@ static u64 pit_measure(void)
 	return hz;
 }
 
+/*
+ * Channel 0 drives ISA IRQ 0: mode 2 (rate generator) gives one edge per
+ * period. Mode 0 written without a count keeps OUT low: no more edges.
+ */
+void pit_periodic(u32 hz)
+{
+	u32 div = hz ? PIT_HZ / hz : 0;
+
+	if (!hz) {
+		outb(0x43, 0x30);		/* channel 0, lo/hi, mode 0, no count */
+		return;
+	}
+	div = div < 2 ? 2 : div > 65535 ? 65535 : div;
+	outb(0x43, 0x34);			/* channel 0, lo/hi, mode 2, binary */
+	outb(0x40, (u8)div);
+	outb(0x40, (u8)(div >> 8));
+}
+
 static u64 pm_measure(void)
 {
 	return pm_port ? measure(pm_read, PMTIMER_HZ, pm_ext32 ? 1ULL << 32 : 1ULL << 24,

@@ -28,28 +28,27 @@ bool deadline_passed(deadline_t d);
 /*
  * Poll cond until true or timeout_us elapse; evaluates to 0 or -ETIMEDOUT.
  * Every wait on hardware in the kernel goes through this (no endless loops,
- * scripts/check-failpoints), and each passes the fail point: an armed one
- * times out at once, as if the hardware never answered.
+ * scripts/check-failpoints), and each wait passes the fail point once, on
+ * entry (so a sweep's sites do not depend on how fast the hardware is): an
+ * armed one times out at once, as if the hardware never answered.
  */
 #define poll_timeout(cond, timeout_us)                                     \
 	({                                                                 \
 		deadline_t __d = deadline_in_us(timeout_us);               \
-		int __r = -ETIMEDOUT;                                      \
-		for (;;) {                                                 \
-			if (failpoint_hit())                               \
-				break;                                     \
-			if (cond) {                                        \
+		int __r = failpoint_hit() ? -ETIMEDOUT : 1;                \
+		while (__r > 0) {                                          \
+			if (cond)                                          \
 				__r = 0;                                   \
-				break;                                     \
-			}                                                  \
-			if (deadline_passed(__d)) {                        \
+			else if (deadline_passed(__d))                     \
 				__r = (cond) ? 0 : -ETIMEDOUT;             \
-				break;                                     \
-			}                                                  \
-			__builtin_ia32_pause();                            \
+			else                                               \
+				__builtin_ia32_pause();                    \
 		}                                                          \
 		__r;                                                       \
 	})
+
+/* PIT channel 0 as an interrupt source (ISA IRQ 0) at about hz; 0 stops it. */
+void pit_periodic(u32 hz);
 
 /* Second clock sources, for checking the TSC. Return 0 when absent. */
 u64 pmtimer_ns(void);

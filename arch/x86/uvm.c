@@ -450,7 +450,7 @@ int uvm_pin(struct uvm *m, u64 va, size_t npages, bool write, phys_addr_t *pa)
 		i += n;
 	}
 	m->pinned += npages;
-	pinned_total += npages;
+	__atomic_add_fetch(&pinned_total, npages, __ATOMIC_RELAXED);
 	return 0;
 fault:
 	while (i--)
@@ -482,12 +482,12 @@ void uvm_unpin(struct uvm *m, const phys_addr_t *pa, size_t npages)
 		page_put_many(pa[i], n);
 	}
 	m->pinned -= npages;
-	pinned_total -= npages;
+	__atomic_sub_fetch(&pinned_total, npages, __ATOMIC_RELAXED);
 }
 
 u64 uvm_pinned_total(void)
 {
-	return pinned_total;
+	return __atomic_load_n(&pinned_total, __ATOMIC_RELAXED);
 }
 
 struct uvm *uvm_create(void)

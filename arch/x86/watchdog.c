@@ -7,6 +7,7 @@
 #include "arch/x86/watchdog.h"
 #include "arch/x86/console.h"
 #include "arch/x86/lapic.h"
+#include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
 
 #define LVT_TIMER	0x320
@@ -17,37 +18,72 @@
 #define LVT_PERIODIC	(1u << 17)
 #define TICK_MS		100
 
+#define STUCK_GRACE_NS	(2000ULL * 1000000)	/* a CPU whose own tick missed its deadline by this is stuck */
+
 static int vector = -1;
-static volatile u64 ticks;
-static volatile u64 deadline_ns;	/* 0: disarmed */
-static const char *volatile armed_for;
-static volatile watchdog_fn armed_fn;
+static u32 per_tick;
+static volatile int firing;	/* one CPU reports a hang, the others stay out of its way */
 
-static void tick(struct trap_frame *tf, void *ctx)
+/* End the run: who is stuck, its registers and every other CPU's. */
+static __noreturn void hang_report(struct trap_frame *tf, int cpu, const char *what)
 {
-	watchdog_fn fn;
-
-	ticks++;
-	if (!deadline_ns || time_ns() < deadline_ns)
-		return;
-	deadline_ns = 0;
-	fn = armed_fn;
-	if (fn) {
-		fn(tf, armed_for);
-		return;
-	}
+	console_emergency();
 	console_set_line_prefix(NULL);
-	printk("\n# WATCHDOG: %s still running after its deadline; stuck here:\n",
-	       armed_for ? armed_for : "the kernel");
-	trap_dump(tf);
+	if (cpu == smp_cpu_id()) {
+		printk("\n# WATCHDOG: %s still running on CPU %d after its deadline; stuck here:\n",
+		       what ? what : "the kernel", cpu);
+		trap_dump(tf);
+	} else {
+		printk("\n# WATCHDOG: CPU %d stuck with interrupts off in %s (seen from CPU %d):\n",
+		       cpu, what ? what : "the kernel", smp_cpu_id());
+		if (!smp_dump_cpu(cpu))
+			printk("# CPU %d did not answer the NMI either\n", cpu);
+		printk("# and CPU %d, which noticed, was here:\n", smp_cpu_id());
+		trap_dump(tf);
+	}
+	for (int i = 0; i < smp_cpu_slots(); i++)
+		if (i != cpu && i != smp_cpu_id() && smp_cpu_state(i) == CPU_ONLINE) {
+			printk("# WATCHDOG: registers of CPU %d\n", i);
+			smp_dump_cpu(i);
+		}
 	printk("# iommu-testos: crashed\n");
 	machine_exit(EXIT_CRASH);
 }
 
+static void tick(struct trap_frame *tf, void *ctx)
+{
+	struct percpu *c = this_cpu();
+	struct watchdog_slot *w = &c->wd;
+	u64 now = time_ns(), dl = READ_ONCE(w->deadline_ns);
+
+	c->ticks++;
+	if (dl && now >= dl) {
+		watchdog_fn fn = w->fn;
+
+		w->deadline_ns = 0;
+		if (fn) {
+			fn(tf, w->what);
+			return;
+		}
+		if (!__atomic_exchange_n(&firing, 1, __ATOMIC_ACQ_REL))
+			hang_report(tf, c->cpu, w->what);
+		return;
+	}
+	/* a CPU whose own tick cannot run (interrupts off) is caught by another's */
+	for (int i = 0; i < smp_cpu_slots(); i++) {
+		struct percpu *o = cpu_percpu(i);
+
+		if (!o || o == c || smp_cpu_state(i) != CPU_ONLINE)
+			continue;
+		dl = READ_ONCE(o->wd.deadline_ns);
+		if (dl && now >= dl + STUCK_GRACE_NS &&
+		    !__atomic_exchange_n(&firing, 1, __ATOMIC_ACQ_REL))
+			hang_report(tf, i, o->wd.what);
+	}
+}
+
 void watchdog_init(void)
 {
-	u32 per_tick;
-
 	if (!lapic_enabled())
 		return;
 	lapic_write_reg(TIMER_DIV, 0x3);	/* divide by 16 */
@@ -59,8 +95,14 @@ void watchdog_init(void)
 	if (!per_tick)
 		return;
 	vector = irq_alloc_vector(tick, NULL);
+	watchdog_cpu_start();
+}
+
+void watchdog_cpu_start(void)
+{
 	if (vector < 0)
 		return;
+	lapic_write_reg(TIMER_DIV, 0x3);
 	lapic_write_reg(LVT_TIMER, (u32)vector | LVT_PERIODIC);
 	lapic_write_reg(TIMER_INIT, per_tick);
 }
@@ -72,34 +114,40 @@ bool watchdog_running(void)
 
 void watchdog_arm(u64 ms, const char *what, watchdog_fn fn)
 {
-	deadline_ns = 0;
-	armed_for = what;
-	armed_fn = fn;
+	struct watchdog_slot *w = &this_cpu()->wd;
+
+	WRITE_ONCE(w->deadline_ns, 0);
+	w->what = what;
+	w->fn = fn;
 	if (ms)
-		deadline_ns = time_ns() + ms * 1000000ULL;
+		WRITE_ONCE(w->deadline_ns, time_ns() + ms * 1000000ULL);
 }
 
 void watchdog_disarm(void)
 {
-	deadline_ns = 0;
+	WRITE_ONCE(this_cpu()->wd.deadline_ns, 0);
 }
 
 void watchdog_save(struct watchdog_state *s)
 {
-	s->deadline_ns = deadline_ns;
-	s->what = armed_for;
-	s->fn = armed_fn;
+	struct watchdog_slot *w = &this_cpu()->wd;
+
+	s->deadline_ns = w->deadline_ns;
+	s->what = w->what;
+	s->fn = w->fn;
 }
 
 void watchdog_restore(const struct watchdog_state *s)
 {
-	deadline_ns = 0;
-	armed_for = s->what;
-	armed_fn = s->fn;
-	deadline_ns = s->deadline_ns;
+	struct watchdog_slot *w = &this_cpu()->wd;
+
+	WRITE_ONCE(w->deadline_ns, 0);
+	w->what = s->what;
+	w->fn = s->fn;
+	WRITE_ONCE(w->deadline_ns, s->deadline_ns);
 }
 
 u64 watchdog_ticks(void)
 {
-	return ticks;
+	return this_cpu()->ticks;
 }

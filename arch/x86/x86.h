@@ -165,6 +165,12 @@ static inline void halt(void)
 	__asm__ __volatile__("hlt" ::: "memory");
 }
 
+/* Enable interrupts and halt in one step: one arriving after the check wakes us. */
+static inline void sti_halt(void)
+{
+	__asm__ __volatile__("sti; hlt" ::: "memory");
+}
+
 static inline void clflush(const volatile void *p)
 {
 	__asm__ __volatile__("clflush %0" : "+m"(*(volatile char *)p));

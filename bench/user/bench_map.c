@@ -10,7 +10,7 @@
 #include <time.h>
 #include "vfio_utils.h"
 
-#ifdef BENCH_QUICK		/* make check: one small round, to see that it still runs */
+#ifdef QUICK		/* make check: one small round, to see that it still runs */
 #define N_PAIRS		20
 #define N_WARM		2
 #define REPS_D		1
@@ -264,7 +264,7 @@ TEST(test_bench_vfio_type1_map_unmap)
 	distinct();
 	big("b_4k", 0);
 	big("c_2m", 1);
-#ifdef BENCH_QUICK
+#ifdef QUICK
 	TH_LOG("INFO a quick round (make check): no figure above means anything");
 #endif
 }

@@ -51,7 +51,11 @@ enum {
 enum {
 	MOCK_FLAGS_DEVICE_NO_DIRTY = 1 << 0,
 	MOCK_FLAGS_DEVICE_HUGE_IOVA = 1 << 1,
+	MOCK_FLAGS_DEVICE_PASID = 1 << 2,	/* upstream's value (6.15+) */
 };
+
+/* A PASID-capable mock device reports PASIDs of this many bits. */
+#define MOCK_PASID_WIDTH 20
 
 enum {
 	MOCK_NESTED_DOMAIN_IOTLB_ID_MAX = 3,
@@ -156,6 +160,16 @@ struct iommu_test_hw_info {
 
 struct iommu_hwpt_selftest {
 	__u32 iotlb;
+};
+
+/* IOMMU_HWPT_INVALIDATE data of a nested mock domain. */
+#define IOMMU_HWPT_INVALIDATE_DATA_SELFTEST 0xdeadbeef
+#define IOMMU_HWPT_INVALIDATE_DATA_SELFTEST_INVALID 0xdadbeef
+
+struct iommu_hwpt_invalidate_selftest {
+#define IOMMU_TEST_INVALIDATE_FLAG_ALL	(1 << 0)	/* every entry; iotlb_id ignored */
+	__u32 flags;
+	__u32 iotlb_id;
 };
 
 #ifndef __cplusplus

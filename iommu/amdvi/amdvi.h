@@ -2,7 +2,8 @@
 /*
  * AMD-Vi driver internals: the unit, domain and device structures and the
  * prototypes of each part (pgtable, devtab, cmd, event, init), grouped by file.
- * Lock order: amdvi_domain.lock -> amdvi_unit.cmd_lock -> amdvi_unit.evt_lock.
+ * Lock order: amdvi_domain.lock -> amdvi_unit.cmd_lock -> amdvi_unit.evt_lock;
+ * amdvi_unit.ir_lock is never held across a command (it guards tables and bitmaps).
  */
 #ifndef IOMMU_AMDVI_AMDVI_H
 #define IOMMU_AMDVI_AMDVI_H
@@ -10,6 +11,7 @@
 #include "arch/x86/mm.h"
 #include "iommu/amdvi/amdvi_regs.h"
 #include "iommu/iommu.h"
+#include "iommu/irq_remap.h"
 #include "lib/list.h"
 #include "lib/spinlock.h"
 
@@ -17,19 +19,15 @@
 
 struct ivrs_table;
 
-/* Physical <-> virtual for table memory; hosted tests use identity. */
+/* Physical <-> virtual for table memory (hosted, arch/host: identity). */
 static inline void *amdvi_va(phys_addr_t pa)
 {
-	if (IS_ENABLED(CONFIG_KERNEL))
-		return phys_to_virt(pa);
-	return (void *)(uintptr_t)pa;
+	return phys_to_virt(pa);
 }
 
 static inline phys_addr_t amdvi_pa(const void *va)
 {
-	if (IS_ENABLED(CONFIG_KERNEL))
-		return virt_to_phys(va);
-	return (phys_addr_t)(uintptr_t)va;
+	return virt_to_phys(va);
 }
 
 /* ---- amdvi_pgtable.c: host (v1) I/O page tables, no hardware access ---- */
@@ -95,6 +93,9 @@ void amdvi_pgtable_free_list(struct list_head *freelist);
 phys_addr_t amdvi_pgtable_iova_to_phys(struct amdvi_pgtable *pt, u64 iova);
 /* Size of the leaf mapping iova, 0 when unmapped; *level its level. */
 u64 amdvi_pgtable_leaf(struct amdvi_pgtable *pt, u64 iova, int *level);
+/* Leaves of [iova, last] with the D bit: fn() each, clear D unless keep; returns leaves cleared. */
+u64 amdvi_pgtable_dirty(struct amdvi_pgtable *pt, u64 iova, u64 last, bool keep,
+			void (*fn)(void *ctx, u64 iova, u64 size), void *ctx);
 
 /* ---- amdvi_cmd.c: commands and the command ring ---- */
 
@@ -119,6 +120,7 @@ void amdvi_cmd_inv_devtab_entry(u64 cmd[2], u16 devid);
 void amdvi_cmd_inv_pages(u64 cmd[2], u16 domid, u64 start, u64 last, bool pde);
 void amdvi_cmd_inv_iotlb(u64 cmd[2], u16 devid, u16 qdep, u64 start, u64 last);
 void amdvi_cmd_inv_all(u64 cmd[2]);
+void amdvi_cmd_inv_intr_table(u64 cmd[2], u16 devid);
 /* Address/S of a range invalidation: the smallest aligned power of two. */
 u64 amdvi_inv_range_addr(u64 start, u64 last, bool *s);
 
@@ -128,6 +130,7 @@ enum amdvi_trace_kind {
 	AMDVI_TR_WAIT,		/* a COMPLETION_WAIT came back: arg = sequence (low 32) */
 	AMDVI_TR_DTE,		/* a device table entry written: arg = devid */
 	AMDVI_TR_FREE,		/* a table page freed after a flush: arg = domain ID */
+	AMDVI_TR_IRTE,		/* an interrupt remapping entry written: arg = devid << 16 | index */
 };
 
 struct amdvi_trace_ent {
@@ -242,6 +245,9 @@ u64 *amdvi_dte_ptr(struct amdvi_unit *u, u16 devid);
 int amdvi_dte_set(struct amdvi_unit *u, u16 devid, const u64 dte[4]);
 /* The same for several devids (a device and its aliases), one wait. */
 int amdvi_dte_set_many(struct amdvi_unit *u, const u16 *devids, int n, const u64 dte[4]);
+/* Allocate the table, every entry blocked; install: point DEVTAB_BASE at it; init: both. */
+int amdvi_devtab_alloc(struct amdvi_unit *u);
+void amdvi_devtab_install(struct amdvi_unit *u);
 int amdvi_devtab_init(struct amdvi_unit *u);
 void amdvi_devtab_fini(struct amdvi_unit *u);
 
@@ -280,11 +286,19 @@ struct amdvi_unit {
 	bool taken_over;		/* found enabled at init */
 	bool enabled;
 
+	/* interrupt remapping (amdvi_irq.c); ir_lock protects irts and their bitmaps */
+	bool ir_on;			/* devices' interrupts are remapped */
+	bool ga;			/* 128-bit entries (CONTROL.GAEn) */
+	bool xt;			/* x2APIC destinations (CONTROL.XTEn) */
+	spinlock_t ir_lock;
+	struct list_head irts;		/* struct amdvi_irt, one per requester ID */
+	u32 ir_inherited;		/* entries kept from a previous owner */
+
 	/* device table */
 	u64 *devtab;
 	unsigned int devtab_order;
 
-	/* command ring; cmd_lock protects the ring, sem_seq, stats.cmds */
+	/* command ring; cmd_lock protects the ring, sem_seq, stats.cmds (after domain->lock) */
 	spinlock_t cmd_lock;
 	u8 *cmdbuf;
 	unsigned int cmd_len_log2;
@@ -293,7 +307,7 @@ struct amdvi_unit {
 	u64 sem_seq;			/* last sequence number queued */
 	u32 wait_timeout_us;
 
-	/* event log; evt_lock protects head and the history */
+	/* event log; evt_lock protects head and the history (before fault.c's fault_lock) */
 	spinlock_t evt_lock;
 	u8 *evtlog;
 	unsigned int evt_len_log2;
@@ -334,6 +348,50 @@ static inline void amdvi_writeq(struct amdvi_unit *u, u32 off, u64 v)
 		u->mmio_write_hook(u, off, v);
 }
 
+/* ---- amdvi_irq.c: interrupt remapping ---- */
+
+#define AMDVI_IRT_LEN_LOG2	8	/* entries per table: 256, indices fit an IOAPIC vector field */
+#define AMDVI_IRT_ENTRIES	(1u << AMDVI_IRT_LEN_LOG2)
+
+/* The interrupt table of one requester ID (and the aliases that share it). */
+struct amdvi_irt {
+	struct list_head node;		/* amdvi_unit.irts */
+	u16 devid;
+	void *table;			/* one page: 32-bit or 128-bit entries */
+	unsigned long used[AMDVI_IRT_ENTRIES / (8 * sizeof(long))];
+	unsigned long kept[AMDVI_IRT_ENTRIES / (8 * sizeof(long))];	/* inherited */
+	bool bypassed;			/* IV = 0: interrupts pass unremapped (controls) */
+};
+
+/* What an entry says, before encoding. */
+struct amdvi_irte_cfg {
+	u32 dest;
+	u8 vector;
+	bool sup_iopf;		/* no IO_PAGE_FAULT when the entry blocks */
+};
+
+/*
+ * Encode a remapping entry: 32-bit (raw[0] low half) or 128-bit. -ERANGE
+ * when dest does not fit (above 255 needs the 128-bit format and XTEn).
+ */
+int amdvi_irte_encode(const struct amdvi_irte_cfg *c, bool ga, bool xt, u64 raw[2]);
+/* Word 2 of the DTE (IR fields only) for devid: IV, table, IntCtl; 0 when none. */
+u64 amdvi_ir_dte2(struct amdvi_unit *u, u16 devid);
+/*
+ * Decide the unit's remapping mode (intremap=, amdvi_ga=, EFR, x2APIC)
+ * and, when the unit was found enabled, keep the interrupt tables its old
+ * device table used (copied, same indices). Before the device table goes
+ * live; returns the CONTROL bits to set.
+ */
+u64 amdvi_ir_init(struct amdvi_unit *u, u64 found_ctrl, u64 found_devtab);
+/* Free every table (unit shutdown). */
+void amdvi_ir_fini(struct amdvi_unit *u);
+/* Give back entries kept from a previous owner; returns how many. */
+int amdvi_ir_release_inherited(struct amdvi_unit *u);
+/* The devid of an IOAPIC or HPET (ivrs_ioapic=/ivrs_hpet= first, then IVRS); -ENODEV. */
+int amdvi_special_devid(u8 variety, u8 handle, u16 *devid, struct amdvi_unit **unit);
+extern const struct irq_remap_ops amdvi_irq_remap_ops;
+
 /* Set/clear CONTROL bits with one 64-bit write. */
 void amdvi_ctrl_update(struct amdvi_unit *u, u64 set, u64 clear);
 
@@ -365,6 +423,7 @@ struct amdvi_domain {
 	u32 ats_devs;			/* attached devices with ATS on */
 	struct list_head devs;		/* amdvi_dev.domain_node */
 	struct list_head zombie_node;	/* freed, ID not yet flushed */
+	bool dirty_tracking;		/* DTEs ask the unit to set D bits (HAD) */
 };
 
 /* Per-device state (iommu_dev.iommu_priv). */
@@ -393,6 +452,10 @@ struct amdvi_domain *amdvi_domain_alloc(struct amdvi_unit *u, unsigned int va_bi
 int amdvi_probe_device(struct iommu_dev *dev);
 /* The devids whose DTEs carry the device (requester ID, aliases); returns n. */
 int amdvi_dev_devids(const struct amdvi_dev *ad, u16 ids[3]);
+/* The probed device the unit sees as devid (requester ID or alias), or NULL. */
+struct amdvi_dev *amdvi_dev_of_devid(struct amdvi_unit *u, u16 devid);
+/* Write the device's DTEs again from its domain and interrupt table. */
+int amdvi_dev_refresh(struct amdvi_dev *ad);
 void amdvi_release_device(struct iommu_dev *dev);
 /*
  * Free the table pages and domains a failed flush left behind, after

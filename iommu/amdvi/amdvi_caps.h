@@ -90,6 +90,7 @@ static inline u64 amdvi_efr2(u64 efr2, enum amdvi_efr2_id id)
 /* Feature choices of the driver. */
 #define amdvi_efr_ia(efr)		((bool)amdvi_efr((efr), AMDVI_EFR_IASUP))
 #define amdvi_efr_xt(efr)		((bool)amdvi_efr((efr), AMDVI_EFR_XTSUP))
+#define amdvi_efr_ga(efr)		((bool)amdvi_efr((efr), AMDVI_EFR_GASUP))
 #define amdvi_efr_nx(efr)		((bool)amdvi_efr((efr), AMDVI_EFR_NXSUP))
 #define amdvi_efr_ppr(efr)		((bool)amdvi_efr((efr), AMDVI_EFR_PPRSUP))
 #define amdvi_efr_gt(efr)		((bool)amdvi_efr((efr), AMDVI_EFR_GTSUP))

@@ -73,6 +73,11 @@ void amdvi_cmd_inv_iotlb(u64 cmd[2], u16 devid, u16 qdep, u64 start, u64 last)
 		FIELD_PREP(AMDVI_IT_QUEUEID, devid), addr | (s ? AMDVI_INV_S : 0));
 }
 
+void amdvi_cmd_inv_intr_table(u64 cmd[2], u16 devid)
+{
+	cmd_set(cmd, AMDVI_CMD_INV_INTR_TABLE, FIELD_PREP(AMDVI_CMD_DEVID, devid), 0);
+}
+
 void amdvi_cmd_inv_all(u64 cmd[2])
 {
 	cmd_set(cmd, AMDVI_CMD_INV_IOMMU_ALL, 0, 0);
@@ -117,6 +122,7 @@ static u32 cmd_arg(const u64 cmd[2])
 		return (u32)FIELD_GET(AMDVI_IP_DOMID, cmd[0]);
 	case AMDVI_CMD_INV_DEVTAB_ENTRY:
 	case AMDVI_CMD_INV_IOTLB_PAGES:
+	case AMDVI_CMD_INV_INTR_TABLE:
 		return (u32)FIELD_GET(AMDVI_CMD_DEVID, cmd[0]);
 	default:
 		return 0;
@@ -263,8 +269,9 @@ int amdvi_flush_pages(struct amdvi_unit *u, u16 domid, u64 start, u64 last, bool
 }
 
 /*
- * Without INVALIDATE_IOMMU_ALL: every device table entry and every domain
- * ID's pages, queued back to back (the ring waits for room as needed).
+ * Without INVALIDATE_IOMMU_ALL: every device table entry, every domain
+ * ID's pages and every interrupt table, queued back to back (the ring
+ * waits for room as needed).
  */
 int amdvi_flush_all(struct amdvi_unit *u)
 {
@@ -281,6 +288,10 @@ int amdvi_flush_all(struct amdvi_unit *u)
 	}
 	for (u32 id = 0; id < AMDVI_DEVTAB_ENTRIES && !ret; id++) {
 		amdvi_cmd_inv_pages(cmd, (u16)id, 0, ~0ULL, true);
+		ret = amdvi_cmd_queue(u, cmd);
+	}
+	for (u32 id = 0; id < AMDVI_DEVTAB_ENTRIES && !ret; id++) {
+		amdvi_cmd_inv_intr_table(cmd, (u16)id);
 		ret = amdvi_cmd_queue(u, cmd);
 	}
 	return ret ? ret : amdvi_cmd_sync(u);

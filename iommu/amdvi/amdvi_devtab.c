@@ -193,17 +193,34 @@ int amdvi_dte_set(struct amdvi_unit *u, u16 devid, const u64 dte[4])
 	return amdvi_dte_set_many(u, &devid, 1, dte);
 }
 
-int amdvi_devtab_init(struct amdvi_unit *u)
+int amdvi_devtab_alloc(struct amdvi_unit *u)
 {
+	u64 dte[4];
+
 	u->devtab_order = DEVTAB_ORDER;
 	u->devtab = failable(page_alloc_va(DEVTAB_ORDER));
 	if (!u->devtab)
 		return -ENOMEM;
-	/* all V=0: untranslated until a device is probed (the spec's default) */
-	memset(u->devtab, 0, PAGE_SIZE << DEVTAB_ORDER);
+	/* all blocked (V=1, TV=1, no IR/IW) until a device is probed */
+	amdvi_dte_blocked(dte, NULL);
+	for (u32 id = 0; id < AMDVI_DEVTAB_ENTRIES; id++)
+		memcpy(amdvi_dte_ptr(u, (u16)id), dte, sizeof(dte));
+	return 0;
+}
+
+void amdvi_devtab_install(struct amdvi_unit *u)
+{
 	amdvi_writeq(u, AMDVI_DEVTAB_BASE, amdvi_pa(u->devtab) |
 		     FIELD_PREP(AMDVI_DEVTAB_SIZE, (1ULL << DEVTAB_ORDER) - 1));
-	return 0;
+}
+
+int amdvi_devtab_init(struct amdvi_unit *u)
+{
+	int ret = amdvi_devtab_alloc(u);
+
+	if (!ret)
+		amdvi_devtab_install(u);
+	return ret;
 }
 
 void amdvi_devtab_fini(struct amdvi_unit *u)

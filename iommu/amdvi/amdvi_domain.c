@@ -4,11 +4,12 @@
  * device probe (IVRS aliases, ATS), attach through DTEs, map/unmap with the
  * flush before any table page is freed, IVMD unity ranges, reserved regions.
  */
-#include "arch/x86/cmdline.h"
+#include "boot/cmdline.h"
 #include "arch/x86/console.h"
 #include "arch/x86/pci.h"
 #include "iommu/amdvi/amdvi.h"
 #include "iommu/amdvi/amdvi_caps.h"
+#include <linux/iommufd.h>
 #include "iommu/ivrs.h"
 #include "lib/alloc.h"
 #include "lib/bitmap.h"
@@ -26,7 +27,7 @@
 #define PCI_ATS_ENABLE	BIT(15)
 
 static DECLARE_BITMAP(domids, AMDVI_DEVTAB_ENTRIES);
-static spinlock_t domid_lock = SPINLOCK_INIT;
+static DEFINE_SPINLOCK(domid_lock);
 static long domids_used;
 
 long amdvi_domids_used(void)
@@ -373,10 +374,13 @@ static void dte_for(struct amdvi_domain *d, struct amdvi_dev *ad, u64 dte[4])
 	case IOMMU_DOMAIN_PAGING:
 		amdvi_dte_paging(dte, ad->ivrs_bits, amdvi_pa(d->pt.root), d->pt.levels,
 				 d->id, ad->ats);
+		if (d->dirty_tracking)
+			dte[0] |= AMDVI_DTE0_HAD;	/* update A and D bits */
 		break;
 	default:
 		amdvi_dte_blocked(dte, ad->ivrs_bits);
 	}
+	dte[2] |= amdvi_ir_dte2(ad->unit, ad->devid);	/* its interrupts stay remapped */
 }
 
 static void account_attach(struct amdvi_domain *d, struct amdvi_dev *ad, bool on)
@@ -416,6 +420,14 @@ static int write_dtes(struct amdvi_dev *ad, const u64 dte[4])
 	return amdvi_dte_set_many(ad->unit, ids, n, dte);
 }
 
+int amdvi_dev_refresh(struct amdvi_dev *ad)
+{
+	u64 dte[4];
+
+	dte_for(ad->domain ? ad->domain : &amdvi_blocked, ad, dte);
+	return write_dtes(ad, dte);
+}
+
 static int amdvi_attach_dev(struct iommu_domain *dom, struct iommu_dev *dev)
 {
 	struct amdvi_domain *d = to_amdvi_domain(dom), *old;
@@ -453,6 +465,107 @@ static int amdvi_attach_dev(struct iommu_domain *dom, struct iommu_dev *dev)
 	account_attach(d, ad, true);
 	ad->domain = d;
 	return 0;
+}
+
+/* ---- dirty tracking (EFR.HDSup) ---- */
+
+static bool unit_hdsup(const struct amdvi_unit *u)
+{
+	return amdvi_efr(u->efr, AMDVI_EFR_HDSUP);
+}
+
+/*
+ * Turn D-bit updates on or off in the DTE of every attached device (a
+ * device attached later gets it from dte_for()). -EIO when a DTE flush
+ * fails; the flag then stays as it was.
+ */
+static int amdvi_set_dirty_tracking(struct iommu_domain *dom, bool enable)
+{
+	struct amdvi_domain *d = to_amdvi_domain(dom);
+	struct amdvi_dev *ad;
+	unsigned long flags;
+	int ret = 0;
+	u64 dte[4];
+
+	spin_lock_irqsave(&d->lock, flags);
+	if (d->dirty_tracking == enable)
+		goto out_unlock;
+	d->dirty_tracking = enable;
+	list_for_each_entry(ad, &d->devs, domain_node) {
+		dte_for(d, ad, dte);
+		ret = write_dtes(ad, dte);
+		if (ret)
+			break;
+	}
+	if (ret) {
+		d->dirty_tracking = !enable;
+		list_for_each_entry(ad, &d->devs, domain_node) {
+			dte_for(d, ad, dte);
+			write_dtes(ad, dte);
+		}
+	}
+out_unlock:
+	spin_unlock_irqrestore(&d->lock, flags);
+	return ret;
+}
+
+static void record_dirty(void *ctx, u64 iova, u64 size)
+{
+	struct iommu_dirty_bitmap *dirty = ctx;
+
+	if (dirty->record)
+		dirty->record(dirty, iova, size);
+}
+
+/* Read the D bits of [iova, iova + size); the IOTLB is flushed where some were cleared. */
+static int amdvi_read_and_clear_dirty(struct iommu_domain *dom, unsigned long iova,
+				      size_t size, unsigned long flags,
+				      struct iommu_dirty_bitmap *dirty)
+{
+	struct amdvi_domain *d = to_amdvi_domain(dom);
+	bool keep = flags & IOMMU_DIRTY_NO_CLEAR;
+	unsigned long irqflags;
+	u64 cleared;
+
+	if (!d->dirty_tracking && dirty->record)
+		return -EINVAL;
+	spin_lock_irqsave(&d->lock, irqflags);
+	cleared = amdvi_pgtable_dirty(&d->pt, iova, iova + size - 1, keep, record_dirty, dirty);
+	spin_unlock_irqrestore(&d->lock, irqflags);
+	/* the unit caches the PTE: it sets D again only after this flush */
+	if (cleared)
+		return domain_flush(d, iova, iova + size - 1, false) ? -EIO : 0;
+	return 0;
+}
+
+static const struct iommu_dirty_ops amdvi_dirty_ops = {
+	.set_dirty_tracking = amdvi_set_dirty_tracking,
+	.read_and_clear_dirty = amdvi_read_and_clear_dirty,
+};
+
+/*
+ * IOMMU_HWPT_ALLOC's paging domains: DIRTY_TRACKING where the unit has
+ * HDSup (the core asked capable() first); no nesting, no driver data.
+ */
+static struct iommu_domain *amdvi_domain_alloc_user(struct iommu_dev *dev, u32 flags,
+						    struct iommu_domain *parent,
+						    const struct iommu_user_data *user_data)
+{
+	struct amdvi_dev *ad = dev->iommu_priv;
+	struct amdvi_domain *d;
+
+	if (parent || user_data || (flags & ~IOMMU_HWPT_ALLOC_DIRTY_TRACKING))
+		return ERR_PTR(-EOPNOTSUPP);
+	if (!ad)
+		return ERR_PTR(-ENODEV);
+	if ((flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) && !unit_hdsup(ad->unit))
+		return ERR_PTR(-EOPNOTSUPP);
+	d = amdvi_domain_alloc(ad->unit, 0);
+	if (IS_ERR(d))
+		return (struct iommu_domain *)d;
+	if (flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING)
+		d->domain.dirty_ops = &amdvi_dirty_ops;
+	return &d->domain;
 }
 
 static const struct iommu_domain_ops amdvi_paging_ops = {
@@ -499,6 +612,17 @@ static void ats_setup(struct amdvi_dev *ad, struct pci_dev *p, u32 ivrs_ext)
 }
 
 static LIST_HEAD(amdvi_devs);
+
+struct amdvi_dev *amdvi_dev_of_devid(struct amdvi_unit *u, u16 devid)
+{
+	struct amdvi_dev *o;
+
+	list_for_each_entry(o, &amdvi_devs, node)
+		if (o->unit == u && (o->devid == devid || o->alias == devid ||
+				     (o->has_qalias && o->qalias == devid)))
+			return o;
+	return NULL;
+}
 
 /* Does another probed device (one that can do DMA) use devid on unit u? */
 static struct amdvi_dev *devid_owner(struct amdvi_unit *u, u16 devid)
@@ -633,8 +757,31 @@ static void amdvi_get_resv_regions(struct iommu_dev *dev, struct list_head *head
 		amdvi_ivmd_ranges(amdvi_ivrs, ids, amdvi_dev_devids(ad, ids), add_direct, head);
 }
 
+/* Linux's struct iommu_hw_info_amd (IOMMU_HW_INFO_TYPE_AMD): EFR and EFR2 of the unit. */
+static int amdvi_hw_info(struct iommu_dev *dev, void *data, u32 *length, u32 *type)
+{
+	struct amdvi_dev *ad = dev->iommu_priv;
+	struct iommu_hw_info_amd info = { 0 };
+
+	if (*type != IOMMU_HW_INFO_TYPE_DEFAULT && *type != IOMMU_HW_INFO_TYPE_AMD)
+		return -EOPNOTSUPP;
+	if (ad) {
+		info.efr = ad->unit->efr;
+		info.efr2 = ad->unit->efr2;
+	}
+	memcpy(data, &info, min(*length, (u32)sizeof(info)));
+	*length = sizeof(info);
+	*type = IOMMU_HW_INFO_TYPE_AMD;
+	return 0;
+}
+
 static bool amdvi_capable(struct iommu_dev *dev, int cap)
 {
+	struct amdvi_dev *ad = dev->iommu_priv;
+
+	/* dirty tracking needs HDSup (QEMU 7.2's unit has none) */
+	if (cap == IOMMU_CAP_DIRTY_TRACKING)
+		return ad && unit_hdsup(ad->unit);
 	/* IOMMU_CACHE sets FC in the PTE: the access is forced snooped */
 	return cap == IOMMU_CAP_CACHE_COHERENCY;
 }
@@ -642,9 +789,11 @@ static bool amdvi_capable(struct iommu_dev *dev, int cap)
 const struct iommu_ops amdvi_ops = {
 	.name = "amdvi",
 	.domain_alloc_paging = amdvi_domain_alloc_paging,
+	.domain_alloc_user = amdvi_domain_alloc_user,
 	.blocked_domain = &amdvi_blocked.domain,
 	.identity_domain = &amdvi_identity.domain,
 	.get_resv_regions = amdvi_get_resv_regions,
+	.hw_info = amdvi_hw_info,
 	.capable = amdvi_capable,
 	.probe_device = amdvi_probe_device,
 };

@@ -69,6 +69,11 @@ void amdvi_event_to_fault(struct amdvi_unit *u, const struct amdvi_event *ev,
 		  evt_table[ev->code].kind : IOMMU_FAULT_KIND_OTHER;
 	if (ev->code == AMDVI_EVT_IO_PAGE_FAULT && (ev->flags & AMDVI_EVF_GN))
 		f->pasid = ev->domid;
+	if (ev->code == AMDVI_EVT_IO_PAGE_FAULT && (ev->flags & AMDVI_EVF_I)) {
+		/* a blocked interrupt: addr is the MSI address, RW means nothing */
+		f->kind = IOMMU_FAULT_KIND_INTR;
+		f->write = false;
+	}
 }
 
 static inline u32 log_size(struct amdvi_unit *u)

@@ -2,7 +2,8 @@
 /*
  * AMD-Vi units: find each IOMMU from IVRS and its PCI capability, read and
  * print EFR, program device table, command ring and event log, enable
- * (taking over a unit left enabled), the event interrupt. Spec 3.2-3.4.
+ * (taking over a unit left enabled, its interrupt tables kept), the event
+ * interrupt. Spec 3.2-3.4.
  */
 #include "arch/x86/console.h"
 #include "arch/x86/lapic.h"
@@ -57,10 +58,11 @@ static void amdvi_poll_faults(struct iommu_device *iommu)
 
 /*
  * Quiesce a unit someone else left running: stop fetching commands and
- * logging, then translation (DMA passes untranslated for that moment, as
- * at reset), so its old tables may be replaced safely.
+ * logging. Translation (and interrupt remapping) stays on when
+ * keep_translation, so the device table can be replaced under it, as
+ * Linux's kdump path does; else the unit is disabled.
  */
-static int unit_quiesce(struct amdvi_unit *u)
+static int unit_quiesce(struct amdvi_unit *u, bool keep_translation)
 {
 	u64 ctrl = amdvi_readq(u, AMDVI_CONTROL);
 	int ret;
@@ -73,12 +75,16 @@ static int unit_quiesce(struct amdvi_unit *u)
 			  AMDVI_CTRL_GALOG_EN | AMDVI_CTRL_GAINT_EN);
 	ret = poll_timeout(!(amdvi_readq(u, AMDVI_STATUS) &
 			     (AMDVI_STS_CMDBUF_RUN | AMDVI_STS_EVT_RUN)), STOP_TIMEOUT_US);
-	amdvi_ctrl_update(u, 0, AMDVI_CTRL_IOMMU_EN);
+	if (!keep_translation)
+		amdvi_ctrl_update(u, 0, AMDVI_CTRL_IOMMU_EN);
 	amdvi_writeq(u, AMDVI_STATUS, AMDVI_STS_W1C);
 	return ret;
 }
 
-/* Every devid starts blocked, with the DTE settings IVRS gives it. */
+/*
+ * Every devid starts blocked, with the DTE settings IVRS gives it and the
+ * interrupt table it keeps from a previous owner.
+ */
 static void devtab_fill(struct amdvi_unit *u)
 {
 	u64 bits[4], dte[4];
@@ -93,6 +99,7 @@ static void devtab_fill(struct amdvi_unit *u)
 		else
 			memset(bits, 0, sizeof(bits));
 		amdvi_dte_blocked(dte, bits);
+		dte[2] |= amdvi_ir_dte2(u, (u16)id);
 		memcpy(e, dte, sizeof(dte));
 	}
 }
@@ -112,20 +119,25 @@ static void unit_setup_irq(struct amdvi_unit *u)
 int amdvi_unit_enable(struct amdvi_unit *u)
 {
 	u64 ctrl = FIELD_PREP(AMDVI_CTRL_INV_TIMEOUT, AMDVI_INV_TIMEOUT_1S);
+	u64 found = amdvi_readq(u, AMDVI_CONTROL), found_dt = amdvi_readq(u, AMDVI_DEVTAB_BASE);
+	bool live = found & AMDVI_CTRL_IOMMU_EN;
 	int ret;
 
-	if (amdvi_readq(u, AMDVI_CONTROL) & AMDVI_CTRL_IOMMU_EN) {
+	if (live) {
 		u->taken_over = true;
-		printk("# %s: found enabled (control %#llx): taking over\n", u->name,
-		       (unsigned long long)amdvi_readq(u, AMDVI_CONTROL));
+		printk("# %s: found enabled (control %#llx): taking over, translation stays on\n",
+		       u->name, (unsigned long long)found);
 	}
-	if (unit_quiesce(u))
+	if (unit_quiesce(u, live))
 		plat_warn("%s: did not stop within %d us", u->name, STOP_TIMEOUT_US);
-	if ((!u->devtab && (ret = amdvi_devtab_init(u))) ||
+	if ((!u->devtab && (ret = amdvi_devtab_alloc(u))) ||
 	    (!u->cmdbuf && (ret = amdvi_cmd_init(u))) ||
 	    (!u->evtlog && (ret = amdvi_event_init(u))))
 		goto err;
+	ctrl |= amdvi_ir_init(u, found, found_dt);
 	devtab_fill(u);
+	/* the table is whole before the unit sees it (it may be translating) */
+	amdvi_devtab_install(u);
 	amdvi_writeq(u, AMDVI_EXCL_BASE, 0);
 	amdvi_writeq(u, AMDVI_EXCL_LIMIT, 0);
 	unit_setup_irq(u);
@@ -134,7 +146,7 @@ int amdvi_unit_enable(struct amdvi_unit *u)
 	ctrl |= u->ivhd_ctrl;
 	amdvi_ctrl_update(u, ctrl, AMDVI_CTRL_INV_TIMEOUT | AMDVI_CTRL_HTTUN_EN |
 			  AMDVI_CTRL_PASSPW | AMDVI_CTRL_RESPASSPW | AMDVI_CTRL_ISOC |
-			  AMDVI_CTRL_COHERENT);
+			  AMDVI_CTRL_COHERENT | AMDVI_CTRL_GA_EN | AMDVI_CTRL_XT_EN);
 	amdvi_ctrl_update(u, AMDVI_CTRL_EVTLOG_EN, 0);
 	amdvi_ctrl_update(u, AMDVI_CTRL_CMDBUF_EN, 0);
 	amdvi_ctrl_update(u, AMDVI_CTRL_IOMMU_EN, 0);
@@ -149,9 +161,10 @@ int amdvi_unit_enable(struct amdvi_unit *u)
 		amdvi_event_probe(u);
 	return 0;
 err_disable:
-	unit_quiesce(u);
+	unit_quiesce(u, false);
 	u->enabled = false;
 err:
+	amdvi_ir_fini(u);
 	amdvi_event_fini(u);
 	amdvi_cmd_fini(u);
 	amdvi_devtab_fini(u);
@@ -162,8 +175,9 @@ void amdvi_unit_shutdown(struct amdvi_unit *u)
 {
 	if (u->enabled)
 		amdvi_event_poll(u);
-	unit_quiesce(u);
+	unit_quiesce(u, false);
 	u->enabled = false;
+	amdvi_ir_fini(u);
 	if (u->irq_vector >= 0) {
 		pci_msi_disable(u->pdev);
 		irq_unregister(u->irq_vector);
@@ -236,6 +250,7 @@ static struct amdvi_unit *unit_probe(const struct ivrs_unit *iu, int idx)
 	u->irq_vector = -1;
 	spin_lock_init(&u->cmd_lock);
 	spin_lock_init(&u->evt_lock);
+	INIT_LIST_HEAD(&u->irts);
 	INIT_LIST_HEAD(&u->quarantine);
 	INIT_LIST_HEAD(&u->zombies);
 	unit_read_cap(u);
@@ -309,5 +324,8 @@ int amdvi_init(void)
 		iommu_device_register(&u->iommu);
 	}
 	init_result = amdvi_nunits ? 0 : -ENODEV;
+	for (int i = 0; i < amdvi_nunits; i++)
+		if (amdvi_units[i]->ir_on)
+			irq_remap_register(&amdvi_irq_remap_ops);
 	return init_result;
 }

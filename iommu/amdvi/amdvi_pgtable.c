@@ -421,3 +421,76 @@ phys_addr_t amdvi_pgtable_iova_to_phys(struct amdvi_pgtable *pt, u64 iova)
 	}
 	return 0;
 }
+
+/*
+ * The entry that maps iova (its level in *level), or NULL with *skip the
+ * bytes from iova that no leaf maps (to the end of the empty entry).
+ */
+static u64 *leaf_entry(struct amdvi_pgtable *pt, u64 iova, int *level, u64 *skip)
+{
+	u64 *t = pt->root;
+
+	for (int l = pt->levels; l >= 1; l--) {
+		u64 *p = &t[lvl_index(iova, l)];
+		u64 pte = READ_ONCE(*p);
+
+		if (!pte_present(pte)) {
+			*skip = amdvi_level_size(l) - (iova & (amdvi_level_size(l) - 1));
+			return NULL;
+		}
+		if (pte_is_leaf(pte)) {
+			*level = l;
+			return p;
+		}
+		t = pte_table(pte);
+	}
+	*skip = PAGE_SIZE;
+	return NULL;
+}
+
+/*
+ * Host dirty bits (HDSup, spec 2.2.7.4): report every leaf in [iova, last]
+ * the IOMMU marked dirty to fn(ctx, leaf IOVA, leaf size) and clear the D
+ * bit unless keep. A next-level-7 page is a run of identical entries and
+ * the unit may mark any of them, so the whole run is tested and cleared.
+ * Returns the number of leaves whose D bit was cleared (they need a flush).
+ */
+u64 amdvi_pgtable_dirty(struct amdvi_pgtable *pt, u64 iova, u64 last, bool keep,
+			void (*fn)(void *ctx, u64 iova, u64 size), void *ctx)
+{
+	u64 cleared = 0;
+
+	while (pt->root && iova <= last && iova <= pt->last_iova) {
+		int level = 0;
+		u64 skip = 0, *p = leaf_entry(pt, iova, &level, &skip);
+		u64 size, n, first, head;
+		bool dirty = false;
+
+		if (!p) {
+			if (iova + skip < iova)
+				break;
+			iova += skip;
+			continue;
+		}
+		size = amdvi_pte_leaf_size(READ_ONCE(*p), level);
+		head = iova & ~(size - 1);
+		n = size > amdvi_level_size(level) ? size / amdvi_level_size(level) : 1;
+		first = (u64)(p - (u64 *)((uintptr_t)p & ~(PAGE_SIZE - 1)));
+		first &= ~(n - 1);
+		p = (u64 *)((uintptr_t)p & ~(PAGE_SIZE - 1)) + first;
+		for (u64 i = 0; i < n; i++)
+			dirty |= READ_ONCE(p[i]) & AMDVI_PTE_D;
+		if (dirty) {
+			fn(ctx, head, size);
+			if (!keep) {
+				for (u64 i = 0; i < n; i++)
+					pte_write(pt, &p[i], READ_ONCE(p[i]) & ~AMDVI_PTE_D);
+				cleared++;
+			}
+		}
+		if (head + size < head)
+			break;
+		iova = head + size;
+	}
+	return cleared;
+}

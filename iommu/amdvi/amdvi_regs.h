@@ -143,11 +143,16 @@
 #define AMDVI_DTE2_INTTABLEN	GENMASK_ULL(4, 1)
 #define AMDVI_DTE2_IG		BIT_ULL(5)
 #define AMDVI_DTE2_INTTAB	GENMASK_ULL(51, 6)
-#define AMDVI_DTE2_RSVD		GENMASK_ULL(55, 52)
+#define AMDVI_DTE2_RSVD		(GENMASK_ULL(55, 52) | BIT_ULL(59))
 #define AMDVI_DTE2_INITPASS	BIT_ULL(56)
 #define AMDVI_DTE2_EINTPASS	BIT_ULL(57)
 #define AMDVI_DTE2_NMIPASS	BIT_ULL(58)
 #define AMDVI_DTE2_INTCTL	GENMASK_ULL(61, 60)
+#define AMDVI_INTCTL_ABORT	0	/* target abort fixed/arbitrated interrupts */
+#define AMDVI_INTCTL_PASS	1	/* forward them unmapped */
+#define AMDVI_INTCTL_REMAP	2	/* remap them through the table */
+#define AMDVI_DTE2_IR_FIELDS	(AMDVI_DTE2_IV | AMDVI_DTE2_INTTABLEN | AMDVI_DTE2_IG | \
+				 AMDVI_DTE2_INTTAB | AMDVI_DTE2_INTCTL)
 #define AMDVI_DTE2_LINT0PASS	BIT_ULL(62)
 #define AMDVI_DTE2_LINT1PASS	BIT_ULL(63)
 /* word 3: reserved for this driver (vIOMMU and SNP fields), always 0 */
@@ -165,6 +170,32 @@
 #define AMDVI_PTE_NEXT_SIZE	7	/* next level 7: size encoded in addr */
 #define AMDVI_PT_ENTRIES	512
 #define AMDVI_MAX_LEVELS	6
+
+/*
+ * --- Interrupt remapping table entries (spec 2.2.5) ---
+ * 32-bit (GAEn = 0):
+ *   31..24 reserved  23..16 vector  15..8 destination  7 GuestMode (0)
+ *        6 DM  5 RqEoi  4..2 IntType  1 SupIOPF  0 RemapEn
+ * 128-bit (GAEn = 1, GuestMode = 0), low qword as above but
+ *   31..8 destination[23:0], 63..32 reserved; high qword:
+ *   63..56 destination[31:24] (XTEn)  55..8 reserved  7..0 vector
+ */
+#define AMDVI_IRTE_REMAPEN	BIT_ULL(0)
+#define AMDVI_IRTE_SUPIOPF	BIT_ULL(1)
+#define AMDVI_IRTE_INTTYPE	GENMASK_ULL(4, 2)	/* 0 fixed, 1 arbitrated */
+#define AMDVI_IRTE_RQEOI	BIT_ULL(5)
+#define AMDVI_IRTE_DM		BIT_ULL(6)
+#define AMDVI_IRTE_GUEST	BIT_ULL(7)
+#define AMDVI_IRTE_DEST		GENMASK_ULL(15, 8)	/* 32-bit format */
+#define AMDVI_IRTE_VECTOR	GENMASK_ULL(23, 16)
+#define AMDVI_IRTE_RSVD		GENMASK_ULL(31, 24)
+#define AMDVI_GA_DEST_LO	GENMASK_ULL(31, 8)	/* 128-bit format, low qword */
+#define AMDVI_GA_RSVD_LO	GENMASK_ULL(63, 32)
+#define AMDVI_GA_VECTOR		GENMASK_ULL(7, 0)	/* high qword */
+#define AMDVI_GA_RSVD_HI	GENMASK_ULL(55, 8)
+#define AMDVI_GA_DEST_HI	GENMASK_ULL(63, 56)
+/* MSI data that names an entry: bits 10:0 */
+#define AMDVI_MSI_INDEX		GENMASK(10, 0)
 
 /* --- Commands: 128 bits as two u64 words (spec 2.4) --- */
 #define AMDVI_CMD_SIZE		16
@@ -185,7 +216,7 @@ enum amdvi_cmd_op {
 #define AMDVI_CW_I		BIT_ULL(1)	/* raise ComWaitInt */
 #define AMDVI_CW_F		BIT_ULL(2)	/* flush queue */
 #define AMDVI_CW_ADDR		GENMASK_ULL(51, 3)
-/* INVALIDATE_DEVTAB_ENTRY: word 0 */
+/* INVALIDATE_DEVTAB_ENTRY, INVALIDATE_INTERRUPT_TABLE: word 0 */
 #define AMDVI_CMD_DEVID		GENMASK_ULL(15, 0)
 /* INVALIDATE_IOMMU_PAGES: word 0 = PASID 19:0, DomainID 47:32 */
 #define AMDVI_IP_PASID		GENMASK_ULL(19, 0)

@@ -18,6 +18,7 @@
 #define MOCK_PFN_START_IOVA	IOMMU_SELFTEST_PFN_START
 #define MOCK_PFN_LAST_IOVA	IOMMU_SELFTEST_PFN_LAST
 #define MOCK_PFN_HUGE_IOVA	IOMMU_SELFTEST_PFN_HUGE
+#define MOCK_PFN_DIRTY_IOVA	(1ULL << 59)	/* written since the last read-and-clear */
 
 /* A mock device (MOCK_FLAGS_DEVICE_* flags); ERR_PTR(-EINVAL/-ENOMEM). */
 struct iommu_dev *mock_dev_create(u32 dev_flags);
@@ -34,9 +35,6 @@ int mock_domain_lookup(struct iommu_domain *d, unsigned long iova, phys_addr_t *
 /* Entries (IO pages) mapped, and a hash of every (iova, entry) pair. */
 unsigned long mock_domain_entries(struct iommu_domain *d);
 u64 mock_domain_digest(struct iommu_domain *d);
-
-/* What iommu_selftest_ops() hands the core. */
-extern const struct iommu_selftest_ops mock_selftest_ops;
 
 /* Counters for the leak check and for tests. */
 long mock_live_domains(void);

@@ -16,6 +16,7 @@
 #include "arch/x86/x86.h"
 #include "iommu/dmar.h"
 #include "iommu/iommu.h"
+#include "iommu/irq_remap.h"
 #include "iommu/vtd/vtd_caps.h"
 #include "iommu/vtd/vtd_pgtable.h"
 #include "iommu/vtd/vtd_regs.h"
@@ -66,6 +67,9 @@ struct vtd_desc {
 #define VTD_DEVTLB_PFSID_HI	GENMASK_ULL(63, 52)
 #define VTD_DEVTLB_S		BIT_ULL(0)		/* hi: size in ADDR's low bits */
 #define VTD_DEVTLB_ADDR		GENMASK_ULL(63, 12)	/* hi */
+#define VTD_IEC_G		BIT_ULL(4)		/* index-selective (else global) */
+#define VTD_IEC_IM		GENMASK_ULL(31, 27)	/* 2^IM entries from IIDX */
+#define VTD_IEC_IIDX		GENMASK_ULL(47, 32)
 #define VTD_WAIT_IF		BIT_ULL(4)
 #define VTD_WAIT_SW		BIT_ULL(5)
 #define VTD_WAIT_FN		BIT_ULL(6)
@@ -85,10 +89,12 @@ struct vtd_stats {
 	u64 cc_global, cc_domain, cc_device;
 	u64 iotlb_global, iotlb_dsi, iotlb_psi;
 	u64 devtlb;
+	u64 iec_global, iec_index;	/* interrupt entry cache */
 	u64 waits;		/* queue submissions completed (one wait each) */
 	u64 reg_inv;		/* register-based invalidations */
 	u64 wbf;		/* write-buffer flushes */
 	u64 errors;		/* failed or timed-out invalidations */
+	u64 injected;		/* ... of them made to fail by a fail point */
 };
 
 enum vtd_inv_mode {
@@ -107,6 +113,26 @@ struct vtd_qi {
 
 #define VTD_QI_QS	0	/* 2^(QS + 8) = 256 descriptors, one page */
 #define VTD_QI_SIZE	(256u << VTD_QI_QS)
+
+/*
+ * Interrupt remapping state of a unit; ir_lock protects the table and the
+ * bitmap (entries are written and invalidated under it).
+ */
+struct vtd_ir {
+	u64 *irt;			/* 2 u64 per 128-bit entry */
+	phys_addr_t irt_pa;
+	u32 entries;			/* 2^(S+1) */
+	unsigned int order;		/* pages of the table, log2 */
+	unsigned long *used;		/* allocated entries */
+	unsigned long *kept;		/* ... of them, copied from a previous owner */
+	u32 inherited;			/* entries copied from a previous owner */
+	bool on;			/* IRE set with our table */
+	bool eime;			/* x2APIC destinations (IRTA.EIME) */
+	bool cfi_works;			/* GSTS.CFIS follows GCMD.CFI */
+	bool found_on;			/* IRE was set when we came */
+	u64 found_irta;			/* ... with this IRTA */
+	spinlock_t lock;
+};
 
 /* One remapping hardware unit (DRHD). */
 struct vtd_unit {
@@ -141,14 +167,16 @@ struct vtd_unit {
 	int fault_vector;		/* fault event MSI vector, <= 0 none */
 	u64 fault_irqs;			/* fault events delivered */
 	bool took_over;			/* translation was on when we found it */
-	spinlock_t inv_lock;		/* protects qi, the CCMD/IOTLB/GCMD registers, st */
+	/* protects qi, the CCMD/IOTLB/GCMD registers, st; order: vtd_ctx_lock -> inv_lock */
+	spinlock_t inv_lock;
 	struct vtd_stats st;
+	struct vtd_ir ir;		/* interrupt remapping (vtd_irq.c) */
 };
 
 /* A paging, identity or blocked domain as this driver keeps it. */
 struct vtd_domain {
 	struct iommu_domain domain;
-	spinlock_t pt_lock;		/* protects pt */
+	spinlock_t pt_lock;		/* protects pt; taken alone (allocator below) */
 	struct vtd_pgtable pt;		/* paging domains only */
 	u16 did[VTD_MAX_UNITS];		/* per unit, valid while ndevs[u] > 0 */
 	u16 ndevs[VTD_MAX_UNITS];	/* devices attached through unit u */
@@ -176,6 +204,7 @@ struct vtd_options {
 	bool rwbf;		/* flush the write buffer even when CAP.RWBF=0 */
 	bool superpages;	/* use SLLPS sizes (default on) */
 	bool ats;		/* enable ATS where DMAR allows (default on) */
+	bool intremap;		/* interrupt remapping where the unit has it (intremap=) */
 };
 
 extern struct vtd_options vtd_opt;
@@ -187,40 +216,31 @@ extern const struct dmar_table *vtd_dmar;
 extern spinlock_t vtd_ctx_lock;
 
 /*
- * Register access. Hosted tests build the driver against a software unit
- * (tests/host/vtd_hw.c) that sees every access, as hardware would.
+ * Register access: the driver's hardware seam. The kernel reads and writes
+ * the unit's MMIO window (vtd_mem.c); hosted tests put a software unit
+ * behind it (tests/host/vtd_hw.c) that sees every access, as hardware would.
  */
 u64 vtd_hw_read(const struct vtd_unit *u, u32 off, int bytes);
 void vtd_hw_write(struct vtd_unit *u, u32 off, u64 v, int bytes);
 
 static inline u32 vtd_readl(const struct vtd_unit *u, u32 off)
 {
-	if (!IS_ENABLED(CONFIG_KERNEL))
-		return (u32)vtd_hw_read(u, off, 4);
-	return mmio_read32(u->regs + off);
+	return (u32)vtd_hw_read(u, off, 4);
 }
 
 static inline u64 vtd_readq(const struct vtd_unit *u, u32 off)
 {
-	if (!IS_ENABLED(CONFIG_KERNEL))
-		return vtd_hw_read(u, off, 8);
-	return mmio_read64(u->regs + off);
+	return vtd_hw_read(u, off, 8);
 }
 
 static inline void vtd_writel(struct vtd_unit *u, u32 off, u32 v)
 {
-	if (!IS_ENABLED(CONFIG_KERNEL))
-		vtd_hw_write(u, off, v, 4);
-	else
-		mmio_write32(u->regs + off, v);
+	vtd_hw_write(u, off, v, 4);
 }
 
 static inline void vtd_writeq(struct vtd_unit *u, u32 off, u64 v)
 {
-	if (!IS_ENABLED(CONFIG_KERNEL))
-		vtd_hw_write(u, off, v, 8);
-	else
-		mmio_write64(u->regs + off, v);
+	vtd_hw_write(u, off, v, 8);
 }
 
 static inline struct vtd_domain *to_vtd_domain(struct iommu_domain *d)
@@ -282,6 +302,8 @@ void vtd_batch_cc(struct vtd_batch *b, int gran, u16 did, u16 sid);
 void vtd_batch_iotlb(struct vtd_unit *u, struct vtd_batch *b, int gran, u16 did,
 		     u64 addr, unsigned int am, bool ih);
 void vtd_batch_devtlb(struct vtd_batch *b, u16 sid, u8 qdep, u64 addr, unsigned int order);
+/* Interrupt entry cache: everything, or 2^im entries from index. */
+void vtd_batch_iec(struct vtd_batch *b, bool global, u16 index, unsigned int im);
 /* IOTLB flush of [start, last] for did: PSI when it encodes, else DSI. */
 void vtd_batch_iotlb_range(struct vtd_unit *u, struct vtd_batch *b, u16 did, u64 start,
 			   u64 last, bool ih);
@@ -316,6 +338,72 @@ void vtd_fault_fini(struct vtd_unit *u);
 /* iommu_device.poll_faults: read, report and clear every pending record. */
 void vtd_poll_faults(struct iommu_device *iommu);
 
+/* vtd_irq.c */
+/* IRTE, remapped format (9.10), low qword */
+#define VTD_IRTE_P		BIT_ULL(0)
+#define VTD_IRTE_FPD		BIT_ULL(1)
+#define VTD_IRTE_DM		BIT_ULL(2)		/* logical destination */
+#define VTD_IRTE_RH		BIT_ULL(3)
+#define VTD_IRTE_TM		BIT_ULL(4)		/* level */
+#define VTD_IRTE_DLM		GENMASK_ULL(7, 5)	/* delivery mode, 0 fixed */
+#define VTD_IRTE_AVL		GENMASK_ULL(11, 8)
+#define VTD_IRTE_RSVD_LO	(GENMASK_ULL(14, 12) | GENMASK_ULL(31, 24))
+#define VTD_IRTE_IM		BIT_ULL(15)		/* posted format */
+#define VTD_IRTE_V		GENMASK_ULL(23, 16)
+#define VTD_IRTE_DST		GENMASK_ULL(63, 32)	/* EIME=1: x2APIC ID */
+#define VTD_IRTE_DST_XAPIC	GENMASK_ULL(47, 40)	/* EIME=0: xAPIC ID */
+/* ... high qword */
+#define VTD_IRTE_SID		GENMASK_ULL(15, 0)
+#define VTD_IRTE_SQ		GENMASK_ULL(17, 16)
+#define VTD_IRTE_SVT		GENMASK_ULL(19, 18)
+#define VTD_IRTE_RSVD_HI	GENMASK_ULL(63, 20)
+#define VTD_SVT_NONE		0
+#define VTD_SVT_SID		1	/* requester ID, bits ignored per SQ */
+#define VTD_SVT_BUS		2	/* bus within [SID 15:8, SID 7:0] */
+/* IRTA (11.4.9) */
+#define VTD_IRTA_S		GENMASK_ULL(3, 0)	/* 2^(S+1) entries */
+#define VTD_IRTA_EIME		BIT_ULL(11)
+#define VTD_IRTA_ADDR		GENMASK_ULL(63, 12)
+#define VTD_IRT_MAX_S		15
+#define VTD_IRT_DEFAULT_S	7			/* 256 entries: one page */
+/* remappable-format MSI address (5.1.5.2) */
+#define VTD_MSI_IF		BIT_ULL(4)
+#define VTD_MSI_SHV		BIT_ULL(3)
+#define VTD_MSI_HANDLE15	BIT_ULL(2)
+#define VTD_MSI_HANDLE		GENMASK_ULL(19, 5)
+
+/* What an IRTE says, before encoding. */
+struct vtd_irte_cfg {
+	u32 dest;		/* APIC ID */
+	u8 vector;
+	bool level;
+	u8 svt, sq;
+	u16 sid;		/* SVT_BUS: start bus << 8 | end bus */
+};
+
+/* Encode a present remapped-format IRTE; -ERANGE when dest does not fit (xAPIC). */
+int vtd_irte_encode(const struct vtd_irte_cfg *c, bool eime, u64 irte[2]);
+/* Source validation for a PCI function's MSIs, Linux's set_msi_sid rules. */
+void vtd_ir_pci_sid(const struct pci_dev *d, u8 *svt, u16 *sid);
+/* The remappable-format MSI address naming entry index. */
+u64 vtd_ir_msi_addr(u32 index);
+/*
+ * Bring up interrupt remapping on a started unit: a fresh table, or, when
+ * remapping was on, a table that keeps the present entries of the old one
+ * at their indices (nothing in flight is lost or misdelivered). 0, or
+ * -errno with remapping as it was (-EOPNOTSUPP: the unit cannot).
+ */
+int vtd_ir_start(struct vtd_unit *u);
+/* Remapping off and the table freed (tests; intremap=off at takeover). */
+void vtd_ir_stop(struct vtd_unit *u);
+/* Give back entries copied from a previous owner; returns how many. */
+int vtd_ir_release_inherited(struct vtd_unit *u);
+/* Invalidate the interrupt entry cache: global, or index. 0 or -errno. */
+int vtd_iec_flush(struct vtd_unit *u, bool global, u16 index);
+/* The unit whose DRHD this is (NULL if not started). */
+struct vtd_unit *vtd_unit_of_drhd(const struct dmar_unit *du);
+extern const struct irq_remap_ops vtd_irq_remap_ops;
+
 /* vtd_domain.c */
 extern struct vtd_domain vtd_blocked_domain, vtd_identity_domain;
 struct iommu_domain *vtd_domain_alloc_paging(struct iommu_dev *dev);
@@ -340,6 +428,8 @@ enum vtd_ev {
 	VTD_EV_WAIT,		/* a batch completed */
 	VTD_EV_WBF,		/* write buffer flushed */
 	VTD_EV_TABLE_FREE,	/* a page-table page went back to the allocator */
+	VTD_EV_IEC,		/* interrupt entry cache (gran 1: index in addr, am = IM) */
+	VTD_EV_IRTE,		/* an interrupt remapping entry written (addr: index) */
 };
 
 struct vtd_ev_rec {

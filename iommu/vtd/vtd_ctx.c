@@ -179,7 +179,7 @@ static int ctx_prepare(struct vtd_dev *vd, struct vtd_domain *dom, u16 *did, boo
 	return ret;
 }
 
-spinlock_t vtd_ctx_lock = SPINLOCK_INIT;
+DEFINE_SPINLOCK(vtd_ctx_lock);
 
 static int ctx_attach_locked(struct vtd_dev *vd, struct vtd_domain *dom)
 {

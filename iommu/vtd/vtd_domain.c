@@ -286,6 +286,7 @@ struct iommu_domain *vtd_domain_alloc_paging(struct iommu_dev *dev)
 		return ERR_PTR(-ENOMEM);
 	}
 	dom->pt.snoop = vtd_ecap_sc(u->ecap) ? VTD_PTE_SNP : 0;
+	spin_lock_init(&dom->pt_lock);
 	INIT_LIST_HEAD(&dom->devs);
 	INIT_LIST_HEAD(&dom->deferred);
 	width = min(vtd_pgtable_width(u->levels), u->mgaw);

@@ -8,6 +8,7 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/trap.h"
 #include "lib/errno.h"
+#include "lib/spinlock.h"
 #include "lib/string.h"
 
 static const struct {
@@ -28,14 +29,14 @@ static const struct {
 	{ 0x0b, IOMMU_FAULT_KIND_TABLE, "reserved bits set in the context entry" },
 	{ 0x0c, IOMMU_FAULT_KIND_TABLE, "reserved bits set in a paging entry" },
 	{ 0x0d, IOMMU_FAULT_KIND_DEVICE, "request blocked by the translation type" },
-	{ 0x20, IOMMU_FAULT_KIND_OTHER, "interrupt request with reserved fields set" },
-	{ 0x21, IOMMU_FAULT_KIND_OTHER, "interrupt index beyond the remapping table" },
-	{ 0x22, IOMMU_FAULT_KIND_OTHER, "interrupt remapping entry not present" },
-	{ 0x23, IOMMU_FAULT_KIND_OTHER, "error reading the interrupt remapping table" },
-	{ 0x24, IOMMU_FAULT_KIND_OTHER, "reserved bits set in an interrupt remapping entry" },
-	{ 0x25, IOMMU_FAULT_KIND_OTHER, "compatibility-format interrupt blocked" },
-	{ 0x26, IOMMU_FAULT_KIND_OTHER, "remapped interrupt failed the source-id check" },
-	{ 0x27, IOMMU_FAULT_KIND_OTHER, "error reading a posted-interrupt descriptor" },
+	{ 0x20, IOMMU_FAULT_KIND_INTR, "interrupt request with reserved fields set" },
+	{ 0x21, IOMMU_FAULT_KIND_INTR, "interrupt index beyond the remapping table" },
+	{ 0x22, IOMMU_FAULT_KIND_INTR, "interrupt remapping entry not present" },
+	{ 0x23, IOMMU_FAULT_KIND_INTR, "error reading the interrupt remapping table" },
+	{ 0x24, IOMMU_FAULT_KIND_INTR, "reserved bits set in an interrupt remapping entry" },
+	{ 0x25, IOMMU_FAULT_KIND_INTR, "compatibility-format interrupt blocked" },
+	{ 0x26, IOMMU_FAULT_KIND_INTR, "remapped interrupt failed the source-id check" },
+	{ 0x27, IOMMU_FAULT_KIND_INTR, "error reading a posted-interrupt descriptor" },
 	{ 0x58, IOMMU_FAULT_KIND_TABLE, "PASID table entry invalid (scalable mode)" },
 };
 
@@ -73,6 +74,11 @@ void vtd_fault_decode(struct vtd_unit *u, u64 lo, u64 hi, struct iommu_fault_rec
 	f->pasid = hi & VTD_FRCD_PP ? (u32)FIELD_GET(VTD_FRCD_PV, hi) : 0;
 	f->reason_str = vtd_fault_reason_str(f->reason);
 	f->kind = vtd_fault_kind(f->reason);
+	if (f->kind == IOMMU_FAULT_KIND_INTR) {
+		/* interrupt requests: FI 63:48 is the interrupt index, no access type */
+		f->addr = FIELD_GET(VTD_FRCD_IR_INDEX, lo);
+		f->write = false;
+	}
 }
 
 /*
@@ -80,11 +86,16 @@ void vtd_fault_decode(struct vtd_unit *u, u64 lo, u64 hi, struct iommu_fault_rec
  * then the overflow. Each register is cleared after it is read, so a fault
  * recorded meanwhile is seen on the next poll, never lost.
  */
+static DEFINE_SPINLOCK(vtd_fault_lock);	/* one CPU walks the records at a time */
+
 void vtd_poll_faults(struct iommu_device *iommu)
 {
 	struct vtd_unit *u = container_of(iommu, struct vtd_unit, iommu);
-	u32 fsts = vtd_readl(u, VTD_FSTS_REG);
-	u32 idx = (u32)FIELD_GET(VTD_FSTS_FRI, fsts);
+	u32 fsts, idx;
+
+	spin_lock(&vtd_fault_lock);
+	fsts = vtd_readl(u, VTD_FSTS_REG);
+	idx = (u32)FIELD_GET(VTD_FSTS_FRI, fsts);
 
 	for (u32 n = 0; (fsts & VTD_FSTS_PPF) && n < u->nfr; n++, idx = (idx + 1) % u->nfr) {
 		u32 off = u->fro + idx * VTD_FRCD_SIZE;
@@ -108,6 +119,7 @@ void vtd_poll_faults(struct iommu_device *iommu)
 		vtd_writel(u, VTD_FSTS_REG, VTD_FSTS_PFO);
 		iommu_fault_report(&f);
 	}
+	spin_unlock(&vtd_fault_lock);
 }
 
 /* The interrupt only counts: faults are read in thread context (iommu_fault_drain). */

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * VT-d bring-up: DMAR units to driver state (caps, AGAW, invalidation
- * method), safe takeover of a unit left enabled, translation on, PCI
- * devices claimed, and the memory hooks the page-table code uses.
+ * method), safe takeover of a unit left enabled, translation and interrupt
+ * remapping on, PCI devices claimed.
  */
 #include "iommu/vtd/vtd.h"
 #include "iommu/vtd/vtd_caps.h"
+#include <linux/iommufd.h>
 #include "iommu/acpi_live.h"
 #include "arch/x86/acpi.h"
-#include "arch/x86/cmdline.h"
+#include "boot/cmdline.h"
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/mm.h"
@@ -71,9 +72,8 @@ static int vtd_quiesce(struct vtd_unit *u, u32 gsts)
 {
 	int ret = 0;
 
-	if (gsts & VTD_GSTS_IRES)	/* our MSIs are compatibility format */
-		ret = vtd_gcmd(u, 0, VTD_GCMD_IRE, VTD_GSTS_IRES, false);
-	if (!ret && (vtd_cap_plmr(u->cap) || vtd_cap_phmr(u->cap)) &&
+	/* interrupt remapping stays on: vtd_ir_start() takes its table over */
+	if ((vtd_cap_plmr(u->cap) || vtd_cap_phmr(u->cap)) &&
 	    (vtd_readl(u, VTD_PMEN_REG) & VTD_PMEN_PRS)) {
 		vtd_writel(u, VTD_PMEN_REG, 0);
 		ret = poll_timeout(!(vtd_readl(u, VTD_PMEN_REG) & VTD_PMEN_PRS), VTD_TIMEOUT_US);
@@ -196,6 +196,7 @@ static int vtd_unit_probe(const struct dmar_unit *du)
 			  (unsigned long long)du->base, -ENOMEM);
 		return -ENOMEM;
 	}
+	spin_lock_init(&u->inv_lock);
 	u->idx = vtd_nunits;
 	u->drhd = du;
 	u->base = du->base;
@@ -238,6 +239,12 @@ static int vtd_unit_probe(const struct dmar_unit *du)
 	}
 	if (vtd_fault_init(u))
 		printk("# vtd: %s: no fault interrupt vector, faults are polled only\n", u->name);
+	ret = vtd_ir_start(u);
+	if (ret && ret != -EOPNOTSUPP)
+		printk("# vtd: %s: interrupt remapping off (%d)\n", u->name, ret);
+	if (running_under_qemu())
+		u->iommu.no_intr_fault_log =
+			"QEMU 7.2 drops a blocked interrupt without a fault record";
 	u->iommu.name = u->name;
 	u->iommu.ops = &vtd_iommu_ops;
 	u->iommu.poll_faults = vtd_poll_faults;
@@ -246,7 +253,7 @@ static int vtd_unit_probe(const struct dmar_unit *du)
 	return 0;
 }
 
-static struct vtd_unit *unit_of_drhd(const struct dmar_unit *du)
+struct vtd_unit *vtd_unit_of_drhd(const struct dmar_unit *du)
 {
 	for (int i = 0; du && i < vtd_nunits; i++)
 		if (vtd_units[i]->drhd == du)
@@ -279,7 +286,7 @@ static int vtd_probe_device(struct iommu_dev *dev)
 
 	if (!pdev || dmar_dev_path(pdev, &path))
 		return -ENODEV;
-	u = unit_of_drhd(dmar_unit_for_dev(vtd_dmar, &path));
+	u = vtd_unit_of_drhd(dmar_unit_for_dev(vtd_dmar, &path));
 	if (!u)
 		return -ENODEV;
 	vd = failable(kzalloc(sizeof(*vd)));
@@ -332,9 +339,11 @@ static int vtd_hw_info(struct iommu_dev *dev, void *data, u32 *length, u32 *type
 	struct vtd_dev *vd = dev->iommu_priv;
 	struct vtd_hw_info info = { 0, 0, vd->unit->cap, vd->unit->ecap };
 
+	if (*type != IOMMU_HW_INFO_TYPE_DEFAULT && *type != IOMMU_HW_INFO_TYPE_INTEL_VTD)
+		return -EOPNOTSUPP;
 	memcpy(data, &info, min(*length, (u32)sizeof(info)));
 	*length = sizeof(info);
-	*type = 1;
+	*type = IOMMU_HW_INFO_TYPE_INTEL_VTD;
 	return 0;
 }
 
@@ -383,6 +392,9 @@ int vtd_init(void)
 	}
 	if (!vtd_nunits)
 		return -ENODEV;
+	for (int i = 0; i < vtd_nunits; i++)
+		if (vtd_units[i]->ir.on)
+			irq_remap_register(&vtd_irq_remap_ops);
 	vtd_iommu_ops.identity_domain = &vtd_identity_domain.domain;
 	for (int i = 0; i < vtd_nunits; i++)
 		if (!vtd_ecap_pt(vtd_units[i]->ecap))

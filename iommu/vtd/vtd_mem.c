@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The kernel's memory for VT-d page tables (the vtd_table_* hooks of
- * vtd_pgtable.h): page allocator, direct map, clflush. Hosted tests link
- * tests/host/vtd_model.c instead.
+ * The VT-d driver's hardware seam in the kernel: the unit's registers
+ * (vtd_hw_read/write of vtd.h) and the memory of its tables (vtd_table_*
+ * of vtd_pgtable.h: page allocator, direct map, clflush). Hosted tests link
+ * software units instead (tests/host/vtd_hw.c, tests/host/vtd_model.c).
  */
 #include "iommu/vtd/vtd.h"
 #include "arch/x86/cpu.h"
@@ -10,6 +11,19 @@
 #include "lib/failpoint.h"
 
 u64 vtd_clflush_lines;
+
+u64 vtd_hw_read(const struct vtd_unit *u, u32 off, int bytes)
+{
+	return bytes == 8 ? mmio_read64(u->regs + off) : mmio_read32(u->regs + off);
+}
+
+void vtd_hw_write(struct vtd_unit *u, u32 off, u64 v, int bytes)
+{
+	if (bytes == 8)
+		mmio_write64(u->regs + off, v);
+	else
+		mmio_write32(u->regs + off, (u32)v);
+}
 
 void *vtd_table_alloc(phys_addr_t *pa)
 {

@@ -33,7 +33,7 @@ struct vtd_pgtable {
 
 /*
  * How the page-table code reaches memory. The kernel implements these over
- * the page allocator (vtd_init.c); hosted tests over a memory model.
+ * the page allocator (vtd_mem.c); hosted tests over a memory model.
  */
 void *vtd_table_alloc(phys_addr_t *pa);	/* zeroed 4 KiB page, NULL on failure */
 void vtd_table_free(phys_addr_t pa);

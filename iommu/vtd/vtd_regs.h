@@ -91,6 +91,7 @@
 /* Fault recording registers (128 each), at CAP.FRO */
 #define VTD_FRCD_SIZE	16
 #define VTD_FRCD_FI	GENMASK_ULL(63, 12)	/* low qword: fault info (page address) */
+#define VTD_FRCD_IR_INDEX GENMASK_ULL(63, 48)	/* ... or, for interrupts, the index */
 #define VTD_FRCD_SID	GENMASK_ULL(15, 0)	/* high qword from here */
 #define VTD_FRCD_PRIV	BIT_ULL(29)
 #define VTD_FRCD_EXE	BIT_ULL(30)

@@ -40,12 +40,25 @@ static void fix_length_and_checksum(uint8_t *b, size_t size)
 	b[9] = (uint8_t)(0x100 - sum);
 }
 
+/* Every rule-tagged message names a rule of the table, at that rule's level. */
+static void check_rule_messages(const struct acpitab_log *log, const struct acpirule *rules, int n)
+{
+	for (int i = 0; i < log->n; i++) {
+		const struct acpirule *r = log->msg[i].rule ?
+					   acpirule_find(rules, n, log->msg[i].rule) : NULL;
+
+		must(!log->msg[i].rule || (r && r->level == log->msg[i].level &&
+					   strstr(log->msg[i].text, r->id)));
+	}
+}
+
 static void query_dmar(const uint8_t *data, size_t size)
 {
 	struct dmar_dev_path p = { .nhops = 1 };
 	u16 sid;
 
 	must(dmar.valid == (dmar.log.nerr == 0) && dmar.nscopes <= DMAR_MAX_SCOPES);
+	check_rule_messages(&dmar.log, dmar_rules, dmar_nrules);
 	for (int i = 0; i < dmar.nunits; i++)
 		must(dmar.units[i].first_scope + dmar.units[i].nscopes <= dmar.nscopes);
 	for (int i = 0; i < dmar.nrmrr; i++)
@@ -70,6 +83,7 @@ static void query_ivrs(const uint8_t *data, size_t size)
 	struct ivrs_dev d;
 
 	must(ivrs.valid == (ivrs.log.nerr == 0) && ivrs.nranges <= IVRS_MAX_RANGES);
+	check_rule_messages(&ivrs.log, ivrs_rules, ivrs_nrules);
 	for (int i = 0; i < ivrs.nranges; i++)
 		must(ivrs.ranges[i].first <= ivrs.ranges[i].last &&
 		     ivrs.ranges[i].unit < ivrs.nunits);

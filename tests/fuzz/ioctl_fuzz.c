@@ -66,6 +66,9 @@ static const unsigned int picks[] = {
 	IOMMU_VFIO_IOAS, IOMMU_HWPT_ALLOC, IOMMU_GET_HW_INFO, IOMMU_TEST_CMD, IOMMU_TEST_CMD,
 	VFIO_GET_API_VERSION, VFIO_CHECK_EXTENSION, VFIO_SET_IOMMU, VFIO_IOMMU_GET_INFO,
 	VFIO_IOMMU_MAP_DMA, VFIO_IOMMU_UNMAP_DMA,
+	/* the 6.7-6.12 ioctls, after the corpus's order */
+	IOMMU_HWPT_SET_DIRTY_TRACKING, IOMMU_HWPT_GET_DIRTY_BITMAP, IOMMU_HWPT_INVALIDATE,
+	IOMMU_FAULT_QUEUE_ALLOC, IOMMU_IOAS_MAP_FILE, IOMMU_IOAS_CHANGE_PROCESS,
 };
 
 /* The table entry of a pick. */
@@ -194,6 +197,7 @@ static void one_call(int fd, struct iommufd_ctx *ictx, struct input *in)
 		struct iommu_ioas_alloc alloc;
 		struct iommu_vfio_ioas vfio_ioas;
 		struct iommu_hwpt_alloc hwpt;
+		struct iommu_fault_alloc fault;
 		struct iommu_test_cmd test;
 	} s;
 	uint8_t sel = byte(in), mode = byte(in), nfix = byte(in) % 8, fix[8][3];
@@ -248,10 +252,17 @@ static void one_call(int fd, struct iommufd_ctx *ictx, struct input *in)
 			nr == IOMMU_TEST_CMD ? s.test.op : 0, r);
 	must(r >= 0 ? nr == VFIO_GET_API_VERSION || nr == VFIO_CHECK_EXTENSION || !r :
 		      is_errno(r), "an ioctl returned neither 0 nor -errno", (long)nr, r);
-	/* an unmap may fail after a partial change, as Linux's does (a flipped number too) */
-	if (r < 0 && nr != IOMMU_IOAS_UNMAP && nr != VFIO_IOMMU_UNMAP_DMA)
+	/*
+	 * an unmap may fail after a partial change, as Linux's does (a flipped
+	 * number too); and as on Linux a reply that cannot be written back is
+	 * EFAULT after the work
+	 */
+	if (r < 0 && r != -EFAULT && nr != IOMMU_IOAS_UNMAP && nr != VFIO_IOMMU_UNMAP_DMA)
 		must(iommufd_test_digest(ictx) == digest, "a failed ioctl changed the state",
 		     (long)nr, r);
+	/* a fault queue's fd holds the context: close it with the others */
+	if (!r && nr == IOMMU_FAULT_QUEUE_ALLOC && F.nfiles < MAX_CALLS)
+		F.files[F.nfiles++] = (int)s.fault.out_fault_fd;
 	if (r || !size)
 		return;
 	/* the IDs a call hands out (flipped numbers too: by the struct that was filled) */
@@ -264,6 +275,9 @@ static void one_call(int fd, struct iommufd_ctx *ictx, struct input *in)
 		break;
 	case IOMMU_HWPT_ALLOC:
 		remember(s.hwpt.out_hwpt_id);
+		break;
+	case IOMMU_FAULT_QUEUE_ALLOC:
+		remember(s.fault.out_fault_id);
 		break;
 	}
 	if (nr != IOMMU_TEST_CMD)

@@ -104,9 +104,13 @@ static void length_rule(int fd, const struct iommufd_cmd *cmd)
 	memset(&c, 0, sizeof(c));
 	*(uint32_t *)c.cmd = cmd->size;
 	e_exact = libc_ioctl(fd, cmd->nr, &c);
+	if (!e_exact && iommufd_cmd_out_fd(cmd->nr, c.cmd) >= 0)
+		close(iommufd_cmd_out_fd(cmd->nr, c.cmd));
 	memset(&c, 0, sizeof(c));
 	*(uint32_t *)c.cmd = cmd->size + 1;
 	e_zero = libc_ioctl(fd, cmd->nr, &c);
+	if (!e_zero && iommufd_cmd_out_fd(cmd->nr, c.cmd) >= 0)
+		close(iommufd_cmd_out_fd(cmd->nr, c.cmd));
 	report(e_exact == e_zero, "%s: zero-padded longer struct = exact size (%d, %d)", cmd->name,
 	       e_exact, e_zero);
 }

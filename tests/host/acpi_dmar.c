@@ -304,6 +304,7 @@ KTEST(acpi, test_acpi_dmar_cross_checks_warn)
 	tb_zero(&tb, 3);
 	tb_u8(&tb, 4);
 	tb_u8(&tb, 'X');
+	tb_u8(&tb, 0);
 	tb_sub_end(&tb);
 	report(parse_tb() == 0, "firmware slips are warnings, not errors");
 	report(acpitab_log_has(&t.log, ACPITAB_WARN, "not 4 KiB aligned; unit not usable") &&
@@ -312,10 +313,14 @@ KTEST(acpi, test_acpi_dmar_cross_checks_warn)
 	       "two INCLUDE_PCI_ALL units in one segment");
 	report(acpitab_log_has(&t.log, ACPITAB_WARN, "RHSA 0 names register base 0xdead0000, which no DRHD has"),
 	       "RHSA for an unknown unit");
-	report(acpitab_log_has(&t.log, ACPITAB_WARN, "ANDD object name is not NUL-terminated") &&
-	       !strcmp(t.andd[0].name, "X"), "ANDD name without NUL, kept bounded");
-	report(acpitab_log_has(&t.log, ACPITAB_WARN, "ACPI namespace device 3 has a scope but no ANDD names it"),
-	       "ACPI scope without ANDD");
+	report(acpitab_log_has(&t.log, ACPITAB_WARN, "ACPI namespace device 3 has a scope but no ANDD names it") &&
+	       acpitab_log_has(&t.log, ACPITAB_WARN, "ANDD X (ACPI device 4) is in no device scope"),
+	       "ACPI scope without ANDD, ANDD without scope");
+	/* Linux rejects a DMAR whose ANDD name has no NUL; the copy stays bounded */
+	tb.len--;
+	tb_sub_end(&tb);
+	report(parse_tb() != 0 && acpitab_log_has_rule(&t.log, ACPITAB_ERR, "dmar.andd.nul") &&
+	       !strcmp(t.andd[0].name, "X"), "ANDD name without NUL: rejected, kept bounded");
 }
 
 KTEST(acpi, test_acpi_dmar_parser_limits_reject_cleanly)

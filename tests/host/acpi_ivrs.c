@@ -136,7 +136,9 @@ KTEST(acpi, test_acpi_ivrs_entry_semantics)
 	tb_dev4(&tb, IVRS_DEV_SELECT, 0x0050, 0x05);
 	tb_dev4(&tb, IVRS_DEV_RANGE_START, 0x0800, 0);			/* never ended */
 	tb_sub_end(&tb);
-	report(parse_tb() == 0, "odd but readable entries keep the table valid");
+	report(parse_tb() != 0 && t.log.nerr == 1 &&
+	       acpitab_log_has_rule(&t.log, ACPITAB_ERR, "ivrs.dev.variety"),
+	       "odd but readable entries only warn; an unknown special variety rejects (Linux fails)");
 	report(ivrs_lookup(&t, 0, 0x1111, &d) == 0 && d.dte == 0x01, "ALL covers every devid");
 	report(ivrs_lookup(&t, 0, 0x0020, &d) == 0 && d.dte == 0x02, "a later select overrides ALL");
 	report(ivrs_lookup(&t, 0, 0x0030, &d) == 0 && d.ext == 0x80000000 &&
@@ -150,7 +152,8 @@ KTEST(acpi, test_acpi_ivrs_entry_semantics)
 	       "range end without start: warned");
 	report(acpitab_log_has(&t.log, ACPITAB_WARN, "ends (0x06ff) before it starts (0x0700); ignored"),
 	       "inverted range: warned");
-	report(acpitab_log_has(&t.log, ACPITAB_WARN, "has unknown variety 7"), "special variety 7: warned");
+	report(acpitab_log_has(&t.log, ACPITAB_ERR, "has unknown variety 7") && !ivrs_find_special(&t, 7, 5),
+	       "special variety 7: an error, not stored");
 	report(acpitab_log_has(&t.log, ACPITAB_WARN, "has unknown type 0x05; skipped (4 bytes)") &&
 	       acpitab_log_has(&t.log, ACPITAB_WARN, "has unknown type 0x44; skipped (8 bytes)"),
 	       "unknown entry types skipped by their size");
@@ -285,10 +288,10 @@ KTEST(acpi, test_acpi_ivrs_unit_checks_and_limits)
 	tb_ivhd(&tb, 0x10, 0, 0x4002, 0xfeb80000, 0);
 	tb_sub_end(&tb);
 	report(parse_tb() == 0 && t.nunits == 2, "two IOMMUs (devid 0x0002, 0x4002)");
-	report(acpitab_log_has(&t.log, ACPITAB_WARN, "IOMMU 00:00.2: IVHD 10h gives base 0xfeb80000 but IVHD 11h (used) gives 0xfeb90000"),
+	report(acpitab_log_has(&t.log, ACPITAB_WARN, "IOMMU 0000:00:00.2: IVHD 10h gives base 0xfeb80000 but IVHD 11h (used) gives 0xfeb90000"),
 	       "IVHD types disagreeing on the base: warned");
 	report(acpitab_log_has(&t.log, ACPITAB_WARN, "is described twice by IVHD type 0x10; the first is used") &&
-	       acpitab_log_has(&t.log, ACPITAB_WARN, "IOMMU 40:00.2 has MMIO base 0; unit not usable") &&
+	       acpitab_log_has(&t.log, ACPITAB_WARN, "IOMMU 0000:40:00.2: MMIO base is 0; unit not usable") &&
 	       !t.units[1].usable && t.units[0].usable, "a repeated IVHD and a base-0 unit: warned, not usable");
 	tb_ivrs(&tb, 0);
 	tb_ivhd(&tb, 0x10, 0, 0x0002, 0xfeb80000, 0);

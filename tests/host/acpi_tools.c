@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "iommu/dmar.h"
+#include "iommu/ivrs.h"
+#include "tools/tools.h"
 #include "tests/host/hostutil.h"
 #include "tests/host/tblbuild.h"
 #include "tests/ktest.h"
@@ -33,18 +36,28 @@ static bool temp_file(char *path, const void *data, size_t len)
 	return ok;
 }
 
-/* Run cmd (from the repository top); exit status, stdout in *out. */
+/*
+ * Run cmd (from the repository top); exit status, stdout in *out. A
+ * sanitizer report (the tools exit TOOL_EXIT_SANITIZER, sanitize.c) fails
+ * the test here, whatever status the caller expected.
+ */
 static int run(const char *cmd, char **out)
 {
 	int st = host_run(cmd, out);
 
 	if (!*out)
 		*out = strdup("");
+	if (st == TOOL_EXIT_SANITIZER)
+		report(false, "no sanitizer report from: %s", cmd);
 	return st;
 }
 
-/* Save JSON output and have the Python checker compare it with a table. */
-static void checker(const char *kind, const char *table, const char *json, int expect_n)
+/*
+ * Save JSON output and have the Python checker compare it with a table;
+ * status is the worst exit status of the tool runs that printed it.
+ */
+static void checker(const char *kind, const char *table, const char *json, int status,
+		    int expect_n)
 {
 	char path[64], cmd[512], *out, want[32];
 
@@ -52,7 +65,7 @@ static void checker(const char *kind, const char *table, const char *json, int e
 		report(false, "temporary file written");
 		return;
 	}
-	snprintf(cmd, sizeof(cmd), CHECKER " %s %s %s", kind, table, path);
+	snprintf(cmd, sizeof(cmd), CHECKER " %s %s %s %d", kind, table, path, status);
 	run(cmd, &out);
 	snprintf(want, sizeof(want), "OK %d\n", expect_n);
 	report(!strcmp(out, want), "%s JSON matches %s: %s", kind, table, out);
@@ -91,7 +104,7 @@ KTEST(acpi-tools, test_acpi_tools_iommu_acpi_fixtures)
 	fclose(f);
 	st = run(cmd, &out);
 	report(st == 0, "--json: exit status 0");
-	checker("acpi", "tests/fixtures/acpi/MANIFEST.tsv", out, m ? m->nrows : 0);
+	checker("acpi", "tests/fixtures/acpi/MANIFEST.tsv", out, st, m ? m->nrows : 0);
 	free(out);
 	free(cmd);
 	tsv_free(m);
@@ -197,9 +210,11 @@ static void caps_rows(const char *kind, const char *tsvrel)
 	char *all = NULL, cmd[512], *out;
 	size_t cap = 0;
 	FILE *f = open_memstream(&all, &cap);
-	int bad = 0;
+	int bad = 0, worst = 0;
 
 	for (int r = 0; t && r < t->nrows; r++) {
+		int st;
+
 		const char *efr2 = tsv_get(t, r, "efr2");
 		char sep[32] = "";
 
@@ -213,13 +228,16 @@ static void caps_rows(const char *kind, const char *tsvrel)
 			snprintf(cmd, sizeof(cmd), NOLEAK CAPS_TOOL " --json amdvi 'AMD-Vi: Extended features (%s%s): %s'",
 				 tsv_get(t, r, "efr"), sep, tsv_get(t, r, "linux_flags"));
 		}
-		bad += run(cmd, &out) != 0;
+		st = run(cmd, &out);
+		bad += st != 0;
+		worst = st == TOOL_EXIT_SANITIZER || worst == TOOL_EXIT_SANITIZER ? TOOL_EXIT_SANITIZER :
+			st > worst ? st : worst;
 		fputs(out, f);
 		free(out);
 	}
 	fclose(f);
 	report(!bad, "%s: every pasted boot line decoded with exit 0 (%d failed)", kind, bad);
-	checker(kind, tsvrel, all, t ? t->nrows : 0);
+	checker(kind, tsvrel, all, worst, t ? t->nrows : 0);
 	free(all);
 	tsv_free(t);
 }
@@ -239,6 +257,7 @@ KTEST(acpi-tools, test_acpi_tools_iommu_caps_inputs_and_exit)
 	} c[] = {
 		{ "vtd d2008c40660462 f050da", 0, "SLLPS              37:34  2M,1G" },
 		{ "vtd 0xd2008c40660462 0xf050da 1:0", 0, "VER 1:0" },
+		{ "vtd 0XD2008C40660462 0Xf050DA", 0, "CAP 0x00d2008c40660462" },
 		{ "--json vtd d2008c40660462 f050da", 0, "\"superpages\":[\"2M\",\"1G\"]" },
 		{ "--json vtd DMAR: dmar1: reg_base_addr fed91000 ver 1:0 cap d2008c40660462 ecap f050da", 0,
 		  "\"reg_base\":4275638272" },
@@ -270,4 +289,151 @@ KTEST(acpi-tools, test_acpi_tools_iommu_caps_inputs_and_exit)
 		       c[i].out ? ", prints " : "", c[i].out ? c[i].out : "", st);
 		free(out);
 	}
+}
+
+/* Issue 10 item 8: a value is all hex digits (0x optional) or the input is rejected. */
+KTEST(acpi-tools, test_acpi_tools_iommu_caps_rejects_trailing_garbage)
+{
+	static const struct {
+		const char *args;
+		const char *why;	/* expected on stderr */
+	} c[] = {
+		{ "vtd 'cap 12zz ecap f050da'", "CAP value \"12zz\" is not a hex number" },
+		{ "vtd 'cap ecap f'", "CAP value \"ecap\" is not a hex number" },
+		{ "vtd 'DMAR: dmar0: reg_base_addr fed90000 ver 1:0 cap d2008c40660462 ecap f050da,'",
+		  "ECAP value \"f050da,\"" },
+		{ "vtd 'reg_base_addr fed9000g cap d2008c40660462 ecap f050da'",
+		  "reg_base_addr value \"fed9000g\"" },
+		{ "vtd 'ver 1:0x cap d2008c40660462 ecap f050da'", "VER value \"1:0x\"" },
+		{ "vtd d2008c40660462 f050da 16:0", "VER value \"16:0\"" },
+		{ "vtd d2008c40660462 f050da :1", "VER value \":1\"" },
+		{ "vtd 12zz f050da", "CAP value \"12zz\"" },
+		{ "vtd d2008c40660462 0xf050da0x", "ECAP value \"0xf050da0x\"" },
+		{ "vtd d2008c40660462 f050da 1:0 1", "expected CAP ECAP [VER], got 4 values" },
+		{ "vtd 'cap 1 ecap 2 cap 3'", "\"cap\" appears twice" },
+		{ "vtd 'cap 1 ver 1:0'", "needs both \"cap\" and \"ecap\"" },
+		{ "vtd 'ecap 2 cap'", "CAP has no value" },
+		{ "vtd 0x 1", "CAP value \"0x\"" },
+		{ "amdvi 0x12zz", "EFR value \"0x12zz\"" },
+		{ "amdvi 0x1 0x2 0x3", "expected EFR [EFR2], got 3 values" },
+		{ "amdvi 11112222333344445", "EFR value \"11112222333344445\"" },
+		{ "amdvi 'AMD-Vi: Extended features (0x12zz): PPR'", "EFR value \"0x12zz\"" },
+		{ "amdvi 'AMD-Vi: Extended features (0x12, 0x3g)'", "EFR2 value \"0x3g\"" },
+		{ "amdvi 'AMD-Vi: Extended features (0x12,)'", "an empty value" },
+		{ "amdvi 'AMD-Vi: Extended features (0x12, 0x3'", "no closing parenthesis" },
+	};
+	char cmd[2048], *out;
+	int st;
+
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		snprintf(cmd, sizeof(cmd), NOLEAK CAPS_TOOL " %s 2>&1 >/dev/null", c[i].args);
+		st = run(cmd, &out);
+		report(st == TOOL_EXIT_REJECTED && strstr(out, c[i].why),
+		       "iommu-caps %s: exit 1 saying %s (got %d: %s)", c[i].args, c[i].why, st, out);
+		free(out);
+	}
+	/* longer than the 1023 characters the tool joins: rejected, never cut and decoded */
+	snprintf(cmd, sizeof(cmd), NOLEAK CAPS_TOOL " amdvi 0x1%01100d 2>&1 >/dev/null", 0);
+	st = run(cmd, &out);
+	report(st == TOOL_EXIT_REJECTED && strstr(out, "longer than 1023 characters"),
+	       "a 1103-character value: exit 1, too long (got %d)", st);
+	free(out);
+}
+
+/* The sanitized tools carry exitcode=70 (sanitize.c), so a crash is never "rejected". */
+KTEST(acpi-tools, test_acpi_tools_sanitizer_exit_status)
+{
+	static const char *const tools[] = { ACPI_TOOL, CAPS_TOOL };
+	char cmd[256], *out;
+
+	for (size_t i = 0; i < ARRAY_SIZE(tools); i++) {
+		snprintf(cmd, sizeof(cmd), "ASAN_OPTIONS=help=1 %s --help 2>&1", tools[i]);
+		run(cmd, &out);
+		report(strstr(out, "exit status if the tool found an error (Current Value: 70)") != NULL,
+		       "%s: a sanitizer report exits %d", tools[i], TOOL_EXIT_SANITIZER);
+		free(out);
+	}
+}
+
+/*
+ * Issue 10 item 1: acpidump text whose last line is shorter than " @ 0x",
+ * in files just under the 64 KiB and 128 KiB read buffers, was read past
+ * its end. The issue's sizes with short last lines, alone and after a DMAR
+ * (every buffer boundary and line is replayed in-process by test-tools).
+ */
+KTEST(acpi-tools, test_acpi_tools_iommu_acpi_short_last_line)
+{
+	static const size_t sizes[] = { 65533, 65534, 131069, 131070 };
+	static const char *const last[] = { "A", "ABC" };
+	size_t dl;
+	u8 *d = host_read(host_path("tests/fixtures/acpi/qemu/intel-iommu-default.bin"), &dl);
+
+	for (int with_dmar = 0; with_dmar < 2 && d; with_dmar++) {
+		int bad = 0, runs = 0;
+
+		for (size_t si = 0; si < ARRAY_SIZE(sizes); si++) {
+			for (size_t li = 0; li < ARRAY_SIZE(last); li++) {
+				char *text = NULL, path[64], cmd[128], *out;
+				size_t tl = 0, ll = strlen(last[li]);
+				FILE *f = open_memstream(&text, &tl);
+				bool ok;
+				int st;
+
+				if (with_dmar)
+					acpidump_block(f, "DMAR", d, dl);
+				/* other text up to the size, then the short line without '\n' */
+				for (fflush(f); tl + ll < sizes[si]; fflush(f))
+					fputs(sizes[si] - tl - ll >= 6 ? "    :\n" : "\n", f);
+				fputs(last[li], f);
+				fclose(f);
+				if (tl != sizes[si] || !temp_file(path, text, tl)) {
+					report(false, "%zu-byte file written (%zu)", sizes[si], tl);
+					free(text);
+					continue;
+				}
+				snprintf(cmd, sizeof(cmd), ACPI_TOOL " %s", path);
+				st = run(cmd, &out);
+				ok = with_dmar ? st == 0 && strstr(out, ": valid\n") :
+						 st == 1 && strstr(out, "error: no DMAR or IVRS table");
+				if (!ok && bad++ < 3)
+					report(false, "%zu bytes ending in \"%s\": exit %d, %s", sizes[si],
+					       last[li], st, out);
+				runs++;
+				free(out);
+				free(text);
+				unlink(path);
+			}
+		}
+		report(!bad && runs == ARRAY_SIZE(sizes) * ARRAY_SIZE(last),
+		       "%d files ending in a short line%s: %s, no read past the end",
+		       runs, with_dmar ? " after a DMAR" : "",
+		       with_dmar ? "the DMAR decoded" : "rejected with a clear error");
+	}
+	free(d);
+}
+
+/* --rules lists every rule of both tables; a finding carries its rule in JSON. */
+KTEST(acpi-tools, test_acpi_tools_iommu_acpi_rules)
+{
+	char *out;
+	int st = run(ACPI_TOOL " --rules", &out), lines = 0, missing = 0;
+
+	for (char *p = out; (p = strchr(p, '\n')); p++)
+		lines++;
+	for (int i = 0; i < dmar_nrules + ivrs_nrules; i++) {
+		const struct acpirule *r = i < dmar_nrules ? &dmar_rules[i] : &ivrs_rules[i - dmar_nrules];
+		char want[64];
+
+		snprintf(want, sizeof(want), "\n%-24s %-7s ", r->id,
+			 r->level == ACPITAB_ERR ? "error" : "warning");
+		missing += !strstr(out, want);
+	}
+	report(st == 0 && lines == 1 + dmar_nrules + ivrs_nrules && !missing,
+	       "--rules: exit 0, a header and one line per rule (%d lines, %d missing)", lines, missing);
+	free(out);
+	st = run(ACPI_TOOL " --json tests/fixtures/acpi/real/lenovo-thinkpad-e15-gen2.dmar.bin", &out);
+	report(st == 0 && strstr(out, "\"rules\":[\"dmar.drhd.base0\"]") &&
+	       strstr(out, "(Linux ignores the whole DMAR) [dmar.drhd.base0]\""),
+	       "E15's base-0 DRHD: the warning ends with its rule, listed under \"rules\"");
+	free(out);
 }

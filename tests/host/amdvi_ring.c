@@ -189,8 +189,9 @@ KTEST(amdvi-cmd, test_amdvi_ring_flush_all_fallback)
 	report(amdvi_flush_all(u) == 0, "no IASup: flush completes");
 	report(u->stats.cmds[AMDVI_CMD_INV_DEVTAB_ENTRY] == 65536 &&
 	       u->stats.cmds[AMDVI_CMD_INV_IOMMU_PAGES] == 65536 &&
+	       u->stats.cmds[AMDVI_CMD_INV_INTR_TABLE] == 65536 &&
 	       u->stats.cmds[AMDVI_CMD_INV_IOMMU_ALL] == 1,
-	       "65536 DTE and 65536 domain flushes instead");
+	       "65536 DTE, 65536 domain and 65536 interrupt table flushes instead");
 	model_unit_destroy(u);
 }
 

@@ -11,234 +11,216 @@
 #include "iommu/ivrs.h"
 #include "lib/alloc.h"
 #include "lib/err.h"
+#include "lib/errno.h"
 #include "lib/failpoint.h"
+#include <linux/iommufd.h>
 #include "tests/host/amdvi_model.h"
+#include "tests/host/amdvi_rig.h"
 #include "tests/host/hostutil.h"
 #include "arch/host/host.h"
 #include "tests/host/live_tables.h"
 #include "tests/ktest.h"
 
 #define RW (IOMMU_READ | IOMMU_WRITE)
-#define NUNITS 4
-
-/* Functions behind each of the four IOMMUs, and one IVRS aliases. */
-enum { GPU, NVME, NIC, SATA, ALIASED, NDEV };
-
-static const struct {
-	const char *name;
-	u16 bdf, alias;
-	int unit;
-} devs[NDEV] = {
-	[GPU] = { "0000:61:00.0", 0x6100, 0x6100, 0 },		/* 60:01.0-ff:1f.6 */
-	[NVME] = { "0000:41:00.0", 0x4100, 0x4100, 1 },		/* 40:01.0-5f:1f.6 */
-	[NIC] = { "0000:21:00.0", 0x2100, 0x2100, 2 },		/* 20:01.0-3f:1f.6 */
-	[SATA] = { "0000:03:00.0", 0x0300, 0x0300, 3 },		/* 00:01.0-1f:1f.6 */
-	[ALIASED] = { "0000:ff:01.0", 0xff08, 0x00a4, -1 },	/* ff:xx as 00:14.4 */
-};
-
-static struct rig {
-	struct ivrs_table t;
-	struct amdvi_unit *u[NUNITS];
-	struct pci_dev pdev[NDEV];
-	struct iommu_dev dev[NDEV];
-} *rig;
-
-static bool rig_up(void)
-{
-	size_t len;
-	u8 *b = host_fixture("real/asus-rog-zenith-ii-extreme-alpha.ivrs.bin", &len);
-
-	rig = calloc(1, sizeof(*rig));
-	if (!b || !rig || ivrs_parse(b, len, &rig->t) || rig->t.nunits != NUNITS) {
-		report(false, "the Threadripper IVRS parses with %d units", NUNITS);
-		free(b);
-		return false;
-	}
-	free(b);
-	amdvi_ivrs = &rig->t;
-	for (int i = 0; i < NUNITS; i++) {
-		const struct ivrs_unit *iu = &rig->t.units[i];
-		struct amdvi_unit *u = model_unit_create();
-
-		if (!u || amdvi_devtab_init(u))
-			return false;
-		rig->u[i] = u;
-		u->index = i;
-		u->name[0] = 'u';
-		u->name[1] = (char)('0' + i);
-		u->base = iu->base;
-		u->segment = iu->segment;
-		u->devid = iu->devid;
-		u->efr = iu->efr;
-		u->max_levels = amdvi_efr_max_levels(iu->efr);
-		u->va_bits = 48;
-		u->ia = amdvi_efr_ia(iu->efr);
-		INIT_LIST_HEAD(&u->quarantine);
-		INIT_LIST_HEAD(&u->zombies);
-		u->iommu.name = u->name;
-		u->iommu.ops = &amdvi_ops;
-		amdvi_units[i] = u;
-		iommu_device_register(&u->iommu);
-	}
-	amdvi_nunits = NUNITS;
-	host_pci_devs = rig->pdev;
-	host_pci_ndevs = NDEV;
-	for (int i = 0; i < NDEV; i++) {
-		struct pci_dev *p = &rig->pdev[i];
-		struct iommu_dev *d = &rig->dev[i];
-
-		p->bus = (u8)(devs[i].bdf >> 8);
-		p->dev = (u8)((devs[i].bdf >> 3) & 31);
-		p->fn = (u8)(devs[i].bdf & 7);
-		d->name = devs[i].name;
-		d->rid = devs[i].bdf;
-		d->bus_priv = p;
-		d->dma_mask = ~0ULL;
-		iommu_dev_register(d);
-		if (amdvi_probe_device(d))
-			report(false, "%s probed", d->name);
-	}
-	return true;
-}
-
-static void rig_down(void)
-{
-	for (int i = 0; rig && i < NDEV; i++) {
-		amdvi_release_device(&rig->dev[i]);
-		iommu_dev_unregister(&rig->dev[i]);
-	}
-	for (int i = 0; rig && i < NUNITS; i++) {
-		if (!rig->u[i])
-			continue;
-		iommu_device_unregister(&rig->u[i]->iommu);
-		amdvi_devtab_fini(rig->u[i]);
-		model_unit_destroy(rig->u[i]);
-		amdvi_units[i] = NULL;
-	}
-	amdvi_nunits = 0;
-	amdvi_ivrs = NULL;
-	host_pci_devs = NULL;
-	host_pci_ndevs = 0;
-	free(rig);
-	rig = NULL;
-}
-
-static struct amdvi_dev *ad_of(int i)
-{
-	return rig->dev[i].iommu_priv;
-}
-
-/* Commands of op for domain (or devid) arg the unit ran from exec entry 'from' on. */
-static int ran(int unit, int from, int op, u32 arg)
-{
-	struct amdvi_model *m = model_of(rig->u[unit]);
-	int n = 0;
-
-	for (int i = from; i < m->nexec && i < MODEL_EXEC_LOG; i++) {
-		const u64 *c = m->exec[i];
-		u32 a = op == AMDVI_CMD_INV_IOMMU_PAGES ? (u32)FIELD_GET(AMDVI_IP_DOMID, c[0]) :
-						       (u32)FIELD_GET(AMDVI_CMD_DEVID, c[0]);
-
-		n += FIELD_GET(AMDVI_CMD_OPCODE, c[0]) == (u64)op && a == arg;
-	}
-	return n;
-}
-
-static int mark(int unit)
-{
-	return model_of(rig->u[unit])->nexec;
-}
 
 KTEST(amdvi-units, test_amdvi_units_threadripper_domain_across_units)
 {
 	struct amdvi_domain *d = NULL;
-	int m[NUNITS], bad = 0;
+	int m[AMDVI_RIG_UNITS], bad = 0;
 	u16 id;
 
-	if (!rig_up())
+	if (!amdvi_rig_up())
 		goto out;
-	for (int i = 0; i < NDEV; i++) {
-		const struct ivrs_unit *iu = ivrs_unit_for_devid(&rig->t, 0, devs[i].bdf);
-		int want = devs[i].unit >= 0 ? devs[i].unit : iu ? iu->index : -1;
+	for (int i = 0; i < AMDVI_RIG_NDEV; i++) {
+		const struct ivrs_unit *iu = ivrs_unit_for_devid(&amdvi_rig->t, 0, amdvi_rig_devs[i].bdf);
+		int want = amdvi_rig_devs[i].unit >= 0 ? amdvi_rig_devs[i].unit : iu ? iu->index : -1;
 
-		report(want >= 0 && rig->dev[i].iommu == &rig->u[want]->iommu,
-		       "%s is translated by IOMMU %d of 4", devs[i].name, want);
+		report(want >= 0 && amdvi_rig->dev[i].iommu == &amdvi_rig->u[want]->iommu,
+		       "%s is translated by IOMMU %d of 4", amdvi_rig_devs[i].name, want);
 	}
-	report(ad_of(ALIASED) && ad_of(ALIASED)->alias == 0x00a4,
+	report(amdvi_rig_dev(ALIASED) && amdvi_rig_dev(ALIASED)->alias == 0x00a4,
 	       "ff:01.0 carries the IVRS alias 00:14.4");
 
-	d = amdvi_domain_alloc(rig->u[0], 0);
+	d = amdvi_domain_alloc(amdvi_rig->u[0], 0);
 	if (IS_ERR(d)) {
 		d = NULL;
 		goto out;
 	}
 	id = d->id;
-	iommu_attach_device(&d->domain, &rig->dev[GPU]);
-	iommu_attach_device(&d->domain, &rig->dev[NVME]);
+	iommu_attach_device(&d->domain, &amdvi_rig->dev[GPU]);
+	iommu_attach_device(&d->domain, &amdvi_rig->dev[NVME]);
 	for (int k = 0; k < 2; k++) {
 		int i = k ? NVME : GPU;
-		const u64 *dte = amdvi_dte_ptr(rig->u[devs[i].unit], devs[i].bdf);
+		const u64 *dte = amdvi_dte_ptr(amdvi_rig->u[amdvi_rig_devs[i].unit], amdvi_rig_devs[i].bdf);
 
 		bad += !amdvi_dte_translates(dte) || FIELD_GET(AMDVI_DTE1_DOMID, dte[1]) != id ||
 		       (dte[0] & AMDVI_DTE0_PT_ROOT) != amdvi_pa(d->pt.root);
 	}
-	bad += amdvi_dte_translates(amdvi_dte_ptr(rig->u[1], devs[GPU].bdf)) ||
-	       amdvi_dte_translates(amdvi_dte_ptr(rig->u[0], devs[NVME].bdf));
+	bad += amdvi_dte_translates(amdvi_dte_ptr(amdvi_rig->u[1], amdvi_rig_devs[GPU].bdf)) ||
+	       amdvi_dte_translates(amdvi_dte_ptr(amdvi_rig->u[0], amdvi_rig_devs[NVME].bdf));
 	report(bad == 0, "one domain (ID %u) on IOMMUs 0 and 1: each device's DTE on its own "
 	       "unit's table, nowhere else", id);
 
-	for (int i = 0; i < NUNITS; i++)
-		m[i] = mark(i);
+	for (int i = 0; i < AMDVI_RIG_UNITS; i++)
+		m[i] = amdvi_rig_mark(i);
 	iommu_map(&d->domain, 0x100000, 0x7000000, 4096, RW);
 	iommu_unmap(&d->domain, 0x100000, 4096);
-	report(ran(0, m[0], AMDVI_CMD_INV_IOMMU_PAGES, id) == 1 &&
-	       ran(1, m[1], AMDVI_CMD_INV_IOMMU_PAGES, id) == 1 &&
-	       mark(2) == m[2] && mark(3) == m[3],
+	report(amdvi_rig_ran(0, m[0], AMDVI_CMD_INV_IOMMU_PAGES, id) == 1 &&
+	       amdvi_rig_ran(1, m[1], AMDVI_CMD_INV_IOMMU_PAGES, id) == 1 &&
+	       amdvi_rig_mark(2) == m[2] && amdvi_rig_mark(3) == m[3],
 	       "an unmap invalidates domain %u on both its IOMMUs, nothing on the others", id);
 
-	m[1] = mark(1);
-	iommu_detach_device(&d->domain, &rig->dev[NVME]);
-	report(ran(1, m[1], AMDVI_CMD_INV_DEVTAB_ENTRY, devs[NVME].bdf) == 1 &&
-	       ran(1, m[1], AMDVI_CMD_INV_IOMMU_PAGES, id) == 1 &&
-	       !amdvi_dte_translates(amdvi_dte_ptr(rig->u[1], devs[NVME].bdf)),
+	m[1] = amdvi_rig_mark(1);
+	iommu_detach_device(&d->domain, &amdvi_rig->dev[NVME]);
+	report(amdvi_rig_ran(1, m[1], AMDVI_CMD_INV_DEVTAB_ENTRY, amdvi_rig_devs[NVME].bdf) == 1 &&
+	       amdvi_rig_ran(1, m[1], AMDVI_CMD_INV_IOMMU_PAGES, id) == 1 &&
+	       !amdvi_dte_translates(amdvi_dte_ptr(amdvi_rig->u[1], amdvi_rig_devs[NVME].bdf)),
 	       "detach on IOMMU 1: its DTE blocked, the DTE and domain %u flushed there", id);
-	for (int i = 0; i < NUNITS; i++)
-		m[i] = mark(i);
+	for (int i = 0; i < AMDVI_RIG_UNITS; i++)
+		m[i] = amdvi_rig_mark(i);
 	iommu_map(&d->domain, 0x100000, 0x7000000, 4096, RW);
 	iommu_unmap(&d->domain, 0x100000, 4096);
-	report(ran(0, m[0], AMDVI_CMD_INV_IOMMU_PAGES, id) == 1 && mark(1) == m[1],
+	report(amdvi_rig_ran(0, m[0], AMDVI_CMD_INV_IOMMU_PAGES, id) == 1 && amdvi_rig_mark(1) == m[1],
 	       "afterwards only IOMMU 0 is flushed");
 
-	iommu_detach_device(&d->domain, &rig->dev[GPU]);
-	for (int i = 0; i < NUNITS; i++)
-		m[i] = mark(i);
+	iommu_detach_device(&d->domain, &amdvi_rig->dev[GPU]);
+	for (int i = 0; i < AMDVI_RIG_UNITS; i++)
+		m[i] = amdvi_rig_mark(i);
 	iommu_domain_free(&d->domain);
 	d = NULL;
-	report(ran(0, m[0], AMDVI_CMD_INV_IOMMU_PAGES, id) == 1 &&
-	       ran(1, m[1], AMDVI_CMD_INV_IOMMU_PAGES, id) == 1 && mark(2) == m[2],
+	report(amdvi_rig_ran(0, m[0], AMDVI_CMD_INV_IOMMU_PAGES, id) == 1 &&
+	       amdvi_rig_ran(1, m[1], AMDVI_CMD_INV_IOMMU_PAGES, id) == 1 && amdvi_rig_mark(2) == m[2],
 	       "freeing the domain flushes its ID on every IOMMU it was ever on (0 and 1)");
 
-	d = amdvi_domain_alloc(rig->u[2], 0);
+	d = amdvi_domain_alloc(amdvi_rig->u[2], 0);
 	if (!IS_ERR(d)) {
-		u16 dte_ids[2] = { devs[ALIASED].bdf, 0x00a4 };
-		struct amdvi_unit *u = ad_of(ALIASED)->unit;
+		u16 dte_ids[2] = { amdvi_rig_devs[ALIASED].bdf, 0x00a4 };
+		struct amdvi_unit *u = amdvi_rig_dev(ALIASED)->unit;
 
-		iommu_attach_device(&d->domain, &rig->dev[ALIASED]);
+		iommu_attach_device(&d->domain, &amdvi_rig->dev[ALIASED]);
 		report(amdvi_dte_translates(amdvi_dte_ptr(u, dte_ids[0])) &&
 		       amdvi_dte_translates(amdvi_dte_ptr(u, dte_ids[1])) &&
 		       FIELD_GET(AMDVI_DTE1_DOMID, amdvi_dte_ptr(u, dte_ids[1])[1]) == d->id,
 		       "the aliased device: its own DTE and its alias's both translate");
-		iommu_detach_device(&d->domain, &rig->dev[ALIASED]);
+		iommu_detach_device(&d->domain, &amdvi_rig->dev[ALIASED]);
 		iommu_domain_free(&d->domain);
 	}
 	d = NULL;
-	for (int i = 0; i < NUNITS; i++)
-		bad += model_of(rig->u[i])->illegal;
+	for (int i = 0; i < AMDVI_RIG_UNITS; i++)
+		bad += model_of(amdvi_rig->u[i])->illegal;
 	report(bad == 0, "no illegal command on any unit");
 out:
 	if (d)
 		iommu_domain_free(&d->domain);
-	rig_down();
+	amdvi_rig_down();
+}
+
+/* What read_and_clear_dirty reported, as IOVA runs. */
+struct dirty_log {
+	struct iommu_dirty_bitmap dirty;
+	u64 iova[8], len[8];
+	int n;
+};
+
+static void log_dirty(struct iommu_dirty_bitmap *dirty, unsigned long iova, unsigned long len)
+{
+	struct dirty_log *l = container_of(dirty, struct dirty_log, dirty);
+
+	if (l->n < 8) {
+		l->iova[l->n] = iova;
+		l->len[l->n] = len;
+	}
+	l->n++;
+}
+
+/*
+ * Dirty tracking against the software unit (QEMU 7.2 sets no D bits): only
+ * a unit with HDSup offers it; tracking puts HAD in the DTE, a DMA write
+ * through the model marks the leaf dirty, reading reports and clears it and
+ * invalidates the domain, NO_CLEAR keeps it.
+ */
+KTEST(amdvi-units, test_amdvi_units_dirty_tracking_model)
+{
+	const struct iommu_ops *ops = &amdvi_ops;
+	struct dirty_log log = { .dirty.record = log_dirty };
+	struct iommu_domain *dom = NULL;
+	struct amdvi_unit *u;
+	phys_addr_t pa;
+	u64 efr;
+	int m;
+
+	if (!amdvi_rig_up())
+		goto out;
+	u = amdvi_rig->u[amdvi_rig_devs[GPU].unit];
+	efr = u->efr;
+	u->efr &= ~BIT_ULL(52);		/* HDSup */
+	report(!ops->capable(&amdvi_rig->dev[GPU], IOMMU_CAP_DIRTY_TRACKING) &&
+	       PTR_ERR(ops->domain_alloc_user(&amdvi_rig->dev[GPU], IOMMU_HWPT_ALLOC_DIRTY_TRACKING,
+					      NULL, NULL)) == -EOPNOTSUPP,
+	       "a unit without HDSup: no dirty tracking, the HWPT flag -> EOPNOTSUPP");
+	u->efr |= BIT_ULL(52);
+	report(ops->capable(&amdvi_rig->dev[GPU], IOMMU_CAP_DIRTY_TRACKING) &&
+	       PTR_ERR(ops->domain_alloc_user(&amdvi_rig->dev[GPU], IOMMU_HWPT_ALLOC_NEST_PARENT,
+					      NULL, NULL)) == -EOPNOTSUPP,
+	       "with HDSup it is offered; nesting is not");
+	dom = ops->domain_alloc_user(&amdvi_rig->dev[GPU], IOMMU_HWPT_ALLOC_DIRTY_TRACKING, NULL, NULL);
+	if (IS_ERR(dom)) {
+		report(false, "a dirty-tracking domain: %ld", PTR_ERR(dom));
+		dom = NULL;
+		goto out;
+	}
+	report(iommu_attach_device(dom, &amdvi_rig->dev[GPU]) == 0 &&
+	       iommu_map(dom, 0x200000, 0x7000000, 0x4000, RW) == 0 &&
+	       iommu_map(dom, 0x204000, 0x9000000, 0x1000, RW) == 0 &&
+	       iommu_map(dom, 0x400000, 0x8000000, 0x200000, RW) == 0,
+	       "attached; 16 KiB, 4 KiB and 2 MiB mapped");
+	report(model_dma(u, amdvi_rig_devs[GPU].bdf, 0x201000, true, &pa) == 0 && pa == 0x7001000 &&
+	       !(amdvi_dte_ptr(u, amdvi_rig_devs[GPU].bdf)[0] & AMDVI_DTE0_HAD),
+	       "a write translates; tracking is off, so the DTE has no HAD");
+	log.n = 0;
+	report(dom->dirty_ops->read_and_clear_dirty(dom, 0x200000, 0x400000, 0, &log.dirty) ==
+	       -EINVAL, "reading while not tracking -> EINVAL");
+	m = amdvi_rig_mark(amdvi_rig_devs[GPU].unit);
+	report(dom->dirty_ops->set_dirty_tracking(dom, true) == 0 &&
+	       FIELD_GET(AMDVI_DTE0_HAD, amdvi_dte_ptr(u, amdvi_rig_devs[GPU].bdf)[0]) == 3 &&
+	       amdvi_rig_ran(amdvi_rig_devs[GPU].unit, m, AMDVI_CMD_INV_DEVTAB_ENTRY, amdvi_rig_devs[GPU].bdf) == 1,
+	       "tracking on: DTE.HAD = 11b, the DTE flushed");
+	model_dma(u, amdvi_rig_devs[GPU].bdf, 0x202010, true, &pa);
+	model_dma(u, amdvi_rig_devs[GPU].bdf, 0x204000, false, &pa);
+	model_dma(u, amdvi_rig_devs[GPU].bdf, 0x4abc00, true, &pa);
+	log.n = 0;
+	report(dom->dirty_ops->read_and_clear_dirty(dom, 0x200000, 0x400000,
+						    IOMMU_DIRTY_NO_CLEAR, &log.dirty) == 0 &&
+	       log.n == 2 && log.iova[0] == 0x200000 && log.len[0] == 0x4000 &&
+	       log.iova[1] == 0x400000 && log.len[1] == 0x200000,
+	       "dirty: the 16 KiB page (a next-level-7 run, D in its third entry) and the "
+	       "2 MiB page");
+	report(amdvi_pgtable_leaf(&to_amdvi_domain(dom)->pt, 0x203000, NULL) == 0x4000,
+	       "(the 16 KiB really is one next-level-7 page)");
+	m = amdvi_rig_mark(amdvi_rig_devs[GPU].unit);
+	log.n = 0;
+	report(dom->dirty_ops->read_and_clear_dirty(dom, 0x200000, 0x400000, 0, &log.dirty) == 0 &&
+	       log.n == 2 && amdvi_rig_ran(amdvi_rig_devs[GPU].unit, m, AMDVI_CMD_INV_IOMMU_PAGES,
+				  to_amdvi_domain(dom)->id) == 1,
+	       "NO_CLEAR kept them; a clearing read reports them and flushes the IOTLB");
+	log.n = 0;
+	report(dom->dirty_ops->read_and_clear_dirty(dom, 0x200000, 0x400000, 0, &log.dirty) == 0 &&
+	       log.n == 0, "then nothing is dirty");
+	report(dom->dirty_ops->set_dirty_tracking(dom, false) == 0 &&
+	       !(amdvi_dte_ptr(u, amdvi_rig_devs[GPU].bdf)[0] & AMDVI_DTE0_HAD),
+	       "tracking off: HAD cleared in the DTE");
+	model_dma(u, amdvi_rig_devs[GPU].bdf, 0x201000, true, &pa);
+	report(dom->dirty_ops->read_and_clear_dirty(dom, 0x200000, 0x400000, 0, &log.dirty) ==
+	       -EINVAL || log.n == 0, "no D bits are set while it is off");
+	iommu_unmap(dom, 0x200000, 0x5000);
+	iommu_unmap(dom, 0x400000, 0x200000);
+	iommu_detach_device(dom, &amdvi_rig->dev[GPU]);
+	u->efr = efr;
+	report(model_of(u)->illegal == 0, "no illegal command");
+out:
+	if (dom)
+		iommu_domain_free(dom);
+	amdvi_rig_down();
 }
 
 /*

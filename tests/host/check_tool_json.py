@@ -5,9 +5,12 @@
 Called by tests/host/acpi_tools.c; prints one line per problem and a last
 line "OK <n>" (n objects checked) or "BAD <n problems>".
 
-  check_tool_json.py acpi MANIFEST.tsv OUT.json   (iommu-acpi --json over fixtures)
-  check_tool_json.py vtd vtd-caps.tsv OUT.json     (one iommu-caps object per TSV row)
-  check_tool_json.py amdvi amdvi-efr.tsv OUT.json
+  check_tool_json.py acpi MANIFEST.tsv OUT.json STATUS   (iommu-acpi --json over fixtures)
+  check_tool_json.py vtd vtd-caps.tsv OUT.json STATUS     (one iommu-caps object per TSV row)
+  check_tool_json.py amdvi amdvi-efr.tsv OUT.json STATUS
+
+STATUS is the tools' exit status (the worst of the runs): it must be 0, since
+every fixture is valid; 70 is named as what it is, a sanitizer report.
 """
 import csv
 import json
@@ -53,9 +56,14 @@ def check_acpi(manifest, out):
     objs = objects(out)
     for o in objs:
         for k, t in (("file", str), ("signature", str), ("valid", bool), ("errors", list),
-                     ("warnings", list), ("units", list), ("reserved", list)):
+                     ("warnings", list), ("units", list), ("reserved", list), ("rules", list)):
             if not isinstance(o.get(k), t):
                 bad("%s: key %s missing or not %s" % (o.get("file"), k, t.__name__))
+        # each rule listed ends one of the messages, and the other way round
+        tagged = [m.rsplit(" [", 1)[1][:-1] for m in o.get("errors", []) + o.get("warnings", [])
+                  if m.endswith("]") and " [" in m]
+        if sorted(tagged) != sorted(o.get("rules", [])):
+            bad("%s: rules %s, messages end with %s" % (o.get("file"), o.get("rules"), tagged))
         name = o.get("file", "").split("tests/fixtures/acpi/")[-1]
         r = want.get(name)
         if r is None:
@@ -137,8 +145,15 @@ def check_caps(kind, tsv, out):
     return len(objs)
 
 
+SANITIZER_EXIT = 70  # tools/tools.h TOOL_EXIT_SANITIZER
+
+
 def main():
-    kind, table, out = sys.argv[1:4]
+    kind, table, out, status = sys.argv[1:5]
+    if int(status) == SANITIZER_EXIT:
+        bad("the tool exited %d: a sanitizer report, not a result" % SANITIZER_EXIT)
+    elif int(status) != 0:
+        bad("the tool exited %s on fixtures that are all valid" % status)
     n = check_acpi(table, out) if kind == "acpi" else check_caps(kind, table, out)
     print("BAD %d" % len(problems) if problems else "OK %d" % n)
 

@@ -15,9 +15,11 @@ import tempfile
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(TOP, "scripts"))
+import bringuplib  # noqa: E402
 import ktaplib  # noqa: E402
 import ktapreport  # noqa: E402
 import runlib  # noqa: E402
+import screenlib  # noqa: E402
 
 GOOD = """\
 GRUB and firmware noise
@@ -147,6 +149,132 @@ def summary_checks():
     return out
 
 
+# a real log of the vtd configuration (suite=lib) and the section it ran
+BRINGUP_LOG = os.path.join(TOP, "tests", "fixtures", "ktap", "bringup-vtd.log")
+VTD = {"machine": "q35", "boot": "pvh",
+       "extra_params": "-device intel-iommu -device edu,dma_mask=0xffffffffffffffff"}
+
+
+def bringup_problems(log, **sec):
+    cfg = dict(VTD, **sec)
+    return bringuplib.check(log, cfg, ["1234:11e8"] * int(cfg.pop("edus", 1)))
+
+
+def bringup_checks():
+    """(name, problems) of the bring-up line's tools and of each check it makes."""
+    log = open(BRINGUP_LOG).read()
+    line = bringuplib.line(log)
+    out = [("bringup_real_log_matches_its_configuration", bringup_problems(log))]
+    # each fact, planted wrong, must be caught
+    plants = [
+        ("aw_bits_48_needs_another_cap", {"extra_params": VTD["extra_params"].replace(
+            "intel-iommu", "intel-iommu,aw-bits=48")}, "facts sheet says"),
+        ("caching_mode_needs_cap_cm", {"extra_params": VTD["extra_params"].replace(
+            "intel-iommu", "intel-iommu,caching-mode=on")}, "facts sheet says"),
+        ("two_cpus", {"smp": "2"}, "CPU count"),
+        ("a_second_edu", {"edus": 2}, "PCI functions 1234:11e8"),
+        ("report_from_com2", {"console": "com2"}, "consoles are"),
+        ("smbios_strings", {"extra_params": VTD["extra_params"] +
+                            " -smbios type=1,manufacturer=Other"}, "SMBIOS vendor"),
+        ("uefi_boot", {"boot": "iso-uefi"}, "boot firmware"),
+        ("more_memory", {"memory": "1G"}, "usable memory"),
+        ("no_iommu", {"extra_params": "-device edu"}, "units at QEMU's IOMMU bases"),
+    ]
+    for name, sec, want in plants:
+        probs = bringup_problems(log, **sec)
+        out.append(("bringup_catches_" + name,
+                    [] if any(want in p for p in probs) else ["not caught: %s" % probs]))
+    raw = bringuplib.raw_tables(bringuplib.extract(log)[0])["DMAR"]
+    bad = bytearray(raw)
+    bad[60] ^= 0x10
+    import base64
+    forged = log.replace(base64.b64encode(raw).decode(), base64.b64encode(bytes(bad)).decode())
+    probs = bringup_problems(forged)
+    out.append(("bringup_catches_a_forged_raw_table",
+                [] if any("checksum" in p for p in probs) and
+                any("differs from iommu-acpi" in p for p in probs) else ["%s" % probs]))
+    for name, text, want in (("no_line", log.replace("# bringup: ", "# bring: "), "no '#"),
+                             ("broken_json", log.replace(line, line[:-9]), "not JSON"),
+                             ("not_an_object", log.replace(line, "[1, 2]"), "not a JSON object")):
+        probs = bringup_problems(text)
+        out.append(("bringup_" + name, [] if probs and want in probs[0] else ["%s" % probs]))
+    with tempfile.TemporaryDirectory() as d:
+        ktap = [sys.executable, os.path.join(TOP, "scripts", "ktap")]
+        r = subprocess.run(ktap + ["--bringup", BRINGUP_LOG], capture_output=True, text=True)
+        out.append(("ktap_bringup_writes_the_line_as_printed",
+                    [] if r.returncode == 0 and r.stdout == line + "\n" else
+                    ["status %d, %d bytes" % (r.returncode, len(r.stdout))]))
+        r = subprocess.run(ktap + ["--extract-acpi", BRINGUP_LOG, d], capture_output=True,
+                           text=True)
+        dmar = os.path.join(d, "dmar.bin")
+        acpi = subprocess.run([bringuplib.IOMMU_ACPI, dmar], capture_output=True, text=True) \
+            if os.path.exists(dmar) else None
+        out.append(("ktap_extract_acpi_gives_a_table_iommu_acpi_accepts",
+                    [] if r.returncode == 0 and acpi and acpi.returncode == 0 and
+                    open(dmar, "rb").read() == raw else ["%r %r" % (r.stdout, acpi)]))
+        nolog = os.path.join(d, "none.log")
+        open(nolog, "w").write("KTAP version 1\n")
+        r = subprocess.run(ktap + ["--bringup", nolog], capture_output=True, text=True)
+        out.append(("ktap_bringup_fails_without_the_line",
+                    [] if r.returncode == 1 and "no '# bringup:'" in r.stderr else
+                    ["status %d %r" % (r.returncode, r.stderr)]))
+    rep = ktaplib.parse(log)
+    out.append(("bringup_line_is_not_a_boot_line_for_people",
+                [] if rep.preamble and not any("bringup" in ln for ln in rep.preamble)
+                else ["preamble %r" % rep.preamble[-3:]]))
+    return out
+
+
+def write_ppm(path, w, h, rows):
+    """A screen of w x h pixels with rows[r] drawn on text row r as the kernel draws."""
+    glyphs = screenlib.font()
+    img = bytearray(w * h * 3)
+    for r, text in rows.items():
+        for c, ch in enumerate(text):
+            bits = screenlib.glyph(glyphs, ch)
+            for y in range(16):
+                for x in range(8):
+                    if bits[y // 2] & (0x80 >> x):
+                        at = ((r * 16 + y) * w + c * 8 + x) * 3
+                        img[at:at + 3] = b"\xaa\xaa\xaa"
+    with open(path, "wb") as f:
+        f.write(b"P6\n%d %d\n255\n" % (w, h) + bytes(img))
+    return img
+
+
+def screen_checks():
+    """(name, problems) of the host's reading of the framebuffer."""
+    out = []
+    line = "# iommu-testos: 12 passed, 0 failed, 3 skipped"
+    with tempfile.TemporaryDirectory() as d:
+        ppm = os.path.join(d, "s.ppm")
+        write_ppm(ppm, 400, 96, {1: "KTAP version 1", 4: line})
+        out.append(("screen_finds_the_closing_line_on_its_row",
+                    [] if screenlib.find_text(ppm, line) == 4 else ["not on row 4"]))
+        out.append(("screen_other_text_is_not_the_line",
+                    [] if screenlib.find_text(ppm, line.replace("12", "13")) is None
+                    else ["13 passed found"]))
+        write_ppm(ppm, 400, 96, {4: line + "x"})
+        out.append(("screen_a_longer_row_is_not_the_line",
+                    [] if screenlib.find_text(ppm, line) is None else ["found"]))
+        img = write_ppm(ppm, 400, 96, {4: line})
+        img[((4 * 16 + 5) * 400 + 3 * 8 + 2) * 3] ^= 0xff
+        with open(ppm, "wb") as f:
+            f.write(b"P6\n400 96\n255\n" + bytes(img))
+        out.append(("screen_one_wrong_pixel_fails",
+                    [] if screenlib.find_text(ppm, line) is None else ["found"]))
+        src = open(screenlib.FONT_SRC).read()
+        bad = os.path.join(d, "font.c")
+        open(bad, "w").write(src.replace("0x7c,\t/* .#####.. */", "0x7e,\t/* .#####.. */", 1))
+        try:
+            screenlib.font(bad)
+            probs = ["a row whose comment disagrees was accepted"]
+        except ValueError:
+            probs = []
+        out.append(("screen_font_rows_match_their_pictures", probs))
+    return out
+
+
 # scripts/check's verdict on one run: (name, log, run status, must the row fail?)
 VERDICTS = [
     ("passing_run_passes", GOOD, "pass", False),
@@ -174,7 +302,7 @@ def main():
     n = 0
     failed = 0
     print("KTAP version 1")
-    extra = junit_checks() + summary_checks()
+    extra = junit_checks() + summary_checks() + bringup_checks() + screen_checks()
     print("1..%d" % (len(CASES) + len(VERDICTS) + len(extra)))
     for name, log, counts, err in CASES:
         n += 1

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The software VT-d unit behind vtd_hw_read/vtd_hw_write (vtd_hw.h), from
- * the spec (VT-d 4.1 ch. 6.5, 7.1-7.3, 10/11.4): registers and their side
- * effects, the invalidation queue and registers, fault recording.
+ * the spec (VT-d 4.1 ch. 5.1, 6.5, 7.1-7.3, 10/11.4): registers and their
+ * side effects, invalidation queue and registers, faults, interrupt remapping.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,6 +134,14 @@ static bool qi_one(struct vtd_hw *hw, const struct vtd_desc *d)
 		op.addr = d->hi & VTD_DEVTLB_ADDR;
 		break;
 	case VTD_DESC_IEC:
+		if ((d->lo & (GENMASK_ULL(26, 5) | GENMASK_ULL(63, 48))) || d->hi)
+			return false;
+		op.gran = d->lo & VTD_IEC_G ? 1 : 0;
+		op.addr = FIELD_GET(VTD_IEC_IIDX, d->lo);
+		op.am = (u8)FIELD_GET(VTD_IEC_IM, d->lo);
+		for (size_t i = 0; i < ARRAY_SIZE(hw->iec); i++)
+			if (!op.gran || (hw->iec[i].index >> op.am) == (op.addr >> op.am))
+				hw->iec[i].valid = false;
 		break;
 	case VTD_DESC_WAIT:
 		if (d->lo & VTD_WAIT_SW) {
@@ -218,8 +226,13 @@ static void gcmd(struct vtd_hw *hw, u32 v)
 	}
 	if (v & VTD_GCMD_WBF)
 		hw->wbf++;	/* done at once: WBFS reads 0 */
-	if (v & VTD_GCMD_SIRTP)
+	if (v & VTD_GCMD_SIRTP) {
+		hw->irta = reg(hw, VTD_IRTA_REG, 8);
 		hw->gsts |= VTD_GSTS_IRTPS;
+	}
+	if ((v & VTD_GCMD_IRE) && !(hw->gsts & VTD_GSTS_IRES) && !(hw->gsts & VTD_GSTS_IRTPS))
+		violation(hw, "interrupt remapping enabled before a table was set");
+	hw->ire_offs += !(v & VTD_GCMD_IRE) && (hw->gsts & VTD_GSTS_IRES);
 	if ((v & VTD_GCMD_QIE) && !(hw->gsts & VTD_GSTS_QIES)) {
 		hw->iqh = 0;	/* 10.4.22: IQH is reset when QI is enabled */
 		if (reg(hw, VTD_IQT_REG, 8))
@@ -392,4 +405,91 @@ bool vtd_hw_fault(struct vtd_hw *hw, u16 sid, u64 addr, u8 reason, bool write)
 	hw->fr_next = (hw->fr_next + 1) % hw->nfr;
 	fault_event(hw);
 	return true;
+}
+
+/* --- interrupt remapping (5.1) --- */
+
+static const u64 *iec_entry(struct vtd_hw *hw, u32 index)
+{
+	const u64 *t = (const u64 *)(uintptr_t)(hw->irta & VTD_IRTA_ADDR);
+	u32 slot;
+
+	for (size_t i = 0; i < ARRAY_SIZE(hw->iec); i++)
+		if (hw->iec[i].valid && hw->iec[i].index == index)
+			return hw->iec[i].e;
+	slot = hw->iec_next++ % ARRAY_SIZE(hw->iec);
+	hw->iec[slot].valid = true;
+	hw->iec[slot].index = index;
+	memcpy(hw->iec[slot].e, t + 2 * (size_t)index, 16);
+	return hw->iec[slot].e;
+}
+
+/*
+ * Blocked with reason. Qualified faults (entry not present, reserved bits
+ * in it, source-id) are not recorded when the entry's FPD is set (7.1.1).
+ */
+static struct vtd_hw_intr ir_fault(struct vtd_hw *hw, u16 sid, u32 index, u8 reason,
+				   const u64 *e)
+{
+	bool qualified = reason == 0x22 || reason == 0x24 || reason == 0x26;
+	struct vtd_hw_intr r = { .reason = reason };
+
+	if (!(qualified && e && (e[0] & VTD_IRTE_FPD)))
+		r.recorded = vtd_hw_fault(hw, sid, (u64)index << 48, reason, true);
+	return r;
+}
+
+/* Source validation (9.10: SVT, SQ, SID). */
+static bool sid_ok(const u64 *e, u16 sid)
+{
+	static const u16 sq_mask[4] = { 0xffff, 0xfffb, 0xfff9, 0xfff8 };
+	u16 want = (u16)FIELD_GET(VTD_IRTE_SID, e[1]);
+
+	switch (FIELD_GET(VTD_IRTE_SVT, e[1])) {
+	case VTD_SVT_NONE:
+		return true;
+	case VTD_SVT_SID:
+		return !((want ^ sid) & sq_mask[FIELD_GET(VTD_IRTE_SQ, e[1])]);
+	case VTD_SVT_BUS:	/* start bus in SID 15:8, end bus in 7:0 */
+		return (sid >> 8) >= (want >> 8) && (sid >> 8) <= (want & 0xff);
+	default:
+		return false;
+	}
+}
+
+struct vtd_hw_intr vtd_hw_interrupt(struct vtd_hw *hw, u16 sid, u64 addr, u32 data)
+{
+	struct vtd_hw_intr r = { .delivered = true, .vector = (u8)data,
+				 .dest = (u32)((addr >> 12) & 0xff), .level = data & BIT(15) };
+	bool eime = hw->irta & VTD_IRTA_EIME;
+	u32 entries = 2u << (hw->irta & VTD_IRTA_S), index;
+	const u64 *e;
+
+	if (!(hw->gsts & VTD_GSTS_IRES))
+		return r;				/* remapping off: as sent */
+	if (!(addr & VTD_MSI_IF)) {			/* compatibility format */
+		if (!eime && (hw->gsts & VTD_GSTS_CFIS))
+			return r;
+		return ir_fault(hw, sid, 0, 0x25, NULL);
+	}
+	index = (u32)FIELD_GET(VTD_MSI_HANDLE, addr) | (addr & VTD_MSI_HANDLE15 ? 0x8000 : 0);
+	if (addr & VTD_MSI_SHV) {
+		if (data >> 16)
+			return ir_fault(hw, sid, index, 0x20, NULL);
+		index += data & 0xffff;
+	}
+	if (index >= entries)
+		return ir_fault(hw, sid, index, 0x21, NULL);
+	e = iec_entry(hw, index);
+	if (!(e[0] & VTD_IRTE_P))
+		return ir_fault(hw, sid, index, 0x22, e);
+	if ((e[0] & (VTD_IRTE_RSVD_LO | VTD_IRTE_IM)) || (e[1] & VTD_IRTE_RSVD_HI) ||
+	    (!eime && (e[0] & (GENMASK_ULL(63, 48) | GENMASK_ULL(39, 32)))))
+		return ir_fault(hw, sid, index, 0x24, e);
+	if (!sid_ok(e, sid))
+		return ir_fault(hw, sid, index, 0x26, e);
+	r.vector = (u8)FIELD_GET(VTD_IRTE_V, e[0]);
+	r.level = e[0] & VTD_IRTE_TM;
+	r.dest = eime ? (u32)FIELD_GET(VTD_IRTE_DST, e[0]) : (u32)FIELD_GET(VTD_IRTE_DST_XAPIC, e[0]);
+	return r;
 }

@@ -2,7 +2,7 @@
 /*
  * A software VT-d remapping unit for hosted tests of the whole driver:
  * registers with the spec's side effects, the invalidation queue and
- * registers, fault recording (the platform is arch/host/host.h).
+ * registers, fault recording, interrupt remapping (platform: arch/host/host.h).
  */
 #ifndef TESTS_HOST_VTD_HW_H
 #define TESTS_HOST_VTD_HW_H
@@ -30,6 +30,13 @@ struct vtd_hw {
 	u32 gsts, fsts;		/* FSTS without PPF (computed) */
 	u64 iqh;
 	u64 rta;		/* root table latched by the last SRTP */
+	u64 irta;		/* interrupt remapping table latched by the last SIRTP */
+	struct {		/* interrupt entry cache: stale until invalidated */
+		bool valid;
+		u32 index;
+		u64 e[2];
+	} iec[64];
+	u32 iec_next;
 	u32 fr_next;		/* fault recording register for the next fault */
 	u32 nfr, fro, iro, mamv;
 	/* what it did */
@@ -37,6 +44,7 @@ struct vtd_hw {
 	int nlog, lost;
 	int wbf, srtp, msis;
 	int te_offs;		/* times translation was turned off */
+	int ire_offs;		/* times interrupt remapping was turned off */
 	u32 last_status;	/* data of the last status-write wait */
 	int status_not_newer;	/* status writes not above the one before */
 	int violations;		/* programming-model rules the driver broke */
@@ -58,6 +66,24 @@ void vtd_hw_reset(void);
  * the fault event interrupt unless masked. false when it overflowed.
  */
 bool vtd_hw_fault(struct vtd_hw *hw, u16 sid, u64 addr, u8 reason, bool write);
+/* What an interrupt request the unit received became (VT-d 5.1). */
+struct vtd_hw_intr {
+	bool delivered;
+	u8 vector;
+	u32 dest;
+	bool level;
+	u8 reason;		/* blocked: fault reason 0x20-0x27 */
+	bool recorded;		/* ... and a fault record was written */
+};
+
+/*
+ * A device with requester ID sid writes data to addr in the interrupt
+ * range: the unit remaps it through its entry cache (stale until an IEC
+ * invalidation), checks source-id, format and entry, and records the
+ * faults the spec says it records.
+ */
+struct vtd_hw_intr vtd_hw_interrupt(struct vtd_hw *hw, u16 sid, u64 addr, u32 data);
+
 /*
  * Invalidations of this type (and, when did >= 0, this DID) performed from
  * log entry 'from' on (0: since the unit was made).

@@ -187,7 +187,8 @@ KTEST(core, test_core_device_resv_regions_and_replace)
 {
 	int fd = t_open();
 	struct iommufd_ctx *ictx = t_ctx(fd);
-	struct iommu_dev *dev = mock_dev_create(0), *huge = mock_dev_create(MOCK_FLAGS_DEVICE_HUGE_IOVA);
+	struct iommu_dev *dev = mock_dev_create(MOCK_FLAGS_DEVICE_NO_DIRTY);
+	struct iommu_dev *huge = mock_dev_create(MOCK_FLAGS_DEVICE_HUGE_IOVA);
 	u32 a = t_ioas(fd), b = t_ioas(fd), id, hid, pt;
 	struct iommufd_device *idev, *hdev;
 	struct iommu_hwpt_alloc ha = { .size = sizeof(ha) };
@@ -211,10 +212,11 @@ KTEST(core, test_core_device_resv_regions_and_replace)
 	       "replace onto the mapped IOAS -> EADDRINUSE, still on the old domain");
 	ha.dev_id = hid;
 	ha.pt_id = a;
-	report(t_ioctl(fd, IOMMU_HWPT_ALLOC, &ha) == 0, "a HWPT for a huge-IOVA device");
+	ha.flags = IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
+	report(t_ioctl(fd, IOMMU_HWPT_ALLOC, &ha) == 0, "a dirty-tracking HWPT for another device");
 	pt = ha.out_hwpt_id;
 	report(iommufd_device_replace(idev, &pt) == -EINVAL && dev->domain == before,
-	       "replace onto an incompatible domain -> EINVAL, still translating as before");
+	       "replace of a device without dirty tracking onto it -> EINVAL, still as before");
 	report(t_map_fixed(fd, a, buf, PAGE_SIZE, 0x20010000) == -EINVAL,
 	       "its reserved window is still enforced");
 	iommufd_device_detach(idev);

@@ -52,7 +52,7 @@ struct iommu_domain *t_domain(int fd, u32 hwpt)
 
 	if (IS_ERR(obj))
 		return NULL;
-	d = container_of(obj, struct iommufd_hwpt_paging, obj)->domain;
+	d = container_of(obj, struct iommufd_hw_pagetable, obj)->domain;
 	iommufd_put_object(ictx, obj);
 	return d;
 }

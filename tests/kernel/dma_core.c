@@ -93,7 +93,22 @@ KTEST_NEEDS(dma, test_dma_core_ioas_map_reaches_device, NEEDS)
 	report(ret == 0 && info.out_data_type == hw_type && info.data_len == hw_len,
 	       "GET_HW_INFO: the driver's data type %u, %u bytes", info.out_data_type,
 	       info.data_len);
-	ioas = pt = t_ioas(c.fd);
+	report(info.out_data_type == (!strcmp(c.d.dev->ops->name, "vtd") ?
+				      IOMMU_HW_INFO_TYPE_INTEL_VTD : IOMMU_HW_INFO_TYPE_AMD),
+	       "Linux's type for %s: %u", c.d.dev->ops->name, info.out_data_type);
+	ioas = t_ioas(c.fd);
+	{
+		struct iommu_hwpt_alloc ha = { .size = sizeof(ha), .dev_id = c.dev_id, .pt_id = ioas,
+					       .flags = IOMMU_HWPT_ALLOC_DIRTY_TRACKING };
+		bool cap = info.out_capabilities & IOMMU_HW_CAP_DIRTY_TRACKING;
+
+		/* VT-d's needs scalable mode (not here yet); QEMU's AMD-Vi has no HDSup */
+		ret = t_ioctl(c.fd, IOMMU_HWPT_ALLOC, &ha);
+		report(cap ? ret == 0 && t_destroy(c.fd, ha.out_hwpt_id) == 0 : ret == -EOPNOTSUPP,
+		       "dirty tracking %s: HWPT_ALLOC DIRTY_TRACKING -> %ld",
+		       cap ? "offered" : "not offered", ret);
+	}
+	pt = ioas;
 	report(iommufd_device_attach(c.idev, &pt) == 0 && pt != ioas,
 	       "attach to the IOAS made an automatic HWPT %u", pt);
 	ret = t_ranges(c.fd, ioas, r, &num, &align);

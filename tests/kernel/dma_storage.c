@@ -12,20 +12,8 @@
 #include "tests/kernel/dma_util.h"
 #include "tests/ktest.h"
 
-#define IOVA_Q		0x10000ULL	/* queues / command memory */
 #define IOVA_DATA	0x20000ULL	/* identify data */
 #define IOVA_UNMAPPED	0x30000ULL
-
-static struct pci_dev *find_class(u32 cls)
-{
-	for (int i = 0; i < pci_ndevs; i++) {
-		struct pci_dev *p = &pci_devs[i];
-
-		if (((u32)p->class << 16 | p->subclass << 8 | p->progif) == cls)
-			return p;
-	}
-	return NULL;
-}
 
 /* Copy a space-padded identify string, trimmed; swap: ATA's byte-swapped words. */
 static void id_string(char *out, const u8 *in, size_t n, bool swap)
@@ -50,38 +38,9 @@ static bool printable(const char *s)
 	return true;
 }
 
-static void unmap_queues(struct dma_dev *d)
-{
-	dma_unmap(d, IOVA_Q, PAGE_SIZE);
-	dma_unmap(d, IOVA_Q + PAGE_SIZE, PAGE_SIZE);
-}
-
-/* Admin queues in q's first two pages, mapped at IOVA_Q; the controller enabled. */
-static int nvme_up(struct nvme_ctrl *c, struct dma_dev *d, struct dma_buf *q)
-{
-	int ret;
-
-	dma_map(d, IOVA_Q, q->pa, PAGE_SIZE, IOMMU_READ);			/* SQ */
-	dma_map(d, IOVA_Q + PAGE_SIZE, q->pa + PAGE_SIZE, PAGE_SIZE, IOMMU_WRITE | IOMMU_READ);
-	ret = nvme_init(c, d->pdev);
-	report(ret == 0, "NVMe %s disabled and ready for setup (%d)", d->pdev->name, ret);
-	ret = ret ? ret : nvme_enable(c, q->va, IOVA_Q, q->va + PAGE_SIZE, IOVA_Q + PAGE_SIZE);
-	report(ret == 0, "admin queues at IOVAs, controller enabled (%d)", ret);
-	if (ret)
-		unmap_queues(d);
-	return ret;
-}
-
-/* After a successful nvme_up(). */
-static void nvme_down(struct nvme_ctrl *c, struct dma_dev *d)
-{
-	nvme_disable(c);
-	unmap_queues(d);
-}
-
 KTEST_NEEDS(dma, test_dma_nvme_identify_controller, KT_NEED_IOMMU | KT_NEED_NVME)
 {
-	struct pci_dev *p = find_class(NVME_CLASS);
+	struct pci_dev *p = dma_find_class(NVME_CLASS);
 	struct nvme_ctrl c;
 	struct dma_dev d;
 	struct dma_buf b;
@@ -95,7 +54,7 @@ KTEST_NEEDS(dma, test_dma_nvme_identify_controller, KT_NEED_IOMMU | KT_NEED_NVME
 		goto out;
 	id = b.va + 2 * PAGE_SIZE;
 	dma_map(&d, IOVA_DATA, b.pa + 2 * PAGE_SIZE, PAGE_SIZE, IOMMU_WRITE);
-	if (nvme_up(&c, &d, &b))
+	if (dma_nvme_up(&c, &d, &b))
 		goto unmap_data;
 	ret = nvme_identify(&c, NVME_CNS_CTRL, 0, IOVA_DATA);
 	report(ret == 0, "Identify Controller completes (%d, status %#x)", ret, c.last_status);
@@ -109,7 +68,7 @@ KTEST_NEEDS(dma, test_dma_nvme_identify_controller, KT_NEED_IOMMU | KT_NEED_NVME
 	dma_fault_seen(&d, "Identify into an unmapped IOVA faults", false);
 	/* QEMU 7.2 completes it with success: the fault is the only evidence */
 	report_info("the command returned %d, status %#x", ret, c.last_status);
-	nvme_down(&c, &d);
+	dma_nvme_down(&c, &d);
 unmap_data:
 	dma_unmap(&d, IOVA_DATA, PAGE_SIZE);
 	dma_buf_free(&b);
@@ -125,7 +84,7 @@ out:
 KTEST_NEEDS(dma, test_dma_nvme_identify_into_each_of_many_ranges, KT_NEED_IOMMU | KT_NEED_NVME)
 {
 	enum { N = 32 };
-	struct pci_dev *p = find_class(NVME_CLASS);
+	struct pci_dev *p = dma_find_class(NVME_CLASS);
 	struct nvme_ctrl c;
 	struct dma_dev d;
 	struct dma_buf q, b;
@@ -141,7 +100,7 @@ KTEST_NEEDS(dma, test_dma_nvme_identify_into_each_of_many_ranges, KT_NEED_IOMMU 
 		goto out_q;
 	if (d.dom->ops->table_pages)
 		tables = d.dom->ops->table_pages(d.dom);
-	if (nvme_up(&c, &d, &q))
+	if (dma_nvme_up(&c, &d, &q))
 		goto free;
 	for (int i = 0; i < N; i++) {
 		/* scattered, some crossing 2M boundaries */
@@ -176,7 +135,7 @@ KTEST_NEEDS(dma, test_dma_nvme_identify_into_each_of_many_ranges, KT_NEED_IOMMU 
 		bad += iommu_unmap(d.dom, iova[i], (1 + i % 2) * PAGE_SIZE) !=
 		       (1 + i % 2) * PAGE_SIZE;
 	report(bad == 0, "all ranges unmapped");
-	nvme_down(&c, &d);
+	dma_nvme_down(&c, &d);
 free:
 	if (tables >= 0)
 		report(d.dom->ops->table_pages(d.dom) == tables,
@@ -191,7 +150,7 @@ out:
 
 KTEST_NEEDS(dma, test_dma_ahci_identify_device, KT_NEED_IOMMU | KT_NEED_AHCI)
 {
-	struct pci_dev *p = find_class(AHCI_CLASS);
+	struct pci_dev *p = dma_find_class(AHCI_CLASS);
 	struct ahci a;
 	struct dma_dev d;
 	struct dma_buf b;
@@ -209,9 +168,9 @@ KTEST_NEEDS(dma, test_dma_ahci_identify_device, KT_NEED_IOMMU | KT_NEED_AHCI)
 		goto out;
 	id = b.va + PAGE_SIZE;
 	memset(id, 0, AHCI_IDENTIFY_BYTES);
-	dma_map(&d, IOVA_Q, b.pa, PAGE_SIZE, IOMMU_READ | IOMMU_WRITE);
+	dma_map(&d, DMA_IOVA_QUEUES, b.pa, PAGE_SIZE, IOMMU_READ | IOMMU_WRITE);
 	dma_map(&d, IOVA_DATA, b.pa + PAGE_SIZE, PAGE_SIZE, IOMMU_WRITE);
-	ret = ahci_port_start(&a, b.va, IOVA_Q);
+	ret = ahci_port_start(&a, b.va, DMA_IOVA_QUEUES);
 	report(ret == 0, "AHCI port %d started with its lists at an IOVA (%d)", a.port, ret);
 	ret = ret ? ret : ahci_identify(&a, IOVA_DATA);
 	report(ret == 0, "IDENTIFY %sDEVICE completes (%d, TFD %#x)", a.atapi ? "PACKET " : "",
@@ -227,7 +186,7 @@ KTEST_NEEDS(dma, test_dma_ahci_identify_device, KT_NEED_IOMMU | KT_NEED_AHCI)
 		dma_fault_seen(&d, "IDENTIFY into an unmapped IOVA faults", false);
 	}
 	ahci_port_stop(&a);
-	dma_unmap(&d, IOVA_Q, PAGE_SIZE);
+	dma_unmap(&d, DMA_IOVA_QUEUES, PAGE_SIZE);
 	dma_unmap(&d, IOVA_DATA, PAGE_SIZE);
 	dma_buf_free(&b);
 out:

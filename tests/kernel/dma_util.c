@@ -12,6 +12,7 @@
 #include "lib/errno.h"
 #include "lib/failpoint.h"
 #include "lib/string.h"
+#include "testdev/nvme.h"
 #include "tests/ktest.h"
 
 int dma_dev_open(struct dma_dev *d, struct pci_dev *pdev)
@@ -348,4 +349,44 @@ void dma_edu_done(int ret)
 {
 	if (ret)
 		report(false, "the edu finished its transfer (%d)", ret);
+}
+
+struct pci_dev *dma_find_class(u32 cls)
+{
+	for (int i = 0; i < pci_ndevs; i++) {
+		struct pci_dev *p = &pci_devs[i];
+
+		if (((u32)p->class << 16 | p->subclass << 8 | p->progif) == cls)
+			return p;
+	}
+	return NULL;
+}
+
+static void unmap_queues(struct dma_dev *d)
+{
+	dma_unmap(d, DMA_IOVA_QUEUES, PAGE_SIZE);
+	dma_unmap(d, DMA_IOVA_QUEUES + PAGE_SIZE, PAGE_SIZE);
+}
+
+/* Admin queues in q's first two pages, mapped at DMA_IOVA_QUEUES; the controller enabled. */
+int dma_nvme_up(struct nvme_ctrl *c, struct dma_dev *d, struct dma_buf *q)
+{
+	int ret;
+
+	dma_map(d, DMA_IOVA_QUEUES, q->pa, PAGE_SIZE, IOMMU_READ);			/* SQ */
+	dma_map(d, DMA_IOVA_QUEUES + PAGE_SIZE, q->pa + PAGE_SIZE, PAGE_SIZE, IOMMU_WRITE | IOMMU_READ);
+	ret = nvme_init(c, d->pdev);
+	report(ret == 0, "NVMe %s disabled and ready for setup (%d)", d->pdev->name, ret);
+	ret = ret ? ret : nvme_enable(c, q->va, DMA_IOVA_QUEUES, q->va + PAGE_SIZE, DMA_IOVA_QUEUES + PAGE_SIZE);
+	report(ret == 0, "admin queues at IOVAs, controller enabled (%d)", ret);
+	if (ret)
+		unmap_queues(d);
+	return ret;
+}
+
+/* After a successful nvme_up(). */
+void dma_nvme_down(struct nvme_ctrl *c, struct dma_dev *d)
+{
+	nvme_disable(c);
+	unmap_queues(d);
 }

@@ -93,11 +93,24 @@ bool dma_fault_seen(struct dma_dev *d, const char *what, bool essential);
  */
 bool dma_edu_high_iova(struct dma_edu *e);
 
+/* The first PCI function of a class (class << 16 | subclass << 8 | prog-if), or NULL. */
+struct pci_dev *dma_find_class(u32 cls);
+
+/*
+ * NVMe admin queues in q's first two pages (at least 4), mapped at
+ * DMA_IOVA_QUEUES, the controller enabled; 0 or -errno (reported).
+ * dma_nvme_down disables it and unmaps the queues.
+ */
+struct nvme_ctrl;
+int dma_nvme_up(struct nvme_ctrl *c, struct dma_dev *d, struct dma_buf *q);
+void dma_nvme_down(struct nvme_ctrl *c, struct dma_dev *d);
+
 /* Fixed IOVAs the suites use (below 256 MiB, QEMU edu's default mask). */
 #define DMA_IOVA_A	0x00100000ULL
 #define DMA_IOVA_B	0x00200000ULL
 #define DMA_IOVA_C	0x00400000ULL
 #define DMA_IOVA_HOLE	0x00800000ULL	/* never mapped by any helper */
+#define DMA_IOVA_QUEUES	0x00010000ULL	/* queues, command memory (NVMe: two pages) */
 #define DMA_XFER	4000u		/* bytes per edu transfer (edu allows 4095) */
 
 /*

@@ -7,7 +7,8 @@
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
 #include "arch/x86/trap.h"
-#include "arch/x86/cmdline.h"
+#include "boot/cmdline.h"
+#include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/watchdog.h"
 #include "tests/kernel/env.h"
@@ -79,6 +80,8 @@ void ktest_env_after_test(const struct ktest *t)
 	for (struct env_hook *h = hooks; h; h = h->next)
 		if (h->after_test)
 			h->after_test(t);
+	if (smp_calls_running())
+		report(false, "%d CPUs are still running a call of this test", smp_calls_running());
 	console_set_line_prefix(old);
 }
 

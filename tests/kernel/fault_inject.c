@@ -16,8 +16,8 @@
 #define BIG (600 * PG)		/* more than one 512-page pin chunk */
 
 struct fi {
-	int fd, afd, fd2;
-	u32 ioas, ioas2, hwpt, stdev, idev, pin;
+	int fd, afd, ffd, fd2;
+	u32 ioas, ioas2, hwpt, stdev, idev, pin, parent, fault, nested;
 	u8 *buf;
 };
 
@@ -48,6 +48,10 @@ static bool same(const struct snapshot *a, const struct snapshot *b)
 
 /* --- setups: the state each scenario starts from --- */
 
+static void st_none(struct fi *f)
+{
+}
+
 static void st_ioas(struct fi *f)
 {
 	f->ioas = t_ioas(f->fd);
@@ -57,12 +61,6 @@ static void st_domain(struct fi *f)
 {
 	st_ioas(f);
 	t_mock_domain(f->fd, f->ioas, &f->stdev, &f->hwpt, &f->idev);
-}
-
-static void st_two_domains(struct fi *f)
-{
-	st_domain(f);
-	t_mock_domain_flags(f->fd, f->ioas, MOCK_FLAGS_DEVICE_HUGE_IOVA, NULL, NULL, NULL);
 }
 
 static void st_mapped(struct fi *f)
@@ -98,8 +96,98 @@ static void st_type1(struct fi *f)
 	t_map_fixed(f->fd, f->ioas, f->buf, 16 * PG, BASE);
 }
 
-static void st_none(struct fi *f)
+/* HWPT_ALLOC for the first device on pt with flags (and nested data when pt is a HWPT). */
+static long hwpt_alloc(struct fi *f, u32 pt, u32 flags, u32 fault_id, u32 *out)
 {
+	static struct iommu_hwpt_selftest data = { .iotlb = IOMMU_TEST_IOTLB_DEFAULT };
+	struct iommu_hwpt_alloc c = { .size = sizeof(c), .flags = flags, .dev_id = f->idev,
+				      .pt_id = pt, .fault_id = fault_id };
+	long r;
+
+	if (pt != f->ioas && pt != f->ioas2) {
+		c.data_type = IOMMU_HWPT_DATA_SELFTEST;
+		c.data_len = sizeof(data);
+		c.data_uptr = U(&data);
+	}
+	r = t_ioctl(f->fd, IOMMU_HWPT_ALLOC, &c);
+	if (!r && out)
+		*out = c.out_hwpt_id;
+	return r;
+}
+
+/* A second domain: a manual HWPT with a device of its own. */
+static void st_two_domains(struct fi *f)
+{
+	u32 hwpt2 = 0;
+
+	st_domain(f);
+	hwpt_alloc(f, f->ioas, 0, 0, &hwpt2);
+	t_mock_domain(f->fd, hwpt2, NULL, NULL, NULL);
+}
+
+static long op_fault_alloc(struct fi *f)
+{
+	struct iommu_fault_alloc c = { .size = sizeof(c) };
+	long r = t_ioctl(f->fd, IOMMU_FAULT_QUEUE_ALLOC, &c);
+
+	if (!r) {
+		f->fault = c.out_fault_id;
+		f->ffd = (int)c.out_fault_fd;
+	}
+	return r;
+}
+
+/* A NEST_PARENT HWPT on the mapped IOAS and a fault queue. */
+static void st_parent(struct fi *f)
+{
+	st_mapped_domain(f);
+	hwpt_alloc(f, f->ioas, IOMMU_HWPT_ALLOC_NEST_PARENT, 0, &f->parent);
+	op_fault_alloc(f);
+}
+
+/* A dirty-tracking HWPT on the mapped IOAS, tracking, with pages marked dirty. */
+static void st_dirty(struct fi *f)
+{
+	struct iommu_hwpt_set_dirty_tracking t = { .size = sizeof(t),
+						   .flags = IOMMU_HWPT_DIRTY_TRACKING_ENABLE };
+	static u64 bits[4] = { 0x5555, 0x1, 0, 0x8000000000000000ULL };
+	struct iommu_test_cmd d = { .size = sizeof(d), .op = IOMMU_TEST_OP_DIRTY };
+
+	st_mapped_domain(f);
+	hwpt_alloc(f, f->ioas, IOMMU_HWPT_ALLOC_DIRTY_TRACKING, 0, &f->parent);
+	t.hwpt_id = f->parent;
+	t_ioctl(f->fd, IOMMU_HWPT_SET_DIRTY_TRACKING, &t);
+	d.id = f->parent;
+	d.dirty.iova = BASE;
+	d.dirty.length = 256 * MOCK_PAGE_SIZE;
+	d.dirty.page_size = MOCK_PAGE_SIZE;
+	d.dirty.uptr = U(bits);
+	t_ioctl(f->fd, IOMMU_TEST_CMD, &d);
+}
+
+static long op_hwpt_nested(struct fi *f)
+{
+	return hwpt_alloc(f, f->parent, 0, 0, NULL);
+}
+
+static long op_hwpt_nested_iopf(struct fi *f)
+{
+	return hwpt_alloc(f, f->parent, IOMMU_HWPT_FAULT_ID_VALID, f->fault, NULL);
+}
+
+static long op_hwpt_dirty(struct fi *f)
+{
+	return hwpt_alloc(f, f->ioas2, IOMMU_HWPT_ALLOC_DIRTY_TRACKING, 0, NULL);
+}
+
+static long op_get_dirty(struct fi *f)
+{
+	static u8 bitmap[BIG / MOCK_PAGE_SIZE / 8];
+	struct iommu_hwpt_get_dirty_bitmap c = {
+		.size = sizeof(c), .hwpt_id = f->parent, .iova = BASE, .length = BIG,
+		.page_size = MOCK_PAGE_SIZE, .data = U(bitmap) };
+
+	return t_ioctl(f->fd, IOMMU_HWPT_GET_DIRTY_BITMAP, &c);
 }
 
 /* --- operations under test --- */
@@ -255,6 +343,11 @@ static const struct scenario {
 	{ "VFIO UNMAP_DMA type1 cut", st_type1, op_type1_cut },
 	{ "UNMAP all", st_mapped_domain, op_unmap_all, true },
 	{ "GET_HW_INFO", st_domain, op_hw_info },
+	{ "FAULT_QUEUE_ALLOC", st_ioas, op_fault_alloc },
+	{ "HWPT_ALLOC nested", st_parent, op_hwpt_nested },
+	{ "HWPT_ALLOC nested with a fault queue", st_parent, op_hwpt_nested_iopf },
+	{ "HWPT_ALLOC dirty tracking on a mapped IOAS", st_mapped_domain, op_hwpt_dirty },
+	{ "GET_DIRTY_BITMAP", st_dirty, op_get_dirty },
 };
 
 static void teardown(struct fi *f)
@@ -263,6 +356,8 @@ static void teardown(struct fi *f)
 		t_close(f->fd2);
 	if (f->afd > 0)
 		t_close(f->afd);
+	if (f->ffd > 0)
+		t_close(f->ffd);
 	t_close(f->fd);
 }
 
@@ -270,7 +365,7 @@ static void teardown(struct fi *f)
 static int sweep(const struct scenario *sc, u8 *buf)
 {
 	for (unsigned long n = 1; n < 1000; n++) {
-		struct fi f = { .buf = buf, .afd = -1, .fd2 = -1 };
+		struct fi f = { .buf = buf, .afd = -1, .ffd = -1, .fd2 = -1 };
 		struct snapshot before, after;
 		bool fired;
 		long ret;

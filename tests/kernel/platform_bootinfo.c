@@ -143,6 +143,51 @@ KTEST(platform, test_platform_bootinfo_efi_no_scan)
 	report(!out.vga_text, "no VGA text mode assumed under UEFI");
 }
 
+/* Framebuffer tag 8: RGB taken with its layout, EGA text flagged, short tags ignored. */
+KTEST(platform, test_platform_bootinfo_mb2_framebuffer)
+{
+	u8 fb[32] = { 0 };
+	u64 addr = 0xfd000000, st = 0x7f5e4018;
+	u32 off = 0x10000 + 8, v;
+
+	memset(mem, 0, MEM_SIZE);
+	memcpy(fb, &addr, 8);
+	v = 4096;
+	memcpy(fb + 8, &v, 4);
+	v = 1024;
+	memcpy(fb + 12, &v, 4);
+	v = 768;
+	memcpy(fb + 16, &v, 4);
+	fb[20] = 32;
+	fb[21] = 1;		/* RGB */
+	memcpy(fb + 24, "\x10\x08\x08\x08\x00\x08", 6);
+	mb2_tag(&off, 8, fb, 30);
+	mb2_tag(&off, 12, &st, 8);
+	mb2_finish(0x10000, off);
+	bootinfo_parse_mem(&out, MB2_BOOT_MAGIC, 0x10000, mem);
+	report(out.fb.addr == addr && out.fb.pitch == 4096 && out.fb.width == 1024 &&
+	       out.fb.height == 768 && out.fb.bpp == 32 && out.fb.rpos == 16 && out.fb.gpos == 8 &&
+	       out.fb.bpos == 0 && out.fb.bsize == 8 && !out.vga_text,
+	       "an RGB framebuffer: address, pitch, size, depth and field layout");
+	report(out.efi && out.efi_systab == st, "the EFI system table pointer");
+
+	memset(mem, 0, MEM_SIZE);
+	off = 0x10000 + 8;
+	mb2_tag(&off, 8, fb, 29);	/* ends inside the colour layout */
+	mb2_finish(0x10000, off);
+	bootinfo_parse_mem(&out, MB2_BOOT_MAGIC, 0x10000, mem);
+	report(!out.fb.addr, "a framebuffer tag too short for its layout: no framebuffer");
+
+	memset(mem, 0, MEM_SIZE);
+	off = 0x10000 + 8;
+	fb[21] = 2;		/* EGA text */
+	mb2_tag(&off, 8, fb, 30);
+	mb2_tag(&off, 12, &st, 8);
+	mb2_finish(0x10000, off);
+	bootinfo_parse_mem(&out, MB2_BOOT_MAGIC, 0x10000, mem);
+	report(!out.fb.addr && out.vga_text, "EGA text: VGA text mode, no pixel framebuffer");
+}
+
 KTEST(platform, test_platform_bootinfo_mb2_truncated)
 {
 	memset(mem, 0, MEM_SIZE);

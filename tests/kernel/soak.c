@@ -4,7 +4,7 @@
  * mock IOMMU alone, then with an edu doing DMA through whichever IOMMU is
  * here. seed= repeats a run, loops= repeats it longer, soak_seed= one test.
  */
-#include "arch/x86/cmdline.h"
+#include "boot/cmdline.h"
 #include "arch/x86/pci.h"
 #include "iommu/iommu_init.h"
 #include "tests/kernel/dma_util.h"

@@ -33,4 +33,11 @@ void user_prog_run_test(const struct user_prog *prog);
  */
 int user_prog_run_plain(const struct user_prog *prog, struct proc *p);
 
+/*
+ * Run prog printing nothing (several CPUs may run programs at once) and
+ * judge it as user_prog_run_test does: 0 passed, 2 all skipped, 1 failed
+ * with why filled in.
+ */
+int user_prog_run_quiet(const struct user_prog *prog, char *why, size_t len);
+
 #endif

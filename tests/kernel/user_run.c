@@ -81,7 +81,8 @@ static void out_write(void *ctx, const char *s, size_t len)
 
 static int run(const struct user_prog *up, struct proc *p, struct prog_out *n)
 {
-	const char *old = console_set_line_prefix(DIAG);
+	/* the line prefix is the console's: quiet runs (several CPUs at once) leave it */
+	const char *old = n->quiet ? NULL : console_set_line_prefix(DIAG);
 	u64 limit = p->time_limit_ms;
 	char seed[40];
 	const char *envp[] = { seed, NULL };
@@ -98,7 +99,8 @@ static int run(const struct user_prog *up, struct proc *p, struct prog_out *n)
 	p->dump_prefix = DIAG;
 	ret = proc_run(p, up->image, (size_t)(up->end - up->image));
 	out_write(n, NULL, 0);
-	console_set_line_prefix(old);
+	if (!n->quiet)
+		console_set_line_prefix(old);
 	return ret;
 }
 
@@ -167,6 +169,22 @@ void user_prog_run_test(const struct user_prog *up)
 	if (n.skipped && n.skipped < n.results)
 		report_info("%d of the %d tests of %s skipped (reasons above)", n.skipped,
 			    n.results, up->name);
+}
+
+int user_prog_run_quiet(const struct user_prog *up, char *why, size_t len)
+{
+	struct prog_out n = { .plan = -1, .quiet = true };
+	struct proc p = { 0 };
+	const char *w;
+	bool skip;
+	int ret = run(up, &p, &n);
+
+	if (ret) {
+		snprintf(why, len, "did not start (error %d)", ret);
+		return 1;
+	}
+	w = verdict(&p, &n, &skip, why, len);
+	return skip ? 2 : w ? 1 : 0;
 }
 
 /* Program output and ends, and what the runner must make of them. */

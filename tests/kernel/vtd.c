@@ -57,7 +57,10 @@ KTEST_NEEDS(vtd, test_vtd_units_enabled, KT_NEED_VTD)
 		       "root table pointer is ours, legacy mode");
 		report(!!(gsts & VTD_GSTS_QIES) == (u->inv == VTD_INV_QI),
 		       "queued invalidation %s as chosen", u->inv == VTD_INV_QI ? "on" : "off");
-		report(!(gsts & VTD_GSTS_IRES), "interrupt remapping left off (not used)");
+		report(!!(gsts & VTD_GSTS_IRES) == u->ir.on &&
+		       (!u->ir.on || (vtd_readq(u, VTD_IRTA_REG) & VTD_IRTA_ADDR) == u->ir.irt_pa),
+		       "interrupt remapping %s", u->ir.on ? "on with our table" :
+		       "off (no ECAP.IR, no queue, or intremap=off)");
 		report(!(vtd_readl(u, VTD_FECTL_REG) & VTD_FECTL_IM) && u->fault_vector > 0,
 		       "fault event interrupt unmasked on vector %d", u->fault_vector);
 		report(u->iommu.ops == &vtd_iommu_ops && u->nfr >= 1,

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * A user-space driver for QEMU's edu device, the Linux VFIO cdev way: bind
- * it to an iommufd, attach an IOAS, program it through its mmapped BAR and
- * make it DMA to IOVAs this process mapped; unmapped IOVAs must fault.
+ * it to an iommufd, attach an IOAS, program it through its mmapped BAR,
+ * make it DMA to IOVAs this process mapped (unmapped ones must fault) and
+ * wait for its DMA-done MSI on an eventfd.
  */
+#include <poll.h>
 #include <stdint.h>
+#include <sys/eventfd.h>
 #include <time.h>
 #include "vfio_utils.h"
 
@@ -12,12 +15,15 @@
 #define EDU_DEVICE	0x11e8
 #define EDU_ID		0x00
 #define EDU_LIVENESS	0x04
+#define EDU_IRQ_ACK	0x64
+#define EDU_IRQ_DMA	0x100	/* the DMA-done interrupt's status bit */
 #define EDU_DMA_SRC	0x80
 #define EDU_DMA_DST	0x88
 #define EDU_DMA_COUNT	0x90
 #define EDU_DMA_CMD	0x98
 #define EDU_CMD_START	0x1
 #define EDU_CMD_TO_RAM	0x2
+#define EDU_CMD_IRQ	0x4	/* raise EDU_IRQ_DMA when done */
 #define EDU_BUF		0x40000	/* the device's own 4 KiB buffer */
 #define IOVA		0x1000000ULL	/* below edu's default 28-bit DMA mask */
 #define XFER		256
@@ -312,6 +318,127 @@ TEST(test_edu_fault_ioctl_efault_keeps_queue)
 	EXPECT_GE(faults(&e, f, 4), 1);
 	EXPECT_EQ(IOVA, f[0].addr & ~(PAGE_SZ - 1));
 	edu_close(&e);
+}
+
+/* SET_IRQS of one index: vectors [start, start + n) to these eventfds. */
+static int set_irqs(int dfd, uint32_t flags, uint32_t index, uint32_t start, uint32_t n,
+		    const int32_t *fds)
+{
+	struct {
+		struct vfio_irq_set s;
+		int32_t fd[4];
+	} set = { .s = { .argsz = sizeof(set.s) + 4 * n, .flags = flags, .index = index,
+			 .start = start, .count = n } };
+
+	for (uint32_t i = 0; fds && i < n && i < 4; i++)
+		set.fd[i] = fds[i];
+	return ioctl(dfd, VFIO_DEVICE_SET_IRQS, &set);
+}
+
+#define TRIGGER_FDS	(VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER)
+#define TRIGGER_NONE	(VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER)
+
+/* Start a DMA that raises the DMA-done MSI, and do not poll the device. */
+static void edu_dma_start_irq(struct edu *e, uint64_t addr, uint32_t len, int to_ram)
+{
+	wr64(e, EDU_DMA_SRC, to_ram ? EDU_BUF : addr);
+	wr64(e, EDU_DMA_DST, to_ram ? addr : EDU_BUF);
+	wr64(e, EDU_DMA_COUNT, len);
+	wr64(e, EDU_DMA_CMD, EDU_CMD_START | EDU_CMD_IRQ | (to_ram ? EDU_CMD_TO_RAM : 0));
+}
+
+/* Wait for the eventfd (ms at most): its count, or 0 when nothing came. */
+static uint64_t wait_event(int efd, int ms)
+{
+	struct pollfd p = { .fd = efd, .events = POLLIN };
+	uint64_t n = 0;
+
+	if (poll(&p, 1, ms) != 1 || !(p.revents & POLLIN))
+		return 0;
+	ASSERT_EQ(8, read(efd, &n, sizeof(n)));
+	return n;
+}
+
+TEST(test_edu_irq_info)
+{
+	struct edu e = edu_open();
+	struct vfio_device_info dev = { .argsz = sizeof(dev) };
+	struct vfio_irq_info info = { .argsz = sizeof(info), .index = VFIO_PCI_MSI_IRQ_INDEX };
+
+	ASSERT_EQ(0, ioctl(e.dfd, VFIO_DEVICE_GET_INFO, &dev));
+	EXPECT_EQ(VFIO_PCI_NUM_IRQS, dev.num_irqs);
+	ASSERT_EQ(0, ioctl(e.dfd, VFIO_DEVICE_GET_IRQ_INFO, &info));
+	EXPECT_EQ(1, info.count);	/* one MSI vector */
+	EXPECT_TRUE(info.flags & VFIO_IRQ_INFO_EVENTFD);
+	info.index = VFIO_PCI_MSIX_IRQ_INDEX;
+	ASSERT_EQ(0, ioctl(e.dfd, VFIO_DEVICE_GET_IRQ_INFO, &info));
+	EXPECT_EQ(0, info.count);	/* the edu has no MSI-X */
+	info.index = VFIO_PCI_NUM_IRQS;
+	EXPECT_ERRNO(EINVAL, ioctl(e.dfd, VFIO_DEVICE_GET_IRQ_INFO, &info));
+	edu_close(&e);
+}
+
+/*
+ * The DMA-done MSI on an eventfd: the driver sleeps in poll() instead of
+ * polling the device, and each transfer is one interrupt. Switched off, a
+ * transfer raises nothing.
+ */
+TEST(test_edu_dma_done_interrupt)
+{
+	struct edu e = edu_open();
+	uint8_t *buf = buffer(2 * PAGE_SZ, 0);
+	uint64_t iova = IOVA;
+	int32_t efd = eventfd(0, 0);
+
+	ASSERT_GE(efd, 0);
+	pattern(buf, XFER, 0x6c);
+	ASSERT_EQ(0, ioas_map(e.iommufd, e.ioas, buf, 2 * PAGE_SZ, &iova, MAP_FIXED_RW));
+	ASSERT_EQ(0, set_irqs(e.dfd, TRIGGER_FDS, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, &efd));
+	EXPECT_EQ(0, wait_event(efd, 0));	/* nothing yet */
+	edu_dma_start_irq(&e, IOVA, XFER, 0);
+	EXPECT_EQ(1, wait_event(efd, 2000));
+	wr32(&e, EDU_IRQ_ACK, EDU_IRQ_DMA);
+	edu_dma_start_irq(&e, IOVA + PAGE_SZ, XFER, 1);
+	EXPECT_EQ(1, wait_event(efd, 2000));
+	wr32(&e, EDU_IRQ_ACK, EDU_IRQ_DMA);
+	EXPECT_EQ(0, memcmp(buf, buf + PAGE_SZ, XFER));	/* the interrupt came after the data */
+	/* loopback, as vfio-pci: DATA_NONE with a vector signals it */
+	ASSERT_EQ(0, set_irqs(e.dfd, TRIGGER_NONE, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, NULL));
+	EXPECT_EQ(1, wait_event(efd, 0));
+	/* off: count 0; a transfer then raises nothing */
+	ASSERT_EQ(0, set_irqs(e.dfd, TRIGGER_NONE, VFIO_PCI_MSI_IRQ_INDEX, 0, 0, NULL));
+	ASSERT_EQ(0, edu_dma(&e, IOVA, XFER, 0));
+	wr64(&e, EDU_DMA_CMD, 0);
+	EXPECT_EQ(0, wait_event(efd, 100));
+	EXPECT_EQ(0, close(efd));
+	edu_close(&e);
+	munmap(buf, 2 * PAGE_SZ);
+}
+
+TEST(test_edu_set_irqs_rejects_bad_requests)
+{
+	struct edu e = edu_open();
+	int32_t fds[2] = { eventfd(0, 0), eventfd(0, 0) };
+	int32_t notefd = e.iommufd;
+	struct vfio_irq_set short_set = {
+		.argsz = sizeof(short_set), .flags = TRIGGER_FDS,
+		.index = VFIO_PCI_MSI_IRQ_INDEX, .count = 1,
+	};
+
+	EXPECT_ERRNO(EINVAL, set_irqs(e.dfd, TRIGGER_FDS, VFIO_PCI_MSI_IRQ_INDEX, 0, 2, fds));
+	EXPECT_ERRNO(EINVAL, set_irqs(e.dfd, TRIGGER_FDS, VFIO_PCI_MSI_IRQ_INDEX, 1, 1, fds));
+	EXPECT_ERRNO(EINVAL, set_irqs(e.dfd, TRIGGER_FDS | VFIO_IRQ_SET_DATA_NONE,
+				      VFIO_PCI_MSI_IRQ_INDEX, 0, 1, fds));
+	EXPECT_ERRNO(EINVAL, set_irqs(e.dfd, TRIGGER_FDS, VFIO_PCI_NUM_IRQS, 0, 1, fds));
+	EXPECT_ERRNO(EINVAL, set_irqs(e.dfd, TRIGGER_FDS, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, &notefd));
+	EXPECT_ERRNO(EINVAL, ioctl(e.dfd, VFIO_DEVICE_SET_IRQS, &short_set));	/* no fd */
+	EXPECT_ERRNO(ENOTTY, set_irqs(e.dfd, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_MASK,
+				      VFIO_PCI_MSI_IRQ_INDEX, 0, 1, NULL));
+	/* and a good one still works after all that */
+	EXPECT_EQ(0, set_irqs(e.dfd, TRIGGER_FDS, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, fds));
+	EXPECT_EQ(0, close(fds[0]));
+	EXPECT_EQ(0, close(fds[1]));
+	edu_close(&e);	/* the registered eventfd goes with the device file */
 }
 
 TEST_HARNESS_MAIN

@@ -2,10 +2,13 @@
 /*
  * Ring-3 test of pinned-page accounting: pins count against RLIMIT_MEMLOCK
  * in pages (4K and 2M alike), ENOMEM past it with nothing left pinned, and
- * the charge goes when the pins go. On Linux run it without CAP_IPC_LOCK.
+ * the charge goes when the pins go. Like Linux's own selftest it drops
+ * CAP_IPC_LOCK first (with it Linux charges nothing).
  */
 #include <stdint.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include "iommufd_utils.h"
 
 #define IOVA MOCK_APERTURE_START
@@ -28,10 +31,37 @@ static void unlimit(void)
 	EXPECT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &saved));
 }
 
+#define CAP_VERSION_3		0x20080522
+#define CAP_IPC_LOCK		14
+#define CAP_SYS_RESOURCE	24
+
+struct cap_data {
+	uint32_t effective, permitted, inheritable;
+};
+
+static void caps_get(struct cap_data data[2])
+{
+	struct { uint32_t version; int pid; } hdr = { CAP_VERSION_3, 0 };
+
+	ASSERT_EQ(0, syscall(SYS_capget, &hdr, data));
+}
+
+/* Pins are charged only to a process without CAP_IPC_LOCK (Linux, and ours). */
+static void drop_cap_ipc_lock(void)
+{
+	struct { uint32_t version; int pid; } hdr = { CAP_VERSION_3, 0 };
+	struct cap_data data[2];
+
+	caps_get(data);
+	data[0].effective &= ~(1u << CAP_IPC_LOCK);
+	ASSERT_EQ(0, syscall(SYS_capset, &hdr, data));
+}
+
 static int setup(uint32_t *ioas)
 {
 	int fd = iommufd_open();
 
+	drop_cap_ipc_lock();
 	*ioas = ioas_alloc(fd);
 	mock_domain(fd, *ioas, NULL, NULL);
 	return fd;
@@ -99,6 +129,7 @@ TEST(test_close_uncharges)
 	int fd;
 
 	ASSERT_NE(MAP_FAILED, (void *)mem);
+	drop_cap_ipc_lock();
 	limit_pages(16);
 	for (int round = 0; round < 3; round++) {
 		fd = setup(&ioas);
@@ -109,9 +140,15 @@ TEST(test_close_uncharges)
 	munmap(mem, 16 * PAGE_SZ);
 }
 
-/* Per-process accounting (IOMMU_OPTION_RLIMIT_MODE 1) enforces the same limit. */
+/*
+ * Per-process accounting (IOMMU_OPTION_RLIMIT_MODE 1) enforces the same
+ * limit. Setting it needs CAP_SYS_RESOURCE, as on Linux: without it (this
+ * kernel's ring 3, Linux as an ordinary user) SET is EPERM and changes
+ * nothing; libiommufd-host.so always allows it (see lib/platform.h).
+ */
 TEST(test_per_process_mode)
 {
+	struct cap_data caps[2];
 	int fd = iommufd_open();
 	struct iommu_option opt = {
 		.size = sizeof(opt),
@@ -122,8 +159,21 @@ TEST(test_per_process_mode)
 	uint8_t *mem = map_anon(32 * PAGE_SZ, PROT_READ | PROT_WRITE, 0);
 	uint64_t iova = IOVA;
 	uint32_t ioas;
+	int ret;
 
-	ASSERT_EQ(0, ioctl(fd, IOMMU_OPTION, &opt));
+	drop_cap_ipc_lock();
+	ret = ioctl(fd, IOMMU_OPTION, &opt);
+	if (ret) {
+		EXPECT_EQ(EPERM, errno);
+		caps_get(caps);
+		EXPECT_FALSE(caps[0].effective & (1u << CAP_SYS_RESOURCE));
+		opt.op = IOMMU_OPTION_OP_GET;
+		ASSERT_EQ(0, ioctl(fd, IOMMU_OPTION, &opt));
+		EXPECT_EQ(0, opt.val64);
+		close(fd);
+		munmap(mem, 32 * PAGE_SZ);
+		SKIP("no CAP_SYS_RESOURCE: SET is EPERM and the mode stays per user");
+	}
 	opt.op = IOMMU_OPTION_OP_GET;
 	opt.val64 = 0;
 	ASSERT_EQ(0, ioctl(fd, IOMMU_OPTION, &opt));

@@ -14,6 +14,7 @@
 #define __NR_write		1
 #define __NR_open		2
 #define __NR_close		3
+#define __NR_poll		7
 #define __NR_mmap		9
 #define __NR_mprotect		10
 #define __NR_munmap		11
@@ -23,10 +24,14 @@
 #define __NR_getpid		39
 #define __NR_exit		60
 #define __NR_getrlimit		97
+#define __NR_capget		125
+#define __NR_capset		126
 #define __NR_setrlimit		160
 #define __NR_clock_gettime	228
 #define __NR_exit_group		231
 #define __NR_openat		257
+#define __NR_eventfd		284
+#define __NR_eventfd2		290
 #define __NR_prlimit64		302
 
 #endif

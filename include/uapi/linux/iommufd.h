@@ -34,6 +34,9 @@ enum {
 	IOMMUFD_CMD_HWPT_GET_DIRTY_BITMAP = 0x8c,
 	IOMMUFD_CMD_HWPT_INVALIDATE = 0x8d,
 	IOMMUFD_CMD_FAULT_QUEUE_ALLOC = 0x8e,
+	/* after 6.12, with upstream's numbers (0x90, 0x91, 0x93, 0x94 are not served) */
+	IOMMUFD_CMD_IOAS_MAP_FILE = 0x8f,
+	IOMMUFD_CMD_IOAS_CHANGE_PROCESS = 0x92,
 };
 
 /* IOMMU_DESTROY: destroy any object by ID. */
@@ -213,9 +216,30 @@ struct iommu_hw_info_vtd {
 	__aligned_u64 ecap_reg;
 };
 
+/*
+ * GET_HW_INFO data for AMD-Vi: the unit's Extended Feature registers (MMIO
+ * 0x30 and 0x1a0). Linux's struct iommu_hw_info_amd and type 4 (upstream,
+ * after 6.12; 6.12 itself reports AMD-Vi as IOMMU_HW_INFO_TYPE_NONE).
+ */
+struct iommu_hw_info_amd {
+	__aligned_u64 efr;
+	__aligned_u64 efr2;
+};
+
 enum iommu_hw_info_type {
 	IOMMU_HW_INFO_TYPE_NONE = 0,
+	IOMMU_HW_INFO_TYPE_DEFAULT = 0,		/* as input: the driver's own type */
 	IOMMU_HW_INFO_TYPE_INTEL_VTD = 1,
+	IOMMU_HW_INFO_TYPE_AMD = 4,
+};
+
+/*
+ * flags of struct iommu_hw_info (upstream, after 6.12): INPUT_TYPE makes
+ * in_data_type (the same field as out_data_type) the type asked for; a
+ * type the IOMMU cannot report is EOPNOTSUPP.
+ */
+enum iommufd_hw_info_flags {
+	IOMMU_HW_INFO_FLAG_INPUT_TYPE = 1 << 0,
 };
 
 enum iommufd_hw_capabilities {
@@ -229,17 +253,16 @@ struct iommu_hw_info {
 	__u32 dev_id;
 	__u32 data_len;
 	__aligned_u64 data_uptr;
-	__u32 out_data_type;
+	union {
+		__u32 in_data_type;
+		__u32 out_data_type;
+	};
 	__u8 out_max_pasid_log2;
 	__u8 __reserved[3];
 	__aligned_u64 out_capabilities;
 };
 #define IOMMU_GET_HW_INFO _IO(IOMMUFD_TYPE, IOMMUFD_CMD_GET_HW_INFO)
 
-/*
- * The 6.7-6.11 ioctls below are defined so programs compile; this
- * implementation answers them as a kernel without them does (ENOTTY).
- */
 enum iommufd_hwpt_set_dirty_tracking_flags {
 	IOMMU_HWPT_DIRTY_TRACKING_ENABLE = 1,
 };
@@ -337,6 +360,35 @@ struct iommu_fault_alloc {
 	__u32 out_fault_fd;
 };
 #define IOMMU_FAULT_QUEUE_ALLOC _IO(IOMMUFD_TYPE, IOMMUFD_CMD_FAULT_QUEUE_ALLOC)
+
+/*
+ * IOMMU_IOAS_MAP_FILE (upstream, after 6.12): IOAS_MAP of bytes [start,
+ * start + length) of the memfd fd instead of user memory; same flags and
+ * rules. In this kernel's ring 3 no file can be mapped (EBADF): there are
+ * no memfds; libiommufd-host.so maps the process's real memfds.
+ */
+struct iommu_ioas_map_file {
+	__u32 size;
+	__u32 flags;
+	__u32 ioas_id;
+	__s32 fd;
+	__aligned_u64 start;
+	__aligned_u64 length;
+	__aligned_u64 iova;
+};
+#define IOMMU_IOAS_MAP_FILE _IO(IOMMUFD_TYPE, IOMMUFD_CMD_IOAS_MAP_FILE)
+
+/*
+ * IOMMU_IOAS_CHANGE_PROCESS (upstream, after 6.12): charge every pinned
+ * page of the context to the calling process from now on; EINVAL while any
+ * IOAS maps user memory rather than a file. Here one account per mode
+ * serves every process, so nothing moves: only the rule is checked.
+ */
+struct iommu_ioas_change_process {
+	__u32 size;
+	__u32 __reserved;
+};
+#define IOMMU_IOAS_CHANGE_PROCESS _IO(IOMMUFD_TYPE, IOMMUFD_CMD_IOAS_CHANGE_PROCESS)
 
 /* Layout checks against Linux 6.12 on x86-64 (sizes and offsets by gcc). */
 #ifndef __cplusplus
@@ -442,6 +494,13 @@ IOMMUFD_UAPI_CHECK(iommu_hwpt_pgfault, cookie, 36);
 IOMMUFD_UAPI_SIZE(iommu_hwpt_page_response, 8);
 IOMMUFD_UAPI_SIZE(iommu_fault_alloc, 16);
 IOMMUFD_UAPI_CHECK(iommu_fault_alloc, out_fault_fd, 12);
+IOMMUFD_UAPI_SIZE(iommu_ioas_map_file, 40);
+IOMMUFD_UAPI_CHECK(iommu_ioas_map_file, fd, 12);
+IOMMUFD_UAPI_CHECK(iommu_ioas_map_file, start, 16);
+IOMMUFD_UAPI_CHECK(iommu_ioas_map_file, iova, 32);
+IOMMUFD_UAPI_SIZE(iommu_ioas_change_process, 8);
+_Static_assert(IOMMU_IOAS_MAP_FILE == 0x3b8f && IOMMU_IOAS_CHANGE_PROCESS == 0x3b92,
+	       "upstream's numbers");
 _Static_assert(IOMMU_DESTROY == 0x3b80 && IOMMU_VFIO_IOAS == 0x3b88 &&
 	       IOMMU_GET_HW_INFO == 0x3b8a && IOMMU_FAULT_QUEUE_ALLOC == 0x3b8e,
 	       "ioctl numbers are _IO(';', nr)");

@@ -5,10 +5,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -60,6 +62,16 @@ ssize_t read(int fd, void *buf, size_t n)
 ssize_t write(int fd, const void *buf, size_t n)
 {
 	return ret_errno(raw_syscall(SYS_write, fd, (long)buf, (long)n, 0, 0, 0));
+}
+
+int poll(struct pollfd *fds, nfds_t n, int timeout_ms)
+{
+	return (int)ret_errno(raw_syscall(SYS_poll, (long)fds, (long)n, timeout_ms, 0, 0, 0));
+}
+
+int eventfd(unsigned int initval, int flags)
+{
+	return (int)ret_errno(raw_syscall(SYS_eventfd2, initval, flags, 0, 0, 0, 0));
 }
 
 ssize_t pread(int fd, void *buf, size_t n, off_t off)

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Kernel command line access (from GRUB's multiboot line or qemu -append):
+ * The kernel command line the loader handed over (boot_info.cmdline: GRUB's
+ * multiboot line or qemu -append):
  * space-separated words, "key=value" or bare "flag".
  */
-#ifndef ARCH_X86_CMDLINE_H
-#define ARCH_X86_CMDLINE_H
+#ifndef BOOT_CMDLINE_H
+#define BOOT_CMDLINE_H
 
 #include "lib/types.h"
 

@@ -3,7 +3,7 @@
  * Kernel command line lookup over boot_info.cmdline. The first word may be
  * the kernel's path (GRUB passes it); it simply matches no key.
  */
-#include "arch/x86/cmdline.h"
+#include "boot/cmdline.h"
 #include "boot/bootinfo.h"
 #include "lib/string.h"
 

@@ -1,0 +1,613 @@
+// SPDX-License-Identifier: MIT
+/*
+ * smp suite, races with real DMA: several CPUs map and unmap in one IOAS
+ * while the edu and an NVMe controller DMA into mapped ranges; CPUs each
+ * with their own /dev/iommu context; IOAS destroy racing its use; every
+ * CPU unmapping (so invalidating) on one unit and checking that its DMA
+ * then faults and lands nowhere; ring-3 programs on all CPUs at once.
+ * Each run is seeded (seed=, printed); what a CPU saw wrong is counted
+ * and its first case described; the runner checks leaks and unexpected
+ * faults after each test, the watchdog catches a deadlock.
+ */
+#include "arch/x86/mm.h"
+#include "arch/x86/pci.h"
+#include "arch/x86/smp.h"
+#include "arch/x86/tsc.h"
+#include "arch/x86/x86.h"
+#include "iommu/iommu_init.h"
+#include "lib/err.h"
+#include "lib/errno.h"
+#include "lib/platform.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "testdev/nvme.h"
+#include "tests/kernel/core_util.h"
+#include "tests/kernel/dma_util.h"
+#include "tests/kernel/user.h"
+#include "tests/ktest.h"
+
+#define PG		PAGE_SIZE
+#define WIN_PAGES	64
+#define IOVA_WIN(cpu)	(0x01000000ULL + (u64)(cpu) * 0x80000ULL)	/* below the edu's 256 MiB */
+#define IOVA_SRC	0x00300000ULL
+#define IOVA_DST	0x00301000ULL
+#define NVME_CLASS	0x010802
+#define CALL_MS		120000
+#define NEEDS		(KT_NEED_IOMMU | KT_NEED_EDU)
+
+/* One CPU's view: its random stream and what it saw go wrong. */
+struct lane {
+	u64 rng;
+	int ops, bad;
+	char why[120];
+};
+
+struct stress {
+	u64 seed;
+	unsigned int iters;
+	struct lane lane[NR_CPUS];
+	volatile int workers_left;
+	volatile bool edu_done;		/* mappers go on at least until the edu is done */
+	/* the shared IOAS */
+	int fd;
+	u32 ioas, hwpt;
+	struct iommu_domain *dom;
+	u8 *buf[NR_CPUS];
+	u8 *edu_pages;			/* SRC and DST */
+	/* the edu, one transfer at a time */
+	spinlock_t edu_lock;
+	struct edu edu;
+	struct dma_dev *d;
+};
+
+static u64 rnd(struct lane *l)
+{
+	u64 z = (l->rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static void __printf(2, 3) bad(struct lane *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!l->bad++) {
+		va_start(ap, fmt);
+		vsnprintf(l->why, sizeof(l->why), fmt, ap);
+		va_end(ap);
+	}
+}
+
+static struct stress *stress_new(unsigned int iters)
+{
+	struct stress *s = kzalloc(sizeof(*s));
+
+	if (!s) {
+		report(false, "memory for the test state");
+		return NULL;
+	}
+	s->seed = ktest_seed();
+	s->iters = iters * ktest_loops();
+	for (int i = 0; i < NR_CPUS; i++)
+		s->lane[i].rng = s->seed ^ ((u64)(i + 1) * 0x632be59bd9b4e019ULL);
+	spin_lock_init(&s->edu_lock);
+	report_info("seed %llu, %u iterations per CPU, %d CPUs (repeat: seed=%llu)",
+		    (unsigned long long)s->seed, s->iters, smp_cpus_online(),
+		    (unsigned long long)s->seed);
+	return s;
+}
+
+/* One line per CPU that did work; a failure names the first thing it saw. */
+static void stress_judge(struct stress *s, const char *what)
+{
+	char line[200];
+	size_t n = 0;
+
+	for (int i = 0; i < smp_cpu_slots() && n < sizeof(line) - 16; i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " %d", s->lane[i].ops);
+	report_info("%s per CPU:%s", what, line);
+	for (int i = 0; i < smp_cpu_slots(); i++) {
+		struct lane *l = &s->lane[i];
+
+		if (!l->ops && !l->bad)
+			continue;
+		report(!l->bad, "CPU %d: %d %s, %d wrong%s%s", i, l->ops, what, l->bad,
+		       l->bad ? ": first " : "", l->why);
+	}
+}
+
+static int need_smp(void)
+{
+	if (smp_cpus_online() >= 2)
+		return 0;
+	report_skip("needs at least 2 CPUs (QEMU -smp 4 -accel tcg,thread=multi)");
+	return -1;
+}
+
+static int run_all(struct stress *s, void (*fn)(void *, int), void *arg)
+{
+	struct cpumask m;
+	int r;
+
+	smp_mask_online(&m, true);
+	s->workers_left = smp_cpus_online() - 1;
+	r = smp_call(&m, fn, arg, CALL_MS);
+	report(r == 0, "every CPU finished within %d s (%d)", CALL_MS / 1000, r);
+	return r;
+}
+
+/* --- several CPUs map and unmap in one IOAS while the edu and NVMe DMA --- */
+
+#define SLOTS	8			/* runs of WIN_PAGES / SLOTS pages, each mapped or not */
+#define SLOT_PG	(WIN_PAGES / SLOTS)
+
+/* Whether IOVA iova..+n pages translates to va's pages (mapped) or to nothing. */
+static bool device_sees(struct stress *s, u64 iova, const u8 *va, u64 n, bool mapped)
+{
+	for (u64 j = 0; j < n; j++) {
+		phys_addr_t pa = 0;
+
+		if (mapped)
+			plat_user_to_phys((u64)(uintptr_t)va + j * PG, &pa);
+		if (iommu_iova_to_phys(s->dom, iova + j * PG) != pa)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Flip a random slot of this CPU's window: map it (a random run inside it)
+ * or unmap it, and check the device's view of that slot. Up to SLOTS areas
+ * of each CPU live in the IOAS at once, so its trees hold many nodes.
+ */
+static void ioas_cycle(struct stress *s, struct lane *l, int cpu, u8 *len_of)
+{
+	int k = (int)(rnd(l) % SLOTS);
+	u64 iova = IOVA_WIN(cpu) + (u64)k * SLOT_PG * PG, unmapped = 0;
+	const u8 *va = s->buf[cpu] + (u64)k * SLOT_PG * PG;
+	u64 n = len_of[k] ? len_of[k] : 1 + rnd(l) % SLOT_PG;
+	int r;
+
+	if (!len_of[k]) {
+		r = t_map_fixed(s->fd, s->ioas, va, n * PG, iova);
+		if (r)
+			bad(l, "IOAS_MAP %#llx+%llu pages: %d", (unsigned long long)iova,
+			    (unsigned long long)n, r);
+		else if (!device_sees(s, iova, va, n, true))
+			bad(l, "IOVA %#llx+%llu pages do not translate to their pages",
+			    (unsigned long long)iova, (unsigned long long)n);
+		len_of[k] = r ? 0 : (u8)n;
+	} else {
+		r = t_unmap(s->fd, s->ioas, iova, n * PG, &unmapped);
+		if (r || unmapped != n * PG)
+			bad(l, "IOAS_UNMAP %#llx+%llu pages: %d, %llu bytes", (unsigned long long)iova,
+			    (unsigned long long)n, r, (unsigned long long)unmapped);
+		else if (!device_sees(s, iova, va, n, false))
+			bad(l, "IOVA %#llx+%llu pages still translate after the unmap",
+			    (unsigned long long)iova, (unsigned long long)n);
+		len_of[k] = 0;
+	}
+	l->ops++;
+}
+
+/* Unmap what this CPU still has mapped. */
+static void ioas_drain(struct stress *s, struct lane *l, int cpu, u8 *len_of)
+{
+	for (int k = 0; k < SLOTS; k++) {
+		u64 iova = IOVA_WIN(cpu) + (u64)k * SLOT_PG * PG, unmapped = 0;
+
+		if (len_of[k] && t_unmap(s->fd, s->ioas, iova, len_of[k] * PG, &unmapped))
+			bad(l, "final IOAS_UNMAP %#llx", (unsigned long long)iova);
+		len_of[k] = 0;
+	}
+}
+
+/* Keep going: this CPU's share, and then until the DMA on CPU 0 is done too. */
+static bool more(struct stress *s, unsigned int i, unsigned int share)
+{
+	return i < share || (s->edu_pages && !READ_ONCE(s->edu_done));
+}
+
+/*
+ * The edu copies a fresh pattern from SRC to DST (its mapped pages), at
+ * least 4 times per loop, while the others map and unmap (each copy is two
+ * of QEMU's 100 ms transfers), then until they are done.
+ */
+static void edu_loop(struct stress *s, struct lane *l)
+{
+	u8 *src = s->edu_pages, *dst = src + PG;
+
+	while (l->ops < 4 * (int)ktest_loops() || READ_ONCE(s->workers_left) > 0) {
+		if (l->ops == 4 * (int)ktest_loops())
+			s->edu_done = true;
+		u32 seed = (u32)rnd(l);
+
+		dma_fill(src, DMA_XFER, seed);
+		memset(dst, 0, PG);
+		if (edu_dma_to_dev(&s->edu, IOVA_SRC, 0, DMA_XFER) ||
+		    edu_dma_from_dev(&s->edu, IOVA_DST, 0, DMA_XFER))
+			bad(l, "an edu transfer failed");
+		else if (!dma_check(dst, DMA_XFER, seed))
+			bad(l, "edu copy %d: wrong bytes at DST", l->ops);
+		l->ops++;
+	}
+	s->edu_done = true;
+}
+
+/* NVMe Identify into a page mapped at a random IOVA of its own domain, over and over. */
+static void nvme_loop(struct stress *s, struct lane *l, struct dma_dev *d, struct nvme_ctrl *c,
+		      struct dma_buf *b)
+{
+	for (unsigned int i = 0; more(s, i, s->iters * 4); i++) {
+		u64 iova = 0x100000ULL + (rnd(l) % 512) * PG;
+
+		memset(b->va + 2 * PG, 0, PG);
+		if (iommu_map(d->dom, iova, b->pa + 2 * PG, PG, IOMMU_READ | IOMMU_WRITE)) {
+			bad(l, "map for NVMe at %#llx", (unsigned long long)iova);
+			continue;
+		}
+		if (nvme_identify(c, NVME_CNS_CTRL, 0, iova) ||
+		    *(u16 *)(b->va + 2 * PG) != d->pdev->vendor)
+			bad(l, "Identify %u into %#llx: no vendor ID", i, (unsigned long long)iova);
+		if (iommu_unmap(d->dom, iova, PG) != PG)
+			bad(l, "unmap of the NVMe page");
+		l->ops++;
+	}
+}
+
+struct shared_ctx {
+	struct stress *s;
+	struct dma_dev nd;
+	struct nvme_ctrl nc;
+	struct dma_buf nb;
+	bool nvme;
+};
+
+static void shared_ioas_fn(void *arg, int cpu)
+{
+	struct shared_ctx *x = arg;
+	struct stress *s = x->s;
+	struct lane *l = &s->lane[cpu];
+
+	if (cpu == 0) {
+		edu_loop(s, l);
+		return;
+	}
+	if (cpu == 1 && x->nvme)
+		nvme_loop(s, l, &x->nd, &x->nc, &x->nb);
+	else {
+		u8 len_of[SLOTS] = { 0 };
+
+		for (unsigned int i = 0; more(s, i, s->iters); i++)
+			ioas_cycle(s, l, cpu, len_of);
+		ioas_drain(s, l, cpu, len_of);
+	}
+	__atomic_sub_fetch(&s->workers_left, 1, __ATOMIC_RELEASE);
+}
+
+KTEST_NEEDS(smp, test_smp_one_ioas_map_unmap_with_edu_and_nvme_dma, NEEDS)
+{
+	struct shared_ctx *x = kzalloc(sizeof(*x));
+	struct stress *s = need_smp() || !x ? NULL : stress_new(60);
+	struct pci_dev *edu = pci_find(EDU_VENDOR, EDU_DEVICE, 0);
+	struct iommufd_ctx *ictx;
+	struct iommufd_device *idev = NULL;
+	u32 dev_id;
+
+	if (!s)
+		goto out;
+	x->s = s;
+	s->fd = t_open();
+	ictx = t_ctx(s->fd);
+	if (edu_init(&s->edu, edu)) {
+		report(false, "edu ready");
+		goto out_fd;
+	}
+	iommufd_ctx_get(ictx);
+	idev = iommufd_device_bind(ictx, iommu_dev_of_pci(edu), &dev_id);
+	s->ioas = s->hwpt = t_ioas(s->fd);
+	if (IS_ERR(idev) || iommufd_device_attach(idev, &s->hwpt)) {
+		report(false, "edu bound and attached to the IOAS");
+		idev = IS_ERR(idev) ? NULL : idev;
+		goto out_edu;
+	}
+	s->dom = t_domain(s->fd, s->hwpt);
+	for (int i = 0; i < smp_cpu_slots(); i++)
+		s->buf[i] = t_buf(WIN_PAGES * PG);
+	s->edu_pages = t_buf(2 * PG);
+	report(t_map_fixed(s->fd, s->ioas, s->edu_pages, PG, IOVA_SRC) == 0 &&
+	       t_map_fixed(s->fd, s->ioas, s->edu_pages + PG, PG, IOVA_DST) == 0,
+	       "the edu's source and destination pages mapped");
+	x->nvme = dma_find_class(NVME_CLASS) && smp_cpus_online() >= 3 &&
+		  dma_dev_open(&x->nd, dma_find_class(NVME_CLASS)) == 0;
+	if (x->nvme && (dma_buf_alloc(&x->nb, 2) || dma_nvme_up(&x->nc, &x->nd, &x->nb))) {
+		dma_dev_close(&x->nd);
+		x->nvme = false;
+	}
+	report_info("CPU 0: edu copies through the IOAS; %s; the others map and unmap in it",
+		    x->nvme ? "CPU 1: NVMe Identify into its own domain on the same unit" :
+			      "no NVMe");
+	run_all(s, shared_ioas_fn, x);
+	stress_judge(s, "operations");
+	if (x->nvme) {
+		dma_nvme_down(&x->nc, &x->nd);
+		dma_buf_free(&x->nb);
+		dma_dev_close(&x->nd);
+	}
+	t_unmap(s->fd, s->ioas, IOVA_SRC, 2 * PG, NULL);
+	iommufd_device_detach(idev);
+	for (int i = 0; i < NR_CPUS; i++)
+		if (s->buf[i])
+			t_buf_free(s->buf[i], WIN_PAGES * PG);
+	t_buf_free(s->edu_pages, 2 * PG);
+out_edu:
+	if (idev)
+		iommufd_device_unbind(idev);
+	iommufd_ctx_put(ictx);
+	edu_fini(&s->edu);
+out_fd:
+	t_close(s->fd);
+out:
+	kfree(s);
+	kfree(x);
+}
+
+/*
+ * --- every CPU unmaps (so invalidates) on one unit and checks the edu then
+ * faults there and writes nothing: a lost or late invalidation from a busy
+ * queue shows as bytes landing in a page no longer mapped ---
+ */
+
+static bool all_bytes(const u8 *p, size_t n, u8 v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != v)
+			return false;
+	return true;
+}
+
+/* The edu writes 256 bytes at iova; with a fault expected there, whether it was seen. */
+static int edu_write(struct stress *s, u64 iova, bool expect_fault)
+{
+	struct dma_dev *d = s->d;
+	unsigned long f;
+	int hits = 0;
+
+	spin_lock_irqsave(&s->edu_lock, f);
+	if (expect_fault)
+		iommu_fault_expect(d->dev->segment, d->dev->rid, iova, 0);
+	edu_dma_from_dev(&s->edu, iova, 0, 256);
+	if (expect_fault)
+		hits = iommu_fault_expect_done();
+	spin_unlock_irqrestore(&s->edu_lock, f);
+	return hits;
+}
+
+static void unit_fn(void *arg, int cpu)
+{
+	struct stress *s = arg;
+	struct lane *l = &s->lane[cpu];
+	struct dma_buf *b = (struct dma_buf *)s->buf[cpu];
+	bool logs = !s->d->dev->iommu || !s->d->dev->iommu->no_fault_log;
+
+	for (unsigned int i = 0; i < s->iters; i++) {
+		u64 iova = IOVA_WIN(cpu) + (rnd(l) % WIN_PAGES) * PG;
+
+		memset(b->va, 0, 256);
+		if (iommu_map(s->d->dom, iova, b->pa, PG, IOMMU_READ | IOMMU_WRITE)) {
+			bad(l, "map %#llx", (unsigned long long)iova);
+			continue;
+		}
+		edu_write(s, iova, false);
+		if (!dma_check(b->va, 256, 33))
+			bad(l, "round %u: the DMA to mapped %#llx did not land", i,
+			    (unsigned long long)iova);
+		if (iommu_unmap(s->d->dom, iova, PG) != PG)
+			bad(l, "unmap %#llx", (unsigned long long)iova);
+		memset(b->va, 0xee, 256);
+		if (edu_write(s, iova, true) < 1 && logs)
+			bad(l, "round %u: no fault for the DMA to unmapped %#llx", i,
+			    (unsigned long long)iova);
+		if (!all_bytes(b->va, 256, 0xee))
+			bad(l, "round %u: the DMA to unmapped %#llx landed (stale IOTLB)", i,
+			    (unsigned long long)iova);
+		l->ops++;
+	}
+}
+
+KTEST_NEEDS(smp, test_smp_invalidations_and_faults_from_all_cpus_on_one_unit, NEEDS)
+{
+	struct stress *s = need_smp() ? NULL : stress_new(3);
+	struct dma_edu e;
+	struct dma_buf scratch, pages[NR_CPUS];
+	int n = 0;
+
+	if (!s || dma_edu_open(&e, 0))
+		goto out;
+	s->d = &e.d;
+	s->edu = e.edu;
+	if (!dma_buf_alloc(&scratch, 0)) {
+		dma_edu_load(&e, &scratch, DMA_IOVA_A, 256, 33);
+		dma_buf_free(&scratch);
+	}
+	for (; n < smp_cpu_slots(); n++) {
+		if (dma_buf_alloc(&pages[n], 0))
+			break;
+		s->buf[n] = (u8 *)&pages[n];
+	}
+	if (n == smp_cpu_slots()) {
+		if (e.d.dev->iommu && e.d.dev->iommu->no_fault_log)
+			report_info("%s: %s; checking only that nothing lands", e.d.dev->iommu->name,
+				    e.d.dev->iommu->no_fault_log);
+		run_all(s, unit_fn, s);
+		stress_judge(s, "map, DMA, unmap, faulting DMA rounds");
+	}
+	while (n--)
+		dma_buf_free(&pages[n]);
+	dma_edu_close(&e);
+out:
+	kfree(s);
+}
+
+/* --- each CPU its own /dev/iommu context, IOAS and mock domain --- */
+
+static void own_ctx_fn(void *arg, int cpu)
+{
+	struct stress *s = arg;
+	struct lane *l = &s->lane[cpu];
+	int fd;
+	u32 ioas, stdev, hwpt, idev;
+	u8 *buf;
+
+	if (cpu == 0 && s->edu_pages) {
+		edu_loop(s, l);
+		return;
+	}
+	fd = t_open();
+	ioas = fd >= 0 ? t_ioas(fd) : 0;
+	buf = t_buf(WIN_PAGES * PG);
+	if (fd < 0 || !ioas || !buf || t_mock_domain(fd, ioas, &stdev, &hwpt, &idev)) {
+		bad(l, "context, IOAS, buffer and mock domain");
+		goto out;
+	}
+	for (unsigned int i = 0; more(s, i, s->iters * 8); i++) {
+		u64 off = rnd(l) % WIN_PAGES, n = 1 + rnd(l) % min(16ULL, WIN_PAGES - off);
+		u64 iova = MOCK_APERTURE_START + (rnd(l) % 1024) * PG, unmapped = 0;
+		int r = t_map_fixed(fd, ioas, buf + off * PG, n * PG, iova);
+
+		if (r) {
+			bad(l, "map: %d", r);
+			continue;
+		}
+		if (t_check_map(fd, hwpt, iova, buf + off * PG, n * PG))
+			bad(l, "the mock domain does not hold %#llx+%llu pages",
+			    (unsigned long long)iova, (unsigned long long)n);
+		if (t_unmap(fd, ioas, iova, n * PG, &unmapped) || unmapped != n * PG)
+			bad(l, "unmap of %#llx", (unsigned long long)iova);
+		l->ops++;
+	}
+out:
+	if (buf)
+		t_buf_free(buf, WIN_PAGES * PG);
+	if (fd >= 0)
+		t_close(fd);
+	__atomic_sub_fetch(&s->workers_left, 1, __ATOMIC_RELEASE);
+}
+
+/* With an edu, CPU 0 has it copy through its own domain meanwhile. */
+KTEST(smp, test_smp_separate_contexts_map_unmap)
+{
+	struct stress *s = need_smp() ? NULL : stress_new(20);
+	struct dma_edu e;
+	struct dma_buf b;
+	const char *why;
+	bool edu = pci_find(EDU_VENDOR, EDU_DEVICE, 0) && ktest_env_has(KT_NEED_IOMMU, &why);
+
+	if (!s)
+		return;
+	if (edu && dma_edu_setup(&e, &b, 1) == 0) {
+		dma_map(&e.d, IOVA_SRC, b.pa, PG, IOMMU_READ);
+		dma_map(&e.d, IOVA_DST, b.pa + PG, PG, IOMMU_READ | IOMMU_WRITE);
+		s->edu = e.edu;
+		s->edu_pages = b.va;
+		report_info("CPU 0: edu copies through its own domain; the others in their contexts");
+	}
+	run_all(s, own_ctx_fn, s);
+	stress_judge(s, "operations (edu copies on CPU 0, or map/check/unmap)");
+	if (s->edu_pages) {
+		dma_unmap(&e.d, IOVA_SRC, PG);
+		dma_unmap(&e.d, IOVA_DST, PG);
+		dma_edu_teardown(&e, &b);
+	}
+	kfree(s);
+}
+
+/* --- IOAS_DESTROY of an ID racing lookups and maps of it on other CPUs --- */
+
+static void destroy_race_fn(void *arg, int cpu)
+{
+	struct stress *s = arg;
+	struct lane *l = &s->lane[cpu];
+	u8 *buf = cpu ? t_buf(4 * PG) : NULL;
+
+	for (unsigned int i = 0; i < s->iters * 20; i++) {
+		if (cpu == 0) {
+			int r = t_destroy(s->fd, s->ioas);
+
+			if (r && r != -EBUSY && r != -ENOENT)
+				bad(l, "DESTROY: %d", r);
+			if (!r && t_ioas(s->fd) != s->ioas)
+				bad(l, "the freed ID is not handed out again");
+		} else if (rnd(l) & 1) {
+			struct iommu_iova_range r[2];
+			u32 num = 2;
+			int ret = t_ranges(s->fd, s->ioas, r, &num, NULL);
+
+			if (ret && ret != -ENOENT)
+				bad(l, "IOVA_RANGES: %d", ret);
+		} else {
+			u64 iova = 0x100000ULL * (u64)(cpu + 1), unmapped;
+			int ret = t_map_fixed(s->fd, s->ioas, buf, 4 * PG, iova);
+
+			if (ret && ret != -ENOENT)
+				bad(l, "MAP: %d", ret);
+			ret = ret ? 0 : t_unmap(s->fd, s->ioas, iova, 4 * PG, &unmapped);
+			if (ret && ret != -ENOENT)
+				bad(l, "UNMAP: %d", ret);
+		}
+		l->ops++;
+	}
+	if (buf)
+		t_buf_free(buf, 4 * PG);
+}
+
+KTEST(smp, test_smp_ioas_destroy_races_use)
+{
+	struct stress *s = need_smp() ? NULL : stress_new(20);
+
+	if (!s)
+		return;
+	s->fd = t_open();
+	s->ioas = t_ioas(s->fd);
+	run_all(s, destroy_race_fn, s);
+	stress_judge(s, "DESTROY/ALLOC, or IOVA_RANGES/MAP/UNMAP, of one ID");
+	t_close(s->fd);
+	kfree(s);
+}
+
+/* --- ring-3 programs on every CPU at once --- */
+
+static const char *const progs[] = { "iommufd_map", "iommufd_abi", "syscalls", "iommufd_fuzz" };
+
+static void ring3_fn(void *arg, int cpu)
+{
+	struct stress *s = arg;
+	struct lane *l = &s->lane[cpu];
+	const char *name = progs[cpu % ARRAY_SIZE(progs)];
+	const struct user_prog *up = user_prog_find(name);
+	char why[96];
+	int r;
+
+	if (!up) {
+		bad(l, "%s is not linked in", name);
+		return;
+	}
+	r = user_prog_run_quiet(up, why, sizeof(why));
+	if (r == 1)
+		bad(l, "%s: %s", name, why);
+	l->ops++;
+}
+
+KTEST(smp, test_smp_ring3_programs_run_concurrently)
+{
+	struct stress *s = need_smp() ? NULL : stress_new(1);
+
+	if (!s)
+		return;
+	report_info("each CPU runs one of iommufd_map, iommufd_abi, syscalls, iommufd_fuzz");
+	run_all(s, ring3_fn, s);
+	stress_judge(s, "programs run");
+	kfree(s);
+}
