@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * fault-inject suite, kernel part: a failure at each allocation site of a
- * VFIO device file (open, bind to /dev/iommu), of a ring-3 address space
- * (create, map, split, pin) and of starting and running a ring-3 program.
+ * VFIO device file (open, bind to /dev/iommu), of an eventfd, of a ring-3
+ * address space (create, map, split, pin) and of starting and running a
+ * ring-3 program.
  * Each must fail cleanly and give every page, heap object and file back.
  */
 #include "arch/x86/mm.h"
@@ -102,6 +103,26 @@ KTEST_NEEDS(fault-inject, test_fault_inject_vfio_device_file, KT_NEED_IOMMU | KT
 	}
 	sim_close(fd);
 	sweep("open and bind /dev/vfio/devices/vfio0", vfio_round, 3);
+}
+
+/* An eventfd, signalled once and read back, closed. */
+static long eventfd_round(void)
+{
+	u64 one = 1, got = 0;
+	long fd = sim_eventfd_create(0, 0), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = sim_rw((int)fd, (u64)(uintptr_t)&one, sizeof(one), 0, true, false);
+	if (ret == sizeof(one))
+		ret = sim_rw((int)fd, (u64)(uintptr_t)&got, sizeof(got), 0, false, false);
+	sim_close((int)fd);
+	return ret < 0 ? ret : ret == sizeof(got) && got == 1 ? 0 : -EIO;
+}
+
+KTEST(fault-inject, test_fault_inject_eventfd)
+{
+	sweep("an eventfd", eventfd_round, 2);
 }
 
 /* An address space: 16 pages mapped, the middle cut out, two pages pinned, all gone. */

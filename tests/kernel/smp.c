@@ -14,6 +14,7 @@
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/x86.h"
+#include "lib/alloc.h"
 #include "lib/errno.h"
 #include "lib/failpoint.h"
 #include "lib/string.h"
@@ -229,6 +230,49 @@ KTEST(smp, test_smp_cpu_that_never_comes_up_is_left_out)
 	report(ret == -ENOMEM && smp_cpu_state(cpu) == CPU_FAILED,
 	       "no memory for its stacks: -ENOMEM (%d), nothing started", ret);
 	report(smp_cpu_start(cpu, 5000, false) == 0, "started for real, it comes up");
+	report(runs_a_call(cpu), "and runs calls");
+}
+
+/*
+ * Starting a CPU failed at each allocation (struct percpu, its tables, its
+ * stack) and each wait (INIT, SIPI, the CPU reporting in) in turn: an
+ * error, the CPU left out, every page and heap object back; with nothing
+ * injected it comes up and runs calls.
+ */
+KTEST(smp, test_smp_cpu_start_failure_at_every_site)
+{
+	int cpu = last_online(), sites = 0, bad = 0, clean = -1;
+
+	if (need_cpus(2))
+		return;
+	report(smp_cpu_park(cpu) == 0, "CPU %d parked", cpu);
+	for (unsigned long n = 1; n < 50 && clean < 0; n++) {
+		u64 pages = pmm_free_pages(), heap = kmalloc_live();
+		bool fired;
+		int ret;
+
+		failpoint_arm(n);
+		ret = smp_cpu_start(cpu, 5000, false);
+		fired = failpoint_fired();
+		failpoint_arm(0);
+		if (!fired) {
+			clean = ret == 0 && smp_cpu_state(cpu) == CPU_ONLINE;
+			break;
+		}
+		sites++;
+		if (ret == 0 || smp_cpu_state(cpu) != CPU_FAILED || pmm_free_pages() != pages ||
+		    kmalloc_live() != heap) {
+			bad++;
+			report_info("site %lu: %d, state %d, pages %+lld, heap %+lld", n, ret,
+				    smp_cpu_state(cpu), (long long)(pmm_free_pages() - pages),
+				    (long long)(kmalloc_live() - heap));
+		}
+	}
+	report(sites >= 5 && !bad, "%d sites failed one at a time (at least 5): an error, the "
+	       "CPU left out, nothing kept", sites);
+	report(clean == 1, "with nothing injected it comes up");
+	if (clean != 1)
+		smp_cpu_start(cpu, 5000, false);
 	report(runs_a_call(cpu), "and runs calls");
 }
 
