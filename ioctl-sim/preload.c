@@ -23,6 +23,7 @@
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "lib/alloc.h"
 #include "lib/platform.h"
 #include "arch/host/host.h"
 #include "ioctl-sim/fault_inject.h"
@@ -106,6 +107,17 @@ unsigned long iommufd_host_warnings(void);
 unsigned long iommufd_host_warnings(void)
 {
 	return plat_warn_count();
+}
+
+/*
+ * Heap objects and page of the core now (for the harness: each test must
+ * give back what it took).
+ */
+unsigned long iommufd_host_live(void);
+
+unsigned long iommufd_host_live(void)
+{
+	return (unsigned long)kmalloc_live() + (unsigned long)host_pages_live();
 }
 
 /* A program that ends well after the core warned still fails. */

@@ -103,29 +103,35 @@ void *test_defer_munmap(void *addr, size_t len)
 }
 
 /*
- * Warnings of the core serving /dev/iommu: under libiommufd-host.so its
- * count (ring 3 of our kernel: the kernel's runner counts them itself).
+ * A count of the core serving /dev/iommu under libiommufd-host.so, by name
+ * (ring 3 of our kernel: the kernel's runner counts them itself).
  */
-static unsigned long core_warnings(void)
+static unsigned long core_count(const char *name)
 {
 #if __STDC_HOSTED__
-	static unsigned long (*count)(void);
-	static int looked;
+	unsigned long (*count)(void) = (unsigned long (*)(void))dlsym(RTLD_DEFAULT, name);
 
-	if (!looked) {
-		count = (unsigned long (*)(void))dlsym(RTLD_DEFAULT, "iommufd_host_warnings");
-		looked = 1;
-	}
 	return count ? count() : 0;
 #else
 	return 0;
 #endif
 }
 
+/* Its warnings, and its heap objects and pages (each test gives back what it took). */
+static unsigned long core_warnings(void)
+{
+	return core_count("iommufd_host_warnings");
+}
+
+static unsigned long core_live(void)
+{
+	return core_count("iommufd_host_live");
+}
+
 /* Run one test: 0 pass, 1 fail, 2 skip. */
 static int run_one(const struct test_case *t)
 {
-	unsigned long warnings = core_warnings();
+	unsigned long warnings = core_warnings(), live = core_live();
 
 	cur.failures = 0;
 	cur.checks = 0;
@@ -144,6 +150,11 @@ static int run_one(const struct test_case *t)
 			close(cur.deferred[cur.ndeferred].fd);
 		else
 			munmap(cur.deferred[cur.ndeferred].addr, cur.deferred[cur.ndeferred].len);
+	}
+	if (core_live() != live) {
+		printf("# %s: %+ld heap objects and pages of the core serving /dev/iommu "
+		       "not given back\n", t->name, (long)(core_live() - live));
+		cur.failures++;
 	}
 	if (core_warnings() != warnings) {
 		printf("# %s: %lu warning(s) from the core serving /dev/iommu\n", t->name,
