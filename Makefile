@@ -66,6 +66,8 @@ arch-x86 += arch/x86/watchdog.o
 arch-x86 += arch/x86/platform.o
 arch-x86 += arch/x86/uvm.o
 arch-x86 += arch/x86/proc.o
+arch-x86 += arch/x86/sched.o
+arch-x86 += arch/x86/signal.o
 arch-x86 += arch/x86/uaccess.o
 arch-x86 += arch/x86/smp.o
 arch-x86 += arch/x86/trampoline.o
@@ -142,6 +144,7 @@ acpi-json += iommu/acpi_json.o
 
 vtd += iommu/vtd/vtd_init.o
 vtd += iommu/vtd/vtd_ctx.o
+vtd += iommu/vtd/vtd_pasid.o
 vtd += iommu/vtd/vtd_domain.o
 vtd += iommu/vtd/vtd_pgtable.o
 vtd += iommu/vtd/vtd_inval.o
@@ -163,6 +166,9 @@ amdvi += iommu/amdvi/amdvi_irq.o
 sim += ioctl-sim/fdtable.o
 sim += ioctl-sim/ioctl.o
 sim-kernel += ioctl-sim/syscall.o
+sim-kernel += ioctl-sim/sys_proc.o
+sim-kernel += ioctl-sim/pipe.o
+sim-kernel += ioctl-sim/fault_inject.o
 sim-kernel += ioctl-sim/vfio_dev.o
 sim-kernel += ioctl-sim/eventfd.o
 sim-preload += ioctl-sim/preload.o
@@ -227,6 +233,7 @@ suites-kernel += tests/kernel/dma_core.o
 suites-kernel += tests/kernel/irq_util.o
 suites-kernel += tests/kernel/irq.o
 suites-kernel += tests/kernel/irq_hw.o
+suites-kernel += tests/kernel/fwstage.o
 suites-kernel += tests/kernel/vtd_util.o
 suites-kernel += tests/kernel/vtd.o
 suites-kernel += tests/kernel/vtd_qi.o
@@ -282,9 +289,16 @@ suites-amdvi-host += tests/host/amdvi_irq.o
 suites-vtd-host += tests/host/vtd_model.o
 suites-vtd-host += tests/host/vtd_pgtable.o
 suites-vtd-host += tests/host/vtd_hw.o
+suites-vtd-host += tests/host/vtd_walk.o
 suites-vtd-host += tests/host/vtd_rig.o
 suites-vtd-host += tests/host/vtd_units.o
 suites-vtd-host += tests/host/vtd_irq.o
+suites-vtd-host += tests/host/vtd_sm.o
+suites-vtd-host += tests/host/vtd_stage1.o
+suites-vtd-host += tests/host/vtd_abi.o
+suites-vtd-host += tests/host/vtd_mixed.o
+suites-vtd-host += tests/kernel/core_util.o
+suites-vtd-host += tests/host/core_env.o
 
 suites-preload-host += tests/host/preload_exec.o
 suites-preload-host += tests/host/abi_preload.o
@@ -319,6 +333,9 @@ tool-fuzz-caps += tests/fuzz/caps_tool_fuzz.o
 # test_user_<name>; user-helpers are linked in for kernel tests to run.
 # make also builds every program as a Linux executable: build/host/user-<name>.
 user-progs += syscalls
+user-progs += proc
+# ...whose test is in the proc suite, which runs only where it is named (suite=proc)
+user-progs-proc += proc
 user-progs += iommufd_abi
 user-progs += iommufd_map
 user-progs += pin_limit
@@ -329,6 +346,7 @@ user-progs += iommufd_fuzz
 # device-free programs that make check also runs hosted, against
 # libiommufd-host.so (LD_PRELOAD): build/host/test-user-<name>
 user-hosted += syscalls
+user-hosted += proc
 user-hosted += iommufd_abi
 user-hosted += iommufd_map
 user-hosted += pin_limit
@@ -345,12 +363,19 @@ user-helpers += fault_priv
 user-helpers += spin
 user-helpers += exit_live
 user-helpers += crash_syscall
+user-helpers += fork_life
+user-helpers += fork_sweep
+user-helpers += fork_many
+user-helpers += orphans
+user-helpers += bad_sigreturn
+user-helpers += wait_spin
 
 # ring 3's small libc, over lib/'s string and print functions
 user-lib += tests/user/lib/crt0.o
 user-lib += tests/user/lib/syscall.o
 user-lib += tests/user/lib/stdio.o
 user-lib += tests/user/lib/stdlib.o
+user-lib += tests/user/lib/process.o
 user-lib += tests/user/lib/harness.o
 user-lib += $(lib-asm) $(lib-libc)
 # where ring-3 program sources live
@@ -422,7 +447,7 @@ $(eval $(call host-program,$(HB)/test-caps,san,$(acpi) $(lib) \
 	$(runner) $(runner-host) $(suites-caps-host)))
 $(eval $(call host-program,$(HB)/test-amdvi,san,$(host-driver) $(amdvi) $(runner) \
 	$(runner-host) $(suites-amdvi) $(suites-amdvi-host)))
-$(eval $(call host-program,$(HB)/test-vtd,san,$(host-driver) $(vtd) $(runner) \
+$(eval $(call host-program,$(HB)/test-vtd,san,$(host-driver) $(vtd) $(core) $(sim) $(runner) \
 	$(runner-host) $(suites-vtd-host),-lpthread))
 # a Linux-style program: libc calls only, served by libiommufd-host.so
 $(eval $(call host-program,$(HB)/test-abi-preload,san,$(lib) \
@@ -577,7 +602,8 @@ $(KB)/tests/user/%.prog.o: tests/kernel/user_prog.c $(UB)/%.elf
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  EMBED   $*")
 	$(Q)$(CC) $(KCFLAGS) -DPROG=$* -DPROG_ELF=\"$(UB)/$*.elf\" \
-		$(if $(filter $*,$(user-helpers)),-DPROG_HELPER) -c $< -o $@
+		$(if $(filter $*,$(user-helpers)),-DPROG_HELPER) \
+		$(if $(filter $*,$(user-progs-proc)),-DPROG_SUITE=proc) -c $< -o $@
 
 $(HB)/test-user-%: $(HB)/user-% $(HOST_LIBS)
 	@$(if $(Q),echo "  GEN     $@")
@@ -679,8 +705,9 @@ clean:
 # --- Linux as the reference (not part of make check; long) -------------------
 .PHONY: linux-selftest linux-oracle
 
-# Linux 6.12's own iommufd selftest, unmodified, against libiommufd-host.so (scripts/linux-selftest)
-linux-selftest: host
+# Linux 6.12's own iommufd selftest, unmodified, against libiommufd-host.so and,
+# linked statically, in ring 3 of our kernel under QEMU (scripts/linux-selftest)
+linux-selftest: host kernel
 	@[ "$(SKIP_DEPS)" = 1 ] || scripts/deps linux
 	$(PYTHON) scripts/linux-selftest
 

@@ -127,6 +127,8 @@ static void parse_mb2(u32 info)
 	const u8 *base = early_ptr(info);
 	u32 total;
 
+	bool graphics = false;
+
 	memcpy(&total, base, 4);
 	bi->loader = BOOT_MB2;
 	for (u32 off = 8; off + 8 <= total;) {
@@ -161,9 +163,11 @@ static void parse_mb2(u32 info)
 			}
 			break;
 		}
-		case 8:	/* framebuffer: type 2 is EGA text, type 1 RGB */
+		case 8:	/* framebuffer: type 0 indexed, 1 RGB, 2 EGA text */
 			if (size >= 30 && tag[29] == 2)
 				bi->vga_text = true;
+			else if (size >= 30)
+				graphics = true;
 			if (size >= 38 && tag[29] == 1)
 				take_fb(tag);
 			break;
@@ -192,8 +196,8 @@ static void parse_mb2(u32 info)
 		}
 		off += ALIGN(size, 8u);
 	}
-	/* GRUB under BIOS leaves the VGA text mode on */
-	if (!bi->efi)
+	/* GRUB under BIOS leaves VGA text mode on unless it set a graphics mode */
+	if (!bi->efi && !graphics)
 		bi->vga_text = true;
 }
 

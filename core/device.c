@@ -29,8 +29,11 @@ void iommufd_device_destroy(struct iommufd_object *obj)
 {
 	struct iommufd_device *idev = container_of(obj, struct iommufd_device, obj);
 
-	/* unbind without detach: detach now so the domain can go */
+	/* unbind without detach: detach now so the domains can go */
 	iommufd_device_detach(idev);
+	while (!list_empty(&idev->pasids))
+		iommufd_device_detach_pasid(idev, list_first_entry(&idev->pasids,
+						struct iommufd_pasid_attach, node)->pasid);
 	plat_mutex_lock(&bound_lock);
 	list_del(&idev->bound_item);
 	plat_mutex_unlock(&bound_lock);
@@ -59,6 +62,7 @@ struct iommufd_device *iommufd_device_bind(struct iommufd_ctx *ictx, struct iomm
 	idev->ictx = ictx;
 	idev->dev = dev;
 	idev->enforce_cache_coherency = true;
+	INIT_LIST_HEAD(&idev->pasids);
 	plat_mutex_init(&idev->lock);
 	if (!claim_device(idev)) {
 		plat_mutex_destroy(&idev->lock);
@@ -315,6 +319,175 @@ void iommufd_device_detach(struct iommufd_device *idev)
 	plat_mutex_unlock(&idev->lock);
 	if (hwpt)
 		iommufd_hw_pagetable_put(idev->ictx, hwpt);
+}
+
+/* --- PASIDs --- */
+
+static struct iommufd_pasid_attach *pasid_find(struct iommufd_device *idev, u32 pasid)
+{
+	struct iommufd_pasid_attach *pa;
+
+	list_for_each_entry(pa, &idev->pasids, node)
+		if (pa->pasid == pasid)
+			return pa;
+	return NULL;
+}
+
+/*
+ * Point pasid at hwpt: attach (cur NULL) or replace cur's domain; on
+ * success the attachment holds a users reference on hwpt and the caller
+ * drops cur's. idev->lock held.
+ */
+static int pasid_set(struct iommufd_device *idev, u32 pasid, struct iommufd_hw_pagetable *hwpt,
+		     struct iommufd_pasid_attach *cur, struct iommufd_pasid_attach **fresh)
+{
+	int ret;
+
+	if (cur && cur->hwpt == hwpt)
+		return 0;
+	if (!cur) {
+		*fresh = iommufd_alloc(sizeof(**fresh));
+		if (!*fresh)
+			return -ENOMEM;
+		ret = iommu_attach_device_pasid(hwpt->domain, idev->dev, pasid);
+		if (ret) {
+			kfree(*fresh);
+			*fresh = NULL;
+			return ret;
+		}
+		(*fresh)->pasid = pasid;
+		(*fresh)->hwpt = hwpt;
+		list_add_tail(&(*fresh)->node, &idev->pasids);
+	} else {
+		ret = iommu_replace_device_pasid(hwpt->domain, idev->dev, pasid, cur->hwpt->domain);
+		if (ret)
+			return ret;
+		iommufd_auto_response_faults(cur->hwpt, idev);
+		cur->hwpt = hwpt;
+	}
+	refcount_inc(&hwpt->obj.users);
+	return 0;
+}
+
+/* An automatic HWPT of ioas for the PASID: the first compatible one, or a new one. */
+static int pasid_auto(struct iommufd_device *idev, u32 pasid, struct iommufd_ioas *ioas,
+		      struct iommufd_pasid_attach *cur, u32 *pt_id)
+{
+	struct iommufd_pasid_attach *fresh = NULL;
+	struct iommufd_hwpt_paging *hwpt;
+	int ret;
+
+	plat_mutex_lock(&ioas->mutex);
+	list_for_each_entry(hwpt, &ioas->hwpt_list, hwpt_item) {
+		if (!hwpt->auto_domain || !iommufd_lock_obj(&hwpt->common.obj))
+			continue;
+		ret = pasid_set(idev, pasid, &hwpt->common, cur, &fresh);
+		iommufd_put_object(idev->ictx, &hwpt->common.obj);
+		if (ret == -EINVAL)
+			continue;	/* incompatible domain: try the next */
+		if (!ret)
+			*pt_id = hwpt->common.obj.id;
+		goto out_unlock;
+	}
+	hwpt = iommufd_hwpt_paging_alloc(idev->ictx, ioas, idev, 0, false);
+	if (IS_ERR(hwpt)) {
+		ret = (int)PTR_ERR(hwpt);
+		goto out_unlock;
+	}
+	hwpt->auto_domain = true;
+	ret = pasid_set(idev, pasid, &hwpt->common, cur, &fresh);
+	if (ret) {
+		iommufd_object_abort_and_destroy(idev->ictx, &hwpt->common.obj);
+		goto out_unlock;
+	}
+	*pt_id = hwpt->common.obj.id;
+	list_add_tail(&hwpt->hwpt_item, &ioas->hwpt_list);
+	iommufd_object_finalize(idev->ictx, &hwpt->common.obj);
+out_unlock:
+	plat_mutex_unlock(&ioas->mutex);
+	return ret;
+}
+
+static int pasid_change(struct iommufd_device *idev, u32 pasid, u32 *pt_id, bool replace)
+{
+	struct iommufd_hw_pagetable *old = NULL, *hwpt;
+	struct iommufd_pasid_attach *cur, *fresh = NULL;
+	struct iommufd_object *pt_obj;
+	int ret;
+
+	if (pasid == IOMMU_NO_PASID)
+		return -EINVAL;
+	pt_obj = iommufd_get_object(idev->ictx, *pt_id, IOMMUFD_OBJ_ANY);
+	if (IS_ERR(pt_obj))
+		return (int)PTR_ERR(pt_obj);
+	plat_mutex_lock(&idev->lock);
+	cur = pasid_find(idev, pasid);
+	if (!!cur != replace) {
+		ret = -EINVAL;	/* attach twice, or replace what is not there */
+		goto out_unlock;
+	}
+	old = cur ? cur->hwpt : NULL;
+	switch (pt_obj->type) {
+	case IOMMUFD_OBJ_HWPT_PAGING:
+	case IOMMUFD_OBJ_HWPT_NESTED:
+		hwpt = container_of(pt_obj, struct iommufd_hw_pagetable, obj);
+		ret = pasid_set(idev, pasid, hwpt, cur, &fresh);
+		break;
+	case IOMMUFD_OBJ_IOAS:
+		ret = pasid_auto(idev, pasid, container_of(pt_obj, struct iommufd_ioas, obj), cur,
+				 pt_id);
+		break;
+	default:
+		ret = -EINVAL;
+		break;
+	}
+	if (ret || !cur || cur->hwpt == old)
+		old = NULL;	/* nothing replaced: no reference to drop */
+out_unlock:
+	plat_mutex_unlock(&idev->lock);
+	iommufd_put_object(idev->ictx, pt_obj);
+	if (old)
+		iommufd_hw_pagetable_put(idev->ictx, old);
+	return ret;
+}
+
+int iommufd_device_attach_pasid(struct iommufd_device *idev, u32 pasid, u32 *pt_id)
+{
+	return pasid_change(idev, pasid, pt_id, false);
+}
+
+int iommufd_device_replace_pasid(struct iommufd_device *idev, u32 pasid, u32 *pt_id)
+{
+	return pasid_change(idev, pasid, pt_id, true);
+}
+
+void iommufd_device_detach_pasid(struct iommufd_device *idev, u32 pasid)
+{
+	struct iommufd_pasid_attach *pa;
+	struct iommufd_hw_pagetable *hwpt = NULL;
+
+	plat_mutex_lock(&idev->lock);
+	pa = pasid_find(idev, pasid);
+	if (pa) {
+		hwpt = pa->hwpt;
+		iommu_detach_device_pasid(hwpt->domain, idev->dev, pasid);
+		iommufd_auto_response_faults(hwpt, idev);
+		list_del(&pa->node);
+		kfree(pa);
+	}
+	plat_mutex_unlock(&idev->lock);
+	if (hwpt)
+		iommufd_hw_pagetable_put(idev->ictx, hwpt);
+}
+
+bool iommufd_device_pasid_attached(struct iommufd_device *idev, u32 pasid)
+{
+	bool ret;
+
+	plat_mutex_lock(&idev->lock);
+	ret = pasid_find(idev, pasid) != NULL;
+	plat_mutex_unlock(&idev->lock);
+	return ret;
 }
 
 #define HW_INFO_MAX 256

@@ -19,8 +19,10 @@ struct iopt_pages_list {
 struct iopt_area *iopt_area_iter_first(struct io_pagetable *iopt, unsigned long start,
 				       unsigned long last)
 {
-	struct itree_node *n = itree_iter_first(&iopt->area_itree, start, last);
+	struct itree_node *n;
 
+	lockdep_assert_held(&iopt->iova_rwsem);
+	n = itree_iter_first(&iopt->area_itree, start, last);
 	return n ? container_of(n, struct iopt_area, node) : NULL;
 }
 
@@ -167,6 +169,7 @@ static int iopt_insert_area(struct io_pagetable *iopt, struct iopt_area *area,
 {
 	unsigned long last_byte;
 
+	lockdep_assert_held_write(&iopt->iova_rwsem);
 	if ((iommu_prot & IOMMU_WRITE) && !pages->writable)
 		return -EPERM;
 	area->iommu_prot = iommu_prot;
@@ -242,6 +245,7 @@ static void iopt_abort_area(struct iopt_area *area)
 		plat_warn("iopt_abort_area: area still has pages");
 	if (area->iopt) {
 		plat_down_write(&area->iopt->iova_rwsem);
+		lockdep_assert_held_write(&area->iopt->iova_rwsem);
 		itree_remove(&area->iopt->area_itree, &area->node);
 		plat_up_write(&area->iopt->iova_rwsem);
 	}
@@ -302,6 +306,7 @@ int iopt_map_pages(struct io_pagetable *iopt, struct list_head *pages_list,
 	if (ret)
 		goto out_unlock_domains;
 	plat_down_write(&iopt->iova_rwsem);
+	lockdep_assert_held_write(&iopt->iova_rwsem);
 	list_for_each_entry(elm, pages_list, next) {
 		/* under domains_rwsem, so a domain added later sees the pages */
 		elm->area->pages = elm->pages;
@@ -482,6 +487,7 @@ again:
 			plat_up_write(&iopt->iova_rwsem);
 			goto again;
 		}
+		lockdep_assert_held_write(&iopt->iova_rwsem);	/* one unmapper takes it */
 		pages = area->pages;
 		area->pages = NULL;
 		plat_up_write(&iopt->iova_rwsem);
@@ -537,6 +543,7 @@ int iopt_set_allow_iova(struct io_pagetable *iopt, struct itree_root *allowed)
 			return -EADDRINUSE;
 		}
 	}
+	lockdep_assert_held_write(&iopt->iova_rwsem);
 	tmp = iopt->allowed_itree;
 	iopt->allowed_itree = *allowed;
 	*allowed = tmp;
@@ -550,6 +557,7 @@ int __iopt_reserve_iova(struct io_pagetable *iopt, unsigned long start,
 {
 	struct iopt_reserved *r;
 
+	lockdep_assert_held_write(&iopt->iova_rwsem);
 	if (iopt_area_iter_first(iopt, start, last) ||
 	    itree_iter_first(&iopt->allowed_itree, start, last))
 		return -EADDRINUSE;
@@ -578,6 +586,7 @@ void __iopt_remove_reserved_iova(struct io_pagetable *iopt, void *owner)
 {
 	struct itree_node *n, *next;
 
+	lockdep_assert_held_write(&iopt->iova_rwsem);
 	for (n = itree_first(&iopt->reserved_itree); n; n = next) {
 		struct iopt_reserved *r = container_of(n, struct iopt_reserved, node);
 

@@ -53,6 +53,7 @@ struct iopt_pages {
 	u8 account_mode;		/* enum iommufd_account_mode */
 	struct iommufd_account *account;
 	void *file_ref;			/* IOAS_MAP_FILE: plat_file_view()'s reference */
+	void *source_mm;		/* plat_mm_get() of the mapper: where pins come from */
 
 	struct plat_mutex mutex;
 	unsigned long npinned;		/* pages pinned by this object */

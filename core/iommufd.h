@@ -76,6 +76,18 @@ int iommufd_device_attach(struct iommufd_device *idev, u32 *pt_id);
 /* Switch an attached device to *pt_id; on failure it stays where it was. */
 int iommufd_device_replace(struct iommufd_device *idev, u32 *pt_id);
 void iommufd_device_detach(struct iommufd_device *idev);
+/*
+ * PASID pasid of the device (not 0: that is the RID's) to the HWPT or IOAS
+ * *pt_id, as attach/replace/detach do for the RID (Linux's PASID attach):
+ * attach -EINVAL when that PASID is attached, replace -EINVAL when it is
+ * not; -EINVAL for a PASID the device lacks, -EOPNOTSUPP when the IOMMU
+ * takes no PASIDs. Detach of a PASID not attached does nothing.
+ */
+int iommufd_device_attach_pasid(struct iommufd_device *idev, u32 pasid, u32 *pt_id);
+int iommufd_device_replace_pasid(struct iommufd_device *idev, u32 pasid, u32 *pt_id);
+void iommufd_device_detach_pasid(struct iommufd_device *idev, u32 pasid);
+/* Whether pasid of the device is attached now. */
+bool iommufd_device_pasid_attached(struct iommufd_device *idev, u32 pasid);
 struct iommufd_ctx *iommufd_device_to_ictx(struct iommufd_device *idev);
 u32 iommufd_device_to_id(struct iommufd_device *idev);
 

@@ -21,6 +21,7 @@
 #include "lib/errno.h"
 #include "lib/failpoint.h"
 #include "lib/idtable.h"
+#include "lib/lockdep.h"
 #include "lib/itree.h"
 #include "lib/list.h"
 #include "lib/refcount.h"
@@ -307,10 +308,22 @@ struct iommufd_device {
 	struct iommufd_object obj;
 	struct iommufd_ctx *ictx;
 	struct iommu_dev *dev;
-	struct plat_mutex lock;		/* protects hwpt; taken before ioas->mutex */
+	struct plat_mutex lock;		/* protects hwpt, pasids; taken before ioas->mutex */
 	struct iommufd_hw_pagetable *hwpt;
+	struct list_head pasids;	/* struct iommufd_pasid_attach: PASIDs attached */
 	bool enforce_cache_coherency;
 	struct list_head bound_item;	/* in the list of claimed iommu_devs */
+};
+
+/*
+ * A PASID of a device attached to a HWPT (a users reference on it). The
+ * device's reserved regions are enforced for its RID's attachment only:
+ * requests with a PASID never reach the interrupt window.
+ */
+struct iommufd_pasid_attach {
+	struct list_head node;
+	u32 pasid;
+	struct iommufd_hw_pagetable *hwpt;
 };
 
 void iommufd_device_destroy(struct iommufd_object *obj);

@@ -104,6 +104,7 @@ int iopt_table_add_domain(struct io_pagetable *iopt, struct iommu_domain *domain
 
 	plat_down_write(&iopt->domains_rwsem);
 	plat_down_write(&iopt->iova_rwsem);
+	lockdep_assert_held_write(&iopt->domains_rwsem);
 	for (unsigned int i = 0; i < iopt->ndomains; i++) {
 		if (iopt->domains[i] == domain) {
 			plat_warn("iopt_table_add_domain: domain added twice");
@@ -163,6 +164,8 @@ static int iopt_calculate_iova_alignment(struct io_pagetable *iopt)
 	struct iommufd_access *access;
 	int ret;
 
+	lockdep_assert_held_write(&iopt->domains_rwsem);
+	lockdep_assert_held_write(&iopt->iova_rwsem);
 	for (unsigned int i = 0; i < iopt->ndomains; i++)
 		align = max_t(unsigned long, align,
 			      1UL << __builtin_ctzl(iopt->domains[i]->pgsize_bitmap));

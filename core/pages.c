@@ -105,6 +105,7 @@ struct iopt_pages *iopt_alloc_pages(u64 uptr, unsigned long length, bool writabl
 		mode = IOMMUFD_ACCOUNT_NONE;
 	pages->account_mode = (u8)mode;
 	pages->account = iommufd_account_get(mode);
+	pages->source_mm = plat_mm_get();
 	plat_mutex_init(&pages->mutex);
 	idtab_init(&pages->pins);
 	return pages;
@@ -120,6 +121,7 @@ void iopt_put_pages(struct iopt_pages *pages)
 	iommufd_account_put(pages->account);
 	if (pages->file_ref)
 		plat_file_view_put(pages->file_ref);
+	plat_mm_put(pages->source_mm);
 	idtab_destroy(&pages->pins);
 	plat_mutex_destroy(&pages->mutex);
 	kfree(pages);
@@ -153,7 +155,7 @@ static void unpin_now(struct iopt_pages *pages, unsigned long first, unsigned lo
 			continue;
 		}
 		pin_map_update(&c->pa[off], n, -1);
-		plat_unpin_pages(&c->pa[off], n);
+		plat_unpin_pages(pages->source_mm, &c->pa[off], n);
 		memset(&c->pa[off], 0, n * sizeof(c->pa[0]));
 		c->npinned -= n;
 		if (!c->npinned) {
@@ -189,12 +191,12 @@ static int pin_now(struct iopt_pages *pages, unsigned long first, unsigned long 
 				goto err;
 			}
 		}
-		ret = plat_pin_user_pages(pages->uptr + idx * PAGE_SIZE, n, pages->writable,
-					  &c->pa[off]);
+		ret = plat_pin_user_pages(pages->source_mm, pages->uptr + idx * PAGE_SIZE, n,
+					  pages->writable, &c->pa[off]);
 		if (!ret) {
 			ret = pin_map_update(&c->pa[off], n, 1);
 			if (ret)
-				plat_unpin_pages(&c->pa[off], n);
+				plat_unpin_pages(pages->source_mm, &c->pa[off], n);
 		}
 		if (ret) {
 			memset(&c->pa[off], 0, n * sizeof(c->pa[0]));
@@ -481,7 +483,8 @@ static int rw_page(struct iopt_pages *pages, unsigned long index, unsigned long 
 	int ret;
 
 	if (temp) {
-		ret = plat_pin_user_pages(pages->uptr + index * PAGE_SIZE, 1, write, &pa);
+		ret = plat_pin_user_pages(pages->source_mm, pages->uptr + index * PAGE_SIZE, 1,
+					  write, &pa);
 		if (ret)
 			return ret;
 	}
@@ -490,7 +493,7 @@ static int rw_page(struct iopt_pages *pages, unsigned long index, unsigned long 
 	else
 		memcpy(data, plat_phys_to_virt(pa + off), len);
 	if (temp)
-		plat_unpin_pages(&pa, 1);
+		plat_unpin_pages(pages->source_mm, &pa, 1);
 	return 0;
 }
 
@@ -507,7 +510,8 @@ int iopt_pages_rw_access(struct iopt_pages *pages, unsigned long start_byte, voi
 
 	if (write && !pages->writable)
 		return -EPERM;
-	if (!(flags & __IOMMUFD_ACCESS_RW_SLOW_PATH)) {
+	/* another process's memory (the mapper forked) is reached through pins, as Linux */
+	if (!(flags & __IOMMUFD_ACCESS_RW_SLOW_PATH) && plat_mm_is_current(pages->source_mm)) {
 		if (write)
 			return copy_to_user(pages->uptr + start_byte, data, length);
 		return copy_from_user(data, pages->uptr + start_byte, length);

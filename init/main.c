@@ -31,6 +31,7 @@
 #include "lib/lockdep.h"
 #include "lib/string.h"
 #include "tests/kernel/env.h"
+#include "tests/kernel/fwstage.h"
 #include "tests/ktest.h"
 
 #ifndef IOMMU_TESTOS_VERSION
@@ -118,11 +119,15 @@ void boot_main(u32 magic, u32 info)
 	tsc_calibrate();
 	watchdog_init();
 	pci_init();
+	if (cmdline_flag("selftest_early_fault"))
+		trap_selftest_gp();	/* make check: a crash before the consoles must be seen */
 	console_setup();	/* until here printk output waited in a buffer */
 	smbios_init();
 	print_boot_summary();
 	smp_init();		/* every other CPU: up and idle, or reported */
+	fwstage_run();		/* fwstage=ir: a firmware that left interrupt remapping on */
 	iommu_init();		/* IOMMU driver by ACPI or iommu=, PCI devices bound */
+	fwstage_after();
 	irq_remap_report();
 	syscall_init();		/* ring 3's system calls, onto ioctl-sim */
 	vfio_dev_init();	/* /dev/vfio/devices/vfioN for ring 3 */

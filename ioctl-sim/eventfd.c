@@ -53,7 +53,7 @@ static long efd_read(struct sim_file *f, u64 ubuf, size_t n, u64 off)
 	if (!v && (e->flags & EFD_NONBLOCK))
 		return -EAGAIN;
 	if (!v && !sim_wait_until((v = take(e)) != 0, time_ns() + EFD_BLOCK_MAX_NS))
-		return -EINTR;
+		return proc_signal_pending() ? -ERESTARTSYS : -EINTR;
 	if (copy_to_user(ubuf, &v, sizeof(v))) {
 		__atomic_add_fetch(&e->count, v, __ATOMIC_RELEASE);	/* not lost */
 		return -EFAULT;

@@ -21,9 +21,6 @@
 #include "lib/string.h"
 
 #define DEBUGFS		"/sys/kernel/debug"
-#define O_ACCMODE	3
-#define O_WRONLY	1
-#define O_DIRECTORY	0200000
 
 /* How a knob stores, prints and parses its value (debugfs_create_*). */
 enum knob_kind { K_UL, K_U32, K_ATOMIC, K_BOOL };
@@ -159,6 +156,7 @@ static const struct sim_file_ops fail_nth_fops = {
 	.name = "fail-nth",
 	.read = fail_nth_read,
 	.write = fail_nth_write,
+	.mode = 0100644,	/* S_IFREG */
 };
 
 /* --- debugfs knobs (fs/debugfs/file.c, fs/libfs.c simple_attr_*) --- */
@@ -201,34 +199,11 @@ static long knob_write(struct sim_file *f, u64 ubuf, size_t n, u64 off)
 	return (long)n;
 }
 
-static int knob_open(struct sim_file *f, struct sim_node *node)
-{
-	return f->flags & O_DIRECTORY ? -ENOTDIR : 0;
-}
-
 static const struct sim_file_ops knob_fops = {
 	.name = "debugfs-knob",
-	.open = knob_open,
 	.read = knob_read,
 	.write = knob_write,
-};
-
-/* A directory: opened read-only for its listing (fault_inject_dir_entry()). */
-static int dir_open(struct sim_file *f, struct sim_node *node)
-{
-	return (f->flags & O_ACCMODE) != 0 ? -EISDIR : 0;
-}
-
-static long dir_rw(struct sim_file *f, u64 ubuf, size_t n, u64 off)
-{
-	return -EISDIR;
-}
-
-const struct sim_file_ops fault_inject_dir_fops = {
-	.name = "debugfs-dir",
-	.open = dir_open,
-	.read = dir_rw,
-	.write = dir_rw,
+	.mode = 0100600,	/* S_IFREG */
 };
 
 /* --- nodes --- */
@@ -245,11 +220,11 @@ int fault_inject_register(void)
 {
 	int ret = sim_register_node(&fail_nth_node);
 
-	dir_nodes[0] = (struct sim_node){ .path = DEBUGFS, .ops = &fault_inject_dir_fops };
+	dir_nodes[0] = (struct sim_node){ .path = DEBUGFS, .ops = &sim_dir_fops };
 	for (size_t i = 0; !ret && i < ARRAY_SIZE(dirs); i++) {
 		snprintf(dir_paths[i], sizeof(dir_paths[i]), DEBUGFS "/%s", dirs[i]);
 		dir_nodes[i + 1] = (struct sim_node){ .path = dir_paths[i],
-						      .ops = &fault_inject_dir_fops };
+						      .ops = &sim_dir_fops };
 	}
 	for (size_t i = 0; !ret && i < ARRAY_SIZE(dir_nodes); i++)
 		ret = sim_register_node(&dir_nodes[i]);
@@ -261,37 +236,4 @@ int fault_inject_register(void)
 		ret = sim_register_node(&knob_nodes[i]);
 	}
 	return ret;
-}
-
-/*
- * Entry idx of directory path (one of ours): its name and whether it is a
- * directory; false past the last. "." and ".." come first, as on Linux.
- */
-bool fault_inject_dir_entry(const char *path, unsigned long idx, const char **name,
-			    bool *is_dir)
-{
-	static const char *const dots[] = { ".", ".." };
-	size_t dl = strlen(DEBUGFS);
-
-	*is_dir = true;
-	if (idx < 2) {
-		*name = dots[idx];
-		return true;
-	}
-	idx -= 2;
-	if (!strcmp(path, DEBUGFS)) {
-		if (idx >= ARRAY_SIZE(dirs))
-			return false;
-		*name = dirs[idx];
-		return true;
-	}
-	if (strncmp(path, DEBUGFS "/", dl + 1))
-		return false;
-	*is_dir = false;
-	for (size_t i = 0; i < ARRAY_SIZE(knobs); i++)
-		if (!strcmp(knobs[i].dir, path + dl + 1) && !idx--) {
-			*name = knobs[i].name;
-			return true;
-		}
-	return false;
 }

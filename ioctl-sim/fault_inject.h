@@ -13,10 +13,5 @@
 
 /* Register the nodes: 0, or -EEXIST when they already are. */
 int fault_inject_register(void);
-/* The ops of our directories (so a caller can tell a directory fd). */
-extern const struct sim_file_ops fault_inject_dir_fops;
-/* Entry idx of our directory path: name and kind; false past the last. */
-bool fault_inject_dir_entry(const char *path, unsigned long idx, const char **name,
-			    bool *is_dir);
 
 #endif

@@ -10,6 +10,7 @@
 #include "lib/errno.h"
 #include "lib/failpoint.h"
 #include "lib/idtable.h"
+#include "lib/printf.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
 
@@ -20,6 +21,8 @@ struct sim_fdtable {
 
 #define SIM_FD_MIN 3			/* 0-2 are the console */
 #define SIM_FD_MAX 0x7fffffff
+#define SIM_O_ACCMODE	3
+#define SIM_O_DIRECTORY	0200000		/* Linux x86-64's O_DIRECTORY */
 
 static struct sim_fdtable default_table;
 /* The running process's table (per CPU in the kernel), installed by the syscall layer. */
@@ -79,6 +82,98 @@ static struct sim_node *find_node(const char *path)
 	spin_unlock(&nodes_lock);
 	return found;
 }
+
+/* dir's child named by path (one level below it), as a pointer and length; NULL if none. */
+static const char *child_of(const char *dir, const char *path, size_t *len, bool *is_dir)
+{
+	size_t dl = strlen(dir);
+	const char *c, *slash;
+
+	if (strncmp(path, dir, dl) || path[dl] != '/' || !path[dl + 1])
+		return NULL;
+	c = path + dl + 1;
+	slash = strchr(c, '/');
+	*len = slash ? (size_t)(slash - c) : strlen(c);
+	*is_dir = slash != NULL;
+	return c;
+}
+
+/*
+ * Node i of all nodes (the built-in ones first, then in registration
+ * order); NULL past the last. nodes_lock held.
+ */
+static struct sim_node *node_at(unsigned long i)
+{
+	struct sim_node *n;
+
+	if (i < ARRAY_SIZE(builtin_nodes))
+		return &builtin_nodes[i];
+	i -= ARRAY_SIZE(builtin_nodes);
+	list_for_each_entry(n, &nodes, list)
+		if (!i--)
+			return n;
+	return NULL;
+}
+
+/* Whether a node before index i already gave dir the child c (len bytes). nodes_lock held. */
+static bool child_seen(const char *dir, unsigned long i, const char *c, size_t len)
+{
+	for (unsigned long j = 0; j < i; j++) {
+		const char *o;
+		size_t olen;
+		bool d;
+
+		o = child_of(dir, node_at(j)->path, &olen, &d);
+		if (o && olen == len && !strncmp(o, c, len))
+			return true;
+	}
+	return false;
+}
+
+bool sim_dir_entry(const char *dir, unsigned long idx, char *name, size_t len, bool *is_dir)
+{
+	static const char *const dots[] = { ".", "..", };
+	struct sim_node *n;
+	bool found = false;
+
+	*is_dir = true;
+	if (idx < ARRAY_SIZE(dots)) {
+		snprintf(name, len, "%s", dots[idx]);
+		return true;
+	}
+	idx -= ARRAY_SIZE(dots);
+	spin_lock(&nodes_lock);
+	for (unsigned long i = 0; !found && (n = node_at(i)); i++) {
+		size_t cl;
+		const char *c = child_of(dir, n->path, &cl, is_dir);
+
+		if (!c || child_seen(dir, i, c, cl) || idx--)
+			continue;
+		*is_dir |= n->ops == &sim_dir_fops;
+		snprintf(name, len, "%.*s", (int)cl, c);
+		found = true;
+	}
+	spin_unlock(&nodes_lock);
+	return found;
+}
+
+static int dir_open(struct sim_file *f, struct sim_node *node)
+{
+	return (f->flags & SIM_O_ACCMODE) ? -EISDIR : 0;
+}
+
+static long dir_rw(struct sim_file *f, u64 ubuf, size_t n, u64 off)
+{
+	return -EISDIR;
+}
+
+const struct sim_file_ops sim_dir_fops = {
+	.name = "directory",
+	.open = dir_open,
+	.read = dir_rw,
+	.write = dir_rw,
+	.mode = 0040755,	/* S_IFDIR */
+};
 
 struct sim_file *sim_file_alloc(const struct sim_file_ops *ops, void *private_data)
 {
@@ -219,6 +314,8 @@ int sim_open(const char *path, int flags)
 
 	if (!node)
 		return -ENOENT;
+	if ((flags & SIM_O_DIRECTORY) && node->ops != &sim_dir_fops)
+		return -ENOTDIR;
 	f = sim_file_alloc(node->ops, NULL);
 	if (!f)
 		return -ENOMEM;
@@ -307,6 +404,49 @@ int sim_close(int fd)
 	return close_in(cur(), fd);
 }
 
+int sim_dup(int fd, int newfd, bool exact)
+{
+	struct sim_fdtable *t = cur();
+	struct sim_file *f, *old = NULL;
+	unsigned long n = (unsigned long)newfd;
+	void *raw = NULL;
+	int ret;
+
+	if (fd_allocator)
+		return -EINVAL;		/* hosted: the process's own numbers are libc's */
+	if (newfd < 0 || (exact && newfd < SIM_FD_MIN))
+		return -EBADF;
+	f = sim_fget(fd);
+	if (!f)
+		return -EBADF;
+	if (exact && fd == newfd) {
+		sim_fput(f);
+		return newfd;
+	}
+	spin_lock(&t->lock);
+	if (exact) {
+		ret = idtab_store(&t->fds, n, f, &raw);
+		/* a number being installed (Linux: a racing open) is not taken over */
+		if (!ret && raw && !live_file(raw)) {
+			idtab_store(&t->fds, n, raw, NULL);
+			ret = -EBUSY;
+		}
+		old = ret ? NULL : raw;
+	} else {
+		ret = idtab_alloc(&t->fds, f, max(n, (unsigned long)SIM_FD_MIN), SIM_FD_MAX, &n);
+		if (ret == -EBUSY)
+			ret = -EMFILE;
+	}
+	spin_unlock(&t->lock);
+	if (ret) {
+		sim_fput(f);
+		return ret;
+	}
+	if (old)
+		sim_fput(old);
+	return (int)n;	/* the table holds the reference sim_fget took */
+}
+
 void sim_set_fd_allocator(const struct sim_fd_allocator *a)
 {
 	fd_allocator = a;
@@ -318,6 +458,34 @@ struct sim_fdtable *sim_fdtable_alloc(void)
 
 	if (t)
 		spin_lock_init(&t->lock);
+	return t;
+}
+
+struct sim_fdtable *sim_fdtable_dup(struct sim_fdtable *src)
+{
+	struct sim_fdtable *t = sim_fdtable_alloc();
+	unsigned long fd;
+	void *e;
+	int ret = 0;
+
+	if (!t)
+		return NULL;
+	spin_lock(&src->lock);
+	idtab_for_each(&src->fds, fd, e) {
+		struct sim_file *f = live_file(e);
+
+		if (!f)
+			continue;	/* an anonymous fd not yet installed stays the parent's */
+		ret = idtab_store(&t->fds, fd, f, NULL);
+		if (ret)
+			break;
+		refcount_inc(&f->refs);
+	}
+	spin_unlock(&src->lock);
+	if (ret) {
+		sim_fdtable_free(t);
+		return NULL;
+	}
 	return t;
 }
 

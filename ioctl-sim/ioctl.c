@@ -153,6 +153,7 @@ const struct sim_file_ops iommufd_fops = {
 	.open = iommufd_fops_open,
 	.ioctl = iommufd_fops_ioctl,
 	.release = iommufd_fops_release,
+	.mode = 0020666,	/* S_IFCHR */
 };
 
 struct iommufd_ctx *sim_iommufd_ctx_from_fd(int fd)

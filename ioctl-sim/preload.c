@@ -202,7 +202,7 @@ static void canon_path(char *path)
 static const char *our_dir_path(int dirfd, char *buf)
 {
 	struct sim_file *f = sim_fd_is_ours(dirfd) ? sim_fget(dirfd) : NULL;
-	bool dir = f && f->ops == &fault_inject_dir_fops && f->node;
+	bool dir = f && f->ops == &sim_dir_fops && f->node;
 
 	if (dir)
 		snprintf(buf, PATH_MAX_OURS, "%s", f->node->path);
@@ -439,11 +439,11 @@ DIR *fdopendir(int fd)
 }
 
 /* Fill the next entry of sd into name/type; false at the end. */
-static bool dir_next(struct sim_dir *sd, const char **name, unsigned char *type)
+static bool dir_next(struct sim_dir *sd, char *name, size_t len, unsigned char *type)
 {
 	bool is_dir;
 
-	if (!fault_inject_dir_entry(sd->path, sd->next, name, &is_dir))
+	if (!sim_dir_entry(sd->path, sd->next, name, len, &is_dir))
 		return false;
 	sd->next++;
 	*type = is_dir ? DT_DIR : DT_REG;
@@ -464,11 +464,11 @@ static bool dir_next(struct sim_dir *sd, const char **name, unsigned char *type)
 	struct type *name(DIR *d)                                            \
 	{                                                                    \
 		struct sim_dir *sd = our_dir(d);                             \
-		const char *nm;                                              \
+		char nm[256];                                                \
 		unsigned char t;                                             \
 		if (!sd)                                                     \
 			return RESOLVE(name)(d);                             \
-		if (!dir_next(sd, &nm, &t))                                  \
+		if (!dir_next(sd, nm, sizeof(nm), &t))                       \
 			return NULL;                                         \
 		FILL_DIRENT(sd->member, sd, nm, t);                          \
 		return &sd->member;                                          \

@@ -32,6 +32,8 @@ struct sim_file_ops {
 	void (*release)(struct sim_file *f);
 	/* pread/pwrite are ESPIPE and read/write ignore the position (Linux's nonseekable_open). */
 	bool nonseekable;
+	/* what fstat says: Linux's st_mode, type and permission bits (0: an anonymous inode) */
+	unsigned int mode;
 };
 
 /* An open file: shared by the fds that name it and by sim_fget() holders. */
@@ -57,7 +59,23 @@ int sim_register_node(struct sim_node *node);
 void sim_unregister_node(struct sim_node *node);
 
 /*
+ * A directory is a node with these ops: opened read-only (EISDIR for
+ * writing) it lists the nodes registered below its path (sim_dir_entry);
+ * reads and writes are EISDIR. Only registered directories exist, so a
+ * hosted program's own /dev or /sys is never shadowed.
+ */
+extern const struct sim_file_ops sim_dir_fops;
+/*
+ * Entry idx of directory dir: ".", "..", then each name one level below
+ * dir among the registered nodes, in registration order. The name is
+ * copied (NUL-terminated, cut to len); *is_dir says whether it is a
+ * directory. false past the last entry.
+ */
+bool sim_dir_entry(const char *dir, unsigned long idx, char *name, size_t len, bool *is_dir);
+
+/*
  * Calls on the current fd table. open: fd or -ENOENT (no such node),
+ * -ENOTDIR (O_DIRECTORY on a file), -EISDIR (a directory for writing),
  * -EMFILE, -ENOMEM or the node's -errno. ioctl/close: -EBADF for fds the
  * table does not hold.
  */
@@ -67,6 +85,12 @@ int sim_close(int fd);
 /* read/write/pread/pwrite through the file's ops: bytes or -errno. */
 long sim_rw(int fd, u64 ubuf, size_t n, u64 off, bool write, bool positioned);
 bool sim_fd_is_ours(int fd);
+/*
+ * dup (exact false: the lowest free number >= newfd) and dup2/dup3 (exact:
+ * newfd itself, whose file is closed first): the new fd, or -EBADF, -EMFILE,
+ * -EBUSY (newfd is being installed), -ENOMEM. Not for hosted tables.
+ */
+int sim_dup(int fd, int newfd, bool exact);
 
 /* Anonymous files (access fds): reserve a number, then install a file. */
 struct sim_file *sim_file_alloc(const struct sim_file_ops *ops, void *private_data);
@@ -94,6 +118,8 @@ void sim_set_fd_allocator(const struct sim_fd_allocator *a);
 /* fd tables: one per process (ring 3); the default one serves hosted programs. */
 struct sim_fdtable;
 struct sim_fdtable *sim_fdtable_alloc(void);
+/* A copy of t for a forked process: the same files under the same numbers; NULL: no memory. */
+struct sim_fdtable *sim_fdtable_dup(struct sim_fdtable *t);
 /* Close every fd of t and free it. */
 void sim_fdtable_free(struct sim_fdtable *t);
 /*
@@ -114,6 +140,12 @@ long sim_live_files(void);
 int sim_eventfd_create(u64 initval, int flags);
 void sim_eventfd_signal(struct sim_file *f);
 bool sim_file_is_eventfd(const struct sim_file *f);
+/*
+ * pipe2 (pipe.c, kernel): fds[0] the read end, fds[1] the write end, with
+ * Linux's O_NONBLOCK and O_CLOEXEC (no exec here: kept, unused); 0, -EINVAL,
+ * -EMFILE, -ENOMEM.
+ */
+int sim_pipe_create(int fds[2], int flags);
 /* /dev/iommu: the file ops, and the context behind an iommufd fd. */
 extern const struct sim_file_ops iommufd_fops;
 /* Anonymous fds for the core; installed when /dev/iommu is first opened. */

@@ -10,24 +10,37 @@
 #include "arch/x86/tsc.h"
 #include "arch/x86/uaccess.h"
 #include "arch/x86/x86.h"
+#include "ioctl-sim/fault_inject.h"
 #include "ioctl-sim/sim.h"
 #include "ioctl-sim/syscall.h"
 #include "lib/errno.h"
+#include "lib/printf.h"
 #include "lib/string.h"
 #include <asm/mman.h>
 #include <asm/unistd.h>
 
-/* files, clocks and resource limits */
+/* files */
 #define AT_FDCWD		(-100)
+#define AT_EMPTY_PATH		0x1000
 #define O_ACCMODE		3
 #define O_RDONLY		0
+#define O_NONBLOCK		04000
+#define O_DIRECTORY		0200000
+#define O_CLOEXEC		02000000
+#define F_DUPFD			0
+#define F_GETFD			1
+#define F_SETFD			2
+#define F_GETFL			3
+#define F_SETFL			4
+#define F_DUPFD_CLOEXEC		1030
+#define SEEK_SET		0
+#define SEEK_CUR		1
+#define SEEK_END		2
+#define DT_DIR			4
+#define DT_REG			8
 #define PATH_LEN		255
-#define CLOCK_REALTIME		0
-#define CLOCK_BOOTTIME		7
-#define RLIMIT_MEMLOCK		8
-#define RLIM_NLIMITS		16
-#define RLIM_INFINITY		(~0ULL)
-#define UNKNOWN_SHOWN		3	/* unknown syscalls named per process */
+#define IOV_MAX			1024
+#define UNKNOWN_SHOWN		3	/* unknown syscall numbers named per run */
 /* poll: events, and how long an infinite wait may last (never a hang) */
 #define POLLIN			0x001
 #define POLLOUT			0x004
@@ -36,21 +49,28 @@
 #define POLLNVAL		0x020
 #define POLL_MAX_FDS		64
 #define POLL_FOREVER_MS		60000ULL
-
-struct linux_timespec {
-	s64 tv_sec, tv_nsec;
-};
-
-struct linux_rlimit {
-	u64 rlim_cur, rlim_max;
-};
+/* what fstat says of the console fds and of a file with no mode (an anonymous inode) */
+#define MODE_CONSOLE		0020620	/* S_IFCHR, a tty's */
+#define MODE_ANON		0600
 
 struct linux_pollfd {
 	s32 fd;
 	s16 events, revents;
 };
 
-typedef long (*syscall_fn)(const u64 *arg);
+/* struct stat of x86-64 (arch/x86/include/uapi/asm/stat.h) */
+struct linux_stat {
+	u64 st_dev, st_ino, st_nlink;
+	u32 st_mode, st_uid, st_gid, pad0;
+	u64 st_rdev;
+	s64 st_size, st_blksize, st_blocks;
+	u64 st_atime, st_atime_nsec, st_mtime, st_mtime_nsec, st_ctime, st_ctime_nsec;
+	s64 unused[3];
+};
+
+struct linux_iovec {
+	u64 base, len;
+};
 
 static struct proc *cur(void)
 {
@@ -131,12 +151,76 @@ static long sys_pwrite64(const u64 *arg)
 	return file_rw(fd, arg[1], arg[2], arg[3], true, true);
 }
 
-/* Paths are absolute or relative to "/", the only working directory. */
-static long sys_openat(const u64 *arg)
+/* The directory node fd is open on (its path), or NULL: not one of our directories. */
+static const char *dir_path(int fd, struct sim_file **ref)
 {
-	int dirfd = (int)arg[0];
-	char path[PATH_LEN + 1] = "/";
-	long n = strncpy_from_user(path + 1, arg[1], PATH_LEN);
+	struct sim_file *f = fget(fd);
+
+	if (f && f->ops == &sim_dir_fops && f->node) {
+		*ref = f;
+		return f->node->path;
+	}
+	if (f)
+		sim_fput(f);
+	return NULL;
+}
+
+/* Whether s (up to '/') names the calling process: "self", or its pid. */
+static bool names_me(const char **s, const char *self)
+{
+	size_t n = strlen(self);
+	char *end;
+	unsigned long long v;
+
+	if (self[0] && !strncmp(*s, self, n) && (*s)[n] == '/') {
+		*s += n + 1;
+		return true;
+	}
+	v = strtoull(*s, &end, 10);
+	if (end == *s || *end != '/' || v != (unsigned long long)cur()->pid)
+		return false;
+	*s = end + 1;
+	return true;
+}
+
+/*
+ * The fail-nth file of the caller under any of its names
+ * (/proc/{self,PID}/[task/TID/]fail-nth, /proc/thread-self/fail-nth) is
+ * ioctl-sim/fault_inject.c's one node.
+ */
+static void canon_fail_nth(char *path)
+{
+	const char *s = path + 6;
+
+	if (strncmp(path, "/proc/", 6))
+		return;
+	if (!strcmp(s, "thread-self/fail-nth")) {
+		strlcpy(path, FAULT_INJECT_FAIL_NTH, PATH_LEN + 1);
+		return;
+	}
+	if (!names_me(&s, "self"))
+		return;
+	if (!strncmp(s, "task/", 5)) {
+		s += 5;
+		if (!names_me(&s, ""))
+			return;
+	}
+	if (!strcmp(s, "fail-nth"))
+		strlcpy(path, FAULT_INJECT_FAIL_NTH, PATH_LEN + 1);
+}
+
+/*
+ * The node path of a user path: absolute, or relative to "/" (the only
+ * working directory) or to dirfd's directory; trailing slashes dropped,
+ * after which only a directory will do (O_DIRECTORY is added to *flags).
+ */
+static long resolve_path(int dirfd, u64 upath, char *path, int *flags)
+{
+	char rel[PATH_LEN + 1];
+	struct sim_file *ref = NULL;
+	const char *dir = "";
+	long n = strncpy_from_user(rel, upath, PATH_LEN);
+	size_t len;
 
 	if (n < 0)
 		return n;
@@ -144,9 +228,32 @@ static long sys_openat(const u64 *arg)
 		return -ENAMETOOLONG;
 	if (n == 0)
 		return -ENOENT;
-	if (path[1] != '/' && dirfd != AT_FDCWD)
-		return (dirfd > 2 && sim_fd_is_ours(dirfd)) || stdio_open(dirfd) ? -ENOTDIR : -EBADF;
-	return sim_open(path[1] == '/' ? path + 1 : path, (int)arg[2]);
+	if (rel[0] != '/' && dirfd != AT_FDCWD) {
+		dir = dir_path(dirfd, &ref);
+		if (!dir)
+			return (dirfd > 2 && sim_fd_is_ours(dirfd)) || stdio_open(dirfd) ? -ENOTDIR :
+											    -EBADF;
+	}
+	len = (size_t)snprintf(path, PATH_LEN + 1, "%s%s%s", dir, rel[0] == '/' ? "" : "/", rel);
+	if (ref)
+		sim_fput(ref);
+	if (len > PATH_LEN)
+		return -ENAMETOOLONG;
+	while (len > 1 && path[len - 1] == '/') {
+		path[--len] = '\0';
+		*flags |= O_DIRECTORY;
+	}
+	canon_fail_nth(path);
+	return 0;
+}
+
+static long sys_openat(const u64 *arg)
+{
+	char path[PATH_LEN + 1];
+	int flags = (int)arg[2];
+	long ret = resolve_path((int)arg[0], arg[1], path, &flags);
+
+	return ret ? ret : sim_open(path, flags);
 }
 
 static long sys_open(const u64 *arg)
@@ -189,7 +296,38 @@ static void file_put(void *f)
 
 static const struct uvm_owner_ops file_owner = { .get = file_get, .put = file_put };
 
-/* mmap of a file: its ops say which device memory backs [off, off + len). */
+/*
+ * MAP_PRIVATE of a file that reads: fresh memory filled with its bytes from
+ * off (zeros past its end), which is what a private mapping shows until the
+ * file changes (ours never do) and stays the process's own when written.
+ */
+static long map_private_copy(struct sim_file *f, u64 addr, u64 len, u32 prot, u32 uflags,
+			     u64 off)
+{
+	struct uvm *m = cur()->uvm;
+	long va = uvm_map(m, addr, len, prot | PROT_READ | PROT_WRITE, uflags, 0);
+	long ret = 0;
+
+	if (va < 0)
+		return va;
+	for (u64 done = 0; done < len; done += (u64)ret) {
+		ret = f->ops->read(f, (u64)va + done, len - done, off + done);
+		if (ret <= 0)
+			break;
+	}
+	if (ret >= 0 && (prot & (PROT_READ | PROT_WRITE)) != (PROT_READ | PROT_WRITE))
+		ret = uvm_protect(m, (u64)va, len, prot);
+	if (ret < 0) {
+		uvm_unmap(m, (u64)va, len);
+		return ret;
+	}
+	return va;
+}
+
+/*
+ * mmap of a file: device memory its ops name for [off, off + len) (shared
+ * mappings), or a copy of its bytes (private ones of a file without mmap).
+ */
 static long mmap_file(u64 addr, u64 len, u32 prot, u32 flags, u32 uflags, int fd, u64 off)
 {
 	struct sim_file *f = fget(fd);
@@ -198,6 +336,13 @@ static long mmap_file(u64 addr, u64 len, u32 prot, u32 flags, u32 uflags, int fd
 
 	if (!f)
 		return -EBADF;
+	if (!f->ops->mmap && f->ops->read && (flags & MAP_TYPE) == MAP_PRIVATE &&
+	    !(flags & MAP_HUGETLB)) {
+		ret = (f->flags & O_ACCMODE) == 1 /* O_WRONLY */ ? -EACCES :
+		      map_private_copy(f, addr, len, prot, uflags, off);
+		sim_fput(f);
+		return ret;
+	}
 	if (!f->ops->mmap)
 		ret = -ENODEV;
 	else if ((flags & MAP_HUGETLB) || (flags & MAP_TYPE) != MAP_SHARED)
@@ -237,6 +382,9 @@ static long sys_mmap(const u64 *arg)
 			return -EINVAL;	/* only 2 MiB pages */
 		uflags |= UVM_HUGE;
 	}
+	/* shared anonymous memory stays shared with the children fork makes */
+	if ((flags & MAP_TYPE) != MAP_PRIVATE)
+		uflags |= UVM_SHARED;
 	return uvm_map(cur()->uvm, addr, len, prot, uflags, 0);
 }
 
@@ -306,184 +454,345 @@ static long sys_poll(const u64 *arg)
 	return ready;
 }
 
-static long sys_getpid(const u64 *arg)
+/* readv/writev: one rw call per element, stopping at the first short or failed one. */
+static long rw_vector(const u64 *arg, bool write)
 {
-	return cur()->pid;
-}
+	struct linux_iovec iov;
+	long done = 0;
 
-static long sys_exit(const u64 *arg)
-{
-	proc_exit((int)(arg[0] & 0xff));
-}
-
-static long sys_clock_gettime(const u64 *arg)
-{
-	struct linux_timespec ts;
-	u64 ns = time_ns();
-
-	if (arg[0] > CLOCK_BOOTTIME)
+	if (arg[2] > IOV_MAX)
 		return -EINVAL;
-	ts.tv_sec = (s64)(ns / 1000000000ULL);
-	ts.tv_nsec = (s64)(ns % 1000000000ULL);
-	if (copy_to_user(arg[1], &ts, sizeof(ts)))
-		return -EFAULT;
-	return 0;
+	for (u64 i = 0; i < arg[2]; i++) {
+		u64 a[3] = { arg[0], 0, 0 };
+		long r;
+
+		if (copy_from_user(&iov, arg[1] + i * sizeof(iov), sizeof(iov)))
+			return done ? done : -EFAULT;
+		a[1] = iov.base;
+		a[2] = iov.len;
+		r = write ? sys_write(a) : sys_read(a);
+		if (r < 0)
+			return done ? done : r;
+		done += r;
+		if ((u64)r < iov.len)
+			break;
+	}
+	return done;
 }
 
-/* RLIMIT_MEMLOCK limits pinned pages (core's accounting); others are unlimited. */
-static long rlimit_get(u32 res, struct linux_rlimit *r)
+static long sys_readv(const u64 *arg)
 {
-	struct uvm *m = cur()->uvm;
-
-	if (res >= RLIM_NLIMITS)
-		return -EINVAL;
-	r->rlim_cur = r->rlim_max = RLIM_INFINITY;
-	if (res == RLIMIT_MEMLOCK && m->memlock_limit < (RLIM_INFINITY >> PAGE_SHIFT))
-		r->rlim_cur = m->memlock_limit << PAGE_SHIFT;
-	return 0;
+	return rw_vector(arg, false);
 }
 
-static long rlimit_set(u32 res, const struct linux_rlimit *r)
+static long sys_writev(const u64 *arg)
 {
-	if (res >= RLIM_NLIMITS || r->rlim_cur > r->rlim_max)
-		return -EINVAL;
-	if (res != RLIMIT_MEMLOCK)
-		return r->rlim_cur == RLIM_INFINITY ? 0 : -EPERM;
-	cur()->uvm->memlock_limit = r->rlim_cur >> PAGE_SHIFT;
-	return 0;
+	return rw_vector(arg, true);
 }
 
-static long sys_prlimit64(const u64 *arg)
+/* fstat of a file (NULL: a console fd). */
+static long stat_file(struct sim_file *f, u64 ubuf)
 {
-	struct linux_rlimit old, new;
-	u64 pid = arg[0];
+	struct linux_stat st;
+
+	memset(&st, 0, sizeof(st));
+	st.st_nlink = 1;
+	st.st_uid = st.st_gid = 1000;
+	st.st_blksize = PAGE_SIZE;
+	st.st_mode = !f ? MODE_CONSOLE : f->ops->mode ? f->ops->mode : MODE_ANON;
+	st.st_ino = f ? (u64)(uintptr_t)f->node % 1000003 + 2 : 1;
+	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static long fstat_fd(int fd, u64 ubuf)
+{
+	struct sim_file *f;
 	long ret;
 
-	if (pid && pid != (u64)cur()->pid)
-		return -ESRCH;
-	ret = rlimit_get((u32)arg[1], &old);
-	if (ret)
-		return ret;
-	if (arg[2]) {
-		if (copy_from_user(&new, arg[2], sizeof(new)))
-			return -EFAULT;
-		ret = rlimit_set((u32)arg[1], &new);
-		if (ret)
-			return ret;
-	}
-	if (arg[3] && copy_to_user(arg[3], &old, sizeof(old)))
-		return -EFAULT;
+	if (stdio_open(fd))
+		return stat_file(NULL, ubuf);
+	f = fget(fd);
+	if (!f)
+		return -EBADF;
+	ret = stat_file(f, ubuf);
+	sim_fput(f);
+	return ret;
+}
+
+static long sys_fstat(const u64 *arg)
+{
+	return fstat_fd((int)arg[0], arg[1]);
+}
+
+/* A path looked at (stat, access): opened read-only, as its node allows; fd or -errno. */
+static int open_to_look(int dirfd, u64 upath)
+{
+	char path[PATH_LEN + 1];
+	int flags = O_RDONLY;
+	long ret = resolve_path(dirfd, upath, path, &flags);
+
+	return ret ? (int)ret : sim_open(path, flags);
+}
+
+/* newfstatat(dirfd, path, buf, flags) */
+static long sys_newfstatat(const u64 *arg)
+{
+	char c;
+	int fd;
+	long ret;
+
+	if ((arg[3] & AT_EMPTY_PATH) && (!arg[1] || !strncpy_from_user(&c, arg[1], 1)))
+		return fstat_fd((int)arg[0], arg[2]);
+	fd = open_to_look((int)arg[0], arg[1]);
+	if (fd < 0)
+		return fd;
+	ret = fstat_fd(fd, arg[2]);
+	sim_close(fd);
+	return ret;
+}
+
+/* faccessat/access: whether the path names one of our nodes (mode bits not checked). */
+static long access_at(int dirfd, u64 upath)
+{
+	int fd = open_to_look(dirfd, upath);
+
+	if (fd < 0)
+		return fd;
+	sim_close(fd);
 	return 0;
 }
 
-static long sys_getrlimit(const u64 *arg)
+static long sys_access(const u64 *arg)
 {
-	u64 a[4] = { 0, arg[0], 0, arg[1] };
-
-	return arg[1] ? sys_prlimit64(a) : -EFAULT;
+	return access_at(AT_FDCWD, arg[0]);
 }
 
-static long sys_setrlimit(const u64 *arg)
+static long sys_faccessat(const u64 *arg)
 {
-	u64 a[4] = { 0, arg[0], arg[1], 0 };
-
-	return arg[1] ? sys_prlimit64(a) : -EFAULT;
+	return access_at((int)arg[0], arg[1]);
 }
 
-#define LINUX_CAPABILITY_VERSION_3 0x20080522
-
-/*
- * capget/capset: ring-3 processes have no capabilities (lib/platform.h's
- * model), so every set reads empty and capset may only keep them empty.
- */
-static long cap_header(u64 uhdr)
+static long sys_lseek(const u64 *arg)
 {
-	u32 hdr[2];
+	struct sim_file *f;
+	s64 off = (s64)arg[1], pos;
 
-	if (copy_from_user(hdr, uhdr, sizeof(hdr)))
-		return -EFAULT;
-	if (hdr[0] != LINUX_CAPABILITY_VERSION_3) {
-		hdr[0] = LINUX_CAPABILITY_VERSION_3;
-		return copy_to_user(uhdr, hdr, sizeof(hdr[0])) ? -EFAULT : -EINVAL;
+	if (stdio_open((int)arg[0]))
+		return -ESPIPE;
+	f = fget((int)arg[0]);
+	if (!f)
+		return -EBADF;
+	if (f->ops->nonseekable) {
+		sim_fput(f);
+		return -ESPIPE;
 	}
-	return hdr[1] && (int)hdr[1] != cur()->pid ? -ESRCH : 0;
+	pos = arg[2] == SEEK_SET ? off : arg[2] == SEEK_CUR ? (s64)f->pos + off : -1;
+	if (arg[2] == SEEK_END || pos < 0) {
+		sim_fput(f);
+		return -EINVAL;	/* our files have no size to seek from */
+	}
+	f->pos = (u64)pos;
+	sim_fput(f);
+	return pos;
 }
 
-static long sys_capget(const u64 *arg)
-{
-	static const u32 none[6];
-	long ret = cap_header(arg[0]);
+/* struct linux_dirent64 */
+struct linux_dirent64 {
+	u64 d_ino;
+	s64 d_off;
+	u16 d_reclen;
+	u8 d_type;
+	char d_name[];
+} __packed;
 
-	if (ret || !arg[1])
-		return ret;
-	return copy_to_user(arg[1], none, sizeof(none)) ? -EFAULT : 0;
+/* getdents64 of one of our directories: entries from the file position on. */
+static long sys_getdents64(const u64 *arg)
+{
+	struct sim_file *ref = NULL;
+	const char *dir = dir_path((int)arg[0], &ref);
+	u8 rec[sizeof(struct linux_dirent64) + 64] __aligned(8);
+	struct linux_dirent64 *d = (void *)rec;
+	u64 done = 0;
+	bool is_dir;
+
+	if (!dir)
+		return (int)arg[0] > 2 && sim_fd_is_ours((int)arg[0]) ? -ENOTDIR : -EBADF;
+	while (sim_dir_entry(dir, ref->pos, d->d_name, 64, &is_dir)) {
+		u16 len = (u16)ALIGN(offsetof(struct linux_dirent64, d_name) +
+				     strlen(d->d_name) + 1, 8);
+
+		if (done + len > arg[2])
+			break;
+		d->d_ino = ref->pos + 1;
+		d->d_off = (s64)ref->pos + 1;
+		d->d_reclen = len;
+		d->d_type = is_dir ? DT_DIR : DT_REG;
+		if (copy_to_user(arg[1] + done, rec, len)) {
+			sim_fput(ref);
+			return done ? (long)done : -EFAULT;
+		}
+		done += len;
+		ref->pos++;
+	}
+	sim_fput(ref);
+	return done || !sim_dir_entry(dir, ref->pos, d->d_name, 64, &is_dir) ? (long)done : -EINVAL;
 }
 
-static long sys_capset(const u64 *arg)
+static long sys_fcntl(const u64 *arg)
 {
-	u32 data[6];
-	long ret = cap_header(arg[0]);
+	int fd = (int)arg[0];
+	struct sim_file *f;
+	long ret = 0;
+
+	switch (arg[1]) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		return sim_dup(fd, (int)arg[2], false);
+	case F_GETFD:
+	case F_SETFD:
+	case F_GETFL:
+	case F_SETFL:
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (stdio_open(fd))
+		return arg[1] == F_GETFL ? 2 /* O_RDWR */ : 0;
+	f = fget(fd);
+	if (!f)
+		return -EBADF;
+	if (arg[1] == F_GETFL)
+		ret = f->flags & ~O_CLOEXEC;
+	else if (arg[1] == F_SETFL)
+		f->flags = (f->flags & ~O_NONBLOCK) | ((int)arg[2] & O_NONBLOCK);
+	sim_fput(f);
+	return ret;	/* close-on-exec: there is no exec, F_GETFD says 0 */
+}
+
+static long sys_dup(const u64 *arg)
+{
+	return sim_dup((int)arg[0], 0, false);
+}
+
+static long sys_dup2(const u64 *arg)
+{
+	return sim_dup((int)arg[0], (int)arg[1], true);
+}
+
+static long sys_dup3(const u64 *arg)
+{
+	if (arg[0] == arg[1] || (arg[2] & ~(u64)O_CLOEXEC))
+		return -EINVAL;
+	return sim_dup((int)arg[0], (int)arg[1], true);
+}
+
+static long sys_pipe2(const u64 *arg)
+{
+	int fds[2];
+	long ret = sim_pipe_create(fds, (int)arg[1]);
 
 	if (ret)
 		return ret;
-	if (copy_from_user(data, arg[1], sizeof(data)))
+	if (copy_to_user(arg[0], fds, sizeof(fds))) {
+		sim_close(fds[0]);
+		sim_close(fds[1]);
 		return -EFAULT;
-	for (int i = 0; i < 6; i++)
-		if (data[i])
-			return -EPERM;
+	}
 	return 0;
 }
 
+static long sys_pipe(const u64 *arg)
+{
+	u64 a[2] = { arg[0], 0 };
+
+	return sys_pipe2(a);
+}
+
+/* The only directory a process is in. */
+static long sys_getcwd(const u64 *arg)
+{
+	if (arg[1] < 2)
+		return -ERANGE;
+	return copy_to_user(arg[0], "/", 2) ? -EFAULT : 2;
+}
+
+/* No symbolic links here (/proc/self/exe included: nothing to exec). */
+static long sys_readlinkat(const u64 *arg)
+{
+	char path[PATH_LEN + 1];
+	int flags = O_RDONLY;
+	long ret = resolve_path((int)arg[0], arg[1], path, &flags);
+
+	if (ret)
+		return ret;
+	return (long)arg[3] <= 0 ? -EINVAL : -ENOENT;
+}
+
+static long sys_readlink(const u64 *arg)
+{
+	u64 a[4] = { (u64)AT_FDCWD, arg[0], arg[1], arg[2] };
+
+	return sys_readlinkat(a);
+}
+
+/* Every call ring 3 has, by number: the files here, the processes in sys_proc.c. */
+#define SYS_ENTRY(n) [__NR_##n] = sys_##n,
 static const syscall_fn syscalls[] = {
 	[__NR_read]		= sys_read,
 	[__NR_write]		= sys_write,
 	[__NR_open]		= sys_open,
 	[__NR_close]		= sys_close,
+	[__NR_fstat]		= sys_fstat,
 	[__NR_poll]		= sys_poll,
+	[__NR_lseek]		= sys_lseek,
 	[__NR_mmap]		= sys_mmap,
 	[__NR_mprotect]		= sys_mprotect,
 	[__NR_munmap]		= sys_munmap,
 	[__NR_ioctl]		= sys_ioctl,
 	[__NR_pread64]		= sys_pread64,
 	[__NR_pwrite64]		= sys_pwrite64,
-	[__NR_getpid]		= sys_getpid,
-	[__NR_exit]		= sys_exit,
-	[__NR_getrlimit]		= sys_getrlimit,
-	[__NR_capget]		= sys_capget,
-	[__NR_capset]		= sys_capset,
-	[__NR_setrlimit]		= sys_setrlimit,
-	[__NR_clock_gettime]	= sys_clock_gettime,
-	[__NR_exit_group]	= sys_exit,
+	[__NR_readv]		= sys_readv,
+	[__NR_writev]		= sys_writev,
+	[__NR_access]		= sys_access,
+	[__NR_pipe]		= sys_pipe,
+	[__NR_dup]		= sys_dup,
+	[__NR_dup2]		= sys_dup2,
+	[__NR_fcntl]		= sys_fcntl,
+	[__NR_getcwd]		= sys_getcwd,
+	[__NR_readlink]		= sys_readlink,
+	[__NR_getdents64]	= sys_getdents64,
 	[__NR_openat]		= sys_openat,
+	[__NR_newfstatat]	= sys_newfstatat,
+	[__NR_readlinkat]	= sys_readlinkat,
+	[__NR_faccessat]	= sys_faccessat,
 	[__NR_eventfd]		= sys_eventfd,
 	[__NR_eventfd2]		= sys_eventfd2,
-	[__NR_prlimit64]		= sys_prlimit64,
+	[__NR_dup3]		= sys_dup3,
+	[__NR_pipe2]		= sys_pipe2,
+	SYS_PROC_CALLS(SYS_ENTRY)
+	[__NR_exit_group]	= sys_exit,
+	[__NR_geteuid]		= sys_getuid,
+	[__NR_getegid]		= sys_getgid,
+	[__NR_faccessat2]	= sys_faccessat,
 };
 
-/* Name the first few unknown numbers a process tries (a fuzzer tries hundreds). */
-static void unknown_syscall(u64 nr)
-{
-	static int pid, seen;
-
-	if (pid != cur()->pid) {
-		pid = cur()->pid;
-		seen = 0;
-	}
-	if (seen++ < UNKNOWN_SHOWN)
-		printk("%s: unknown syscall %llu%s\n", cur()->name, (unsigned long long)nr,
-		       seen == UNKNOWN_SHOWN ? " (no more of these)" : "");
-}
 
 static void syscall_dispatch(struct trap_frame *tf)
 {
 	u64 nr = tf->rax;
 	u64 arg[6] = { tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9 };
 
+	cur()->syscall_nr = nr;
 	irq_enable();
 	if (nr < ARRAY_SIZE(syscalls) && syscalls[nr]) {
 		tf->rax = (u64)syscalls[nr](arg);
 	} else {
-		unknown_syscall(nr);
+		/* the first few named; the run's end counts them all (a fuzzer tries hundreds) */
+		int n = proc_note_enosys(nr);
+
+		if (n && n <= UNKNOWN_SHOWN)
+			printk("%s: unknown syscall %llu: ENOSYS%s\n", cur()->name,
+			       (unsigned long long)nr, n == UNKNOWN_SHOWN ? " (no more named)" : "");
 		tf->rax = (u64)-ENOSYS;
 	}
 	irq_disable();
@@ -507,9 +816,37 @@ static void syscall_release(struct proc *p)
 	p->files = NULL;
 }
 
+/* /proc/self/exe: the program's image, to read and to map privately (no exec here). */
+static long exe_read(struct sim_file *f, u64 ubuf, size_t n, u64 off)
+{
+	size_t size;
+	const u8 *image = proc_image(&size);
+
+	if (!image || off >= size)
+		return 0;
+	n = min(n, size - (size_t)off);
+	return copy_to_user(ubuf, image + off, n) ? -EFAULT : (long)n;
+}
+
+static const struct sim_file_ops exe_fops = {
+	.name = "exe",
+	.read = exe_read,
+	.mode = 0100755,	/* S_IFREG */
+};
+
+static struct sim_node exe_node = { .path = "/proc/self/exe", .ops = &exe_fops };
+
+/* fork: the child's table names the parent's files under the same numbers. */
+static int syscall_fork(struct proc *child, struct proc *parent)
+{
+	child->files = sim_fdtable_dup(parent->files);
+	return child->files ? 0 : -ENOMEM;
+}
+
 static const struct proc_syscall_ops syscall_ops = {
 	.dispatch = syscall_dispatch,
 	.prepare = syscall_prepare,
+	.fork = syscall_fork,
 	.release = syscall_release,
 };
 
@@ -524,5 +861,7 @@ static struct sim_fdtable *proc_files(void)
 void syscall_init(void)
 {
 	sim_fdtable_set_finder(proc_files);
+	if (fault_inject_register() || sim_register_node(&exe_node))
+		printk("syscall: the /proc and debugfs files are registered already\n");
 	proc_set_syscall_ops(&syscall_ops);
 }

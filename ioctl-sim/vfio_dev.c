@@ -29,8 +29,9 @@
 #define REGION_MASK	((1ULL << REGION_SHIFT) - 1)
 #define MAX_NODES	32
 #define FAULT_QUEUE	32
-#define MAX_VECTORS	8	/* MSI-X vectors a file may have triggering */
 #define CMD_USER_BITS	(PCI_CMD_IO | PCI_CMD_MEM | PCI_CMD_MASTER | PCI_CMD_INTX_DISABLE)
+#define VBARS		7	/* BAR0-5 and the expansion ROM (0x30) */
+#define PCI_ROM_ADDRESS	0x30
 
 /* One device node. */
 struct vfio_node {
@@ -52,19 +53,27 @@ struct vfio_file {
 	struct iommufd_ctx *ictx;	/* bound: a context reference */
 	struct iommufd_device *idev;
 	bool attached;
+	u32 vbar[VBARS];		/* the BAR registers as user space wrote them (vfio-pci's vconfig) */
 	struct iommu_fault_owner owner;
 	struct iommu_fault_record faults[FAULT_QUEUE];
 	u32 head, queued, lost;
 	/* interrupts: one index (MSI or MSI-X) at a time, an eventfd per vector */
 	int irq_index;			/* -1: none enabled */
+	u32 nvec;			/* vectors of the enabled index */
 	struct vfio_vector {
 		struct irq_line line;	/* how == IRQ_LINE_NONE: not set up */
 		struct sim_file *trigger;	/* the eventfd the handler signals */
-	} vec[MAX_VECTORS];
+	} *vec;
+	struct sim_file *err_trigger, *req_trigger;	/* ERR and REQ: signalled by loopback only */
 };
 
 static struct vfio_node nodes[MAX_NODES];
 static int nnodes;
+/* the folders above the nodes, as devtmpfs makes them: open(2) sees directories */
+static struct sim_node dir_nodes[] = {
+	{ .path = "/dev/vfio", .ops = &sim_dir_fops },
+	{ .path = "/dev/vfio/devices", .ops = &sim_dir_fops },
+};
 
 static void fault_queue(struct iommu_fault_owner *o, const struct iommu_fault_record *f)
 {
@@ -114,6 +123,10 @@ static long vfio_bind(struct vfio_file *vf, u64 arg)
 	vf->ictx = ictx;
 	vf->idev = idev;
 	vf->vn->bound = vf;
+	/* as vfio-pci's vconfig, made when the device opens (for a cdev: at bind) */
+	for (int i = 0; i < VBARS - 1; i++)
+		vf->vbar[i] = pci_read32(vf->vn->pdev, (u16)(PCI_BAR0 + 4 * i));
+	vf->vbar[VBARS - 1] = 0;
 	vf->owner.segment = vf->vn->dev->segment;
 	vf->owner.source_id = vf->vn->dev->rid;
 	vf->owner.fn = fault_queue;
@@ -121,39 +134,73 @@ static long vfio_bind(struct vfio_file *vf, u64 arg)
 	return 0;
 }
 
-/* Attach to an IOAS or HWPT; on an attached device Linux replaces. */
+/*
+ * The tail a flag adds to an ioctl struct (Linux: argsz must cover it, then
+ * it is copied in): 0, -EINVAL, -EFAULT.
+ */
+static int copy_tail(void *k, size_t have, size_t need, u64 arg)
+{
+	if (*(u32 *)k < need)
+		return -EINVAL;
+	return copy_from_user((u8 *)k + have, arg + have, need - have) ? -EFAULT : 0;
+}
+
+/*
+ * Attach to an IOAS or HWPT; on an attached device Linux replaces. With
+ * VFIO_DEVICE_ATTACH_PASID the same for one PASID (Linux 6.15).
+ */
 static long vfio_attach(struct vfio_file *vf, u64 arg)
 {
+	size_t minsz = offsetofend(struct vfio_device_attach_iommufd_pt, pt_id);
 	u64 upt = arg + offsetof(struct vfio_device_attach_iommufd_pt, pt_id);
-	struct vfio_device_attach_iommufd_pt a;
-	long ret = copy_in(&a, offsetofend(struct vfio_device_attach_iommufd_pt, pt_id), arg);
+	struct vfio_device_attach_iommufd_pt a = { .pasid = 0 };
+	long ret = copy_in(&a, minsz, arg);
+	bool pasid;
 
 	if (ret)
 		return ret;
-	if (a.flags)
+	if (a.flags & ~VFIO_DEVICE_ATTACH_PASID)
 		return -EINVAL;
+	pasid = a.flags & VFIO_DEVICE_ATTACH_PASID;
+	if (pasid && (ret = copy_tail(&a, minsz,
+				      offsetofend(struct vfio_device_attach_iommufd_pt, pasid), arg)))
+		return ret;
 	/* the reply must fit before anything changes: write pt_id back as it is */
 	if (copy_to_user(upt, &a.pt_id, sizeof(a.pt_id)))
 		return -EFAULT;
-	if (vf->attached)
+	if (pasid && iommufd_device_pasid_attached(vf->idev, a.pasid))
+		ret = iommufd_device_replace_pasid(vf->idev, a.pasid, &a.pt_id);
+	else if (pasid)
+		ret = iommufd_device_attach_pasid(vf->idev, a.pasid, &a.pt_id);
+	else if (vf->attached)
 		ret = iommufd_device_replace(vf->idev, &a.pt_id);
 	else
 		ret = iommufd_device_attach(vf->idev, &a.pt_id);
 	if (ret)
 		return ret;
-	vf->attached = true;
+	if (!pasid)
+		vf->attached = true;
 	return copy_to_user(upt, &a.pt_id, sizeof(a.pt_id)) ? -EFAULT : 0;
 }
 
+/* Detach the device, or with VFIO_DEVICE_DETACH_PASID one PASID of it (not attached: nothing). */
 static long vfio_detach(struct vfio_file *vf, u64 arg)
 {
-	struct vfio_device_detach_iommufd_pt d;
-	long ret = copy_in(&d, offsetofend(struct vfio_device_detach_iommufd_pt, flags), arg);
+	size_t minsz = offsetofend(struct vfio_device_detach_iommufd_pt, flags);
+	struct vfio_device_detach_iommufd_pt d = { .pasid = 0 };
+	long ret = copy_in(&d, minsz, arg);
 
 	if (ret)
 		return ret;
-	if (d.flags)
+	if (d.flags & ~VFIO_DEVICE_DETACH_PASID)
 		return -EINVAL;
+	if (d.flags & VFIO_DEVICE_DETACH_PASID) {
+		ret = copy_tail(&d, minsz, offsetofend(struct vfio_device_detach_iommufd_pt, pasid),
+				arg);
+		if (!ret)
+			iommufd_device_detach_pasid(vf->idev, d.pasid);
+		return ret;
+	}
 	if (vf->attached)
 		iommufd_device_detach(vf->idev);
 	vf->attached = false;
@@ -212,13 +259,24 @@ static long vfio_region_info(struct vfio_file *vf, u64 arg)
 	return copy_to_user(arg, &r, minsz) ? -EFAULT : 0;
 }
 
-/* Vectors an index has on this device (0: not supported here, as INTx). */
+/*
+ * Vectors an index has, as vfio-pci counts them (vfio_pci_get_irq_count):
+ * MSI's multiple message capable, MSI-X's table size, ERR on PCIe, REQ.
+ * INTx: 0, as vfio-pci with nointx (a pin's GSI needs ACPI _PRT, which the
+ * kernel does not run).
+ */
 static u32 irq_count(const struct pci_dev *p, u32 index)
 {
-	if (index == VFIO_PCI_MSI_IRQ_INDEX)
-		return p->cap_msi ? 1 : 0;	/* one vector: no multiple message */
-	if (index == VFIO_PCI_MSIX_IRQ_INDEX && p->cap_msix)
-		return min_t(u32, (pci_read16(p, p->cap_msix + 2) & 0x7ff) + 1, MAX_VECTORS);
+	switch (index) {
+	case VFIO_PCI_MSI_IRQ_INDEX:
+		return p->cap_msi ? 1u << ((pci_read16(p, p->cap_msi + 2) & 0xe) >> 1) : 0;
+	case VFIO_PCI_MSIX_IRQ_INDEX:
+		return p->cap_msix ? (pci_read16(p, p->cap_msix + 2) & 0x7ff) + 1u : 0;
+	case VFIO_PCI_ERR_IRQ_INDEX:
+		return p->cap_pcie ? 1 : 0;
+	case VFIO_PCI_REQ_IRQ_INDEX:
+		return 1;
+	}
 	return 0;
 }
 
@@ -230,10 +288,15 @@ static long vfio_irq_info(struct vfio_file *vf, u64 arg)
 
 	if (ret)
 		return ret;
-	if (info.index >= VFIO_PCI_NUM_IRQS)
+	if (info.index >= VFIO_PCI_NUM_IRQS ||
+	    (info.index == VFIO_PCI_ERR_IRQ_INDEX && !vf->vn->pdev->cap_pcie))
 		return -EINVAL;
+	info.flags = VFIO_IRQ_INFO_EVENTFD;
 	info.count = irq_count(vf->vn->pdev, info.index);
-	info.flags = info.count ? VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE : 0;
+	if (info.index == VFIO_PCI_INTX_IRQ_INDEX)
+		info.flags |= VFIO_IRQ_INFO_MASKABLE | VFIO_IRQ_INFO_AUTOMASKED;
+	else
+		info.flags |= VFIO_IRQ_INFO_NORESIZE;	/* no dynamic MSI-X */
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
@@ -246,48 +309,75 @@ static void vector_fired(struct irq_line *l, void *ctx)
 		sim_eventfd_signal(v->trigger);
 }
 
-static void vector_off(struct vfio_vector *v)
+/* The eventfd fd names (a reference): -EBADF no such fd, -EINVAL not an eventfd. */
+static struct sim_file *eventfd_get(s32 fd, long *err)
 {
-	irq_line_free(&v->line);
-	if (v->trigger)
-		sim_fput(v->trigger);
-	v->trigger = NULL;
+	struct sim_file *f = sim_fget(fd);
+
+	*err = !f ? -EBADF : !sim_file_is_eventfd(f) ? -EINVAL : 0;
+	if (*err && f)
+		sim_fput(f);
+	return *err ? NULL : f;
 }
 
-static void irqs_off(struct vfio_file *vf)
+static void trigger_put(struct sim_file **t)
 {
-	for (int i = 0; i < MAX_VECTORS; i++)
-		vector_off(&vf->vec[i]);
+	if (*t)
+		sim_fput(*t);
+	*t = NULL;
+}
+
+/* MSI or MSI-X off: every vector's line and eventfd, then the capability. */
+static void msi_disable(struct vfio_file *vf)
+{
+	for (u32 i = 0; i < vf->nvec; i++) {
+		irq_line_free(&vf->vec[i].line);
+		trigger_put(&vf->vec[i].trigger);
+	}
 	if (vf->irq_index == VFIO_PCI_MSIX_IRQ_INDEX)
 		pci_msix_disable(vf->vn->pdev);
+	kfree(vf->vec);
+	vf->vec = NULL;
+	vf->nvec = 0;
 	vf->irq_index = -1;
 }
 
-/* Vector i of index set to signal eventfd fd (-1: off). */
-static long vector_set(struct vfio_file *vf, u32 index, u32 i, s32 fd)
+/* The index on with nvec vectors, none signalling yet (vfio_msi_enable). */
+static long msi_enable(struct vfio_file *vf, u32 index, u32 nvec)
+{
+	if (!nvec)
+		return -EINVAL;	/* pci_alloc_irq_vectors(1, 0) */
+	vf->vec = failable(kzalloc(nvec * sizeof(*vf->vec)));
+	if (!vf->vec)
+		return -ENOMEM;
+	for (u32 i = 0; i < nvec; i++)
+		vf->vec[i].line.how = IRQ_LINE_NONE;
+	vf->nvec = nvec;
+	vf->irq_index = (int)index;
+	return 0;
+}
+
+/* Vector i to signal eventfd fd, or off (fd < 0), as vfio_msi_set_vector_signal. */
+static long vector_signal(struct vfio_file *vf, u32 i, s32 fd)
 {
 	struct vfio_vector *v = &vf->vec[i];
-	struct sim_file *f = NULL;
-	long ret = 0;
+	long ret;
 
-	if (fd >= 0) {
-		f = sim_fget(fd);
-		if (!sim_file_is_eventfd(f)) {
-			if (f)
-				sim_fput(f);
-			return -EINVAL;
-		}
-	}
-	vector_off(v);
-	if (!f)
+	irq_line_free(&v->line);
+	trigger_put(&v->trigger);
+	if (fd < 0)
 		return 0;
-	v->trigger = f;
-	if (index == VFIO_PCI_MSI_IRQ_INDEX)
+	if (vf->irq_index == VFIO_PCI_MSI_IRQ_INDEX && i)
+		return -EINVAL;	/* one MSI message: irq_line has no multiple-message MSI */
+	v->trigger = eventfd_get(fd, &ret);
+	if (!v->trigger)
+		return ret;
+	if (vf->irq_index == VFIO_PCI_MSI_IRQ_INDEX)
 		ret = irq_line_msi(&v->line, vf->vn->pdev, 0);
 	else
 		ret = irq_line_msix(&v->line, vf->vn->pdev, (u16)i, 0);
 	if (ret) {
-		vector_off(v);
+		trigger_put(&v->trigger);
 		return ret;
 	}
 	v->line.fn = vector_fired;
@@ -295,75 +385,147 @@ static long vector_set(struct vfio_file *vf, u32 index, u32 i, s32 fd)
 	return 0;
 }
 
-/*
- * ACTION_TRIGGER only, as vfio-pci for MSI/MSI-X: DATA_EVENTFD sets the
- * vectors' eventfds (-1 turns one off), DATA_NONE with count 0 turns the
- * index off, DATA_NONE or DATA_BOOL with vectors signals them (loopback).
- */
-static long irq_trigger(struct vfio_file *vf, const struct vfio_irq_set *h, const u8 *data)
+/* vfio_msi_set_block: on an error the block's vectors set so far go off again. */
+static long vector_block(struct vfio_file *vf, u32 start, u32 count, const s32 *fds)
 {
 	long ret = 0;
+	u32 j;
 
-	if ((h->flags & VFIO_IRQ_SET_DATA_NONE) && !h->count) {
-		if (vf->irq_index == (int)h->index)
-			irqs_off(vf);
-		return 0;
-	}
-	if (!(h->flags & VFIO_IRQ_SET_DATA_EVENTFD)) {
-		for (u32 i = 0; i < h->count; i++) {
-			struct vfio_vector *v = &vf->vec[h->start + i];
-
-			if (vf->irq_index == (int)h->index && v->trigger &&
-			    ((h->flags & VFIO_IRQ_SET_DATA_NONE) || data[i]))
-				sim_eventfd_signal(v->trigger);
-		}
-		return 0;
-	}
-	if (vf->irq_index >= 0 && vf->irq_index != (int)h->index)
-		return -EINVAL;	/* MSI and MSI-X are never on together */
-	vf->irq_index = (int)h->index;
-	for (u32 i = 0; i < h->count && !ret; i++) {
-		s32 fd;
-
-		memcpy(&fd, data + 4 * i, 4);
-		ret = vector_set(vf, h->index, h->start + i, fd);
-	}
-	if (ret)
-		irqs_off(vf);	/* all or nothing */
+	for (j = start; j < start + count && !ret; j++)
+		ret = vector_signal(vf, j, fds[j - start]);
+	for (u32 i = start; ret && i < j; i++)
+		vector_signal(vf, i, -1);
 	return ret;
 }
 
+/*
+ * ACTION_TRIGGER of MSI or MSI-X (vfio_pci_set_msi_trigger): DATA_NONE
+ * with count 0 turns the enabled index off; DATA_EVENTFD sets a block of
+ * vectors (enabling the index when none is); DATA_NONE and DATA_BOOL signal
+ * vectors of the enabled index (loopback). Another index on: -EINVAL.
+ */
+static long msi_trigger(struct vfio_file *vf, const struct vfio_irq_set *h, const void *data)
+{
+	long ret;
+
+	if (vf->irq_index == (int)h->index && !h->count && (h->flags & VFIO_IRQ_SET_DATA_NONE)) {
+		msi_disable(vf);
+		return 0;
+	}
+	if (vf->irq_index >= 0 && vf->irq_index != (int)h->index)
+		return -EINVAL;
+	if (h->flags & VFIO_IRQ_SET_DATA_EVENTFD) {
+		if (vf->irq_index == (int)h->index)
+			return vector_block(vf, h->start, h->count, data);
+		ret = msi_enable(vf, h->index, h->start + h->count);
+		if (!ret)
+			ret = vector_block(vf, h->start, h->count, data);
+		if (ret && vf->irq_index >= 0)
+			msi_disable(vf);
+		return ret;
+	}
+	if (vf->irq_index != (int)h->index)
+		return -EINVAL;
+	for (u32 i = h->start; i < h->start + h->count && i < vf->nvec; i++) {
+		struct vfio_vector *v = &vf->vec[i];
+
+		if (v->trigger && ((h->flags & VFIO_IRQ_SET_DATA_NONE) ||
+				   ((const u8 *)data)[i - h->start]))
+			sim_eventfd_signal(v->trigger);
+	}
+	return 0;
+}
+
+/* ERR and REQ: one eventfd each (vfio_pci_set_ctx_trigger_single). */
+static long single_trigger(struct sim_file **t, const struct vfio_irq_set *h, const void *data)
+{
+	s32 fd;
+	long ret;
+
+	if (h->start || h->count > 1)
+		return -EINVAL;
+	if (h->flags & VFIO_IRQ_SET_DATA_NONE) {
+		if (!*t)
+			return -EINVAL;
+		if (h->count)
+			sim_eventfd_signal(*t);
+		else
+			trigger_put(t);
+		return 0;
+	}
+	if (!h->count)
+		return -EINVAL;
+	if (h->flags & VFIO_IRQ_SET_DATA_BOOL) {
+		if (*(const u8 *)data && *t)
+			sim_eventfd_signal(*t);
+		return 0;
+	}
+	memcpy(&fd, data, 4);
+	if (fd < -1)
+		return -EINVAL;
+	trigger_put(t);
+	if (fd == -1)
+		return 0;
+	*t = eventfd_get(fd, &ret);
+	return ret;
+}
+
+/*
+ * vfio_set_irqs_validate_and_prepare, then vfio_pci_set_irqs_ioctl's
+ * table: errors and their order as Linux 6.12's vfio-pci.
+ */
 static long vfio_set_irqs(struct vfio_file *vf, u64 arg)
 {
 	size_t minsz = offsetofend(struct vfio_irq_set, count), dsize = 0;
-	u32 type, action, max;
+	struct pci_dev *p = vf->vn->pdev;
 	struct vfio_irq_set h;
-	u8 data[4 * MAX_VECTORS];
+	u32 action, max;
+	void *data = NULL;
 	long ret = copy_in(&h, minsz, arg);
 
 	if (ret)
 		return ret;
-	type = h.flags & VFIO_IRQ_SET_DATA_TYPE_MASK;
-	action = h.flags & VFIO_IRQ_SET_ACTION_TYPE_MASK;
-	if ((h.flags & ~(VFIO_IRQ_SET_DATA_TYPE_MASK | VFIO_IRQ_SET_ACTION_TYPE_MASK)) ||
-	    !is_power_of_2(type) || !is_power_of_2(action) ||
-	    h.index >= VFIO_PCI_NUM_IRQS)
+	if (h.index >= VFIO_PCI_NUM_IRQS || h.count >= U32_MAX - h.start ||
+	    (h.flags & ~(VFIO_IRQ_SET_DATA_TYPE_MASK | VFIO_IRQ_SET_ACTION_TYPE_MASK)))
 		return -EINVAL;
-	max = irq_count(vf->vn->pdev, h.index);
-	if (h.start >= max || h.count > max - h.start)
+	max = irq_count(p, h.index);
+	if (h.start >= max || h.start + h.count > max)
 		return -EINVAL;
-	if (type == VFIO_IRQ_SET_DATA_BOOL)
+	switch (h.flags & VFIO_IRQ_SET_DATA_TYPE_MASK) {
+	case VFIO_IRQ_SET_DATA_NONE:
+		break;
+	case VFIO_IRQ_SET_DATA_BOOL:
 		dsize = h.count;
-	else if (type == VFIO_IRQ_SET_DATA_EVENTFD)
+		break;
+	case VFIO_IRQ_SET_DATA_EVENTFD:
 		dsize = 4 * (size_t)h.count;
+		break;
+	default:
+		return -EINVAL;
+	}
 	if (h.argsz - minsz < dsize)
 		return -EINVAL;
-	if (dsize && copy_from_user(data, arg + minsz, dsize))
-		return -EFAULT;
-	if (action != VFIO_IRQ_SET_ACTION_TRIGGER ||
-	    (h.index != VFIO_PCI_MSI_IRQ_INDEX && h.index != VFIO_PCI_MSIX_IRQ_INDEX))
-		return -ENOTTY;	/* vfio-pci: no mask/unmask for MSI/MSI-X */
-	return irq_trigger(vf, &h, data);
+	if (dsize) {
+		data = failable(kmalloc(dsize));
+		if (!data)
+			return -ENOMEM;
+		if (copy_from_user(data, arg + minsz, dsize)) {
+			kfree(data);
+			return -EFAULT;
+		}
+	}
+	action = h.flags & VFIO_IRQ_SET_ACTION_TYPE_MASK;
+	ret = -ENOTTY;	/* MSI/MSI-X mask and unmask: none in vfio-pci either */
+	if (action == VFIO_IRQ_SET_ACTION_TRIGGER) {
+		if (h.index == VFIO_PCI_MSI_IRQ_INDEX || h.index == VFIO_PCI_MSIX_IRQ_INDEX)
+			ret = msi_trigger(vf, &h, data);
+		else if (h.index == VFIO_PCI_ERR_IRQ_INDEX && p->cap_pcie)
+			ret = single_trigger(&vf->err_trigger, &h, data);
+		else if (h.index == VFIO_PCI_REQ_IRQ_INDEX)
+			ret = single_trigger(&vf->req_trigger, &h, data);
+	}
+	kfree(data);
+	return ret;
 }
 
 static long vfio_get_faults(struct vfio_file *vf, u64 arg)
@@ -420,33 +582,77 @@ static long vfio_fops_ioctl(struct sim_file *f, unsigned int cmd, u64 arg)
 {
 	struct vfio_file *vf = f->private_data;
 
-	for (size_t i = 0; i < ARRAY_SIZE(vfio_ioctls); i++) {
-		if (vfio_ioctls[i].cmd != cmd)
-			continue;
-		/* until it is bound, the device does nothing but bind (Linux: EINVAL) */
-		if (!vf->idev && cmd != VFIO_DEVICE_BIND_IOMMUFD)
-			return -EINVAL;
-		return vfio_ioctls[i].fn(vf, arg);
-	}
+	/* until it is bound, the device does nothing but bind: Linux's EINVAL, known or not */
+	if (!vf->idev && cmd != VFIO_DEVICE_BIND_IOMMUFD)
+		return -EINVAL;
+	for (size_t i = 0; i < ARRAY_SIZE(vfio_ioctls); i++)
+		if (vfio_ioctls[i].cmd == cmd)
+			return vfio_ioctls[i].fn(vf, arg);
 	return -ENOIOCTLCMD;
 }
 
-/* Config space: reads see the device; writes reach only PCI_COMMAND's user bits. */
-static long config_rw(struct pci_dev *p, u64 ubuf, size_t n, u64 pos, bool write)
+/* The flag bits vfio-pci gives a BAR (vfio_generate_bar_flags). */
+static u32 bar_flags(const struct pci_bar *b)
 {
+	if (b->io)
+		return 0x1;			/* PCI_BASE_ADDRESS_SPACE_IO */
+	return (b->prefetch ? 0x8 : 0) | (b->is64 ? 0x4 : 0);
+}
+
+/*
+ * BAR register i (6: the ROM) as vfio-pci shows it (vfio_bar_fixup): what
+ * user space wrote, cut to the BAR's size, with the BAR's own flag bits,
+ * so writing all ones reads back the size mask while the device's BAR never
+ * moves. An unimplemented BAR, and the ROM (none is offered), read 0.
+ */
+static u32 vbar_value(const struct vfio_file *vf, int i)
+{
+	const struct pci_bar *b = vf->vn->pdev->bar;
+
+	if (i == VBARS - 1)
+		return 0;
+	if (i > 0 && b[i - 1].is64 && b[i - 1].size)
+		return vf->vbar[i] & (u32)(~(b[i - 1].size - 1) >> 32);
+	if (!b[i].size)
+		return 0;
+	return (vf->vbar[i] & (u32)~(b[i].size - 1)) | bar_flags(&b[i]);
+}
+
+/* The virtual BAR register holding config byte off; -1 for other bytes. */
+static int vbar_index(u16 off)
+{
+	if (off >= PCI_BAR0 && off < PCI_BAR0 + 4 * (VBARS - 1))
+		return (off - PCI_BAR0) / 4;
+	if (off >= PCI_ROM_ADDRESS && off < PCI_ROM_ADDRESS + 4)
+		return VBARS - 1;
+	return -1;
+}
+
+/*
+ * Config space: reads see the device, but for the BARs (virtual, as
+ * vfio-pci's); writes reach the virtual BARs and PCI_COMMAND's user bits.
+ */
+static long config_rw(struct vfio_file *vf, u64 ubuf, size_t n, u64 pos, bool write)
+{
+	struct pci_dev *p = vf->vn->pdev;
+
 	for (size_t i = 0; i < n; i++) {
 		u16 off = (u16)(pos + i);
+		int vb = vbar_index(off);
 		u8 b;
 
 		if (!write) {
-			b = pci_read8(p, off);
+			b = vb < 0 ? pci_read8(p, off) : (u8)(vbar_value(vf, vb) >> (8 * (off & 3)));
 			if (copy_to_user(ubuf + i, &b, 1))
 				return i ? (long)i : -EFAULT;
 			continue;
 		}
 		if (copy_from_user(&b, ubuf + i, 1))
 			return i ? (long)i : -EFAULT;
-		if (off == PCI_COMMAND || off == PCI_COMMAND + 1) {
+		if (vb >= 0) {
+			vf->vbar[vb] &= ~(0xffu << (8 * (off & 3)));
+			vf->vbar[vb] |= (u32)b << (8 * (off & 3));
+		} else if (off == PCI_COMMAND || off == PCI_COMMAND + 1) {
 			u16 cmd = pci_read16(p, PCI_COMMAND);
 			u16 mask = (u16)(off == PCI_COMMAND ? 0x00ff : 0xff00) & CMD_USER_BITS;
 			u16 v = off == PCI_COMMAND ? b : (u16)(b << 8);
@@ -504,11 +710,12 @@ static long vfio_rw(struct sim_file *f, u64 ubuf, size_t n, u64 off, bool write)
 		size = p->bar[idx].size;
 	else
 		return -EINVAL;
+	/* vfio-pci: config access past its end is EFAULT, a BAR's is EINVAL or cut short */
+	if (idx == VFIO_PCI_CONFIG_REGION_INDEX)
+		return pos >= size || n > size - pos ? -EFAULT : config_rw(vf, ubuf, n, pos, write);
 	if (pos >= size)
 		return -EINVAL;
 	n = min_t(u64, n, size - pos);
-	if (idx == VFIO_PCI_CONFIG_REGION_INDEX)
-		return config_rw(p, ubuf, n, pos, write);
 	return bar_rw(p, (int)idx, ubuf, n, pos, write);
 }
 
@@ -546,8 +753,6 @@ static int vfio_fops_open(struct sim_file *f, struct sim_node *node)
 		return -ENOMEM;
 	vf->vn = node->data;
 	vf->irq_index = -1;
-	for (int i = 0; i < MAX_VECTORS; i++)
-		vf->vec[i].line.how = IRQ_LINE_NONE;
 	vf->saved_cmd = pci_read16(vf->vn->pdev, PCI_COMMAND);
 	/* as Linux's pci_enable_device: decoding on, bus mastering is the user's */
 	pci_write16(vf->vn->pdev, PCI_COMMAND,
@@ -562,7 +767,9 @@ static void vfio_fops_release(struct sim_file *f)
 	struct pci_dev *p = vf->vn->pdev;
 
 	/* no more interrupts, no more DMA, then the faults it caused reach this file */
-	irqs_off(vf);
+	msi_disable(vf);
+	trigger_put(&vf->err_trigger);
+	trigger_put(&vf->req_trigger);
 	pci_set_master(p, false);
 	if (vf->idev) {
 		iommu_fault_poll();
@@ -586,6 +793,7 @@ static const struct sim_file_ops vfio_fops = {
 	.write = vfio_fops_write,
 	.mmap = vfio_fops_mmap,
 	.release = vfio_fops_release,
+	.mode = 0020666,	/* S_IFCHR */
 };
 
 /*
@@ -617,6 +825,8 @@ void vfio_dev_init(void)
 		if (sim_register_node(&vn->node) == 0)
 			nnodes++;
 	}
+	for (size_t i = 0; nnodes && i < ARRAY_SIZE(dir_nodes); i++)
+		sim_register_node(&dir_nodes[i]);
 	if (nnodes)
 		printk("# vfio: %d PCI functions as /dev/vfio/devices/vfio0..%d\n", nnodes,
 		       nnodes - 1);

@@ -114,6 +114,37 @@ int iommu_attach_device(struct iommu_domain *d, struct iommu_dev *dev)
 	return ret;
 }
 
+static int pasid_check(struct iommu_domain *d, struct iommu_dev *dev, u32 pasid)
+{
+	if (!dev->ops || (d->owner && d->owner != dev->ops) || pasid == IOMMU_NO_PASID ||
+	    pasid >= dev->max_pasids)
+		return -EINVAL;
+	return d->ops->set_dev_pasid && dev->ops->remove_dev_pasid ? 0 : -EOPNOTSUPP;
+}
+
+int iommu_attach_device_pasid(struct iommu_domain *d, struct iommu_dev *dev, u32 pasid)
+{
+	int ret = pasid_check(d, dev, pasid);
+
+	return ret ? ret : d->ops->set_dev_pasid(d, dev, pasid, NULL);
+}
+
+int iommu_replace_device_pasid(struct iommu_domain *d, struct iommu_dev *dev, u32 pasid,
+			       struct iommu_domain *old)
+{
+	int ret = pasid_check(d, dev, pasid);
+
+	if (ret || old == d)
+		return ret;
+	return d->ops->set_dev_pasid(d, dev, pasid, old);
+}
+
+void iommu_detach_device_pasid(struct iommu_domain *d, struct iommu_dev *dev, u32 pasid)
+{
+	if (dev->ops && dev->ops->remove_dev_pasid)
+		dev->ops->remove_dev_pasid(dev, pasid, d);
+}
+
 void iommu_detach_device(struct iommu_domain *d, struct iommu_dev *dev)
 {
 	struct iommu_domain *blocked = dev->ops ? dev->ops->blocked_domain : NULL;

@@ -164,6 +164,13 @@ struct iommu_domain_ops {
 	 */
 	int (*cache_invalidate_user)(struct iommu_domain *d,
 				     struct iommu_user_data_array *array);
+	/*
+	 * Make PASID pasid (not IOMMU_NO_PASID) of dev translate through this
+	 * domain, in place of old (NULL: nothing was attached there). On
+	 * failure the PASID keeps old. NULL: the domain takes no PASIDs.
+	 */
+	int (*set_dev_pasid)(struct iommu_domain *d, struct iommu_dev *dev, u32 pasid,
+			     struct iommu_domain *old);
 };
 
 /* A domain: drivers embed it in their own struct and use container_of. */
@@ -264,6 +271,8 @@ struct iommu_ops {
 	 * claimed, -ENODEV when not this driver's device. May be NULL.
 	 */
 	int (*probe_device)(struct iommu_dev *dev);
+	/* Detach domain d from PASID pasid of dev: its requests fault again. May be NULL. */
+	void (*remove_dev_pasid)(struct iommu_dev *dev, u32 pasid, struct iommu_domain *d);
 	/*
 	 * A page request with a PASID for which nothing is attached goes to
 	 * the nested domain of the device's RID (the user owns the PASID
@@ -353,6 +362,19 @@ void iommu_put_resv_regions(struct list_head *head);
  * record of kind IOMMU_FAULT_KIND_OVERFLOW.
  */
 void iommu_fault_report(const struct iommu_fault_record *f);
+
+/*
+ * PASID attach (Linux's iommu_attach_device_pasid and friends): PASID
+ * pasid of dev, 1 .. dev->max_pasids - 1, translates through d. attach:
+ * -EBUSY when something is attached there already (replace swaps it),
+ * -EINVAL for a PASID the device lacks or a domain of another driver,
+ * -EOPNOTSUPP when the domain or driver takes no PASIDs. detach blocks it.
+ * The caller keeps which domain each PASID has (old).
+ */
+int iommu_attach_device_pasid(struct iommu_domain *d, struct iommu_dev *dev, u32 pasid);
+int iommu_replace_device_pasid(struct iommu_domain *d, struct iommu_dev *dev, u32 pasid,
+			       struct iommu_domain *old);
+void iommu_detach_device_pasid(struct iommu_domain *d, struct iommu_dev *dev, u32 pasid);
 
 /*
  * An I/O page request from dev: handed to the iopf_handler of the domain

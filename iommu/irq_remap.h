@@ -133,6 +133,8 @@ struct irq_line {
 	struct irq_remap_entry ire;
 	struct irq_msg msg;	/* what the source sends now */
 	volatile u64 count;	/* interrupts taken */
+	volatile u32 last_apic;	/* APIC ID of the CPU that took the last one */
+	volatile u64 wrong_dest;	/* taken on a CPU other than tgt.dest */
 	irq_line_fn fn;
 	void *ctx;
 };
@@ -172,5 +174,7 @@ void irq_line_eoi(struct irq_line *l);
  * what remapping the kernel runs with.
  */
 void irq_remap_report(void);
+/* Why the boot checks switched remapping off (NULL: they did not). */
+const char *irq_remap_dropped(void);
 
 #endif

@@ -148,7 +148,7 @@ static void add_edge(u16 held, u16 c)
 	}
 }
 
-void lockdep_acquire(const void *lock, const char *name, bool check)
+static void acquire(const void *lock, const char *name, bool check, bool shared)
 {
 	struct lockdep_ctx *ctx;
 	u16 c;
@@ -176,8 +176,19 @@ void lockdep_acquire(const void *lock, const char *name, bool check)
 	if (ctx->depth < LOCKDEP_DEPTH) {
 		ctx->lock[ctx->depth] = lock;
 		ctx->cls[ctx->depth] = c;
+		ctx->shared[ctx->depth] = shared;
 	}
 	ctx->depth++;
+}
+
+void lockdep_acquire(const void *lock, const char *name, bool check)
+{
+	acquire(lock, name, check, false);
+}
+
+void lockdep_acquire_read(const void *lock, const char *name)
+{
+	acquire(lock, name, true, true);
 }
 
 void lockdep_release(const void *lock)
@@ -198,12 +209,30 @@ void lockdep_release(const void *lock)
 		for (int j = i; j < top; j++) {
 			ctx->lock[j] = ctx->lock[j + 1];
 			ctx->cls[j] = ctx->cls[j + 1];
+			ctx->shared[j] = ctx->shared[j + 1];
 		}
 		ctx->depth--;
 		return;
 	}
 	if (ctx->depth > LOCKDEP_DEPTH)
 		ctx->depth--;	/* one of the untracked deeper ones */
+}
+
+void lockdep_check_held(const void *lock, bool write, const char *where)
+{
+	struct lockdep_ctx *ctx = CONFIG_LOCKDEP ? arch_lockdep_ctx() : NULL;
+	char b[20];
+	int i;
+
+	if (!ctx || ctx->depth > LOCKDEP_DEPTH)
+		return;		/* not checked, or not all tracked */
+	for (i = ctx->depth - 1; i >= 0 && ctx->lock[i] != lock; i--)
+		;
+	if (i < 0)
+		plat_warn("%s: lock %p is not held", where, lock);
+	else if (write && ctx->shared[i])
+		plat_warn("%s: %s is held for reading where writing is needed", where,
+			  ctx->cls[i] == NO_CLASS ? "a lock" : cname(ctx->cls[i], b));
 }
 
 unsigned long lockdep_inversions(void)

@@ -8,6 +8,8 @@
  * through others) taken while holding B, plat_warn() reports the inversion,
  * which fails the running test. Taking a lock this context already holds
  * is reported the same way. Same-class nesting of two instances is allowed.
+ * Each held lock is recorded as taken shared (an rwsem's readers) or not,
+ * so code that changes what a lock guards can assert it holds it for writing.
  */
 #ifndef LIB_LOCKDEP_H
 #define LIB_LOCKDEP_H
@@ -24,6 +26,7 @@
 struct lockdep_ctx {
 	const void *lock[LOCKDEP_DEPTH];
 	u16 cls[LOCKDEP_DEPTH];
+	bool shared[LOCKDEP_DEPTH];	/* taken for reading */
 	int depth;		/* may exceed LOCKDEP_DEPTH: the rest is not tracked */
 };
 
@@ -33,7 +36,17 @@ struct lockdep_ctx {
  * trylock, which cannot deadlock, is only recorded.
  */
 void lockdep_acquire(const void *lock, const char *name, bool check);
+/* The same for a reader of an rwsem: held shared. */
+void lockdep_acquire_read(const void *lock, const char *name);
 void lockdep_release(const void *lock);
+/*
+ * Warn (failing the running test) unless this context holds lock; for
+ * _write, holds it exclusively (a reader where a writer is needed).
+ * Nothing is checked beyond LOCKDEP_DEPTH held locks or without CONFIG_LOCKDEP.
+ */
+#define lockdep_assert_held(l) lockdep_check_held(l, false, __func__)
+#define lockdep_assert_held_write(l) lockdep_check_held(l, true, __func__)
+void lockdep_check_held(const void *lock, bool write, const char *where);
 /* Inversions (and recursive acquisitions) reported since start. */
 unsigned long lockdep_inversions(void);
 /* Held-lock depth of this context; trap recovery puts it back. */

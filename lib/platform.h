@@ -62,14 +62,25 @@ int copy_from_user(void *dst, u64 usrc, size_t n);
 int copy_to_user(u64 udst, const void *src, size_t n);
 
 /*
- * Pin npages pages from the page-aligned user address uva (write: the device
- * may write to them) and take one pin reference on each; pas[i] receives the
- * physical address of page i. All or nothing: 0, or -EFAULT when a page is
- * not mapped (or not writable when write is set), -ENOMEM.
+ * The address space user memory is pinned from (Linux's mm): the caller's,
+ * with a reference for plat_mm_put(); NULL where there is one address space
+ * only (hosted, or kernel context). A pages object keeps its mapper's, as
+ * Linux keeps source_mm: after fork, pins still come from the process that
+ * mapped, and once that process is gone they fail with -EFAULT.
  */
-int plat_pin_user_pages(u64 uva, unsigned long npages, bool write, phys_addr_t *pas);
-/* Drop one pin reference on each page. */
-void plat_unpin_pages(const phys_addr_t *pas, unsigned long npages);
+void *plat_mm_get(void);
+void plat_mm_put(void *mm);
+/* Whether mm is the caller's own (user copies reach it directly). */
+bool plat_mm_is_current(void *mm);
+/*
+ * Pin npages pages of mm from the page-aligned user address uva (write: the
+ * device may write to them) and take one pin reference on each; pas[i]
+ * receives the physical address of page i. All or nothing: 0, or -EFAULT
+ * when a page is not mapped (or not writable when write is set), -ENOMEM.
+ */
+int plat_pin_user_pages(void *mm, u64 uva, unsigned long npages, bool write, phys_addr_t *pas);
+/* Drop one pin reference on each page (mm: the one they were pinned from). */
+void plat_unpin_pages(void *mm, const phys_addr_t *pas, unsigned long npages);
 /* A CPU pointer to the byte at pa of a pinned page. */
 void *plat_phys_to_virt(phys_addr_t pa);
 /* Physical address behind uva without pinning (self-test checks); 0 or -EFAULT. */

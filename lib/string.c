@@ -5,12 +5,19 @@
  */
 #include "lib/string.h"
 
-/* rep movsb/stosb: fast on modern CPUs and runs as one helper under QEMU TCG. */
+/*
+ * rep movs/stos: fast on modern CPUs. Whole quadwords first, then the odd
+ * bytes: QEMU's TCG runs string instructions one iteration at a time, so a
+ * page copied or cleared by quadwords is eight times fewer of them.
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *d = dst;
+	size_t q = n / 8;
 
-	__asm__ __volatile__("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	n %= 8;
+	__asm__ __volatile__("rep movsq\n\tmovq %3, %%rcx\n\trep movsb"
+			     : "+D"(d), "+S"(src), "+c"(q) : "r"(n) : "memory");
 	return dst;
 }
 
@@ -31,8 +38,12 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
+	size_t q = n / 8;
 
-	__asm__ __volatile__("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	n %= 8;
+	__asm__ __volatile__("rep stosq\n\tmovq %2, %%rcx\n\trep stosb"
+			     : "+D"(d), "+c"(q) : "r"(n), "a"((u64)(u8)c * 0x0101010101010101ULL)
+			     : "memory");
 	return dst;
 }
 

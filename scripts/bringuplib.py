@@ -30,7 +30,9 @@ VTD_CAP_AW48 = 0x00d2008c222f0606
 VTD_CAP_CM = 1 << 7
 VTD_ECAP_TCG = 0xf00f4a
 VTD_ECAP_DT = 1 << 2
+VTD_ECAP_IR, VTD_ECAP_EIM, VTD_ECAP_MHMV = 1 << 3, 1 << 4, 0xf << 20
 VTD_ECAP_SM = 0x480080000000        # SRS, SMTS, SLTS: x-scalable-mode=on
+VTD_ECAP_PASID = 1 << 40             # ... and x-pasid-mode=on (PSS 0: 1-bit PASIDs)
 AMDVI_EFR = 0x29d3
 # QEMU's SMBIOS type 1 product per machine, and each firmware's type 0 vendor
 PRODUCTS = {"q35": "Standard PC (Q35 + ICH9, 2009)", "pc": "Standard PC (i440FX + PIIX, 1996)"}
@@ -134,8 +136,14 @@ def vtd_expected(props):
     ecap = VTD_ECAP_TCG
     if props.get("device-iotlb") == "on":
         ecap |= VTD_ECAP_DT
+    if props.get("eim") == "on" and props.get("x-buggy-eim") == "on":
+        ecap |= VTD_ECAP_EIM        # TCG: EIM only with x-buggy-eim
+    if props.get("intremap") == "off":
+        ecap &= ~(VTD_ECAP_IR | VTD_ECAP_MHMV)   # no handle mask without remapping
     if props.get("x-scalable-mode") == "on":
         ecap |= VTD_ECAP_SM
+        if props.get("x-pasid-mode") == "on":
+            ecap |= VTD_ECAP_PASID
     return cap, ecap
 
 
@@ -174,7 +182,8 @@ def _check_raw(obj, injected):
     return p
 
 
-def _check_iommus(obj, extra, injected):
+def _check_iommus(obj, extra, injected, staged=False):
+    """staged: a first stage (fwstage=ir) played the firmware and left remapping on."""
     p = []
     units = obj.get("iommus", [])
     vtd = [_props(d)[1] for d in _options(extra, "-device") if d.split(",")[0] == "intel-iommu"]
@@ -198,8 +207,12 @@ def _check_iommus(obj, extra, injected):
                 p.append("dmar CAP decodes to MGAW %r" % (u.get("cap_decoded") or {}).get("mgaw"))
         if u.get("kind") == "amdvi" and u.get("efr_mmio") != AMDVI_EFR:
             p.append("amdvi EFR %#x, the facts sheet says %#x" % (u.get("efr_mmio", 0), AMDVI_EFR))
-        if st.get("translation") or st.get("queued_invalidation") or st.get("interrupt_remapping"):
+        left_on = st.get("translation") or st.get("queued_invalidation") or \
+            st.get("interrupt_remapping")
+        if left_on and not staged:
             p.append("%s: QEMU's firmware left translation, QI or IR on?" % u.get("name"))
+        if staged and not left_on:
+            p.append("%s: fwstage=ir left neither translation nor IR on" % u.get("name"))
         if any(v is True for v in (st.get("fault_status") or {}).values()):
             p.append("%s: a fault status bit is set at boot" % u.get("name"))
     if (vtd or amd) and any(f.get("unit") is None and not f.get("bridge")
@@ -268,11 +281,25 @@ def _size(s):
     return int(s[:-1]) * units[s[-1]] if s[-1] in units else int(s) << 20
 
 
+def smp_cpus(spec):
+    """The CPUs QEMU starts with for -smp spec: the count, else the topology's product."""
+    words = spec.split(",")
+    if words[0].isdigit():
+        return int(words[0])
+    kv = dict(w.split("=", 1) for w in words if "=" in w)
+    if kv.get("cpus", "").isdigit():
+        return int(kv["cpus"])
+    n = 1
+    for k in ("sockets", "dies", "clusters", "cores", "threads"):
+        n *= int(kv.get(k, "1"))
+    return n
+
+
 def _check_cpu_memory(obj, sec):
     p = []
     cpu, mem = obj.get("cpu") or {}, obj.get("memory") or {}
-    # -smp N plus the CPUs cold-plugged with -device ...-x86_64-cpu
-    smp = int(sec.get("smp", "1").split(",")[0]) + \
+    # -smp N (or its topology's product) plus the CPUs cold-plugged with -device ...-x86_64-cpu
+    smp = smp_cpus(sec.get("smp", "1")) + \
         len(re.findall(r"-device [\w-]+-x86_64-cpu\b", sec.get("extra_params", "")))
     if cpu.get("count") != smp:
         p.append("CPU count %r, QEMU has -smp %d" % (cpu.get("count"), smp))
@@ -281,7 +308,8 @@ def _check_cpu_memory(obj, sec):
     if sec.get("emulator") != "bochs" and sec.get("cpu", "max") == "max" and cpu.get("x2apic"):
         p.append("x2APIC reported under TCG's -cpu max, which has none")
     m = re.search(r"\bmaxcpus=(\d+)", sec.get("append", ""))
-    want_online = min(smp, int(m.group(1))) if m else smp
+    # maxcpus=0 still runs the boot CPU
+    want_online = min(smp, max(1, int(m.group(1)))) if m else smp
     if cpu.get("online") != want_online:
         p.append("%r CPUs online, %d expected" % (cpu.get("online"), want_online))
     if cpu.get("apic_mode") != ("x2apic" if cpu.get("x2apic") and "x2apic=off" not in
@@ -307,6 +335,16 @@ def _check_consoles(obj, sec):
     if obj.get("console_messages") and not sec.get("expect_lines"):
         p.append("console message: %s" % obj["console_messages"][0])
     return p
+
+
+def _check_intremap(obj, sec):
+    """The remapping the kernel ended up with is the one the configuration expects."""
+    if "intremap" not in sec:
+        return []
+    have = obj.get("interrupt_remapping") or "off"
+    if have != sec["intremap"]:
+        return ["interrupt remapping %s, the configuration expects %s" % (have, sec["intremap"])]
+    return []
 
 
 def injected_tables(extra):
@@ -336,9 +374,9 @@ def check(text, sec, expected_ids):
     if sec.get("emulator") == "bochs":
         # not QEMU: no SMBIOS strings, IOMMU or devices of QEMU's to compare with
         return _check_raw(obj, injected) + _check_cpu_memory(obj, sec)
-    return (p + _check_raw(obj, injected) + _check_iommus(obj, extra, injected) +
+    return (p + _check_raw(obj, injected) + _check_iommus(obj, extra, injected, "fwstage=ir" in sec.get("append", "").split()) +
             _check_pci(obj, expected_ids) + _check_machine(obj, sec) +
-            _check_cpu_memory(obj, sec) + _check_consoles(obj, sec))
+            _check_cpu_memory(obj, sec) + _check_consoles(obj, sec) + _check_intremap(obj, sec))
 
 
 def expected_lines(text, sec):

@@ -17,6 +17,8 @@ SUMMARY_RE = re.compile(r"^# iommu-testos: (\d+) passed, (\d+) failed, (\d+) ski
 # tests/ktest.c prints this before each test, so a cut-off log names it
 START_RE = re.compile(r"^\s*# start: (\S+)\s*$")
 INDENT = "    "
+# serial line noise: terminal escapes, control bytes, bytes that were not UTF-8
+NOISE_RE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
 
 
 class Test:
@@ -74,7 +76,10 @@ def _block(lines, i, indent, parent, rep, path):
     while i < len(lines):
         line = lines[i]
         if not line.startswith(indent):
-            return i
+            if _is_ktap(line.lstrip()):
+                return i
+            i += 1      # an unknown line (KTAP lets parsers ignore them) ends no block
+            continue
         body = line[len(indent):]
         if body.startswith(INDENT) and body.strip():
             sub = Test()
@@ -122,6 +127,11 @@ def _block(lines, i, indent, parent, rep, path):
     return i
 
 
+def _is_ktap(body):
+    return bool(RESULT_RE.match(body) or PLAN_RE.match(body) or body.startswith("#") or
+                body.startswith("KTAP version"))
+
+
 def _result(t, m, expect, rep, path):
     t.number = int(m.group(2))
     t.name = (m.group(3) or t.name or "").strip() or t.name
@@ -144,7 +154,9 @@ def _check_plans(t, rep, path):
 
 def parse(text):
     rep = Report()
-    lines = text.replace("\r", "").split("\n")
+    lines = [NOISE_RE.sub("", ln) for ln in text.split("\n")]
+    if lines[-1] and not re.search(SUMMARY_RE.pattern[1:], lines[-1]):
+        lines.pop()     # no newline after it: a line cut off as it was written
     start = None
     for i, line in enumerate(lines):
         pos = line.find("KTAP version 1")

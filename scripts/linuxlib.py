@@ -153,6 +153,53 @@ def build_selftest(tree, outdir, cc=("gcc",), extra=(), log=None):
     return out
 
 
+STATIC_DIR = os.path.join(CACHE, "selftest", "static")
+
+
+def static_selftest(log=None):
+    """Linux's selftest programs linked statically (glibc's libc.a) for
+    ring 3 of our kernel: the same unmodified source and flags, -static."""
+    tree = extract(os.path.join(CACHE, "selftest"), SELFTEST_PATHS, log=log)
+    return build_selftest(tree, STATIC_DIR, extra=["-static"], log=log)
+
+
+RING3_CONFIG = os.environ.get("LINUX_SELFTEST_RING3_CONFIG", "noiommu")
+RING3_MEMORY = "2G"     # the dirty-tracking tests map 256 MiB buffers, populated at once
+
+
+def run_ring3(progs, log, verbose=False, timeout=3600):
+    """Boot our kernel (RING3_CONFIG) with progs ({path: args}) handed over by
+    fw_cfg, suite=user-fwcfg: ({program: (output, summary lines)}, qemu status).
+    output: what the program printed; summary: the kernel's lines about it
+    (its verdict, the system calls it found missing)."""
+    import qemulib
+    sec = dict(qemulib.load_configs()[RING3_CONFIG])
+    sec["memory"] = RING3_MEMORY
+    sec["fw_progs"] = "\n".join("%s:%s" % (p, a) if a else p for p, a in progs.items())
+    r = qemulib.run("linux-selftest-ring3", sec, append="suite=user-fwcfg user_timeout=%d" %
+                    timeout, timeout=timeout + 300, live=verbose, log=log)
+    return parse_ring3(open(log, "rb").read().decode("utf-8", "replace")), r
+
+
+def parse_ring3(text):
+    """{program: (output, [kernel's lines])} from a suite=user-fwcfg log."""
+    out, cur = {}, None
+    for line in text.replace("\r", "").splitlines():
+        m = re.match(r"    # (\S+) \(\d+ bytes, from fw_cfg\)", line)
+        if m:
+            cur = m.group(1)
+            out[cur] = ([], [])
+            continue
+        if not cur or not line.startswith("    # "):
+            continue
+        body = line[6:]
+        if body.startswith(cur + ": ") or re.match(r"(PASS|FAIL|SKIP) ", body):
+            out[cur][1].append(body)
+        else:
+            out[cur][0].append(body)
+    return {k: ("\n".join(v[0]), v[1]) for k, v in out.items()}
+
+
 class HugePages:
     """with HugePages(): vm.nr_hugepages raised to LINUX_SELFTEST_HUGEPAGES
     (default 80: 160 MiB) for the selftest's MAP_HUGETLB tests, as root, and

@@ -51,6 +51,8 @@ CONSOLES = {
 }
 # the closing line at the top level (a ring-3 program's own is indented)
 SUMMARY_RE = re.compile(rb"(?m)^# iommu-testos: (\d+) passed, (\d+) failed, (\d+) skipped\r?$")
+# expect = halt: how long the machine must stay up, halted, after its closing line
+HALT_WATCH_S = 5
 
 
 def expected_pci(extra):
@@ -91,7 +93,28 @@ def kvm_usable():
 
 
 def append_words(sec, append):
-    return " ".join(a for a in (sec.get("append", ""), append) if a)
+    """The configuration's words, its expected interrupt remapping (key intremap), and append."""
+    expect = "expect_intremap=" + sec["intremap"] if sec.get("intremap") else ""
+    return " ".join(a for a in (sec.get("append", ""), expect, append) if a)
+
+
+IOMMU_MODELS = ("intel-iommu", "amd-iommu")
+INTREMAP_VALUES = {"intel-iommu": ("vtd", "off"), "amd-iommu": ("amdvi", "off")}
+
+
+def intremap_problem(sec):
+    """Why the section's intremap key is missing or impossible for its IOMMU, or ""."""
+    models = [d.split(",")[0] for d in sec.get("extra_params", "").split()
+              if d.split(",")[0] in IOMMU_MODELS]
+    want = sec.get("intremap")
+    if not models:
+        return "intremap = %s without an IOMMU device" % want if want not in (None, "off") else ""
+    if want is None:
+        return "no intremap key: say which interrupt remapping the kernel must end up with"
+    if want not in INTREMAP_VALUES[models[0]]:
+        return "intremap = %s with %s (one of %s)" % (want, models[0],
+                                                      ", ".join(INTREMAP_VALUES[models[0]]))
+    return ""
 
 
 def image_takes_append(boot):
@@ -131,6 +154,11 @@ def bochs_prepare(name, sec, append):
     os.makedirs(os.path.join(iso_root, "boot", "grub"), exist_ok=True)
     shutil.copy(image_for("elf"), os.path.join(iso_root, "boot", "iommu-testos.elf"))
     args = " ".join(a for a in (sec.get("append", ""), append, "exit=halt") if a)
+    # gfxpayload=text as boot/grub.cfg on BIOS: asked for a VBE mode under
+    # Bochs's BIOS, Debian's GRUB 2.06 dies itself before entering any
+    # multiboot2 kernel with a framebuffer tag (its heap check "free magic is
+    # broken at 0x54445352", the RSDT at 0xfff0000, printed through a hook
+    # already gone: a triple fault)
     with open(os.path.join(iso_root, "boot", "grub", "grub.cfg"), "w") as f:
         f.write("set timeout=0\nmenuentry \"%s\" {\n\tmultiboot2 /boot/iommu-testos.elf %s\n"
                 "\tset gfxpayload=text\n\tboot\n}\n" % (name, args))
@@ -191,6 +219,50 @@ def bochs_run(name, sec, append, timeout, live, log, out):
     return Run(name, status, code, time.time() - t0, log, cmd, "bochs")
 
 
+def accel_for(sec, accel=None):
+    """-accel of a run: the one asked for (with the configuration's options when it names
+    the same accelerator: tcg,thread=multi stays), else the configuration's, else the
+    environment's."""
+    own = sec.get("accel")
+    if accel and own and own.split(",")[0] == accel:
+        return own
+    return accel or own or os.environ.get("IOMMU_TESTOS_ACCEL", "tcg")
+
+
+def linux_selftest_progs(specs):
+    """fw_cfg options for a configuration's linux_selftest = NAME[:ARGS], ...:
+    Linux's selftest programs as make linux-selftest links them statically
+    (linuxlib.STATIC_DIR); where they are not built, a note that says so,
+    which suite=user-fwcfg gives as its reason to skip."""
+    import linuxlib
+    opts, missing = [], []
+    for spec in filter(None, (x.strip() for x in specs.split(","))):
+        name, _, args = spec.partition(":")
+        path = os.path.join(linuxlib.STATIC_DIR, name)
+        if os.path.isfile(path):
+            opts += fw_prog(path + (":" + args if args else ""))
+        else:
+            missing.append(name)
+    if missing:
+        opts += ["-fw_cfg", "name=opt/iommu-testos/prog-note,string=Linux's %s not built "
+                 "static in %s (make linux-selftest builds it once)" % (
+                     " and ".join(missing), linuxlib.STATIC_DIR.replace(",", ",,"))]
+    return opts
+
+
+def fw_prog(spec):
+    """The -fw_cfg options that hand program PATH[:ARGS] to suite=user-fwcfg."""
+    path, _, args = spec.partition(":")
+    name = os.path.basename(path)
+    if not os.path.isfile(path) or len(name) > 30:
+        raise SystemExit("scripts/qemu: --prog %s: no such file (or a name over 30 bytes)" % path)
+    opts = ["-fw_cfg", "name=opt/iommu-testos/prog/%s,file=%s" % (name, path.replace(",", ",,"))]
+    if args:
+        opts += ["-fw_cfg", "name=opt/iommu-testos/args/%s,string=%s" % (
+            name, args.replace(",", ",,"))]
+    return opts
+
+
 def command(sec, image=None, append="", accel="tcg", gdb=False):
     """The qemu-system-x86_64 argument list for a config section."""
     boot = sec.get("boot", "elf")
@@ -202,6 +274,9 @@ def command(sec, image=None, append="", accel="tcg", gdb=False):
            "-monitor", "none", "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     cmd += sec.get("extra_params", "").split()
+    for spec in sec.get("fw_progs", "").splitlines():
+        cmd += fw_prog(spec)
+    cmd += linux_selftest_progs(sec.get("linux_selftest", ""))
     pci = expected_pci(sec.get("extra_params", ""))
     if pci:
         cmd += ["-fw_cfg", "name=opt/iommu-testos/pci-expect,string=" + " ".join(pci)]
@@ -258,7 +333,7 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
         os.makedirs(os.path.join(BUILD, "logs"), exist_ok=True)
         return bochs_run(name, sec, append, timeout, live,
                          log or os.path.join(BUILD, "logs", name + ".log"), out)
-    accel = accel or sec.get("accel") or os.environ.get("IOMMU_TESTOS_ACCEL", "tcg")
+    accel = accel_for(sec, accel)
     if accel.startswith("kvm") and not kvm_usable():
         accel = "tcg"
     timeout = float(timeout or sec.get("timeout", "180"))
@@ -284,6 +359,7 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
                              stdin=subprocess.DEVNULL)
         os.set_blocking(p.stdout.fileno(), False)
         buf = b""
+        halted_by = None    # expect = halt: the closing line came; still running then passes
         while True:
             chunk = None
             try:
@@ -308,7 +384,10 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
                     p.wait(timeout=10)  # check_screen quit QEMU over QMP
                 except subprocess.TimeoutExpired:
                     p.kill()            # it could not: do not wait for the timeout
-            if not gdb and time.time() - t0 > timeout:
+            if sec.get("expect") == "halt" and halted_by is None and SUMMARY_RE.search(buf):
+                halted_by = time.time() + HALT_WATCH_S
+            if not gdb and (time.time() - t0 > timeout or
+                            (halted_by is not None and time.time() > halted_by)):
                 p.kill()
                 p.wait()
                 status = "timeout"

@@ -102,7 +102,7 @@ def run_qemu(name, sec, verbose, out=None):
     # the bring-up line against what QEMU was started with, the lines the
     # configuration expects, and the framebuffer as QEMU shows it
     more = []
-    if r.status != "error":
+    if r.status != "error" and sec.get("bringup") != "no":
         more = bringuplib.check(text, sec, qemulib.expected_pci(sec.get("extra_params", "")))
     more += bringuplib.expected_lines(text, sec) + ([r.screen] if r.screen else [])
     if expect == "fail":
@@ -129,7 +129,9 @@ def run_qemu(name, sec, verbose, out=None):
     if expect != "pass":
         row = Row(name, 1 if good and not more else 0, 0 if good and not more else 1, 0,
                   r.seconds, "%s as expected" % expect if good and not more else
-                  more[0] if good else "expected a %s run, got %s" % (expect, r.status))
+                  more[0] if good else "expected a %s run, got %s%s" % (
+                      expect, r.status, " without a register dump on the console"
+                      if expect == r.status == "crash" else ""))
         if more:
             show_failures(name, ktaplib.Report(), more, r.log)
         return row, rep
@@ -180,6 +182,11 @@ def config_names(cfgs, group, tag="qemu"):
                 say("[%s] %-22s no such configuration in scripts/qemu.cfg" % (tag, n))
                 rows.append(Row(n, 0, 1, 0, 0.0, "no such configuration"))
         names = [n for n in cfgs.sections() if n in only.split(",")]
+    for n in names:
+        why = qemulib.intremap_problem(cfgs[n])
+        if why:
+            say("[%s] %-22s scripts/qemu.cfg: %s" % (tag, n, why))
+            rows.append(Row(n + ":intremap", 0, 1, 0, 0.0, why[:60]))
     return names, rows
 
 

@@ -65,3 +65,9 @@ int pci_msi_enable(struct pci_dev *d, u64 addr, u32 data)
 void pci_msi_disable(struct pci_dev *d)
 {
 }
+
+/* The extended capability list of the in-memory config space, as the kernel walks it. */
+u16 pci_find_ext_cap(const struct pci_dev *d, u16 id)
+{
+	return pci_ext_cap_walk(d, id);
+}

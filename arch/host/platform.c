@@ -59,7 +59,7 @@ void plat_rwsem_destroy(struct plat_rwsem *s)
 
 void plat_down_read(struct plat_rwsem *s)
 {
-	lockdep_acquire(s, s->name, true);
+	lockdep_acquire_read(s, s->name);
 	pthread_rwlock_rdlock((pthread_rwlock_t *)s);
 }
 

@@ -510,7 +510,22 @@ static void unpin_locked(const phys_addr_t *pas, unsigned long npages)
 	}
 }
 
-int plat_pin_user_pages(u64 uva, unsigned long npages, bool write, phys_addr_t *pas)
+/* One process, one address space: no mm to keep. */
+void *plat_mm_get(void)
+{
+	return NULL;
+}
+
+void plat_mm_put(void *mm)
+{
+}
+
+bool plat_mm_is_current(void *mm)
+{
+	return true;
+}
+
+int plat_pin_user_pages(void *mm, u64 uva, unsigned long npages, bool write, phys_addr_t *pas)
 {
 	u64 bytes, end;
 	unsigned long i = 0;
@@ -554,7 +569,7 @@ int plat_pin_user_pages(u64 uva, unsigned long npages, bool write, phys_addr_t *
 	return ret;
 }
 
-void plat_unpin_pages(const phys_addr_t *pas, unsigned long npages)
+void plat_unpin_pages(void *mm, const phys_addr_t *pas, unsigned long npages)
 {
 	pthread_mutex_lock(&runs_lock);
 	unpin_locked(pas, npages);

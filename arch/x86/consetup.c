@@ -118,6 +118,19 @@ static int resolve_pci(struct con_spec *s, char *why, size_t n)
 	return 0;
 }
 
+/* True when [pa, pa + len) overlaps memory the loader's map calls RAM (usable, ACPI, NVS). */
+static bool overlaps_ram(u64 pa, u64 len)
+{
+	for (int i = 0; i < boot_info.nmmap; i++) {
+		const struct mem_region *r = &boot_info.mmap[i];
+
+		if ((r->type == MEM_USABLE || r->type == MEM_ACPI || r->type == MEM_NVS) &&
+		    pa < r->base + r->len && r->base < pa + len)
+			return true;
+	}
+	return false;
+}
+
 /* Set up and register the UART s describes; what went wrong becomes a note. */
 static void add_uart(struct con_spec *s, const char *source)
 {
@@ -126,6 +139,12 @@ static void add_uart(struct con_spec *s, const char *source)
 
 	if ((s->kind == CON_PCI_BDF || s->kind == CON_PCI_INDEX) && resolve_pci(s, why, sizeof(why))) {
 		note("%s (from %s) not used: %s", s->name, source, why);
+		return;
+	}
+	/* probing RAM as a UART would write our own memory and pass the scratch test */
+	if (s->space != UART_IO && overlaps_ram(s->addr, s->space == UART_MMIO32 ? 32 : 8)) {
+		note("%s (from %s) not used: %#llx is RAM in the memory map, not a device", s->name,
+		     source, (unsigned long long)s->addr);
 		return;
 	}
 	for (int i = 0; i < nactive; i++)
@@ -224,11 +243,15 @@ static void add_screen(void)
 	a->screen = true;
 	a->source = "loader";
 	if (b->addr) {
-		buf = failable(kmalloc(fbtext_buf_size(&f)));
+		/* checked before mapping: a bad tag must not use up the MMIO windows */
+		bool ok = fb_format_ok(&f) && !((b->addr + (u64)b->pitch * b->height) >> 52);
+
+		buf = ok ? failable(kmalloc(fbtext_buf_size(&f))) : NULL;
 		if (!buf || fbtext_init(&fbtext, ioremap(b->addr, (size_t)b->pitch * b->height),
 					&f, buf)) {
-			note("screen: framebuffer %ux%u, %u bpp, not drawn (%s)", b->width, b->height,
-			     b->bpp, buf ? "pixel format not supported" : "no memory");
+			note("screen: framebuffer %ux%u, %u bpp, pitch %u at %#llx, not drawn (%s)",
+			     b->width, b->height, b->bpp, b->pitch, (unsigned long long)b->addr,
+			     ok ? "no memory" : "layout not supported");
 			kfree(buf);
 			return;
 		}

@@ -152,20 +152,25 @@ void console_replay(void)
 		       early_lost);
 }
 
-/*
- * Nothing chosen yet and something must be seen (panic): COM1 as it
- * always was, then what was printed so far.
- */
-static void console_fallback_com1(void)
+void console_fallback(void)
 {
 	static struct uart com1 = { UART_IO, 0x3f8, NULL, CON_BAUD_DEFAULT, UART_CLOCK_DEFAULT };
 
+	bool serial = false;
+
 	if (started)
 		return;
-	uart_setup(&com1);
-	console_register("ttyS0", CONSOLE_SERIAL, uart_putc, &com1);
+	/* UARTs console_setup() registered so far answered its probe: keep them */
+	for (int i = 0; i < nconsoles; i++)
+		serial |= !!(consoles[i].flags & CONSOLE_SERIAL);
+	if (!serial) {
+		uart_setup(&com1);
+		console_register("ttyS0", CONSOLE_SERIAL, uart_putc, &com1);
+	}
 	console_start();
 	console_replay();
+	printk("# console: a crash before the consoles were chosen%s\n",
+	       serial ? "" : ": ttyS0, io 0x3f8, 115200 8N1");
 }
 
 void console_write_to(unsigned int flags, const char *s, size_t n)
@@ -275,7 +280,7 @@ __noreturn void panic(const char *fmt, ...)
 
 	irq_disable();
 	console_emergency();
-	console_fallback_com1();
+	console_fallback();
 	console_set_line_prefix(NULL);
 	if (nested++) {
 		console_write("\npanic while panicking\n", 23);

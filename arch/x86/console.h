@@ -34,6 +34,12 @@ int console_register(const char *name, unsigned int flags, void (*putc)(void *pr
  * from now on it goes to the registered consoles, from a fresh line.
  */
 void console_start(void);
+/*
+ * A crash before console_setup() chose the consoles (panic, an unexpected
+ * exception): the UARTs it registered so far, else COM1, then what was
+ * printed so far. Nothing once started.
+ */
+void console_fallback(void);
 /* Write what was printed before console_start(), once. */
 void console_replay(void);
 /* Registered consoles: the i-th one's name and flags, NULL past the last. */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Interrupt and exception entry stubs for all 256 vectors, the common
- * save/restore path into trap_dispatch(), and the syscall entry from ring 3.
- * The frame layout is struct trap_frame in trap.h.
+ * save/restore path into trap_dispatch(), the syscall entry from ring 3 and
+ * the switch between processes' kernel stacks. The frame layout is struct
+ * trap_frame in trap.h.
  */
 	.text
 	.code64
@@ -115,6 +116,8 @@ syscall_entry:
 	movq %rsp, %rdi
 	call proc_syscall
 	cli
+	testb %al, %al			/* registers sysret cannot restore (sigreturn) */
+	jnz trap_return
 	movq 0x88(%rsp), %rcx		/* sysret #GPs in ring 0 on a non-canonical RIP */
 	shrq $47, %rcx
 	jnz trap_return
@@ -127,31 +130,32 @@ syscall_entry:
 	swapgs
 	sysretq
 
-/* void user_enter(struct trap_frame *tf): first entry into ring 3, clean FPU. */
-	.globl user_enter
-user_enter:
-	movq %rdi, %rsp
-	fninit
-	ldmxcsr mxcsr_default(%rip)
-	pxor %xmm0, %xmm0
-	pxor %xmm1, %xmm1
-	pxor %xmm2, %xmm2
-	pxor %xmm3, %xmm3
-	pxor %xmm4, %xmm4
-	pxor %xmm5, %xmm5
-	pxor %xmm6, %xmm6
-	pxor %xmm7, %xmm7
-	pxor %xmm8, %xmm8
-	pxor %xmm9, %xmm9
-	pxor %xmm10, %xmm10
-	pxor %xmm11, %xmm11
-	pxor %xmm12, %xmm12
-	pxor %xmm13, %xmm13
-	pxor %xmm14, %xmm14
-	pxor %xmm15, %xmm15
-	jmp trap_return
+/*
+ * void proc_swtch(u64 *save_rsp, u64 rsp): save the callee-saved registers
+ * on this stack and its rsp in *save_rsp, then take up the stack at rsp
+ * where proc_swtch saved them before (or sched_add made them up) and return
+ * there. Interrupts are off on both sides.
+ */
+	.globl proc_swtch
+proc_swtch:
+	pushq %rbp
+	pushq %rbx
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, (%rdi)
+	movq %rsi, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbx
+	popq %rbp
+	ret
 
-	.section .rodata
-	.balign 4
-mxcsr_default:
-	.long 0x1f80
+/* A new process's first switch returns here, its trap frame in rbx: into ring 3. */
+	.globl proc_first_return
+proc_first_return:
+	movq %rbx, %rsp
+	jmp trap_return

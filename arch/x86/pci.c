@@ -137,20 +137,9 @@ u8 pci_find_cap(const struct pci_dev *d, u8 id)
 
 u16 pci_find_ext_cap(const struct pci_dev *d, u16 id)
 {
-	u16 off = 0x100;
-
 	if (!d->ecam || !d->cap_pcie)
 		return 0;
-	for (int i = 0; i < 480 && off >= 0x100; i++) {
-		u32 h = pci_read32(d, off);
-
-		if (h == 0 || h == 0xffffffff)
-			return 0;
-		if ((h & 0xffff) == id)
-			return off;
-		off = (h >> 20) & 0xffc;
-	}
-	return 0;
+	return pci_ext_cap_walk(d, id);
 }
 
 static void size_bars(struct pci_dev *d)

@@ -85,6 +85,23 @@ struct pci_dev *pci_find_bdf(u16 seg, u16 bdf);
 u8 pci_find_cap(const struct pci_dev *d, u8 id);
 /* Offset of an extended capability (ECAM only), 0 when absent. */
 u16 pci_find_ext_cap(const struct pci_dev *d, u16 id);
+
+/* The walk of the extended capability list from 0x100 (bounded: a looped list ends). */
+static inline u16 pci_ext_cap_walk(const struct pci_dev *d, u16 id)
+{
+	u16 off = 0x100;
+
+	for (int i = 0; i < 480 && off >= 0x100; i++) {
+		u32 h = pci_read32(d, off);
+
+		if (h == 0 || h == 0xffffffff)
+			return 0;
+		if ((h & 0xffff) == id)
+			return off;
+		off = (h >> 20) & 0xffc;
+	}
+	return 0;
+}
 void pci_set_master(struct pci_dev *d, bool on);
 void pci_enable_mem(struct pci_dev *d);
 /* Map a memory BAR uncached; NULL if the BAR is absent or I/O. */

@@ -90,7 +90,10 @@ static void down(struct plat_rwsem *s, bool write)
 {
 	struct krwsem *k = (struct krwsem *)s;
 
-	lockdep_acquire(s, s->name, true);
+	if (write)
+		lockdep_acquire(s, s->name, true);
+	else
+		lockdep_acquire_read(s, s->name);
 	for (unsigned long spins = 0; spins < LOCK_SPINS; spins++) {
 		bool ok;
 
@@ -144,17 +147,40 @@ void plat_yield(void)
 	__builtin_ia32_pause();
 }
 
-/*
- * A process's pages come from its page tables (uvm_pin). With no process,
- * only allocated direct-map RAM can be pinned: page_get needs a live page.
- */
-int plat_pin_user_pages(u64 uva, unsigned long npages, bool write, phys_addr_t *pas)
+void *plat_mm_get(void)
 {
 	struct proc *p = proc_current();
+
+	if (!p)
+		return NULL;
+	uvm_get(p->uvm);
+	return p->uvm;
+}
+
+void plat_mm_put(void *mm)
+{
+	if (mm)
+		uvm_put(mm);
+}
+
+bool plat_mm_is_current(void *mm)
+{
+	struct proc *p = proc_current();
+
+	return mm == (p ? p->uvm : NULL);
+}
+
+/*
+ * A process's pages come from its page tables (uvm_pin), mm's whichever
+ * process runs. With no process (mm NULL), only allocated direct-map RAM
+ * can be pinned: page_get needs a live page.
+ */
+int plat_pin_user_pages(void *mm, u64 uva, unsigned long npages, bool write, phys_addr_t *pas)
+{
 	u64 bytes;
 
-	if (p) {
-		int ret = uvm_pin(p->uvm, uva, npages, write, pas);
+	if (mm) {
+		int ret = uvm_pin(mm, uva, npages, write, pas);
 
 		return ret == -EINVAL ? -EFAULT : ret;
 	}
@@ -171,12 +197,10 @@ int plat_pin_user_pages(u64 uva, unsigned long npages, bool write, phys_addr_t *
 	return 0;
 }
 
-void plat_unpin_pages(const phys_addr_t *pas, unsigned long npages)
+void plat_unpin_pages(void *mm, const phys_addr_t *pas, unsigned long npages)
 {
-	struct proc *p = proc_current();
-
-	if (p) {
-		uvm_unpin(p->uvm, pas, npages);
+	if (mm) {
+		uvm_unpin(pas, npages);
 		return;
 	}
 	for (unsigned long i = 0; i < npages; i++)
@@ -213,10 +237,12 @@ void plat_file_view_put(void *ref)
 {
 }
 
-/* Ring-3 processes run without capabilities (as the oracle's uid 1000). */
+/* Ring-3 processes run without capabilities (as the oracle's uid 1000), root ones with all. */
 bool plat_capable(int cap)
 {
-	return !proc_current() && cap != PLAT_CAP_IPC_LOCK;
+	struct proc *p = proc_current();
+
+	return p ? p->root : cap != PLAT_CAP_IPC_LOCK;
 }
 
 unsigned long plat_memlock_limit(void)

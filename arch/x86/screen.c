@@ -23,12 +23,13 @@ static u32 bytes_per_pixel(u8 bpp)
 	return bpp == 32 ? 4 : bpp == 24 ? 3 : bpp == 16 || bpp == 15 ? 2 : 0;
 }
 
-static bool format_ok(const struct fb_format *f)
+bool fb_format_ok(const struct fb_format *f)
 {
 	u32 b = bytes_per_pixel(f->bpp);
 	const u8 pos[3] = { f->rpos, f->gpos, f->bpos }, size[3] = { f->rsize, f->gsize, f->bsize };
 
-	if (!b || f->width < FONT_W || f->height < FONT_H || f->pitch / b < f->width)
+	if (!b || f->width < FONT_W || f->height < FONT_H || f->pitch / b < f->width ||
+	    (u64)f->pitch * f->height > FB_MAX_BYTES)
 		return false;
 	for (int i = 0; i < 3; i++)
 		if (!size[i] || size[i] > 8 || pos[i] + size[i] > f->bpp)
@@ -78,7 +79,7 @@ static void sync_cells(struct fbtext *t)
 
 int fbtext_init(struct fbtext *t, void *fb, const struct fb_format *f, u8 *buf)
 {
-	if (!format_ok(f))
+	if (!fb_format_ok(f))
 		return -EOPNOTSUPP;
 	memset(t, 0, sizeof(*t));
 	t->fb = fb;

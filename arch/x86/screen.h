@@ -46,6 +46,11 @@ struct fbtext {
 	u8 *shown;		/* rows * cols bytes drawn now */
 };
 
+/* The largest framebuffer drawn (8K at 32 bpp fits): a bigger one is a bad loader tag. */
+#define FB_MAX_BYTES	(256ULL << 20)
+
+/* A layout fbtext draws: 15/16/24/32 bpp RGB, at least a cell, at most FB_MAX_BYTES. */
+bool fb_format_ok(const struct fb_format *f);
 /* Bytes of buffer fbtext_init needs for a framebuffer of format f. */
 size_t fbtext_buf_size(const struct fb_format *f);
 /*

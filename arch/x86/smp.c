@@ -164,6 +164,22 @@ int smp_calls_running(void)
 	return n;
 }
 
+static bool stop_cpu(int cpu);
+
+/* Whether c finished its call by deadline d (a CPU found late gets 1 ms more). */
+static bool call_done(struct percpu *c, deadline_t d)
+{
+	u32 seq = c->call_seq;
+
+	while (__atomic_load_n(&c->done_seq, __ATOMIC_ACQUIRE) != seq) {
+		if (deadline_passed(d))
+			return poll_timeout(__atomic_load_n(&c->done_seq, __ATOMIC_ACQUIRE) == seq,
+					    1000) == 0;
+		cpu_relax();
+	}
+	return true;
+}
+
 int smp_call(const struct cpumask *m, void (*fn)(void *arg, int cpu), void *arg,
 	     u64 timeout_ms)
 {
@@ -193,17 +209,17 @@ int smp_call(const struct cpumask *m, void (*fn)(void *arg, int cpu), void *arg,
 			ret = -EFAULT;
 		c->call_fn = NULL;
 	}
+	/* one deadline for all: the caller waits timeout_ms in all, not per CPU */
 	d = deadline_in_us(timeout_ms * 1000);
 	for (int i = 0; i < nslots; i++) {
 		struct percpu *c = cpus[i];
 
 		if (i == self || !cpumask_test(m, i) || state[i] != CPU_ONLINE)
 			continue;
-		if (poll_timeout(__atomic_load_n(&c->done_seq, __ATOMIC_ACQUIRE) == c->call_seq,
-				 deadline_passed(d) ? 1000 : (timeout_ms + 1) * 1000)) {
-			note("smp: CPU %d (APIC ID %#x) did not finish its call in %llu ms; its registers:\n",
+		if (!call_done(c, d)) {
+			note("smp: CPU %d (APIC ID %#x) did not finish its call in %llu ms; stopped here:\n",
 			       i, apic_ids[i], (unsigned long long)timeout_ms);
-			smp_dump_cpu(i);
+			stop_cpu(i);
 			state[i] = CPU_STUCK;
 			ret = -ETIMEDOUT;
 		} else if (c->call_ret && !ret) {
@@ -252,21 +268,52 @@ static bool nmi_request(int cpu, int what)
 			    NMI_ANSWER_MS * 1000) == 0;
 }
 
+/* A stopped CPU halts in its NMI handler with its frame saved (until INIT). */
+static bool stopped(int cpu)
+{
+	return state[cpu] == CPU_STUCK &&
+	       __atomic_load_n(&cpus[cpu]->nmi_state, __ATOMIC_ACQUIRE) == NMI_SAVED;
+}
+
+static void print_frame(int cpu, const char *how)
+{
+	struct percpu *c = cpus[cpu];
+
+	note("CPU %d (APIC ID %#x)%s:\n", cpu, apic_ids[cpu], how);
+	trap_dump_regs(&c->nmi_frame, c->nmi_cr2, c->nmi_cr3);
+}
+
 bool smp_dump_cpu(int cpu)
 {
 	struct percpu *c = cpu >= 0 && cpu < nslots ? cpus[cpu] : NULL;
-	bool ok;
 
 	if (!c || cpu == smp_cpu_id())
 		return false;
-	ok = nmi_request(cpu, NMI_DUMP);
-	if (!ok) {
+	if (stopped(cpu)) {
+		print_frame(cpu, ", stopped");
+		return true;
+	}
+	if (!nmi_request(cpu, NMI_DUMP)) {
 		note("smp: CPU %d (APIC ID %#x) did not answer the NMI\n", cpu, apic_ids[cpu]);
 		return false;
 	}
-	note("CPU %d (APIC ID %#x):\n", cpu, apic_ids[cpu]);
-	trap_dump_regs(&c->nmi_frame, c->nmi_cr2, c->nmi_cr3);
+	print_frame(cpu, "");
 	__atomic_store_n(&c->nmi_state, NMI_IDLE, __ATOMIC_RELEASE);
+	return true;
+}
+
+/*
+ * Stop a CPU that did not finish its call where it is, so that it touches
+ * nothing more of a call its caller has given up on, and dump it.
+ */
+static bool stop_cpu(int cpu)
+{
+	if (!nmi_request(cpu, NMI_STOP)) {
+		note("smp: CPU %d (APIC ID %#x) did not answer the NMI; it may still run\n", cpu,
+		     apic_ids[cpu]);
+		return false;
+	}
+	print_frame(cpu, "");
 	return true;
 }
 

@@ -35,6 +35,7 @@ static struct {
 
 /* Hook for traps from ring 3 (set by the user-mode code). */
 void (*user_trap_hook)(struct trap_frame *tf);
+bool (*user_return_hook)(struct trap_frame *tf);
 
 static const char *const exc_names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -75,6 +76,8 @@ void idt_init(void)
 	idt_load();
 }
 
+static u64 strays;	/* interrupts on vectors without a handler */
+
 int irq_register(int vector, irq_handler_t fn, void *ctx)
 {
 	if (vector < VEC_FIRST_IRQ || vector >= VEC_SPURIOUS)
@@ -109,6 +112,11 @@ long irq_vectors_used(void)
 	for (int v = VEC_FIRST_IRQ; v < VEC_SPURIOUS; v++)
 		n += READ_ONCE(irqs[v].fn) != NULL;
 	return n;
+}
+
+u64 irq_strays(void)
+{
+	return READ_ONCE(strays);
 }
 
 u64 irq_count(int vector)
@@ -229,6 +237,11 @@ void trap_dump_here(void)
 	console_set_line_prefix(old);
 }
 
+void trap_selftest_gp(void)
+{
+	(void)*(volatile u64 *)0x8000000000000000ULL;	/* non-canonical: #GP */
+}
+
 __noreturn void trap_triple_fault(void)
 {
 	struct {
@@ -276,6 +289,7 @@ static void exception(struct trap_frame *tf)
 		klongjmp(&r->jb, (int)tf->vector + 1);
 	}
 	console_emergency();
+	console_fallback();	/* before console_setup(): printk would only buffer */
 	console_set_line_prefix(prev_prefix);
 	printk("\n# unexpected exception on CPU %d, no recovery point\n", smp_cpu_id());
 	trap_dump(tf);
@@ -299,7 +313,12 @@ void trap_dispatch(struct trap_frame *tf)
 	__atomic_fetch_add(&irqs[v].count, 1, __ATOMIC_RELAXED);
 	if (irqs[v].fn)
 		irqs[v].fn(tf, irqs[v].ctx);
+	else
+		__atomic_fetch_add(&strays, 1, __ATOMIC_RELAXED);
 	lapic_eoi();
+	/* an interrupt of ring 3 returns there through the ring-3 layer (switches, signals) */
+	if ((tf->cs & 3) && user_return_hook)
+		user_return_hook(tf);
 }
 
 int trap_call(void (*fn)(void *), void *arg, struct trap_info *info, bool dump)

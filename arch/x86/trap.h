@@ -53,6 +53,8 @@ void irq_unregister(int vector);
 int irq_alloc_vector(irq_handler_t fn, void *ctx);
 /* Interrupts taken on vector since it was registered (counted with or without a handler). */
 u64 irq_count(int vector);
+/* Interrupts taken on vectors without a handler (stray or misdelivered). */
+u64 irq_strays(void);
 /* Vectors with a handler (leak check). */
 long irq_vectors_used(void);
 
@@ -66,12 +68,16 @@ int trap_call(void (*fn)(void *), void *arg, struct trap_info *info, bool dump);
 void trap_dispatch(struct trap_frame *tf);
 /* Set by the ring-3 layer: handles exceptions raised in user mode. */
 extern void (*user_trap_hook)(struct trap_frame *tf);
+/* Set by the ring-3 layer: runs after an interrupt of ring 3, before the return there. */
+extern bool (*user_return_hook)(struct trap_frame *tf);
 void trap_dump(const struct trap_frame *tf);
 /* The same with CR2/CR3 as saved elsewhere (another CPU's, by NMI). */
 void trap_dump_regs(const struct trap_frame *tf, u64 cr2, u64 cr3);
 /* Dump the caller's registers and stack (for panic). */
 void trap_dump_here(void);
 __noreturn void trap_triple_fault(void);
+/* A general-protection fault on purpose (selftest_early_fault). */
+void trap_selftest_gp(void);
 void stack_walk(u64 rbp, int max);
 /* Function containing addr (kernel text), with the offset into it; NULL if unknown. */
 const char *ksym_lookup(u64 addr, u64 *offset);

@@ -68,11 +68,16 @@ int uart_setup(struct uart *u)
 	return 0;
 }
 
+#define UART_WAIT	100000	/* line status reads: far above one byte at 9600 baud */
+#define UART_WAIT_STUCK	100	/* after a wait ran out */
+
 void uart_putc(void *uart, char c)
 {
 	struct uart *u = uart;
+	int i, n = u->stuck ? UART_WAIT_STUCK : UART_WAIT;
 
-	for (int i = 0; i < 100000 && !(uart_in(u, UART_LSR) & UART_LSR_THRE); i++)
+	for (i = 0; i < n && !(uart_in(u, UART_LSR) & UART_LSR_THRE); i++)
 		cpu_relax();
+	u->stuck = i == n;
 	uart_out(u, UART_THR, (u8)c);
 }

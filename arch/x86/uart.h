@@ -14,6 +14,7 @@ struct uart {
 	volatile u8 *mmio;	/* mapped registers (memory space) */
 	u32 baud;		/* 0: keep the firmware's divisor */
 	u32 clock;		/* input clock in Hz */
+	bool stuck;		/* the last byte found no room: wait only briefly */
 };
 
 /*
@@ -24,7 +25,8 @@ struct uart {
 int uart_setup(struct uart *u);
 /*
  * Send one byte to the struct uart at u, waiting a bounded time for room (a
- * dead UART never hangs us). The console sink signature.
+ * dead UART never hangs us: once a wait ran out, the next ones are short
+ * until the transmitter empties again). The console sink signature.
  */
 void uart_putc(void *u, char c);
 

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * User address spaces: per-process page tables whose upper half is the
- * kernel's (supervisor-only), areas of anonymous, 2 MiB and MMIO memory, and
- * pinning user pages for DMA. One CPU runs one process: no locking here.
+ * kernel's (supervisor-only), areas of anonymous, 2 MiB and MMIO memory,
+ * their copy at fork, and pinning user pages for DMA. No locking here: the
+ * processes of one proc_run share a CPU, and the kernel switches between
+ * them only where a system call waits, never inside these functions.
+ * Every allocation is a fail point (lib/failpoint.h).
  */
 #include "arch/x86/uvm.h"
 #include "arch/x86/console.h"
@@ -260,6 +263,7 @@ long uvm_map_owned(struct uvm *m, u64 addr, u64 len, u32 prot, u32 flags, phys_a
 	a->end = addr + len;
 	a->prot = prot & (UVM_READ | UVM_WRITE | UVM_EXEC);
 	a->kind = (flags & UVM_HUGE) ? UVM_HUGEPAGE : (flags & UVM_MMIO) ? UVM_IO : UVM_ANON;
+	a->shared = flags & UVM_SHARED;
 	a->io_pa = pa;
 	ret = populate(m, a, a->start, a->end);
 	if (ret) {
@@ -449,7 +453,6 @@ int uvm_pin(struct uvm *m, u64 va, size_t npages, bool write, phys_addr_t *pa)
 		page_get_many(pa[i], n);
 		i += n;
 	}
-	m->pinned += npages;
 	__atomic_add_fetch(&pinned_total, npages, __ATOMIC_RELAXED);
 	return 0;
 fault:
@@ -469,10 +472,10 @@ int uvm_user_to_phys(struct uvm *m, u64 va, phys_addr_t *pa)
 	return 0;
 }
 
-void uvm_unpin(struct uvm *m, const phys_addr_t *pa, size_t npages)
+void uvm_unpin(const phys_addr_t *pa, size_t npages)
 {
-	if (WARN_ON(npages > m->pinned))
-		npages = m->pinned;
+	if (WARN_ON(npages > uvm_pinned_total()))
+		npages = uvm_pinned_total();
 	/* consecutive pages of one block (a 2 MiB page) drop their pins at once */
 	for (size_t i = 0, n; i < npages; i += n) {
 		size_t room = page_block_pages_from(pa[i]);
@@ -481,7 +484,6 @@ void uvm_unpin(struct uvm *m, const phys_addr_t *pa, size_t npages)
 			;
 		page_put_many(pa[i], n);
 	}
-	m->pinned -= npages;
 	__atomic_sub_fetch(&pinned_total, npages, __ATOMIC_RELAXED);
 }
 
@@ -503,7 +505,73 @@ struct uvm *uvm_create(void)
 	}
 	INIT_LIST_HEAD(&m->areas);
 	m->memlock_limit = MEMLOCK_DEFAULT;
+	m->refs = 1;
 	return m;
+}
+
+/* Give the new area n of m the pages of src's area a: shared ones referenced, private ones copied. */
+static int fork_pages(struct uvm *m, struct uvm *src, const struct uvm_area *a)
+{
+	u64 pgsz = area_pgsize(a);
+	int level = pgsz == HPAGE_SIZE ? 2 : 1;
+
+	for (u64 va = a->start; va < a->end; va += pgsz) {
+		u64 *se = walk(src, va, level, false), *de;
+		phys_addr_t pa;
+
+		if (!se || !(*se & (PTE_P | PTE_PROTNONE)))
+			continue;
+		pa = *se & PTE_ADDR;
+		if (a->kind != UVM_IO && !a->shared) {
+			phys_addr_t copy = failable(pmm_alloc_flags(level == 2 ? HUGE_ORDER : 0, PMM_NOZERO));
+
+			if (!copy)
+				return -ENOMEM;
+			memcpy(phys_to_virt(copy), phys_to_virt(pa), pgsz);
+			pa = copy;
+		} else if (a->kind != UVM_IO) {
+			page_get(pa);
+		}
+		de = walk(m, va, level, true);
+		if (!de) {
+			if (a->kind != UVM_IO)
+				page_put(pa);
+			return -ENOMEM;
+		}
+		*de = pa | (*se & ~PTE_ADDR);
+	}
+	return 0;
+}
+
+struct uvm *uvm_fork(struct uvm *src)
+{
+	struct uvm *m = uvm_create();
+	struct uvm_area *a;
+
+	if (!m)
+		return NULL;
+	m->memlock_limit = src->memlock_limit;
+	list_for_each_entry(a, &src->areas, node) {
+		struct uvm_area *n = failable(kzalloc(sizeof(*n)));
+
+		if (!n)
+			goto err;
+		*n = *a;
+		/* in the list, with its owner reference, before its pages: a failure unmaps it */
+		list_add_tail(&n->node, &m->areas);
+		owner_get(n);
+		if (fork_pages(m, src, a))
+			goto err;
+	}
+	return m;
+err:
+	uvm_destroy(m);
+	return NULL;
+}
+
+void uvm_get(struct uvm *m)
+{
+	__atomic_add_fetch(&m->refs, 1, __ATOMIC_RELAXED);
 }
 
 void uvm_activate(struct uvm *m)
@@ -540,13 +608,14 @@ void uvm_unmap_all(struct uvm *m)
 	}
 }
 
-void uvm_destroy(struct uvm *m)
+void uvm_put(struct uvm *m)
 {
-	if (!m)
+	int left = __atomic_sub_fetch(&m->refs, 1, __ATOMIC_ACQ_REL);
+
+	if (WARN_ON(left < 0) || left)
 		return;
 	if (is_active(m))
 		uvm_activate(NULL);
-	WARN_ON(m->pinned);
 	uvm_unmap_all(m);
 	for (int i = 0; i < KERNEL_SLOT; i++)
 		if (m->pml4[i] & PTE_P)
@@ -554,4 +623,63 @@ void uvm_destroy(struct uvm *m)
 	WARN_ON(m->table_pages != 0);
 	page_free_va(m->pml4, 0);
 	kfree(m);
+}
+
+void uvm_destroy(struct uvm *m)
+{
+	if (!m)
+		return;
+	if (is_active(m))
+		uvm_activate(NULL);
+	uvm_unmap_all(m);
+	uvm_put(m);
+}
+
+/*
+ * A private page at va reads as zeros again. One someone else holds too (a
+ * pin) is replaced by a fresh page, as Linux zaps the mapping and leaves
+ * the pinned page to its pinner: 0 or -EAGAIN.
+ */
+static int zero_page_at(struct uvm *m, struct uvm_area *a, u64 va)
+{
+	u64 pgsz = area_pgsize(a), *e = walk(m, va, pgsz == HPAGE_SIZE ? 2 : 1, false);
+	phys_addr_t pa, fresh;
+
+	if (!e || !(*e & (PTE_P | PTE_PROTNONE)))
+		return 0;
+	pa = *e & PTE_ADDR;
+	if (page_refcount(pa) == 1) {
+		memset(phys_to_virt(pa), 0, pgsz);
+		return 0;
+	}
+	fresh = failable(pmm_alloc(pgsz == HPAGE_SIZE ? HUGE_ORDER : 0));
+	if (!fresh)
+		return -EAGAIN;
+	*e = fresh | (*e & ~PTE_ADDR);
+	if (is_active(m))
+		invlpg(va);
+	page_put(pa);
+	return 0;
+}
+
+int uvm_discard(struct uvm *m, u64 addr, u64 len)
+{
+	struct uvm_area *a;
+	u64 end;
+	int ret = 0;
+
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || len > USER_MAX || addr > USER_MAX - len)
+		return -EINVAL;
+	end = addr + ALIGN(len, PAGE_SIZE);
+	list_for_each_entry(a, &m->areas, node)
+		if (a->end > addr && a->start < end && (!cut_ok(a, addr) || !cut_ok(a, end)))
+			return -EINVAL;
+	list_for_each_entry(a, &m->areas, node) {
+		if (a->end <= addr || a->start >= end || a->kind == UVM_IO || a->shared)
+			continue;
+		for (u64 va = max(a->start, addr); va < min(a->end, end) && !ret;
+		     va += area_pgsize(a))
+			ret = zero_page_at(m, a, va);
+	}
+	return ret;
 }

@@ -171,6 +171,17 @@ static inline void sti_halt(void)
 	__asm__ __volatile__("sti; hlt" ::: "memory");
 }
 
+/* Save / load the x87 and SSE registers (a 512-byte, 16-aligned FXSAVE area). */
+static inline void fxsave(void *area)
+{
+	__asm__ __volatile__("fxsave64 %0" : "=m"(*(u8(*)[512])area));
+}
+
+static inline void fxrstor(const void *area)
+{
+	__asm__ __volatile__("fxrstor64 %0" : : "m"(*(const u8(*)[512])area));
+}
+
 static inline void clflush(const volatile void *p)
 {
 	__asm__ __volatile__("clflush %0" : "+m"(*(volatile char *)p));

@@ -47,7 +47,7 @@ static void measure(struct run *r, int n, bool shared)
 {
 	struct cpumask m = { 0 };
 	u32 stdev, hwpt, idev;
-	int fd0 = -1, bad = 0, cpus = 0;
+	int fd0 = -1, bad = 0, cpus = 0, ret;
 	u64 t0, ns;
 
 	for (int i = 0; i < smp_cpu_slots() && cpus < n; i++) {
@@ -70,7 +70,7 @@ static void measure(struct run *r, int n, bool shared)
 		l->bad = 0;
 	}
 	t0 = time_ns();
-	smp_call(&m, map_unmap_fn, r, 600000);
+	ret = smp_call(&m, map_unmap_fn, r, 600000);
 	ns = time_ns() - t0;
 	for (int i = 0; i < smp_cpu_slots(); i++) {
 		struct lane *l = &r->lane[i];
@@ -82,8 +82,8 @@ static void measure(struct run *r, int n, bool shared)
 		if (!shared || i == 0)
 			t_close(l->fd);
 	}
-	report(!bad, "%d CPUs, %s IOAS: every map and unmap succeeded (%d failed)", n,
-	       shared ? "one" : "own", bad);
+	report(!ret && !bad, "%d CPUs, %s IOAS: every CPU finished (%d), every map and unmap "
+	       "succeeded (%d failed)", n, shared ? "one" : "own", ret, bad);
 	report_info("RESULT smp_%s_ioas_%dcpu_map_unmap_per_s %llu pairs/s", shared ? "one" : "own",
 		    n, (unsigned long long)((u64)r->ops * n * 1000000000ULL / (ns ? ns : 1)));
 }

@@ -293,6 +293,7 @@ struct amdvi_unit {
 	spinlock_t ir_lock;
 	struct list_head irts;		/* struct amdvi_irt, one per requester ID */
 	u32 ir_inherited;		/* entries kept from a previous owner */
+	bool ir_takeover_failed;	/* tables found not kept: unit left as found */
 
 	/* device table */
 	u64 *devtab;
@@ -452,6 +453,13 @@ struct amdvi_domain *amdvi_domain_alloc(struct amdvi_unit *u, unsigned int va_bi
 int amdvi_probe_device(struct iommu_dev *dev);
 /* The devids whose DTEs carry the device (requester ID, aliases); returns n. */
 int amdvi_dev_devids(const struct amdvi_dev *ad, u16 ids[3]);
+/*
+ * The probed devices the unit sees as alias (their IVRS alias, or their
+ * own requester ID), which share its interrupt table: rewrite their DTEs
+ * (how many, or -errno), or list their devids (at most max, each once).
+ */
+int amdvi_alias_refresh(struct amdvi_unit *u, u16 alias);
+int amdvi_alias_devids(struct amdvi_unit *u, u16 alias, u16 *ids, int max);
 /* The probed device the unit sees as devid (requester ID or alias), or NULL. */
 struct amdvi_dev *amdvi_dev_of_devid(struct amdvi_unit *u, u16 devid);
 /* Write the device's DTEs again from its domain and interrupt table. */

@@ -380,7 +380,7 @@ static void dte_for(struct amdvi_domain *d, struct amdvi_dev *ad, u64 dte[4])
 	default:
 		amdvi_dte_blocked(dte, ad->ivrs_bits);
 	}
-	dte[2] |= amdvi_ir_dte2(ad->unit, ad->devid);	/* its interrupts stay remapped */
+	dte[2] |= amdvi_ir_dte2(ad->unit, ad->alias);	/* the table of the devid the unit sees */
 }
 
 static void account_attach(struct amdvi_domain *d, struct amdvi_dev *ad, bool on)
@@ -428,6 +428,24 @@ int amdvi_dev_refresh(struct amdvi_dev *ad)
 	return write_dtes(ad, dte);
 }
 
+static bool unit_hdsup(const struct amdvi_unit *u)
+{
+	return amdvi_efr(u->efr, AMDVI_EFR_HDSUP);
+}
+
+/*
+ * Whether a paging domain made on one unit suits unit u, which may differ
+ * (Linux 6.12's amd_iommu_attach_device): u walks its depth, and updates
+ * D bits when the domain was made for dirty tracking (HAD would be
+ * reserved there, and the dirty bitmap silently empty).
+ */
+static bool domain_suits(const struct amdvi_domain *d, const struct amdvi_unit *u)
+{
+	if (d->domain.type != IOMMU_DOMAIN_PAGING)
+		return true;
+	return u->max_levels >= (u32)d->pt.levels && (!d->domain.dirty_ops || unit_hdsup(u));
+}
+
 static int amdvi_attach_dev(struct iommu_domain *dom, struct iommu_dev *dev)
 {
 	struct amdvi_domain *d = to_amdvi_domain(dom), *old;
@@ -438,8 +456,8 @@ static int amdvi_attach_dev(struct iommu_domain *dom, struct iommu_dev *dev)
 
 	if (!ad)
 		return -ENODEV;
-	if (dom->type == IOMMU_DOMAIN_PAGING && ad->unit->max_levels < (u32)d->pt.levels)
-		return -EINVAL;	/* a table deeper than this unit walks */
+	if (!domain_suits(d, ad->unit))
+		return -EINVAL;
 	old = ad->domain;
 	if (old == d)
 		return 0;
@@ -469,15 +487,11 @@ static int amdvi_attach_dev(struct iommu_domain *dom, struct iommu_dev *dev)
 
 /* ---- dirty tracking (EFR.HDSup) ---- */
 
-static bool unit_hdsup(const struct amdvi_unit *u)
-{
-	return amdvi_efr(u->efr, AMDVI_EFR_HDSUP);
-}
-
 /*
  * Turn D-bit updates on or off in the DTE of every attached device (a
- * device attached later gets it from dte_for()). -EIO when a DTE flush
- * fails; the flag then stays as it was.
+ * device attached later gets it from dte_for()). When a DTE flush fails
+ * the flag and every DTE go back to what they were and the error returns
+ * (a rollback flush failing too is reported).
  */
 static int amdvi_set_dirty_tracking(struct iommu_domain *dom, bool enable)
 {
@@ -501,7 +515,8 @@ static int amdvi_set_dirty_tracking(struct iommu_domain *dom, bool enable)
 		d->dirty_tracking = !enable;
 		list_for_each_entry(ad, &d->devs, domain_node) {
 			dte_for(d, ad, dte);
-			write_dtes(ad, dte);
+			if (write_dtes(ad, dte))
+				printk("amdvi: %s: DTE rollback not flushed\n", ad->unit->name);
 		}
 	}
 out_unlock:
@@ -622,6 +637,41 @@ struct amdvi_dev *amdvi_dev_of_devid(struct amdvi_unit *u, u16 devid)
 				     (o->has_qalias && o->qalias == devid)))
 			return o;
 	return NULL;
+}
+
+int amdvi_alias_refresh(struct amdvi_unit *u, u16 alias)
+{
+	struct amdvi_dev *o;
+	int n = 0, ret = 0;
+
+	list_for_each_entry(o, &amdvi_devs, node) {
+		if (o->unit == u && o->alias == alias) {
+			ret = ret ? ret : amdvi_dev_refresh(o);
+			n++;
+		}
+	}
+	return ret ? ret : n;
+}
+
+int amdvi_alias_devids(struct amdvi_unit *u, u16 alias, u16 *ids, int max)
+{
+	struct amdvi_dev *o;
+	int n = 0;
+
+	list_for_each_entry(o, &amdvi_devs, node) {
+		u16 own[3];
+		int k = o->unit == u && o->alias == alias ? amdvi_dev_devids(o, own) : 0;
+
+		for (int i = 0; i < k; i++) {
+			bool seen = false;
+
+			for (int m = 0; m < n; m++)
+				seen |= ids[m] == own[i];
+			if (!seen && n < max)
+				ids[n++] = own[i];
+		}
+	}
+	return n;
 }
 
 /* Does another probed device (one that can do DMA) use devid on unit u? */

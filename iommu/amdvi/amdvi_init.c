@@ -128,13 +128,21 @@ int amdvi_unit_enable(struct amdvi_unit *u)
 		printk("# %s: found enabled (control %#llx): taking over, translation stays on\n",
 		       u->name, (unsigned long long)found);
 	}
-	if (unit_quiesce(u, live))
-		plat_warn("%s: did not stop within %d us", u->name, STOP_TIMEOUT_US);
+	ret = unit_quiesce(u, live);
+	if (ret) {
+		/* its rings may still run: never point it at ours (the caller warns) */
+		printk("# %s: did not stop within %d us\n", u->name, STOP_TIMEOUT_US);
+		goto err;
+	}
 	if ((!u->devtab && (ret = amdvi_devtab_alloc(u))) ||
 	    (!u->cmdbuf && (ret = amdvi_cmd_init(u))) ||
 	    (!u->evtlog && (ret = amdvi_event_init(u))))
 		goto err;
 	ctrl |= amdvi_ir_init(u, found, found_dt);
+	if (u->ir_takeover_failed) {
+		ret = -ENOMEM;	/* before our device table: the one found stays live */
+		goto err;
+	}
 	devtab_fill(u);
 	/* the table is whole before the unit sees it (it may be translating) */
 	amdvi_devtab_install(u);
@@ -161,7 +169,18 @@ int amdvi_unit_enable(struct amdvi_unit *u)
 		amdvi_event_probe(u);
 	return 0;
 err_disable:
-	unit_quiesce(u, false);
+	if (live) {
+		/* a failed takeover: the previous owner's device table and unit back on */
+		unit_quiesce(u, true);
+		amdvi_writeq(u, AMDVI_DEVTAB_BASE, found_dt);
+		amdvi_writeq(u, AMDVI_CONTROL, found & ~(AMDVI_CTRL_CMDBUF_EN | AMDVI_CTRL_EVTLOG_EN |
+							 AMDVI_CTRL_EVTINT_EN |
+							 AMDVI_CTRL_COMWAITINT_EN));
+		printk("# %s: takeover failed (%d): the device table found is live again\n",
+		       u->name, ret);
+	} else {
+		unit_quiesce(u, false);
+	}
 	u->enabled = false;
 err:
 	amdvi_ir_fini(u);

@@ -76,12 +76,21 @@ static struct amdvi_irt *irt_find(struct amdvi_unit *u, u16 devid)
 	return NULL;
 }
 
-/* The table a devid uses: its own, or its device's (aliases share it). */
-static struct amdvi_irt *irt_of(struct amdvi_unit *u, u16 devid)
+/*
+ * The devid an interrupt table is kept for: the one the unit sees for
+ * requests of devid, i.e. its device's IVRS alias (or its own ID). Devices
+ * sharing that alias share the table, as on Linux (irq_lookup_table[alias]).
+ */
+static u16 irt_key(struct amdvi_unit *u, u16 devid)
 {
 	struct amdvi_dev *ad = amdvi_dev_of_devid(u, devid);
 
-	return irt_find(u, ad ? ad->devid : devid);
+	return ad && ad->devid == devid ? ad->alias : devid;
+}
+
+static struct amdvi_irt *irt_of(struct amdvi_unit *u, u16 devid)
+{
+	return irt_find(u, irt_key(u, devid));
 }
 
 u64 amdvi_ir_dte2(struct amdvi_unit *u, u16 devid)
@@ -96,31 +105,31 @@ u64 amdvi_ir_dte2(struct amdvi_unit *u, u16 devid)
 }
 
 /*
- * Point the DTE(s) of the table's devid at its current state: a probed
- * device's DTEs are rebuilt whole; an IOAPIC's or HPET's keep their low
- * half and change word 2. Each write flushes the entry and waits.
+ * Point the DTEs that use the table of key at its current state: the
+ * probed devices seen as key get their DTEs rebuilt whole; an IOAPIC's or
+ * HPET's keeps its low half and changes word 2. Each write flushes the
+ * entry and waits.
  */
-static int irt_attach(struct amdvi_unit *u, u16 devid)
+static int irt_attach(struct amdvi_unit *u, u16 key)
 {
-	struct amdvi_dev *ad = amdvi_dev_of_devid(u, devid);
+	int n = amdvi_alias_refresh(u, key);
 	u64 dte[4];
 
-	if (ad)
-		return amdvi_dev_refresh(ad);
-	memcpy(dte, amdvi_dte_ptr(u, devid), sizeof(dte));
-	dte[2] = (dte[2] & ~AMDVI_DTE2_IR_FIELDS) | amdvi_ir_dte2(u, devid);
-	return amdvi_dte_set(u, devid, dte);
+	if (n)
+		return n < 0 ? n : 0;
+	memcpy(dte, amdvi_dte_ptr(u, key), sizeof(dte));
+	dte[2] = (dte[2] & ~AMDVI_DTE2_IR_FIELDS) | amdvi_ir_dte2(u, key);
+	return amdvi_dte_set(u, key, dte);
 }
 
 /* INVALIDATE_INTERRUPT_TABLE for every devid that uses the table, then a wait. */
-static int irt_flush(struct amdvi_unit *u, u16 devid)
+static int irt_flush(struct amdvi_unit *u, u16 key)
 {
-	struct amdvi_dev *ad = amdvi_dev_of_devid(u, devid);
-	u16 ids[3] = { devid };
-	int n = ad ? amdvi_dev_devids(ad, ids) : 1, ret = 0;
+	u16 ids[16] = { key };
+	int n = amdvi_alias_devids(u, key, ids, ARRAY_SIZE(ids)), ret = 0;
 	u64 cmd[2];
 
-	for (int i = 0; i < n && !ret; i++) {
+	for (int i = 0; i < (n ? n : 1) && !ret; i++) {
 		amdvi_cmd_inv_intr_table(cmd, ids[i]);
 		ret = amdvi_cmd_queue(u, cmd);
 	}
@@ -369,9 +378,14 @@ u64 amdvi_ir_init(struct amdvi_unit *u, u64 found_ctrl, u64 found_devtab)
 	if (x2 && !u->xt)
 		printk("# %s: x2APIC mode without XTSup/GASup: 8-bit destinations only\n",
 		       u->name);
-	if (u->ir_on && (found_ctrl & AMDVI_CTRL_IOMMU_EN) &&
-	    keep_old_tables(u, found_ctrl, found_devtab) < 0)
-		printk("# %s: the interrupt tables found could not be kept\n", u->name);
+	u->ir_takeover_failed = u->ir_on && (found_ctrl & AMDVI_CTRL_IOMMU_EN) &&
+				keep_old_tables(u, found_ctrl, found_devtab) < 0;
+	if (u->ir_takeover_failed) {
+		/* the caller leaves the device table found in place: nothing is lost */
+		printk("# %s: the interrupt tables found could not be kept: unit left as found\n",
+		       u->name);
+		return 0;
+	}
 	if (!u->ir_on)
 		return 0;
 	printk("# %s: interrupt remapping on: %s entries%s\n", u->name,
@@ -446,9 +460,7 @@ static int amdvi_ir_alloc(const struct irq_source *src, struct irq_remap_entry *
 	spin_lock(&u->ir_lock);
 	t = irt_of(u, devid);
 	if (!t) {
-		struct amdvi_dev *ad = amdvi_dev_of_devid(u, devid);
-
-		t = irt_new(u, ad ? ad->devid : devid);
+		t = irt_new(u, irt_key(u, devid));
 		fresh = true;
 	}
 	i = t ? bitmap_find_next_zero(t->used, AMDVI_IRT_ENTRIES, 0) : AMDVI_IRT_ENTRIES;

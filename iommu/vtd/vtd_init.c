@@ -22,7 +22,7 @@
 #include "lib/string.h"
 #include "lib/warn.h"
 
-struct vtd_options vtd_opt = { .qi = -1, .superpages = true, .ats = true };
+struct vtd_options vtd_opt = { .qi = -1, .superpages = true, .ats = true, .sm = true };
 struct vtd_unit *vtd_units[VTD_MAX_UNITS];
 int vtd_nunits;
 const struct dmar_table *vtd_dmar;
@@ -53,6 +53,8 @@ void vtd_parse_options(void)
 	vtd_opt.rwbf = opt_bool("vtd_rwbf", 0);
 	vtd_opt.superpages = opt_bool("vtd_sp", 1);
 	vtd_opt.ats = opt_bool("vtd_ats", 1);
+	vtd_opt.sm = opt_bool("vtd_sm", 1);
+	vtd_opt.fs = opt_bool("vtd_fs", 0);
 }
 
 int vtd_choose_inval(u32 ver, u64 ecap, int want_qi)
@@ -93,10 +95,17 @@ int vtd_unit_start(struct vtd_unit *u)
 		printk("# vtd: %s found enabled (GSTS %#x): taking over, translation stays on\n",
 		       u->name, gsts);
 	ret = vtd_quiesce(u, gsts);
+	if (!ret && (gsts & VTD_GSTS_TES) &&
+	    FIELD_GET(VTD_RTADDR_TTM, vtd_readq(u, VTD_RTADDR_REG)) != (u->sm ? 1 : 0)) {
+		/* RTADDR.TTM may change only with translation off (11.4.5; Linux's kdump path) */
+		printk("# vtd: %s: its root table is in %s mode: translation off to switch to %s\n",
+		       u->name, u->sm ? "legacy" : "scalable", u->sm ? "scalable" : "legacy");
+		ret = vtd_gcmd(u, 0, VTD_GCMD_TE, VTD_GSTS_TES, false);
+	}
 	if (ret)
 		return ret;
 	/* with TE kept on, DMA is blocked by the empty table, never untranslated */
-	vtd_writeq(u, VTD_RTADDR_REG, u->root_pa);
+	vtd_writeq(u, VTD_RTADDR_REG, u->root_pa | FIELD_PREP(VTD_RTADDR_TTM, u->sm ? 1 : 0));
 	ret = vtd_gcmd(u, VTD_GCMD_SRTP, 0, VTD_GSTS_RTPS, true);
 	if (!ret && u->inv == VTD_INV_QI)
 		ret = vtd_qi_enable(u);
@@ -143,8 +152,41 @@ static void vtd_print_caps(struct vtd_unit *u)
 		printk("# vtd: %s warning: %s\n", u->name, w.msg[i]);
 	printk("# vtd: %s uses %d-level tables (%u-bit MGAW), %s invalidation, %s, %s%s\n",
 	       u->name, u->levels, u->mgaw, u->inv == VTD_INV_QI ? "queued" : "register",
-	       u->coherent ? "coherent" : "clflush table writes", u->cm ? "caching mode, " : "",
+	       u->coherent && u->pt_coherent ? "coherent" : !u->coherent && !u->pt_coherent ?
+	       "clflush table writes" : u->coherent ? "clflush page-table writes (SMPWCS=0)" :
+	       "clflush root/context/PASID writes (C=0)", u->cm ? "caching mode, " : "",
 	       u->rwbf ? "write-buffer flush" : "no write-buffer flush");
+	if (u->sm)
+		printk("# vtd: %s in scalable mode: PASID tables (%u-bit PASIDs), 256-bit "
+		       "descriptors; second stage %s, first stage %s, nesting %s, dirty bits %s\n",
+		       u->name, u->pasid_bits, u->ss ? "yes" : "no", u->fs ? "yes" : "no",
+		       u->nest ? "yes" : "no", u->ssads ? "yes" : "no");
+	else
+		printk("# vtd: %s in legacy mode%s\n", u->name,
+		       vtd_ecap_smts(u->ecap) ? " (scalable mode offered; vtd_sm=off)" : "");
+}
+
+/* Scalable-mode choices: whether to use it, and what it offers. */
+static void vtd_unit_sm_caps(struct vtd_unit *u)
+{
+	u->sm = vtd_ecap_smts(u->ecap) && vtd_opt.sm && u->inv == VTD_INV_QI;
+	u->ss = vtd_ecap(u->ecap, VTD_ECAP_SLTS);
+	u->fs = vtd_ecap(u->ecap, VTD_ECAP_FLTS);
+	u->nest = vtd_ecap(u->ecap, VTD_ECAP_NEST) && u->ss && u->fs;
+	u->ssads = vtd_ecap(u->ecap, VTD_ECAP_SLADS) && u->ss;
+	u->pasid_bits = vtd_ecap(u->ecap, VTD_ECAP_PASID) ?
+			min((unsigned int)vtd_ecap(u->ecap, VTD_ECAP_PSS) + 1,
+			    (unsigned int)VTD_PASID_MAX_BITS) : 0;
+	u->fs_pgsizes = BIT(12) | BIT(21) | (vtd_cap(u->cap, VTD_CAP_FL1GP) ? BIT(30) : 0);
+	if (!vtd_opt.superpages)
+		u->fs_pgsizes = BIT(12);
+	/* 5 levels only where the address width needs more than 4 give (47 bits) */
+	u->fs_levels = vtd_cap(u->cap, VTD_CAP_FL5LP) && u->mgaw > 48 ? 5 : 4;
+	/* a unit that cannot translate second stage gets first-stage domains */
+	if (u->sm && !u->ss && !u->fs)
+		u->sm = false;
+	u->pt_coherent = (u->sm ? vtd_ecap(u->ecap, VTD_ECAP_SMPWCS) :
+			  vtd_ecap_coherent(u->ecap)) && !vtd_opt.noncoherent;
 }
 
 /* Decode what the driver decides from CAP/ECAP/VER; -ENODEV if unusable. */
@@ -172,13 +214,20 @@ static int vtd_unit_caps(struct vtd_unit *u)
 	u->fro = vtd_cap_fro(u->cap);
 	u->nfr = vtd_cap_nfr(u->cap);
 	u->iro = vtd_ecap_iro(u->ecap);
-	inv = vtd_choose_inval(u->ver, u->ecap, vtd_opt.qi);
+	/* scalable mode invalidates PASID caches: only the queue can */
+	inv = vtd_choose_inval(u->ver, u->ecap,
+			       vtd_ecap_smts(u->ecap) && vtd_opt.sm && vtd_ecap_qi(u->ecap) ?
+			       1 : vtd_opt.qi);
 	if (u->levels < 0 || inv < 0)
 		return -ENODEV;
 	u->inv = (enum vtd_inv_mode)inv;
 	if (vtd_opt.qi == 0 && u->inv == VTD_INV_QI)
-		printk("# vtd: %s: VT-d %u.x has no register invalidation; using the queue\n",
-		       u->name, vtd_ver_major(u->ver));
+		printk("# vtd: %s: %s; using the queue\n", u->name,
+		       vtd_ver_major(u->ver) >= 6 ? "VT-d 6.x has no register invalidation" :
+		       "scalable mode invalidates through the queue only");
+	vtd_unit_sm_caps(u);
+	u->qemu_pt_quirk = u->sm && running_under_qemu();
+	u->qemu_svt_bus_quirk = running_under_qemu();
 	return 0;
 }
 
@@ -275,6 +324,26 @@ static void vtd_enable_ats(struct vtd_dev *vd)
 	pci_write16(pdev, cap + 6, 1u << 15);	/* enable, smallest translation unit 4K */
 	vd->ats = true;
 	vd->ats_qdep = qdep;
+	/* no virtual functions here: a device is its own PF (reserved, 0, without DIT) */
+	vd->pfsid = vtd_ecap(vd->unit->ecap, VTD_ECAP_DIT) ? vtd_dev_sid(vd) : 0;
+}
+
+/*
+ * PASIDs for a device with a PCIe PASID capability (ID 0x1b) on a unit
+ * in scalable mode with ECAP.PASID: as wide as both allow, enabled in the
+ * capability (execute and privileged requests stay off).
+ */
+static void vtd_enable_pasid(struct vtd_dev *vd)
+{
+	u16 cap = vd->unit->sm && vd->unit->pasid_bits ? pci_find_ext_cap(vd->pdev, 0x1b) : 0;
+	unsigned int width;
+
+	if (!cap)
+		return;
+	width = (pci_read16(vd->pdev, cap + 4) >> 8) & 0x1f;
+	vd->pasid_bits = min(width, vd->unit->pasid_bits);
+	if (vd->pasid_bits)
+		pci_write16(vd->pdev, cap + 6, 1);
 }
 
 static int vtd_probe_device(struct iommu_dev *dev)
@@ -301,8 +370,12 @@ static int vtd_probe_device(struct iommu_dev *dev)
 	vd->bus = (u8)(dev->rid >> 8);
 	vd->devfn = (u8)dev->rid;
 	vd->path = path;
-	INIT_LIST_HEAD(&vd->dom_node);
+	vd->rid.vd = vd;
+	INIT_LIST_HEAD(&vd->rid.dom_node);
+	INIT_LIST_HEAD(&vd->pasids);
 	vtd_enable_ats(vd);
+	vtd_enable_pasid(vd);
+	dev->max_pasids = vd->pasid_bits ? 1u << vd->pasid_bits : 0;
 	dev->ops = &vtd_iommu_ops;
 	dev->iommu = &u->iommu;
 	dev->iommu_priv = vd;
@@ -326,18 +399,18 @@ static void vtd_get_resv_regions(struct iommu_dev *dev, struct list_head *head)
 		vtd_rmrr_resv(vtd_dmar, &vd->path, head);
 }
 
-/* Linux's struct iommu_hw_info_vtd and IOMMU_HW_INFO_TYPE_INTEL_VTD. */
-struct vtd_hw_info {
-	u32 flags;
-	u32 __reserved;
-	u64 cap_reg;
-	u64 ecap_reg;
-};
-
+/*
+ * IOMMU_GET_HW_INFO: Linux's struct iommu_hw_info_vtd, with the erratum
+ * flag Linux 6.12 sets on every unit (read-only mappings in a nested
+ * parent may not be honoured on affected parts).
+ */
 static int vtd_hw_info(struct iommu_dev *dev, void *data, u32 *length, u32 *type)
 {
 	struct vtd_dev *vd = dev->iommu_priv;
-	struct vtd_hw_info info = { 0, 0, vd->unit->cap, vd->unit->ecap };
+	struct iommu_hw_info_vtd info = {
+		.flags = IOMMU_HW_INFO_VTD_ERRATA_772415_SPR17,
+		.cap_reg = vd->unit->cap, .ecap_reg = vd->unit->ecap,
+	};
 
 	if (*type != IOMMU_HW_INFO_TYPE_DEFAULT && *type != IOMMU_HW_INFO_TYPE_INTEL_VTD)
 		return -EOPNOTSUPP;
@@ -353,12 +426,20 @@ static int vtd_hw_info(struct iommu_dev *dev, void *data, u32 *length, u32 *type
  */
 static bool vtd_capable(struct iommu_dev *dev, int cap)
 {
-	return cap == IOMMU_CAP_CACHE_COHERENCY && dev->iommu_priv;
+	struct vtd_dev *vd = dev->iommu_priv;
+
+	if (!vd)
+		return false;
+	if (cap == IOMMU_CAP_DIRTY_TRACKING)
+		return vd->unit->sm && vd->unit->ssads;
+	return cap == IOMMU_CAP_CACHE_COHERENCY;
 }
 
 struct iommu_ops vtd_iommu_ops = {
 	.name = "vtd",
 	.domain_alloc_paging = vtd_domain_alloc_paging,
+	.domain_alloc_user = vtd_domain_alloc_user,
+	.remove_dev_pasid = vtd_remove_dev_pasid,
 	.blocked_domain = &vtd_blocked_domain.domain,
 	.hw_info = vtd_hw_info,
 	.get_resv_regions = vtd_get_resv_regions,

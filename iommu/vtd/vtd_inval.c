@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * VT-d invalidation front end: batches of context-cache, IOTLB, device-TLB
- * and interrupt-entry-cache invalidations as descriptors, run through the queue or the CCMD/IOTLB
- * registers (spec 4.1 ch. 6.5), with counters and an event trace for tests.
+ * and interrupt-entry-cache invalidations, and in scalable mode PASID-cache,
+ * PASID-based IOTLB and device-TLB ones, as descriptors, run through the
+ * queue or the CCMD/IOTLB registers (spec 4.1 ch. 6.5), with counters and
+ * an event trace for tests.
  */
 #include "iommu/vtd/vtd.h"
 #include "arch/x86/console.h"
@@ -16,12 +18,14 @@
 static struct vtd_ev_rec trace_ring[TRACE_SIZE];
 static u32 trace_next;
 
-void vtd_trace(const struct vtd_unit *u, u8 ev, u8 gran, u16 did, u16 sid, u64 addr, u8 am)
+void vtd_trace_pasid(const struct vtd_unit *u, u8 ev, u8 gran, u16 did, u16 sid, u64 addr,
+		     u8 am, u32 pasid)
 {
 	u32 seq = __atomic_fetch_add(&trace_next, 1, __ATOMIC_RELAXED);
 	struct vtd_ev_rec *r = &trace_ring[seq % TRACE_SIZE];
 
 	r->seq = seq;
+	r->pasid = pasid;
 	r->ev = ev;
 	r->unit = u ? (u8)u->idx : 0xff;
 	r->gran = gran;
@@ -29,6 +33,11 @@ void vtd_trace(const struct vtd_unit *u, u8 ev, u8 gran, u16 did, u16 sid, u64 a
 	r->sid = sid;
 	r->addr = addr;
 	r->am = am;
+}
+
+void vtd_trace(const struct vtd_unit *u, u8 ev, u8 gran, u16 did, u16 sid, u64 addr, u8 am)
+{
+	vtd_trace_pasid(u, ev, gran, did, sid, addr, am, 0);
 }
 
 u32 vtd_trace_seq(void)
@@ -74,7 +83,15 @@ void vtd_batch_iotlb(struct vtd_unit *u, struct vtd_batch *b, int gran, u16 did,
 		     (ih ? VTD_IOTLB_IH_D : 0));
 }
 
-void vtd_batch_devtlb(struct vtd_batch *b, u16 sid, u8 qdep, u64 addr, unsigned int order)
+/* PFSID's two fields, the same in both device-TLB descriptors (6.5.2.5, 6.5.2.6). */
+static u64 pfsid_bits(u16 pfsid)
+{
+	return FIELD_PREP(VTD_DEVTLB_PFSID_LO, pfsid & 0xf) |
+	       FIELD_PREP(VTD_DEVTLB_PFSID_HI, (u64)(pfsid >> 4));
+}
+
+void vtd_batch_devtlb(struct vtd_batch *b, u16 sid, u16 pfsid, u8 qdep, u64 addr,
+		      unsigned int order)
 {
 	u64 hi = addr & VTD_DEVTLB_ADDR;
 
@@ -83,8 +100,52 @@ void vtd_batch_devtlb(struct vtd_batch *b, u16 sid, u8 qdep, u64 addr, unsigned 
 		hi |= ((1ULL << (order - 1)) - 1) << 12;
 		hi |= VTD_DEVTLB_S;
 	}
-	batch_add(b, VTD_DESC_DEVTLB | FIELD_PREP(VTD_DEVTLB_SID, sid) |
+	batch_add(b, VTD_DESC_DEVTLB | FIELD_PREP(VTD_DEVTLB_SID, sid) | pfsid_bits(pfsid) |
 		     FIELD_PREP(VTD_DEVTLB_MIP, qdep < 32 ? qdep : 0), hi);
+}
+
+void vtd_batch_pc(struct vtd_batch *b, int gran, u16 did, u32 pasid)
+{
+	batch_add(b, VTD_DESC_PC | FIELD_PREP(VTD_DESC_G, gran) | FIELD_PREP(VTD_PC_DID, did) |
+		     FIELD_PREP(VTD_PC_PASID, (u64)pasid), 0);
+}
+
+void vtd_batch_piotlb(struct vtd_batch *b, int gran, u16 did, u32 pasid, u64 addr,
+		      unsigned int am, bool ih)
+{
+	if (gran != VTD_P_GRAN_PAGE)
+		addr = am = 0, ih = false;
+	batch_add(b, VTD_DESC_PIOTLB | FIELD_PREP(VTD_DESC_G, gran) | FIELD_PREP(VTD_P_DID, did) |
+		     FIELD_PREP(VTD_P_PASID, (u64)pasid),
+		  (addr & VTD_IOTLB_ADDR_D) | FIELD_PREP(VTD_IOTLB_AM_D, am) |
+		  (ih ? VTD_IOTLB_IH_D : 0));
+}
+
+void vtd_batch_piotlb_range(struct vtd_unit *u, struct vtd_batch *b, u16 did, u32 pasid,
+			    u64 start, u64 last, bool ih)
+{
+	u64 base;
+	int am = vtd_psi_encode(start >> 12, (last >> 12) - (start >> 12) + 1, u->mamv, &base);
+
+	if (am < 0)
+		vtd_batch_piotlb(b, VTD_P_GRAN_PASID, did, pasid, 0, 0, false);
+	else
+		vtd_batch_piotlb(b, VTD_P_GRAN_PAGE, did, pasid, base << 12, (unsigned int)am, ih);
+}
+
+void vtd_batch_pdevtlb(struct vtd_batch *b, u16 sid, u16 pfsid, u8 qdep, u32 pasid, u64 addr,
+		       unsigned int order)
+{
+	u64 hi = addr & VTD_DEVTLB_ADDR;
+
+	/* as the device-TLB descriptor, with S at bit 11 */
+	if (order) {
+		hi |= ((1ULL << (order - 1)) - 1) << 12;
+		hi |= VTD_PDEVTLB_S;
+	}
+	batch_add(b, VTD_DESC_PDEVTLB | FIELD_PREP(VTD_PDEVTLB_SID, sid) | pfsid_bits(pfsid) |
+		     FIELD_PREP(VTD_P_PASID, (u64)pasid) |
+		     ((u64)(qdep < 32 ? qdep : 0) << 4), hi);
 }
 
 void vtd_batch_iec(struct vtd_batch *b, bool global, u16 index, unsigned int im)
@@ -137,6 +198,22 @@ static void account(struct vtd_unit *u, const struct vtd_desc *d)
 		s->devtlb++;
 		vtd_trace(u, VTD_EV_DEVTLB, 0, 0, (u16)FIELD_GET(VTD_DEVTLB_SID, d->lo),
 			  d->hi & VTD_DEVTLB_ADDR, 0);
+		break;
+	case VTD_DESC_PC:
+		s->pc++;
+		vtd_trace_pasid(u, VTD_EV_PC, (u8)g, (u16)FIELD_GET(VTD_PC_DID, d->lo), 0, 0, 0,
+				(u32)FIELD_GET(VTD_PC_PASID, d->lo));
+		break;
+	case VTD_DESC_PIOTLB:
+		s->piotlb++;
+		vtd_trace_pasid(u, VTD_EV_PIOTLB, (u8)g, (u16)FIELD_GET(VTD_P_DID, d->lo), 0,
+				d->hi & VTD_IOTLB_ADDR_D, (u8)FIELD_GET(VTD_IOTLB_AM_D, d->hi),
+				(u32)FIELD_GET(VTD_P_PASID, d->lo));
+		break;
+	case VTD_DESC_PDEVTLB:
+		s->pdevtlb++;
+		vtd_trace_pasid(u, VTD_EV_PDEVTLB, 0, 0, (u16)FIELD_GET(VTD_PDEVTLB_SID, d->lo),
+				d->hi & VTD_DEVTLB_ADDR, 0, (u32)FIELD_GET(VTD_P_PASID, d->lo));
 		break;
 	}
 }
@@ -205,6 +282,9 @@ int vtd_flush_all(struct vtd_unit *u)
 	struct vtd_batch b = { .n = 0 };
 
 	vtd_batch_cc(&b, VTD_GRAN_GLOBAL, 0, 0);
+	if (u->sm)
+		vtd_batch_pc(&b, VTD_PC_GLOBAL, 0, 0);
+	/* global IOTLB invalidation covers every PASID's entries too (6.5.2.4) */
 	vtd_batch_iotlb(u, &b, VTD_GRAN_GLOBAL, 0, 0, 0, false);
 	return vtd_batch_run(u, &b);
 }

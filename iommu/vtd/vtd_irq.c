@@ -76,11 +76,26 @@ void vtd_ir_pci_sid(const struct pci_dev *d, u8 *svt, u16 *sid)
 	}
 }
 
+/*
+ * Behind a PCIe-to-PCI bridge with more buses below it, the bridge's
+ * alias (secondary bus, 00.0) verified exactly where the unit reads a bus
+ * range wrongly (QEMU 7.2), as Linux verifies a topology alias: the
+ * bridge takes ownership of what it forwards, so that is the ID it sends.
+ */
+void vtd_ir_sid_quirk(const struct vtd_unit *u, u8 *svt, u16 *sid)
+{
+	if (u->qemu_svt_bus_quirk && *svt == VTD_SVT_BUS && (*sid >> 8) != (*sid & 0xff)) {
+		*svt = VTD_SVT_SID;
+		*sid &= 0xff00;
+	}
+}
+
 /* The unit a source's interrupts go through, and how it is checked. */
 static struct vtd_unit *unit_of_source(const struct irq_source *src, u8 *svt, u16 *sid)
 {
 	const struct dmar_unit *du = NULL;
 	struct dmar_dev_path path;
+	struct vtd_unit *u;
 
 	if (!vtd_dmar)
 		return NULL;
@@ -99,7 +114,10 @@ static struct vtd_unit *unit_of_source(const struct irq_source *src, u8 *svt, u1
 		du = dmar_unit_for_special(vtd_dmar, DMAR_SCOPE_HPET, src->id, sid);
 		break;
 	}
-	return vtd_unit_of_drhd(du);
+	u = vtd_unit_of_drhd(du);
+	if (u)
+		vtd_ir_sid_quirk(u, svt, sid);
+	return u;
 }
 
 static bool x2apic_mode(void)
@@ -277,6 +295,31 @@ static bool intremap_allowed(void)
 	return strcmp(v, "off") && strcmp(v, "0") && strcmp(v, "no");
 }
 
+/*
+ * A takeover that failed leaves the unit as it was found: the table
+ * pointer found goes back (when ours was latched), IRE and CFI are not
+ * touched. Turning remapping off would leave the machine worse off than
+ * firmware did (x2APIC destinations above 255 need it).
+ */
+static int takeover_failed(struct vtd_unit *u, bool latched, int err, const char *what)
+{
+	int ret = 0;
+
+	if (latched) {
+		vtd_writeq(u, VTD_IRTA_REG, u->ir.found_irta);
+		ret = vtd_gcmd(u, VTD_GCMD_SIRTP, 0, VTD_GSTS_IRTPS, true);
+		if (!ret)
+			ret = vtd_iec_flush(u, true, 0);
+	}
+	table_free(u);
+	u->ir.takeover_failed = true;
+	printk("# vtd: %s: taking over interrupt remapping failed at %s (%d): left as found "
+	       "(IRE on, IRTA %#llx)%s\n", u->name, what, err,
+	       (unsigned long long)u->ir.found_irta,
+	       ret ? ", but the table pointer found could not be put back" : "");
+	return err;
+}
+
 int vtd_ir_start(struct vtd_unit *u)
 {
 	struct vtd_ir *ir = &u->ir;
@@ -294,11 +337,16 @@ int vtd_ir_start(struct vtd_unit *u)
 	spin_lock_init(&ir->lock);
 	ir->found_on = gsts & VTD_GSTS_IRES;
 	ir->found_irta = vtd_readq(u, VTD_IRTA_REG);
+	ir->takeover_failed = false;
 	if (!vtd_ecap_ir(u->ecap) || u->inv != VTD_INV_QI || !intremap_allowed()) {
-		if (ir->found_on) {
-			/* we cannot keep it on: remappable interrupts stop here */
-			printk("# vtd: %s: interrupt remapping found on, switching it off\n", u->name);
+		if (ir->found_on && !intremap_allowed()) {
+			/* asked for: remappable interrupts stop here */
+			printk("# vtd: %s: interrupt remapping found on, intremap=off: switching "
+			       "it off\n", u->name);
 			vtd_gcmd(u, 0, VTD_GCMD_IRE, VTD_GSTS_IRES, false);
+		} else if (ir->found_on) {
+			return takeover_failed(u, false, -EOPNOTSUPP,
+					       "the invalidation queue (not in use)");
 		}
 		return -EOPNOTSUPP;
 	}
@@ -309,20 +357,12 @@ int vtd_ir_start(struct vtd_unit *u)
 	if (ir->found_on)
 		s = max(s, (unsigned int)FIELD_GET(VTD_IRTA_S, ir->found_irta));
 	ret = table_alloc(u, min(s, (unsigned int)VTD_IRT_MAX_S));
-	if (ret) {
-		if (ir->found_on)	/* not ours to keep on: remappable interrupts stop */
-			vtd_gcmd(u, 0, VTD_GCMD_IRE, VTD_GSTS_IRES, false);
-		return ret;
-	}
+	if (ret)
+		return ir->found_on ? takeover_failed(u, false, ret, "the table") : ret;
 	if (ir->found_on) {
 		copied = copy_old_entries(u, ir->found_irta);
-		if (copied < 0) {
-			printk("# vtd: %s: the remapping table found cannot be kept (%d): "
-			       "remapping off\n", u->name, copied);
-			vtd_gcmd(u, 0, VTD_GCMD_IRE, VTD_GSTS_IRES, false);
-			table_free(u);
-			return copied;
-		}
+		if (copied < 0)
+			return takeover_failed(u, false, copied, "the entries found");
 		ir->inherited = (u32)copied;
 		printk("# vtd: %s: interrupt remapping found on (IRTA %#llx: %u entries, EIME %d, "
 		       "CFI %d): %d present entries kept at their indices\n", u->name,
@@ -331,13 +371,20 @@ int vtd_ir_start(struct vtd_unit *u)
 		       !!(ir->found_irta & VTD_IRTA_EIME), !!(gsts & VTD_GSTS_CFIS), copied);
 	}
 	ret = set_table(u);
+	if (ret && ir->found_on)
+		return takeover_failed(u, true, ret, "switching tables");
 	if (!ret && !ir->found_on)
 		ret = vtd_gcmd(u, VTD_GCMD_IRE, 0, VTD_GSTS_IRES, true);
 	if (!ret && (vtd_readl(u, VTD_GSTS_REG) & VTD_GSTS_CFIS))
 		ret = vtd_gcmd(u, 0, VTD_GCMD_CFI, VTD_GSTS_CFIS, false);	/* block compat */
+	if (ret && ir->found_on) {
+		if (gsts & VTD_GSTS_CFIS)
+			vtd_gcmd(u, VTD_GCMD_CFI, 0, VTD_GSTS_CFIS, true);
+		return takeover_failed(u, true, ret, "blocking compatibility format");
+	}
 	if (ret) {
-		printk("# vtd: %s: interrupt remapping not started (%d)%s\n", u->name, ret,
-		       ir->found_on ? ": switched off" : "");
+		/* found off: off again, as found */
+		printk("# vtd: %s: interrupt remapping not started (%d)\n", u->name, ret);
 		vtd_gcmd(u, 0, VTD_GCMD_IRE, VTD_GSTS_IRES, false);
 		table_free(u);
 		return ret;

@@ -45,6 +45,11 @@ void *vtd_table_va(phys_addr_t pa)
 	return phys_to_virt(pa);
 }
 
+void *vtd_phys_va(phys_addr_t pa)
+{
+	return phys_to_virt(pa);
+}
+
 phys_addr_t vtd_table_pa(const void *va)
 {
 	return virt_to_phys(va);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * VT-d second-level page tables (spec 4.1 ch. 9.8, 3.7): map/unmap with
- * 4K/2M/1G leaves, lookup, emptied tables freed after the flush, the PSI
- * encoder. Pure logic (memory through vtd_table_*), so it builds hosted.
+ * VT-d page tables, second stage (spec 4.1 ch. 9.8, 3.7) and first stage
+ * (9.7, 3.6): map/unmap with 4K/2M/1G leaves, lookup, second-stage dirty
+ * bits, emptied tables freed after the flush, the PSI encoder. Pure logic
+ * (memory through vtd_table_*), so it builds hosted.
  */
 #include "iommu/vtd/vtd_pgtable.h"
 #include "lib/errno.h"
@@ -27,9 +28,44 @@ static unsigned int pt_index(u64 iova, int level)
 	return (unsigned int)(iova >> VTD_LEVEL_SHIFT(level)) & (VTD_PT_ENTRIES - 1);
 }
 
-static bool pte_present(u64 e)
+/* Second stage: R or W; first stage: P (bit 0, where R is). */
+static bool pte_present(const struct vtd_pgtable *pt, u64 e)
 {
-	return e & (VTD_PTE_R | VTD_PTE_W);
+	return e & (pt->fmt == VTD_FMT_FS ? VTD_FS_P : VTD_PTE_R | VTD_PTE_W);
+}
+
+bool vtd_pte_present(const struct vtd_pgtable *pt, u64 e)
+{
+	return pte_present(pt, e);
+}
+
+/* A link to a lower table: everything allowed, the leaf decides. */
+static u64 pte_table(const struct vtd_pgtable *pt, phys_addr_t pa)
+{
+	if (pt->fmt == VTD_FMT_FS)
+		return pa | VTD_FS_P | VTD_FS_RW | VTD_FS_US | VTD_FS_A;
+	return pa | VTD_PTE_R | VTD_PTE_W;
+}
+
+/*
+ * Leaf bits for prot. First stage cannot say write-only (P is read): a
+ * write mapping is read-write. A and D come set, so the walker never has
+ * to write them back; requests are user requests (U/S at every level).
+ */
+static u64 pte_leaf_bits(const struct vtd_pgtable *pt, int prot, int level)
+{
+	u64 b = level > 1 ? VTD_PTE_PS : 0;	/* bit 7 in both formats */
+
+	if (pt->fmt == VTD_FMT_FS) {
+		b |= VTD_FS_P | VTD_FS_US | VTD_FS_A;
+		if (prot & IOMMU_WRITE)
+			b |= VTD_FS_RW | VTD_FS_D;
+		if (prot & IOMMU_NOEXEC)
+			b |= VTD_FS_XD;
+		return b;
+	}
+	return b | (prot & IOMMU_READ ? VTD_PTE_R : 0) | (prot & IOMMU_WRITE ? VTD_PTE_W : 0) |
+	       (prot & IOMMU_CACHE ? pt->snoop : 0);
 }
 
 static bool pte_leaf(u64 e, int level)
@@ -70,11 +106,16 @@ static void table_put(struct vtd_pgtable *pt, phys_addr_t pa)
 	pt->ntables--;
 }
 
-int vtd_pgtable_init(struct vtd_pgtable *pt, int levels, u64 pgsizes, bool flush)
+int vtd_pgtable_init_fmt(struct vtd_pgtable *pt, enum vtd_pt_fmt fmt, int levels, u64 pgsizes,
+			 bool flush)
 {
-	if (levels < VTD_MIN_LEVELS || levels > VTD_MAX_LEVELS || !(pgsizes & (1UL << 12)))
+	if (levels < (fmt == VTD_FMT_FS ? 4 : VTD_MIN_LEVELS) || levels > VTD_MAX_LEVELS ||
+	    !(pgsizes & (1UL << 12)))
 		return -EINVAL;
 	pt->levels = levels;
+	pt->fmt = fmt;
+	/* first stage: the upper half of the canonical space is never used */
+	pt->width = vtd_pgtable_width(levels) - (fmt == VTD_FMT_FS);
 	pt->pgsizes = pgsizes & (BIT(12) | BIT(21) | BIT(30));
 	pt->snoop = 0;
 	pt->flush = flush;
@@ -82,12 +123,17 @@ int vtd_pgtable_init(struct vtd_pgtable *pt, int levels, u64 pgsizes, bool flush
 	return table_new(pt, &pt->root) ? 0 : -ENOMEM;
 }
 
+int vtd_pgtable_init(struct vtd_pgtable *pt, int levels, u64 pgsizes, bool flush)
+{
+	return vtd_pgtable_init_fmt(pt, VTD_FMT_SS, levels, pgsizes, flush);
+}
+
 static void free_tree(struct vtd_pgtable *pt, phys_addr_t pa, int level)
 {
 	u64 *t = tva(pa);
 
 	for (int i = 0; level > 1 && i < VTD_PT_ENTRIES; i++)
-		if (pte_present(t[i]) && !pte_leaf(t[i], level))
+		if (pte_present(pt, t[i]) && !pte_leaf(t[i], level))
 			free_tree(pt, t[i] & VTD_PTE_ADDR, level - 1);
 	table_put(pt, pa);
 }
@@ -105,7 +151,7 @@ static void flush_tree(struct vtd_pgtable *pt, phys_addr_t pa, int level)
 
 	flush_entries(pt, t, VTD_PT_ENTRIES);
 	for (int i = 0; level > 1 && i < VTD_PT_ENTRIES; i++)
-		if (pte_present(t[i]) && !pte_leaf(t[i], level))
+		if (pte_present(pt, t[i]) && !pte_leaf(t[i], level))
 			flush_tree(pt, t[i] & VTD_PTE_ADDR, level - 1);
 }
 
@@ -132,7 +178,7 @@ static int walk_alloc(struct vtd_pgtable *pt, u64 iova, int level, u64 **out)
 	for (l = pt->levels; l > level; l--) {
 		u64 e = t[pt_index(iova, l)];
 
-		if (!pte_present(e)) {
+		if (!pte_present(pt, e)) {
 			slot = &t[pt_index(iova, l)];
 			break;
 		}
@@ -156,10 +202,10 @@ static int walk_alloc(struct vtd_pgtable *pt, u64 iova, int level, u64 **out)
 		u64 *parent = tva(newpa[k - 1]);
 		u64 *e = &parent[pt_index(iova, l - k)];
 
-		*e = newpa[k] | VTD_PTE_R | VTD_PTE_W;
+		*e = pte_table(pt, newpa[k]);
 		flush_entries(pt, e, 1);
 	}
-	WRITE_ONCE(*slot, newpa[0] | VTD_PTE_R | VTD_PTE_W);
+	WRITE_ONCE(*slot, pte_table(pt, newpa[0]));
 	flush_entries(pt, slot, 1);
 	*out = tva(newpa[nnew - 1]);
 	return 0;
@@ -176,11 +222,10 @@ int vtd_pgtable_map(struct vtd_pgtable *pt, u64 iova, phys_addr_t pa, size_t pgs
 	    !IS_ALIGNED(iova | pa, pgsize) || (pa & ~VTD_PTE_ADDR))
 		return -EINVAL;
 	if (check_mul_overflow((u64)pgsize, (u64)count, &size) ||
-	    check_add_overflow(iova, size - 1, &last) || last >> vtd_pgtable_width(pt->levels) ||
+	    check_add_overflow(iova, size - 1, &last) || last >> pt->width ||
 	    (pa + size - 1) & ~(VTD_PTE_ADDR | 0xfffULL))
 		return -ERANGE;
-	bits = (prot & IOMMU_READ ? VTD_PTE_R : 0) | (prot & IOMMU_WRITE ? VTD_PTE_W : 0) |
-	       (level > 1 ? VTD_PTE_PS : 0) | (prot & IOMMU_CACHE ? pt->snoop : 0);
+	bits = pte_leaf_bits(pt, prot, level);
 	while (count) {
 		u64 *t;
 		unsigned int i;
@@ -233,7 +278,7 @@ static bool unmap_level(struct vtd_pgtable *pt, u64 *t, int level, struct unmap_
 		u64 e = t[i];
 		u64 *child;
 
-		if (!pte_present(e) || (pte_leaf(e, level) && (w->iova & (sz - 1)))) {
+		if (!pte_present(pt, e) || (pte_leaf(e, level) && (w->iova & (sz - 1)))) {
 			go = false;
 			break;
 		}
@@ -264,7 +309,7 @@ size_t vtd_pgtable_unmap(struct vtd_pgtable *pt, u64 iova, size_t pgsize, size_t
 
 	if (!count || !pgsize || check_mul_overflow((u64)pgsize, (u64)count, &size) ||
 	    check_add_overflow(iova, size - 1, &w.last) ||
-	    iova >> vtd_pgtable_width(pt->levels))
+	    iova >> pt->width)
 		return 0;
 	unmap_level(pt, tva(pt->root), pt->levels, &w);
 	return w.done;
@@ -288,13 +333,13 @@ u64 vtd_pgtable_lookup(const struct vtd_pgtable *pt, u64 iova, size_t *pgsize)
 {
 	const u64 *t;
 
-	if (!pt->root || iova >> vtd_pgtable_width(pt->levels))
+	if (!pt->root || iova >> pt->width)
 		return 0;
 	t = tva(pt->root);
 	for (int l = pt->levels; l >= 1; l--) {
 		u64 e = t[pt_index(iova, l)];
 
-		if (!pte_present(e))
+		if (!pte_present(pt, e))
 			return 0;
 		if (pte_leaf(e, l)) {
 			*pgsize = 1UL << VTD_LEVEL_SHIFT(l);
@@ -314,6 +359,51 @@ phys_addr_t vtd_pgtable_iova_to_phys(const struct vtd_pgtable *pt, u64 iova)
 		return 0;
 	/* a large leaf's address bits below its size are ignored (or reserved) */
 	return (e & VTD_PTE_ADDR & ~((u64)sz - 1)) | (iova & (sz - 1));
+}
+
+struct dirty_walk {
+	u64 iova, last;
+	bool clear;
+	long n;
+	void (*record)(void *priv, u64 iova, u64 len);
+	void *priv;
+};
+
+/* Leaves of t (at level, covering from base) inside [w->iova, w->last]. */
+static void dirty_level(struct vtd_pgtable *pt, u64 *t, int level, u64 base, struct dirty_walk *w)
+{
+	u64 sz = 1ULL << VTD_LEVEL_SHIFT(level);
+
+	for (unsigned int i = 0; i < VTD_PT_ENTRIES; i++) {
+		u64 start = base + i * sz, e = t[i];
+
+		if (start > w->last || start + sz - 1 < w->iova || !pte_present(pt, e))
+			continue;
+		if (!pte_leaf(e, level)) {
+			dirty_level(pt, tva(e & VTD_PTE_ADDR), level - 1, start, w);
+			continue;
+		}
+		if (!(e & VTD_PTE_D))
+			continue;
+		w->n++;
+		w->record(w->priv, start, sz);
+		if (w->clear) {
+			/* the walker may set D again meanwhile: clear only that bit */
+			__atomic_fetch_and(&t[i], ~VTD_PTE_D, __ATOMIC_SEQ_CST);
+			flush_entries(pt, &t[i], 1);
+		}
+	}
+}
+
+long vtd_pgtable_read_dirty(struct vtd_pgtable *pt, u64 iova, u64 size, bool clear,
+			    void (*record)(void *priv, u64 iova, u64 len), void *priv)
+{
+	struct dirty_walk w = { .iova = iova, .clear = clear, .record = record, .priv = priv };
+
+	if (!size || pt->fmt != VTD_FMT_SS || check_add_overflow(iova, size - 1, &w.last))
+		return 0;
+	dirty_level(pt, tva(pt->root), pt->levels, 0, &w);
+	return w.n;
 }
 
 int vtd_psi_encode(u64 pfn, u64 npages, unsigned int mamv, u64 *base_pfn)

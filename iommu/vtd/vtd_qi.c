@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * VT-d queued invalidation: the descriptor ring, submission with a wait
- * descriptor per batch, bounded completion polling, IQE/ITE/ICE recovery.
- * No page-table code here. Layouts: VT-d spec 4.1 ch. 6.5.2.
+ * VT-d queued invalidation: the descriptor ring (128-bit descriptors, or
+ * 256-bit in scalable mode), submission with a wait descriptor per batch,
+ * bounded completion polling, IQE/ITE/ICE recovery. No page-table code
+ * here. Layouts: VT-d spec 4.1 ch. 6.5.2, 11.4.9.
  */
 #include "iommu/vtd/vtd.h"
 #include "arch/x86/console.h"
@@ -11,17 +12,37 @@
 #include "lib/errno.h"
 #include "lib/failpoint.h"
 
+/*
+ * IQH/IQT hold the byte offset of a descriptor (bits 18:4): index << 4, or
+ * index << 5 for 256-bit descriptors (where bit 4 must stay 0).
+ */
+static unsigned int qi_shift(const struct vtd_unit *u)
+{
+	return u->qi.dw ? 5 : 4;
+}
+
 static u32 qi_head(struct vtd_unit *u)
 {
-	return (u32)FIELD_GET(VTD_IQ_INDEX, vtd_readq(u, VTD_IQH_REG));
+	return (u32)((vtd_readq(u, VTD_IQH_REG) & VTD_IQ_INDEX) >> qi_shift(u));
 }
 
 /* Free slots, keeping one empty so head == tail means idle. */
 static u32 qi_free_slots(struct vtd_unit *u)
 {
-	return (qi_head(u) - u->qi.tail - 1) & (VTD_QI_SIZE - 1);
+	return (qi_head(u) - u->qi.tail - 1) & (u->qi.size - 1);
 }
 
+/* Slot i of the ring: two qwords, or four with 256-bit descriptors. */
+static u64 *qi_slot(struct vtd_unit *u, u32 i)
+{
+	return u->qi.ring + (size_t)i * (u->qi.dw ? 4 : 2);
+}
+
+/*
+ * Queued invalidation on, with 256-bit descriptors when the unit runs in
+ * scalable mode (u->sm): they carry the PASID-granular invalidations and
+ * every other descriptor (context cache, IOTLB, IEC, wait) in the low half.
+ */
 int vtd_qi_enable(struct vtd_unit *u)
 {
 	struct vtd_qi *q = &u->qi;
@@ -36,9 +57,11 @@ int vtd_qi_enable(struct vtd_unit *u)
 		q->ring_pa = virt_to_phys(q->ring);
 		q->status_pa = virt_to_phys((void *)q->status);
 	}
+	q->dw = u->sm;
+	q->size = q->dw ? VTD_QI_SIZE / 2 : VTD_QI_SIZE;
 	q->tail = 0;
 	vtd_writeq(u, VTD_IQT_REG, 0);
-	vtd_writeq(u, VTD_IQA_REG, q->ring_pa | VTD_QI_QS);
+	vtd_writeq(u, VTD_IQA_REG, q->ring_pa | VTD_QI_QS | (q->dw ? VTD_IQA_DW : 0));
 	return vtd_gcmd(u, VTD_GCMD_QIE, 0, VTD_GSTS_QIES, true);
 }
 
@@ -46,8 +69,9 @@ int vtd_qi_disable(struct vtd_unit *u)
 {
 	if (!(vtd_readl(u, VTD_GSTS_REG) & VTD_GSTS_QIES))
 		return 0;
-	if (poll_timeout(qi_head(u) == (u32)FIELD_GET(VTD_IQ_INDEX, vtd_readq(u, VTD_IQT_REG)),
-			 VTD_TIMEOUT_US))
+	/* IQH and IQT hold byte offsets: equal in either descriptor width */
+	if (poll_timeout((vtd_readq(u, VTD_IQH_REG) & VTD_IQ_INDEX) ==
+			 (vtd_readq(u, VTD_IQT_REG) & VTD_IQ_INDEX), VTD_TIMEOUT_US))
 		return -ETIMEDOUT;
 	return vtd_gcmd(u, 0, VTD_GCMD_QIE, VTD_GSTS_QIES, false);
 }
@@ -62,16 +86,26 @@ void vtd_qi_free(struct vtd_unit *u)
 	u->qi.status = NULL;
 }
 
+static void qi_write(struct vtd_unit *u, u32 i, const struct vtd_desc *d)
+{
+	u64 *p = qi_slot(u, i);
+
+	p[0] = d->lo;
+	p[1] = d->hi;
+	if (u->qi.dw)
+		p[2] = p[3] = 0;
+}
+
 static void qi_put(struct vtd_unit *u, const struct vtd_desc *d)
 {
-	u->qi.ring[u->qi.tail] = *d;
-	u->qi.tail = (u->qi.tail + 1) & (VTD_QI_SIZE - 1);
+	qi_write(u, u->qi.tail, d);
+	u->qi.tail = (u->qi.tail + 1) & (u->qi.size - 1);
 }
 
 static void qi_kick(struct vtd_unit *u)
 {
 	mfence();	/* descriptors are in memory before the tail moves */
-	vtd_writeq(u, VTD_IQT_REG, FIELD_PREP(VTD_IQ_INDEX, u->qi.tail));
+	vtd_writeq(u, VTD_IQT_REG, (u64)u->qi.tail << qi_shift(u));
 }
 
 /*
@@ -85,12 +119,12 @@ static void qi_kick(struct vtd_unit *u)
  */
 static void qi_recover_iqe(struct vtd_unit *u, const struct vtd_desc *wait)
 {
-	u32 bad = qi_head(u), last = (u->qi.tail - 1) & (VTD_QI_SIZE - 1);
+	u32 bad = qi_head(u), last = (u->qi.tail - 1) & (u->qi.size - 1);
 
 	printk("vtd: %s: invalidation queue error at descriptor %u (%#llx %#llx)\n", u->name,
-	       bad, (unsigned long long)u->qi.ring[bad].lo, (unsigned long long)u->qi.ring[bad].hi);
-	for (u32 i = bad, n = 0; i != last && n < VTD_QI_SIZE; i = (i + 1) & (VTD_QI_SIZE - 1), n++)
-		u->qi.ring[i] = *wait;
+	       bad, (unsigned long long)qi_slot(u, bad)[0], (unsigned long long)qi_slot(u, bad)[1]);
+	for (u32 i = bad, n = 0; i != last && n < u->qi.size; i = (i + 1) & (u->qi.size - 1), n++)
+		qi_write(u, i, wait);
 	mfence();
 	vtd_writel(u, VTD_FSTS_REG, VTD_FSTS_IQE);
 	qi_kick(u);
@@ -103,7 +137,7 @@ int vtd_qi_submit(struct vtd_unit *u, const struct vtd_desc *d, int n)
 	u32 fsts, seq;
 	int ret;
 
-	if (n < 0 || n + 1 >= (int)VTD_QI_SIZE || !q->ring)
+	if (n < 0 || n + 1 >= (int)q->size || !q->ring)
 		return -EINVAL;
 	if (poll_timeout(qi_free_slots(u) >= (u32)n + 1, VTD_TIMEOUT_US))
 		return -ETIMEDOUT;

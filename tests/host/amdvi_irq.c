@@ -270,15 +270,73 @@ out:
 	ir_down();
 }
 
+/*
+ * Two devices the unit sees as one devid (ff:01.0 and ff:02.0, both behind
+ * the IVRS alias 00:14.4) share one interrupt table, as on Linux: each gets
+ * its own entry, a rewrite of either device's DTEs keeps the other's
+ * interrupts remapped, and the table goes only with the last entry.
+ */
+KTEST(amdvi-ir, test_amdvi_ir_alias_shares_one_table)
+{
+	static struct pci_dev sp;
+	static struct iommu_dev sd = { .name = "0000:ff:02.0", .rid = 0xff10 };
+	struct irq_remap_entry ea = { 0 }, eb = { 0 };
+	struct irq_msg ma, mb;
+	struct irq_source sa, sb;
+	struct amdvi_unit *u;
+	u16 alias = amdvi_rig_devs[ALIASED].alias;
+
+	if (!ir_up("", false, 0))
+		goto out;
+	sp = amdvi_rig->pdev[ALIASED];
+	sp.dev = 2;
+	sd.bus_priv = &sp;
+	sd.dma_mask = ~0ULL;
+	iommu_dev_register(&sd);
+	report(amdvi_probe_device(&sd) == 0 && sd.iommu_priv &&
+	       ((struct amdvi_dev *)sd.iommu_priv)->alias == alias,
+	       "a second device behind the alias %04x probed", alias);
+	sa = pci_src(ALIASED);
+	sb = (struct irq_source){ .kind = IRQ_SRC_PCI, .rid = 0xff10, .pdev = &sp };
+	u = unit_of(ALIASED);
+	if (!entry_for(&sa, &ea, 1, 0x41, &ma) || !entry_for(&sb, &eb, 2, 0x42, &mb))
+		goto free;
+	report(ea.priv == eb.priv && ea.index != eb.index &&
+	       ((struct amdvi_irt *)ea.priv)->devid == alias,
+	       "one table, kept for %04x, entries %u and %u", alias, ea.index, eb.index);
+	report(arrives(send(u, alias, &ma), 1, 0x41) && arrives(send(u, alias, &mb), 2, 0x42),
+	       "each device's message through the alias reaches its own APIC and vector");
+	report(amdvi_dev_refresh(sd.iommu_priv) == 0 &&
+	       amdvi_dev_refresh(amdvi_rig_dev(ALIASED)) == 0 &&
+	       arrives(send(u, alias, &ma), 1, 0x41) && arrives(send(u, alias, &mb), 2, 0x42),
+	       "rewriting either device's DTEs keeps both remapped");
+	amdvi_irq_remap_ops.free(&ea);
+	report((amdvi_dte_ptr(u, alias)[2] & AMDVI_DTE2_IV) && arrives(send(u, alias, &mb), 2, 0x42),
+	       "the first entry freed: the table stays for the second");
+	amdvi_irq_remap_ops.free(&eb);
+	report(!(amdvi_dte_ptr(u, alias)[2] & AMDVI_DTE2_IV) && amdvi_irq_remap_ops.live() == 0,
+	       "the last one freed: table detached and gone");
+free:
+	amdvi_irq_remap_ops.free(&ea);
+	amdvi_irq_remap_ops.free(&eb);
+	amdvi_release_device(&sd);
+	iommu_dev_unregister(&sd);
+out:
+	ir_down();
+}
+
+/* A special device (IOAPIC, HPET) under a command line: its devid and unit. */
+struct special_row {
+	const char *cmdline;
+	u8 id;
+	u16 devid;
+	int unit;
+};
+
 /* IOAPICs by IVRS special entries, and the ivrs_ioapic= overrides (both syntaxes). */
 KTEST(amdvi-ir, test_amdvi_ir_ioapic_devids_and_overrides)
 {
-	static const struct {
-		const char *cmdline;
-		u8 id;
-		u16 devid;
-		int unit;
-	} rows[] = {
+	static const struct special_row rows[] = {
 		{ "", 129, 0x6001, 0 },
 		{ "", 130, 0x4001, 1 },
 		{ "", 128, 0x00a0, 3 },
@@ -315,6 +373,57 @@ KTEST(amdvi-ir, test_amdvi_ir_ioapic_devids_and_overrides)
 }
 
 /*
+ * HPETs by the IVRS special entry (the rig's HPET 0 sends as 00:14.0, the
+ * devid IOAPIC 128 uses too) and by ivrs_hpet= in both syntaxes; an HPET
+ * MSI through its entry arrives, and where the HPET shares the IOAPIC's
+ * devid both use one interrupt table with entries of their own.
+ */
+KTEST(amdvi-ir, test_amdvi_ir_hpet_devids_overrides_and_shared_table)
+{
+	static const struct special_row rows[] = {
+		{ "", 0, 0x00a0, 3 },
+		{ "ivrs_hpet=0@0000:00:14.2", 0, 0x00a2, 3 },
+		{ "ivrs_hpet[5]=20:01.5", 5, 0x200d, 2 },
+	};
+	struct irq_remap_entry e, eio;
+	struct irq_msg msg, mio;
+
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		struct amdvi_unit *u = NULL;
+		struct irq_source s = { .kind = IRQ_SRC_HPET, .id = rows[i].id };
+		u16 devid = 0;
+		int ret;
+
+		if (!ir_up(rows[i].cmdline, false, 0))
+			break;
+		ret = amdvi_special_devid(IVRS_SPECIAL_HPET, rows[i].id, &devid, &u);
+		report(ret == 0 && devid == rows[i].devid && u == amdvi_rig->u[rows[i].unit],
+		       "%s HPET %u -> devid %04x on unit %d", rows[i].cmdline, rows[i].id, devid,
+		       u ? u->index : -1);
+		if (u && entry_for(&s, &e, 3, 0x31, &msg)) {
+			report(arrives(send(u, devid, &msg), 3, 0x31) &&
+			       !arrives(send(u, devid ^ 1, &msg), 3, 0x31),
+			       "its MSI (index %u) is remapped from %04x only", msg.data, devid);
+			if (!rows[i].cmdline[0] &&
+			    entry_for(&(struct irq_source){ .kind = IRQ_SRC_IOAPIC, .id = 128 },
+				      &eio, 0, 0x32, &mio)) {
+				report(eio.priv == e.priv && eio.index != e.index &&
+				       arrives(send(u, devid, &mio), 0, 0x32) &&
+				       arrives(send(u, devid, &msg), 3, 0x31),
+				       "IOAPIC 128 on the same devid: one table, entries %u and %u",
+				       e.index, eio.index);
+				amdvi_irq_remap_ops.free(&eio);
+			}
+			amdvi_irq_remap_ops.free(&e);
+		}
+		ir_down();
+	}
+	report(amdvi_special_devid(IVRS_SPECIAL_HPET, 9, &(u16){ 0 },
+				   &(struct amdvi_unit *){ NULL }) == -ENODEV,
+	       "an HPET nobody names: -ENODEV");
+}
+
+/*
  * Takeover: a previous owner left the unit translating with 32-bit
  * interrupt tables. The driver keeps the unit on, copies the tables into
  * 128-bit ones at the same indices, and the old messages still arrive.
@@ -325,7 +434,7 @@ KTEST(amdvi-ir, test_amdvi_ir_takeover_keeps_tables_and_translation)
 	u64 *dt = NULL;
 	u32 *irt = NULL;
 	u16 devid;
-	int m;
+	int m, n, ret = -1, fired = 0, bad = 0;
 
 	if (!ir_up("", false, 0))
 		goto out;
@@ -344,9 +453,35 @@ KTEST(amdvi-ir, test_amdvi_ir_takeover_keeps_tables_and_translation)
 	amdvi_ctrl_update(u, AMDVI_CTRL_IOMMU_EN, AMDVI_CTRL_GA_EN);
 	report(arrives(send(u, devid, &(struct irq_msg){ 0xfee00000, 5 }), 2, 0x55),
 	       "the state to take over: entry 5 delivers 0x55 to APIC 2");
-	m = model_of(u)->nexec;
 	model_of(u)->iommu_disables = 0;
-	report(amdvi_unit_enable(u) == 0 && u->ga, "the driver brings the unit up, GA mode");
+	host_poll_step_us(1000);
+	for (n = 1; n < 80; n++) {
+		bool f;
+
+		m = model_of(u)->nexec;
+		failpoint_arm((unsigned long)n);
+		ret = amdvi_unit_enable(u);
+		f = failpoint_fired();
+		failpoint_arm(0);
+		if (!f)
+			break;
+		fired++;
+		/* a failed takeover leaves the unit as found: on, the old table delivering */
+		if (!ret || !(amdvi_readq(u, AMDVI_CONTROL) & AMDVI_CTRL_IOMMU_EN) ||
+		    amdvi_readq(u, AMDVI_DEVTAB_BASE) != (amdvi_pa(dt) | 0x1ff) ||
+		    model_of(u)->iommu_disables ||
+		    !arrives(send(u, devid, &(struct irq_msg){ 0xfee00000, 5 }), 2, 0x55)) {
+			report_info("site %d: ret %d control %#llx devtab %#llx disables %d", n, ret,
+				    (unsigned long long)amdvi_readq(u, AMDVI_CONTROL),
+				    (unsigned long long)amdvi_readq(u, AMDVI_DEVTAB_BASE),
+				    (int)model_of(u)->iommu_disables);
+			bad++;
+		}
+	}
+	host_poll_step_us(0);
+	report(n < 80 && fired >= 9 && !bad, "takeover failed at each of %d sites in turn (at "
+	       "least 9): the unit left as found each time (on, the old entry delivering)", fired);
+	report(ret == 0 && u->ga, "the driver brings the unit up, GA mode");
 	report(model_of(u)->iommu_disables == 0, "translation was never switched off on the way");
 	report(u->ir_inherited == 1 && amdvi_irq_remap_ops.live() == 0,
 	       "one entry kept from the old table (not counted as ours)");

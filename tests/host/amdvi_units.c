@@ -281,3 +281,160 @@ KTEST(amdvi-units, test_amdvi_units_failure_at_every_enable_site)
 	       left);
 	report(held == 0, "and gave back every heap object and page (%d rounds not)", held);
 }
+
+/* fixtures/regs/amdvi-efr.tsv: an EPYC SEV-SNP host's EFR, with HDSup (the Threadripper's has none) */
+#define EFR_EPYC_SNP 0xa5bf7320a2294aeeULL
+
+/* Give unit i the registers of another real IOMMU. */
+static void unit_efr(int i, u64 efr)
+{
+	struct amdvi_unit *u = amdvi_rig->u[i];
+
+	u->efr = efr;
+	u->max_levels = amdvi_efr_max_levels(efr);
+	u->ia = amdvi_efr_ia(efr);
+}
+
+/* The domain an AMD-Vi dirty-tracking sweep works on, and its two devices' DTEs. */
+struct amdvi_sweep {
+	struct amdvi_domain *d;
+	bool enable;
+	u64 before[2][4];
+};
+
+static void dte_snapshot(u64 (*out)[4])
+{
+	static const int devs[] = { GPU, NVME };
+
+	for (int i = 0; i < 2; i++)
+		memcpy(out[i], amdvi_dte_ptr(amdvi_rig_dev(devs[i])->unit,
+					     amdvi_rig_devs[devs[i]].bdf), sizeof(out[i]));
+}
+
+static long amdvi_dirty_set(void *ctx)
+{
+	struct amdvi_sweep *w = ctx;
+
+	return w->d->domain.dirty_ops->set_dirty_tracking(&w->d->domain, w->enable);
+}
+
+static bool amdvi_dirty_intact(void *ctx, long ret)
+{
+	struct amdvi_sweep *w = ctx;
+	u64 after[2][4];
+
+	dte_snapshot(after);
+	return ret && w->d->dirty_tracking != w->enable && !memcmp(w->before, after, sizeof(after));
+}
+
+/* set_dirty_tracking swept over its fail-point sites: failed runs that changed anything. */
+static int amdvi_dirty_sweep(struct amdvi_domain *d, bool enable, int *fired, int *last)
+{
+	struct amdvi_sweep w = { .d = d, .enable = enable };
+	long ret;
+	int bad;
+
+	dte_snapshot(w.before);
+	bad = host_failpoint_sweep(amdvi_dirty_set, amdvi_dirty_intact, &w, fired, &ret);
+	*last = (int)ret;
+	return bad;
+}
+
+/*
+ * The same on AMD-Vi (nothing half-programmed, as class 24):
+ * set_dirty_tracking on a domain with devices
+ * behind two units (EPYC registers: HDSup), each command and wait failing
+ * in turn: every DTE and the domain's flag as before, the error returned;
+ * both ways.
+ */
+KTEST(amdvi-units, test_amdvi_units_dirty_tracking_flush_failure_rolls_back)
+{
+	struct iommu_domain *dom = NULL;
+	struct amdvi_domain *d;
+	int fired, bad, last;
+
+	if (!amdvi_rig_up())
+		goto out;
+	unit_efr(amdvi_rig_devs[GPU].unit, EFR_EPYC_SNP);
+	unit_efr(amdvi_rig_devs[NVME].unit, EFR_EPYC_SNP);
+	dom = amdvi_ops.domain_alloc_user(&amdvi_rig->dev[GPU], IOMMU_HWPT_ALLOC_DIRTY_TRACKING,
+					  NULL, NULL);
+	if (IS_ERR(dom)) {
+		report(false, "a dirty-tracking domain: %ld", PTR_ERR(dom));
+		dom = NULL;
+		goto out;
+	}
+	d = to_amdvi_domain(dom);
+	report(iommu_attach_device(dom, &amdvi_rig->dev[GPU]) == 0 &&
+	       iommu_attach_device(dom, &amdvi_rig->dev[NVME]) == 0,
+	       "attached to devices behind IOMMUs 0 and 1");
+	bad = amdvi_dirty_sweep(d, true, &fired, &last);
+	report(fired > 0 && bad == 0, "turning tracking on failed at each of its %d sites: both "
+	       "DTEs and the flag as before, the error returned", fired);
+	report(last == 0 && (amdvi_dte_ptr(amdvi_rig->u[0], amdvi_rig_devs[GPU].bdf)[0] &
+			     AMDVI_DTE0_HAD) &&
+	       (amdvi_dte_ptr(amdvi_rig->u[1], amdvi_rig_devs[NVME].bdf)[0] & AMDVI_DTE0_HAD),
+	       "then it succeeds: HAD in both DTEs");
+	bad = amdvi_dirty_sweep(d, false, &fired, &last);
+	report(fired > 0 && bad == 0 && last == 0, "turning it off failed at each of its %d sites "
+	       "with nothing changed, then succeeds", fired);
+	iommu_detach_device(dom, &amdvi_rig->dev[GPU]);
+	iommu_detach_device(dom, &amdvi_rig->dev[NVME]);
+	report(model_of(amdvi_rig->u[0])->illegal == 0 && model_of(amdvi_rig->u[1])->illegal == 0,
+	       "no illegal command");
+out:
+	if (dom)
+		iommu_domain_free(dom);
+	amdvi_rig_down();
+}
+
+/*
+ * A domain attached through several IOMMUs must suit each one (Linux 6.12's
+ * amd_iommu_attach_device): a dirty-tracking domain made on a unit with
+ * HDSup (EPYC registers) is refused (EINVAL) by a device behind one
+ * without (the Threadripper's own); a plain domain of the first unit
+ * attaches there; a table deeper than the unit walks is refused too.
+ */
+KTEST(amdvi-units, test_amdvi_units_attach_checks_each_unit)
+{
+	struct iommu_domain *dirty = NULL, *plain = NULL;
+	struct amdvi_domain *was;
+	struct amdvi_unit *nic;
+	u64 dte[4];
+
+	if (!amdvi_rig_up())
+		goto out;
+	nic = amdvi_rig->u[amdvi_rig_devs[NIC].unit];
+	unit_efr(amdvi_rig_devs[GPU].unit, EFR_EPYC_SNP);
+	dirty = amdvi_ops.domain_alloc_user(&amdvi_rig->dev[GPU], IOMMU_HWPT_ALLOC_DIRTY_TRACKING,
+					    NULL, NULL);
+	plain = amdvi_ops.domain_alloc_paging(&amdvi_rig->dev[GPU]);
+	if (IS_ERR(dirty) || IS_ERR(plain)) {
+		report(false, "two domains on IOMMU 0");
+		dirty = IS_ERR(dirty) ? NULL : dirty;
+		plain = IS_ERR(plain) ? NULL : plain;
+		goto out;
+	}
+	memcpy(dte, amdvi_dte_ptr(nic, amdvi_rig_devs[NIC].bdf), sizeof(dte));
+	was = amdvi_rig_dev(NIC)->domain;
+	report(iommu_attach_device(dirty, &amdvi_rig->dev[NIC]) == -EINVAL &&
+	       !memcmp(dte, amdvi_dte_ptr(nic, amdvi_rig_devs[NIC].bdf), sizeof(dte)) &&
+	       amdvi_rig_dev(NIC)->domain == was,
+	       "dirty-tracking domain to a device behind a unit without HDSup: EINVAL, DTE as it was");
+	report(iommu_attach_device(dirty, &amdvi_rig->dev[GPU]) == 0,
+	       "... while its own unit takes it");
+	report(iommu_attach_device(plain, &amdvi_rig->dev[NIC]) == 0,
+	       "a plain domain of the same unit attaches there");
+	iommu_detach_device(plain, &amdvi_rig->dev[NIC]);
+	iommu_detach_device(dirty, &amdvi_rig->dev[GPU]);
+	nic->max_levels = to_amdvi_domain(plain)->pt.levels - 1;
+	report(iommu_attach_device(plain, &amdvi_rig->dev[NIC]) == -EINVAL,
+	       "a unit walking fewer levels than the table has: EINVAL");
+	nic->max_levels = amdvi_efr_max_levels(nic->efr);
+out:
+	if (dirty)
+		iommu_domain_free(dirty);
+	if (plain)
+		iommu_domain_free(plain);
+	amdvi_rig_down();
+}

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Helpers for hosted tests: find the repository from the test binary
- * (build/host/test-*), read fixtures, parse TSV manifests, run the tools.
+ * (build/host/test-*), read fixtures, parse TSV manifests, run the tools,
+ * sweep a fail point over an operation, the device's view of user memory.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -9,6 +10,8 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "lib/failpoint.h"
+#include "lib/platform.h"
 #include "tests/host/hostutil.h"
 #include "tests/ktest.h"
 
@@ -192,4 +195,32 @@ int host_run(const char *cmd, char **out)
 	*out = buf;
 	st = pclose(p);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int host_failpoint_sweep(long (*op)(void *ctx), bool (*intact)(void *ctx, long ret), void *ctx,
+			 int *fired, long *last)
+{
+	int bad = 0;
+
+	*fired = 0;
+	for (unsigned long n = 1; n < 1000; n++) {
+		bool f;
+
+		failpoint_arm(n);
+		*last = op(ctx);
+		f = failpoint_fired();
+		failpoint_arm(0);
+		if (!f)
+			return bad;
+		(*fired)++;
+		bad += !intact(ctx, *last);
+	}
+	return bad + 1;	/* never got through: that is a failure too */
+}
+
+unsigned long long host_user_pa(unsigned long long uva)
+{
+	phys_addr_t pa;
+
+	return plat_user_to_phys(uva, &pa) ? 0 : pa;
 }

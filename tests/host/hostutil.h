@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Helpers for hosted tests that read fixtures and run the built tools:
- * repository paths, whole-file reads, TSV tables, running a command.
+ * repository paths, whole-file reads, TSV tables, running a command; and
+ * the fail-point sweep the failure-path tests share.
  */
 #ifndef TESTS_HOST_HOSTUTIL_H
 #define TESTS_HOST_HOSTUTIL_H
@@ -42,5 +43,22 @@ const char *tsv_get(const struct tsv *t, int row, const char *col);
  * NUL-terminated) in *out. Returns the exit status, or -1 if it did not run.
  */
 int host_run(const char *cmd, char **out);
+
+/*
+ * Fail-point sweep (lib/failpoint.h): run op(ctx) with the fail point armed
+ * at its 1st, 2nd, ... site until a run passes none. After each run that
+ * failed, intact(ctx, its result) says whether it left everything as it
+ * was. Returns how many did not; *fired counts the failed runs, *last is
+ * the result of the run that passed none.
+ */
+int host_failpoint_sweep(long (*op)(void *ctx), bool (*intact)(void *ctx, long ret), void *ctx,
+			 int *fired, long *last);
+
+/*
+ * The "physical address" a device reaches the user byte at uva through: a
+ * pinned page's is the library's own alias of it (arch/host/umem.c), not
+ * uva. 0 when uva is not readable.
+ */
+unsigned long long host_user_pa(unsigned long long uva);
 
 #endif

@@ -92,6 +92,13 @@ CASES += [
      "cut off by a reboot (a new report starts) while test_lib_b (suite lib)"),
     ("cut_between_tests_names_the_last_finished", STARTED.split("    # start: test_lib_b")[0],
      None, "after test_lib_a (suite lib)"),
+    # the machine died while writing a result line: no result, and no made-up test name
+    ("cut_mid_result_line_names_the_running_test", HUNG + "    ok 2 test_li", None,
+     "cut off (no closing line: the machine hung or rebooted?) while test_lib_b (suite lib)"),
+    # serial line noise (a UART reset's NUL, bytes not UTF-8, a terminal escape, a
+    # stray empty line) loses no result and breaks no suite apart
+    ("line_noise_is_not_ktap", edit("    ok 2 test_lib_b", "\x00\ufffd    ok 2 test_lib_b").replace(
+        "    ok 1 test_user_prog", "\x1b[2J\x1b[H\n\n    ok 1 test_user_prog"), (2, 0, 1), ""),
 ]
 
 
@@ -168,6 +175,14 @@ def bringup_checks():
     log = open(BRINGUP_LOG).read()
     line = bringuplib.line(log)
     out = [("bringup_real_log_matches_its_configuration", bringup_problems(log))]
+    # the same one-CPU run described other ways QEMU and the kernel accept
+    for name, sec in (("maxcpus_0_runs_the_boot_cpu", {"append": "maxcpus=0"}),
+                      ("smp_as_a_topology", {"smp": "sockets=1,cores=1,threads=1"})):
+        try:
+            probs = bringup_problems(log, **sec)
+        except ValueError as e:
+            probs = ["checker failed: %s" % e]
+        out.append(("bringup_" + name, probs))
     # each fact, planted wrong, must be caught
     plants = [
         ("aw_bits_48_needs_another_cap", {"extra_params": VTD["extra_params"].replace(
@@ -182,6 +197,7 @@ def bringup_checks():
         ("uefi_boot", {"boot": "iso-uefi"}, "boot firmware"),
         ("more_memory", {"memory": "1G"}, "usable memory"),
         ("no_iommu", {"extra_params": "-device edu"}, "units at QEMU's IOMMU bases"),
+        ("remapping_expected_off", {"intremap": "off"}, "the configuration expects off"),
     ]
     for name, sec, want in plants:
         probs = bringup_problems(log, **sec)
@@ -221,10 +237,38 @@ def bringup_checks():
         out.append(("ktap_bringup_fails_without_the_line",
                     [] if r.returncode == 1 and "no '# bringup:'" in r.stderr else
                     ["status %d %r" % (r.returncode, r.stderr)]))
+    # a configuration must say which interrupt remapping it expects, and it goes to the kernel
+    cfgs = [({"extra_params": VTD["extra_params"]}, "no intremap key"),
+            (dict(VTD, intremap="amdvi"), "intremap = amdvi with intel-iommu"),
+            ({"extra_params": "-device edu", "intremap": "vtd"}, "without an IOMMU device")]
+    out.append(("qemu_cfg_intremap_key_is_required_and_checked",
+                ["%r: %r" % (c, qemulib.intremap_problem(c)) for c, want in cfgs
+                 if want not in qemulib.intremap_problem(c)] +
+                ([] if qemulib.intremap_problem(dict(VTD, intremap="vtd")) == "" else ["vtd"])))
+    out.append(("qemu_cfg_intremap_reaches_the_kernel",
+                [] if "expect_intremap=vtd" in qemulib.append_words(dict(VTD, intremap="vtd"), "")
+                else ["not in the command line"]))
     rep = ktaplib.parse(log)
     out.append(("bringup_line_is_not_a_boot_line_for_people",
                 [] if rep.preamble and not any("bringup" in ln for ln in rep.preamble)
                 else ["preamble %r" % rep.preamble[-3:]]))
+    return out
+
+
+def qemu_tool_checks():
+    """(name, problems) of scripts/qemu's command line: --print-cmd shows what a run uses."""
+    qemu = [sys.executable, os.path.join(TOP, "scripts", "qemu"), "smp-vtd", "--print-cmd"]
+    out = []
+    for name, more, want in (("print_cmd_has_the_configuration_accel", [],
+                              [" -accel tcg,thread=multi ", " -smp 4 "]),
+                             ("accel_tcg_keeps_its_options", ["--accel", "tcg"],
+                              [" -accel tcg,thread=multi "]),
+                             ("smp_replaces_the_configuration_cpus",
+                              ["--smp", "5,sockets=5"], [" -smp 5,sockets=5 "])):
+        r = subprocess.run(qemu + more, capture_output=True, text=True)
+        ok = r.returncode == 0 and all(w in r.stdout for w in want)
+        out.append(("qemu_" + name, [] if ok else
+                    ["status %d, %r" % (r.returncode, (r.stdout + r.stderr)[:160])]))
     return out
 
 
@@ -366,7 +410,7 @@ def main():
     failed = 0
     print("KTAP version 1")
     extra = junit_checks() + summary_checks() + bringup_checks() + screen_checks() + \
-        event_log_checks() + distinct_checks()
+        qemu_tool_checks() + event_log_checks() + distinct_checks()
     print("1..%d" % (len(CASES) + len(VERDICTS) + len(extra)))
     for name, log, counts, err in CASES:
         n += 1

@@ -2,7 +2,8 @@
 /*
  * The software VT-d unit behind vtd_hw_read/vtd_hw_write (vtd_hw.h), from
  * the spec (VT-d 4.1 ch. 5.1, 6.5, 7.1-7.3, 10/11.4): registers and their
- * side effects, invalidation queue and registers, faults, interrupt remapping.
+ * side effects, invalidation queue (128- and 256-bit descriptors) and
+ * registers, faults, interrupt remapping. DMA translation: vtd_walk.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,83 +105,153 @@ static void fault_event(struct vtd_hw *hw);
 
 /* --- the invalidation queue (6.5.2) --- */
 
-/* One descriptor; false: invalid (IQE). */
-static bool qi_one(struct vtd_hw *hw, const struct vtd_desc *d)
+/* PSI address aligned to its 2^AM-page block, AM within MAMV (6.5.2.4, 6.5.2.5). */
+static bool psi_ok(const struct vtd_hw *hw, const struct vtd_hw_op *op)
 {
-	struct vtd_hw_op op = { .type = (u8)(d->lo & VTD_DESC_TYPE) };
+	return op->am <= hw->mamv && !((op->addr >> 12) & ((1ULL << op->am) - 1));
+}
 
-	op.gran = (u8)FIELD_GET(VTD_DESC_G, d->lo);
+/*
+ * PFSID of a device-TLB descriptor (6.5.2.5, 6.5.2.6: bits 15:12 and
+ * 63:52 of either type): with ECAP.DIT the SID of the device's physical
+ * function (the rig has no virtual functions: its own), else reserved, 0.
+ */
+static void pfsid_check(struct vtd_hw *hw, const struct vtd_hw_op *op, u64 lo)
+{
+	u16 pfsid = (u16)(((lo >> 12) & 0xf) | ((lo >> 52) & 0xfff) << 4);
+	bool dit = reg(hw, VTD_ECAP_REG, 8) & BIT_ULL(41);
+
+	if (pfsid != (dit ? op->sid : 0))
+		violation(hw, dit ? "device-TLB invalidation without the PFSID that ECAP.DIT needs" :
+			  "device-TLB invalidation with PFSID set (reserved without ECAP.DIT)");
+}
+
+/*
+ * One descriptor (d: two qwords, four when wide); false: invalid (IQE).
+ * The PASID-granular types exist only while the root table is in
+ * scalable mode; a 256-bit descriptor's upper half is 0 in every type here.
+ */
+static bool qi_one(struct vtd_hw *hw, const u64 *d, bool wide)
+{
+	struct vtd_desc dd = { d[0], d[1] };
+	struct vtd_hw_op op = { .type = (u8)(d[0] & VTD_DESC_TYPE), .wide = wide };
+	u8 fm = 0;
+
+	if (wide && (d[2] || d[3]))
+		return false;
+	if (op.type >= VTD_DESC_PIOTLB && !vtd_hw_sm(hw))
+		return false;
+	op.gran = (u8)FIELD_GET(VTD_DESC_G, dd.lo);
 	switch (op.type) {
 	case VTD_DESC_CC:
-		if (d->hi || !op.gran)
+		if (dd.hi || !op.gran)
 			return false;
-		op.did = (u16)FIELD_GET(VTD_CC_DID, d->lo);
-		op.sid = (u16)FIELD_GET(VTD_CC_SID, d->lo);
+		op.did = (u16)FIELD_GET(VTD_CC_DID, dd.lo);
+		op.sid = (u16)FIELD_GET(VTD_CC_SID, dd.lo);
+		fm = (u8)FIELD_GET(VTD_CC_FM, dd.lo);
+		break;
+	case VTD_DESC_PC:
+		if (dd.hi || op.gran == 2 || (dd.lo & (GENMASK_ULL(15, 6) | GENMASK_ULL(63, 52))))
+			return false;
+		op.did = (u16)FIELD_GET(VTD_PC_DID, dd.lo);
+		op.pasid = (u32)FIELD_GET(VTD_PC_PASID, dd.lo);
+		break;
+	case VTD_DESC_PIOTLB:
+		op.did = (u16)FIELD_GET(VTD_P_DID, dd.lo);
+		op.pasid = (u32)FIELD_GET(VTD_P_PASID, dd.lo);
+		op.am = (u8)FIELD_GET(VTD_IOTLB_AM_D, dd.hi);
+		op.ih = dd.hi & VTD_IOTLB_IH_D;
+		op.addr = dd.hi & VTD_IOTLB_ADDR_D;
+		if (op.gran < VTD_P_GRAN_PASID || (op.gran == VTD_P_GRAN_PASID && dd.hi) ||
+		    (op.gran == VTD_P_GRAN_PAGE && !psi_ok(hw, &op)))
+			return false;
+		break;
+	case VTD_DESC_PDEVTLB:
+		op.sid = (u16)FIELD_GET(VTD_PDEVTLB_SID, dd.lo);
+		op.pasid = (u32)FIELD_GET(VTD_P_PASID, dd.lo);
+		op.addr = dd.hi & VTD_DEVTLB_ADDR;
+		pfsid_check(hw, &op, dd.lo);
 		break;
 	case VTD_DESC_IOTLB:
-		op.did = (u16)FIELD_GET(VTD_IOTLB_DID_D, d->lo);
-		op.am = (u8)FIELD_GET(VTD_IOTLB_AM_D, d->hi);
-		op.ih = d->hi & VTD_IOTLB_IH_D;
-		op.addr = d->hi & VTD_IOTLB_ADDR_D;
+		op.did = (u16)FIELD_GET(VTD_IOTLB_DID_D, dd.lo);
+		op.am = (u8)FIELD_GET(VTD_IOTLB_AM_D, dd.hi);
+		op.ih = dd.hi & VTD_IOTLB_IH_D;
+		op.addr = dd.hi & VTD_IOTLB_ADDR_D;
 		if (!op.gran)
 			return false;
-		/* PSI: AM within MAMV, address aligned to the 2^AM-page block */
-		if (op.gran == VTD_GRAN_PAGE &&
-		    (op.am > hw->mamv || ((op.addr >> 12) & ((1ULL << op.am) - 1))))
+		if (op.gran == VTD_GRAN_PAGE && !psi_ok(hw, &op))
 			return false;
 		break;
 	case VTD_DESC_DEVTLB:
-		op.sid = (u16)FIELD_GET(VTD_DEVTLB_SID, d->lo);
-		op.addr = d->hi & VTD_DEVTLB_ADDR;
+		op.sid = (u16)FIELD_GET(VTD_DEVTLB_SID, dd.lo);
+		op.addr = dd.hi & VTD_DEVTLB_ADDR;
+		pfsid_check(hw, &op, dd.lo);
 		break;
 	case VTD_DESC_IEC:
-		if ((d->lo & (GENMASK_ULL(26, 5) | GENMASK_ULL(63, 48))) || d->hi)
+		if ((dd.lo & (GENMASK_ULL(26, 5) | GENMASK_ULL(63, 48))) || dd.hi)
 			return false;
-		op.gran = d->lo & VTD_IEC_G ? 1 : 0;
-		op.addr = FIELD_GET(VTD_IEC_IIDX, d->lo);
-		op.am = (u8)FIELD_GET(VTD_IEC_IM, d->lo);
+		op.gran = dd.lo & VTD_IEC_G ? 1 : 0;
+		op.addr = FIELD_GET(VTD_IEC_IIDX, dd.lo);
+		op.am = (u8)FIELD_GET(VTD_IEC_IM, dd.lo);
 		for (size_t i = 0; i < ARRAY_SIZE(hw->iec); i++)
 			if (!op.gran || (hw->iec[i].index >> op.am) == (op.addr >> op.am))
 				hw->iec[i].valid = false;
 		break;
 	case VTD_DESC_WAIT:
-		if (d->lo & VTD_WAIT_SW) {
-			u32 data = (u32)FIELD_GET(VTD_WAIT_SDATA, d->lo);
+		if (dd.lo & VTD_WAIT_SW) {
+			u32 data = (u32)FIELD_GET(VTD_WAIT_SDATA, dd.lo);
 
 			/* a late status write must never look like a newer one */
 			hw->status_not_newer += hw->last_status && data <= hw->last_status;
 			hw->last_status = data;
-			memcpy((void *)(uintptr_t)(d->hi & VTD_WAIT_SADDR), &data, 4);
+			memcpy((void *)(uintptr_t)(dd.hi & VTD_WAIT_SADDR), &data, 4);
 		}
-		if (d->lo & VTD_WAIT_IF)
+		if (dd.lo & VTD_WAIT_IF)
 			set_reg(hw, VTD_ICS_REG, VTD_ICS_IWC, 4);
 		break;
 	default:
 		return false;
 	}
+	vtd_hw_cache_inval(hw, &op, fm);
 	log_op(hw, op);
 	return true;
+}
+
+/*
+ * 256-bit descriptors: IQA.DW, which only a unit with ECAP.SMTS has
+ * (11.4.9.3); the queue then holds 2^(QS + 7) of them and IQH/IQT count in
+ * 32-byte steps, their bit 4 reserved.
+ */
+static bool qi_wide(struct vtd_hw *hw)
+{
+	u64 ecap = reg(hw, VTD_ECAP_REG, 8);
+
+	return (reg(hw, VTD_IQA_REG, 8) & VTD_IQA_DW) && (ecap & BIT_ULL(43));
 }
 
 /* Fetch and run descriptors from IQH to IQT, stopping on an error. */
 static void qi_run(struct vtd_hw *hw)
 {
-	u64 iqa = reg(hw, VTD_IQA_REG, 8);
-	u32 size = 256u << FIELD_GET(VTD_IQA_QS, iqa);
-	const struct vtd_desc *ring = (const void *)(uintptr_t)(iqa & ~0xfffULL);
-	u32 head = (u32)FIELD_GET(VTD_IQ_INDEX, hw->iqh);
-	u32 tail = (u32)FIELD_GET(VTD_IQ_INDEX, reg(hw, VTD_IQT_REG, 8));
+	u64 iqa = reg(hw, VTD_IQA_REG, 8), iqt = reg(hw, VTD_IQT_REG, 8);
+	bool wide = qi_wide(hw);
+	unsigned int shift = wide ? 5 : 4, qw = wide ? 4 : 2;
+	u32 size = (wide ? 128u : 256u) << FIELD_GET(VTD_IQA_QS, iqa);
+	const u64 *ring = (const void *)(uintptr_t)(iqa & ~0xfffULL);
+	u32 head = (u32)((hw->iqh & VTD_IQ_INDEX) >> shift);
+	u32 tail = (u32)((iqt & VTD_IQ_INDEX) >> shift);
 
 	if (!(hw->gsts & VTD_GSTS_QIES) || hw->stuck || (hw->fsts & (VTD_FSTS_IQE | VTD_FSTS_ITE)))
 		return;
-	if (tail >= size) {
-		violation(hw, "IQT beyond the queue");
+	if (tail >= size || (wide && (iqt & BIT(4)))) {
+		violation(hw, "IQT beyond the queue, or not on a 256-bit descriptor");
 		return;
 	}
+	if (head != tail && vtd_hw_sm(hw) && !wide)
+		violation(hw, "scalable mode with 128-bit invalidation descriptors");
 	while (head != tail) {
-		const struct vtd_desc *d = &ring[head];
+		const u64 *d = &ring[(size_t)head * qw];
 
-		if ((d->lo & VTD_DESC_TYPE) == VTD_DESC_DEVTLB && hw->ite_devtlb &&
+		if ((d[0] & VTD_DESC_TYPE) == VTD_DESC_DEVTLB && hw->ite_devtlb &&
 		    --hw->ite_devtlb == 0) {
 			/*
 			 * Invalidation time-out (6.5.2.10): ITE is set, the wait
@@ -189,8 +260,9 @@ static void qi_run(struct vtd_hw *hw)
 			 */
 			hw->fsts |= VTD_FSTS_ITE;
 			do {
-				struct vtd_hw_op op = { .type = (u8)(ring[head].lo & VTD_DESC_TYPE),
-							.aborted = true };
+				struct vtd_hw_op op = {
+					.type = (u8)(ring[(size_t)head * qw] & VTD_DESC_TYPE),
+					.aborted = true };
 				bool wait = op.type == VTD_DESC_WAIT;
 
 				log_op(hw, op);
@@ -200,13 +272,13 @@ static void qi_run(struct vtd_hw *hw)
 			} while (head != tail);
 			break;
 		}
-		if (!qi_one(hw, d)) {
+		if (!qi_one(hw, d, wide)) {
 			hw->fsts |= VTD_FSTS_IQE;	/* IQH stays at the bad descriptor */
 			break;
 		}
 		head = (head + 1) % size;
 	}
-	hw->iqh = FIELD_PREP(VTD_IQ_INDEX, head);
+	hw->iqh = (u64)head << shift;
 }
 
 /* --- registers --- */
@@ -220,7 +292,13 @@ static void gcmd(struct vtd_hw *hw, u32 v)
 	if (__builtin_popcount(changed) > 1)
 		violation(hw, "GCMD write changes more than one field");
 	if (v & VTD_GCMD_SRTP) {
-		hw->rta = reg(hw, VTD_RTADDR_REG, 8);
+		u64 rta = reg(hw, VTD_RTADDR_REG, 8);
+
+		/* 11.4.5: the table mode changes only while translation is off */
+		if ((hw->gsts & VTD_GSTS_TES) &&
+		    FIELD_GET(VTD_RTADDR_TTM, rta) != FIELD_GET(VTD_RTADDR_TTM, hw->rta))
+			violation(hw, "RTADDR.TTM changed while translation is enabled");
+		hw->rta = rta;
 		hw->gsts |= VTD_GSTS_RTPS;
 		hw->srtp++;
 	}
@@ -275,6 +353,7 @@ static void ccmd(struct vtd_hw *hw, u64 v)
 	op.gran = (u8)FIELD_GET(VTD_CCMD_CIRG, v);
 	op.did = (u16)FIELD_GET(VTD_CCMD_DID, v);
 	op.sid = (u16)FIELD_GET(VTD_CCMD_SID, v);
+	vtd_hw_cache_inval(hw, &op, (u8)FIELD_GET(VTD_CCMD_FM, v));
 	log_op(hw, op);
 	v &= ~(VTD_CCMD_ICC | VTD_CCMD_CAIG);
 	set_reg(hw, VTD_CCMD_REG, v | FIELD_PREP(VTD_CCMD_CAIG, op.gran), 8);
@@ -298,11 +377,12 @@ static void iotlb_reg(struct vtd_hw *hw, u64 v)
 	op.ih = iva & VTD_IVA_IH;
 	op.addr = iva & VTD_IVA_ADDR;
 	aig = op.gran;
-	if (op.gran == VTD_GRAN_PAGE &&
-	    (op.am > hw->mamv || ((op.addr >> 12) & ((1ULL << op.am) - 1))))
+	if (op.gran == VTD_GRAN_PAGE && !psi_ok(hw, &op)) {
 		aig = 0;	/* not performed */
-	else
+	} else {
+		vtd_hw_cache_inval(hw, &op, 0);
 		log_op(hw, op);
+	}
 	v &= ~(VTD_IOTLB_IVT | VTD_IOTLB_IAIG);
 	set_reg(hw, hw->iro + VTD_IOTLB_OFF, v | FIELD_PREP(VTD_IOTLB_IAIG, aig), 8);
 }
@@ -361,6 +441,8 @@ void vtd_hw_write(struct vtd_unit *u, u32 off, u64 v, int bytes)
 			fault_event(hw);
 		return;
 	}
+	if (off == VTD_IQA_REG && (v & VTD_IQA_DW) && !(reg(hw, VTD_ECAP_REG, 8) & BIT_ULL(43)))
+		violation(hw, "IQA.DW set on a unit without scalable mode (reserved)");
 	set_reg(hw, off, v, bytes);
 	if (off == VTD_CCMD_REG)
 		ccmd(hw, v);
@@ -385,7 +467,8 @@ static void fault_event(struct vtd_hw *hw)
 	host_msi(data);
 }
 
-bool vtd_hw_fault(struct vtd_hw *hw, u16 sid, u64 addr, u8 reason, bool write)
+/* Record a fault whose high qword (without F) is hi. */
+static bool record(struct vtd_hw *hw, u64 addr, u64 hi)
 {
 	u32 off = hw->fro + hw->fr_next * VTD_FRCD_SIZE;
 	bool first = !fault_pending(hw);
@@ -398,13 +481,24 @@ bool vtd_hw_fault(struct vtd_hw *hw, u16 sid, u64 addr, u8 reason, bool write)
 		return false;
 	}
 	set_reg(hw, off, addr & VTD_FRCD_FI, 8);
-	set_reg(hw, off + 8, VTD_FRCD_F | (write ? 0 : VTD_FRCD_T) |
-		FIELD_PREP(VTD_FRCD_FR, reason) | sid, 8);
+	set_reg(hw, off + 8, VTD_FRCD_F | hi, 8);
 	if (first)
 		hw->fsts = (hw->fsts & ~VTD_FSTS_FRI) | FIELD_PREP(VTD_FSTS_FRI, hw->fr_next);
 	hw->fr_next = (hw->fr_next + 1) % hw->nfr;
 	fault_event(hw);
 	return true;
+}
+
+bool vtd_hw_fault(struct vtd_hw *hw, u16 sid, u64 addr, u8 reason, bool write)
+{
+	return record(hw, addr, (write ? 0 : VTD_FRCD_T) | FIELD_PREP(VTD_FRCD_FR, reason) | sid);
+}
+
+bool vtd_hw_fault_req(struct vtd_hw *hw, const struct vtd_hw_req *r, u8 reason)
+{
+	return record(hw, r->addr, (r->write ? 0 : VTD_FRCD_T) | FIELD_PREP(VTD_FRCD_FR, reason) |
+		      r->sid | (r->has_pasid ? VTD_FRCD_PP | FIELD_PREP(VTD_FRCD_PV, r->pasid) : 0) |
+		      (r->priv ? VTD_FRCD_PRIV : 0) | (r->exec ? VTD_FRCD_EXE : 0));
 }
 
 /* --- interrupt remapping (5.1) --- */

@@ -12,17 +12,54 @@
 
 /* One invalidation the unit performed (from a descriptor or a register). */
 struct vtd_hw_op {
-	u8 type;		/* VTD_DESC_CC, _IOTLB, _DEVTLB, _IEC, _WAIT */
-	u8 gran;		/* VTD_GRAN_* (CC, IOTLB) */
+	u8 type;		/* VTD_DESC_CC, _IOTLB, _DEVTLB, _IEC, _WAIT, _PIOTLB, _PC, _PDEVTLB */
+	u8 gran;		/* VTD_GRAN_* (CC, IOTLB), VTD_PC_*, VTD_P_GRAN_* */
 	bool reg;		/* through CCMD/IOTLB registers, not the queue */
 	bool aborted;		/* dropped by an invalidation time-out */
+	bool wide;		/* a 256-bit descriptor */
 	u16 did, sid;
 	u8 am;
 	bool ih;
+	u32 pasid;
 	u64 addr;
 };
 
 #define VTD_HW_LOG 32768
+
+/*
+ * The unit's translation caches (VT-d 6.2): context cache by requester
+ * ID, PASID cache by requester ID and PASID, IOTLB by DID (and PASID for
+ * first-stage, nested and pass-through entries). Each entry stays until an
+ * invalidation covers it, as in hardware: a missing flush shows as a stale
+ * translation.
+ */
+#define VTD_HW_CC	16
+#define VTD_HW_PC	32
+#define VTD_HW_TLB	64
+
+struct vtd_hw_cce {
+	bool valid;
+	u16 sid;
+	u64 ce[4];
+};
+
+struct vtd_hw_pce {
+	bool valid;
+	u16 sid;
+	u32 pasid;
+	u64 pe[8];
+};
+
+struct vtd_hw_tlbe {
+	bool valid;
+	u8 pgtt;		/* VTD_PGTT_* (legacy: SS or PT) */
+	u16 did;
+	u32 pasid;		/* first stage, nested, pass-through */
+	u64 iova, size;		/* the page the translation covers */
+	phys_addr_t pa;
+	bool r, w;		/* what the walk allowed */
+	bool dirty;		/* walked for a write: D is set (a write without it walks again) */
+};
 
 struct vtd_hw {
 	phys_addr_t base;
@@ -52,7 +89,52 @@ struct vtd_hw {
 	/* failure injection */
 	bool stuck;		/* invalidations never complete */
 	int ite_devtlb;		/* time out the n-th device-TLB invalidation from now */
+	/* DMA translation (vtd_walk.c) */
+	struct vtd_hw_cce cc[VTD_HW_CC];
+	struct vtd_hw_pce pc[VTD_HW_PC];
+	struct vtd_hw_tlbe tlb[VTD_HW_TLB];
+	u32 cc_next, pc_next, tlb_next;
+	u64 walks, hits;	/* DMA requests that walked, that hit the IOTLB */
 };
+
+/* A DMA request as the unit receives it. */
+struct vtd_hw_req {
+	u16 sid;
+	bool has_pasid;		/* PASID-tagged (else RID_PASID's translation) */
+	u32 pasid;
+	u64 addr;
+	bool write, exec, priv;	/* execute and supervisor (privileged) requests need a PASID */
+};
+
+/* What became of it. */
+struct vtd_hw_xlate {
+	bool ok;
+	phys_addr_t pa;
+	u8 reason;		/* blocked: fault reason */
+	bool recorded;		/* ... and a fault record was written (not FPD, no overflow) */
+	bool hit;		/* served from the IOTLB */
+	u16 did;		/* the DID the translation is tagged with */
+	u8 pgtt;		/* how it was translated */
+};
+
+/*
+ * Translate a DMA request as the spec says (VT-d 4.1 ch. 3, 9, 7): legacy
+ * context entries or scalable-mode PASID tables, second-stage, first-stage
+ * (IA-32e), nested and pass-through, with A/D updates, the permission and
+ * privilege rules, the caches above, and fault recording. QEMU 7.2 walks
+ * first-stage and nested entries as second-stage tables: this is the spec.
+ */
+struct vtd_hw_xlate vtd_hw_dma(struct vtd_hw *hw, const struct vtd_hw_req *r);
+/* vtd_hw_dma of a plain request: sid to addr, no PASID (or with pasid when >= 0). */
+struct vtd_hw_xlate vtd_hw_rw(struct vtd_hw *hw, u16 sid, long pasid, u64 addr, bool write);
+/* A cached IOTLB entry for did (pasid < 0: any) covering iova, NULL if none. */
+const struct vtd_hw_tlbe *vtd_hw_tlb_find(const struct vtd_hw *hw, int did, long pasid, u64 iova);
+/* Fault record with the request's PASID and privilege (vtd_hw_fault without them). */
+bool vtd_hw_fault_req(struct vtd_hw *hw, const struct vtd_hw_req *r, u8 reason);
+/* Called by the queue: a descriptor's effect on the caches above. */
+void vtd_hw_cache_inval(struct vtd_hw *hw, const struct vtd_hw_op *op, u8 fm);
+/* Whether the unit's root table is in scalable mode (RTADDR.TTM latched by SRTP). */
+bool vtd_hw_sm(const struct vtd_hw *hw);
 
 /* A unit at base with these identification registers (ioremap(base) finds it). */
 struct vtd_hw *vtd_hw_new(phys_addr_t base, u32 ver, u64 cap, u64 ecap);

@@ -19,6 +19,15 @@ struct mpage {
 };
 
 static struct mpage pages[MAX_PAGES];
+/* The last lines written back, with the trace sequence number of the moment. */
+#define FLUSH_LOG 512
+static struct {
+	uintptr_t line;
+	u32 seq;
+	u8 data[LINE];		/* what the line held when written back */
+} flush_log[FLUSH_LOG];
+static u32 flush_next;
+
 static long npages, flushed_lines;
 static int fail_nth;
 
@@ -31,6 +40,7 @@ void model_reset(void)
 	}
 	npages = flushed_lines = 0;
 	fail_nth = 0;
+	flush_next = 0;
 }
 
 long model_pages(void)
@@ -104,6 +114,12 @@ static struct mpage *page_of_va(const void *va)
 	return NULL;
 }
 
+/* Root, context and PASID tables come from arch/host's allocator: addresses are pointers. */
+void *vtd_phys_va(phys_addr_t pa)
+{
+	return (void *)(uintptr_t)pa;
+}
+
 phys_addr_t vtd_table_pa(const void *va)
 {
 	struct mpage *pg = page_of_va(va);
@@ -113,6 +129,35 @@ phys_addr_t vtd_table_pa(const void *va)
 	return MODEL_PA_BASE + ((u64)(pg - pages) << 12) + ((uintptr_t)va & 4095);
 }
 
+static int flush_last(const void *p)
+{
+	uintptr_t line = (uintptr_t)p & ~(uintptr_t)(LINE - 1);
+
+	for (u32 i = flush_next; i-- > 0 && flush_next - i <= FLUSH_LOG;)
+		if (flush_log[i % FLUSH_LOG].line == line)
+			return (int)(i % FLUSH_LOG);
+	return -1;
+}
+
+long model_flush_seq(const void *p)
+{
+	int i = flush_last(p);
+
+	return i < 0 ? -1 : flush_log[i].seq;
+}
+
+bool model_flushed_as_is(const void *p, size_t len)
+{
+	for (uintptr_t a = (uintptr_t)p & ~(uintptr_t)(LINE - 1); a < (uintptr_t)p + len;
+	     a += LINE) {
+		int i = flush_last((const void *)a);
+
+		if (i < 0 || memcmp(flush_log[i].data, (const void *)a, LINE))
+			return false;
+	}
+	return true;
+}
+
 void vtd_cache_flush(const void *p, size_t len)
 {
 	uintptr_t a = (uintptr_t)p & ~(uintptr_t)(LINE - 1), end = (uintptr_t)p + len;
@@ -120,6 +165,10 @@ void vtd_cache_flush(const void *p, size_t len)
 	for (; a < end; a += LINE) {
 		struct mpage *pg = page_of_va((const void *)a);
 		size_t off = a & 4095;
+
+		flush_log[flush_next % FLUSH_LOG].line = a;
+		flush_log[flush_next % FLUSH_LOG].seq = vtd_trace_seq();
+		memcpy(flush_log[flush_next++ % FLUSH_LOG].data, (const void *)a, LINE);
 
 		/* root and context tables are not modelled: only counted */
 		if (pg)
@@ -161,4 +210,27 @@ u64 model_hw_lookup(const struct vtd_pgtable *pt, u64 iova, size_t *pgsize)
 		t = e & VTD_PTE_ADDR;
 	}
 	return 0;
+}
+
+u64 *model_mem(phys_addr_t pa, bool coherent)
+{
+	u64 i = (pa - MODEL_PA_BASE) >> 12;
+
+	if (pa < MODEL_PA_BASE || pa >= MODEL_PA_BASE + ((u64)MAX_PAGES << 12))
+		return (u64 *)(uintptr_t)(pa & ~7ULL);
+	if (!pages[i].used)
+		return NULL;
+	return coherent ? &pages[i].cpu[(pa & 4095) / 8] : &pages[i].mem[(pa & 4095) / 8];
+}
+
+void model_mem_or(phys_addr_t pa, u64 bits)
+{
+	u64 *m = model_mem(pa, false), i = (pa - MODEL_PA_BASE) >> 12;
+
+	if (!m)
+		return;
+	__atomic_fetch_or(m, bits, __ATOMIC_SEQ_CST);
+	/* A/D updates snoop (ECAP.SMPWCS): the CPU sees them without a flush */
+	if (pa >= MODEL_PA_BASE && i < MAX_PAGES)
+		__atomic_fetch_or(&pages[i].cpu[(pa & 4095) / 8], bits, __ATOMIC_SEQ_CST);
 }

@@ -27,5 +27,22 @@ long model_dirty_lines(void);
  */
 #define MODEL_WALK_BAD (~0ULL)
 u64 model_hw_lookup(const struct vtd_pgtable *pt, u64 iova, size_t *pgsize);
+/*
+ * The qword at pa as a walker reads it: a table page's memory view (or,
+ * for a coherent walker, what the CPU wrote), NULL for a model address
+ * that is not an allocated table page (freed, or never one), else host
+ * memory (root, context and PASID tables are pointers).
+ */
+u64 *model_mem(phys_addr_t pa, bool coherent);
+/* A walker's atomic update of the qword at pa (A/D bits): memory and the CPU's view. */
+void model_mem_or(phys_addr_t pa, u64 bits);
+/*
+ * The trace sequence number (vtd_trace_seq) at the last write-back of the
+ * cache line holding p since model_reset, or -1 when none: every line
+ * written back, table pages or not (root, context and PASID tables).
+ */
+long model_flush_seq(const void *p);
+/* Whether the last write-backs of [p, p + len) hold what the CPU sees there now. */
+bool model_flushed_as_is(const void *p, size_t len);
 
 #endif

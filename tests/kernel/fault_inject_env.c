@@ -140,7 +140,7 @@ static long uvm_round(void)
 	if (!ret)
 		ret = uvm_pin(m, 0x400000, 2, true, pa);
 	if (!ret)
-		uvm_unpin(m, pa, 2);
+		uvm_unpin(pa, 2);
 	uvm_destroy(m);
 	return ret < 0 ? ret : 0;
 }

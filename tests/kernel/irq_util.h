@@ -24,18 +24,32 @@ struct irq_edu {
 /* The n-th edu, initialised (and attached to a new domain when translated); skip-reports. */
 int irq_edu_open(struct irq_edu *x, int n);
 void irq_edu_close(struct irq_edu *x);
+/* The same without a DMA domain (interrupts only: a device sharing another's alias). */
+int irq_edu_open_nodma(struct irq_edu *x, int n);
+/* Two edus whose requests carry one requester ID (an alias): first << 8 | second, or -1. */
+int irq_edu_alias_pair(void);
 /* Line handler that acknowledges every edu interrupt (ctx: the irq_edu). */
 void irq_edu_ack(struct irq_line *l, void *ctx);
 /* Its MSI as a line (handler acknowledges); reports the result. */
 int irq_edu_msi(struct irq_edu *x, unsigned int flags);
 /* Raise one interrupt; true when exactly one more arrived on its line in time. */
 bool irq_edu_fire(struct irq_edu *x);
-/* Raise one interrupt; true when nothing arrived on any of the lines within IRQ_QUIET_US. */
+/*
+ * Raise one interrupt; true when nothing arrived within IRQ_QUIET_US on the
+ * lines, nor on any vector without a handler.
+ */
 bool irq_edu_blocked(struct irq_edu *x, const struct irq_line *also);
+/*
+ * After the last raise: true when, IRQ_QUIET_US later, the line has taken
+ * exactly want (a duplicate later than irq_edu_fire's window counts).
+ */
+bool irq_line_settled(const struct irq_line *l, u64 want);
 
+/* The remapping the configuration expects (expect_intremap=), or NULL when not said. */
+const char *irq_expected_remap(char *buf, size_t n);
 /*
  * Tests that need remapping: true when it covers src; else a skip with
- * the reason. Controls: remapping bypassed for src (false: skip reported).
+ * the reason, or a failure when the configuration expects remapping. Controls: remapping bypassed for src (false: skip reported).
  */
 bool irq_need_remap(const struct irq_source *src);
 bool irq_control_begin(const struct irq_source *src);
@@ -49,6 +63,9 @@ struct iommu_device *irq_unit_of(const struct irq_source *src);
 /* Expect an interrupt fault from src; then check it where the unit records them. */
 void irq_expect_fault(const struct irq_source *src);
 void irq_fault_check(const struct irq_source *src, const char *what);
+
+/* The number of the HPET block the ACPI HPET table describes, or -1 without one. */
+int irq_hpet_number(void);
 
 /*
  * The GSI the edu's INTx reaches on the IOAPIC, found by raising INTx

@@ -3,11 +3,13 @@
  * lib suite, the lock-order checker (also hosted): a planted inversion
  * (directly, and closing a cycle through a third lock) is reported once
  * and fails the test it happens in; a recursive acquisition too; a
- * consistent order and same-class nesting are not reported.
+ * consistent order and same-class nesting are not reported; an rwsem held
+ * for reading where writing is asserted is reported.
  */
 #include "lib/lockdep.h"
 #include "lib/platform.h"
 #include "lib/spinlock.h"
+#include "lib/warn.h"
 #include "tests/ktest.h"
 
 static DEFINE_SPINLOCK(la);
@@ -91,6 +93,30 @@ KTEST(lib, test_lib_lockdep_same_class_nesting_and_recursion)
 	lockdep_release(&fake);
 	lockdep_release(&fake);
 	report(lockdep_inversions() == n0 + 1, "a recursive acquisition is reported");
+}
+
+/* Code that changes what an rwsem guards asserts it holds it for writing. */
+KTEST(lib, test_lib_lockdep_reader_where_a_writer_is_needed)
+{
+	struct plat_rwsem s;
+	unsigned long w0 = plat_warn_count();
+
+	plat_rwsem_init(&s);
+	plat_down_write(&s);
+	lockdep_assert_held_write(&s);
+	lockdep_assert_held(&s);
+	plat_up_write(&s);
+	report(plat_warn_count() == w0, "held for writing: both assertions hold");
+	ktest_expect_warnings(2);
+	plat_down_read(&s);
+	lockdep_assert_held(&s);
+	report(plat_warn_count() == w0, "held for reading: held");
+	lockdep_assert_held_write(&s);
+	report(plat_warn_count() == w0 + 1, "held for reading where writing is needed: reported");
+	plat_up_read(&s);
+	lockdep_assert_held(&s);
+	report(plat_warn_count() == w0 + 2, "released: not held, reported");
+	plat_rwsem_destroy(&s);
 }
 
 /* The victim: an inversion nobody announced must fail the test it happens in. */

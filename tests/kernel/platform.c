@@ -12,6 +12,7 @@
 #include "arch/x86/pci.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
+#include "arch/x86/uart.h"
 #include "arch/x86/watchdog.h"
 #include "arch/x86/x86.h"
 #include "boot/bootinfo.h"
@@ -382,4 +383,24 @@ KTEST(platform, test_platform_watchdog_fires)
 	report(poll_timeout(watchdog_fired, 2000000) == 0,
 	       "a test stuck past its deadline is interrupted by the watchdog");
 	watchdog_disarm();
+}
+
+/*
+ * A 16550 whose transmitter never empties (its clock gated, as a powered-down
+ * LPSS UART) costs one bounded wait, not one per byte: modelled in memory,
+ * its line status register (offset 5) never showing THRE.
+ */
+KTEST(platform, test_platform_uart_stuck_transmitter)
+{
+	static u8 regs[8];
+	struct uart u = { UART_MMIO, 0, regs, 0, UART_CLOCK_DEFAULT };
+
+	memset(regs, 0, sizeof(regs));
+	uart_putc(&u, 'a');
+	report(u.stuck && regs[0] == 'a', "no room after the wait: written anyway, marked stuck");
+	uart_putc(&u, 'b');
+	report(u.stuck && regs[0] == 'b', "still no room: still stuck");
+	regs[5] = 0x20;		/* THRE: the transmitter drains again */
+	uart_putc(&u, 'c');
+	report(!u.stuck && regs[0] == 'c', "room again: no longer stuck");
 }

@@ -186,6 +186,24 @@ KTEST(platform, test_platform_bootinfo_mb2_framebuffer)
 	mb2_finish(0x10000, off);
 	bootinfo_parse_mem(&out, MB2_BOOT_MAGIC, 0x10000, mem);
 	report(!out.fb.addr && out.vga_text, "EGA text: VGA text mode, no pixel framebuffer");
+
+	/* BIOS GRUB with a VBE mode (no gfxpayload=text): 0xb8000 is not on screen */
+	memset(mem, 0, MEM_SIZE);
+	off = 0x10000 + 8;
+	fb[21] = 1;
+	mb2_tag(&off, 8, fb, 30);
+	mb2_finish(0x10000, off);
+	bootinfo_parse_mem(&out, MB2_BOOT_MAGIC, 0x10000, mem);
+	report(!out.efi && out.fb.addr == addr && !out.vga_text,
+	       "BIOS with an RGB framebuffer: drawn there, no VGA text mode assumed");
+	memset(mem, 0, MEM_SIZE);
+	off = 0x10000 + 8;
+	fb[21] = 0;		/* indexed: a palette mode we do not draw */
+	mb2_tag(&off, 8, fb, 30);
+	mb2_finish(0x10000, off);
+	bootinfo_parse_mem(&out, MB2_BOOT_MAGIC, 0x10000, mem);
+	report(!out.fb.addr && !out.vga_text,
+	       "BIOS with a palette framebuffer: neither it nor VGA text is used");
 }
 
 KTEST(platform, test_platform_bootinfo_mb2_truncated)

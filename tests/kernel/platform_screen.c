@@ -110,6 +110,13 @@ KTEST(platform, test_platform_fbtext_refuses_formats)
 	f = xrgb32;
 	f.gsize = 0;
 	report(fbtext_init(&t, fb, &f, cells) == -EOPNOTSUPP, "a colour field of no bits");
+	f = xrgb32;
+	f.pitch = 0x100000;	/* a bad loader tag: 1 MiB a line, 256 MiB and more */
+	f.height = (u32)(FB_MAX_BYTES / f.pitch) + 1;
+	report(fbtext_init(&t, fb, &f, cells) == -EOPNOTSUPP && !fb_format_ok(&f),
+	       "a framebuffer over %llu MiB refused", FB_MAX_BYTES >> 20);
+	f.height--;
+	report(fb_format_ok(&f), "%llu MiB is drawn", FB_MAX_BYTES >> 20);
 	report(fbtext_buf_size(&xrgb32) == sizeof(cells), "buffer size: two bytes a cell");
 }
 

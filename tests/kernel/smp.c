@@ -3,7 +3,8 @@
  * smp suite, the CPUs themselves: every enabled CPU came up with its own
  * APIC ID, stack, GDT/TSS and struct percpu; calls reach exactly the CPUs
  * asked for; a CPU that crashes, hangs or never comes up is reported,
- * dumped and left out instead of hanging the run; IPIs and NMIs reach
+ * dumped and left out instead of hanging the run (a hung one stopped, the
+ * call's time-out counted once); IPIs and NMIs reach
  * every CPU; the runner's counters and the fail point count right when
  * several CPUs use them at once.
  */
@@ -81,7 +82,9 @@ static int addressable(void)
 KTEST(smp, test_smp_every_enabled_cpu_came_up)
 {
 	u64 max = cmdline_get_u64("maxcpus", NR_CPUS);
-	int want = (int)min((u64)addressable(), max), n = smp_cpu_slots(), distinct = 1;
+	/* maxcpus=0 still runs the boot CPU (as Linux: no others); NR_CPUS at most */
+	int want = (int)min(min((u64)addressable(), max ? max : 1), (u64)NR_CPUS);
+	int n = smp_cpu_slots(), distinct = 1;
 	struct cpumask all;
 
 	report_info("%d CPUs online of %d enabled in the MADT, %d of them addressable in %s mode (maxcpus=%llu)",
@@ -176,12 +179,13 @@ KTEST(smp, test_smp_crash_on_another_cpu_is_caught)
 }
 
 static volatile int release;
+static volatile unsigned long spins;
 
 static void spin_irqs_off(void *arg, int cpu)
 {
 	irq_disable();
 	while (!READ_ONCE(release))
-		cpu_relax();
+		spins++;
 	irq_enable();
 }
 
@@ -190,6 +194,7 @@ KTEST(smp, test_smp_stuck_cpu_dumped_and_restarted)
 {
 	int cpu = last_online(), ret;
 	struct cpumask m = { 0 };
+	unsigned long s0;
 	u64 t0;
 
 	if (need_cpus(2))
@@ -201,6 +206,9 @@ KTEST(smp, test_smp_stuck_cpu_dumped_and_restarted)
 	report(ret == -ETIMEDOUT, "a call stuck with interrupts off times out (%d)", ret);
 	report(time_ns() - t0 < 5000000000ULL, "within the time-out, not forever");
 	report(smp_cpu_state(cpu) == CPU_STUCK, "CPU %d is marked stuck and left out", cpu);
+	s0 = spins;
+	udelay(20000);
+	report(spins == s0, "it was stopped where it was: the call given up on no longer runs");
 	report(!runs_a_call(cpu), "later calls leave it out");
 	release = 1;
 	udelay(10000);
@@ -208,6 +216,44 @@ KTEST(smp, test_smp_stuck_cpu_dumped_and_restarted)
 	report(smp_cpu_start(cpu, 5000, false) == 0 && smp_cpu_state(cpu) == CPU_ONLINE,
 	       "and started again with INIT-SIPI-SIPI");
 	report(runs_a_call(cpu), "it runs calls again");
+}
+
+static u64 spin_ms[NR_CPUS];
+
+/* Spin spin_ms[cpu] ms, or with interrupts off until released when it is 0. */
+static void spin_a_while(void *arg, int cpu)
+{
+	if (spin_ms[cpu])
+		mdelay(spin_ms[cpu]);
+	else
+		spin_irqs_off(arg, cpu);
+}
+
+/* The time-out bounds the whole call: a slow CPU does not restart it for the next. */
+KTEST(smp, test_smp_call_waits_its_time_out_once)
+{
+	int slow = 1, stuck = last_online(), ret;
+	struct cpumask m = { 0 };
+	u64 t0;
+
+	if (need_cpus(3))
+		return;
+	release = 0;
+	memset(spin_ms, 0, sizeof(spin_ms));
+	spin_ms[slow] = 800;
+	cpumask_set(&m, slow);
+	cpumask_set(&m, stuck);
+	t0 = time_ns();
+	ret = smp_call(&m, spin_a_while, NULL, 1000);
+	t0 = time_ns() - t0;
+	report(ret == -ETIMEDOUT && smp_cpu_state(stuck) == CPU_STUCK &&
+	       smp_cpu_state(slow) == CPU_ONLINE,
+	       "CPU %d, 800 ms of a 1000 ms call, finished; CPU %d timed out (%d)", slow, stuck, ret);
+	report(t0 < 1500000000ULL, "the caller waited %llu ms, not 800 + 1000",
+	       (unsigned long long)(t0 / 1000000));
+	release = 1;
+	report(smp_cpu_park(stuck) == 0 && smp_cpu_start(stuck, 5000, false) == 0,
+	       "CPU %d parked and started again", stuck);
 }
 
 /* A CPU that runs the trampoline but never reports must not hang the boot CPU. */
@@ -343,15 +389,16 @@ static void many_sites(void *arg, int cpu)
 KTEST(smp, test_smp_runner_counters_and_failpoint_are_exact)
 {
 	struct cpumask m;
-	int n = smp_cpus_online(), before = report_checks();
+	int n = smp_cpus_online(), before = report_checks(), ret;
 	unsigned long own;
 
 	if (need_cpus(2))
 		return;
 	smp_mask_online(&m, true);
-	smp_call(&m, many_reports, NULL, CALL_MS);
+	ret = smp_call(&m, many_reports, NULL, CALL_MS);
 	report(report_checks() - before == n * N_REPORTS, "%d checks from %d CPUs all counted (%d)",
 	       n * N_REPORTS, n, report_checks() - before);
+	report(ret == 0, "the call on every CPU returned (%d)", ret);
 	/* the call's own waits (IPI sent, answers) pass sites too: one each */
 	failpoint_arm(0);
 	smp_call(&m, no_op, NULL, CALL_MS);
@@ -359,9 +406,9 @@ KTEST(smp, test_smp_runner_counters_and_failpoint_are_exact)
 	fp_fired = 0;
 	/* a site of the CPUs' share: after the IPIs' sites, before the waits for answers */
 	failpoint_arm(N_REPORTS / 2);
-	smp_call(&m, many_sites, NULL, CALL_MS);
-	report(fp_fired == 1 && failpoint_fired(), "the armed fail point fired exactly once (%d)",
-	       fp_fired);
+	ret = smp_call(&m, many_sites, NULL, CALL_MS);
+	report(ret == 0 && fp_fired == 1 && failpoint_fired(),
+	       "the armed fail point fired exactly once (%d), the call returned %d", fp_fired, ret);
 	report(own >= (unsigned long)n - 1 && failpoint_count() == (unsigned long)n * N_REPORTS + own,
 	       "every site passed was counted (%lu: %d x %d, and %lu of the call itself)",
 	       failpoint_count(), n, N_REPORTS, own);

@@ -46,6 +46,7 @@ struct stress {
 	u64 seed;
 	unsigned int iters;
 	struct lane lane[NR_CPUS];
+	int crash_cpu;			/* a test's CPU that crashes in its first map (-1: none) */
 	volatile int workers_left;
 	volatile bool edu_done;		/* mappers go on at least until the edu is done */
 	/* the shared IOAS */
@@ -89,6 +90,7 @@ static struct stress *stress_new(unsigned int iters)
 		return NULL;
 	}
 	s->seed = ktest_seed();
+	s->crash_cpu = -1;
 	s->iters = iters * ktest_loops();
 	for (int i = 0; i < NR_CPUS; i++)
 		s->lane[i].rng = s->seed ^ ((u64)(i + 1) * 0x632be59bd9b4e019ULL);
@@ -126,14 +128,49 @@ static int need_smp(void)
 	return -1;
 }
 
+struct share {
+	struct stress *s;
+	void (*fn)(void *arg, int cpu);
+	void *arg;
+	int cpu;
+};
+
+static void run_share(void *p)
+{
+	struct share *sh = p;
+
+	sh->fn(sh->arg, sh->cpu);
+}
+
+/*
+ * One CPU's share under a recovery point of its own: a crash is that CPU's
+ * failure, and the others still learn that it is done (CPU 0's edu loop
+ * waits for the workers, the workers for the edu).
+ */
+static void guarded(void *p, int cpu)
+{
+	struct share sh = *(struct share *)p;
+	int v;
+
+	sh.cpu = cpu;
+	v = trap_call(run_share, &sh, NULL, true);
+	if (v)
+		bad(&sh.s->lane[cpu], "crashed (vector %d, its dump above)", v - 1);
+	if (cpu == 0)
+		sh.s->edu_done = true;
+	else
+		__atomic_sub_fetch(&sh.s->workers_left, 1, __ATOMIC_RELEASE);
+}
+
 static int run_all(struct stress *s, void (*fn)(void *, int), void *arg)
 {
+	struct share sh = { s, fn, arg, 0 };
 	struct cpumask m;
 	int r;
 
 	smp_mask_online(&m, true);
 	s->workers_left = smp_cpus_online() - 1;
-	r = smp_call(&m, fn, arg, CALL_MS);
+	r = smp_call(&m, guarded, &sh, CALL_MS);
 	report(r == 0, "every CPU finished within %d s (%d)", CALL_MS / 1000, r);
 	return r;
 }
@@ -169,6 +206,9 @@ static void ioas_cycle(struct stress *s, struct lane *l, int cpu, u8 *len_of)
 	const u8 *va = s->buf[cpu] + (u64)k * SLOT_PG * PG;
 	u64 n = len_of[k] ? len_of[k] : 1 + rnd(l) % SLOT_PG;
 	int r;
+
+	if (cpu == s->crash_cpu)
+		__asm__ __volatile__("ud2");
 
 	if (!len_of[k]) {
 		r = t_map_fixed(s->fd, s->ioas, va, n * PG, iova);
@@ -284,13 +324,14 @@ static void shared_ioas_fn(void *arg, int cpu)
 			ioas_cycle(s, l, cpu, len_of);
 		ioas_drain(s, l, cpu, len_of);
 	}
-	__atomic_sub_fetch(&s->workers_left, 1, __ATOMIC_RELEASE);
 }
 
-KTEST_NEEDS(smp, test_smp_one_ioas_map_unmap_with_edu_and_nvme_dma, NEEDS)
+/* The one-IOAS race, iters per CPU, crash_cpu crashing; judge says what came of it. */
+static void one_ioas_race(unsigned int iters, int crash_cpu,
+			  void (*judge)(struct stress *s, int ret))
 {
 	struct shared_ctx *x = kzalloc(sizeof(*x));
-	struct stress *s = need_smp() || !x ? NULL : stress_new(60);
+	struct stress *s = need_smp() || !x ? NULL : stress_new(iters);
 	struct pci_dev *edu = pci_find(EDU_VENDOR, EDU_DEVICE, 0);
 	struct iommufd_ctx *ictx;
 	struct iommufd_device *idev = NULL;
@@ -329,8 +370,8 @@ KTEST_NEEDS(smp, test_smp_one_ioas_map_unmap_with_edu_and_nvme_dma, NEEDS)
 	report_info("CPU 0: edu copies through the IOAS; %s; the others map and unmap in it",
 		    x->nvme ? "CPU 1: NVMe Identify into its own domain on the same unit" :
 			      "no NVMe");
-	run_all(s, shared_ioas_fn, x);
-	stress_judge(s, "operations");
+	s->crash_cpu = crash_cpu;
+	judge(s, run_all(s, shared_ioas_fn, x));
 	if (x->nvme) {
 		dma_nvme_down(&x->nc, &x->nd);
 		dma_buf_free(&x->nb);
@@ -352,6 +393,43 @@ out_fd:
 out:
 	kfree(s);
 	kfree(x);
+}
+
+static void judge_ops(struct stress *s, int ret)
+{
+	stress_judge(s, "operations");
+}
+
+KTEST_NEEDS(smp, test_smp_one_ioas_map_unmap_with_edu_and_nvme_dma, NEEDS)
+{
+	one_ioas_race(60, -1, judge_ops);
+}
+
+/* The crashing CPU alone is failed: the others, and the edu waiting for them, end. */
+static void judge_crash(struct stress *s, int ret)
+{
+	int crash = s->crash_cpu;
+
+	for (int i = 0; i < smp_cpu_slots(); i++) {
+		struct lane *l = &s->lane[i];
+
+		if (i == crash)
+			report(l->bad == 1 && !strncmp(l->why, "crashed (vector 6", 17),
+			       "CPU %d crashed and is failed: %s", i, l->why);
+		else if (smp_cpu_state(i) == CPU_ONLINE)
+			report(!l->bad, "CPU %d finished its share: %d operations, %d wrong%s%s", i,
+			       l->ops, l->bad, l->bad ? ": first " : "", l->why);
+	}
+}
+
+KTEST_NEEDS(smp, test_smp_race_ends_when_a_cpu_crashes, NEEDS)
+{
+	int last = 0;
+
+	for (int i = 0; i < smp_cpu_slots(); i++)
+		if (smp_cpu_state(i) == CPU_ONLINE)
+			last = i;
+	one_ioas_race(4, last, judge_crash);
 }
 
 /*
@@ -451,6 +529,277 @@ out:
 	kfree(s);
 }
 
+/*
+ * --- every CPU claims the same IOVAs at once: one IOAS hands each range to
+ * one CPU only. Each round the CPUs, released together, walk one list of
+ * fixed ranges in the same order mapping each (one wins, the others get
+ * EEXIST) and take automatic IOVAs (all distinct, each translating to its
+ * own CPU's pages); then they walk every area in the same order unmapping
+ * it (one unmaps it, the others find nothing or EBUSY). Walking one list in
+ * step keeps the CPUs on the same range at the same moment, so an
+ * iova_rwsem taken for reading where writing is needed (two CPUs deciding
+ * before either inserts or removes) shows as a range won or unmapped twice,
+ * a wrong translation, a damaged tree or a double free. ---
+ */
+
+#define CLAIM_FIXED	128		/* contended fixed ranges per round */
+#define CLAIM_AUTO	8		/* automatic IOVAs per CPU per round */
+#define CLAIM_PG	2		/* pages per range, at most */
+#define CLAIM_BASE	(MOCK_APERTURE_START + 0x4000000ULL)
+#define CLAIM_SPAN	(CLAIM_FIXED * 4 * CLAIM_PG * PG)
+#define CLAIM_TRIES	100000		/* EBUSY answers before giving up */
+#define SYNC_MS		20000
+
+struct claim_range {
+	u64 iova, len;
+	int owner;			/* the CPU whose pages it maps */
+	int wins, unmaps;		/* CPUs that mapped / unmapped it */
+};
+
+struct claim {
+	struct stress *s;
+	u32 hwpt;
+	int ncpus;
+	volatile unsigned int arrived;
+	volatile bool abort;
+	u64 span_unmapped;		/* bytes of fixed ranges unmapped this round */
+	struct claim_range fixed[CLAIM_FIXED];
+	struct claim_range autos[NR_CPUS][CLAIM_AUTO];
+};
+
+/* Wait until every CPU has arrived here for the step-th time; false: give up. */
+static bool claim_sync(struct claim *c, struct lane *l, unsigned int *step)
+{
+	unsigned int want = ++*step * (unsigned int)c->ncpus;
+	deadline_t d = deadline_in_us(SYNC_MS * 1000ULL);
+
+	__atomic_add_fetch(&c->arrived, 1, __ATOMIC_ACQ_REL);
+	while (__atomic_load_n(&c->arrived, __ATOMIC_ACQUIRE) < want) {
+		if (READ_ONCE(c->abort))
+			return false;
+		if (deadline_passed(d)) {
+			bad(l, "step %u: the other CPUs did not arrive within %d ms", *step, SYNC_MS);
+			c->abort = true;
+			return false;
+		}
+		cpu_relax();
+	}
+	return !READ_ONCE(c->abort);
+}
+
+/* CPU 0, between rounds: this round's fixed ranges, the same list for every CPU. */
+static void claim_prepare(struct claim *c, unsigned int round)
+{
+	struct lane r = { .rng = c->s->seed ^ ((u64)round << 32) };
+
+	memset(c->fixed, 0, sizeof(c->fixed));
+	memset(c->autos, 0, sizeof(c->autos));
+	c->span_unmapped = 0;
+	for (int j = 0; j < CLAIM_FIXED; j++) {
+		c->fixed[j].iova = CLAIM_BASE + (u64)j * 4 * CLAIM_PG * PG + (rnd(&r) % CLAIM_PG) * PG;
+		c->fixed[j].len = (1 + rnd(&r) % CLAIM_PG) * PG;
+		c->fixed[j].owner = -1;
+	}
+}
+
+/* Map every fixed range (the others race for it), then CLAIM_AUTO automatic IOVAs. */
+static void claim_map(struct claim *c, struct lane *l, int cpu, const u8 *buf)
+{
+	struct stress *s = c->s;
+
+	for (int j = 0; j < CLAIM_FIXED; j++) {
+		struct claim_range *f = &c->fixed[j];
+		int r = t_map_fixed(s->fd, s->ioas, buf, f->len, f->iova);
+
+		if (!r) {
+			__atomic_add_fetch(&f->wins, 1, __ATOMIC_RELAXED);
+			f->owner = cpu;
+		} else if (r != -EEXIST) {
+			bad(l, "IOAS_MAP of the contended %#llx: %d", (unsigned long long)f->iova, r);
+		}
+	}
+	for (int k = 0; k < CLAIM_AUTO; k++) {
+		struct claim_range *a = &c->autos[cpu][k];
+		u64 len = (1 + rnd(l) % CLAIM_PG) * PG, iova = 0;
+		int r = t_map(s->fd, s->ioas, buf + CLAIM_PG * PG, len, &iova, 0);
+
+		if (r) {
+			bad(l, "automatic IOAS_MAP of %llu pages: %d", (unsigned long long)(len / PG), r);
+			continue;
+		}
+		a->iova = iova;
+		a->len = len;
+		a->owner = cpu;
+	}
+}
+
+static bool overlap(const struct claim_range *a, const struct claim_range *b)
+{
+	return a->len && b->len && a->iova < b->iova + b->len && b->iova < a->iova + a->len;
+}
+
+/* Whether range x maps what its owner mapped there, and nobody else won it. */
+static void claim_check_range(struct claim *c, struct lane *l, const struct claim_range *x,
+			      u64 off)
+{
+	int o = x->owner;
+
+	if (x->wins > 1)
+		bad(l, "%d CPUs mapped %#llx+%llu", x->wins, (unsigned long long)x->iova,
+		    (unsigned long long)x->len);
+	else if (o < 0)
+		bad(l, "nobody mapped %#llx", (unsigned long long)x->iova);
+	else if (t_check_map(c->s->fd, c->hwpt, x->iova, c->s->buf[o] + off, x->len))
+		bad(l, "%#llx+%llu does not translate to CPU %d's pages",
+		    (unsigned long long)x->iova, (unsigned long long)x->len, o);
+}
+
+/* This CPU's share of the fixed ranges, and its own automatic ones against everyone's. */
+static void claim_check(struct claim *c, struct lane *l, int cpu, int idx)
+{
+	for (int j = idx; j < CLAIM_FIXED; j += c->ncpus)
+		claim_check_range(c, l, &c->fixed[j], 0);
+	for (int k = 0; k < CLAIM_AUTO; k++) {
+		const struct claim_range *a = &c->autos[cpu][k];
+
+		if (!a->len)
+			continue;
+		claim_check_range(c, l, a, CLAIM_PG * PG);
+		for (int o = 0; o < smp_cpu_slots(); o++)
+			for (int m = 0; m < CLAIM_AUTO; m++)
+				if ((o != cpu || m != k) && overlap(a, &c->autos[o][m]))
+					bad(l, "automatic %#llx+%llu overlaps CPU %d's %#llx+%llu",
+					    (unsigned long long)a->iova, (unsigned long long)a->len,
+					    o, (unsigned long long)c->autos[o][m].iova,
+					    (unsigned long long)c->autos[o][m].len);
+	}
+}
+
+static void claim_unmap_one(struct claim *c, struct lane *l, struct claim_range *x)
+{
+	u64 unmapped = 0;
+	int r;
+
+	if (!x->len)
+		return;
+	r = t_unmap(c->s->fd, c->s->ioas, x->iova, x->len, &unmapped);
+	if (!r && unmapped == x->len)
+		__atomic_add_fetch(&x->unmaps, 1, __ATOMIC_RELAXED);
+	else if ((r != -ENOENT && r != -EBUSY) || unmapped)
+		bad(l, "IOAS_UNMAP of %#llx+%llu: %d, %llu bytes", (unsigned long long)x->iova,
+		    (unsigned long long)x->len, r, (unsigned long long)unmapped);
+}
+
+/*
+ * Every CPU unmaps the whole span of the fixed ranges until nothing is left
+ * (EBUSY while another CPU is taking an area out: try again), then every
+ * automatic area, all in the same order.
+ */
+static void claim_unmap(struct claim *c, struct lane *l)
+{
+	for (int tries = 0;; tries++) {
+		u64 unmapped = 0;
+		int r = t_unmap(c->s->fd, c->s->ioas, CLAIM_BASE, CLAIM_SPAN, &unmapped);
+
+		if (r == -ENOENT)
+			break;
+		if (!r)
+			__atomic_add_fetch(&c->span_unmapped, unmapped, __ATOMIC_RELAXED);
+		else if (r != -EBUSY || tries == CLAIM_TRIES) {
+			bad(l, "IOAS_UNMAP of every fixed range: %d after %d tries", r, tries);
+			break;
+		}
+	}
+	for (int o = 0; o < smp_cpu_slots(); o++)
+		for (int k = 0; k < CLAIM_AUTO; k++)
+			claim_unmap_one(c, l, &c->autos[o][k]);
+}
+
+static void claim_check_unmapped(struct claim *c, struct lane *l, int cpu, int idx)
+{
+	u64 mapped = 0;
+
+	for (int k = 0; k < CLAIM_AUTO; k++)
+		if (c->autos[cpu][k].len && c->autos[cpu][k].unmaps != 1)
+			bad(l, "%d CPUs unmapped %#llx", c->autos[cpu][k].unmaps,
+			    (unsigned long long)c->autos[cpu][k].iova);
+	if (idx)
+		return;
+	for (int j = 0; j < CLAIM_FIXED; j++)
+		mapped += c->fixed[j].len;
+	if (c->span_unmapped > mapped)
+		bad(l, "%llu bytes of fixed ranges unmapped, %llu were mapped",
+		    (unsigned long long)c->span_unmapped, (unsigned long long)mapped);
+	if (t_mock_entries(c->s->fd, c->hwpt))
+		bad(l, "the domain still holds %lu entries", t_mock_entries(c->s->fd, c->hwpt));
+}
+
+static void claim_fn(void *arg, int cpu)
+{
+	struct claim *c = arg;
+	struct stress *s = c->s;
+	struct lane *l = &s->lane[cpu];
+	unsigned int step = 0;
+	int idx = 0;
+
+	for (int i = 0; i < cpu; i++)	/* this CPU's place among the online ones */
+		idx += smp_cpu_state(i) == CPU_ONLINE;
+	for (unsigned int i = 0; i < s->iters; i++) {
+		if (cpu == 0)
+			claim_prepare(c, i);
+		if (!claim_sync(c, l, &step))
+			break;
+		claim_map(c, l, cpu, s->buf[cpu]);
+		if (!claim_sync(c, l, &step))
+			break;
+		claim_check(c, l, cpu, idx);
+		if (!claim_sync(c, l, &step))
+			break;
+		claim_unmap(c, l);
+		if (!claim_sync(c, l, &step))
+			break;
+		claim_check_unmapped(c, l, cpu, idx);
+		if (!claim_sync(c, l, &step))
+			break;
+		l->ops++;
+	}
+}
+
+KTEST(smp, test_smp_one_ioas_same_iova_claimed_by_all_cpus)
+{
+	struct claim *c = kzalloc(sizeof(*c));
+	struct stress *s = need_smp() || !c ? NULL : stress_new(10);
+	u32 stdev, idev;
+	u64 unmapped = 0;
+	int r;
+
+	if (!s)
+		goto out;
+	c->s = s;
+	c->ncpus = smp_cpus_online();
+	s->fd = t_open();
+	s->ioas = t_ioas(s->fd);
+	r = t_mock_domain(s->fd, s->ioas, &stdev, &c->hwpt, &idev);
+	report(r == 0, "a mock domain on the IOAS (%d)", r);
+	for (int i = 0; i < smp_cpu_slots(); i++)
+		s->buf[i] = t_buf(2 * CLAIM_PG * PG);
+	if (!r) {
+		report_info("%d contended fixed ranges and %d automatic IOVAs per CPU per round",
+			    CLAIM_FIXED, CLAIM_AUTO);
+		run_all(s, claim_fn, c);
+		stress_judge(s, "rounds");
+		r = t_unmap(s->fd, s->ioas, 0, ~0ULL, &unmapped);
+		report(r == 0 && unmapped == 0, "afterwards the IOAS is empty (%d, %llu bytes left)",
+		       r, (unsigned long long)unmapped);
+	}
+	for (int i = 0; i < smp_cpu_slots(); i++)
+		t_buf_free(s->buf[i], 2 * CLAIM_PG * PG);
+	t_close(s->fd);
+out:
+	kfree(s);
+	kfree(c);
+}
+
 /* --- each CPU its own /dev/iommu context, IOAS and mock domain --- */
 
 static void own_ctx_fn(void *arg, int cpu)
@@ -493,7 +842,6 @@ out:
 		t_buf_free(buf, WIN_PAGES * PG);
 	if (fd >= 0)
 		t_close(fd);
-	__atomic_sub_fetch(&s->workers_left, 1, __ATOMIC_RELEASE);
 }
 
 /* With an edu, CPU 0 has it copy through its own domain meanwhile. */

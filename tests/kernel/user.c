@@ -152,6 +152,7 @@ KTEST(user, test_user_uvm_pin_rules)
 	struct uvm *m = uvm_create();
 	static phys_addr_t pa[512], ref[4];
 	u64 rw = UBASE, ro = UBASE + 0x100000, io = UBASE + 0x200000, hg = UBASE + 0x400000;
+	u64 pinned0 = uvm_pinned_total();
 	bool contig = true;
 
 	uvm_map(m, rw, 4 * PAGE_SIZE, UVM_READ | UVM_WRITE, UVM_FIXED, 0);
@@ -160,18 +161,18 @@ KTEST(user, test_user_uvm_pin_rules)
 	uvm_map(m, hg, HPAGE_SIZE, UVM_READ | UVM_WRITE, UVM_FIXED | UVM_HUGE, 0);
 
 	report(uvm_pin(m, rw, 4, true, ref) == 0, "pin 4 writable pages for device writes");
-	report(refs_are(ref, 4, 2) && m->pinned == 4, "each page holds mapping + pin");
-	uvm_unpin(m, ref, 4);
-	report(refs_are(ref, 4, 1) && m->pinned == 0, "unpin drops exactly the pins");
+	report(refs_are(ref, 4, 2) && uvm_pinned_total() == pinned0 + 4, "each page holds mapping + pin");
+	uvm_unpin(ref, 4);
+	report(refs_are(ref, 4, 1) && uvm_pinned_total() == pinned0, "unpin drops exactly the pins");
 
 	report(uvm_pin(m, ro, 2, true, pa) == -EFAULT, "device-write pin of read-only memory -> EFAULT");
 	report(uvm_pin(m, ro, 2, false, pa) == 0, "device-read pin of read-only memory works");
-	uvm_unpin(m, pa, 2);
+	uvm_unpin(pa, 2);
 
 	uvm_pin(m, rw, 4, false, ref);
-	uvm_unpin(m, ref, 4);
+	uvm_unpin(ref, 4);
 	report(uvm_pin(m, rw, 8, false, pa) == -EFAULT, "range running into a hole -> EFAULT");
-	report(refs_are(ref, 4, 1) && m->pinned == 0, "nothing stays pinned after the failure");
+	report(refs_are(ref, 4, 1) && uvm_pinned_total() == pinned0, "nothing stays pinned after the failure");
 	report(uvm_pin(m, io, 1, false, pa) == -EFAULT, "MMIO pages cannot be pinned");
 	report(uvm_pin(m, USER_MAX - PAGE_SIZE, 4, false, pa) == -EFAULT,
 	       "range past the user half -> EFAULT");
@@ -183,15 +184,15 @@ KTEST(user, test_user_uvm_pin_rules)
 	report(contig && IS_ALIGNED(pa[0], HPAGE_SIZE), "its 4K parts are one aligned 2 MiB run");
 	report(page_refcount(pa[0]) == 513, "the huge page counts 512 pins (%d)",
 	       page_refcount(pa[0]));
-	uvm_unpin(m, pa, 512);
+	uvm_unpin(pa, 512);
 
 	/* munmap of pinned memory: the page lives until the pin goes */
 	uvm_pin(m, rw, 1, true, pa);
 	uvm_unmap(m, rw, 4 * PAGE_SIZE);
 	report(page_refcount(pa[0]) == 1, "after munmap only the pin holds the page");
-	uvm_unpin(m, pa, 1);
+	uvm_unpin(pa, 1);
 	report(page_refcount(pa[0]) == 0, "unpin frees it");
-	report(uvm_pinned_total() == 0, "global pin count back to 0");
+	report(uvm_pinned_total() == pinned0, "global pin count back where it was");
 	uvm_destroy(m);
 }
 
@@ -477,6 +478,132 @@ KTEST(user, test_user_exit_with_live_objects)
 	if (edev && edev->ops)
 		report(!(pci_read16(edu, PCI_COMMAND) & PCI_CMD_MASTER),
 		       "the edu it left bus-mastering can no longer DMA");
+}
+
+/*
+ * The process tests (fork, wait4, signals, the run's end) are the proc
+ * suite, run where it is named (make check's ring3 configuration): the
+ * process layer is the same under every machine, and they take seconds.
+ */
+#define KTEST_PROC(n) KTEST_FULL(proc, n, 0, KT_NODEFAULT)
+
+/* Run the helper name as a kernel test, with its sample lines (n); false if it is missing. */
+static bool run_sampled(const char *name, struct user_sample *smp, int n)
+{
+	const struct user_prog *up = user_prog_find(name);
+
+	memset(smp, 0, sizeof(*smp) * (size_t)n);
+	if (!up) {
+		report(false, "helper %s is linked in", name);
+		return false;
+	}
+	user_prog_run_test_sampled(up, smp, n);
+	return true;
+}
+
+/*
+ * A forked child's pages, pins, files and objects are all back once its
+ * parent has reaped it with wait4, however it ended: exit, SIGKILL, a
+ * fault, or as an orphan the first process reaped. The counts are read
+ * while the program runs (its "# sample N" lines), not only at its end.
+ */
+KTEST_PROC(test_user_fork_child_gives_everything_back)
+{
+	static const char *const ends[] = { "exit", "SIGKILL", "a fault", "an orphan" };
+	struct user_sample smp[9];
+	char why[80];
+
+	if (!run_sampled("fork_life", smp, ARRAY_SIZE(smp)))
+		return;
+	for (int k = 0; k < 4; k++) {
+		const struct user_sample *alive = &smp[2 * k + 1];
+
+		report(alive->taken && alive->free_pages < smp[0].free_pages &&
+		       alive->iommufd_pins > smp[0].iommufd_pins && alive->files > smp[0].files,
+		       "a child ending by %s held pages, pins and files while alive", ends[k]);
+		report(user_sample_same(&smp[0], &smp[2 * k + 2], why, sizeof(why)),
+		       "after wait4 of a child ending by %s: %s", ends[k], why);
+	}
+}
+
+/* fork and pipe2 fail at every allocation they make, ENOMEM, leaving nothing behind. */
+KTEST_PROC(test_user_fork_failure_sweep)
+{
+	struct user_sample smp[4];
+	char why[80];
+
+	if (!run_sampled("fork_sweep", smp, ARRAY_SIZE(smp)))
+		return;
+	report(user_sample_same(&smp[0], &smp[1], why, sizeof(why)),
+	       "after every failed fork: %s", why);
+	report(user_sample_same(&smp[2], &smp[3], why, sizeof(why)),
+	       "after every failed pipe2: %s", why);
+}
+
+/* Forking until the limit: EAGAIN, and the kernel carries on. */
+KTEST_PROC(test_user_fork_limit_eagain)
+{
+	struct user_sample none;
+
+	run_sampled("fork_many", &none, 0);
+}
+
+/* rt_sigreturn of frames no handler made: SIGSEGV, never a kernel fault or IOPL 3. */
+KTEST_PROC(test_user_bad_sigreturn_segv)
+{
+	struct user_sample none;
+
+	run_sampled("bad_sigreturn", &none, 0);
+}
+
+/*
+ * The first process exits leaving children spinning, blocked in a read, in
+ * wait4 and holding pins: the run ends at once, all five killed, and every
+ * page, pin, file and object comes back.
+ */
+KTEST_PROC(test_user_orphans_killed_at_the_end)
+{
+	const struct user_prog *up = user_prog_find("orphans");
+	struct user_sample before, after;
+	struct proc p = { 0 };
+	u64 t0 = time_ns();
+	char why[80];
+
+	if (!up) {
+		report(false, "helper orphans is linked in");
+		return;
+	}
+	user_sample_take(&before);
+	report(user_prog_run_plain(up, &p) == 0, "program starts");
+	user_sample_take(&after);
+	report(p.end == PROC_EXITED && p.status == 0, "it exited 0 (end %d status %d)", p.end,
+	       p.status);
+	report(p.killed == 5, "the five left behind were killed (%d)", p.killed);
+	report(time_ns() - t0 < 20000000000ULL, "the run ended without waiting for them (%llu ms)",
+	       (unsigned long long)((time_ns() - t0) / 1000000));
+	report(user_sample_same(&before, &after, why, sizeof(why)), "after the run: %s", why);
+}
+
+/* A parent waiting for a child that spins: the time limit stops both. */
+KTEST_PROC(test_user_time_limit_stops_every_process)
+{
+	const struct user_prog *up = user_prog_find("wait_spin");
+	struct user_sample before, after;
+	struct proc p;
+	char why[80];
+
+	if (!up) {
+		report(false, "helper wait_spin is linked in");
+		return;
+	}
+	memset(&p, 0, sizeof(p));
+	p.time_limit_ms = 500;
+	user_sample_take(&before);
+	report(user_prog_run_plain(up, &p) == 0, "program starts");
+	user_sample_take(&after);
+	report(p.end == PROC_TIMEOUT, "the run ended by its time limit (end %d)", p.end);
+	report(p.killed == 1, "the spinning child was killed too (%d)", p.killed);
+	report(user_sample_same(&before, &after, why, sizeof(why)), "after the run: %s", why);
 }
 
 static long user_pins(void)

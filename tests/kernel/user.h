@@ -14,6 +14,8 @@
 struct user_prog {
 	const char *name;
 	const u8 *image, *end;	/* the static ELF executable */
+	const char *const *argv;	/* its arguments (NULL: none but its name) */
+	bool root;		/* runs as root (uid 0, every capability) */
 };
 
 /* Find a linked program by name, NULL if absent. */
@@ -39,5 +41,26 @@ int user_prog_run_plain(const struct user_prog *prog, struct proc *p);
  * with why filled in.
  */
 int user_prog_run_quiet(const struct user_prog *prog, char *why, size_t len);
+
+/*
+ * The kernel's counts of what processes hold, as a program asks for them:
+ * a line "# sample N" of its output (N < the caller's count) reads them at
+ * that moment, from inside its write.
+ */
+struct user_sample {
+	bool taken;
+	long free_pages, heap_objects, files, user_pins, iommufd_pins, iommufd_objects;
+};
+
+/* The counts now. */
+void user_sample_take(struct user_sample *s);
+/* user_prog_run_test, and the counts at each "# sample N" line into s[N] (N < n). */
+void user_prog_run_test_sampled(const struct user_prog *prog, struct user_sample *s, int n);
+/*
+ * Whether sample b counts the same as a (both taken); when not, what differs
+ * is written into why.
+ */
+bool user_sample_same(const struct user_sample *a, const struct user_sample *b, char *why,
+		      size_t len);
 
 #endif

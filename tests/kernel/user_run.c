@@ -6,6 +6,13 @@
  */
 #include "tests/kernel/user.h"
 #include "arch/x86/console.h"
+#include "arch/x86/fwcfg.h"
+#include "arch/x86/mm.h"
+#include "arch/x86/tsc.h"
+#include "core/iommufd.h"
+#include "ioctl-sim/sim.h"
+#include "lib/alloc.h"
+#include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
@@ -19,11 +26,13 @@ struct prog_out {
 	char line[LINE];
 	size_t len;
 	bool quiet;	/* parse only, print nothing (the judge's own test) */
-	bool ktap;	/* the program printed its KTAP header */
+	bool ktap;	/* the program printed its KTAP header (or kselftest's TAP 13 one) */
 	int plan;	/* N of its "1..N", -1 before that */
 	int results;	/* its top-level result lines so far */
 	int failed;	/* of which "not ok" */
 	int skipped;	/* of which "ok ... # SKIP" */
+	struct user_sample *samples;	/* counts read at "# sample N" lines */
+	int nsamples;
 };
 
 const struct user_prog *user_prog_find(const char *name)
@@ -34,12 +43,60 @@ const struct user_prog *user_prog_find(const char *name)
 	return NULL;
 }
 
+void user_sample_take(struct user_sample *s)
+{
+	*s = (struct user_sample){
+		.taken = true,
+		.free_pages = (long)pmm_free_pages(),
+		.heap_objects = (long)kmalloc_live(),
+		.files = sim_live_files(),
+		.user_pins = (long)uvm_pinned_total(),
+		.iommufd_pins = iommufd_pinned_pages(),
+		.iommufd_objects = iommufd_live_objects(),
+	};
+}
+
+bool user_sample_same(const struct user_sample *a, const struct user_sample *b, char *why,
+		      size_t len)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} f[] = {
+		{ "free pages", offsetof(struct user_sample, free_pages) },
+		{ "heap objects", offsetof(struct user_sample, heap_objects) },
+		{ "open files", offsetof(struct user_sample, files) },
+		{ "user pins", offsetof(struct user_sample, user_pins) },
+		{ "iommufd pins", offsetof(struct user_sample, iommufd_pins) },
+		{ "iommufd objects", offsetof(struct user_sample, iommufd_objects) },
+	};
+
+	if (!a->taken || !b->taken) {
+		snprintf(why, len, "a sample was not taken");
+		return false;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++) {
+		long x = *(const long *)((const u8 *)a + f[i].off);
+		long y = *(const long *)((const u8 *)b + f[i].off);
+
+		if (x != y) {
+			snprintf(why, len, "%s %ld, then %ld", f[i].name, x, y);
+			return false;
+		}
+	}
+	snprintf(why, len, "the same counts");
+	return true;
+}
+
 static void out_line(struct prog_out *n)
 {
 	const char *l = n->line;
+	int k;
 
 	n->line[n->len] = 0;
-	if (!strncmp(l, "KTAP version", 12))
+	if (!strncmp(l, "# sample ", 9) && (k = (int)strtoull(l + 9, NULL, 10)) < n->nsamples)
+		user_sample_take(&n->samples[k]);
+	if (!strncmp(l, "KTAP version", 12) || !strcmp(l, "TAP version 13"))
 		n->ktap = true;
 	else if (!strncmp(l, "1..", 3) && n->plan < 0)
 		n->plan = (int)strtoull(l + 3, NULL, 10);
@@ -79,6 +136,20 @@ static void out_write(void *ctx, const char *s, size_t len)
 	}
 }
 
+/* The system calls the run tried that the kernel lacks (ENOSYS), with counts. */
+static void report_enosys(const struct proc *p)
+{
+	char line[160];
+	size_t len = 0;
+
+	for (int i = 0; i < PROC_ENOSYS_NRS && p->enosys[i].count; i++)
+		len += (size_t)snprintf(line + len, sizeof(line) - min(len, sizeof(line)),
+					" %u (x%u)", p->enosys[i].nr, p->enosys[i].count);
+	if (len)
+		report_info("%s: system calls answered ENOSYS:%s%s", p->name, line,
+			    p->enosys_more ? " and more" : "");
+}
+
 static int run(const struct user_prog *up, struct proc *p, struct prog_out *n)
 {
 	/* the line prefix is the console's: quiet runs (several CPUs at once) leave it */
@@ -94,6 +165,8 @@ static int run(const struct user_prog *up, struct proc *p, struct prog_out *n)
 	p->time_limit_ms = limit;
 	p->envp = envp;
 	p->name = up->name;
+	p->argv = up->argv;
+	p->root = up->root;
 	p->out = out_write;
 	p->out_ctx = n;
 	p->dump_prefix = DIAG;
@@ -101,6 +174,8 @@ static int run(const struct user_prog *up, struct proc *p, struct prog_out *n)
 	out_write(n, NULL, 0);
 	if (!n->quiet)
 		console_set_line_prefix(old);
+	if (!ret && !n->quiet)
+		report_enosys(p);
 	return ret;
 }
 
@@ -128,6 +203,8 @@ static const char *verdict(const struct proc *p, const struct prog_out *n, bool 
 	else if (p->end == PROC_TIMEOUT)
 		snprintf(buf, len, "ran out of time at %#llx (see its dump)",
 			 (unsigned long long)p->fault.rip);
+	else if (p->end == PROC_SIGNALED)
+		snprintf(buf, len, "killed by signal %d", p->status);
 	else if (p->end == PROC_KERNEL_CRASH)
 		snprintf(buf, len, "the kernel took exception %d in one of its syscalls",
 			 p->status);
@@ -148,7 +225,12 @@ static const char *verdict(const struct proc *p, const struct prog_out *n, bool 
 
 void user_prog_run_test(const struct user_prog *up)
 {
-	struct prog_out n = { .plan = -1 };
+	user_prog_run_test_sampled(up, NULL, 0);
+}
+
+void user_prog_run_test_sampled(const struct user_prog *up, struct user_sample *s, int ns)
+{
+	struct prog_out n = { .plan = -1, .samples = s, .nsamples = ns };
 	struct proc p = { 0 };
 	int ret = run(up, &p, &n);
 	const char *why;
@@ -212,6 +294,12 @@ static const struct {
 	{ "complete, then a fault", "KTAP version 1\n1..1\nok 1 a\n", PROC_FAULTED, 0, 'f' },
 	{ "complete, then out of time", "KTAP version 1\n1..1\nok 1 a\n", PROC_TIMEOUT, 0, 'f' },
 	{ "kernel crash in a syscall", "KTAP version 1\n1..1\n", PROC_KERNEL_CRASH, 14, 'f' },
+	{ "complete, then killed by a signal", "KTAP version 1\n1..1\nok 1 a\n", PROC_SIGNALED,
+	  6, 'f' },
+	{ "kselftest's TAP 13, all passed", "TAP version 13\n1..2\n# RUN x\nok 1 a\nok 2 b\n"
+	  "# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0 error:0\n", PROC_EXITED, 0, 'p' },
+	{ "kselftest's TAP 13, one failed", "TAP version 13\n1..2\nok 1 a\nnot ok 2 b\n",
+	  PROC_EXITED, 1, 'f' },
 };
 
 /* The runner's verdicts: a program passes only with a whole, clean report and status 0. */
@@ -228,5 +316,104 @@ KTEST(user, test_user_runner_judges_programs)
 		got = verdict(&p, &n, &skip, buf, sizeof(buf)) ? 'f' : skip ? 's' : 'p';
 		report(got == judge_cases[i].want, "%s -> %c (got %c)", judge_cases[i].what,
 		       judge_cases[i].want, got);
+	}
+}
+
+/* --- programs QEMU hands over (scripts/qemu --prog) ---------------------- */
+
+#define FWCFG_PROG	"opt/iommu-testos/prog/"	/* the static ELF executables */
+#define FWCFG_ARGS	"opt/iommu-testos/args/"	/* their arguments, by spaces */
+#define FWCFG_NOTE	"opt/iommu-testos/prog-note"	/* why one the run wanted is missing */
+#define MAX_FW_ARGS	15
+
+/* Split s at spaces into argv[1..] after name; the count, or -E2BIG. */
+static int split_args(char *s, const char *name, const char **argv)
+{
+	int n = 0;
+
+	argv[n++] = name;
+	while (*s) {
+		while (*s == ' ' || *s == '\n')
+			*s++ = '\0';
+		if (!*s)
+			break;
+		if (n == MAX_FW_ARGS)
+			return -E2BIG;
+		argv[n++] = s;
+		while (*s && *s != ' ' && *s != '\n')
+			s++;
+	}
+	argv[n] = NULL;
+	return n;
+}
+
+/* Load fw_cfg file path (size bytes) and run it as program name, judged as a linked one. */
+static void run_fwcfg(const char *name, const char *path, u32 size)
+{
+	unsigned int order = 0;
+	char args_path[64], args[256];
+	const char *argv[MAX_FW_ARGS + 1];
+	struct user_prog up = { name, NULL, NULL, argv, true };
+	u64 t0, t1;
+	u8 *image;
+
+	while ((PAGE_SIZE << order) < size && order < PMM_MAX_ORDER)
+		order++;
+	snprintf(args_path, sizeof(args_path), FWCFG_ARGS "%s", name);
+	if (fwcfg_read_file(args_path, args, sizeof(args)) < 0)
+		args[0] = '\0';
+	report_info("%s (%u bytes, from fw_cfg) as root, with%s%s", name, size,
+		    args[0] ? " " : "out", args[0] ? args : " arguments");
+	if (split_args(args, name, argv) < 0) {
+		report(false, "%s: more than %d arguments", name, MAX_FW_ARGS - 1);
+		return;
+	}
+	image = (PAGE_SIZE << order) >= size ? page_alloc_va(order) : NULL;
+	if (!image) {
+		report(false, "%s: no room for its %u bytes", name, size);
+		return;
+	}
+	t0 = time_ns();
+	if (fwcfg_read_raw(path, image, size) != (long)size) {
+		report(false, "%s: fw_cfg gave less than its %u bytes", name, size);
+	} else {
+		up.image = image;
+		up.end = image + size;
+		t1 = time_ns();
+		user_prog_run_test(&up);
+		report_info("%s: loaded in %llu ms, ran %llu ms", name,
+			    (unsigned long long)((t1 - t0) / 1000000),
+			    (unsigned long long)((time_ns() - t1) / 1000000));
+	}
+	page_free_va(image, order);
+}
+
+/*
+ * Every program QEMU hands over by fw_cfg (Linux's own selftest, linked
+ * statically elsewhere: make linux-selftest-ring3), run and judged like
+ * the linked ones. Only when named (suite=user-fwcfg).
+ */
+KTEST_FULL(user-fwcfg, test_user_fwcfg_programs, KT_NEED_KERNEL, KT_NODEFAULT)
+{
+	size_t plen = strlen(FWCFG_PROG);
+	char name[56];
+	int found = 0;
+	u32 size;
+
+	for (u32 i = 0; fwcfg_file_at(i, name, &size); i++) {
+		if (strncmp(name, FWCFG_PROG, plen) || !name[plen])
+			continue;
+		found++;
+		run_fwcfg(name + plen, name, size);
+	}
+	if (!found) {
+		char note[200];
+
+		if (fwcfg_read_file(FWCFG_NOTE, note, sizeof(note)) > 0)
+			report_skip("%s", note);
+		else
+			report_skip("no program handed over by fw_cfg (scripts/qemu --prog)");
+	} else if (fwcfg_read_file(FWCFG_NOTE, name, sizeof(name)) > 0) {
+		report_info("some programs were not handed over: see opt/iommu-testos/prog-note");
 	}
 }

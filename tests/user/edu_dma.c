@@ -126,7 +126,7 @@ static void need_fault_records(struct edu *e)
 {
 	struct vfio_device_testos_faults q = { .argsz = sizeof(q) };
 
-	ASSERT_EQ(0, ioctl(e->dfd, VFIO_DEVICE_TESTOS_GET_FAULTS, &q));
+	ASSERT_EQ(0, vfio_faults_ioctl(e->dfd, &q));
 	if (q.out_flags & VFIO_TESTOS_FAULTS_UNRECORDED)
 		SKIP("this device's IOMMU records no DMA faults (memory checks passed)");
 }
@@ -359,22 +359,39 @@ static uint64_t wait_event(int efd, int ms)
 	return n;
 }
 
+/* GET_IRQ_INFO of index: 0 and info filled, or -1 with errno. */
+static int irq_info(int dfd, uint32_t index, struct vfio_irq_info *info)
+{
+	*info = (struct vfio_irq_info){ .argsz = sizeof(*info), .index = index };
+	return ioctl(dfd, VFIO_DEVICE_GET_IRQ_INFO, info);
+}
+
+/* Each index's flags and count as vfio-pci (vfio_pci_ioctl_get_irq_info) gives them. */
 TEST(test_edu_irq_info)
 {
 	struct edu e = edu_open();
 	struct vfio_device_info dev = { .argsz = sizeof(dev) };
-	struct vfio_irq_info info = { .argsz = sizeof(info), .index = VFIO_PCI_MSI_IRQ_INDEX };
+	struct vfio_irq_info info;
 
 	ASSERT_EQ(0, ioctl(e.dfd, VFIO_DEVICE_GET_INFO, &dev));
 	EXPECT_EQ(VFIO_PCI_NUM_IRQS, dev.num_irqs);
-	ASSERT_EQ(0, ioctl(e.dfd, VFIO_DEVICE_GET_IRQ_INFO, &info));
+	ASSERT_EQ(0, irq_info(e.dfd, VFIO_PCI_INTX_IRQ_INDEX, &info));
+	EXPECT_EQ(VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_MASKABLE | VFIO_IRQ_INFO_AUTOMASKED,
+		  info.flags);
+	EXPECT_LE(info.count, 1);	/* 1 on Linux (pin A); 0 here, as vfio-pci's nointx */
+	ASSERT_EQ(0, irq_info(e.dfd, VFIO_PCI_MSI_IRQ_INDEX, &info));
+	EXPECT_EQ(VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE, info.flags);
 	EXPECT_EQ(1, info.count);	/* one MSI vector */
-	EXPECT_TRUE(info.flags & VFIO_IRQ_INFO_EVENTFD);
-	info.index = VFIO_PCI_MSIX_IRQ_INDEX;
-	ASSERT_EQ(0, ioctl(e.dfd, VFIO_DEVICE_GET_IRQ_INFO, &info));
+	ASSERT_EQ(0, irq_info(e.dfd, VFIO_PCI_MSIX_IRQ_INDEX, &info));
+	EXPECT_EQ(VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE, info.flags);
 	EXPECT_EQ(0, info.count);	/* the edu has no MSI-X */
-	info.index = VFIO_PCI_NUM_IRQS;
-	EXPECT_ERRNO(EINVAL, ioctl(e.dfd, VFIO_DEVICE_GET_IRQ_INFO, &info));
+	EXPECT_ERRNO(EINVAL, irq_info(e.dfd, VFIO_PCI_ERR_IRQ_INDEX, &info));	/* not PCIe */
+	ASSERT_EQ(0, irq_info(e.dfd, VFIO_PCI_REQ_IRQ_INDEX, &info));
+	EXPECT_EQ(VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE, info.flags);
+	EXPECT_EQ(1, info.count);
+	EXPECT_ERRNO(EINVAL, irq_info(e.dfd, VFIO_PCI_NUM_IRQS, &info));
+	info = (struct vfio_irq_info){ .argsz = 12, .index = VFIO_PCI_MSI_IRQ_INDEX };
+	EXPECT_ERRNO(EINVAL, ioctl(e.dfd, VFIO_DEVICE_GET_IRQ_INFO, &info));	/* short */
 	edu_close(&e);
 }
 
@@ -439,6 +456,67 @@ TEST(test_edu_set_irqs_rejects_bad_requests)
 	EXPECT_EQ(0, close(fds[0]));
 	EXPECT_EQ(0, close(fds[1]));
 	edu_close(&e);	/* the registered eventfd goes with the device file */
+}
+
+/* One byte per vector for DATA_BOOL. */
+static int set_bools(int dfd, uint32_t index, uint32_t start, uint32_t n, const uint8_t *b)
+{
+	struct {
+		struct vfio_irq_set s;
+		uint8_t b[4];
+	} set = { .s = { .argsz = sizeof(set.s) + n, .index = index, .start = start, .count = n,
+			 .flags = VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_TRIGGER } };
+
+	for (uint32_t i = 0; i < n && i < 4; i++)
+		set.b[i] = b[i];
+	return ioctl(dfd, VFIO_DEVICE_SET_IRQS, &set);
+}
+
+/*
+ * SET_IRQS where vfio-pci (vfio_pci_set_msi_trigger, _ctx_trigger_single)
+ * answers in ways a driver relies on: an index not on cannot be turned off
+ * or looped back, an action without a handler is ENOTTY, a bad fd EBADF,
+ * a failed block leaves the index on, and REQ's one eventfd loops back.
+ */
+TEST(test_edu_set_irqs_as_vfio_pci)
+{
+	struct edu e = edu_open();
+	int32_t efd = eventfd(0, 0), bad = 9999, off = -1;
+	uint8_t one = 1, zero = 0;
+
+	ASSERT_GE(efd, 0);
+	EXPECT_ERRNO(EINVAL, set_irqs(e.dfd, TRIGGER_NONE, VFIO_PCI_MSI_IRQ_INDEX, 0, 0, NULL));
+	EXPECT_ERRNO(EINVAL, set_irqs(e.dfd, TRIGGER_NONE, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, NULL));
+	EXPECT_ERRNO(EINVAL, set_bools(e.dfd, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, &one));
+	EXPECT_ERRNO(ENOTTY, set_irqs(e.dfd, VFIO_IRQ_SET_DATA_NONE, VFIO_PCI_MSI_IRQ_INDEX, 0, 1,
+				      NULL));
+	EXPECT_ERRNO(ENOTTY, set_irqs(e.dfd, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_MASK |
+				      VFIO_IRQ_SET_ACTION_UNMASK, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, NULL));
+	EXPECT_ERRNO(EINVAL, set_irqs(e.dfd, TRIGGER_NONE, VFIO_PCI_MSI_IRQ_INDEX, 1, UINT32_MAX,
+				      NULL));
+	EXPECT_ERRNO(EBADF, set_irqs(e.dfd, TRIGGER_FDS, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, &bad));
+	/* on, then a block that fails: its vector goes off, the index stays on */
+	ASSERT_EQ(0, set_irqs(e.dfd, TRIGGER_FDS, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, &efd));
+	EXPECT_ERRNO(EBADF, set_irqs(e.dfd, TRIGGER_FDS, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, &bad));
+	EXPECT_EQ(0, set_irqs(e.dfd, TRIGGER_NONE, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, NULL));
+	EXPECT_EQ(0, wait_event(efd, 0));	/* no eventfd on the vector now */
+	EXPECT_EQ(0, set_irqs(e.dfd, TRIGGER_NONE, VFIO_PCI_MSI_IRQ_INDEX, 0, 0, NULL));
+	EXPECT_ERRNO(EINVAL, set_irqs(e.dfd, TRIGGER_NONE, VFIO_PCI_MSI_IRQ_INDEX, 0, 0, NULL));
+	/* REQ: one eventfd, looped back by DATA_NONE and DATA_BOOL */
+	EXPECT_ERRNO(EINVAL, set_irqs(e.dfd, TRIGGER_NONE, VFIO_PCI_REQ_IRQ_INDEX, 0, 1, NULL));
+	ASSERT_EQ(0, set_irqs(e.dfd, TRIGGER_FDS, VFIO_PCI_REQ_IRQ_INDEX, 0, 1, &efd));
+	EXPECT_EQ(0, set_irqs(e.dfd, TRIGGER_NONE, VFIO_PCI_REQ_IRQ_INDEX, 0, 1, NULL));
+	EXPECT_EQ(1, wait_event(efd, 0));
+	EXPECT_EQ(0, set_bools(e.dfd, VFIO_PCI_REQ_IRQ_INDEX, 0, 1, &zero));
+	EXPECT_EQ(0, wait_event(efd, 0));
+	EXPECT_EQ(0, set_bools(e.dfd, VFIO_PCI_REQ_IRQ_INDEX, 0, 1, &one));
+	EXPECT_EQ(1, wait_event(efd, 0));
+	EXPECT_ERRNO(EINVAL, set_irqs(e.dfd, TRIGGER_FDS, VFIO_PCI_REQ_IRQ_INDEX, 0, 2, &efd));
+	EXPECT_EQ(0, set_irqs(e.dfd, TRIGGER_FDS, VFIO_PCI_REQ_IRQ_INDEX, 0, 1, &off));
+	EXPECT_ERRNO(EINVAL, set_irqs(e.dfd, TRIGGER_NONE, VFIO_PCI_REQ_IRQ_INDEX, 0, 1, NULL));
+	EXPECT_ERRNO(EINVAL, set_irqs(e.dfd, TRIGGER_FDS, VFIO_PCI_ERR_IRQ_INDEX, 0, 1, &efd));
+	EXPECT_EQ(0, close(efd));
+	edu_close(&e);
 }
 
 TEST_HARNESS_MAIN

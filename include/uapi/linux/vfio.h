@@ -220,17 +220,26 @@ struct vfio_device_bind_iommufd {
 };
 #define VFIO_DEVICE_BIND_IOMMUFD	_IO(VFIO_TYPE, VFIO_BASE + 18)
 
-/* Attach to an IOAS or HWPT; pt_id returns the HWPT actually attached. */
+/*
+ * Attach to an IOAS or HWPT; pt_id returns the HWPT actually attached.
+ * With VFIO_DEVICE_ATTACH_PASID (Linux 6.15's PASID attach; argsz must
+ * then cover pasid) PASID pasid of the device is attached, or replaced
+ * when attached already.
+ */
 struct vfio_device_attach_iommufd_pt {
 	__u32 argsz;
 	__u32 flags;
+#define VFIO_DEVICE_ATTACH_PASID	(1 << 0)
 	__u32 pt_id;
+	__u32 pasid;
 };
 #define VFIO_DEVICE_ATTACH_IOMMUFD_PT	_IO(VFIO_TYPE, VFIO_BASE + 19)
 
 struct vfio_device_detach_iommufd_pt {
 	__u32 argsz;
 	__u32 flags;
+#define VFIO_DEVICE_DETACH_PASID	(1 << 0)
+	__u32 pasid;
 };
 #define VFIO_DEVICE_DETACH_IOMMUFD_PT	_IO(VFIO_TYPE, VFIO_BASE + 20)
 
@@ -276,6 +285,18 @@ struct vfio_device_testos_faults {
 #define VFIO_TESTOS_FAULTS_UNRECORDED	(1u << 0)
 #define VFIO_DEVICE_TESTOS_GET_FAULTS	_IO(VFIO_TYPE, VFIO_BASE + 90)
 
+/*
+ * ---- Where iommu-testos's device files deliberately differ from vfio-pci ----
+ * Config space: the BARs are virtual as vfio-pci's (writing all ones reads
+ * back the size mask with the BAR's flag bits; the device never moves), but
+ * no expansion ROM is offered (0x30 reads 0), and of the other registers
+ * only PCI_COMMAND's I/O, memory, bus-master and INTx-disable bits take
+ * writes (vfio-pci lets some capability registers through too). INTx is not
+ * offered (VFIO_DEVICE_GET_IRQ_INFO: count 0). Everything else a program can
+ * see (unbound files EINVAL to all but BIND, config access past the end
+ * EFAULT, /dev/vfio/devices a directory) is as Linux 6.12.
+ */
+
 #ifndef __cplusplus
 #define VFIO_UAPI_CHECK(t, f, off) \
 	_Static_assert(__builtin_offsetof(struct t, f) == (off), #t "." #f)
@@ -305,9 +326,11 @@ VFIO_UAPI_CHECK(vfio_region_info, offset, 24);
 VFIO_UAPI_SIZE(vfio_device_bind_iommufd, 16);
 VFIO_UAPI_CHECK(vfio_device_bind_iommufd, iommufd, 8);
 VFIO_UAPI_CHECK(vfio_device_bind_iommufd, out_devid, 12);
-VFIO_UAPI_SIZE(vfio_device_attach_iommufd_pt, 12);
+VFIO_UAPI_SIZE(vfio_device_attach_iommufd_pt, 16);
 VFIO_UAPI_CHECK(vfio_device_attach_iommufd_pt, pt_id, 8);
-VFIO_UAPI_SIZE(vfio_device_detach_iommufd_pt, 8);
+VFIO_UAPI_CHECK(vfio_device_attach_iommufd_pt, pasid, 12);
+VFIO_UAPI_SIZE(vfio_device_detach_iommufd_pt, 12);
+VFIO_UAPI_CHECK(vfio_device_detach_iommufd_pt, pasid, 8);
 VFIO_UAPI_SIZE(vfio_device_testos_fault, 24);
 VFIO_UAPI_SIZE(vfio_device_testos_faults, 32);
 VFIO_UAPI_CHECK(vfio_device_testos_faults, faults, 24);

@@ -16,5 +16,6 @@ struct timespec {
 };
 
 int clock_gettime(clockid_t clk, struct timespec *ts);
+int nanosleep(const struct timespec *req, struct timespec *rem);
 
 #endif
