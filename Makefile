@@ -78,6 +78,7 @@ arch-pure := arch/x86/conscfg.o arch/x86/screen.o arch/x86/font8x8.o arch/x86/sm
 # the hosted twin of arch/x86 (an archive: a program takes what it calls)
 arch-host += arch/host/kmalloc.o
 arch-host += arch/host/platform.o
+arch-host += arch/host/umem.o
 arch-host += arch/host/fileview.o
 arch-host += arch/host/pmm.o
 arch-host += arch/host/kpt.o
@@ -197,6 +198,7 @@ suites-lib += tests/kernel/lib_itree.o
 suites-lib += tests/kernel/lib_idtable.o
 suites-lib += tests/kernel/lib_lockdep.o
 suites-lib += tests/kernel/platform_bootinfo.o
+suites-lib += tests/kernel/runner_checks.o
 suites-lib += tests/kernel/platform_console.o
 suites-lib += tests/kernel/platform_screen.o
 suites-lib += tests/kernel/platform_smbios.o
@@ -241,6 +243,7 @@ suites-kernel += tests/kernel/vtd_fixtures.o
 suites-kernel += tests/kernel/amdvi.o
 suites-kernel += tests/kernel/amdvi_hw.o
 suites-kernel += tests/kernel/core_env.o
+suites-kernel += tests/kernel/fault_inject_env.o
 suites-kernel += tests/kernel/soak_model.o
 suites-kernel += tests/kernel/soak_ops.o
 suites-kernel += tests/kernel/soak_dma.o
@@ -479,7 +482,7 @@ USER_HOST_PROGS := $(patsubst %,$(HB)/user-%,$(user-progs) bench_map) \
 	$(patsubst %,$(HB)/test-user-%,$(user-hosted))
 
 HOST_TESTS := $(filter $(HB)/test-%,$(HOST_PROGRAMS)) $(HB)/test-bench-iommufd $(HB)/test-ktap \
-	$(HB)/test-layers $(HB)/test-lava
+	$(HB)/test-layers $(HB)/test-lava $(HB)/test-failpoints
 HOST_TOOLS := $(HB)/iommu-acpi $(HB)/iommu-caps
 HOST_LIBS := $(HB)/libiommufd-host.so
 
@@ -625,6 +628,13 @@ $(HB)/test-layers: scripts/check-layers
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)printf '#!/bin/sh\n# scripts/check-layers: includes and calls follow docs/DESIGN.md\nexec $(PYTHON) "$$(dirname "$$0")/../../scripts/check-layers"\n' > $@
+	$(Q)chmod +x $@
+
+# every allocation and hardware wait behind a fail point (lib/failpoint.h)
+$(HB)/test-failpoints: scripts/check-failpoints
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)printf '#!/bin/sh\n# scripts/check-failpoints: every allocation and wait can be made to fail\nexec $(PYTHON) "$$(dirname "$$0")/../../scripts/check-failpoints"\n' > $@
 	$(Q)chmod +x $@
 
 $(HB)/test-bench-iommufd: $(HB)/san/bench-iommufd

@@ -28,19 +28,12 @@
 #include "lib/string.h"
 
 /*
- * Every allocation in core/ goes through iommufd_alloc(), which passes the
- * fail point first (the fault-inject suite and IOMMUFD_FAIL_NTH use it).
+ * Every allocation in core/ goes through iommufd_alloc(), a fail point
+ * (the fault-inject suite and IOMMUFD_FAIL_NTH use it).
  */
-static inline bool iommufd_should_fail(void)
-{
-	return failpoint_hit();
-}
-
 static inline void *iommufd_alloc(size_t size)
 {
-	if (iommufd_should_fail())
-		return NULL;
-	return kzalloc(size);
+	return failable(kzalloc(size));
 }
 
 #define kzalloc(s) core_code_must_use_iommufd_alloc(s)

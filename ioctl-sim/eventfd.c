@@ -110,7 +110,7 @@ int sim_eventfd_create(u64 initval, int flags)
 		return -EINVAL;
 	if (initval > 0xffffffffULL)
 		return -EINVAL;	/* the syscall takes an unsigned int */
-	e = failpoint_hit() ? NULL : kzalloc(sizeof(*e));
+	e = failable(kzalloc(sizeof(*e)));
 	if (!e)
 		return -ENOMEM;
 	e->count = initval;

@@ -177,7 +177,7 @@ const struct sim_file_ops sim_dir_fops = {
 
 struct sim_file *sim_file_alloc(const struct sim_file_ops *ops, void *private_data)
 {
-	struct sim_file *f = kzalloc(sizeof(*f));
+	struct sim_file *f = failable(kzalloc(sizeof(*f)));
 
 	if (!f)
 		return NULL;
@@ -454,7 +454,7 @@ void sim_set_fd_allocator(const struct sim_fd_allocator *a)
 
 struct sim_fdtable *sim_fdtable_alloc(void)
 {
-	struct sim_fdtable *t = failpoint_hit() ? NULL : kzalloc(sizeof(struct sim_fdtable));
+	struct sim_fdtable *t = failable(kzalloc(sizeof(struct sim_fdtable)));
 
 	if (t)
 		spin_lock_init(&t->lock);
@@ -564,7 +564,7 @@ static const struct sim_file_ops anon_fops = {
  */
 static int anon_fd_reserve(void)
 {
-	struct anon_file *a = kzalloc(sizeof(*a));
+	struct anon_file *a = failable(kzalloc(sizeof(*a)));
 
 	return a ? sim_fd_new(NULL, a) : -ENOMEM;
 }

@@ -148,7 +148,7 @@ int sim_pipe_create(int fds[2], int flags)
 
 	if (flags & ~(O_NONBLOCK | O_CLOEXEC))
 		return -EINVAL;
-	pp = failpoint_hit() ? NULL : kzalloc(sizeof(*pp));
+	pp = failable(kzalloc(sizeof(*pp)));
 	if (!pp)
 		return -ENOMEM;
 	fds[0] = fds[1] = -1;

@@ -3,6 +3,8 @@
  * libiommufd-host.so: LD_PRELOAD it and an unmodified Linux program's
  * open("/dev/iommu"), ioctl and close on such fds are served by the core;
  * every other call goes to libc. Our fds are real eventfds as placeholders.
+ * A warning of the core (lib/warn.h) fails the program: its harness reads
+ * iommufd_host_warnings() after each test, and the exit status turns to 1.
  * Linux's fault-injection files are ours too (ioctl-sim/fault_inject.c):
  * /proc/self/task/<tid>/fail-nth and /sys/kernel/debug/fail* (read, write,
  * openat relative to them, opendir/readdir), so fail_nth programs run as on
@@ -21,6 +23,7 @@
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "lib/alloc.h"
 #include "lib/platform.h"
 #include "arch/host/host.h"
 #include "ioctl-sim/fault_inject.h"
@@ -98,10 +101,44 @@ static const struct sim_fd_allocator placeholders = {
 	.free = placeholder_free,
 };
 
+/* Warnings the core printed in this process (for tests/user/lib/harness.c). */
+unsigned long iommufd_host_warnings(void);
+
+unsigned long iommufd_host_warnings(void)
+{
+	return plat_warn_count();
+}
+
+/*
+ * Heap objects and page of the core now (for the harness: each test must
+ * give back what it took).
+ */
+unsigned long iommufd_host_live(void);
+
+unsigned long iommufd_host_live(void)
+{
+	return (unsigned long)kmalloc_live() + (unsigned long)host_pages_live();
+}
+
+/* A program that ends well after the core warned still fails. */
+static void warned_exit(int status, void *arg)
+{
+	unsigned long n = plat_warn_count();
+
+	if (!n)
+		return;
+	fflush(NULL);
+	fprintf(stderr, "libiommufd-host.so: %lu warning(s) from the core (above): exit status 1\n",
+		n);
+	if (!status)
+		_exit(1);
+}
+
 static void __attribute__((constructor)) preload_init(void)
 {
 	sim_set_fd_allocator(&placeholders);
 	host_use_rlimit();
+	on_exit(warned_exit, NULL);
 	fault_inject_register();
 }
 

@@ -21,6 +21,7 @@
 #include "lib/bitops.h"
 #include "lib/err.h"
 #include "lib/errno.h"
+#include "lib/failpoint.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
@@ -346,7 +347,7 @@ static long msi_enable(struct vfio_file *vf, u32 index, u32 nvec)
 {
 	if (!nvec)
 		return -EINVAL;	/* pci_alloc_irq_vectors(1, 0) */
-	vf->vec = kzalloc(nvec * sizeof(*vf->vec));
+	vf->vec = failable(kzalloc(nvec * sizeof(*vf->vec)));
 	if (!vf->vec)
 		return -ENOMEM;
 	for (u32 i = 0; i < nvec; i++)
@@ -505,7 +506,7 @@ static long vfio_set_irqs(struct vfio_file *vf, u64 arg)
 	if (h.argsz - minsz < dsize)
 		return -EINVAL;
 	if (dsize) {
-		data = kmalloc(dsize);
+		data = failable(kmalloc(dsize));
 		if (!data)
 			return -ENOMEM;
 		if (copy_from_user(data, arg + minsz, dsize)) {
@@ -746,7 +747,7 @@ static int vfio_fops_mmap(struct sim_file *f, u64 off, u64 len, phys_addr_t *pa)
 
 static int vfio_fops_open(struct sim_file *f, struct sim_node *node)
 {
-	struct vfio_file *vf = kzalloc(sizeof(*vf));
+	struct vfio_file *vf = failable(kzalloc(sizeof(*vf)));
 
 	if (!vf)
 		return -ENOMEM;

@@ -13,7 +13,9 @@
 #include "arch/x86/console.h"
 #include "arch/x86/pci.h"
 #include "lib/alloc.h"
+#include "lib/failpoint.h"
 #include "lib/string.h"
+#include "lib/warn.h"
 
 static const struct iommu_driver_entry {
 	const char *name;	/* iommu= value */
@@ -58,7 +60,7 @@ static void start_driver(void)
 			printk("# iommu: %s driver started\n", d->name);
 			return;
 		}
-		printk("# iommu: %s driver not started (%d)\n", d->name, ret);
+		plat_warn("iommu: %s driver not started (%d)", d->name, ret);
 	}
 	printk("# iommu: no hardware IOMMU driver running\n");
 }
@@ -87,9 +89,11 @@ static void bind_pci(void)
 
 		if (pdev->is_bridge)
 			continue;
-		c.dev = kzalloc(sizeof(*c.dev));
-		if (!c.dev)
-			break;
+		c.dev = failable(kzalloc(sizeof(*c.dev)));
+		if (!c.dev) {
+			plat_warn("iommu: no memory for %s: not bound", pdev->name);
+			continue;
+		}
 		c.dev->name = pdev->name;
 		c.dev->segment = pdev->seg;
 		c.dev->rid = pci_dma_source_id(pdev);

@@ -8,6 +8,7 @@
 static unsigned long armed_at;	/* 0: disarmed */
 static unsigned long passed;
 static bool fired;
+static unsigned long fired_at;
 
 void failpoint_arm(unsigned long n)
 {
@@ -23,6 +24,7 @@ bool failpoint_hit(void)
 
 	if (!at || n != at)
 		return false;
+	fired_at = (unsigned long)__builtin_return_address(0);
 	__atomic_store_n(&fired, true, __ATOMIC_SEQ_CST);
 	return true;
 }
@@ -35,6 +37,11 @@ unsigned long failpoint_count(void)
 bool failpoint_fired(void)
 {
 	return __atomic_load_n(&fired, __ATOMIC_SEQ_CST);
+}
+
+unsigned long failpoint_fired_at(void)
+{
+	return __atomic_load_n(&fired, __ATOMIC_SEQ_CST) ? fired_at : 0;
 }
 
 unsigned long failpoint_remaining(void)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fail point shared by every allocation site that opts in (core, ID tables,
- * mock driver), modelled on iommufd_should_fail(): arm it with n and the
- * n-th site passed from then on reports failure, once.
+ * The fail point every allocation and hardware wait passes, modelled on
+ * iommufd_should_fail(): arm it with n and the n-th site passed from then
+ * on reports failure, once. scripts/check-failpoints keeps it everywhere.
  */
 #ifndef LIB_FAILPOINT_H
 #define LIB_FAILPOINT_H
@@ -19,5 +19,15 @@ unsigned long failpoint_count(void);
 bool failpoint_fired(void);
 /* Sites still to pass before the armed failure, counting it (Linux's fail-nth); 0 once fired or disarmed. */
 unsigned long failpoint_remaining(void);
+/* Code address in the function whose site failed since the last arm (0: none). */
+unsigned long failpoint_fired_at(void);
+
+/*
+ * Every allocator call outside the allocators is written failable(call):
+ * p = failable(kzalloc(sizeof(*p))), pa = failable(pmm_alloc(0)). The
+ * armed site gives 0 (NULL) as if memory ran out. Hardware waits are
+ * poll_timeout(), which passes the fail point itself (arch/x86/tsc.h).
+ */
+#define failable(alloc) (failpoint_hit() ? 0 : (alloc))
 
 #endif

@@ -44,9 +44,7 @@ static struct idtab_node *node_alloc(unsigned int shift)
 {
 	struct idtab_node *n;
 
-	if (failpoint_hit())
-		return NULL;
-	n = kzalloc(sizeof(*n));
+	n = failable(kzalloc(sizeof(*n)));
 	if (n)
 		n->shift = (u8)shift;
 	return n;

@@ -58,6 +58,13 @@ static inline void list_del_init(struct list_head *e)
 	INIT_LIST_HEAD(e);
 }
 
+/* Move e to the front of head. */
+static inline void list_move(struct list_head *e, struct list_head *head)
+{
+	list_del(e);
+	list_add(e, head);
+}
+
 static inline bool list_empty(const struct list_head *h)
 {
 	return h->next == h;
@@ -80,6 +87,11 @@ static inline bool list_is_poisoned(const struct list_head *e)
 #define list_for_each_entry(pos, head, member)                          \
 	for (pos = list_first_entry(head, __typeof__(*pos), member);    \
 	     &pos->member != (head); pos = list_next_entry(pos, member))
+
+#define list_for_each_entry_reverse(pos, head, member)                  \
+	for (pos = list_last_entry(head, __typeof__(*pos), member);      \
+	     &pos->member != (head);                                       \
+	     pos = list_entry(pos->member.prev, __typeof__(*pos), member))
 
 #define list_for_each_entry_safe(pos, n, head, member)                  \
 	for (pos = list_first_entry(head, __typeof__(*pos), member),    \

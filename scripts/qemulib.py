@@ -6,6 +6,7 @@ configuration). Builds the QEMU command line, runs it with a timeout, saves
 the serial log under build/logs/, and maps QEMU's exit status to a result.
 """
 import configparser
+import functools
 import os
 import re
 import shutil
@@ -50,6 +51,8 @@ CONSOLES = {
 }
 # the closing line at the top level (a ring-3 program's own is indented)
 SUMMARY_RE = re.compile(rb"(?m)^# iommu-testos: (\d+) passed, (\d+) failed, (\d+) skipped\r?$")
+# expect = halt: how long the machine must stay up, halted, after its closing line
+HALT_WATCH_S = 5
 
 
 def expected_pci(extra):
@@ -356,6 +359,7 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
                              stdin=subprocess.DEVNULL)
         os.set_blocking(p.stdout.fileno(), False)
         buf = b""
+        halted_by = None    # expect = halt: the closing line came; still running then passes
         while True:
             chunk = None
             try:
@@ -380,7 +384,10 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
                     p.wait(timeout=10)  # check_screen quit QEMU over QMP
                 except subprocess.TimeoutExpired:
                     p.kill()            # it could not: do not wait for the timeout
-            if not gdb and time.time() - t0 > timeout:
+            if sec.get("expect") == "halt" and halted_by is None and SUMMARY_RE.search(buf):
+                halted_by = time.time() + HALT_WATCH_S
+            if not gdb and (time.time() - t0 > timeout or
+                            (halted_by is not None and time.time() > halted_by)):
                 p.kill()
                 p.wait()
                 status = "timeout"
@@ -402,6 +409,61 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
                 f.write(b"\n# qemu: KVM failed, retrying with TCG\n")
                 return run(name, sec, image, append, "tcg", timeout, live, log, gdb, out)
     return Run(name, status, code, time.time() - t0, log, cmd, accel, screen)
+
+
+@functools.lru_cache(maxsize=None)
+def qemu_version():
+    """major.minor of qemu-system-x86_64, e.g. "7.2" ("" when it does not run)."""
+    try:
+        out = subprocess.run(["qemu-system-x86_64", "--version"], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True).stdout
+    except OSError:
+        return ""
+    m = re.search(r"version (\d+)\.(\d+)", out)
+    return "%s.%s" % m.groups() if m else ""
+
+
+AMDVI_PROBE_RE = re.compile(r"^# (amdvi\d+): event log probe: (works|broken)\b(.*)$", re.M)
+
+
+def amdvi_event_log_expected(sec, version):
+    """What the AMD-Vi event-log probe must find under this QEMU: (state, why).
+
+    The section's amdvi_event_log is "works" or "broken in QEMU 7.2[, X.Y...]"
+    (broken in those versions, working in any other). (None, why) when the
+    section has no AMD-Vi; ValueError when it has one and no valid statement.
+    """
+    if "amd-iommu" not in sec.get("extra_params", ""):
+        return None, "no AMD-Vi"
+    spec = " ".join(sec.get("amdvi_event_log", "").split())
+    if spec == "works":
+        return "works", "stated to work"
+    m = re.fullmatch(r"broken in QEMU (\d+\.\d+(?:, ?\d+\.\d+)*)", spec)
+    if not m:
+        raise ValueError("amdvi_event_log = %r: say \"works\" or \"broken in QEMU X.Y[, ...]\" "
+                         "(the QEMU versions whose amd-iommu never writes its event log)" % spec)
+    broken = [v.strip() for v in m.group(1).split(",")]
+    if version in broken:
+        return "broken", "known broken in QEMU %s" % version
+    return "works", "QEMU %s is not among those known broken (%s)" % (version, ", ".join(broken))
+
+
+def amdvi_event_log_problems(sec, text, version):
+    """Problems with the event-log probe lines of a serial log, [] when as stated."""
+    try:
+        want, why = amdvi_event_log_expected(sec, version)
+    except ValueError as e:
+        return ["scripts/qemu.cfg: %s" % e]
+    if want is None:
+        return []
+    found = AMDVI_PROBE_RE.findall(text)
+    if not found:
+        return ["AMD-Vi event log: no 'event log probe' line (expected %s: %s)" % (want, why)]
+    return ["AMD-Vi event log of %s: probe found %s, expected %s (%s)%s" %
+            (unit, got, want, why,
+             "; if this QEMU is known broken, add it to amdvi_event_log in scripts/qemu.cfg"
+             if want == "works" else "")
+            for unit, got, _ in found if got != want]
 
 
 def qemu_missing():

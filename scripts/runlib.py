@@ -86,6 +86,12 @@ def run_host(path, verbose, args=(), name=None, timeout=900, env=None):
 
 def run_qemu(name, sec, verbose, out=None):
     """Boot one configuration; out (a stream) sees the serial log live, as V=1 does."""
+    try:
+        qemulib.amdvi_event_log_expected(sec, qemulib.qemu_version())
+    except ValueError as e:
+        say("  PROBLEM %s: scripts/qemu.cfg: %s" % (name, e))
+        return Row(name, 0, 1, 0, 0.0, "scripts/qemu.cfg: no amdvi_event_log statement"), \
+            ktaplib.Report()
     why = qemulib.unmet_needs(sec)
     if why:
         return Row(name, 0, 0, 1, 0.0, "skipped: " + why), ktaplib.Report()
@@ -100,8 +106,15 @@ def run_qemu(name, sec, verbose, out=None):
         more = bringuplib.check(text, sec, qemulib.expected_pci(sec.get("extra_params", "")))
     more += bringuplib.expected_lines(text, sec) + ([r.screen] if r.screen else [])
     if expect == "fail":
-        # the run must fail, with valid KTAP and planted failures reported
-        good = r.status == "fail" and not rep.errors and rep.failed > 0
+        # the run must fail, with valid KTAP, each planted failure (expect_failed) failed
+        # and nothing else
+        want = set(sec.get("expect_failed", "").split())
+        failed = {t.name for t in rep.root.leaves() if t.status == "fail"}
+        good = r.status == "fail" and not rep.errors and rep.failed > 0 and \
+            (not want or failed == want)
+        if want and failed != want:
+            say("  PROBLEM %s: failed %s; expected to fail exactly %s" %
+                (name, " ".join(sorted(failed)) or "nothing", " ".join(sorted(want))))
     elif expect == "crash":
         # the watchdog (or a panic) must end the run with a register dump
         good = r.status == "crash" and "RIP" in text
@@ -122,6 +135,8 @@ def run_qemu(name, sec, verbose, out=None):
         if more:
             show_failures(name, ktaplib.Report(), more, r.log)
         return row, rep
+    if r.status in ("pass", "fail"):
+        more += qemulib.amdvi_event_log_problems(sec, text, qemulib.qemu_version())
     row, problems = row_from_report(name, rep, r.seconds, r.status, qemu_error(r), more)
     show_failures(name, rep, problems, r.log)
     return row, rep
@@ -200,9 +215,104 @@ def run_configs(runs, jobs, verbose, tag="qemu", out_for=None):
     return [(n, results[n][0], results[n][1]) for n, _ in runs]
 
 
-def finish(rows, t0):
-    """Print the table and the totals line; the exit status."""
+def test_results(name, rep):
+    """{test key: (status, skip reason)} of one report; the key is suite.test,
+    or program.test for a hosted program's flat report."""
+    out = {}
+
+    def walk(t, path):
+        for s in t.subtests:
+            p = path + [s.name]
+            if s.subtests:
+                walk(s, p)
+            else:
+                key = ".".join(p if len(p) > 1 else [name.split(":")[-1]] + p)
+                out[key] = (s.status or "fail", s.skip_reason)
+    walk(rep.root, [])
+    return out
+
+
+def distinct_lines(results):
+    """Lines saying how many distinct tests ran, passed and skipped over every
+    run in results ([(run name, {key: (status, reason)})]), and which tests
+    no run ran at all."""
+    seen = {}
+    for _, res in results:
+        for key, (status, why) in res.items():
+            st = seen.setdefault(key, {"pass": 0, "fail": 0, "skip": 0, "why": ""})
+            st[status if status in st else "fail"] += 1
+            # a test's own reason (where what it needs was there) says more than "needs X"
+            if why and (not st["why"] or (st["why"].startswith("needs ") and
+                                          not why.startswith("needs "))):
+                st["why"] = why
+    ran = [k for k, v in seen.items() if v["pass"] or v["fail"]]
+    failed = [k for k in ran if seen[k]["fail"]]
+    never = sorted(k for k in seen if k not in ran)
+    lines = ["distinct tests: %d; %d ran in some configuration (%d passed wherever they ran, "
+             "%d failed somewhere), %d skipped in every configuration" %
+             (len(seen), len(ran), len(ran) - len(failed), len(failed), len(never))]
+    lines += ["  never ran: %s (%s)" % (k, seen[k]["why"] or "no reason given") for k in never]
+    return lines
+
+
+def changed_lines(runs):
+    """runs: {configuration: [{key: (status, reason)} per repetition]}. Lines naming
+    every test whose result differs between repetitions of one configuration."""
+    lines = []
+    for cfg, reps in runs.items():
+        keys = sorted(set().union(*[set(r) for r in reps]))
+        for k in keys:
+            got = [r.get(k, ("missing", ""))[0] for r in reps]
+            if len(set(got)) > 1:
+                lines.append("  %s: %s: %s" % (cfg, k, ", ".join(got)))
+    return lines
+
+
+def machine():
+    """One line naming where a long run ran: CPU, CPUs, memory, QEMU, load."""
+    model, mem = "?", "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemTotal"):
+                mem = "%.0f GiB" % (int(line.split()[1]) / 1048576)
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    return "%s, %d CPUs, %s RAM, QEMU %s, load %.1f at the end" % (
+        model, os.cpu_count() or 0, mem, qemulib.qemu_version() or "?", load)
+
+
+def write_summary(path, title, command, columns, rows, t0):
+    """A long run's summary file: what ran, where, when, and one row per
+    target or configuration (columns: names; rows: lists of values)."""
+    rev = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=TOP, text=True,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.strip()
+    widths = [max(len(str(c)), *(len(str(r[i])) for r in rows)) for i, c in enumerate(columns)]
+    fmt = "  ".join("%%-%ds" % w if i == 0 else "%%%ds" % w for i, w in enumerate(widths))
+    lines = ["# %s" % title,
+             "date:    %s" % time.strftime("%Y-%m-%d %H:%M:%S %z"),
+             "commit:  %s" % (rev or "?"),
+             "machine: %s" % machine(),
+             "command: %s" % command,
+             "elapsed: %.0f s" % (time.time() - t0), "",
+             fmt % tuple(columns)]
+    lines += [fmt % tuple(r) for r in rows]
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    say("summary: %s" % os.path.relpath(path, TOP))
+
+
+def finish(rows, t0, notes=()):
+    """Print the table, the notes and the totals line; the exit status."""
     say(table(rows, time.time() - t0))
+    for line in notes:
+        say(line)
     p, f, s = (sum(r.passed for r in rows), sum(r.failed for r in rows),
                sum(r.skipped for r in rows))
     say("iommu-testos: %d passed, %d failed, %d skipped" % (p, f, s))

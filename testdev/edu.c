@@ -66,10 +66,9 @@ void edu_dma_totals(unsigned long *n, u64 *wait_ns)
 	*wait_ns = __atomic_load_n(&wait_ns_total, __ATOMIC_RELAXED);
 }
 
-int edu_dma(struct edu *e, u64 addr, u32 off, u32 len, bool to_ram)
+int edu_dma_start(struct edu *e, u64 addr, u32 off, u32 len, bool to_ram)
 {
-	u64 buf = EDU_BUF_BASE + off, t0;
-	int ret;
+	u64 buf = EDU_BUF_BASE + off;
 
 	if (!len || off > EDU_MAX_XFER || len > EDU_MAX_XFER - off)
 		return -EINVAL;
@@ -82,11 +81,24 @@ int edu_dma(struct edu *e, u64 addr, u32 off, u32 len, bool to_ram)
 	mmio_write64(e->mmio + EDU_DMA_CNT, len);
 	mmio_write64(e->mmio + EDU_DMA_CMD, EDU_CMD_START | (to_ram ? EDU_CMD_TO_RAM : 0));
 	e->dmas++;
-	t0 = time_ns();
-	ret = poll_timeout(edu_idle(e), EDU_DMA_TIMEOUT_US);
 	__atomic_fetch_add(&dmas_total, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+int edu_dma_wait(struct edu *e)
+{
+	u64 t0 = time_ns();
+	int ret = poll_timeout(edu_idle(e), EDU_DMA_TIMEOUT_US);
+
 	__atomic_fetch_add(&wait_ns_total, time_ns() - t0, __ATOMIC_RELAXED);
 	return ret;
+}
+
+int edu_dma(struct edu *e, u64 addr, u32 off, u32 len, bool to_ram)
+{
+	int ret = edu_dma_start(e, addr, off, len, to_ram);
+
+	return ret ? ret : edu_dma_wait(e);
 }
 
 void edu_irq_raise(struct edu *e, u32 bits)

@@ -19,7 +19,7 @@ struct pci_dev;
 /* QEMU's default dma_mask property: 28 bits; IOVAs above it wrap. */
 #define EDU_DEFAULT_DMA_MASK 0x0fffffffULL
 /* The DMA fires 100 ms of virtual time after the command. */
-#define EDU_DMA_TIMEOUT_US 2000000
+#define EDU_DMA_TIMEOUT_US 10000000
 
 struct edu {
 	struct pci_dev *pdev;
@@ -41,6 +41,9 @@ void edu_fini(struct edu *e);
 int edu_dma(struct edu *e, u64 addr, u32 off, u32 len, bool to_ram);
 /* DMAs run by every edu so far and the time spent waiting for them to end. */
 void edu_dma_totals(unsigned long *n, u64 *wait_ns);
+/* edu_dma() in two halves: start the transfer; wait until it is done (-ETIMEDOUT). */
+int edu_dma_start(struct edu *e, u64 addr, u32 off, u32 len, bool to_ram);
+int edu_dma_wait(struct edu *e);
 
 /* Interrupt status bits (irq_status register). */
 #define EDU_IRQ_FACT	0x1

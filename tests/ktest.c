@@ -235,6 +235,13 @@ static long unexpected_warnings(void)
 
 KTEST_COUNTER(warnings, unexpected_warnings);
 
+/*
+ * Warnings before the first test (boot, driver start) other than the
+ * boot_warnings= announced: the first test fails.
+ */
+static long early_warnings;
+static unsigned int boot_warnings;
+
 static int read_counters(long *v)
 {
 	int n = 0;
@@ -274,8 +281,16 @@ static int run_one(const struct ktest *t)
 	n = read_counters(before);
 	crash = ktest_env_protected_call(t->fn);
 	cur.nprefix = 0;
-	if (crash) {
+	if (crash)
 		report(false, "test crashed (trap vector %d), see the dump above", crash - 1);
+	/* a test that checked nothing and did not skip proves nothing */
+	if (!cur.checks && !cur.skipped)
+		report(false, "the test made no checks (report() never called, no skip)");
+	if (early_warnings) {
+		report(false, "%ld warning(s) before the first test (boot, driver start: above), "
+		       "%u announced by boot_warnings=", early_warnings + boot_warnings,
+		       boot_warnings);
+		early_warnings = 0;
 	}
 	ktest_env_after_test(t);
 	read_counters(after);
@@ -298,9 +313,13 @@ int ktest_run_one(const struct ktest *t)
 	__typeof__(cur) saved = cur;
 	int r;
 
+	long warned = unexpected_warnings();
+
 	depth++;
 	r = run_one(t);
 	if (depth > 1) {
+		/* a nested test's warnings were its own (it failed for them) */
+		expected_warnings += unexpected_warnings() - warned;
 		saved.verbose = cur.verbose;
 		saved.rng = cur.rng;
 		cur = saved;
@@ -432,6 +451,10 @@ struct ktest_totals ktest_run_all(const struct ktest_opts *o)
 			kt_print("%s %s\n", sel[i]->suite, sel[i]->name);
 		return tot;
 	}
+	/* announced ones are expected exactly: fewer fail the first test too */
+	early_warnings = unexpected_warnings() - o->boot_warnings;
+	expected_warnings += o->boot_warnings;
+	boot_warnings = o->boot_warnings;
 	kt_print("\nKTAP version 1\n1..%u\n", nsuites * cur.loops);
 	kt_print("# seed=%llu loops=%u tests=%d\n", (unsigned long long)cur.seed,
 		 cur.loops, n);
@@ -481,6 +504,8 @@ void ktest_parse_opt(struct ktest_opts *o, const char *w, size_t len)
 		o->seed = strtoull(v, NULL, 0);
 	} else if (opt_is(w, len, "loops", &v)) {
 		o->loops = (unsigned int)strtoull(v, NULL, 0);
+	} else if (opt_is(w, len, "boot_warnings", &v)) {
+		o->boot_warnings = (unsigned int)strtoull(v, NULL, 0);
 	} else if (opt_is(w, len, "verbose", &v)) {
 		o->verbose = *v == '1' || *v == 'y';
 	} else if (len == 4 && !strncmp(w, "list", 4)) {

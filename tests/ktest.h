@@ -88,6 +88,7 @@ struct ktest_opts {
 	const char *tests;	/* comma-separated globs over test names */
 	u64 seed;
 	unsigned int loops;
+	unsigned int boot_warnings;	/* warnings the boot gives on purpose (boot_warnings=) */
 	bool verbose;
 	bool list;		/* only list tests */
 };

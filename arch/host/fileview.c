@@ -64,7 +64,7 @@ int plat_file_view(int fd, u64 start, u64 length, bool write, u64 *uva, void **r
 		return -EINVAL;
 	if (write && (acc & O_ACCMODE) == O_RDONLY)
 		return -EPERM;
-	v = failpoint_hit() ? NULL : calloc(1, sizeof(*v));
+	v = failable(calloc(1, sizeof(*v)));
 	if (!v)
 		return -ENOMEM;
 	pgend &= PAGE_MASK;

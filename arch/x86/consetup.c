@@ -15,6 +15,7 @@
 #include "boot/bootinfo.h"
 #include "lib/alloc.h"
 #include "lib/errno.h"
+#include "lib/failpoint.h"
 #include "lib/json.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -245,7 +246,7 @@ static void add_screen(void)
 		/* checked before mapping: a bad tag must not use up the MMIO windows */
 		bool ok = fb_format_ok(&f) && !((b->addr + (u64)b->pitch * b->height) >> 52);
 
-		buf = ok ? kmalloc(fbtext_buf_size(&f)) : NULL;
+		buf = ok ? failable(kmalloc(fbtext_buf_size(&f))) : NULL;
 		if (!buf || fbtext_init(&fbtext, ioremap(b->addr, (size_t)b->pitch * b->height),
 					&f, buf)) {
 			note("screen: framebuffer %ux%u, %u bpp, pitch %u at %#llx, not drawn (%s)",

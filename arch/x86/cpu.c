@@ -41,7 +41,7 @@ struct cpu_tables *cpu_tables_boot(void)
 struct cpu_tables *cpu_tables_alloc(void)
 {
 	BUILD_BUG_ON(sizeof(struct cpu_tables) > (PAGE_SIZE << TABLES_ORDER));
-	return failpoint_hit() ? NULL : page_alloc_va(TABLES_ORDER);
+	return failable(page_alloc_va(TABLES_ORDER));
 }
 
 void cpu_tables_free(struct cpu_tables *t)

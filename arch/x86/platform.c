@@ -259,7 +259,7 @@ void plat_warn(const char *fmt, ...)
 	va_list ap;
 
 	__atomic_fetch_add(&warnings, 1, __ATOMIC_RELAXED);
-	printk("iommufd WARNING: ");
+	printk("WARNING: ");
 	va_start(ap, fmt);
 	vprintk(fmt, ap);
 	va_end(ap);

@@ -512,7 +512,7 @@ static int start_init(struct proc *p, const void *image, size_t size)
 
 	p->pid = p->pgid = __atomic_add_fetch(&last_pid, 1, __ATOMIC_RELAXED);
 	p->uvm = uvm_create();
-	p->kstack = failpoint_hit() ? NULL : page_alloc_va(KSTACK_ORDER);
+	p->kstack = failable(page_alloc_va(KSTACK_ORDER));
 	if (!p->uvm || !p->kstack)
 		return -ENOMEM;
 	ret = proc_signals_init(p, NULL);
@@ -579,7 +579,7 @@ static void sched_entry(void *arg)
 int proc_run(struct proc *p, const void *image, size_t size)
 {
 	struct percpu *c = this_cpu();
-	struct proc_job *job = failpoint_hit() ? NULL : kzalloc(sizeof(*job));
+	struct proc_job *job = failable(kzalloc(sizeof(*job)));
 	struct watchdog_state test_wd;
 	bool irq = irqs_enabled();
 	int ret;
@@ -629,7 +629,7 @@ out:
 /* The child of the current process p: everything but the pid a copy of p's. */
 static struct proc *fork_copy(struct proc *p, struct trap_frame *tf, u64 flags, u64 tls)
 {
-	struct proc *q = failpoint_hit() ? NULL : kzalloc(sizeof(*q));
+	struct proc *q = failable(kzalloc(sizeof(*q)));
 	struct trap_frame *ctf;
 
 	if (!q)
@@ -644,7 +644,7 @@ static struct proc *fork_copy(struct proc *p, struct trap_frame *tf, u64 flags, 
 	q->fs_base = (flags & CLONE_SETTLS) ? tls : rdmsr(MSR_FS_BASE);
 	fxsave(q->fpu);		/* p's registers are live on this CPU */
 	q->uvm = uvm_fork(p->uvm);
-	q->kstack = failpoint_hit() ? NULL : page_alloc_va(KSTACK_ORDER);
+	q->kstack = failable(page_alloc_va(KSTACK_ORDER));
 	if (!q->uvm || !q->kstack || proc_signals_init(q, p) ||
 	    (syscall_ops && syscall_ops->fork(q, p))) {
 		proc_free(q);

@@ -228,7 +228,7 @@ u64 proc_alarm(u64 secs)
 
 int proc_signals_init(struct proc *p, const struct proc *parent)
 {
-	p->sig = failpoint_hit() ? NULL : kzalloc(sizeof(*p->sig));
+	p->sig = failable(kzalloc(sizeof(*p->sig)));
 	if (!p->sig)
 		return -ENOMEM;
 	if (parent) {

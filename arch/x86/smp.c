@@ -371,7 +371,7 @@ static void free_cpu(int i)
 
 static int alloc_cpu(int i)
 {
-	struct percpu *c = failpoint_hit() ? NULL : kzalloc(sizeof(*c));
+	struct percpu *c = failable(kzalloc(sizeof(*c)));
 
 	if (!c)
 		return -ENOMEM;
@@ -380,7 +380,7 @@ static int alloc_cpu(int i)
 	c->cpu = i;
 	c->apic_id = apic_ids[i];
 	c->tables = cpu_tables_alloc();
-	c->stack = failpoint_hit() ? NULL : page_alloc_va(STACK_ORDER);
+	c->stack = failable(page_alloc_va(STACK_ORDER));
 	if (!c->tables || !c->stack) {
 		free_cpu(i);
 		return -ENOMEM;

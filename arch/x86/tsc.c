@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * TSC calibration against PIT channel 2 (the one clock every PC has), time
- * in nanoseconds, delays, deadlines, and the ACPI PM timer as a second clock.
+ * TSC calibration against the ACPI PM timer, or PIT channel 2 (the one clock
+ * every PC has) without one; time in nanoseconds, delays, deadlines.
  */
 #include "arch/x86/tsc.h"
 #include "arch/x86/x86.h"
@@ -61,7 +61,10 @@ static u64 pm_read(void)
 
 /*
  * TSC frequency from a free-running counter of count_hz that wraps at
- * 'wrap' and counts down (PIT) or up (PM timer): ticks over >= ms.
+ * 'wrap' and counts down (PIT) or up (PM timer): ticks over >= ms. Exact
+ * unless the host stopped us for longer than a wrap between two reads:
+ * 55 ms for the PIT (on a loaded host a port read alone can take that
+ * long under TCG), 4.7 s for the PM timer.
  */
 static u64 measure(u64 (*read)(void), u64 count_hz, u64 wrap, bool down, u32 ms)
 {
@@ -78,20 +81,36 @@ static u64 measure(u64 (*read)(void), u64 count_hz, u64 wrap, bool down, u32 ms)
 			return 0;
 	}
 	s1 = bracketed(read);
-	/* each step between reads is under one wrap, so the sum is exact */
 	elapsed += (down ? prev - s1.val : s1.val - prev) & (wrap - 1);
 	if (!elapsed)
 		return 0;
 	return (s1.tsc - s0.tsc) * count_hz / elapsed;	/* < 2^56: no overflow */
 }
 
-static u64 median3(u64 a, u64 b, u64 c)
+#define AGREE_TRIES 16
+
+/*
+ * Measure until two runs in a row agree within 1% and give their mean.
+ * A run the host interrupts for longer than the counter's wrap (55 ms
+ * for the PIT: routine for an emulator on a loaded host) misses a wrap
+ * and reads several times too fast; two such runs rarely agree, and two
+ * undisturbed ones always do. Without agreement: the smallest run, since
+ * a missed wrap only ever makes a run read fast.
+ */
+u64 tsc_agreed(u64 (*run)(void))
 {
-	if ((a <= b && b <= c) || (c <= b && b <= a))
-		return b;
-	if ((b <= a && a <= c) || (c <= a && a <= b))
-		return a;
-	return c;
+	u64 prev = run(), least = prev;
+
+	for (int i = 1; i < AGREE_TRIES; i++) {
+		u64 v = run();
+
+		if (v && prev && (v > prev ? v - prev : prev - v) <= prev / 100)
+			return (v + prev) / 2;
+		if (v && (!least || v < least))
+			least = v;
+		prev = v;
+	}
+	return least;
 }
 
 static u64 pit_measure(void)
@@ -132,21 +151,23 @@ static u64 pm_measure(void)
 				 false, 20) : 0;
 }
 
-/* Median of three 20 ms runs: one disturbed run cannot skew it. */
 u64 tsc_measure_hz_pit(void)
 {
-	return median3(pit_measure(), pit_measure(), pit_measure());
+	return tsc_agreed(pit_measure);
 }
 
 u64 tsc_measure_hz_pmtimer(void)
 {
-	return median3(pm_measure(), pm_measure(), pm_measure());
+	return tsc_agreed(pm_measure);
 }
 
+/* Against the PM timer where ACPI has one (its wrap is 4.7 s, the PIT's 55 ms). */
 void tsc_calibrate(void)
 {
-	u64 best = tsc_measure_hz_pit();
+	u64 best = pm_port ? tsc_measure_hz_pmtimer() : 0;
 
+	if (!best)
+		best = tsc_measure_hz_pit();
 	if (best)
 		hz = best;
 	ns_per_tick = (1000000000ULL << 32) / hz;

@@ -6,6 +6,7 @@
 #ifndef ARCH_X86_TSC_H
 #define ARCH_X86_TSC_H
 
+#include "lib/failpoint.h"
 #include "lib/types.h"
 
 void tsc_calibrate(void);
@@ -13,6 +14,8 @@ void tsc_calibrate(void);
 u64 tsc_measure_hz_pit(void);
 u64 tsc_measure_hz_pmtimer(void);
 u64 tsc_hz(void);
+/* Calibration runs of run() until two in a row agree within 1% (see tsc.c). */
+u64 tsc_agreed(u64 (*run)(void));
 u64 time_ns(void);
 void udelay(u64 us);
 void mdelay(u64 ms);
@@ -24,22 +27,22 @@ bool deadline_passed(deadline_t d);
 
 /*
  * Poll cond until true or timeout_us elapse; evaluates to 0 or -ETIMEDOUT.
- * Every wait on hardware in the kernel goes through this (no endless loops).
+ * Every wait on hardware in the kernel goes through this (no endless loops,
+ * scripts/check-failpoints), and each wait passes the fail point once, on
+ * entry (so a sweep's sites do not depend on how fast the hardware is): an
+ * armed one times out at once, as if the hardware never answered.
  */
 #define poll_timeout(cond, timeout_us)                                     \
 	({                                                                 \
 		deadline_t __d = deadline_in_us(timeout_us);               \
-		int __r = -ETIMEDOUT;                                      \
-		for (;;) {                                                 \
-			if (cond) {                                        \
+		int __r = failpoint_hit() ? -ETIMEDOUT : 1;                \
+		while (__r > 0) {                                          \
+			if (cond)                                          \
 				__r = 0;                                   \
-				break;                                     \
-			}                                                  \
-			if (deadline_passed(__d)) {                        \
+			else if (deadline_passed(__d))                     \
 				__r = (cond) ? 0 : -ETIMEDOUT;             \
-				break;                                     \
-			}                                                  \
-			__builtin_ia32_pause();                            \
+			else                                               \
+				__builtin_ia32_pause();                    \
 		}                                                          \
 		__r;                                                       \
 	})

@@ -58,7 +58,7 @@ static u64 *walk(struct uvm *m, u64 va, int level, bool alloc)
 		u64 *e = &table[pt_index(va, l)];
 
 		if (!(*e & PTE_P)) {
-			phys_addr_t pa = alloc && !failpoint_hit() ? pmm_alloc(0) : 0;
+			phys_addr_t pa = alloc ? failable(pmm_alloc(0)) : 0;
 
 			if (!pa)
 				return NULL;
@@ -139,7 +139,7 @@ static int populate(struct uvm *m, struct uvm_area *a, u64 from, u64 to)
 		if (a->kind == UVM_IO)
 			pa = a->io_pa + (va - a->start);
 		else
-			pa = failpoint_hit() ? 0 : pmm_alloc(a->kind == UVM_HUGEPAGE ? HUGE_ORDER : 0);
+			pa = failable(pmm_alloc(a->kind == UVM_HUGEPAGE ? HUGE_ORDER : 0));
 		e = pa ? walk(m, va, level, true) : NULL;
 		if (!e) {
 			if (pa && a->kind != UVM_IO)
@@ -285,7 +285,7 @@ long uvm_map_owned(struct uvm *m, u64 addr, u64 len, u32 prot, u32 flags, phys_a
 		if (!addr)
 			return -ENOMEM;
 	}
-	a = failpoint_hit() ? NULL : kzalloc(sizeof(*a));
+	a = failable(kzalloc(sizeof(*a)));
 	if (!a)
 		return -ENOMEM;
 	a->start = addr;
@@ -339,7 +339,7 @@ int uvm_unmap(struct uvm *m, u64 addr, u64 len)
 		if (!cut_ok(a, addr) || !cut_ok(a, end))
 			return -EINVAL;
 		if (a->start < addr && a->end > end) {
-			spare = failpoint_hit() ? NULL : kzalloc(sizeof(*spare));
+			spare = failable(kzalloc(sizeof(*spare)));
 			if (!spare)
 				return -ENOMEM;
 		}
@@ -410,7 +410,7 @@ int uvm_protect(struct uvm *m, u64 addr, u64 len, u32 prot)
 	if (covered < end)
 		return -ENOMEM;
 	for (int i = 0; i < 2; i++)
-		if (!(spare[i] = failpoint_hit() ? NULL : kzalloc(sizeof(*spare[i]))))
+		if (!(spare[i] = failable(kzalloc(sizeof(*spare[i])))))
 			ret = -ENOMEM;
 	if (ret)
 		goto out;
@@ -543,11 +543,11 @@ u64 uvm_pinned_total(void)
 
 struct uvm *uvm_create(void)
 {
-	struct uvm *m = failpoint_hit() ? NULL : kzalloc(sizeof(*m));
+	struct uvm *m = failable(kzalloc(sizeof(*m)));
 
 	if (!m)
 		return NULL;
-	m->pml4 = failpoint_hit() ? NULL : page_alloc_va(0);
+	m->pml4 = failable(page_alloc_va(0));
 	if (!m->pml4) {
 		kfree(m);
 		return NULL;
@@ -572,8 +572,7 @@ static int fork_pages(struct uvm *m, struct uvm *src, const struct uvm_area *a)
 			continue;
 		pa = *se & PTE_ADDR;
 		if (a->kind != UVM_IO && !a->shared) {
-			phys_addr_t copy = failpoint_hit() ? 0 :
-					   pmm_alloc_flags(level == 2 ? HUGE_ORDER : 0, PMM_NOZERO);
+			phys_addr_t copy = failable(pmm_alloc_flags(level == 2 ? HUGE_ORDER : 0, PMM_NOZERO));
 
 			if (!copy)
 				return -ENOMEM;
@@ -602,7 +601,7 @@ struct uvm *uvm_fork(struct uvm *src)
 		return NULL;
 	m->memlock_limit = src->memlock_limit;
 	list_for_each_entry(a, &src->areas, node) {
-		struct uvm_area *n = failpoint_hit() ? NULL : kzalloc(sizeof(*n));
+		struct uvm_area *n = failable(kzalloc(sizeof(*n)));
 
 		if (!n)
 			goto err;
@@ -702,7 +701,7 @@ static int zero_page_at(struct uvm *m, struct uvm_area *a, u64 va)
 		memset(phys_to_virt(pa), 0, pgsz);
 		return 0;
 	}
-	fresh = failpoint_hit() ? 0 : pmm_alloc(pgsz == HPAGE_SIZE ? HUGE_ORDER : 0);
+	fresh = failable(pmm_alloc(pgsz == HPAGE_SIZE ? HUGE_ORDER : 0));
 	if (!fresh)
 		return -EAGAIN;
 	*e = fresh | (*e & ~PTE_ADDR);

@@ -150,6 +150,11 @@ void amdvi_trace_clear(struct amdvi_unit *u);
 /* Queue one command (waits, bounded, for room): 0, -ETIMEDOUT, -EIO. */
 int amdvi_cmd_queue(struct amdvi_unit *u, const u64 cmd[2]);
 /* Queue a COMPLETION_WAIT and wait for its store: 0, -ETIMEDOUT, -EIO. */
+/*
+ * Queue a COMPLETION_WAIT and wait for its store: every command before it
+ * was processed. 0; -EIO when the ring stopped first; -ETIMEDOUT.
+ */
+int amdvi_cmd_barrier(struct amdvi_unit *u, u64 *seq);
 int amdvi_cmd_sync(struct amdvi_unit *u);
 /* Queue cmd then sync. */
 int amdvi_cmd_run(struct amdvi_unit *u, const u64 cmd[2]);

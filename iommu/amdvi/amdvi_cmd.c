@@ -199,14 +199,12 @@ static bool events_pending(struct amdvi_unit *u)
  * number. A stopped ring (illegal command on real hardware) or a command
  * error event seen meanwhile (QEMU logs and goes on) gives -EIO.
  */
-int amdvi_cmd_sync(struct amdvi_unit *u)
+int amdvi_cmd_barrier(struct amdvi_unit *u, u64 *seqp)
 {
-	u64 cmd[2], seq, errors = u->stats.cmd_errors;
+	u64 cmd[2], seq;
 	unsigned long flags;
 	int ret;
 
-	if (failpoint_hit())
-		return -ETIMEDOUT;	/* as if the store never came */
 	spin_lock_irqsave(&u->cmd_lock, flags);
 	seq = ++u->sem_seq;
 	amdvi_cmd_completion_wait(cmd, amdvi_pa((const void *)u->sem), seq);
@@ -217,6 +215,18 @@ int amdvi_cmd_sync(struct amdvi_unit *u)
 				   u->wait_timeout_us);
 	if (!ret && READ_ONCE(*u->sem) < seq)
 		ret = -EIO;
+	if (seqp)
+		*seqp = seq;
+	return ret;
+}
+
+int amdvi_cmd_sync(struct amdvi_unit *u)
+{
+	u64 seq, errors = u->stats.cmd_errors;
+	unsigned long flags;
+	int ret;
+
+	ret = amdvi_cmd_barrier(u, &seq);
 	if (ret == -ETIMEDOUT)
 		__atomic_add_fetch(&u->stats.wait_timeouts, 1, __ATOMIC_RELAXED);
 	if (events_pending(u))
@@ -322,9 +332,9 @@ int amdvi_cmd_init(struct amdvi_unit *u)
 
 	u->cmd_len_log2 = CMD_LEN_LOG2;
 	u->wait_timeout_us = CMD_WAIT_TIMEOUT_US;
-	u->cmdbuf = page_alloc_va(order);
+	u->cmdbuf = failable(page_alloc_va(order));
 	/* the store target gets a page of its own: nothing else shares it */
-	u->sem = page_alloc_va(0);
+	u->sem = failable(page_alloc_va(0));
 	if (!u->cmdbuf || !u->sem) {
 		amdvi_cmd_fini(u);
 		return -ENOMEM;

@@ -7,6 +7,7 @@
 #include "iommu/amdvi/amdvi.h"
 #include "iommu/ivrs.h"
 #include "lib/errno.h"
+#include "lib/failpoint.h"
 #include "lib/string.h"
 
 #define DEVTAB_ORDER	9	/* 65536 entries x 32 bytes = 2 MiB */
@@ -197,7 +198,7 @@ int amdvi_devtab_alloc(struct amdvi_unit *u)
 	u64 dte[4];
 
 	u->devtab_order = DEVTAB_ORDER;
-	u->devtab = page_alloc_va(DEVTAB_ORDER);
+	u->devtab = failable(page_alloc_va(DEVTAB_ORDER));
 	if (!u->devtab)
 		return -ENOMEM;
 	/* all blocked (V=1, TV=1, no IR/IW) until a device is probed */

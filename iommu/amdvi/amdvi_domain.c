@@ -72,7 +72,7 @@ static struct amdvi_unit *dom_unit(struct amdvi_domain *d)
 
 struct amdvi_domain *amdvi_domain_alloc(struct amdvi_unit *u, unsigned int va_bits)
 {
-	struct amdvi_domain *d = failpoint_hit() ? NULL : kzalloc(sizeof(*d));
+	struct amdvi_domain *d = failable(kzalloc(sizeof(*d)));
 	int levels;
 	u64 last;
 
@@ -725,7 +725,7 @@ int amdvi_probe_device(struct iommu_dev *dev)
 		u = amdvi_unit_for(dev->segment, bdf);
 	if (!u)
 		return -ENODEV;
-	ad = failpoint_hit() ? NULL : kzalloc(sizeof(*ad));
+	ad = failable(kzalloc(sizeof(*ad)));
 	if (!ad)
 		return -ENOMEM;
 	ad->dev = dev;
@@ -779,7 +779,7 @@ void amdvi_release_device(struct iommu_dev *dev)
 static void add_resv(struct list_head *head, u64 start, u64 len, int prot,
 		     enum iommu_resv_type type)
 {
-	struct iommu_resv_region *r = kzalloc(sizeof(*r));
+	struct iommu_resv_region *r = failable(kzalloc(sizeof(*r)));
 
 	if (!r)
 		return;

@@ -16,10 +16,12 @@
 #include "iommu/ivrs.h"
 #include "lib/alloc.h"
 #include "lib/errno.h"
+#include "lib/failpoint.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "lib/warn.h"
 
-#define STOP_TIMEOUT_US	100000
+#define STOP_TIMEOUT_US	1000000
 
 struct amdvi_unit *amdvi_units[AMDVI_MAX_UNITS];
 int amdvi_nunits;
@@ -126,8 +128,12 @@ int amdvi_unit_enable(struct amdvi_unit *u)
 		printk("# %s: found enabled (control %#llx): taking over, translation stays on\n",
 		       u->name, (unsigned long long)found);
 	}
-	if (unit_quiesce(u, live))
+	ret = unit_quiesce(u, live);
+	if (ret) {
+		/* its rings may still run: never point it at ours (the caller warns) */
 		printk("# %s: did not stop within %d us\n", u->name, STOP_TIMEOUT_US);
+		goto err;
+	}
 	if ((!u->devtab && (ret = amdvi_devtab_alloc(u))) ||
 	    (!u->cmdbuf && (ret = amdvi_cmd_init(u))) ||
 	    (!u->evtlog && (ret = amdvi_event_init(u))))
@@ -242,7 +248,7 @@ static void unit_print(struct amdvi_unit *u, const struct ivrs_unit *iu)
 
 static struct amdvi_unit *unit_probe(const struct ivrs_unit *iu, int idx)
 {
-	struct amdvi_unit *u = kzalloc(sizeof(*u));
+	struct amdvi_unit *u = failable(kzalloc(sizeof(*u)));
 	unsigned int va;
 
 	if (!u)
@@ -329,7 +335,7 @@ int amdvi_init(void)
 			continue;
 		ret = amdvi_unit_enable(u);
 		if (ret) {
-			printk("# %s: not enabled: %d\n", u->name, ret);
+			plat_warn("%s: not enabled: %d", u->name, ret);
 			kfree(u);
 			continue;
 		}

@@ -138,11 +138,11 @@ static int irt_flush(struct amdvi_unit *u, u16 key)
 
 static struct amdvi_irt *irt_new(struct amdvi_unit *u, u16 devid)
 {
-	struct amdvi_irt *t = failpoint_hit() ? NULL : kzalloc(sizeof(*t));
+	struct amdvi_irt *t = failable(kzalloc(sizeof(*t)));
 
 	if (!t)
 		return NULL;
-	t->table = failpoint_hit() ? NULL : page_alloc_va(0);
+	t->table = failable(page_alloc_va(0));
 	if (!t->table) {
 		kfree(t);
 		return NULL;

@@ -138,7 +138,7 @@ static inline void pte_write(struct amdvi_pgtable *pt, u64 *p, u64 v)
 
 static u64 *table_alloc(struct amdvi_pgtable *pt)
 {
-	u64 *t = failpoint_hit() ? NULL : page_alloc_va(0);
+	u64 *t = failable(page_alloc_va(0));
 
 	if (!t)
 		return NULL;
@@ -332,7 +332,7 @@ static u64 unmap_one(struct amdvi_pgtable *pt, u64 iova, struct list_head *freel
 
 		if (!table_empty(path[level]))
 			break;
-		fp = failpoint_hit() ? NULL : kmalloc(sizeof(*fp));
+		fp = failable(kmalloc(sizeof(*fp)));
 		if (!fp)
 			break;	/* keep the empty table linked: no leak, no early free */
 		pte_write(pt, &parent[lvl_index(iova, level + 1)], 0);

@@ -319,9 +319,7 @@ static struct iommu_domain *mock_domain_alloc_paging(struct iommu_dev *dev)
 {
 	struct mock_domain *m;
 
-	if (failpoint_hit())
-		return ERR_PTR(-ENOMEM);
-	m = kzalloc(sizeof(*m));
+	m = failable(kzalloc(sizeof(*m)));
 	if (!m)
 		return ERR_PTR(-ENOMEM);
 	m->huge = to_mdev(dev)->flags & MOCK_FLAGS_DEVICE_HUGE_IOVA;
@@ -402,9 +400,7 @@ static struct iommu_domain *mock_alloc_nested(struct iommu_domain *parent,
 					  user_data, IOMMU_HWPT_DATA_SELFTEST);
 	if (ret)
 		return ERR_PTR(ret);
-	if (failpoint_hit())
-		return ERR_PTR(-ENOMEM);
-	n = kzalloc(sizeof(*n));
+	n = failable(kzalloc(sizeof(*n)));
 	if (!n)
 		return ERR_PTR(-ENOMEM);
 	n->parent = to_mock(parent);
@@ -463,7 +459,7 @@ static void mock_get_resv_regions(struct iommu_dev *dev, struct list_head *head)
 	struct iommu_resv_region *r, *copy;
 
 	list_for_each_entry(r, &md->resv, list) {
-		copy = kzalloc(sizeof(*copy));
+		copy = failable(kzalloc(sizeof(*copy)));
 		if (!copy)
 			return;		/* callers see fewer regions, as on OOM in Linux */
 		*copy = *r;
@@ -502,9 +498,7 @@ struct iommu_dev *mock_dev_create(u32 dev_flags)
 	if (dev_flags & ~(MOCK_FLAGS_DEVICE_NO_DIRTY | MOCK_FLAGS_DEVICE_HUGE_IOVA |
 			  MOCK_FLAGS_DEVICE_PASID))
 		return ERR_PTR(-EINVAL);
-	if (failpoint_hit())
-		return ERR_PTR(-ENOMEM);
-	md = kzalloc(sizeof(*md));
+	md = failable(kzalloc(sizeof(*md)));
 	if (!md)
 		return ERR_PTR(-ENOMEM);
 	seq = __atomic_add_fetch(&dev_seq, 1, __ATOMIC_RELAXED);
@@ -540,7 +534,7 @@ bool mock_dev_is_mock(const struct iommu_dev *dev)
 int mock_dev_add_resv(struct iommu_dev *dev, u64 start, u64 length, enum iommu_resv_type type)
 {
 	struct mock_dev *md = container_of(dev, struct mock_dev, dev);
-	struct iommu_resv_region *r = kzalloc(sizeof(*r));
+	struct iommu_resv_region *r = failable(kzalloc(sizeof(*r)));
 
 	if (!r)
 		return -ENOMEM;

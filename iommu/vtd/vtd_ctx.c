@@ -23,8 +23,8 @@ static void flush_if_needed(const struct vtd_unit *u, const void *p, size_t len)
 int vtd_ctx_init(struct vtd_unit *u)
 {
 	u->ndoms = min(vtd_cap_ndoms(u->cap), 65536u);
-	u->dids = kzalloc(BITS_TO_LONGS(u->ndoms) * sizeof(long));
-	u->root = page_alloc_va(0);
+	u->dids = failable(kzalloc(BITS_TO_LONGS(u->ndoms) * sizeof(long)));
+	u->root = failable(page_alloc_va(0));
 	if (!u->dids || !u->root) {
 		vtd_ctx_fini(u);
 		return -ENOMEM;
@@ -94,7 +94,7 @@ int vtd_ctx_table(struct vtd_unit *u, u8 bus)
 	if (u->ctx[first])
 		return 0;
 	for (int i = 0; i < n; i++) {
-		t[i] = failpoint_hit() ? NULL : page_alloc_va(0);
+		t[i] = failable(page_alloc_va(0));
 		if (!t[i]) {
 			if (i)
 				page_free_va(t[0], 0);
@@ -449,7 +449,7 @@ static int sm_prepare(struct vtd_dev *vd, u32 pasid, struct vtd_domain *dom, u64
 	if (ret || (ret = did_get(u, dom, &p->did, &p->new_did)))
 		return ret;
 	p->att = &vd->rid;
-	if (pasid && !(p->att = failpoint_hit() ? NULL : kzalloc(sizeof(*p->att)))) {
+	if (pasid && !(p->att = failable(kzalloc(sizeof(*p->att))))) {
 		ret = -ENOMEM;
 		goto out_did;
 	}

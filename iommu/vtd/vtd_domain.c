@@ -67,7 +67,7 @@ int vtd_rmrr_resv(const struct dmar_table *t, const struct dmar_dev_path *path,
 		const struct dmar_rmrr *m = &t->rmrr[i];
 		struct iommu_resv_region *r;
 
-		if (!dmar_rmrr_applies(t, m, path) || !(r = kzalloc(sizeof(*r))))
+		if (!dmar_rmrr_applies(t, m, path) || !(r = failable(kzalloc(sizeof(*r)))))
 			continue;
 		r->start = ALIGN_DOWN(m->base, PAGE_SIZE);
 		r->length = ALIGN(m->end + 1, PAGE_SIZE) - r->start;
@@ -434,7 +434,7 @@ static void vtd_domain_free(struct iommu_domain *d)
 
 static struct vtd_domain *domain_new(void)
 {
-	struct vtd_domain *dom = failpoint_hit() ? NULL : kzalloc(sizeof(*dom));
+	struct vtd_domain *dom = failable(kzalloc(sizeof(*dom)));
 
 	if (!dom)
 		return NULL;

@@ -20,6 +20,7 @@
 #include "lib/failpoint.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "lib/warn.h"
 
 struct vtd_options vtd_opt = { .qi = -1, .superpages = true, .ats = true, .sm = true };
 struct vtd_unit *vtd_units[VTD_MAX_UNITS];
@@ -33,8 +34,6 @@ int vtd_gcmd(struct vtd_unit *u, u32 set, u32 clear, u32 status, bool want)
 	u32 cmd = ((vtd_readl(u, VTD_GSTS_REG) & VTD_GCMD_PERSIST) | set) & ~clear;
 
 	vtd_writel(u, VTD_GCMD_REG, cmd);
-	if (failpoint_hit())
-		return -ETIMEDOUT;
 	return poll_timeout(!!(vtd_readl(u, VTD_GSTS_REG) & status) == want, VTD_TIMEOUT_US);
 }
 
@@ -144,6 +143,23 @@ static int vtd_ir_only_start(struct vtd_unit *u)
 			vtd_qi_free(u);
 	}
 	return ret;
+}
+
+/*
+ * Undo a failed start: translation and the queue off again, as the unit
+ * was before us. 0 when GSTS confirms both are off, so it walks none of
+ * our tables or queue any more; never for a unit found translating.
+ */
+static int vtd_unit_stop(struct vtd_unit *u)
+{
+	if (u->took_over)
+		return -EBUSY;
+	if ((vtd_readl(u, VTD_GSTS_REG) & VTD_GSTS_TES) &&
+	    vtd_gcmd(u, 0, VTD_GCMD_TE, VTD_GSTS_TES, false))
+		return -ETIMEDOUT;
+	if (vtd_qi_disable(u))
+		return -ETIMEDOUT;
+	return vtd_readl(u, VTD_GSTS_REG) & (VTD_GSTS_TES | VTD_GSTS_QIES) ? -EBUSY : 0;
 }
 
 static void vtd_print_caps(struct vtd_unit *u)
@@ -265,9 +281,12 @@ static int vtd_unit_probe(const struct dmar_unit *du)
 
 	if (vtd_nunits >= VTD_MAX_UNITS)
 		return -ENOSPC;
-	u = kzalloc(sizeof(*u));
-	if (!u)
+	u = failable(kzalloc(sizeof(*u)));
+	if (!u) {
+		plat_warn("vtd: DRHD %u at %#llx not used (%d)", du->index,
+			  (unsigned long long)du->base, -ENOMEM);
 		return -ENOMEM;
+	}
 	spin_lock_init(&u->inv_lock);
 	u->idx = vtd_nunits;
 	u->drhd = du;
@@ -291,18 +310,35 @@ static int vtd_unit_probe(const struct dmar_unit *du)
 	if (ret == -EOPNOTSUPP && u->ir_only)
 		printk("# vtd: %s: interrupt remapping unavailable or off: nothing to use\n",
 		       u->name);
-	if (ret && (!u->ir_only || ret == -EOPNOTSUPP)) {
+	if (ret && u->ir_only && ret == -EOPNOTSUPP) {
+		/* an IR-only unit with remapping off: left as found, nothing wrong */
 		printk("# vtd: %s at %#llx not used (%d)\n", u->name,
 		       (unsigned long long)du->base, ret);
 		vtd_ctx_fini(u);
 		kfree(u);
 		return ret;
 	}
-	if (!u->ir_only)
+	if (ret && !u->ir_only) {
+		plat_warn("vtd: %s at %#llx not used (%d)", u->name,
+			  (unsigned long long)du->base, ret);
+		vtd_ctx_fini(u);
+		kfree(u);
+		return ret;
+	}
+	if (!u->ir_only) {
 		ret = vtd_unit_start(u);
+		if (ret && !vtd_unit_stop(u)) {
+			plat_warn("vtd: %s failed to start (%d), stopped again", u->name, ret);
+			vtd_qi_free(u);
+			vtd_ctx_fini(u);
+			kfree(u);
+			return ret;
+		}
+	}
 	if (ret) {
-		/* the unit may point at our tables already: keep them, never reuse them */
-		printk("# vtd: %s failed to start (%d); its tables stay allocated\n", u->name, ret);
+		/* the unit may point at our tables still: keep them, never reuse them */
+		plat_warn("vtd: %s failed to start (%d) and did not stop; its tables stay "
+			  "allocated", u->name, ret);
 		return ret;
 	}
 	if (!u->ir_only && vtd_fault_init(u))
@@ -378,7 +414,7 @@ static int vtd_probe_device(struct iommu_dev *dev)
 	u = vtd_unit_of_drhd(dmar_unit_for_dev(vtd_dmar, &path));
 	if (!u || u->ir_only)
 		return -ENODEV;	/* IR-only: its DMA goes untranslated, as Linux's dummy */
-	vd = kzalloc(sizeof(*vd));
+	vd = failable(kzalloc(sizeof(*vd)));
 	/* context tables live as long as the unit: made here, not by a test's attach */
 	if (!vd || vtd_ctx_table(u, (u8)(dev->rid >> 8))) {
 		kfree(vd);
@@ -406,7 +442,7 @@ static int vtd_probe_device(struct iommu_dev *dev)
 static void vtd_get_resv_regions(struct iommu_dev *dev, struct list_head *head)
 {
 	struct vtd_dev *vd = dev->iommu_priv;
-	struct iommu_resv_region *r = kzalloc(sizeof(*r));
+	struct iommu_resv_region *r = failable(kzalloc(sizeof(*r)));
 
 	if (r) {
 		r->start = 0xfee00000;

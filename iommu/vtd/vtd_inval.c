@@ -231,8 +231,7 @@ static int reg_run(struct vtd_unit *u, const struct vtd_desc *d)
 		vtd_writeq(u, VTD_CCMD_REG, VTD_CCMD_ICC | FIELD_PREP(VTD_CCMD_CIRG, g) |
 			   FIELD_PREP(VTD_CCMD_SID, FIELD_GET(VTD_CC_SID, d->lo)) |
 			   FIELD_PREP(VTD_CCMD_DID, FIELD_GET(VTD_CC_DID, d->lo)));
-		if (failpoint_hit() ||
-		    poll_timeout(!(vtd_readq(u, VTD_CCMD_REG) & VTD_CCMD_ICC), VTD_TIMEOUT_US))
+		if (poll_timeout(!(vtd_readq(u, VTD_CCMD_REG) & VTD_CCMD_ICC), VTD_TIMEOUT_US))
 			return -ETIMEDOUT;
 		return FIELD_GET(VTD_CCMD_CAIG, vtd_readq(u, VTD_CCMD_REG)) ? 0 : -EIO;
 	case VTD_DESC_IOTLB:
@@ -243,8 +242,7 @@ static int reg_run(struct vtd_unit *u, const struct vtd_desc *d)
 		    (d->lo & VTD_IOTLB_DR_D ? VTD_IOTLB_DR : 0) |
 		    (d->lo & VTD_IOTLB_DW_D ? VTD_IOTLB_DW : 0);
 		vtd_writeq(u, iotlb, v);
-		if (failpoint_hit() ||
-		    poll_timeout(!(vtd_readq(u, iotlb) & VTD_IOTLB_IVT), VTD_TIMEOUT_US))
+		if (poll_timeout(!(vtd_readq(u, iotlb) & VTD_IOTLB_IVT), VTD_TIMEOUT_US))
 			return -ETIMEDOUT;
 		return FIELD_GET(VTD_IOTLB_IAIG, vtd_readq(u, iotlb)) ? 0 : -EIO;
 	default:

@@ -179,8 +179,8 @@ static int table_alloc(struct vtd_unit *u, unsigned int s)
 
 	while ((PAGE_SIZE << order) < (u64)entries * 16)
 		order++;
-	ir->irt = failpoint_hit() ? NULL : page_alloc_va(order);
-	ir->used = failpoint_hit() ? NULL : kzalloc(2 * words * sizeof(long));
+	ir->irt = failable(page_alloc_va(order));
+	ir->used = failable(kzalloc(2 * words * sizeof(long)));
 	if (!ir->irt || !ir->used) {
 		if (ir->irt)
 			page_free_va(ir->irt, order);

@@ -27,7 +27,7 @@ void vtd_hw_write(struct vtd_unit *u, u32 off, u64 v, int bytes)
 
 void *vtd_table_alloc(phys_addr_t *pa)
 {
-	void *p = failpoint_hit() ? NULL : page_alloc_va(0);
+	void *p = failable(page_alloc_va(0));
 
 	if (p)
 		*pa = virt_to_phys(p);

@@ -38,7 +38,7 @@ u64 *vtd_pasid_dir_alloc(struct vtd_unit *u, unsigned int bits, u8 *pdts, phys_a
 	u64 *dir;
 
 	vtd_pasid_dir_geometry(bits, &order, pdts);
-	dir = failpoint_hit() ? NULL : page_alloc_va(order);
+	dir = failable(page_alloc_va(order));
 	if (!dir)
 		return NULL;
 	*pa = virt_to_phys(dir);
@@ -73,7 +73,7 @@ int vtd_pasid_table_ensure(struct vtd_unit *u, u64 *dir, u32 pasid)
 
 	if (READ_ONCE(*de) & VTD_PDE_P)
 		return 0;
-	leaf = failpoint_hit() ? NULL : page_alloc_va(0);
+	leaf = failable(page_alloc_va(0));
 	if (!leaf)
 		return -ENOMEM;
 	if (!u->coherent)

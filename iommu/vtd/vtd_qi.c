@@ -55,8 +55,8 @@ int vtd_qi_enable(struct vtd_unit *u)
 	struct vtd_qi *q = &u->qi;
 
 	if (!q->ring) {
-		q->ring = page_alloc_va(0);
-		q->status = page_alloc_va(0);
+		q->ring = failable(page_alloc_va(0));
+		q->status = failable(page_alloc_va(0));
 		if (!q->ring || !q->status) {
 			vtd_qi_free(u);
 			return -ENOMEM;
@@ -157,10 +157,7 @@ int vtd_qi_submit(struct vtd_unit *u, const struct vtd_desc *d, int n)
 		qi_put(u, &d[i]);
 	qi_put(u, &wait);
 	qi_kick(u);
-	if (failpoint_hit())
-		return -ETIMEDOUT;	/* as if the wait never came back */
-	ret = *q->status == seq ? 0 :
-	      poll_timeout(*q->status == seq ||
+	ret = poll_timeout(*q->status == seq ||
 			   (vtd_readl(u, VTD_FSTS_REG) & (VTD_FSTS_IQE | VTD_FSTS_ITE | VTD_FSTS_ICE)),
 			   VTD_TIMEOUT_US);
 	if (ret)
@@ -173,7 +170,8 @@ int vtd_qi_submit(struct vtd_unit *u, const struct vtd_desc *d, int n)
 	if (fsts & VTD_FSTS_IQE) {
 		qi_recover_iqe(u, &wait);
 		/* the batch is over when the queue has fetched all of it */
-		poll_timeout(*q->status == seq && qi_head(u) == q->tail, VTD_TIMEOUT_US);
+		if (poll_timeout(*q->status == seq && qi_head(u) == q->tail, VTD_TIMEOUT_US))
+			return -ETIMEDOUT;
 		return -EIO;
 	}
 	if (fsts & (VTD_FSTS_ITE | VTD_FSTS_ICE)) {

@@ -2,7 +2,8 @@
 /*
  * abi-preload suite, files: IOMMU_IOAS_MAP_FILE of real memfds (the pages
  * the domain maps are the ones the program's own mapping shows, pinned once
- * and let go), its errnos, and IOMMU_IOAS_CHANGE_PROCESS's rule.
+ * and let go), its errnos, a failure at each of its sites (fail-nth), and
+ * IOMMU_IOAS_CHANGE_PROCESS's rule.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -144,4 +145,72 @@ KTEST(abi-preload, test_preload_change_process_rule)
 	       change_process(fd, 0) == -EINVAL, "a user-memory map in another IOAS -> EINVAL");
 	close(mfd);
 	close(fd);
+}
+
+/* Linux's fail-nth of this thread, armed with n (0 disarms); whether it fired since. */
+static int fail_nth_fd = -1;
+
+static void fail_nth(unsigned long n)
+{
+	char path[64], val[24];
+
+	if (fail_nth_fd < 0) {
+		snprintf(path, sizeof(path), "/proc/self/task/%d/fail-nth", gettid());
+		fail_nth_fd = open(path, O_RDWR);
+	}
+	snprintf(val, sizeof(val), "%lu", n);
+	pwrite(fail_nth_fd, val, strlen(val), 0);
+}
+
+static bool fail_nth_fired(void)
+{
+	char buf[24] = "";
+
+	return pread(fail_nth_fd, buf, sizeof(buf) - 1, 0) > 0 && !strcmp(buf, "0\n");
+}
+
+/*
+ * IOMMU_IOAS_MAP_FILE failed at each site in turn (the file view, areas,
+ * pages, the domain's tables), of a memfd the program maps and of one it
+ * does not: ENOMEM, nothing pinned or mapped; past the last site it maps.
+ */
+KTEST(abi-preload, test_preload_map_file_failure_at_every_site)
+{
+	const size_t len = 4 * PSZ;
+
+	for (int mapped = 0; mapped < 2; mapped++) {
+		uint8_t *view = NULL;
+		int fd = open("/dev/iommu", O_RDWR), mfd = memfd(len, mapped ? &view : NULL);
+		int sites = 0, bad = 0, clean = -1;
+		uint32_t ioas = ioas_alloc(fd), hwpt;
+
+		test_cmd_mock_domain(fd, ioas, NULL, &hwpt, NULL);
+		for (unsigned long n = 1; n < 200 && clean < 0; n++) {
+			uint64_t iova = MOCK_APERTURE_START, unmapped = 0;
+			int ret;
+
+			fail_nth(n);
+			ret = map_file(fd, ioas, mfd, 0, len, &iova, RWF | IOMMU_IOAS_MAP_FIXED_IOVA);
+			if (!fail_nth_fired()) {
+				fail_nth(0);
+				clean = ret == 0 && (!view || test_cmd_check_map(fd, hwpt, iova, view,
+										  len) == 0);
+				break;
+			}
+			fail_nth(0);
+			sites++;
+			/* nothing mapped: unmapping everything finds nothing */
+			ioctl_ioas_unmap(fd, ioas, 0, UINT64_MAX, &unmapped);
+			bad += ret != -ENOMEM || unmapped ||
+			       (view && test_cmd_check_refs(fd, view, len, 0));
+		}
+		report(clean == 1, "%s memfd: with nothing injected it maps",
+		       mapped ? "a mapped" : "an unmapped");
+		report(sites >= 10 && !bad, "%s memfd: %d sites failed one at a time (at least 10): "
+		       "ENOMEM, nothing mapped or pinned", mapped ? "a mapped" : "an unmapped", sites);
+		if (view)
+			munmap(view, len);
+		close(mfd);
+		close(fd);
+	}
 }

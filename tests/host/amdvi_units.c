@@ -9,8 +9,10 @@
 #include "iommu/amdvi/amdvi.h"
 #include "iommu/amdvi/amdvi_caps.h"
 #include "iommu/ivrs.h"
+#include "lib/alloc.h"
 #include "lib/err.h"
 #include "lib/errno.h"
+#include "lib/failpoint.h"
 #include <linux/iommufd.h>
 #include "tests/host/amdvi_model.h"
 #include "tests/host/amdvi_rig.h"
@@ -219,6 +221,65 @@ out:
 	if (dom)
 		iommu_domain_free(dom);
 	amdvi_rig_down();
+}
+
+/*
+ * Fail each allocation and hardware wait of enabling a unit (device table,
+ * command ring and its store page, event log, the first flush and its
+ * wait) in turn, on a software unit that has never run: the enable fails,
+ * the unit is off again and holds no ring or table, and every heap object
+ * and page is back. A round with nothing injected enables it.
+ */
+KTEST(amdvi-units, test_amdvi_units_failure_at_every_enable_site)
+{
+	int sites = 0, absorbed = 0, left = 0, held = 0, clean = -1;
+
+	for (unsigned long n = 1; n < 200 && clean < 0; n++) {
+		struct amdvi_unit *u = model_unit_create();
+		long heap, pages;
+		bool fired;
+		int ret;
+
+		if (!u) {
+			report(false, "a software unit");
+			return;
+		}
+		/* as firmware leaves it: off, no rings of ours */
+		amdvi_ctrl_update(u, 0, AMDVI_CTRL_IOMMU_EN | AMDVI_CTRL_CMDBUF_EN |
+				  AMDVI_CTRL_EVTLOG_EN);
+		amdvi_event_fini(u);
+		amdvi_cmd_fini(u);
+		u->ia = true;	/* INVALIDATE_IOMMU_ALL: one flush command */
+		INIT_LIST_HEAD(&u->quarantine);
+		INIT_LIST_HEAD(&u->zombies);
+		heap = (long)kmalloc_live();
+		pages = host_pages_live();
+		failpoint_arm(n);
+		ret = amdvi_unit_enable(u);
+		fired = failpoint_fired();
+		failpoint_arm(0);
+		if (!fired) {
+			clean = ret == 0 && u->enabled;
+		} else {
+			sites++;
+			absorbed += !ret;
+			left += !ret ? 0 : u->devtab || u->cmdbuf || u->evtlog || u->enabled ||
+			       (amdvi_readq(u, AMDVI_CONTROL) & AMDVI_CTRL_IOMMU_EN);
+		}
+		if (!ret) {
+			amdvi_ctrl_update(u, 0, AMDVI_CTRL_IOMMU_EN | AMDVI_CTRL_CMDBUF_EN |
+					  AMDVI_CTRL_EVTLOG_EN);
+			amdvi_devtab_fini(u);
+		} else {
+			held += (long)kmalloc_live() != heap || host_pages_live() != pages;
+		}
+		model_unit_destroy(u);
+	}
+	report(clean == 1, "a round with nothing injected enables the unit");
+	report(sites >= 5, "%d sites failed one at a time (%d absorbed)", sites, absorbed);
+	report(left == 0, "each failed enable left the unit off with no table or ring (%d not)",
+	       left);
+	report(held == 0, "and gave back every heap object and page (%d rounds not)", held);
 }
 
 /* fixtures/regs/amdvi-efr.tsv: an EPYC SEV-SNP host's EFR, with HDSup (the Threadripper's has none) */

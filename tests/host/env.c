@@ -4,6 +4,7 @@
  * (sanitizers report crashes), no hardware, wall-clock time.
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,3 +57,21 @@ static long pages(void)
 }
 
 KTEST_COUNTER(host_pages, pages);
+
+/*
+ * Under LD_PRELOAD=libiommufd-host.so (test-abi-preload) the core's warnings
+ * are counted inside the library, apart from this program's own count.
+ */
+static long preload_warnings(void)
+{
+	static unsigned long (*count)(void);
+	static bool looked;
+
+	if (!looked) {
+		count = (unsigned long (*)(void))dlsym(RTLD_DEFAULT, "iommufd_host_warnings");
+		looked = true;
+	}
+	return count ? (long)count() : 0;
+}
+
+KTEST_COUNTER(preload_warnings, preload_warnings);

@@ -2,7 +2,7 @@
 /*
  * Helpers for hosted tests: find the repository from the test binary
  * (build/host/test-*), read fixtures, parse TSV manifests, run the tools,
- * sweep a fail point over an operation.
+ * sweep a fail point over an operation, the device's view of user memory.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "lib/failpoint.h"
+#include "lib/platform.h"
 #include "tests/host/hostutil.h"
 #include "tests/ktest.h"
 
@@ -215,4 +216,11 @@ int host_failpoint_sweep(long (*op)(void *ctx), bool (*intact)(void *ctx, long r
 		bad += !intact(ctx, *last);
 	}
 	return bad + 1;	/* never got through: that is a failure too */
+}
+
+unsigned long long host_user_pa(unsigned long long uva)
+{
+	phys_addr_t pa;
+
+	return plat_user_to_phys(uva, &pa) ? 0 : pa;
 }

@@ -54,4 +54,11 @@ int host_run(const char *cmd, char **out);
 int host_failpoint_sweep(long (*op)(void *ctx), bool (*intact)(void *ctx, long ret), void *ctx,
 			 int *fired, long *last);
 
+/*
+ * The "physical address" a device reaches the user byte at uva through: a
+ * pinned page's is the library's own alias of it (arch/host/umem.c), not
+ * uva. 0 when uva is not readable.
+ */
+unsigned long long host_user_pa(unsigned long long uva);
+
 #endif

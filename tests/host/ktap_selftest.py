@@ -5,8 +5,10 @@ that make check, soak and bench share).
 
 Feeds good and broken KTAP logs to the parser and checks the counts and the
 errors it finds (a hung or rebooted log must name the running test), the
-JUnit XML against scripts/junit.xsd, and the HTML and text summaries; prints
-its own KTAP report (run as build/host/test-ktap).
+JUnit XML against scripts/junit.xsd, and the HTML and text summaries; the
+AMD-Vi event-log statement of each configuration, the distinct-test lines
+and REPEAT's changed results; prints its own KTAP report (run as
+build/host/test-ktap).
 """
 import os
 import subprocess
@@ -320,6 +322,66 @@ def screen_checks():
     return out
 
 
+AMDVI = {"extra_params": "-device amd-iommu -device edu"}
+PROBE_BROKEN = "# amdvi0: event log probe: broken (an illegal command logged nothing)\n"
+PROBE_WORKS = "# amdvi0: event log probe: works (an illegal command was logged)\n"
+
+
+def event_log_checks():
+    """scripts/qemu.cfg's amdvi_event_log: every AMD-Vi configuration states it,
+    and a probe that finds otherwise under a QEMU version is a problem."""
+    stated = dict(AMDVI, amdvi_event_log="broken in QEMU 7.2, 8.0")
+    cases = [  # (name, section, log, QEMU version, a problem expected?)
+        ("known_broken_version_broken", stated, PROBE_BROKEN, "7.2", False),
+        ("known_broken_version_works", stated, PROBE_WORKS, "8.0", True),
+        ("other_version_must_work", stated, PROBE_BROKEN, "9.1", True),
+        ("other_version_works", stated, PROBE_WORKS, "9.1", False),
+        ("stated_works_but_broken", dict(AMDVI, amdvi_event_log="works"), PROBE_BROKEN, "7.2",
+         True),
+        ("no_probe_line", stated, "", "7.2", True),
+        ("no_statement", dict(AMDVI), PROBE_BROKEN, "7.2", True),
+        ("garbled_statement", dict(AMDVI, amdvi_event_log="broken since 7"), PROBE_BROKEN, "7.2",
+         True),
+        ("no_amdvi_no_statement_needed", {"extra_params": "-device intel-iommu"}, "", "7.2",
+         False),
+    ]
+    out = []
+    for name, sec, log, version, want in cases:
+        got = qemulib.amdvi_event_log_problems(sec, log, version)
+        out.append(("amdvi_event_log_" + name, [] if bool(got) == want else
+                    ["problems %r, expected %s" % (got, "one" if want else "none")]))
+    missing = []
+    for name, sec in qemulib.load_configs().items():
+        try:
+            want, _ = qemulib.amdvi_event_log_expected(dict(sec), "7.2")
+        except ValueError as e:
+            missing.append("%s: %s" % (name, e))
+            continue
+        if "amd-iommu" in sec.get("extra_params", "") and want != "broken":
+            missing.append("%s: expects %s under QEMU 7.2, whose event log is broken" %
+                           (name, want))
+    out.append(("every_amdvi_configuration_states_its_event_log", missing))
+    return out
+
+
+def distinct_checks():
+    """The distinct-test lines of make check and REPEAT's changed results."""
+    a = {"lib.t1": ("pass", ""), "lib.t2": ("skip", "needs iommu"), "lib.t3": ("skip", "")}
+    b = {"lib.t1": ("pass", ""), "lib.t2": ("fail", ""), "lib.t3": ("skip", "its own reason")}
+    lines = runlib.distinct_lines([("x", a), ("y", b)])
+    probs = []
+    if not lines[0].startswith("distinct tests: 3; 2 ran in some configuration (1 passed "
+                               "wherever they ran, 1 failed somewhere), 1 skipped in every"):
+        probs.append("first line %r" % lines[0])
+    if lines[1:] != ["  never ran: lib.t3 (its own reason)"]:
+        probs.append("never-ran lines %r" % lines[1:])
+    changed = runlib.changed_lines({"vtd": [a, b, a], "amdvi": [a, a]})
+    want = ["  vtd: lib.t2: skip, fail, skip"]  # t3's reason changed, not its result
+    if changed != want:
+        probs.append("changed %r, expected %r" % (changed, want))
+    return [("distinct_tests_and_changed_results", probs)]
+
+
 # scripts/check's verdict on one run: (name, log, run status, must the row fail?)
 VERDICTS = [
     ("passing_run_passes", GOOD, "pass", False),
@@ -348,7 +410,7 @@ def main():
     failed = 0
     print("KTAP version 1")
     extra = junit_checks() + summary_checks() + bringup_checks() + screen_checks() + \
-        qemu_tool_checks()
+        qemu_tool_checks() + event_log_checks() + distinct_checks()
     print("1..%d" % (len(CASES) + len(VERDICTS) + len(extra)))
     for name, log, counts, err in CASES:
         n += 1

@@ -140,16 +140,17 @@ KTEST(vtd-abi, test_vtd_abi_nested_hwpt_walked_by_the_unit)
 	       "HWPT_ALLOC IOMMU_HWPT_DATA_VTD_S1 on the parent: %u", nest);
 	pt = nest;
 	report(iommufd_device_attach(v.idev, &pt) == 0 && pt == nest, "device attached to it");
-	report(vtd_rig_lands(EP40, -1, 0x400abc, true, U(data) + 0xabc),
+	report(vtd_rig_lands(EP40, -1, 0x400abc, true, host_user_pa(U(data) + 0xabc)),
 	       "the unit walks the guest's tables in user memory: IOVA -> GPA -> the user page");
 	report((t[1536] & (VTD_FS_A | VTD_FS_D)) == (VTD_FS_A | VTD_FS_D),
 	       "and sets A and D in the guest's leaf, as hardware does");
 	t[1536] = (GPA_D + PSZ) | FS_TABLE;
-	report(vtd_rig_lands(EP40, -1, 0x400abc, false, U(data) + 0xabc), "the guest changes its "
-	       "leaf: the cached translation stays until it invalidates");
+	report(vtd_rig_lands(EP40, -1, 0x400abc, false, host_user_pa(U(data) + 0xabc)),
+	       "the guest changes its leaf: the cached translation stays until it invalidates");
 	num = 1;
 	report(invalidate(v.fd, nest, e, sizeof(e[0]), &num, IOMMU_HWPT_INVALIDATE_DATA_VTD_S1) ==
-	       0 && num == 1 && vtd_rig_lands(EP40, -1, 0x400abc, false, U(data) + PSZ + 0xabc),
+	       0 && num == 1 &&
+	       vtd_rig_lands(EP40, -1, 0x400abc, false, host_user_pa(U(data) + PSZ + 0xabc)),
 	       "HWPT_INVALIDATE with one VTD_S1 entry: done 1, the new leaf is used");
 	e[1].addr = 0x123;
 	num = 2;
@@ -207,9 +208,9 @@ KTEST(vtd-abi, test_vtd_abi_dirty_tracking_and_bitmap)
 	set.hwpt_id = hwpt;
 	report(t_ioctl(v.fd, IOMMU_HWPT_SET_DIRTY_TRACKING, &set) == 0 &&
 	       (vtd_rig_pasid_entry(EP80, 0)[0] & VTD_PE_SSADE), "SET_DIRTY_TRACKING: SSADE on");
-	vtd_rig_lands(EP80, -1, 0x102000, true, U(buf) + 2 * PSZ);
-	vtd_rig_lands(EP80, -1, 0x10f800, true, U(buf) + 15 * PSZ + 0x800);
-	vtd_rig_lands(EP80, -1, 0x105000, false, U(buf) + 5 * PSZ);
+	vtd_rig_lands(EP80, -1, 0x102000, true, host_user_pa(U(buf) + 2 * PSZ));
+	vtd_rig_lands(EP80, -1, 0x10f800, true, host_user_pa(U(buf) + 15 * PSZ + 0x800));
+	vtd_rig_lands(EP80, -1, 0x105000, false, host_user_pa(U(buf) + 5 * PSZ));
 	get.hwpt_id = hwpt;
 	get.flags = IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR;
 	report(t_ioctl(v.fd, IOMMU_HWPT_GET_DIRTY_BITMAP, &get) == 0 &&
@@ -326,14 +327,14 @@ KTEST(vtd-abi, test_vtd_abi_dirty_tracking_flush_failure_rolls_back)
 	       iommufd_device_attach_pasid(v.idev, 7, &pt) == 0 &&
 	       iommufd_device_attach(idev40, &nest) == 0,
 	       "the parent on dmar1's RID and PASID 7, the nested HWPT on dmar0's device");
-	bad = dirty_sweep(v.fd, parent, true, U(buf) + 2 * PSZ, &fired, &last);
+	bad = dirty_sweep(v.fd, parent, true, host_user_pa(U(buf) + 2 * PSZ), &fired, &last);
 	report(fired > 0 && bad == 0, "turning tracking on failed at each of its %d sites: every "
 	       "PASID entry and the domain's flag as before, the error returned, a DMA write sets "
 	       "no D bit", fired);
 	report(last == 0 && (vtd_rig_pasid_entry(EP80, 0)[0] & VTD_PE_SSADE) &&
 	       (vtd_rig_pasid_entry(EP80, 7)[0] & VTD_PE_SSADE) &&
 	       (vtd_rig_pasid_entry(EP40, 0)[0] & VTD_PE_SSADE), "then it succeeds: SSADE in all three");
-	vtd_rig_lands(EP80, -1, 0x101000, true, U(buf) + PSZ);
+	vtd_rig_lands(EP80, -1, 0x101000, true, host_user_pa(U(buf) + PSZ));
 	bad = dirty_sweep(v.fd, parent, false, 0, &fired, &last);
 	report(fired > 0 && bad == 0, "turning it off failed at each of its %d sites: SSADE and "
 	       "the flag kept, the error returned", fired);
@@ -380,8 +381,8 @@ KTEST(vtd-abi, test_vtd_abi_pasid_holds_another_address_space)
 	       iommufd_device_attach_pasid(v.idev, 7, &pt2) == 0 && pt1 != ioas1 && pt2 != ioas2 &&
 	       pt1 != pt2, "RID to IOAS %u (HWPT %u), PASID 7 to IOAS %u (HWPT %u)", ioas1, pt1,
 	       ioas2, pt2);
-	report(vtd_rig_lands(EP80, -1, 0x200040, true, U(a) + 0x40) &&
-	       vtd_rig_lands(EP80, 7, 0x200040, true, U(b) + 0x40),
+	report(vtd_rig_lands(EP80, -1, 0x200040, true, host_user_pa(U(a) + 0x40)) &&
+	       vtd_rig_lands(EP80, 7, 0x200040, true, host_user_pa(U(b) + 0x40)),
 	       "one IOVA: without PASID (RID_PASID) the first IOAS's page, with PASID 7 the second's");
 	report(iommufd_device_attach_pasid(v.idev, 7, &pt1) == -EINVAL &&
 	       iommufd_device_replace_pasid(v.idev, 8, &pt1) == -EINVAL &&
@@ -390,14 +391,14 @@ KTEST(vtd-abi, test_vtd_abi_pasid_holds_another_address_space)
 	       "attach twice, replace of an unattached PASID, PASID 0, beyond 20 bits: EINVAL");
 	report(hwpt_alloc(v.fd, v.dev, ioas1, 0, 0, NULL, 0, &hw3) == 0 &&
 	       iommufd_device_replace_pasid(v.idev, 7, &hw3) == 0 &&
-	       vtd_rig_lands(EP80, 7, 0x200040, false, U(a) + 0x40),
+	       vtd_rig_lands(EP80, 7, 0x200040, false, host_user_pa(U(a) + 0x40)),
 	       "replace PASID 7's HWPT by one of the first IOAS: the same page as the RID now");
 	report(t_destroy(v.fd, pt2) == -ENOENT, "the automatic HWPT it left went with it");
 	iommufd_device_detach_pasid(v.idev, 7);
 	iommufd_device_detach_pasid(v.idev, 7);
 	report(!iommufd_device_pasid_attached(v.idev, 7) &&
 	       vtd_rig_faults(EP80, 7, 0x200040, false, 0x59) &&
-	       vtd_rig_lands(EP80, -1, 0x200040, false, U(a) + 0x40),
+	       vtd_rig_lands(EP80, -1, 0x200040, false, host_user_pa(U(a) + 0x40)),
 	       "PASID 7 detached (twice: the second does nothing): it faults 0x59, the RID works");
 	{
 		long heap = (long)kmalloc_live(), pages = host_pages_live();
@@ -420,8 +421,8 @@ KTEST(vtd-abi, test_vtd_abi_pasid_holds_another_address_space)
 			bad += !ret || (long)kmalloc_live() != heap || host_pages_live() != pages ||
 			       iommufd_device_pasid_attached(v.idev, 11);
 		}
-		report(n < 100 && fired == n - 1 && !bad,
-		       "PASID attach to an IOAS failed at each of its %d sites: nothing left", fired);
+		report(n < 100 && fired >= 13 && !bad, "PASID attach to an IOAS failed at each of "
+		       "its %d sites (at least 13): nothing left", fired);
 	}
 	report(iommufd_device_attach_pasid(v.idev, 9, &hw3) == 0, "PASID 9 left attached at unbind");
 	iommufd_device_detach(v.idev);

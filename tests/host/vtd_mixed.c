@@ -12,6 +12,7 @@
 #include "lib/errno.h"
 #include "arch/host/host.h"
 #include "core/iommufd.h"
+#include "tests/host/hostutil.h"
 #include "tests/host/vtd_hw.h"
 #include "tests/host/vtd_rig.h"
 #include "tests/kernel/core_util.h"
@@ -223,8 +224,8 @@ KTEST(vtd-mixed, test_vtd_mixed_ioas_gets_a_hwpt_per_unit_kind)
 	report(pt_pch != ioas && pt_gfx != ioas && pt_pch != pt_gfx,
 	       "two automatic HWPTs (%u, %u): the first one's SNP leaves do not suit the "
 	       "graphics unit", pt_pch, pt_gfx);
-	report(vtd_rig_lands(EP80, -1, 0x102010, true, U(buf) + 2 * PSZ + 0x10) &&
-	       vtd_rig_lands(EP40, -1, 0x102010, true, U(buf) + 2 * PSZ + 0x10),
+	report(vtd_rig_lands(EP80, -1, 0x102010, true, host_user_pa(U(buf) + 2 * PSZ + 0x10)) &&
+	       vtd_rig_lands(EP40, -1, 0x102010, true, host_user_pa(U(buf) + 2 * PSZ + 0x10)),
 	       "the same IOVA reaches the same page through both units");
 	iommufd_device_detach(gfx);
 	iommufd_device_detach(pch);

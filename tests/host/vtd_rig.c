@@ -120,6 +120,15 @@ void vtd_rig_down(void)
 		kfree(d->iommu_priv);
 		iommu_dev_unregister(d);
 	}
+	vtd_rig_units_down();
+	vtd_hw_reset();
+	host_poll_step_us(0);
+	free(vtd_rig);
+	vtd_rig = NULL;
+}
+
+void vtd_rig_units_down(void)
+{
 	for (int i = 0; i < vtd_nunits; i++) {
 		struct vtd_unit *u = vtd_units[i];
 
@@ -135,10 +144,6 @@ void vtd_rig_down(void)
 	irq_remap_unregister(&vtd_irq_remap_ops);
 	vtd_dmar = NULL;
 	vtd_iommu_ops.identity_domain = NULL;
-	vtd_hw_reset();
-	host_poll_step_us(0);
-	free(vtd_rig);
-	vtd_rig = NULL;
 }
 
 struct vtd_dev *vtd_rig_vd_of(int i)

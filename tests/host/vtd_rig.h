@@ -63,6 +63,8 @@ bool vtd_rig_up(u32 ver, u64 cap, u64 ecap, const char *cmdline);
 bool vtd_rig_up_mixed(u32 ver, const u64 cap[VTD_RIG_UNITS], const u64 ecap[VTD_RIG_UNITS],
 		      const char *cmdline);
 void vtd_rig_down(void);
+/* Free what vtd_init() started (vtd_rig_down() does, after the devices). */
+void vtd_rig_units_down(void);
 struct vtd_dev *vtd_rig_vd_of(int i);
 u64 *vtd_rig_ctx_of(int i);
 /* Programming-model rules the driver broke, all units. */

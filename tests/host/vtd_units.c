@@ -12,6 +12,8 @@
 #include "lib/bitmap.h"
 #include "lib/err.h"
 #include "lib/errno.h"
+#include "lib/failpoint.h"
+#include "lib/warn.h"
 #include "tests/host/hostutil.h"
 #include "arch/host/host.h"
 #include "tests/host/live_tables.h"
@@ -285,36 +287,215 @@ out:
 	vtd_rig_down();
 }
 
+/*
+ * Invalidations that never complete, through the queue (E5) and through
+ * the registers (Core 2, no QI): each wait times out and is counted, the
+ * caller gets control back, and the DID that was never flushed is never
+ * handed out again.
+ */
 KTEST(vtd-units, test_vtd_units_stuck_unit_never_reuses_unflushed_did)
 {
-	struct iommu_domain *a, *b;
+	static const struct {
+		const char *how;
+		u64 cap, ecap;
+	} modes[] = {
+		{ "queue", CAP_E5, ECAP_E5 },
+		{ "registers", CAP_CORE2, ECAP_CORE2 },
+	};
+
+	for (size_t m = 0; m < ARRAY_SIZE(modes); m++) {
+		struct iommu_domain *a, *b;
+		struct vtd_unit *u;
+		u64 errors;
+
+		report_prefix_push(modes[m].how);
+		if (!vtd_rig_up(0x10, modes[m].cap, modes[m].ecap, ""))
+			goto next;
+		u = vtd_units[2];
+		a = vtd_rig_attach_new(EPC0);
+		if (!a)
+			goto next;
+		errors = u->st.errors;
+		host_poll_step_us(1000);	/* the one-second waits pass in virtual time */
+		vtd_rig->hw[2]->stuck = true;
+		iommu_detach_device(a, &vtd_rig->dev[EPC0]);
+		report(u->st.errors > errors && bitmap_test_bit(u->dids, to_vtd_domain(a)->did[2]),
+		       "detach from a unit whose flushes never complete returns, DID %u kept",
+		       to_vtd_domain(a)->did[2]);
+		vtd_rig->hw[2]->stuck = false;
+		b = vtd_rig_attach_new(EPC0);
+		report(b && to_vtd_domain(b)->did[2] != to_vtd_domain(a)->did[2],
+		       "the next domain gets another DID");
+		u->st.errors = errors;
+		if (b) {
+			iommu_detach_device(b, &vtd_rig->dev[EPC0]);
+			iommu_domain_free(b);
+		}
+		bitmap_clear_bit(u->dids, to_vtd_domain(a)->did[2]);	/* so the rig goes down clean */
+		iommu_domain_free(a);
+next:
+		vtd_rig_down();
+		report_prefix_pop();
+	}
+}
+
+/* A harmless descriptor: context-cache invalidation of device ff:1f.7. */
+static struct vtd_desc harmless(void)
+{
+	struct vtd_batch b = { .n = 0 };
+
+	vtd_batch_cc(&b, VTD_GRAN_DEVICE, 0, 0xffff);
+	return b.d[0];
+}
+
+/*
+ * The spec's unit (not QEMU's) stops at a descriptor it does not know
+ * (IQE) wherever it sits in a batch: the submission fails at once, the
+ * descriptors before it ran once and none after it, IQE is cleared and
+ * the queue is idle and takes the next batch. Two errors in one batch too.
+ */
+KTEST(vtd-units, test_vtd_units_queue_error_recovered_queue_intact)
+{
+	struct vtd_desc d[8];
 	struct vtd_unit *u;
-	u64 errors;
+	struct vtd_hw *hw;
+	int bad = 0, ran = 0, want = 0;
 
 	if (!vtd_rig_up(0x10, CAP_E5, ECAP_E5, ""))
 		goto out;
-	u = vtd_units[2];
-	a = vtd_rig_attach_new(EPC0);
-	if (!a)
-		goto out;
-	errors = u->st.errors;
-	host_poll_step_us(1000);	/* the one-second waits pass in virtual time */
-	vtd_rig->hw[2]->stuck = true;
-	iommu_detach_device(a, &vtd_rig->dev[EPC0]);
-	report(u->st.errors > errors && bitmap_test_bit(u->dids, to_vtd_domain(a)->did[2]),
-	       "detach from a unit whose flushes never complete returns, DID %u kept",
-	       to_vtd_domain(a)->did[2]);
-	vtd_rig->hw[2]->stuck = false;
-	b = vtd_rig_attach_new(EPC0);
-	report(b && to_vtd_domain(b)->did[2] != to_vtd_domain(a)->did[2],
-	       "the next domain gets another DID");
-	u->st.errors = errors;
-	if (b) {
-		iommu_detach_device(b, &vtd_rig->dev[EPC0]);
-		iommu_domain_free(b);
+	u = vtd_units[1];
+	hw = vtd_rig->hw[1];
+	ran = vtd_hw_count(hw, VTD_DESC_CC, -1);
+	for (int pos = 0; pos < 8; pos++) {
+		for (int second = pos; second < 8; second++) {
+			for (int i = 0; i < 8; i++)
+				d[i] = harmless();
+			d[pos].lo = d[second].lo = 0xf;	/* no such descriptor type */
+			d[pos].hi = d[second].hi = 0;
+			bad += vtd_qi_submit(u, d, 8) != -EIO;
+			bad += !!(vtd_readl(u, VTD_FSTS_REG) & VTD_FSTS_IQE);
+			bad += FIELD_GET(VTD_IQ_INDEX, hw->iqh) != u->qi.tail;
+			bad += vtd_qi_submit(u, d, pos) != 0;	/* the good ones before it */
+			want += 2 * pos;
+		}
 	}
-	bitmap_clear_bit(u->dids, to_vtd_domain(a)->did[2]);	/* so the rig goes down clean */
-	iommu_domain_free(a);
+	report(bad == 0, "36 batches with one or two bad descriptors: -EIO each, IQE cleared, "
+	       "the queue idle and usable (%d not)", bad);
+	report(vtd_hw_count(hw, VTD_DESC_CC, -1) - ran == want,
+	       "the descriptors before each error ran once, none after it (%d of %d)",
+	       vtd_hw_count(hw, VTD_DESC_CC, -1) - ran, want);
+	report(vtd_rig_violations() == 0, "no rule of the programming model broken");
+out:
+	vtd_rig_down();
+}
+
+/*
+ * Fail each allocation and register wait of starting the driver (unit,
+ * root table, domain-ID map, queue, the start-up commands and their waits)
+ * in turn, on the R820's four units: the unit it hit is left out, warned
+ * about once, stopped again (translation and queue off) and holds nothing;
+ * the other three start. A round with nothing injected starts all four.
+ */
+KTEST(vtd-units, test_vtd_units_failure_at_every_init_site)
+{
+	int sites = 0, lost = 0, running = 0, held = 0, noisy = 0, absorbed = 0, clean = -1;
+	struct dmar_table *t = calloc(1, sizeof(*t));
+	size_t len;
+	u8 *b = host_fixture("real/dell-poweredge-r820.dmar.bin", &len);
+
+	if (!b || !t || dmar_parse(b, len, t) || t->nunits != VTD_RIG_UNITS) {
+		report(false, "the R820 DMAR parses with %d units", VTD_RIG_UNITS);
+		goto out;
+	}
+	host_dmar = t;
+	for (unsigned long n = 1; n < 500 && clean < 0; n++) {
+		struct vtd_hw *hw[VTD_RIG_UNITS];
+		long heap, pages, warned;
+		bool fired;
+
+		for (int i = 0; i < VTD_RIG_UNITS; i++)
+			hw[i] = vtd_hw_new(t->units[i].base, 0x10, CAP_E5, ECAP_E5);
+		heap = (long)kmalloc_live();
+		pages = host_pages_live();
+		warned = (long)plat_warn_count();
+		failpoint_arm(n);
+		vtd_init();
+		fired = failpoint_fired();
+		failpoint_arm(0);
+		if (!fired) {
+			clean = vtd_nunits == VTD_RIG_UNITS;
+		} else if (vtd_nunits == VTD_RIG_UNITS) {
+			sites++;
+			absorbed++;	/* e.g. interrupt remapping left off: the unit runs */
+		} else {
+			sites++;
+			lost += vtd_nunits != VTD_RIG_UNITS - 1;
+			noisy += (long)plat_warn_count() - warned != 1;
+			for (int i = 0; i < VTD_RIG_UNITS; i++) {
+				bool started = false;
+
+				for (int k = 0; k < vtd_nunits; k++)
+					started |= vtd_units[k]->base == t->units[i].base;
+				running += !started && (hw[i]->gsts & (VTD_GSTS_TES | VTD_GSTS_QIES));
+			}
+			ktest_expect_warnings((long)plat_warn_count() - warned);
+		}
+		vtd_rig_units_down();
+		held += (long)kmalloc_live() != heap || host_pages_live() != pages;
+		vtd_hw_reset();
+	}
+	report(clean == 1, "a round with nothing injected starts all %d units", VTD_RIG_UNITS);
+	report(sites >= 8, "%d sites failed one at a time (%d absorbed: every unit started)", sites,
+	       absorbed);
+	report(lost == 0 && noisy == 0, "each failure left exactly its unit out, with one "
+	       "warning (%d rounds lost another number, %d warned otherwise)", lost, noisy);
+	report(running == 0, "a unit left out is stopped: translation and queue off (%d not)",
+	       running);
+	report(held == 0, "every heap object and page of a round is back once the units it "
+	       "started are gone (%d rounds not)", held);
+out:
+	host_dmar = NULL;
+	free(b);
+	free(t);
+}
+
+/*
+ * Fail each allocation of probing a device (its per-device state, its
+ * bus's context table) in turn: -ENOMEM, the device unclaimed, nothing
+ * allocated; with nothing injected it is claimed.
+ */
+KTEST(vtd-units, test_vtd_units_failure_at_every_probe_site)
+{
+	int sites = 0, bad = 0, clean = -1;
+
+	if (!vtd_rig_up(0x10, CAP_E5, ECAP_E5, ""))
+		goto out;
+	for (unsigned long n = 1; n < 50 && clean < 0; n++) {
+		/* an endpoint on a bus no device was probed on (INCLUDE_PCI_ALL unit) */
+		struct pci_dev p = vtd_rig->pdev[EP80];
+		struct iommu_dev d = { .name = "0000:81:05.0", .bus_priv = &p, .dma_mask = ~0ULL };
+		long heap = (long)kmalloc_live(), pages = host_pages_live();
+		bool fired;
+		int ret;
+
+		p.bus = 0x81;
+		d.rid = pci_bdf(&p);
+		failpoint_arm(n);
+		ret = vtd_iommu_ops.probe_device(&d);
+		fired = failpoint_fired();
+		failpoint_arm(0);
+		if (!fired) {
+			clean = ret == 0 && d.iommu_priv && d.iommu;
+			kfree(d.iommu_priv);
+			break;
+		}
+		sites++;
+		bad += ret != -ENOMEM || d.iommu_priv || d.ops || d.iommu ||
+		       (long)kmalloc_live() != heap || host_pages_live() != pages;
+	}
+	report(clean == 1, "with nothing injected the device is claimed");
+	report(sites >= 2 && bad == 0, "%d sites failed one at a time: -ENOMEM, unclaimed, "
+	       "nothing allocated (%d not)", sites, bad);
 out:
 	vtd_rig_down();
 }
@@ -397,6 +578,7 @@ KTEST(vtd-units, test_vtd_units_odd_register_offsets_refused)
 		model_reset();
 		for (int i = 0; i < VTD_RIG_UNITS; i++)
 			vtd_hw_new(t->units[i].base, 0x10, odd[k].cap, odd[k].ecap);
+		ktest_expect_warnings(VTD_RIG_UNITS);	/* each refused unit warns */
 		report(vtd_init() == -ENODEV && vtd_nunits == 0,
 		       "%s: every unit refused, nothing read outside the registers", odd[k].what);
 		vtd_rig_down();

@@ -160,7 +160,7 @@ KTEST_NEEDS(amdvi, test_amdvi_attach_switch_detach_order, NEEDS)
 	dma_edu_load(&e, &buf, DMA_IOVA_A, 64, 3);
 	memset(buf.va, 0x77, PAGE_SIZE);
 	dma_map(&e.d, DMA_IOVA_B, buf.pa, PAGE_SIZE, RW);
-	edu_dma_from_dev(&e.edu, DMA_IOVA_B, 0, 64);	/* cached for domain a */
+	dma_edu_done(edu_dma_from_dev(&e.edu, DMA_IOVA_B, 0, 64));	/* cached for domain a */
 	report(dma_check(buf.va, 64, 3), "DMA through domain %u lands", a->id);
 
 	b = amdvi_domain_alloc(u, 0);
@@ -173,7 +173,7 @@ KTEST_NEEDS(amdvi, test_amdvi_attach_switch_detach_order, NEEDS)
 		TR_CMD(AMDVI_CMD_INV_IOMMU_PAGES, a->id), TR_WAIT }, 4),
 	       "DTE written, DTE flushed, old domain %u's pages flushed, one wait", a->id);
 	memset(buf.va, 0x77, PAGE_SIZE);
-	edu_dma_from_dev(&e.edu, DMA_IOVA_B, 0, 64);
+	dma_edu_done(edu_dma_from_dev(&e.edu, DMA_IOVA_B, 0, 64));
 	report(buf.va[0] == 0x77 && buf.va[63] == 0x77,
 	       "the IOVA mapped only in the old domain no longer reaches memory");
 	t0 = u->trace_n;
@@ -225,7 +225,7 @@ KTEST_NEEDS(amdvi, test_amdvi_domain_levels_from_width, NEEDS)
 		       "DTE mode 3");
 		memset(b.va, 0, PAGE_SIZE);
 		iommu_map(&d39->domain, 0x7fff000000ULL, b.pa, PAGE_SIZE, RW);
-		edu_dma_from_dev(&e.edu, 0x7fff000000ULL, 0, 64);
+		dma_edu_done(edu_dma_from_dev(&e.edu, 0x7fff000000ULL, 0, 64));
 		report(dma_check(b.va, 64, 11), "DMA near the top of 39 bits lands");
 		iommu_unmap(&d39->domain, 0x7fff000000ULL, PAGE_SIZE);
 		iommu_attach_device(e.d.dom, e.d.dev);
@@ -327,7 +327,7 @@ KTEST_NEEDS(amdvi, test_amdvi_tables_freed_after_flush, NEEDS)
 	dma_map(&e.d, HIGH_IOVA, b.pa, PAGE_SIZE, RW);	/* a 512G region of its own */
 	report(e.d.dom->ops->table_pages(e.d.dom) == pages + 3, "3 new table pages");
 	memset(b.va, 0, PAGE_SIZE);
-	edu_dma_from_dev(&e.edu, HIGH_IOVA, 0, 64);
+	dma_edu_done(edu_dma_from_dev(&e.edu, HIGH_IOVA, 0, 64));
 	report(dma_check(b.va, 64, 5), "DMA through them lands (and is cached)");
 	freed = u->stats.freed_after_flush;
 	t0 = u->trace_n;
@@ -338,7 +338,7 @@ KTEST_NEEDS(amdvi, test_amdvi_tables_freed_after_flush, NEEDS)
 		TR_WAIT, TR_FREE(domid), TR_FREE(domid), TR_FREE(domid) }, 5),
 	       "flush, wait, and only then the frees");
 	memset(b.va, 0xee, PAGE_SIZE);
-	edu_dma_from_dev(&e.edu, HIGH_IOVA, 0, 64);
+	dma_edu_done(edu_dma_from_dev(&e.edu, HIGH_IOVA, 0, 64));
 	report(b.va[0] == 0xee, "the unmapped IOVA no longer reaches memory");
 	dma_buf_free(&b);
 out:
@@ -436,7 +436,7 @@ KTEST_NEEDS(amdvi, test_amdvi_identity_and_blocked_domains, NEEDS)
 	dma_edu_load(&e, &s, DMA_IOVA_A, 64, 9);
 	report(iommu_attach_device(id, e.d.dev) == 0, "identity domain attached");
 	memset(b.va, 0, PAGE_SIZE);
-	edu_dma_from_dev(&e.edu, b.pa, 0, 64);
+	dma_edu_done(edu_dma_from_dev(&e.edu, b.pa, 0, 64));
 	report(dma_check(b.va, 64, 9), "DMA to the physical address lands");
 	t0 = adev(&e.d)->unit->trace_n;
 	iommu_detach_device(id, e.d.dev);
@@ -446,7 +446,7 @@ KTEST_NEEDS(amdvi, test_amdvi_identity_and_blocked_domains, NEEDS)
 		TR_CMD(AMDVI_CMD_INV_IOMMU_PAGES, 0), TR_WAIT }, 3),
 	       "pass-through translations cached under domain ID 0 are flushed");
 	memset(b.va, 0x55, PAGE_SIZE);
-	edu_dma_from_dev(&e.edu, b.pa, 0, 64);
+	dma_edu_done(edu_dma_from_dev(&e.edu, b.pa, 0, 64));
 	report(b.va[0] == 0x55 && b.va[63] == 0x55, "blocked: the same DMA writes nothing");
 	iommu_attach_device(e.d.dom, e.d.dev);
 	dma_buf_free(&s);
@@ -554,7 +554,7 @@ KTEST_NEEDS(amdvi, test_amdvi_dma_through_next_level7_pages, NEEDS)
 		       (unsigned long long)sz >> 10, lvl);
 		for (int k = 0; k < 3; k++) {
 			memset(b.va + offs[k], 0, 64);
-			edu_dma_from_dev(&e.edu, iova + offs[k] + 0x40, 0, 64);
+			dma_edu_done(edu_dma_from_dev(&e.edu, iova + offs[k] + 0x40, 0, 64));
 			report(dma_check(b.va + offs[k] + 0x40, 64, 19) &&
 			       mem_is_zero(b.va + offs[k], 0x40),
 			       "%llu KiB page: DMA at +%#llx lands at +%#llx",
@@ -570,66 +570,53 @@ out:
 	dma_edu_close(&e);
 }
 
-/* One round of everything a DMA user does; every step may fail cleanly. */
-static void life_cycle(struct dma_edu *e, struct dma_buf *b)
+static struct iommu_domain *sweep_alloc(struct dma_edu *e)
 {
 	struct amdvi_domain *d = amdvi_domain_alloc(adev(&e->d)->unit, 0);
 
-	if (IS_ERR(d))
-		return;
-	if (!iommu_attach_device(&d->domain, e->d.dev)) {
-		iommu_map(&d->domain, 0x40000000, b->pa, PAGE_SIZE, RW);
-		iommu_map(&d->domain, 0x40200000, b->pa, SZ_2M, RW);
-		iommu_unmap(&d->domain, 0x40000000, PAGE_SIZE);
-		iommu_unmap(&d->domain, 0x40200000, SZ_2M);
-		iommu_detach_device(&d->domain, e->d.dev);
-	}
-	iommu_domain_free(&d->domain);
+	return IS_ERR(d) ? (struct iommu_domain *)d : &d->domain;
+}
+
+/* Failed flushes report themselves as faults (the sweep expects any). */
+static long sweep_flush_errors(void)
+{
+	return (long)iommu_fault_total();
+}
+
+static long sweep_state(void)
+{
+	return amdvi_table_pages() * 65536 + amdvi_domids_used();
+}
+
+/* A failed flush leaves freed tables in quarantine until a flush works. */
+static void sweep_settle(struct dma_edu *e)
+{
+	amdvi_quarantine_release(adev(&e->d)->unit);
 }
 
 /*
- * Fail the n-th allocation or hardware wait for n = 1, 2, ...: no crash,
- * and once the unit is flushed again nothing is left behind.
+ * Fail the n-th allocation or hardware wait for n = 1, 2, ...
+ * (dma_sweep_life_cycle): no crash, and once the unit is flushed again
+ * nothing is left behind.
  */
 KTEST_NEEDS(amdvi, test_amdvi_failure_at_every_site, NEEDS)
 {
-	struct iommu_fault_match any = {
-		.flags = IOMMU_FAULT_MATCH_ANY_SID | IOMMU_FAULT_MATCH_ANY_ADDR,
+	static const struct dma_sweep_ops ops = {
+		.alloc = sweep_alloc, .flush_errors = sweep_flush_errors, .state = sweep_state,
+		.settle = sweep_settle,
 	};
 	struct amdvi_unit *u;
 	struct dma_edu e;
 	struct dma_buf b;
-	long pages, ids;
-	int n, fired = 0;
 
 	if (dma_edu_open(&e, 0))
 		return;
 	u = adev(&e.d)->unit;
 	if (dma_buf_alloc(&b, 9))
 		goto out;
-	iommu_attach_device(amdvi_ops.blocked_domain, e.d.dev);
-	pages = amdvi_table_pages();
-	ids = amdvi_domids_used();
-	for (n = 1; n < 200; n++) {
-		bool f;
-
-		iommu_fault_expect_match(&any);	/* failed flushes report themselves */
-		failpoint_arm((unsigned long)n);
-		life_cycle(&e, &b);
-		f = failpoint_fired();
-		failpoint_arm(0);
-		iommu_fault_expect_done();
-		if (!f)
-			break;
-		fired++;
-		iommu_attach_device(amdvi_ops.blocked_domain, e.d.dev);
-		amdvi_quarantine_release(u);
-	}
-	report(n < 200 && fired == n - 1, "%d sites failed one at a time, then a clean round", fired);
-	report(amdvi_table_pages() == pages && amdvi_domids_used() == ids,
-	       "table pages and domain IDs back to where they were");
+	/* domain, ID, tables, and a completion wait behind each change */
+	dma_sweep_life_cycle(&e, &b, &ops, 8);
 	report(amdvi_cmd_sync(u) == 0, "the unit still works");
-	iommu_attach_device(e.d.dom, e.d.dev);
 	dma_buf_free(&b);
 out:
 	dma_edu_close(&e);

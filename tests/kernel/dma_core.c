@@ -129,7 +129,7 @@ KTEST_NEEDS(dma, test_dma_core_ioas_map_reaches_device, NEEDS)
 	       "IOAS_UNMAP");
 	memset(buf, 0, PAGE_SIZE);
 	dma_expect_page_fault(&c.d, IOVA, IOMMU_FAULT_ACCESS_WRITE);
-	edu_dma_from_dev(&c.edu, IOVA, 0, 256);
+	dma_edu_done(edu_dma_from_dev(&c.edu, IOVA, 0, 256));
 	dma_fault_seen(&c.d, "after the unmap the device faults", false);
 	report(mem_is_zero(buf, PAGE_SIZE), "after the unmap the page is untouched");
 	iommufd_device_detach(c.idev);
@@ -160,17 +160,17 @@ KTEST_NEEDS(dma, test_dma_core_hwpt_replace_cuts_off_old_ioas, NEEDS)
 	core_edu_load(&c, ioas_a, buf + PAGE_SIZE, 92);
 	memset(buf, 0, PAGE_SIZE);
 	t_map_fixed(c.fd, ioas_a, buf, PAGE_SIZE, IOVA);
-	edu_dma_from_dev(&c.edu, IOVA, 0, 256);
+	dma_edu_done(edu_dma_from_dev(&c.edu, IOVA, 0, 256));
 	report(dma_check(buf, 256, 92), "DMA through IOAS A lands");
 	memset(buf, 0, PAGE_SIZE);
 	pt = h.out_hwpt_id;
 	report(iommufd_device_replace(c.idev, &pt) == 0, "replace with the HWPT of IOAS B");
 	dma_expect_page_fault(&c.d, IOVA, IOMMU_FAULT_ACCESS_WRITE);
-	edu_dma_from_dev(&c.edu, IOVA, 0, 256);
+	dma_edu_done(edu_dma_from_dev(&c.edu, IOVA, 0, 256));
 	dma_fault_seen(&c.d, "the IOVA mapped only in A now faults", false);
 	report(mem_is_zero(buf, PAGE_SIZE), "the IOVA mapped only in A writes nothing");
 	t_map_fixed(c.fd, ioas_b, buf, PAGE_SIZE, IOVA + PAGE_SIZE);
-	edu_dma_from_dev(&c.edu, IOVA + PAGE_SIZE, 0, 256);
+	dma_edu_done(edu_dma_from_dev(&c.edu, IOVA + PAGE_SIZE, 0, 256));
 	report(dma_check(buf, 256, 92), "a map in IOAS B reaches the device at once");
 	iommufd_device_detach(c.idev);
 	t_unmap(c.fd, ioas_a, IOVA, PAGE_SIZE, NULL);
@@ -219,11 +219,11 @@ KTEST_NEEDS(dma, test_dma_core_two_ioas_isolate_two_devices, NEEDS | KT_NEED_TWO
 	t_map_fixed(a.fd, ioas_a, buf, PAGE_SIZE, IOVA);
 	t_map_fixed(a.fd, ioas_b, buf + PAGE_SIZE, PAGE_SIZE, IOVA);
 	t_map_fixed(a.fd, ioas_a, buf + 2 * PAGE_SIZE, PAGE_SIZE, IOVA + PAGE_SIZE);
-	edu_dma_from_dev(&b.edu, IOVA, 0, 256);
+	dma_edu_done(edu_dma_from_dev(&b.edu, IOVA, 0, 256));
 	report(dma_check(buf + PAGE_SIZE, 256, 93) && buf[0] == 0x11 && buf[255] == 0x11,
 	       "B's DMA to the shared IOVA lands in B's page, not A's");
 	dma_expect_page_fault(&b.d, IOVA + PAGE_SIZE, IOMMU_FAULT_ACCESS_WRITE);
-	edu_dma_from_dev(&b.edu, IOVA + PAGE_SIZE, 0, 256);
+	dma_edu_done(edu_dma_from_dev(&b.edu, IOVA + PAGE_SIZE, 0, 256));
 	dma_fault_seen(&b.d, "B's DMA to an IOVA only A's IOAS maps faults", false);
 	report(buf[2 * PAGE_SIZE] == 0x11 && buf[2 * PAGE_SIZE + 255] == 0x11,
 	       "and leaves A's memory as it was");

@@ -2,10 +2,12 @@
 /*
  * dma suite: QEMU edu devices DMA through whatever IOMMU drives them, using
  * only iommu.h: bytes land where mapped, unmapped and read-only IOVAs fault
- * with the right source-id, unmap leaves no stale entry, domains isolate.
+ * with the right source-id, unmap leaves no stale entry, domains isolate,
+ * and a DMA racing an unmap lands whole or is blocked, nothing else.
  */
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
+#include "arch/x86/tsc.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "tests/kernel/dma_util.h"
@@ -87,17 +89,83 @@ KTEST_NEEDS(dma, test_dma_unmapped_iova_faults, NEEDS)
 	dma_map(&e.d, DMA_IOVA_HOLE - PAGE_SIZE, b.pa, PAGE_SIZE, RW);
 	dma_map(&e.d, DMA_IOVA_HOLE + PAGE_SIZE, b.pa + PAGE_SIZE, PAGE_SIZE, RW);
 	dma_expect_page_fault(&e.d, DMA_IOVA_HOLE, IOMMU_FAULT_ACCESS_WRITE);
-	edu_dma_from_dev(&e.edu, DMA_IOVA_HOLE, 0, 256);
+	dma_edu_done(edu_dma_from_dev(&e.edu, DMA_IOVA_HOLE, 0, 256));
 	dma_fault_seen(&e.d, "device write to an unmapped IOVA faults", true);
 	check_fault_record(&e.d, DMA_IOVA_HOLE, true);
 	dma_expect_page_fault(&e.d, DMA_IOVA_HOLE + 0x800, IOMMU_FAULT_ACCESS_READ);
-	edu_dma_to_dev(&e.edu, DMA_IOVA_HOLE + 0x800, 0, 256);
+	dma_edu_done(edu_dma_to_dev(&e.edu, DMA_IOVA_HOLE + 0x800, 0, 256));
 	dma_fault_seen(&e.d, "device read from an unmapped IOVA faults", true);
 	check_fault_record(&e.d, DMA_IOVA_HOLE, false);
 	report(all_bytes(b.va, 2 * PAGE_SIZE, 0x5a), "the neighbouring pages are untouched");
 	dma_unmap(&e.d, DMA_IOVA_HOLE - PAGE_SIZE, PAGE_SIZE);
 	dma_unmap(&e.d, DMA_IOVA_HOLE + PAGE_SIZE, PAGE_SIZE);
 	dma_edu_teardown(&e, &b);
+}
+
+#define RACE_ROUNDS 8
+
+/*
+ * A device writing into a page while the CPU unmaps it: the unmap comes at
+ * a different moment of each transfer (the edu fires 100 ms after its
+ * command). Each round ends with the write landed whole before the unmap
+ * (the page holds the device's data, no fault) or blocked after it (the
+ * page as it was, a fault recorded where the unit logs them); the pages
+ * mapped around it never change.
+ */
+KTEST_NEEDS(dma, test_dma_write_racing_unmap_lands_whole_or_faults, NEEDS)
+{
+	const u64 iova = DMA_IOVA_C, at = iova + PAGE_SIZE + 0x100;
+	int landed = 0, blocked = 0, bad = 0;
+	struct dma_buf b, scratch;
+	struct dma_edu e;
+
+	if (dma_edu_open(&e, 0))
+		return;
+	if (dma_buf_alloc(&b, 2))
+		goto out;
+	if (dma_buf_alloc(&scratch, 0))
+		goto out_b;
+	dma_edu_load(&e, &scratch, DMA_IOVA_A, 256, 11);
+	dma_buf_free(&scratch);
+	for (int round = 0; round < RACE_ROUNDS; round++) {
+		bool whole, untouched;
+		int faults;
+
+		memset(b.va, 0x5a, 4 * PAGE_SIZE);
+		/* three mappings, so the unmap takes exactly the middle page */
+		if (dma_map(&e.d, iova, b.pa, PAGE_SIZE, RW) ||
+		    dma_map(&e.d, iova + PAGE_SIZE, b.pa + PAGE_SIZE, PAGE_SIZE, RW) ||
+		    dma_map(&e.d, iova + 2 * PAGE_SIZE, b.pa + 2 * PAGE_SIZE, 2 * PAGE_SIZE, RW))
+			break;
+		dma_expect_page_fault(&e.d, at, IOMMU_FAULT_ACCESS_WRITE);
+		bad += edu_dma_start(&e.edu, at, 0, 256, true) != 0;
+		udelay((u64)round * 25000);
+		bad += iommu_unmap(e.d.dom, iova + PAGE_SIZE, PAGE_SIZE) != PAGE_SIZE;
+		bad += edu_dma_wait(&e.edu) != 0;
+		faults = iommu_fault_expect_done();
+		whole = dma_check(b.va + PAGE_SIZE + 0x100, 256, 11);
+		untouched = all_bytes(b.va + PAGE_SIZE, PAGE_SIZE, 0x5a);
+		if (whole && !faults && all_bytes(b.va + PAGE_SIZE, 0x100, 0x5a))
+			landed++;
+		else if (untouched && (faults || e.d.dev->iommu->no_fault_log))
+			blocked++;
+		else
+			report_info("round %d: data %s, page %s, %d faults", round,
+				    whole ? "landed" : "not landed",
+				    untouched ? "untouched" : "changed", faults);
+		bad += !all_bytes(b.va, PAGE_SIZE, 0x5a) ||
+		       !all_bytes(b.va + 2 * PAGE_SIZE, 2 * PAGE_SIZE, 0x5a);
+		dma_unmap(&e.d, iova, PAGE_SIZE);
+		dma_unmap(&e.d, iova + 2 * PAGE_SIZE, 2 * PAGE_SIZE);
+	}
+	report(landed + blocked == RACE_ROUNDS && !bad,
+	       "%d rounds: %d landed whole before the unmap, %d blocked after it, "
+	       "neighbours untouched (%d other outcomes)", RACE_ROUNDS, landed, blocked,
+	       RACE_ROUNDS - landed - blocked + bad);
+out_b:
+	dma_buf_free(&b);
+out:
+	dma_edu_close(&e);
 }
 
 /*
@@ -127,13 +195,13 @@ static void no_stale_after_unmap(unsigned int order, u64 iova, size_t size, u64 
 		       "translated by a %zu KiB leaf", leaf >> 10);
 	}
 	memset(b.va + off, 0, 256);
-	edu_dma_from_dev(&e.edu, iova + off, 0, 256);
+	dma_edu_done(edu_dma_from_dev(&e.edu, iova + off, 0, 256));
 	report(dma_check(b.va + off, 256, 7), "DMA at +%#llx lands (the IOTLB now caches it)",
 	       (unsigned long long)off);
 	memset(b.va + off, 0xee, 256);
 	dma_unmap(&e.d, iova, size);
 	dma_expect_page_fault(&e.d, iova + off, IOMMU_FAULT_ACCESS_WRITE);
-	edu_dma_from_dev(&e.edu, iova + off, 0, 256);
+	dma_edu_done(edu_dma_from_dev(&e.edu, iova + off, 0, 256));
 	dma_fault_seen(&e.d, "the same DMA after unmap faults", false);
 	report(all_bytes(b.va + off, 256, 0xee), "the page is untouched: no stale IOTLB entry");
 out_b:
@@ -165,12 +233,12 @@ KTEST_NEEDS(dma, test_dma_readonly_mapping_blocks_writes, NEEDS)
 	dma_map(&e.d, DMA_IOVA_B, b.pa, PAGE_SIZE, IOMMU_READ);
 	dma_map(&e.d, DMA_IOVA_C, b.pa + PAGE_SIZE, PAGE_SIZE, RW);
 	dma_expect_page_fault(&e.d, DMA_IOVA_B, IOMMU_FAULT_ACCESS_WRITE);
-	edu_dma_from_dev(&e.edu, DMA_IOVA_B, 0, 512);
+	dma_edu_done(edu_dma_from_dev(&e.edu, DMA_IOVA_B, 0, 512));
 	dma_fault_seen(&e.d, "device write to a read-only mapping faults", false);
 	check_fault_record(&e.d, DMA_IOVA_B, true);
 	report(dma_check(b.va, 512, 9), "the read-only page keeps its bytes");
 	report(edu_dma_to_dev(&e.edu, DMA_IOVA_B, 0, 512) == 0, "device read of it works");
-	edu_dma_from_dev(&e.edu, DMA_IOVA_C, 0, 512);
+	dma_edu_done(edu_dma_from_dev(&e.edu, DMA_IOVA_C, 0, 512));
 	report(dma_check(b.va + PAGE_SIZE, 512, 9), "and returned the read-only page's bytes");
 	dma_unmap(&e.d, DMA_IOVA_B, PAGE_SIZE);
 	dma_unmap(&e.d, DMA_IOVA_C, PAGE_SIZE);
@@ -196,11 +264,11 @@ KTEST_NEEDS(dma, test_dma_two_domains_isolated, NEEDS | KT_NEED_TWO_EDU)
 	dma_map(&a.d, DMA_IOVA_C, buf.pa + 2 * PAGE_SIZE, PAGE_SIZE, RW);
 	dma_edu_load(&b, &(struct dma_buf){ .va = buf.va + 3 * PAGE_SIZE,
 					    .pa = buf.pa + 3 * PAGE_SIZE }, DMA_IOVA_A, 256, 5);
-	edu_dma_from_dev(&b.edu, DMA_IOVA_B, 0, 256);
+	dma_edu_done(edu_dma_from_dev(&b.edu, DMA_IOVA_B, 0, 256));
 	report(dma_check(buf.va + PAGE_SIZE, 256, 5), "device B's write lands in B's page");
 	report(all_bytes(buf.va, 256, 0x11), "device A's page at the same IOVA is untouched");
 	dma_expect_page_fault(&b.d, DMA_IOVA_C, IOMMU_FAULT_ACCESS_WRITE);
-	edu_dma_from_dev(&b.edu, DMA_IOVA_C, 0, 256);
+	dma_edu_done(edu_dma_from_dev(&b.edu, DMA_IOVA_C, 0, 256));
 	dma_fault_seen(&b.d, "B's DMA to an IOVA mapped only in A faults", false);
 	check_fault_record(&b.d, DMA_IOVA_C, true);
 	report(all_bytes(buf.va + 2 * PAGE_SIZE, PAGE_SIZE, 0x11), "A's memory is untouched");
@@ -245,7 +313,7 @@ KTEST_NEEDS(dma, test_dma_source_id_and_unit_per_topology, NEEDS)
 		report(e.d.dev->rid == pci_dma_source_id(p), "%s: bound with its DMA alias",
 		       p->name);
 		dma_expect_page_fault(&e.d, DMA_IOVA_HOLE, IOMMU_FAULT_ACCESS_WRITE);
-		edu_dma_from_dev(&e.edu, DMA_IOVA_HOLE, 0, 64);
+		dma_edu_done(edu_dma_from_dev(&e.edu, DMA_IOVA_HOLE, 0, 64));
 		dma_fault_seen(&e.d, "its DMA is translated (faults)", true);
 		check_fault_record(&e.d, DMA_IOVA_HOLE, true);
 		dma_edu_close(&e);
@@ -281,7 +349,7 @@ KTEST_NEEDS(dma, test_dma_superpages_when_aligned, NEEDS)
 	       "2M with the physical address only 4K aligned: 4K leaves");
 	dma_edu_load(&e, &b, DMA_IOVA_A, 128, 11);	/* uses b's first page as scratch */
 	memset(b.va + 0x1ff000, 0, 128);
-	edu_dma_from_dev(&e.edu, DMA_IOVA_C + 0x1ff000, 0, 128);
+	dma_edu_done(edu_dma_from_dev(&e.edu, DMA_IOVA_C + 0x1ff000, 0, 128));
 	report(dma_check(b.va + 0x1ff000, 128, 11), "DMA through the 2M leaf lands at +0x1ff000");
 	dma_unmap(&e.d, DMA_IOVA_C, SZ_2M + PAGE_SIZE);
 	dma_unmap(&e.d, 0x1000000, SZ_2M);
@@ -295,7 +363,7 @@ KTEST_NEEDS(dma, test_dma_superpages_when_aligned, NEEDS)
 		} else if (!dma_map(&e.d, iova, base, SZ_1G, RW)) {
 			report(leaf(d, iova + 0x1234000) == SZ_1G, "1G-aligned 1G maps one 1G leaf");
 			memset(b.va + PAGE_SIZE, 0, 128);
-			edu_dma_from_dev(&e.edu, iova + (b.pa - base) + PAGE_SIZE, 0, 128);
+			dma_edu_done(edu_dma_from_dev(&e.edu, iova + (b.pa - base) + PAGE_SIZE, 0, 128));
 			report(dma_check(b.va + PAGE_SIZE, 128, 11), "DMA through the 1G leaf lands");
 			dma_unmap(&e.d, iova, SZ_1G);
 		}
@@ -344,7 +412,7 @@ KTEST_NEEDS(dma, test_dma_many_ranges, NEEDS)
 	for (int k = 0; k < DMAS; k++) {
 		int i = (int)(ktest_rand() % N);
 
-		edu_dma_from_dev(&e.edu, iova[i] + 0x100, 0, 64);
+		dma_edu_done(edu_dma_from_dev(&e.edu, iova[i] + 0x100, 0, 64));
 		report(mem_is_zero(b.va, 2 * i * PAGE_SIZE + 0x100) &&
 		       dma_check(b.va + 2 * i * PAGE_SIZE + 0x100, 64, 21) &&
 		       mem_is_zero(b.va + 2 * i * PAGE_SIZE + 0x140,
@@ -353,7 +421,7 @@ KTEST_NEEDS(dma, test_dma_many_ranges, NEEDS)
 		memset(b.va + 2 * i * PAGE_SIZE + 0x100, 0, 64);
 	}
 	dma_expect_page_fault(&e.d, iova[1] - 0x4000000, IOMMU_FAULT_ACCESS_WRITE);
-	edu_dma_from_dev(&e.edu, iova[1] - 0x4000000, 0, 64);
+	dma_edu_done(edu_dma_from_dev(&e.edu, iova[1] - 0x4000000, 0, 64));
 	dma_fault_seen(&e.d, "DMA to a range's old place faults", false);
 	report(mem_is_zero(b.va, b.size), "DMA to a range's old place writes nothing");
 	for (int i = 0; i < N; i++)
@@ -389,8 +457,8 @@ KTEST_NEEDS(dma, test_dma_reads_ram_above_4g, NEEDS)
 	report(iommu_iova_to_phys(e.d.dom, DMA_IOVA_A + 8) == high + 8,
 	       "IOVA %#llx translates to %#llx", DMA_IOVA_A, (unsigned long long)high);
 	memset(b.va, 0xa5, 256);
-	edu_dma_to_dev(&e.edu, DMA_IOVA_A, 0, 256);
-	edu_dma_from_dev(&e.edu, DMA_IOVA_B, 0, 256);
+	dma_edu_done(edu_dma_to_dev(&e.edu, DMA_IOVA_A, 0, 256));
+	dma_edu_done(edu_dma_from_dev(&e.edu, DMA_IOVA_B, 0, 256));
 	report(!memcmp(b.va, phys_to_virt(high), 256),
 	       "the device read the same bytes the CPU sees at %#llx", (unsigned long long)high);
 	dma_unmap(&e.d, DMA_IOVA_A, PAGE_SIZE);

@@ -7,10 +7,12 @@
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
 #include "iommu/amdvi/amdvi.h"
+#include "arch/x86/trap.h"
 #include "iommu/iommu_init.h"
 #include "iommu/vtd/vtd.h"
 #include "lib/err.h"
 #include "lib/errno.h"
+#include "lib/failpoint.h"
 #include "lib/string.h"
 #include "testdev/nvme.h"
 #include "tests/ktest.h"
@@ -227,7 +229,7 @@ bool dma_edu_high_iova(struct dma_edu *e)
 	memset(b.va, 0, 2 * PAGE_SIZE);
 	dma_map(&e->d, hi, b.pa, PAGE_SIZE, IOMMU_WRITE);
 	dma_map(&e->d, lo, b.pa + PAGE_SIZE, PAGE_SIZE, IOMMU_WRITE);
-	edu_dma_from_dev(&e->edu, hi, 0, 64);
+	dma_edu_done(edu_dma_from_dev(&e->edu, hi, 0, 64));
 	ok = dma_check(b.va, 64, 0x5eed);
 	report_info("edu DMA mask probe: IOVA 4 GiB %s", ok ? "reached as is" :
 		    dma_check(b.va + PAGE_SIZE, 64, 0x5eed) ? "wrapped to 0" : "lost");
@@ -271,6 +273,121 @@ long dma_iotlb_invalidations(struct dma_dev *d, bool *map_flushes)
 		return (long)u->stats.cmds[AMDVI_CMD_INV_IOMMU_PAGES];
 	}
 	return -1;
+}
+
+/*
+ * One life cycle; returns how many steps failed, and counts the steps that
+ * did not do exactly what they returned: a failed step must leave nothing,
+ * a step that succeeded (even past an injected failure it absorbed) must
+ * have done all of its work.
+ */
+static int life_cycle(struct dma_edu *e, struct dma_buf *b, const struct dma_sweep_ops *ops,
+		      int *debris)
+{
+	static const struct {
+		u64 iova;
+		size_t len;
+	} maps[] = {
+		{ 0x40000000, PAGE_SIZE },
+		{ 0x40200000, 2UL << 20 },
+		{ 0x405ff000, 2 * PAGE_SIZE },	/* across a 2M boundary: two page tables */
+	};
+	struct iommu_dev *dev = e->d.dev;
+	struct iommu_domain *old = dev->domain, *d;
+	long errors = ops->flush_errors();
+	bool mapped[ARRAY_SIZE(maps)] = { false };
+	int failed = 0;
+
+	d = ops->alloc(e);
+	if (IS_ERR_OR_NULL(d))
+		return 1;
+	if (iommu_attach_device(d, dev)) {
+		failed++;
+		*debris += dev->domain != old;	/* still on its old domain */
+	} else {
+		*debris += dev->domain != d;
+		for (size_t i = 0; i < ARRAY_SIZE(maps); i++) {
+			u64 last = maps[i].iova + maps[i].len - PAGE_SIZE;
+
+			mapped[i] = !iommu_map(d, maps[i].iova, b->pa, maps[i].len,
+					       IOMMU_READ | IOMMU_WRITE);
+			failed += !mapped[i];
+			/* all or nothing: both ends mapped, or neither */
+			*debris += mapped[i] ? iommu_iova_to_phys(d, maps[i].iova) != b->pa ||
+					       iommu_iova_to_phys(d, last) != b->pa + maps[i].len - PAGE_SIZE :
+					       iommu_iova_to_phys(d, maps[i].iova) || iommu_iova_to_phys(d, last);
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(maps); i++) {
+			if (!mapped[i])
+				continue;
+			*debris += iommu_unmap(d, maps[i].iova, maps[i].len) != maps[i].len ||
+				   iommu_iova_to_phys(d, maps[i].iova) ||
+				   iommu_iova_to_phys(d, maps[i].iova + maps[i].len - PAGE_SIZE);
+		}
+		iommu_detach_device(d, dev);
+		*debris += dev->domain == d;
+	}
+	iommu_domain_free(d);
+	return failed + (ops->flush_errors() != errors);
+}
+
+void dma_sweep_life_cycle(struct dma_edu *e, struct dma_buf *b,
+			  const struct dma_sweep_ops *ops, int min_sites)
+{
+	struct iommu_fault_match any = {
+		.flags = IOMMU_FAULT_MATCH_ANY_SID | IOMMU_FAULT_MATCH_ANY_ADDR,
+	};
+	struct iommu_domain *blocked = e->d.dev->ops->blocked_domain;
+	int sites = 0, debris = 0, absorbed = 0, changed = 0, clean = -1;
+	long state;
+
+	iommu_attach_device(blocked, e->d.dev);
+	state = ops->state();
+	for (unsigned long n = 1; n < 500 && clean < 0; n++) {
+		unsigned long at;
+		int failed;
+		bool fired;
+
+		iommu_fault_expect_match(&any);	/* some drivers report failed flushes as faults */
+		failpoint_arm(n);
+		failed = life_cycle(e, b, ops, &debris);
+		fired = failpoint_fired();
+		at = failpoint_fired_at();
+		failpoint_arm(0);
+		iommu_fault_expect_done();
+		ops->settle(e);
+		if (!fired) {
+			clean = failed;
+			break;
+		}
+		sites++;
+		if (!failed) {
+			u64 off = 0;
+			const char *fn = ksym_lookup(at, &off);
+
+			absorbed++;
+			report_info("site %lu (in %s+%#llx): absorbed, every step still did its work",
+				    n, fn ? fn : "?", (unsigned long long)off);
+		}
+		if (ops->state() != state) {
+			changed++;
+			report_info("site %lu: IDs and table pages %ld, were %ld", n, ops->state(),
+				    state);
+		}
+	}
+	report(clean == 0, "a round with no failure injected succeeds at every step");
+	report(sites >= min_sites, "%d sites failed one at a time (at least %d)", sites, min_sites);
+	report(debris == 0, "each step did all it returned: a failed attach kept the old domain, "
+	       "a failed map mapped nothing, a map mapped it all, each unmap took it all, "
+	       "the detach left the domain (%d not; %d failures absorbed)", debris, absorbed);
+	report(changed == 0, "after every round the IDs and table pages are back");
+	iommu_attach_device(e->d.dom, e->d.dev);
+}
+
+void dma_edu_done(int ret)
+{
+	if (ret)
+		report(false, "the edu finished its transfer (%d)", ret);
 }
 
 struct pci_dev *dma_find_class(u32 cls)

@@ -74,6 +74,13 @@ void dma_buf_free(struct dma_buf *b);
 void dma_fill(void *p, size_t n, u32 seed);
 bool dma_check(const void *p, size_t n, u32 seed);
 
+/*
+ * The result of an edu transfer (edu_dma_from_dev/to_dev): a transfer the
+ * device did not finish fails the test (a blocked DMA still completes; a
+ * check of untouched memory proves nothing if the DMA never ran).
+ */
+void dma_edu_done(int ret);
+
 /* Map and report failure as a test failure; returns the errno. */
 int dma_map(struct dma_dev *d, u64 iova, phys_addr_t pa, size_t size, int prot);
 /* Unmap; reports a failure unless exactly size bytes went. */
@@ -122,5 +129,31 @@ void dma_nvme_down(struct nvme_ctrl *c, struct dma_dev *d);
 #define DMA_IOVA_HOLE	0x00800000ULL	/* never mapped by any helper */
 #define DMA_IOVA_QUEUES	0x00010000ULL	/* queues, command memory (NVMe: two pages) */
 #define DMA_XFER	4000u		/* bytes per edu transfer (edu allows 4095) */
+
+/*
+ * A driver's side of dma_sweep_life_cycle(): how it makes a paging domain,
+ * the flush failures it has counted (flushes return no code to the caller)
+ * and what must be back after every round (domain IDs, table pages).
+ */
+struct dma_sweep_ops {
+	struct iommu_domain *(*alloc)(struct dma_edu *e);
+	long (*flush_errors)(void);
+	long (*state)(void);
+	/* after a round: what a failed round may have left for later (quarantine) */
+	void (*settle)(struct dma_edu *e);
+};
+
+/*
+ * Fail the n-th allocation or hardware wait (lib/failpoint.h) of one domain
+ * life cycle (alloc, attach, map 4K, 2M and 8K across two page tables,
+ * unmap, detach, free) for
+ * n = 1, 2, ... until a round passes them all: each step must have done
+ * exactly what it returned (a failed one nothing, a successful one all) and
+ * every round gives back every ID and table page; the clean round must
+ * succeed at each step.
+ * At least min_sites must fail. Reports its checks.
+ */
+void dma_sweep_life_cycle(struct dma_edu *e, struct dma_buf *b,
+			  const struct dma_sweep_ops *ops, int min_sites);
 
 #endif

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * fault-inject suite: every ioctl scenario run with a failure at each
- * allocation site in turn (the core's iommufd_should_fail(), ID tables,
- * the mock driver). Each must fail with ENOMEM and leave state and every
- * counter exactly as before; past the last site it must succeed.
+ * fault-inject suite: opening /dev/iommu and every ioctl scenario run with a
+ * failure at each allocation site in turn (the core, ID tables, the fd
+ * table and anonymous fds, the mock driver). Each must fail with ENOMEM and
+ * leave state and every counter exactly as before; past the last site it
+ * must succeed.
  */
 #include "tests/kernel/core_util.h"
 #include "iommu/mock/mock.h"
@@ -15,7 +16,7 @@
 #define BIG (600 * PG)		/* more than one 512-page pin chunk */
 
 struct fi {
-	int fd, afd, ffd;
+	int fd, afd, ffd, fd2;
 	u32 ioas, ioas2, hwpt, stdev, idev, pin, parent, fault, nested;
 	u8 *buf;
 };
@@ -46,6 +47,10 @@ static bool same(const struct snapshot *a, const struct snapshot *b)
 }
 
 /* --- setups: the state each scenario starts from --- */
+
+static void st_none(struct fi *f)
+{
+}
 
 static void st_ioas(struct fi *f)
 {
@@ -187,6 +192,15 @@ static long op_get_dirty(struct fi *f)
 
 /* --- operations under test --- */
 
+static long op_open(struct fi *f)
+{
+	long fd = sim_open("/dev/iommu", 2);
+
+	if (fd >= 0)
+		f->fd2 = (int)fd;
+	return fd < 0 ? fd : 0;
+}
+
 static long op_ioas_alloc(struct fi *f)
 {
 	struct iommu_ioas_alloc c = { .size = sizeof(c) };
@@ -308,7 +322,9 @@ static const struct scenario {
 	const char *name;
 	void (*setup)(struct fi *f);
 	long (*op)(struct fi *f);
+	bool never_allocates;	/* must have no site at all: it cannot fail */
 } scenarios[] = {
+	{ "open /dev/iommu", st_none, op_open },
 	{ "IOAS_ALLOC", st_ioas, op_ioas_alloc },
 	{ "MAP fixed, no domain", st_mapped, op_map_fixed },
 	{ "MAP fixed, one domain", st_mapped_domain, op_map_fixed },
@@ -325,7 +341,7 @@ static const struct scenario {
 	{ "ACCESS_RW slow path", st_access, op_access_rw },
 	{ "VFIO MAP_DMA type1", st_type1, op_vfio_map },
 	{ "VFIO UNMAP_DMA type1 cut", st_type1, op_type1_cut },
-	{ "UNMAP all", st_mapped_domain, op_unmap_all },
+	{ "UNMAP all", st_mapped_domain, op_unmap_all, true },
 	{ "GET_HW_INFO", st_domain, op_hw_info },
 	{ "FAULT_QUEUE_ALLOC", st_ioas, op_fault_alloc },
 	{ "HWPT_ALLOC nested", st_parent, op_hwpt_nested },
@@ -336,6 +352,8 @@ static const struct scenario {
 
 static void teardown(struct fi *f)
 {
+	if (f->fd2 > 0)
+		t_close(f->fd2);
 	if (f->afd > 0)
 		t_close(f->afd);
 	if (f->ffd > 0)
@@ -347,7 +365,7 @@ static void teardown(struct fi *f)
 static int sweep(const struct scenario *sc, u8 *buf)
 {
 	for (unsigned long n = 1; n < 1000; n++) {
-		struct fi f = { .buf = buf, .afd = -1, .ffd = -1 };
+		struct fi f = { .buf = buf, .afd = -1, .ffd = -1, .fd2 = -1 };
 		struct snapshot before, after;
 		bool fired;
 		long ret;
@@ -391,8 +409,12 @@ KTEST(fault-inject, test_fault_inject_every_site_of_every_ioctl)
 	for (size_t i = 0; i < ARRAY_SIZE(scenarios); i++) {
 		int sites = sweep(&scenarios[i], buf);
 
-		report(sites >= 0, "%s: %d allocation sites, each fails cleanly with ENOMEM",
-		       scenarios[i].name, sites);
+		if (scenarios[i].never_allocates)
+			report(sites == 0, "%s: no allocation site (%d), it cannot fail",
+			       scenarios[i].name, sites);
+		else
+			report(sites > 0, "%s: %d allocation sites, each fails cleanly with ENOMEM",
+			       scenarios[i].name, sites);
 		bad += sites < 0;
 		total += sites > 0 ? sites : 0;
 	}

@@ -15,6 +15,7 @@
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/x86.h"
+#include "lib/alloc.h"
 #include "lib/errno.h"
 #include "lib/failpoint.h"
 #include "lib/string.h"
@@ -284,6 +285,49 @@ KTEST(smp, test_smp_cpu_that_never_comes_up_is_left_out)
 	report(runs_a_call(cpu), "and runs calls");
 }
 
+/*
+ * Starting a CPU failed at each allocation (struct percpu, its tables, its
+ * stack) and each wait (INIT, SIPI, the CPU reporting in) in turn: an
+ * error, the CPU left out, every page and heap object back; with nothing
+ * injected it comes up and runs calls.
+ */
+KTEST(smp, test_smp_cpu_start_failure_at_every_site)
+{
+	int cpu = last_online(), sites = 0, bad = 0, clean = -1;
+
+	if (need_cpus(2))
+		return;
+	report(smp_cpu_park(cpu) == 0, "CPU %d parked", cpu);
+	for (unsigned long n = 1; n < 50 && clean < 0; n++) {
+		u64 pages = pmm_free_pages(), heap = kmalloc_live();
+		bool fired;
+		int ret;
+
+		failpoint_arm(n);
+		ret = smp_cpu_start(cpu, 5000, false);
+		fired = failpoint_fired();
+		failpoint_arm(0);
+		if (!fired) {
+			clean = ret == 0 && smp_cpu_state(cpu) == CPU_ONLINE;
+			break;
+		}
+		sites++;
+		if (ret == 0 || smp_cpu_state(cpu) != CPU_FAILED || pmm_free_pages() != pages ||
+		    kmalloc_live() != heap) {
+			bad++;
+			report_info("site %lu: %d, state %d, pages %+lld, heap %+lld", n, ret,
+				    smp_cpu_state(cpu), (long long)(pmm_free_pages() - pages),
+				    (long long)(kmalloc_live() - heap));
+		}
+	}
+	report(sites >= 5 && !bad, "%d sites failed one at a time (at least 5): an error, the "
+	       "CPU left out, nothing kept", sites);
+	report(clean == 1, "with nothing injected it comes up");
+	if (clean != 1)
+		smp_cpu_start(cpu, 5000, false);
+	report(runs_a_call(cpu), "and runs calls");
+}
+
 static volatile int ipi_hits[NR_CPUS];
 
 static void ipi_count(struct trap_frame *tf, void *ctx)
@@ -337,6 +381,10 @@ static void many_reports(void *arg, int cpu)
 
 static volatile int fp_fired;
 
+static void no_op(void *arg, int cpu)
+{
+}
+
 static void many_sites(void *arg, int cpu)
 {
 	for (int i = 0; i < N_REPORTS; i++)
@@ -348,6 +396,7 @@ KTEST(smp, test_smp_runner_counters_and_failpoint_are_exact)
 {
 	struct cpumask m;
 	int n = smp_cpus_online(), before = report_checks(), ret;
+	unsigned long own;
 
 	if (need_cpus(2))
 		return;
@@ -355,14 +404,20 @@ KTEST(smp, test_smp_runner_counters_and_failpoint_are_exact)
 	ret = smp_call(&m, many_reports, NULL, CALL_MS);
 	report(report_checks() - before == n * N_REPORTS, "%d checks from %d CPUs all counted (%d)",
 	       n * N_REPORTS, n, report_checks() - before);
-	fp_fired = 0;
 	report(ret == 0, "the call on every CPU returned (%d)", ret);
-	failpoint_arm(N_REPORTS + 7);
+	/* the call's own waits (IPI sent, answers) pass sites too: one each */
+	failpoint_arm(0);
+	smp_call(&m, no_op, NULL, CALL_MS);
+	own = failpoint_count();
+	fp_fired = 0;
+	/* a site of the CPUs' share: after the IPIs' sites, before the waits for answers */
+	failpoint_arm(N_REPORTS / 2);
 	ret = smp_call(&m, many_sites, NULL, CALL_MS);
 	report(ret == 0 && fp_fired == 1 && failpoint_fired(),
 	       "the armed fail point fired exactly once (%d), the call returned %d", fp_fired, ret);
-	report(failpoint_count() == (unsigned long)n * N_REPORTS,
-	       "every site passed was counted (%lu)", failpoint_count());
+	report(own >= (unsigned long)n - 1 && failpoint_count() == (unsigned long)n * N_REPORTS + own,
+	       "every site passed was counted (%lu: %d x %d, and %lu of the call itself)",
+	       failpoint_count(), n, N_REPORTS, own);
 	failpoint_arm(0);
 }
 

@@ -286,8 +286,9 @@ KTEST(user, test_user_runaway_program_stopped)
 	report(user_prog_run_plain(up, &p) == 0, "program starts");
 	report(p.end == PROC_TIMEOUT && (p.fault.cs & 3) == 3,
 	       "stopped in ring 3 when its time ran out (end %d)", p.end);
-	report(time_ns() - t0 >= 300 * 1000000ULL && time_ns() - t0 < 5000 * 1000000ULL,
-	       "after about 300 ms (%llu ms)", (unsigned long long)((time_ns() - t0) / 1000000));
+	/* the lower bound is the limit; the upper only says it was not ignored */
+	report(time_ns() - t0 >= 300 * 1000000ULL && time_ns() - t0 < 60000 * 1000000ULL,
+	       "after its 300 ms (%llu ms)", (unsigned long long)((time_ns() - t0) / 1000000));
 	report(pmm_free_pages() == free0, "every page came back");
 }
 

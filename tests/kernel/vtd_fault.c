@@ -55,7 +55,7 @@ KTEST_NEEDS(vtd-fault, test_vtd_fault_event_interrupt_and_clearing, NEEDS)
 	irqs = u->fault_irqs;
 	vec = irq_count(u->fault_vector);
 	dma_expect_page_fault(&e.d, DMA_IOVA_HOLE, IOMMU_FAULT_ACCESS_WRITE);
-	edu_dma_from_dev(&e.edu, DMA_IOVA_HOLE, 0, 64);
+	dma_edu_done(edu_dma_from_dev(&e.edu, DMA_IOVA_HOLE, 0, 64));
 	report(u->fault_irqs > irqs && irq_count(u->fault_vector) > vec,
 	       "the fault event MSI arrived on vector %d", u->fault_vector);
 	report(vtd_readl(u, VTD_FSTS_REG) & VTD_FSTS_PPF, "the record is pending until read");
@@ -83,7 +83,7 @@ KTEST_NEEDS(vtd-fault, test_vtd_fault_blocked_device_has_no_context, NEEDS)
 	m.source_id = dev->rid;
 	m.segment = dev->segment;
 	iommu_fault_expect_match(&m);
-	edu_dma_from_dev(&edu, DMA_IOVA_HOLE, 0, 64);
+	dma_edu_done(edu_dma_from_dev(&edu, DMA_IOVA_HOLE, 0, 64));
 	report(iommu_fault_expect_done() >= 1, "DMA from a blocked device faults");
 	iommu_fault_records(&f, 1);
 	/* scalable mode: the spec's code is 0x41; QEMU 7.2 reports the legacy 2 */
@@ -173,7 +173,7 @@ KTEST_NEEDS(vtd-fault, test_vtd_fault_overflow_and_recovery, NEEDS | KT_NEED_TWO
 	iommu_fault_expect_match(&ovf);
 	/* one fault more than there are recording registers, alternating requesters */
 	for (u32 k = 0; k <= u->nfr; k++)
-		edu_dma_from_dev(k % 2 ? &b.edu : &a.edu, DMA_IOVA_HOLE + k * PAGE_SIZE, 0, 64);
+		dma_edu_done(edu_dma_from_dev(k % 2 ? &b.edu : &a.edu, DMA_IOVA_HOLE + k * PAGE_SIZE, 0, 64));
 	report(vtd_readl(u, VTD_FSTS_REG) & VTD_FSTS_PFO, "%u faults into %u register(s): PFO set",
 	       u->nfr + 1, u->nfr);
 	report(iommu_fault_expect_done() >= 2, "the recorded faults and the overflow are reported");
@@ -183,7 +183,7 @@ KTEST_NEEDS(vtd-fault, test_vtd_fault_overflow_and_recovery, NEEDS | KT_NEED_TWO
 	report(overflows == 1, "one overflow record");
 	report(!(vtd_readl(u, VTD_FSTS_REG) & (VTD_FSTS_PFO | VTD_FSTS_PPF)), "PFO cleared");
 	dma_expect_page_fault(&b.d, DMA_IOVA_HOLE, IOMMU_FAULT_ACCESS_WRITE);
-	edu_dma_from_dev(&b.edu, DMA_IOVA_HOLE, 0, 64);
+	dma_edu_done(edu_dma_from_dev(&b.edu, DMA_IOVA_HOLE, 0, 64));
 	report(iommu_fault_expect_done() == 1, "a fault after the overflow is reported again");
 out_b:
 	dma_edu_close(&b);
@@ -198,7 +198,7 @@ KTEST_FULL(vtd-fault-victim, test_vtd_fault_victim_unexpected, NEEDS, KT_NODEFAU
 
 	if (dma_edu_open(&e, 0))
 		return;
-	edu_dma_from_dev(&e.edu, DMA_IOVA_HOLE, 0, 64);	/* nobody expects this fault */
+	dma_edu_done(edu_dma_from_dev(&e.edu, DMA_IOVA_HOLE, 0, 64));	/* nobody expects this fault */
 	dma_edu_close(&e);
 }
 

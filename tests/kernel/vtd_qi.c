@@ -81,6 +81,7 @@ KTEST_NEEDS(vtd-qi, test_vtd_qi_error_at_any_batch_position_recovers, KT_NEED_VT
 			d[i] = harmless();
 		d[pos].lo = 0xf;	/* no such descriptor type */
 		d[pos].hi = 0;
+		/* -EIO, not -ETIMEDOUT: neither the wait nor the recovery timed out */
 		ret = vtd_qi_submit(u, d, 8);
 		bad += ret != -EIO;
 		/* not the time-out waited out (1 s): half of it leaves room for a loaded host */
@@ -177,7 +178,7 @@ KTEST_NEEDS(vtd-qi, test_vtd_register_invalidation_mode, KT_NEED_VTD | KT_NEED_E
 		goto out;
 	dma_edu_load(&e, &b, DMA_IOVA_A, 64, 81);
 	dma_map(&e.d, DMA_IOVA_B, b.pa, PAGE_SIZE, RW);
-	edu_dma_from_dev(&e.edu, DMA_IOVA_B, 0, 64);
+	dma_edu_done(edu_dma_from_dev(&e.edu, DMA_IOVA_B, 0, 64));
 	regs = u->st.reg_inv;
 	psi = u->st.iotlb_psi;
 	dma_unmap(&e.d, DMA_IOVA_B, PAGE_SIZE);
@@ -189,7 +190,7 @@ KTEST_NEEDS(vtd-qi, test_vtd_register_invalidation_mode, KT_NEED_VTD | KT_NEED_E
 	       (unsigned long long)FIELD_GET(VTD_IOTLB_IAIG, vtd_readq(u, u->iro + VTD_IOTLB_OFF)));
 	memset(b.va, 0, 64);
 	dma_expect_page_fault(&e.d, DMA_IOVA_B, IOMMU_FAULT_ACCESS_WRITE);
-	edu_dma_from_dev(&e.edu, DMA_IOVA_B, 0, 64);
+	dma_edu_done(edu_dma_from_dev(&e.edu, DMA_IOVA_B, 0, 64));
 	report(iommu_fault_expect_done() >= 1 && mem_is_zero(b.va, 64),
 	       "after it the device cannot reach the page");
 	dma_buf_free(&b);

@@ -213,10 +213,10 @@ KTEST_NEEDS(vtd, test_vtd_rmrr_synthesized_in_live_dmar_reserved_in_ioas, NEEDS)
 	dma_fill(ubuf + PAGE_SIZE, 64, 101);
 	ret = t_map_fixed(fd, ioas, ubuf + PAGE_SIZE, PAGE_SIZE, DMA_IOVA_A);
 	report(ret == 0, "IOAS_MAP elsewhere works (%d)", ret);
-	edu_dma_to_dev(&edu, DMA_IOVA_A, 0, 64);
+	dma_edu_done(edu_dma_to_dev(&edu, DMA_IOVA_A, 0, 64));
 	t_unmap(fd, ioas, DMA_IOVA_A, PAGE_SIZE, NULL);
 	memset(phys_to_virt(rmrr), 0, 0x10000);
-	edu_dma_from_dev(&edu, rmrr + 0x1000, 0, 64);
+	dma_edu_done(edu_dma_from_dev(&edu, rmrr + 0x1000, 0, 64));
 	report(dma_check((u8 *)phys_to_virt(rmrr) + 0x1000, 64, 101),
 	       "after other maps and unmaps the device still reaches the RMRR 1:1");
 	iommufd_device_detach(idev);

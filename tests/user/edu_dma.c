@@ -413,10 +413,10 @@ TEST(test_edu_dma_done_interrupt)
 	ASSERT_EQ(0, set_irqs(e.dfd, TRIGGER_FDS, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, &efd));
 	EXPECT_EQ(0, wait_event(efd, 0));	/* nothing yet */
 	edu_dma_start_irq(&e, IOVA, XFER, 0);
-	EXPECT_EQ(1, wait_event(efd, 2000));
+	EXPECT_EQ(1, wait_event(efd, 20000));
 	wr32(&e, EDU_IRQ_ACK, EDU_IRQ_DMA);
 	edu_dma_start_irq(&e, IOVA + PAGE_SZ, XFER, 1);
-	EXPECT_EQ(1, wait_event(efd, 2000));
+	EXPECT_EQ(1, wait_event(efd, 20000));
 	wr32(&e, EDU_IRQ_ACK, EDU_IRQ_DMA);
 	EXPECT_EQ(0, memcmp(buf, buf + PAGE_SZ, XFER));	/* the interrupt came after the data */
 	/* loopback, as vfio-pci: DATA_NONE with a vector signals it */

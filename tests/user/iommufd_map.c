@@ -115,17 +115,47 @@ TEST(test_map_readonly_memory)
 	close(e.fd);
 }
 
-/* Pages pinned for a device outlive the process's own mapping of them. */
+/*
+ * Pages pinned for a device outlive the process's own mapping of them:
+ * after munmap the mock domain still maps them (not new memory put at the
+ * same address) and an access reads their data back through the pins,
+ * until the IOAS unmaps them.
+ */
 TEST(test_munmap_while_mapped)
 {
 	struct env e = setup();
 	size_t len = 8 * PAGE_SZ;
-	uint8_t *mem = filled(len, 0);
+	uint8_t *mem = filled(len, 0), *again;
+	uint8_t *out = test_defer_munmap(map_anon(len, PROT_READ | PROT_WRITE, 0), len);
 	uint64_t iova = IOVA, unmapped = 0;
+	struct iommu_test_cmd acc = {
+		.size = sizeof(acc), .op = IOMMU_TEST_OP_CREATE_ACCESS, .id = e.ioas,
+	};
+	struct iommu_test_cmd rw = {
+		.size = sizeof(rw), .op = IOMMU_TEST_OP_ACCESS_RW,
+		.access_rw = { .iova = IOVA, .length = len, .uptr = (uintptr_t)out,
+			       .flags = MOCK_ACCESS_RW_SLOW_PATH },
+	};
+	size_t wrong = 0;
 
+	ASSERT_NE(MAP_FAILED, (void *)out);
 	ASSERT_EQ(0, ioas_map(e.fd, e.ioas, mem, len, &iova, MAP_FIXED_RW));
+	ASSERT_EQ(0, ioctl(e.fd, IOMMU_TEST_CMD, &acc));
+	rw.id = (uint32_t)test_defer_close((int)acc.create_access.out_access_fd);
 	ASSERT_EQ(0, munmap(mem, len));
 	EXPECT_ERRNO(EFAULT, check_refs(e.fd, mem, len, 1));
+	/* new memory at the old address is not what the device reaches */
+	again = mmap(mem, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+		     -1, 0);
+	ASSERT_EQ((void *)mem, (void *)again);
+	test_defer_munmap(again, len);
+	memset(again, 0xee, len);
+	EXPECT_ERRNO(EINVAL, check_map(e.fd, e.hwpt, IOVA, again, len));
+	EXPECT_EQ(0, check_refs(e.fd, again, len, 0));
+	ASSERT_EQ(0, ioctl(e.fd, IOMMU_TEST_CMD, &rw));
+	for (size_t i = 0; i < len; i++)
+		wrong += out[i] != (i % PAGE_SZ ? 0 : (uint8_t)(i / PAGE_SZ));
+	EXPECT_EQ(0, wrong);
 	EXPECT_EQ(0, ioas_unmap(e.fd, e.ioas, IOVA, len, &unmapped));
 	EXPECT_EQ(len, unmapped);
 	close(e.fd);

@@ -4,6 +4,10 @@
  * failed test by longjmp, prints KTAP version 1 with a totals line.
  * Portable: the same file links with the tiny libc and with glibc.
  */
+#if __STDC_HOSTED__	/* the Linux build; ring 3's is freestanding */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#endif
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +24,7 @@ extern const struct test_case __start_user_tests[], __stop_user_tests[];
 static struct {
 	jmp_buf env;
 	int failures;
+	int checks;
 	int skipped;
 	char skip_reason[160];
 	struct {
@@ -46,6 +51,7 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 	va_list ap;
 
 	cur.failures++;
+	cur.checks++;
 	va_start(ap, fmt);
 	printf("# %s:%d: ", file, line);
 	vprintf(fmt, ap);
@@ -74,6 +80,11 @@ int test_failures(void)
 	return cur.failures;
 }
 
+void test_checked(void)
+{
+	cur.checks++;
+}
+
 int test_defer_close(int fd)
 {
 	if (fd >= 0 && cur.ndeferred < MAX_DEFERRED)
@@ -91,13 +102,47 @@ void *test_defer_munmap(void *addr, size_t len)
 	return addr;
 }
 
+/*
+ * A count of the core serving /dev/iommu under libiommufd-host.so, by name
+ * (ring 3 of our kernel: the kernel's runner counts them itself).
+ */
+static unsigned long core_count(const char *name)
+{
+#if __STDC_HOSTED__
+	unsigned long (*count)(void) = (unsigned long (*)(void))dlsym(RTLD_DEFAULT, name);
+
+	return count ? count() : 0;
+#else
+	return 0;
+#endif
+}
+
+/* Its warnings, and its heap objects and pages (each test gives back what it took). */
+static unsigned long core_warnings(void)
+{
+	return core_count("iommufd_host_warnings");
+}
+
+static unsigned long core_live(void)
+{
+	return core_count("iommufd_host_live");
+}
+
 /* Run one test: 0 pass, 1 fail, 2 skip. */
 static int run_one(const struct test_case *t)
 {
+	unsigned long warnings = core_warnings(), live = core_live();
+
 	cur.failures = 0;
+	cur.checks = 0;
 	cur.skipped = 0;
 	if (!setjmp(cur.env))
 		t->fn();
+	/* a test that checked nothing and did not skip proves nothing */
+	if (!cur.checks && !cur.skipped) {
+		printf("# %s made no checks (no ASSERT/EXPECT, no SKIP)\n", t->name);
+		cur.failures++;
+	}
 	/* last opened, first closed; what the test closed itself just fails */
 	while (cur.ndeferred > 0) {
 		cur.ndeferred--;
@@ -105,6 +150,16 @@ static int run_one(const struct test_case *t)
 			close(cur.deferred[cur.ndeferred].fd);
 		else
 			munmap(cur.deferred[cur.ndeferred].addr, cur.deferred[cur.ndeferred].len);
+	}
+	if (core_live() != live) {
+		printf("# %s: %+ld heap objects and pages of the core serving /dev/iommu "
+		       "not given back\n", t->name, (long)(core_live() - live));
+		cur.failures++;
+	}
+	if (core_warnings() != warnings) {
+		printf("# %s: %lu warning(s) from the core serving /dev/iommu\n", t->name,
+		       core_warnings() - warnings);
+		cur.failures++;
 	}
 	return cur.failures ? 1 : cur.skipped ? 2 : 0;
 }

@@ -35,6 +35,8 @@ __attribute__((noreturn, format(printf, 1, 2))) void test_skip(const char *fmt, 
 void test_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Failures recorded so far in the running test. */
 int test_failures(void);
+/* Count one check (the macros below do); a test that makes none fails. */
+void test_checked(void);
 /*
  * Close fd when the running test ends, however it ends (an ASSERT or SKIP
  * leaves by longjmp): a device left bound would fail the tests after it.
@@ -59,6 +61,7 @@ int test_harness_main(int argc, char **argv);
 	do {                                                                    \
 		__typeof__(exp) __e = (exp);                                    \
 		__typeof__(seen) __s = (seen);                                  \
+		test_checked();                                                 \
 		if (!(__e op __s)) {                                            \
 			test_fail(__FILE__, __LINE__,                           \
 				  "expected %s (%lld, %#llx) " #op " %s (%lld, %#llx)", \
@@ -84,6 +87,7 @@ int test_harness_main(int argc, char **argv);
 
 #define __TEST_BOOL(cond, want, fatal)                                       \
 	do {                                                                 \
+		test_checked();                                              \
 		if (!(cond) != !(want)) {                                    \
 			test_fail(__FILE__, __LINE__, "expected %s to be %s", \
 				  #cond, (want) ? "true" : "false");          \
@@ -105,6 +109,7 @@ int test_harness_main(int argc, char **argv);
 		errno = 0;                                                      \
 		__r = (long)(expr);                                             \
 		__en = errno;                                                   \
+		test_checked();                                                 \
 		if (__r != -1 || __en != __want) {                              \
 			test_fail(__FILE__, __LINE__,                           \
 				  "%s: returned %ld errno %d, expected -1 errno %d (%s)", \
