@@ -601,9 +601,12 @@ KTEST_NEEDS(irq, test_irq_failure_at_every_site, NEEDS)
 			irq_line_free(&x.l);
 		bad += ret == 0 || irq_vectors_used() != vec0 || (ops && ops->live() != ent0);
 	}
-	/* the vector; with remapping also the entry, its table and the flush */
-	report(n < 50 && fired >= (ops ? 4 : 1) && !bad, "%d sites failed one at a time (at least "
-	       "%d), each cleanly", fired, ops ? 4 : 1);
+	/*
+	 * The vector; with remapping also the entry and the flush (AMD-Vi's
+	 * per-device table is one more, VT-d's is there from the start).
+	 */
+	report(n < 50 && fired >= (ops ? 3 : 1) && !bad, "%d sites failed one at a time (at least "
+	       "%d), each cleanly", fired, ops ? 3 : 1);
 	x.l.fn = NULL;
 	if (x.l.how != IRQ_LINE_NONE) {
 		u64 seen = x.l.count;
