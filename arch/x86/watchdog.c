@@ -9,6 +9,7 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
+#include "arch/x86/x86.h"
 
 #define LVT_TIMER	0x320
 #define TIMER_INIT	0x380
@@ -86,12 +87,29 @@ void watchdog_init(void)
 {
 	if (!lapic_enabled())
 		return;
+	u64 a, b, t0, t1, counted;
+
 	lapic_write_reg(TIMER_DIV, 0x3);	/* divide by 16 */
 	lapic_write_reg(LVT_TIMER, LVT_MASKED);
+	/*
+	 * Count for 1 ms, timed by the TSC around the register accesses
+	 * themselves: a host stall inside the window is measured, not
+	 * mistaken (10 ms of plain mdelay was a boot's longest wait but one)
+	 */
+	a = rdtsc();
 	lapic_write_reg(TIMER_INIT, 0xffffffffu);
-	mdelay(10);
-	per_tick = (0xffffffffu - lapic_read_reg(TIMER_CUR)) * (TICK_MS / 10);
+	b = rdtsc();
+	t0 = a + (b - a) / 2;
+	udelay(1000);
+	a = rdtsc();
+	counted = 0xffffffffu - lapic_read_reg(TIMER_CUR);
+	b = rdtsc();
+	t1 = a + (b - a) / 2;
 	lapic_write_reg(TIMER_INIT, 0);
+	/* counts per TICK_MS: < 2^32 counts x 100 ms of TSC at a few GHz: no overflow */
+	if (t1 > t0)
+		per_tick = (u32)min(counted * (tsc_hz() / 1000 * TICK_MS) / (t1 - t0),
+				    (u64)0xffffffffu);
 	if (!per_tick)
 		return;
 	vector = irq_alloc_vector(tick, NULL);
