@@ -229,9 +229,11 @@ static void add_device(u16 seg, u8 bus, u8 dev, u8 fn)
 	size_bars(d);
 }
 
-/* Add every function on seg:bus. */
-static void scan_bus(u16 seg, u8 bus)
+/* The functions on seg:bus that answer, each added to pci_devs when add. */
+static int scan_bus(u16 seg, u8 bus, bool add)
 {
+	int n = 0;
+
 	for (u8 dev = 0; dev < 32; dev++) {
 		struct pci_dev probe = { .seg = seg, .bus = bus, .dev = dev };
 		u8 nfn = 1;
@@ -241,9 +243,20 @@ static void scan_bus(u16 seg, u8 bus)
 			continue;
 		if (pci_read8(&probe, PCI_HEADER_TYPE) & 0x80)
 			nfn = 8;
-		for (u8 fn = 0; fn < nfn; fn++)
-			add_device(seg, bus, dev, fn);
+		for (u8 fn = 0; fn < nfn; fn++) {
+			u16 v;
+
+			probe.fn = fn;
+			probe_fn(&probe);
+			v = pci_read16(&probe, PCI_VENDOR_ID);
+			if (v == 0xffff || v == 0)
+				continue;
+			n++;
+			if (add)
+				add_device(seg, bus, dev, fn);
+		}
 	}
+	return n;
 }
 
 /*
@@ -270,7 +283,7 @@ static void scan_range(u16 seg, int first, int last, bool all)
 				continue;
 			bitmap_set_bit(done, (size_t)bus);
 			progress = true;
-			scan_bus(seg, (u8)bus);
+			scan_bus(seg, (u8)bus, true);
 			for (int i = from; i < pci_ndevs; i++)
 				if (pci_devs[i].is_bridge && pci_devs[i].secondary >= first &&
 				    pci_devs[i].secondary <= last)
@@ -312,6 +325,18 @@ void pci_init(void)
 		scan_range(0, 0, 255, all);
 	}
 	link_parents();
+}
+
+int pci_count_every_bus(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < acpi.necam; i++)
+		for (int bus = acpi.ecam[i].start_bus; bus <= acpi.ecam[i].end_bus; bus++)
+			n += scan_bus(acpi.ecam[i].segment, (u8)bus, false);
+	for (int bus = 0; !acpi.necam && bus < 256; bus++)
+		n += scan_bus(0, (u8)bus, false);
+	return n;
 }
 
 struct pci_dev *pci_find(u16 vendor, u16 device, int n)
