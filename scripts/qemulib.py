@@ -274,9 +274,9 @@ ICOUNT_SHIFT = 2
 
 
 def icount_for(sec, accel):
-    """-icount options of a run: the configuration's icount = on under plain TCG, unless
-    IOMMU_TESTOS_ICOUNT=off (to compare); [] otherwise."""
-    if sec.get("icount", "off") != "on" or os.environ.get("IOMMU_TESTOS_ICOUNT") == "off":
+    """-icount options of a run: the configuration's icount = on under plain TCG, or
+    IOMMU_TESTOS_ICOUNT=on / off for any configuration (to compare); [] otherwise."""
+    if os.environ.get("IOMMU_TESTOS_ICOUNT", sec.get("icount", "off")) != "on":
         return []
     if accel != "tcg":	# KVM, or tcg,thread=multi (refused by icount_problem)
         return []

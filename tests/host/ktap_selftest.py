@@ -256,7 +256,8 @@ def bringup_checks():
                     ("thread=multi", "single-threaded" not in qemulib.icount_problem(
                         dict(ic, accel="tcg,thread=multi"))),
                     ("yes", "on or off" not in qemulib.icount_problem(dict(VTD, icount="yes"))),
-                    ("fine", qemulib.icount_problem(ic) != "")) if bad]))
+                    ("fine", qemulib.icount_problem(ic) != "")) if bad] +
+                icount_env_checks(ic)))
     out.append(("qemu_cfg_intremap_reaches_the_kernel",
                 [] if "expect_intremap=vtd" in qemulib.append_words(dict(VTD, intremap="vtd"), "")
                 else ["not in the command line"]))
@@ -265,6 +266,24 @@ def bringup_checks():
                 [] if rep.preamble and not any("bringup" in ln for ln in rep.preamble)
                 else ["preamble %r" % rep.preamble[-3:]]))
     return out
+
+
+def icount_env_checks(ic):
+    """IOMMU_TESTOS_ICOUNT=on / off overrides a configuration's icount key."""
+    bad, saved = [], os.environ.get("IOMMU_TESTOS_ICOUNT")
+    try:
+        os.environ["IOMMU_TESTOS_ICOUNT"] = "off"
+        if qemulib.icount_for(ic, "tcg"):
+            bad.append("off kept it")
+        os.environ["IOMMU_TESTOS_ICOUNT"] = "on"
+        if not qemulib.icount_for(dict(VTD), "tcg") or qemulib.icount_for(dict(VTD), "kvm"):
+            bad.append("on: not under tcg alone")
+    finally:
+        if saved is None:
+            os.environ.pop("IOMMU_TESTOS_ICOUNT", None)
+        else:
+            os.environ["IOMMU_TESTOS_ICOUNT"] = saved
+    return bad
 
 
 def qemu_tool_checks():
