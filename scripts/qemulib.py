@@ -53,6 +53,8 @@ CONSOLES = {
 SUMMARY_RE = re.compile(rb"(?m)^# iommu-testos: (\d+) passed, (\d+) failed, (\d+) skipped\r?$")
 # expect = halt: how long the machine must stay up, halted, after its closing line
 HALT_WATCH_S = 5
+# how often a run's output is read: make bench reads every 2 ms, as it times the closing line
+POLL_S = 0.02
 
 
 def expected_pci(extra):
@@ -263,12 +265,55 @@ def fw_prog(spec):
     return opts
 
 
+# key icount = on: the virtual clock counts instructions (2^ICOUNT_SHIFT ns each) and,
+# with sleep=off, jumps to the next timer when every CPU is halted, so a wait that
+# naps (poll_timeout) until an emulated timer (the edu's 100 ms DMA) takes no wall
+# time. TCG only, and single-threaded: not with KVM nor tcg,thread=multi. 4 ns per
+# instruction is about TCG's own pace here, so a time-out on work that computes keeps about
+# its wall length. With shift 0, SeaBIOS's spin-waits took 1.8 s instead of 0.3 s before
+# the kernel starts.
+ICOUNT_SHIFT = 2
+
+
+def icount_for(sec, accel):
+    """-icount options of a run: the configuration's icount = on under plain TCG, or
+    IOMMU_TESTOS_ICOUNT=on / off for any configuration (to compare); [] otherwise."""
+    if os.environ.get("IOMMU_TESTOS_ICOUNT", sec.get("icount", "off")) != "on":
+        return []
+    if accel != "tcg":	# KVM, or tcg,thread=multi (refused by icount_problem)
+        return []
+    return ["-icount", "shift=%d,sleep=off" % ICOUNT_SHIFT]
+
+
+def icount_problem(sec):
+    """Why the section's icount key cannot work, or ""."""
+    want = sec.get("icount")
+    if want is None:
+        return ""
+    if want not in ("on", "off"):
+        return "icount = %s (on or off)" % want
+    if want == "on" and "thread=multi" in sec.get("accel", ""):
+        return "icount = on with accel = %s: icount needs single-threaded TCG" % sec["accel"]
+    return ""
+
+
+def ram(size):
+    """Guest RAM options. QEMU madvises anonymous guest RAM for transparent huge
+    pages; with THP defrag = madvise (Debian's default) every first touch of a
+    guest page can stall in the host's direct compaction (here 10-50 ms per
+    4 KiB page: a test taking every 4 MiB block of 5 GiB ran 57 s, 0.9 s from a
+    memfd). A memfd is shmem, which takes no huge pages unless shmem_enabled
+    asks for them."""
+    return ["-m", size, "-object", "memory-backend-memfd,id=ram0,size=" + size,
+            "-machine", "memory-backend=ram0"]
+
+
 def command(sec, image=None, append="", accel="tcg", gdb=False):
     """The qemu-system-x86_64 argument list for a config section."""
     boot = sec.get("boot", "elf")
     image = image or image_for(boot)
     cmd = ["qemu-system-x86_64", "-machine", sec.get("machine", "q35"),
-           "-accel", accel, "-m", sec.get("memory", "512M"),
+           "-accel", accel] + icount_for(sec, accel) + ram(sec.get("memory", "512M")) + [
            "-smp", sec.get("smp", "1"), "-cpu", sec.get("cpu", "max"),
            "-display", "none"] + CONSOLES[sec.get("console", "com1")] + [
            "-monitor", "none", "-no-reboot",
@@ -319,10 +364,11 @@ class Run:
     """Result of one boot: status is pass, fail, crash, timeout or error;
     screen is the framebuffer check's problem (None: fine or not asked)."""
 
-    def __init__(self, name, status, code, seconds, log, cmd, accel, screen=None):
+    def __init__(self, name, status, code, seconds, log, cmd, accel, screen=None, closed=None):
         self.name, self.status, self.code = name, status, code
         self.seconds, self.log, self.cmd, self.accel = seconds, log, cmd, accel
         self.screen = screen
+        self.closed = closed    # seconds from QEMU's start to the closing line (None: never)
 
 
 def run(name, sec, image=None, append="", accel=None, timeout=None,
@@ -360,6 +406,7 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
         os.set_blocking(p.stdout.fileno(), False)
         buf = b""
         halted_by = None    # expect = halt: the closing line came; still running then passes
+        closed = None
         while True:
             chunk = None
             try:
@@ -373,10 +420,12 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
                 if live:
                     out.write(chunk.decode("utf-8", "replace"))
                     out.flush()
+                if closed is None and SUMMARY_RE.search(buf):
+                    closed = time.time() - t0
             elif p.poll() is not None:
                 break
             else:
-                time.sleep(0.02)
+                time.sleep(POLL_S)
             if qmp and summary is None and SUMMARY_RE.search(buf):
                 summary = SUMMARY_RE.search(buf)
                 screen = check_screen(qmp, log[:-4] + ".ppm", summary.group(0).decode().strip())
@@ -408,7 +457,8 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
             if accel.startswith("kvm") and b"KVM internal error" in buf + err:
                 f.write(b"\n# qemu: KVM failed, retrying with TCG\n")
                 return run(name, sec, image, append, "tcg", timeout, live, log, gdb, out)
-    return Run(name, status, code, time.time() - t0, log, cmd, accel, screen)
+    return Run(name, status, code, time.time() - t0, log, cmd,
+               accel + ("+icount" if "-icount" in cmd else ""), screen, closed)
 
 
 @functools.lru_cache(maxsize=None)

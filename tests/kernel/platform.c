@@ -224,6 +224,21 @@ KTEST(platform, test_platform_pci_finds_qemu_devices)
 	}
 }
 
+/* Enumeration walks from the root bus through bridges: it must miss nothing a scan of every bus finds. */
+KTEST(platform, test_platform_pci_walk_finds_every_function)
+{
+	int every;
+
+	if (pci_ndevs == PCI_MAX_DEVS) {
+		report_skip("the device table is full (%d functions): a count cannot compare",
+			    PCI_MAX_DEVS);
+		return;
+	}
+	every = pci_count_every_bus();
+	report(every == pci_ndevs, "the walk through bridges found %d functions, a scan of every bus %d",
+	       pci_ndevs, every);
+}
+
 KTEST(platform, test_platform_pci_ecam_matches_cf8)
 {
 	struct pci_dev *d = pci_find_bdf(0, 0);
@@ -240,6 +255,28 @@ KTEST(platform, test_platform_pci_ecam_matches_cf8)
 	       "ECAM and port 0xCF8 read the same host bridge ID and class");
 }
 
+/*
+ * A memory BAR the firmware left at address 0 or over RAM is refused, not
+ * mapped (qboot leaves BARs to the OS: the store went to 0x60); one in the
+ * PCI hole is accepted.
+ */
+KTEST(platform, test_platform_pci_bar_firmware_left_unusable)
+{
+	struct pci_dev fake = { .name = "fake" };
+	struct pci_dev *edu = pci_find(0x1234, 0x11e8, 0);
+	static u8 ram[64];
+
+	fake.bar[0] = (struct pci_bar){ .base = 0, .size = PAGE_SIZE };
+	fake.bar[0].bad = pci_bar_firmware_problem(&fake.bar[0]);
+	report(fake.bar[0].bad && !pci_map_bar(&fake, 0), "a BAR at address 0 is not mapped (%s)",
+	       fake.bar[0].bad);
+	fake.bar[0].base = virt_to_phys(ram) & ~(u64)(PAGE_SIZE - 1);
+	report(pci_bar_firmware_problem(&fake.bar[0]) != NULL, "a BAR over the kernel's RAM is refused");
+	if (edu)
+		report(!pci_bar_firmware_problem(&edu->bar[0]) && !pci_bar_problem(edu, 0),
+		       "edu's BAR0 at %#llx is usable", (unsigned long long)edu->bar[0].base);
+}
+
 static void edu_msi_handler(struct trap_frame *tf, void *ctx)
 {
 	(*(volatile int *)ctx)++;
@@ -250,12 +287,17 @@ KTEST_NEEDS(platform, test_platform_msi_delivery, KT_NEED_EDU)
 	struct pci_dev *edu = pci_find(0x1234, 0x11e8, 0);
 	volatile u8 *bar = pci_map_bar(edu, 0);
 	volatile int hits = 0;
-	int vec = irq_alloc_vector(edu_msi_handler, (void *)&hits);
+	u64 seen;
+	int vec;
 
+	if (!bar) {
+		report(false, "edu BAR0 maps (%s)", pci_bar_problem(edu, 0));
+		return;
+	}
+	vec = irq_alloc_vector(edu_msi_handler, (void *)&hits);
 	report(vec > 0, "got a vector (%d)", vec);
 	if (vec < 0)
 		return;
-	u64 seen;
 
 	/* an MSI is a memory write by the device: it needs bus mastering */
 	pci_set_master(edu, true);
@@ -383,6 +425,42 @@ KTEST(platform, test_platform_watchdog_fires)
 	report(poll_timeout(watchdog_fired, 2000000) == 0,
 	       "a test stuck past its deadline is interrupted by the watchdog");
 	watchdog_disarm();
+}
+
+/*
+ * A wait that never ends naps (poll_pause: the LAPIC timer one-shot, then
+ * hlt) and still times out at its deadline, by the TSC and by the PM timer
+ * (under -icount sleep=off the naps make the virtual clock jump, and both
+ * clocks must jump together); the naps' wake-ups come on the tick's vector,
+ * yet the tick count stays at 10 Hz (the scheduler's slices, the tests that
+ * count ticks).
+ */
+KTEST(platform, test_platform_wait_naps_until_its_deadline)
+{
+	static volatile int never;
+	u64 t0, pm0, ticks0, naps0, ns, pm, ticks, naps;
+	int r;
+
+	if (!watchdog_running() || !irqs_enabled()) {
+		report_skip("no LAPIC timer (or interrupts off): waits only spin");
+		return;
+	}
+	t0 = time_ns();
+	pm0 = pmtimer_ns();
+	ticks0 = watchdog_ticks();
+	naps0 = watchdog_naps();
+	r = poll_timeout(never, 500000);
+	ns = time_ns() - t0;
+	pm = pmtimer_ns() - pm0;
+	ticks = watchdog_ticks() - ticks0;
+	naps = watchdog_naps() - naps0;
+	report(r == -ETIMEDOUT, "a wait for what never comes times out");
+	report(ns >= 500000000ULL, "not before its deadline by the TSC (%lu us)", ns / 1000);
+	report(!pmtimer_present() || pm >= 490000000ULL, "nor by the PM timer (%lu us)", pm / 1000);
+	report(naps >= 2, "it napped (%lu naps)", naps);
+	/* counted at most every 75 ms, and naps last at most 100 ms */
+	report(ticks >= 1 && ticks <= ns / 75000000ULL + 1,
+	       "the tick count stays at 10 Hz (%lu in %lu ms, %lu naps)", ticks, ns / 1000000, naps);
 }
 
 /*
