@@ -53,6 +53,8 @@ CONSOLES = {
 SUMMARY_RE = re.compile(rb"(?m)^# iommu-testos: (\d+) passed, (\d+) failed, (\d+) skipped\r?$")
 # expect = halt: how long the machine must stay up, halted, after its closing line
 HALT_WATCH_S = 5
+# how often a run's output is read: make bench reads every 2 ms, as it times the closing line
+POLL_S = 0.02
 
 
 def expected_pci(extra):
@@ -319,10 +321,11 @@ class Run:
     """Result of one boot: status is pass, fail, crash, timeout or error;
     screen is the framebuffer check's problem (None: fine or not asked)."""
 
-    def __init__(self, name, status, code, seconds, log, cmd, accel, screen=None):
+    def __init__(self, name, status, code, seconds, log, cmd, accel, screen=None, closed=None):
         self.name, self.status, self.code = name, status, code
         self.seconds, self.log, self.cmd, self.accel = seconds, log, cmd, accel
         self.screen = screen
+        self.closed = closed    # seconds from QEMU's start to the closing line (None: never)
 
 
 def run(name, sec, image=None, append="", accel=None, timeout=None,
@@ -360,6 +363,7 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
         os.set_blocking(p.stdout.fileno(), False)
         buf = b""
         halted_by = None    # expect = halt: the closing line came; still running then passes
+        closed = None
         while True:
             chunk = None
             try:
@@ -373,10 +377,12 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
                 if live:
                     out.write(chunk.decode("utf-8", "replace"))
                     out.flush()
+                if closed is None and SUMMARY_RE.search(buf):
+                    closed = time.time() - t0
             elif p.poll() is not None:
                 break
             else:
-                time.sleep(0.02)
+                time.sleep(POLL_S)
             if qmp and summary is None and SUMMARY_RE.search(buf):
                 summary = SUMMARY_RE.search(buf)
                 screen = check_screen(qmp, log[:-4] + ".ppm", summary.group(0).decode().strip())
@@ -408,7 +414,7 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
             if accel.startswith("kvm") and b"KVM internal error" in buf + err:
                 f.write(b"\n# qemu: KVM failed, retrying with TCG\n")
                 return run(name, sec, image, append, "tcg", timeout, live, log, gdb, out)
-    return Run(name, status, code, time.time() - t0, log, cmd, accel, screen)
+    return Run(name, status, code, time.time() - t0, log, cmd, accel, screen, closed)
 
 
 @functools.lru_cache(maxsize=None)

@@ -66,6 +66,8 @@ extern struct pci_dev pci_devs[PCI_MAX_DEVS];
 extern int pci_ndevs;
 
 void pci_init(void);
+/* Functions answering on every bus in range (what pci=all would list; slow). */
+int pci_count_every_bus(void);
 u32 pci_read32(const struct pci_dev *d, u16 off);
 u16 pci_read16(const struct pci_dev *d, u16 off);
 u8 pci_read8(const struct pci_dev *d, u16 off);

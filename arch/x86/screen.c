@@ -145,20 +145,26 @@ void vgatext_init(struct vgatext *v, void *mem)
 	v->mem = mem;
 	v->pos = 0;
 	for (int i = 0; i < VGA_COLS * VGA_ROWS; i++)
-		v->mem[i] = VGA_ATTR | ' ';
+		v->mem[i] = v->text[i] = VGA_ATTR | ' ';
 }
 
 void vgatext_putc(struct vgatext *v, char c)
 {
-	if (c == '\n')
+	if (c == '\n') {
 		v->pos += VGA_COLS - v->pos % VGA_COLS;
-	else if (c != '\r')
-		v->mem[v->pos++] = VGA_ATTR | (u8)c;
+	} else if (c != '\r') {
+		v->text[v->pos] = VGA_ATTR | (u8)c;
+		v->mem[v->pos] = v->text[v->pos];
+		v->pos++;
+	}
 	if (v->pos >= VGA_COLS * VGA_ROWS) {
-		for (int i = 0; i < VGA_COLS * (VGA_ROWS - 1); i++)
-			v->mem[i] = v->mem[i + VGA_COLS];
-		for (int i = VGA_COLS * (VGA_ROWS - 1); i < VGA_COLS * VGA_ROWS; i++)
-			v->mem[i] = VGA_ATTR | ' ';
-		v->pos -= VGA_COLS;
+		int keep = VGA_COLS * (VGA_ROWS - VGA_JUMP);
+
+		memmove(v->text, v->text + VGA_COLS * VGA_JUMP, (size_t)keep * sizeof(u16));
+		for (int i = keep; i < VGA_COLS * VGA_ROWS; i++)
+			v->text[i] = VGA_ATTR | ' ';
+		for (int i = 0; i < VGA_COLS * VGA_ROWS; i++)
+			v->mem[i] = v->text[i];
+		v->pos -= VGA_COLS * VGA_JUMP;
 	}
 }

@@ -64,10 +64,16 @@ void fbtext_putc(struct fbtext *t, char c);
 /* The pixel value of r, g, b (0-255) in f's layout. */
 u32 fb_pixel(const struct fb_format *f, u8 r, u8 g, u8 b);
 
-/* The 80x25 VGA text buffer. */
+/*
+ * The 80x25 VGA text buffer, with a copy in RAM: a scroll rewrites the
+ * screen from the copy, never reads VGA memory (each access traps to an
+ * emulator), and jumps VGA_JUMP rows at once as the framebuffer grid does.
+ */
+#define VGA_JUMP 6
 struct vgatext {
 	volatile u16 *mem;
 	int pos;
+	u16 text[80 * 25];
 };
 
 void vgatext_init(struct vgatext *v, void *mem);

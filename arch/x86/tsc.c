@@ -61,14 +61,14 @@ static u64 pm_read(void)
 
 /*
  * TSC frequency from a free-running counter of count_hz that wraps at
- * 'wrap' and counts down (PIT) or up (PM timer): ticks over >= ms. Exact
+ * 'wrap' and counts down (PIT) or up (PM timer): ticks over >= us. Exact
  * unless the host stopped us for longer than a wrap between two reads:
  * 55 ms for the PIT (on a loaded host a port read alone can take that
  * long under TCG), 4.7 s for the PM timer.
  */
-static u64 measure(u64 (*read)(void), u64 count_hz, u64 wrap, bool down, u32 ms)
+static u64 measure(u64 (*read)(void), u64 count_hz, u64 wrap, bool down, u32 us)
 {
-	u64 want = count_hz * ms / 1000, elapsed = 0, prev;
+	u64 want = count_hz * us / 1000000, elapsed = 0, prev;
 	struct sample s0 = bracketed(read), s1;
 
 	prev = s0.val;
@@ -88,6 +88,15 @@ static u64 measure(u64 (*read)(void), u64 count_hz, u64 wrap, bool down, u32 ms)
 }
 
 #define AGREE_TRIES 16
+/*
+ * Measurement windows. The error is the two bracketed reads' widths (a few
+ * us under TCG) over the window: 0.2% at 2 ms, well inside the 1% two runs
+ * must agree by. The PM timer's 4.7 s wrap makes a host stall harmless, so
+ * its window can be short (a boot spent 2 x 20 ms here); the PIT, whose
+ * 55 ms wrap a stall can hide, keeps the long one.
+ */
+#define PM_WINDOW_US 2000
+#define PIT_WINDOW_US 20000
 
 /*
  * Measure until two runs in a row agree within 1% and give their mean.
@@ -122,7 +131,7 @@ static u64 pit_measure(void)
 	outb(0x43, 0xb4);			/* channel 2, lo/hi, mode 2, binary */
 	outb(0x42, 0);
 	outb(0x42, 0);				/* reload 65536: wraps every 54.9 ms */
-	hz = measure(pit_read, PIT_HZ, 65536, true, 20);
+	hz = measure(pit_read, PIT_HZ, 65536, true, PIT_WINDOW_US);
 	outb(0x61, gate);
 	return hz;
 }
@@ -148,7 +157,7 @@ void pit_periodic(u32 hz)
 static u64 pm_measure(void)
 {
 	return pm_port ? measure(pm_read, PMTIMER_HZ, pm_ext32 ? 1ULL << 32 : 1ULL << 24,
-				 false, 20) : 0;
+				 false, PM_WINDOW_US) : 0;
 }
 
 u64 tsc_measure_hz_pit(void)

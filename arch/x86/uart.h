@@ -15,6 +15,8 @@ struct uart {
 	u32 baud;		/* 0: keep the firmware's divisor */
 	u32 clock;		/* input clock in Hz */
 	bool stuck;		/* the last byte found no room: wait only briefly */
+	u8 fifo;		/* transmit FIFO depth once set up (0: none known) */
+	u8 room;		/* bytes the FIFO takes before the next status read */
 };
 
 /*

@@ -17,7 +17,12 @@
 #include "lib/failpoint.h"
 #include "lib/string.h"
 
-#define CFI_PROBE_US	10000	/* GSTS follows GCMD at once on real units */
+/*
+ * GSTS follows GCMD at once on real units and emulators; the wait re-reads
+ * GSTS after its deadline, so a stalled host cannot fake a "no". 1 ms, not
+ * 10: QEMU never honours CFI and every boot spent the whole wait.
+ */
+#define CFI_PROBE_US	1000
 
 /*
  * A remapped-format IRTE (9.10), the fields this driver sets:

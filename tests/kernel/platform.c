@@ -225,6 +225,21 @@ KTEST(platform, test_platform_pci_finds_qemu_devices)
 	}
 }
 
+/* Enumeration walks from the root bus through bridges: it must miss nothing a scan of every bus finds. */
+KTEST(platform, test_platform_pci_walk_finds_every_function)
+{
+	int every;
+
+	if (pci_ndevs == PCI_MAX_DEVS) {
+		report_skip("the device table is full (%d functions): a count cannot compare",
+			    PCI_MAX_DEVS);
+		return;
+	}
+	every = pci_count_every_bus();
+	report(every == pci_ndevs, "the walk through bridges found %d functions, a scan of every bus %d",
+	       pci_ndevs, every);
+}
+
 KTEST(platform, test_platform_pci_ecam_matches_cf8)
 {
 	struct pci_dev *d = pci_find_bdf(0, 0);

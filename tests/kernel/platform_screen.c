@@ -126,11 +126,18 @@ KTEST(platform, test_platform_vgatext_scrolls)
 	struct vgatext v;
 
 	vgatext_init(&v, vga);
-	for (int i = 0; i < 25; i++)
+	vgatext_putc(&v, 'a');
+	for (int i = 0; i < VGA_JUMP; i++)
+		vgatext_putc(&v, '\n');
+	vgatext_putc(&v, 'b');
+	for (int i = VGA_JUMP; i < 25; i++)
 		vgatext_putc(&v, '\n');
 	vgatext_putc(&v, 'x');
-	report(v.pos == 24 * 80 + 1 && (vga[24 * 80] & 0xff) == 'x' && vga[0] == (0x0700 | ' '),
-	       "25 new lines scroll once; the text goes on the last row");
+	report(v.pos == (25 - VGA_JUMP) * 80 + 1 && (vga[(25 - VGA_JUMP) * 80] & 0xff) == 'x',
+	       "25 new lines scroll once, by %d rows; the text goes on below the rest", VGA_JUMP);
+	report((vga[0] & 0xff) == 'b' && vga[1] == (0x0700 | ' ') && !memcmp(vga, v.text, sizeof(vga)),
+	       "the screen shows what was kept: the line written %d rows down is now the first",
+	       VGA_JUMP);
 }
 
 KTEST(platform, test_platform_font_covers_ascii)
