@@ -265,12 +265,44 @@ def fw_prog(spec):
     return opts
 
 
+# key icount = on: the virtual clock counts instructions (2^ICOUNT_SHIFT ns each) and,
+# with sleep=off, jumps to the next timer when every CPU is halted, so a wait that
+# naps (poll_timeout) until an emulated timer (the edu's 100 ms DMA) takes no wall
+# time. TCG only, and single-threaded: not with KVM nor tcg,thread=multi. 4 ns per
+# instruction is about TCG's own pace here, so a time-out on work that computes keeps about
+# its wall length. With shift 0, SeaBIOS's spin-waits took 1.8 s instead of 0.3 s before
+# the kernel starts.
+ICOUNT_SHIFT = 2
+
+
+def icount_for(sec, accel):
+    """-icount options of a run: the configuration's icount = on under plain TCG, or
+    IOMMU_TESTOS_ICOUNT=on / off for any configuration (to compare); [] otherwise."""
+    if os.environ.get("IOMMU_TESTOS_ICOUNT", sec.get("icount", "off")) != "on":
+        return []
+    if accel != "tcg":	# KVM, or tcg,thread=multi (refused by icount_problem)
+        return []
+    return ["-icount", "shift=%d,sleep=off" % ICOUNT_SHIFT]
+
+
+def icount_problem(sec):
+    """Why the section's icount key cannot work, or ""."""
+    want = sec.get("icount")
+    if want is None:
+        return ""
+    if want not in ("on", "off"):
+        return "icount = %s (on or off)" % want
+    if want == "on" and "thread=multi" in sec.get("accel", ""):
+        return "icount = on with accel = %s: icount needs single-threaded TCG" % sec["accel"]
+    return ""
+
+
 def command(sec, image=None, append="", accel="tcg", gdb=False):
     """The qemu-system-x86_64 argument list for a config section."""
     boot = sec.get("boot", "elf")
     image = image or image_for(boot)
     cmd = ["qemu-system-x86_64", "-machine", sec.get("machine", "q35"),
-           "-accel", accel, "-m", sec.get("memory", "512M"),
+           "-accel", accel] + icount_for(sec, accel) + ["-m", sec.get("memory", "512M"),
            "-smp", sec.get("smp", "1"), "-cpu", sec.get("cpu", "max"),
            "-display", "none"] + CONSOLES[sec.get("console", "com1")] + [
            "-monitor", "none", "-no-reboot",
@@ -414,7 +446,8 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
             if accel.startswith("kvm") and b"KVM internal error" in buf + err:
                 f.write(b"\n# qemu: KVM failed, retrying with TCG\n")
                 return run(name, sec, image, append, "tcg", timeout, live, log, gdb, out)
-    return Run(name, status, code, time.time() - t0, log, cmd, accel, screen, closed)
+    return Run(name, status, code, time.time() - t0, log, cmd,
+               accel + ("+icount" if "-icount" in cmd else ""), screen, closed)
 
 
 @functools.lru_cache(maxsize=None)

@@ -183,10 +183,12 @@ def config_names(cfgs, group, tag="qemu"):
                 rows.append(Row(n, 0, 1, 0, 0.0, "no such configuration"))
         names = [n for n in cfgs.sections() if n in only.split(",")]
     for n in names:
-        why = qemulib.intremap_problem(cfgs[n])
-        if why:
-            say("[%s] %-22s scripts/qemu.cfg: %s" % (tag, n, why))
-            rows.append(Row(n + ":intremap", 0, 1, 0, 0.0, why[:60]))
+        for key, check in (("intremap", qemulib.intremap_problem),
+                           ("icount", qemulib.icount_problem)):
+            why = check(cfgs[n])
+            if why:
+                say("[%s] %-22s scripts/qemu.cfg: %s" % (tag, n, why))
+                rows.append(Row(n + ":" + key, 0, 1, 0, 0.0, why[:60]))
     return names, rows
 
 

@@ -34,3 +34,11 @@ bool deadline_passed(deadline_t d)
 	virtual_us += poll_step;
 	return virtual_us >= d;
 }
+
+/* Hosted there is no timer to nap on: spin. */
+void poll_pause(struct poll_nap *n, deadline_t d)
+{
+	(void)n;
+	(void)d;
+	__builtin_ia32_pause();
+}

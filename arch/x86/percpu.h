@@ -28,6 +28,8 @@ struct watchdog_slot {
 	u64 deadline_ns;		/* 0: disarmed */
 	const char *what;
 	void (*fn)(struct trap_frame *tf, const char *what);
+	u64 tick_ns;			/* when the last tick counted (a nap's wake-up may not) */
+	u64 naps;			/* poll_pause()'s halts */
 };
 
 struct percpu {

@@ -204,12 +204,21 @@ bool deadline_passed(deadline_t d)
 	return (s64)(rdtsc() - d) >= 0;
 }
 
+u64 deadline_left_ns(deadline_t d)
+{
+	s64 left = (s64)(d - rdtsc());
+
+	return left <= 0 ? 0 : (u64)(((unsigned __int128)left * ns_per_tick) >> 32);
+}
+
+/* Naps too (poll_pause): a delay is a wait for the clock. */
 void udelay(u64 us)
 {
 	deadline_t d = deadline_in_us(us);
+	struct poll_nap n = { 0 };
 
 	while (!deadline_passed(d))
-		__builtin_ia32_pause();
+		poll_pause(&n, d);
 }
 
 void mdelay(u64 ms)

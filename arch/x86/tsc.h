@@ -25,16 +25,36 @@ typedef u64 deadline_t;
 deadline_t deadline_in_us(u64 us);
 bool deadline_passed(deadline_t d);
 
+/* Nanoseconds until d (0 once it passed). */
+u64 deadline_left_ns(deadline_t d);
+
+/*
+ * Between two checks of a wait: spin at first, then, with interrupts on,
+ * nap (the LAPIC timer one-shot, then sti; hlt) for 1/4 of the time waited
+ * so far, never past d (arch/x86/watchdog.c). A halted CPU costs the host
+ * nothing, and under QEMU's -icount sleep=off an idle machine's virtual
+ * clock jumps to the next timer (the edu's DMA completes 100 ms of virtual
+ * time after it starts): such a wait takes next to no wall time. With
+ * interrupts off, or before the timer is calibrated, it only spins.
+ */
+struct poll_nap {
+	u64 t0;		/* time_ns() at the first pause; 0: none yet */
+};
+void poll_pause(struct poll_nap *n, deadline_t d);
+
 /*
  * Poll cond until true or timeout_us elapse; evaluates to 0 or -ETIMEDOUT.
  * Every wait on hardware in the kernel goes through this (no endless loops,
  * scripts/check-failpoints), and each wait passes the fail point once, on
  * entry (so a sweep's sites do not depend on how fast the hardware is): an
- * armed one times out at once, as if the hardware never answered.
+ * armed one times out at once, as if the hardware never answered. Between
+ * checks it spins, then naps (poll_pause): a nap ends at the deadline or
+ * sooner, so the time-out is as before.
  */
 #define poll_timeout(cond, timeout_us)                                     \
 	({                                                                 \
 		deadline_t __d = deadline_in_us(timeout_us);               \
+		struct poll_nap __n = { 0 };                               \
 		int __r = failpoint_hit() ? -ETIMEDOUT : 1;                \
 		while (__r > 0) {                                          \
 			if (cond)                                          \
@@ -42,7 +62,7 @@ bool deadline_passed(deadline_t d);
 			else if (deadline_passed(__d))                     \
 				__r = (cond) ? 0 : -ETIMEDOUT;             \
 			else                                               \
-				__builtin_ia32_pause();                    \
+				poll_pause(&__n, __d);                     \
 		}                                                          \
 		__r;                                                       \
 	})

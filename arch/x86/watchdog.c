@@ -18,6 +18,9 @@
 #define LVT_MASKED	(1u << 16)
 #define LVT_PERIODIC	(1u << 17)
 #define TICK_MS		100
+#define TICK_NS		(TICK_MS * 1000000ULL)
+#define NAP_AFTER_NS	20000ULL	/* spin this long first: most waits end sooner */
+#define NAP_MIN_NS	20000ULL
 
 #define STUCK_GRACE_NS	(2000ULL * 1000000)	/* a CPU whose own tick missed its deadline by this is stuck */
 
@@ -57,7 +60,13 @@ static void tick(struct trap_frame *tf, void *ctx)
 	struct watchdog_slot *w = &c->wd;
 	u64 now = time_ns(), dl = READ_ONCE(w->deadline_ns);
 
-	c->ticks++;
+	if (!(lapic_read_reg(LVT_TIMER) & LVT_PERIODIC))
+		watchdog_cpu_start();	/* a nap's one-shot: the periodic tick again */
+	/* ticks stay at 10 Hz however often naps wake the CPU (their counters and the scheduler's slices) */
+	if (now - w->tick_ns >= TICK_NS * 3 / 4) {
+		w->tick_ns = now;
+		c->ticks++;
+	}
 	if (dl && now >= dl) {
 		watchdog_fn fn = w->fn;
 
@@ -133,10 +142,46 @@ void watchdog_cpu_start(void)
 	lapic_write_reg(TIMER_INIT, per_tick);
 }
 
+/*
+ * poll_pause() (arch/x86/tsc.h): the nap is the tick's timer in one-shot mode
+ * on the tick's vector, so the tick's checks run at every wake-up and its
+ * handler puts the periodic tick back. Naps grow with the wait (1/4 of it):
+ * a wait ends at most 1/4 after its event, after about 30 naps for 100 ms.
+ */
+void poll_pause(struct poll_nap *n, deadline_t d)
+{
+	struct watchdog_slot *w = &this_cpu()->wd;
+	u64 now = time_ns(), ns, count;
+
+	if (!n->t0)
+		n->t0 = now | 1;
+	if (vector < 0 || !irqs_enabled() || now - n->t0 < NAP_AFTER_NS) {
+		cpu_relax();
+		return;
+	}
+	ns = (now - n->t0) / 4;
+	ns = ns < NAP_MIN_NS ? NAP_MIN_NS : ns > TICK_NS ? TICK_NS : ns;
+	if (ns > deadline_left_ns(d))
+		ns = deadline_left_ns(d);
+	count = ns * per_tick / TICK_NS;	/* < 2^27 * 2^32: no overflow */
+	irq_disable();
+	lapic_write_reg(LVT_TIMER, (u32)vector);
+	lapic_write_reg(TIMER_INIT, count ? (u32)count : 1);
+	/* a software-disabled APIC keeps its LVTs masked: no wake-up would come */
+	if (lapic_read_reg(LVT_TIMER) & LVT_MASKED) {
+		irq_enable();
+		cpu_relax();
+		return;
+	}
+	w->naps++;
+	sti_halt();
+}
+
 bool watchdog_running(void)
 {
 	return vector >= 0;
 }
+
 
 void watchdog_arm(u64 ms, const char *what, watchdog_fn fn)
 {
@@ -176,4 +221,9 @@ void watchdog_restore(const struct watchdog_state *s)
 u64 watchdog_ticks(void)
 {
 	return this_cpu()->ticks;
+}
+
+u64 watchdog_naps(void)
+{
+	return this_cpu()->wd.naps;
 }

@@ -28,7 +28,8 @@ struct watchdog_state {
 };
 void watchdog_save(struct watchdog_state *s);
 void watchdog_restore(const struct watchdog_state *s);
-/* This CPU's ticks. */
+/* This CPU's ticks (10 Hz however often naps wake it), and its naps (poll_pause). */
 u64 watchdog_ticks(void);
+u64 watchdog_naps(void);
 
 #endif

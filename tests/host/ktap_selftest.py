@@ -245,6 +245,19 @@ def bringup_checks():
                 ["%r: %r" % (c, qemulib.intremap_problem(c)) for c, want in cfgs
                  if want not in qemulib.intremap_problem(c)] +
                 ([] if qemulib.intremap_problem(dict(VTD, intremap="vtd")) == "" else ["vtd"])))
+    # icount = on: only single-threaded TCG gets -icount (never KVM, never with thread=multi)
+    ic = dict(VTD, icount="on")
+    out.append(("qemu_cfg_icount_only_under_single_threaded_tcg",
+                [w for w, bad in (
+                    ("tcg", qemulib.icount_for(ic, "tcg") != ["-icount", "shift=%d,sleep=off" %
+                                                               qemulib.ICOUNT_SHIFT]),
+                    ("kvm", qemulib.icount_for(ic, "kvm") != []),
+                    ("off", qemulib.icount_for(dict(VTD, icount="off"), "tcg") != []),
+                    ("thread=multi", "single-threaded" not in qemulib.icount_problem(
+                        dict(ic, accel="tcg,thread=multi"))),
+                    ("yes", "on or off" not in qemulib.icount_problem(dict(VTD, icount="yes"))),
+                    ("fine", qemulib.icount_problem(ic) != "")) if bad] +
+                icount_env_checks(ic)))
     out.append(("qemu_cfg_intremap_reaches_the_kernel",
                 [] if "expect_intremap=vtd" in qemulib.append_words(dict(VTD, intremap="vtd"), "")
                 else ["not in the command line"]))
@@ -253,6 +266,24 @@ def bringup_checks():
                 [] if rep.preamble and not any("bringup" in ln for ln in rep.preamble)
                 else ["preamble %r" % rep.preamble[-3:]]))
     return out
+
+
+def icount_env_checks(ic):
+    """IOMMU_TESTOS_ICOUNT=on / off overrides a configuration's icount key."""
+    bad, saved = [], os.environ.get("IOMMU_TESTOS_ICOUNT")
+    try:
+        os.environ["IOMMU_TESTOS_ICOUNT"] = "off"
+        if qemulib.icount_for(ic, "tcg"):
+            bad.append("off kept it")
+        os.environ["IOMMU_TESTOS_ICOUNT"] = "on"
+        if not qemulib.icount_for(dict(VTD), "tcg") or qemulib.icount_for(dict(VTD), "kvm"):
+            bad.append("on: not under tcg alone")
+    finally:
+        if saved is None:
+            os.environ.pop("IOMMU_TESTOS_ICOUNT", None)
+        else:
+            os.environ["IOMMU_TESTOS_ICOUNT"] = saved
+    return bad
 
 
 def qemu_tool_checks():

@@ -403,6 +403,42 @@ KTEST(platform, test_platform_watchdog_fires)
 }
 
 /*
+ * A wait that never ends naps (poll_pause: the LAPIC timer one-shot, then
+ * hlt) and still times out at its deadline, by the TSC and by the PM timer
+ * (under -icount sleep=off the naps make the virtual clock jump, and both
+ * clocks must jump together); the naps' wake-ups come on the tick's vector,
+ * yet the tick count stays at 10 Hz (the scheduler's slices, the tests that
+ * count ticks).
+ */
+KTEST(platform, test_platform_wait_naps_until_its_deadline)
+{
+	static volatile int never;
+	u64 t0, pm0, ticks0, naps0, ns, pm, ticks, naps;
+	int r;
+
+	if (!watchdog_running() || !irqs_enabled()) {
+		report_skip("no LAPIC timer (or interrupts off): waits only spin");
+		return;
+	}
+	t0 = time_ns();
+	pm0 = pmtimer_ns();
+	ticks0 = watchdog_ticks();
+	naps0 = watchdog_naps();
+	r = poll_timeout(never, 500000);
+	ns = time_ns() - t0;
+	pm = pmtimer_ns() - pm0;
+	ticks = watchdog_ticks() - ticks0;
+	naps = watchdog_naps() - naps0;
+	report(r == -ETIMEDOUT, "a wait for what never comes times out");
+	report(ns >= 500000000ULL, "not before its deadline by the TSC (%lu us)", ns / 1000);
+	report(!pmtimer_present() || pm >= 490000000ULL, "nor by the PM timer (%lu us)", pm / 1000);
+	report(naps >= 2, "it napped (%lu naps)", naps);
+	/* counted at most every 75 ms, and naps last at most 100 ms */
+	report(ticks >= 1 && ticks <= ns / 75000000ULL + 1,
+	       "the tick count stays at 10 Hz (%lu in %lu ms, %lu naps)", ticks, ns / 1000000, naps);
+}
+
+/*
  * A 16550 whose transmitter never empties (its clock gated, as a powered-down
  * LPSS UART) costs one bounded wait, not one per byte: modelled in memory,
  * its line status register (offset 5) never showing THRE.
