@@ -65,7 +65,9 @@ else
 fi
 APPEND="console=ttyS0 intel_iommu=on iommu=nopt${EXTRA:+ $EXTRA}"
 LOG=logs/$(date +%Y%m%d-%H%M%S)-$ACCEL${EXTRA:+-$(echo "$EXTRA" | tr ' =' '_-')}.log
+# guest RAM from a memfd, as scripts/qemulib.py gives our kernel (no THP compaction stalls)
 CMD=(qemu-system-x86_64 -machine "$MACH" -cpu "$CPU" -m "${MEM:-4G}" -smp 2
+     -object memory-backend-memfd,id=ram0,size="${MEM:-4G}" -machine memory-backend=ram0
      -device intel-iommu,intremap=on,caching-mode=on -device edu
      -kernel "$KIMG" -initrd initramfs.cpio.gz -append "$APPEND" -nographic -no-reboot ${QEXTRA:-})
 echo "CMD ${CMD[*]}" | tee "$LOG"
