@@ -229,7 +229,7 @@ static u64 config_size(const struct pci_dev *p)
 /* Memory BARs on whole pages can be mapped into a process. */
 static bool bar_mappable(const struct pci_bar *b)
 {
-	return b->size && !b->io && IS_ALIGNED(b->base, PAGE_SIZE);
+	return b->size && !b->io && !b->bad && IS_ALIGNED(b->base, PAGE_SIZE);
 }
 
 static long vfio_region_info(struct vfio_file *vf, u64 arg)
@@ -806,6 +806,17 @@ static bool exposable(struct pci_dev *p, struct iommu_dev *dev)
 	       !(p->class == 0x08 && p->subclass == 0x06);
 }
 
+/* As vfio-pci's probe fails in pci_enable_device(): no function with a BAR the kernel refused. */
+static bool bars_usable(const struct pci_dev *p)
+{
+	for (int i = 0; i < 6; i++)
+		if (p->bar[i].bad) {
+			printk("# vfio: %s not exposed: BAR%d %s\n", p->name, i, p->bar[i].bad);
+			return false;
+		}
+	return true;
+}
+
 void vfio_dev_init(void)
 {
 	for (int i = 0; i < pci_ndevs && nnodes < MAX_NODES; i++) {
@@ -813,7 +824,7 @@ void vfio_dev_init(void)
 		struct iommu_dev *dev = iommu_dev_of_pci(p);
 		struct vfio_node *vn = &nodes[nnodes];
 
-		if (!exposable(p, dev))
+		if (!exposable(p, dev) || !bars_usable(p))
 			continue;
 		vn->index = nnodes;
 		vn->pdev = p;

@@ -38,6 +38,8 @@ AMDVI_EFR = 0x29d3
 # QEMU's SMBIOS type 1 product per machine, and each firmware's type 0 vendor
 PRODUCTS = {"q35": "Standard PC (Q35 + ICH9, 2009)", "pc": "Standard PC (i440FX + PIIX, 1996)"}
 FW_VENDOR = {"BIOS": "SeaBIOS", "UEFI": "EFI Development Kit II / OVMF"}
+# SMBIOS type 0 vendor of other firmware a configuration names with -bios, by file name
+BIOS_VENDOR = {"qboot.rom": "qboot"}
 LOADERS = {"elf": "multiboot1", "pvh": "pvh"}
 # the serial port a configuration's report comes from (qemulib.CONSOLES)
 CONSOLE_ADDR = {"com1": 0x3f8, "com2": 0x2f8}
@@ -248,8 +250,9 @@ def _check_pci(obj, expected_ids):
 
 
 def _smbios_expected(extra, machine, firmware):
+    bios = [os.path.basename(v) for v in _options(extra, "-bios")]
     want = {"vendor": "QEMU", "product": PRODUCTS.get(machine.split(",")[0]),
-            "fw_vendor": FW_VENDOR[firmware]}
+            "fw_vendor": BIOS_VENDOR.get(bios[-1]) if bios else FW_VENDOR[firmware]}
     keys = {"type=0": {"vendor": "fw_vendor", "version": "fw_version", "date": "fw_date"},
             "type=1": {"manufacturer": "vendor", "product": "product", "version": "version",
                        "family": "family"}}

@@ -129,6 +129,9 @@ int ahci_port_start(struct ahci *a, void *mem, u64 mem_bus)
 	pwr32(a, PX_CMD, prd32(a, PX_CMD) | PX_CMD_FRE);
 	if (poll_timeout(!(prd32(a, PX_TFD) & (PX_TFD_BSY | PX_TFD_DRQ)), AHCI_TIMEOUT_US))
 		return -ETIMEDOUT;
+	/* QEMU posts the device's first D2H FIS, and so its signature, only
+	 * once FIS receive is on: a firmware that never ran the port (qboot) */
+	a->atapi = prd32(a, PX_SIG) == SIG_ATAPI;
 	pwr32(a, PX_CMD, prd32(a, PX_CMD) | PX_CMD_ST);
 	return 0;
 }

@@ -7,6 +7,7 @@
  * Layouts: PCI Local Bus 3.0 (config header, caps), PCIe 5.0 (ext caps).
  */
 #include "arch/x86/pci.h"
+#include "boot/bootinfo.h"
 #include "boot/cmdline.h"
 #include "arch/x86/acpi.h"
 #include "arch/x86/console.h"
@@ -311,6 +312,116 @@ static void link_parents(void)
 	}
 }
 
+/*
+ * Memory BARs the firmware left unusable. One at address 0 was never
+ * assigned (qboot leaves that to the OS); one over RAM would alias it.
+ * An unassigned BAR of a root-bus device gets an address in the PCI hole:
+ * above everything the memory map, MCFG, MADT and the assigned BARs name
+ * below 4 GiB, and below 0xfec00000 where the PC's fixed chipset range
+ * (IOAPIC, HPET, IOMMU registers, LAPIC, flash) starts. Any other is
+ * reported once and left alone: pci_map_bar() refuses it.
+ */
+#define PCI_HOLE_END	0xfec00000ULL
+
+const char *pci_bar_firmware_problem(const struct pci_bar *b)
+{
+	if (!b->base)
+		return "unassigned by the firmware (address 0)";
+	if (b->base + b->size < b->base)
+		return "runs past the end of the address space";
+	for (int i = 0; i < boot_info.nmmap; i++) {
+		const struct mem_region *r = &boot_info.mmap[i];
+
+		if ((r->type == MEM_USABLE || r->type == MEM_ACPI || r->type == MEM_NVS) &&
+		    b->base < r->base + r->len && r->base < b->base + b->size)
+			return "overlaps RAM in the firmware's memory map";
+	}
+	return NULL;
+}
+
+/* start, or the end of [base, base + len) when that range reaches past start inside the hole */
+static u64 hole_raise(u64 start, u64 base, u64 len)
+{
+	return base < PCI_HOLE_END && base + len > start ? base + len : start;
+}
+
+static u64 pci_hole_start(void)
+{
+	u64 s = 1ULL << 20;
+
+	for (int i = 0; i < boot_info.nmmap; i++)
+		s = hole_raise(s, boot_info.mmap[i].base, boot_info.mmap[i].len);
+	for (int i = 0; i < acpi.necam; i++)
+		s = hole_raise(s, acpi.ecam[i].base,
+			       (u64)(acpi.ecam[i].end_bus - acpi.ecam[i].start_bus + 1) << 20);
+	for (int i = 0; i < acpi.nioapics; i++)
+		s = hole_raise(s, acpi.ioapics[i].addr, PAGE_SIZE);
+	s = hole_raise(s, acpi.madt.lapic_addr, PAGE_SIZE);
+	for (int i = 0; i < pci_ndevs; i++)
+		for (int k = 0; k < 6; k++) {
+			const struct pci_bar *b = &pci_devs[i].bar[k];
+
+			if (b->size && !b->io && !b->bad)
+				s = hole_raise(s, b->base, b->size);
+		}
+	return s;
+}
+
+/* Give BAR i of root-bus device d the hole's next aligned range; false if it has none. */
+static bool assign_bar(struct pci_dev *d, int i, u64 *next)
+{
+	struct pci_bar *b = &d->bar[i];
+	u16 off = (u16)(PCI_BAR0 + 4 * i), cmd;
+	u64 at;
+
+	if (d->parent || d->bus || !is_power_of_2(b->size))
+		return false;	/* behind a bridge: its window would need programming too */
+	at = ALIGN(*next, b->size);
+	if (at + b->size > PCI_HOLE_END)
+		return false;
+	cmd = pci_read16(d, PCI_COMMAND);
+	pci_write16(d, PCI_COMMAND, cmd & ~PCI_CMD_MEM);
+	pci_write32(d, off, (u32)at);
+	if (b->is64)
+		pci_write32(d, off + 4, 0);
+	pci_write16(d, PCI_COMMAND, cmd);
+	if ((pci_read32(d, off) & ~0xfu) != (u32)at)
+		return false;
+	b->base = at;
+	*next = at + b->size;
+	return true;
+}
+
+static void check_bars(void)
+{
+	u64 next;
+
+	for (int i = 0; i < pci_ndevs; i++)
+		for (int k = 0; k < 6; k++) {
+			struct pci_bar *b = &pci_devs[i].bar[k];
+
+			if (b->size && !b->io)
+				b->bad = pci_bar_firmware_problem(b);
+		}
+	next = pci_hole_start();
+	for (int i = 0; i < pci_ndevs; i++)
+		for (int k = 0; k < 6; k++) {
+			struct pci_dev *d = &pci_devs[i];
+			struct pci_bar *b = &d->bar[k];
+
+			if (!b->bad)
+				continue;
+			if (!b->base && assign_bar(d, k, &next)) {
+				b->bad = NULL;
+				printk("# pci: %s BAR%d unassigned by the firmware: given %#llx-%#llx\n",
+				       d->name, k, (unsigned long long)b->base,
+				       (unsigned long long)(b->base + b->size - 1));
+			} else {
+				printk("# pci: %s BAR%d not used: %s\n", d->name, k, b->bad);
+			}
+		}
+}
+
 void pci_init(void)
 {
 	char v[8] = "";
@@ -325,6 +436,7 @@ void pci_init(void)
 		scan_range(0, 0, 255, all);
 	}
 	link_parents();
+	check_bars();
 }
 
 int pci_count_every_bus(void)
@@ -372,9 +484,18 @@ void pci_enable_mem(struct pci_dev *d)
 	pci_write16(d, PCI_COMMAND, pci_read16(d, PCI_COMMAND) | PCI_CMD_MEM);
 }
 
+const char *pci_bar_problem(const struct pci_dev *d, int bar)
+{
+	if (bar < 0 || bar > 5 || !d->bar[bar].size)
+		return "no such BAR";
+	if (d->bar[bar].io)
+		return "an I/O BAR";
+	return d->bar[bar].bad;
+}
+
 void *pci_map_bar(struct pci_dev *d, int bar)
 {
-	if (bar < 0 || bar > 5 || !d->bar[bar].size || d->bar[bar].io || !d->bar[bar].base)
+	if (pci_bar_problem(d, bar))
 		return NULL;
 	pci_enable_mem(d);
 	return ioremap(d->bar[bar].base, d->bar[bar].size);
@@ -474,7 +595,7 @@ int pci_msix_enable(struct pci_dev *d)
 	bir = (int)(tbl & 7);
 	d->msix_n = (u16)((ctrl & MSIX_CTRL_SIZE) + 1);
 	if (!d->msix_table) {
-		if (bir > 5 || !d->bar[bir].size || d->bar[bir].io ||
+		if (pci_bar_problem(d, bir) ||
 		    (tbl & ~7u) + (u64)d->msix_n * MSIX_ENTRY_SIZE > d->bar[bir].size)
 			return -EINVAL;	/* a table outside its BAR is not touched */
 		pci_enable_mem(d);

@@ -39,6 +39,7 @@ struct pci_bar {
 	phys_addr_t base;
 	u64 size;
 	bool io, is64, prefetch;
+	const char *bad;	/* memory BAR the kernel must not use: why (NULL: usable) */
 };
 
 struct pci_dev {
@@ -106,8 +107,12 @@ static inline u16 pci_ext_cap_walk(const struct pci_dev *d, u16 id)
 }
 void pci_set_master(struct pci_dev *d, bool on);
 void pci_enable_mem(struct pci_dev *d);
-/* Map a memory BAR uncached; NULL if the BAR is absent or I/O. */
+/* Map a memory BAR uncached; NULL if the BAR is absent, I/O or unusable. */
 void *pci_map_bar(struct pci_dev *d, int bar);
+/* Why memory BAR bar of d cannot be mapped, NULL when it can. */
+const char *pci_bar_problem(const struct pci_dev *d, int bar);
+/* Why a memory BAR as the firmware left it cannot be used (address 0, over RAM), or NULL. */
+const char *pci_bar_firmware_problem(const struct pci_bar *b);
 /* Program and enable MSI (single vector); -ENODEV without the capability. */
 int pci_msi_enable(struct pci_dev *d, u64 addr, u32 data);
 void pci_msi_disable(struct pci_dev *d);

@@ -11,6 +11,7 @@
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/watchdog.h"
+#include "lib/printf.h"
 #include "tests/kernel/env.h"
 #include "tests/ktest.h"
 
@@ -54,6 +55,22 @@ int ktest_env_protected_call(void (*fn)(void))
 	return r;
 }
 
+/* The n-th edu is there and its BAR0 can be mapped; else why says what is wrong. */
+static bool edu_usable(int n, const char **why)
+{
+	static char buf[96];
+	struct pci_dev *d = pci_find(0x1234, 0x11e8, n);
+	const char *bad = d ? pci_bar_problem(d, 0) : NULL;
+
+	if (!d)
+		return false;
+	if (bad) {
+		snprintf(buf, sizeof(buf), "edu %s BAR0 not usable: %s", d->name, bad);
+		*why = buf;
+	}
+	return !bad;
+}
+
 bool ktest_env_has(unsigned int need, const char **why)
 {
 	for (struct env_hook *h = hooks; h; h = h->next)
@@ -64,10 +81,10 @@ bool ktest_env_has(unsigned int need, const char **why)
 		return true;
 	case KT_NEED_EDU:
 		*why = "start QEMU with -device edu";
-		return pci_find(0x1234, 0x11e8, 0) != NULL;
+		return edu_usable(0, why);
 	case KT_NEED_TWO_EDU:
 		*why = "start QEMU with two -device edu";
-		return pci_find(0x1234, 0x11e8, 1) != NULL;
+		return edu_usable(0, why) && edu_usable(1, why);
 	default:
 		return false;
 	}
