@@ -94,15 +94,18 @@ int ahci_init(struct ahci *a, struct pci_dev *pdev)
 	return -ENODEV;
 }
 
-void ahci_port_stop(struct ahci *a)
+int ahci_port_stop(struct ahci *a)
 {
+	int ret;
+
 	if (a->port < 0)
-		return;
+		return 0;
 	pwr32(a, PX_CMD, prd32(a, PX_CMD) & ~PX_CMD_ST);
-	poll_timeout(!(prd32(a, PX_CMD) & PX_CMD_CR), AHCI_TIMEOUT_US);
+	ret = poll_timeout(!(prd32(a, PX_CMD) & PX_CMD_CR), AHCI_TIMEOUT_US);
 	pwr32(a, PX_CMD, prd32(a, PX_CMD) & ~PX_CMD_FRE);
-	poll_timeout(!(prd32(a, PX_CMD) & PX_CMD_FR), AHCI_TIMEOUT_US);
+	ret = poll_timeout(!(prd32(a, PX_CMD) & PX_CMD_FR), AHCI_TIMEOUT_US) ?: ret;
 	pci_set_master(a->pdev, false);
+	return ret;
 }
 
 int ahci_port_start(struct ahci *a, void *mem, u64 mem_bus)
@@ -111,8 +114,7 @@ int ahci_port_start(struct ahci *a, void *mem, u64 mem_bus)
 		return -ENODEV;
 	if (mem_bus & 0xfff)
 		return -EINVAL;
-	ahci_port_stop(a);
-	if (prd32(a, PX_CMD) & (PX_CMD_CR | PX_CMD_FR))
+	if (ahci_port_stop(a))
 		return -ETIMEDOUT;
 	a->mem = mem;
 	a->mem_bus = mem_bus;

@@ -37,7 +37,7 @@ int ahci_port_start(struct ahci *a, void *mem, u64 mem_bus);
  * address buf. 0, -EIO, -ETIMEDOUT.
  */
 int ahci_identify(struct ahci *a, u64 buf);
-/* Stop the port (no more fetches from mem) and bus mastering. */
-void ahci_port_stop(struct ahci *a);
+/* Stop the port (no more fetches from mem) and bus mastering; -ETIMEDOUT: it kept running. */
+int ahci_port_stop(struct ahci *a);
 
 #endif

@@ -446,9 +446,12 @@ static void run_put(struct pin_run *r, unsigned long i)
 static char *alias_room(u64 uva, size_t len)
 {
 	size_t span = len + ALIAS_ALIGN;
-	char *p = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	char *a;
+	char *p, *a;
 
+	/* the pages a pin keeps alive, as the kernel's allocation behind a pin can fail */
+	if (failpoint_hit())
+		return NULL;
+	p = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
 	a = p + ((uva - (u64)(uintptr_t)p) & (ALIAS_ALIGN - 1));

@@ -8,6 +8,7 @@
 #define ARCH_X86_CONSOLE_H
 
 #include "lib/compiler.h"
+#include "lib/warn.h"
 
 /* Exit codes written to isa-debug-exit at port 0xf4; QEMU exits (v << 1) | 1. */
 #define EXIT_PASS	0x10	/* QEMU status 33 */
@@ -81,11 +82,12 @@ __noreturn void panic(const char *fmt, ...) __printf(1, 2);
 			panic("BUG at %s:%d: %s", __FILE__, __LINE__, #c); \
 	} while (0)
 
+/* Counted as every warning (lib/warn.h): it fails the test during which it fires. */
 #define WARN_ON(c)                                                              \
 	({                                                                      \
 		bool __w = !!(c);                                               \
 		if (unlikely(__w))                                              \
-			printk("WARNING at %s:%d: %s\n", __FILE__, __LINE__, #c); \
+			plat_warn("at %s:%d: %s", __FILE__, __LINE__, #c); \
 		__w;                                                            \
 	})
 

@@ -167,9 +167,20 @@ int smp_calls_running(void)
 static bool stop_cpu(int cpu);
 
 /* Whether c finished its call by deadline d (a CPU found late gets 1 ms more). */
+/* The latest deadline the last call waited to (time_ns), for its tests. */
+static u64 call_deadline_ns;
+
+u64 smp_call_deadline_ns(void)
+{
+	return call_deadline_ns;
+}
+
 static bool call_done(struct percpu *c, deadline_t d)
 {
 	u32 seq = c->call_seq;
+
+	if (deadline_ns(d) > call_deadline_ns)
+		call_deadline_ns = deadline_ns(d);
 
 	while (__atomic_load_n(&c->done_seq, __ATOMIC_ACQUIRE) != seq) {
 		if (deadline_passed(d))
@@ -188,6 +199,7 @@ int smp_call(const struct cpumask *m, void (*fn)(void *arg, int cpu), void *arg,
 
 	if (__atomic_exchange_n(&calls_busy, 1, __ATOMIC_ACQUIRE))
 		return -EBUSY;
+	call_deadline_ns = 0;
 	for (int i = 0; i < nslots; i++) {
 		struct percpu *c = cpus[i];
 

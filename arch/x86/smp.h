@@ -60,6 +60,8 @@ void smp_mask_online(struct cpumask *m, bool with_self);
  */
 int smp_call(const struct cpumask *m, void (*fn)(void *arg, int cpu), void *arg,
 	     u64 timeout_ms);
+/* The latest deadline the last smp_call() waited to, in time_ns() (tests). */
+u64 smp_call_deadline_ns(void);
 /* CPUs still running a call's function (the runner checks 0 after each test). */
 int smp_calls_running(void);
 

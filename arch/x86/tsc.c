@@ -211,6 +211,11 @@ u64 deadline_left_ns(deadline_t d)
 	return left <= 0 ? 0 : (u64)(((unsigned __int128)left * ns_per_tick) >> 32);
 }
 
+u64 deadline_ns(deadline_t d)
+{
+	return (u64)(((unsigned __int128)(d - tsc0) * ns_per_tick) >> 32);
+}
+
 /* Naps too (poll_pause): a delay is a wait for the clock. */
 void udelay(u64 us)
 {

@@ -27,6 +27,8 @@ bool deadline_passed(deadline_t d);
 
 /* Nanoseconds until d (0 once it passed). */
 u64 deadline_left_ns(deadline_t d);
+/* The time_ns() at which d passes. */
+u64 deadline_ns(deadline_t d);
 
 /*
  * Between two checks of a wait: spin at first, then, with interrupts on,

@@ -186,7 +186,15 @@ int amdvi_event_resize(struct amdvi_unit *u, unsigned int len_log2)
 	spin_lock_irqsave(&u->evt_lock, flags);
 	on = amdvi_readq(u, AMDVI_CONTROL) & AMDVI_CTRL_EVTLOG_EN;
 	amdvi_ctrl_update(u, 0, AMDVI_CTRL_EVTLOG_EN);
-	poll_timeout(!(amdvi_readq(u, AMDVI_STATUS) & AMDVI_STS_EVT_RUN), EVT_RUN_TIMEOUT_US);
+	/* the base may not change under a log that still runs: keep the old size */
+	if (poll_timeout(!(amdvi_readq(u, AMDVI_STATUS) & AMDVI_STS_EVT_RUN),
+			 EVT_RUN_TIMEOUT_US)) {
+		if (on)
+			amdvi_ctrl_update(u, AMDVI_CTRL_EVTLOG_EN, 0);
+		spin_unlock_irqrestore(&u->evt_lock, flags);
+		printk("# %s: event log did not stop; size unchanged\n", u->name);
+		return -ETIMEDOUT;
+	}
 	u->evt_len_log2 = len_log2;
 	memset(u->evtlog, 0, PAGE_SIZE << amdvi_ring_order(u->evt_alloc_log2));
 	log_program(u);

@@ -8,6 +8,7 @@
 #include "tests/host/amdvi_model.h"
 #include "tests/ktest.h"
 #include "lib/errno.h"
+#include "lib/failpoint.h"
 #include "lib/string.h"
 
 static u64 evt(u8 code, u16 devid, u16 domid, u16 flags)
@@ -124,6 +125,24 @@ KTEST(amdvi-event, test_amdvi_event_overflow_is_unexpected_by_default)
 	iommu_fault_expect_done();
 	report(iommu_fault_drain_unexpected(&f, 1) == 1 && f.kind == IOMMU_FAULT_KIND_OVERFLOW,
 	       "the overflow is left over as an unexpected fault");
+	model_unit_destroy(u);
+}
+
+/* A log that does not stop keeps its size: its base may not change while it runs. */
+KTEST(amdvi-event, test_amdvi_event_resize_when_the_log_does_not_stop)
+{
+	struct amdvi_unit *u = model_unit_create();
+	u64 base = amdvi_readq(u, AMDVI_EVTLOG_BASE);
+	int ret;
+
+	failpoint_arm(1);	/* the wait for EVT_RUN to clear: the only site */
+	ret = amdvi_event_resize(u, 8);
+	report(ret == -ETIMEDOUT && failpoint_fired(), "-ETIMEDOUT (got %d)", ret);
+	failpoint_arm(0);
+	report(u->evt_len_log2 == 15 && amdvi_readq(u, AMDVI_EVTLOG_BASE) == base,
+	       "size and base register unchanged");
+	report(amdvi_readq(u, AMDVI_CONTROL) & AMDVI_CTRL_EVTLOG_EN, "the log is enabled again");
+	report(amdvi_event_resize(u, 8) == 0, "a later resize works");
 	model_unit_destroy(u);
 }
 

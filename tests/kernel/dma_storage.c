@@ -183,7 +183,7 @@ KTEST_NEEDS(dma, test_dma_ahci_identify_device, KT_NEED_IOMMU | KT_NEED_AHCI)
 		ahci_identify(&a, IOVA_UNMAPPED);
 		dma_fault_seen(&d, "IDENTIFY into an unmapped IOVA faults", false);
 	}
-	ahci_port_stop(&a);
+	report(ahci_port_stop(&a) == 0, "the port's engines stopped before its memory is unmapped");
 	dma_unmap(&d, DMA_IOVA_QUEUES, PAGE_SIZE);
 	dma_unmap(&d, IOVA_DATA, PAGE_SIZE);
 	dma_buf_free(&b);

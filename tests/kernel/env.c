@@ -119,3 +119,21 @@ static long heap_objects(void)
 
 KTEST_COUNTER(free_pages, free_pages);
 KTEST_COUNTER(heap_objects, heap_objects);
+
+/*
+ * Interrupts on vectors without a handler: one that comes late (after its
+ * handler went) or lands on the wrong vector fails the test it arrives in.
+ */
+static long expected_strays;
+
+void ktest_expect_strays(long n)
+{
+	expected_strays += n;
+}
+
+static long unexpected_strays(void)
+{
+	return (long)irq_strays() - expected_strays;
+}
+
+KTEST_COUNTER(irq_strays, unexpected_strays);

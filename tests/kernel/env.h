@@ -18,6 +18,9 @@ struct env_hook {
 
 void env_add_hook(struct env_hook *h);
 
+/* The running test makes n interrupts on vectors without a handler on purpose. */
+void ktest_expect_strays(long n);
+
 /* Boot step after iommu_init(): hardware answers and fault checks (iommu_env.c). */
 void iommu_test_env_init(void);
 

@@ -322,32 +322,37 @@ static const struct scenario {
 	const char *name;
 	void (*setup)(struct fi *f);
 	long (*op)(struct fi *f);
-	bool never_allocates;	/* must have no site at all: it cannot fail */
+	/*
+	 * Sites the path has at least (kernel and hosted; a little under the
+	 * counts where page tables make them vary): a sweep that stops reaching
+	 * the domains fails. 0: it must have none, it cannot fail.
+	 */
+	int min_sites;
 } scenarios[] = {
-	{ "open /dev/iommu", st_none, op_open },
-	{ "IOAS_ALLOC", st_ioas, op_ioas_alloc },
-	{ "MAP fixed, no domain", st_mapped, op_map_fixed },
-	{ "MAP fixed, one domain", st_mapped_domain, op_map_fixed },
-	{ "MAP automatic, two domains", st_two_domains, op_map_auto },
-	{ "COPY into a domain", st_mapped_domain, op_copy },
-	{ "ALLOW_IOVAS", st_ioas, op_allow },
-	{ "ADD_RESERVED", st_ioas, op_add_reserved },
-	{ "MOCK_DOMAIN on a mapped IOAS", st_mapped, op_mock_domain },
-	{ "MOCK_DOMAIN on a HWPT", st_mapped_domain, op_mock_domain_on_hwpt },
-	{ "HWPT_ALLOC on a mapped IOAS", st_mapped_domain, op_hwpt_alloc },
-	{ "MOCK_DOMAIN_REPLACE to a mapped IOAS", st_mapped_domain, op_replace },
-	{ "CREATE_ACCESS", st_mapped_domain, op_create_access },
-	{ "ACCESS_PAGES", st_access, op_access_pages },
-	{ "ACCESS_RW slow path", st_access, op_access_rw },
-	{ "VFIO MAP_DMA type1", st_type1, op_vfio_map },
-	{ "VFIO UNMAP_DMA type1 cut", st_type1, op_type1_cut },
-	{ "UNMAP all", st_mapped_domain, op_unmap_all, true },
-	{ "GET_HW_INFO", st_domain, op_hw_info },
-	{ "FAULT_QUEUE_ALLOC", st_ioas, op_fault_alloc },
-	{ "HWPT_ALLOC nested", st_parent, op_hwpt_nested },
-	{ "HWPT_ALLOC nested with a fault queue", st_parent, op_hwpt_nested_iopf },
-	{ "HWPT_ALLOC dirty tracking on a mapped IOAS", st_mapped_domain, op_hwpt_dirty },
-	{ "GET_DIRTY_BITMAP", st_dirty, op_get_dirty },
+	{ "open /dev/iommu", st_none, op_open, 2 },
+	{ "IOAS_ALLOC", st_ioas, op_ioas_alloc, 1 },
+	{ "MAP fixed, no domain", st_mapped, op_map_fixed, 2 },
+	{ "MAP fixed, one domain", st_mapped_domain, op_map_fixed, 20 },
+	{ "MAP automatic, two domains", st_two_domains, op_map_auto, 13 },
+	{ "COPY into a domain", st_mapped_domain, op_copy, 6 },
+	{ "ALLOW_IOVAS", st_ioas, op_allow, 3 },
+	{ "ADD_RESERVED", st_ioas, op_add_reserved, 1 },
+	{ "MOCK_DOMAIN on a mapped IOAS", st_mapped, op_mock_domain, 26 },
+	{ "MOCK_DOMAIN on a HWPT", st_mapped_domain, op_mock_domain_on_hwpt, 3 },
+	{ "HWPT_ALLOC on a mapped IOAS", st_mapped_domain, op_hwpt_alloc, 9 },
+	{ "MOCK_DOMAIN_REPLACE to a mapped IOAS", st_mapped_domain, op_replace, 9 },
+	{ "CREATE_ACCESS", st_mapped_domain, op_create_access, 5 },
+	{ "ACCESS_PAGES", st_access, op_access_pages, 3 },
+	{ "ACCESS_RW slow path", st_access, op_access_rw, 1 },
+	{ "VFIO MAP_DMA type1", st_type1, op_vfio_map, 30 },
+	{ "VFIO UNMAP_DMA type1 cut", st_type1, op_type1_cut, 4 },
+	{ "UNMAP all", st_mapped_domain, op_unmap_all, 0 },
+	{ "GET_HW_INFO", st_domain, op_hw_info, 1 },
+	{ "FAULT_QUEUE_ALLOC", st_ioas, op_fault_alloc, 3 },
+	{ "HWPT_ALLOC nested", st_parent, op_hwpt_nested, 2 },
+	{ "HWPT_ALLOC nested with a fault queue", st_parent, op_hwpt_nested_iopf, 2 },
+	{ "HWPT_ALLOC dirty tracking on a mapped IOAS", st_mapped_domain, op_hwpt_dirty, 9 },
+	{ "GET_DIRTY_BITMAP", st_dirty, op_get_dirty, 1 },
 };
 
 static void teardown(struct fi *f)
@@ -409,12 +414,13 @@ KTEST(fault-inject, test_fault_inject_every_site_of_every_ioctl)
 	for (size_t i = 0; i < ARRAY_SIZE(scenarios); i++) {
 		int sites = sweep(&scenarios[i], buf);
 
-		if (scenarios[i].never_allocates)
+		if (!scenarios[i].min_sites)
 			report(sites == 0, "%s: no allocation site (%d), it cannot fail",
 			       scenarios[i].name, sites);
 		else
-			report(sites > 0, "%s: %d allocation sites, each fails cleanly with ENOMEM",
-			       scenarios[i].name, sites);
+			report(sites >= scenarios[i].min_sites, "%s: %d allocation sites (at least %d), "
+			       "each fails cleanly with ENOMEM", scenarios[i].name, sites,
+			       scenarios[i].min_sites);
 		bad += sites < 0;
 		total += sites > 0 ? sites : 0;
 	}

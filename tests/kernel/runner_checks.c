@@ -4,6 +4,7 @@
  * test that checks nothing, misuses a refcount, warns unannounced or leaks
  * heap must fail even though each of its own checks passed.
  */
+#include "arch/x86/console.h"
 #include "lib/alloc.h"
 #include "lib/refcount.h"
 #include "lib/warn.h"
@@ -35,6 +36,13 @@ KTEST_FULL(selftest-fail, test_selftest_warns, 0, KT_NODEFAULT)
 {
 	plat_warn("a warning on purpose (runner self-test)");
 	report(plat_warn_count() > 0, "the warning is counted");
+}
+
+KTEST_FULL(selftest-fail, test_selftest_warn_on, 0, KT_NODEFAULT)
+{
+	volatile bool broken = true;
+
+	report(WARN_ON(broken), "WARN_ON() says its condition held");
 }
 
 static void *leaked;
@@ -71,6 +79,7 @@ KTEST(lib, test_runner_fails_silent_bugs)
 		{ "test_selftest_refcount_underflow", 1 },
 		{ "test_selftest_refcount_inc_from_zero", 1 },
 		{ "test_selftest_warns", 1 },
+		{ "test_selftest_warn_on", 1 },
 		{ "test_selftest_leaks_heap", 1 },
 		{ "test_selftest_warns_announced", 0 },
 		{ "test_selftest_skips", 2 },
