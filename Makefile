@@ -261,6 +261,7 @@ fuzz-acpi += tests/fuzz/acpi_fuzz.o
 suites-driver-host += tests/host/live_tables.o
 suites-core-host += tests/host/core_env.o
 suites-core-host += tests/host/core_threads.o
+suites-core-host += tests/host/core_umem.o
 suites-core-host += $(fuzz-ioctl)
 suites-core-host += tests/fuzz/ioctl_replay.o
 

@@ -43,4 +43,12 @@ void host_set_x2apic(bool on);
  */
 void host_use_rlimit(void);
 
+/*
+ * umem.c: user copies as plain copies whose faults (SIGSEGV, SIGBUS) our
+ * handler turns into -EFAULT, instead of a process_vm_readv/writev system
+ * call per copy; same results. The fuzz targets turn it on for speed; off
+ * by default, since a program's own SIGSEGV handler would take the faults.
+ */
+void host_user_copy_fast(bool on);
+
 #endif

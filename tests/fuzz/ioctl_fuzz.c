@@ -16,6 +16,7 @@
 #include <linux/vfio.h>
 #include "iommu/mock/mock.h"
 #include "ioctl-sim/sim.h"
+#include "arch/host/host.h"
 #include "lib/alloc.h"
 #include "lib/err.h"
 #include "lib/errno.h"
@@ -189,7 +190,11 @@ static void remember(uint32_t id)
 		F.ids[id % MAX_IDS] = id;
 }
 
-static void one_call(int fd, struct iommufd_ctx *ictx, struct input *in)
+/*
+ * One ioctl. *digest is the context's state before it (nothing changes it
+ * between calls), and after it on return: one digest per call.
+ */
+static void one_call(int fd, struct iommufd_ctx *ictx, struct input *in, u64 *digest)
 {
 	static union {
 		uint8_t b[256];
@@ -203,7 +208,7 @@ static void one_call(int fd, struct iommufd_ctx *ictx, struct input *in)
 	uint8_t sel = byte(in), mode = byte(in), nfix = byte(in) % 8, fix[8][3];
 	const struct iommufd_cmd *t = cmd_of(picks[sel % ARRAY_SIZE(picks)]);
 	unsigned int nr = t->nr, size = t->size, user = size;
-	uint64_t arg = (uint64_t)(uintptr_t)&s, digest;
+	uint64_t arg = (uint64_t)(uintptr_t)&s, before = *digest;
 	long r;
 
 	for (int i = 0; i < nfix; i++)
@@ -245,8 +250,8 @@ static void one_call(int fd, struct iommufd_ctx *ictx, struct input *in)
 		if (mode & 0x20)
 			arg = (uint64_t)(uintptr_t)(mode & 0x40 ? F.hole : F.ro);
 	}
-	digest = iommufd_test_digest(ictx);
 	r = sim_ioctl(fd, nr, arg);
+	*digest = iommufd_test_digest(ictx);
 	if (F.trace)
 		fprintf(stderr, "ioctl_fuzz: ioctl %#x size %u op %u -> %ld\n", nr, user,
 			nr == IOMMU_TEST_CMD ? s.test.op : 0, r);
@@ -258,7 +263,7 @@ static void one_call(int fd, struct iommufd_ctx *ictx, struct input *in)
 	 * EFAULT after the work
 	 */
 	if (r < 0 && r != -EFAULT && nr != IOMMU_IOAS_UNMAP && nr != VFIO_IOMMU_UNMAP_DMA)
-		must(iommufd_test_digest(ictx) == digest, "a failed ioctl changed the state",
+		must(*digest == before, "a failed ioctl changed the state",
 		     (long)nr, r);
 	/* a fault queue's fd holds the context: close it with the others */
 	if (!r && nr == IOMMU_FAULT_QUEUE_ALLOC && F.nfiles < MAX_CALLS)
@@ -325,10 +330,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct input in = { data, size };
 	struct counts before, after;
 	struct iommufd_ctx *ictx;
+	u64 digest;
 	int fd;
 
 	if (!F.buf)
 		setup();
+	host_user_copy_fast(true);
 	counts(&before);
 	iommufd_set_memlock_limit(MEMLOCK_PAGES);
 	F.nids = F.nfiles = 0;
@@ -337,8 +344,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ictx = sim_iommufd_ctx_from_fd(fd);
 	must(!IS_ERR(ictx), "the fd's context", 0, 0);
 	iommufd_ctx_put(ictx);	/* the fd keeps it */
+	digest = iommufd_test_digest(ictx);
 	for (int i = 0; i < MAX_CALLS && in.left; i++)
-		one_call(fd, ictx, &in);
+		one_call(fd, ictx, &in, &digest);
 	for (int i = 0; i < F.nfiles; i++)
 		sim_close(F.files[i]);
 	must(sim_close(fd) == 0, "close /dev/iommu", 0, 0);
@@ -357,5 +365,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	must(after.warnings == before.warnings, "core warnings", before.warnings,
 	     after.warnings);
 	must(after.heap == before.heap, "heap objects after close", before.heap, after.heap);
+	host_user_copy_fast(false);	/* the corpus replay shares test-core with other suites */
 	return 0;
 }
