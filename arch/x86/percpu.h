@@ -32,6 +32,7 @@ struct watchdog_slot {
 	u64 naps;			/* poll_pause()'s halts */
 	u32 period;			/* timer counts per interrupt; 0: the 10 Hz tick */
 	void (*sample)(struct trap_frame *tf);	/* watchdog_sample(): called from every interrupt */
+	u64 rand;			/* xorshift state of the samples' jitter */
 };
 
 struct percpu {

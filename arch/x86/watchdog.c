@@ -61,8 +61,18 @@ static void tick(struct trap_frame *tf, void *ctx)
 	struct watchdog_slot *w = &c->wd;
 	u64 now = time_ns(), dl = READ_ONCE(w->deadline_ns);
 
-	if (w->sample)
+	if (w->sample) {
+		/*
+		 * The next sample 1/2 to 3/2 periods on, at random: a fixed
+		 * period phase-locks with a loop under icount (where time is
+		 * instructions) and samples the same few spots.
+		 */
+		w->rand ^= w->rand << 13;
+		w->rand ^= w->rand >> 7;
+		w->rand ^= w->rand << 17;
 		w->sample(tf);
+		lapic_write_reg(TIMER_INIT, w->period / 2 + (u32)(w->rand % w->period));
+	}
 	if (!(lapic_read_reg(LVT_TIMER) & LVT_PERIODIC))
 		watchdog_cpu_start();	/* a nap's one-shot: the periodic tick again */
 	/* ticks stay at 10 Hz however often naps wake the CPU (their counters and the scheduler's slices) */
@@ -153,7 +163,8 @@ void watchdog_sample(void (*fn)(struct trap_frame *tf), u64 ns)
 	unsigned long flags = arch_irq_save();
 
 	w->sample = NULL;
-	w->period = fn && ns ? (u32)max(ns * per_tick / TICK_NS, (u64)1) : 0;
+	w->period = fn && ns ? (u32)max(ns * per_tick / TICK_NS, (u64)2) : 0;
+	w->rand = w->rand ? w->rand : rdtsc() | 1;
 	w->sample = w->period ? fn : NULL;
 	watchdog_cpu_start();
 	arch_irq_restore(flags);
