@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include "core/iommufd.h"
 #include "lib/platform.h"
 #include <linux/iommufd.h>
@@ -44,6 +45,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  */
 #define MEMLOCK_PAGES	1024
 #define CHECK_MAX	(64 * PAGE_SIZE)
+/*
+ * No input may raise the process's resident high-water mark by more than
+ * this: the kernel's largest allocation is 4 MiB and pins stop at
+ * MEMLOCK_PAGES, so a jump means user-sized work. Caught here, the input is
+ * kept; make fuzz-run's own resident limit would only stop the run.
+ */
+#define RSS_JUMP_KB	(128 * 1024)
 
 /* The VFIO type1 ioctls on the same fd (size 0: the argument is a number). */
 static const struct iommufd_cmd vfio_cmds[] = {
@@ -307,7 +315,17 @@ static void one_call(int fd, struct iommufd_ctx *ictx, struct input *in, u64 *di
 
 struct counts {
 	long objects, pins, charged, files, mock_doms, mock_devs, violations, warnings, heap;
+	long rss_kb;
 };
+
+/* The resident high-water mark in KiB. */
+static long max_rss_kb(void)
+{
+	struct rusage ru;
+
+	must(getrusage(RUSAGE_SELF, &ru) == 0, "getrusage", 0, 0);
+	return ru.ru_maxrss;
+}
 
 static void counts(struct counts *c)
 {
@@ -323,6 +341,7 @@ static void counts(struct counts *c)
 	c->violations = mock_violations();
 	c->warnings = (long)plat_warn_count();
 	c->heap = (long)kmalloc_live();
+	c->rss_kb = max_rss_kb();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -365,6 +384,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	must(after.warnings == before.warnings, "core warnings", before.warnings,
 	     after.warnings);
 	must(after.heap == before.heap, "heap objects after close", before.heap, after.heap);
+	must(after.rss_kb - before.rss_kb <= RSS_JUMP_KB, "resident KiB grew by one input",
+	     before.rss_kb, after.rss_kb);
 	host_user_copy_fast(false);	/* the corpus replay shares test-core with other suites */
 	return 0;
 }
