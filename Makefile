@@ -63,6 +63,7 @@ arch-x86 += arch/x86/ioapic.o
 arch-x86 += arch/x86/tsc.o
 arch-x86 += arch/x86/fwcfg.o
 arch-x86 += arch/x86/watchdog.o
+arch-x86 += arch/x86/prof.o
 arch-x86 += arch/x86/platform.o
 arch-x86 += arch/x86/uvm.o
 arch-x86 += arch/x86/proc.o
@@ -220,6 +221,7 @@ suites-amdvi += tests/kernel/amdvi_encode.o
 # kernel-only suites
 suites-kernel += tests/kernel/platform.o
 suites-kernel += tests/kernel/platform_lapic.o
+suites-kernel += tests/kernel/prof.o
 suites-kernel += tests/kernel/runner_selftest.o
 suites-kernel += tests/kernel/acpi_live.o
 suites-kernel += tests/kernel/bringup_live.o
@@ -492,7 +494,7 @@ HOST_LIBS := $(HB)/libiommufd-host.so
 ACPI_TABLES := $(patsubst tests/fixtures/acpi/spcr/%.asl,$(BUILD)/acpi/%.aml,\
 	$(wildcard tests/fixtures/acpi/spcr/*.asl))
 
-.PHONY: all kernel iso netboot host acpi-tables check run bench clean deps qemu qemu-gdb fuzz fuzz-run fuzz-targets soak lava
+.PHONY: all kernel iso netboot host acpi-tables check run bench profile clean deps qemu qemu-gdb fuzz fuzz-run fuzz-targets soak lava
 all: kernel iso netboot host acpi-tables
 acpi-tables: $(ACPI_TABLES)
 
@@ -693,6 +695,10 @@ qemu-gdb: kernel
 # everything side by side (scripts/bench); BENCH_LINUX=1 adds Linux's own figures
 bench:
 	$(PYTHON) scripts/bench
+
+# the ring-3 4K map/unmap loops under the kernel's sampling profiler (scripts/profile)
+profile: kernel
+	$(PYTHON) scripts/profile
 
 deps:
 	scripts/deps

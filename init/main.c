@@ -21,6 +21,7 @@
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/watchdog.h"
+#include "arch/x86/prof.h"
 #include "arch/x86/x86.h"
 #include "boot/bootinfo.h"
 #include "init/bringup.h"
@@ -178,6 +179,7 @@ void boot_main(u32 magic, u32 info)
 	tsc_calibrate();
 	stage("tsc");
 	watchdog_init();
+	prof_init();
 	pci_init();
 	stage("pci");
 	if (cmdline_flag("selftest_early_fault"))

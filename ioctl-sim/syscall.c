@@ -7,6 +7,7 @@
 #include "arch/x86/console.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/proc.h"
+#include "arch/x86/prof.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/uaccess.h"
 #include "arch/x86/x86.h"
@@ -882,6 +883,46 @@ static const struct sim_file_ops exe_fops = {
 
 static struct sim_node exe_node = { .path = "/proc/self/exe", .ops = &exe_fops };
 
+/*
+ * /sys/kernel/debug/testos/profile (only with profile= on the command
+ * line): a benchmark writes a region's name before its loop ("NAME": start
+ * or resume sampling it, arch/x86/prof.h), "-" after it (pause) and "."
+ * to print the region's table. Linux has no such file: the same program
+ * runs there unchanged.
+ */
+static long profile_write(struct sim_file *f, u64 ubuf, size_t n, u64 off)
+{
+	char name[PROF_NAME_MAX];
+	size_t len = n;
+
+	if (!n || n >= sizeof(name))
+		return -EINVAL;
+	if (copy_from_user(name, ubuf, n))
+		return -EFAULT;
+	name[n] = 0;
+	if (name[len - 1] == '\n')
+		name[--len] = 0;
+	if (!strcmp(name, "-"))
+		prof_pause();
+	else if (!strcmp(name, "."))
+		prof_report();
+	else {
+		int ret = prof_begin(name, false);
+
+		if (ret && ret != -ENOENT)
+			return ret;
+	}
+	return (long)n;
+}
+
+static const struct sim_file_ops profile_fops = {
+	.name = "profile",
+	.write = profile_write,
+};
+
+static struct sim_node profile_node = { .path = "/sys/kernel/debug/testos/profile",
+					.ops = &profile_fops };
+
 /* fork: the child's table names the parent's files under the same numbers. */
 static int syscall_fork(struct proc *child, struct proc *parent)
 {
@@ -912,4 +953,6 @@ void syscall_init(void)
 	proc_set_syscall_ops(&syscall_ops);
 	if (sim_register_node(&pagemap_node))
 		printk("syscall: /proc/self/pagemap not registered\n");
+	if (prof_enabled() && sim_register_node(&profile_node))
+		printk("syscall: the profiler's file not registered\n");
 }

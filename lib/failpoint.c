@@ -5,22 +5,22 @@
  */
 #include "lib/failpoint.h"
 
-static unsigned long armed_at;	/* 0: disarmed */
-static unsigned long passed;
+unsigned long failpoint_armed_at;	/* 0: disarmed */
+unsigned long failpoint_passed;
 static bool fired;
 static unsigned long fired_at;
 
 void failpoint_arm(unsigned long n)
 {
-	__atomic_store_n(&passed, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&failpoint_passed, 0, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&fired, false, __ATOMIC_SEQ_CST);
-	__atomic_store_n(&armed_at, n, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&failpoint_armed_at, n, __ATOMIC_SEQ_CST);
 }
 
-bool failpoint_hit(void)
+__attribute__((noinline)) bool failpoint_hit_armed(void)
 {
-	unsigned long at = __atomic_load_n(&armed_at, __ATOMIC_RELAXED);
-	unsigned long n = __atomic_add_fetch(&passed, 1, __ATOMIC_RELAXED);
+	unsigned long at = __atomic_load_n(&failpoint_armed_at, __ATOMIC_RELAXED);
+	unsigned long n = __atomic_add_fetch(&failpoint_passed, 1, __ATOMIC_RELAXED);
 
 	if (!at || n != at)
 		return false;
@@ -31,7 +31,7 @@ bool failpoint_hit(void)
 
 unsigned long failpoint_count(void)
 {
-	return __atomic_load_n(&passed, __ATOMIC_RELAXED);
+	return __atomic_load_n(&failpoint_passed, __ATOMIC_RELAXED);
 }
 
 bool failpoint_fired(void)
@@ -46,8 +46,8 @@ unsigned long failpoint_fired_at(void)
 
 unsigned long failpoint_remaining(void)
 {
-	unsigned long at = __atomic_load_n(&armed_at, __ATOMIC_SEQ_CST);
-	unsigned long n = __atomic_load_n(&passed, __ATOMIC_SEQ_CST);
+	unsigned long at = __atomic_load_n(&failpoint_armed_at, __ATOMIC_SEQ_CST);
+	unsigned long n = __atomic_load_n(&failpoint_passed, __ATOMIC_SEQ_CST);
 
 	return at && n < at ? at - n : 0;
 }

@@ -11,8 +11,23 @@
 
 /* Fail the n-th site passed from now (n >= 1); 0 disarms. Resets the counters. */
 void failpoint_arm(unsigned long n);
-/* Called by every fail-point site; true means "fail this allocation". */
-bool failpoint_hit(void);
+/*
+ * Called by every fail-point site; true means "fail this allocation".
+ * Disarmed, only the count (inline: a 4K map/unmap pair passes a dozen
+ * sites, each a call that returned false); armed, failpoint_hit_armed(),
+ * which must not be inlined: it records its caller, the site.
+ */
+extern unsigned long failpoint_armed_at, failpoint_passed;
+bool failpoint_hit_armed(void);
+
+static inline bool failpoint_hit(void)
+{
+	if (__builtin_expect(!__atomic_load_n(&failpoint_armed_at, __ATOMIC_RELAXED), 1)) {
+		__atomic_add_fetch(&failpoint_passed, 1, __ATOMIC_RELAXED);
+		return false;
+	}
+	return failpoint_hit_armed();
+}
 /* Sites passed since the last arm (counted also when disarmed). */
 unsigned long failpoint_count(void);
 /* Whether the armed failure has been delivered since the last arm. */

@@ -30,7 +30,7 @@ static int nedges;
 static unsigned long inversions;
 static volatile int graph_locked;
 static bool full_noted;
-static bool off;		/* lockdep=0: benchmarks, as production kernels run */
+bool lockdep_off;		/* lockdep=0: benchmarks, as production kernels run */
 
 static bool test_bit(const u64 *w, int b)
 {
@@ -179,7 +179,7 @@ static void add_edge(u16 held, u16 c)
 
 void lockdep_disable(void)
 {
-	__atomic_store_n(&off, true, __ATOMIC_RELAXED);
+	__atomic_store_n(&lockdep_off, true, __ATOMIC_RELAXED);
 }
 
 static void acquire(const void *lock, const char *name, bool check, bool shared)
@@ -187,7 +187,7 @@ static void acquire(const void *lock, const char *name, bool check, bool shared)
 	struct lockdep_ctx *ctx;
 	u16 c;
 
-	if (!CONFIG_LOCKDEP || __atomic_load_n(&off, __ATOMIC_RELAXED))
+	if (!CONFIG_LOCKDEP || __atomic_load_n(&lockdep_off, __ATOMIC_RELAXED))
 		return;
 	ctx = arch_lockdep_ctx();
 	if (!ctx)
@@ -215,22 +215,22 @@ static void acquire(const void *lock, const char *name, bool check, bool shared)
 	ctx->depth++;
 }
 
-void lockdep_acquire(const void *lock, const char *name, bool check)
+void lockdep_acquire_on(const void *lock, const char *name, bool check)
 {
 	acquire(lock, name, check, false);
 }
 
-void lockdep_acquire_read(const void *lock, const char *name)
+void lockdep_acquire_read_on(const void *lock, const char *name)
 {
 	acquire(lock, name, true, true);
 }
 
-void lockdep_release(const void *lock)
+void lockdep_release_on(const void *lock)
 {
 	struct lockdep_ctx *ctx;
 	int top;
 
-	if (!CONFIG_LOCKDEP || __atomic_load_n(&off, __ATOMIC_RELAXED))
+	if (!CONFIG_LOCKDEP || __atomic_load_n(&lockdep_off, __ATOMIC_RELAXED))
 		return;
 	ctx = arch_lockdep_ctx();
 	if (!ctx || ctx->depth <= 0)
@@ -252,13 +252,13 @@ void lockdep_release(const void *lock)
 		ctx->depth--;	/* one of the untracked deeper ones */
 }
 
-void lockdep_check_held(const void *lock, bool write, const char *where)
+void lockdep_check_held_on(const void *lock, bool write, const char *where)
 {
 	struct lockdep_ctx *ctx = CONFIG_LOCKDEP ? arch_lockdep_ctx() : NULL;
 	char b[20];
 	int i;
 
-	if (!ctx || ctx->depth > LOCKDEP_DEPTH || __atomic_load_n(&off, __ATOMIC_RELAXED))
+	if (!ctx || ctx->depth > LOCKDEP_DEPTH || __atomic_load_n(&lockdep_off, __ATOMIC_RELAXED))
 		return;		/* not checked, or not all tracked */
 	for (i = ctx->depth - 1; i >= 0 && ctx->lock[i] != lock; i--)
 		;

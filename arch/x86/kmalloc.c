@@ -6,6 +6,7 @@
  */
 #include "arch/x86/mm.h"
 #include "arch/x86/console.h"
+#include "lib/bitops.h"
 #include "lib/list.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
@@ -34,12 +35,12 @@ static size_t first_offset(int cls)
 	return ALIGN(sizeof(struct slab), class_size(cls) < 64 ? class_size(cls) : 64);
 }
 
+/* The smallest class that holds size (>= 1), or -1: whole pages. */
 static int size_class(size_t size)
 {
-	for (int c = 0; c < NCLASSES; c++)
-		if (size <= class_size(c))
-			return c;
-	return -1;
+	int c = size <= 16 ? 0 : fls64_idx(size - 1) - 3;	/* 16 << c >= size */
+
+	return c < NCLASSES ? c : -1;
 }
 
 static struct slab *new_slab(int cls)

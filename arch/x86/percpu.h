@@ -30,6 +30,9 @@ struct watchdog_slot {
 	void (*fn)(struct trap_frame *tf, const char *what);
 	u64 tick_ns;			/* when the last tick counted (a nap's wake-up may not) */
 	u64 naps;			/* poll_pause()'s halts */
+	u32 period;			/* timer counts per interrupt; 0: the 10 Hz tick */
+	void (*sample)(struct trap_frame *tf);	/* watchdog_sample(): called from every interrupt */
+	u64 rand;			/* xorshift state of the samples' jitter */
 };
 
 struct percpu {

@@ -139,12 +139,12 @@ static bool readable(u64 va)
 extern const u64 kallsyms_num, kallsyms_addr[];
 extern const char *const kallsyms_name[];
 
-const char *ksym_lookup(u64 addr, u64 *offset)
+long ksym_index(u64 addr)
 {
 	u64 lo = 0, hi = kallsyms_num;
 
 	if (!hi || addr < kallsyms_addr[0])
-		return NULL;
+		return -1;
 	while (hi - lo > 1) {	/* last symbol at or below addr */
 		u64 mid = (lo + hi) / 2;
 
@@ -153,8 +153,22 @@ const char *ksym_lookup(u64 addr, u64 *offset)
 		else
 			hi = mid;
 	}
-	*offset = addr - kallsyms_addr[lo];
-	return kallsyms_name[lo];
+	return (long)lo;
+}
+
+const char *ksym_name(long i)
+{
+	return i >= 0 && (u64)i < kallsyms_num ? kallsyms_name[i] : NULL;
+}
+
+const char *ksym_lookup(u64 addr, u64 *offset)
+{
+	long i = ksym_index(addr);
+
+	if (i < 0)
+		return NULL;
+	*offset = addr - kallsyms_addr[i];
+	return kallsyms_name[i];
 }
 
 static void print_addr(const char *what, u64 addr)
@@ -167,6 +181,19 @@ static void print_addr(const char *what, u64 addr)
 		       (unsigned long long)off);
 	else
 		printk("%s %016llx\n", what, (unsigned long long)addr);
+}
+
+int stack_callers(u64 rbp, u64 *pcs, int max)
+{
+	int n = 0;
+
+	while (n < max && rbp && readable(rbp) && readable(rbp + 8)) {
+		pcs[n++] = ((u64 *)rbp)[1];
+		if (((u64 *)rbp)[0] <= rbp)
+			break;
+		rbp = ((u64 *)rbp)[0];
+	}
+	return n;
 }
 
 void stack_walk(u64 rbp, int max)

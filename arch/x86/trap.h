@@ -79,8 +79,13 @@ __noreturn void trap_triple_fault(void);
 /* A general-protection fault on purpose (selftest_early_fault). */
 void trap_selftest_gp(void);
 void stack_walk(u64 rbp, int max);
+/* The return addresses of up to max frames from rbp (frame pointers); how many. */
+int stack_callers(u64 rbp, u64 *pcs, int max);
 /* Function containing addr (kernel text), with the offset into it; NULL if unknown. */
 const char *ksym_lookup(u64 addr, u64 *offset);
+/* The index of the symbol at or below addr (-1: none), and the name of index i. */
+long ksym_index(u64 addr);
+const char *ksym_name(long i);
 
 /* Exception fixup table entry: a faulting instruction and where to resume. */
 struct extable_entry {

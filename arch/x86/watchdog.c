@@ -10,6 +10,7 @@
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/x86.h"
+#include "lib/spinlock.h"
 
 #define LVT_TIMER	0x320
 #define TIMER_INIT	0x380
@@ -60,6 +61,18 @@ static void tick(struct trap_frame *tf, void *ctx)
 	struct watchdog_slot *w = &c->wd;
 	u64 now = time_ns(), dl = READ_ONCE(w->deadline_ns);
 
+	if (w->sample) {
+		/*
+		 * The next sample 1/2 to 3/2 periods on, at random: a fixed
+		 * period phase-locks with a loop under icount (where time is
+		 * instructions) and samples the same few spots.
+		 */
+		w->rand ^= w->rand << 13;
+		w->rand ^= w->rand >> 7;
+		w->rand ^= w->rand << 17;
+		w->sample(tf);
+		lapic_write_reg(TIMER_INIT, w->period / 2 + (u32)(w->rand % w->period));
+	}
 	if (!(lapic_read_reg(LVT_TIMER) & LVT_PERIODIC))
 		watchdog_cpu_start();	/* a nap's one-shot: the periodic tick again */
 	/* ticks stay at 10 Hz however often naps wake the CPU (their counters and the scheduler's slices) */
@@ -135,11 +148,26 @@ void watchdog_init(void)
 
 void watchdog_cpu_start(void)
 {
+	u32 period = this_cpu()->wd.period;
+
 	if (vector < 0)
 		return;
 	lapic_write_reg(TIMER_DIV, 0x3);
 	lapic_write_reg(LVT_TIMER, (u32)vector | LVT_PERIODIC);
-	lapic_write_reg(TIMER_INIT, per_tick);
+	lapic_write_reg(TIMER_INIT, period ? period : per_tick);
+}
+
+void watchdog_sample(void (*fn)(struct trap_frame *tf), u64 ns)
+{
+	struct watchdog_slot *w = &this_cpu()->wd;
+	unsigned long flags = arch_irq_save();
+
+	w->sample = NULL;
+	w->period = fn && ns ? (u32)max(ns * per_tick / TICK_NS, (u64)2) : 0;
+	w->rand = w->rand ? w->rand : rdtsc() | 1;
+	w->sample = w->period ? fn : NULL;
+	watchdog_cpu_start();
+	arch_irq_restore(flags);
 }
 
 /*

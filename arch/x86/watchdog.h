@@ -30,6 +30,12 @@ void watchdog_save(struct watchdog_state *s);
 void watchdog_restore(const struct watchdog_state *s);
 /* This CPU's ticks (10 Hz however often naps wake it), and its naps (poll_pause). */
 u64 watchdog_ticks(void);
+/*
+ * This CPU: interrupt every ns (> 0) and call fn(tf) from each interrupt,
+ * e.g. a sampling profiler; watchdog_sample(NULL, 0) goes back to the
+ * 10 Hz tick. Deadlines, ticks and naps are unchanged.
+ */
+void watchdog_sample(void (*fn)(struct trap_frame *tf), u64 ns);
 u64 watchdog_naps(void);
 
 #endif

@@ -156,8 +156,8 @@ static void flush_on_unit(struct vtd_unit *u, struct vtd_batch *b, struct vtd_do
 			  u64 start, u64 last, bool ih, bool devtlb, int *ret)
 {
 	bool fs = dom->domain.type == IOMMU_DOMAIN_PAGING && dom->pt.fmt == VTD_FMT_FS;
-	u64 base;
-	int order = vtd_psi_encode(start >> 12, (last >> 12) - (start >> 12) + 1, 52, &base);
+	u64 base = 0;
+	int order = -2;		/* the device-TLB's range, worked out for the first ATS device */
 	u16 did = dom->did[u->idx];
 	struct vtd_domain *c;
 	struct vtd_att *a;
@@ -174,6 +174,9 @@ static void flush_on_unit(struct vtd_unit *u, struct vtd_batch *b, struct vtd_do
 			vtd_batch_piotlb_range(u, b, did, a->pasid, start, last, ih);
 		}
 		if (devtlb && a->vd->ats) {
+			if (order == -2)
+				order = vtd_psi_encode(start >> 12, (last >> 12) - (start >> 12) + 1,
+						       52, &base);
 			room(u, b, 1, ret);
 			vtd_batch_dev_flush(a->vd, b, a->pasid, base << 12,
 					    order < 0 ? 52 : (unsigned int)order);

@@ -359,6 +359,40 @@ static bool unmap_level(struct vtd_pgtable *pt, u64 *t, int level, struct unmap_
 	return go;
 }
 
+/*
+ * [iova, last] as leaves of one table at level, fewer than the table holds
+ * (so no table would be freed), every one present: cleared in one walk
+ * down. 0 when the range is anything else; the general walk takes it.
+ */
+static size_t unmap_in_one_table(struct vtd_pgtable *pt, u64 iova, u64 last, int level,
+				 struct iommu_iotlb_gather *gather)
+{
+	u64 sz = 1ULL << VTD_LEVEL_SHIFT(level), *t = tva(pt->root);
+	unsigned int i = pt_index(iova, level), n;
+
+	if (!level || level >= pt->levels || (iova & (sz - 1)) || ((last + 1) & (sz - 1)) ||
+	    last - iova >= (VTD_PT_ENTRIES - 1) * sz ||
+	    iova >> VTD_LEVEL_SHIFT(level + 1) != last >> VTD_LEVEL_SHIFT(level + 1))
+		return 0;
+	for (int l = pt->levels; l > level; l--) {
+		u64 e = t[pt_index(iova, l)];
+
+		if (!pte_present(pt, e) || pte_leaf(e, l))
+			return 0;
+		t = tva(e & VTD_PTE_ADDR);
+	}
+	n = (unsigned int)((last - iova) >> VTD_LEVEL_SHIFT(level)) + 1;
+	for (unsigned int k = 0; k < n; k++)
+		if (!pte_present(pt, t[i + k]) || !pte_leaf(t[i + k], level))
+			return 0;
+	for (unsigned int k = 0; k < n; k++)
+		WRITE_ONCE(t[i + k], 0);
+	flush_entries(pt, &t[i], n);
+	iommu_iotlb_gather_add_range(gather, iova, last - iova + 1);
+	gather->pgsize = max(gather->pgsize, (size_t)sz);
+	return (size_t)(last - iova + 1);
+}
+
 size_t vtd_pgtable_unmap(struct vtd_pgtable *pt, u64 iova, size_t pgsize, size_t count,
 			 struct iommu_iotlb_gather *gather)
 {
@@ -369,7 +403,9 @@ size_t vtd_pgtable_unmap(struct vtd_pgtable *pt, u64 iova, size_t pgsize, size_t
 	    check_add_overflow(iova, size - 1, &w.last) ||
 	    iova >> pt->width)
 		return 0;
-	unmap_level(pt, tva(pt->root), pt->levels, &w);
+	w.done = unmap_in_one_table(pt, iova, w.last, pgsize_level(pgsize), gather);
+	if (!w.done)
+		unmap_level(pt, tva(pt->root), pt->levels, &w);
 	return w.done;
 }
 

@@ -128,15 +128,22 @@ KTEST(platform, test_platform_kmalloc)
 {
 	void *p[64];
 	u64 live = kmalloc_live(), fp = pmm_free_pages();
-	bool distinct = true;
+	bool distinct = true, intact = true;
 
 	for (int i = 0; i < 64; i++) {
-		p[i] = kzalloc((size_t)(8 << (i % 10)));
+		p[i] = kzalloc((size_t)(8 << (i % 10)) + (i % 3 == 1));	/* 2^k and 2^k + 1 */
 		for (int j = 0; j < i; j++)
 			distinct &= p[i] != p[j];
 	}
 	report(distinct, "64 live allocations of mixed sizes are distinct");
 	report(kmalloc_live() == live + 64, "live count follows");
+	/* each holds its whole size: a class too small would overlap a neighbour */
+	for (int i = 0; i < 64; i++)
+		memset(p[i], i, (size_t)(8 << (i % 10)) + (i % 3 == 1));
+	for (int i = 0; i < 64; i++)
+		for (size_t k = 0; k < (size_t)(8 << (i % 10)) + (i % 3 == 1); k++)
+			intact &= ((u8 *)p[i])[k] == (u8)i;
+	report(intact, "every allocation keeps its bytes when all are written whole");
 	for (int i = 0; i < 64; i++)
 		kfree(p[i]);
 	report(kmalloc_live() == live && pmm_free_pages() == fp,
