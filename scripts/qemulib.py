@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 
-from screenlib import check_screen
+from screenlib import Qmp, check_screen
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
@@ -386,10 +386,11 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
     os.makedirs(os.path.join(BUILD, "logs"), exist_ok=True)
     log = log or os.path.join(BUILD, "logs", name + ".log")
     cmd = command(sec, image, append, accel, gdb)
+    # QMP for the screendump (the kernel halts after its closing line, exit=halt)
+    # and, on a time-out, the guest's registers; a short path: unix socket
+    # names are limited to 108 bytes
     qmp = None
-    if sec.get("screendump"):
-        # the kernel halts after its closing line (exit=halt) so the screen can be
-        # read; a short path: unix socket names are limited to 108 bytes
+    if not gdb:
         qmp = os.path.join(tempfile.mkdtemp(prefix="iommu-testos-"), "qmp")
         cmd += ["-qmp", "unix:%s,server=on,wait=off" % qmp]
     t0 = time.time()
@@ -426,7 +427,7 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
                 break
             else:
                 time.sleep(POLL_S)
-            if qmp and summary is None and SUMMARY_RE.search(buf):
+            if sec.get("screendump") and summary is None and SUMMARY_RE.search(buf):
                 summary = SUMMARY_RE.search(buf)
                 screen = check_screen(qmp, log[:-4] + ".ppm", summary.group(0).decode().strip())
                 try:
@@ -437,13 +438,15 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
                 halted_by = time.time() + HALT_WATCH_S
             if not gdb and (time.time() - t0 > timeout or
                             (halted_by is not None and time.time() > halted_by)):
+                if halted_by is None:
+                    f.write(hang_state(qmp, os.path.join(BUILD, "iommu-testos.elf")))
                 p.kill()
                 p.wait()
                 status = "timeout"
                 break
         if qmp:
             shutil.rmtree(os.path.dirname(qmp), ignore_errors=True)
-        if summary is not None and p.returncode == 0:
+        if sec.get("screendump") and summary is not None and p.returncode == 0:
             # quit over QMP after the screendump: the closing line says how it went
             status, code = "pass" if summary.group(2) == b"0" else "fail", 0
         elif status != "timeout":
@@ -459,6 +462,47 @@ def run(name, sec, image=None, append="", accel=None, timeout=None,
                 return run(name, sec, image, append, "tcg", timeout, live, log, gdb, out)
     return Run(name, status, code, time.time() - t0, log, cmd,
                accel + ("+icount" if "-icount" in cmd else ""), screen, closed)
+
+
+RIP_RE = re.compile(r"RIP=([0-9a-f]{16})")
+
+
+def symbolize(elf, addr):
+    """function+offset of addr in the ELF's symbols ("" when unknown)."""
+    try:
+        out = subprocess.run(["nm", "-n", "--defined-only", elf], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True).stdout
+    except OSError:
+        return ""
+    best = None
+    for line in out.splitlines():
+        w = line.split()
+        if len(w) == 3 and w[1] in "tTwW" and int(w[0], 16) <= addr:
+            best = (w[2], addr - int(w[0], 16))
+    return "%s+%#x" % best if best else ""
+
+
+def hang_state(qmp, elf):
+    """A run that timed out: every CPU's registers from QEMU's monitor (the
+    kernel's own watchdog could not report: interrupts off on every CPU, or
+    QEMU itself stuck), as comment lines for the log. None of QEMU's
+    answers is trusted to come: QMP is given 5 s."""
+    lines = ["# qemu: run timed out; the guest's CPUs as QEMU's monitor saw them:"]
+    try:
+        q = Qmp(qmp, timeout=5)
+        try:
+            text = q.cmd("human-monitor-command", **{"command-line": "info registers -a"})
+        finally:
+            q.close()
+    except (OSError, ValueError, TypeError) as e:
+        return ("# qemu: run timed out; QEMU's monitor did not answer (%s): QEMU itself "
+                "may be stuck\n" % e).encode()
+    for line in (text or "").splitlines():
+        lines.append("#   " + line)
+    for m in RIP_RE.finditer(text or ""):
+        sym = symbolize(elf, int(m.group(1), 16)) if elf else ""
+        lines.append("# qemu: RIP %s %s" % (m.group(1), sym or "(not in the kernel's symbols)"))
+    return ("\n".join(lines) + "\n").encode()
 
 
 @functools.lru_cache(maxsize=None)
