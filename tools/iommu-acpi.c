@@ -268,9 +268,14 @@ int iommu_acpi_main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return TOOL_EXIT_OK;
-		} else if (!strcmp(argv[i], "--rules")) {
+		} else if (!strcmp(argv[i], "--rules") && argc == 2) {
 			report_rules();
 			return TOOL_EXIT_OK;
+		} else if (!strcmp(argv[i], "--rules")) {
+			/* files or --json beside it would be ignored: say so */
+			fprintf(stderr, "iommu-acpi: --rules takes no other argument\n");
+			usage(stderr);
+			return TOOL_EXIT_USAGE;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			fprintf(stderr, "iommu-acpi: unknown option %s\n", argv[i]);
 			usage(stderr);

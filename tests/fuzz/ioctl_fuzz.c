@@ -46,6 +46,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MEMLOCK_PAGES	1024
 #define CHECK_MAX	(64 * PAGE_SIZE)
 /*
+ * The same for a length the core writes to user memory in full: a pointer
+ * fixup (kind 7) can aim into ASan's shadow, where IOMMU_GET_HW_INFO's
+ * zero fill of data_len (up to 4 GiB) made gigabytes resident in one call.
+ */
+#define USER_WRITE_MAX	(CHECK_MAX + PAGE_SIZE)
+/*
  * No input may raise the process's resident high-water mark by more than
  * this: the kernel's largest allocation is 4 MiB and pins stop at
  * MEMLOCK_PAGES, so a jump means user-sized work. Caught here, the input is
@@ -211,6 +217,7 @@ static void one_call(int fd, struct iommufd_ctx *ictx, struct input *in, u64 *di
 		struct iommu_vfio_ioas vfio_ioas;
 		struct iommu_hwpt_alloc hwpt;
 		struct iommu_fault_alloc fault;
+		struct iommu_hw_info hw_info;
 		struct iommu_test_cmd test;
 	} s;
 	uint8_t sel = byte(in), mode = byte(in), nfix = byte(in) % 8, fix[8][3];
@@ -232,6 +239,8 @@ static void one_call(int fd, struct iommufd_ctx *ictx, struct input *in, u64 *di
 	} else {
 		for (int i = 0; i < nfix; i++)
 			fixup(s.b, size, fix[i][0], fix[i][1], fix[i][2]);
+		if (nr == IOMMU_GET_HW_INFO)
+			s.hw_info.data_len %= USER_WRITE_MAX;
 		if (nr == IOMMU_TEST_CMD) {
 			/* the memory limit is global: it would outlive the input */
 			s.test.op %= IOMMU_TEST_OP_TRIGGER_IOPF + 2;
@@ -241,6 +250,8 @@ static void one_call(int fd, struct iommufd_ctx *ictx, struct input *in, u64 *di
 				s.test.check_refs.length %= CHECK_MAX + PAGE_SIZE;
 			if (s.test.op == IOMMU_TEST_OP_MD_CHECK_MAP)
 				s.test.check_map.length %= CHECK_MAX + PAGE_SIZE;
+			if (s.test.op == IOMMU_TEST_OP_ACCESS_RW)
+				s.test.access_rw.length %= USER_WRITE_MAX;
 		}
 		switch (mode & 3) {
 		case 2:

@@ -431,6 +431,17 @@ KTEST(acpi-tools, test_acpi_tools_iommu_acpi_rules)
 	report(st == 0 && lines == 1 + dmar_nrules + ivrs_nrules && !missing,
 	       "--rules: exit 0, a header and one line per rule (%d lines, %d missing)", lines, missing);
 	free(out);
+	/* beside files or --json, --rules would ignore them: a usage error instead */
+	for (int i = 0; i < 2; i++) {
+		const char *args = i ? " --json --rules" : " --rules tests/fixtures/acpi/qemu/intel-iommu-default.bin";
+		char cmd[160];
+
+		snprintf(cmd, sizeof(cmd), "%s%s", ACPI_TOOL, args);
+		st = run(cmd, &out);
+		report(st == TOOL_EXIT_USAGE && !*out, "%s: usage, exit 2, nothing decoded (got %d)",
+		       args + 1, st);
+		free(out);
+	}
 	st = run(ACPI_TOOL " --json tests/fixtures/acpi/real/lenovo-thinkpad-e15-gen2.dmar.bin", &out);
 	report(st == 0 && strstr(out, "\"rules\":[\"dmar.drhd.base0\"]") &&
 	       strstr(out, "(Linux ignores the whole DMAR) [dmar.drhd.base0]\""),
