@@ -53,9 +53,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define USER_WRITE_MAX	(CHECK_MAX + PAGE_SIZE)
 /*
  * No input may raise the process's resident high-water mark by more than
- * this: the kernel's largest allocation is 4 MiB and pins stop at
- * MEMLOCK_PAGES, so a jump means user-sized work. Caught here, the input is
- * kept; make fuzz-run's own resident limit would only stop the run.
+ * this: pins stop at MEMLOCK_PAGES and the calls that write or copy user
+ * memory are bounded by USER_WRITE_MAX, so a jump means unbounded work.
+ * Caught here, the input is kept; make fuzz-run's own resident limit (which
+ * also catches growth inside a call that never returns) would only stop it.
  */
 #define RSS_JUMP_KB	(128 * 1024)
 
