@@ -135,7 +135,9 @@ def run_qemu(name, sec, verbose, out=None):
                   r.seconds, "%s as expected" % expect if good and not more else
                   more[0] if good else "expected a %s run, got %s%s" % (
                       expect, r.status, " without a register dump on the console"
-                      if expect == r.status == "crash" else ""))
+                      if expect == r.status == "crash" else
+                      " without QEMU's register dump in the log"
+                      if expect == "hang" and r.status == "timeout" else ""))
         if more:
             show_failures(name, ktaplib.Report(), more, r.log)
         return row, rep
