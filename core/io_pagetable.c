@@ -192,64 +192,69 @@ static int iopt_insert_area(struct io_pagetable *iopt, struct iopt_area *area,
 	return 0;
 }
 
-static int iopt_alloc_area_pages(struct io_pagetable *iopt, struct list_head *pages_list,
+/*
+ * Claim the IOVA of every element of pages_list (areas already allocated):
+ * *dst_iova (chosen here with IOPT_ALLOC_IOVA) onwards, back to back. The
+ * areas go in with pages == NULL: the IOVA is claimed, not yet usable.
+ * iova_rwsem held for write.
+ */
+static int iopt_claim_area_pages(struct io_pagetable *iopt, struct list_head *pages_list,
 				 unsigned long length, unsigned long *dst_iova,
 				 int iommu_prot, unsigned int flags)
 {
 	struct iopt_pages_list *elm;
 	unsigned long iova;
-	int ret = 0;
+	int ret;
 
-	list_for_each_entry(elm, pages_list, next) {
-		elm->area = iommufd_alloc(sizeof(*elm->area));
-		if (!elm->area)
-			return -ENOMEM;
-	}
-	plat_down_write(&iopt->iova_rwsem);
-	if ((length & (iopt->iova_alignment - 1)) || !length) {
-		ret = -EINVAL;
-		goto out_unlock;
-	}
+	lockdep_assert_held_write(&iopt->iova_rwsem);
+	if ((length & (iopt->iova_alignment - 1)) || !length)
+		return -EINVAL;
 	if (flags & IOPT_ALLOC_IOVA) {
 		elm = list_first_entry(pages_list, struct iopt_pages_list, next);
 		ret = iopt_alloc_iova(iopt, dst_iova, elm->pages->uptr + elm->start_byte, length);
 		if (ret)
-			goto out_unlock;
+			return ret;
 		if (iopt_check_iova(iopt, *dst_iova, length)) {
 			plat_warn("iopt_alloc_iova: allocated IOVA %#lx fails the checks", *dst_iova);
-			ret = -EINVAL;
-			goto out_unlock;
+			return -EINVAL;
 		}
 	} else {
 		ret = iopt_check_iova(iopt, *dst_iova, length);
 		if (ret)
-			goto out_unlock;
+			return ret;
 	}
-	/* areas go in with pages == NULL: the IOVA is claimed, not yet usable */
 	iova = *dst_iova;
 	list_for_each_entry(elm, pages_list, next) {
 		ret = iopt_insert_area(iopt, elm->area, elm->pages, iova, elm->start_byte,
 				       elm->length, iommu_prot);
 		if (ret)
-			goto out_unlock;
+			return ret;
 		iova += elm->length;
 	}
-out_unlock:
-	plat_up_write(&iopt->iova_rwsem);
-	return ret;
+	return 0;
 }
 
-static void iopt_abort_area(struct iopt_area *area)
+/* Take area (without pages) out of its table and free it; iova_rwsem held for write. */
+static void iopt_remove_area(struct iopt_area *area)
 {
 	if (area->pages)
 		plat_warn("iopt_abort_area: area still has pages");
 	if (area->iopt) {
-		plat_down_write(&area->iopt->iova_rwsem);
 		lockdep_assert_held_write(&area->iopt->iova_rwsem);
 		itree_remove(&area->iopt->area_itree, &area->node);
-		plat_up_write(&area->iopt->iova_rwsem);
 	}
 	kfree(area);
+}
+
+static void iopt_abort_area(struct iopt_area *area)
+{
+	struct io_pagetable *iopt = area->iopt;
+
+	if (iopt)
+		plat_down_write(&iopt->iova_rwsem);
+	iopt_remove_area(area);
+	if (iopt)
+		plat_up_write(&iopt->iova_rwsem);
 }
 
 void iopt_free_pages_list(struct list_head *pages_list)
@@ -296,25 +301,32 @@ int iopt_map_pages(struct io_pagetable *iopt, struct list_head *pages_list,
 		   unsigned int flags)
 {
 	struct iopt_pages_list *elm;
-	int ret;
+	int ret = 0;
 
-	ret = iopt_alloc_area_pages(iopt, pages_list, length, dst_iova, iommu_prot, flags);
-	if (ret)
-		return ret;
-	plat_down_read(&iopt->domains_rwsem);
-	ret = iopt_fill_domains_pages(pages_list);
-	if (ret)
-		goto out_unlock_domains;
-	plat_down_write(&iopt->iova_rwsem);
-	lockdep_assert_held_write(&iopt->iova_rwsem);
 	list_for_each_entry(elm, pages_list, next) {
-		/* under domains_rwsem, so a domain added later sees the pages */
-		elm->area->pages = elm->pages;
-		elm->pages = NULL;
-		elm->area = NULL;
+		elm->area = iommufd_alloc(sizeof(*elm->area));
+		if (!elm->area)
+			return -ENOMEM;
+	}
+	/*
+	 * One hold of both locks for the whole map (Linux drops iova_rwsem
+	 * while pinning and loading the domains, taking it three times): a
+	 * racing unmap waits for the map instead of finding its area half
+	 * built. domains_rwsem first, so a domain added later sees the pages.
+	 */
+	plat_down_read(&iopt->domains_rwsem);
+	plat_down_write(&iopt->iova_rwsem);
+	ret = iopt_claim_area_pages(iopt, pages_list, length, dst_iova, iommu_prot, flags);
+	if (!ret)
+		ret = iopt_fill_domains_pages(pages_list);
+	if (!ret) {
+		list_for_each_entry(elm, pages_list, next) {
+			elm->area->pages = elm->pages;	/* the list's reference moves in */
+			elm->pages = NULL;
+			elm->area = NULL;
+		}
 	}
 	plat_up_write(&iopt->iova_rwsem);
-out_unlock_domains:
 	plat_up_read(&iopt->domains_rwsem);
 	return ret;
 }
@@ -451,7 +463,8 @@ struct unmap_batch {
  * Unmap the batch's areas from every domain, each domain's IOTLB
  * invalidated once for all of them (unmapping 256 areas in one call costs
  * one invalidation, not 256), and only then unpin and free them.
- * domains_rwsem held for read, iova_rwsem not held.
+ * domains_rwsem held for read and iova_rwsem for write, from taking the
+ * areas out to freeing them: no round trip of the lock per area.
  */
 static void unmap_batch_finish(struct io_pagetable *iopt, struct unmap_batch *b)
 {
@@ -478,7 +491,7 @@ static void unmap_batch_finish(struct io_pagetable *iopt, struct unmap_batch *b)
 			iopt_area_unfill_done(area, pages);
 		b->bytes += iopt_area_length(area);
 		area->unmap_pages = NULL;
-		iopt_abort_area(area);
+		iopt_remove_area(area);
 		iopt_put_pages(pages);
 	}
 	b->head = NULL;
@@ -519,8 +532,8 @@ again:
 		if (area->num_accesses) {
 			start = area_first;
 			area->prevent_access = true;
-			plat_up_write(&iopt->iova_rwsem);
 			unmap_batch_finish(iopt, &b);
+			plat_up_write(&iopt->iova_rwsem);
 			plat_up_read(&iopt->domains_rwsem);
 			iommufd_access_notify_unmap(iopt, area_first, iopt_area_length(area));
 			/* the old pointer may be stale now: look again (bug class 9) */
@@ -545,8 +558,8 @@ again:
 		b.tail = &area->unmap_next;
 	}
 out_unlock:
-	plat_up_write(&iopt->iova_rwsem);
 	unmap_batch_finish(iopt, &b);
+	plat_up_write(&iopt->iova_rwsem);
 	plat_up_read(&iopt->domains_rwsem);
 out_report:
 	if (unmapped)
