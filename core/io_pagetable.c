@@ -234,6 +234,13 @@ static int iopt_claim_area_pages(struct io_pagetable *iopt, struct list_head *pa
 	return 0;
 }
 
+/* An area's memory goes, unless it lives in its pages (first_area: with them). */
+static void iopt_free_area(struct iopt_area *area)
+{
+	if (!area->embedded)
+		kfree(area);
+}
+
 /* Take area (without pages) out of its table and free it; iova_rwsem held for write. */
 static void iopt_remove_area(struct iopt_area *area)
 {
@@ -243,7 +250,7 @@ static void iopt_remove_area(struct iopt_area *area)
 		lockdep_assert_held_write(&area->iopt->iova_rwsem);
 		itree_remove(&area->iopt->area_itree, &area->node);
 	}
-	kfree(area);
+	iopt_free_area(area);
 }
 
 static void iopt_abort_area(struct iopt_area *area)
@@ -293,8 +300,9 @@ err_undo:
 
 /*
  * Map every element of pages_list back to back from *dst_iova (chosen here
- * with IOPT_ALLOC_IOVA) into every domain. On success the areas own the
- * list's page references; on failure nothing is left mapped or pinned.
+ * with IOPT_ALLOC_IOVA) into every domain, allocating an area for each
+ * element that brings none. On success the areas own the list's page
+ * references; on failure nothing is left mapped or pinned.
  */
 int iopt_map_pages(struct io_pagetable *iopt, struct list_head *pages_list,
 		   unsigned long length, unsigned long *dst_iova, int iommu_prot,
@@ -304,7 +312,8 @@ int iopt_map_pages(struct io_pagetable *iopt, struct list_head *pages_list,
 	int ret = 0;
 
 	list_for_each_entry(elm, pages_list, next) {
-		elm->area = iommufd_alloc(sizeof(*elm->area));
+		if (!elm->area)
+			elm->area = iommufd_alloc(sizeof(*elm->area));
 		if (!elm->area)
 			return -ENOMEM;
 	}
@@ -336,10 +345,11 @@ static int iopt_map_common(struct io_pagetable *iopt, struct iopt_pages *pages,
 			   unsigned long *iova, u64 uptr, unsigned long length,
 			   int iommu_prot, unsigned int flags)
 {
-	struct iopt_pages_list elm = { .pages = pages };
+	struct iopt_pages_list elm = { .pages = pages, .area = &pages->first_area };
 	LIST_HEAD(pages_list);
 	int ret;
 
+	pages->first_area.embedded = true;
 	elm.start_byte = uptr - elm.pages->uptr;
 	elm.length = length;
 	list_add(&elm.next, &pages_list);
@@ -779,7 +789,7 @@ static int iopt_area_split(struct iopt_area *area, unsigned long iova,
 	rhs->pages = pages;
 	refcount_inc(&pages->kref);
 	*lhsp = *rhsp = NULL;
-	kfree(area);
+	iopt_free_area(area);
 out_unlock:
 	plat_mutex_unlock(&pages->mutex);
 	return ret;

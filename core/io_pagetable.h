@@ -25,6 +25,7 @@ struct iopt_area {
 	int iommu_prot;			/* IOMMU_READ/WRITE/CACHE */
 	bool prevent_access;		/* unmap in progress: no new access pins */
 	bool storage;			/* pages are mapped into the iopt's domains */
+	bool embedded;			/* pages->first_area: freed with its pages */
 	unsigned int num_accesses;	/* access pins on this area */
 	/* an unmap's batch: its pages (area->pages is NULL then) and the next area */
 	struct iopt_pages *unmap_pages;
@@ -66,6 +67,12 @@ struct iopt_pages {
 	struct pin_chunk *small;	/* or, for a few pages, their pins in this allocation */
 	struct itree_root domains_itree;	/* struct iopt_area.pages_node */
 	struct itree_root access_itree;	/* struct iopt_pages_access.node */
+	/*
+	 * The area of the map that made this object, in the same allocation
+	 * (one allocation per map, not two). Used once, by that map; after an
+	 * unmap or a split it is dead storage until the pages go.
+	 */
+	struct iopt_area first_area;
 };
 
 static inline unsigned long iopt_area_iova(const struct iopt_area *area)

@@ -7,6 +7,7 @@
  */
 #include "tests/kernel/core_util.h"
 #include "iommu/mock/mock.h"
+#include "lib/alloc.h"
 
 #define PG PAGE_SIZE
 #define BASE MOCK_APERTURE_START
@@ -107,6 +108,38 @@ KTEST(core, test_core_copy_shares_pins)
 		t_close(fd);
 	}
 	t_buf_free(buf, 8 * PG);
+}
+
+/*
+ * A map makes one heap object, its pages with the area inside (the 4K
+ * path's allocation halved); that area's memory lives as long as the pages,
+ * so a COPY sharing them outlives the source's unmap (ASan hosted).
+ */
+KTEST(core, test_core_map_one_allocation)
+{
+	u8 *buf = t_buf(4 * PG);
+	int fd = t_open();
+	u32 ioas = t_ioas(fd), ioas2 = t_ioas(fd);
+	u64 dst = 0, unmapped = 0;
+	long heap;
+	int bad;
+
+	/* a first round makes whatever stays (the account) */
+	bad = t_map_fixed(fd, ioas, buf, PG, BASE) + t_unmap(fd, ioas, BASE, PG, NULL);
+	heap = (long)kmalloc_live();
+	bad += t_map_fixed(fd, ioas, buf, PG, BASE);
+	report(!bad && (long)kmalloc_live() == heap + 1,
+	       "a map without domains adds one heap object (%ld)", (long)kmalloc_live() - heap);
+	bad += t_unmap(fd, ioas, BASE, PG, &unmapped);
+	report(!bad && unmapped == PG && (long)kmalloc_live() == heap, "its unmap frees it");
+	bad += t_map_fixed(fd, ioas, buf, 4 * PG, BASE);
+	bad += t_copy(fd, ioas2, ioas, BASE, 4 * PG, &dst, IOMMU_IOAS_MAP_READABLE);
+	bad += t_unmap(fd, ioas, BASE, 4 * PG, NULL);
+	bad += t_unmap(fd, ioas2, dst, 4 * PG, &unmapped);
+	report(!bad && unmapped == 4 * PG && (long)kmalloc_live() == heap,
+	       "COPY, the source unmapped first: the copy's area keeps the pages, then all goes");
+	t_close(fd);
+	t_buf_free(buf, 4 * PG);
 }
 
 /* Large and unaligned maps; how maps split into driver calls. */
