@@ -470,6 +470,33 @@ struct unmap_batch {
 };
 
 /*
+ * Take the run of IOVA-adjacent areas mapped into the domains that starts
+ * at area out of every domain, one driver call per domain for the whole
+ * run (256 adjacent 4K areas: one table walk, not 256), into gathers[i];
+ * returns the area after the run. No pages mutex: storage and the domains
+ * change only under domains_rwsem or iova_rwsem held for write, and the
+ * caller holds the one for read and the other for write.
+ */
+static struct iopt_area *unmap_domains_run(struct io_pagetable *iopt, struct iopt_area *area,
+					   struct iommu_iotlb_gather *gathers)
+{
+	struct iopt_area *end = area;
+	unsigned long len;
+
+	lockdep_assert_held_write(&iopt->iova_rwsem);
+	if (!area->storage)
+		return area->unmap_next;
+	while (end->unmap_next && end->unmap_next->storage &&
+	       iopt_area_iova(end->unmap_next) == iopt_area_last_iova(end) + 1)
+		end = end->unmap_next;
+	len = iopt_area_last_iova(end) - iopt_area_iova(area) + 1;
+	for (unsigned int i = 0; i < iopt->ndomains; i++)
+		if (iommu_unmap_fast(iopt->domains[i], iopt_area_iova(area), len, &gathers[i]) != len)
+			plat_warn("iopt unmap: a domain unmapped less than its areas");
+	return end->unmap_next;
+}
+
+/*
  * Unmap the batch's areas from every domain, each domain's IOTLB
  * invalidated once for all of them (unmapping 256 areas in one call costs
  * one invalidation, not 256), and only then unpin and free them.
@@ -485,12 +512,12 @@ static void unmap_batch_finish(struct io_pagetable *iopt, struct unmap_batch *b)
 		return;
 	for (unsigned int i = 0; together && i < iopt->ndomains; i++)
 		iommu_iotlb_gather_init(&b->g[i]);
-	for (area = b->head; area; area = area->unmap_next) {
-		if (together)
-			iopt_area_unmap_domains_fast(area, area->unmap_pages, b->g);
-		else
+	if (together)
+		for (area = b->head; area;)
+			area = unmap_domains_run(iopt, area, b->g);
+	else
+		for (area = b->head; area; area = area->unmap_next)
 			iopt_area_unfill_domains(area, area->unmap_pages);
-	}
 	for (unsigned int i = 0; together && i < iopt->ndomains; i++)
 		iommu_iotlb_sync(iopt->domains[i], &b->g[i]);
 	for (area = b->head; area; area = next) {

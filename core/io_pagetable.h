@@ -161,9 +161,7 @@ struct iopt_pages *iopt_alloc_pages(u64 uptr, unsigned long length, bool writabl
 void iopt_put_pages(struct iopt_pages *pages);
 int iopt_area_fill_domains(struct iopt_area *area, struct iopt_pages *pages);
 void iopt_area_unfill_domains(struct iopt_area *area, struct iopt_pages *pages);
-/* The same in two halves around the caller's iommu_iotlb_sync() of each domain's gather. */
-void iopt_area_unmap_domains_fast(struct iopt_area *area, struct iopt_pages *pages,
-				  struct iommu_iotlb_gather *gathers);
+/* Its second half, after the caller unmapped and invalidated area in every domain. */
 void iopt_area_unfill_done(struct iopt_area *area, struct iopt_pages *pages);
 int iopt_area_fill_domain(struct iopt_area *area, struct iommu_domain *domain);
 void iopt_area_unfill_domain(struct iopt_area *area, struct iopt_pages *pages,

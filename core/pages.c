@@ -411,27 +411,10 @@ out_unlock:
 }
 
 /*
- * First half of iopt_area_unfill_domains(): area's IOPTEs leave every
- * domain into gathers[i] (one per domain, nothing invalidated yet). The
- * pages stay pinned until iopt_area_unfill_done(), after the caller's
- * iommu_iotlb_sync() of every gather.
+ * Second half of iopt_area_unfill_domains(), after the caller took area's
+ * IOPTEs out of every domain (io_pagetable.c's unmap, one driver call per
+ * run of adjacent areas) and invalidated: unpin what nobody else holds.
  */
-void iopt_area_unmap_domains_fast(struct iopt_area *area, struct iopt_pages *pages,
-				  struct iommu_iotlb_gather *gathers)
-{
-	struct io_pagetable *iopt = area->iopt;
-	size_t len = iopt_area_length(area);
-
-	plat_mutex_lock(&pages->mutex);
-	if (area->storage)
-		for (unsigned int i = 0; i < iopt->ndomains; i++)
-			if (iommu_unmap_fast(iopt->domains[i], iopt_area_iova(area), len,
-					     &gathers[i]) != len)
-				plat_warn("iopt_area_unmap_domains_fast: domain unmapped less than the area");
-	plat_mutex_unlock(&pages->mutex);
-}
-
-/* Second half: the invalidation is done; unpin what nobody else holds. */
 void iopt_area_unfill_done(struct iopt_area *area, struct iopt_pages *pages)
 {
 	plat_mutex_lock(&pages->mutex);

@@ -221,6 +221,34 @@ KTEST(core, test_core_map_splitting)
 }
 
 /*
+ * One unmap call over many areas: each run of IOVA-adjacent areas leaves a
+ * domain in one driver call (the 256-page unmap walks the tables once, not
+ * 256 times); a hole starts a new run. The mock checks each call covers
+ * whole map calls.
+ */
+KTEST(core, test_core_unmap_adjacent_areas_one_call)
+{
+	u8 *buf = t_buf(20 * PG);
+	int fd = t_open();
+	u32 ioas = t_ioas(fd), hwpt, stdev;
+	unsigned long calls;
+	u64 unmapped = 0;
+	int bad = 0;
+
+	t_mock_domain(fd, ioas, &stdev, &hwpt, NULL);
+	for (int i = 0; i < 20; i++)	/* 16 pages, a one-page hole, 4 pages */
+		bad += t_map_fixed(fd, ioas, buf + i * PG, PG, BASE + (i + (i >= 16)) * PG);
+	calls = mock_unmap_calls();
+	bad += t_unmap(fd, ioas, BASE, 21 * PG, &unmapped);
+	report(!bad && unmapped == 20 * PG && mock_unmap_calls() - calls == 2,
+	       "20 areas in two runs: two driver unmap calls (%lu)", mock_unmap_calls() - calls);
+	report(iommufd_pinned_pages() == 0 && t_mock_entries(fd, hwpt) == 0,
+	       "nothing left mapped or pinned");
+	t_close(fd);
+	t_buf_free(buf, 20 * PG);
+}
+
+/*
  * Class 8 and 27: type1 (v0) VFIO cuts areas. Every half must stay in the
  * domain index, so unmapping the halves empties the domain and unpins.
  */
