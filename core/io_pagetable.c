@@ -358,7 +358,9 @@ static int iopt_map_common(struct io_pagetable *iopt, struct iopt_pages *pages,
 	if (ret) {
 		if (elm.area)
 			iopt_abort_area(elm.area);
-		if (elm.pages)
+		if (elm.pages && elm.pages->recycled)
+			iopt_put_pages_cached(elm.pages);	/* back where it came from */
+		else if (elm.pages)
 			iopt_put_pages(elm.pages);
 	}
 	return ret;
@@ -373,8 +375,7 @@ int iopt_map_user_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
 			unsigned long *iova, u64 uptr, unsigned long length,
 			int iommu_prot, unsigned int flags)
 {
-	struct iopt_pages *pages = iopt_alloc_pages(uptr, length, iommu_prot & IOMMU_WRITE,
-						    ictx->account_mode);
+	struct iopt_pages *pages = iopt_alloc_pages(ictx, uptr, length, iommu_prot & IOMMU_WRITE);
 
 	if (IS_ERR(pages))
 		return (int)PTR_ERR(pages);
@@ -397,7 +398,7 @@ int iopt_map_file_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
 	ret = plat_file_view(fd, start, length, iommu_prot & IOMMU_WRITE, &uptr, &ref);
 	if (ret)
 		return ret;
-	pages = iopt_alloc_pages(uptr, length, iommu_prot & IOMMU_WRITE, ictx->account_mode);
+	pages = iopt_alloc_pages(ictx, uptr, length, iommu_prot & IOMMU_WRITE);
 	if (IS_ERR(pages)) {
 		plat_file_view_put(ref);
 		return (int)PTR_ERR(pages);
@@ -529,7 +530,7 @@ static void unmap_batch_finish(struct io_pagetable *iopt, struct unmap_batch *b)
 		b->bytes += iopt_area_length(area);
 		area->unmap_pages = NULL;
 		iopt_remove_area(area);
-		iopt_put_pages(pages);
+		iopt_put_pages_cached(pages);
 	}
 	b->head = NULL;
 	b->tail = &b->head;

@@ -59,6 +59,8 @@ struct iopt_pages {
 	struct iommufd_account *account;
 	void *file_ref;			/* IOAS_MAP_FILE: plat_file_view()'s reference */
 	void *source_mm;		/* plat_mm_get() of the mapper: where pins come from */
+	struct iommufd_ctx *ictx;	/* whose pages cache a small one goes back to */
+	bool recycled;			/* taken from that cache (a failed map puts it back) */
 
 	struct list_head list;		/* in pages.c's list of every pages object */
 	struct plat_mutex mutex;
@@ -156,9 +158,11 @@ int __iopt_reserve_iova(struct io_pagetable *iopt, unsigned long start, unsigned
 void __iopt_remove_reserved_iova(struct io_pagetable *iopt, void *owner);
 
 /* pages.c: the pinning layer. */
-struct iopt_pages *iopt_alloc_pages(u64 uptr, unsigned long length, bool writable,
-				    enum iommufd_account_mode mode);
+struct iopt_pages *iopt_alloc_pages(struct iommufd_ctx *ictx, u64 uptr, unsigned long length,
+				    bool writable);
 void iopt_put_pages(struct iopt_pages *pages);
+/* The same where the object may go to its context's cache (an unmap, a failed map). */
+void iopt_put_pages_cached(struct iopt_pages *pages);
 int iopt_area_fill_domains(struct iopt_area *area, struct iopt_pages *pages);
 void iopt_area_unfill_domains(struct iopt_area *area, struct iopt_pages *pages);
 /* Its second half, after the caller unmapped and invalidated area in every domain. */

@@ -111,35 +111,48 @@ KTEST(core, test_core_copy_shares_pins)
 }
 
 /*
- * A map makes one heap object, its pages with the area inside (the 4K
- * path's allocation halved); that area's memory lives as long as the pages,
- * so a COPY sharing them outlives the source's unmap (ASan hosted).
+ * A map makes at most one heap object, its pages with the area inside; an
+ * unmapped small one waits in the context's pages cache (counted, at most
+ * IOMMUFD_PAGES_CACHE) for the next map, and goes when the context does.
+ * The area lives as long as its pages: a COPY sharing them outlives the
+ * source's unmap (ASan hosted).
  */
 KTEST(core, test_core_map_one_allocation)
 {
-	u8 *buf = t_buf(4 * PG);
+	u8 *buf = t_buf(8 * PG);
+	long heap0 = (long)kmalloc_live(), heap;
 	int fd = t_open();
+	struct iommufd_ctx *ictx = t_ctx(fd);
 	u32 ioas = t_ioas(fd), ioas2 = t_ioas(fd);
 	u64 dst = 0, unmapped = 0;
-	long heap;
 	int bad;
 
-	/* a first round makes whatever stays (the account) */
-	bad = t_map_fixed(fd, ioas, buf, PG, BASE) + t_unmap(fd, ioas, BASE, PG, NULL);
 	heap = (long)kmalloc_live();
-	bad += t_map_fixed(fd, ioas, buf, PG, BASE);
-	report(!bad && (long)kmalloc_live() == heap + 1,
-	       "a map without domains adds one heap object (%ld)", (long)kmalloc_live() - heap);
+	bad = t_map_fixed(fd, ioas, buf, PG, BASE);
+	report(!bad && (long)kmalloc_live() == heap + 1 && iommufd_ctx_pages_cached(ictx) == 0,
+	       "a first map adds one heap object (%ld)", (long)kmalloc_live() - heap);
 	bad += t_unmap(fd, ioas, BASE, PG, &unmapped);
-	report(!bad && unmapped == PG && (long)kmalloc_live() == heap, "its unmap frees it");
+	report(!bad && unmapped == PG && (long)kmalloc_live() == heap + 1 &&
+	       iommufd_ctx_pages_cached(ictx) == 1, "its unmap keeps it in the cache, counted");
 	bad += t_map_fixed(fd, ioas, buf, 4 * PG, BASE);
+	report(!bad && (long)kmalloc_live() == heap + 1 && iommufd_ctx_pages_cached(ictx) == 0,
+	       "the next small map takes it: no heap object made");
 	bad += t_copy(fd, ioas2, ioas, BASE, 4 * PG, &dst, IOMMU_IOAS_MAP_READABLE);
 	bad += t_unmap(fd, ioas, BASE, 4 * PG, NULL);
 	bad += t_unmap(fd, ioas2, dst, 4 * PG, &unmapped);
-	report(!bad && unmapped == 4 * PG && (long)kmalloc_live() == heap,
-	       "COPY, the source unmapped first: the copy's area keeps the pages, then all goes");
+	report(!bad && unmapped == 4 * PG && (long)kmalloc_live() == heap + 1 &&
+	       iommufd_ctx_pages_cached(ictx) == 1,
+	       "COPY, the source unmapped first: the copy keeps the pages, then they are cached");
+	for (int i = 0; i < 8; i++)
+		bad += t_map_fixed(fd, ioas, buf + i * PG, PG, BASE + i * PG);
+	bad += t_unmap(fd, ioas, BASE, 8 * PG, NULL);
+	report(!bad && iommufd_ctx_pages_cached(ictx) == IOMMUFD_PAGES_CACHE &&
+	       (long)kmalloc_live() == heap + IOMMUFD_PAGES_CACHE,
+	       "eight unmapped: the cache keeps %d, frees the rest", IOMMUFD_PAGES_CACHE);
 	t_close(fd);
-	t_buf_free(buf, 4 * PG);
+	report((long)kmalloc_live() == heap0, "closing the context frees its cache (%+ld)",
+	       (long)kmalloc_live() - heap0);
+	t_buf_free(buf, 8 * PG);
 }
 
 /* Large and unaligned maps; how maps split into driver calls. */
