@@ -547,9 +547,13 @@ static void unmap_batch_finish(struct io_pagetable *iopt, struct unmap_batch *b)
 static int iopt_unmap_iova_range(struct io_pagetable *iopt, unsigned long start,
 				 unsigned long last, unsigned long *unmapped)
 {
-	struct unmap_batch b = { .head = NULL, .tail = &b.head, .bytes = 0 };
+	struct unmap_batch b;	/* not zeroed whole: the gathers are set up when used */
 	struct iopt_area *area, *next;
 	int ret = 0;
+
+	b.head = NULL;
+	b.tail = &b.head;
+	b.bytes = 0;
 
 again:
 	plat_down_read(&iopt->domains_rwsem);
