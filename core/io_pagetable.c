@@ -145,9 +145,13 @@ static int iopt_alloc_iova(struct io_pagetable *iopt, unsigned long *iova,
 	return -ENOSPC;
 }
 
-/* A fixed IOVA must be aligned, not wrap, not be reserved nor mapped. */
+/*
+ * A fixed IOVA must be aligned, not wrap, not be reserved nor mapped; *slot
+ * is then where an area for all of it goes in the area tree (areas never
+ * overlap: one walk down both checks and finds it).
+ */
 static int iopt_check_iova(struct io_pagetable *iopt, unsigned long iova,
-			   unsigned long length)
+			   unsigned long length, struct itree_slot *slot)
 {
 	unsigned long last;
 
@@ -157,15 +161,20 @@ static int iopt_check_iova(struct io_pagetable *iopt, unsigned long iova,
 		return -EOVERFLOW;
 	if (reserved_overlaps(iopt, iova, last))
 		return -EINVAL;
-	if (iopt_area_iter_first(iopt, iova, last))
+	if (!itree_find_slot(&iopt->area_itree, iova, last, slot))
 		return -EEXIST;
 	return 0;
 }
 
-/* Put area (still without pages) into the tree: [iova, +length) of pages from start_byte. */
+/*
+ * Put area (still without pages) into the tree: [iova, +length) of pages
+ * from start_byte; at slot (iopt_check_iova() of exactly this range, the
+ * tree unchanged since) or, NULL, wherever it goes.
+ */
 static int iopt_insert_area(struct io_pagetable *iopt, struct iopt_area *area,
 			    struct iopt_pages *pages, unsigned long iova,
-			    unsigned long start_byte, unsigned long length, int iommu_prot)
+			    unsigned long start_byte, unsigned long length, int iommu_prot,
+			    const struct itree_slot *slot)
 {
 	unsigned long last_byte;
 
@@ -188,7 +197,10 @@ static int iopt_insert_area(struct io_pagetable *iopt, struct iopt_area *area,
 		return -EOVERFLOW;
 	}
 	area->iopt = iopt;
-	itree_insert(&iopt->area_itree, &area->node);
+	if (slot)
+		itree_insert_at(&iopt->area_itree, &area->node, slot);
+	else
+		itree_insert(&iopt->area_itree, &area->node);
 	return 0;
 }
 
@@ -203,6 +215,7 @@ static int iopt_claim_area_pages(struct io_pagetable *iopt, struct list_head *pa
 				 int iommu_prot, unsigned int flags)
 {
 	struct iopt_pages_list *elm;
+	struct itree_slot slot;
 	unsigned long iova;
 	int ret;
 
@@ -214,19 +227,21 @@ static int iopt_claim_area_pages(struct io_pagetable *iopt, struct list_head *pa
 		ret = iopt_alloc_iova(iopt, dst_iova, elm->pages->uptr + elm->start_byte, length);
 		if (ret)
 			return ret;
-		if (iopt_check_iova(iopt, *dst_iova, length)) {
+		if (iopt_check_iova(iopt, *dst_iova, length, &slot)) {
 			plat_warn("iopt_alloc_iova: allocated IOVA %#lx fails the checks", *dst_iova);
 			return -EINVAL;
 		}
 	} else {
-		ret = iopt_check_iova(iopt, *dst_iova, length);
+		ret = iopt_check_iova(iopt, *dst_iova, length, &slot);
 		if (ret)
 			return ret;
 	}
 	iova = *dst_iova;
 	list_for_each_entry(elm, pages_list, next) {
+		/* one area for the whole range: it goes where the check found room */
 		ret = iopt_insert_area(iopt, elm->area, elm->pages, iova, elm->start_byte,
-				       elm->length, iommu_prot);
+				       elm->length, iommu_prot,
+				       pages_list->next->next == pages_list ? &slot : NULL);
 		if (ret)
 			return ret;
 		iova += elm->length;
@@ -797,11 +812,11 @@ static int iopt_area_split(struct iopt_area *area, unsigned long iova,
 	itree_remove(&iopt->area_itree, &area->node);
 	ret = iopt_insert_area(iopt, lhs, pages, start_iova,
 			       iopt_area_start_byte(area, start_iova), new_start - start_iova,
-			       area->iommu_prot);
+			       area->iommu_prot, NULL);
 	if (!ret)
 		ret = iopt_insert_area(iopt, rhs, pages, new_start,
 				       iopt_area_start_byte(area, new_start),
-				       last_iova - new_start + 1, area->iommu_prot);
+				       last_iova - new_start + 1, area->iommu_prot, NULL);
 	if (ret) {
 		/* the checks above make this impossible: put the area back */
 		plat_warn("iopt_area_split: cannot insert the halves");

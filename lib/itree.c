@@ -143,6 +143,49 @@ void itree_insert(struct itree_root *r, struct itree_node *n)
 	insert_fixup(r, n);
 }
 
+bool itree_find_slot(const struct itree_root *r, u64 start, u64 last, struct itree_slot *slot)
+{
+	struct itree_node *p = NULL, *pred = NULL, *succ = NULL;
+	struct itree_node **link = (struct itree_node **)&r->root;
+
+	slot->link = NULL;
+	if (!r->root || r->root->subtree_last < start)
+		return true;	/* above every node: itree_insert()'s one walk does it all */
+	while (*link) {
+		p = *link;
+		itree_visits++;
+		if (start < p->start) {
+			succ = p;
+			link = &p->left;
+		} else {
+			pred = p;
+			link = &p->right;
+		}
+	}
+	if ((pred && pred->last >= start) || (succ && succ->start <= last))
+		return false;
+	slot->parent = p;
+	slot->link = link;
+	return true;
+}
+
+void itree_insert_at(struct itree_root *r, struct itree_node *n, const struct itree_slot *slot)
+{
+	if (!slot->link) {
+		itree_insert(r, n);
+		return;
+	}
+	n->parent = slot->parent;
+	n->left = n->right = NULL;
+	n->subtree_last = n->last;
+	n->red = true;
+	*slot->link = n;
+	/* the ancestors' largest last grows up to where it is already as large */
+	for (struct itree_node *q = slot->parent; q && q->subtree_last < n->last; q = q->parent)
+		q->subtree_last = n->last;
+	insert_fixup(r, n);
+}
+
 static struct itree_node *leftmost(struct itree_node *n)
 {
 	while (n && n->left)
