@@ -28,10 +28,27 @@ static bool recompute(struct itree_node *n)
 	return true;
 }
 
-static void propagate(struct itree_node *n)
+/*
+ * Recompute from n up to the root after a removal. A node whose value
+ * stays ends the walk (its ancestors saw no change through it), except
+ * below moved: the node that took the removed one's place has new children
+ * and is recomputed in any case, and the walk goes on above it.
+ */
+static void propagate(struct itree_node *n, struct itree_node *moved)
 {
-	for (; n; n = n->parent)
-		recompute(n);
+	while (n) {
+		bool changed = recompute(n);
+
+		if (n == moved) {
+			moved = NULL;
+		} else if (!changed) {
+			if (!moved)
+				return;
+			n = moved;
+			continue;
+		}
+		n = n->parent;
+	}
 }
 
 /* Replace child old of parent p (or the root) by new. */
@@ -257,7 +274,7 @@ static void remove_fixup(struct itree_root *r, struct itree_node *x, struct itre
 
 void itree_remove(struct itree_root *r, struct itree_node *z)
 {
-	struct itree_node *x, *xp, *y;
+	struct itree_node *x, *xp, *y = NULL;
 	bool removed_red;
 
 	if (!z->left || !z->right) {
@@ -282,7 +299,7 @@ void itree_remove(struct itree_root *r, struct itree_node *z)
 		y->left->parent = y;
 		y->red = z->red;
 	}
-	propagate(xp);
+	propagate(xp, y);
 	if (!removed_red && r->root)
 		remove_fixup(r, x, xp);
 	z->parent = z->left = z->right = NULL;
