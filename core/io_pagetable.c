@@ -333,12 +333,12 @@ int iopt_map_pages(struct io_pagetable *iopt, struct list_head *pages_list,
 			return -ENOMEM;
 	}
 	/*
-	 * One hold of both locks for the whole map (Linux drops iova_rwsem
-	 * while pinning and loading the domains, taking it three times): a
-	 * racing unmap waits for the map instead of finding its area half
-	 * built. domains_rwsem first, so a domain added later sees the pages.
+	 * One hold of iova_rwsem for the whole map (Linux drops it while
+	 * pinning and loading the domains, taking it three times, under
+	 * domains_rwsem): a racing unmap waits for the map instead of finding
+	 * its area half built, and a domain added later (it takes both locks)
+	 * sees the pages.
 	 */
-	plat_down_read(&iopt->domains_rwsem);
 	plat_down_write(&iopt->iova_rwsem);
 	ret = iopt_claim_area_pages(iopt, pages_list, length, dst_iova, iommu_prot, flags);
 	if (!ret)
@@ -351,7 +351,6 @@ int iopt_map_pages(struct io_pagetable *iopt, struct list_head *pages_list,
 		}
 	}
 	plat_up_write(&iopt->iova_rwsem);
-	plat_up_read(&iopt->domains_rwsem);
 	return ret;
 }
 
@@ -490,8 +489,7 @@ struct unmap_batch {
  * at area out of every domain, one driver call per domain for the whole
  * run (256 adjacent 4K areas: one table walk, not 256), into gathers[i];
  * returns the area after the run. No pages mutex: storage and the domains
- * change only under domains_rwsem or iova_rwsem held for write, and the
- * caller holds the one for read and the other for write.
+ * change only with iova_rwsem held for write, which the caller holds.
  */
 static struct iopt_area *unmap_domains_run(struct io_pagetable *iopt, struct iopt_area *area,
 					   struct iommu_iotlb_gather *gathers)
@@ -516,8 +514,8 @@ static struct iopt_area *unmap_domains_run(struct io_pagetable *iopt, struct iop
  * Unmap the batch's areas from every domain, each domain's IOTLB
  * invalidated once for all of them (unmapping 256 areas in one call costs
  * one invalidation, not 256), and only then unpin and free them.
- * domains_rwsem held for read and iova_rwsem for write, from taking the
- * areas out to freeing them: no round trip of the lock per area.
+ * iova_rwsem held for write, from taking the areas out to freeing them:
+ * no round trip of the lock per area.
  */
 static void unmap_batch_finish(struct io_pagetable *iopt, struct unmap_batch *b)
 {
@@ -571,7 +569,6 @@ static int iopt_unmap_iova_range(struct io_pagetable *iopt, unsigned long start,
 	b.bytes = 0;
 
 again:
-	plat_down_read(&iopt->domains_rwsem);
 	plat_down_write(&iopt->iova_rwsem);
 	for (area = iopt_area_iter_first(iopt, start, last); area; area = next) {
 		unsigned long area_last = iopt_area_last_iova(area);
@@ -591,7 +588,6 @@ again:
 			area->prevent_access = true;
 			unmap_batch_finish(iopt, &b);
 			plat_up_write(&iopt->iova_rwsem);
-			plat_up_read(&iopt->domains_rwsem);
 			iommufd_access_notify_unmap(iopt, area_first, iopt_area_length(area));
 			/* the old pointer may be stale now: look again (bug class 9) */
 			plat_down_write(&iopt->iova_rwsem);
@@ -617,7 +613,6 @@ again:
 out_unlock:
 	unmap_batch_finish(iopt, &b);
 	plat_up_write(&iopt->iova_rwsem);
-	plat_up_read(&iopt->domains_rwsem);
 out_report:
 	if (unmapped)
 		*unmapped = b.bytes;

@@ -145,7 +145,10 @@ extern const struct iommufd_fd_ops *iommufd_fd_ops;
 /*
  * The IOVA space of an IOAS: areas, reserved and allowed ranges, and the
  * domains that mirror every area. domains_rwsem protects domains;
- * iova_rwsem protects the trees, access_list and iova_alignment.
+ * iova_rwsem protects the trees, access_list and iova_alignment. Whatever
+ * changes the domains (and the areas' storage) holds both for write, so
+ * iova_rwsem held for write alone also keeps the domains as they are: a
+ * map and an unmap take only that one.
  */
 struct io_pagetable {
 	struct plat_rwsem domains_rwsem;
