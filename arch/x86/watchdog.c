@@ -27,6 +27,29 @@
 
 static int vector = -1;
 static u32 per_tick;
+void (*watchdog_timer_trace)(u32 reg, u32 val);
+
+static void timer_write(u32 reg, u32 val)
+{
+	if (watchdog_timer_trace)
+		watchdog_timer_trace(reg, val);
+	lapic_write_reg(reg, val);
+}
+
+/*
+ * Every change of the timer's mode goes through here: stopped (count 0)
+ * first, then the mode, then the count. The other way round, a periodic LVT
+ * meets the last nap's count, as low as 1 (a 32 ns period): QEMU's timer
+ * callback then catches up one period at a time for ever while holding its
+ * big lock, and the CPU never gets to write the real count (make check hung
+ * that way under host load, QEMU's monitor dead).
+ */
+static void timer_set(u32 lvt, u32 count)
+{
+	timer_write(TIMER_INIT, 0);
+	timer_write(LVT_TIMER, lvt);
+	timer_write(TIMER_INIT, count);
+}
 static volatile int firing;	/* one CPU reports a hang, the others stay out of its way */
 
 /* End the run: who is stuck, its registers and every other CPU's. */
@@ -71,7 +94,7 @@ static void tick(struct trap_frame *tf, void *ctx)
 		w->rand ^= w->rand >> 7;
 		w->rand ^= w->rand << 17;
 		w->sample(tf);
-		lapic_write_reg(TIMER_INIT, w->period / 2 + (u32)(w->rand % w->period));
+		timer_write(TIMER_INIT, w->period / 2 + (u32)(w->rand % w->period));
 	}
 	if (!(lapic_read_reg(LVT_TIMER) & LVT_PERIODIC))
 		watchdog_cpu_start();	/* a nap's one-shot: the periodic tick again */
@@ -140,7 +163,7 @@ void watchdog_init(void)
 	lapic_write_reg(TIMER_DIV, 0x3);	/* divide by 16 */
 	lapic_write_reg(LVT_TIMER, LVT_MASKED);
 	per_tick = timer_counts_per_tick();
-	if (!per_tick)
+	if (per_tick < 1000)	/* under 10 kHz: a broken calibration, no tick from it */
 		return;
 	vector = irq_alloc_vector(tick, NULL);
 	watchdog_cpu_start();
@@ -153,8 +176,7 @@ void watchdog_cpu_start(void)
 	if (vector < 0)
 		return;
 	lapic_write_reg(TIMER_DIV, 0x3);
-	lapic_write_reg(LVT_TIMER, (u32)vector | LVT_PERIODIC);
-	lapic_write_reg(TIMER_INIT, period ? period : per_tick);
+	timer_set((u32)vector | LVT_PERIODIC, period ? period : per_tick);
 }
 
 void watchdog_sample(void (*fn)(struct trap_frame *tf), u64 ns)
@@ -163,7 +185,8 @@ void watchdog_sample(void (*fn)(struct trap_frame *tf), u64 ns)
 	unsigned long flags = arch_irq_save();
 
 	w->sample = NULL;
-	w->period = fn && ns ? (u32)max(ns * per_tick / TICK_NS, (u64)2) : 0;
+	/* at least 10 us: a periodic count near 1 outruns QEMU's timer (timer_set) */
+	w->period = fn && ns ? (u32)max(ns * per_tick / TICK_NS, (u64)per_tick / 10000 + 2) : 0;
 	w->rand = w->rand ? w->rand : rdtsc() | 1;
 	w->sample = w->period ? fn : NULL;
 	watchdog_cpu_start();
@@ -193,8 +216,7 @@ void poll_pause(struct poll_nap *n, deadline_t d)
 		ns = deadline_left_ns(d);
 	count = ns * per_tick / TICK_NS;	/* < 2^27 * 2^32: no overflow */
 	irq_disable();
-	lapic_write_reg(LVT_TIMER, (u32)vector);
-	lapic_write_reg(TIMER_INIT, count ? (u32)count : 1);
+	timer_set((u32)vector, count ? (u32)count : 1);
 	/* a software-disabled APIC keeps its LVTs masked: no wake-up would come */
 	if (lapic_read_reg(LVT_TIMER) & LVT_MASKED) {
 		irq_enable();

@@ -17,6 +17,7 @@
 #include "arch/x86/x86.h"
 #include "boot/bootinfo.h"
 #include "lib/errno.h"
+#include "lib/spinlock.h"
 #include "lib/string.h"
 #include "tests/kernel/env.h"
 #include "tests/ktest.h"
@@ -470,6 +471,60 @@ KTEST(platform, test_platform_wait_naps_until_its_deadline)
 	/* counted at most every 75 ms, and naps last at most 100 ms */
 	report(ticks >= 1 && ticks <= ns / 75000000ULL + 1,
 	       "the tick count stays at 10 Hz (%lu in %lu ms, %lu naps)", ticks, ns / 1000000, naps);
+}
+
+/*
+ * The timer is never periodic with a stale count: a nap of count 1 (a wait
+ * at its deadline) woken by the timer puts the periodic tick back, and must
+ * stop the timer before it makes it periodic. The other order gave QEMU a
+ * 32 ns period that its timer callback never caught up with, holding its big
+ * lock: the run hung under host load. Modelled from the writes as they come.
+ */
+static struct {
+	u32 lvt, init, writes, bad_init;
+	bool bad;
+} tmodel;
+
+static void timer_model(u32 reg, u32 val)
+{
+	if (reg == 0x320)
+		tmodel.lvt = val;
+	else if (reg == 0x380)
+		tmodel.init = val;
+	tmodel.writes++;
+	/* periodic, unmasked, running on a count no tick would use (< 1000: under 10 kHz) */
+	if ((tmodel.lvt & (1u << 17)) && !(tmodel.lvt & (1u << 16)) && tmodel.init &&
+	    tmodel.init < 1000 && !tmodel.bad) {
+		tmodel.bad = true;
+		tmodel.bad_init = tmodel.init;
+	}
+}
+
+KTEST(platform, test_platform_nap_wakeup_never_periodic_on_stale_count)
+{
+	struct poll_nap n = { .t0 = 1 };	/* waited long already: it naps */
+	u64 naps0 = watchdog_naps();
+	unsigned long flags;
+
+	if (!watchdog_running() || !irqs_enabled()) {
+		report_skip("no LAPIC timer (or interrupts off): waits only spin");
+		return;
+	}
+	flags = arch_irq_save();
+	memset(&tmodel, 0, sizeof(tmodel));
+	tmodel.lvt = lapic_read_reg(0x320);
+	tmodel.init = lapic_read_reg(0x380);
+	watchdog_timer_trace = timer_model;
+	arch_irq_restore(flags);
+	poll_pause(&n, deadline_in_us(0));	/* count 1: wakes at once */
+	watchdog_timer_trace = NULL;
+	report(watchdog_naps() == naps0 + 1, "one nap of count 1 taken");
+	report(tmodel.writes >= 4, "its wake-up put the periodic tick back (%u timer writes)",
+	       tmodel.writes);
+	report(!tmodel.bad, "never periodic on a stale count%s (count %u)",
+	       tmodel.bad ? ": it was" : "", tmodel.bad_init);
+	report((tmodel.lvt & (1u << 17)) && tmodel.init >= 1000,
+	       "ends periodic on the tick's count (%u)", tmodel.init);
 }
 
 /*
