@@ -145,9 +145,13 @@ static int iopt_alloc_iova(struct io_pagetable *iopt, unsigned long *iova,
 	return -ENOSPC;
 }
 
-/* A fixed IOVA must be aligned, not wrap, not be reserved nor mapped. */
+/*
+ * A fixed IOVA must be aligned, not wrap, not be reserved nor mapped; *slot
+ * is then where an area for all of it goes in the area tree (areas never
+ * overlap: one walk down both checks and finds it).
+ */
 static int iopt_check_iova(struct io_pagetable *iopt, unsigned long iova,
-			   unsigned long length)
+			   unsigned long length, struct itree_slot *slot)
 {
 	unsigned long last;
 
@@ -157,15 +161,20 @@ static int iopt_check_iova(struct io_pagetable *iopt, unsigned long iova,
 		return -EOVERFLOW;
 	if (reserved_overlaps(iopt, iova, last))
 		return -EINVAL;
-	if (iopt_area_iter_first(iopt, iova, last))
+	if (!itree_find_slot(&iopt->area_itree, iova, last, slot))
 		return -EEXIST;
 	return 0;
 }
 
-/* Put area (still without pages) into the tree: [iova, +length) of pages from start_byte. */
+/*
+ * Put area (still without pages) into the tree: [iova, +length) of pages
+ * from start_byte; at slot (iopt_check_iova() of exactly this range, the
+ * tree unchanged since) or, NULL, wherever it goes.
+ */
 static int iopt_insert_area(struct io_pagetable *iopt, struct iopt_area *area,
 			    struct iopt_pages *pages, unsigned long iova,
-			    unsigned long start_byte, unsigned long length, int iommu_prot)
+			    unsigned long start_byte, unsigned long length, int iommu_prot,
+			    const struct itree_slot *slot)
 {
 	unsigned long last_byte;
 
@@ -188,68 +197,86 @@ static int iopt_insert_area(struct io_pagetable *iopt, struct iopt_area *area,
 		return -EOVERFLOW;
 	}
 	area->iopt = iopt;
-	itree_insert(&iopt->area_itree, &area->node);
+	if (slot)
+		itree_insert_at(&iopt->area_itree, &area->node, slot);
+	else
+		itree_insert(&iopt->area_itree, &area->node);
 	return 0;
 }
 
-static int iopt_alloc_area_pages(struct io_pagetable *iopt, struct list_head *pages_list,
+/*
+ * Claim the IOVA of every element of pages_list (areas already allocated):
+ * *dst_iova (chosen here with IOPT_ALLOC_IOVA) onwards, back to back. The
+ * areas go in with pages == NULL: the IOVA is claimed, not yet usable.
+ * iova_rwsem held for write.
+ */
+static int iopt_claim_area_pages(struct io_pagetable *iopt, struct list_head *pages_list,
 				 unsigned long length, unsigned long *dst_iova,
 				 int iommu_prot, unsigned int flags)
 {
 	struct iopt_pages_list *elm;
+	struct itree_slot slot;
 	unsigned long iova;
-	int ret = 0;
+	int ret;
 
-	list_for_each_entry(elm, pages_list, next) {
-		elm->area = iommufd_alloc(sizeof(*elm->area));
-		if (!elm->area)
-			return -ENOMEM;
-	}
-	plat_down_write(&iopt->iova_rwsem);
-	if ((length & (iopt->iova_alignment - 1)) || !length) {
-		ret = -EINVAL;
-		goto out_unlock;
-	}
+	lockdep_assert_held_write(&iopt->iova_rwsem);
+	if ((length & (iopt->iova_alignment - 1)) || !length)
+		return -EINVAL;
 	if (flags & IOPT_ALLOC_IOVA) {
 		elm = list_first_entry(pages_list, struct iopt_pages_list, next);
 		ret = iopt_alloc_iova(iopt, dst_iova, elm->pages->uptr + elm->start_byte, length);
 		if (ret)
-			goto out_unlock;
-		if (iopt_check_iova(iopt, *dst_iova, length)) {
+			return ret;
+		if (iopt_check_iova(iopt, *dst_iova, length, &slot)) {
 			plat_warn("iopt_alloc_iova: allocated IOVA %#lx fails the checks", *dst_iova);
-			ret = -EINVAL;
-			goto out_unlock;
+			return -EINVAL;
 		}
 	} else {
-		ret = iopt_check_iova(iopt, *dst_iova, length);
+		ret = iopt_check_iova(iopt, *dst_iova, length, &slot);
 		if (ret)
-			goto out_unlock;
+			return ret;
 	}
-	/* areas go in with pages == NULL: the IOVA is claimed, not yet usable */
 	iova = *dst_iova;
 	list_for_each_entry(elm, pages_list, next) {
+		/* one area for the whole range: it goes where the check found room */
 		ret = iopt_insert_area(iopt, elm->area, elm->pages, iova, elm->start_byte,
-				       elm->length, iommu_prot);
+				       elm->length, iommu_prot,
+				       pages_list->next->next == pages_list ? &slot : NULL);
 		if (ret)
-			goto out_unlock;
+			return ret;
 		iova += elm->length;
 	}
-out_unlock:
-	plat_up_write(&iopt->iova_rwsem);
-	return ret;
+	return 0;
 }
 
-static void iopt_abort_area(struct iopt_area *area)
+/* An area's memory goes, unless it lives in its pages (first_area: with them). */
+static void iopt_free_area(struct iopt_area *area)
+{
+	if (!area->embedded)
+		kfree(area);
+}
+
+/* Take area (without pages) out of its table and free it; iova_rwsem held for write. */
+static void iopt_remove_area(struct iopt_area *area)
 {
 	if (area->pages)
 		plat_warn("iopt_abort_area: area still has pages");
 	if (area->iopt) {
-		plat_down_write(&area->iopt->iova_rwsem);
 		lockdep_assert_held_write(&area->iopt->iova_rwsem);
 		itree_remove(&area->iopt->area_itree, &area->node);
-		plat_up_write(&area->iopt->iova_rwsem);
 	}
-	kfree(area);
+	iopt_free_area(area);
+}
+
+static void iopt_abort_area(struct iopt_area *area)
+{
+	struct io_pagetable *iopt = area->iopt;
+
+	if (iopt)
+		plat_down_write(&iopt->iova_rwsem);
+	iopt_remove_area(area);
+	if (iopt)
+		plat_up_write(&iopt->iova_rwsem);
 }
 
 void iopt_free_pages_list(struct list_head *pages_list)
@@ -288,34 +315,42 @@ err_undo:
 
 /*
  * Map every element of pages_list back to back from *dst_iova (chosen here
- * with IOPT_ALLOC_IOVA) into every domain. On success the areas own the
- * list's page references; on failure nothing is left mapped or pinned.
+ * with IOPT_ALLOC_IOVA) into every domain, allocating an area for each
+ * element that brings none. On success the areas own the list's page
+ * references; on failure nothing is left mapped or pinned.
  */
 int iopt_map_pages(struct io_pagetable *iopt, struct list_head *pages_list,
 		   unsigned long length, unsigned long *dst_iova, int iommu_prot,
 		   unsigned int flags)
 {
 	struct iopt_pages_list *elm;
-	int ret;
+	int ret = 0;
 
-	ret = iopt_alloc_area_pages(iopt, pages_list, length, dst_iova, iommu_prot, flags);
-	if (ret)
-		return ret;
-	plat_down_read(&iopt->domains_rwsem);
-	ret = iopt_fill_domains_pages(pages_list);
-	if (ret)
-		goto out_unlock_domains;
-	plat_down_write(&iopt->iova_rwsem);
-	lockdep_assert_held_write(&iopt->iova_rwsem);
 	list_for_each_entry(elm, pages_list, next) {
-		/* under domains_rwsem, so a domain added later sees the pages */
-		elm->area->pages = elm->pages;
-		elm->pages = NULL;
-		elm->area = NULL;
+		if (!elm->area)
+			elm->area = iommufd_alloc(sizeof(*elm->area));
+		if (!elm->area)
+			return -ENOMEM;
+	}
+	/*
+	 * One hold of iova_rwsem for the whole map (Linux drops it while
+	 * pinning and loading the domains, taking it three times, under
+	 * domains_rwsem): a racing unmap waits for the map instead of finding
+	 * its area half built, and a domain added later (it takes both locks)
+	 * sees the pages.
+	 */
+	plat_down_write(&iopt->iova_rwsem);
+	ret = iopt_claim_area_pages(iopt, pages_list, length, dst_iova, iommu_prot, flags);
+	if (!ret)
+		ret = iopt_fill_domains_pages(pages_list);
+	if (!ret) {
+		list_for_each_entry(elm, pages_list, next) {
+			elm->area->pages = elm->pages;	/* the list's reference moves in */
+			elm->pages = NULL;
+			elm->area = NULL;
+		}
 	}
 	plat_up_write(&iopt->iova_rwsem);
-out_unlock_domains:
-	plat_up_read(&iopt->domains_rwsem);
 	return ret;
 }
 
@@ -324,10 +359,11 @@ static int iopt_map_common(struct io_pagetable *iopt, struct iopt_pages *pages,
 			   unsigned long *iova, u64 uptr, unsigned long length,
 			   int iommu_prot, unsigned int flags)
 {
-	struct iopt_pages_list elm = { .pages = pages };
+	struct iopt_pages_list elm = { .pages = pages, .area = &pages->first_area };
 	LIST_HEAD(pages_list);
 	int ret;
 
+	pages->first_area.embedded = true;
 	elm.start_byte = uptr - elm.pages->uptr;
 	elm.length = length;
 	list_add(&elm.next, &pages_list);
@@ -336,7 +372,9 @@ static int iopt_map_common(struct io_pagetable *iopt, struct iopt_pages *pages,
 	if (ret) {
 		if (elm.area)
 			iopt_abort_area(elm.area);
-		if (elm.pages)
+		if (elm.pages && elm.pages->recycled)
+			iopt_put_pages_cached(elm.pages);	/* back where it came from */
+		else if (elm.pages)
 			iopt_put_pages(elm.pages);
 	}
 	return ret;
@@ -351,8 +389,7 @@ int iopt_map_user_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
 			unsigned long *iova, u64 uptr, unsigned long length,
 			int iommu_prot, unsigned int flags)
 {
-	struct iopt_pages *pages = iopt_alloc_pages(uptr, length, iommu_prot & IOMMU_WRITE,
-						    ictx->account_mode);
+	struct iopt_pages *pages = iopt_alloc_pages(ictx, uptr, length, iommu_prot & IOMMU_WRITE);
 
 	if (IS_ERR(pages))
 		return (int)PTR_ERR(pages);
@@ -375,7 +412,7 @@ int iopt_map_file_pages(struct iommufd_ctx *ictx, struct io_pagetable *iopt,
 	ret = plat_file_view(fd, start, length, iommu_prot & IOMMU_WRITE, &uptr, &ref);
 	if (ret)
 		return ret;
-	pages = iopt_alloc_pages(uptr, length, iommu_prot & IOMMU_WRITE, ictx->account_mode);
+	pages = iopt_alloc_pages(ictx, uptr, length, iommu_prot & IOMMU_WRITE);
 	if (IS_ERR(pages)) {
 		plat_file_view_put(ref);
 		return (int)PTR_ERR(pages);
@@ -448,10 +485,37 @@ struct unmap_batch {
 };
 
 /*
+ * Take the run of IOVA-adjacent areas mapped into the domains that starts
+ * at area out of every domain, one driver call per domain for the whole
+ * run (256 adjacent 4K areas: one table walk, not 256), into gathers[i];
+ * returns the area after the run. No pages mutex: storage and the domains
+ * change only with iova_rwsem held for write, which the caller holds.
+ */
+static struct iopt_area *unmap_domains_run(struct io_pagetable *iopt, struct iopt_area *area,
+					   struct iommu_iotlb_gather *gathers)
+{
+	struct iopt_area *end = area;
+	unsigned long len;
+
+	lockdep_assert_held_write(&iopt->iova_rwsem);
+	if (!area->storage)
+		return area->unmap_next;
+	while (end->unmap_next && end->unmap_next->storage &&
+	       iopt_area_iova(end->unmap_next) == iopt_area_last_iova(end) + 1)
+		end = end->unmap_next;
+	len = iopt_area_last_iova(end) - iopt_area_iova(area) + 1;
+	for (unsigned int i = 0; i < iopt->ndomains; i++)
+		if (iommu_unmap_fast(iopt->domains[i], iopt_area_iova(area), len, &gathers[i]) != len)
+			plat_warn("iopt unmap: a domain unmapped less than its areas");
+	return end->unmap_next;
+}
+
+/*
  * Unmap the batch's areas from every domain, each domain's IOTLB
  * invalidated once for all of them (unmapping 256 areas in one call costs
  * one invalidation, not 256), and only then unpin and free them.
- * domains_rwsem held for read, iova_rwsem not held.
+ * iova_rwsem held for write, from taking the areas out to freeing them:
+ * no round trip of the lock per area.
  */
 static void unmap_batch_finish(struct io_pagetable *iopt, struct unmap_batch *b)
 {
@@ -462,12 +526,12 @@ static void unmap_batch_finish(struct io_pagetable *iopt, struct unmap_batch *b)
 		return;
 	for (unsigned int i = 0; together && i < iopt->ndomains; i++)
 		iommu_iotlb_gather_init(&b->g[i]);
-	for (area = b->head; area; area = area->unmap_next) {
-		if (together)
-			iopt_area_unmap_domains_fast(area, area->unmap_pages, b->g);
-		else
+	if (together)
+		for (area = b->head; area;)
+			area = unmap_domains_run(iopt, area, b->g);
+	else
+		for (area = b->head; area; area = area->unmap_next)
 			iopt_area_unfill_domains(area, area->unmap_pages);
-	}
 	for (unsigned int i = 0; together && i < iopt->ndomains; i++)
 		iommu_iotlb_sync(iopt->domains[i], &b->g[i]);
 	for (area = b->head; area; area = next) {
@@ -478,8 +542,8 @@ static void unmap_batch_finish(struct io_pagetable *iopt, struct unmap_batch *b)
 			iopt_area_unfill_done(area, pages);
 		b->bytes += iopt_area_length(area);
 		area->unmap_pages = NULL;
-		iopt_abort_area(area);
-		iopt_put_pages(pages);
+		iopt_remove_area(area);
+		iopt_put_pages_cached(pages);
 	}
 	b->head = NULL;
 	b->tail = &b->head;
@@ -496,12 +560,15 @@ static void unmap_batch_finish(struct io_pagetable *iopt, struct unmap_batch *b)
 static int iopt_unmap_iova_range(struct io_pagetable *iopt, unsigned long start,
 				 unsigned long last, unsigned long *unmapped)
 {
-	struct unmap_batch b = { .head = NULL, .tail = &b.head, .bytes = 0 };
+	struct unmap_batch b;	/* not zeroed whole: the gathers are set up when used */
 	struct iopt_area *area, *next;
 	int ret = 0;
 
+	b.head = NULL;
+	b.tail = &b.head;
+	b.bytes = 0;
+
 again:
-	plat_down_read(&iopt->domains_rwsem);
 	plat_down_write(&iopt->iova_rwsem);
 	for (area = iopt_area_iter_first(iopt, start, last); area; area = next) {
 		unsigned long area_last = iopt_area_last_iova(area);
@@ -519,9 +586,8 @@ again:
 		if (area->num_accesses) {
 			start = area_first;
 			area->prevent_access = true;
-			plat_up_write(&iopt->iova_rwsem);
 			unmap_batch_finish(iopt, &b);
-			plat_up_read(&iopt->domains_rwsem);
+			plat_up_write(&iopt->iova_rwsem);
 			iommufd_access_notify_unmap(iopt, area_first, iopt_area_length(area));
 			/* the old pointer may be stale now: look again (bug class 9) */
 			plat_down_write(&iopt->iova_rwsem);
@@ -545,9 +611,8 @@ again:
 		b.tail = &area->unmap_next;
 	}
 out_unlock:
-	plat_up_write(&iopt->iova_rwsem);
 	unmap_batch_finish(iopt, &b);
-	plat_up_read(&iopt->domains_rwsem);
+	plat_up_write(&iopt->iova_rwsem);
 out_report:
 	if (unmapped)
 		*unmapped = b.bytes;
@@ -742,11 +807,11 @@ static int iopt_area_split(struct iopt_area *area, unsigned long iova,
 	itree_remove(&iopt->area_itree, &area->node);
 	ret = iopt_insert_area(iopt, lhs, pages, start_iova,
 			       iopt_area_start_byte(area, start_iova), new_start - start_iova,
-			       area->iommu_prot);
+			       area->iommu_prot, NULL);
 	if (!ret)
 		ret = iopt_insert_area(iopt, rhs, pages, new_start,
 				       iopt_area_start_byte(area, new_start),
-				       last_iova - new_start + 1, area->iommu_prot);
+				       last_iova - new_start + 1, area->iommu_prot, NULL);
 	if (ret) {
 		/* the checks above make this impossible: put the area back */
 		plat_warn("iopt_area_split: cannot insert the halves");
@@ -766,7 +831,7 @@ static int iopt_area_split(struct iopt_area *area, unsigned long iova,
 	rhs->pages = pages;
 	refcount_inc(&pages->kref);
 	*lhsp = *rhsp = NULL;
-	kfree(area);
+	iopt_free_area(area);
 out_unlock:
 	plat_mutex_unlock(&pages->mutex);
 	return ret;

@@ -25,6 +25,7 @@ struct iopt_area {
 	int iommu_prot;			/* IOMMU_READ/WRITE/CACHE */
 	bool prevent_access;		/* unmap in progress: no new access pins */
 	bool storage;			/* pages are mapped into the iopt's domains */
+	bool embedded;			/* pages->first_area: freed with its pages */
 	unsigned int num_accesses;	/* access pins on this area */
 	/* an unmap's batch: its pages (area->pages is NULL then) and the next area */
 	struct iopt_pages *unmap_pages;
@@ -58,6 +59,8 @@ struct iopt_pages {
 	struct iommufd_account *account;
 	void *file_ref;			/* IOAS_MAP_FILE: plat_file_view()'s reference */
 	void *source_mm;		/* plat_mm_get() of the mapper: where pins come from */
+	struct iommufd_ctx *ictx;	/* whose pages cache a small one goes back to */
+	bool recycled;			/* taken from that cache (a failed map puts it back) */
 
 	struct list_head list;		/* in pages.c's list of every pages object */
 	struct plat_mutex mutex;
@@ -66,6 +69,12 @@ struct iopt_pages {
 	struct pin_chunk *small;	/* or, for a few pages, their pins in this allocation */
 	struct itree_root domains_itree;	/* struct iopt_area.pages_node */
 	struct itree_root access_itree;	/* struct iopt_pages_access.node */
+	/*
+	 * The area of the map that made this object, in the same allocation
+	 * (one allocation per map, not two). Used once, by that map; after an
+	 * unmap or a split it is dead storage until the pages go.
+	 */
+	struct iopt_area first_area;
 };
 
 static inline unsigned long iopt_area_iova(const struct iopt_area *area)
@@ -149,14 +158,14 @@ int __iopt_reserve_iova(struct io_pagetable *iopt, unsigned long start, unsigned
 void __iopt_remove_reserved_iova(struct io_pagetable *iopt, void *owner);
 
 /* pages.c: the pinning layer. */
-struct iopt_pages *iopt_alloc_pages(u64 uptr, unsigned long length, bool writable,
-				    enum iommufd_account_mode mode);
+struct iopt_pages *iopt_alloc_pages(struct iommufd_ctx *ictx, u64 uptr, unsigned long length,
+				    bool writable);
 void iopt_put_pages(struct iopt_pages *pages);
+/* The same where the object may go to its context's cache (an unmap, a failed map). */
+void iopt_put_pages_cached(struct iopt_pages *pages);
 int iopt_area_fill_domains(struct iopt_area *area, struct iopt_pages *pages);
 void iopt_area_unfill_domains(struct iopt_area *area, struct iopt_pages *pages);
-/* The same in two halves around the caller's iommu_iotlb_sync() of each domain's gather. */
-void iopt_area_unmap_domains_fast(struct iopt_area *area, struct iopt_pages *pages,
-				  struct iommu_iotlb_gather *gathers);
+/* Its second half, after the caller unmapped and invalidated area in every domain. */
 void iopt_area_unfill_done(struct iopt_area *area, struct iopt_pages *pages);
 int iopt_area_fill_domain(struct iopt_area *area, struct iommu_domain *domain);
 void iopt_area_unfill_domain(struct iopt_area *area, struct iopt_pages *pages,

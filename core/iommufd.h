@@ -125,6 +125,14 @@ int iommufd_access_rw(struct iommufd_access *access, unsigned long iova, void *d
 long iommufd_live_objects(void);
 /* Page pins the core holds (all contexts); each pin counts once. */
 long iommufd_pinned_pages(void);
+/*
+ * Heap objects ictx keeps in its pages cache (live heap objects that no map
+ * holds; freed when the context goes): what a heap count taken with the
+ * context open must allow for.
+ */
+unsigned int iommufd_ctx_pages_cached(struct iommufd_ctx *ictx);
+/* How many it keeps at most. */
+#define IOMMUFD_PAGES_CACHE 4
 /* Page requests answered with code (IOMMUFD_PAGE_RESP_*) since start. */
 long iommufd_fault_responses(u32 code);
 /* Pins the core holds on the page at pa (IOMMU_TEST_OP_MD_CHECK_REFS). */

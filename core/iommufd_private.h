@@ -22,6 +22,7 @@
 #include "lib/failpoint.h"
 #include "lib/idtable.h"
 #include "lib/lockdep.h"
+#include "lib/spinlock.h"
 #include "lib/itree.h"
 #include "lib/list.h"
 #include "lib/refcount.h"
@@ -91,7 +92,13 @@ struct iommufd_ctx {
 	struct iommufd_ioas *vfio_ioas;	/* the VFIO compatibility IOAS */
 	refcount_t refs;
 	u8 account_mode;		/* enum iommufd_account_mode for new maps */
+	spinlock_t pages_cache_lock;	/* protects the two below */
+	unsigned int npages_cached;
+	struct iopt_pages *pages_cache[IOMMUFD_PAGES_CACHE];
 };
+
+/* pages.c: empty ictx's pages cache (the context goes). */
+void iopt_pages_cache_drain(struct iommufd_ctx *ictx);
 
 
 struct iommufd_object *_iommufd_object_alloc(struct iommufd_ctx *ictx, size_t size,
@@ -138,7 +145,10 @@ extern const struct iommufd_fd_ops *iommufd_fd_ops;
 /*
  * The IOVA space of an IOAS: areas, reserved and allowed ranges, and the
  * domains that mirror every area. domains_rwsem protects domains;
- * iova_rwsem protects the trees, access_list and iova_alignment.
+ * iova_rwsem protects the trees, access_list and iova_alignment. Whatever
+ * changes the domains (and the areas' storage) holds both for write, so
+ * iova_rwsem held for write alone also keeps the domains as they are: a
+ * map and an unmap take only that one.
  */
 struct io_pagetable {
 	struct plat_rwsem domains_rwsem;

@@ -53,6 +53,7 @@ struct iommufd_ctx *iommufd_ctx_alloc(void)
 	idtab_init(&ictx->objects);
 	refcount_set(&ictx->refs, 1);
 	ictx->account_mode = IOMMUFD_ACCOUNT_USER;
+	spin_lock_init(&ictx->pages_cache_lock);
 	return ictx;
 }
 
@@ -100,6 +101,7 @@ static void iommufd_ctx_release(struct iommufd_ctx *ictx)
 			break;
 		}
 	}
+	iopt_pages_cache_drain(ictx);	/* after every IOAS: their unmaps fill it */
 	idtab_destroy(&ictx->objects);
 	plat_mutex_destroy(&ictx->lock);
 	kfree(ictx);

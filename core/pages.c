@@ -77,17 +77,73 @@ static void count_pins(long delta)
 	__atomic_fetch_add(&pinned_pages, delta, __ATOMIC_RELAXED);
 }
 
+/* Every small pages object has room for PINS_INLINE pins: one size, so the cache takes any. */
+#define SMALL_PAGES_SIZE \
+	(sizeof(struct iopt_pages) + sizeof(struct pin_chunk) + PINS_INLINE * sizeof(phys_addr_t))
+
+/*
+ * A small pages object from ictx's cache, passing the fail point an
+ * allocation would; NULL with *empty set when the cache has none.
+ */
+static struct iopt_pages *cache_take(struct iommufd_ctx *ictx, bool *empty)
+{
+	struct iopt_pages *pages = NULL;
+
+	spin_lock(&ictx->pages_cache_lock);
+	if (ictx->npages_cached)
+		pages = ictx->pages_cache[--ictx->npages_cached];
+	spin_unlock(&ictx->pages_cache_lock);
+	*empty = !pages;
+	if (pages && failpoint_hit()) {
+		spin_lock(&ictx->pages_cache_lock);
+		ictx->pages_cache[ictx->npages_cached++] = pages;
+		spin_unlock(&ictx->pages_cache_lock);
+		return NULL;
+	}
+	return pages;
+}
+
+/* Whether ictx's cache took pages (a small one that nobody holds). */
+static bool cache_give(struct iommufd_ctx *ictx, struct iopt_pages *pages)
+{
+	bool taken = false;
+
+	if (READ_ONCE(ictx->npages_cached) >= IOMMUFD_PAGES_CACHE)
+		return false;	/* full (256 pages unmapped at once): no lock per object */
+	spin_lock(&ictx->pages_cache_lock);
+	if (ictx->npages_cached < IOMMUFD_PAGES_CACHE) {
+		ictx->pages_cache[ictx->npages_cached++] = pages;
+		taken = true;
+	}
+	spin_unlock(&ictx->pages_cache_lock);
+	return taken;
+}
+
+unsigned int iommufd_ctx_pages_cached(struct iommufd_ctx *ictx)
+{
+	unsigned int n;
+
+	spin_lock(&ictx->pages_cache_lock);
+	n = ictx->npages_cached;
+	spin_unlock(&ictx->pages_cache_lock);
+	return n;
+}
+
 /*
  * A pages object for user memory [uptr, uptr + length): nothing is pinned
- * yet. EINVAL for an empty or absurd length, EOVERFLOW when it wraps.
+ * yet. EINVAL for an empty or absurd length, EOVERFLOW when it wraps. A
+ * small one (at most PINS_INLINE pages) comes from ictx's cache when it has
+ * one: still on the list, its mutex and tables ready, only its fields and
+ * first_area to set (a 4K map then makes no heap object at all).
  */
-struct iopt_pages *iopt_alloc_pages(u64 uptr, unsigned long length, bool writable,
-				    enum iommufd_account_mode mode)
+struct iopt_pages *iopt_alloc_pages(struct iommufd_ctx *ictx, u64 uptr, unsigned long length,
+				    bool writable)
 {
-	struct iopt_pages *pages;
+	enum iommufd_account_mode mode = ictx->account_mode;
+	struct iopt_pages *pages = NULL;
+	bool fresh = true;
 	u64 end, end_page;
 	unsigned long npages;
-	size_t small;
 
 	if (length == 0 || length > ULONG_MAX - PAGE_SIZE)
 		return ERR_PTR(-EINVAL);
@@ -95,47 +151,100 @@ struct iopt_pages *iopt_alloc_pages(u64 uptr, unsigned long length, bool writabl
 	    check_add_overflow(end, (u64)PAGE_SIZE - 1, &end_page))
 		return ERR_PTR(-EOVERFLOW);
 	npages = ((end_page & PAGE_MASK) - (uptr & PAGE_MASK)) / PAGE_SIZE;
-	small = npages <= PINS_INLINE ? sizeof(struct pin_chunk) + npages * sizeof(phys_addr_t) : 0;
-	pages = iommufd_alloc(sizeof(*pages) + small);
+	if (npages <= PINS_INLINE) {
+		pages = cache_take(ictx, &fresh);
+		if (!pages && fresh)
+			pages = iommufd_alloc(SMALL_PAGES_SIZE);
+	} else {
+		pages = iommufd_alloc(sizeof(*pages));
+	}
 	if (!pages)
 		return ERR_PTR(-ENOMEM);
-	if (small)
-		pages->small = (struct pin_chunk *)(pages + 1);
+	if (fresh) {
+		if (npages <= PINS_INLINE)
+			pages->small = (struct pin_chunk *)(pages + 1);
+		plat_mutex_init(&pages->mutex);
+		idtab_init(&pages->pins);
+	} else {
+		memset(&pages->first_area, 0, sizeof(pages->first_area));
+	}
 	refcount_set(&pages->kref, 1);
 	pages->uptr = uptr & PAGE_MASK;
 	pages->npages = npages;
 	pages->writable = writable;
+	pages->ictx = ictx;
+	pages->recycled = !fresh;
 	/* as Linux: a caller with CAP_IPC_LOCK pins without being charged */
 	if (plat_capable(PLAT_CAP_IPC_LOCK))
 		mode = IOMMUFD_ACCOUNT_NONE;
 	pages->account_mode = (u8)mode;
 	pages->account = iommufd_account_get(mode);
 	pages->source_mm = plat_mm_get();
-	plat_mutex_init(&pages->mutex);
-	idtab_init(&pages->pins);
-	plat_mutex_lock(&pages_list_lock);
-	list_add(&pages->list, &pages_list);
-	plat_mutex_unlock(&pages_list_lock);
+	if (fresh) {
+		plat_mutex_lock(&pages_list_lock);
+		list_add(&pages->list, &pages_list);
+		plat_mutex_unlock(&pages_list_lock);
+	}
 	return pages;
+}
+
+/* What a pages object holds besides its memory: the last reference went. */
+static void pages_release(struct iopt_pages *pages)
+{
+	if (pages->npinned || !itree_empty(&pages->domains_itree) ||
+	    !itree_empty(&pages->access_itree) || !idtab_empty(&pages->pins))
+		plat_warn("iopt_put_pages: freed with %lu pages pinned", pages->npinned);
+	iommufd_account_put(pages->account);
+	pages->account = NULL;
+	if (pages->file_ref)
+		plat_file_view_put(pages->file_ref);
+	pages->file_ref = NULL;
+	plat_mm_put(pages->source_mm);
+	pages->source_mm = NULL;
+	pages->npages = 0;	/* iommufd_page_pins() looks at none of a cached one's slots */
+}
+
+static void pages_free(struct iopt_pages *pages)
+{
+	plat_mutex_lock(&pages_list_lock);
+	list_del(&pages->list);
+	plat_mutex_unlock(&pages_list_lock);
+	idtab_destroy(&pages->pins);
+	plat_mutex_destroy(&pages->mutex);
+	kfree(pages);
 }
 
 void iopt_put_pages(struct iopt_pages *pages)
 {
 	if (!refcount_dec_and_test(&pages->kref))
 		return;
-	if (pages->npinned || !itree_empty(&pages->domains_itree) ||
-	    !itree_empty(&pages->access_itree) || !idtab_empty(&pages->pins))
-		plat_warn("iopt_put_pages: freed with %lu pages pinned", pages->npinned);
-	plat_mutex_lock(&pages_list_lock);
-	list_del(&pages->list);
-	plat_mutex_unlock(&pages_list_lock);
-	iommufd_account_put(pages->account);
-	if (pages->file_ref)
-		plat_file_view_put(pages->file_ref);
-	plat_mm_put(pages->source_mm);
-	idtab_destroy(&pages->pins);
-	plat_mutex_destroy(&pages->mutex);
-	kfree(pages);
+	pages_release(pages);
+	pages_free(pages);
+}
+
+void iopt_put_pages_cached(struct iopt_pages *pages)
+{
+	if (!refcount_dec_and_test(&pages->kref))
+		return;
+	pages_release(pages);
+	if (!pages->small || !cache_give(pages->ictx, pages))
+		pages_free(pages);
+}
+
+/* The context goes (its IOASes first): free what its cache keeps. */
+void iopt_pages_cache_drain(struct iommufd_ctx *ictx)
+{
+	for (;;) {
+		struct iopt_pages *pages = NULL;
+
+		spin_lock(&ictx->pages_cache_lock);
+		if (ictx->npages_cached)
+			pages = ictx->pages_cache[--ictx->npages_cached];
+		spin_unlock(&ictx->pages_cache_lock);
+		if (!pages)
+			return;
+		pages_free(pages);
+	}
 }
 
 static unsigned long chunk_slots(const struct iopt_pages *pages)
@@ -411,27 +520,10 @@ out_unlock:
 }
 
 /*
- * First half of iopt_area_unfill_domains(): area's IOPTEs leave every
- * domain into gathers[i] (one per domain, nothing invalidated yet). The
- * pages stay pinned until iopt_area_unfill_done(), after the caller's
- * iommu_iotlb_sync() of every gather.
+ * Second half of iopt_area_unfill_domains(), after the caller took area's
+ * IOPTEs out of every domain (io_pagetable.c's unmap, one driver call per
+ * run of adjacent areas) and invalidated: unpin what nobody else holds.
  */
-void iopt_area_unmap_domains_fast(struct iopt_area *area, struct iopt_pages *pages,
-				  struct iommu_iotlb_gather *gathers)
-{
-	struct io_pagetable *iopt = area->iopt;
-	size_t len = iopt_area_length(area);
-
-	plat_mutex_lock(&pages->mutex);
-	if (area->storage)
-		for (unsigned int i = 0; i < iopt->ndomains; i++)
-			if (iommu_unmap_fast(iopt->domains[i], iopt_area_iova(area), len,
-					     &gathers[i]) != len)
-				plat_warn("iopt_area_unmap_domains_fast: domain unmapped less than the area");
-	plat_mutex_unlock(&pages->mutex);
-}
-
-/* Second half: the invalidation is done; unpin what nobody else holds. */
 void iopt_area_unfill_done(struct iopt_area *area, struct iopt_pages *pages)
 {
 	plat_mutex_lock(&pages->mutex);

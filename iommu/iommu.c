@@ -179,6 +179,11 @@ size_t iommu_pgsize(unsigned long pgsize_bitmap, unsigned long iova,
 	size_t pgsize, n;
 	int idx;
 
+	/* exactly one smallest page (every 4K map and unmap): nothing to choose */
+	if (size == (pgsize_bitmap & -pgsize_bitmap) && !(addr_merge & (size - 1))) {
+		*count = 1;
+		return size;
+	}
 	/* page sizes no larger than size and aligned to both addresses */
 	pgsizes = pgsize_bitmap & (size >= (1UL << 63) ? ~0UL : (2UL << fls64_idx(size)) - 1);
 	if (addr_merge)

@@ -28,10 +28,27 @@ static bool recompute(struct itree_node *n)
 	return true;
 }
 
-static void propagate(struct itree_node *n)
+/*
+ * Recompute from n up to the root after a removal. A node whose value
+ * stays ends the walk (its ancestors saw no change through it), except
+ * below moved: the node that took the removed one's place has new children
+ * and is recomputed in any case, and the walk goes on above it.
+ */
+static void propagate(struct itree_node *n, struct itree_node *moved)
 {
-	for (; n; n = n->parent)
-		recompute(n);
+	while (n) {
+		bool changed = recompute(n);
+
+		if (n == moved) {
+			moved = NULL;
+		} else if (!changed) {
+			if (!moved)
+				return;
+			n = moved;
+			continue;
+		}
+		n = n->parent;
+	}
 }
 
 /* Replace child old of parent p (or the root) by new. */
@@ -143,6 +160,49 @@ void itree_insert(struct itree_root *r, struct itree_node *n)
 	insert_fixup(r, n);
 }
 
+bool itree_find_slot(const struct itree_root *r, u64 start, u64 last, struct itree_slot *slot)
+{
+	struct itree_node *p = NULL, *pred = NULL, *succ = NULL;
+	struct itree_node **link = (struct itree_node **)&r->root;
+
+	slot->link = NULL;
+	if (!r->root || r->root->subtree_last < start)
+		return true;	/* above every node: itree_insert()'s one walk does it all */
+	while (*link) {
+		p = *link;
+		itree_visits++;
+		if (start < p->start) {
+			succ = p;
+			link = &p->left;
+		} else {
+			pred = p;
+			link = &p->right;
+		}
+	}
+	if ((pred && pred->last >= start) || (succ && succ->start <= last))
+		return false;
+	slot->parent = p;
+	slot->link = link;
+	return true;
+}
+
+void itree_insert_at(struct itree_root *r, struct itree_node *n, const struct itree_slot *slot)
+{
+	if (!slot->link) {
+		itree_insert(r, n);
+		return;
+	}
+	n->parent = slot->parent;
+	n->left = n->right = NULL;
+	n->subtree_last = n->last;
+	n->red = true;
+	*slot->link = n;
+	/* the ancestors' largest last grows up to where it is already as large */
+	for (struct itree_node *q = slot->parent; q && q->subtree_last < n->last; q = q->parent)
+		q->subtree_last = n->last;
+	insert_fixup(r, n);
+}
+
 static struct itree_node *leftmost(struct itree_node *n)
 {
 	while (n && n->left)
@@ -214,7 +274,7 @@ static void remove_fixup(struct itree_root *r, struct itree_node *x, struct itre
 
 void itree_remove(struct itree_root *r, struct itree_node *z)
 {
-	struct itree_node *x, *xp, *y;
+	struct itree_node *x, *xp, *y = NULL;
 	bool removed_red;
 
 	if (!z->left || !z->right) {
@@ -239,7 +299,7 @@ void itree_remove(struct itree_root *r, struct itree_node *z)
 		y->left->parent = y;
 		y->red = z->red;
 	}
-	propagate(xp);
+	propagate(xp, y);
 	if (!removed_red && r->root)
 		remove_fixup(r, x, xp);
 	z->parent = z->left = z->right = NULL;

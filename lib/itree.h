@@ -38,6 +38,22 @@ extern unsigned long itree_visits;
 
 /* Add n (equal starts are allowed; overlaps are the caller's business). */
 void itree_insert(struct itree_root *r, struct itree_node *n);
+
+/* Where a node would go: itree_find_slot()'s answer for itree_insert_at(). */
+struct itree_slot {
+	struct itree_node *parent, **link;
+};
+
+/*
+ * For a tree whose nodes never overlap: whether [start, last] is free, in
+ * one walk down (the only nodes it could meet are its neighbours in start
+ * order, which the walk passes), and if so where a node for it goes.
+ * itree_insert_at() links it there, without a second walk, provided the
+ * tree did not change in between. A range above every node is free at
+ * once (no walk; itree_insert_at() then walks down as itree_insert()).
+ */
+bool itree_find_slot(const struct itree_root *r, u64 start, u64 last, struct itree_slot *slot);
+void itree_insert_at(struct itree_root *r, struct itree_node *n, const struct itree_slot *slot);
 void itree_remove(struct itree_root *r, struct itree_node *n);
 
 /* The node with the lowest start that overlaps [start, last], or NULL. */

@@ -19,11 +19,15 @@ struct kmutex {
 	int locked;
 };
 
-/* The rwsem's guard is a raw flag: the checker sees the rwsem, not its guard. */
+/*
+ * The rwsem is one atomic word: the number of readers, or RWSEM_WRITER.
+ * Taking or dropping it is one compare-and-swap (was a guard lock around
+ * two fields: four atomics per round trip on the 4K map/unmap path).
+ */
+#define RWSEM_WRITER (-1)
+
 struct krwsem {
-	int guard;
-	int readers;
-	bool writer;
+	int state;
 };
 
 _Static_assert(sizeof(struct kmutex) <= sizeof(((struct plat_mutex *)0)->opaque), "mutex");
@@ -70,19 +74,19 @@ void plat_rwsem_destroy(struct plat_rwsem *s)
 {
 	struct krwsem *k = (struct krwsem *)s;
 
-	if (k->readers || k->writer)
+	if (__atomic_load_n(&k->state, __ATOMIC_RELAXED))
 		plat_warn("plat_rwsem_destroy: %p is held", (void *)s);
 }
 
-static void guard_lock(struct krwsem *k)
+/* One try: a writer needs the word at 0, a reader anything but RWSEM_WRITER. */
+static bool try_down(struct krwsem *k, bool write)
 {
-	while (__atomic_exchange_n(&k->guard, 1, __ATOMIC_ACQUIRE))
-		__builtin_ia32_pause();
-}
+	int old = __atomic_load_n(&k->state, __ATOMIC_RELAXED);
 
-static void guard_unlock(struct krwsem *k)
-{
-	__atomic_store_n(&k->guard, 0, __ATOMIC_RELEASE);
+	if (write ? old != 0 : old < 0)
+		return false;
+	return __atomic_compare_exchange_n(&k->state, &old, write ? RWSEM_WRITER : old + 1,
+					   false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
 /* Take the semaphore for reading (write false) or writing, or panic on deadlock. */
@@ -95,16 +99,7 @@ static void down(struct plat_rwsem *s, bool write)
 	else
 		lockdep_acquire_read(s, s->name);
 	for (unsigned long spins = 0; spins < LOCK_SPINS; spins++) {
-		bool ok;
-
-		guard_lock(k);
-		ok = !k->writer && (!write || !k->readers);
-		if (ok && write)
-			k->writer = true;
-		else if (ok)
-			k->readers++;
-		guard_unlock(k);
-		if (ok)
+		if (try_down(k, write))
 			return;
 		__builtin_ia32_pause();
 	}
@@ -124,22 +119,14 @@ void plat_down_write(struct plat_rwsem *s)
 
 void plat_up_read(struct plat_rwsem *s)
 {
-	struct krwsem *k = (struct krwsem *)s;
-
 	lockdep_release(s);
-	guard_lock(k);
-	k->readers--;
-	guard_unlock(k);
+	__atomic_fetch_sub(&((struct krwsem *)s)->state, 1, __ATOMIC_RELEASE);
 }
 
 void plat_up_write(struct plat_rwsem *s)
 {
-	struct krwsem *k = (struct krwsem *)s;
-
 	lockdep_release(s);
-	guard_lock(k);
-	k->writer = false;
-	guard_unlock(k);
+	__atomic_store_n(&((struct krwsem *)s)->state, 0, __ATOMIC_RELEASE);
 }
 
 void plat_yield(void)

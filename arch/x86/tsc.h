@@ -51,16 +51,20 @@ void poll_pause(struct poll_nap *n, deadline_t d);
  * entry (so a sweep's sites do not depend on how fast the hardware is): an
  * armed one times out at once, as if the hardware never answered. Between
  * checks it spins, then naps (poll_pause): a nap ends at the deadline or
- * sooner, so the time-out is as before.
+ * sooner, so the time-out is as before. The deadline is set at the first
+ * check that fails: a wait met at once (an invalidation under QEMU) reads
+ * no clock.
  */
 #define poll_timeout(cond, timeout_us)                                     \
 	({                                                                 \
-		deadline_t __d = deadline_in_us(timeout_us);               \
+		deadline_t __d = 0;                                        \
 		struct poll_nap __n = { 0 };                               \
 		int __r = failpoint_hit() ? -ETIMEDOUT : 1;                \
 		while (__r > 0) {                                          \
 			if (cond)                                          \
 				__r = 0;                                   \
+			else if (!__d)                                     \
+				__d = deadline_in_us(timeout_us);          \
 			else if (deadline_passed(__d))                     \
 				__r = (cond) ? 0 : -ETIMEDOUT;             \
 			else                                               \

@@ -314,16 +314,21 @@ static int flush_stale_tables(struct vtd_domain *dom)
 static int vtd_iotlb_sync_map(struct iommu_domain *d, unsigned long iova, size_t size)
 {
 	struct vtd_domain *dom = to_vtd_domain(d);
-	bool cm = false;
+	bool cm = false, wbf = false;
 	int ret = flush_stale_tables(dom);
 
 	if (ret)
 		return ret;
-	for (int i = 0; i < vtd_nunits; i++)
+	for (int i = 0; i < vtd_nunits; i++) {
 		if (on_unit(dom, i) && vtd_units[i]->cm)
 			cm = true;
+		else if (on_unit(dom, i))
+			wbf = true;
+	}
 	if (cm)
 		ret = domain_flush(dom, iova, iova + size - 1, false, false);
+	if (!wbf)
+		return ret;	/* every unit in caching mode: no write buffer to flush */
 	spin_lock(&vtd_ctx_lock);
 	for (int i = 0; i < vtd_nunits; i++) {
 		if (on_unit(dom, i) && !vtd_units[i]->cm) {

@@ -82,6 +82,18 @@ static int pgsize_level(size_t pgsize)
 	return 0;
 }
 
+/* The hinted 4K-leaf table of iova, or NULL (walk down). */
+static u64 *leaf_hint(const struct vtd_pgtable *pt, u64 iova)
+{
+	return pt->leaf && iova >> VTD_LEVEL_SHIFT(2) == pt->leaf_tag ? pt->leaf : NULL;
+}
+
+static void set_leaf_hint(struct vtd_pgtable *pt, u64 iova, u64 *t)
+{
+	pt->leaf = t;
+	pt->leaf_tag = iova >> VTD_LEVEL_SHIFT(2);
+}
+
 /* Write back entries [first, first + n) when the walker is not coherent. */
 static void flush_entries(const struct vtd_pgtable *pt, const u64 *first, size_t n)
 {
@@ -121,6 +133,7 @@ int vtd_pgtable_init_fmt(struct vtd_pgtable *pt, enum vtd_pt_fmt fmt, int levels
 	pt->snoop = 0;
 	pt->flush = flush;
 	pt->ntables = 0;
+	pt->leaf = NULL;
 	INIT_LIST_HEAD(&pt->stale);
 	return table_new(pt, &pt->root) ? 0 : -ENOMEM;
 }
@@ -146,6 +159,7 @@ void vtd_pgtable_destroy(struct vtd_pgtable *pt)
 
 	vtd_pgtable_take_stale(pt, &stale);
 	vtd_pgtable_free_list(pt, &stale);
+	pt->leaf = NULL;
 	if (pt->root)
 		free_tree(pt, pt->root, pt->levels);
 	pt->root = 0;
@@ -178,9 +192,14 @@ void vtd_pgtable_set_flush(struct vtd_pgtable *pt)
 static int walk_alloc(struct vtd_pgtable *pt, u64 iova, int level, u64 **out)
 {
 	phys_addr_t newpa[VTD_MAX_LEVELS];
-	u64 *t = tva(pt->root), *slot = NULL;
+	u64 *t = level == 1 ? leaf_hint(pt, iova) : NULL, *slot = NULL;
 	int l, nnew = 0;
 
+	if (t) {
+		*out = t;
+		return 0;
+	}
+	t = tva(pt->root);
 	for (l = pt->levels; l > level; l--) {
 		u64 e = t[pt_index(iova, l)];
 
@@ -193,6 +212,8 @@ static int walk_alloc(struct vtd_pgtable *pt, u64 iova, int level, u64 **out)
 		t = tva(e & VTD_PTE_ADDR);
 	}
 	if (!slot) {
+		if (level == 1)
+			set_leaf_hint(pt, iova, t);
 		*out = t;
 		return 0;
 	}
@@ -214,6 +235,8 @@ static int walk_alloc(struct vtd_pgtable *pt, u64 iova, int level, u64 **out)
 	WRITE_ONCE(*slot, pte_table(pt, newpa[0]));
 	flush_entries(pt, slot, 1);
 	*out = tva(newpa[nnew - 1]);
+	if (level == 1)
+		set_leaf_hint(pt, iova, *out);
 	return 0;
 }
 
@@ -254,6 +277,7 @@ static bool replace_empty_table(struct vtd_pgtable *pt, u64 *slot, int level)
 	if (level == 1 || !pte_present(pt, e) || pte_leaf(e, level) || !subtree_empty(e, level))
 		return false;
 	WRITE_ONCE(*slot, 0);
+	pt->leaf = NULL;	/* it may be below */
 	make_stale(pt, e, level);
 	return true;
 }
@@ -344,6 +368,7 @@ static bool unmap_level(struct vtd_pgtable *pt, u64 *t, int level, struct unmap_
 		go = unmap_level(pt, child, level - 1, w);
 		if (whole && go) {
 			WRITE_ONCE(t[i], 0);
+			pt->leaf = NULL;	/* it may be below */
 			first = min(first, i);
 			last = i;
 			list_add_tail((struct list_head *)child, &w->gather->freelist);
@@ -367,19 +392,25 @@ static bool unmap_level(struct vtd_pgtable *pt, u64 *t, int level, struct unmap_
 static size_t unmap_in_one_table(struct vtd_pgtable *pt, u64 iova, u64 last, int level,
 				 struct iommu_iotlb_gather *gather)
 {
-	u64 sz = 1ULL << VTD_LEVEL_SHIFT(level), *t = tva(pt->root);
+	u64 sz = 1ULL << VTD_LEVEL_SHIFT(level), *t;
 	unsigned int i = pt_index(iova, level), n;
 
 	if (!level || level >= pt->levels || (iova & (sz - 1)) || ((last + 1) & (sz - 1)) ||
 	    last - iova >= (VTD_PT_ENTRIES - 1) * sz ||
 	    iova >> VTD_LEVEL_SHIFT(level + 1) != last >> VTD_LEVEL_SHIFT(level + 1))
 		return 0;
-	for (int l = pt->levels; l > level; l--) {
-		u64 e = t[pt_index(iova, l)];
+	t = level == 1 ? leaf_hint(pt, iova) : NULL;
+	if (!t) {
+		t = tva(pt->root);
+		for (int l = pt->levels; l > level; l--) {
+			u64 e = t[pt_index(iova, l)];
 
-		if (!pte_present(pt, e) || pte_leaf(e, l))
-			return 0;
-		t = tva(e & VTD_PTE_ADDR);
+			if (!pte_present(pt, e) || pte_leaf(e, l))
+				return 0;
+			t = tva(e & VTD_PTE_ADDR);
+		}
+		if (level == 1)
+			set_leaf_hint(pt, iova, t);
 	}
 	n = (unsigned int)((last - iova) >> VTD_LEVEL_SHIFT(level)) + 1;
 	for (unsigned int k = 0; k < n; k++)

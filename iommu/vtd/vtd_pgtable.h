@@ -51,6 +51,14 @@ struct vtd_pgtable {
 	bool flush;		/* clflush every store: the walker is not coherent */
 	long ntables;		/* table pages held, root included */
 	struct list_head stale;	/* empty tables a large page replaced: free after a flush */
+	/*
+	 * The 4K-leaf table the last walk reached, and iova >> 21 of it: a 4K
+	 * map or unmap in the same 2 MiB goes straight to it, no walk down.
+	 * Cleared whenever a table is unlinked (callers serialise on the
+	 * domain's pt_lock).
+	 */
+	u64 *leaf;
+	u64 leaf_tag;
 };
 
 /*

@@ -84,6 +84,37 @@ KTEST(vtd-pgtable, test_vtd_pgtable_map_4k_2m_1g)
 	report(model_pages() == 0, "destroy frees every table");
 }
 
+/*
+ * The 4K-leaf hint (a 4K map or unmap in the same 2 MiB as the last walk
+ * skips the walk down) never outlives its table's link: freed by a
+ * whole-table unmap, or replaced by a 2M page, the next 4K map builds and
+ * links a new table the walker sees.
+ */
+KTEST(vtd-pgtable, test_vtd_pgtable_leaf_hint_follows_unlinks)
+{
+	struct vtd_pgtable pt;
+	size_t mapped;
+	int freed;
+
+	model_reset();
+	vtd_pgtable_init(&pt, 4, SZ_4K | SZ_2M, true);
+	report(vtd_pgtable_map(&pt, 0x200000, 0x1000000, SZ_4K, 512, RW, &mapped) == 0 &&
+	       unmap_sync(&pt, 0x200000, SZ_4K, 512, &freed) == SZ_2M && freed == 1,
+	       "a whole leaf table mapped and unmapped: freed");
+	report(vtd_pgtable_map(&pt, 0x201000, 0x3000000, SZ_4K, 1, RW, &mapped) == 0 &&
+	       hw_maps(&pt, 0x201000, 0x3000000, SZ_4K) && pt.ntables == 4,
+	       "a 4K map there links a new table the walker sees");
+	report(unmap_sync(&pt, 0x201000, SZ_4K, 1, &freed) == SZ_4K && freed == 0,
+	       "its unmap keeps the table");
+	report(vtd_pgtable_map(&pt, 0x200000, 0x4000000, SZ_2M, 1, RW, &mapped) == 0 &&
+	       hw_maps(&pt, 0x200000, 0x4000000, SZ_2M), "a 2M page replaces the empty table");
+	report(unmap_sync(&pt, 0x200000, SZ_2M, 1, &freed) == SZ_2M &&
+	       vtd_pgtable_map(&pt, 0x202000, 0x5000000, SZ_4K, 1, RW, &mapped) == 0 &&
+	       hw_maps(&pt, 0x202000, 0x5000000, SZ_4K), "after it, a 4K map links a new table");
+	vtd_pgtable_destroy(&pt);
+	report(model_pages() == 0, "destroy frees every table");
+}
+
 KTEST(vtd-pgtable, test_vtd_pgtable_map_rejects_bad_requests)
 {
 	struct vtd_pgtable pt;

@@ -7,6 +7,7 @@
  */
 #include "tests/kernel/core_util.h"
 #include "iommu/mock/mock.h"
+#include "lib/alloc.h"
 
 #define PG PAGE_SIZE
 #define BASE MOCK_APERTURE_START
@@ -109,6 +110,51 @@ KTEST(core, test_core_copy_shares_pins)
 	t_buf_free(buf, 8 * PG);
 }
 
+/*
+ * A map makes at most one heap object, its pages with the area inside; an
+ * unmapped small one waits in the context's pages cache (counted, at most
+ * IOMMUFD_PAGES_CACHE) for the next map, and goes when the context does.
+ * The area lives as long as its pages: a COPY sharing them outlives the
+ * source's unmap (ASan hosted).
+ */
+KTEST(core, test_core_map_one_allocation)
+{
+	u8 *buf = t_buf(8 * PG);
+	long heap0 = (long)kmalloc_live(), heap;
+	int fd = t_open();
+	struct iommufd_ctx *ictx = t_ctx(fd);
+	u32 ioas = t_ioas(fd), ioas2 = t_ioas(fd);
+	u64 dst = 0, unmapped = 0;
+	int bad;
+
+	heap = (long)kmalloc_live();
+	bad = t_map_fixed(fd, ioas, buf, PG, BASE);
+	report(!bad && (long)kmalloc_live() == heap + 1 && iommufd_ctx_pages_cached(ictx) == 0,
+	       "a first map adds one heap object (%ld)", (long)kmalloc_live() - heap);
+	bad += t_unmap(fd, ioas, BASE, PG, &unmapped);
+	report(!bad && unmapped == PG && (long)kmalloc_live() == heap + 1 &&
+	       iommufd_ctx_pages_cached(ictx) == 1, "its unmap keeps it in the cache, counted");
+	bad += t_map_fixed(fd, ioas, buf, 4 * PG, BASE);
+	report(!bad && (long)kmalloc_live() == heap + 1 && iommufd_ctx_pages_cached(ictx) == 0,
+	       "the next small map takes it: no heap object made");
+	bad += t_copy(fd, ioas2, ioas, BASE, 4 * PG, &dst, IOMMU_IOAS_MAP_READABLE);
+	bad += t_unmap(fd, ioas, BASE, 4 * PG, NULL);
+	bad += t_unmap(fd, ioas2, dst, 4 * PG, &unmapped);
+	report(!bad && unmapped == 4 * PG && (long)kmalloc_live() == heap + 1 &&
+	       iommufd_ctx_pages_cached(ictx) == 1,
+	       "COPY, the source unmapped first: the copy keeps the pages, then they are cached");
+	for (int i = 0; i < 8; i++)
+		bad += t_map_fixed(fd, ioas, buf + i * PG, PG, BASE + i * PG);
+	bad += t_unmap(fd, ioas, BASE, 8 * PG, NULL);
+	report(!bad && iommufd_ctx_pages_cached(ictx) == IOMMUFD_PAGES_CACHE &&
+	       (long)kmalloc_live() == heap + IOMMUFD_PAGES_CACHE,
+	       "eight unmapped: the cache keeps %d, frees the rest", IOMMUFD_PAGES_CACHE);
+	t_close(fd);
+	report((long)kmalloc_live() == heap0, "closing the context frees its cache (%+ld)",
+	       (long)kmalloc_live() - heap0);
+	t_buf_free(buf, 8 * PG);
+}
+
 /* Large and unaligned maps; how maps split into driver calls. */
 KTEST(core, test_core_large_and_unaligned_maps)
 {
@@ -185,6 +231,34 @@ KTEST(core, test_core_map_splitting)
 	       "off again refused while a domain holds mappings");
 	t_close(fd);
 	t_buf_free(buf, 16 * PG);
+}
+
+/*
+ * One unmap call over many areas: each run of IOVA-adjacent areas leaves a
+ * domain in one driver call (the 256-page unmap walks the tables once, not
+ * 256 times); a hole starts a new run. The mock checks each call covers
+ * whole map calls.
+ */
+KTEST(core, test_core_unmap_adjacent_areas_one_call)
+{
+	u8 *buf = t_buf(20 * PG);
+	int fd = t_open();
+	u32 ioas = t_ioas(fd), hwpt, stdev;
+	unsigned long calls;
+	u64 unmapped = 0;
+	int bad = 0;
+
+	t_mock_domain(fd, ioas, &stdev, &hwpt, NULL);
+	for (int i = 0; i < 20; i++)	/* 16 pages, a one-page hole, 4 pages */
+		bad += t_map_fixed(fd, ioas, buf + i * PG, PG, BASE + (i + (i >= 16)) * PG);
+	calls = mock_unmap_calls();
+	bad += t_unmap(fd, ioas, BASE, 21 * PG, &unmapped);
+	report(!bad && unmapped == 20 * PG && mock_unmap_calls() - calls == 2,
+	       "20 areas in two runs: two driver unmap calls (%lu)", mock_unmap_calls() - calls);
+	report(iommufd_pinned_pages() == 0 && t_mock_entries(fd, hwpt) == 0,
+	       "nothing left mapped or pinned");
+	t_close(fd);
+	t_buf_free(buf, 20 * PG);
 }
 
 /*

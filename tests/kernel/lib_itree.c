@@ -82,6 +82,47 @@ KTEST(lib, test_lib_itree_random_vs_model)
 	report(itree_empty(&r), "removing every node empties the tree");
 }
 
+/*
+ * itree_find_slot() on a tree of disjoint ranges answers what an overlap
+ * query answers, and itree_insert_at() at its slot keeps every invariant.
+ */
+KTEST(lib, test_lib_itree_slot_vs_query)
+{
+	struct itree_root r = ITREE_ROOT_INIT;
+	int live = 0, bad_answer = 0, bad_shape = 0;
+
+	memset(in_tree, 0, sizeof(in_tree));
+	for (int op = 0; op < 6000; op++) {
+		int i = (int)(ktest_rand() % NNODES);
+		struct itree_slot slot;
+		bool free;
+
+		if (in_tree[i]) {
+			itree_remove(&r, &nodes[i]);
+			in_tree[i] = false;
+			live--;
+			continue;
+		}
+		random_range(&nodes[i], 1ULL << 24, 1ULL << (ktest_rand() % 16));
+		free = itree_find_slot(&r, nodes[i].start, nodes[i].last, &slot);
+		bad_answer += free != !itree_iter_first(&r, nodes[i].start, nodes[i].last);
+		if (!free)
+			continue;
+		itree_insert_at(&r, &nodes[i], &slot);
+		in_tree[i] = true;
+		live++;
+		if (op % 97 == 0 && itree_check(&r) != live)
+			bad_shape++;
+	}
+	report(bad_answer == 0, "free exactly when no node overlaps (%d wrong)", bad_answer);
+	report(bad_shape == 0 && itree_check(&r) == live && live > 100,
+	       "inserting at the slot keeps the invariants (%d nodes)", live);
+	for (int i = 0; i < NNODES; i++)
+		if (in_tree[i])
+			itree_remove(&r, &nodes[i]);
+	report(itree_empty(&r), "removing every node empties the tree");
+}
+
 KTEST(lib, test_lib_itree_equal_starts_and_walk)
 {
 	struct itree_root r = ITREE_ROOT_INIT;
