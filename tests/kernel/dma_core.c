@@ -367,6 +367,78 @@ KTEST_NEEDS(dma, test_dma_core_ir_only_unit_refuses_attach, KT_NEED_EDU)
 }
 
 /*
+ * One unmap call over a run of 512 separately mapped 4K areas filling a
+ * 2 MiB-aligned block, every other one read-only (different pages objects
+ * and protections: one driver call for the run, which the iommu layer hands
+ * down as one 2M page over a table of 4K entries). Afterwards the device
+ * faults in the block, one invalidation was made, the emptied leaf table
+ * went, and a new 4K map in the same block lands (on VT-d its leaf-table
+ * hint must not point at the table that went).
+ */
+KTEST_NEEDS(dma, test_dma_core_unmap_run_of_separate_4k_maps, NEEDS)
+{
+	enum { N = 512 };
+	const u64 block = 0x400000;
+	struct iommu_domain *dom;
+	struct core_edu c;
+	bool map_flushes;
+	long before, tables;
+	u64 unmapped = 0;
+	u32 ioas, pt;
+	int bad = 0;
+	u8 *buf, *scratch;
+
+	if (core_edu_open(&c, 0))
+		goto out;
+	ioas = pt = t_ioas(c.fd);
+	if (iommufd_device_attach(c.idev, &pt)) {
+		report(false, "attach to the IOAS");
+		goto out;
+	}
+	dom = c.d.dev->domain;
+	buf = t_buf(N * PAGE_SIZE);
+	scratch = t_buf(PAGE_SIZE);
+	core_edu_load(&c, ioas, scratch, 57);
+	tables = dom->ops->table_pages ? dom->ops->table_pages(dom) : -1;
+	for (int i = 0; i < N; i++)
+		bad += t_map(c.fd, ioas, buf + i * PAGE_SIZE, PAGE_SIZE,
+			     &(u64){ block + (u64)i * PAGE_SIZE },
+			     IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			     (i % 2 ? 0 : IOMMU_IOAS_MAP_WRITEABLE)) != 0;
+	report(!bad && edu_dma_from_dev(&c.edu, block + 6 * PAGE_SIZE, 0, 256) == 0 &&
+	       dma_check(buf + 6 * PAGE_SIZE, 256, 57),
+	       "%d separate 4K maps, every other one read-only: the device writes into one", N);
+	before = dma_iotlb_invalidations(&c.d, &map_flushes);
+	bad += t_unmap(c.fd, ioas, block, N * PAGE_SIZE, &unmapped) != 0;
+	report(!bad && unmapped == N * PAGE_SIZE, "one unmap of the 2 MiB block: %#llx bytes",
+	       (unsigned long long)unmapped);
+	report(before < 0 || dma_iotlb_invalidations(&c.d, &map_flushes) - before == 1,
+	       "with one IOTLB invalidation (%ld)",
+	       before < 0 ? 0 : dma_iotlb_invalidations(&c.d, &map_flushes) - before);
+	report(tables < 0 || dom->ops->table_pages(dom) == tables,
+	       "the leaf table the maps made went with them (%ld -> %ld tables)", tables,
+	       tables < 0 ? 0 : dom->ops->table_pages(dom));
+	for (int i = 0; i < N; i += 73)
+		bad += iommu_iova_to_phys(dom, block + (u64)i * PAGE_SIZE) != 0;
+	memset(buf, 0, N * PAGE_SIZE);
+	dma_expect_page_fault(&c.d, block + 6 * PAGE_SIZE, IOMMU_FAULT_ACCESS_WRITE);
+	dma_edu_done(edu_dma_from_dev(&c.edu, block + 6 * PAGE_SIZE, 0, 256));
+	dma_fault_seen(&c.d, "after the unmap the device faults in the block", false);
+	report(!bad && mem_is_zero(buf, N * PAGE_SIZE), "nothing translates there, memory untouched");
+	bad += t_map_fixed(c.fd, ioas, buf + 9 * PAGE_SIZE, PAGE_SIZE, block + 7 * PAGE_SIZE) != 0;
+	report(!bad && edu_dma_from_dev(&c.edu, block + 7 * PAGE_SIZE, 0, 256) == 0 &&
+	       dma_check(buf + 9 * PAGE_SIZE, 256, 57),
+	       "a new 4K map in the block links a new table the device walks");
+	bad += t_unmap(c.fd, ioas, block + 7 * PAGE_SIZE, PAGE_SIZE, NULL) != 0;
+	report(!bad && iommufd_pinned_pages() == 0, "nothing left pinned");
+	iommufd_device_detach(c.idev);
+	t_buf_free(scratch, PAGE_SIZE);
+	t_buf_free(buf, N * PAGE_SIZE);
+out:
+	core_edu_close(&c);
+}
+
+/*
  * The IOTLB invalidations each ioctl costs, counted at the unit: a map none
  * (one under caching mode / NpCache, however many runs it has), an unmap
  * one, and an unmap of 256 separately mapped pages one as well.

@@ -24,7 +24,7 @@ struct fi {
 /* Everything a failed ioctl must leave untouched. */
 struct snapshot {
 	u64 digest;
-	long heap, objects, pins, charged, domains, devs, files;
+	long heap, objects, pins, charged, domains, devs, files, cached;
 };
 
 static void snap(struct fi *f, struct snapshot *s)
@@ -37,13 +37,14 @@ static void snap(struct fi *f, struct snapshot *s)
 	s->domains = mock_live_domains();
 	s->devs = mock_live_devs();
 	s->files = sim_live_files();
+	s->cached = iommufd_ctx_pages_cached(t_ctx(f->fd));
 }
 
 static bool same(const struct snapshot *a, const struct snapshot *b)
 {
 	return a->digest == b->digest && a->heap == b->heap && a->objects == b->objects &&
 	       a->pins == b->pins && a->charged == b->charged && a->domains == b->domains &&
-	       a->devs == b->devs && a->files == b->files;
+	       a->devs == b->devs && a->files == b->files && a->cached == b->cached;
 }
 
 /* --- setups: the state each scenario starts from --- */
@@ -77,6 +78,28 @@ static void st_mapped_domain(struct fi *f)
 	t_map_fixed(f->fd, f->ioas, f->buf, BIG, BASE);
 	f->ioas2 = t_ioas(f->fd);
 	t_map_fixed(f->fd, f->ioas2, f->buf, 8 * PG, BASE);
+}
+
+/* A small map unmapped: its pages object waits in the context's pages cache. */
+static void prime_pages_cache(struct fi *f)
+{
+	int bad = t_map_fixed(f->fd, f->ioas, f->buf, PG, BASE + (3UL << 20));
+
+	bad += t_unmap(f->fd, f->ioas, BASE + (3UL << 20), PG, NULL);
+	if (bad || !iommufd_ctx_pages_cached(t_ctx(f->fd)))
+		report(false, "setup: a 4K map and unmap leave a pages object in the cache");
+}
+
+static void st_cached(struct fi *f)
+{
+	st_mapped(f);
+	prime_pages_cache(f);
+}
+
+static void st_cached_domain(struct fi *f)
+{
+	st_mapped_domain(f);
+	prime_pages_cache(f);
 }
 
 static void st_access(struct fi *f)
@@ -213,6 +236,12 @@ static long op_map_fixed(struct fi *f)
 	return t_map_fixed(f->fd, f->ioas, f->buf, BIG, BASE + (4UL << 20));
 }
 
+/* A 4K map: its pages object comes from the cache the setup primed. */
+static long op_map_small(struct fi *f)
+{
+	return t_map_fixed(f->fd, f->ioas, f->buf + PG, PG, BASE + (4UL << 20));
+}
+
 static long op_map_auto(struct fi *f)
 {
 	u64 iova = 0;
@@ -334,6 +363,9 @@ static const struct scenario {
 	{ "MAP fixed, no domain", st_mapped, op_map_fixed, 1 },	/* pages and area: one */
 	{ "MAP fixed, one domain", st_mapped_domain, op_map_fixed, 20 },
 	{ "MAP automatic, two domains", st_two_domains, op_map_auto, 13 },
+	/* the recycled pages object must go back to the cache, not be freed */
+	{ "MAP 4K from the pages cache, no domain", st_cached, op_map_small, 1 },
+	{ "MAP 4K from the pages cache, one domain", st_cached_domain, op_map_small, 3 },
 	{ "COPY into a domain", st_mapped_domain, op_copy, 6 },
 	{ "ALLOW_IOVAS", st_ioas, op_allow, 3 },
 	{ "ADD_RESERVED", st_ioas, op_add_reserved, 1 },
@@ -393,11 +425,11 @@ static int sweep(const struct scenario *sc, u8 *buf)
 			report_info("%s: failure at site %lu -> %ld, state %s", sc->name, n, ret,
 				    same(&before, &after) ? "unchanged" : "CHANGED");
 			report_info("digest %d heap %ld objects %ld pins %ld charged %ld domains %ld "
-				    "devs %ld files %ld", before.digest != after.digest,
+				    "devs %ld files %ld cached %ld", before.digest != after.digest,
 				    after.heap - before.heap, after.objects - before.objects,
 				    after.pins - before.pins, after.charged - before.charged,
 				    after.domains - before.domains, after.devs - before.devs,
-				    after.files - before.files);
+				    after.files - before.files, after.cached - before.cached);
 			teardown(&f);
 			return -1;
 		}
