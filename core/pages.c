@@ -166,6 +166,8 @@ struct iopt_pages *iopt_alloc_pages(struct iommufd_ctx *ictx, u64 uptr, unsigned
 		plat_mutex_init(&pages->mutex);
 		idtab_init(&pages->pins);
 	} else {
+		/* still on the pages list, where iommufd_page_pins() looks under the mutex */
+		plat_mutex_lock(&pages->mutex);
 		memset(&pages->first_area, 0, sizeof(pages->first_area));
 	}
 	refcount_set(&pages->kref, 1);
@@ -184,6 +186,8 @@ struct iopt_pages *iopt_alloc_pages(struct iommufd_ctx *ictx, u64 uptr, unsigned
 		plat_mutex_lock(&pages_list_lock);
 		list_add(&pages->list, &pages_list);
 		plat_mutex_unlock(&pages_list_lock);
+	} else {
+		plat_mutex_unlock(&pages->mutex);
 	}
 	return pages;
 }

@@ -27,7 +27,8 @@ struct kmutex {
 #define RWSEM_WRITER (-1)
 
 struct krwsem {
-	int state;
+	int state;	/* readers holding it, or RWSEM_WRITER */
+	int waiting;	/* writers spinning for it: new readers hold back */
 };
 
 _Static_assert(sizeof(struct kmutex) <= sizeof(((struct plat_mutex *)0)->opaque), "mutex");
@@ -78,12 +79,18 @@ void plat_rwsem_destroy(struct plat_rwsem *s)
 		plat_warn("plat_rwsem_destroy: %p is held", (void *)s);
 }
 
-/* One try: a writer needs the word at 0, a reader anything but RWSEM_WRITER. */
+/*
+ * One try: a writer needs the word at 0; a reader anything but
+ * RWSEM_WRITER, and no writer waiting, so a stream of overlapping readers
+ * cannot keep a writer out until the deadlock panic (every map and unmap
+ * is a writer of its IOAS). A reader never nests in its own read hold
+ * (lockdep reports that), so holding back cannot deadlock it.
+ */
 static bool try_down(struct krwsem *k, bool write)
 {
 	int old = __atomic_load_n(&k->state, __ATOMIC_RELAXED);
 
-	if (write ? old != 0 : old < 0)
+	if (write ? old != 0 : old < 0 || __atomic_load_n(&k->waiting, __ATOMIC_RELAXED))
 		return false;
 	return __atomic_compare_exchange_n(&k->state, &old, write ? RWSEM_WRITER : old + 1,
 					   false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
@@ -99,8 +106,13 @@ static void down(struct plat_rwsem *s, bool write)
 	else
 		lockdep_acquire_read(s, s->name);
 	for (unsigned long spins = 0; spins < LOCK_SPINS; spins++) {
-		if (try_down(k, write))
+		if (try_down(k, write)) {
+			if (write && spins)
+				__atomic_fetch_sub(&k->waiting, 1, __ATOMIC_RELAXED);
 			return;
+		}
+		if (write && !spins)
+			__atomic_fetch_add(&k->waiting, 1, __ATOMIC_RELAXED);
 		__builtin_ia32_pause();
 	}
 	panic("plat_down_%s: %p never became free (deadlock)", write ? "write" : "read",

@@ -58,13 +58,14 @@ void poll_pause(struct poll_nap *n, deadline_t d);
 #define poll_timeout(cond, timeout_us)                                     \
 	({                                                                 \
 		deadline_t __d = 0;                                        \
+		bool __dset = false;                                       \
 		struct poll_nap __n = { 0 };                               \
 		int __r = failpoint_hit() ? -ETIMEDOUT : 1;                \
 		while (__r > 0) {                                          \
 			if (cond)                                          \
 				__r = 0;                                   \
-			else if (!__d)                                     \
-				__d = deadline_in_us(timeout_us);          \
+			else if (!__dset)                                  \
+				__d = deadline_in_us(timeout_us), __dset = true; \
 			else if (deadline_passed(__d))                     \
 				__r = (cond) ? 0 : -ETIMEDOUT;             \
 			else                                               \

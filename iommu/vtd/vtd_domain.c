@@ -322,16 +322,16 @@ static int vtd_iotlb_sync_map(struct iommu_domain *d, unsigned long iova, size_t
 	for (int i = 0; i < vtd_nunits; i++) {
 		if (on_unit(dom, i) && vtd_units[i]->cm)
 			cm = true;
-		else if (on_unit(dom, i))
+		else if (on_unit(dom, i) && vtd_units[i]->rwbf)
 			wbf = true;
 	}
 	if (cm)
 		ret = domain_flush(dom, iova, iova + size - 1, false, false);
 	if (!wbf)
-		return ret;	/* every unit in caching mode: no write buffer to flush */
+		return ret;	/* no unit of the domain needs its write buffer flushed */
 	spin_lock(&vtd_ctx_lock);
 	for (int i = 0; i < vtd_nunits; i++) {
-		if (on_unit(dom, i) && !vtd_units[i]->cm) {
+		if (on_unit(dom, i) && !vtd_units[i]->cm && vtd_units[i]->rwbf) {
 			int r = vtd_flush_write_buffer(vtd_units[i]);
 
 			ret = ret ? ret : r;

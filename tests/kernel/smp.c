@@ -18,6 +18,7 @@
 #include "lib/alloc.h"
 #include "lib/errno.h"
 #include "lib/failpoint.h"
+#include "lib/platform.h"
 #include "lib/string.h"
 #include "tests/ktest.h"
 
@@ -157,6 +158,61 @@ KTEST(smp, test_smp_call_reaches_exactly_the_mask)
 		if (smp_cpu_state(i) == CPU_ONLINE)
 			report(hits[i] == 50 + (i == 0 || i == last), "CPU %d: %d calls", i, hits[i]);
 	report(smp_calls_running() == 0, "no CPU is left in a call");
+}
+
+/*
+ * A writer waiting for an rwsem is not overtaken by later readers: one
+ * reader holds it (100 ms), the writer starts waiting, and a second reader
+ * coming 20 ms later must get in only after the writer. Readers that may
+ * always join an open read hold keep a writer out for as long as they
+ * overlap, and every IOAS map and unmap is a writer.
+ */
+static struct plat_rwsem fair_sem;
+static volatile int fair_step, fair_writer_done, fair_late_reader_saw;
+static int fair_cpu[3];
+
+static void fair_role(void *arg, int cpu)
+{
+	if (cpu == fair_cpu[1]) {		/* the first reader */
+		plat_down_read(&fair_sem);
+		__atomic_store_n(&fair_step, 1, __ATOMIC_RELEASE);
+		mdelay(100);
+		plat_up_read(&fair_sem);
+	} else if (cpu == fair_cpu[0]) {	/* the writer */
+		while (__atomic_load_n(&fair_step, __ATOMIC_ACQUIRE) < 1)
+			cpu_relax();
+		__atomic_store_n(&fair_step, 2, __ATOMIC_RELEASE);
+		plat_down_write(&fair_sem);
+		__atomic_store_n(&fair_writer_done, 1, __ATOMIC_RELEASE);
+		plat_up_write(&fair_sem);
+	} else if (cpu == fair_cpu[2]) {	/* the late reader */
+		while (__atomic_load_n(&fair_step, __ATOMIC_ACQUIRE) < 2)
+			cpu_relax();
+		mdelay(20);			/* the writer spins by now */
+		plat_down_read(&fair_sem);
+		fair_late_reader_saw = 1 + __atomic_load_n(&fair_writer_done, __ATOMIC_ACQUIRE);
+		plat_up_read(&fair_sem);
+	}
+}
+
+KTEST(smp, test_smp_rwsem_waiting_writer_not_overtaken_by_readers)
+{
+	struct cpumask m = { 0 };
+	int n = 0;
+
+	if (need_cpus(3))
+		return;
+	for (int i = 0; i < smp_cpu_slots() && n < 3; i++)
+		if (smp_cpu_state(i) == CPU_ONLINE)
+			fair_cpu[n++] = i;
+	plat_rwsem_init(&fair_sem);
+	fair_step = fair_writer_done = fair_late_reader_saw = 0;
+	for (int i = 0; i < 3; i++)
+		cpumask_set(&m, fair_cpu[i]);
+	report(smp_call(&m, fair_role, NULL, CALL_MS) == 0, "reader, writer and late reader ran");
+	report(fair_late_reader_saw == 2, "the late reader got in after the waiting writer%s",
+	       fair_late_reader_saw == 1 ? ": it overtook it" : "");
+	plat_rwsem_destroy(&fair_sem);
 }
 
 static void do_ud(void *arg, int cpu)
