@@ -37,11 +37,14 @@ static struct sim_node builtin_nodes[] = {
 	{ .path = "/dev/iommu", .ops = &iommufd_fops },
 };
 
+static struct sim_fdtable *or_default(struct sim_fdtable *t)
+{
+	return t ? t : &default_table;
+}
+
 static struct sim_fdtable *cur(void)
 {
-	struct sim_fdtable *t = table_of_caller ? table_of_caller() : NULL;
-
-	return t ? t : &default_table;
+	return or_default(table_of_caller ? table_of_caller() : NULL);
 }
 
 int sim_register_node(struct sim_node *node)
@@ -237,10 +240,8 @@ struct sim_file *sim_fget(int fd)
  * the caller can close an fd of a solo table meanwhile, so no lock and no
  * reference (*ref false); else sim_fget's reference, for sim_fdput.
  */
-static struct sim_file *sim_fdget(int fd, bool *ref)
+static struct sim_file *sim_fdget(struct sim_fdtable *t, int fd, bool *ref)
 {
-	struct sim_fdtable *t = cur();
-
 	*ref = !t->solo;
 	if (*ref)
 		return fget_in(t, fd);
@@ -366,8 +367,13 @@ int sim_open(const char *path, int flags)
 
 long sim_ioctl(int fd, unsigned int cmd, u64 arg)
 {
+	return sim_ioctl_in(cur(), fd, cmd, arg);
+}
+
+long sim_ioctl_in(struct sim_fdtable *t, int fd, unsigned int cmd, u64 arg)
+{
 	bool ref;
-	struct sim_file *f = sim_fdget(fd, &ref);
+	struct sim_file *f = sim_fdget(or_default(t), fd, &ref);
 	long ret;
 
 	if (!f)
