@@ -87,8 +87,10 @@ struct iommufd_object {
  * bound VFIO devices); the last put destroys the object graph.
  */
 struct iommufd_ctx {
-	struct plat_mutex lock;		/* protects objects, vfio_ioas */
+	struct plat_mutex lock;		/* protects objects */
 	struct idtab objects;		/* id -> object (IDTAB_ZERO until finalized) */
+	/* protects vfio_ioas (inside lock): every VFIO map and unmap reads it */
+	spinlock_t vfio_ioas_lock;
 	struct iommufd_ioas *vfio_ioas;	/* the VFIO compatibility IOAS */
 	refcount_t refs;
 	u8 account_mode;		/* enum iommufd_account_mode for new maps */

@@ -53,6 +53,7 @@ struct iommufd_ctx *iommufd_ctx_alloc(void)
 	idtab_init(&ictx->objects);
 	refcount_set(&ictx->refs, 1);
 	ictx->account_mode = IOMMUFD_ACCOUNT_USER;
+	spin_lock_init(&ictx->vfio_ioas_lock);
 	spin_lock_init(&ictx->pages_cache_lock);
 	return ictx;
 }
@@ -261,8 +262,10 @@ int iommufd_object_remove(struct iommufd_ctx *ictx, struct iommufd_object *to_de
 		goto err_unlock;
 	}
 	idtab_erase(&ictx->objects, id);
+	spin_lock(&ictx->vfio_ioas_lock);
 	if (ictx->vfio_ioas && &ictx->vfio_ioas->obj == obj)
 		ictx->vfio_ioas = NULL;
+	spin_unlock(&ictx->vfio_ioas_lock);
 	plat_mutex_unlock(&ictx->lock);
 
 	if (!waited && dec_wait_shortterm(obj))
