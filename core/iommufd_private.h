@@ -87,8 +87,10 @@ struct iommufd_object {
  * bound VFIO devices); the last put destroys the object graph.
  */
 struct iommufd_ctx {
-	struct plat_mutex lock;		/* protects objects, vfio_ioas */
+	struct plat_mutex lock;		/* protects objects */
 	struct idtab objects;		/* id -> object (IDTAB_ZERO until finalized) */
+	/* protects vfio_ioas (inside lock): every VFIO map and unmap reads it */
+	spinlock_t vfio_ioas_lock;
 	struct iommufd_ioas *vfio_ioas;	/* the VFIO compatibility IOAS */
 	refcount_t refs;
 	u8 account_mode;		/* enum iommufd_account_mode for new maps */
@@ -115,8 +117,41 @@ void iommufd_object_abort_and_destroy(struct iommufd_ctx *ictx,
 				      struct iommufd_object *obj);
 struct iommufd_object *iommufd_get_object(struct iommufd_ctx *ictx, u32 id,
 					  enum iommufd_object_type type);
-bool iommufd_lock_obj(struct iommufd_object *obj);
-void iommufd_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj);
+void iommufd_obj_bad_magic(const struct iommufd_object *obj, const char *who);
+
+/* A freed or foreign pointer where an object should be: our own broken invariant. */
+static inline void iommufd_check_magic(const struct iommufd_object *obj, const char *who)
+{
+	if (IS_ENABLED(CONFIG_DEBUG) && obj->magic != IOMMUFD_OBJ_MAGIC)
+		iommufd_obj_bad_magic(obj, who);
+}
+
+/*
+ * Take a users and a shortterm reference unless the object is dying.
+ * Inline: every ioctl on an object takes and drops one pair.
+ */
+static inline bool iommufd_lock_obj(struct iommufd_object *obj)
+{
+	iommufd_check_magic(obj, "iommufd_lock_obj");
+	if (!refcount_inc_not_zero(&obj->users))
+		return false;
+	if (!refcount_inc_not_zero(&obj->shortterm_users)) {
+		refcount_dec(&obj->users);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The last thing done with obj: after the shortterm count drops, a waiting
+ * destroy may free it at once (bug class: put racing destroy).
+ */
+static inline void iommufd_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj)
+{
+	iommufd_check_magic(obj, "iommufd_put_object");
+	refcount_dec(&obj->users);
+	refcount_dec_and_test(&obj->shortterm_users);
+}
 
 #define REMOVE_WAIT_SHORTTERM 1
 int iommufd_object_remove(struct iommufd_ctx *ictx, struct iommufd_object *to_destroy,

@@ -53,6 +53,7 @@ struct iommufd_ctx *iommufd_ctx_alloc(void)
 	idtab_init(&ictx->objects);
 	refcount_set(&ictx->refs, 1);
 	ictx->account_mode = IOMMUFD_ACCOUNT_USER;
+	spin_lock_init(&ictx->vfio_ioas_lock);
 	spin_lock_init(&ictx->pages_cache_lock);
 	return ictx;
 }
@@ -184,25 +185,9 @@ void iommufd_object_abort_and_destroy(struct iommufd_ctx *ictx, struct iommufd_o
 	iommufd_object_abort(ictx, obj);
 }
 
-/* A freed or foreign pointer where an object should be: our own broken invariant. */
-static void check_magic(const struct iommufd_object *obj, const char *who)
+void iommufd_obj_bad_magic(const struct iommufd_object *obj, const char *who)
 {
-	if (IS_ENABLED(CONFIG_DEBUG) && obj->magic != IOMMUFD_OBJ_MAGIC)
-		plat_warn("%s: %p is not a live object (magic %#x)", who, (const void *)obj,
-			  obj->magic);
-}
-
-/* Take a users and a shortterm reference unless the object is dying. */
-bool iommufd_lock_obj(struct iommufd_object *obj)
-{
-	check_magic(obj, "iommufd_lock_obj");
-	if (!refcount_inc_not_zero(&obj->users))
-		return false;
-	if (!refcount_inc_not_zero(&obj->shortterm_users)) {
-		refcount_dec(&obj->users);
-		return false;
-	}
-	return true;
+	plat_warn("%s: %p is not a live object (magic %#x)", who, (const void *)obj, obj->magic);
 }
 
 /*
@@ -221,17 +206,6 @@ struct iommufd_object *iommufd_get_object(struct iommufd_ctx *ictx, u32 id,
 		obj = ERR_PTR(-ENOENT);
 	plat_mutex_unlock(&ictx->lock);
 	return obj;
-}
-
-/*
- * The last thing done with obj: after the shortterm count drops, a waiting
- * destroy may free it at once (bug class: put racing destroy).
- */
-void iommufd_put_object(struct iommufd_ctx *ictx, struct iommufd_object *obj)
-{
-	check_magic(obj, "iommufd_put_object");
-	refcount_dec(&obj->users);
-	refcount_dec_and_test(&obj->shortterm_users);
 }
 
 /* Drop obj's table shortterm reference and wait for ioctls in flight to end. */
@@ -288,8 +262,10 @@ int iommufd_object_remove(struct iommufd_ctx *ictx, struct iommufd_object *to_de
 		goto err_unlock;
 	}
 	idtab_erase(&ictx->objects, id);
+	spin_lock(&ictx->vfio_ioas_lock);
 	if (ictx->vfio_ioas && &ictx->vfio_ioas->obj == obj)
 		ictx->vfio_ioas = NULL;
+	spin_unlock(&ictx->vfio_ioas_lock);
 	plat_mutex_unlock(&ictx->lock);
 
 	if (!waited && dec_wait_shortterm(obj))

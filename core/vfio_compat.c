@@ -7,16 +7,29 @@
 #include "core/io_pagetable.h"
 #include <linux/vfio.h>
 
-/* The compatibility IOAS, referenced, or ERR_PTR(-ENODEV) when there is none. */
+/*
+ * The compatibility IOAS, referenced, or ERR_PTR(-ENODEV) when there is none.
+ * Its own spinlock, not the context's mutex: a destroy clears the pointer
+ * under it before the object can be freed, so a pointer read under it is
+ * safe to reference.
+ */
 static struct iommufd_ioas *get_compat_ioas(struct iommufd_ctx *ictx)
 {
-	struct iommufd_ioas *ioas = ERR_PTR(-ENODEV);
+	struct iommufd_ioas *ioas;
 
-	plat_mutex_lock(&ictx->lock);
-	if (ictx->vfio_ioas && iommufd_lock_obj(&ictx->vfio_ioas->obj))
-		ioas = ictx->vfio_ioas;
-	plat_mutex_unlock(&ictx->lock);
+	spin_lock(&ictx->vfio_ioas_lock);
+	ioas = ictx->vfio_ioas;
+	if (!ioas || !iommufd_lock_obj(&ioas->obj))
+		ioas = ERR_PTR(-ENODEV);
+	spin_unlock(&ictx->vfio_ioas_lock);
 	return ioas;
+}
+
+static void set_compat_ioas(struct iommufd_ctx *ictx, struct iommufd_ioas *ioas)
+{
+	spin_lock(&ictx->vfio_ioas_lock);
+	ictx->vfio_ioas = ioas;
+	spin_unlock(&ictx->vfio_ioas_lock);
 }
 
 /* IOMMU_VFIO_IOAS: get, set or clear the compatibility IOAS. */
@@ -39,15 +52,11 @@ int iommufd_vfio_ioas(struct iommufd_ucmd *ucmd)
 		ioas = iommufd_get_ioas(ucmd->ictx, cmd->ioas_id);
 		if (IS_ERR(ioas))
 			return (int)PTR_ERR(ioas);
-		plat_mutex_lock(&ucmd->ictx->lock);
-		ucmd->ictx->vfio_ioas = ioas;
-		plat_mutex_unlock(&ucmd->ictx->lock);
+		set_compat_ioas(ucmd->ictx, ioas);
 		iommufd_put_object(ucmd->ictx, &ioas->obj);
 		return 0;
 	case IOMMU_VFIO_IOAS_CLEAR:
-		plat_mutex_lock(&ucmd->ictx->lock);
-		ucmd->ictx->vfio_ioas = NULL;
-		plat_mutex_unlock(&ucmd->ictx->lock);
+		set_compat_ioas(ucmd->ictx, NULL);
 		return 0;
 	default:
 		return -EOPNOTSUPP;

@@ -17,6 +17,7 @@
 struct sim_fdtable {
 	spinlock_t lock;		/* protects fds */
 	struct idtab fds;		/* fd -> struct sim_file (IDTAB_ZERO: reserved) */
+	bool solo;			/* one process's own: only it, one thread, uses it */
 };
 
 #define SIM_FD_MIN 3			/* 0-2 are the console */
@@ -36,11 +37,14 @@ static struct sim_node builtin_nodes[] = {
 	{ .path = "/dev/iommu", .ops = &iommufd_fops },
 };
 
+static struct sim_fdtable *or_default(struct sim_fdtable *t)
+{
+	return t ? t : &default_table;
+}
+
 static struct sim_fdtable *cur(void)
 {
-	struct sim_fdtable *t = table_of_caller ? table_of_caller() : NULL;
-
-	return t ? t : &default_table;
+	return or_default(table_of_caller ? table_of_caller() : NULL);
 }
 
 int sim_register_node(struct sim_node *node)
@@ -212,9 +216,8 @@ void sim_fput(struct sim_file *f)
 	__atomic_fetch_sub(&live_files, 1, __ATOMIC_RELAXED);
 }
 
-struct sim_file *sim_fget(int fd)
+static struct sim_file *fget_in(struct sim_fdtable *t, int fd)
 {
-	struct sim_fdtable *t = cur();
 	struct sim_file *f;
 
 	if (fd < 0)
@@ -225,6 +228,30 @@ struct sim_file *sim_fget(int fd)
 		refcount_inc(&f->refs);
 	spin_unlock(&t->lock);
 	return f;
+}
+
+struct sim_file *sim_fget(int fd)
+{
+	return fget_in(cur(), fd);
+}
+
+/*
+ * The file of fd for the length of one call, as Linux's fdget: nobody but
+ * the caller can close an fd of a solo table meanwhile, so no lock and no
+ * reference (*ref false); else sim_fget's reference, for sim_fdput.
+ */
+static struct sim_file *sim_fdget(struct sim_fdtable *t, int fd, bool *ref)
+{
+	*ref = !t->solo;
+	if (*ref)
+		return fget_in(t, fd);
+	return fd < 0 ? NULL : live_file(idtab_load(&t->fds, (unsigned long)fd));
+}
+
+static void sim_fdput(struct sim_file *f, bool ref)
+{
+	if (ref)
+		sim_fput(f);
 }
 
 bool sim_fd_is_ours(int fd)
@@ -340,13 +367,19 @@ int sim_open(const char *path, int flags)
 
 long sim_ioctl(int fd, unsigned int cmd, u64 arg)
 {
-	struct sim_file *f = sim_fget(fd);
+	return sim_ioctl_in(cur(), fd, cmd, arg);
+}
+
+long sim_ioctl_in(struct sim_fdtable *t, int fd, unsigned int cmd, u64 arg)
+{
+	bool ref;
+	struct sim_file *f = sim_fdget(or_default(t), fd, &ref);
 	long ret;
 
 	if (!f)
 		return -EBADF;
 	ret = f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;
-	sim_fput(f);
+	sim_fdput(f, ref);
 	return ret == -ENOIOCTLCMD ? -ENOTTY : ret;
 }
 
@@ -452,12 +485,19 @@ void sim_set_fd_allocator(const struct sim_fd_allocator *a)
 	fd_allocator = a;
 }
 
+/*
+ * A process's table: solo, as processes here have one thread and no
+ * CLONE_FILES (the default table is shared by the kernel's CPUs and by a
+ * hosted program's threads).
+ */
 struct sim_fdtable *sim_fdtable_alloc(void)
 {
 	struct sim_fdtable *t = failable(kzalloc(sizeof(struct sim_fdtable)));
 
-	if (t)
+	if (t) {
 		spin_lock_init(&t->lock);
+		t->solo = true;
+	}
 	return t;
 }
 

@@ -110,16 +110,16 @@ static int copy_struct_from_user(void *dst, size_t ksize, u64 src, size_t usize)
 	return 0;
 }
 
-static long iommufd_fops_ioctl(struct sim_file *f, unsigned int cmd, u64 arg)
+/* An iommufd command: its struct copied in by the table's size rules. */
+static __attribute__((noinline)) long ucmd_ioctl(struct iommufd_ctx *ictx, unsigned int cmd,
+						 u64 arg)
 {
-	struct iommufd_ucmd ucmd = { .ictx = f->private_data, .ubuffer = arg };
+	struct iommufd_ucmd ucmd = { .ictx = ictx, .ubuffer = arg };
 	const struct iommufd_ioctl_op *op;
 	union ucmd_buffer buf;
 	unsigned int nr = _IOC_NR(cmd);
 	int ret;
 
-	if (nr < IOMMUFD_CMD_BASE || nr - IOMMUFD_CMD_BASE >= ARRAY_SIZE(iommufd_ioctl_ops))
-		return iommufd_vfio_ioctl(ucmd.ictx, cmd, arg);
 	/* the size comes first, before the number is even checked */
 	if (copy_from_user(&ucmd.user_size, arg, sizeof(ucmd.user_size)))
 		return -EFAULT;
@@ -134,6 +134,16 @@ static long iommufd_fops_ioctl(struct sim_file *f, unsigned int cmd, u64 arg)
 		return ret;
 	/* as Linux: a reply that cannot be written back is EFAULT after the work */
 	return op->execute(&ucmd);
+}
+
+/* The VFIO container's numbers go straight on, with no command buffer set up. */
+static long iommufd_fops_ioctl(struct sim_file *f, unsigned int cmd, u64 arg)
+{
+	unsigned int nr = _IOC_NR(cmd);
+
+	if (nr < IOMMUFD_CMD_BASE || nr - IOMMUFD_CMD_BASE >= ARRAY_SIZE(iommufd_ioctl_ops))
+		return iommufd_vfio_ioctl(f->private_data, cmd, arg);
+	return ucmd_ioctl(f->private_data, cmd, arg);
 }
 
 static int iommufd_fops_open(struct sim_file *f, struct sim_node *node)

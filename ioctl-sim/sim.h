@@ -118,6 +118,8 @@ void sim_set_fd_allocator(const struct sim_fd_allocator *a);
 /* fd tables: one per process (ring 3); the default one serves hosted programs. */
 struct sim_fdtable;
 struct sim_fdtable *sim_fdtable_alloc(void);
+/* sim_ioctl on table t (a process's, from the syscall layer; NULL: the default one). */
+long sim_ioctl_in(struct sim_fdtable *t, int fd, unsigned int cmd, u64 arg);
 /* A copy of t for a forked process: the same files under the same numbers; NULL: no memory. */
 struct sim_fdtable *sim_fdtable_dup(struct sim_fdtable *t);
 /* Close every fd of t and free it. */

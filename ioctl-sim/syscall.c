@@ -293,7 +293,7 @@ static long sys_ioctl(const u64 *arg)
 
 	if (stdio_open(fd))
 		return -ENOTTY;
-	return fd > 2 ? sim_ioctl(fd, (unsigned int)arg[1], arg[2]) : -EBADF;
+	return fd > 2 ? sim_ioctl_in(cur()->files, fd, (unsigned int)arg[1], arg[2]) : -EBADF;
 }
 
 /* A device mapping holds its file, as a Linux VMA does: munmap, not close, ends it. */

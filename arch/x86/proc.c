@@ -104,11 +104,6 @@ bool proc_syscall(struct trap_frame *tf)
 	return proc_return_to_user(tf);
 }
 
-struct proc *proc_current(void)
-{
-	return this_cpu()->current;
-}
-
 static struct proc_job *cur_job(void)
 {
 	return cpu_jobs[this_cpu()->cpu];

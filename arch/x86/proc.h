@@ -9,6 +9,7 @@
 #ifndef ARCH_X86_PROC_H
 #define ARCH_X86_PROC_H
 
+#include "arch/x86/percpu.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/uvm.h"
 #include "lib/list.h"
@@ -140,7 +141,10 @@ void proc_init(void);
  * The process running on this CPU, NULL in plain kernel context. A kernel
  * test runs a process with proc_run on any CPU, one run at a time per CPU.
  */
-struct proc *proc_current(void);
+static inline struct proc *proc_current(void)
+{
+	return this_cpu()->current;	/* inline: every syscall asks several times */
+}
 
 /*
  * Load the ELF image (static x86-64 executable), run it and every process

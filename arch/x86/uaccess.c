@@ -34,7 +34,8 @@ bool kernel_image_range(u64 va, u64 len)
 	       end <= (u64)(uintptr_t)__kernel_end;
 }
 
-bool access_ok(u64 addr, size_t n)
+/* access_ok, inline in the copies: a process's range is two compares */
+static inline bool range_ok(u64 addr, size_t n)
 {
 	u64 end;
 
@@ -43,6 +44,11 @@ bool access_ok(u64 addr, size_t n)
 	if (!proc_current())
 		return kernel_ram_range(addr, n) || kernel_image_range(addr, n);
 	return !check_add_overflow(addr, (u64)n, &end) && end <= USER_TOP;
+}
+
+bool access_ok(u64 addr, size_t n)
+{
+	return range_ok(addr, n);
 }
 
 /*
@@ -83,7 +89,7 @@ int copy_from_user(void *dst, u64 usrc, size_t n)
 {
 	unsigned long left = n;
 
-	if (access_ok(usrc, n))
+	if (range_ok(usrc, n))
 		left = raw_copy(dst, (const void *)(uintptr_t)usrc, n);
 	/* like Linux: what could not be read reads as zero */
 	for (unsigned long i = n - left; i < n; i++)
@@ -93,7 +99,7 @@ int copy_from_user(void *dst, u64 usrc, size_t n)
 
 int copy_to_user(u64 udst, const void *src, size_t n)
 {
-	if (!access_ok(udst, n) || raw_copy((void *)(uintptr_t)udst, src, n))
+	if (!range_ok(udst, n) || raw_copy((void *)(uintptr_t)udst, src, n))
 		return -EFAULT;
 	return 0;
 }

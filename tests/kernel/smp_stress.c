@@ -925,6 +925,76 @@ KTEST(smp, test_smp_ioas_destroy_races_use)
 	kfree(s);
 }
 
+/* --- the VFIO container's compat IOAS destroyed and replaced under its maps --- */
+
+static int compat_set(int fd, u32 ioas)
+{
+	struct iommu_vfio_ioas set = {
+		.size = sizeof(set), .ioas_id = ioas, .op = IOMMU_VFIO_IOAS_SET,
+	};
+
+	return (int)t_ioctl(fd, IOMMU_VFIO_IOAS, &set);
+}
+
+/*
+ * CPU 0 destroys the compat IOAS (0, or EBUSY while a call holds it) and
+ * sets a new one; the others map and unmap through VFIO_IOMMU_*_DMA,
+ * which find the compat IOAS without the context's mutex: every call sees
+ * an IOAS or none (ENODEV), never a freed one.
+ */
+static void compat_race_fn(void *arg, int cpu)
+{
+	struct stress *s = arg;
+	struct lane *l = &s->lane[cpu];
+	u8 *buf = cpu ? t_buf(PG) : NULL;
+
+	for (unsigned int i = 0; i < s->iters * 20; i++) {
+		if (cpu == 0) {
+			int r = t_destroy(s->fd, s->ioas);
+
+			if (r && r != -EBUSY)
+				bad(l, "DESTROY of the compat IOAS: %d", r);
+			if (!r && (!(s->ioas = t_ioas(s->fd)) || compat_set(s->fd, s->ioas)))
+				bad(l, "a new compat IOAS");
+		} else {
+			struct vfio_iommu_type1_dma_map map = {
+				.argsz = sizeof(map), .vaddr = (u64)(uintptr_t)buf, .size = PG,
+				.iova = 0x100000ULL * (u64)(cpu + 1),
+				.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+			};
+			struct vfio_iommu_type1_dma_unmap unmap = {
+				.argsz = sizeof(unmap), .iova = map.iova, .size = PG,
+			};
+			long ret = t_ioctl(s->fd, VFIO_IOMMU_MAP_DMA, &map);
+
+			if (ret && ret != -ENODEV)
+				bad(l, "MAP_DMA: %ld", ret);
+			/* ENOENT: the IOAS it went into was destroyed and replaced meanwhile */
+			ret = t_ioctl(s->fd, VFIO_IOMMU_UNMAP_DMA, &unmap);
+			if (ret && ret != -ENODEV && ret != -ENOENT)
+				bad(l, "UNMAP_DMA: %ld", ret);
+		}
+		l->ops++;
+	}
+	if (buf)
+		t_buf_free(buf, PG);
+}
+
+KTEST(smp, test_smp_compat_ioas_destroy_races_vfio_maps)
+{
+	struct stress *s = need_smp() ? NULL : stress_new(20);
+
+	if (!s)
+		return;
+	s->fd = t_open();
+	s->ioas = t_ioas(s->fd);
+	report(compat_set(s->fd, s->ioas) == 0, "IOMMU_VFIO_IOAS_SET");
+	run_all(s, compat_race_fn, s);
+	stress_judge(s, "DESTROY/ALLOC/SET of the compat IOAS, or MAP_DMA/UNMAP_DMA");
+	t_close(s->fd);
+	kfree(s);
+}
+
 /* --- ring-3 programs on every CPU at once --- */
 
 static const char *const progs[] = { "iommufd_map", "iommufd_abi", "syscalls", "iommufd_fuzz" };
