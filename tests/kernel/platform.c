@@ -95,6 +95,34 @@ KTEST(platform, test_platform_pmm_alloc_free)
 	       "freed page is poisoned");
 }
 
+/* page_get_each's inline path for 4K blocks counts on the right page, and only there. */
+KTEST(platform, test_platform_page_get_each_counts_each_block)
+{
+	u64 before = pmm_free_pages();
+	phys_addr_t a = pmm_alloc(0), c = pmm_alloc(0), b = pmm_alloc(2);
+	phys_addr_t pa[5] = { a, b + PAGE_SIZE, c, b, b + 3 * PAGE_SIZE };
+
+	if (!a || !b || !c) {
+		report(false, "allocations for the test");
+		return;
+	}
+	page_get_each(pa, 5);
+	report(page_refcount(a) == 2 && page_refcount(c) == 2,
+	       "each 4K block gains one reference (%d, %d)", page_refcount(a), page_refcount(c));
+	report(page_refcount(b) == 4, "three pages of an order-2 block count on its head (%d)",
+	       page_refcount(b));
+	page_get_each(pa, 0);
+	report(page_refcount(a) == 2 && page_refcount(b) == 4, "n = 0 takes nothing");
+	for (int i = 0; i < 5; i++)
+		page_put(pa[i]);
+	report(page_refcount(a) == 1 && page_refcount(c) == 1 && page_refcount(b) == 1,
+	       "a put of each page drops exactly those references");
+	pmm_free(a, 0);
+	pmm_free(c, 0);
+	pmm_free(b, 2);
+	report(pmm_free_pages() == before, "free count back to baseline");
+}
+
 KTEST(platform, test_platform_pmm_exhaustion)
 {
 	u64 before = pmm_free_pages(), n = 0, high = 0;
