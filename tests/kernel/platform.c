@@ -179,6 +179,32 @@ KTEST(platform, test_platform_kmalloc)
 	       "empty slabs return their pages");
 }
 
+/* A large kzalloc (page blocks, not zeroed by kmalloc) is zero even where a freed block was dirty. */
+KTEST(platform, test_platform_kzalloc_large_is_zero)
+{
+	static const size_t sizes[] = { PAGE_SIZE + 8, 3 * PAGE_SIZE, 16 * PAGE_SIZE + 1 };
+	u64 live = kmalloc_live(), fp = pmm_free_pages();
+
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		u8 *p = kmalloc(sizes[i]), *q;
+		size_t nonzero = 0;
+
+		if (!p) {
+			report(false, "kmalloc of %zu bytes", sizes[i]);
+			continue;
+		}
+		memset(p, 0xa5, sizes[i]);
+		kfree(p);
+		q = kzalloc(sizes[i]);
+		for (size_t k = 0; q && k < sizes[i]; k++)
+			nonzero += q[k] != 0;
+		report(q && !nonzero, "kzalloc(%zu) after a dirty free: %zu nonzero bytes",
+		       sizes[i], nonzero);
+		kfree(q);
+	}
+	report(kmalloc_live() == live && pmm_free_pages() == fp, "every block went back");
+}
+
 KTEST(platform, test_platform_acpi_tables)
 {
 	int bad = 0;
