@@ -86,7 +86,8 @@ void *kmalloc(size_t size)
 
 		while ((PAGE_SIZE << order) < size && order <= PMM_MAX_ORDER)
 			order++;
-		pa = pmm_alloc(order);
+		/* kmalloc promises no contents, and kzalloc zeroes only size bytes */
+		pa = pmm_alloc_flags(order, PMM_NOZERO);
 		if (!pa)
 			return NULL;
 		__atomic_fetch_add(&live, 1, __ATOMIC_RELAXED);

@@ -57,6 +57,8 @@ void page_put(phys_addr_t pa);
 /* n references at once, all on the block holding pa. */
 void page_get_many(phys_addr_t pa, unsigned long n);
 void page_put_many(phys_addr_t pa, unsigned long n);
+/* One reference on each of pa[0..n-1], pages of any blocks (a pin of n user pages). */
+void page_get_each(const phys_addr_t *pa, unsigned long n);
 /*
  * One reference off each of pa[0], pa[1]... (at most n) while they are
  * consecutive pages of pa[0]'s block: one block lookup; how many it took.

@@ -234,6 +234,24 @@ void page_get_many(phys_addr_t pa, unsigned long n)
 	__atomic_fetch_add(&h->refcount, (u32)n, __ATOMIC_RELAXED);
 }
 
+/*
+ * One reference on the block of each pa[i] (a pin of a run of user pages,
+ * which are separate 4K blocks): such a page is checked and counted inline,
+ * anything else (a page of a larger block) takes page_get's full lookup.
+ */
+void page_get_each(const phys_addr_t *pa, unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++) {
+		u64 pfn = pa[i] >> PAGE_SHIFT;
+		struct page *p = &pages[pfn];
+
+		if (pfn < max_pfn && (p->flags & PG_HEAD) && !p->order && p->refcount)
+			__atomic_fetch_add(&p->refcount, 1, __ATOMIC_RELAXED);
+		else
+			page_get(pa[i]);
+	}
+}
+
 static void put_refs(struct page *h, phys_addr_t pa, unsigned long n)
 {
 	u32 old = __atomic_fetch_sub(&h->refcount, (u32)n, __ATOMIC_ACQ_REL);

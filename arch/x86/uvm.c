@@ -462,10 +462,9 @@ static size_t pin_pte_run(struct uvm *m, u64 va, size_t max, phys_addr_t *pa)
 	u64 *pte = walk(m, va, 1, false);
 	size_t n = 0, left = 512 - pt_index(va, 1);	/* entries of a table */
 
-	for (max = min(max, left); pte && n < max && (pte[n] & PTE_P); n++) {
+	for (max = min(max, left); pte && n < max && (pte[n] & PTE_P); n++)
 		pa[n] = pte[n] & PTE_ADDR;
-		page_get(pa[n]);
-	}
+	page_get_each(pa, n);	/* one pass, no per-page call */
 	return n;
 }
 

@@ -282,6 +282,20 @@ static bool replace_empty_table(struct vtd_pgtable *pt, u64 *slot, int level)
 	return true;
 }
 
+/*
+ * Write n leaves pte, pte + step, ... into the entries from e on while
+ * they are empty (a bulk map's every entry); how many it wrote. The caller
+ * deals with the first entry in use.
+ */
+static size_t fill_empty(u64 *e, size_t n, u64 pte, u64 step)
+{
+	u64 *end = e + n, *first = e;
+
+	for (; e < end && !*e; e++, pte += step)
+		WRITE_ONCE(*e, pte);
+	return (size_t)(e - first);
+}
+
 int vtd_pgtable_map(struct vtd_pgtable *pt, u64 iova, phys_addr_t pa, size_t pgsize,
 		    size_t count, int prot, size_t *mapped)
 {
@@ -307,7 +321,8 @@ int vtd_pgtable_map(struct vtd_pgtable *pt, u64 iova, phys_addr_t pa, size_t pgs
 			return ret;
 		i = pt_index(iova, level);
 		n = min(count, (size_t)(VTD_PT_ENTRIES - i));
-		for (k = 0; k < n; k++) {
+		k = fill_empty(&t[i], n, pa | bits, pgsize);
+		for (; k < n; k++) {
 			if (t[i + k] && !replace_empty_table(pt, &t[i + k], level))
 				break;
 			WRITE_ONCE(t[i + k], (pa + k * pgsize) | bits);

@@ -95,6 +95,34 @@ KTEST(platform, test_platform_pmm_alloc_free)
 	       "freed page is poisoned");
 }
 
+/* page_get_each's inline path for 4K blocks counts on the right page, and only there. */
+KTEST(platform, test_platform_page_get_each_counts_each_block)
+{
+	u64 before = pmm_free_pages();
+	phys_addr_t a = pmm_alloc(0), c = pmm_alloc(0), b = pmm_alloc(2);
+	phys_addr_t pa[5] = { a, b + PAGE_SIZE, c, b, b + 3 * PAGE_SIZE };
+
+	if (!a || !b || !c) {
+		report(false, "allocations for the test");
+		return;
+	}
+	page_get_each(pa, 5);
+	report(page_refcount(a) == 2 && page_refcount(c) == 2,
+	       "each 4K block gains one reference (%d, %d)", page_refcount(a), page_refcount(c));
+	report(page_refcount(b) == 4, "three pages of an order-2 block count on its head (%d)",
+	       page_refcount(b));
+	page_get_each(pa, 0);
+	report(page_refcount(a) == 2 && page_refcount(b) == 4, "n = 0 takes nothing");
+	for (int i = 0; i < 5; i++)
+		page_put(pa[i]);
+	report(page_refcount(a) == 1 && page_refcount(c) == 1 && page_refcount(b) == 1,
+	       "a put of each page drops exactly those references");
+	pmm_free(a, 0);
+	pmm_free(c, 0);
+	pmm_free(b, 2);
+	report(pmm_free_pages() == before, "free count back to baseline");
+}
+
 KTEST(platform, test_platform_pmm_exhaustion)
 {
 	u64 before = pmm_free_pages(), n = 0, high = 0;
@@ -149,6 +177,32 @@ KTEST(platform, test_platform_kmalloc)
 		kfree(p[i]);
 	report(kmalloc_live() == live && pmm_free_pages() == fp,
 	       "empty slabs return their pages");
+}
+
+/* A large kzalloc (page blocks, not zeroed by kmalloc) is zero even where a freed block was dirty. */
+KTEST(platform, test_platform_kzalloc_large_is_zero)
+{
+	static const size_t sizes[] = { PAGE_SIZE + 8, 3 * PAGE_SIZE, 16 * PAGE_SIZE + 1 };
+	u64 live = kmalloc_live(), fp = pmm_free_pages();
+
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		u8 *p = kmalloc(sizes[i]), *q;
+		size_t nonzero = 0;
+
+		if (!p) {
+			report(false, "kmalloc of %zu bytes", sizes[i]);
+			continue;
+		}
+		memset(p, 0xa5, sizes[i]);
+		kfree(p);
+		q = kzalloc(sizes[i]);
+		for (size_t k = 0; q && k < sizes[i]; k++)
+			nonzero += q[k] != 0;
+		report(q && !nonzero, "kzalloc(%zu) after a dirty free: %zu nonzero bytes",
+		       sizes[i], nonzero);
+		kfree(q);
+	}
+	report(kmalloc_live() == live && pmm_free_pages() == fp, "every block went back");
 }
 
 KTEST(platform, test_platform_acpi_tables)
