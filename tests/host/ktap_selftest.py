@@ -413,6 +413,61 @@ def distinct_checks():
     return [("distinct_tests_and_changed_results", probs)]
 
 
+def load_script(name):
+    """A script of scripts/ without a .py name, as a module."""
+    import importlib.machinery
+    import importlib.util
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", name)
+    loader = importlib.machinery.SourceFileLoader(name.replace("-", "_"), path)
+    spec = importlib.util.spec_from_loader(loader.name, loader)
+    mod = importlib.util.module_from_spec(spec)
+    loader.exec_module(mod)
+    return mod
+
+
+def bench_compare_checks():
+    """bench-compare's worst ratio: over the work figures, never a floor; a
+    figure one side lacks is listed as missing, not dropped."""
+    bc = load_script("bench-compare")
+    bc.say = lambda msg="": None
+    ours = [{"floor_syscall_us": (0.23, "us"), "a_4k_map_us": (4.0, "us"),
+             "e_1m_areas_pair_us": (7.0, "us")}]
+    linux = [{"floor_syscall_us": (0.24, "us"), "a_4k_map_us": (6.0, "us")}]
+    worst, name, missing, _ = bc.table(ours, [("6.12", linux)])
+    probs = []
+    if (round(worst, 2), name) != (1.5, "a_4k_map_us vs Linux 6.12"):
+        probs.append("worst %r (%s), expected 1.50 (a_4k_map_us vs Linux 6.12)" % (worst, name))
+    if missing != ["e_1m_areas_pair_us (Linux 6.12)"]:
+        probs.append("missing %r" % missing)
+    return [("bench_compare_ranks_work_not_floors", probs)]
+
+
+def check_pool_checks():
+    """make check's pool starts the longest runs first, by the last durations,
+    and a corrupt durations file only loses the order, never the runs."""
+    chk = load_script("check")
+    probs, started = [], []
+    chk.say = lambda msg: started.append(msg.split()[1]) if msg.endswith("started") else None
+    with tempfile.TemporaryDirectory() as d:
+        chk.DURATIONS = os.path.join(d, "durations.json")
+        with open(chk.DURATIONS, "w") as f:
+            f.write('{"short": 1.0, "long": 30.0, "host:mid": 5.0}')
+        ok = lambda n: (lambda: (runlib.Row(n, 1), ktaplib.Report()))
+        work = [("short", "qemu", ok("short")), ("host:mid", "host", ok("host:mid")),
+                ("long", "qemu", ok("long")), ("new", "qemu", ok("new"))]
+        done = chk.run_pool(work, 1)
+        if started != ["long", "mid", "short", "new"]:
+            probs.append("started in the order %r" % started)
+        if sorted(done) != ["host:mid", "long", "new", "short"]:
+            probs.append("results for %r" % sorted(done))
+        with open(chk.DURATIONS, "w") as f:
+            f.write("{not json")
+        started.clear()
+        if len(chk.run_pool(work, 2)) != 4 or len(started) != 4:
+            probs.append("a corrupt durations file lost runs: %r" % started)
+    return [("check_pool_longest_first", probs)]
+
+
 # scripts/check's verdict on one run: (name, log, run status, must the row fail?)
 VERDICTS = [
     ("passing_run_passes", GOOD, "pass", False),
@@ -441,7 +496,8 @@ def main():
     failed = 0
     print("KTAP version 1")
     extra = junit_checks() + summary_checks() + bringup_checks() + screen_checks() + \
-        qemu_tool_checks() + event_log_checks() + distinct_checks()
+        qemu_tool_checks() + event_log_checks() + distinct_checks() + \
+        bench_compare_checks() + check_pool_checks()
     print("1..%d" % (len(CASES) + len(VERDICTS) + len(extra)))
     for name, log, counts, err in CASES:
         n += 1
