@@ -936,48 +936,77 @@ static int compat_set(int fd, u32 ioas)
 	return (int)t_ioctl(fd, IOMMU_VFIO_IOAS, &set);
 }
 
+/* How the race went: destroys that took or met EBUSY, maps that found no IOAS, maps done. */
+static int compat_destroyed, compat_busy, compat_enodev, compat_mapped;
+static volatile bool compat_done;
+
+#define COMPAT_DESTROYS	20		/* destroys that must take */
+#define COMPAT_TRIES	200000		/* DESTROY calls before giving up */
+
+static void compat_destroyer(struct stress *s, struct lane *l)
+{
+	for (int i = 0; i < COMPAT_TRIES && compat_destroyed < COMPAT_DESTROYS; i++) {
+		int r = t_destroy(s->fd, s->ioas);
+
+		if (r && r != -EBUSY)
+			bad(l, "DESTROY of the compat IOAS: %d", r);
+		compat_busy += r == -EBUSY;
+		l->ops++;
+		if (r)
+			continue;
+		compat_destroyed++;
+		udelay(20);	/* a gap the maps can meet: ENODEV */
+		if (!(s->ioas = t_ioas(s->fd)) || compat_set(s->fd, s->ioas))
+			bad(l, "a new compat IOAS");
+		udelay(20);	/* and a while the maps find it */
+	}
+	__atomic_store_n(&compat_done, true, __ATOMIC_RELEASE);
+}
+
+static void compat_mapper(struct stress *s, struct lane *l, int cpu)
+{
+	u8 *buf = t_buf(PG);
+
+	while (!__atomic_load_n(&compat_done, __ATOMIC_ACQUIRE)) {
+		/* afresh each round: UNMAP_DMA writes the size it unmapped back */
+		struct vfio_iommu_type1_dma_map map = {
+			.argsz = sizeof(map), .vaddr = (u64)(uintptr_t)buf, .size = PG,
+			.iova = 0x100000ULL * (u64)(cpu + 1),
+			.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		};
+		struct vfio_iommu_type1_dma_unmap unmap = {
+			.argsz = sizeof(unmap), .iova = map.iova, .size = PG,
+		};
+		long ret = t_ioctl(s->fd, VFIO_IOMMU_MAP_DMA, &map);
+
+		if (ret && ret != -ENODEV)
+			bad(l, "MAP_DMA: %ld", ret);
+		__atomic_fetch_add(ret ? &compat_enodev : &compat_mapped, 1, __ATOMIC_RELAXED);
+		/* ENOENT: the IOAS it went into was destroyed and replaced meanwhile */
+		ret = t_ioctl(s->fd, VFIO_IOMMU_UNMAP_DMA, &unmap);
+		if (ret && ret != -ENODEV && ret != -ENOENT)
+			bad(l, "UNMAP_DMA: %ld", ret);
+		l->ops++;
+		udelay(10);	/* holding nothing: a DESTROY can take */
+	}
+	t_buf_free(buf, PG);
+}
+
 /*
  * CPU 0 destroys the compat IOAS (0, or EBUSY while a call holds it) and
- * sets a new one; the others map and unmap through VFIO_IOMMU_*_DMA,
- * which find the compat IOAS without the context's mutex: every call sees
- * an IOAS or none (ENODEV), never a freed one.
+ * sets a new one, until COMPAT_DESTROYS took; the others map and unmap
+ * through VFIO_IOMMU_*_DMA meanwhile, which find the compat IOAS without
+ * the context's mutex: every call sees an IOAS or none (ENODEV), never a
+ * freed one (the object's magic is checked on every reference).
  */
 static void compat_race_fn(void *arg, int cpu)
 {
 	struct stress *s = arg;
-	struct lane *l = &s->lane[cpu];
-	u8 *buf = cpu ? t_buf(PG) : NULL;
 
-	for (unsigned int i = 0; i < s->iters * 20; i++) {
-		if (cpu == 0) {
-			int r = t_destroy(s->fd, s->ioas);
-
-			if (r && r != -EBUSY)
-				bad(l, "DESTROY of the compat IOAS: %d", r);
-			if (!r && (!(s->ioas = t_ioas(s->fd)) || compat_set(s->fd, s->ioas)))
-				bad(l, "a new compat IOAS");
-		} else {
-			struct vfio_iommu_type1_dma_map map = {
-				.argsz = sizeof(map), .vaddr = (u64)(uintptr_t)buf, .size = PG,
-				.iova = 0x100000ULL * (u64)(cpu + 1),
-				.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
-			};
-			struct vfio_iommu_type1_dma_unmap unmap = {
-				.argsz = sizeof(unmap), .iova = map.iova, .size = PG,
-			};
-			long ret = t_ioctl(s->fd, VFIO_IOMMU_MAP_DMA, &map);
-
-			if (ret && ret != -ENODEV)
-				bad(l, "MAP_DMA: %ld", ret);
-			/* ENOENT: the IOAS it went into was destroyed and replaced meanwhile */
-			ret = t_ioctl(s->fd, VFIO_IOMMU_UNMAP_DMA, &unmap);
-			if (ret && ret != -ENODEV && ret != -ENOENT)
-				bad(l, "UNMAP_DMA: %ld", ret);
-		}
-		l->ops++;
-	}
-	if (buf)
-		t_buf_free(buf, PG);
+	if (cpu == 0)
+		compat_destroyer(s, &s->lane[cpu]);
+	else
+		compat_mapper(s, &s->lane[cpu], cpu);
 }
 
 KTEST(smp, test_smp_compat_ioas_destroy_races_vfio_maps)
@@ -989,8 +1018,16 @@ KTEST(smp, test_smp_compat_ioas_destroy_races_vfio_maps)
 	s->fd = t_open();
 	s->ioas = t_ioas(s->fd);
 	report(compat_set(s->fd, s->ioas) == 0, "IOMMU_VFIO_IOAS_SET");
+	compat_destroyed = compat_busy = compat_enodev = compat_mapped = 0;
+	compat_done = false;
 	run_all(s, compat_race_fn, s);
 	stress_judge(s, "DESTROY/ALLOC/SET of the compat IOAS, or MAP_DMA/UNMAP_DMA");
+	report_info("compat IOAS: %d destroys took, %d EBUSY, %d maps found none, %d mapped",
+		    compat_destroyed, compat_busy, compat_enodev, compat_mapped);
+	/* a run where every DESTROY met EBUSY, or no map ever met the gap, raced nothing */
+	report(compat_destroyed == COMPAT_DESTROYS && compat_enodev > 0 && compat_mapped > 0,
+	       "the race happened: %d destroys took, %d maps found no compat IOAS, %d mapped",
+	       compat_destroyed, compat_enodev, compat_mapped);
 	t_close(s->fd);
 	kfree(s);
 }
