@@ -654,7 +654,10 @@ u64 iommufd_test_digest(struct iommufd_ctx *ictx)
 		}
 	}
 	h = mix(h, ictx->objects.count);
+	/* SET and CLEAR change the compat IOAS under vfio_ioas_lock alone: read it once */
+	spin_lock(&ictx->vfio_ioas_lock);
 	h = mix(h, ictx->vfio_ioas ? ictx->vfio_ioas->obj.id : 0);
+	spin_unlock(&ictx->vfio_ioas_lock);
 	plat_mutex_unlock(&ictx->lock);
 	return mix(mix(h, iommufd_pinned_pages()), iommufd_live_objects());
 }

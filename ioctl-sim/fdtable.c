@@ -18,6 +18,7 @@ struct sim_fdtable {
 	spinlock_t lock;		/* protects fds */
 	struct idtab fds;		/* fd -> struct sim_file (IDTAB_ZERO: reserved) */
 	bool solo;			/* one process's own: only it, one thread, uses it */
+	struct sim_file *inflight;	/* solo: the file of the ioctl running now */
 };
 
 #define SIM_FD_MIN 3			/* 0-2 are the console */
@@ -378,7 +379,11 @@ long sim_ioctl_in(struct sim_fdtable *t, int fd, unsigned int cmd, u64 arg)
 
 	if (!f)
 		return -EBADF;
+	if (!ref)
+		t->inflight = f;
 	ret = f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;
+	if (!ref)
+		t->inflight = NULL;
 	sim_fdput(f, ref);
 	return ret == -ENOIOCTLCMD ? -ENOTTY : ret;
 }
@@ -534,6 +539,13 @@ void sim_fdtable_free(struct sim_fdtable *t)
 	struct sim_file *f;
 	unsigned long fd;
 
+	/*
+	 * A kernel crash inside an ioctl frees the table with that call never
+	 * finished: its file keeps a reference and is never released, since
+	 * its release could take a lock the dead call holds.
+	 */
+	if (t->inflight)
+		refcount_inc(&t->inflight->refs);
 	idtab_for_each(&t->fds, fd, f)
 		close_in(t, (int)fd);
 	idtab_destroy(&t->fds);

@@ -123,6 +123,8 @@ static __attribute__((noinline)) long ucmd_ioctl(struct iommufd_ctx *ictx, unsig
 	/* the size comes first, before the number is even checked */
 	if (copy_from_user(&ucmd.user_size, arg, sizeof(ucmd.user_size)))
 		return -EFAULT;
+	if (nr < IOMMUFD_CMD_BASE || nr - IOMMUFD_CMD_BASE >= ARRAY_SIZE(iommufd_ioctl_ops))
+		return -ENOIOCTLCMD;	/* the caller checked too: this index stands alone */
 	op = &iommufd_ioctl_ops[nr - IOMMUFD_CMD_BASE];
 	if (op->ioctl_num != cmd)
 		return -ENOIOCTLCMD;

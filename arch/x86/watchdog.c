@@ -185,7 +185,7 @@ void watchdog_sample(void (*fn)(struct trap_frame *tf), u64 ns)
 	unsigned long flags = arch_irq_save();
 
 	w->sample = NULL;
-	/* at least 10 us: a periodic count near 1 outruns QEMU's timer (timer_set) */
+	/* a mean of at least 10 us (re-armed at 1/2 to 3/2 of it): a count near 1 outruns QEMU (timer_set) */
 	w->period = fn && ns ? (u32)max(ns * per_tick / TICK_NS, (u64)per_tick / 10000 + 2) : 0;
 	w->rand = w->rand ? w->rand : rdtsc() | 1;
 	w->sample = w->period ? fn : NULL;
