@@ -23,7 +23,6 @@
 #define LAPIC_ESR	0x280
 #define LAPIC_ICR_LO	0x300
 #define LAPIC_ICR_HI	0x310
-#define LAPIC_LVT_TIMER	0x320
 #define LAPIC_LVT_LINT0	0x350
 #define LAPIC_LVT_LINT1	0x360
 #define LAPIC_LVT_ERR	0x370
@@ -91,7 +90,7 @@ static void enable_this_cpu(void)
 	if (x2 && !(base & APIC_BASE_X2))
 		wrmsr(MSR_APIC_BASE, base | APIC_BASE_X2);
 	lapic_write(LAPIC_SVR, 0x100 | VEC_SPURIOUS);
-	lapic_write(LAPIC_LVT_TIMER, 1u << 16);
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
 	lapic_write(LAPIC_LVT_LINT0, 1u << 16);
 	lapic_write(LAPIC_LVT_LINT1, 1u << 16);
 	lapic_write(LAPIC_LVT_ERR, 1u << 16);

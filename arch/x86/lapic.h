@@ -57,4 +57,12 @@ void lapic_mask_legacy_pic(void);
 u32 lapic_read_reg(u32 reg);
 void lapic_write_reg(u32 reg, u32 v);
 
+/* The timer's registers (SDM vol. 3, 11.5.4) and its LVT's bits. */
+#define LAPIC_LVT_TIMER		0x320
+#define LAPIC_TIMER_INIT	0x380
+#define LAPIC_TIMER_CUR		0x390
+#define LAPIC_TIMER_DIV		0x3e0
+#define LAPIC_LVT_MASKED	(1u << 16)
+#define LAPIC_LVT_PERIODIC	(1u << 17)
+
 #endif

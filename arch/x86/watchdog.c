@@ -12,12 +12,6 @@
 #include "arch/x86/x86.h"
 #include "lib/spinlock.h"
 
-#define LVT_TIMER	0x320
-#define TIMER_INIT	0x380
-#define TIMER_CUR	0x390
-#define TIMER_DIV	0x3e0
-#define LVT_MASKED	(1u << 16)
-#define LVT_PERIODIC	(1u << 17)
 #define TICK_MS		100
 #define TICK_NS		(TICK_MS * 1000000ULL)
 #define NAP_AFTER_NS	20000ULL	/* spin this long first: most waits end sooner */
@@ -46,9 +40,9 @@ static void timer_write(u32 reg, u32 val)
  */
 static void timer_set(u32 lvt, u32 count)
 {
-	timer_write(TIMER_INIT, 0);
-	timer_write(LVT_TIMER, lvt);
-	timer_write(TIMER_INIT, count);
+	timer_write(LAPIC_TIMER_INIT, 0);
+	timer_write(LAPIC_LVT_TIMER, lvt);
+	timer_write(LAPIC_TIMER_INIT, count);
 }
 static volatile int firing;	/* one CPU reports a hang, the others stay out of its way */
 
@@ -94,9 +88,9 @@ static void tick(struct trap_frame *tf, void *ctx)
 		w->rand ^= w->rand >> 7;
 		w->rand ^= w->rand << 17;
 		w->sample(tf);
-		timer_write(TIMER_INIT, w->period / 2 + (u32)(w->rand % w->period));
+		timer_write(LAPIC_TIMER_INIT, w->period / 2 + (u32)(w->rand % w->period));
 	}
-	if (!(lapic_read_reg(LVT_TIMER) & LVT_PERIODIC))
+	if (!(lapic_read_reg(LAPIC_LVT_TIMER) & LAPIC_LVT_PERIODIC))
 		watchdog_cpu_start();	/* a nap's one-shot: the periodic tick again */
 	/* ticks stay at 10 Hz however often naps wake the CPU (their counters and the scheduler's slices) */
 	if (now - w->tick_ns >= TICK_NS * 3 / 4) {
@@ -141,13 +135,13 @@ static u32 timer_counts_per_tick(void)
 
 	for (int try = 0; try < 4; try++) {
 		a0 = rdtsc();
-		lapic_write_reg(TIMER_INIT, 0xffffffffu);
+		lapic_write_reg(LAPIC_TIMER_INIT, 0xffffffffu);
 		b0 = rdtsc();
 		udelay(1000);
 		a1 = rdtsc();
-		counted = 0xffffffffu - lapic_read_reg(TIMER_CUR);
+		counted = 0xffffffffu - lapic_read_reg(LAPIC_TIMER_CUR);
 		b1 = rdtsc();
-		lapic_write_reg(TIMER_INIT, 0);
+		lapic_write_reg(LAPIC_TIMER_INIT, 0);
 		t = (a1 + (b1 - a1) / 2) - (a0 + (b0 - a0) / 2);
 		if ((b0 - a0) + (b1 - a1) < t / 20)
 			break;
@@ -160,8 +154,8 @@ void watchdog_init(void)
 {
 	if (!lapic_enabled())
 		return;
-	lapic_write_reg(TIMER_DIV, 0x3);	/* divide by 16 */
-	lapic_write_reg(LVT_TIMER, LVT_MASKED);
+	lapic_write_reg(LAPIC_TIMER_DIV, 0x3);	/* divide by 16 */
+	lapic_write_reg(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
 	per_tick = timer_counts_per_tick();
 	if (per_tick < 1000)	/* under 10 kHz: a broken calibration, no tick from it */
 		return;
@@ -175,8 +169,8 @@ void watchdog_cpu_start(void)
 
 	if (vector < 0)
 		return;
-	lapic_write_reg(TIMER_DIV, 0x3);
-	timer_set((u32)vector | LVT_PERIODIC, period ? period : per_tick);
+	lapic_write_reg(LAPIC_TIMER_DIV, 0x3);
+	timer_set((u32)vector | LAPIC_LVT_PERIODIC, period ? period : per_tick);
 }
 
 void watchdog_sample(void (*fn)(struct trap_frame *tf), u64 ns)
@@ -185,7 +179,10 @@ void watchdog_sample(void (*fn)(struct trap_frame *tf), u64 ns)
 	unsigned long flags = arch_irq_save();
 
 	w->sample = NULL;
-	/* a mean of at least 10 us (re-armed at 1/2 to 3/2 of it): a count near 1 outruns QEMU (timer_set) */
+	/*
+	 * a mean of at least 10 us (each re-arm 1/2 to 3/2 of it): a periodic
+	 * count near 1 outruns QEMU's timer (timer_set)
+	 */
 	w->period = fn && ns ? (u32)max(ns * per_tick / TICK_NS, (u64)per_tick / 10000 + 2) : 0;
 	w->rand = w->rand ? w->rand : rdtsc() | 1;
 	w->sample = w->period ? fn : NULL;
@@ -218,7 +215,7 @@ void poll_pause(struct poll_nap *n, deadline_t d)
 	irq_disable();
 	timer_set((u32)vector, count ? (u32)count : 1);
 	/* a software-disabled APIC keeps its LVTs masked: no wake-up would come */
-	if (lapic_read_reg(LVT_TIMER) & LVT_MASKED) {
+	if (lapic_read_reg(LAPIC_LVT_TIMER) & LAPIC_LVT_MASKED) {
 		irq_enable();
 		cpu_relax();
 		return;

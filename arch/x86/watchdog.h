@@ -37,7 +37,7 @@ u64 watchdog_ticks(void);
  */
 void watchdog_sample(void (*fn)(struct trap_frame *tf), u64 ns);
 u64 watchdog_naps(void);
-/* Tests: sees each write to the timer's LVT (0x320) and count (0x380), before it. */
+/* Tests: sees each write to the timer's LVT and initial count (lapic.h), before it. */
 extern void (*watchdog_timer_trace)(u32 reg, u32 val);
 
 #endif

@@ -541,13 +541,13 @@ static struct {
 
 static void timer_model(u32 reg, u32 val)
 {
-	if (reg == 0x320)
+	if (reg == LAPIC_LVT_TIMER)
 		tmodel.lvt = val;
-	else if (reg == 0x380)
+	else if (reg == LAPIC_TIMER_INIT)
 		tmodel.init = val;
 	tmodel.writes++;
 	/* periodic, unmasked, running on a count no tick would use (< 1000: under 10 kHz) */
-	if ((tmodel.lvt & (1u << 17)) && !(tmodel.lvt & (1u << 16)) && tmodel.init &&
+	if ((tmodel.lvt & LAPIC_LVT_PERIODIC) && !(tmodel.lvt & LAPIC_LVT_MASKED) && tmodel.init &&
 	    tmodel.init < 1000 && !tmodel.bad) {
 		tmodel.bad = true;
 		tmodel.bad_init = tmodel.init;
@@ -566,8 +566,8 @@ KTEST(platform, test_platform_nap_wakeup_never_periodic_on_stale_count)
 	}
 	flags = arch_irq_save();
 	memset(&tmodel, 0, sizeof(tmodel));
-	tmodel.lvt = lapic_read_reg(0x320);
-	tmodel.init = lapic_read_reg(0x380);
+	tmodel.lvt = lapic_read_reg(LAPIC_LVT_TIMER);
+	tmodel.init = lapic_read_reg(LAPIC_TIMER_INIT);
 	watchdog_timer_trace = timer_model;
 	arch_irq_restore(flags);
 	poll_pause(&n, deadline_in_us(0));	/* count 1: wakes at once */
@@ -577,7 +577,7 @@ KTEST(platform, test_platform_nap_wakeup_never_periodic_on_stale_count)
 	       tmodel.writes);
 	report(!tmodel.bad, "never periodic on a stale count%s (count %u)",
 	       tmodel.bad ? ": it was" : "", tmodel.bad_init);
-	report((tmodel.lvt & (1u << 17)) && tmodel.init >= 1000,
+	report((tmodel.lvt & LAPIC_LVT_PERIODIC) && tmodel.init >= 1000,
 	       "ends periodic on the tick's count (%u)", tmodel.init);
 }
 
