@@ -28,6 +28,15 @@ KCFLAGS := $(COMMON_CFLAGS) -O2 -ffreestanding -fno-builtin -nostdlib \
 	-fno-stack-protector -fno-tree-loop-distribute-patterns \
 	-fno-asynchronous-unwind-tables -Iinclude/uapi \
 	-DIOMMU_TESTOS_VERSION=\"$(VERSION)\" -DCONFIG_KERNEL=1
+# LTO=1 (the default): the kernel is one unit to gcc's optimiser (docs/DESIGN.md
+# "Build": fewer calls, returns and cross-page jumps, each a translation-block
+# lookup under QEMU TCG); LTO=0 builds each object on its own
+LTO ?= 1
+ifeq ($(LTO),1)
+KCFLAGS += -flto
+# the link runs gcc's optimiser: it needs the compile flags, and -flto=N jobs
+KLTOFLAGS := $(filter-out -MD -MP,$(KCFLAGS)) -flto=2
+endif
 KASFLAGS := -g -MD -MP -I. -D__ASSEMBLY__
 KLDFLAGS := -Wl,--no-warn-rwx-segments -Wl,--build-id=none -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	-T linker.ld
@@ -508,7 +517,15 @@ iso: $(BUILD)/iommu-testos.iso
 netboot: $(BUILD)/netboot/boot/grub/grub.cfg
 host: $(HOST_TESTS) $(HOST_TOOLS) $(HOST_LIBS) $(USER_HOST_PROGS) $(HB)/bench-iommufd
 
-$(KB)/%.o: %.c
+# a change of LTO rebuilds every kernel object (the file changes only then)
+$(KB)/lto.flag: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(LTO)' | cmp -s - $@ || echo '$(LTO)' > $@
+
+.PHONY: FORCE
+FORCE:
+
+$(KB)/%.o: %.c $(KB)/lto.flag
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
@@ -524,10 +541,10 @@ $(BUILD)/iommu-testos.elf: $(kernel-objs) linker.ld scripts/kallsyms
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(PYTHON) scripts/kallsyms --empty > $(KB)/kallsyms0.S
 	$(Q)$(CC) $(KASFLAGS) -c $(KB)/kallsyms0.S -o $(KB)/kallsyms0.o
-	$(Q)$(CC) $(KLDFLAGS) -o $@.tmp $(kernel-objs) $(KB)/kallsyms0.o
+	$(Q)$(CC) $(KLTOFLAGS) $(KLDFLAGS) -o $@.tmp $(kernel-objs) $(KB)/kallsyms0.o
 	$(Q)$(PYTHON) scripts/kallsyms $@.tmp > $(KB)/kallsyms.S
 	$(Q)$(CC) $(KASFLAGS) -c $(KB)/kallsyms.S -o $(KB)/kallsyms.o
-	$(Q)$(CC) $(KLDFLAGS) -o $@ $(kernel-objs) $(KB)/kallsyms.o
+	$(Q)$(CC) $(KLTOFLAGS) $(KLDFLAGS) -o $@ $(kernel-objs) $(KB)/kallsyms.o
 	$(Q)$(PYTHON) scripts/check-image $@ $@.tmp
 
 # The same kernel without the multiboot1 header, so `qemu -kernel` takes the PVH path.
@@ -600,11 +617,13 @@ $(HB)/user-%: $(1)/%.c tests/user/lib/harness.c $$(wildcard tests/user/lib/*.h)
 endef
 $(foreach d,$(user-dirs),$(eval $(call user-dir,$(d))))
 
-# the program's ELF embedded in the kernel, with its test_user_<name>
-$(KB)/tests/user/%.prog.o: tests/kernel/user_prog.c $(UB)/%.elf
+# the program's ELF embedded in the kernel, with its test_user_<name>. Not
+# LTO: its top-level asm names the image prog_image in every one of these
+# objects, and LTO would assemble several of them into one partition
+$(KB)/tests/user/%.prog.o: tests/kernel/user_prog.c $(UB)/%.elf $(KB)/lto.flag
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  EMBED   $*")
-	$(Q)$(CC) $(KCFLAGS) -DPROG=$* -DPROG_ELF=\"$(UB)/$*.elf\" \
+	$(Q)$(CC) $(filter-out -flto,$(KCFLAGS)) -DPROG=$* -DPROG_ELF=\"$(UB)/$*.elf\" \
 		$(if $(filter $*,$(user-helpers)),-DPROG_HELPER) \
 		$(if $(filter $*,$(user-progs-proc)),-DPROG_SUITE=proc) -c $< -o $@
 

@@ -10,6 +10,9 @@
  * rep movs/stos: fast on modern CPUs. Whole quadwords first, then the odd
  * bytes: QEMU's TCG runs string instructions one iteration at a time, so a
  * page copied or cleared by quadwords is eight times fewer of them.
+ * The outputs are early-clobbered: %rdi, %rsi and %rcx change before the
+ * odd-byte count is read, so it must not share one of them (inlined with
+ * constants, as LTO does, gcc put a count equal to q's in %rcx itself).
  */
 void *memcpy(void *dst, const void *src, size_t n)
 {
@@ -18,7 +21,7 @@ void *memcpy(void *dst, const void *src, size_t n)
 
 	n %= 8;
 	__asm__ __volatile__("rep movsq\n\tmovq %3, %%rcx\n\trep movsb"
-			     : "+D"(d), "+S"(src), "+c"(q) : "r"(n) : "memory");
+			     : "+&D"(d), "+&S"(src), "+&c"(q) : "r"(n) : "memory");
 	return dst;
 }
 
@@ -43,7 +46,7 @@ void *memset(void *dst, int c, size_t n)
 
 	n %= 8;
 	__asm__ __volatile__("rep stosq\n\tmovq %2, %%rcx\n\trep stosb"
-			     : "+D"(d), "+c"(q) : "r"(n), "a"((u64)(u8)c * 0x0101010101010101ULL)
+			     : "+&D"(d), "+&c"(q) : "r"(n), "a"((u64)(u8)c * 0x0101010101010101ULL)
 			     : "memory");
 	return dst;
 }

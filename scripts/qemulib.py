@@ -478,7 +478,7 @@ def symbolize(elf, addr):
     for line in out.splitlines():
         w = line.split()
         if len(w) == 3 and w[1] in "tTwW" and int(w[0], 16) <= addr:
-            best = (w[2], addr - int(w[0], 16))
+            best = (re.sub(r"\.lto_priv\.\d+", "", w[2]), addr - int(w[0], 16))
     return "%s+%#x" % best if best else ""
 
 

@@ -573,8 +573,10 @@ int vtd_psi_encode(u64 pfn, u64 npages, unsigned int mamv, u64 *base_pfn)
 		last = ~0ULL;
 	while (am < 64 && (pfn >> am) != (last >> am))
 		am++;
-	if (am > mamv || am >= 64)
+	if (am > mamv || am >= 64) {
+		*base_pfn = 0;
 		return -1;
+	}
 	*base_pfn = pfn & ~((1ULL << am) - 1);
 	return (int)am;
 }

@@ -132,7 +132,8 @@ long vtd_pgtable_read_dirty(struct vtd_pgtable *pt, u64 iova, u64 size, bool cle
  * Page-selective invalidation of pages [pfn, pfn + npages): the smallest
  * address mask am whose aligned block of 2^am pages covers them, and that
  * block's first page. Returns am, or -1 when am would exceed mamv (the
- * caller then invalidates the whole domain).
+ * caller then invalidates the whole domain; *base_pfn is 0, from where a
+ * device-TLB flush of everything starts).
  */
 int vtd_psi_encode(u64 pfn, u64 npages, unsigned int mamv, u64 *base_pfn);
 

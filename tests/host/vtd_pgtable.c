@@ -433,7 +433,7 @@ static bool psi_ok(u64 pfn, u64 n, unsigned int mamv)
 	while ((pfn >> need) != (last >> need))
 		need++;
 	if (need > mamv)
-		return am == -1;
+		return am == -1 && base == 0;
 	if (am < 0 || (unsigned int)am != need || base & ((1ULL << am) - 1))
 		return false;
 	return base <= pfn && last <= base + (1ULL << am) - 1;
@@ -467,7 +467,8 @@ KTEST(vtd-pgtable, test_vtd_psi_encoder_all_ranges)
 		       "2 pages across a 512-page boundary need AM 10 from 0");
 		report(vtd_psi_encode(0x200, 512, 18, &base) == 9 && base == 0x200,
 		       "an aligned 2M range is AM 9");
-		report(vtd_psi_encode(0x1ff, 2, 9, &base) == -1,
-		       "the same 2 pages with MAMV 9 fall back to domain-selective");
+		base = ~0ULL;
+		report(vtd_psi_encode(0x1ff, 2, 9, &base) == -1 && base == 0,
+		       "the same 2 pages with MAMV 9 fall back to domain-selective, base 0");
 	}
 }

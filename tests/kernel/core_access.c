@@ -140,7 +140,7 @@ KTEST(core, test_core_access_replace_keeps_list_ids)
 KTEST(core, test_core_access_pin_errnos)
 {
 	u8 *buf = t_buf(4 * PG);
-	int fd = t_open(), afd, plain;
+	int fd = t_open(), afd, plain, none;
 	u32 ioas = t_ioas(fd), pin;
 	u64 iova = 0x100000;
 
@@ -159,8 +159,9 @@ KTEST(core, test_core_access_pin_errnos)
 	report(t_access_pages(fd, fd, iova, PG, buf, 0, &pin) == -EBADFD,
 	       "the iommufd is not an access fd -> EBADFD");
 	report(t_destroy_access_pages(fd, afd, 42) == -ENOENT, "no such pin -> ENOENT");
-	report(t_create_access(fd, ioas, 2, &plain) == -EOPNOTSUPP, "unknown flag -> EOPNOTSUPP");
-	report(t_create_access(fd, 99, 0, &plain) == -ENOENT, "no such IOAS -> ENOENT");
+	report(t_create_access(fd, ioas, 2, &none) == -EOPNOTSUPP && none == -1,
+	       "unknown flag -> EOPNOTSUPP, no fd");
+	report(t_create_access(fd, 99, 0, &none) == -ENOENT && none == -1, "no such IOAS -> ENOENT, no fd");
 	t_close(plain);
 	t_close(afd);
 	t_close(fd);

@@ -28,6 +28,7 @@ static int huge_dev_own_hwpt(int fd, u32 ioas, u32 *stdev, u32 *hwpt)
 	int ret = t_mock_domain_flags(fd, ioas, MOCK_FLAGS_DEVICE_HUGE_IOVA, stdev, &auto_hwpt,
 				      &idev);
 
+	*hwpt = 0;	/* no HWPT on failure: a later lookup finds nothing */
 	if (ret)
 		return ret;
 	*hwpt = hwpt_alloc(fd, idev, ioas, 0);

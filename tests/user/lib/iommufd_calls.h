@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * One C call per /dev/iommu ioctl and self-test op, for every test and
- * benchmark: each fills its struct here and returns 0 or -errno; outputs
- * are written only on success. They go through IOMMUFD_IOCTL(fd, nr, arg),
+ * benchmark: each fills its struct here and returns 0 or -errno. An output
+ * is written on failure too, as an id no object has (0) or fd -1, so a test
+ * that goes on after a failed call passes a defined bad value on; in/out
+ * arguments (*iova, *pt) change only on success. They go through IOMMUFD_IOCTL(fd, nr, arg),
  * which returns the ioctl's result or -errno: Linux programs (ring 3, the
  * LD_PRELOAD suite) get libc's ioctl() below; the core suites
  * (tests/kernel/core_util.c) and the hosted bench define it over
@@ -35,8 +37,7 @@ static inline int ioctl_ioas_alloc(int fd, uint32_t *id)
 	struct iommu_ioas_alloc cmd = { .size = sizeof(cmd) };
 	int r = (int)IOMMUFD_IOCTL(fd, IOMMU_IOAS_ALLOC, &cmd);
 
-	if (!r)
-		*id = cmd.out_ioas_id;
+	*id = r ? 0 : cmd.out_ioas_id;
 	return r;
 }
 
@@ -71,8 +72,8 @@ static inline int ioctl_ioas_unmap(int fd, uint32_t ioas, uint64_t iova, uint64_
 	};
 	int r = (int)IOMMUFD_IOCTL(fd, IOMMU_IOAS_UNMAP, &cmd);
 
-	if (!r && unmapped)
-		*unmapped = cmd.length;
+	if (unmapped)
+		*unmapped = r ? 0 : cmd.length;
 	return r;
 }
 
@@ -86,8 +87,7 @@ static inline int ioctl_ioas_copy(int fd, uint32_t dst, uint32_t src, uint64_t s
 	};
 	int r = (int)IOMMUFD_IOCTL(fd, IOMMU_IOAS_COPY, &cmd);
 
-	if (!r)
-		*dst_iova = cmd.dst_iova;
+	*dst_iova = r ? 0 : cmd.dst_iova;
 	return r;
 }
 
@@ -130,8 +130,7 @@ static inline int ioctl_option(int fd, uint32_t option, uint16_t op, uint32_t ob
 	};
 	int r = (int)IOMMUFD_IOCTL(fd, IOMMU_OPTION, &cmd);
 
-	if (!r)
-		*val = cmd.val64;
+	*val = r ? 0 : cmd.val64;
 	return r;
 }
 
@@ -143,8 +142,7 @@ static inline int ioctl_hwpt_alloc(int fd, uint32_t idev, uint32_t pt, uint32_t 
 	};
 	int r = (int)IOMMUFD_IOCTL(fd, IOMMU_HWPT_ALLOC, &cmd);
 
-	if (!r)
-		*id = cmd.out_hwpt_id;
+	*id = r ? 0 : cmd.out_hwpt_id;
 	return r;
 }
 
@@ -166,12 +164,12 @@ static inline int test_cmd_mock_domain_flags(int fd, uint32_t pt, uint32_t dev_f
 	};
 	int r = test_cmd(fd, &cmd);
 
-	if (!r && stdev)
-		*stdev = cmd.mock_domain.out_stdev_id;
-	if (!r && hwpt)
-		*hwpt = cmd.mock_domain.out_hwpt_id;
-	if (!r && idev)
-		*idev = cmd.mock_domain.out_idev_id;
+	if (stdev)
+		*stdev = r ? 0 : cmd.mock_domain.out_stdev_id;
+	if (hwpt)
+		*hwpt = r ? 0 : cmd.mock_domain.out_hwpt_id;
+	if (idev)
+		*idev = r ? 0 : cmd.mock_domain.out_idev_id;
 	return r;
 }
 
@@ -236,8 +234,8 @@ static inline int test_cmd_create_access(int fd, uint32_t ioas, uint32_t flags, 
 	};
 	int r = test_cmd(fd, &cmd);
 
-	if (!r)
-		*afd = (int)cmd.create_access.out_access_fd;
+	/* -1 on failure: a later call with it fails with EBADF, never reads garbage */
+	*afd = r ? -1 : (int)cmd.create_access.out_access_fd;
 	return r;
 }
 
@@ -252,8 +250,8 @@ static inline int test_cmd_access_pages(int fd, int afd, uint64_t iova, uint64_t
 	};
 	int r = test_cmd(fd, &cmd);
 
-	if (!r && id)
-		*id = cmd.access_pages.out_access_pages_id;
+	if (id)
+		*id = r ? 0 : cmd.access_pages.out_access_pages_id;
 	return r;
 }
 
