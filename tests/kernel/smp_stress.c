@@ -927,15 +927,6 @@ KTEST(smp, test_smp_ioas_destroy_races_use)
 
 /* --- the VFIO container's compat IOAS destroyed and replaced under its maps --- */
 
-static int compat_set(int fd, u32 ioas)
-{
-	struct iommu_vfio_ioas set = {
-		.size = sizeof(set), .ioas_id = ioas, .op = IOMMU_VFIO_IOAS_SET,
-	};
-
-	return (int)t_ioctl(fd, IOMMU_VFIO_IOAS, &set);
-}
-
 /* How the race went: destroys that took or met EBUSY, maps that found no IOAS, maps done. */
 static int compat_destroyed, compat_busy, compat_enodev, compat_mapped;
 static volatile bool compat_done;
@@ -956,7 +947,7 @@ static void compat_destroyer(struct stress *s, struct lane *l)
 			continue;
 		compat_destroyed++;
 		udelay(20);	/* a gap the maps can meet: ENODEV */
-		if (!(s->ioas = t_ioas(s->fd)) || compat_set(s->fd, s->ioas))
+		if (!(s->ioas = t_ioas(s->fd)) || t_vfio_ioas_set(s->fd, s->ioas))
 			bad(l, "a new compat IOAS");
 		udelay(20);	/* and a while the maps find it */
 	}
@@ -1017,7 +1008,7 @@ KTEST(smp, test_smp_compat_ioas_destroy_races_vfio_maps)
 		return;
 	s->fd = t_open();
 	s->ioas = t_ioas(s->fd);
-	report(compat_set(s->fd, s->ioas) == 0, "IOMMU_VFIO_IOAS_SET");
+	report(t_vfio_ioas_set(s->fd, s->ioas) == 0, "IOMMU_VFIO_IOAS_SET");
 	compat_destroyed = compat_busy = compat_enodev = compat_mapped = 0;
 	compat_done = false;
 	run_all(s, compat_race_fn, s);
