@@ -418,7 +418,7 @@ CFLAGS.san := $(SAN)
 CFLAGS.ubsan := -fsanitize=undefined -fno-sanitize-recover=all -fno-builtin \
 	-fno-tree-loop-distribute-patterns
 CFLAGS.pic := -O2 -fPIC
-CFLAGS.opt := -O2 -DCONFIG_LOCKDEP=0
+CFLAGS.opt := -O2 -DCONFIG_LOCKDEP=0 -DCONFIG_TEST_HOOKS=0
 LDFLAGS.san := $(SAN)
 LDFLAGS.ubsan := -fsanitize=undefined
 LDFLAGS.pic := -shared

@@ -12,6 +12,7 @@
 struct iommufd_ctx;
 struct iommufd_device;
 struct iommufd_access;
+struct iopt_pages;
 struct iommu_dev;
 
 /* ---- contexts ---- */
@@ -133,6 +134,17 @@ long iommufd_pinned_pages(void);
 unsigned int iommufd_ctx_pages_cached(struct iommufd_ctx *ictx);
 /* How many it keeps at most. */
 #define IOMMUFD_PAGES_CACHE 4
+/*
+ * Test hook: when set, called with the object taken from (take) or given
+ * to the pages cache, inside its locked sections between reading its
+ * count and writing it back, so an SMP test can hold that window open and
+ * follow every object. Built in only with CONFIG_TEST_HOOKS (the tests'
+ * builds; the benchmarks' has none).
+ */
+#ifndef CONFIG_TEST_HOOKS
+#define CONFIG_TEST_HOOKS CONFIG_DEBUG
+#endif
+extern void (*iommufd_pages_cache_window)(struct iopt_pages *pages, bool take);
 /* Page requests answered with code (IOMMUFD_PAGE_RESP_*) since start. */
 long iommufd_fault_responses(u32 code);
 /* Pins the core holds on the page at pa (IOMMU_TEST_OP_MD_CHECK_REFS). */

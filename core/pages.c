@@ -81,6 +81,19 @@ static void count_pins(long delta)
 #define SMALL_PAGES_SIZE \
 	(sizeof(struct iopt_pages) + sizeof(struct pin_chunk) + PINS_INLINE * sizeof(phys_addr_t))
 
+void (*iommufd_pages_cache_window)(struct iopt_pages *pages, bool take);
+
+/* Inside the cache's lock, between reading its count and writing it back. */
+static inline void cache_window(struct iopt_pages *pages, bool take)
+{
+#if CONFIG_TEST_HOOKS
+	void (*hook)(struct iopt_pages *, bool) = READ_ONCE(iommufd_pages_cache_window);
+
+	if (hook)
+		hook(pages, take);
+#endif
+}
+
 /*
  * A small pages object from ictx's cache, passing the fail point an
  * allocation would; NULL with *empty set when the cache has none.
@@ -88,10 +101,15 @@ static void count_pins(long delta)
 static struct iopt_pages *cache_take(struct iommufd_ctx *ictx, bool *empty)
 {
 	struct iopt_pages *pages = NULL;
+	unsigned int n;
 
 	spin_lock(&ictx->pages_cache_lock);
-	if (ictx->npages_cached)
-		pages = ictx->pages_cache[--ictx->npages_cached];
+	n = ictx->npages_cached;
+	if (n) {
+		pages = ictx->pages_cache[n - 1];
+		cache_window(pages, true);
+		ictx->npages_cached = n - 1;
+	}
 	spin_unlock(&ictx->pages_cache_lock);
 	*empty = !pages;
 	if (pages && failpoint_hit()) {
@@ -107,12 +125,16 @@ static struct iopt_pages *cache_take(struct iommufd_ctx *ictx, bool *empty)
 static bool cache_give(struct iommufd_ctx *ictx, struct iopt_pages *pages)
 {
 	bool taken = false;
+	unsigned int n;
 
 	if (READ_ONCE(ictx->npages_cached) >= IOMMUFD_PAGES_CACHE)
 		return false;	/* full (256 pages unmapped at once): no lock per object */
 	spin_lock(&ictx->pages_cache_lock);
-	if (ictx->npages_cached < IOMMUFD_PAGES_CACHE) {
-		ictx->pages_cache[ictx->npages_cached++] = pages;
+	n = ictx->npages_cached;
+	if (n < IOMMUFD_PAGES_CACHE) {
+		ictx->pages_cache[n] = pages;
+		cache_window(pages, false);
+		ictx->npages_cached = n + 1;
 		taken = true;
 	}
 	spin_unlock(&ictx->pages_cache_lock);

@@ -120,28 +120,27 @@ static int edu_dma(uint64_t addr, int to_ram)
  */
 static void setup(void)
 {
-	struct iommu_vfio_ioas v = { .size = sizeof(v), .op = IOMMU_VFIO_IOAS_SET };
 	struct vfio_iommu_type1_info info = { .argsz = sizeof(info) };
 	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
 	size_t bar_size;
-	uint32_t devid;
+	uint32_t devid, ioas;
 
 	/* as root on Linux: pinning is not limited by RLIMIT_MEMLOCK */
 	setrlimit(RLIMIT_MEMLOCK, &unlimited);
 	fd = iommufd_open();
-	v.ioas_id = ioas_alloc(fd);
-	ASSERT_EQ(0, ioctl(fd, IOMMU_VFIO_IOAS, &v));
+	ioas = ioas_alloc(fd);
+	ASSERT_EQ(0, ioctl_vfio_ioas_set(fd, ioas));
 	ASSERT_EQ(VFIO_API_VERSION, ioctl(fd, VFIO_GET_API_VERSION));
 	ASSERT_EQ(1, ioctl(fd, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU));
 	ASSERT_EQ(0, ioctl(fd, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU));
 	ASSERT_EQ(0, ioctl(fd, VFIO_IOMMU_GET_INFO, &info));
 	TH_LOG("INFO iommu_pgsizes 0x%llx", (unsigned long long)info.iova_pgsizes);
 	dfd = vfio_open_pci(fd, EDU_VENDOR, EDU_DEVICE, 0, &devid);
-	ASSERT_EQ(0, vfio_attach(dfd, v.ioas_id, NULL));
+	ASSERT_EQ(0, vfio_attach(dfd, ioas, NULL));
 	bar = vfio_map_bar(dfd, VFIO_PCI_BAR0_REGION_INDEX, &bar_size);
 	ASSERT_NE(MAP_FAILED, (void *)bar);
 	ASSERT_EQ(0, vfio_set_master(dfd, 1));
-	TH_LOG("INFO edu attached to the compat IOAS %u", v.ioas_id);
+	TH_LOG("INFO edu attached to the compat IOAS %u", ioas);
 	pfd = open("/sys/kernel/debug/testos/profile", O_WRONLY);
 }
 

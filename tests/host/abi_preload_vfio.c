@@ -67,13 +67,11 @@ KTEST(abi-preload, test_preload_vfio_without_ioas)
 /* A VFIO "container": an IOAS with a mock device, set as the compat IOAS. */
 static int vfio_setup(unsigned long type, uint32_t *ioas)
 {
-	struct iommu_vfio_ioas vi = { .size = sizeof(vi), .op = IOMMU_VFIO_IOAS_SET };
 	int fd = open("/dev/iommu", O_RDWR);
 
 	*ioas = ioas_alloc(fd);
 	test_cmd_mock_domain(fd, *ioas, NULL, NULL, NULL);
-	vi.ioas_id = *ioas;
-	if (libc_ioctl(fd, IOMMU_VFIO_IOAS, &vi) || ioctl(fd, VFIO_SET_IOMMU, type))
+	if (ioctl_vfio_ioas_set(fd, *ioas) || ioctl(fd, VFIO_SET_IOMMU, type))
 		report(false, "VFIO container setup");
 	return fd;
 }

@@ -214,7 +214,7 @@ static void *vfio_loop(void *p)
 KTEST(core, test_core_race_vfio_ioas_vs_destroy)
 {
 	struct race r = { .fd = t_open(), .iters = 5000, .buf = t_buf(PG) };
-	struct iommu_vfio_ioas vi = { .size = sizeof(vi) };
+	struct iommu_vfio_ioas vi = { .size = sizeof(vi), .op = IOMMU_VFIO_IOAS_CLEAR };
 	pthread_t t;
 
 	run(vfio_loop, &r, &t);
@@ -222,13 +222,9 @@ KTEST(core, test_core_race_vfio_ioas_vs_destroy)
 		u32 ioas = t_ioas(r.fd);
 		int ret;
 
-		vi.op = IOMMU_VFIO_IOAS_SET;
-		vi.ioas_id = ioas;
-		r.bad += t_ioctl(r.fd, IOMMU_VFIO_IOAS, &vi) != 0;
-		if (i % 2) {
-			vi.op = IOMMU_VFIO_IOAS_CLEAR;
+		r.bad += t_vfio_ioas_set(r.fd, ioas) != 0;
+		if (i % 2)
 			r.bad += t_ioctl(r.fd, IOMMU_VFIO_IOAS, &vi) != 0;
-		}
 		while ((ret = t_destroy(r.fd, ioas)) == -EBUSY)
 			;
 		if (ret && r.bad++ < 3)

@@ -259,13 +259,12 @@ KTEST(abi, test_abi_vfio_exact_returns)
 	};
 	int fd = t_open(), bad = 0;
 	u32 ioas = t_ioas(fd);
-	struct iommu_vfio_ioas vi = { .size = sizeof(vi), .ioas_id = ioas, .op = IOMMU_VFIO_IOAS_SET };
 
 	report(t_ioctl(fd, VFIO_GET_API_VERSION, NULL) == VFIO_API_VERSION, "API version 0");
 	for (size_t i = 0; i < ARRAY_SIZE(ext); i++)
 		bad += t_ioctl(fd, VFIO_CHECK_EXTENSION, (void *)ext[i].ext) != ext[i].want;
 	report(!bad, "CHECK_EXTENSION answers 1, 0 or ENODEV exactly");
-	t_ioctl(fd, IOMMU_VFIO_IOAS, &vi);
+	t_vfio_ioas_set(fd, ioas);
 	t_mock_domain(fd, ioas, NULL, NULL, NULL);
 	report(t_ioctl(fd, VFIO_CHECK_EXTENSION, (void *)VFIO_DMA_CC_IOMMU) == 1,
 	       "DMA_CC_IOMMU with a coherent domain -> 1");
@@ -280,7 +279,6 @@ KTEST(abi, test_abi_vfio_info_and_type1_rules)
 {
 	static u8 info[256];
 	struct vfio_iommu_type1_info *i = (void *)info;
-	struct iommu_vfio_ioas vi = { .size = sizeof(vi), .op = IOMMU_VFIO_IOAS_SET };
 	struct vfio_iommu_type1_dma_map m = { .argsz = sizeof(m), .iova = MOCK_APERTURE_START,
 					      .flags = VFIO_DMA_MAP_FLAG_READ };
 	struct vfio_iommu_type1_dma_unmap u = { .argsz = sizeof(u) };
@@ -288,8 +286,7 @@ KTEST(abi, test_abi_vfio_info_and_type1_rules)
 	int fd = t_open();
 	u32 ioas = t_ioas(fd);
 
-	vi.ioas_id = ioas;
-	t_ioctl(fd, IOMMU_VFIO_IOAS, &vi);
+	t_vfio_ioas_set(fd, ioas);
 	t_mock_domain(fd, ioas, NULL, NULL, NULL);
 	memset(info, 0xa5, sizeof(info));
 	i->argsz = sizeof(info);
@@ -340,14 +337,13 @@ KTEST(abi, test_abi_vfio_info_caps_8_byte_aligned)
 	struct vfio_iommu_type1_info *i = (void *)info;
 	struct vfio_iommu_type1_info_dma_avail *dma = (void *)(info + sizeof(*i));
 	struct vfio_iommu_type1_info_cap_iova_range *iovas = (void *)(info + sizeof(*i) + 16);
-	struct iommu_vfio_ioas vi = { .size = sizeof(vi), .op = IOMMU_VFIO_IOAS_SET };
 	size_t total = sizeof(*i) + 16 + sizeof(*iovas) + sizeof(struct vfio_iova_range);
 	int fd = t_open();
+	u32 ioas = t_ioas(fd);
 	long ret;
 
-	vi.ioas_id = t_ioas(fd);
-	t_ioctl(fd, IOMMU_VFIO_IOAS, &vi);
-	t_mock_domain(fd, vi.ioas_id, NULL, NULL, NULL);
+	t_vfio_ioas_set(fd, ioas);
+	t_mock_domain(fd, ioas, NULL, NULL, NULL);
 	memset(info, 0xa5, sizeof(info));
 	i->argsz = sizeof(info);
 	ret = t_ioctl(fd, VFIO_IOMMU_GET_INFO, info);

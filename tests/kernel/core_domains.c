@@ -268,7 +268,6 @@ KTEST(core, test_core_unmap_adjacent_areas_one_call)
  */
 KTEST(core, test_core_type1_cut_keeps_domain_index)
 {
-	struct iommu_vfio_ioas vi = { .size = sizeof(vi), .op = IOMMU_VFIO_IOAS_SET };
 	struct vfio_iommu_type1_dma_map m = { .argsz = sizeof(m), .size = 16 * PG, .iova = BASE,
 					      .flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE };
 	struct vfio_iommu_type1_dma_unmap u = { .argsz = sizeof(u) };
@@ -278,8 +277,7 @@ KTEST(core, test_core_type1_cut_keeps_domain_index)
 	int bad = 0;
 
 	t_mock_domain(fd, ioas, &stdev, &hwpt, NULL);
-	vi.ioas_id = ioas;
-	bad += (int)t_ioctl(fd, IOMMU_VFIO_IOAS, &vi);
+	bad += t_vfio_ioas_set(fd, ioas);
 	bad += (int)t_ioctl(fd, VFIO_SET_IOMMU, (void *)VFIO_TYPE1_IOMMU);
 	m.vaddr = U(buf);
 	bad += (int)t_ioctl(fd, VFIO_IOMMU_MAP_DMA, &m);

@@ -84,7 +84,6 @@ KTEST(core, test_core_close_deep_graph)
 
 	for (int order = 0; order < 2; order++) {
 		struct iommu_hwpt_alloc ha = { .size = sizeof(ha) };
-		struct iommu_vfio_ioas vi = { .size = sizeof(vi), .op = IOMMU_VFIO_IOAS_SET };
 		int fd = t_open(), afd;
 		u32 a = t_ioas(fd), b = t_ioas(fd), idev, hwpt, pin, stdev2;
 		u64 iova = MOCK_APERTURE_START, copy = MOCK_APERTURE_START + (1 << 20);
@@ -99,8 +98,7 @@ KTEST(core, test_core_close_deep_graph)
 		bad += t_copy(fd, b, a, iova, 16 * PAGE_SIZE, &copy, RW | IOMMU_IOAS_MAP_FIXED_IOVA);
 		bad += t_create_access(fd, b, MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES, &afd);
 		bad += t_access_pages(fd, afd, copy, 4 * PAGE_SIZE, buf, 0, &pin);
-		vi.ioas_id = a;
-		bad += (int)t_ioctl(fd, IOMMU_VFIO_IOAS, &vi);
+		bad += t_vfio_ioas_set(fd, a);
 		bad += t_check_refs(fd, buf, 16 * PAGE_SIZE, 1);
 		report(!bad, "graph built (order %d)", order);
 		if (order == 0) {

@@ -140,6 +140,11 @@ int t_hwpt_alloc(int fd, u32 idev, u32 pt, u32 flags, u32 *id)
 	return ioctl_hwpt_alloc(fd, idev, pt, flags, id);
 }
 
+int t_vfio_ioas_set(int fd, u32 ioas)
+{
+	return ioctl_vfio_ioas_set(fd, ioas);
+}
+
 int t_mock_domain(int fd, u32 pt, u32 *stdev, u32 *hwpt, u32 *idev)
 {
 	return test_cmd_mock_domain(fd, pt, stdev, hwpt, idev);

@@ -56,6 +56,7 @@ int t_ranges(int fd, u32 ioas, struct iommu_iova_range *r, u32 *num, u64 *align)
 int t_allow(int fd, u32 ioas, const struct iommu_iova_range *r, u32 num);
 int t_option(int fd, u32 option, u16 op, u32 object, u64 *val);
 int t_hwpt_alloc(int fd, u32 idev, u32 pt, u32 flags, u32 *id);
+int t_vfio_ioas_set(int fd, u32 ioas);
 
 int t_mock_domain(int fd, u32 pt, u32 *stdev, u32 *hwpt, u32 *idev);
 int t_mock_domain_flags(int fd, u32 pt, u32 dev_flags, u32 *stdev, u32 *hwpt, u32 *idev);

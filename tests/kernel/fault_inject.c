@@ -110,11 +110,8 @@ static void st_access(struct fi *f)
 
 static void st_type1(struct fi *f)
 {
-	struct iommu_vfio_ioas vi = { .size = sizeof(vi), .op = IOMMU_VFIO_IOAS_SET };
-
 	st_domain(f);
-	vi.ioas_id = f->ioas;
-	t_ioctl(f->fd, IOMMU_VFIO_IOAS, &vi);
+	t_vfio_ioas_set(f->fd, f->ioas);
 	t_ioctl(f->fd, VFIO_SET_IOMMU, (void *)VFIO_TYPE1_IOMMU);
 	t_map_fixed(f->fd, f->ioas, f->buf, 16 * PG, BASE);
 }

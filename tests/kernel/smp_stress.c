@@ -15,6 +15,7 @@
 #include "arch/x86/tsc.h"
 #include "arch/x86/x86.h"
 #include "iommu/iommu_init.h"
+#include "lib/alloc.h"
 #include "lib/err.h"
 #include "lib/errno.h"
 #include "lib/platform.h"
@@ -872,6 +873,152 @@ KTEST(smp, test_smp_separate_contexts_map_unmap)
 	kfree(s);
 }
 
+/* --- the context's pages cache: 4K maps from several CPUs, each in its own IOAS --- */
+
+#define CACHE_WINDOW_US	30	/* how long each CPU holds the cache's locked window */
+
+/*
+ * What the hook saw: the objects given to the cache and not yet taken
+ * back (the cache as it must be), objects handed out twice or given back
+ * while in it, CPUs in the window now, ever two at once, and entries.
+ */
+static spinlock_t cache_seen_lock;
+static struct iopt_pages *cache_seen[IOMMUFD_PAGES_CACHE];
+static int cache_nseen, cache_twice, cache_inside, cache_overlaps, cache_entries;
+
+/* Follow pages into or out of the cache: false when the move is impossible. */
+static bool cache_follow(struct iopt_pages *pages, bool take)
+{
+	int i;
+
+	for (i = 0; i < cache_nseen && cache_seen[i] != pages; i++)
+		;
+	if (take == (i == cache_nseen) || (!take && cache_nseen == IOMMUFD_PAGES_CACHE))
+		return false;	/* taken while out, or given while in it or to a full one */
+	if (take)
+		cache_seen[i] = cache_seen[--cache_nseen];
+	else
+		cache_seen[cache_nseen++] = pages;
+	return true;
+}
+
+/* iommufd_pages_cache_window: holds the window open, following every object. */
+static void cache_window_hold(struct iopt_pages *pages, bool take)
+{
+	bool ok;
+
+	__atomic_add_fetch(&cache_entries, 1, __ATOMIC_RELAXED);
+	if (__atomic_add_fetch(&cache_inside, 1, __ATOMIC_ACQ_REL) > 1)
+		__atomic_add_fetch(&cache_overlaps, 1, __ATOMIC_RELAXED);
+	spin_lock(&cache_seen_lock);
+	ok = cache_follow(pages, take);
+	spin_unlock(&cache_seen_lock);
+	if (!ok && __atomic_fetch_add(&cache_twice, 1, __ATOMIC_RELAXED) == 0)
+		report_info("CPU %d: pages object %p %s", smp_cpu_id(), (void *)pages,
+			    take ? "handed out a second time" : "given back twice, or to a full cache");
+	udelay(CACHE_WINDOW_US);
+	__atomic_sub_fetch(&cache_inside, 1, __ATOMIC_RELEASE);
+}
+
+struct cache_race {
+	struct stress *s;
+	u32 ioas[IOMMUFD_PAGES_CACHE], hwpt[IOMMUFD_PAGES_CACHE];
+};
+
+/*
+ * Map 1 to 4 pages of this CPU's buffer into its own IOAS (a small pages
+ * object: from the cache when it has one), check the mock domain holds
+ * exactly them (a pages object handed to two CPUs pins the other's
+ * buffer, or corrupts the tree both put its area in), unmap (the cache
+ * takes it back).
+ */
+static void cache_fn(void *arg, int cpu)
+{
+	struct cache_race *c = arg;
+	struct stress *s = c->s;
+	struct lane *l = &s->lane[cpu];
+	u8 *buf = s->buf[cpu];
+
+	if (cpu >= IOMMUFD_PAGES_CACHE)
+		return;	/* no more CPUs than the cache holds: every unmap gives it one */
+	for (unsigned int i = 0; i < s->iters; i++) {
+		u64 n = 1 + rnd(l) % 4, iova = MOCK_APERTURE_START + (rnd(l) % 64) * PG, unmapped = 0;
+		int r = t_map_fixed(s->fd, c->ioas[cpu], buf, n * PG, iova);
+
+		if (r) {
+			bad(l, "map %llu pages: %d", (unsigned long long)n, r);
+			continue;
+		}
+		if (t_check_map(s->fd, c->hwpt[cpu], iova, buf, n * PG))
+			bad(l, "round %u: the domain does not hold this CPU's %llu pages", i,
+			    (unsigned long long)n);
+		r = t_unmap(s->fd, c->ioas[cpu], iova, n * PG, &unmapped);
+		if (r || unmapped != n * PG)
+			bad(l, "round %u: unmap %d, %llu bytes", i, r, (unsigned long long)unmapped);
+		l->ops++;
+	}
+}
+
+/*
+ * Class 5 (one object in two places) from a race on the context's pages
+ * cache. The CPUs share one context (the cache is per context) and each
+ * maps into an IOAS of its own: a 4K map takes from the cache holding no
+ * lock, an unmap gives back under its own IOAS's, so only the cache's
+ * lock orders them (one IOAS would not either). A test hook holds the
+ * cache's locked window open CACHE_WINDOW_US on every take and give: with
+ * the lock the CPUs pass it one at a time; without, two read the same
+ * count, and one object is handed out twice or given back over another
+ * (lost). Afterwards heap objects, pins and objects are back at baseline.
+ */
+KTEST(smp, test_smp_pages_cache_shared_by_cpus)
+{
+	struct cache_race *c = kzalloc(sizeof(*c));
+	struct stress *s = need_smp() || !c ? NULL : stress_new(100);
+	int ncpus = min(smp_cpus_online(), IOMMUFD_PAGES_CACHE), bad_setup = 0, rounds = 0;
+	long heap, pins = iommufd_pinned_pages(), objs = iommufd_live_objects();
+
+	if (!s)
+		goto out;
+	heap = (long)kmalloc_live();
+	c->s = s;
+	s->fd = t_open();
+	for (int i = 0; i < ncpus; i++) {
+		c->ioas[i] = t_ioas(s->fd);
+		bad_setup += t_mock_domain(s->fd, c->ioas[i], NULL, &c->hwpt[i], NULL) != 0;
+		s->buf[i] = t_buf(4 * PG);
+		bad_setup += !s->buf[i];
+	}
+	report(!bad_setup, "%d IOASes of one context, each with a mock domain", ncpus);
+	spin_lock_init(&cache_seen_lock);
+	cache_nseen = cache_twice = cache_inside = cache_overlaps = cache_entries = 0;
+	WRITE_ONCE(iommufd_pages_cache_window, cache_window_hold);
+	if (!bad_setup)
+		run_all(s, cache_fn, c);
+	WRITE_ONCE(iommufd_pages_cache_window, NULL);
+	stress_judge(s, "4K maps/checks/unmaps");
+	for (int i = 0; i < ncpus; i++)
+		rounds += s->lane[i].ops;
+	report(cache_overlaps == 0, "no two CPUs were in the cache's locked window at once (%d times)",
+	       cache_overlaps);
+	report(rounds > 0 && cache_entries >= rounds,
+	       "the cache was used: %d takes and gives held open in %d rounds", cache_entries, rounds);
+	report(cache_twice == 0, "no pages object handed out twice or given back twice (%d)",
+	       cache_twice);
+	report(iommufd_ctx_pages_cached(t_ctx(s->fd)) == (unsigned int)cache_nseen,
+	       "the cache holds the %d objects given back and not taken (%u): none lost",
+	       cache_nseen, iommufd_ctx_pages_cached(t_ctx(s->fd)));
+	t_close(s->fd);
+	for (int i = 0; i < ncpus; i++)
+		t_buf_free(s->buf[i], 4 * PG);
+	report((long)kmalloc_live() == heap && iommufd_pinned_pages() == pins &&
+	       iommufd_live_objects() == objs,
+	       "heap objects %ld (was %ld), pins %ld (%ld), objects %ld (%ld): none lost or doubled",
+	       (long)kmalloc_live(), heap, iommufd_pinned_pages(), pins, iommufd_live_objects(), objs);
+out:
+	kfree(s);
+	kfree(c);
+}
+
 /* --- IOAS_DESTROY of an ID racing lookups and maps of it on other CPUs --- */
 
 static void destroy_race_fn(void *arg, int cpu)
@@ -927,15 +1074,6 @@ KTEST(smp, test_smp_ioas_destroy_races_use)
 
 /* --- the VFIO container's compat IOAS destroyed and replaced under its maps --- */
 
-static int compat_set(int fd, u32 ioas)
-{
-	struct iommu_vfio_ioas set = {
-		.size = sizeof(set), .ioas_id = ioas, .op = IOMMU_VFIO_IOAS_SET,
-	};
-
-	return (int)t_ioctl(fd, IOMMU_VFIO_IOAS, &set);
-}
-
 /* How the race went: destroys that took or met EBUSY, maps that found no IOAS, maps done. */
 static int compat_destroyed, compat_busy, compat_enodev, compat_mapped;
 static volatile bool compat_done;
@@ -956,7 +1094,7 @@ static void compat_destroyer(struct stress *s, struct lane *l)
 			continue;
 		compat_destroyed++;
 		udelay(20);	/* a gap the maps can meet: ENODEV */
-		if (!(s->ioas = t_ioas(s->fd)) || compat_set(s->fd, s->ioas))
+		if (!(s->ioas = t_ioas(s->fd)) || t_vfio_ioas_set(s->fd, s->ioas))
 			bad(l, "a new compat IOAS");
 		udelay(20);	/* and a while the maps find it */
 	}
@@ -1017,7 +1155,7 @@ KTEST(smp, test_smp_compat_ioas_destroy_races_vfio_maps)
 		return;
 	s->fd = t_open();
 	s->ioas = t_ioas(s->fd);
-	report(compat_set(s->fd, s->ioas) == 0, "IOMMU_VFIO_IOAS_SET");
+	report(t_vfio_ioas_set(s->fd, s->ioas) == 0, "IOMMU_VFIO_IOAS_SET");
 	compat_destroyed = compat_busy = compat_enodev = compat_mapped = 0;
 	compat_done = false;
 	run_all(s, compat_race_fn, s);

@@ -515,9 +515,7 @@ TEST(test_vfio_compat_type1)
 	uint32_t ioas = ioas_alloc(fd);
 	uint8_t *mem = map_anon(4 * PAGE_SZ, PROT_READ | PROT_WRITE, 0);
 	uint8_t *ro = map_anon(PAGE_SZ, PROT_READ | PROT_WRITE, 0);
-	struct iommu_vfio_ioas set = {
-		.size = sizeof(set), .ioas_id = ioas, .op = IOMMU_VFIO_IOAS_SET,
-	};
+	struct iommu_vfio_ioas get = { .size = sizeof(get), .op = IOMMU_VFIO_IOAS_GET };
 	struct vfio_iommu_type1_dma_map map = {
 		.argsz = sizeof(map), .flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
 		.vaddr = (uintptr_t)BAD_PAGE, .iova = IOVA, .size = 4 * PAGE_SZ,
@@ -528,11 +526,9 @@ TEST(test_vfio_compat_type1)
 	struct vfio_iommu_type1_info info = { .argsz = sizeof(info) };
 
 	mock_domain(fd, ioas, NULL, NULL);
-	ASSERT_EQ(0, ioctl(fd, IOMMU_VFIO_IOAS, &set));
-	set.op = IOMMU_VFIO_IOAS_GET;
-	set.ioas_id = 0;
-	ASSERT_EQ(0, ioctl(fd, IOMMU_VFIO_IOAS, &set));
-	EXPECT_EQ(ioas, set.ioas_id);
+	ASSERT_EQ(0, ioctl_vfio_ioas_set(fd, ioas));
+	ASSERT_EQ(0, ioctl(fd, IOMMU_VFIO_IOAS, &get));
+	EXPECT_EQ(ioas, get.ioas_id);
 	EXPECT_EQ(VFIO_API_VERSION, ioctl(fd, VFIO_GET_API_VERSION));
 	EXPECT_EQ(1, ioctl(fd, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU));
 	ASSERT_EQ(0, ioctl(fd, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU));

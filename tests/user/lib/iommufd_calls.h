@@ -134,6 +134,16 @@ static inline int ioctl_option(int fd, uint32_t option, uint16_t op, uint32_t ob
 	return r;
 }
 
+/* Make ioas the VFIO container's compat IOAS (IOMMU_VFIO_IOAS_SET). */
+static inline int ioctl_vfio_ioas_set(int fd, uint32_t ioas)
+{
+	struct iommu_vfio_ioas cmd = {
+		.size = sizeof(cmd), .ioas_id = ioas, .op = IOMMU_VFIO_IOAS_SET,
+	};
+
+	return (int)IOMMUFD_IOCTL(fd, IOMMU_VFIO_IOAS, &cmd);
+}
+
 static inline int ioctl_hwpt_alloc(int fd, uint32_t idev, uint32_t pt, uint32_t flags,
 				   uint32_t *id)
 {
