@@ -657,10 +657,25 @@ struct vtd_ev_rec {
 	u64 addr;
 };
 
-void vtd_trace(const struct vtd_unit *u, u8 ev, u8 gran, u16 did, u16 sid, u64 addr, u8 am);
-void vtd_trace_pasid(const struct vtd_unit *u, u8 ev, u8 gran, u16 did, u16 sid, u64 addr,
-		     u8 am, u32 pasid);
-/* Sequence number the next event will get. */
+/* Recording starts with the first vtd_trace_seq() or vtd_trace_since() (vtd_inval.c). */
+extern bool vtd_trace_on;
+void vtd_trace_rec(const struct vtd_unit *u, u8 ev, u8 gran, u16 did, u16 sid, u64 addr,
+		   u8 am, u32 pasid);
+
+static inline void vtd_trace_pasid(const struct vtd_unit *u, u8 ev, u8 gran, u16 did, u16 sid,
+				   u64 addr, u8 am, u32 pasid)
+{
+	if (READ_ONCE(vtd_trace_on))
+		vtd_trace_rec(u, ev, gran, did, sid, addr, am, pasid);
+}
+
+static inline void vtd_trace(const struct vtd_unit *u, u8 ev, u8 gran, u16 did, u16 sid,
+			     u64 addr, u8 am)
+{
+	vtd_trace_pasid(u, ev, gran, did, sid, addr, am, 0);
+}
+
+/* Sequence number the next event will get; turns recording on. */
 u32 vtd_trace_seq(void);
 /* Events with seq >= from (oldest first, up to max); returns how many were copied. */
 int vtd_trace_since(u32 from, struct vtd_ev_rec *out, int max);

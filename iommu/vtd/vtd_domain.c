@@ -284,14 +284,11 @@ static void splice_tail(struct list_head *from, struct list_head *to)
  * they are freed; if it fails they wait with the other deferred pages.
  * Rare: only where a large page goes over tables earlier unmaps kept.
  */
-static int flush_stale_tables(struct vtd_domain *dom)
+static int flush_stale_tables_slow(struct vtd_domain *dom)
 {
 	struct list_head stale;
 	int ret;
 
-	/* unlocked look first: a map's own stale tables are seen by its own sync */
-	if (list_empty(&dom->pt.stale))
-		return 0;
 	spin_lock(&dom->pt_lock);
 	vtd_pgtable_take_stale(&dom->pt, &stale);
 	spin_unlock(&dom->pt_lock);
@@ -305,6 +302,12 @@ static int flush_stale_tables(struct vtd_domain *dom)
 		vtd_pgtable_free_list(&dom->pt, &stale);
 	spin_unlock(&dom->pt_lock);
 	return ret;
+}
+
+/* Unlocked look first: a map's own stale tables are seen by its own sync. */
+static inline int flush_stale_tables(struct vtd_domain *dom)
+{
+	return list_empty(&dom->pt.stale) ? 0 : flush_stale_tables_slow(dom);
 }
 
 /*

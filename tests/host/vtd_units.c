@@ -251,6 +251,45 @@ out:
 	vtd_rig_down();
 }
 
+/*
+ * The event trace records only once someone reads it (vtd_trace_seq):
+ * a run nobody inspects skips two records per invalidation. Nothing a
+ * reader asked for may be lost: everything after its vtd_trace_seq() is
+ * there, and the hardware saw the same descriptors either way.
+ */
+KTEST(vtd-units, test_vtd_units_trace_records_only_once_read)
+{
+	struct vtd_ev_rec ev[16];
+	struct iommu_domain *d;
+	u32 seq, quiet;
+	int nlog, n, k;
+
+	if (!vtd_rig_up(0x10, CAP_SKX, ECAP_SKX, ""))
+		goto out;
+	d = vtd_rig_attach_new(EP80);
+	if (!d)
+		goto out;
+	seq = vtd_trace_seq();
+	WRITE_ONCE(vtd_trace_on, false);	/* as after boot: nobody has read it yet */
+	nlog = vtd_rig->hw[1]->nlog;
+	iommu_map(d, 0x200000, 0x7000000, 4096, RW);
+	iommu_unmap(d, 0x200000, 4096);
+	quiet = vtd_trace_seq();
+	report(quiet == seq && vtd_hw_count_since(vtd_rig->hw[1], nlog, VTD_DESC_IOTLB, -1) >= 1,
+	       "not read yet: the unit is invalidated, nothing recorded (%u events)", quiet - seq);
+	iommu_map(d, 0x200000, 0x7000000, 4096, RW);
+	iommu_unmap(d, 0x200000, 4096);
+	n = vtd_trace_since(quiet, ev, 16);
+	for (k = 0; k < n && !(ev[k].ev == VTD_EV_IOTLB && ev[k].addr == 0x200000); k++)
+		;
+	report(k < n && ev[n - 1].ev == VTD_EV_WAIT,
+	       "after vtd_trace_seq(): the unmap's IOTLB invalidation and its wait are there");
+	iommu_detach_device(d, &vtd_rig->dev[EP80]);
+	iommu_domain_free(d);
+out:
+	vtd_rig_down();
+}
+
 KTEST(vtd-units, test_vtd_units_device_tlb_timeout_recovers)
 {
 	struct iommu_domain *d;
