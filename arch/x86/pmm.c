@@ -270,7 +270,24 @@ void page_put_many(phys_addr_t pa, unsigned long n)
 
 unsigned long page_put_run(const phys_addr_t *pa, unsigned long n)
 {
-	struct page *h = checked_head(pa[0], "page_put");
+	u64 pfn = pa[0] >> PAGE_SHIFT;
+	struct page *h = &pages[pfn];
+
+	/*
+	 * A process's 4K page (its own block) with more references than ours
+	 * (its mapping holds one): dropped inline. The last reference, and
+	 * anything else, takes the checked path below.
+	 */
+	if (pfn < max_pfn && (h->flags & PG_HEAD) && !h->order) {
+		u32 old = __atomic_load_n(&h->refcount, __ATOMIC_RELAXED);
+
+		while (old > 1 && !__atomic_compare_exchange_n(&h->refcount, &old, old - 1, false,
+							       __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+			;
+		if (old > 1)
+			return 1;
+	}
+	h = checked_head(pa[0], "page_put");
 	unsigned long room = (unsigned long)((u64)(h - pages) + (1ULL << h->order) -
 					     (pa[0] >> PAGE_SHIFT)), k;
 

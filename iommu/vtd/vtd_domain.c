@@ -362,7 +362,8 @@ static void vtd_iotlb_sync(struct iommu_domain *d, struct iommu_iotlb_gather *g)
 		splice_tail(&g->freelist, &dom->deferred);
 		return;
 	}
-	vtd_pgtable_free_gathered(&dom->pt, g);
+	if (tables)
+		vtd_pgtable_free_gathered(&dom->pt, g);
 }
 
 static void vtd_flush_iotlb_all(struct iommu_domain *d)

@@ -123,6 +123,39 @@ KTEST(platform, test_platform_page_get_each_counts_each_block)
 	report(pmm_free_pages() == before, "free count back to baseline");
 }
 
+/*
+ * page_put_run's inline path for 4K blocks drops one reference while others
+ * remain, and leaves the last one to the checked path, which frees the block.
+ */
+KTEST(platform, test_platform_page_put_run_last_reference_frees)
+{
+	u64 before = pmm_free_pages();
+	phys_addr_t a = pmm_alloc(0), b = pmm_alloc(1);
+	phys_addr_t run[2];
+
+	if (!a || !b) {
+		report(false, "allocations for the test");
+		return;
+	}
+	page_get(a);
+	page_get(a);
+	report(page_put_run(&a, 1) == 1 && page_refcount(a) == 2,
+	       "one of three references dropped (%d left)", page_refcount(a));
+	report(page_put_run(&a, 1) == 1 && page_refcount(a) == 1, "then one of two (%d left)",
+	       page_refcount(a));
+	report(page_put_run(&a, 1) == 1 && pmm_free_pages() == before - 2,
+	       "the last one frees the 4K block (%llu pages free, %llu before)",
+	       (unsigned long long)pmm_free_pages(), (unsigned long long)before);
+	run[0] = b;
+	run[1] = b + PAGE_SIZE;
+	page_get(b);
+	page_get(b + PAGE_SIZE);
+	report(page_put_run(run, 2) == 2 && page_refcount(b) == 1,
+	       "a larger block still drops a run at once (%d left)", page_refcount(b));
+	pmm_free(b, 1);
+	report(pmm_free_pages() == before, "free count back to baseline");
+}
+
 KTEST(platform, test_platform_pmm_exhaustion)
 {
 	u64 before = pmm_free_pages(), n = 0, high = 0;
