@@ -138,8 +138,10 @@ unsigned int iommufd_ctx_pages_cached(struct iommufd_ctx *ictx);
  * Test hook: when set, called with the object taken from (take) or given
  * to the pages cache, inside its locked sections between reading its
  * count and writing it back, so an SMP test can hold that window open and
- * follow every object. Built in only with CONFIG_TEST_HOOKS (the tests'
- * builds; the benchmarks' has none).
+ * follow every object (not the context's final drain). Built in with
+ * CONFIG_TEST_HOOKS: the kernel (CONFIG_DEBUG, its benchmarks too: one
+ * load and branch per take or give) and the hosted test builds; the
+ * hosted benchmark's opt build has none.
  */
 #ifndef CONFIG_TEST_HOOKS
 #define CONFIG_TEST_HOOKS CONFIG_DEBUG

@@ -96,13 +96,19 @@ static inline void cache_window(struct iopt_pages *pages, bool take)
 
 /*
  * A small pages object from ictx's cache, passing the fail point an
- * allocation would; NULL with *empty set when the cache has none.
+ * allocation would; NULL with *empty set when the cache has none. The
+ * fail point comes before the take: putting an object back after it
+ * would race gives from other CPUs past the cache's end, unseen by the
+ * test hook.
  */
 static struct iopt_pages *cache_take(struct iommufd_ctx *ictx, bool *empty)
 {
 	struct iopt_pages *pages = NULL;
 	unsigned int n;
 
+	*empty = !READ_ONCE(ictx->npages_cached);
+	if (*empty || failpoint_hit())
+		return NULL;
 	spin_lock(&ictx->pages_cache_lock);
 	n = ictx->npages_cached;
 	if (n) {
@@ -111,13 +117,7 @@ static struct iopt_pages *cache_take(struct iommufd_ctx *ictx, bool *empty)
 		ictx->npages_cached = n - 1;
 	}
 	spin_unlock(&ictx->pages_cache_lock);
-	*empty = !pages;
-	if (pages && failpoint_hit()) {
-		spin_lock(&ictx->pages_cache_lock);
-		ictx->pages_cache[ictx->npages_cached++] = pages;
-		spin_unlock(&ictx->pages_cache_lock);
-		return NULL;
-	}
+	*empty = !pages;	/* emptied since the look: the caller allocates */
 	return pages;
 }
 

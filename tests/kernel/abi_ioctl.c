@@ -65,6 +65,28 @@ KTEST(abi, test_abi_copy_out_bounded_by_user_size)
  * ENOTTY: unknown numbers, wrong direction bits, and the ioctls after 6.12
  * not served (VIOMMU_ALLOC 0x90, VDEVICE_ALLOC 0x91, VEVENTQ_ALLOC 0x93).
  */
+/*
+ * The call helpers (tests/user/lib/iommufd_calls.h) leave an in/out
+ * argument alone when the call fails: a test that goes on after a failed
+ * COPY or OPTION set still holds what it asked for, not a 0 the kernel
+ * never returned.
+ */
+KTEST(abi, test_abi_helpers_keep_in_out_on_failure)
+{
+	int fd = t_open(), r;
+	u32 ioas = t_ioas(fd);
+	u64 iova = MOCK_APERTURE_START, val = 1;
+
+	r = t_copy(fd, ioas, 0xdead, MOCK_APERTURE_START, PG, &iova,
+		   IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE);
+	report(r == -ENOENT && iova == MOCK_APERTURE_START,
+	       "a COPY from no IOAS (%d) keeps *dst_iova (%#llx)", r, (unsigned long long)iova);
+	r = t_option(fd, IOMMU_OPTION_HUGE_PAGES, IOMMU_OPTION_OP_SET, 0xdead, &val);
+	report(r == -ENOENT && val == 1, "an OPTION set on no IOAS (%d) keeps *val (%llu)", r,
+	       (unsigned long long)val);
+	t_close(fd);
+}
+
 KTEST(abi, test_abi_enotty)
 {
 	static const unsigned int nrs[] = {

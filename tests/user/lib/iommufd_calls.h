@@ -4,7 +4,7 @@
  * benchmark: each fills its struct here and returns 0 or -errno. An output
  * is written on failure too, as an id no object has (0) or fd -1, so a test
  * that goes on after a failed call passes a defined bad value on; in/out
- * arguments (*iova, *pt) change only on success. They go through IOMMUFD_IOCTL(fd, nr, arg),
+ * arguments (*iova, *dst_iova, *val, *pt) change only on success. They go through IOMMUFD_IOCTL(fd, nr, arg),
  * which returns the ioctl's result or -errno: Linux programs (ring 3, the
  * LD_PRELOAD suite) get libc's ioctl() below; the core suites
  * (tests/kernel/core_util.c) and the hosted bench define it over
@@ -87,7 +87,8 @@ static inline int ioctl_ioas_copy(int fd, uint32_t dst, uint32_t src, uint64_t s
 	};
 	int r = (int)IOMMUFD_IOCTL(fd, IOMMU_IOAS_COPY, &cmd);
 
-	*dst_iova = r ? 0 : cmd.dst_iova;
+	if (!r)
+		*dst_iova = cmd.dst_iova;
 	return r;
 }
 
@@ -130,7 +131,8 @@ static inline int ioctl_option(int fd, uint32_t option, uint16_t op, uint32_t ob
 	};
 	int r = (int)IOMMUFD_IOCTL(fd, IOMMU_OPTION, &cmd);
 
-	*val = r ? 0 : cmd.val64;
+	if (!r)
+		*val = cmd.val64;
 	return r;
 }
 
