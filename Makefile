@@ -494,7 +494,7 @@ USER_HOST_PROGS := $(patsubst %,$(HB)/user-%,$(user-progs) bench_map) \
 	$(patsubst %,$(HB)/test-user-%,$(user-hosted))
 
 HOST_TESTS := $(filter $(HB)/test-%,$(HOST_PROGRAMS)) $(HB)/test-bench-iommufd $(HB)/test-ktap \
-	$(HB)/test-layers $(HB)/test-lava $(HB)/test-failpoints
+	$(HB)/test-layers $(HB)/test-lava $(HB)/test-failpoints $(HB)/test-mmio
 HOST_TOOLS := $(HB)/iommu-acpi $(HB)/iommu-caps
 HOST_LIBS := $(HB)/libiommufd-host.so
 
@@ -650,6 +650,13 @@ $(HB)/test-layers: scripts/check-layers
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)printf '#!/bin/sh\n# scripts/check-layers: includes and calls follow docs/DESIGN.md\nexec $(PYTHON) "$$(dirname "$$0")/../../scripts/check-layers"\n' > $@
+	$(Q)chmod +x $@
+
+# MMIO accessors keep the stores before them (scripts/check-mmio)
+$(HB)/test-mmio: scripts/check-mmio
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)printf '#!/bin/sh\n# scripts/check-mmio: MMIO accessors are compiler barriers\nexec $(PYTHON) "$$(dirname "$$0")/../../scripts/check-mmio"\n' > $@
 	$(Q)chmod +x $@
 
 # every allocation and hardware wait behind a fail point (lib/failpoint.h)

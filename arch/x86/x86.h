@@ -6,6 +6,7 @@
 #ifndef ARCH_X86_X86_H
 #define ARCH_X86_X86_H
 
+#include "lib/compiler.h"
 #include "lib/types.h"
 
 static inline void outb(u16 port, u8 v)
@@ -47,46 +48,34 @@ static inline u32 inl(u16 port)
 	return v;
 }
 
-/* MMIO: plain single mov instructions, which every emulator can decode. */
-static inline u8 mmio_read8(const volatile void *a)
-{
-	return *(const volatile u8 *)a;
+/*
+ * MMIO: plain single mov instructions, which every emulator can decode,
+ * each between compiler barriers (as Linux's readl/writel): a device reads
+ * memory the CPU wrote before the register write (a table entry, a
+ * descriptor), so no store may be moved or dropped across it; with LTO an
+ * out-of-line call no longer does that by accident.
+ */
+#define MMIO_ACCESSORS(bits)							\
+static inline u##bits mmio_read##bits(const volatile void *a)			\
+{										\
+	u##bits v;								\
+										\
+	barrier();								\
+	v = *(const volatile u##bits *)a;					\
+	barrier();								\
+	return v;								\
+}										\
+static inline void mmio_write##bits(volatile void *a, u##bits v)		\
+{										\
+	barrier();								\
+	*(volatile u##bits *)a = v;						\
+	barrier();								\
 }
-
-static inline u16 mmio_read16(const volatile void *a)
-{
-	return *(const volatile u16 *)a;
-}
-
-static inline u32 mmio_read32(const volatile void *a)
-{
-	return *(const volatile u32 *)a;
-}
-
-static inline u64 mmio_read64(const volatile void *a)
-{
-	return *(const volatile u64 *)a;
-}
-
-static inline void mmio_write8(volatile void *a, u8 v)
-{
-	*(volatile u8 *)a = v;
-}
-
-static inline void mmio_write16(volatile void *a, u16 v)
-{
-	*(volatile u16 *)a = v;
-}
-
-static inline void mmio_write32(volatile void *a, u32 v)
-{
-	*(volatile u32 *)a = v;
-}
-
-static inline void mmio_write64(volatile void *a, u64 v)
-{
-	*(volatile u64 *)a = v;
-}
+MMIO_ACCESSORS(8)
+MMIO_ACCESSORS(16)
+MMIO_ACCESSORS(32)
+MMIO_ACCESSORS(64)
+#undef MMIO_ACCESSORS
 
 static inline u64 rdmsr(u32 msr)
 {

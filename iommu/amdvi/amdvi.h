@@ -337,14 +337,21 @@ struct amdvi_unit {
 
 static inline u64 amdvi_readq(struct amdvi_unit *u, u32 off)
 {
+	u64 v;
+
 	if (u->mmio_read_hook)
 		u->mmio_read_hook(u, off);
-	return *(volatile u64 *)(u->mmio + off);
+	barrier();	/* as mmio_read64 (x86.h): no memory access moves across */
+	v = *(volatile u64 *)(u->mmio + off);
+	barrier();
+	return v;
 }
 
 static inline void amdvi_writeq(struct amdvi_unit *u, u32 off, u64 v)
 {
+	barrier();	/* the unit may read memory written before this */
 	*(volatile u64 *)(u->mmio + off) = v;
+	barrier();
 	if (u->mmio_write_hook)
 		u->mmio_write_hook(u, off, v);
 }
