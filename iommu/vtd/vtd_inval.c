@@ -16,7 +16,7 @@
 #define TRACE_SIZE 256
 
 static struct vtd_ev_rec trace_ring[TRACE_SIZE];
-static u32 trace_next;
+static u32 trace_next = 1;	/* from 1: an unwritten slot holds seq 0 */
 bool vtd_trace_on;
 
 /*
@@ -31,7 +31,6 @@ void vtd_trace_rec(const struct vtd_unit *u, u8 ev, u8 gran, u16 did, u16 sid, u
 	u32 seq = __atomic_fetch_add(&trace_next, 1, __ATOMIC_RELAXED);
 	struct vtd_ev_rec *r = &trace_ring[seq % TRACE_SIZE];
 
-	r->seq = seq;
 	r->pasid = pasid;
 	r->ev = ev;
 	r->unit = u ? (u8)u->idx : 0xff;
@@ -40,6 +39,7 @@ void vtd_trace_rec(const struct vtd_unit *u, u8 ev, u8 gran, u16 did, u16 sid, u
 	r->sid = sid;
 	r->addr = addr;
 	r->am = am;
+	__atomic_store_n(&r->seq, seq, __ATOMIC_RELEASE);	/* last: the record is whole */
 }
 
 u32 vtd_trace_seq(void)
@@ -50,13 +50,23 @@ u32 vtd_trace_seq(void)
 
 int vtd_trace_since(u32 from, struct vtd_ev_rec *out, int max)
 {
+	u32 end = __atomic_load_n(&trace_next, __ATOMIC_ACQUIRE);
 	int n = 0;
 
 	WRITE_ONCE(vtd_trace_on, true);
-	if (trace_next - from > TRACE_SIZE)
-		from = trace_next - TRACE_SIZE;
-	for (u32 s = from; s != trace_next && n < max; s++)
-		out[n++] = trace_ring[s % TRACE_SIZE];
+	if (end - from > TRACE_SIZE)
+		from = end - TRACE_SIZE;
+	/* a slot whose seq is not yet s is still being written (another CPU): stop there */
+	for (u32 s = from; s != end && n < max; s++) {
+		const struct vtd_ev_rec *r = &trace_ring[s % TRACE_SIZE];
+
+		if (__atomic_load_n(&r->seq, __ATOMIC_ACQUIRE) != s)
+			break;
+		out[n] = *r;
+		if (__atomic_load_n(&r->seq, __ATOMIC_ACQUIRE) != s)
+			break;	/* overwritten while copied: a writer went round the ring */
+		n++;
+	}
 	return n;
 }
 
