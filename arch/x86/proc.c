@@ -83,6 +83,8 @@ struct elf64_phdr {
 #define AT_CLKTCK	17
 #define AT_SECURE	23
 #define AT_RANDOM	25
+/* ours: the clock of time_ns() (tsc.h) for the ring-3 libc's clock_gettime, as a vDSO would */
+#define AT_TESTOS_CLOCK	0x7e570001
 
 static int last_pid;
 static u64 time_limit_s;	/* cmdline user_timeout= (seconds) */
@@ -384,7 +386,7 @@ static int load_elf(struct proc *p, const u8 *img, size_t size, struct elf_info 
 #define STACK_STRINGS	2048	/* bytes of argument and environment strings, AT_RANDOM */
 #define MAX_ARGS	16
 #define MAX_ENV		8
-#define NAUXV		13
+#define NAUXV		14
 
 /* Copy n bytes below *sp on the user stack; their user address, 0 if no room. */
 static u64 push_bytes(struct proc *p, u64 *sp, u64 floor, const void *b, size_t n)
@@ -406,7 +408,7 @@ static u64 push_string(struct proc *p, u64 *sp, u64 floor, const char *s)
 /* The initial stack as Linux builds it: argc, argv[], envp[], auxv[]. */
 static int setup_stack(struct proc *p, const struct elf_info *ei, u64 *rsp)
 {
-	u64 sp = USER_STACK_TOP, floor = USER_STACK_TOP - STACK_STRINGS, rnd;
+	u64 sp = USER_STACK_TOP, floor = USER_STACK_TOP - STACK_STRINGS, rnd, clk, clock[2];
 	u64 words[3 + MAX_ARGS + MAX_ENV + 2 * NAUXV];
 	const char *const one[] = { p->name ? p->name : "a.out", NULL };
 	const char *const *argv = p->argv ? p->argv : one;
@@ -420,7 +422,9 @@ static int setup_stack(struct proc *p, const struct elf_info *ei, u64 *rsp)
 		return (int)r;
 	proc_random(random, sizeof(random));
 	rnd = push_bytes(p, &sp, floor, random, sizeof(random));
-	if (!rnd)
+	time_ns_params(&clock[0], &clock[1]);
+	clk = push_bytes(p, &sp, floor, clock, sizeof(clock));
+	if (!rnd || !clk)
 		return -E2BIG;
 	n++;						/* argc, below */
 	for (; argv[argc]; argc++) {
@@ -445,6 +449,7 @@ static int setup_stack(struct proc *p, const struct elf_info *ei, u64 *rsp)
 			{ AT_ENTRY, ei->entry }, { AT_RANDOM, rnd }, { AT_CLKTCK, 100 },
 			{ AT_HWCAP, 0 }, { AT_UID, proc_uid(p) }, { AT_EUID, proc_uid(p) },
 			{ AT_GID, proc_uid(p) }, { AT_EGID, proc_uid(p) }, { AT_SECURE, 0 },
+			{ AT_TESTOS_CLOCK, clk },
 		};
 
 		for (int i = 0; i < NAUXV; i++) {

@@ -194,6 +194,12 @@ u64 time_ns(void)
 	return (u64)(((unsigned __int128)(rdtsc() - tsc0) * ns_per_tick) >> 32);
 }
 
+void time_ns_params(u64 *tsc_base, u64 *mult)
+{
+	*tsc_base = tsc0;
+	*mult = ns_per_tick;
+}
+
 deadline_t deadline_in_us(u64 us)
 {
 	return rdtsc() + (u64)(((unsigned __int128)us * ticks_per_us) >> 32);

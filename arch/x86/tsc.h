@@ -17,6 +17,8 @@ u64 tsc_hz(void);
 /* Calibration runs of run() until two in a row agree within 1% (see tsc.c). */
 u64 tsc_agreed(u64 (*run)(void));
 u64 time_ns(void);
+/* time_ns() = ((rdtsc() - *tsc_base) * *mult) >> 32, for ring 3 to compute alike. */
+void time_ns_params(u64 *tsc_base, u64 *mult);
 void udelay(u64 us);
 void mdelay(u64 ms);
 

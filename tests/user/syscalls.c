@@ -92,6 +92,41 @@ TEST(test_clock_monotonic)
 	EXPECT_ERRNO(EINVAL, clock_gettime(1000, &a));
 }
 
+/* Defined by the ring-3 libc under iommu-testos (the clock handed over at exec), not by glibc. */
+extern const unsigned long *__testos_clock __attribute__((weak));
+
+static long long ts_ns(const struct timespec *t)
+{
+	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
+}
+
+/*
+ * clock_gettime without a system call (the TSC and the kernel's scale, as
+ * Linux's vDSO) reads the same clock as the system call: between two
+ * system-call readings, every time, and moving forward.
+ */
+TEST(test_clock_gettime_fast_path_agrees_with_syscall)
+{
+	struct timespec a, f, b;
+	long long prev = 0;
+
+	if (&__testos_clock)
+		ASSERT_TRUE(__testos_clock != NULL);	/* the kernel handed the clock over */
+	for (int i = 0; i < 200; i++) {
+		ASSERT_EQ(0, syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &a));
+		ASSERT_EQ(0, clock_gettime(CLOCK_MONOTONIC, &f));
+		ASSERT_EQ(0, syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &b));
+		EXPECT_TRUE(ts_ns(&a) <= ts_ns(&f) && ts_ns(&f) <= ts_ns(&b));
+		EXPECT_TRUE(f.tv_nsec >= 0 && f.tv_nsec < 1000000000L && ts_ns(&f) >= prev);
+		if (!(ts_ns(&a) <= ts_ns(&f) && ts_ns(&f) <= ts_ns(&b))) {
+			TH_LOG("syscall %lld, fast %lld, syscall %lld", ts_ns(&a), ts_ns(&f), ts_ns(&b));
+			break;
+		}
+		prev = ts_ns(&f);
+	}
+	ASSERT_EQ(0, clock_gettime(CLOCK_BOOTTIME, &f));	/* the same clock, as the kernel's */
+}
+
 TEST(test_unknown_syscall_enosys)
 {
 	EXPECT_ERRNO(ENOSYS, syscall(1000, 0, 0, 0, 0, 0, 0));

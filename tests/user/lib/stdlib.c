@@ -17,13 +17,22 @@ int main(int argc, char **argv, char **envp);
 void __libc_start(long *sp);
 
 char **environ;
+const unsigned long *__testos_clock;	/* clock_gettime's, from the auxiliary vector */
+
+#define AT_TESTOS_CLOCK 0x7e570001	/* iommu-testos: { TSC base, ns per tick << 32 } */
 
 void __libc_start(long *sp)
 {
 	int argc = (int)sp[0];
 	char **argv = (char **)(sp + 1);
+	char **e;
 
 	environ = argv + argc + 1;
+	for (e = environ; *e; e++)
+		;
+	for (const unsigned long *aux = (const unsigned long *)(e + 1); aux[0]; aux += 2)
+		if (aux[0] == AT_TESTOS_CLOCK)
+			__testos_clock = (const unsigned long *)aux[1];
 	exit(main(argc, argv, environ));
 }
 
