@@ -537,14 +537,21 @@ $(KB)/%.o: %.S
 
 # Two links: the first gives the symbol addresses, the second embeds them
 # (in .rodata, after .text, so no function moves); check-image verifies both.
-$(BUILD)/iommu-testos.elf: $(kernel-objs) linker.ld scripts/kallsyms
+# LTO's code generation, the slow part, runs once: into one relocatable object
+# (-flinker-output=nolto-rel) that both kallsyms links below take as it is.
+$(KB)/kernel-all.o: $(kernel-objs)
+	@$(if $(Q),echo "  LTO     $@")
+	$(Q)$(CC) $(KLTOFLAGS) -nostdlib -r -z noexecstack $(if $(KLTOFLAGS),-flinker-output=nolto-rel) \
+		-o $@ $(kernel-objs)
+
+$(BUILD)/iommu-testos.elf: $(KB)/kernel-all.o linker.ld scripts/kallsyms
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(PYTHON) scripts/kallsyms --empty > $(KB)/kallsyms0.S
 	$(Q)$(CC) $(KASFLAGS) -c $(KB)/kallsyms0.S -o $(KB)/kallsyms0.o
-	$(Q)$(CC) $(KLTOFLAGS) $(KLDFLAGS) -o $@.tmp $(kernel-objs) $(KB)/kallsyms0.o
+	$(Q)$(CC) $(KLDFLAGS) -o $@.tmp $(KB)/kernel-all.o $(KB)/kallsyms0.o
 	$(Q)$(PYTHON) scripts/kallsyms $@.tmp > $(KB)/kallsyms.S
 	$(Q)$(CC) $(KASFLAGS) -c $(KB)/kallsyms.S -o $(KB)/kallsyms.o
-	$(Q)$(CC) $(KLTOFLAGS) $(KLDFLAGS) -o $@ $(kernel-objs) $(KB)/kallsyms.o
+	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KB)/kernel-all.o $(KB)/kallsyms.o
 	$(Q)$(PYTHON) scripts/check-image $@ $@.tmp
 
 # The same kernel without the multiboot1 header, so `qemu -kernel` takes the PVH path.
