@@ -15,6 +15,7 @@
 #include "arch/x86/mm.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/tsc.h"
+#include "lib/tsclock.h"
 #include "arch/x86/uaccess.h"
 #include "arch/x86/x86.h"
 #include "lib/alloc.h"
@@ -83,8 +84,6 @@ struct elf64_phdr {
 #define AT_CLKTCK	17
 #define AT_SECURE	23
 #define AT_RANDOM	25
-/* ours: the clock of time_ns() (tsc.h) for the ring-3 libc's clock_gettime, as a vDSO would */
-#define AT_TESTOS_CLOCK	0x7e570001
 
 static int last_pid;
 static u64 time_limit_s;	/* cmdline user_timeout= (seconds) */

@@ -4,6 +4,7 @@
  * every PC has) without one; time in nanoseconds, delays, deadlines.
  */
 #include "arch/x86/tsc.h"
+#include "lib/tsclock.h"
 #include "arch/x86/x86.h"
 
 #define PIT_HZ 1193182ULL
@@ -191,7 +192,7 @@ u64 tsc_hz(void)
 
 u64 time_ns(void)
 {
-	return (u64)(((unsigned __int128)(rdtsc() - tsc0) * ns_per_tick) >> 32);
+	return tsclock_ns(rdtsc(), tsc0, ns_per_tick);
 }
 
 void time_ns_params(u64 *tsc_base, u64 *mult)

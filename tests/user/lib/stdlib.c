@@ -12,14 +12,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "lib/string.h"	/* checks string.h agrees with lib/string.c */
+#include "lib/tsclock.h"
 
 int main(int argc, char **argv, char **envp);
 void __libc_start(long *sp);
 
 char **environ;
 const unsigned long *__testos_clock;	/* clock_gettime's, from the auxiliary vector */
-
-#define AT_TESTOS_CLOCK 0x7e570001	/* iommu-testos: { TSC base, ns per tick << 32 } */
 
 void __libc_start(long *sp)
 {

@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include "lib/tsclock.h"
 
 
 int errno;
@@ -158,8 +159,7 @@ int clock_gettime(clockid_t clk, struct timespec *ts)
 		unsigned long ns;
 
 		__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
-		ns = (unsigned long)(((unsigned __int128)((((unsigned long)hi << 32) | lo) - c[0]) *
-				      c[1]) >> 32);
+		ns = tsclock_ns(((u64)hi << 32) | lo, c[0], c[1]);
 		ts->tv_sec = (long)(ns / 1000000000UL);
 		ts->tv_nsec = (long)(ns % 1000000000UL);
 		return 0;
