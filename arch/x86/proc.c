@@ -610,6 +610,7 @@ int proc_run(struct proc *p, const void *image, size_t size)
 		contain_crash(job, r);
 	}
 	watchdog_restore(&test_wd);
+	uvm_activate(NULL);	/* the last process switched out left its tables loaded */
 	if (irq)
 		irq_enable();
 	else

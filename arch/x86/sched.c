@@ -72,7 +72,11 @@ static void switch_in(struct proc_job *job, struct proc *q)
 	job->running = NULL;
 	c->kstack_top = 0;
 	cpu_set_kernel_stack(0);
-	uvm_activate(NULL);
+	/*
+	 * q's tables stay loaded (their kernel half is everyone's): switched
+	 * in again at its next slice, as it is when it runs alone, it finds
+	 * its TLB entries still there. Freeing them moves CR3 off first.
+	 */
 }
 
 /* The current process gives the CPU back (idle: it only waits). Interrupts off. */

@@ -622,17 +622,41 @@ void uvm_get(struct uvm *m)
 	__atomic_add_fetch(&m->refs, 1, __ATOMIC_RELAXED);
 }
 
+static u64 cr3_loads;
+
+u64 uvm_cr3_loads(void)
+{
+	return __atomic_load_n(&cr3_loads, __ATOMIC_RELAXED);
+}
+
+/*
+ * A CR3 write empties the TLB; loading what is already loaded would do
+ * only that. (Under TCG each one also lets QEMU resize its software TLB to
+ * what was used since the last: a scheduler tick that reloaded CR3 while
+ * ring 3 ran shrank it to 64 entries, and the next 200 ms of system calls
+ * ran 30% slower until it grew back.)
+ */
+static void load_cr3(phys_addr_t root)
+{
+	if ((read_cr3() & PTE_ADDR) == root)
+		return;
+	__atomic_add_fetch(&cr3_loads, 1, __ATOMIC_RELAXED);
+	write_cr3(root);
+}
+
 void uvm_activate(struct uvm *m)
 {
 	u64 *kroot = phys_to_virt(kpt_root());
 
 	if (!m) {
-		write_cr3(kpt_root());
+		load_cr3(kpt_root());
 		return;
 	}
+	if (is_active(m))
+		return;
 	/* kernel half: the same tables, so later kernel mappings show up too */
 	memcpy(m->pml4 + KERNEL_SLOT, kroot + KERNEL_SLOT, (512 - KERNEL_SLOT) * sizeof(u64));
-	write_cr3(virt_to_phys(m->pml4));
+	load_cr3(virt_to_phys(m->pml4));
 }
 
 static void free_tables(struct uvm *m, u64 *table, int level)

@@ -86,8 +86,13 @@ void uvm_put(struct uvm *m);
 void uvm_unmap_all(struct uvm *m);
 /* The owner's end of m: unmap everything and drop its reference (uvm_put). */
 void uvm_destroy(struct uvm *m);
-/* Load m's page tables into CR3 (NULL: the kernel's own). */
+/*
+ * Load m's page tables into CR3 (NULL: the kernel's own); nothing when they
+ * are loaded already. uvm_put() and uvm_destroy() move CR3 off tables they free.
+ */
 void uvm_activate(struct uvm *m);
+/* CR3 loads uvm_activate() did since boot (each one empties the TLB). */
+u64 uvm_cr3_loads(void);
 
 /*
  * Map len bytes (rounded up to the page size) with prot. Without UVM_FIXED

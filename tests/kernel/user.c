@@ -7,6 +7,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/mm.h"
 #include "arch/x86/pci.h"
+#include "arch/x86/percpu.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/uaccess.h"
 #include "arch/x86/x86.h"
@@ -290,6 +291,35 @@ KTEST(user, test_user_runaway_program_stopped)
 	report(time_ns() - t0 >= 300 * 1000000ULL && time_ns() - t0 < 60000 * 1000000ULL,
 	       "after its 300 ms (%llu ms)", (unsigned long long)((time_ns() - t0) / 1000000));
 	report(pmm_free_pages() == free0, "every page came back");
+}
+
+/*
+ * A process that runs alone keeps its page tables loaded across its
+ * scheduler ticks: switching it out and in again (every 100 ms) loads CR3
+ * once, at its start, and the end puts the kernel's tables back. A reload
+ * per switch would be 2 per tick, 6 or more in 350 ms.
+ */
+KTEST(user, test_user_tick_keeps_the_tables_loaded)
+{
+	const struct user_prog *up = user_prog_find("spin");
+	u64 loads0 = uvm_cr3_loads(), ticks0 = this_cpu()->ticks, loads, ticks;
+	struct proc p;
+
+	if (!up) {
+		report(false, "helper spin is linked in");
+		return;
+	}
+	memset(&p, 0, sizeof(p));
+	p.time_limit_ms = 350;
+	report(user_prog_run_plain(up, &p) == 0 && p.end == PROC_TIMEOUT, "the spin ran (end %d)",
+	       p.end);
+	loads = uvm_cr3_loads() - loads0;
+	ticks = this_cpu()->ticks - ticks0;
+	report(ticks >= 2, "%llu scheduler ticks passed while it ran", (unsigned long long)ticks);
+	/* in: its tables; out: the kernel's, when its end freed them */
+	report(loads == 2, "CR3 loaded %llu times (2: in at the start, out at the end)",
+	       (unsigned long long)loads);
+	report((read_cr3() & PTE_ADDR) == kpt_root(), "the kernel's tables are loaded after it");
 }
 
 /*
