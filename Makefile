@@ -33,6 +33,9 @@ KCFLAGS := $(COMMON_CFLAGS) -O2 -ffreestanding -fno-builtin -nostdlib \
 	-fno-stack-protector -fno-tree-loop-distribute-patterns \
 	-fno-asynchronous-unwind-tables -Iinclude/uapi \
 	-DIOMMU_TESTOS_VERSION=\"$(VERSION)\" -DCONFIG_KERNEL=1
+# switches as compare chains: a jump table's indirect jump is a block lookup
+# under TCG (docs/DESIGN.md "What TCG charges"), a compare and branch is not
+KCFLAGS += -fno-jump-tables
 # LTO=1 (the default): the kernel is one unit to gcc's optimiser (docs/DESIGN.md
 # "Build": fewer calls, returns and cross-page jumps, each a translation-block
 # lookup under QEMU TCG); LTO=0 builds each object on its own
@@ -522,15 +525,17 @@ iso: $(BUILD)/iommu-testos.iso
 netboot: $(BUILD)/netboot/boot/grub/grub.cfg
 host: $(HOST_TESTS) $(HOST_TOOLS) $(HOST_LIBS) $(USER_HOST_PROGS) $(HB)/bench-iommufd
 
-# a change of LTO rebuilds every kernel object (the file changes only then)
-$(KB)/lto.flag: FORCE
+# a change of the compile flags (LTO=0, a new -f option) rebuilds every kernel
+# object: the file changes only then (the version string is left out of it)
+KFLAGS_SIG := $(filter-out -DIOMMU_TESTOS_VERSION=%,$(KCFLAGS))
+$(KB)/cflags.flag: FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(LTO)' | cmp -s - $@ || echo '$(LTO)' > $@
+	@echo '$(KFLAGS_SIG)' | cmp -s - $@ || echo '$(KFLAGS_SIG)' > $@
 
 .PHONY: FORCE
 FORCE:
 
-$(KB)/%.o: %.c $(KB)/lto.flag
+$(KB)/%.o: %.c $(KB)/cflags.flag
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
@@ -632,7 +637,7 @@ $(foreach d,$(user-dirs),$(eval $(call user-dir,$(d))))
 # the program's ELF embedded in the kernel, with its test_user_<name>. Not
 # LTO: its top-level asm names the image prog_image in every one of these
 # objects, and LTO would assemble several of them into one partition
-$(KB)/tests/user/%.prog.o: tests/kernel/user_prog.c $(UB)/%.elf $(KB)/lto.flag
+$(KB)/tests/user/%.prog.o: tests/kernel/user_prog.c $(UB)/%.elf $(KB)/cflags.flag
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  EMBED   $*")
 	$(Q)$(CC) $(filter-out -flto,$(KCFLAGS)) -DPROG=$* -DPROG_ELF=\"$(UB)/$*.elf\" \
