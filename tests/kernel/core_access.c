@@ -170,7 +170,7 @@ KTEST(core, test_core_access_pin_errnos)
 
 /*
  * Classes 14/15 (pin bookkeeping across batch edges): pins kept in
- * 512-page chunks; random access pins over a 600-page area with a domain
+ * 511-page chunks; random access pins over a 600-page area with a domain
  * coming and going, every page's pin count compared to a shadow model.
  */
 KTEST(core, test_core_pin_chunks_vs_shadow)
@@ -189,7 +189,7 @@ KTEST(core, test_core_pin_chunks_vs_shadow)
 		int op = (int)(ktest_rand() % 3);
 
 		if (op == 0 && np < 16) {
-			first[np] = 480 + ktest_rand() % 60;	/* straddles page 512 */
+			first[np] = 480 + ktest_rand() % 60;	/* straddles the chunk edge at page 511 */
 			len[np] = 1 + ktest_rand() % 40;
 			if (!t_access_pages(fd, afd, BASE + first[np] * PG, len[np] * PG,
 					    buf + first[np] * PG, 0, &ids[np])) {
