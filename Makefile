@@ -604,7 +604,9 @@ $(UB)/%.o: %.S
 	@$(if $(Q),echo "  UAS     $<")
 	$(Q)$(CC) $(KASFLAGS) -DSETJMP=setjmp -DLONGJMP=longjmp -c $< -o $@
 
-.PRECIOUS: $(UB)/%.o $(UB)/%.elf
+# kept, not deleted as intermediates: a -MD .d file names the object, so a
+# deleted one is remade at the next make, and with it the kernel's LTO link
+.PRECIOUS: $(UB)/%.o $(UB)/%.elf $(foreach d,$(user-dirs),$(UB)/$(d)/%_quick.o)
 
 $(UB)/libuser.a: $(addprefix $(UB)/,$(user-lib))
 	@$(if $(Q),echo "  AR      $@")
