@@ -31,8 +31,7 @@ COMMON_CFLAGS := -std=gnu11 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 KCFLAGS := $(COMMON_CFLAGS) -O2 -ffreestanding -fno-builtin -nostdlib \
 	-mno-red-zone -mcmodel=kernel -mgeneral-regs-only -fno-pic -fno-pie \
 	-fno-stack-protector -fno-tree-loop-distribute-patterns \
-	-fno-asynchronous-unwind-tables -Iinclude/uapi \
-	-DIOMMU_TESTOS_VERSION=\"$(VERSION)\" -DCONFIG_KERNEL=1
+	-fno-asynchronous-unwind-tables -Iinclude/uapi -DCONFIG_KERNEL=1
 # switches as compare chains: a jump table's indirect jump is a block lookup
 # under TCG (docs/DESIGN.md "What TCG charges"), a compare and branch is not
 KCFLAGS += -fno-jump-tables
@@ -526,11 +525,22 @@ netboot: $(BUILD)/netboot/boot/grub/grub.cfg
 host: $(HOST_TESTS) $(HOST_TOOLS) $(HOST_LIBS) $(USER_HOST_PROGS) $(HB)/bench-iommufd
 
 # a change of the compile flags (LTO=0, a new -f option) rebuilds every kernel
-# object: the file changes only then (the version string is left out of it)
-KFLAGS_SIG := $(filter-out -DIOMMU_TESTOS_VERSION=%,$(KCFLAGS))
+# object: the file changes only then
 $(KB)/cflags.flag: FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(KFLAGS_SIG)' | cmp -s - $@ || echo '$(KFLAGS_SIG)' > $@
+	@echo '$(KCFLAGS)' | cmp -s - $@ || echo '$(KCFLAGS)' > $@
+
+# The version string (iommu_testos_version, init/bringup.h): its own object in
+# the final links, so a new commit relinks those two and recompiles nothing
+# (the file changes only then)
+version-asm := '\t.section .rodata\n\t.globl iommu_testos_version\niommu_testos_version:\n\t.asciz "$(VERSION)"\n\t.section .note.GNU-stack,"",@progbits\n'
+$(KB)/version.S: FORCE
+	@mkdir -p $(dir $@)
+	@printf $(version-asm) | cmp -s - $@ || printf $(version-asm) > $@
+
+$(KB)/version.o: $(KB)/version.S
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
 
 .PHONY: FORCE
 FORCE:
@@ -554,14 +564,14 @@ $(KB)/kernel-all.o: $(kernel-objs)
 	$(Q)$(CC) $(KLTOFLAGS) -nostdlib -r -z noexecstack $(if $(KLTOFLAGS),-flinker-output=nolto-rel) \
 		-o $@ $(kernel-objs)
 
-$(BUILD)/iommu-testos.elf: $(KB)/kernel-all.o linker.ld scripts/kallsyms
+$(BUILD)/iommu-testos.elf: $(KB)/kernel-all.o $(KB)/version.o linker.ld scripts/kallsyms
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(PYTHON) scripts/kallsyms --empty > $(KB)/kallsyms0.S
 	$(Q)$(CC) $(KASFLAGS) -c $(KB)/kallsyms0.S -o $(KB)/kallsyms0.o
-	$(Q)$(CC) $(KLDFLAGS) -o $@.tmp $(KB)/kernel-all.o $(KB)/kallsyms0.o
+	$(Q)$(CC) $(KLDFLAGS) -o $@.tmp $(KB)/kernel-all.o $(KB)/version.o $(KB)/kallsyms0.o
 	$(Q)$(PYTHON) scripts/kallsyms $@.tmp > $(KB)/kallsyms.S
 	$(Q)$(CC) $(KASFLAGS) -c $(KB)/kallsyms.S -o $(KB)/kallsyms.o
-	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KB)/kernel-all.o $(KB)/kallsyms.o
+	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KB)/kernel-all.o $(KB)/version.o $(KB)/kallsyms.o
 	$(Q)$(PYTHON) scripts/check-image $@ $@.tmp
 
 # The same kernel without the multiboot1 header, so `qemu -kernel` takes the PVH path.
@@ -604,7 +614,9 @@ $(UB)/%.o: %.S
 	@$(if $(Q),echo "  UAS     $<")
 	$(Q)$(CC) $(KASFLAGS) -DSETJMP=setjmp -DLONGJMP=longjmp -c $< -o $@
 
-.PRECIOUS: $(UB)/%.o $(UB)/%.elf
+# kept, not deleted as intermediates: a -MD .d file names the object, so a
+# deleted one is remade at the next make, and with it the kernel's LTO link
+.PRECIOUS: $(UB)/%.o $(UB)/%.elf $(foreach d,$(user-dirs),$(UB)/$(d)/%_quick.o)
 
 $(UB)/libuser.a: $(addprefix $(UB)/,$(user-lib))
 	@$(if $(Q),echo "  AR      $@")

@@ -21,10 +21,6 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 
-#ifndef IOMMU_TESTOS_VERSION
-#define IOMMU_TESTOS_VERSION "unknown"
-#endif
-
 #define BRINGUP_SCHEMA	1	/* bumped when a key changes meaning or goes away */
 
 static void fact_schema(struct json *j)
@@ -34,7 +30,7 @@ static void fact_schema(struct json *j)
 
 static void fact_version(struct json *j)
 {
-	json_str(j, IOMMU_TESTOS_VERSION);
+	json_str(j, iommu_testos_version);
 }
 
 static void fact_loader(struct json *j)

@@ -13,5 +13,7 @@ struct json;
 void bringup_report(void);
 /* The report's members, into the object j has open. */
 void bringup_facts(struct json *j);
+/* git describe of the build (the Makefile's version.S, linked in last). */
+extern const char iommu_testos_version[];
 
 #endif

@@ -37,10 +37,6 @@
 #include "tests/ktest.h"
 #include "testdev/edu.h"
 
-#ifndef IOMMU_TESTOS_VERSION
-#define IOMMU_TESTOS_VERSION "unknown"
-#endif
-
 void boot_main(u32 magic, u32 info);
 
 static void set_exit_mode(void)
@@ -67,7 +63,7 @@ static void print_boot_summary(void)
 	const struct smbios_info *sm = smbios_get();
 	u64 usable = 0;
 
-	printk("# iommu-testos %s: booted by %s%s%s%s\n", IOMMU_TESTOS_VERSION,
+	printk("# iommu-testos %s: booted by %s%s%s%s\n", iommu_testos_version,
 	       bootinfo_loader_str(boot_info.loader), boot_info.loader_name[0] ? " (" : "",
 	       boot_info.loader_name, boot_info.loader_name[0] ? ")" : "");
 	if (boot_info.efi)
