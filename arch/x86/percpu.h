@@ -60,6 +60,8 @@ struct percpu {
 	volatile int nmi_state;		/* enum smp_nmi_state */
 	struct trap_frame nmi_frame;	/* where the NMI found it */
 	u64 nmi_cr2, nmi_cr3;
+	/* uvm.c: CR3 loads uvm_activate() did here (each one empties the TLB) */
+	u64 cr3_loads;
 };
 
 /* This CPU's struct percpu (the GS base holds its address in the kernel). */

@@ -11,6 +11,7 @@
 #include "arch/x86/console.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/mm.h"
+#include "arch/x86/percpu.h"
 #include "arch/x86/x86.h"
 #include "lib/errno.h"
 #include "lib/failpoint.h"
@@ -622,11 +623,9 @@ void uvm_get(struct uvm *m)
 	__atomic_add_fetch(&m->refs, 1, __ATOMIC_RELAXED);
 }
 
-static u64 cr3_loads;
-
 u64 uvm_cr3_loads(void)
 {
-	return __atomic_load_n(&cr3_loads, __ATOMIC_RELAXED);
+	return this_cpu()->cr3_loads;
 }
 
 /*
@@ -640,7 +639,7 @@ static void load_cr3(phys_addr_t root)
 {
 	if ((read_cr3() & PTE_ADDR) == root)
 		return;
-	__atomic_add_fetch(&cr3_loads, 1, __ATOMIC_RELAXED);
+	this_cpu()->cr3_loads++;
 	write_cr3(root);
 }
 

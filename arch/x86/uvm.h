@@ -91,7 +91,7 @@ void uvm_destroy(struct uvm *m);
  * are loaded already. uvm_put() and uvm_destroy() move CR3 off tables they free.
  */
 void uvm_activate(struct uvm *m);
-/* CR3 loads uvm_activate() did since boot (each one empties the TLB). */
+/* CR3 loads uvm_activate() did on this CPU since boot (each one empties the TLB). */
 u64 uvm_cr3_loads(void);
 
 /*

@@ -297,7 +297,8 @@ KTEST(user, test_user_runaway_program_stopped)
  * A process that runs alone keeps its page tables loaded across its
  * scheduler ticks: switching it out and in again (every 100 ms) loads CR3
  * once, at its start, and the end puts the kernel's tables back. A reload
- * per switch would be 2 per tick, 6 or more in 350 ms.
+ * per switch would be 2 per tick, 6 or more in 350 ms. The loads counted
+ * are this CPU's, where the run is.
  */
 KTEST(user, test_user_tick_keeps_the_tables_loaded)
 {
