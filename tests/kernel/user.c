@@ -274,17 +274,13 @@ KTEST(user, test_user_fault_kills_program)
 
 KTEST(user, test_user_runaway_program_stopped)
 {
-	const struct user_prog *up = user_prog_find("spin");
 	u64 free0 = pmm_free_pages(), t0 = time_ns();
 	struct proc p;
+	int ret = user_spin_run(&p, 300);
 
-	if (!up) {
-		report(false, "helper spin is linked in");
+	if (ret == -ENOENT)
 		return;
-	}
-	memset(&p, 0, sizeof(p));
-	p.time_limit_ms = 300;
-	report(user_prog_run_plain(up, &p) == 0, "program starts");
+	report(ret == 0, "program starts");
 	report(p.end == PROC_TIMEOUT && (p.fault.cs & 3) == 3,
 	       "stopped in ring 3 when its time ran out (end %d)", p.end);
 	/* the lower bound is the limit; the upper only says it was not ignored */
@@ -302,18 +298,13 @@ KTEST(user, test_user_runaway_program_stopped)
  */
 KTEST(user, test_user_tick_keeps_the_tables_loaded)
 {
-	const struct user_prog *up = user_prog_find("spin");
 	u64 loads0 = uvm_cr3_loads(), ticks0 = this_cpu()->ticks, loads, ticks;
 	struct proc p;
+	int ret = user_spin_run(&p, 350);
 
-	if (!up) {
-		report(false, "helper spin is linked in");
+	if (ret == -ENOENT)
 		return;
-	}
-	memset(&p, 0, sizeof(p));
-	p.time_limit_ms = 350;
-	report(user_prog_run_plain(up, &p) == 0 && p.end == PROC_TIMEOUT, "the spin ran (end %d)",
-	       p.end);
+	report(ret == 0 && p.end == PROC_TIMEOUT, "the spin ran (end %d)", p.end);
 	loads = uvm_cr3_loads() - loads0;
 	ticks = this_cpu()->ticks - ticks0;
 	report(ticks >= 2, "%llu scheduler ticks passed while it ran", (unsigned long long)ticks);

@@ -34,6 +34,12 @@ void user_prog_run_test(const struct user_prog *prog);
  * Returns proc_run()'s result; *p holds how it ended.
  */
 int user_prog_run_plain(const struct user_prog *prog, struct proc *p);
+/*
+ * Run the ring-3 busy loop "spin" in p (zeroed first) until its ms time
+ * limit stops it: user_prog_run_plain()'s result, or -ENOENT (a failed
+ * check reported) when the helper is not linked in.
+ */
+int user_spin_run(struct proc *p, u32 ms);
 
 /*
  * Run prog printing nothing (several CPUs may run programs at once) and

@@ -186,6 +186,19 @@ int user_prog_run_plain(const struct user_prog *up, struct proc *p)
 	return run(up, p, &n);
 }
 
+int user_spin_run(struct proc *p, u32 ms)
+{
+	const struct user_prog *up = user_prog_find("spin");
+
+	if (!up) {
+		report(false, "helper spin is linked in");
+		return -ENOENT;
+	}
+	memset(p, 0, sizeof(*p));
+	p->time_limit_ms = ms;
+	return user_prog_run_plain(up, p);
+}
+
 /* Exit status of a program whose every test skipped (kselftest's KSFT_SKIP). */
 #define EXIT_SKIP	4
 
