@@ -35,6 +35,9 @@ KCFLAGS := $(COMMON_CFLAGS) -O2 -ffreestanding -fno-builtin -nostdlib \
 # switches as compare chains: a jump table's indirect jump is a block lookup
 # under TCG (docs/DESIGN.md "What TCG charges"), a compare and branch is not
 KCFLAGS += -fno-jump-tables
+# a section per function, so the link can put the map/unmap path's functions
+# together (linker.hot: a jump to another page is a block lookup too)
+KCFLAGS += -ffunction-sections
 # LTO=1 (the default): the kernel is one unit to gcc's optimiser (docs/DESIGN.md
 # "Build": fewer calls, returns and cross-page jumps, each a translation-block
 # lookup under QEMU TCG); LTO=0 builds each object on its own
@@ -46,7 +49,7 @@ KLTOFLAGS := $(filter-out -MD -MP,$(KCFLAGS)) -flto=2
 endif
 KASFLAGS := -g -MD -MP -I. -D__ASSEMBLY__
 KLDFLAGS := -Wl,--no-warn-rwx-segments -Wl,--build-id=none -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
-	-T linker.ld
+	-T linker.ld -L $(BUILD)/kernel
 
 HCFLAGS := $(COMMON_CFLAGS) -O1 -DCONFIG_KERNEL=0 -Iinclude/uapi
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -564,7 +567,13 @@ $(KB)/kernel-all.o: $(kernel-objs)
 	$(Q)$(CC) $(KLTOFLAGS) -nostdlib -r -z noexecstack $(if $(KLTOFLAGS),-flinker-output=nolto-rel) \
 		-o $@ $(kernel-objs)
 
-$(BUILD)/iommu-testos.elf: $(KB)/kernel-all.o $(KB)/version.o linker.ld scripts/kallsyms
+# linker.hot's functions first in .text, in its order (linker.ld includes hot.ld)
+$(KB)/hot.ld: linker.hot
+	@mkdir -p $(dir $@)
+	$(Q)sed -e 's/#.*//' -e '/^[[:space:]]*$$/d' \
+		-e 's/^[[:space:]]*\([A-Za-z0-9_]*\)[[:space:]]*$$/*(.text.\1 .text.\1.*)/' $< > $@
+
+$(BUILD)/iommu-testos.elf: $(KB)/kernel-all.o $(KB)/version.o linker.ld $(KB)/hot.ld scripts/kallsyms
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(PYTHON) scripts/kallsyms --empty > $(KB)/kallsyms0.S
 	$(Q)$(CC) $(KASFLAGS) -c $(KB)/kallsyms0.S -o $(KB)/kallsyms0.o
@@ -572,7 +581,7 @@ $(BUILD)/iommu-testos.elf: $(KB)/kernel-all.o $(KB)/version.o linker.ld scripts/
 	$(Q)$(PYTHON) scripts/kallsyms $@.tmp > $(KB)/kallsyms.S
 	$(Q)$(CC) $(KASFLAGS) -c $(KB)/kallsyms.S -o $(KB)/kallsyms.o
 	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KB)/kernel-all.o $(KB)/version.o $(KB)/kallsyms.o
-	$(Q)$(PYTHON) scripts/check-image $@ $@.tmp
+	$(Q)$(PYTHON) scripts/check-image $@ $@.tmp linker.hot
 
 # The same kernel without the multiboot1 header, so `qemu -kernel` takes the PVH path.
 $(BUILD)/iommu-testos-pvh.elf: $(BUILD)/iommu-testos.elf

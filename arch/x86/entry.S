@@ -99,6 +99,7 @@ isr_stub_table:
  * trap, then returns with sysret (iretq if the RIP is not canonical).
  * Offsets: struct percpu in percpu.h (0x08 kernel stack, 0x10 user rsp).
  */
+	.section .text.syscall_entry, "ax"	/* placed by linker.hot */
 	.globl syscall_entry
 syscall_entry:
 	swapgs
@@ -129,6 +130,7 @@ syscall_entry:
 	popq %rsp			/* user rsp */
 	swapgs
 	sysretq
+	.text
 
 /*
  * void proc_swtch(u64 *save_rsp, u64 rsp): save the callee-saved registers
