@@ -304,6 +304,13 @@ struct vtd_domain {
 	struct list_head deferred;	/* table pages whose invalidation failed */
 	bool nest_parent;		/* may carry nested domains (second stage only) */
 	bool dirty_tracking;		/* SSADE set in every PASID entry using pt */
+	/*
+	 * The flush plan (vtd_ctx_lock; vtd_domain_replan()): the unit index
+	 * when the domain is second stage, attached through that unit only, to
+	 * no ATS device and with no nested child, so a flush is one IOTLB
+	 * descriptor there; -1 otherwise (the general walk).
+	 */
+	s8 plain_unit;
 	struct list_head children;	/* nested domains over this parent (vtd_domain.child_node) */
 	/* nested domains */
 	struct vtd_domain *parent;
@@ -620,6 +627,8 @@ int vtd_rmrr_resv(const struct dmar_table *t, const struct dmar_dev_path *path,
 		  struct list_head *head);
 /* Flush dom's range [start, last] on every unit it is attached through. */
 int vtd_domain_flush(struct vtd_domain *dom, u64 start, u64 last, bool ih);
+/* Recompute dom->plain_unit after its attachments or children changed (vtd_ctx_lock held). */
+void vtd_domain_replan(struct vtd_domain *dom);
 /* A nested domain's first-stage range [start, last]: P_IOTLB (leaf: IH) and device-TLBs. */
 int vtd_s1_flush(struct vtd_domain *dom, u64 start, u64 last, bool leaf);
 /* iommu_ops: IOMMU_HWPT_ALLOC's domains, and PASID detach. */

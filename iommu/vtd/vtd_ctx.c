@@ -248,6 +248,7 @@ static void att_link(struct vtd_att *a, struct vtd_domain *dom, u16 did)
 	dom->did[u->idx] = did;
 	dom->ndevs[u->idx]++;
 	list_add_tail(&a->dom_node, &dom->devs);
+	vtd_domain_replan(dom);
 }
 
 /* Take a off its domain's books; the DID goes back with the last one, if its caches are clean. */
@@ -259,6 +260,7 @@ static void att_unlink(struct vtd_att *a, bool clean)
 	list_del(&a->dom_node);
 	if (--old->ndevs[u->idx] == 0 && clean)
 		vtd_did_free(u, old->did[u->idx]);
+	vtd_domain_replan(old);
 	a->dom = NULL;
 }
 

@@ -209,11 +209,39 @@ static bool on_unit(const struct vtd_domain *dom, int i)
 	return false;
 }
 
+void vtd_domain_replan(struct vtd_domain *dom)
+{
+	int unit = -1;
+	struct vtd_att *a;
+
+	dom->plain_unit = -1;
+	if (dom->domain.type != IOMMU_DOMAIN_PAGING || dom->pt.fmt == VTD_FMT_FS ||
+	    !list_empty(&dom->children))
+		return;
+	list_for_each_entry(a, &dom->devs, dom_node) {
+		if (a->vd->ats || (unit >= 0 && unit != a->vd->unit->idx))
+			return;
+		unit = a->vd->unit->idx;
+	}
+	dom->plain_unit = (s8)unit;
+}
+
 static int domain_flush(struct vtd_domain *dom, u64 start, u64 last, bool ih, bool devtlb)
 {
 	int ret = 0;
 
 	spin_lock(&vtd_ctx_lock);	/* the units and devices dom is attached through */
+	if (dom->plain_unit >= 0) {
+		/* what flush_on_unit() issues for such a domain, without its walks */
+		struct vtd_unit *u = vtd_units[dom->plain_unit];
+		struct vtd_batch b;	/* not zeroed whole, as below */
+
+		b.n = 0;
+		vtd_batch_iotlb_range(u, &b, dom->did[u->idx], start, last, ih);
+		ret = vtd_batch_run(u, &b);
+		spin_unlock(&vtd_ctx_lock);
+		return ret;
+	}
 	for (int i = 0; i < vtd_nunits; i++) {
 		struct vtd_unit *u = vtd_units[i];
 		struct vtd_batch b;	/* not zeroed whole: 256 bytes per flush */
@@ -317,12 +345,17 @@ static inline int flush_stale_tables(struct vtd_domain *dom)
 static int vtd_iotlb_sync_map(struct iommu_domain *d, unsigned long iova, size_t size)
 {
 	struct vtd_domain *dom = to_vtd_domain(d);
+	int pu = READ_ONCE(dom->plain_unit);	/* unlocked, as on_unit(): read once */
 	bool cm = false, wbf = false;
 	int ret = flush_stale_tables(dom);
 
 	if (ret)
 		return ret;
-	for (int i = 0; i < vtd_nunits; i++) {
+	if (pu >= 0) {
+		cm = vtd_units[pu]->cm;
+		wbf = !cm && vtd_units[pu]->rwbf;
+	}
+	for (int i = 0; i < vtd_nunits && pu < 0; i++) {
 		if (on_unit(dom, i) && vtd_units[i]->cm)
 			cm = true;
 		else if (on_unit(dom, i) && vtd_units[i]->rwbf)
@@ -455,6 +488,7 @@ static struct vtd_domain *domain_new(void)
 	INIT_LIST_HEAD(&dom->deferred);
 	INIT_LIST_HEAD(&dom->children);
 	INIT_LIST_HEAD(&dom->child_node);
+	dom->plain_unit = -1;
 	dom->domain.owner = &vtd_iommu_ops;
 	return dom;
 }
@@ -676,6 +710,7 @@ static void vtd_nested_free(struct iommu_domain *d)
 	block_attached(dom);
 	spin_lock(&vtd_ctx_lock);
 	list_del(&dom->child_node);
+	vtd_domain_replan(dom->parent);
 	spin_unlock(&vtd_ctx_lock);
 	kfree(dom);
 }
@@ -715,6 +750,7 @@ static struct iommu_domain *nested_alloc(struct iommu_domain *parent,
 	dom->domain.iommu = parent->iommu;
 	spin_lock(&vtd_ctx_lock);
 	list_add_tail(&dom->child_node, &p->children);
+	vtd_domain_replan(p);
 	spin_unlock(&vtd_ctx_lock);
 	return &dom->domain;
 }

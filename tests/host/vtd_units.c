@@ -108,6 +108,69 @@ out:
 	vtd_rig_down();
 }
 
+/* Map and unmap one page of d; the IOTLB and device-TLB descriptors each unit saw for it. */
+static void unmap_counts(struct iommu_domain *d, int iotlb[VTD_RIG_UNITS], int *devtlb0)
+{
+	int nlog[VTD_RIG_UNITS];
+
+	if (iommu_map(d, 0x100000, 0x7000000, 4096, RW)) {
+		for (int i = 0; i < VTD_RIG_UNITS; i++)
+			iotlb[i] = -1;	/* fails every check */
+		*devtlb0 = -1;
+		return;
+	}
+	for (int i = 0; i < VTD_RIG_UNITS; i++)
+		nlog[i] = vtd_rig->hw[i]->nlog;
+	iommu_unmap(d, 0x100000, 4096);
+	for (int i = 0; i < VTD_RIG_UNITS; i++)
+		iotlb[i] = vtd_hw_count_since(vtd_rig->hw[i], nlog[i], VTD_DESC_IOTLB, -1);
+	*devtlb0 = vtd_hw_count_since(vtd_rig->hw[0], nlog[0], VTD_DESC_DEVTLB, -1);
+}
+
+/*
+ * The flush plan (vtd_domain.plain_unit): a domain on one unit, with no
+ * ATS device and no nested child, is flushed with one IOTLB descriptor
+ * there, without walking its units and devices. Every attach and detach
+ * redoes the plan: a stale one would miss the second unit's or the device
+ * TLB's invalidation (bug class: invalidation misses a cache).
+ */
+KTEST(vtd-units, test_vtd_units_flush_plan_follows_attachments)
+{
+	struct iommu_domain *x;
+	int n[VTD_RIG_UNITS], dev, r;
+
+	if (!vtd_rig_up(0x10, CAP_E5, ECAP_E5, ""))
+		goto out;
+	x = vtd_rig_attach_new(EP40);
+	if (!x)
+		goto down;
+	unmap_counts(x, n, &dev);
+	report(to_vtd_domain(x)->plain_unit == 0 && n[0] == 1 && n[3] == 0 && dev == 0,
+	       "one device on dmar0: planned there, one IOTLB descriptor (%d)", n[0]);
+	r = iommu_attach_device(x, &vtd_rig->dev[USB]);
+	unmap_counts(x, n, &dev);
+	report(r == 0 && to_vtd_domain(x)->plain_unit == -1 && n[0] == 1 && n[3] == 1,
+	       "and one on dmar3: no plan, both units flushed (%d, %d)", n[0], n[3]);
+	iommu_detach_device(x, &vtd_rig->dev[USB]);
+	unmap_counts(x, n, &dev);
+	report(to_vtd_domain(x)->plain_unit == 0 && n[0] == 1 && n[3] == 0,
+	       "dmar3's device gone: planned on dmar0 again, dmar3 left alone");
+	r = iommu_attach_device(x, &vtd_rig->dev[NIC]);
+	unmap_counts(x, n, &dev);
+	report(r == 0 && to_vtd_domain(x)->plain_unit == -1 && n[0] == 1 && dev == 1,
+	       "an ATS device joins on dmar0: no plan, its device TLB flushed too (%d)", dev);
+	iommu_detach_device(x, &vtd_rig->dev[NIC]);
+	iommu_detach_device(x, &vtd_rig->dev[EP40]);
+	unmap_counts(x, n, &dev);
+	report(to_vtd_domain(x)->plain_unit == -1 && n[0] + n[1] + n[2] + n[3] == 0,
+	       "no device left: no plan, nothing flushed");
+	iommu_domain_free(x);
+	report(vtd_rig_violations() == 0, "no rule of the programming model broken");
+down:
+	vtd_rig_down();
+out:;
+}
+
 /* Faults from a device on dmar1, as its unit records them. */
 static int inject(int nfaults, u64 base)
 {
