@@ -186,10 +186,35 @@ bool itree_find_slot(const struct itree_root *r, u64 start, u64 last, struct itr
 	return true;
 }
 
+/*
+ * n starts above every node's last (areas mapped at rising IOVAs): it goes
+ * below the rightmost node, and each node on the way there is its ancestor
+ * with a smaller largest last. The walk down the right spine needs no
+ * comparison.
+ */
+static void insert_above_all(struct itree_root *r, struct itree_node *n)
+{
+	struct itree_node *p = r->root;
+	unsigned long depth = 1;
+
+	for (p->subtree_last = n->last; p->right; p = p->right, depth++)
+		p->right->subtree_last = n->last;
+	itree_visits += depth;
+	n->parent = p;
+	n->left = n->right = NULL;
+	n->subtree_last = n->last;
+	n->red = true;
+	p->right = n;
+	insert_fixup(r, n);
+}
+
 void itree_insert_at(struct itree_root *r, struct itree_node *n, const struct itree_slot *slot)
 {
 	if (!slot->link) {
-		itree_insert(r, n);
+		if (r->root && r->root->subtree_last < n->start)
+			insert_above_all(r, n);
+		else
+			itree_insert(r, n);
 		return;
 	}
 	n->parent = slot->parent;

@@ -50,7 +50,7 @@ struct itree_slot {
  * order, which the walk passes), and if so where a node for it goes.
  * itree_insert_at() links it there, without a second walk, provided the
  * tree did not change in between. A range above every node is free at
- * once (no walk; itree_insert_at() then walks down as itree_insert()).
+ * once (no walk; itree_insert_at() then links it below the rightmost node).
  */
 bool itree_find_slot(const struct itree_root *r, u64 start, u64 last, struct itree_slot *slot);
 void itree_insert_at(struct itree_root *r, struct itree_node *n, const struct itree_slot *slot);

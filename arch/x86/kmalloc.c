@@ -45,7 +45,8 @@ static int size_class(size_t size)
 
 static struct slab *new_slab(int cls)
 {
-	phys_addr_t pa = pmm_alloc(0);
+	/* not zeroed: kmalloc promises no contents (a freed page's poison shows who relies on it) */
+	phys_addr_t pa = pmm_alloc_flags(0, PMM_NOZERO);
 	struct slab *s;
 	size_t sz = class_size(cls);
 
