@@ -74,6 +74,7 @@ arch-x86 += arch/x86/cpu.o
 arch-x86 += arch/x86/trap.o
 arch-x86 += arch/x86/pmm.o
 arch-x86 += arch/x86/kpt.o
+arch-x86 += arch/x86/tcg.o
 arch-x86 += arch/x86/kmalloc.o
 arch-x86 += arch/x86/acpi.o
 arch-x86 += arch/x86/pci.o

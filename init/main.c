@@ -160,6 +160,7 @@ void boot_main(u32 magic, u32 info)
 	if (cmdline_get("lockdep", line, sizeof(line)) && !strcmp(line, "0"))
 		lockdep_disable();	/* no lock is held yet */
 	mm_init();
+	tcg_init();
 	stage("mm");
 	cpu_set_kernel_stack(0);
 	cpu_setup_features();

@@ -42,6 +42,12 @@ void *phys_to_virt(phys_addr_t pa);
 phys_addr_t virt_to_phys(const void *va);
 
 void mm_init(void);
+/* QEMU's TCG (arch/x86/tcg.c): detect it and grow its software TLB (tcg_tlb=off: never). */
+void tcg_init(void);
+bool cpu_is_tcg(void);
+/* After a CR3 load: TCG may have shrunk its TLB; grow it back. Nothing elsewhere. */
+void tcg_tlb_grow(void);
+unsigned long tcg_tlb_grows(void);
 bool mm_is_direct_mapped(u64 va, size_t len);
 /* Highest RAM address + 1. */
 phys_addr_t mm_ram_top(void);

@@ -633,7 +633,7 @@ u64 uvm_cr3_loads(void)
  * only that. (Under TCG each one also lets QEMU resize its software TLB to
  * what was used since the last: a scheduler tick that reloaded CR3 while
  * ring 3 ran shrank it to 64 entries, and the next 200 ms of system calls
- * ran 30% slower until it grew back.)
+ * ran 30% slower until it grew back. tcg_tlb_grow() grows it again.)
  */
 static void load_cr3(phys_addr_t root)
 {
@@ -641,6 +641,7 @@ static void load_cr3(phys_addr_t root)
 		return;
 	this_cpu()->cr3_loads++;
 	write_cr3(root);
+	tcg_tlb_grow();
 }
 
 void uvm_activate(struct uvm *m)
