@@ -209,6 +209,8 @@ static bool on_unit(const struct vtd_domain *dom, int i)
 	return false;
 }
 
+_Static_assert(VTD_MAX_UNITS <= 127, "plain_unit is an s8");
+
 void vtd_domain_replan(struct vtd_domain *dom)
 {
 	int unit = -1;
