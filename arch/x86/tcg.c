@@ -68,6 +68,36 @@ void tcg_tlb_grow(void)
 	__atomic_fetch_add(&grows, 1, __ATOMIC_RELAXED);
 }
 
+/* Whether [s, e) meets a region of map other than a usable one (the sanitized map may overlap). */
+static const struct mem_region *not_usable_in(const struct mem_region *map, int n, u64 s, u64 e)
+{
+	for (int j = 0; j < n; j++)
+		if (map[j].type != MEM_USABLE && map[j].base < e &&
+		    (map[j].base >= s || s - map[j].base < map[j].len))
+			return &map[j];
+	return NULL;
+}
+
+phys_addr_t tcg_grow_region(const struct mem_region *map, int n, u64 len)
+{
+	for (int i = 0; i < n; i++) {
+		const struct mem_region *r = &map[i], *o;
+		u64 s = max(ALIGN(r->base, PAGE_SIZE), (u64)16 << 20), e = r->base + r->len;
+
+		if (r->type != MEM_USABLE || r->len > ~0ULL - r->base)
+			continue;
+		/* past each other region over it (kpt.c maps none of that); o ends above s */
+		while (s < e && e - s >= len && (o = not_usable_in(map, n, s, s + len))) {
+			if (o->len > e - o->base || o->base + o->len > e - len)
+				break;	/* no room left above it */
+			s = ALIGN(o->base + o->len, PAGE_SIZE);
+		}
+		if (s < e && e - s >= len && !not_usable_in(map, n, s, s + len))
+			return s;
+	}
+	return 0;
+}
+
 void tcg_init(void)
 {
 	char word[8];
@@ -75,13 +105,7 @@ void tcg_init(void)
 	tcg = cpuid_says_tcg();
 	if (!tcg || (cmdline_get("tcg_tlb", word, sizeof(word)) && !strcmp(word, "off")))
 		return;
-	/* read only, so any RAM will do: the first usable run above 16 MiB long enough */
-	for (int i = 0; i < boot_info.nmmap && !grow_base; i++) {
-		const struct mem_region *r = &boot_info.mmap[i];
-		u64 start = max(ALIGN(r->base, PAGE_SIZE), (u64)16 << 20);
-
-		if (r->type == MEM_USABLE && start + GROW_PAGES * PAGE_SIZE <= r->base + r->len)
-			grow_base = start;
-	}
+	/* read only, so any direct-mapped RAM will do */
+	grow_base = tcg_grow_region(boot_info.mmap, boot_info.nmmap, GROW_PAGES * PAGE_SIZE);
 	tcg_tlb_grow();
 }

@@ -27,12 +27,14 @@ struct vtd_domain vtd_blocked_domain = {
 	.domain = { .type = IOMMU_DOMAIN_BLOCKED, .ops = &vtd_static_ops, .owner = &vtd_iommu_ops },
 	.devs = LIST_HEAD_INIT(vtd_blocked_domain.devs),
 	.children = LIST_HEAD_INIT(vtd_blocked_domain.children),
+	.plain_unit = -1,	/* never flushed: no plan, as every domain not planned */
 };
 
 struct vtd_domain vtd_identity_domain = {
 	.domain = { .type = IOMMU_DOMAIN_IDENTITY, .ops = &vtd_static_ops, .owner = &vtd_iommu_ops },
 	.devs = LIST_HEAD_INIT(vtd_identity_domain.devs),
 	.children = LIST_HEAD_INIT(vtd_identity_domain.children),
+	.plain_unit = -1,	/* never flushed: no plan, as every domain not planned */
 };
 
 int vtd_rmrr_map(const struct dmar_table *t, struct vtd_dev *vd, struct vtd_domain *dom)
@@ -211,21 +213,27 @@ static bool on_unit(const struct vtd_domain *dom, int i)
 
 _Static_assert(VTD_MAX_UNITS <= 127, "plain_unit is an s8");
 
-void vtd_domain_replan(struct vtd_domain *dom)
+/* The plan dom's attachments and children allow: a unit index, or -1. */
+static int plan_of(const struct vtd_domain *dom)
 {
+	const struct vtd_att *a;
 	int unit = -1;
-	struct vtd_att *a;
 
-	dom->plain_unit = -1;
 	if (dom->domain.type != IOMMU_DOMAIN_PAGING || dom->pt.fmt == VTD_FMT_FS ||
 	    !list_empty(&dom->children))
-		return;
+		return -1;
 	list_for_each_entry(a, &dom->devs, dom_node) {
 		if (a->vd->ats || (unit >= 0 && unit != a->vd->unit->idx))
-			return;
+			return -1;
 		unit = a->vd->unit->idx;
 	}
-	dom->plain_unit = (s8)unit;
+	return unit;
+}
+
+void vtd_domain_replan(struct vtd_domain *dom)
+{
+	/* one store: vtd_iotlb_sync_map() reads it unlocked */
+	WRITE_ONCE(dom->plain_unit, (s8)plan_of(dom));
 }
 
 static int domain_flush(struct vtd_domain *dom, u64 start, u64 last, bool ih, bool devtlb)

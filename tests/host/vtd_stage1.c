@@ -225,6 +225,17 @@ static void s1_free(struct s1 *g, struct iommu_domain *parent)
 			vtd_table_free(g->pa[i]);
 }
 
+/* A test's nested domain n (or NULL), then its parent p's guest tables and p (NULL or an error). */
+static void nest_free(struct iommu_domain *n, struct s1 *g, struct iommu_domain *p)
+{
+	if (n)
+		iommu_domain_free(n);
+	if (p && !IS_ERR(p)) {
+		s1_free(g, p);
+		iommu_domain_free(p);
+	}
+}
+
 static struct iommu_domain *nested(struct iommu_domain *parent, u64 flags, u32 width, u32 rsvd,
 				   u32 type, size_t len)
 {
@@ -380,14 +391,63 @@ KTEST(vtd-stage1, test_vtd_stage1_nested_translation_rules)
 	iommu_detach_device(dev_of(EP40)->domain, dev_of(EP40));
 	report(vtd_rig_violations() == 0, "no rule of the programming model broken");
 out:
-	if (n)
-		iommu_domain_free(n);
-	if (p && !IS_ERR(p)) {
-		s1_free(&g, p);
-		iommu_domain_free(p);
-	}
+	nest_free(n, &g, p);
 	if (plain && !IS_ERR(plain))
 		iommu_domain_free(plain);
+	vtd_rig_down();
+}
+
+/*
+ * A nest parent's flush plan (vtd_domain.plain_unit) follows its nested
+ * children: attached alone on dmar1 it is flushed there with one IOTLB
+ * descriptor; once a nested domain over it translates for a device on
+ * dmar0, the parent's unmap must reach the child's DID there too (a stale
+ * plan leaves the child's cached translation: bug class "invalidation
+ * misses a cache"), and with the child gone the plan comes back.
+ */
+KTEST(vtd-stage1, test_vtd_stage1_flush_plan_follows_nested_children)
+{
+	struct iommu_domain *p = NULL, *n = NULL;
+	struct s1 g = { .t = { NULL } };
+	bool cached;
+	u16 did_n;
+	int nlog;
+
+	if (!vtd_rig_sm_up(CAP_SPR, ECAP_SPR_PASID, ""))
+		goto out;
+	p = vtd_domain_alloc_user(dev_of(EP40), IOMMU_HWPT_ALLOC_NEST_PARENT, NULL, NULL);
+	if (IS_ERR(p) || !s1_build(&g, p) || iommu_attach_device(p, dev_of(EP80))) {
+		report(false, "a nest parent with the guest's tables mapped, attached on dmar1");
+		goto out;
+	}
+	report(to_vtd_domain(p)->plain_unit == 1, "the parent alone on dmar1: planned there (%d)",
+	       to_vtd_domain(p)->plain_unit);
+	n = nested(p, 0, 48, 0, IOMMU_HWPT_DATA_VTD_S1, sizeof(struct iommu_hwpt_vtd_s1));
+	if (IS_ERR(n) || iommu_attach_device(n, dev_of(EP40))) {
+		report(false, "a nested domain over it, attached on dmar0");
+		n = IS_ERR(n) ? NULL : n;
+		goto out;
+	}
+	did_n = to_vtd_domain(n)->did[0];
+	cached = vtd_rig_lands(EP40, -1, 0x400000, false, PA_DATA) &&
+		 vtd_hw_tlb_find(vtd_rig_hw_of(EP40), did_n, 0, 0x400000);
+	report(to_vtd_domain(p)->plain_unit == -1 && cached,
+	       "a nested child: no plan; its device's read cached under the nested DID");
+	nlog = vtd_rig_hw_of(EP40)->nlog;
+	iommu_unmap(p, GPA_DATA, 0x1000);
+	report(cached && vtd_hw_count_since(vtd_rig_hw_of(EP40), nlog, VTD_DESC_IOTLB, did_n) == 1 &&
+	       req_faults(-1, 0x400000, false, false, false, 0x86),
+	       "the parent's unmap flushes the child's DID on dmar0: nothing stale");
+	iommu_detach_device(n, dev_of(EP40));
+	iommu_domain_free(n);
+	n = NULL;
+	report(to_vtd_domain(p)->plain_unit == 1, "the child freed: planned on dmar1 again (%d)",
+	       to_vtd_domain(p)->plain_unit);
+	iommu_map(p, GPA_DATA, PA_DATA, 0x1000, RW);
+	iommu_detach_device(p, dev_of(EP80));
+	report(vtd_rig_violations() == 0, "no rule of the programming model broken");
+out:
+	nest_free(n, &g, p);
 	vtd_rig_down();
 }
 

@@ -165,6 +165,9 @@ KTEST(vtd-units, test_vtd_units_flush_plan_follows_attachments)
 	report(to_vtd_domain(x)->plain_unit == -1 && n[0] + n[1] + n[2] + n[3] == 0,
 	       "no device left: no plan, nothing flushed");
 	iommu_domain_free(x);
+	report(vtd_blocked_domain.plain_unit == -1 && vtd_identity_domain.plain_unit == -1,
+	       "the blocked and identity domains: no plan (%d, %d)", vtd_blocked_domain.plain_unit,
+	       vtd_identity_domain.plain_unit);
 	report(vtd_rig_violations() == 0, "no rule of the programming model broken");
 down:
 	vtd_rig_down();

@@ -68,6 +68,31 @@ KTEST(platform, test_platform_sanitize_mmap_merges)
 	       r[2].base == 0x100000 && r[2].len == 0x200000, "sorted and merged as expected");
 }
 
+/*
+ * TCG's TLB growth reads len bytes of RAM through the direct map, which
+ * leaves out every page another region overlaps (kpt.c range_is_ram): the
+ * sanitized map keeps overlaps of different types, and a read there would
+ * page-fault the boot. The run goes above them, or is not found.
+ */
+KTEST(platform, test_platform_tcg_grow_region_avoids_overlaps)
+{
+	const u64 M = 1ULL << 20, len = 12 * M;
+	struct mem_region clean[] = { { 0, 0x9f000, MEM_USABLE }, { M, 127 * M, MEM_USABLE } };
+	struct mem_region holed[] = { { 0, 0x9f000, MEM_USABLE }, { M, 127 * M, MEM_USABLE },
+				      { 20 * M, M, MEM_RESERVED }, { 30 * M - 1, 2, MEM_BAD } };
+	struct mem_region full[] = { { M, 40 * M, MEM_USABLE }, { 0, ~0ULL, MEM_RESERVED } };
+	struct mem_region tail[] = { { M, 127 * M, MEM_USABLE }, { 120 * M, ~0ULL - 120 * M,
+								    MEM_RESERVED } };
+	phys_addr_t h = tcg_grow_region(holed, 4, len);
+
+	report(tcg_grow_region(clean, 2, len) == 16 * M, "no overlap: from 16 MiB");
+	report(h == 30 * M + PAGE_SIZE, "a reserved MiB at 20, bad bytes at 30: above both (%#llx)",
+	       (unsigned long long)h);
+	report(!tcg_grow_region(full, 2, len) && tcg_grow_region(tail, 2, len) == 16 * M &&
+	       !tcg_grow_region(tail, 2, 105 * M) && !tcg_grow_region(clean, 2, 113 * M),
+	       "none where every byte is overlapped or no run is long enough");
+}
+
 KTEST(platform, test_platform_pmm_alloc_free)
 {
 	u64 before = pmm_free_pages();
