@@ -48,6 +48,8 @@ bool cpu_is_tcg(void);
 /* After a CR3 load: TCG may have shrunk its TLB; grow it back. Nothing elsewhere. */
 void tcg_tlb_grow(void);
 unsigned long tcg_tlb_grows(void);
+/* Whether tcg_tlb_grow() does anything: TCG, tcg_tlb not off, RAM to read found. */
+bool tcg_tlb_growing(void);
 /* The first len bytes of usable RAM from 16 MiB up that no other region overlaps (0: none). */
 struct mem_region;
 phys_addr_t tcg_grow_region(const struct mem_region *map, int n, u64 len);

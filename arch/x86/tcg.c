@@ -47,6 +47,11 @@ bool cpu_is_tcg(void)
 	return tcg;
 }
 
+bool tcg_tlb_growing(void)
+{
+	return grow_base != 0;
+}
+
 unsigned long tcg_tlb_grows(void)
 {
 	return grows;

@@ -299,6 +299,7 @@ KTEST(user, test_user_runaway_program_stopped)
 KTEST(user, test_user_tick_keeps_the_tables_loaded)
 {
 	u64 loads0 = uvm_cr3_loads(), ticks0 = this_cpu()->ticks, loads, ticks;
+	unsigned long grows0 = tcg_tlb_grows(), grows;
 	struct proc p;
 	int ret = user_spin_run(&p, 350);
 
@@ -312,6 +313,10 @@ KTEST(user, test_user_tick_keeps_the_tables_loaded)
 	report(loads == 2, "CR3 loaded %llu times (2: in at the start, out at the end)",
 	       (unsigned long long)loads);
 	report((read_cr3() & PTE_ADDR) == kpt_root(), "the kernel's tables are loaded after it");
+	/* under TCG each load lets QEMU shrink its TLB: grown again after each (tcg_tlb=off: never) */
+	grows = tcg_tlb_grows() - grows0;
+	report(grows == (tcg_tlb_growing() ? loads : 0), "QEMU's TLB grown %lu times after them (%s)",
+	       grows, tcg_tlb_growing() ? "TCG" : cpu_is_tcg() ? "TCG, tcg_tlb=off" : "not TCG");
 }
 
 /*
