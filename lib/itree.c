@@ -144,14 +144,22 @@ static void insert_fixup(struct itree_root *r, struct itree_node *z)
 void itree_insert(struct itree_root *r, struct itree_node *n)
 {
 	struct itree_node *p = NULL, **link = &r->root;
+	bool leftmost = true;
 
 	while (*link) {
 		p = *link;
 		itree_visits++;
 		if (n->last > p->subtree_last)
 			p->subtree_last = n->last;
-		link = n->start < p->start ? &p->left : &p->right;
+		if (n->start < p->start) {
+			link = &p->left;
+		} else {
+			link = &p->right;
+			leftmost = false;
+		}
 	}
+	if (leftmost)
+		r->leftmost = n;
 	n->parent = p;
 	n->left = n->right = NULL;
 	n->subtree_last = n->last;
@@ -166,8 +174,16 @@ bool itree_find_slot(const struct itree_root *r, u64 start, u64 last, struct itr
 	struct itree_node **link = (struct itree_node **)&r->root;
 
 	slot->link = NULL;
+	slot->leftmost = false;
 	if (!r->root || r->root->subtree_last < start)
 		return true;	/* above every node: itree_insert()'s one walk does it all */
+	if (last < r->leftmost->start) {
+		/* below every node: the leftmost one's empty left link */
+		slot->parent = r->leftmost;
+		slot->link = &r->leftmost->left;
+		slot->leftmost = true;
+		return true;
+	}
 	while (*link) {
 		p = *link;
 		itree_visits++;
@@ -182,7 +198,7 @@ bool itree_find_slot(const struct itree_root *r, u64 start, u64 last, struct itr
 	if ((pred && pred->last >= start) || (succ && succ->start <= last))
 		return false;
 	slot->parent = p;
-	slot->link = link;
+	slot->link = link;	/* never below every node: that one returned above */
 	return true;
 }
 
@@ -222,6 +238,8 @@ void itree_insert_at(struct itree_root *r, struct itree_node *n, const struct it
 	n->subtree_last = n->last;
 	n->red = true;
 	*slot->link = n;
+	if (slot->leftmost)
+		r->leftmost = n;
 	/* the ancestors' largest last grows up to where it is already as large */
 	for (struct itree_node *q = slot->parent; q && q->subtree_last < n->last; q = q->parent)
 		q->subtree_last = n->last;
@@ -302,6 +320,8 @@ void itree_remove(struct itree_root *r, struct itree_node *z)
 	struct itree_node *x, *xp, *y = NULL;
 	bool removed_red;
 
+	if (z == r->leftmost)
+		r->leftmost = itree_next(z);
 	if (!z->left || !z->right) {
 		x = z->left ? z->left : z->right;
 		xp = z->parent;
@@ -351,8 +371,12 @@ static struct itree_node *subtree_search(struct itree_node *n, u64 start, u64 la
 
 struct itree_node *itree_iter_first(const struct itree_root *r, u64 start, u64 last)
 {
-	if (!r->root || r->root->subtree_last < start)
+	const struct itree_node *l = r->leftmost;
+
+	if (!r->root || r->root->subtree_last < start || last < l->start)
 		return NULL;
+	if (l->last >= start)
+		return (struct itree_node *)l;	/* the lowest start overlaps: no walk */
 	return subtree_search(r->root, start, last);
 }
 
@@ -380,7 +404,7 @@ struct itree_node *itree_iter_next(const struct itree_node *cn, u64 start, u64 l
 
 struct itree_node *itree_first(const struct itree_root *r)
 {
-	return leftmost(r->root);
+	return r->leftmost;
 }
 
 struct itree_node *itree_next(const struct itree_node *cn)
@@ -424,7 +448,7 @@ long itree_check(const struct itree_root *r)
 {
 	long count = 0;
 
-	if (r->root && (r->root->parent || r->root->red))
+	if ((r->root && (r->root->parent || r->root->red)) || r->leftmost != leftmost(r->root))
 		return -1;
 	if (check_node(r->root, &count) < 0)
 		return -1;

@@ -19,13 +19,15 @@ struct itree_node {
 
 struct itree_root {
 	struct itree_node *root;
+	struct itree_node *leftmost;	/* private: the lowest start, kept by insert and remove */
 };
 
-#define ITREE_ROOT_INIT { NULL }
+#define ITREE_ROOT_INIT { NULL, NULL }
 
 static inline void itree_init(struct itree_root *r)
 {
 	r->root = NULL;
+	r->leftmost = NULL;
 }
 
 static inline bool itree_empty(const struct itree_root *r)
@@ -42,6 +44,7 @@ void itree_insert(struct itree_root *r, struct itree_node *n);
 /* Where a node would go: itree_find_slot()'s answer for itree_insert_at(). */
 struct itree_slot {
 	struct itree_node *parent, **link;
+	bool leftmost;		/* it goes below every node */
 };
 
 /*
@@ -49,8 +52,10 @@ struct itree_slot {
  * one walk down (the only nodes it could meet are its neighbours in start
  * order, which the walk passes), and if so where a node for it goes.
  * itree_insert_at() links it there, without a second walk, provided the
- * tree did not change in between. A range above every node is free at
- * once (no walk; itree_insert_at() then links it below the rightmost node).
+ * tree did not change in between. A range above or below every node is
+ * free at once, without the walk (itree_insert_at() then links it below
+ * the rightmost or the leftmost node: areas mapped at rising or falling
+ * addresses).
  */
 bool itree_find_slot(const struct itree_root *r, u64 start, u64 last, struct itree_slot *slot);
 void itree_insert_at(struct itree_root *r, struct itree_node *n, const struct itree_slot *slot);

@@ -124,49 +124,60 @@ KTEST(lib, test_lib_itree_slot_vs_query)
 }
 
 /*
- * Ranges mapped at rising addresses (the 256-maps benchmark, an IOVA
- * allocator's top-down fill reversed) are free at once and linked below the
- * rightmost node without a compare per level: every invariant holds after
- * each, with removals of random older nodes in between.
+ * Ranges mapped at rising addresses (the 256-maps benchmark) or falling
+ * ones (a probe below every area, an allocator filling top-down) are free
+ * at once and linked below the rightmost or the leftmost node without a
+ * walk: every invariant (the cached leftmost node too) holds after each,
+ * with removals of random older nodes in between.
  */
-KTEST(lib, test_lib_itree_rising_inserts)
+static void rise_or_fall(bool rise, int *refused, int *bad_shape, int *live)
 {
 	struct itree_root r = ITREE_ROOT_INIT;
-	int live = 0, bad_shape = 0, refused = 0;
-	u64 next = 0x1000;
+	u64 next = rise ? 0x1000 : 1ULL << 40;
 
 	memset(in_tree, 0, sizeof(in_tree));
+	*live = 0;
 	for (int i = 0; i < NNODES; i++) {
+		u64 len = 1 + ktest_rand() % 0x3000, gap = (ktest_rand() % 2) * 0x1000;
 		struct itree_slot slot;
 
-		nodes[i].start = next;
-		nodes[i].last = next + (ktest_rand() % 0x3000);
-		next = nodes[i].last + 1 + (ktest_rand() % 2) * 0x1000;
+		nodes[i].start = rise ? next : next - len;
+		nodes[i].last = nodes[i].start + len - 1;
+		next = rise ? nodes[i].last + 1 + gap : nodes[i].start - gap;
 		if (!itree_find_slot(&r, nodes[i].start, nodes[i].last, &slot)) {
-			refused++;
+			(*refused)++;
 			continue;
 		}
 		itree_insert_at(&r, &nodes[i], &slot);
 		in_tree[i] = true;
-		live++;
+		(*live)++;
 		if (ktest_rand() % 4 == 0) {
 			int k = (int)(ktest_rand() % (unsigned)(i + 1));
 
 			if (in_tree[k]) {
 				itree_remove(&r, &nodes[k]);
 				in_tree[k] = false;
-				live--;
+				(*live)--;
 			}
 		}
-		bad_shape += itree_check(&r) != live;
+		*bad_shape += itree_check(&r) != *live;
 	}
-	report(refused == 0, "every rising range is free (%d refused)", refused);
-	report(bad_shape == 0 && live > NNODES / 2,
-	       "invariants after every insert and removal (%d broken, %d nodes)", bad_shape, live);
 	for (int i = 0; i < NNODES; i++)
 		if (in_tree[i])
 			itree_remove(&r, &nodes[i]);
-	report(itree_empty(&r), "removing every node empties the tree");
+	*bad_shape += !itree_empty(&r) || itree_first(&r) != NULL;
+}
+
+KTEST(lib, test_lib_itree_rising_and_falling_inserts)
+{
+	int refused = 0, bad = 0, live_up, live_down;
+
+	rise_or_fall(true, &refused, &bad, &live_up);
+	rise_or_fall(false, &refused, &bad, &live_down);
+	report(refused == 0, "every rising and falling range is free (%d refused)", refused);
+	report(bad == 0 && live_up > NNODES / 2 && live_down > NNODES / 2,
+	       "invariants after every insert and removal, empty at the end (%d broken; %d, %d "
+	       "nodes)", bad, live_up, live_down);
 }
 
 KTEST(lib, test_lib_itree_equal_starts_and_walk)
