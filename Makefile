@@ -571,8 +571,10 @@ $(KB)/kernel-all.o: $(kernel-objs)
 # linker.hot's functions first in .text, in its order (linker.ld includes hot.ld)
 $(KB)/hot.ld: linker.hot
 	@mkdir -p $(dir $@)
-	$(Q)sed -e 's/#.*//' -e '/^[[:space:]]*$$/d' \
-		-e 's/^[[:space:]]*\([A-Za-z0-9_]*\)[[:space:]]*$$/*(.text.\1 .text.\1.*)/' $< > $@
+	$(Q)awk '{ sub(/#.*/, ""); gsub(/[[:space:]]/, "") } $$0 == "" { next } \
+		/^[A-Za-z_][A-Za-z0-9_]*$$/ { print "*(.text." $$0 " .text." $$0 ".*)"; next } \
+		{ print "linker.hot:" NR ": not a function name: " $$0 > "/dev/stderr"; exit 1 }' \
+		$< > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/iommu-testos.elf: $(KB)/kernel-all.o $(KB)/version.o linker.ld $(KB)/hot.ld scripts/kallsyms
 	@$(if $(Q),echo "  LD      $@")
