@@ -505,7 +505,8 @@ USER_HOST_PROGS := $(patsubst %,$(HB)/user-%,$(user-progs) bench_map) \
 	$(patsubst %,$(HB)/test-user-%,$(user-hosted))
 
 HOST_TESTS := $(filter $(HB)/test-%,$(HOST_PROGRAMS)) $(HB)/test-bench-iommufd $(HB)/test-ktap \
-	$(HB)/test-layers $(HB)/test-lava $(HB)/test-failpoints $(HB)/test-mmio
+	$(HB)/test-layers $(HB)/test-lava $(HB)/test-failpoints $(HB)/test-mmio \
+	$(HB)/test-hot-ld
 HOST_TOOLS := $(HB)/iommu-acpi $(HB)/iommu-caps
 HOST_LIBS := $(HB)/libiommufd-host.so
 
@@ -569,12 +570,9 @@ $(KB)/kernel-all.o: $(kernel-objs)
 		-o $@ $(kernel-objs)
 
 # linker.hot's functions first in .text, in its order (linker.ld includes hot.ld)
-$(KB)/hot.ld: linker.hot
+$(KB)/hot.ld: linker.hot scripts/hot-ld.awk
 	@mkdir -p $(dir $@)
-	$(Q)awk '{ sub(/#.*/, ""); gsub(/[[:space:]]/, "") } $$0 == "" { next } \
-		/^[A-Za-z_][A-Za-z0-9_]*$$/ { print "*(.text." $$0 " .text." $$0 ".*)"; next } \
-		{ print "linker.hot:" NR ": not a function name: " $$0 > "/dev/stderr"; exit 1 }' \
-		$< > $@.tmp && mv $@.tmp $@
+	$(Q)awk -f scripts/hot-ld.awk $< > $@.tmp && mv $@.tmp $@ || { rm -f $@.tmp; exit 1; }
 
 $(BUILD)/iommu-testos.elf: $(KB)/kernel-all.o $(KB)/version.o linker.ld $(KB)/hot.ld scripts/kallsyms
 	@$(if $(Q),echo "  LD      $@")
@@ -691,6 +689,13 @@ $(HB)/test-layers: scripts/check-layers
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)printf '#!/bin/sh\n# scripts/check-layers: includes and calls follow docs/DESIGN.md\nexec $(PYTHON) "$$(dirname "$$0")/../../scripts/check-layers"\n' > $@
+	$(Q)chmod +x $@
+
+# linker.hot to hot.ld: names pass, anything else fails (scripts/check-hot-ld)
+$(HB)/test-hot-ld: scripts/check-hot-ld scripts/hot-ld.awk
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)printf '#!/bin/sh\n# scripts/check-hot-ld: linker.hot lines to hot.ld, bad ones refused\nexec $(PYTHON) "$$(dirname "$$0")/../../scripts/check-hot-ld"\n' > $@
 	$(Q)chmod +x $@
 
 # MMIO accessors keep the stores before them (scripts/check-mmio)

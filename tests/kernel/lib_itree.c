@@ -84,14 +84,17 @@ KTEST(lib, test_lib_itree_random_vs_model)
 
 /*
  * itree_find_slot() on a tree of disjoint ranges answers what an overlap
- * query answers, and itree_insert_at() at its slot keeps every invariant.
+ * query answers, and itree_insert_at() at its slot keeps every invariant:
+ * in a sparse space and in a dense one (256 addresses), where ranges
+ * ending at the lowest start or starting at the highest end are common.
  */
-KTEST(lib, test_lib_itree_slot_vs_query)
+static void slot_vs_query(u64 space, unsigned int maxbits, int *bad_answer, int *bad_shape,
+			  int *live)
 {
 	struct itree_root r = ITREE_ROOT_INIT;
-	int live = 0, bad_answer = 0, bad_shape = 0;
 
 	memset(in_tree, 0, sizeof(in_tree));
+	*live = 0;
 	for (int op = 0; op < 6000; op++) {
 		int i = (int)(ktest_rand() % NNODES);
 		struct itree_slot slot;
@@ -100,27 +103,37 @@ KTEST(lib, test_lib_itree_slot_vs_query)
 		if (in_tree[i]) {
 			itree_remove(&r, &nodes[i]);
 			in_tree[i] = false;
-			live--;
+			(*live)--;
 			continue;
 		}
-		random_range(&nodes[i], 1ULL << 24, 1ULL << (ktest_rand() % 16));
+		random_range(&nodes[i], space, 1ULL << (ktest_rand() % maxbits));
 		free = itree_find_slot(&r, nodes[i].start, nodes[i].last, &slot);
-		bad_answer += free != !itree_iter_first(&r, nodes[i].start, nodes[i].last);
+		*bad_answer += free != !itree_iter_first(&r, nodes[i].start, nodes[i].last);
 		if (!free)
 			continue;
 		itree_insert_at(&r, &nodes[i], &slot);
 		in_tree[i] = true;
-		live++;
-		if (op % 97 == 0 && itree_check(&r) != live)
-			bad_shape++;
+		(*live)++;
+		if (op % 97 == 0 && itree_check(&r) != *live)
+			(*bad_shape)++;
 	}
-	report(bad_answer == 0, "free exactly when no node overlaps (%d wrong)", bad_answer);
-	report(bad_shape == 0 && itree_check(&r) == live && live > 100,
-	       "inserting at the slot keeps the invariants (%d nodes)", live);
+	*bad_shape += itree_check(&r) != *live;
 	for (int i = 0; i < NNODES; i++)
 		if (in_tree[i])
 			itree_remove(&r, &nodes[i]);
-	report(itree_empty(&r), "removing every node empties the tree");
+	*bad_shape += !itree_empty(&r);
+}
+
+KTEST(lib, test_lib_itree_slot_vs_query)
+{
+	int bad_answer = 0, bad_shape = 0, sparse, dense;
+
+	slot_vs_query(1ULL << 24, 16, &bad_answer, &bad_shape, &sparse);
+	slot_vs_query(256, 3, &bad_answer, &bad_shape, &dense);
+	report(bad_answer == 0, "free exactly when no node overlaps (%d wrong)", bad_answer);
+	report(bad_shape == 0 && sparse > 100 && dense > 20,
+	       "inserting at the slot keeps the invariants, empty at the end (%d, %d nodes)",
+	       sparse, dense);
 }
 
 /*
@@ -201,6 +214,112 @@ KTEST(lib, test_lib_itree_equal_starts_and_walk)
 	for (int i = 0; i < 64; i++)
 		itree_remove(&r, &nodes[i]);
 	report(itree_check(&r) == 0 && itree_empty(&r), "empty again");
+}
+
+/*
+ * A dense space (64 addresses, short ranges): equal starts, queries ending
+ * at the lowest start and starting just past its end are common, where a
+ * space of 2^40 almost never makes them. itree_iter_first() must answer
+ * the model's node (lowest start, then the earliest inserted: equal starts
+ * go in after each other) and itree_first() the model's first, after
+ * inserts by itree_insert() or at a slot, removals, and whole-root copies
+ * (iopt_set_allow_iova() swaps roots by assignment).
+ */
+#define DENSE 64
+#define DENSE_NODES 48
+
+static u64 dense_seq[DENSE_NODES];
+
+static struct itree_node *dense_model_first(u64 s, u64 l)
+{
+	struct itree_node *best = NULL;
+	u64 best_seq = 0;
+
+	for (int i = 0; i < DENSE_NODES; i++) {
+		struct itree_node *n = &nodes[i];
+
+		if (!in_tree[i] || n->start > l || n->last < s)
+			continue;
+		if (!best || n->start < best->start ||
+		    (n->start == best->start && dense_seq[i] < best_seq)) {
+			best = n;
+			best_seq = dense_seq[i];
+		}
+	}
+	return best;
+}
+
+/* Random queries plus the ones at the edges of the lowest node. */
+static int dense_queries(const struct itree_root *r)
+{
+	struct itree_node *lo = dense_model_first(0, ~0ULL);
+	int bad = itree_first(r) != lo;
+
+	for (int q = 0; q < 12; q++) {
+		u64 a = ktest_rand() % DENSE, b = ktest_rand() % DENSE, s = min(a, b), l = max(a, b);
+
+		if (lo && q == 0)
+			s = 0, l = lo->start;		/* ends at the lowest start */
+		else if (lo && q == 1 && lo->start)
+			s = l = lo->start - 1;		/* just below it */
+		else if (lo && q == 2)
+			s = lo->last + 1, l = max(s, l);	/* just past its end */
+		else if (lo && q == 3)
+			s = l = lo->last;		/* its last address */
+		bad += itree_iter_first(r, s, l) != dense_model_first(s, l);
+	}
+	return bad;
+}
+
+KTEST(lib, test_lib_itree_dense_first_vs_model)
+{
+	struct itree_root r = ITREE_ROOT_INIT, copy;
+	int live = 0, bad_shape = 0, bad_first = 0, equal = 0;
+	u64 seq = 0;
+
+	memset(in_tree, 0, sizeof(in_tree));
+	for (int op = 0; op < 20000; op++) {
+		int i = (int)(ktest_rand() % DENSE_NODES);
+
+		if (in_tree[i]) {
+			itree_remove(&r, &nodes[i]);
+			in_tree[i] = false;
+			live--;
+		} else {
+			struct itree_slot slot;
+
+			random_range(&nodes[i], DENSE, 1 + ktest_rand() % 4);
+			equal += dense_model_first(nodes[i].start, nodes[i].start) &&
+				 dense_model_first(nodes[i].start, nodes[i].start)->start ==
+				 nodes[i].start;
+			/* a free range goes in at its slot half the time */
+			if (ktest_rand() % 2 &&
+			    itree_find_slot(&r, nodes[i].start, nodes[i].last, &slot))
+				itree_insert_at(&r, &nodes[i], &slot);
+			else
+				itree_insert(&r, &nodes[i]);
+			in_tree[i] = true;
+			dense_seq[i] = seq++;
+			live++;
+		}
+		if (op % 50 == 0) {
+			copy = r;
+			itree_init(&r);
+			r = copy;
+		}
+		bad_shape += itree_check(&r) != live;
+		bad_first += dense_queries(&r);
+	}
+	report(bad_shape == 0, "invariants and the cached leftmost after every step (%d broken)",
+	       bad_shape);
+	report(bad_first == 0 && equal > 1000,
+	       "first overlap is the model's, equal starts in insertion order (%d wrong, %d "
+	       "equal starts)", bad_first, equal);
+	for (int i = 0; i < DENSE_NODES; i++)
+		if (in_tree[i])
+			itree_remove(&r, &nodes[i]);
+	report(itree_empty(&r) && itree_first(&r) == NULL && itree_iter_first(&r, 0, ~0ULL) == NULL,
+	       "empty at the end: no first node, no overlap");
 }
 
 /* Expected spans from a coverage bitmap of SPACE addresses. */
