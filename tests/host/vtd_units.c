@@ -136,8 +136,9 @@ static void unmap_counts(struct iommu_domain *d, int iotlb[VTD_RIG_UNITS], int *
  */
 KTEST(vtd-units, test_vtd_units_flush_plan_follows_attachments)
 {
-	struct iommu_domain *x;
+	struct iommu_domain *x, *y;
 	int n[VTD_RIG_UNITS], dev, r;
+	u16 did;
 
 	if (!vtd_rig_up(0x10, CAP_E5, ECAP_E5, ""))
 		goto out;
@@ -164,6 +165,21 @@ KTEST(vtd-units, test_vtd_units_flush_plan_follows_attachments)
 	unmap_counts(x, n, &dev);
 	report(to_vtd_domain(x)->plain_unit == -1 && n[0] + n[1] + n[2] + n[3] == 0,
 	       "no device left: no plan, nothing flushed");
+	/* planned on dmar3, where another domain holds the first DID: its own DID (class 37) */
+	y = vtd_rig_attach_new(SATA);
+	r = y ? iommu_attach_device(x, &vtd_rig->dev[USB]) : -1;
+	unmap_counts(x, n, &dev);
+	did = to_vtd_domain(x)->did[3];
+	report(r == 0 && to_vtd_domain(x)->plain_unit == 3 && n[3] == 1 &&
+	       did != to_vtd_domain(y)->did[3] &&
+	       vtd_rig_last_op(vtd_rig->hw[3], VTD_DESC_IOTLB)->did == did,
+	       "alone on dmar3 beside another domain: planned there, flushed with its DID %u", did);
+	if (!r)
+		iommu_detach_device(x, &vtd_rig->dev[USB]);
+	if (y) {
+		iommu_detach_device(y, &vtd_rig->dev[SATA]);
+		iommu_domain_free(y);
+	}
 	iommu_domain_free(x);
 	report(vtd_blocked_domain.plain_unit == -1 && vtd_identity_domain.plain_unit == -1,
 	       "the blocked and identity domains: no plan (%d, %d)", vtd_blocked_domain.plain_unit,

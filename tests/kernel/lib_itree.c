@@ -14,6 +14,27 @@
 static struct itree_node nodes[NNODES];
 static bool in_tree[NNODES];
 
+/* Take node i out of r when it is in (one fewer live): whether it was. */
+static bool take_out(struct itree_root *r, int i, int *live)
+{
+	if (!in_tree[i])
+		return false;
+	itree_remove(r, &nodes[i]);
+	in_tree[i] = false;
+	(*live)--;
+	return true;
+}
+
+/* Take out every node of the first n still in r: whether r is empty then. */
+static bool empty_out(struct itree_root *r, int n)
+{
+	int live = 0;
+
+	for (int i = 0; i < n; i++)
+		take_out(r, i, &live);
+	return itree_empty(r) && itree_first(r) == NULL;
+}
+
 static void random_range(struct itree_node *n, u64 space, u64 maxlen)
 {
 	n->start = ktest_rand() % space;
@@ -54,11 +75,7 @@ KTEST(lib, test_lib_itree_random_vs_model)
 	for (int op = 0; op < 6000; op++) {
 		int i = (int)(ktest_rand() % NNODES);
 
-		if (in_tree[i]) {
-			itree_remove(&r, &nodes[i]);
-			in_tree[i] = false;
-			live--;
-		} else {
+		if (!take_out(&r, i, &live)) {
 			random_range(&nodes[i], 1ULL << 40, 1ULL << (ktest_rand() % 36));
 			itree_insert(&r, &nodes[i]);
 			in_tree[i] = true;
@@ -76,10 +93,7 @@ KTEST(lib, test_lib_itree_random_vs_model)
 	report(bad_shape == 0, "red-black and subtree_last invariants hold after every step");
 	report(bad_query == 0, "overlap queries return exactly the model's ranges in start order");
 	report(itree_check(&r) == live, "node count matches the model (%d)", live);
-	for (int i = 0; i < NNODES; i++)
-		if (in_tree[i])
-			itree_remove(&r, &nodes[i]);
-	report(itree_empty(&r), "removing every node empties the tree");
+	report(empty_out(&r, NNODES), "removing every node empties the tree");
 }
 
 /*
@@ -100,12 +114,8 @@ static void slot_vs_query(u64 space, unsigned int maxbits, int *bad_answer, int 
 		struct itree_slot slot;
 		bool free;
 
-		if (in_tree[i]) {
-			itree_remove(&r, &nodes[i]);
-			in_tree[i] = false;
-			(*live)--;
+		if (take_out(&r, i, live))
 			continue;
-		}
 		random_range(&nodes[i], space, 1ULL << (ktest_rand() % maxbits));
 		free = itree_find_slot(&r, nodes[i].start, nodes[i].last, &slot);
 		*bad_answer += free != !itree_iter_first(&r, nodes[i].start, nodes[i].last);
@@ -118,10 +128,7 @@ static void slot_vs_query(u64 space, unsigned int maxbits, int *bad_answer, int 
 			(*bad_shape)++;
 	}
 	*bad_shape += itree_check(&r) != *live;
-	for (int i = 0; i < NNODES; i++)
-		if (in_tree[i])
-			itree_remove(&r, &nodes[i]);
-	*bad_shape += !itree_empty(&r);
+	*bad_shape += !empty_out(&r, NNODES);
 }
 
 KTEST(lib, test_lib_itree_slot_vs_query)
@@ -167,18 +174,11 @@ static void rise_or_fall(bool rise, int *refused, int *bad_shape, int *live)
 		if (ktest_rand() % 4 == 0) {
 			int k = (int)(ktest_rand() % (unsigned)(i + 1));
 
-			if (in_tree[k]) {
-				itree_remove(&r, &nodes[k]);
-				in_tree[k] = false;
-				(*live)--;
-			}
+			take_out(&r, k, live);
 		}
 		*bad_shape += itree_check(&r) != *live;
 	}
-	for (int i = 0; i < NNODES; i++)
-		if (in_tree[i])
-			itree_remove(&r, &nodes[i]);
-	*bad_shape += !itree_empty(&r) || itree_first(&r) != NULL;
+	*bad_shape += !empty_out(&r, NNODES);
 }
 
 KTEST(lib, test_lib_itree_rising_and_falling_inserts)
@@ -281,11 +281,7 @@ KTEST(lib, test_lib_itree_dense_first_vs_model)
 	for (int op = 0; op < 20000; op++) {
 		int i = (int)(ktest_rand() % DENSE_NODES);
 
-		if (in_tree[i]) {
-			itree_remove(&r, &nodes[i]);
-			in_tree[i] = false;
-			live--;
-		} else {
+		if (!take_out(&r, i, &live)) {
 			struct itree_slot slot;
 
 			random_range(&nodes[i], DENSE, 1 + ktest_rand() % 4);
@@ -315,10 +311,7 @@ KTEST(lib, test_lib_itree_dense_first_vs_model)
 	report(bad_first == 0 && equal > 1000,
 	       "first overlap is the model's, equal starts in insertion order (%d wrong, %d "
 	       "equal starts)", bad_first, equal);
-	for (int i = 0; i < DENSE_NODES; i++)
-		if (in_tree[i])
-			itree_remove(&r, &nodes[i]);
-	report(itree_empty(&r) && itree_first(&r) == NULL && itree_iter_first(&r, 0, ~0ULL) == NULL,
+	report(empty_out(&r, DENSE_NODES) && itree_iter_first(&r, 0, ~0ULL) == NULL,
 	       "empty at the end: no first node, no overlap");
 }
 
