@@ -506,7 +506,7 @@ USER_HOST_PROGS := $(patsubst %,$(HB)/user-%,$(user-progs) bench_map) \
 
 HOST_TESTS := $(filter $(HB)/test-%,$(HOST_PROGRAMS)) $(HB)/test-bench-iommufd $(HB)/test-ktap \
 	$(HB)/test-layers $(HB)/test-lava $(HB)/test-failpoints $(HB)/test-mmio \
-	$(HB)/test-hot-ld
+	$(HB)/test-hot-ld $(HB)/test-hot-order
 HOST_TOOLS := $(HB)/iommu-acpi $(HB)/iommu-caps
 HOST_LIBS := $(HB)/libiommufd-host.so
 
@@ -696,6 +696,13 @@ $(HB)/test-hot-ld: scripts/check-hot-ld scripts/hot-ld.awk
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)printf '#!/bin/sh\n# scripts/check-hot-ld: linker.hot lines to hot.ld, bad ones refused\nexec $(PYTHON) "$$(dirname "$$0")/../../scripts/check-hot-ld"\n' > $@
+	$(Q)chmod +x $@
+
+# scripts/hot-order's counts on a trace whose answer is known (scripts/check-hot-order)
+$(HB)/test-hot-order: scripts/check-hot-order scripts/hot-order
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)printf '#!/bin/sh\n# scripts/check-hot-order: hot-order counts a known trace right\nexec $(PYTHON) "$$(dirname "$$0")/../../scripts/check-hot-order"\n' > $@
 	$(Q)chmod +x $@
 
 # MMIO accessors keep the stores before them (scripts/check-mmio)
