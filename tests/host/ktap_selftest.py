@@ -439,7 +439,46 @@ def bench_compare_checks():
         probs.append("worst %r (%s), expected 1.50 (a_4k_map_us vs Linux 6.12)" % (worst, name))
     if missing != ["e_1m_areas_pair_us (Linux 6.12)"]:
         probs.append("missing %r" % missing)
-    return [("bench_compare_ranks_work_not_floors", probs)]
+    return [("bench_compare_ranks_work_not_floors", probs)] + bench_compare_again_checks(bc)
+
+
+def bench_compare_again_checks(bc):
+    """A boot whose system-call floor is over 1.25x its side's fastest is
+    booted again; the new boot replaces it only when its floor is lower."""
+    said = []
+    bc.say = lambda msg="": said.append(msg)
+
+    def boot_of(p, pair):
+        return {"floor_syscall_us": (p, "us"), "a_4k_pair_us": (pair, "us"), "done": (1, "bool")}
+
+    probs = []
+    for probes, want in (([0.198, 0.325, 0.194], [1]), ([0.2, 0.25], []), ([0.2, 0.2501], [1]),
+                         ([0.3, 0.2, 0.3], [0, 2])):
+        got = bc.slow_rounds([boot_of(p, 5.0) for p in probes])
+        if got != want:
+            probs.append("slow_rounds(%r) = %r, expected %r" % (probes, got, want))
+    if bc.slow_rounds([{}, boot_of(0.2, 5.0)]) != []:
+        probs.append("a boot without the floor counted as slow")
+    # the slow round is booted again and the faster boot replaces it
+    rounds = [boot_of(0.198, 5.2), boot_of(0.325, 7.1), boot_of(0.194, 5.1)]
+    tags = []
+    bc.rerun_slow("ours", rounds, lambda tag: tags.append(tag) or boot_of(0.197, 5.0), 2)
+    if tags != ["2-again1"] or rounds[1]["a_4k_pair_us"][0] != 5.0:
+        probs.append("a slow round booted again as %r, round 2 now %r" % (tags, rounds[1]))
+    # a boot again that is no faster is not kept, and the tries end
+    rounds = [boot_of(0.198, 5.2), boot_of(0.325, 7.1)]
+    tags = []
+    bc.rerun_slow("Linux 6.12", rounds, lambda tag: tags.append(tag) or boot_of(0.4, 9.0), 2)
+    if tags != ["2-again1", "2-again2"] or rounds[1]["a_4k_pair_us"][0] != 7.1:
+        probs.append("a slower boot again: tags %r, round 2 %r" % (tags, rounds[1]))
+    if not any("still slow" in m for m in said):
+        probs.append("a round still slow after the tries was not said")
+    # a failed boot again (no closing figure) is not kept
+    rounds = [boot_of(0.198, 5.2), boot_of(0.325, 7.1)]
+    bc.rerun_slow("ours", rounds, lambda tag: {"floor_syscall_us": (0.19, "us")}, 1)
+    if rounds[1].get("a_4k_pair_us", (None,))[0] != 7.1:
+        probs.append("a boot again without its closing figure replaced round 2")
+    return [("bench_compare_boots_slow_rounds_again", probs)]
 
 
 def check_pool_checks():
