@@ -505,7 +505,41 @@ def bench_compare_again_checks(bc):
     if [r[1]["floor_syscall_us"][0] for r in (ours, theirs["6.1"])] + \
             [theirs["6.12"][0]["floor_syscall_us"][0]] != [0.19, 0.19, 0.19]:
         probs.append("boot_again did not keep the faster boots: %r %r" % (ours, theirs))
-    return [("bench_compare_boots_slow_rounds_again", probs)]
+    return [("bench_compare_boots_slow_rounds_again", probs),
+            ("bench_compare_bad_environment_is_a_usage_error", bench_compare_env_checks(bc))]
+
+
+def bench_compare_env_checks(bc):
+    """BENCH_COMPARE_N/_AGAIN that are no number: argparse's usage error (exit 2), not a
+    traceback; good ones are numbers."""
+    probs = []
+    saved = {k: os.environ.get(k) for k in ("BENCH_COMPARE_N", "BENCH_COMPARE_AGAIN")}
+    stderr = sys.stderr
+    try:
+        sys.stderr = open(os.devnull, "w")
+        for k in saved:
+            os.environ.update({"BENCH_COMPARE_N": "3", "BENCH_COMPARE_AGAIN": "2", k: "x"})
+            try:
+                bc.parse_args([])
+                probs.append("%s=x accepted" % k)
+            except SystemExit as e:
+                if e.code != 2:
+                    probs.append("%s=x: exit %r, expected argparse's 2" % (k, e.code))
+            except Exception as e:  # the traceback this checks against
+                probs.append("%s=x raised %r" % (k, e))
+        os.environ.update({"BENCH_COMPARE_N": "5", "BENCH_COMPARE_AGAIN": "0"})
+        a = bc.parse_args([])
+        if (a.n, a.again) != (5, 0):
+            probs.append("BENCH_COMPARE_N=5 BENCH_COMPARE_AGAIN=0 gave %r %r" % (a.n, a.again))
+    finally:
+        sys.stderr.close()
+        sys.stderr = stderr
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return probs
 
 
 def check_pool_checks():
