@@ -486,6 +486,14 @@ def bench_compare_again_checks(bc):
         bc.rerun_slow("ours", rounds, lambda tag: (boot_of(0.19, 5.0), how), 1)
         if rounds[1]["a_4k_pair_us"][0] != 7.1:
             probs.append("a boot again that ended %r replaced round 2" % how)
+    # a floor of 0.000 (a log with no measure) is no side's fastest: no division by it
+    rounds = [boot_of(0.0, 5.2), boot_of(0.2, 5.2), boot_of(0.325, 7.1)]
+    try:
+        bc.rerun_slow("ours", rounds, lambda tag: (boot_of(0.19, 5.0), "pass"), 1)
+        if rounds[2]["a_4k_pair_us"][0] != 5.0:
+            probs.append("with a 0 floor beside it, round 3 was not booted again: %r" % rounds)
+    except ZeroDivisionError as e:
+        probs.append("a 0 floor: %r" % e)
     # main's wiring: each side's slow round booted again on its own kernel
     booted = []
     run_ours, run_linux = bc.run_ours, bc.run_linux
