@@ -444,7 +444,8 @@ def bench_compare_checks():
 
 def bench_compare_again_checks(bc):
     """A boot whose system-call floor is over 1.25x its side's fastest is
-    booted again; the new boot replaces it only when its floor is lower."""
+    booted again; the new boot replaces it only when its floor is lower and it
+    finished as a round must; every side is booted again by the same rule."""
     said = []
     bc.say = lambda msg="": said.append(msg)
 
@@ -462,23 +463,91 @@ def bench_compare_again_checks(bc):
     # the slow round is booted again and the faster boot replaces it
     rounds = [boot_of(0.198, 5.2), boot_of(0.325, 7.1), boot_of(0.194, 5.1)]
     tags = []
-    bc.rerun_slow("ours", rounds, lambda tag: tags.append(tag) or boot_of(0.197, 5.0), 2)
+    bc.rerun_slow("ours", rounds, lambda tag: tags.append(tag) or (boot_of(0.197, 5.0), "pass"), 2)
     if tags != ["2-again1"] or rounds[1]["a_4k_pair_us"][0] != 5.0:
         probs.append("a slow round booted again as %r, round 2 now %r" % (tags, rounds[1]))
     # a boot again that is no faster is not kept, and the tries end
     rounds = [boot_of(0.198, 5.2), boot_of(0.325, 7.1)]
     tags = []
-    bc.rerun_slow("Linux 6.12", rounds, lambda tag: tags.append(tag) or boot_of(0.4, 9.0), 2)
+    bc.rerun_slow("Linux 6.12", rounds, lambda tag: tags.append(tag) or (boot_of(0.4, 9.0), "done"),
+                  2)
     if tags != ["2-again1", "2-again2"] or rounds[1]["a_4k_pair_us"][0] != 7.1:
         probs.append("a slower boot again: tags %r, round 2 %r" % (tags, rounds[1]))
     if not any("still slow" in m for m in said):
         probs.append("a round still slow after the tries was not said")
     # a failed boot again (no closing figure) is not kept
     rounds = [boot_of(0.198, 5.2), boot_of(0.325, 7.1)]
-    bc.rerun_slow("ours", rounds, lambda tag: {"floor_syscall_us": (0.19, "us")}, 1)
+    bc.rerun_slow("ours", rounds, lambda tag: ({"floor_syscall_us": (0.19, "us")}, "pass"), 1)
     if rounds[1].get("a_4k_pair_us", (None,))[0] != 7.1:
         probs.append("a boot again without its closing figure replaced round 2")
-    return [("bench_compare_boots_slow_rounds_again", probs)]
+    # nor one QEMU failed or killed after its closing figure, which as a round would be FAILED
+    for how in ("fail", "timeout"):
+        rounds = [boot_of(0.198, 5.2), boot_of(0.325, 7.1)]
+        bc.rerun_slow("ours", rounds, lambda tag: (boot_of(0.19, 5.0), how), 1)
+        if rounds[1]["a_4k_pair_us"][0] != 7.1:
+            probs.append("a boot again that ended %r replaced round 2" % how)
+    # a floor of 0.000 (a log with no measure) is no side's fastest: no division by it
+    rounds = [boot_of(0.0, 5.2), boot_of(0.2, 5.2), boot_of(0.325, 7.1)]
+    try:
+        bc.rerun_slow("ours", rounds, lambda tag: (boot_of(0.19, 5.0), "pass"), 1)
+        if rounds[2]["a_4k_pair_us"][0] != 5.0:
+            probs.append("with a 0 floor beside it, round 3 was not booted again: %r" % rounds)
+    except ZeroDivisionError as e:
+        probs.append("a 0 floor: %r" % e)
+    # main's wiring: each side's slow round booted again on its own kernel
+    booted = []
+    run_ours, run_linux = bc.run_ours, bc.run_linux
+    bc.run_ours = lambda tag: booted.append(("ours", tag)) or (boot_of(0.19, 5.0), "pass", 1, "")
+    bc.run_linux = lambda n, image, initrd, tag: booted.append((n, image, tag)) or \
+        (boot_of(0.19, 5.0), "done", 1, "")
+    try:
+        ours = [boot_of(0.2, 5.0), boot_of(0.3, 5.0)]
+        theirs = {"6.1": [boot_of(0.5, 9.0), boot_of(0.9, 9.0)],
+                  "6.12": [boot_of(0.4, 9.0), boot_of(0.2, 9.0)]}
+        bc.boot_again(1, ours, theirs, [("6.1", ("v61", "i61")), ("6.12", ("v612", "i612"))])
+    finally:
+        bc.run_ours, bc.run_linux = run_ours, run_linux
+    want = [("ours", "2-again1"), ("6.1", "v61", "2-again1"), ("6.12", "v612", "1-again1")]
+    if booted != want:
+        probs.append("boot_again booted %r, expected %r" % (booted, want))
+    if [r[1]["floor_syscall_us"][0] for r in (ours, theirs["6.1"])] + \
+            [theirs["6.12"][0]["floor_syscall_us"][0]] != [0.19, 0.19, 0.19]:
+        probs.append("boot_again did not keep the faster boots: %r %r" % (ours, theirs))
+    return [("bench_compare_boots_slow_rounds_again", probs),
+            ("bench_compare_bad_environment_is_a_usage_error", bench_compare_env_checks(bc))]
+
+
+def bench_compare_env_checks(bc):
+    """BENCH_COMPARE_N/_AGAIN that are no number: argparse's usage error (exit 2), not a
+    traceback; good ones are numbers."""
+    probs = []
+    saved = {k: os.environ.get(k) for k in ("BENCH_COMPARE_N", "BENCH_COMPARE_AGAIN")}
+    stderr = sys.stderr
+    try:
+        sys.stderr = open(os.devnull, "w")
+        for k in saved:
+            os.environ.update({"BENCH_COMPARE_N": "3", "BENCH_COMPARE_AGAIN": "2", k: "x"})
+            try:
+                bc.parse_args([])
+                probs.append("%s=x accepted" % k)
+            except SystemExit as e:
+                if e.code != 2:
+                    probs.append("%s=x: exit %r, expected argparse's 2" % (k, e.code))
+            except Exception as e:  # the traceback this checks against
+                probs.append("%s=x raised %r" % (k, e))
+        os.environ.update({"BENCH_COMPARE_N": "5", "BENCH_COMPARE_AGAIN": "0"})
+        a = bc.parse_args([])
+        if (a.n, a.again) != (5, 0):
+            probs.append("BENCH_COMPARE_N=5 BENCH_COMPARE_AGAIN=0 gave %r %r" % (a.n, a.again))
+    finally:
+        sys.stderr.close()
+        sys.stderr = stderr
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return probs
 
 
 def check_pool_checks():
