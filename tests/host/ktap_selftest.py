@@ -460,6 +460,20 @@ def bench_compare_again_checks(bc):
             probs.append("slow_rounds(%r) = %r, expected %r" % (probes, got, want))
     if bc.slow_rounds([{}, boot_of(0.2, 5.0)]) != []:
         probs.append("a boot without the floor counted as slow")
+    # a boot slow only by its end floor (the host slowed down after the start) is slow too,
+    # and a boot's end floor counts in its side's fastest
+    ends = [dict(boot_of(0.198, 5.2), floor_syscall_end_us=(e, "us")) for e in (0.2, 0.33, 0.19)]
+    if bc.slow_rounds(ends) != [1]:
+        probs.append("slow_rounds by the end floor = %r, expected [1]" % bc.slow_rounds(ends))
+    ends = [dict(boot_of(0.198, 5.2), floor_syscall_end_us=(0.26, "us")), boot_of(0.25, 5.2)]
+    if bc.slow_rounds(ends) != [] or bc.fastest_floor(ends) != 0.25:
+        probs.append("a boot's slower floor is its probe: %r, fastest %r, expected [] and 0.25" %
+                     (bc.slow_rounds(ends), bc.fastest_floor(ends)))
+    rounds = [boot_of(0.198, 5.2), dict(boot_of(0.2, 7.1), floor_syscall_end_us=(0.4, "us"))]
+    bc.rerun_slow("ours", rounds, lambda tag: (dict(boot_of(0.2, 5.0),
+                                                    floor_syscall_end_us=(0.3, "us")), "pass"), 1)
+    if rounds[1]["a_4k_pair_us"][0] != 5.0:
+        probs.append("a boot again with a lower end floor did not replace round 2: %r" % rounds[1])
     # the slow round is booted again and the faster boot replaces it
     rounds = [boot_of(0.198, 5.2), boot_of(0.325, 7.1), boot_of(0.194, 5.1)]
     tags = []
