@@ -70,6 +70,21 @@ static inline bool list_empty(const struct list_head *h)
 	return h->next == h;
 }
 
+/*
+ * Move every entry of from to the end of to, in order; from is left empty.
+ * No entry is unlinked on the way (no poison written into it).
+ */
+static inline void list_splice_tail_init(struct list_head *from, struct list_head *to)
+{
+	if (list_empty(from))
+		return;
+	from->next->prev = to->prev;
+	to->prev->next = from->next;
+	from->prev->next = to;
+	to->prev = from->prev;
+	INIT_LIST_HEAD(from);
+}
+
 static inline bool list_is_poisoned(const struct list_head *e)
 {
 	return e->next == LIST_POISON1 && e->prev == LIST_POISON2;

@@ -320,8 +320,11 @@ struct amdvi_unit {
 
 	/*
 	 * Table pages and domains whose flush failed: freed only after a
-	 * later flush of everything on this unit succeeds.
+	 * later flush of everything on this unit succeeds. quarantine_lock
+	 * guards both lists and stats.kept_after_timeout: domains on other
+	 * CPUs add to them and release them (amdvi_quarantine_release()).
 	 */
+	spinlock_t quarantine_lock;
 	struct list_head quarantine;	/* struct amdvi_freed_page */
 	struct list_head zombies;	/* struct amdvi_domain.zombie_node */
 

@@ -178,13 +178,15 @@ static void amdvi_iotlb_sync(struct iommu_domain *dom, struct iommu_iotlb_gather
 	if (ret) {
 		/* never free what the IOMMU may still walk: quarantine the pages */
 		report_flush_failure(d, ret);
+		if (!u)
+			return;
+		spin_lock_irqsave(&u->quarantine_lock, flags);
 		list_for_each_entry_safe(fp, n, &g->freelist, node) {
-			if (u) {
-				u->stats.kept_after_timeout++;
-				list_del(&fp->node);
-				list_add_tail(&fp->node, &u->quarantine);
-			}
+			u->stats.kept_after_timeout++;
+			list_del(&fp->node);
+			list_add_tail(&fp->node, &u->quarantine);
 		}
+		spin_unlock_irqrestore(&u->quarantine_lock, flags);
 		return;
 	}
 	if (u && (!list_empty(&u->quarantine) || !list_empty(&u->zombies)))
@@ -205,18 +207,44 @@ static void domain_destroy(struct amdvi_domain *d)
 	kfree(d);
 }
 
+/*
+ * Take the unit's quarantine and zombies (into pages, zombies) or, put
+ * back, return them, under quarantine_lock: a release on another CPU then
+ * never walks or frees what this one holds.
+ */
+static void quarantine_move(struct amdvi_unit *u, struct list_head *pages,
+			    struct list_head *zombies, bool take)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&u->quarantine_lock, flags);
+	if (take) {
+		list_splice_tail_init(&u->quarantine, pages);
+		list_splice_tail_init(&u->zombies, zombies);
+	} else {
+		list_splice_tail_init(pages, &u->quarantine);
+		list_splice_tail_init(zombies, &u->zombies);
+	}
+	spin_unlock_irqrestore(&u->quarantine_lock, flags);
+}
+
 int amdvi_quarantine_release(struct amdvi_unit *u)
 {
 	struct amdvi_domain *d, *n;
+	LIST_HEAD(pages);
+	LIST_HEAD(zombies);
 	int ret;
 
-	if (list_empty(&u->quarantine) && list_empty(&u->zombies))
+	quarantine_move(u, &pages, &zombies, true);
+	if (list_empty(&pages) && list_empty(&zombies))
 		return 0;
 	ret = amdvi_flush_all(u);
-	if (ret)
+	if (ret) {
+		quarantine_move(u, &pages, &zombies, false);
 		return ret;
-	amdvi_pgtable_free_list(&u->quarantine);
-	list_for_each_entry_safe(d, n, &u->zombies, zombie_node) {
+	}
+	amdvi_pgtable_free_list(&pages);
+	list_for_each_entry_safe(d, n, &zombies, zombie_node) {
 		list_del(&d->zombie_node);
 		domain_destroy(d);
 	}
@@ -316,6 +344,7 @@ static long amdvi_domain_table_pages(struct iommu_domain *dom)
 static void amdvi_domain_free(struct iommu_domain *dom)
 {
 	struct amdvi_domain *d = to_amdvi_domain(dom);
+	unsigned long flags;
 
 	if (WARN_ON(!list_empty(&d->devs)))
 		return;	/* still in use: leak rather than free live tables */
@@ -328,7 +357,9 @@ static void amdvi_domain_free(struct iommu_domain *dom)
 		if (ret) {
 			/* keep tables and ID until a flush of everything succeeds */
 			report_flush_failure(d, ret);
+			spin_lock_irqsave(&amdvi_units[i]->quarantine_lock, flags);
 			list_add_tail(&d->zombie_node, &amdvi_units[i]->zombies);
+			spin_unlock_irqrestore(&amdvi_units[i]->quarantine_lock, flags);
 			return;
 		}
 	}

@@ -270,6 +270,7 @@ static struct amdvi_unit *unit_probe(const struct ivrs_unit *iu, int idx)
 	spin_lock_init(&u->cmd_lock);
 	spin_lock_init(&u->evt_lock);
 	INIT_LIST_HEAD(&u->irts);
+	spin_lock_init(&u->quarantine_lock);
 	INIT_LIST_HEAD(&u->quarantine);
 	INIT_LIST_HEAD(&u->zombies);
 	unit_read_cap(u);

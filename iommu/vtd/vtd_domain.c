@@ -302,19 +302,10 @@ static size_t vtd_unmap_pages(struct iommu_domain *d, unsigned long iova, size_t
 }
 
 /*
- * Move a list of table pages without list_del: the nodes live in the pages,
- * and list poison values would read as present entries to a stale walker.
+ * Lists of table pages move with list_splice_tail_init(), never list_del:
+ * the nodes live in the pages, and list poison values would read as
+ * present entries to a stale walker.
  */
-static void splice_tail(struct list_head *from, struct list_head *to)
-{
-	if (list_empty(from))
-		return;
-	from->next->prev = to->prev;
-	to->prev->next = from->next;
-	from->prev->next = to;
-	to->prev = from->prev;
-	INIT_LIST_HEAD(from);
-}
 
 /*
  * Tables a large page replaced (vtd_pgtable_map) may sit in a walker's
@@ -335,7 +326,7 @@ static int flush_stale_tables_slow(struct vtd_domain *dom)
 	ret = vtd_domain_flush(dom, 0, (1ULL << vtd_pgtable_width(dom->pt.levels)) - 1, false);
 	spin_lock(&dom->pt_lock);
 	if (ret)
-		splice_tail(&stale, &dom->deferred);
+		list_splice_tail_init(&stale, &dom->deferred);
 	else
 		vtd_pgtable_free_list(&dom->pt, &stale);
 	spin_unlock(&dom->pt_lock);
@@ -402,7 +393,7 @@ static void vtd_iotlb_sync(struct iommu_domain *d, struct iommu_iotlb_gather *g)
 	if (g->start <= g->end &&
 	    vtd_domain_flush(dom, g->start, g->end, !tables)) {
 		printk("vtd: invalidation failed: emptied table pages kept until the domain is freed\n");
-		splice_tail(&g->freelist, &dom->deferred);
+		list_splice_tail_init(&g->freelist, &dom->deferred);
 		return;
 	}
 	if (tables)
@@ -480,7 +471,7 @@ static void vtd_domain_free(struct iommu_domain *d)
 			return;
 		}
 		iommu_iotlb_gather_init(&g);
-		splice_tail(&dom->deferred, &g.freelist);
+		list_splice_tail_init(&dom->deferred, &g.freelist);
 		vtd_pgtable_free_gathered(&dom->pt, &g);
 	}
 	vtd_pgtable_destroy(&dom->pt);

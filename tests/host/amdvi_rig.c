@@ -51,6 +51,7 @@ bool amdvi_rig_up(void)
 		u->max_levels = amdvi_efr_max_levels(iu->efr);
 		u->va_bits = 48;
 		u->ia = amdvi_efr_ia(iu->efr);
+		spin_lock_init(&u->quarantine_lock);
 		INIT_LIST_HEAD(&u->quarantine);
 		INIT_LIST_HEAD(&u->zombies);
 		u->iommu.name = u->name;

@@ -250,6 +250,7 @@ KTEST(amdvi-units, test_amdvi_units_failure_at_every_enable_site)
 		amdvi_event_fini(u);
 		amdvi_cmd_fini(u);
 		u->ia = true;	/* INVALIDATE_IOMMU_ALL: one flush command */
+		spin_lock_init(&u->quarantine_lock);
 		INIT_LIST_HEAD(&u->quarantine);
 		INIT_LIST_HEAD(&u->zombies);
 		heap = (long)kmalloc_live();
@@ -438,5 +439,75 @@ out:
 		iommu_domain_free(dirty);
 	if (plain)
 		iommu_domain_free(plain);
+	amdvi_rig_down();
+}
+
+/* Pages "another CPU" quarantines while a release is flushing (see below). */
+static LIST_HEAD(late_pages);
+static void (*model_write)(struct amdvi_unit *u, u32 off, u64 v);
+
+/* The model's MMIO write, then the late pages join the unit's quarantine. */
+static void quarantine_during_flush(struct amdvi_unit *u, u32 off, u64 v)
+{
+	unsigned long flags;
+
+	model_write(u, off, v);
+	spin_lock_irqsave(&u->quarantine_lock, flags);
+	list_splice_tail_init(&late_pages, &u->quarantine);
+	spin_unlock_irqrestore(&u->quarantine_lock, flags);
+}
+
+/*
+ * A release frees only the table pages its own flush covered (modelled:
+ * the model's MMIO write hook, which runs inside the release's flush,
+ * plays another CPU whose flush just failed). Before quarantine_lock a
+ * release walked the unit's list after its flush and freed pages that
+ * came during it, and two releases could walk and free the same list.
+ */
+KTEST(amdvi-units, test_amdvi_units_release_frees_only_what_its_flush_covered)
+{
+	struct amdvi_domain *d = NULL;
+	struct amdvi_unit *u;
+	unsigned long flags;
+	long total;
+	u64 kept;
+
+	if (!amdvi_rig_up())
+		goto out;
+	u = amdvi_rig->u[amdvi_rig_devs[GPU].unit];
+	d = amdvi_domain_alloc(u, 0);
+	if (IS_ERR(d)) {
+		report(false, "a domain on unit %d: %ld", amdvi_rig_devs[GPU].unit, PTR_ERR(d));
+		d = NULL;
+		goto out;
+	}
+	report(iommu_attach_device(&d->domain, &amdvi_rig->dev[GPU]) == 0, "attached");
+	total = amdvi_table_pages();
+	report(iommu_map(&d->domain, 0x100000, 0x7000000, 4096, RW) == 0, "a 4K page mapped");
+	kept = u->stats.kept_after_timeout;
+	amdvi_ctrl_update(u, 0, AMDVI_CTRL_CMDBUF_EN);	/* the unit stops fetching */
+	report(iommu_unmap(&d->domain, 0x100000, 4096) == 4096, "unmapped");
+	amdvi_ctrl_update(u, AMDVI_CTRL_CMDBUF_EN, 0);
+	report(u->stats.kept_after_timeout == kept + 3 && amdvi_table_pages() == total + 3,
+	       "its flush failed: 3 table pages quarantined (%llu), none freed",
+	       (unsigned long long)(u->stats.kept_after_timeout - kept));
+	/* one stays in the quarantine; two "come later", during the release's flush */
+	spin_lock_irqsave(&u->quarantine_lock, flags);
+	list_splice_tail_init(&u->quarantine, &late_pages);
+	list_move(late_pages.next, &u->quarantine);
+	spin_unlock_irqrestore(&u->quarantine_lock, flags);
+	model_write = u->mmio_write_hook;
+	u->mmio_write_hook = quarantine_during_flush;
+	report(amdvi_quarantine_release(u) == 0, "a release whose flush completes");
+	u->mmio_write_hook = model_write;
+	report(amdvi_table_pages() == total + 2 && list_count(&u->quarantine) == 2,
+	       "it freed the one page it held before its flush (%ld of 3 left), the 2 that came "
+	       "during it wait (%zu)", amdvi_table_pages() - total, list_count(&u->quarantine));
+	report(amdvi_quarantine_release(u) == 0 && amdvi_table_pages() == total &&
+	       list_empty(&u->quarantine), "the next release frees them");
+	iommu_detach_device(&d->domain, &amdvi_rig->dev[GPU]);
+out:
+	if (d)
+		iommu_domain_free(&d->domain);
 	amdvi_rig_down();
 }
