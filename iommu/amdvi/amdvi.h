@@ -477,7 +477,9 @@ int amdvi_dev_refresh(struct amdvi_dev *ad);
 void amdvi_release_device(struct iommu_dev *dev);
 /*
  * Free the table pages and domains a failed flush left behind, after
- * flushing everything on u. 0 when none are left; the error otherwise.
+ * flushing everything on u: those there when it starts (any quarantined
+ * during its flush wait for the next release). 0 when they are freed;
+ * the error, and they stay, otherwise.
  */
 int amdvi_quarantine_release(struct amdvi_unit *u);
 /* Domain IDs in use (tests check they come back). */

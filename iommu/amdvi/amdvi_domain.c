@@ -189,6 +189,7 @@ static void amdvi_iotlb_sync(struct iommu_domain *dom, struct iommu_iotlb_gather
 		spin_unlock_irqrestore(&u->quarantine_lock, flags);
 		return;
 	}
+	/* unlocked look: the release looks again under quarantine_lock */
 	if (u && (!list_empty(&u->quarantine) || !list_empty(&u->zombies)))
 		amdvi_quarantine_release(u);
 	list_for_each_entry(fp, &g->freelist, node) {

@@ -474,17 +474,11 @@ int vtd_pgtable_free_gathered(struct vtd_pgtable *pt, struct iommu_iotlb_gather 
 	return vtd_pgtable_free_list(pt, &gather->freelist);
 }
 
-/* list_splice without poisoning: the nodes live in the table pages (see above). */
+/* Spliced, never list_del: the nodes live in the table pages (see above). */
 void vtd_pgtable_take_stale(struct vtd_pgtable *pt, struct list_head *list)
 {
 	INIT_LIST_HEAD(list);
-	if (list_empty(&pt->stale))
-		return;
-	list->next = pt->stale.next;
-	list->prev = pt->stale.prev;
-	list->next->prev = list;
-	list->prev->next = list;
-	INIT_LIST_HEAD(&pt->stale);
+	list_splice_tail_init(&pt->stale, list);
 }
 
 u64 vtd_pgtable_lookup(const struct vtd_pgtable *pt, u64 iova, size_t *pgsize)

@@ -458,6 +458,32 @@ static void quarantine_during_flush(struct amdvi_unit *u, u32 off, u64 v)
 }
 
 /*
+ * A domain on u, attached to the GPU, whose unmap of a 4K page failed to
+ * flush: its 3 table pages wait in u's quarantine. *total: table pages
+ * before the map.
+ */
+static struct amdvi_domain *domain_with_3_quarantined(struct amdvi_unit *u, long *total)
+{
+	struct amdvi_domain *d = amdvi_domain_alloc(u, 0);
+	u64 kept = u->stats.kept_after_timeout;
+
+	if (IS_ERR(d)) {
+		report(false, "a domain on unit %d: %ld", amdvi_rig_devs[GPU].unit, PTR_ERR(d));
+		return NULL;
+	}
+	report(iommu_attach_device(&d->domain, &amdvi_rig->dev[GPU]) == 0, "attached");
+	*total = amdvi_table_pages();
+	report(iommu_map(&d->domain, 0x100000, 0x7000000, 4096, RW) == 0, "a 4K page mapped");
+	amdvi_ctrl_update(u, 0, AMDVI_CTRL_CMDBUF_EN);	/* the unit stops fetching */
+	report(iommu_unmap(&d->domain, 0x100000, 4096) == 4096, "unmapped");
+	amdvi_ctrl_update(u, AMDVI_CTRL_CMDBUF_EN, 0);
+	report(u->stats.kept_after_timeout == kept + 3 && amdvi_table_pages() == *total + 3,
+	       "its flush failed: 3 table pages quarantined (%llu), none freed",
+	       (unsigned long long)(u->stats.kept_after_timeout - kept));
+	return d;
+}
+
+/*
  * A release frees only the table pages its own flush covered (modelled:
  * the model's MMIO write hook, which runs inside the release's flush,
  * plays another CPU whose flush just failed). Before quarantine_lock a
@@ -470,27 +496,13 @@ KTEST(amdvi-units, test_amdvi_units_release_frees_only_what_its_flush_covered)
 	struct amdvi_unit *u;
 	unsigned long flags;
 	long total;
-	u64 kept;
 
 	if (!amdvi_rig_up())
 		goto out;
 	u = amdvi_rig->u[amdvi_rig_devs[GPU].unit];
-	d = amdvi_domain_alloc(u, 0);
-	if (IS_ERR(d)) {
-		report(false, "a domain on unit %d: %ld", amdvi_rig_devs[GPU].unit, PTR_ERR(d));
-		d = NULL;
+	d = domain_with_3_quarantined(u, &total);
+	if (!d)
 		goto out;
-	}
-	report(iommu_attach_device(&d->domain, &amdvi_rig->dev[GPU]) == 0, "attached");
-	total = amdvi_table_pages();
-	report(iommu_map(&d->domain, 0x100000, 0x7000000, 4096, RW) == 0, "a 4K page mapped");
-	kept = u->stats.kept_after_timeout;
-	amdvi_ctrl_update(u, 0, AMDVI_CTRL_CMDBUF_EN);	/* the unit stops fetching */
-	report(iommu_unmap(&d->domain, 0x100000, 4096) == 4096, "unmapped");
-	amdvi_ctrl_update(u, AMDVI_CTRL_CMDBUF_EN, 0);
-	report(u->stats.kept_after_timeout == kept + 3 && amdvi_table_pages() == total + 3,
-	       "its flush failed: 3 table pages quarantined (%llu), none freed",
-	       (unsigned long long)(u->stats.kept_after_timeout - kept));
 	/* one stays in the quarantine; two "come later", during the release's flush */
 	spin_lock_irqsave(&u->quarantine_lock, flags);
 	list_splice_tail_init(&u->quarantine, &late_pages);
@@ -506,6 +518,47 @@ KTEST(amdvi-units, test_amdvi_units_release_frees_only_what_its_flush_covered)
 	report(amdvi_quarantine_release(u) == 0 && amdvi_table_pages() == total &&
 	       list_empty(&u->quarantine), "the next release frees them");
 	iommu_detach_device(&d->domain, &amdvi_rig->dev[GPU]);
+out:
+	if (d)
+		iommu_domain_free(&d->domain);
+	amdvi_rig_down();
+}
+
+/*
+ * A release whose flush fails frees nothing and leaves the pages and
+ * zombies it took on the unit, so a later release still frees them.
+ */
+KTEST(amdvi-units, test_amdvi_units_failed_release_puts_back_what_it_took)
+{
+	struct amdvi_domain *d = NULL;
+	struct amdvi_unit *u;
+	long base, total, ids;
+
+	if (!amdvi_rig_up())
+		goto out;
+	u = amdvi_rig->u[amdvi_rig_devs[GPU].unit];
+	base = amdvi_table_pages();
+	ids = amdvi_domids_used();
+	d = domain_with_3_quarantined(u, &total);
+	if (!d)
+		goto out;
+	iommu_detach_device(&d->domain, &amdvi_rig->dev[GPU]);
+	amdvi_ctrl_update(u, 0, AMDVI_CTRL_CMDBUF_EN);
+	iommu_domain_free(&d->domain);
+	d = NULL;	/* a zombie now: the release owns it */
+	report(list_count(&u->quarantine) == 3 && list_count(&u->zombies) == 1,
+	       "3 pages quarantined (%zu), the domain a zombie (%zu)",
+	       list_count(&u->quarantine), list_count(&u->zombies));
+	report(amdvi_quarantine_release(u) != 0, "a release whose flush fails");
+	amdvi_ctrl_update(u, AMDVI_CTRL_CMDBUF_EN, 0);
+	report(list_count(&u->quarantine) == 3 && list_count(&u->zombies) == 1 &&
+	       amdvi_domids_used() == ids + 1,
+	       "it put back the 3 pages (%zu) and the zombie (%zu)",
+	       list_count(&u->quarantine), list_count(&u->zombies));
+	report(amdvi_quarantine_release(u) == 0 && list_empty(&u->quarantine) &&
+	       list_empty(&u->zombies) && amdvi_table_pages() == base &&
+	       amdvi_domids_used() == ids, "the next release frees them (%ld pages left)",
+	       amdvi_table_pages() - base);
 out:
 	if (d)
 		iommu_domain_free(&d->domain);

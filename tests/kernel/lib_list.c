@@ -37,6 +37,43 @@ KTEST(lib, test_lib_list_order_and_delete)
 	report(list_first_entry(&head, struct item, node)->v == 2, "list_add inserts at head");
 }
 
+/* Values of head in order, as decimal digits (0 when empty). */
+static int list_digits(struct list_head *head)
+{
+	struct item *p;
+	int v = 0;
+
+	list_for_each_entry(p, head, node)
+		v = v * 10 + p->v;
+	return v;
+}
+
+KTEST(lib, test_lib_list_splice_tail_init)
+{
+	struct item it[5] = { { 1 }, { 2 }, { 3 }, { 4 }, { 5 } };
+	LIST_HEAD(a);
+	LIST_HEAD(b);
+	int poisoned = 0;
+
+	list_splice_tail_init(&a, &b);
+	report(list_empty(&a) && list_empty(&b), "empty onto empty: both stay empty");
+	list_add_tail(&it[0].node, &a);
+	list_add_tail(&it[1].node, &a);
+	list_splice_tail_init(&a, &b);
+	report(list_empty(&a) && list_digits(&b) == 12 && b.prev == &it[1].node,
+	       "onto an empty list: moved in order (%d), from left empty", list_digits(&b));
+	list_splice_tail_init(&a, &b);
+	report(list_digits(&b) == 12, "an empty list onto a full one changes nothing");
+	for (int i = 2; i < 5; i++)
+		list_add_tail(&it[i].node, &a);
+	list_splice_tail_init(&a, &b);
+	for (int i = 0; i < 5; i++)
+		poisoned += list_is_poisoned(&it[i].node);
+	report(list_empty(&a) && list_digits(&b) == 12345 && it[2].node.prev == &it[1].node &&
+	       b.prev == &it[4].node && !poisoned,
+	       "onto a full list: after its tail, in order (%d), none poisoned", list_digits(&b));
+}
+
 KTEST(lib, test_lib_refcount)
 {
 	refcount_t r;
