@@ -320,13 +320,16 @@ struct amdvi_unit {
 
 	/*
 	 * Table pages and domains whose flush failed: freed only after a
-	 * later flush of everything on this unit succeeds. quarantine_lock
-	 * guards both lists and stats.kept_after_timeout: domains on other
-	 * CPUs add to them and release them (amdvi_quarantine_release()).
+	 * later flush of everything succeeds on every unit in
+	 * quarantine_units (each unit their domains were ever attached to:
+	 * the failed flush may have been another unit's). quarantine_lock
+	 * guards the lists, the mask and stats.kept_after_timeout: domains on
+	 * other CPUs add to them and release them (amdvi_quarantine_release()).
 	 */
 	spinlock_t quarantine_lock;
 	struct list_head quarantine;	/* struct amdvi_freed_page */
 	struct list_head zombies;	/* struct amdvi_domain.zombie_node */
+	u32 quarantine_units;		/* bitmask of amdvi_units[] indexes */
 
 	struct amdvi_stats stats;
 	struct amdvi_trace_ent trace[AMDVI_TRACE_LEN];
@@ -477,9 +480,10 @@ int amdvi_dev_refresh(struct amdvi_dev *ad);
 void amdvi_release_device(struct iommu_dev *dev);
 /*
  * Free the table pages and domains a failed flush left behind, after
- * flushing everything on u: those there when it starts (any quarantined
- * during its flush wait for the next release). 0 when they are freed;
- * the error, and they stay, otherwise.
+ * flushing everything on u and on every unit their domains were ever
+ * attached to: those there when it starts (any quarantined during its
+ * flushes wait for the next release). 0 when they are freed; the error,
+ * and they stay, otherwise.
  */
 int amdvi_quarantine_release(struct amdvi_unit *u);
 /* Domain IDs in use (tests check they come back). */

@@ -186,6 +186,7 @@ static void amdvi_iotlb_sync(struct iommu_domain *dom, struct iommu_iotlb_gather
 			list_del(&fp->node);
 			list_add_tail(&fp->node, &u->quarantine);
 		}
+		u->quarantine_units |= d->ever_attached;
 		spin_unlock_irqrestore(&u->quarantine_lock, flags);
 		return;
 	}
@@ -214,7 +215,7 @@ static void domain_destroy(struct amdvi_domain *d)
  * never walks or frees what this one holds.
  */
 static void quarantine_move(struct amdvi_unit *u, struct list_head *pages,
-			    struct list_head *zombies, bool take)
+			    struct list_head *zombies, u32 *units, bool take)
 {
 	unsigned long flags;
 
@@ -222,11 +223,25 @@ static void quarantine_move(struct amdvi_unit *u, struct list_head *pages,
 	if (take) {
 		list_splice_tail_init(&u->quarantine, pages);
 		list_splice_tail_init(&u->zombies, zombies);
+		*units = u->quarantine_units;
+		u->quarantine_units = 0;
 	} else {
 		list_splice_tail_init(pages, &u->quarantine);
 		list_splice_tail_init(zombies, &u->zombies);
+		u->quarantine_units |= *units;
 	}
 	spin_unlock_irqrestore(&u->quarantine_lock, flags);
+}
+
+/* Flush everything on u and on each unit in units; the first error. */
+static int flush_units(struct amdvi_unit *u, u32 units)
+{
+	int ret = amdvi_flush_all(u);
+
+	for (int i = 0; i < amdvi_nunits && !ret; i++)
+		if ((units & BIT(i)) && amdvi_units[i] != u)
+			ret = amdvi_flush_all(amdvi_units[i]);
+	return ret;
 }
 
 int amdvi_quarantine_release(struct amdvi_unit *u)
@@ -234,14 +249,15 @@ int amdvi_quarantine_release(struct amdvi_unit *u)
 	struct amdvi_domain *d, *n;
 	LIST_HEAD(pages);
 	LIST_HEAD(zombies);
+	u32 units;
 	int ret;
 
-	quarantine_move(u, &pages, &zombies, true);
+	quarantine_move(u, &pages, &zombies, &units, true);
 	if (list_empty(&pages) && list_empty(&zombies))
 		return 0;
-	ret = amdvi_flush_all(u);
+	ret = flush_units(u, units);
 	if (ret) {
-		quarantine_move(u, &pages, &zombies, false);
+		quarantine_move(u, &pages, &zombies, &units, false);
 		return ret;
 	}
 	amdvi_pgtable_free_list(&pages);
@@ -360,6 +376,8 @@ static void amdvi_domain_free(struct iommu_domain *dom)
 			report_flush_failure(d, ret);
 			spin_lock_irqsave(&amdvi_units[i]->quarantine_lock, flags);
 			list_add_tail(&d->zombie_node, &amdvi_units[i]->zombies);
+			/* the units after i were not flushed for its ID at all */
+			amdvi_units[i]->quarantine_units |= d->ever_attached;
 			spin_unlock_irqrestore(&amdvi_units[i]->quarantine_lock, flags);
 			return;
 		}

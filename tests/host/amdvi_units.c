@@ -564,3 +564,53 @@ out:
 		iommu_domain_free(&d->domain);
 	amdvi_rig_down();
 }
+
+/*
+ * A domain on two IOMMUs whose flush failed on the second: its table
+ * pages wait in the first unit's quarantine (the domain's own) until both
+ * units have flushed everything; a release that flushed only its own unit
+ * freed pages IOMMU 1 might still walk.
+ */
+KTEST(amdvi-units, test_amdvi_units_release_flushes_every_unit_the_domain_was_on)
+{
+	struct amdvi_domain *d = NULL;
+	struct amdvi_unit *u0, *u1;
+	long total;
+	u64 kept;
+	int ret;
+
+	if (!amdvi_rig_up())
+		goto out;
+	u0 = amdvi_rig->u[amdvi_rig_devs[GPU].unit];
+	u1 = amdvi_rig->u[amdvi_rig_devs[NVME].unit];
+	d = amdvi_domain_alloc(u0, 0);
+	if (IS_ERR(d)) {
+		report(false, "a domain: %ld", PTR_ERR(d));
+		d = NULL;
+		goto out;
+	}
+	report(iommu_attach_device(&d->domain, &amdvi_rig->dev[GPU]) == 0 &&
+	       iommu_attach_device(&d->domain, &amdvi_rig->dev[NVME]) == 0,
+	       "attached behind IOMMUs %d and %d", amdvi_rig_devs[GPU].unit,
+	       amdvi_rig_devs[NVME].unit);
+	total = amdvi_table_pages();
+	report(iommu_map(&d->domain, 0x100000, 0x7000000, 4096, RW) == 0, "a 4K page mapped");
+	kept = u0->stats.kept_after_timeout;
+	amdvi_ctrl_update(u1, 0, AMDVI_CTRL_CMDBUF_EN);	/* only IOMMU 1 stops fetching */
+	report(iommu_unmap(&d->domain, 0x100000, 4096) == 4096, "unmapped");
+	report(u0->stats.kept_after_timeout == kept + 3 && amdvi_table_pages() == total + 3,
+	       "IOMMU 1's flush failed: 3 table pages quarantined on the domain's unit");
+	ret = amdvi_quarantine_release(u0);
+	report(ret != 0 && amdvi_table_pages() == total + 3 && list_count(&u0->quarantine) == 3,
+	       "while IOMMU 1 cannot flush, a release keeps them (%d, %ld of 3 left)", ret,
+	       amdvi_table_pages() - total);
+	amdvi_ctrl_update(u1, AMDVI_CTRL_CMDBUF_EN, 0);
+	report(amdvi_quarantine_release(u0) == 0 && amdvi_table_pages() == total &&
+	       list_empty(&u0->quarantine), "once it can, the release frees them");
+	iommu_detach_device(&d->domain, &amdvi_rig->dev[GPU]);
+	iommu_detach_device(&d->domain, &amdvi_rig->dev[NVME]);
+out:
+	if (d)
+		iommu_domain_free(&d->domain);
+	amdvi_rig_down();
+}
