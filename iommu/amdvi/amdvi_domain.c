@@ -196,7 +196,7 @@ static void amdvi_iotlb_sync(struct iommu_domain *dom, struct iommu_iotlb_gather
 	list_for_each_entry(fp, &g->freelist, node) {
 		if (!u)
 			continue;
-		u->stats.freed_after_flush++;
+		__atomic_fetch_add(&u->stats.freed_after_flush, 1, __ATOMIC_RELAXED);
 		amdvi_trace(u, AMDVI_TR_FREE, 0, d->id);
 	}
 	amdvi_pgtable_free_list(&g->freelist);

@@ -58,11 +58,12 @@ phys_addr_t vtd_table_pa(const void *va)
 void vtd_cache_flush(const void *p, size_t len)
 {
 	uintptr_t a = (uintptr_t)p & ~63UL, end = (uintptr_t)p + len;
+	u64 lines = 0;
 
 	mfence();
-	for (; a < end; a += 64) {
+	for (; a < end; a += 64, lines++)
 		clflush((const void *)a);
-		vtd_clflush_lines++;
-	}
 	mfence();
+	/* one count for the call, atomic: several CPUs flush tables at once */
+	__atomic_fetch_add(&vtd_clflush_lines, lines, __ATOMIC_RELAXED);
 }
