@@ -614,3 +614,48 @@ out:
 		iommu_domain_free(&d->domain);
 	amdvi_rig_down();
 }
+
+/*
+ * A domain freed while the first of its two IOMMUs cannot flush becomes a
+ * zombie there, and the second was never flushed for its ID: the release
+ * must flush that one too before the ID can go to a new domain.
+ */
+KTEST(amdvi-units, test_amdvi_units_zombie_waits_for_every_unit_it_was_on)
+{
+	struct amdvi_domain *d;
+	struct amdvi_unit *u0, *u1;
+	long ids;
+	int ret;
+
+	if (!amdvi_rig_up())
+		goto out;
+	u0 = amdvi_rig->u[amdvi_rig_devs[GPU].unit];
+	u1 = amdvi_rig->u[amdvi_rig_devs[NVME].unit];
+	ids = amdvi_domids_used();
+	d = amdvi_domain_alloc(u0, 0);
+	if (IS_ERR(d)) {
+		report(false, "a domain: %ld", PTR_ERR(d));
+		goto out;
+	}
+	report(iommu_attach_device(&d->domain, &amdvi_rig->dev[GPU]) == 0 &&
+	       iommu_attach_device(&d->domain, &amdvi_rig->dev[NVME]) == 0,
+	       "attached behind IOMMUs %d and %d", amdvi_rig_devs[GPU].unit,
+	       amdvi_rig_devs[NVME].unit);
+	iommu_detach_device(&d->domain, &amdvi_rig->dev[GPU]);
+	iommu_detach_device(&d->domain, &amdvi_rig->dev[NVME]);
+	amdvi_ctrl_update(u0, 0, AMDVI_CTRL_CMDBUF_EN);	/* IOMMU 0 stops fetching */
+	iommu_domain_free(&d->domain);	/* a zombie now: the release owns it */
+	amdvi_ctrl_update(u0, AMDVI_CTRL_CMDBUF_EN, 0);
+	report(list_count(&u0->zombies) == 1 && amdvi_domids_used() == ids + 1,
+	       "its flush failed on IOMMU 0: a zombie there (%zu), its ID kept",
+	       list_count(&u0->zombies));
+	amdvi_ctrl_update(u1, 0, AMDVI_CTRL_CMDBUF_EN);	/* now IOMMU 1 cannot flush */
+	ret = amdvi_quarantine_release(u0);
+	amdvi_ctrl_update(u1, AMDVI_CTRL_CMDBUF_EN, 0);
+	report(ret != 0 && list_count(&u0->zombies) == 1 && amdvi_domids_used() == ids + 1,
+	       "while IOMMU 1 cannot flush, a release keeps the zombie and its ID (%d)", ret);
+	report(amdvi_quarantine_release(u0) == 0 && list_empty(&u0->zombies) &&
+	       amdvi_domids_used() == ids, "once it can, the release frees them");
+out:
+	amdvi_rig_down();
+}
