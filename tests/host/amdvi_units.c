@@ -565,6 +565,22 @@ out:
 	amdvi_rig_down();
 }
 
+/* A domain of u0 (the GPU's unit) on the GPU and the NVMe, two IOMMUs; NULL on failure. */
+static struct amdvi_domain *domain_on_two_units(struct amdvi_unit *u0)
+{
+	struct amdvi_domain *d = amdvi_domain_alloc(u0, 0);
+
+	if (IS_ERR(d)) {
+		report(false, "a domain: %ld", PTR_ERR(d));
+		return NULL;
+	}
+	report(iommu_attach_device(&d->domain, &amdvi_rig->dev[GPU]) == 0 &&
+	       iommu_attach_device(&d->domain, &amdvi_rig->dev[NVME]) == 0,
+	       "attached behind IOMMUs %d and %d", amdvi_rig_devs[GPU].unit,
+	       amdvi_rig_devs[NVME].unit);
+	return d;
+}
+
 /*
  * A domain on two IOMMUs whose flush failed on the second: its table
  * pages wait in the first unit's quarantine (the domain's own) until both
@@ -583,16 +599,9 @@ KTEST(amdvi-units, test_amdvi_units_release_flushes_every_unit_the_domain_was_on
 		goto out;
 	u0 = amdvi_rig->u[amdvi_rig_devs[GPU].unit];
 	u1 = amdvi_rig->u[amdvi_rig_devs[NVME].unit];
-	d = amdvi_domain_alloc(u0, 0);
-	if (IS_ERR(d)) {
-		report(false, "a domain: %ld", PTR_ERR(d));
-		d = NULL;
+	d = domain_on_two_units(u0);
+	if (!d)
 		goto out;
-	}
-	report(iommu_attach_device(&d->domain, &amdvi_rig->dev[GPU]) == 0 &&
-	       iommu_attach_device(&d->domain, &amdvi_rig->dev[NVME]) == 0,
-	       "attached behind IOMMUs %d and %d", amdvi_rig_devs[GPU].unit,
-	       amdvi_rig_devs[NVME].unit);
 	total = amdvi_table_pages();
 	report(iommu_map(&d->domain, 0x100000, 0x7000000, 4096, RW) == 0, "a 4K page mapped");
 	kept = u0->stats.kept_after_timeout;
@@ -632,15 +641,9 @@ KTEST(amdvi-units, test_amdvi_units_zombie_waits_for_every_unit_it_was_on)
 	u0 = amdvi_rig->u[amdvi_rig_devs[GPU].unit];
 	u1 = amdvi_rig->u[amdvi_rig_devs[NVME].unit];
 	ids = amdvi_domids_used();
-	d = amdvi_domain_alloc(u0, 0);
-	if (IS_ERR(d)) {
-		report(false, "a domain: %ld", PTR_ERR(d));
+	d = domain_on_two_units(u0);
+	if (!d)
 		goto out;
-	}
-	report(iommu_attach_device(&d->domain, &amdvi_rig->dev[GPU]) == 0 &&
-	       iommu_attach_device(&d->domain, &amdvi_rig->dev[NVME]) == 0,
-	       "attached behind IOMMUs %d and %d", amdvi_rig_devs[GPU].unit,
-	       amdvi_rig_devs[NVME].unit);
 	iommu_detach_device(&d->domain, &amdvi_rig->dev[GPU]);
 	iommu_detach_device(&d->domain, &amdvi_rig->dev[NVME]);
 	amdvi_ctrl_update(u0, 0, AMDVI_CTRL_CMDBUF_EN);	/* IOMMU 0 stops fetching */
